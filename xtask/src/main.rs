@@ -1,0 +1,2 @@
+//! Developer entry point (`cargo xtask ...`); filled in by the codegen commit.
+fn main() {}
