@@ -1,2 +1,61 @@
-//! Developer entry point (`cargo xtask ...`); filled in by the codegen commit.
-fn main() {}
+//! `cargo xtask`: the one developer entry point (codegen, the full test pipeline).
+//!
+//! Each verb lives in its own module; this file only parses the command line. Nothing
+//! here is shipped to users.
+
+mod codegen;
+mod normalize;
+mod pipeline;
+mod python;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check]   regenerate crates/telnyx-reputation-api/src/generated.rs from
+                      openapi/number-reputation.yaml (--check: fail with a diff if stale)
+  validate-spec       validate the OpenAPI document with openapi-spec-validator (venv)
+  test                everything CI runs: codegen --check, spec validation, fmt, clippy,
+                      Rust tests, Python and Node suites, emulator conformance
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let root = workspace_root();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen::run(&root, codegen::Mode::Write),
+        ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
+        ["validate-spec"] => python::validate_spec(&root),
+        ["test"] => pipeline::test(&root),
+        ["help" | "--help" | "-h"] => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Errors in the xtask are messages for a developer; a `String` is all they need.
+type Result<T = ()> = std::result::Result<T, String>;

@@ -1,0 +1,80 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
+//!
+//! `.ci/run` calls this and nothing else, so a developer and CI run the same thing.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use crate::Result;
+use crate::codegen::{self, Mode};
+use crate::python;
+
+/// One named step of the pipeline.
+type Step<'a> = (&'a str, &'a dyn Fn(&Path) -> Result);
+
+/// Run the full pipeline and print how long each step took.
+pub fn test(root: &Path) -> Result {
+    let steps: Vec<Step> = vec![
+        ("codegen --check", &|r| codegen::run(r, Mode::Check)),
+        ("validate spec", &python::validate_spec),
+        ("cargo fmt --check", &|r| {
+            cargo(r, &["fmt", "--all", "--check"])
+        }),
+        ("cargo clippy", &|r| {
+            cargo(
+                r,
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--locked",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            )
+        }),
+        ("cargo test", &|r| {
+            cargo(r, &["test", "--workspace", "--locked"])
+        }),
+    ];
+    let started = Instant::now();
+    let mut timings = Vec::new();
+    for (name, step) in steps {
+        println!("==> {name}");
+        let t = Instant::now();
+        step(root).map_err(|e| format!("step `{name}` failed: {e}"))?;
+        timings.push((name, t.elapsed()));
+    }
+    println!("==> all steps passed in {:.0?}", started.elapsed());
+    for (name, took) in timings {
+        println!("    {name:<24} {took:>8.1?}");
+    }
+    Ok(())
+}
+
+/// Run cargo (the one that launched the xtask) in the workspace root.
+pub fn cargo(root: &Path, args: &[&str]) -> Result {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run_command(
+        Command::new(cargo)
+            .args(args)
+            .current_dir(root)
+            // Snapshots are reviewed by people; the pipeline never writes them.
+            .env("INSTA_UPDATE", "no"),
+    )
+}
+
+/// Run a command with inherited stdio; a non-zero exit is an error naming the command.
+pub fn run_command(command: &mut Command) -> Result {
+    let shown = format!("{command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} exited with {status}"))
+    }
+}
