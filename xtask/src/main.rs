@@ -4,6 +4,7 @@
 //! here is shipped to users.
 
 mod codegen;
+mod conformance;
 mod normalize;
 mod pipeline;
 mod python;

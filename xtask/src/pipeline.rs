@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use crate::Result;
 use crate::codegen::{self, Mode};
+use crate::conformance;
 use crate::python;
 
 /// One named step of the pipeline.
@@ -38,6 +39,8 @@ pub fn test(root: &Path) -> Result {
         ("cargo test", &|r| {
             cargo(r, &["test", "--workspace", "--locked"])
         }),
+        ("official SDK vs emulator", &conformance::official_sdk),
+        ("schemathesis vs emulator", &conformance::schemathesis),
     ];
     let started = Instant::now();
     let mut timings = Vec::new();
