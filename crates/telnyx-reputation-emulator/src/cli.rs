@@ -15,7 +15,7 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 4010)]
     pub port: u16,
 
-    /// How long approval gates, external verification, document checks and each remediation
+    /// How long approval gates, external verification and each remediation
     /// stage take: e.g. 2s, 500ms, 0s, or `manual` to wait for the admin API.
     #[arg(long, default_value = "2s", value_parser = parse_delay)]
     pub approval_delay: ApprovalDelay,

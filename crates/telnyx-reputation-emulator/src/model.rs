@@ -509,16 +509,14 @@ pub struct Document {
     pub sha256: String,
     /// Caller's reference.
     pub customer_reference: Option<String>,
-    /// When the document service finishes verifying it; `None` never (manual mode).
-    pub verified_at: Option<DateTime<Utc>>,
     /// Upload time.
     pub created_at: DateTime<Utc>,
 }
 
 impl Document {
-    /// `DocServiceDocument` as seen at `now`.
-    pub fn to_json(&self, now: DateTime<Utc>) -> Value {
-        let verified = self.verified_at.filter(|at| *at <= now);
+    /// `DocServiceDocument`. The emulator has no document review, so a document stays
+    /// `pending` (the only time it is shown is the upload answer).
+    pub fn to_json(&self) -> Value {
         json!({
             "id": self.id,
             "record_type": "document",
@@ -526,11 +524,11 @@ impl Document {
             "content_type": self.content_type,
             "size": { "amount": self.size, "unit": "bytes" },
             "sha256": self.sha256,
-            "status": if verified.is_some() { "verified" } else { "pending" },
+            "status": "pending",
             "av_scan_status": "scanned",
             "customer_reference": self.customer_reference,
             "created_at": timestamp(self.created_at),
-            "updated_at": timestamp(verified.unwrap_or(self.created_at)),
+            "updated_at": timestamp(self.created_at),
         })
     }
 

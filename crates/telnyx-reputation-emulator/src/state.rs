@@ -1,7 +1,7 @@
 //! Accounts and the time-driven state machine.
 //!
 //! One `Mutex<World>` holds every account; each API key is its own account, created on first
-//! use. Transitions that happen "later" (gate approval, remediation progress, document
+//! use. Transitions that happen "later" (gate approval, remediation progress, external
 //! verification) are stored as due timestamps and applied lazily whenever an account is
 //! touched, against a virtual clock (real time plus an offset the admin API can advance).
 //! There is no background task, so tests never race a timer. HTTP concerns stay in the routes.
@@ -22,7 +22,7 @@ use crate::model::{
     Document, Enterprise, NumberRecord, RemediationResults, RemediationStatus, TosAgreement,
 };
 
-/// How long reviews (both gates, external verification, documents) and remediation take.
+/// How long reviews (both gates, external verification) and remediation stages take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApprovalDelay {
     /// Resolve automatically this long after submission (`0s` resolves on the next read).

@@ -86,10 +86,9 @@ pub async fn upload(
             size: upload.bytes.len(),
             sha256,
             customer_reference: upload.customer_reference,
-            verified_at: ctx.config.approval_delay.due(ctx.now),
             created_at: ctx.now,
         };
-        let view = document.to_json(ctx.now);
+        let view = document.to_json();
         acct.documents.insert(document.id.clone(), document);
         view
     });

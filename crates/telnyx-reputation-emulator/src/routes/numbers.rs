@@ -236,7 +236,9 @@ fn read_number(
         .numbers
         .get(number)
         .ok_or_else(|| not_registered(number, Some(enterprise_id)))?;
-    if fresh || record.cached.is_none() {
+    // "No cached data" includes a lookup that found none: the docs bill every read then.
+    let has_data = matches!(record.cached, Some((Some(_), _)));
+    if fresh || !has_data {
         live_lookup(acct, enterprise_id, number, ctx, Billable::LiveLookups)
             .ok_or_else(|| not_registered(number, Some(enterprise_id)))
     } else {
