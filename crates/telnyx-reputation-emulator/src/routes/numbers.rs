@@ -62,9 +62,21 @@ impl Filters {
                 format!("'{s}' is not a valid source; expected telnyx or external."),
             ));
         }
+        let contains = query.phone("filter[phone_number][contains]");
+        if let Some(c) = contains
+            .as_deref()
+            .filter(|c| c.bytes().filter(u8::is_ascii_digit).count() < 5)
+        {
+            return Err(ApiError::bad_parameter(
+                "filter[phone_number][contains]",
+                format!(
+                    "filter[phone_number][contains] must contain at least 5 digits, got '{c}'."
+                ),
+            ));
+        }
         Ok(Self {
             eq: query.phone("filter[phone_number][eq]"),
-            contains: query.phone("filter[phone_number][contains]"),
+            contains,
             ownership,
             source,
         })
