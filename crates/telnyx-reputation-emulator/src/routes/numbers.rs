@@ -118,12 +118,8 @@ pub async fn list(
     let filters = Filters::from_query(&query)?;
     app.with_account(&key, |acct, _| {
         let enterprise = enterprise_ref(acct, &id)?;
-        let items = filters
-            .select(enterprise)
-            .into_iter()
-            .map(NumberRecord::to_json)
-            .collect();
-        Ok(Json(page.envelope(items)))
+        let items = filters.select(enterprise);
+        Ok(Json(page.envelope(items, NumberRecord::to_json)))
     })
 }
 
@@ -145,8 +141,7 @@ pub async fn list_account(
         if filters.ownership.as_deref() != Some("removed") {
             records.sort_by_key(|n| n.seq);
         }
-        let items = records.into_iter().map(NumberRecord::to_json).collect();
-        Ok(Json(page.envelope(items)))
+        Ok(Json(page.envelope(records, NumberRecord::to_json)))
     })
 }
 

@@ -159,15 +159,14 @@ pub async fn list(
     let gte = query.datetime("filter[created_at][gte]")?;
     let lte = query.datetime("filter[created_at][lte]")?;
     app.with_account(&key, |acct, _| {
-        let items: Vec<Value> = enterprise_ref(acct, &id)?
+        let items: Vec<&Remediation> = enterprise_ref(acct, &id)?
             .remediations
             .iter()
             .rev()
             .filter(|r| status.is_none_or(|s| r.status == s))
             .filter(|r| gte.is_none_or(|t| r.created_at >= t))
             .filter(|r| lte.is_none_or(|t| r.created_at <= t))
-            .map(Remediation::slim_json)
             .collect();
-        Ok(Json(page.envelope(items)))
+        Ok(Json(page.envelope(items, Remediation::slim_json)))
     })
 }
