@@ -157,7 +157,7 @@ pub async fn add(
         let mut c = Checker::default();
         c.only(&body, "", &["phone_numbers"]);
         c.finish()?;
-        let numbers = phone_list(&body, "phone_numbers", 100, true)?;
+        let numbers = phone_list(&body, "phone_numbers", 100)?;
         require_gates(enterprise, "add numbers")?;
         let taken: Vec<ErrorItem> = numbers
             .iter()
@@ -347,7 +347,7 @@ pub async fn refresh(
         let mut c = Checker::default();
         c.only(&body, "", &["phone_numbers"]);
         c.finish()?;
-        let numbers = phone_list(&body, "phone_numbers", 100, false)?;
+        let numbers = phone_list(&body, "phone_numbers", 100)?;
         let mut results = Vec::with_capacity(numbers.len());
         for number in &numbers {
             let outcome = live_lookup(acct, &id, number, ctx, Billable::Refreshes);

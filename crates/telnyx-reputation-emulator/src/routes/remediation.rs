@@ -40,7 +40,7 @@ pub async fn create(
                 "webhook_url",
             ],
         );
-        let numbers = phone_list(&body, "phone_numbers", 2000, true)
+        let numbers = phone_list(&body, "phone_numbers", 2000)
             .map_err(|e| e.items.into_iter().for_each(|item| c.push(item)))
             .unwrap_or_default();
         let call_purpose = c.required(&body, "", "call_purpose", Rule::Length(1, 2000));
