@@ -5,12 +5,15 @@
 //! - progenitor always adds `api-version: <info.version>`, which the API does not define.
 //! - progenitor sends `Accept: */*` for non-JSON responses; the LOA render wants
 //!   `application/pdf`.
+//! - an error status whose body is not a Telnyx `{"errors": [...]}` document (a proxy's HTML
+//!   502, an empty 503) would fail to decode and lose its status; `exec` rewrites such a body
+//!   into a Telnyx-shaped one so the status survives and callers can classify and retry it.
 //!
 //! This impl for `Client` wins over the generated blanket `impl ClientHooks for &Client` by
 //! auto-ref method resolution.
 
-use progenitor_client::{ClientHooks, Error, OperationInfo};
-use reqwest::header::{ACCEPT, HeaderValue};
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 
 use crate::Client;
 
@@ -32,6 +35,50 @@ impl ClientHooks<()> for Client {
         }
         Ok(())
     }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        if response.status().is_client_error() || response.status().is_server_error() {
+            return ensure_telnyx_error_body(response).await;
+        }
+        Ok(response)
+    }
+}
+
+/// How much of a foreign error body is kept as the synthesized `detail`.
+const DETAIL_LIMIT: usize = 300;
+
+/// Pass a Telnyx error document through; wrap anything else in one, keeping the status and
+/// headers and quoting the start of the original body as `detail`.
+async fn ensure_telnyx_error_body(
+    response: reqwest::Response,
+) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let mut headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let is_telnyx = serde_json::from_slice::<serde_json::Value>(&body)
+        .is_ok_and(|v| v.get("errors").is_some_and(serde_json::Value::is_array));
+    let body = if is_telnyx {
+        body
+    } else {
+        let text = String::from_utf8_lossy(&body);
+        let detail: String = text.trim().chars().take(DETAIL_LIMIT).collect();
+        let title = status.canonical_reason().unwrap_or("HTTP error");
+        let synthesized = serde_json::json!({
+            "errors": [{ "title": title, "detail": detail }]
+        });
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.remove(CONTENT_LENGTH);
+        bytes::Bytes::from(synthesized.to_string())
+    };
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
 }
 
 /// Rewrite every `+` in the URL path as `%2B` (query strings are already encoded).

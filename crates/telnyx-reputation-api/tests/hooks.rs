@@ -8,8 +8,17 @@ const ENTERPRISE: &str = "4a6192a4-573d-446d-b3ce-aff9117272a6";
 
 /// Serve one request with a 200 `body`, returning the request head (request line + headers).
 async fn capture_one(content_type: &str, body: &[u8]) -> (String, tokio::task::JoinHandle<String>) {
+    serve_one("200 OK", content_type, body).await
+}
+
+/// Serve one request with `status` and `body`, returning the request head.
+async fn serve_one(
+    status: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (String, tokio::task::JoinHandle<String>) {
     let mut response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
         body.len()
     )
     .into_bytes();
@@ -84,4 +93,59 @@ async fn loa_render_asks_for_a_pdf() {
     )));
     assert!(head.contains("\r\naccept: application/pdf"), "{head}");
     assert!(!head.contains("api-version"), "api-version leaked: {head}");
+}
+
+#[tokio::test]
+async fn a_foreign_error_body_keeps_its_status() {
+    let (base, server) = serve_one(
+        "502 Bad Gateway",
+        "text/html",
+        b"<html><body>upstream timed out</body></html>",
+    )
+    .await;
+    let client = telnyx_reputation_api::Client::new(&base);
+    let error = client
+        .get_enterprise()
+        .enterprise_id(ENTERPRISE)
+        .send()
+        .await
+        .expect_err("the stub answers 502");
+    server.await.unwrap();
+    let progenitor_client::Error::ErrorResponse(response) = error else {
+        panic!("expected a typed error response, got {error:?}");
+    };
+    assert_eq!(response.status().as_u16(), 502);
+    let first = &response.errors[0];
+    assert_eq!(first.title.as_deref(), Some("Bad Gateway"));
+    assert_eq!(
+        first.detail.as_deref(),
+        Some("<html><body>upstream timed out</body></html>")
+    );
+}
+
+#[tokio::test]
+async fn a_telnyx_error_body_passes_through_unchanged() {
+    let (base, server) = serve_one(
+        "404 Not Found",
+        "application/json",
+        br#"{"errors":[{"code":"10005","title":"Resource not found","detail":"no such enterprise"}]}"#,
+    )
+    .await;
+    let client = telnyx_reputation_api::Client::new(&base);
+    let error = client
+        .get_enterprise()
+        .enterprise_id(ENTERPRISE)
+        .send()
+        .await
+        .expect_err("the stub answers 404");
+    server.await.unwrap();
+    let progenitor_client::Error::ErrorResponse(response) = error else {
+        panic!("expected a typed error response, got {error:?}");
+    };
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(response.errors[0].code.as_deref(), Some("10005"));
+    assert_eq!(
+        response.errors[0].detail.as_deref(),
+        Some("no such enterprise")
+    );
 }
