@@ -189,8 +189,14 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
     if response.extensions().get::<DropConnection>().is_none() {
         entry.status = Some(response.status().as_u16());
     }
-    if let Ok(value) = HeaderValue::from_str(&entry.request_id) {
-        response.headers_mut().insert("x-request-id", value);
+    // A fault may script its own request id; keep it so clients can be tested against it.
+    match response.headers().get("x-request-id").map(HeaderValue::to_str) {
+        Some(Ok(scripted)) => entry.request_id = scripted.to_owned(),
+        _ => {
+            if let Ok(value) = HeaderValue::from_str(&entry.request_id) {
+                response.headers_mut().insert("x-request-id", value);
+            }
+        }
     }
     app.world().journal.record(entry);
     response
