@@ -1,5 +1,6 @@
 //! Documents: upload a file (the signed LOA, verification evidence) as multipart/form-data,
-//! written by hand because the generated client only has the JSON variant of `POST /documents`.
+//! written by hand because the generated client only has the JSON variant of `POST /documents`,
+//! or as base64 JSON on the route the official SDKs use.
 
 use bytes::Bytes;
 use progenitor_client::ClientInfo;
@@ -7,7 +8,7 @@ use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::multipart::{Form, Part};
 use telnyx_reputation_api::types as g;
 
-use crate::client::Client;
+use crate::client::{Client, send};
 use crate::convert;
 use crate::error::{from_response, from_transport, undecodable};
 use crate::models::Document;
@@ -15,6 +16,7 @@ use crate::retry::{Op, RetryClass::NotIdempotent};
 use crate::{Error, validate};
 
 const UPLOAD: Op = Op::new("POST", "/documents", NotIdempotent);
+const UPLOAD_JSON: Op = Op::new("POST", "/documents?content-type=multipart", NotIdempotent);
 
 /// Documents (`client.documents()`).
 #[derive(Debug, Clone)]
@@ -34,18 +36,48 @@ impl Documents {
         filename: impl Into<String>,
         content: impl Into<Bytes>,
     ) -> Result<Document, Error> {
-        let filename = filename.into();
-        let content = content.into();
-        validate::non_empty("filename", &filename)?;
-        if content.is_empty() {
-            return Err(Error::invalid("content: the file is empty"));
-        }
+        let (filename, content) = checked_file(filename.into(), content.into())?;
         let wrapped = self
             .client
             .run(UPLOAD, || upload_once(&self.client, &filename, &content))
             .await?;
         Ok(convert::document(wrapped.data))
     }
+
+    /// Upload a file base64-encoded in a JSON body, on the route the official SDKs post to
+    /// (`POST /documents?content-type=multipart`). Prefer [`Documents::upload`]: multipart
+    /// sends a third fewer bytes; this exists for proxies that refuse multipart bodies.
+    pub async fn upload_json(
+        &self,
+        filename: impl Into<String>,
+        content: impl Into<Bytes>,
+    ) -> Result<Document, Error> {
+        use base64::Engine as _;
+        let (filename, content) = checked_file(filename.into(), content.into())?;
+        let body = g::DocumentUploadJson {
+            customer_reference: None,
+            file: Some(base64::engine::general_purpose::STANDARD.encode(&content)),
+            filename: Some(filename),
+            url: None,
+        };
+        let api = self.client.api();
+        let wrapped = self
+            .client
+            .run(UPLOAD_JSON, || {
+                send(api.upload_document_json().body(body.clone()).send())
+            })
+            .await?;
+        Ok(convert::document(wrapped.data))
+    }
+}
+
+/// Both uploads refuse an unnamed or empty file before any I/O.
+fn checked_file(filename: String, content: Bytes) -> Result<(String, Bytes), Error> {
+    validate::non_empty("filename", &filename)?;
+    if content.is_empty() {
+        return Err(Error::invalid("content: the file is empty"));
+    }
+    Ok((filename, content))
 }
 
 async fn upload_once(

@@ -135,12 +135,51 @@ async fn loa_render_and_replace() {
     let render = journal.last().unwrap();
     assert_eq!(render["headers"]["accept"], "application/pdf");
 
-    let document = h.client.documents().upload("loa2.pdf", pdf).await.unwrap();
+    let document = h
+        .client
+        .documents()
+        .upload("loa2.pdf", pdf.clone())
+        .await
+        .unwrap();
     let settings = loa.replace(&document.id).await.unwrap();
     assert_eq!(
         settings.loa_document_id.as_deref(),
         Some(document.id.as_str())
     );
+}
+
+#[tokio::test]
+async fn documents_upload_as_multipart_and_as_base64_json() {
+    let h = start().await;
+    let multipart = h
+        .client
+        .documents()
+        .upload("loa.pdf", &b"%PDF-1.7 signed"[..])
+        .await
+        .unwrap();
+    let json = h
+        .client
+        .documents()
+        .upload_json("loa.pdf", &b"%PDF-1.7 signed"[..])
+        .await
+        .unwrap();
+    assert_ne!(multipart.id, json.id);
+    assert_eq!(multipart.filename.as_deref(), Some("loa.pdf"));
+    assert_eq!(json.filename.as_deref(), Some("loa.pdf"));
+
+    let journal = h.journal().await;
+    let (first, second) = (&journal[journal.len() - 2], &journal[journal.len() - 1]);
+    assert_eq!(first["path"], "/v2/documents");
+    assert!(
+        first["headers"]["content-type"]
+            .as_str()
+            .unwrap()
+            .starts_with("multipart/form-data")
+    );
+    assert_eq!(second["path"], "/v2/documents");
+    assert_eq!(second["query"], "content-type=multipart");
+    let body: serde_json::Value = serde_json::from_str(second["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["file"], "JVBERi0xLjcgc2lnbmVk");
 }
 
 #[tokio::test]

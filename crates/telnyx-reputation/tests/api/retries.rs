@@ -34,6 +34,21 @@ async fn get_retries_5xx_with_exponential_backoff() {
 }
 
 #[tokio::test]
+async fn a_proxy_html_502_is_a_server_error_and_retried() {
+    let h = start().await;
+    h.fault(json!({
+        "status": 502, "count": 1, "path_prefix": "/v2/enterprises",
+        "headers": {"content-type": "text/html"},
+        "body": "<html>bad gateway</html>"
+    }))
+    .await;
+    let page = h.client.enterprises().list().first_page().await.unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(list_attempts(&h).await, 2);
+    assert_eq!(h.sleeps.taken(), ms(&[500]));
+}
+
+#[tokio::test]
 async fn retries_run_out() {
     let h = start().await;
     h.fault(json!({"status": 503, "count": 5, "path_prefix": "/v2/enterprises"}))
