@@ -71,18 +71,17 @@ impl CliError {
 
     /// An error of the given class.
     pub fn new(class: Class, message: impl Into<String>) -> Self {
-        Self { class, message: message.into(), details: Vec::new() }
+        Self {
+            class,
+            message: message.into(),
+            details: Vec::new(),
+        }
     }
 
     /// Prefix the message with what was being done, e.g. `"add numbers"`.
     pub fn context(mut self, doing: &str) -> Self {
         self.message = format!("{doing}: {}", self.message);
         self
-    }
-
-    /// The class of this error.
-    pub fn class(&self) -> Class {
-        self.class
     }
 
     /// Print to stderr and return the exit code.
@@ -122,7 +121,11 @@ impl From<Error> for CliError {
         if let Some(id) = error.request_id() {
             details.push(format!("request id: {id}"));
         }
-        Self { class: class_of(&error), message: error.to_string(), details }
+        Self {
+            class: class_of(&error),
+            message: error.to_string(),
+            details,
+        }
     }
 }
 

@@ -112,11 +112,18 @@ impl NumberSource {
         if entries.is_empty() {
             return Err(InputError::Empty);
         }
-        let mut numbers = Numbers { valid: Vec::new(), rejected: Vec::new() };
+        let mut numbers = Numbers {
+            valid: Vec::new(),
+            rejected: Vec::new(),
+        };
         for (origin, text) in entries {
             match parse(&text) {
                 Ok(n) => numbers.valid.push((origin, n)),
-                Err(e) => numbers.rejected.push(Rejected { origin, text, reason: e.to_string() }),
+                Err(e) => numbers.rejected.push(Rejected {
+                    origin,
+                    text,
+                    reason: e.to_string(),
+                }),
             }
         }
         Ok(numbers)
@@ -131,7 +138,10 @@ fn read_source(path: &std::path::Path) -> Result<String, InputError> {
     } else {
         File::open(path).and_then(|mut f| f.read_to_string(&mut text))
     };
-    result.map_err(|source| InputError::Read { path: shown, source })?;
+    result.map_err(|source| InputError::Read {
+        path: shown,
+        source,
+    })?;
     Ok(text)
 }
 
@@ -161,8 +171,12 @@ fn column_entries(text: &str, column: Option<&str>) -> Result<Vec<(Origin, Strin
 }
 
 /// Which column to read, and whether the first record is a header.
-fn pick_column(first: Option<&csv::StringRecord>, column: Option<&str>) -> Result<(usize, bool), InputError> {
-    let header_index = |name: &str| first.and_then(|h| h.iter().position(|f| f.eq_ignore_ascii_case(name)));
+fn pick_column(
+    first: Option<&csv::StringRecord>,
+    column: Option<&str>,
+) -> Result<(usize, bool), InputError> {
+    let header_index =
+        |name: &str| first.and_then(|h| h.iter().position(|f| f.eq_ignore_ascii_case(name)));
     match column {
         Some(c) => match c.parse::<usize>() {
             Ok(i) => Ok((i, false)),
@@ -170,7 +184,10 @@ fn pick_column(first: Option<&csv::StringRecord>, column: Option<&str>) -> Resul
                 .map(|i| (i, true))
                 .ok_or_else(|| InputError::Csv(format!("no column named {c:?} in the header row"))),
         },
-        None => Ok(HEADER_NAMES.iter().find_map(|n| header_index(n)).map_or((0, false), |i| (i, true))),
+        None => Ok(HEADER_NAMES
+            .iter()
+            .find_map(|n| header_index(n))
+            .map_or((0, false), |i| (i, true))),
     }
 }
 
@@ -190,7 +207,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("numbers.txt");
         std::fs::write(&path, text).unwrap();
-        let source = NumberSource { numbers: vec![], file: Some(path), column: column.map(Into::into) };
+        let source = NumberSource {
+            numbers: vec![],
+            file: Some(path),
+            column: column.map(Into::into),
+        };
         source.read(us).unwrap()
     }
 
@@ -206,7 +227,10 @@ mod tests {
 
     #[test]
     fn csv_header_named_phone_number_is_found() {
-        let n = from_file("name,phone_number\nclinic,+12025551234\nshop,+12025555678\n", None);
+        let n = from_file(
+            "name,phone_number\nclinic,+12025551234\nshop,+12025555678\n",
+            None,
+        );
         let got: Vec<_> = n.valid.iter().map(|(_, v)| v.as_str()).collect();
         assert_eq!(got, ["+12025551234", "+12025555678"]);
         assert_eq!(n.valid[0].0, Origin::Line(2));
@@ -215,7 +239,12 @@ mod tests {
     #[test]
     fn column_by_index_and_by_name() {
         assert_eq!(from_file("a,+12025551234\n", Some("1")).valid.len(), 1);
-        assert_eq!(from_file("x,tel\na,+12025551234\n", Some("TEL")).valid.len(), 1);
+        assert_eq!(
+            from_file("x,tel\na,+12025551234\n", Some("TEL"))
+                .valid
+                .len(),
+            1
+        );
     }
 
     #[test]
@@ -223,16 +252,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("n.csv");
         std::fs::write(&path, "a,b\n").unwrap();
-        let source = NumberSource { numbers: vec![], file: Some(path), column: Some("tel".into()) };
+        let source = NumberSource {
+            numbers: vec![],
+            file: Some(path),
+            column: Some("tel".into()),
+        };
         assert!(matches!(source.read(us), Err(InputError::Csv(_))));
     }
 
     #[test]
     fn arguments_are_numbered_and_nothing_given_is_an_error() {
-        let source = NumberSource { numbers: vec!["+12025551234".into(), "bad".into()], ..Default::default() };
+        let source = NumberSource {
+            numbers: vec!["+12025551234".into(), "bad".into()],
+            ..Default::default()
+        };
         let n = source.read(us).unwrap();
         assert_eq!(n.rejected[0].origin, Origin::Argument(2));
-        assert!(matches!(NumberSource::default().read(us), Err(InputError::Empty)));
+        assert!(matches!(
+            NumberSource::default().read(us),
+            Err(InputError::Empty)
+        ));
     }
 
     #[test]

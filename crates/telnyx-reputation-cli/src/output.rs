@@ -37,12 +37,22 @@ pub struct View {
 impl View {
     /// Several records, one row each.
     pub fn list(columns: Vec<&'static str>, rows: Vec<Vec<Cell>>, json: serde_json::Value) -> Self {
-        Self { columns, rows, json, single: false }
+        Self {
+            columns,
+            rows,
+            json,
+            single: false,
+        }
     }
 
     /// One record; tables show it vertically as field/value pairs.
     pub fn record(columns: Vec<&'static str>, row: Vec<Cell>, json: serde_json::Value) -> Self {
-        Self { columns, rows: vec![row], json, single: true }
+        Self {
+            columns,
+            rows: vec![row],
+            json,
+            single: true,
+        }
     }
 
     /// Build the JSON side from anything serialisable.
@@ -73,10 +83,16 @@ impl View {
     /// The rendered table (also used by the demo, which always prints tables).
     pub fn table(&self) -> Table {
         let mut table = Table::new();
-        table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+        table
+            .load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled);
         if self.single {
             table.set_header(vec!["field", "value"]);
-            for (column, cell) in self.columns.iter().zip(self.rows.first().into_iter().flatten()) {
+            for (column, cell) in self
+                .columns
+                .iter()
+                .zip(self.rows.first().into_iter().flatten())
+            {
                 table.add_row(vec![column.to_string(), table_cell(cell)]);
             }
         } else {
@@ -107,6 +123,16 @@ pub fn cell(value: impl ToString) -> Cell {
     Some(value.to_string())
 }
 
+/// A timestamp as a cell, RFC 3339 to the second (JSON keeps full precision).
+pub fn time(value: chrono::DateTime<chrono::Utc>) -> Cell {
+    Some(value.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// An optional timestamp as a cell.
+pub fn opt_time(value: Option<chrono::DateTime<chrono::Utc>>) -> Cell {
+    value.and_then(time)
+}
+
 /// An optional value as a cell.
 pub fn opt(value: Option<impl ToString>) -> Cell {
     value.map(|v| v.to_string())
@@ -125,7 +151,10 @@ mod tests {
     fn sample() -> View {
         View::list(
             vec!["phone_number", "spam_risk"],
-            vec![vec![cell("+12025551234"), cell("low")], vec![cell("+12025555678"), None]],
+            vec![
+                vec![cell("+12025551234"), cell("low")],
+                vec![cell("+12025555678"), None],
+            ],
             serde_json::json!([{"phone_number": "+12025551234"}]),
         )
     }
@@ -146,7 +175,11 @@ mod tests {
 
     #[test]
     fn single_record_table_is_vertical() {
-        let view = View::record(vec!["id", "status"], vec![cell("e1"), cell("approved")], serde_json::json!({}));
+        let view = View::record(
+            vec!["id", "status"],
+            vec![cell("e1"), cell("approved")],
+            serde_json::json!({}),
+        );
         let text = render(&view, Format::Table);
         assert!(text.contains("status ┆ approved"), "{text}");
     }

@@ -35,7 +35,10 @@ pub enum AccountNumbersCommand {
 pub async fn run(ctx: &Context, command: AccountNumbersCommand) -> CliResult {
     let numbers = ctx.client()?.numbers();
     let view = match command {
-        AccountNumbersCommand::List { enterprise_id, paging } => {
+        AccountNumbersCommand::List {
+            enterprise_id,
+            paging,
+        } => {
             let mut pager = numbers.list();
             if let Some(id) = enterprise_id {
                 pager = pager.enterprise_id(id);

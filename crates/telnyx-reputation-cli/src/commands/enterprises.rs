@@ -6,7 +6,7 @@ use telnyx_reputation::{Enterprise, EnterpriseUpdate, NewEnterprise};
 use super::{Context, fetch, read_json};
 use crate::cli::{JsonBody, PageArgs};
 use crate::exit::CliResult;
-use crate::output::{View, cell, opt};
+use crate::output::{View, cell, opt, time};
 
 /// Enterprise operations.
 #[derive(Subcommand, Debug)]
@@ -49,14 +49,19 @@ pub async fn run(ctx: &Context, command: EnterprisesCommand) -> CliResult {
             let new: NewEnterprise = read_json(&body.path)?;
             enterprise_view(&enterprises.create(new).await?)
         }
-        EnterprisesCommand::List { legal_name_contains, paging } => {
+        EnterprisesCommand::List {
+            legal_name_contains,
+            paging,
+        } => {
             let mut pager = enterprises.list();
             if let Some(text) = legal_name_contains {
                 pager = pager.legal_name_contains(text);
             }
             enterprises_view(&fetch(pager, paging).await?)
         }
-        EnterprisesCommand::Get { id } => enterprise_view(&enterprises.get(id_or_default(id)?).await?),
+        EnterprisesCommand::Get { id } => {
+            enterprise_view(&enterprises.get(id_or_default(id)?).await?)
+        }
         EnterprisesCommand::Replace { id, body } => {
             let update: EnterpriseUpdate = read_json(&body.path)?;
             enterprise_view(&enterprises.replace(id_or_default(id)?, update).await?)
@@ -64,7 +69,11 @@ pub async fn run(ctx: &Context, command: EnterprisesCommand) -> CliResult {
         EnterprisesCommand::Delete { id } => {
             let id = id_or_default(id)?;
             enterprises.delete(id.clone()).await?;
-            View::record(vec!["id", "deleted"], vec![cell(id.clone()), cell(true)], serde_json::json!({"id": id, "deleted": true}))
+            View::record(
+                vec!["id", "deleted"],
+                vec![cell(id.clone()), cell(true)],
+                serde_json::json!({"id": id, "deleted": true}),
+            )
         }
     };
     Ok(view.print(ctx.format())?)
@@ -88,7 +97,7 @@ fn row(e: &Enterprise) -> Vec<Option<String>> {
         cell(&e.organization_type),
         cell(&e.country_code),
         opt(e.number_reputation_enabled),
-        cell(e.created_at),
+        time(e.created_at),
     ]
 }
 
@@ -98,5 +107,9 @@ pub fn enterprise_view(e: &Enterprise) -> View {
 }
 
 fn enterprises_view(items: &[Enterprise]) -> View {
-    View::list(COLUMNS.to_vec(), items.iter().map(row).collect(), View::json_of(&items))
+    View::list(
+        COLUMNS.to_vec(),
+        items.iter().map(row).collect(),
+        View::json_of(&items),
+    )
 }

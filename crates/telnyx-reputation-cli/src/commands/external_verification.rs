@@ -5,7 +5,7 @@ use telnyx_reputation::ExternalVerification;
 
 use super::Context;
 use crate::exit::CliResult;
-use crate::output::{View, opt};
+use crate::output::{View, opt, opt_time};
 
 /// External verification operations.
 #[derive(Subcommand, Debug)]
@@ -27,7 +27,10 @@ pub enum ExternalVerificationCommand {
 pub async fn run(ctx: &Context, command: ExternalVerificationCommand) -> CliResult {
     let verification = ctx.reputation()?.external_verification();
     let result = match command {
-        ExternalVerificationCommand::Submit { document_ids, phone_numbers } => {
+        ExternalVerificationCommand::Submit {
+            document_ids,
+            phone_numbers,
+        } => {
             let numbers = (!phone_numbers.is_empty()).then_some(phone_numbers);
             verification.submit(document_ids, numbers).await?
         }
@@ -38,15 +41,23 @@ pub async fn run(ctx: &Context, command: ExternalVerificationCommand) -> CliResu
 
 fn view(v: &ExternalVerification) -> View {
     View::record(
-        vec!["enterprise_id", "status", "document_ids", "phone_numbers", "rejection_reason", "submitted_at", "reviewed_at"],
+        vec![
+            "enterprise_id",
+            "status",
+            "document_ids",
+            "phone_numbers",
+            "rejection_reason",
+            "submitted_at",
+            "reviewed_at",
+        ],
         vec![
             opt(v.enterprise_id.as_ref()),
             opt(v.status.as_ref()),
             Some(v.document_ids.join(" ")),
             Some(v.phone_numbers.join(" ")),
             opt(v.rejection_reason.as_ref()),
-            opt(v.submitted_at),
-            opt(v.reviewed_at),
+            opt_time(v.submitted_at),
+            opt_time(v.reviewed_at),
         ],
         View::json_of(v),
     )

@@ -38,7 +38,12 @@ pub enum LoaCommand {
 pub async fn run(ctx: &Context, command: LoaCommand) -> CliResult {
     let loa = ctx.reputation()?.loa();
     match command {
-        LoaCommand::Render { out, agent, signature_image, signer_name } => {
+        LoaCommand::Render {
+            out,
+            agent,
+            signature_image,
+            signer_name,
+        } => {
             let agent: Option<LoaAgent> = agent.as_deref().map(read_json).transpose()?;
             let signature = signature_image
                 .as_deref()
@@ -63,11 +68,16 @@ pub async fn run(ctx: &Context, command: LoaCommand) -> CliResult {
 
 fn signature(path: &Path, signer_name: Option<String>) -> CliResult<LoaSignature> {
     use base64::Engine as _;
-    let image = std::fs::read(path).map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?;
-    Ok(LoaSignature { image_base64: base64::engine::general_purpose::STANDARD.encode(image), signer_name })
+    let image = std::fs::read(path)
+        .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?;
+    Ok(LoaSignature {
+        image_base64: base64::engine::general_purpose::STANDARD.encode(image),
+        signer_name,
+    })
 }
 
 /// Write `bytes` to `path`, naming the path on failure.
 pub fn write_file(path: &Path, bytes: &[u8]) -> CliResult {
-    std::fs::write(path, bytes).map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display())))
+    std::fs::write(path, bytes)
+        .map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display())))
 }

@@ -86,8 +86,12 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> CliResult<T> {
         std::fs::read_to_string(path)
             .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?
     };
-    serde_json::from_str(&text)
-        .map_err(|e| CliError::usage(format!("{} is not a valid request body: {e}", path.display())))
+    serde_json::from_str(&text).map_err(|e| {
+        CliError::usage(format!(
+            "{} is not a valid request body: {e}",
+            path.display()
+        ))
+    })
 }
 
 /// Run a command group's future on a fresh runtime. `Context` is moved in so the

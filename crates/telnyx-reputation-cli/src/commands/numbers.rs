@@ -12,7 +12,7 @@ use super::{Context, fetch};
 use crate::cli::PageArgs;
 use crate::exit::{CliError, CliResult, class_of};
 use crate::numbers_input::{NumberSource, Numbers, Origin, Rejected};
-use crate::output::{Cell, View, cell, opt};
+use crate::output::{Cell, View, cell, opt, opt_time};
 
 /// Monitored-number operations.
 #[derive(Subcommand, Debug)]
@@ -73,11 +73,19 @@ pub async fn run(ctx: &Context, command: NumbersCommand) -> CliResult {
             let input = read_numbers(&source)?;
             let batches = send_batches(&input, "refreshing", |batch| numbers.refresh(batch)).await;
             if batches.iter().all(|b| b.result.is_ok()) && input.rejected.is_empty() {
-                let results: Vec<RefreshResult> =
-                    batches.into_iter().filter_map(|b| b.result.ok()).flat_map(|o| o.results).collect();
+                let results: Vec<RefreshResult> = batches
+                    .into_iter()
+                    .filter_map(|b| b.result.ok())
+                    .flat_map(|o| o.results)
+                    .collect();
                 return Ok(refresh_view(&results).print(ctx.format())?);
             }
-            return finish(ctx, &input, &batches, |o| format!("{} refreshed, {} failed", o.total_successful, o.total_failed));
+            return finish(ctx, &input, &batches, |o| {
+                format!(
+                    "{} refreshed, {} failed",
+                    o.total_successful, o.total_failed
+                )
+            });
         }
         NumbersCommand::List { contains, paging } => {
             let mut pager = numbers.list();
@@ -87,7 +95,11 @@ pub async fn run(ctx: &Context, command: NumbersCommand) -> CliResult {
             numbers_view(&fetch(pager, paging).await?)
         }
         NumbersCommand::Get { number, fresh } => {
-            let n = if fresh { numbers.get_fresh(&number).await? } else { numbers.get(&number).await? };
+            let n = if fresh {
+                numbers.get_fresh(&number).await?
+            } else {
+                numbers.get(&number).await?
+            };
             number_view(&n)
         }
         NumbersCommand::Remove { number } => {
@@ -95,9 +107,15 @@ pub async fn run(ctx: &Context, command: NumbersCommand) -> CliResult {
             removed_view(&number)
         }
         NumbersCommand::Ownership { number } => ownership_view(&numbers.ownership(&number).await?),
-        NumbersCommand::ConfirmOwnership { number, still_own, evidence_document_id } => {
-            number_view(&numbers.confirm_ownership(&number, still_own, evidence_document_id.as_deref()).await?)
-        }
+        NumbersCommand::ConfirmOwnership {
+            number,
+            still_own,
+            evidence_document_id,
+        } => number_view(
+            &numbers
+                .confirm_ownership(&number, still_own, evidence_document_id.as_deref())
+                .await?,
+        ),
     };
     Ok(view.print(ctx.format())?)
 }
@@ -126,34 +144,56 @@ pub struct Batch<T> {
 
 /// Send every batch in order, with a progress bar on stderr (hidden when not a terminal).
 /// A failed batch does not stop the others: batches are atomic and independent.
-pub async fn send_batches<'a, T, F, Fut>(input: &'a Numbers<PhoneNumber>, verb: &str, send: F) -> Vec<Batch<T>>
+pub async fn send_batches<'a, T, F, Fut>(
+    input: &'a Numbers<PhoneNumber>,
+    verb: &str,
+    send: F,
+) -> Vec<Batch<T>>
 where
     F: Fn(Vec<&'a str>) -> Fut,
     Fut: Future<Output = Result<T, Error>>,
 {
     let bar = ProgressBar::new(input.valid.len() as u64).with_message(verb.to_owned());
     bar.set_style(
-        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} numbers").expect("static template"),
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} numbers")
+            .expect("static template"),
     );
     let mut outcomes = Vec::new();
     for batch in input.batches() {
         let numbers: Vec<&str> = batch.iter().map(|(_, n)| n.as_str()).collect();
         let result = send(numbers).await;
         bar.inc(batch.len() as u64);
-        outcomes.push(Batch { first: batch[0].0, last: batch[batch.len() - 1].0, count: batch.len(), result });
+        outcomes.push(Batch {
+            first: batch[0].0,
+            last: batch[batch.len() - 1].0,
+            count: batch.len(),
+            result,
+        });
     }
     bar.finish_and_clear();
     outcomes
 }
 
 /// Print the per-batch report, then fail if a batch failed or an entry was invalid.
-fn finish<T>(ctx: &Context, input: &Numbers<PhoneNumber>, batches: &[Batch<T>], ok: impl Fn(&T) -> String) -> CliResult {
+fn finish<T>(
+    ctx: &Context,
+    input: &Numbers<PhoneNumber>,
+    batches: &[Batch<T>],
+    ok: impl Fn(&T) -> String,
+) -> CliResult {
     batch_report(input, batches, ok).print(ctx.format())?;
-    let failed: Vec<&Error> = batches.iter().filter_map(|b| b.result.as_ref().err()).collect();
+    let failed: Vec<&Error> = batches
+        .iter()
+        .filter_map(|b| b.result.as_ref().err())
+        .collect();
     if let Some(first) = failed.first() {
         return Err(CliError::new(
             class_of(first),
-            format!("{} of {} batches failed; the other batches were sent", failed.len(), batches.len()),
+            format!(
+                "{} of {} batches failed; the other batches were sent",
+                failed.len(),
+                batches.len()
+            ),
         ));
     }
     if !input.rejected.is_empty() {
@@ -177,7 +217,11 @@ fn span(first: Origin, last: Origin) -> String {
 }
 
 /// One row per batch and one per invalid entry.
-fn batch_report<T>(input: &Numbers<PhoneNumber>, batches: &[Batch<T>], ok: impl Fn(&T) -> String) -> View {
+fn batch_report<T>(
+    input: &Numbers<PhoneNumber>,
+    batches: &[Batch<T>],
+    ok: impl Fn(&T) -> String,
+) -> View {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut json_batches = Vec::new();
     for (i, b) in batches.iter().enumerate() {
@@ -185,15 +229,31 @@ fn batch_report<T>(input: &Numbers<PhoneNumber>, batches: &[Batch<T>], ok: impl 
             Ok(value) => ("ok", ok(value)),
             Err(e) => ("failed", CliError::from(e.clone()).to_string()),
         };
-        rows.push(vec![cell(format!("batch {}", i + 1)), cell(span(b.first, b.last)), cell(b.count), cell(status), cell(&detail)]);
+        rows.push(vec![
+            cell(format!("batch {}", i + 1)),
+            cell(span(b.first, b.last)),
+            cell(b.count),
+            cell(status),
+            cell(&detail),
+        ]);
         json_batches.push(json!({"batch": i + 1, "from": b.first.to_string(), "to": b.last.to_string(), "count": b.count, "status": status, "detail": detail}));
     }
     let mut json_invalid = Vec::new();
     for r in &input.rejected {
-        rows.push(vec![cell("invalid"), cell(r.origin), cell(1), cell("not sent"), cell(&r.reason)]);
+        rows.push(vec![
+            cell("invalid"),
+            cell(r.origin),
+            cell(1),
+            cell("not sent"),
+            cell(&r.reason),
+        ]);
         json_invalid.push(json!({"at": r.origin.to_string(), "text": r.text, "reason": r.reason}));
     }
-    let sent: usize = batches.iter().filter(|b| b.result.is_ok()).map(|b| b.count).sum();
+    let sent: usize = batches
+        .iter()
+        .filter(|b| b.result.is_ok())
+        .map(|b| b.count)
+        .sum();
     View::list(
         vec!["item", "input", "count", "status", "detail"],
         rows,
@@ -223,13 +283,17 @@ fn number_row(n: &ReputationNumber) -> Vec<Cell> {
         opt(d.engagement_score),
         opt(d.sentiment_score),
         opt(d.spam_category.as_ref()),
-        opt(d.last_refreshed_at),
+        opt_time(d.last_refreshed_at),
     ]
 }
 
 /// Numbers with their reputation, one row each.
 pub fn numbers_view(items: &[ReputationNumber]) -> View {
-    View::list(NUMBER_COLUMNS.to_vec(), items.iter().map(number_row).collect(), View::json_of(&items))
+    View::list(
+        NUMBER_COLUMNS.to_vec(),
+        items.iter().map(number_row).collect(),
+        View::json_of(&items),
+    )
 }
 
 /// One number with its reputation.
@@ -239,28 +303,49 @@ pub fn number_view(n: &ReputationNumber) -> View {
 
 /// The confirmation that a number was removed.
 pub fn removed_view(number: &str) -> View {
-    View::record(vec!["phone_number", "removed"], vec![cell(number), cell(true)], json!({"phone_number": number, "removed": true}))
+    View::record(
+        vec!["phone_number", "removed"],
+        vec![cell(number), cell(true)],
+        json!({"phone_number": number, "removed": true}),
+    )
 }
 
 fn refresh_view(results: &[RefreshResult]) -> View {
     View::list(
         vec!["phone_number", "success", "error"],
-        results.iter().map(|r| vec![cell(&r.phone_number), cell(r.success), opt(r.error.as_ref())]).collect(),
+        results
+            .iter()
+            .map(|r| {
+                vec![
+                    cell(&r.phone_number),
+                    cell(r.success),
+                    opt(r.error.as_ref()),
+                ]
+            })
+            .collect(),
         View::json_of(&results),
     )
 }
 
 fn ownership_view(o: &NumberOwnership) -> View {
     View::record(
-        vec!["phone_number", "source", "ownership_status", "flag_reason", "confirm_by", "baseline_carrier", "last_checked_at"],
+        vec![
+            "phone_number",
+            "source",
+            "ownership_status",
+            "flag_reason",
+            "confirm_by",
+            "baseline_carrier",
+            "last_checked_at",
+        ],
         vec![
             opt(o.phone_number.as_ref()),
             opt(o.source.as_ref()),
             opt(o.ownership_status.as_ref()),
             opt(o.flag_reason.as_ref()),
-            opt(o.confirm_by),
+            opt_time(o.confirm_by),
             opt(o.baseline_carrier.as_ref()),
-            opt(o.last_checked_at),
+            opt_time(o.last_checked_at),
         ],
         View::json_of(o),
     )

@@ -10,7 +10,7 @@ use crate::cli::PageArgs;
 use crate::commands::numbers::read_numbers;
 use crate::exit::{CliError, CliResult};
 use crate::numbers_input::NumberSource;
-use crate::output::{View, cell, opt};
+use crate::output::{View, cell, opt, time};
 
 /// Remediation operations.
 #[derive(Subcommand, Debug)]
@@ -54,20 +54,38 @@ pub enum RemediationCommand {
 pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
     let remediation = ctx.reputation()?.remediation();
     let view = match command {
-        RemediationCommand::Submit { numbers, call_purpose, contact_email, webhook_url, wait } => {
+        RemediationCommand::Submit {
+            numbers,
+            call_purpose,
+            contact_email,
+            webhook_url,
+            wait,
+        } => {
             let input = read_numbers(&numbers)?;
             if !input.rejected.is_empty() {
-                return Err(CliError::usage(format!("{} invalid entries (listed above); nothing was sent", input.rejected.len())));
+                return Err(CliError::usage(format!(
+                    "{} invalid entries (listed above); nothing was sent",
+                    input.rejected.len()
+                )));
             }
-            let mut request = RemediationRequest::new(input.valid.iter().map(|(_, n)| n.as_str()), call_purpose);
+            let mut request =
+                RemediationRequest::new(input.valid.iter().map(|(_, n)| n.as_str()), call_purpose);
             request.contact_email = contact_email;
             request.webhook_url = webhook_url;
             let submitted = remediation.submit(request).await?;
-            let done = if wait { follow(&remediation, &submitted.id, |_| {}).await? } else { submitted };
+            let done = if wait {
+                follow(&remediation, &submitted.id, |_| {}).await?
+            } else {
+                submitted
+            };
             remediation_view(&done)
         }
         RemediationCommand::Get { id, wait } => {
-            let request = if wait { follow(&remediation, &id, |_| {}).await? } else { remediation.get(id).await? };
+            let request = if wait {
+                follow(&remediation, &id, |_| {}).await?
+            } else {
+                remediation.get(id).await?
+            };
             remediation_view(&request)
         }
         RemediationCommand::List { status, paging } => {
@@ -110,8 +128,17 @@ pub fn remediation_view(r: &Remediation) -> View {
     let results = r.results.as_ref();
     View::record(
         vec![
-            "id", "status", "phone_numbers_count", "phone_numbers_submitted", "phone_numbers_ineligible",
-            "remediated", "not_flagged", "requires_review", "ineligible", "refused", "created_at",
+            "id",
+            "status",
+            "phone_numbers_count",
+            "phone_numbers_submitted",
+            "phone_numbers_ineligible",
+            "remediated",
+            "not_flagged",
+            "requires_review",
+            "ineligible",
+            "refused",
+            "created_at",
         ],
         vec![
             cell(&r.id),
@@ -124,7 +151,7 @@ pub fn remediation_view(r: &Remediation) -> View {
             bucket(results.map(|x| &x.requires_review)),
             bucket(results.map(|x| &x.ineligible)),
             bucket(results.map(|x| &x.refused)),
-            cell(r.created_at),
+            time(r.created_at),
         ],
         View::json_of(r),
     )
@@ -132,10 +159,26 @@ pub fn remediation_view(r: &Remediation) -> View {
 
 fn summaries_view(items: &[RemediationSummary]) -> View {
     View::list(
-        vec!["id", "status", "phone_numbers_count", "call_purpose", "tier2_completed_at", "created_at"],
+        vec![
+            "id",
+            "status",
+            "phone_numbers_count",
+            "call_purpose",
+            "tier2_completed_at",
+            "created_at",
+        ],
         items
             .iter()
-            .map(|r| vec![cell(&r.id), cell(&r.status), cell(r.phone_numbers_count), cell(&r.call_purpose), opt(r.tier2_completed_at), cell(r.created_at)])
+            .map(|r| {
+                vec![
+                    cell(&r.id),
+                    cell(&r.status),
+                    cell(r.phone_numbers_count),
+                    cell(&r.call_purpose),
+                    opt(r.tier2_completed_at),
+                    time(r.created_at),
+                ]
+            })
             .collect(),
         View::json_of(&items),
     )

@@ -8,7 +8,7 @@ use telnyx_reputation::{CheckFrequency, ReputationSettings, WaitOptions};
 
 use super::Context;
 use crate::exit::CliResult;
-use crate::output::{View, cell, opt};
+use crate::output::{View, cell, opt, time};
 
 /// Reputation settings operations.
 #[derive(Subcommand, Debug)]
@@ -56,7 +56,10 @@ pub async fn run(ctx: &Context, command: ReputationCommand) -> CliResult {
     let rep = ctx.reputation()?;
     let settings = match command {
         ReputationCommand::Settings => rep.settings().await?,
-        ReputationCommand::Enable { loa_document_id, frequency } => rep.enable(loa_document_id, frequency).await?,
+        ReputationCommand::Enable {
+            loa_document_id,
+            frequency,
+        } => rep.enable(loa_document_id, frequency).await?,
         ReputationCommand::Disable => {
             rep.disable().await?;
             let id = rep.enterprise_id().to_owned();
@@ -70,7 +73,10 @@ pub async fn run(ctx: &Context, command: ReputationCommand) -> CliResult {
         ReputationCommand::Frequency { frequency } => rep.set_frequency(frequency).await?,
         ReputationCommand::Webhook { url, .. } => rep.set_webhook(url.as_deref()).await?,
         ReputationCommand::Wait { interval, timeout } => {
-            let options = WaitOptions { interval: seconds(interval), timeout: seconds(timeout) };
+            let options = WaitOptions {
+                interval: seconds(interval),
+                timeout: seconds(timeout),
+            };
             rep.wait_until_approved(options).await?
         }
     };
@@ -84,7 +90,16 @@ fn seconds(value: f64) -> Duration {
 /// The settings with both gates.
 pub fn settings_view(s: &ReputationSettings) -> View {
     View::record(
-        vec!["enterprise_id", "status", "loa_status", "check_frequency", "loa_document_id", "rejection_reasons", "webhook_url", "updated_at"],
+        vec![
+            "enterprise_id",
+            "status",
+            "loa_status",
+            "check_frequency",
+            "loa_document_id",
+            "rejection_reasons",
+            "webhook_url",
+            "updated_at",
+        ],
         vec![
             cell(&s.enterprise_id),
             cell(&s.status),
@@ -93,7 +108,7 @@ pub fn settings_view(s: &ReputationSettings) -> View {
             opt(s.loa_document_id.as_ref()),
             (!s.rejection_reasons.is_empty()).then(|| s.rejection_reasons.join("; ")),
             opt(s.webhook_url.as_ref()),
-            cell(s.updated_at),
+            time(s.updated_at),
         ],
         View::json_of(s),
     )

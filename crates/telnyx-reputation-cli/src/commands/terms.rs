@@ -6,7 +6,7 @@ use telnyx_reputation::{ProductType, TermsInfo, TosAgreement, TosStatus};
 use super::{Context, fetch};
 use crate::cli::PageArgs;
 use crate::exit::CliResult;
-use crate::output::{View, cell, opt};
+use crate::output::{View, cell, opt, opt_time, time};
 
 /// Terms of service operations.
 #[derive(Subcommand, Debug)]
@@ -55,10 +55,22 @@ pub async fn run(ctx: &Context, command: TermsCommand) -> CliResult {
     Ok(view.print(ctx.format())?)
 }
 
-const AGREEMENT: [&str; 5] = ["id", "product_type", "version", "terms_version", "agreed_at"];
+const AGREEMENT: [&str; 5] = [
+    "id",
+    "product_type",
+    "version",
+    "terms_version",
+    "agreed_at",
+];
 
 fn agreement_row(a: &TosAgreement) -> Vec<Option<String>> {
-    vec![cell(&a.id), cell(&a.product_type), cell(&a.version), cell(&a.terms_version), cell(a.agreed_at)]
+    vec![
+        cell(&a.id),
+        cell(&a.product_type),
+        cell(&a.version),
+        cell(&a.terms_version),
+        time(a.agreed_at),
+    ]
 }
 
 /// One agreement.
@@ -67,19 +79,30 @@ pub fn agreement_view(a: &TosAgreement) -> View {
 }
 
 fn agreements_view(items: &[TosAgreement]) -> View {
-    View::list(AGREEMENT.to_vec(), items.iter().map(agreement_row).collect(), View::json_of(&items))
+    View::list(
+        AGREEMENT.to_vec(),
+        items.iter().map(agreement_row).collect(),
+        View::json_of(&items),
+    )
 }
 
 fn status_view(s: &TosStatus) -> View {
     View::record(
-        vec!["product_type", "has_agreed", "agreement_required", "current_terms_version", "agreed_version", "agreed_at"],
+        vec![
+            "product_type",
+            "has_agreed",
+            "agreement_required",
+            "current_terms_version",
+            "agreed_version",
+            "agreed_at",
+        ],
         vec![
             cell(&s.product_type),
             cell(s.has_agreed),
             cell(s.agreement_required),
             cell(&s.current_terms_version),
             opt(s.agreed_version.as_ref()),
-            opt(s.agreed_at),
+            opt_time(s.agreed_at),
         ],
         View::json_of(s),
     )
@@ -87,10 +110,22 @@ fn status_view(s: &TosStatus) -> View {
 
 fn info_view(items: &[TermsInfo]) -> View {
     View::list(
-        vec!["product_type", "current_version", "effective_date", "terms_url"],
+        vec![
+            "product_type",
+            "current_version",
+            "effective_date",
+            "terms_url",
+        ],
         items
             .iter()
-            .map(|i| vec![opt(i.product_type.as_ref()), opt(i.current_version.as_ref()), opt(i.effective_date), opt(i.terms_url.as_ref())])
+            .map(|i| {
+                vec![
+                    opt(i.product_type.as_ref()),
+                    opt(i.current_version.as_ref()),
+                    opt(i.effective_date),
+                    opt(i.terms_url.as_ref()),
+                ]
+            })
             .collect(),
         View::json_of(&items),
     )
