@@ -147,27 +147,39 @@ fn read_source(path: &std::path::Path) -> Result<String, InputError> {
 
 const HEADER_NAMES: [&str; 3] = ["phone_number", "number", "phone"];
 
-/// The chosen column of every non-empty, non-comment record, with its line number.
+/// The chosen column of every non-empty, non-comment line, with its 1-based line number.
+/// Lines are split one by one (quoted fields may not span lines), so the numbers reported
+/// are the file's own line numbers.
 fn column_entries(text: &str, column: Option<&str>) -> Result<Vec<(Origin, String)>, InputError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
     let mut records = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| InputError::Csv(format!("malformed CSV: {e}")))?;
-        let line = record.position().map_or(0, |p| p.line());
-        records.push((line, record));
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        records.push((index as u64 + 1, split_line(trimmed, index + 1)?));
     }
     let (index, skip_header) = pick_column(records.first().map(|(_, r)| r), column)?;
     Ok(records
         .into_iter()
         .skip(usize::from(skip_header))
-        .filter(|(_, r)| r.iter().any(|f| !f.is_empty()))
         .map(|(line, r)| (Origin::Line(line), r.get(index).unwrap_or("").to_owned()))
         .collect())
+}
+
+/// One line as CSV fields.
+fn split_line(line: &str, number: usize) -> Result<csv::StringRecord, InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .from_reader(line.as_bytes());
+    match reader.records().next() {
+        Some(Ok(record)) => Ok(record),
+        Some(Err(e)) => Err(InputError::Csv(format!(
+            "line {number}: malformed CSV: {e}"
+        ))),
+        None => Ok(csv::StringRecord::new()),
+    }
 }
 
 /// Which column to read, and whether the first record is a header.
