@@ -190,9 +190,14 @@ fn finish<T>(
         return Err(CliError::new(
             class_of(first),
             format!(
-                "{} of {} batches failed; the other batches were sent",
+                "{} of {} batches failed (see the report; each batch is all-or-nothing){}",
                 failed.len(),
-                batches.len()
+                batches.len(),
+                if failed.len() < batches.len() {
+                    "; the other batches were sent"
+                } else {
+                    ""
+                }
             ),
         ));
     }
