@@ -1,0 +1,118 @@
+//! The command line grammar (clap derive): global options and one subcommand group per
+//! API area. Parsing only; what each command does lives in `commands/` and `demo.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands::{
+    account_numbers::AccountNumbersCommand, documents::DocumentsCommand,
+    enterprises::EnterprisesCommand, external_verification::ExternalVerificationCommand,
+    loa::LoaCommand, numbers::NumbersCommand, remediation::RemediationCommand,
+    reputation::ReputationCommand, terms::TermsCommand, webhooks::WebhooksCommand,
+};
+use crate::demo::DemoArgs;
+use crate::exit::EXIT_CODES_HELP;
+use crate::output::Format;
+
+/// The Telnyx Number Reputation API from the command line.
+///
+/// Start with `telnyx-reputation demo`: it runs the whole journey against an embedded
+/// emulator, with no credentials.
+#[derive(Parser, Debug)]
+#[command(name = "telnyx-reputation", version, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Connection and output options, accepted before or after the subcommand.
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Telnyx API key (never printed).
+    #[arg(long, env = "TELNYX_API_KEY", global = true, hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// API base URL, e.g. an emulator's `http://127.0.0.1:4010/v2`.
+    #[arg(long, env = "TELNYX_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Enterprise id for the enterprise-scoped commands.
+    #[arg(long, env = "TELNYX_ENTERPRISE_ID", global = true)]
+    pub enterprise: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
+    pub format: Format,
+}
+
+/// The subcommands, grouped like the API.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the whole journey against an embedded emulator (no credentials needed).
+    Demo(DemoArgs),
+    /// Serve the local emulator (same flags as `telnyx-reputation-emulator`).
+    Emulator(telnyx_reputation_emulator::EmulatorArgs),
+    /// Number Reputation terms of service.
+    #[command(subcommand)]
+    Terms(TermsCommand),
+    /// Enterprises (the business that owns monitored numbers).
+    #[command(subcommand)]
+    Enterprises(EnterprisesCommand),
+    /// Documents API (upload the signed LOA).
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
+    /// Reputation settings of an enterprise: enable, gates, frequency, webhook.
+    #[command(subcommand)]
+    Reputation(ReputationCommand),
+    /// Letter of Authorization: render and replace.
+    #[command(subcommand)]
+    Loa(LoaCommand),
+    /// Monitored numbers of an enterprise.
+    #[command(subcommand)]
+    Numbers(NumbersCommand),
+    /// Remediation requests for flagged numbers.
+    #[command(subcommand)]
+    Remediation(RemediationCommand),
+    /// External verification documents of an enterprise.
+    #[command(subcommand, name = "external-verification")]
+    ExternalVerification(ExternalVerificationCommand),
+    /// Monitored numbers across every enterprise of the account.
+    #[command(subcommand, name = "account-numbers")]
+    AccountNumbers(AccountNumbersCommand),
+    /// Webhook signature verification (local, no request).
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
+}
+
+/// Paging options of list commands.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct PageArgs {
+    /// Fetch only this page (1-based); without it every page is fetched.
+    #[arg(long, value_name = "N")]
+    pub page: Option<u32>,
+    /// Page size (1..=250).
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<u32>,
+}
+
+/// A JSON request body from a file or stdin.
+#[derive(Args, Debug, Clone)]
+pub struct JsonBody {
+    /// JSON file with the request body (`-` for stdin).
+    #[arg(long = "json", value_name = "PATH|-")]
+    pub path: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,105 @@
+//! One module per API group: its clap subcommands and how each becomes one facade call
+//! and one printed [`View`](crate::output::View). Connection setup shared by all of them
+//! (API key, base URL, enterprise id) is [`Context`]; nothing here does HTTP itself.
+
+pub mod account_numbers;
+pub mod documents;
+pub mod enterprises;
+pub mod external_verification;
+pub mod loa;
+pub mod numbers;
+pub mod remediation;
+pub mod reputation;
+pub mod terms;
+pub mod webhooks;
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use telnyx_reputation::{Client, Page, Pager, Reputation};
+
+use crate::cli::{GlobalArgs, PageArgs};
+use crate::exit::{CliError, CliResult};
+use crate::output::Format;
+
+/// What every command needs: the global options, turned into a client on demand.
+pub struct Context {
+    global: GlobalArgs,
+}
+
+impl Context {
+    /// Wrap the parsed global options.
+    pub fn new(global: GlobalArgs) -> Self {
+        Self { global }
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.global.format
+    }
+
+    /// A facade client from `--api-key`/`TELNYX_API_KEY` and `--base-url`/`TELNYX_BASE_URL`.
+    pub fn client(&self) -> CliResult<Client> {
+        let key = self.global.api_key.as_deref().filter(|k| !k.is_empty()).ok_or_else(|| {
+            CliError::usage("no API key: pass --api-key or set TELNYX_API_KEY (try `telnyx-reputation demo`, which needs none)")
+        })?;
+        let mut builder = Client::builder().api_key(key);
+        if let Some(url) = &self.global.base_url {
+            builder = builder.base_url(url);
+        }
+        Ok(builder.build()?)
+    }
+
+    /// The enterprise id from `--enterprise`/`TELNYX_ENTERPRISE_ID`.
+    pub fn enterprise_id(&self) -> CliResult<String> {
+        self.global.enterprise.clone().ok_or_else(|| {
+            CliError::usage("no enterprise: pass --enterprise ID or set TELNYX_ENTERPRISE_ID")
+        })
+    }
+
+    /// The reputation handle of the selected enterprise.
+    pub fn reputation(&self) -> CliResult<Reputation> {
+        Ok(self.client()?.reputation(self.enterprise_id()?))
+    }
+}
+
+/// Every item of a list, or one page of it when `--page` is given.
+pub async fn fetch<T: Send + 'static>(pager: Pager<T>, paging: PageArgs) -> CliResult<Vec<T>> {
+    let pager = match paging.page_size {
+        Some(size) => pager.page_size(size),
+        None => pager,
+    };
+    Ok(match paging.page {
+        Some(n) => {
+            let page: Page<T> = pager.fetch_page(u64::from(n)).await?;
+            page.items
+        }
+        None => pager.collect_all().await?,
+    })
+}
+
+/// Read a JSON request body from a file or stdin (`-`) into a facade type.
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> CliResult<T> {
+    let text = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        CliError::usage(format!(
+            "{} is not a valid request body: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Run a command group's future on a fresh runtime. `Context` is moved in so the
+/// commands can be written as plain `async fn`s.
+pub fn block_on<F: std::future::Future<Output = CliResult>>(future: F) -> CliResult {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::other(format!("cannot start the async runtime: {e}")))?
+        .block_on(future)
+}

@@ -1,0 +1,439 @@
+//! `demo`: the documented Number Reputation journey, step by step, against an emulator
+//! started in-process (or `--base-url`), ending with the numbers' reputation and the
+//! billing ledger the run caused. Every step is one or two facade calls; the demo adds
+//! only narration. It needs no credentials and takes a few seconds.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use telnyx_reputation::{
+    BillingContact, CheckFrequency, Client, LoaRenderOptions, NewEnterprise, NumberOfEmployees,
+    OrganizationContact, OrganizationLegalType, OrganizationType, PhysicalAddress,
+    RemediationRequest, ReputationNumber, SpamRisk, WaitOptions,
+};
+use telnyx_reputation_emulator::{ApprovalDelay, Emulator, RunningEmulator};
+
+use crate::cli::GlobalArgs;
+use crate::commands::numbers::numbers_view;
+use crate::commands::remediation::follow;
+use crate::exit::{CliError, CliResult};
+use crate::output::{View, cell};
+
+/// Options of the demo.
+#[derive(Args, Debug, Clone)]
+pub struct DemoArgs {
+    /// Directory for the rendered `loa.pdf` (default: a new temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// How long the embedded emulator takes to approve a gate or a remediation stage.
+    #[arg(long, default_value = "1s", value_parser = parse_delay)]
+    pub approval_delay: ApprovalDelay,
+    /// How many numbers to register (1..=1000).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub numbers: u16,
+}
+
+fn parse_delay(s: &str) -> Result<ApprovalDelay, String> {
+    match s.parse()? {
+        ApprovalDelay::Manual => Err("the demo needs automatic approval (e.g. 1s)".into()),
+        delay => Ok(delay),
+    }
+}
+
+/// The API key used against the embedded emulator (every key is its own account there).
+const DEMO_KEY: &str = "demo-key";
+const STEPS: usize = 11;
+
+/// Run the demo; `global` supplies `--base-url` and `--api-key` when not embedding.
+pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
+    let started = Instant::now();
+    let embedded = match &global.base_url {
+        Some(_) => None,
+        None => Some(start_emulator(args.approval_delay).await?),
+    };
+    let base_url = embedded.as_ref().map_or_else(
+        || global.base_url.clone().unwrap_or_default(),
+        |e| e.base_url(),
+    );
+    let api_key = global
+        .api_key
+        .clone()
+        .unwrap_or_else(|| DEMO_KEY.to_owned());
+    println!("telnyx-reputation demo: the Number Reputation journey, step by step");
+    match &embedded {
+        Some(_) => println!(
+            "  embedded emulator at {base_url} (approval delay {}; nothing is billed)\n",
+            args.approval_delay
+        ),
+        None => println!("  server at {base_url}\n"),
+    }
+    let client = Client::builder()
+        .api_key(&api_key)
+        .base_url(&base_url)
+        .build()?;
+    let result = journey(&client, &args).await;
+    if result.is_ok() {
+        print_ledger(&base_url, embedded.as_ref(), &api_key).await;
+        println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    if let Some(emulator) = embedded {
+        emulator.shutdown().await;
+    }
+    result
+}
+
+async fn start_emulator(delay: ApprovalDelay) -> CliResult<RunningEmulator> {
+    Emulator::builder()
+        .host("127.0.0.1")
+        .port(0)
+        .approval_delay(delay)
+        .start()
+        .await
+        .map_err(|e| CliError::other(format!("cannot start the embedded emulator: {e}")))
+}
+
+/// Announces steps and wraps their failures with the step's name.
+struct Narrator {
+    step: usize,
+    title: &'static str,
+}
+
+impl Narrator {
+    fn start(&mut self, title: &'static str) {
+        self.step += 1;
+        self.title = title;
+        println!("[{:>2}/{STEPS}] {title}", self.step);
+    }
+
+    fn done(&self, what: impl std::fmt::Display) {
+        println!("        {what}");
+    }
+
+    fn fail(&self) -> impl Fn(CliError) -> CliError + '_ {
+        move |e| e.context(&format!("step {} ({})", self.step, self.title))
+    }
+}
+
+async fn journey(client: &Client, args: &DemoArgs) -> CliResult {
+    let mut n = Narrator { step: 0, title: "" };
+    macro_rules! attempt {
+        ($e:expr) => {
+            $e.await.map_err(CliError::from).map_err(n.fail())?
+        };
+    }
+
+    n.start("Accept the Number Reputation terms of service");
+    let agreement = attempt!(client.terms_of_service().agree_number_reputation());
+    n.done(format!(
+        "agreed to terms version {}",
+        agreement.terms_version
+    ));
+
+    n.start("Create an enterprise");
+    let enterprise = attempt!(client.enterprises().create(acme()));
+    n.done(format!(
+        "{} ({}) id {}",
+        enterprise.legal_name, enterprise.doing_business_as, enterprise.id
+    ));
+    let rep = client.reputation(&enterprise.id);
+
+    n.start("Render the Letter of Authorization (not billable)");
+    let pdf = attempt!(rep.loa().render(LoaRenderOptions::default()));
+    let dir = out_dir(args).map_err(n.fail())?;
+    let loa_path = dir.join("loa.pdf");
+    crate::commands::loa::write_file(&loa_path, &pdf).map_err(n.fail())?;
+    n.done(format!(
+        "{} bytes of PDF written to {}",
+        pdf.len(),
+        loa_path.display()
+    ));
+
+    n.start("Upload the signed LOA to the Documents API");
+    let document = crate::commands::documents::upload(client, &loa_path)
+        .await
+        .map_err(n.fail())?;
+    n.done(format!("document id {}", document.id));
+
+    n.start("Enable Number Reputation (billable)");
+    let settings = attempt!(rep.enable(&document.id, CheckFrequency::BusinessDaily));
+    n.done(format!(
+        "status {}, loa_status {}",
+        settings.status, settings.loa_status
+    ));
+
+    n.start("Wait for both approval gates (status and loa_status)");
+    let waiting = spinner("polling reputation settings");
+    let waited = Instant::now();
+    let options = WaitOptions {
+        interval: Duration::from_millis(250),
+        timeout: Duration::from_secs(60),
+    };
+    let approved = rep.wait_until_approved(options).await;
+    waiting.finish_and_clear();
+    let approved = approved.map_err(CliError::from).map_err(n.fail())?;
+    n.done(format!(
+        "status {}, loa_status {} after {:.1} s",
+        approved.status,
+        approved.loa_status,
+        waited.elapsed().as_secs_f64()
+    ));
+
+    n.start("Add numbers for monitoring (billable; atomic batches of 100)");
+    let numbers = demo_numbers(args.numbers);
+    let mut added = 0;
+    for batch in numbers.chunks(100) {
+        added += attempt!(rep.numbers().add(batch)).len();
+    }
+    n.done(format!(
+        "{added} numbers registered ({} .. {})",
+        numbers[0],
+        numbers[numbers.len() - 1]
+    ));
+
+    n.start("Read reputation: cached (first read is a live, billed lookup), then fresh (billed)");
+    let mut current = Vec::new();
+    for number in &numbers {
+        current.push(attempt!(rep.numbers().get(number)));
+    }
+    let again = attempt!(rep.numbers().get(&numbers[0]));
+    let fresh = attempt!(rep.numbers().get_fresh(&numbers[0]));
+    n.done(format!(
+        "{} numbers read; {} read again from cache (free), then live: spam_risk {}",
+        current.len(),
+        again.phone_number,
+        risk(&fresh)
+    ));
+
+    n.start("Force a refresh (billable)");
+    let mut refreshed = 0;
+    for batch in numbers.chunks(100) {
+        refreshed += attempt!(rep.numbers().refresh(batch)).total_successful;
+    }
+    n.done(format!(
+        "{refreshed} of {} numbers refreshed",
+        numbers.len()
+    ));
+
+    n.start("Submit remediation for the flagged numbers (spam_risk high)");
+    let all = attempt!(rep.numbers().list().page_size(250).collect_all());
+    let flagged: Vec<&str> = all
+        .iter()
+        .filter(|x| {
+            x.reputation_data
+                .as_ref()
+                .and_then(|d| d.spam_risk.as_ref())
+                == Some(&SpamRisk::High)
+        })
+        .map(|x| x.phone_number.as_str())
+        .collect();
+    if flagged.is_empty() {
+        n.done("no number is flagged high: nothing to remediate");
+        n.start("Follow the remediation to completion");
+        n.done("skipped");
+    } else {
+        let request = RemediationRequest::new(
+            &flagged,
+            "Outbound appointment reminders for our plumbing customers.",
+        )
+        .contact_email("ops@acmeplumbing.example.com");
+        let submitted = attempt!(rep.remediation().submit(request));
+        n.done(format!(
+            "{} numbers submitted: {}; request {} is {}",
+            flagged.len(),
+            flagged.join(" "),
+            submitted.id,
+            submitted.status
+        ));
+
+        n.start("Follow the remediation to completion");
+        let polling = spinner("polling the remediation request");
+        let mut seen = Vec::new();
+        let done = follow(&rep.remediation(), &submitted.id, |s| {
+            polling.set_message(format!("status {s}"));
+            seen.push(s.to_string());
+        })
+        .await;
+        polling.finish_and_clear();
+        let done = done.map_err(n.fail())?;
+        let results = done.results.unwrap_or_default();
+        n.done(format!(
+            "{}: remediated {}, requires review {}, refused {}, not flagged {}, ineligible {}",
+            seen.join(" -> "),
+            list_or_none(&results.remediated),
+            list_or_none(&results.requires_review),
+            list_or_none(&results.refused),
+            list_or_none(&results.not_flagged),
+            list_or_none(&results.ineligible),
+        ));
+    }
+
+    let final_numbers = attempt!(rep.numbers().list().page_size(250).collect_all());
+    println!("\nMonitored numbers ({}):", final_numbers.len());
+    println!("{}", numbers_view(&final_numbers).table());
+    Ok(())
+}
+
+fn risk(n: &ReputationNumber) -> String {
+    n.reputation_data
+        .as_ref()
+        .and_then(|d| d.spam_risk.as_ref())
+        .map_or_else(|| "unknown (no data yet)".to_owned(), ToString::to_string)
+}
+
+fn list_or_none(numbers: &[String]) -> String {
+    if numbers.is_empty() {
+        "none".to_owned()
+    } else {
+        numbers.join(" ")
+    }
+}
+
+fn spinner(message: &'static str) -> ProgressBar {
+    let spinner = ProgressBar::new_spinner().with_message(message);
+    spinner.set_style(
+        ProgressStyle::with_template("        {spinner} {msg} ({elapsed})")
+            .expect("static template"),
+    );
+    spinner.enable_steady_tick(Duration::from_millis(100));
+    spinner
+}
+
+/// `--out-dir`, or a fresh directory under the system temp dir.
+fn out_dir(args: &DemoArgs) -> CliResult<PathBuf> {
+    let dir = match &args.out_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("telnyx-reputation-demo-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::other(format!("cannot create {}: {e}", dir.display())))?;
+    Ok(dir)
+}
+
+/// `count` distinct valid US numbers in the 202 area code.
+fn demo_numbers(count: u16) -> Vec<String> {
+    (0..count)
+        .map(|i| format!("+1202555{:04}", 1000 + u32::from(i)))
+        .collect()
+}
+
+/// The enterprise of the documentation's quickstart.
+fn acme() -> NewEnterprise {
+    let address = PhysicalAddress {
+        street_address: "100 Main St".into(),
+        extended_address: None,
+        city: "Chicago".into(),
+        administrative_area: "IL".into(),
+        postal_code: "60601".into(),
+        country: "US".into(),
+    };
+    NewEnterprise {
+        legal_name: "Acme Plumbing LLC".into(),
+        doing_business_as: "Acme Plumbing".into(),
+        organization_type: OrganizationType::Commercial,
+        organization_legal_type: OrganizationLegalType::Llc,
+        country_code: "US".into(),
+        jurisdiction_of_incorporation: "Delaware".into(),
+        website: "https://acmeplumbing.example.com".into(),
+        fein: "12-3456789".into(),
+        industry: "technology".into(),
+        number_of_employees: NumberOfEmployees::From51To200,
+        organization_contact: OrganizationContact {
+            first_name: "Sam".into(),
+            last_name: "Owner".into(),
+            email: "sam@acmeplumbing.example.com".into(),
+            job_title: "Compliance Lead".into(),
+            phone_number: "+13125550000".into(),
+        },
+        billing_contact: BillingContact {
+            first_name: "Alex".into(),
+            last_name: "Bill".into(),
+            email: "billing@acmeplumbing.example.com".into(),
+            phone_number: "+13125550001".into(),
+        },
+        organization_physical_address: address.clone(),
+        billing_address: address,
+        corporate_registration_number: None,
+        customer_reference: None,
+        dun_bradstreet_number: None,
+        primary_business_domain_sic_code: None,
+        professional_license_number: None,
+        role_type: None,
+    }
+}
+
+/// Print the billable actions the run caused, from the emulator's admin ledger.
+async fn print_ledger(base_url: &str, embedded: Option<&RunningEmulator>, api_key: &str) {
+    let admin = embedded.map_or_else(
+        || {
+            format!(
+                "{}/_emulator",
+                base_url.trim_end_matches('/').trim_end_matches("/v2")
+            )
+        },
+        RunningEmulator::admin_url,
+    );
+    match fetch_ledger(&admin, api_key).await {
+        Ok(view) => {
+            println!("\nBilling ledger of this run (from the emulator's admin API):");
+            println!("{}", view.table());
+        }
+        Err(e) => println!("\nBilling ledger: not available from {admin} ({e})"),
+    }
+}
+
+async fn fetch_ledger(admin: &str, api_key: &str) -> Result<View, reqwest::Error> {
+    let body: serde_json::Value = reqwest::Client::new()
+        .get(format!("{admin}/ledger"))
+        .bearer_auth(api_key)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let ledger = body.get("data").unwrap_or(&body);
+    let rows = [
+        "enable",
+        "numbers_added",
+        "live_lookups",
+        "refreshes",
+        "total",
+    ]
+    .iter()
+    .map(|action| {
+        vec![
+            cell(action),
+            cell(
+                ledger
+                    .get(action)
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0),
+            ),
+        ]
+    })
+    .collect();
+    Ok(View::list(
+        vec!["billable action", "count"],
+        rows,
+        ledger.clone(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_numbers_are_valid_and_distinct() {
+        let numbers = demo_numbers(1000);
+        assert!(
+            numbers
+                .iter()
+                .all(|n| telnyx_reputation::PhoneNumber::parse(n).is_ok())
+        );
+        let unique: std::collections::HashSet<_> = numbers.iter().collect();
+        assert_eq!(unique.len(), 1000);
+    }
+}

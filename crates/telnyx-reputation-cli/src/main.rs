@@ -1,0 +1,59 @@
+//! `telnyx-reputation`: the command line over the `telnyx-reputation` facade.
+//!
+//! `main` parses, dispatches to `commands/` or `demo`, and turns a failure into a message
+//! and an exit code (`exit`). Argument errors exit 2 through clap. No HTTP, validation or
+//! retries here: those belong to the facade.
+
+mod cli;
+mod commands;
+mod demo;
+mod exit;
+mod numbers_input;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::commands::{Context, block_on};
+use crate::exit::{CliError, CliResult};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => error.report(),
+    }
+}
+
+fn run(cli: Cli) -> CliResult {
+    let ctx = Context::new(cli.global.clone());
+    match cli.command {
+        Command::Demo(args) => block_on(demo::run(&cli.global, args)),
+        Command::Emulator(args) => block_on(serve_emulator(args)),
+        Command::Terms(c) => block_on(commands::terms::run(&ctx, c)),
+        Command::Enterprises(c) => block_on(commands::enterprises::run(&ctx, c)),
+        Command::Documents(c) => block_on(commands::documents::run(&ctx, c)),
+        Command::Reputation(c) => block_on(commands::reputation::run(&ctx, c)),
+        Command::Loa(c) => block_on(commands::loa::run(&ctx, c)),
+        Command::Numbers(c) => block_on(commands::numbers::run(&ctx, c)),
+        Command::Remediation(c) => block_on(commands::remediation::run(&ctx, c)),
+        Command::ExternalVerification(c) => block_on(commands::external_verification::run(&ctx, c)),
+        Command::AccountNumbers(c) => block_on(commands::account_numbers::run(&ctx, c)),
+        Command::Webhooks(c) => commands::webhooks::run(&ctx, c),
+    }
+}
+
+/// Serve the emulator until Ctrl-C, printing its base URL first.
+async fn serve_emulator(args: telnyx_reputation_emulator::EmulatorArgs) -> CliResult {
+    let emulator = args.builder().start().await.map_err(|e| {
+        CliError::other(format!("cannot listen on {}:{}: {e}", args.host, args.port))
+    })?;
+    println!("listening on {}", emulator.base_url());
+    std::io::stdout().flush()?;
+    tokio::signal::ctrl_c().await?;
+    emulator.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,295 @@
+//! Reading phone numbers from arguments, a file or stdin, and cutting them into batches.
+//!
+//! Input is one number per line or a CSV column (`--column NAME|INDEX`; without it a
+//! header named `phone_number`, `number` or `phone` is used, else the first column).
+//! Every entry is validated by the caller's parser (the facade's `PhoneNumber`) before
+//! any request, and every rejected entry is kept with its line number: nothing is
+//! silently dropped. Sending the batches is the commands' job, not this module's.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Largest batch the API accepts in one atomic `add` or `refresh` request.
+pub const BATCH_SIZE: usize = 100;
+
+/// Where numbers come from: positional arguments and/or `--file`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct NumberSource {
+    /// Phone numbers in E.164 (`+12025551234`).
+    #[arg(value_name = "PHONE_NUMBER")]
+    pub numbers: Vec<String>,
+    /// Read numbers from a file (`-` for stdin): one per line, or a CSV column.
+    #[arg(long, value_name = "PATH|-")]
+    pub file: Option<PathBuf>,
+    /// CSV column holding the numbers, by header name or 0-based index.
+    #[arg(long, value_name = "NAME|INDEX", requires = "file")]
+    pub column: Option<String>,
+}
+
+/// Where an entry was read: a file line or a positional argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// 1-based line of the input file.
+    Line(u64),
+    /// 1-based position among the positional arguments.
+    Argument(usize),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Line(n) => write!(f, "line {n}"),
+            Origin::Argument(n) => write!(f, "argument {n}"),
+        }
+    }
+}
+
+/// An entry the parser rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Where it was read.
+    pub origin: Origin,
+    /// The text as read.
+    pub text: String,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+/// Valid numbers (with their origin) and rejected entries, in input order.
+#[derive(Debug)]
+pub struct Numbers<T> {
+    /// Entries the parser accepted.
+    pub valid: Vec<(Origin, T)>,
+    /// Entries the parser rejected.
+    pub rejected: Vec<Rejected>,
+}
+
+impl<T> Numbers<T> {
+    /// The valid numbers cut into batches of at most [`BATCH_SIZE`].
+    pub fn batches(&self) -> impl Iterator<Item = &[(Origin, T)]> {
+        self.valid.chunks(BATCH_SIZE)
+    }
+}
+
+/// Errors reading the input itself (not invalid numbers).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// Neither arguments nor `--file` gave any entry.
+    #[error("no phone numbers given: pass them as arguments or with --file PATH|-")]
+    Empty,
+    /// The file or stdin could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path given (`-` for stdin).
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The CSV was malformed or `--column` named a missing column.
+    #[error("{0}")]
+    Csv(String),
+}
+
+impl NumberSource {
+    /// Read every entry and validate it with `parse`.
+    pub fn read<T, E: std::fmt::Display>(
+        &self,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Numbers<T>, InputError> {
+        let mut entries: Vec<(Origin, String)> = self
+            .numbers
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (Origin::Argument(i + 1), n.trim().to_owned()))
+            .collect();
+        if let Some(path) = &self.file {
+            let text = read_source(path)?;
+            entries.extend(column_entries(&text, self.column.as_deref())?);
+        }
+        if entries.is_empty() {
+            return Err(InputError::Empty);
+        }
+        let mut numbers = Numbers {
+            valid: Vec::new(),
+            rejected: Vec::new(),
+        };
+        for (origin, text) in entries {
+            match parse(&text) {
+                Ok(n) => numbers.valid.push((origin, n)),
+                Err(e) => numbers.rejected.push(Rejected {
+                    origin,
+                    text,
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        Ok(numbers)
+    }
+}
+
+fn read_source(path: &std::path::Path) -> Result<String, InputError> {
+    let shown = path.display().to_string();
+    let mut text = String::new();
+    let result = if shown == "-" {
+        io::stdin().read_to_string(&mut text)
+    } else {
+        File::open(path).and_then(|mut f| f.read_to_string(&mut text))
+    };
+    result.map_err(|source| InputError::Read {
+        path: shown,
+        source,
+    })?;
+    Ok(text)
+}
+
+const HEADER_NAMES: [&str; 3] = ["phone_number", "number", "phone"];
+
+/// The chosen column of every non-empty, non-comment line, with its 1-based line number.
+/// Lines are split one by one (quoted fields may not span lines), so the numbers reported
+/// are the file's own line numbers.
+fn column_entries(text: &str, column: Option<&str>) -> Result<Vec<(Origin, String)>, InputError> {
+    let mut records = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        records.push((index as u64 + 1, split_line(trimmed, index + 1)?));
+    }
+    let (index, skip_header) = pick_column(records.first().map(|(_, r)| r), column)?;
+    Ok(records
+        .into_iter()
+        .skip(usize::from(skip_header))
+        .map(|(line, r)| (Origin::Line(line), r.get(index).unwrap_or("").to_owned()))
+        .collect())
+}
+
+/// One line as CSV fields.
+fn split_line(line: &str, number: usize) -> Result<csv::StringRecord, InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .from_reader(line.as_bytes());
+    match reader.records().next() {
+        Some(Ok(record)) => Ok(record),
+        Some(Err(e)) => Err(InputError::Csv(format!(
+            "line {number}: malformed CSV: {e}"
+        ))),
+        None => Ok(csv::StringRecord::new()),
+    }
+}
+
+/// Which column to read, and whether the first record is a header.
+fn pick_column(
+    first: Option<&csv::StringRecord>,
+    column: Option<&str>,
+) -> Result<(usize, bool), InputError> {
+    let header_index =
+        |name: &str| first.and_then(|h| h.iter().position(|f| f.eq_ignore_ascii_case(name)));
+    match column {
+        Some(c) => match c.parse::<usize>() {
+            Ok(i) => Ok((i, false)),
+            Err(_) => header_index(c)
+                .map(|i| (i, true))
+                .ok_or_else(|| InputError::Csv(format!("no column named {c:?} in the header row"))),
+        },
+        None => Ok(HEADER_NAMES
+            .iter()
+            .find_map(|n| header_index(n))
+            .map_or((0, false), |i| (i, true))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn us(text: &str) -> Result<String, String> {
+        if text.len() == 12 && text.starts_with("+1") {
+            Ok(text.to_owned())
+        } else {
+            Err(format!("{text:?} is not a US E.164 number"))
+        }
+    }
+
+    fn from_file(text: &str, column: Option<&str>) -> Numbers<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("numbers.txt");
+        std::fs::write(&path, text).unwrap();
+        let source = NumberSource {
+            numbers: vec![],
+            file: Some(path),
+            column: column.map(Into::into),
+        };
+        source.read(us).unwrap()
+    }
+
+    #[test]
+    fn one_per_line_with_blank_and_comment_lines() {
+        let n = from_file("+12025551234\n\n# a comment\n12345\n+12025555678\n", None);
+        assert_eq!(n.valid.len(), 2);
+        assert_eq!(n.valid[1].0, Origin::Line(5));
+        assert_eq!(n.rejected.len(), 1);
+        assert_eq!(n.rejected[0].origin, Origin::Line(4));
+        assert_eq!(n.rejected[0].text, "12345");
+    }
+
+    #[test]
+    fn csv_header_named_phone_number_is_found() {
+        let n = from_file(
+            "name,phone_number\nclinic,+12025551234\nshop,+12025555678\n",
+            None,
+        );
+        let got: Vec<_> = n.valid.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(got, ["+12025551234", "+12025555678"]);
+        assert_eq!(n.valid[0].0, Origin::Line(2));
+    }
+
+    #[test]
+    fn column_by_index_and_by_name() {
+        assert_eq!(from_file("a,+12025551234\n", Some("1")).valid.len(), 1);
+        assert_eq!(
+            from_file("x,tel\na,+12025551234\n", Some("TEL"))
+                .valid
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn missing_named_column_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n.csv");
+        std::fs::write(&path, "a,b\n").unwrap();
+        let source = NumberSource {
+            numbers: vec![],
+            file: Some(path),
+            column: Some("tel".into()),
+        };
+        assert!(matches!(source.read(us), Err(InputError::Csv(_))));
+    }
+
+    #[test]
+    fn arguments_are_numbered_and_nothing_given_is_an_error() {
+        let source = NumberSource {
+            numbers: vec!["+12025551234".into(), "bad".into()],
+            ..Default::default()
+        };
+        let n = source.read(us).unwrap();
+        assert_eq!(n.rejected[0].origin, Origin::Argument(2));
+        assert!(matches!(
+            NumberSource::default().read(us),
+            Err(InputError::Empty)
+        ));
+    }
+
+    #[test]
+    fn batches_hold_at_most_one_hundred() {
+        let text: String = (0..250).map(|i| format!("+1202555{i:04}\n")).collect();
+        let sizes: Vec<_> = from_file(&text, None).batches().map(<[_]>::len).collect();
+        assert_eq!(sizes, [100, 100, 50]);
+    }
+}

@@ -1,0 +1,148 @@
+//! Test harness: an emulator started in-process on a loopback port, and the CLI binary
+//! pointed at it with `--base-url`. Each test uses its own API key, hence its own account.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+use telnyx_reputation::{CheckFrequency, Client, LoaRenderOptions, WaitOptions};
+use telnyx_reputation_emulator::{ApprovalDelay, Emulator, RunningEmulator};
+use tokio::runtime::Runtime;
+
+/// A running emulator and the runtime that serves it.
+pub struct Harness {
+    pub runtime: Runtime,
+    pub emulator: Option<RunningEmulator>,
+    pub base_url: String,
+    pub key: String,
+}
+
+impl Harness {
+    /// Start an emulator whose gates approve on the next read.
+    pub fn start(key: &str) -> Self {
+        Self::with_delay(key, ApprovalDelay::After(Duration::ZERO))
+    }
+
+    /// Start an emulator with the given approval delay.
+    pub fn with_delay(key: &str, delay: ApprovalDelay) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let emulator = runtime
+            .block_on(
+                Emulator::builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .approval_delay(delay)
+                    .seed(0)
+                    .start(),
+            )
+            .expect("emulator starts");
+        let base_url = emulator.base_url();
+        Self {
+            runtime,
+            emulator: Some(emulator),
+            base_url,
+            key: key.to_owned(),
+        }
+    }
+
+    /// The CLI binary with `--base-url` and `--api-key` set, and no ambient TELNYX_* variables.
+    pub fn cli(&self) -> Command {
+        let mut cmd = bare_cli();
+        cmd.args(["--base-url", &self.base_url, "--api-key", &self.key]);
+        cmd
+    }
+
+    /// The CLI scoped to an enterprise.
+    pub fn cli_for(&self, enterprise: &str) -> Command {
+        let mut cmd = self.cli();
+        cmd.args(["--enterprise", enterprise]);
+        cmd
+    }
+
+    /// A facade client on the same account, for setup the test is not about.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .api_key(&self.key)
+            .base_url(&self.base_url)
+            .build()
+            .unwrap()
+    }
+
+    /// An enterprise with both gates approved, set up through the facade; returns its id.
+    pub fn approved_enterprise(&self) -> String {
+        let client = self.client();
+        self.runtime.block_on(async {
+            client
+                .terms_of_service()
+                .agree_number_reputation()
+                .await
+                .unwrap();
+            let new = serde_json::from_str(ENTERPRISE_JSON).unwrap();
+            let enterprise = client.enterprises().create(new).await.unwrap();
+            let rep = client.reputation(&enterprise.id);
+            let pdf = rep.loa().render(LoaRenderOptions::default()).await.unwrap();
+            let document = client.documents().upload("loa.pdf", pdf).await.unwrap();
+            rep.enable(&document.id, CheckFrequency::BusinessDaily)
+                .await
+                .unwrap();
+            let wait = WaitOptions {
+                interval: Duration::from_millis(50),
+                timeout: Duration::from_secs(10),
+            };
+            rep.wait_until_approved(wait).await.unwrap();
+            enterprise.id
+        })
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if let Some(emulator) = self.emulator.take() {
+            self.runtime.block_on(emulator.shutdown());
+        }
+    }
+}
+
+/// The CLI binary with no TELNYX_* variables from the environment.
+pub fn bare_cli() -> Command {
+    let mut cmd = Command::cargo_bin("telnyx-reputation").unwrap();
+    for var in [
+        "TELNYX_API_KEY",
+        "TELNYX_BASE_URL",
+        "TELNYX_ENTERPRISE_ID",
+        "TELNYX_PUBLIC_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+/// stdout of a successful run, parsed as JSON.
+pub fn json_of(cmd: &mut Command) -> serde_json::Value {
+    let output = cmd
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&output).expect("JSON output")
+}
+
+/// The quickstart's enterprise, as `enterprises create --json` takes it.
+pub const ENTERPRISE_JSON: &str = r#"{
+  "legal_name": "Acme Plumbing LLC", "doing_business_as": "Acme Plumbing",
+  "organization_type": "commercial", "organization_legal_type": "llc", "country_code": "US",
+  "jurisdiction_of_incorporation": "Delaware", "website": "https://acmeplumbing.example.com",
+  "fein": "12-3456789", "industry": "technology", "number_of_employees": "51-200",
+  "organization_contact": {"first_name": "Sam", "last_name": "Owner", "email": "sam@acmeplumbing.example.com", "job_title": "Compliance Lead", "phone_number": "+13125550000"},
+  "billing_contact": {"first_name": "Alex", "last_name": "Bill", "email": "billing@acmeplumbing.example.com", "phone_number": "+13125550001"},
+  "organization_physical_address": {"country": "US", "administrative_area": "IL", "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St"},
+  "billing_address": {"country": "US", "administrative_area": "IL", "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St"}
+}"#;
