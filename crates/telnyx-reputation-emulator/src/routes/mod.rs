@@ -190,7 +190,11 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
         entry.status = Some(response.status().as_u16());
     }
     // A fault may script its own request id; keep it so clients can be tested against it.
-    match response.headers().get("x-request-id").map(HeaderValue::to_str) {
+    match response
+        .headers()
+        .get("x-request-id")
+        .map(HeaderValue::to_str)
+    {
         Some(Ok(scripted)) => entry.request_id = scripted.to_owned(),
         _ => {
             if let Ok(value) = HeaderValue::from_str(&entry.request_id) {
