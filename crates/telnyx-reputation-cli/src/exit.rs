@@ -113,14 +113,12 @@ pub fn class_of(error: &Error) -> Class {
 
 impl From<Error> for CliError {
     fn from(error: Error) -> Self {
-        let mut details: Vec<String> = error
-            .api_errors()
-            .iter()
-            .filter_map(|e| e.detail.as_ref().map(|d| format!("detail: {d}")))
+        // The message already carries every Telnyx error's code, title and detail.
+        let details: Vec<String> = error
+            .request_id()
+            .map(|id| format!("request id: {id}"))
+            .into_iter()
             .collect();
-        if let Some(id) = error.request_id() {
-            details.push(format!("request id: {id}"));
-        }
         Self {
             class: class_of(&error),
             message: error.to_string(),

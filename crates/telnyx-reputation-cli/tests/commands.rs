@@ -378,8 +378,10 @@ fn api_errors_exit_3_with_the_telnyx_detail_and_never_print_the_key() {
         .args(["enterprises", "get", "6f1d6a6e-1111-4c1c-9d5e-000000000000"])
         .assert()
         .code(3)
-        .stderr(contains("404"))
-        .stderr(contains("detail:"));
+        .stderr(contains(
+            "404 Not Found: 10005 Resource not found: Enterprise '6f1d6a6e-1111-4c1c-9d5e-000000000000' was not found.",
+        ))
+        .stderr(contains("request id: "));
     let output = assert.get_output();
     assert!(!String::from_utf8_lossy(&output.stderr).contains(secret));
     assert!(!String::from_utf8_lossy(&output.stdout).contains(secret));

@@ -37,10 +37,13 @@ impl fmt::Display for ApiError {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
+        // The title is generic ("Bad Request"); the detail says what was wrong, so show both.
         let text = match (&self.detail, text.is_empty()) {
             (Some(detail), true) => detail.clone(),
+            (Some(detail), false) if self.title.as_deref() == Some(detail.as_str()) => text,
             (Some(detail), false) if self.title.is_none() => format!("{text} {detail}"),
-            _ => text,
+            (Some(detail), false) => format!("{text}: {detail}"),
+            (None, _) => text,
         };
         f.write_str(&text)?;
         match (&self.pointer, &self.parameter) {
@@ -504,6 +507,11 @@ mod tests {
     fn message_names_status_code_title_and_pointer() {
         assert_eq!(
             unprocessable().to_string(),
+            "422 Unprocessable: 10015 Invalid phone number: must be US E.164 (at /phone_numbers/0)"
+        );
+        let body = br#"{"errors":[{"code":"10015","title":"Invalid phone number","source":{"pointer":"/phone_numbers/0"}}]}"#;
+        assert_eq!(
+            classify_status(422, &HeaderMap::new(), parse_error_body(body)).to_string(),
             "422 Unprocessable: 10015 Invalid phone number (at /phone_numbers/0)"
         );
     }
