@@ -93,15 +93,9 @@ impl Client {
     /// A client from `TELNYX_API_KEY` (required) and `TELNYX_BASE_URL` (optional, default
     /// `https://api.telnyx.com/v2`).
     pub fn from_env() -> Result<Client, Error> {
-        let key = std::env::var("TELNYX_API_KEY").unwrap_or_default();
-        if key.trim().is_empty() {
+        let builder = ClientBuilder::from_env();
+        if builder.api_key.is_none() {
             return Err(Error::invalid("TELNYX_API_KEY is not set"));
-        }
-        let mut builder = Client::builder().api_key(key);
-        if let Ok(url) = std::env::var("TELNYX_BASE_URL")
-            && !url.trim().is_empty()
-        {
-            builder = builder.base_url(url);
         }
         builder.build()
     }
@@ -178,6 +172,13 @@ pub struct ClientBuilder {
     retry: RetryConfig,
 }
 
+/// An environment variable's value, unless unset or blank.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
@@ -192,6 +193,19 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder seeded from `TELNYX_API_KEY` and `TELNYX_BASE_URL` where they are set (and
+    /// not blank); later calls override them. The bindings build every client this way.
+    pub fn from_env() -> ClientBuilder {
+        let mut builder = ClientBuilder::default();
+        if let Some(key) = env_value("TELNYX_API_KEY") {
+            builder = builder.api_key(key);
+        }
+        if let Some(url) = env_value("TELNYX_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        builder
+    }
+
     /// The API key (required).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey::new(key));

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use clap::Subcommand;
-use telnyx_reputation::{Remediation, RemediationRequest, RemediationStatus, RemediationSummary};
+use futures::StreamExt;
+use telnyx_reputation::{
+    Remediation, RemediationRequest, RemediationStatus, RemediationSummary, WaitOptions,
+};
 
 use super::{Context, fetch};
 use crate::cli::PageArgs;
@@ -105,18 +108,18 @@ pub async fn follow(
     id: &str,
     mut on_status: impl FnMut(&RemediationStatus),
 ) -> CliResult<Remediation> {
+    let options = WaitOptions {
+        interval: Duration::from_millis(500),
+        timeout: Duration::from_secs(600),
+    };
+    let mut changes = std::pin::pin!(remediation.watch(id, options));
     let mut last = None;
-    loop {
-        let request = remediation.get(id).await?;
-        if last.as_ref() != Some(&request.status) {
-            on_status(&request.status);
-            last = Some(request.status.clone());
-        }
-        if request.status.is_final() {
-            return Ok(request);
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    while let Some(change) = changes.next().await {
+        let request = change?;
+        on_status(&request.status);
+        last = Some(request);
     }
+    last.ok_or_else(|| CliError::other(format!("remediation {id} was never read")))
 }
 
 fn bucket(results: Option<&Vec<String>>) -> Option<String> {

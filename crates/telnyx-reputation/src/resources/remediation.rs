@@ -1,14 +1,17 @@
 //! Remediation requests: ask the call-analytics networks to re-evaluate flagged numbers, then
 //! follow each request to its outcome.
 
-use futures::FutureExt;
+use std::time::{Duration, Instant};
+
+use futures::{FutureExt, Stream, StreamExt, stream};
 use telnyx_reputation_api::types as g;
 use uuid::Uuid;
 
 use super::non_zero;
 use crate::client::{Client, send};
 use crate::convert;
-use crate::models::{Page, Remediation, RemediationRequest, RemediationSummary};
+use crate::enums::RemediationStatus;
+use crate::models::{Page, Remediation, RemediationRequest, RemediationSummary, WaitOptions};
 use crate::pager::{ListQuery, Pager};
 use crate::retry::Op;
 use crate::retry::RetryClass::{Idempotent, NotIdempotent};
@@ -64,6 +67,41 @@ impl Remediations {
             })
             .await?;
         Ok(convert::remediation(wrapped.data))
+    }
+
+    /// Follow a request: poll every `options.interval` and yield it each time its status
+    /// changes, ending after a final status (completed, failed or cancelled). When
+    /// `options.timeout` passes first the stream ends with [`Error::Timeout`].
+    pub fn watch(
+        &self,
+        remediation_id: impl Into<String>,
+        options: WaitOptions,
+    ) -> impl Stream<Item = Result<Remediation, Error>> + Send + 'static {
+        let watch = Watch {
+            handle: self.clone(),
+            id: remediation_id.into(),
+            options,
+            last: None,
+            waited: Duration::ZERO,
+            started: Instant::now(),
+            finished: false,
+        };
+        stream::try_unfold(watch, Watch::next_change)
+    }
+
+    /// Poll a request until it reaches a final status and return it (see [`Remediations::watch`]).
+    pub async fn wait_until_finished(
+        &self,
+        remediation_id: impl Into<String>,
+        options: WaitOptions,
+    ) -> Result<Remediation, Error> {
+        let id = remediation_id.into();
+        let mut changes = std::pin::pin!(self.watch(id.clone(), options));
+        let mut last = None;
+        while let Some(change) = changes.next().await {
+            last = Some(change?);
+        }
+        last.ok_or_else(|| Error::invalid(format!("remediation_id: {id} was never read")))
     }
 
     /// One request with its per-number results.
@@ -147,4 +185,61 @@ async fn list_page(
             .collect(),
         meta: convert::meta(list.meta),
     })
+}
+
+/// The state of one [`Remediations::watch`] stream.
+struct Watch {
+    handle: Remediations,
+    id: String,
+    options: WaitOptions,
+    last: Option<RemediationStatus>,
+    waited: Duration,
+    started: Instant,
+    finished: bool,
+}
+
+impl Watch {
+    /// Poll until the status differs from the last one yielded (or is final).
+    async fn next_change(mut self) -> Result<Option<(Remediation, Watch)>, Error> {
+        if self.finished {
+            return Ok(None);
+        }
+        if self.options.interval.is_zero() {
+            return Err(Error::invalid("interval: must be greater than zero"));
+        }
+        loop {
+            if self.last.is_some() {
+                self.pause().await?;
+            }
+            let current = self.handle.get(&self.id).await?;
+            let changed = self.last.as_ref() != Some(&current.status);
+            self.last = Some(current.status.clone());
+            self.finished = current.status.is_final();
+            if changed || self.finished {
+                return Ok(Some((current, self)));
+            }
+        }
+    }
+
+    /// Sleep one interval, or fail with a timeout once the budget is spent.
+    async fn pause(&mut self) -> Result<(), Error> {
+        let timeout = self.options.timeout;
+        if self.waited >= timeout || self.started.elapsed() >= timeout {
+            let status = self
+                .last
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return Err(Error::Timeout {
+                message: format!("remediation {} still {status} after {timeout:?}", self.id),
+            });
+        }
+        self.handle
+            .client
+            .sleeper()
+            .sleep(self.options.interval)
+            .await;
+        self.waited += self.options.interval;
+        Ok(())
+    }
 }

@@ -1,5 +1,6 @@
 //! Every operation of the facade, happy path, against the emulator.
 
+use futures::StreamExt;
 use serde_json::json;
 use telnyx_reputation::*;
 
@@ -286,6 +287,78 @@ async fn remediation_lifecycle() {
         .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, submitted.id);
+}
+
+#[tokio::test]
+async fn remediation_watch_yields_each_status_until_completed() {
+    let delay = std::time::Duration::from_millis(150);
+    let h = start_with(ApprovalDelay::After(delay), |b| {
+        b.sleeper(std::sync::Arc::new(TokioSleeper))
+    })
+    .await;
+    let id = h.approved_enterprise("Acme Plumbing LLC").await;
+    let rep = h.client.reputation(&id);
+    let batch = numbers(2);
+    rep.numbers().add(&batch).await.unwrap();
+    let submitted = rep
+        .remediation()
+        .submit(RemediationRequest::new(&batch, "Appointment reminders"))
+        .await
+        .unwrap();
+    let options = WaitOptions {
+        interval: std::time::Duration::from_millis(20),
+        timeout: std::time::Duration::from_secs(10),
+    };
+    let seen: Vec<RemediationStatus> = rep
+        .remediation()
+        .watch(&submitted.id, options)
+        .map(|change| change.unwrap().status)
+        .collect()
+        .await;
+    assert_eq!(
+        seen,
+        [
+            RemediationStatus::Pending,
+            RemediationStatus::InProgress,
+            RemediationStatus::Completed
+        ]
+    );
+    let done = rep
+        .remediation()
+        .wait_until_finished(&submitted.id, options)
+        .await
+        .unwrap();
+    assert_eq!(done.status, RemediationStatus::Completed);
+    assert!(done.results.is_some());
+}
+
+#[tokio::test]
+async fn remediation_wait_times_out_on_the_injected_clock() {
+    let h = start_with(ApprovalDelay::Manual, |b| b).await;
+    let id = h.approved_enterprise("Acme Plumbing LLC").await;
+    let rep = h.client.reputation(&id);
+    let batch = numbers(1);
+    rep.numbers().add(&batch).await.unwrap();
+    let submitted = rep
+        .remediation()
+        .submit(RemediationRequest::new(&batch, "Appointment reminders"))
+        .await
+        .unwrap();
+    let second = std::time::Duration::from_secs(1);
+    let error = rep
+        .remediation()
+        .wait_until_finished(
+            &submitted.id,
+            WaitOptions {
+                interval: second,
+                timeout: 3 * second,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert!(error.to_string().contains("still pending"), "{error}");
+    assert_eq!(h.sleeps.taken(), [second, second, second]);
 }
 
 #[tokio::test]
