@@ -1,4 +1,4 @@
-//! The Node package's pipeline step: `npm ci`, the napi build (debug), the generated
+//! The Node package's pipeline step: `npm install` from the committed lock, the napi build (debug), the generated
 //! `index.d.ts`/`index.js` compared with the committed ones, the version check, the
 //! TypeScript `strict` compile of the usage file and `node --test` against the emulator.
 //!
@@ -24,7 +24,7 @@ pub fn run(root: &Path) -> Result {
         root,
         &["build", "--locked", "-p", EMULATOR, "--bin", EMULATOR],
     )?;
-    run_command(npm(&package).args(["ci", "--no-audit", "--no-fund"]))?;
+    install_locked(&package)?;
     let committed = read_generated(&package)?;
     // Debug build: the suite measures behaviour, not speed, and shares dev artifacts.
     run_command(tool(&package, "napi").args(["build", "--platform"]))?;
@@ -39,6 +39,28 @@ pub fn run(root: &Path) -> Result {
                 root.join("target/debug").join(EMULATOR),
             ),
     )
+}
+
+/// `npm install` from the committed lock, failing if it had to change the lock.
+///
+/// Not `npm ci`: the registry this project uses serves only the packages of the platforms
+/// it installs on, so the lock cannot list @napi-rs/cli's optional binaries for other
+/// platforms, and `npm ci` rejects such a lock as out of sync (npm/cli#9846).
+fn install_locked(package: &Path) -> Result {
+    let lock = package.join("package-lock.json");
+    let read = || {
+        std::fs::read_to_string(&lock)
+            .map_err(|e| format!("cannot read {PACKAGE}/package-lock.json: {e}"))
+    };
+    let before = read()?;
+    run_command(npm(package).args(["install", "--no-audit", "--no-fund"]))?;
+    if read()? != before {
+        std::fs::write(&lock, before).map_err(|e| format!("cannot restore the lock: {e}"))?;
+        return Err(format!(
+            "{PACKAGE}/package-lock.json does not match package.json: run `npm install` there and commit the lock"
+        ));
+    }
+    Ok(())
 }
 
 /// package.json and package-lock.json carry the workspace version.
