@@ -6,7 +6,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use telnyx_reputation as facade;
 
-/// A facade value as its JavaScript shape (or the reverse, for inputs).
+/// A facade value as its JavaScript shape (or the reverse, for inputs). Only an input can
+/// fail (a value the facade's types cannot hold), which is reported as `INVALID_INPUT`.
 pub fn convert<T: Serialize, U: DeserializeOwned>(value: &T) -> Result<U, facade::Error> {
     serde_json::to_value(value)
         .and_then(serde_json::from_value)
