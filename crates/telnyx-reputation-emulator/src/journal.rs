@@ -19,6 +19,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// One recorded request.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// The `x-request-id` the answer carried.
+    pub request_id: String,
     /// When it arrived.
     pub at: DateTime<Utc>,
     /// The bearer token, if any.
@@ -104,6 +106,7 @@ fn entry_json(seq: u64, e: &Entry) -> Value {
     };
     json!({
         "seq": seq,
+        "request_id": e.request_id,
         "at": crate::state::timestamp(e.at),
         "account": e.account,
         "method": e.method,

@@ -45,3 +45,8 @@ pub use cli::EmulatorArgs;
 pub use routes::router;
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
 pub use state::{AppState, ApprovalDelay, Config};
+
+/// Compiles the Rust examples of the README as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -471,7 +471,6 @@ impl Enterprise {
     pub fn to_json(&self) -> Value {
         let mut map = self.fields.clone();
         map.insert("id".into(), json!(self.id));
-        map.insert("record_type".into(), json!("enterprise"));
         map.insert("role_type".into(), json!(self.role_type));
         map.insert(
             "number_reputation_enabled".into(),
@@ -517,7 +516,7 @@ impl Document {
     /// `DocServiceDocument`. The emulator has no document review, so a document stays
     /// `pending` (the only time it is shown is the upload answer).
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut view = json!({
             "id": self.id,
             "record_type": "document",
             "filename": self.filename,
@@ -526,10 +525,14 @@ impl Document {
             "sha256": self.sha256,
             "status": "pending",
             "av_scan_status": "scanned",
-            "customer_reference": self.customer_reference,
             "created_at": timestamp(self.created_at),
             "updated_at": timestamp(self.created_at),
-        })
+        });
+        // `customer_reference` is a non-nullable string: present only when given.
+        if let Some(reference) = &self.customer_reference {
+            view["customer_reference"] = json!(reference);
+        }
+        view
     }
 
     /// Whether the file name carries the `REJECT` trigger.

@@ -30,12 +30,17 @@ impl Page {
         Ok(Self { number, size })
     }
 
-    /// Cut one page out of `items` and wrap it in `{data, meta}`.
-    pub fn envelope(self, items: Vec<Value>) -> Value {
+    /// Cut one page out of `items`, render only that page, and wrap it in `{data, meta}`.
+    pub fn envelope<T>(self, items: Vec<T>, render: impl Fn(T) -> Value) -> Value {
         let total = items.len();
         let total_pages = total.div_ceil(self.size);
         let start = (self.number - 1).saturating_mul(self.size);
-        let data: Vec<Value> = items.into_iter().skip(start).take(self.size).collect();
+        let data: Vec<Value> = items
+            .into_iter()
+            .skip(start)
+            .take(self.size)
+            .map(render)
+            .collect();
         json!({
             "data": data,
             "meta": {
@@ -91,14 +96,14 @@ mod tests {
             number: 3,
             size: 10,
         }
-        .envelope(items.clone());
+        .envelope(items.clone(), |v| v);
         assert_eq!(last["meta"]["page_size"], 5);
         assert_eq!(last["meta"]["total_pages"], 3);
         let beyond = Page {
             number: 9,
             size: 10,
         }
-        .envelope(items);
+        .envelope(items, |v| v);
         assert_eq!(beyond["data"], json!([]));
         assert_eq!(beyond["meta"]["total_results"], 25);
     }

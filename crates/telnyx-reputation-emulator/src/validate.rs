@@ -6,6 +6,7 @@
 //! (is the number registered? are the gates approved?) stay in the routes.
 
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 use crate::error::{ApiError, ErrorItem, codes, invalid_item, missing_item};
 
@@ -207,13 +208,12 @@ impl Checker {
     }
 }
 
-/// Read `phone_numbers` as a list of `min..=max` US E.164 numbers with no duplicates,
-/// naming every offending index. `us_only` false accepts any E.164 number.
+/// Read `field` as a list of 1 to `max` US E.164 numbers with no duplicates, naming every
+/// offending index.
 pub fn phone_list(
     body: &Map<String, Value>,
     field: &str,
     max: usize,
-    us_only: bool,
 ) -> Result<Vec<String>, ApiError> {
     let pointer = format!("/{field}");
     let items = match body.get(field) {
@@ -238,38 +238,39 @@ pub fn phone_list(
         ));
     }
     let mut errors = Vec::new();
-    let mut numbers: Vec<String> = Vec::with_capacity(items.len());
+    let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let at = format!("{pointer}/{i}");
         let Some(s) = item.as_str() else {
             errors.push(invalid_item(&at, format!("Item {i} must be a string.")));
             continue;
         };
-        let valid = if us_only { is_us_e164(s) } else { is_e164(s) };
-        if !valid {
-            let expected = if us_only {
-                "a US number in E.164 format (+1NPANXXXXXX)"
-            } else {
-                "an E.164 number"
-            };
+        if !is_us_e164(s) {
             errors.push(
                 ErrorItem::new(
                     codes::E164_REQUIRED,
                     "Invalid phone number",
-                    format!("'{s}' at index {i} is not {expected}."),
+                    format!(
+                        "'{s}' at index {i} is not a US number in E.164 format (+1NPANXXXXXX)."
+                    ),
                 )
                 .at(at),
             );
-        } else if let Some(first) = numbers.iter().position(|n| n == s) {
+        } else if let Some(first) = first_seen.get(s) {
             errors.push(invalid_item(
                 &at,
                 format!("'{s}' at index {i} duplicates index {first} in the same request."),
             ));
+        } else {
+            first_seen.insert(s, i);
         }
-        numbers.push(s.to_string());
     }
     if errors.is_empty() {
-        Ok(numbers)
+        Ok(items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect())
     } else {
         Err(ApiError::unprocessable(errors))
     }
@@ -293,7 +294,7 @@ mod tests {
     fn phone_list_names_indices_and_duplicates() {
         let body = json!({"phone_numbers": ["+12025551234", "nope", "+12025551234"]});
         let Some(map) = body.as_object() else { return };
-        let err = phone_list(map, "phone_numbers", 100, true).err();
+        let err = phone_list(map, "phone_numbers", 100).err();
         let pointers: Vec<_> = err
             .iter()
             .flat_map(|e| e.items.iter())

@@ -338,16 +338,15 @@ pub async fn list(
         .map(str::to_lowercase)
         .collect();
     app.with_account(&key, |acct, _| {
-        let items: Vec<Value> = acct
+        let items: Vec<&Enterprise> = acct
             .live_enterprises()
             .filter(|e| {
                 let name = e.legal_name().to_lowercase();
                 needles.iter().all(|n| name.contains(n.as_str()))
             })
             .filter(|e| role.is_none_or(|r| e.role_type == r))
-            .map(Enterprise::to_json)
             .collect();
-        Ok(Json(page.envelope(items)))
+        Ok(Json(page.envelope(items, Enterprise::to_json)))
     })
 }
 

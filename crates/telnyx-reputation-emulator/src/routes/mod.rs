@@ -11,8 +11,8 @@ pub mod tos;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::extract::{DefaultBodyLimit, OriginalUri, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -135,12 +135,13 @@ async fn not_found(method: Method, uri: Uri) -> ApiError {
     )
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::method_not_allowed(method.as_str(), uri.path())
 }
 
-/// Buffer the body (413 past the limit), apply a matching fault, run the API, and journal
-/// the exchange. Admin routes pass straight through and are not journaled.
+/// Buffer the body (413 past the limit), apply a matching fault, run the API, stamp an
+/// `x-request-id`, and journal the exchange. Admin routes pass straight through and are not
+/// journaled.
 async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     if !parts.uri.path().starts_with("/v2") {
@@ -148,6 +149,7 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
     }
     let account = bearer(&parts.headers);
     let mut entry = Entry {
+        request_id: uuid::Uuid::new_v4().to_string(),
         at: app.now(),
         account: account.clone(),
         method: parts.method.to_string(),
@@ -183,8 +185,12 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
             }
         }
     };
+    let mut response = response;
     if response.extensions().get::<DropConnection>().is_none() {
         entry.status = Some(response.status().as_u16());
+    }
+    if let Ok(value) = HeaderValue::from_str(&entry.request_id) {
+        response.headers_mut().insert("x-request-id", value);
     }
     app.world().journal.record(entry);
     response

@@ -62,9 +62,21 @@ impl Filters {
                 format!("'{s}' is not a valid source; expected telnyx or external."),
             ));
         }
+        let contains = query.phone("filter[phone_number][contains]");
+        if let Some(c) = contains
+            .as_deref()
+            .filter(|c| c.bytes().filter(u8::is_ascii_digit).count() < 5)
+        {
+            return Err(ApiError::bad_parameter(
+                "filter[phone_number][contains]",
+                format!(
+                    "filter[phone_number][contains] must contain at least 5 digits, got '{c}'."
+                ),
+            ));
+        }
         Ok(Self {
             eq: query.phone("filter[phone_number][eq]"),
-            contains: query.phone("filter[phone_number][contains]"),
+            contains,
             ownership,
             source,
         })
@@ -106,12 +118,8 @@ pub async fn list(
     let filters = Filters::from_query(&query)?;
     app.with_account(&key, |acct, _| {
         let enterprise = enterprise_ref(acct, &id)?;
-        let items = filters
-            .select(enterprise)
-            .into_iter()
-            .map(NumberRecord::to_json)
-            .collect();
-        Ok(Json(page.envelope(items)))
+        let items = filters.select(enterprise);
+        Ok(Json(page.envelope(items, NumberRecord::to_json)))
     })
 }
 
@@ -133,8 +141,7 @@ pub async fn list_account(
         if filters.ownership.as_deref() != Some("removed") {
             records.sort_by_key(|n| n.seq);
         }
-        let items = records.into_iter().map(NumberRecord::to_json).collect();
-        Ok(Json(page.envelope(items)))
+        Ok(Json(page.envelope(records, NumberRecord::to_json)))
     })
 }
 
@@ -150,7 +157,7 @@ pub async fn add(
         let mut c = Checker::default();
         c.only(&body, "", &["phone_numbers"]);
         c.finish()?;
-        let numbers = phone_list(&body, "phone_numbers", 100, true)?;
+        let numbers = phone_list(&body, "phone_numbers", 100)?;
         require_gates(enterprise, "add numbers")?;
         let taken: Vec<ErrorItem> = numbers
             .iter()
@@ -340,7 +347,7 @@ pub async fn refresh(
         let mut c = Checker::default();
         c.only(&body, "", &["phone_numbers"]);
         c.finish()?;
-        let numbers = phone_list(&body, "phone_numbers", 100, false)?;
+        let numbers = phone_list(&body, "phone_numbers", 100)?;
         let mut results = Vec::with_capacity(numbers.len());
         for number in &numbers {
             let outcome = live_lookup(acct, &id, number, ctx, Billable::Refreshes);

@@ -40,7 +40,7 @@ pub async fn create(
                 "webhook_url",
             ],
         );
-        let numbers = phone_list(&body, "phone_numbers", 2000, true)
+        let numbers = phone_list(&body, "phone_numbers", 2000)
             .map_err(|e| e.items.into_iter().for_each(|item| c.push(item)))
             .unwrap_or_default();
         let call_purpose = c.required(&body, "", "call_purpose", Rule::Length(1, 2000));
@@ -159,15 +159,14 @@ pub async fn list(
     let gte = query.datetime("filter[created_at][gte]")?;
     let lte = query.datetime("filter[created_at][lte]")?;
     app.with_account(&key, |acct, _| {
-        let items: Vec<Value> = enterprise_ref(acct, &id)?
+        let items: Vec<&Remediation> = enterprise_ref(acct, &id)?
             .remediations
             .iter()
             .rev()
             .filter(|r| status.is_none_or(|s| r.status == s))
             .filter(|r| gte.is_none_or(|t| r.created_at >= t))
             .filter(|r| lte.is_none_or(|t| r.created_at <= t))
-            .map(Remediation::slim_json)
             .collect();
-        Ok(Json(page.envelope(items)))
+        Ok(Json(page.envelope(items, Remediation::slim_json)))
     })
 }

@@ -414,7 +414,7 @@ pub async fn submit_external_verification(
         }
         let phone_numbers = match body.get("phone_numbers") {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(_) => phone_list(&body, "phone_numbers", 2000, true),
+            Some(_) => phone_list(&body, "phone_numbers", 2000),
         };
         if let Err(e) = &phone_numbers {
             e.items.iter().cloned().for_each(|item| c.push(item));

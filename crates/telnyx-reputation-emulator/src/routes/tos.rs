@@ -89,13 +89,12 @@ pub async fn list_agreements(
     let page = Page::from_query(&query, 20)?;
     let product = product(&query, Some("branded_calling"))?.unwrap_or_default();
     app.with_account(&key, |acct, _| {
-        let items: Vec<Value> = acct
+        let items: Vec<&TosAgreement> = acct
             .agreements
             .iter()
             .filter(|a| a.product_type == product)
-            .map(TosAgreement::to_json)
             .collect();
-        Ok(Json(page.envelope(items)))
+        Ok(Json(page.envelope(items, TosAgreement::to_json)))
     })
 }
 

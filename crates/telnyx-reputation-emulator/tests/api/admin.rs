@@ -45,6 +45,7 @@ async fn faults_answer_the_next_n_matching_requests_of_one_account() {
             .expect("answered");
         assert_eq!(response.status().as_u16(), 429);
         let headers = response.headers();
+        assert!(headers.contains_key("x-request-id"));
         assert_eq!(
             headers.get("retry-after").and_then(|v| v.to_str().ok()),
             Some("1")
@@ -158,6 +159,7 @@ async fn journal_records_requests_with_redacted_authorization() {
             .contains("Journal")
     );
     assert_eq!(entries[1]["status"], 500);
+    assert!(entries[1]["request_id"].is_string());
     assert!(entries[1]["fault_id"].is_number());
 
     let (_, body) = emu.admin(Method::GET, "/requests?limit=1", None).await;

@@ -48,6 +48,10 @@ async fn unknown_route_is_404_and_wrong_method_is_405() {
     let (status, body) = emu.patch("k", "/enterprises", json!({})).await;
     assert_eq!(status, 405);
     assert_eq!(first_error(&body)["title"], "Method not allowed");
+    assert_eq!(
+        first_error(&body)["detail"],
+        "PATCH is not supported on /v2/enterprises."
+    );
     let (status, _) = emu.get("k", "/documents").await;
     assert_eq!(status, 405);
 }

@@ -2,6 +2,7 @@
 //! port, driven with reqwest. One test binary keeps link time down.
 
 mod admin;
+mod binary;
 mod common;
 mod documents;
 mod enterprises;

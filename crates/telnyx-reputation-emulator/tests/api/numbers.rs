@@ -303,6 +303,14 @@ async fn list_paging_and_filters() {
         )
         .await;
     assert_eq!(body["meta"]["total_results"], 10);
+    let (status, body) = emu
+        .get("k", &format!("{list}?filter[phone_number][contains]=5550"))
+        .await;
+    assert_eq!(status, 400, "at least 5 digits");
+    assert_eq!(
+        first_error(&body)["source"]["parameter"],
+        "filter[phone_number][contains]"
+    );
     let (_, body) = emu
         .get("k", &format!("{list}?filter[source]=external"))
         .await;
