@@ -66,12 +66,12 @@ test('HTTP statuses map to their codes, with errors[] and requestId', async () =
   ]
   for (const [status, code] of cases) {
     const account = emulator.account()
-    await inject(account, { status, headers: { 'x-request-id': `req-${status}` } })
+    await inject(account, { status })
     const error = await account.client.enterprises.get(UNKNOWN_ID).catch((e) => e)
     assert.ok(error instanceof Error, `${status}`)
     assert.equal(error.code, code, `${status}`)
     assert.equal(error.status, status)
-    assert.equal(error.requestId, `req-${status}`)
+    assert.match(error.requestId, /^\S+$/) // the emulator's x-request-id
     assert.equal(error.errors.length, 1)
   }
 })
