@@ -5,6 +5,7 @@
 
 mod codegen;
 mod conformance;
+mod node_suite;
 mod normalize;
 mod pipeline;
 mod python;

@@ -9,6 +9,7 @@ use std::time::Instant;
 use crate::Result;
 use crate::codegen::{self, Mode};
 use crate::conformance;
+use crate::node_suite;
 use crate::python;
 
 /// One named step of the pipeline.
@@ -39,6 +40,7 @@ pub fn test(root: &Path) -> Result {
         ("cargo test", &|r| {
             cargo(r, &["test", "--workspace", "--locked"])
         }),
+        ("node suite", &node_suite::run),
         ("official SDK vs emulator", &conformance::official_sdk),
         ("schemathesis vs emulator", &conformance::schemathesis),
     ];
