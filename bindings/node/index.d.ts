@@ -71,6 +71,11 @@ export declare class Documents {
    * `enable(loaDocumentId, ..)` and `externalVerification.submit(documentIds)` take.
    */
   upload(filename: string, content: Buffer): Promise<Document>
+  /**
+   * Upload `content` base64-encoded in a JSON body, on the route the official SDKs use;
+   * prefer `upload`, which sends a third fewer bytes.
+   */
+  uploadJson(filename: string, content: Buffer): Promise<Document>
 }
 
 /** An iteration over every item of a list (what `for await` drives). */
@@ -183,6 +188,11 @@ export declare class Remediations {
   submit(request: RemediationRequest): Promise<Remediation>
   /** One remediation request with its per-number results. */
   get(remediationId: string): Promise<Remediation>
+  /**
+   * Poll a request until it is completed, failed or cancelled and resolve with it;
+   * rejects with `TIMEOUT` when `timeoutMs` passes first.
+   */
+  waitUntilFinished(remediationId: string, options?: WaitOptions | undefined | null): Promise<Remediation>
   /** Remediation requests, paged (no I/O until iterated). */
   list(options?: RemediationListOptions | undefined | null): RemediationPager
 }

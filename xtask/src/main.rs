@@ -20,8 +20,9 @@ commands:
   codegen [--check]   regenerate crates/telnyx-reputation-api/src/generated.rs from
                       openapi/number-reputation.yaml (--check: fail with a diff if stale)
   validate-spec       validate the OpenAPI document with openapi-spec-validator (venv)
-  test                everything CI runs: codegen --check, spec validation, fmt, clippy,
+  test [STEP...]      everything CI runs: codegen --check, spec validation, fmt, clippy,
                       Rust tests, Python and Node suites, emulator conformance
+                      (STEP: run only the steps whose name contains it, e.g. `node`)
 ";
 
 fn main() -> ExitCode {
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(&root, codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
         ["validate-spec"] => python::validate_spec(&root),
-        ["test"] => pipeline::test(&root),
+        ["test", only @ ..] => pipeline::test(&root, only),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -15,8 +15,8 @@ use crate::python;
 /// One named step of the pipeline.
 type Step<'a> = (&'a str, &'a dyn Fn(&Path) -> Result);
 
-/// Run the full pipeline and print how long each step took.
-pub fn test(root: &Path) -> Result {
+/// Run the pipeline (or the steps whose name contains one of `only`) and time each step.
+pub fn test(root: &Path, only: &[&str]) -> Result {
     let steps: Vec<Step> = vec![
         ("codegen --check", &|r| codegen::run(r, Mode::Check)),
         ("validate spec", &python::validate_spec),
@@ -46,6 +46,14 @@ pub fn test(root: &Path) -> Result {
     ];
     let started = Instant::now();
     let mut timings = Vec::new();
+    let selected = |name: &str| only.is_empty() || only.iter().any(|o| name.contains(o));
+    let steps: Vec<Step> = steps
+        .into_iter()
+        .filter(|(name, _)| selected(name))
+        .collect();
+    if steps.is_empty() {
+        return Err(format!("no pipeline step matches {only:?}"));
+    }
     for (name, step) in steps {
         println!("==> {name}");
         let t = Instant::now();

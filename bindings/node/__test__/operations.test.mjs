@@ -52,6 +52,9 @@ test('reputation journey: LOA, upload, enable, gates, settings, numbers, remedia
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-')
   const document = await client.documents.upload('loa.pdf', pdf)
   assert.equal(document.filename, 'loa.pdf')
+  const asJson = await client.documents.uploadJson('loa.pdf', pdf)
+  assert.equal(asJson.filename, 'loa.pdf')
+  assert.notEqual(asJson.id, document.id)
 
   const enabled = await rep.enable(document.id, 'business_daily')
   assert.equal(enabled.loaDocumentId, document.id)
@@ -104,6 +107,9 @@ test('reputation journey: LOA, upload, enable, gates, settings, numbers, remedia
   })
   assert.equal(remediation.phoneNumbersCount, 1)
   assert.equal((await rep.remediation.get(remediation.id)).id, remediation.id)
+  const finished = await rep.remediation.waitUntilFinished(remediation.id, { intervalMs: 10, timeoutMs: 5000 })
+  assert.equal(finished.status, 'completed')
+  assert.equal(Object.values(finished.results).flat().length, 1)
   const remediations = await rep.remediation.list({ pageSize: 10 }).firstPage()
   assert.deepEqual(remediations.items.map((r) => r.id), [remediation.id])
 

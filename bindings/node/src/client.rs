@@ -81,16 +81,15 @@ impl Client {
 }
 
 fn build(options: ClientOptions) -> Result<facade::Client, facade::Error> {
-    let mut builder = facade::Client::builder().user_agent(concat!(
+    // Seeded from TELNYX_API_KEY / TELNYX_BASE_URL; explicit options override them.
+    let mut builder = facade::ClientBuilder::from_env().user_agent(concat!(
         "telnyx-reputation-node/",
         env!("CARGO_PKG_VERSION")
     ));
-    // The facade offers `from_env()` but no builder seeded from the environment, so the
-    // two documented variables are read here, each only when its option is left out.
-    if let Some(key) = options.api_key.or_else(|| from_env("TELNYX_API_KEY")) {
+    if let Some(key) = options.api_key {
         builder = builder.api_key(key);
     }
-    if let Some(url) = options.base_url.or_else(|| from_env("TELNYX_BASE_URL")) {
+    if let Some(url) = options.base_url {
         builder = builder.base_url(url);
     }
     if let Some(ms) = options.timeout_ms {
@@ -100,8 +99,4 @@ fn build(options: ClientOptions) -> Result<facade::Client, facade::Error> {
         builder = builder.max_retries(retries);
     }
     builder.build()
-}
-
-fn from_env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }

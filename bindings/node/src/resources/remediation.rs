@@ -8,6 +8,7 @@ use crate::convert::{convert, parse};
 use crate::models::{Remediation, RemediationRequest};
 use crate::pager::RemediationPager;
 use crate::promise;
+use crate::resources::reputation::{WaitOptions, wait_options};
 
 /// Filters and page size of `remediation.list(..)`.
 #[napi(object)]
@@ -60,6 +61,21 @@ impl Remediations {
         promise::spawn(env, async move { inner.get(remediation_id).await }, |r| {
             convert(&r)
         })
+    }
+
+    /// Poll a request until it is completed, failed or cancelled and resolve with it;
+    /// rejects with `TIMEOUT` when `timeoutMs` passes first.
+    #[napi]
+    pub fn wait_until_finished<'env>(
+        &self,
+        env: &'env Env,
+        remediation_id: String,
+        options: Option<WaitOptions>,
+    ) -> napi::Result<PromiseRaw<'env, Remediation>> {
+        let inner = self.inner.clone();
+        let options = wait_options(options.unwrap_or_default());
+        let future = async move { inner.wait_until_finished(remediation_id, options).await };
+        promise::spawn(env, future, |r| convert(&r))
     }
 
     /// Remediation requests, paged (no I/O until iterated).

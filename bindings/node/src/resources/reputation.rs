@@ -155,7 +155,7 @@ impl Reputation {
     }
 }
 
-fn wait_options(options: WaitOptions) -> facade::WaitOptions {
+pub(crate) fn wait_options(options: WaitOptions) -> facade::WaitOptions {
     let defaults = facade::WaitOptions::default();
     let millis = |ms: u32| Duration::from_millis(ms.into());
     facade::WaitOptions {
