@@ -13,8 +13,11 @@ use crate::python::{ensure_venv, venv_bin};
 const EMULATOR: &str = "telnyx-reputation-emulator";
 
 /// Build the emulator binary (dev profile, shared with the test build) and return its path.
-fn build_emulator(root: &Path) -> Result<PathBuf> {
-    cargo(root, &["build", "--locked", "-p", EMULATOR, "--bin", EMULATOR])?;
+pub fn build_emulator(root: &Path) -> Result<PathBuf> {
+    cargo(
+        root,
+        &["build", "--locked", "-p", EMULATOR, "--bin", EMULATOR],
+    )?;
     Ok(root.join("target/debug").join(EMULATOR))
 }
 
@@ -62,7 +65,14 @@ struct RunningBinary {
 impl RunningBinary {
     fn start(binary: &Path) -> Result<Self> {
         let mut child = Command::new(binary)
-            .args(["--host", "127.0.0.1", "--port", "0", "--approval-delay", "0s"])
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--approval-delay",
+                "0s",
+            ])
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
