@@ -8,6 +8,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use serde::Serialize;
@@ -85,10 +86,7 @@ impl Shared {
         let build = builder(py, build)?;
         match self.mode {
             Mode::Blocking => {
-                let value = runtime::block_on(py, call)?
-                    .into_pyobject(py)
-                    .map_err(Into::into)?
-                    .into_any();
+                let value = runtime::block_on(py, call)?.into_bound_py_any(py)?;
                 match build {
                     Some(build) => build.call1((value,)),
                     None => Ok(value),
@@ -151,7 +149,8 @@ pub fn seconds(name: &str, value: f64) -> PyResult<Duration> {
     })
 }
 
-/// Build the configuration: the facade reads the environment, keywords override it.
+/// Build the configuration: keywords, else the environment the way the facade's
+/// `Client::from_env` reads it, else the facade's defaults.
 #[allow(clippy::too_many_arguments)]
 fn configure(
     mode: Mode,
@@ -163,12 +162,12 @@ fn configure(
     retry_deadline: Option<f64>,
     allow_insecure_http: Option<bool>,
 ) -> PyResult<Arc<Shared>> {
-    let mut builder = ClientBuilder::from_env()
+    let mut builder = Api::builder()
         .user_agent(concat!("telnyx-reputation-python/", env!("CARGO_PKG_VERSION")));
-    if let Some(key) = api_key {
+    if let Some(key) = api_key.or_else(|| env("TELNYX_API_KEY")) {
         builder = builder.api_key(key);
     }
-    if let Some(url) = base_url {
+    if let Some(url) = base_url.or_else(|| env("TELNYX_BASE_URL")) {
         builder = builder.base_url(url);
     }
     if let Some(t) = timeout {
@@ -192,6 +191,11 @@ fn configure(
         mode,
         api: Mutex::new((std::process::id(), api)),
     }))
+}
+
+/// A non-blank environment variable.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// `Client` and `AsyncClient` differ only in [`Mode`]; one macro keeps them identical.

@@ -51,7 +51,7 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
         Value::Object(map) => {
             let dict = PyDict::new(py);
             for (k, v) in map {
-                dict.set_item(k, to_python(py, v))?;
+                dict.set_item(k, to_python(py, v)?)?;
             }
             dict.into_any()
         }

@@ -33,5 +33,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<resources::Remediations>()?;
     m.add_class::<resources::ExternalVerifications>()?;
     m.add_function(wrap_pyfunction!(webhooks::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(webhooks::sign, m)?)?;
+    m.add_function(wrap_pyfunction!(webhooks::public_key, m)?)?;
     Ok(())
 }

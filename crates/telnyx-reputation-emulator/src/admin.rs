@@ -1,0 +1,508 @@
+//! The admin API under `/_emulator/`: reset, ledger, gate and reputation control,
+//! remediation and clock advance, fault injection and the request journal.
+//!
+//! No authentication. Calls about one account name it by its API key, either as the
+//! `api_key` query parameter or as `Authorization: Bearer <key>` (so a test can reuse its
+//! client's headers). Bodies are JSON; errors are Telnyx-shaped like the API's.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Map, Value, json};
+use std::time::Duration;
+
+use crate::data::Profile;
+use crate::error::{ApiError, invalid_item, missing_item};
+use crate::extract::{JsonObject, Query, bearer};
+use crate::model::{Gate, HistoryEvent, RemediationStatus};
+use crate::routes::{data, enterprise_mut, not_enabled};
+use crate::state::{AppState, complete_remediation, timestamp};
+use crate::validate::{Checker, Rule};
+
+/// The admin routes, to be nested under `/_emulator`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/reset", post(reset))
+        .route("/ledger", get(ledger))
+        .route("/gates", post(gates))
+        .route("/numbers/reputation", post(set_reputation))
+        .route("/numbers/ownership", post(set_ownership))
+        .route("/remediation/advance", post(advance_remediation))
+        .route("/clock/advance", post(advance_clock))
+        .route(
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/requests", get(requests).delete(clear_requests))
+}
+
+fn account_of(query: &Query, headers: &HeaderMap) -> Option<String> {
+    query
+        .get("api_key")
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+        .or_else(|| bearer(headers))
+}
+
+fn require_account(query: &Query, headers: &HeaderMap) -> Result<String, ApiError> {
+    account_of(query, headers).ok_or_else(|| {
+        ApiError::bad_parameter(
+            "api_key",
+            "Name the account: pass its API key as ?api_key=... or as Authorization: Bearer ....",
+        )
+    })
+}
+
+async fn health(State(app): State<AppState>) -> Json<Value> {
+    let config = app.config();
+    Json(json!({
+        "status": "ok",
+        "approval_delay": config.approval_delay.to_string(),
+        "seed": config.seed,
+        "now": timestamp(app.now()),
+    }))
+}
+
+async fn reset(State(app): State<AppState>, query: Query, headers: HeaderMap) -> StatusCode {
+    let account = account_of(&query, &headers);
+    let mut world = app.world();
+    match account.as_deref() {
+        Some(key) => {
+            world.accounts.remove(key);
+        }
+        None => world.accounts.clear(),
+    }
+    world.faults.clear(account.as_deref());
+    world.journal.clear(account.as_deref());
+    StatusCode::NO_CONTENT
+}
+
+async fn ledger(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let key = require_account(&query, &headers)?;
+    Ok(Json(data(
+        app.with_account(&key, |acct, _| acct.ledger.to_json()),
+    )))
+}
+
+fn gate_field(c: &mut Checker, body: &Map<String, Value>, name: &str) -> Option<Gate> {
+    c.optional(
+        body,
+        "",
+        name,
+        Rule::OneOf(&["pending", "approved", "rejected"]),
+    )
+    .flatten()
+    .and_then(|g| Gate::parse(&g))
+}
+
+fn reasons(c: &mut Checker, body: &Map<String, Value>) -> Option<Vec<String>> {
+    match body.get("rejection_reasons") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+        ),
+        Some(_) => {
+            c.push(invalid_item(
+                "/rejection_reasons",
+                "rejection_reasons must be an array of strings.",
+            ));
+            None
+        }
+    }
+}
+
+/// POST /_emulator/gates: force `status`, `loa_status` and/or `external_verification_status`.
+async fn gates(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let key = require_account(&query, &headers)?;
+    let mut c = Checker::default();
+    c.only(
+        &body,
+        "",
+        &[
+            "enterprise_id",
+            "status",
+            "loa_status",
+            "rejection_reasons",
+            "external_verification_status",
+        ],
+    );
+    let id = c
+        .required(&body, "", "enterprise_id", Rule::Text)
+        .unwrap_or_default();
+    let status = gate_field(&mut c, &body, "status");
+    let loa = gate_field(&mut c, &body, "loa_status");
+    let external = gate_field(&mut c, &body, "external_verification_status");
+    let reasons = reasons(&mut c, &body);
+    c.finish()?;
+    app.with_account(&key, |acct, ctx| {
+        let enterprise = enterprise_mut(acct, &id)?;
+        if let Some(gate) = external {
+            let ext = enterprise.external_verification.as_mut().ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "No external verification has been submitted for enterprise '{id}'."
+                ))
+            })?;
+            ext.review.force(gate, reasons.clone(), ctx.now);
+        }
+        if status.is_none() && loa.is_none() {
+            let view = match &enterprise.reputation {
+                Some(rep) => rep.to_json(&id, enterprise.external_verification.as_ref()),
+                None => Value::Null,
+            };
+            return Ok(Json(data(view)));
+        }
+        let rep = enterprise
+            .reputation
+            .as_mut()
+            .ok_or_else(|| not_enabled(&id))?;
+        if let Some(gate) = status {
+            rep.status.force(gate, reasons.clone(), ctx.now);
+        }
+        if let Some(gate) = loa {
+            rep.loa.force(gate, reasons, ctx.now);
+        }
+        rep.updated_at = ctx.now;
+        Ok(Json(data(
+            rep.to_json(&id, enterprise.external_verification.as_ref()),
+        )))
+    })
+}
+
+fn score(
+    c: &mut Checker,
+    obj: &Map<String, Value>,
+    name: &str,
+    default: Option<i64>,
+) -> Option<i64> {
+    match obj.get(name) {
+        None => default,
+        Some(Value::Null) => None,
+        Some(v) => match v.as_i64().filter(|s| (0..=100).contains(s)) {
+            Some(s) => Some(s),
+            None => {
+                c.push(invalid_item(
+                    &format!("/reputation_data/{name}"),
+                    format!("{name} must be an integer 0-100 or null."),
+                ));
+                None
+            }
+        },
+    }
+}
+
+fn read_profile(c: &mut Checker, value: &Value, base: Profile) -> Option<Profile> {
+    let obj = match value {
+        Value::Null => return None,
+        Value::Object(obj) => obj,
+        _ => {
+            c.push(invalid_item(
+                "/reputation_data",
+                "reputation_data must be an object or null.",
+            ));
+            return None;
+        }
+    };
+    c.only(
+        obj,
+        "/reputation_data",
+        &[
+            "spam_risk",
+            "spam_category",
+            "maturity_score",
+            "connection_score",
+            "engagement_score",
+            "sentiment_score",
+        ],
+    );
+    let mut text = |name: &str, rule: Rule<'_>, default: Option<String>| match obj.get(name) {
+        None => default,
+        Some(Value::Null) => None,
+        Some(v) => c.string(v, &format!("/reputation_data/{name}"), rule),
+    };
+    let spam_risk = text(
+        "spam_risk",
+        Rule::OneOf(&["low", "medium", "high"]),
+        base.spam_risk,
+    );
+    let spam_category = text("spam_category", Rule::Text, base.spam_category);
+    Some(Profile {
+        spam_risk,
+        spam_category,
+        maturity_score: score(c, obj, "maturity_score", base.maturity_score),
+        connection_score: score(c, obj, "connection_score", base.connection_score),
+        engagement_score: score(c, obj, "engagement_score", base.engagement_score),
+        sentiment_score: score(c, obj, "sentiment_score", base.sentiment_score),
+    })
+}
+
+/// POST /_emulator/numbers/reputation: set what lookups of a number return from now on.
+async fn set_reputation(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let key = require_account(&query, &headers)?;
+    let mut c = Checker::default();
+    c.only(&body, "", &["phone_number", "reputation_data"]);
+    let number = c
+        .required(&body, "", "phone_number", Rule::E164)
+        .unwrap_or_default();
+    let base = Profile::derive(app.config().seed, &number);
+    let profile = match body.get("reputation_data") {
+        None => {
+            c.push(missing_item("/reputation_data"));
+            None
+        }
+        Some(value) => read_profile(&mut c, value, base),
+    };
+    c.finish()?;
+    app.with_account(&key, |acct, ctx| {
+        acct.overrides.insert(number.clone(), profile.clone());
+        let mut registered = Value::Null;
+        if let Some(id) = acct.enterprise_of_number(&number)
+            && let Some(record) = acct
+                .enterprise_mut(&id)
+                .and_then(|e| e.numbers.get_mut(&number))
+        {
+            record.cached = Some((profile.clone(), ctx.now));
+            record.remediated = false;
+            record.updated_at = ctx.now;
+            registered = record.to_json();
+        }
+        Ok(Json(data(json!({
+            "phone_number": number,
+            "reputation_data": profile.map(|p| p.to_json(ctx.now)),
+            "registered_number": registered,
+        }))))
+    })
+}
+
+/// POST /_emulator/numbers/ownership: flag a number or ask for confirmation.
+async fn set_ownership(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let key = require_account(&query, &headers)?;
+    let mut c = Checker::default();
+    c.only(
+        &body,
+        "",
+        &[
+            "phone_number",
+            "ownership_status",
+            "flag_reason",
+            "confirm_by",
+        ],
+    );
+    let number = c
+        .required(&body, "", "phone_number", Rule::E164)
+        .unwrap_or_default();
+    let status = c
+        .required(
+            &body,
+            "",
+            "ownership_status",
+            Rule::OneOf(&["verified", "flagged", "pending_confirmation"]),
+        )
+        .unwrap_or_default();
+    let reason = c.optional(&body, "", "flag_reason", Rule::Text).flatten();
+    c.finish()?;
+    app.with_account(&key, |acct, ctx| {
+        let id = acct.enterprise_of_number(&number).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "Phone number '{number}' is not registered in this account."
+            ))
+        })?;
+        let record = enterprise_mut(acct, &id)?
+            .numbers
+            .get_mut(&number)
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "Phone number '{number}' is not registered in this account."
+                ))
+            })?;
+        let flagged = status != "verified";
+        record.flag_reason =
+            flagged.then(|| reason.unwrap_or_else(|| "carrier_changed".to_string()));
+        record.confirm_by =
+            (status == "pending_confirmation").then(|| ctx.now + chrono::Duration::days(7));
+        record.history.push(HistoryEvent {
+            event_type: if flagged { "flag" } else { "check" },
+            occurred_at: ctx.now,
+            outcome: Some(
+                record
+                    .flag_reason
+                    .clone()
+                    .unwrap_or_else(|| "unchanged".to_string()),
+            ),
+        });
+        record.ownership_status = status;
+        record.updated_at = ctx.now;
+        Ok(Json(data(record.to_json())))
+    })
+}
+
+/// POST /_emulator/remediation/advance: move in-flight requests on now.
+async fn advance_remediation(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let key = require_account(&query, &headers)?;
+    let mut c = Checker::default();
+    c.only(&body, "", &["enterprise_id", "remediation_id", "status"]);
+    let enterprise_id = c.optional(&body, "", "enterprise_id", Rule::Text).flatten();
+    let remediation_id = c
+        .optional(&body, "", "remediation_id", Rule::Text)
+        .flatten();
+    let target = c
+        .optional(
+            &body,
+            "",
+            "status",
+            Rule::OneOf(&["in_progress", "completed", "failed", "cancelled"]),
+        )
+        .flatten()
+        .and_then(|s| RemediationStatus::parse(&s))
+        .unwrap_or(RemediationStatus::Completed);
+    c.finish()?;
+    app.with_account(&key, |acct, ctx| {
+        let overrides = acct.overrides.clone();
+        let seed = ctx.config.seed;
+        let mut advanced = Vec::new();
+        for enterprise in acct
+            .enterprises
+            .iter_mut()
+            .filter(|e| e.deleted_at.is_none())
+        {
+            if enterprise_id
+                .as_deref()
+                .is_some_and(|id| id != enterprise.id)
+            {
+                continue;
+            }
+            for i in 0..enterprise.remediations.len() {
+                let request = &mut enterprise.remediations[i];
+                if !request.status.in_flight()
+                    || remediation_id.as_deref().is_some_and(|id| id != request.id)
+                {
+                    continue;
+                }
+                request.schedule = None;
+                match target {
+                    RemediationStatus::Completed => {
+                        complete_remediation(enterprise, i, seed, &overrides, ctx.now, ctx.now);
+                    }
+                    other => {
+                        request.status = other;
+                        request.updated_at = ctx.now;
+                    }
+                }
+                advanced.push(enterprise.remediations[i].to_json());
+            }
+        }
+        if advanced.is_empty() && remediation_id.is_some() {
+            return Err(ApiError::not_found(
+                "No in-flight remediation request matches.",
+            ));
+        }
+        Ok(Json(data(Value::Array(advanced))))
+    })
+}
+
+/// POST /_emulator/clock/advance: move virtual time forward (all accounts).
+async fn advance_clock(
+    State(app): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut c = Checker::default();
+    c.only(&body, "", &["seconds", "milliseconds"]);
+    c.finish()?;
+    let ms = match (body.get("seconds"), body.get("milliseconds")) {
+        (Some(s), None) => s
+            .as_f64()
+            .filter(|s| *s >= 0.0 && s.is_finite())
+            .map(|s| s * 1000.0),
+        (None, Some(ms)) => ms.as_f64().filter(|ms| *ms >= 0.0 && ms.is_finite()),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        ApiError::invalid(
+            "/seconds",
+            "Send exactly one of seconds or milliseconds, a non-negative number.",
+        )
+    })?;
+    let offset = app.advance_clock(Duration::from_millis(ms as u64));
+    Ok(Json(data(
+        json!({ "offset_ms": offset, "now": timestamp(app.now()) }),
+    )))
+}
+
+async fn add_fault(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let account = account_of(&query, &headers);
+    let stored = app.world().faults.add(&Value::Object(body), account)?;
+    Ok((StatusCode::CREATED, Json(data(stored))).into_response())
+}
+
+async fn list_faults(State(app): State<AppState>, query: Query, headers: HeaderMap) -> Json<Value> {
+    let account = account_of(&query, &headers);
+    Json(app.world().faults.to_json(account.as_deref()))
+}
+
+async fn clear_faults(State(app): State<AppState>, query: Query, headers: HeaderMap) -> StatusCode {
+    let account = account_of(&query, &headers);
+    app.world().faults.clear(account.as_deref());
+    StatusCode::NO_CONTENT
+}
+
+async fn requests(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let account = account_of(&query, &headers);
+    let limit = match query.get("limit") {
+        None => crate::journal::CAPACITY,
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| ApiError::bad_parameter("limit", "limit must be a positive integer."))?,
+    };
+    Ok(Json(app.world().journal.to_json(account.as_deref(), limit)))
+}
+
+async fn clear_requests(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+) -> StatusCode {
+    let account = account_of(&query, &headers);
+    app.world().journal.clear(account.as_deref());
+    StatusCode::NO_CONTENT
+}

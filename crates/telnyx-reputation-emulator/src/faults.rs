@@ -1,0 +1,266 @@
+//! Fault injection: "answer the next N matching requests with this instead".
+//!
+//! Rules are added through `POST /_emulator/faults`, matched on method, path prefix and the
+//! caller's API key (so parallel tests with different keys never see each other's faults),
+//! and consumed one per matching request. A rule can answer with any status, extra headers
+//! (`Retry-After`, `retry-after-ms`, `x-ratelimit-reset`, ...), a custom or default
+//! Telnyx-shaped body, a delay, or by dropping the connection without an answer.
+//! Applying a fault to a request is the gateway middleware's job.
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use serde_json::{Map, Value, json};
+use std::time::Duration;
+
+use crate::error::{ApiError, default_fault_body};
+
+/// What a matched fault does to the request.
+#[derive(Debug, Clone)]
+pub struct FaultAction {
+    /// The rule that fired.
+    pub rule_id: u64,
+    /// Status to answer with.
+    pub status: StatusCode,
+    /// Extra response headers.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// JSON body.
+    pub body: Value,
+    /// Close the connection without answering.
+    pub drop_connection: bool,
+    /// Wait this long first.
+    pub delay: Duration,
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    action: FaultAction,
+    api_key: Option<String>,
+    method: Option<String>,
+    path_prefix: String,
+    remaining: u32,
+}
+
+impl Rule {
+    fn matches(&self, api_key: Option<&str>, method: &str, path: &str) -> bool {
+        self.remaining > 0
+            && self.api_key.as_deref().is_none_or(|k| Some(k) == api_key)
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && path.starts_with(&self.path_prefix)
+    }
+
+    fn to_json(&self) -> Value {
+        let headers: Map<String, Value> = self
+            .action
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    json!(v.to_str().unwrap_or_default()),
+                )
+            })
+            .collect();
+        json!({
+            "id": self.action.rule_id,
+            "api_key": self.api_key,
+            "method": self.method,
+            "path_prefix": self.path_prefix,
+            "remaining": self.remaining,
+            "status": self.action.status.as_u16(),
+            "headers": headers,
+            "body": self.action.body,
+            "drop_connection": self.action.drop_connection,
+            "delay_ms": self.action.delay.as_millis(),
+        })
+    }
+}
+
+/// The active fault rules.
+#[derive(Debug, Default)]
+pub struct Faults {
+    next_id: u64,
+    rules: Vec<Rule>,
+}
+
+impl Faults {
+    /// Add a rule from its admin JSON; returns the rule as stored.
+    pub fn add(&mut self, spec: &Value, api_key: Option<String>) -> Result<Value, ApiError> {
+        let spec = spec
+            .as_object()
+            .ok_or_else(|| ApiError::invalid("/", "The fault must be a JSON object."))?;
+        let status = match spec.get("status") {
+            None => StatusCode::INTERNAL_SERVER_ERROR,
+            Some(v) => v
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .filter(|s| s.as_u16() >= 100)
+                .ok_or_else(|| {
+                    ApiError::invalid("/status", "status must be an HTTP status code.")
+                })?,
+        };
+        let count = match spec.get("count") {
+            None => 1,
+            Some(v) => v
+                .as_u64()
+                .and_then(|c| u32::try_from(c).ok())
+                .filter(|c| *c >= 1)
+                .ok_or_else(|| ApiError::invalid("/count", "count must be a positive integer."))?,
+        };
+        let method = optional_string(spec, "method")?.map(|m| m.to_ascii_uppercase());
+        let path_prefix = optional_string(spec, "path_prefix")?.unwrap_or_else(|| "/".to_string());
+        if !path_prefix.starts_with('/') {
+            return Err(ApiError::invalid(
+                "/path_prefix",
+                "path_prefix must start with '/', e.g. /v2/enterprises.",
+            ));
+        }
+        let mut headers = Vec::new();
+        for (name, key) in [
+            ("retry-after", "retry_after"),
+            ("retry-after-ms", "retry_after_ms"),
+            ("x-ratelimit-reset", "x_ratelimit_reset"),
+        ] {
+            if let Some(v) = spec.get(key) {
+                headers.push(header(name, &scalar_text(v, key)?, key)?);
+            }
+        }
+        if let Some(extra) = spec.get("headers") {
+            let extra = extra.as_object().ok_or_else(|| {
+                ApiError::invalid("/headers", "headers must be an object of name: value.")
+            })?;
+            for (name, value) in extra {
+                let pointer = format!("headers/{name}");
+                headers.push(header(name, &scalar_text(value, &pointer)?, &pointer)?);
+            }
+        }
+        let delay_ms = match spec.get("delay_ms") {
+            None => 0,
+            Some(v) => v.as_u64().filter(|ms| *ms <= 60_000).ok_or_else(|| {
+                ApiError::invalid("/delay_ms", "delay_ms must be an integer from 0 to 60000.")
+            })?,
+        };
+        let drop_connection = match spec.get("drop_connection") {
+            None => false,
+            Some(v) => v.as_bool().ok_or_else(|| {
+                ApiError::invalid("/drop_connection", "drop_connection must be a boolean.")
+            })?,
+        };
+        self.next_id += 1;
+        let rule = Rule {
+            action: FaultAction {
+                rule_id: self.next_id,
+                status,
+                headers,
+                body: spec
+                    .get("body")
+                    .cloned()
+                    .unwrap_or_else(|| default_fault_body(status)),
+                drop_connection,
+                delay: Duration::from_millis(delay_ms),
+            },
+            api_key,
+            method,
+            path_prefix,
+            remaining: count,
+        };
+        let stored = rule.to_json();
+        self.rules.push(rule);
+        Ok(stored)
+    }
+
+    /// Consume the first rule matching this request, if any.
+    pub fn take(&mut self, api_key: Option<&str>, method: &str, path: &str) -> Option<FaultAction> {
+        let index = self
+            .rules
+            .iter()
+            .position(|r| r.matches(api_key, method, path))?;
+        let rule = &mut self.rules[index];
+        rule.remaining -= 1;
+        let action = rule.action.clone();
+        if rule.remaining == 0 {
+            self.rules.remove(index);
+        }
+        Some(action)
+    }
+
+    /// Remove the rules scoped to `api_key`, or every rule when `None`.
+    pub fn clear(&mut self, api_key: Option<&str>) {
+        match api_key {
+            None => self.rules.clear(),
+            Some(key) => self.rules.retain(|r| r.api_key.as_deref() != Some(key)),
+        }
+    }
+
+    /// The active rules visible to `api_key` (all when `None`).
+    pub fn to_json(&self, api_key: Option<&str>) -> Value {
+        let rules: Vec<Value> = self
+            .rules
+            .iter()
+            .filter(|r| api_key.is_none() || r.api_key.as_deref() == api_key)
+            .map(Rule::to_json)
+            .collect();
+        json!({ "data": rules })
+    }
+}
+
+fn optional_string(spec: &Map<String, Value>, key: &str) -> Result<Option<String>, ApiError> {
+    match spec.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(ApiError::invalid(
+            &format!("/{key}"),
+            format!("{key} must be a string."),
+        )),
+    }
+}
+
+fn scalar_text(value: &Value, pointer: &str) -> Result<String, ApiError> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        _ => Err(ApiError::invalid(
+            &format!("/{pointer}"),
+            "Header values must be strings or numbers.",
+        )),
+    }
+}
+
+fn header(name: &str, value: &str, pointer: &str) -> Result<(HeaderName, HeaderValue), ApiError> {
+    let bad = || ApiError::invalid(&format!("/{pointer}"), "Not a valid HTTP header.");
+    Ok((
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?,
+        HeaderValue::from_str(value).map_err(|_| bad())?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_consumed_and_scoped() {
+        let mut faults = Faults::default();
+        let added = faults.add(
+            &json!({"status": 429, "count": 2, "method": "get", "path_prefix": "/v2/enterprises", "retry_after": 1}),
+            Some("k1".into()),
+        );
+        assert!(added.is_ok());
+        assert!(faults.take(Some("k2"), "GET", "/v2/enterprises").is_none());
+        assert!(faults.take(Some("k1"), "POST", "/v2/enterprises").is_none());
+        let first = faults.take(Some("k1"), "GET", "/v2/enterprises/x");
+        assert_eq!(first.map(|a| a.status.as_u16()), Some(429));
+        assert!(faults.take(Some("k1"), "GET", "/v2/enterprises").is_some());
+        assert!(faults.take(Some("k1"), "GET", "/v2/enterprises").is_none());
+    }
+
+    #[test]
+    fn rejects_bad_specs() {
+        let mut faults = Faults::default();
+        assert!(faults.add(&json!({"status": 42}), None).is_err());
+        assert!(faults.add(&json!({"count": 0}), None).is_err());
+        assert!(faults.add(&json!({"path_prefix": "v2"}), None).is_err());
+    }
+}

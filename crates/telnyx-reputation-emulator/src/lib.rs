@@ -1,0 +1,47 @@
+//! A stateful local emulator of the Telnyx Number Reputation API.
+//!
+//! It serves the 34 Number Reputation operations under `/v2` with the documented behaviour
+//! (terms gate, two approval gates, atomic number batches, cached vs live lookups,
+//! remediation lifecycle, a real LOA PDF, a cost ledger) and an admin API under
+//! `/_emulator/` for tests (reset, gates, scores, faults, request journal). See the crate
+//! README for the full reference.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use std::time::Duration;
+//! use telnyx_reputation_emulator::{ApprovalDelay, Emulator};
+//!
+//! let emulator = Emulator::builder()
+//!     .approval_delay(ApprovalDelay::After(Duration::from_millis(0)))
+//!     .seed(7)
+//!     .port(0)
+//!     .start()
+//!     .await?;
+//! println!("{}", emulator.base_url()); // http://127.0.0.1:PORT/v2
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+
+mod admin;
+mod cli;
+mod data;
+mod error;
+mod extract;
+mod faults;
+mod journal;
+mod ledger;
+mod model;
+mod paging;
+mod pdf;
+mod routes;
+mod server;
+mod state;
+mod validate;
+
+pub use cli::EmulatorArgs;
+pub use routes::router;
+pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
+pub use state::{AppState, ApprovalDelay, Config};

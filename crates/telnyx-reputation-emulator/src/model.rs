@@ -1,0 +1,566 @@
+//! The emulated resources (enterprises, reputation settings, numbers, remediation requests,
+//! external verification, documents, terms agreements) and their JSON views.
+//!
+//! Each type knows how to render itself in the wire shape of the official SDK models. The
+//! time-driven transitions between states live in `state.rs`; request validation lives in the
+//! route modules.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+use crate::data::Profile;
+use crate::state::timestamp;
+
+/// Outcome of a review gate (`status`, `loa_status`, external verification).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Under review.
+    Pending,
+    /// Accepted.
+    Approved,
+    /// Declined.
+    Rejected,
+}
+
+impl Gate {
+    /// Wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// Parse a wire value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "approved" => Some(Self::Approved),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// What a review will conclude when it comes due, decided when it is submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Approve.
+    Approve,
+    /// Reject with these reasons.
+    Reject(Vec<String>),
+}
+
+/// One review gate: its current state, when it resolves, and how.
+#[derive(Debug, Clone)]
+pub struct Review {
+    /// Current state.
+    pub gate: Gate,
+    /// When a pending review resolves; `None` waits for the admin API.
+    pub due: Option<DateTime<Utc>>,
+    /// What it resolves to.
+    pub verdict: Verdict,
+    /// Reasons, once rejected.
+    pub rejection_reasons: Option<Vec<String>>,
+    /// When it was last decided.
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl Review {
+    /// A fresh pending review.
+    pub fn pending(due: Option<DateTime<Utc>>, verdict: Verdict) -> Self {
+        Self {
+            gate: Gate::Pending,
+            due,
+            verdict,
+            rejection_reasons: None,
+            decided_at: None,
+        }
+    }
+
+    /// Resolve the review if it is pending and due at `now`; returns the decision time.
+    pub fn settle(&mut self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self.due {
+            Some(due) if self.gate == Gate::Pending && due <= now => {
+                let verdict = self.verdict.clone();
+                self.decide(verdict, due);
+                Some(due)
+            }
+            _ => None,
+        }
+    }
+
+    /// Force a state now (admin API). Pending re-arms nothing: it waits for the admin API.
+    pub fn force(&mut self, gate: Gate, reasons: Option<Vec<String>>, now: DateTime<Utc>) {
+        match gate {
+            Gate::Pending => {
+                self.gate = Gate::Pending;
+                self.due = None;
+                self.rejection_reasons = None;
+            }
+            Gate::Approved => self.decide(Verdict::Approve, now),
+            Gate::Rejected => self.decide(
+                Verdict::Reject(reasons.unwrap_or_else(|| {
+                    vec!["Rejected through the emulator admin API.".to_string()]
+                })),
+                now,
+            ),
+        }
+    }
+
+    fn decide(&mut self, verdict: Verdict, at: DateTime<Utc>) {
+        match verdict {
+            Verdict::Approve => {
+                self.gate = Gate::Approved;
+                self.rejection_reasons = None;
+            }
+            Verdict::Reject(reasons) => {
+                self.gate = Gate::Rejected;
+                self.rejection_reasons = Some(reasons);
+            }
+        }
+        self.due = None;
+        self.decided_at = Some(at);
+    }
+}
+
+/// Reputation settings of an enterprise (present while Number Reputation is enabled).
+#[derive(Debug, Clone)]
+pub struct Reputation {
+    /// Activation gate (`status`).
+    pub status: Review,
+    /// LOA review gate (`loa_status`).
+    pub loa: Review,
+    /// Auto-refresh schedule.
+    pub check_frequency: String,
+    /// The signed LOA document.
+    pub loa_document_id: String,
+    /// Where reputation events would be delivered.
+    pub webhook_url: Option<String>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Reputation {
+    /// Whether both gates read `approved`.
+    pub fn both_gates_approved(&self) -> bool {
+        self.status.gate == Gate::Approved && self.loa.gate == Gate::Approved
+    }
+
+    /// `EnterpriseReputationPublic`.
+    pub fn to_json(&self, enterprise_id: &str, external: Option<&ExternalVerification>) -> Value {
+        json!({
+            "enterprise_id": enterprise_id,
+            "status": self.status.gate.as_str(),
+            "loa_status": self.loa.gate.as_str(),
+            "loa_document_id": self.loa_document_id,
+            "check_frequency": self.check_frequency,
+            "rejection_reasons": self.status.rejection_reasons,
+            "webhook_url": self.webhook_url,
+            "external_verification_status": external.map(|e| e.review.gate.as_str()),
+            "created_at": timestamp(self.created_at),
+            "updated_at": timestamp(self.updated_at),
+        })
+    }
+}
+
+/// One entry of a number's ownership history.
+#[derive(Debug, Clone)]
+pub struct HistoryEvent {
+    /// `added`, `check`, `flag`, `confirm` or `removed`.
+    pub event_type: &'static str,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// Free-form outcome, e.g. `unchanged`.
+    pub outcome: Option<String>,
+}
+
+/// A number registered for reputation monitoring.
+#[derive(Debug, Clone)]
+pub struct NumberRecord {
+    /// Registration id.
+    pub id: String,
+    /// Owning enterprise.
+    pub enterprise_id: String,
+    /// E.164 number.
+    pub phone_number: String,
+    /// Account-wide insertion order, used for stable listing.
+    pub seq: u64,
+    /// Cached reputation and when it was collected; `None` until the first lookup.
+    pub cached: Option<(Option<Profile>, DateTime<Utc>)>,
+    /// Whether a completed remediation cleared this number.
+    pub remediated: bool,
+    /// `verified`, `flagged`, `pending_confirmation` or `removed`.
+    pub ownership_status: String,
+    /// Deadline while `pending_confirmation`.
+    pub confirm_by: Option<DateTime<Utc>>,
+    /// Why it was flagged.
+    pub flag_reason: Option<String>,
+    /// Why it was removed.
+    pub removal_reason: Option<String>,
+    /// When it was removed.
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Ownership history, oldest first (rendered most recent first).
+    pub history: Vec<HistoryEvent>,
+    /// Registration time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl NumberRecord {
+    /// `ReputationPhoneNumber`.
+    pub fn to_json(&self) -> Value {
+        let reputation = match &self.cached {
+            Some((Some(profile), at)) => profile.to_json(*at),
+            _ => Value::Null,
+        };
+        json!({
+            "id": self.id,
+            "enterprise_id": self.enterprise_id,
+            "phone_number": self.phone_number,
+            "reputation_data": reputation,
+            "source": "telnyx",
+            "ownership_status": self.ownership_status,
+            "confirm_by": self.confirm_by.map(timestamp),
+            "flag_reason": self.flag_reason,
+            "removal_reason": self.removal_reason,
+            "removed_at": self.removed_at.map(timestamp),
+            "created_at": timestamp(self.created_at),
+            "updated_at": timestamp(self.updated_at),
+        })
+    }
+
+    /// The `ownership` view.
+    pub fn ownership_json(&self) -> Value {
+        let history: Vec<Value> = self
+            .history
+            .iter()
+            .rev()
+            .map(|h| {
+                json!({
+                    "event_type": h.event_type,
+                    "occurred_at": timestamp(h.occurred_at),
+                    "outcome": h.outcome,
+                })
+            })
+            .collect();
+        let last_checked = self
+            .history
+            .last()
+            .map_or(self.created_at, |h| h.occurred_at);
+        json!({
+            "phone_number": self.phone_number,
+            "source": "telnyx",
+            "ownership_status": self.ownership_status,
+            "baseline_carrier": "Telnyx",
+            "baseline_recorded_at": timestamp(self.created_at),
+            "last_checked_at": timestamp(last_checked),
+            "confirm_by": self.confirm_by.map(timestamp),
+            "flag_reason": self.flag_reason,
+            "history": history,
+        })
+    }
+}
+
+/// Lifecycle of a remediation request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemediationStatus {
+    /// Queued.
+    Pending,
+    /// Under review.
+    InProgress,
+    /// Finished; results are set.
+    Completed,
+    /// Could not be processed.
+    Failed,
+    /// Cancelled.
+    Cancelled,
+}
+
+impl RemediationStatus {
+    /// Wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parse a wire value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "in_progress" => Some(Self::InProgress),
+            "completed" => Some(Self::Completed),
+            "failed" => Some(Self::Failed),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+
+    /// Whether a number in such a request blocks another request (409).
+    pub fn in_flight(self) -> bool {
+        matches!(self, Self::Pending | Self::InProgress)
+    }
+}
+
+/// Per-number outcome buckets of a finished remediation request.
+#[derive(Debug, Clone, Default)]
+pub struct RemediationResults {
+    /// Re-evaluated and cleared.
+    pub remediated: Vec<String>,
+    /// Was not flagged.
+    pub not_flagged: Vec<String>,
+    /// Still flagged, needs review.
+    pub requires_review: Vec<String>,
+    /// Rejected before submission.
+    pub ineligible: Vec<String>,
+    /// Declined.
+    pub refused: Vec<String>,
+}
+
+/// A remediation request.
+#[derive(Debug, Clone)]
+pub struct Remediation {
+    /// Request id.
+    pub id: String,
+    /// The numbers submitted.
+    pub phone_numbers: Vec<String>,
+    /// Free-text purpose.
+    pub call_purpose: String,
+    /// Optional contact.
+    pub contact_email: Option<String>,
+    /// Optional status webhook.
+    pub webhook_url: Option<String>,
+    /// Current status.
+    pub status: RemediationStatus,
+    /// When it moves to `in_progress` and to `completed`; `None` waits for the admin API.
+    pub schedule: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// First-tier completion.
+    pub tier1_completed_at: Option<DateTime<Utc>>,
+    /// Second-tier completion.
+    pub tier2_completed_at: Option<DateTime<Utc>>,
+    /// Buckets, once completed.
+    pub results: Option<RemediationResults>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Remediation {
+    /// The full `RemediationRequest`.
+    pub fn to_json(&self) -> Value {
+        let results = self.results.as_ref().map(|r| {
+            json!({
+                "remediated": r.remediated,
+                "not_flagged": r.not_flagged,
+                "requires_review": r.requires_review,
+                "ineligible": r.ineligible,
+                "refused": r.refused,
+            })
+        });
+        let mut v = self.slim_json();
+        if let Value::Object(map) = &mut v {
+            map.insert(
+                "phone_numbers_submitted".into(),
+                json!(self.phone_numbers.len()),
+            );
+            map.insert("phone_numbers_ineligible".into(), json!(0));
+            map.insert("contact_email".into(), json!(self.contact_email));
+            map.insert("webhook_url".into(), json!(self.webhook_url));
+            map.insert("results".into(), json!(results));
+        }
+        v
+    }
+
+    /// The slim list item (`RemediationListResponse`).
+    pub fn slim_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "status": self.status.as_str(),
+            "phone_numbers_count": self.phone_numbers.len(),
+            "call_purpose": self.call_purpose,
+            "created_at": timestamp(self.created_at),
+            "updated_at": timestamp(self.updated_at),
+            "tier1_completed_at": self.tier1_completed_at.map(timestamp),
+            "tier2_completed_at": self.tier2_completed_at.map(timestamp),
+        })
+    }
+}
+
+/// The ownership proof for externally hosted numbers.
+#[derive(Debug, Clone)]
+pub struct ExternalVerification {
+    /// Supporting documents.
+    pub document_ids: Vec<String>,
+    /// Numbers shown to the reviewer.
+    pub phone_numbers: Vec<String>,
+    /// The review.
+    pub review: Review,
+    /// Submission time.
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl ExternalVerification {
+    /// `ExternalVerification`.
+    pub fn to_json(&self, enterprise_id: &str) -> Value {
+        let reason = self.review.rejection_reasons.as_ref().map(|r| r.join("; "));
+        json!({
+            "enterprise_id": enterprise_id,
+            "document_ids": self.document_ids,
+            "phone_numbers": self.phone_numbers,
+            "status": self.review.gate.as_str(),
+            "rejection_reason": reason,
+            "submitted_at": timestamp(self.submitted_at),
+            "reviewed_at": self.review.decided_at.map(timestamp),
+        })
+    }
+}
+
+/// An enterprise (soft-deleted ones are kept but invisible).
+#[derive(Debug, Clone)]
+pub struct Enterprise {
+    /// Enterprise id.
+    pub id: String,
+    /// The client-supplied fields, validated.
+    pub fields: Map<String, Value>,
+    /// `enterprise` or `bpo`, fixed at creation.
+    pub role_type: String,
+    /// Reputation settings while enabled.
+    pub reputation: Option<Reputation>,
+    /// Active registered numbers by E.164 value.
+    pub numbers: HashMap<String, NumberRecord>,
+    /// Numbers removed from monitoring (listed only with `filter[ownership_status]=removed`).
+    pub removed_numbers: Vec<NumberRecord>,
+    /// Remediation requests, oldest first.
+    pub remediations: Vec<Remediation>,
+    /// External verification, once submitted.
+    pub external_verification: Option<ExternalVerification>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// Soft-deletion time.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl Enterprise {
+    /// The legal name (validated present at creation).
+    pub fn legal_name(&self) -> &str {
+        self.fields
+            .get("legal_name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// A string field, if set.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).and_then(Value::as_str)
+    }
+
+    /// `EnterprisePublic`.
+    pub fn to_json(&self) -> Value {
+        let mut map = self.fields.clone();
+        map.insert("id".into(), json!(self.id));
+        map.insert("record_type".into(), json!("enterprise"));
+        map.insert("role_type".into(), json!(self.role_type));
+        map.insert(
+            "number_reputation_enabled".into(),
+            json!(self.reputation.is_some()),
+        );
+        map.insert("branded_calling_enabled".into(), json!(false));
+        let bpo = (self.role_type == "bpo").then_some("pending");
+        map.insert("bpo_verification_status".into(), json!(bpo));
+        map.insert("bpo_verification_rejection_reason".into(), Value::Null);
+        map.insert("created_at".into(), json!(timestamp(self.created_at)));
+        map.insert("updated_at".into(), json!(timestamp(self.updated_at)));
+        Value::Object(map)
+    }
+
+    /// Active numbers in registration order.
+    pub fn numbers_in_order(&self) -> Vec<&NumberRecord> {
+        let mut numbers: Vec<&NumberRecord> = self.numbers.values().collect();
+        numbers.sort_by_key(|n| n.seq);
+        numbers
+    }
+}
+
+/// An uploaded document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Document id (the `loa_document_id`).
+    pub id: String,
+    /// File name.
+    pub filename: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: usize,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    /// Caller's reference.
+    pub customer_reference: Option<String>,
+    /// Upload time.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Document {
+    /// `DocServiceDocument`. The emulator has no document review, so a document stays
+    /// `pending` (the only time it is shown is the upload answer).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "record_type": "document",
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": { "amount": self.size, "unit": "bytes" },
+            "sha256": self.sha256,
+            "status": "pending",
+            "av_scan_status": "scanned",
+            "customer_reference": self.customer_reference,
+            "created_at": timestamp(self.created_at),
+            "updated_at": timestamp(self.created_at),
+        })
+    }
+
+    /// Whether the file name carries the `REJECT` trigger.
+    pub fn has_reject_trigger(&self) -> bool {
+        self.filename.contains("REJECT")
+    }
+}
+
+/// An agreement to a product's terms of service.
+#[derive(Debug, Clone)]
+pub struct TosAgreement {
+    /// Agreement id.
+    pub id: String,
+    /// `number_reputation` (the only product the emulator can agree to).
+    pub product_type: String,
+    /// Version agreed to.
+    pub terms_version: String,
+    /// When.
+    pub agreed_at: DateTime<Utc>,
+}
+
+impl TosAgreement {
+    /// `TosAgreement`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "product_type": self.product_type,
+            "terms_version": self.terms_version,
+            "version": self.terms_version,
+            "agreed_at": timestamp(self.agreed_at),
+            "created_at": timestamp(self.agreed_at),
+        })
+    }
+}

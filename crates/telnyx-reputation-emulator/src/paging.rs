@@ -1,0 +1,105 @@
+//! JSON:API-style paging shared by every list: `page[number]` (1-based) and `page[size]`
+//! (per-endpoint default, clamped to 250), and the `{data, meta}` envelope whose
+//! `meta.page_size` is the number of items actually returned.
+
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::extract::Query;
+
+/// Largest page the API serves; larger requests are clamped.
+pub const MAX_PAGE_SIZE: usize = 250;
+
+/// A validated page request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// 1-based page number.
+    pub number: usize,
+    /// Items per page, 1..=250.
+    pub size: usize,
+}
+
+impl Page {
+    /// Read `page[number]` and `page[size]`; zero, negative or non-integer values are a 400
+    /// naming the parameter.
+    pub fn from_query(query: &Query, default_size: usize) -> Result<Self, ApiError> {
+        let number = positive(query, "page[number]")?.unwrap_or(1);
+        let size = positive(query, "page[size]")?
+            .unwrap_or(default_size)
+            .min(MAX_PAGE_SIZE);
+        Ok(Self { number, size })
+    }
+
+    /// Cut one page out of `items` and wrap it in `{data, meta}`.
+    pub fn envelope(self, items: Vec<Value>) -> Value {
+        let total = items.len();
+        let total_pages = total.div_ceil(self.size);
+        let start = (self.number - 1).saturating_mul(self.size);
+        let data: Vec<Value> = items.into_iter().skip(start).take(self.size).collect();
+        json!({
+            "data": data,
+            "meta": {
+                "page_number": self.number,
+                "page_size": data.len(),
+                "total_results": total,
+                "total_pages": total_pages,
+            },
+        })
+    }
+}
+
+fn positive(query: &Query, name: &str) -> Result<Option<usize>, ApiError> {
+    let Some(raw) = query.get(name) else {
+        return Ok(None);
+    };
+    match raw.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(Some(usize::try_from(n).unwrap_or(usize::MAX))),
+        _ => Err(ApiError::bad_parameter(
+            name,
+            format!("{name} must be a positive integer, got '{raw}'."),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(q: &str, default: usize) -> Result<Page, ApiError> {
+        Page::from_query(&Query::parse(Some(q)), default)
+    }
+
+    #[test]
+    fn defaults_and_clamping() {
+        assert_eq!(
+            page("", 10),
+            Ok(Page {
+                number: 1,
+                size: 10
+            })
+        );
+        assert_eq!(page("page[size]=1000", 10).map(|p| p.size), Ok(250));
+        assert!(page("page[size]=0", 10).is_err());
+        assert!(page("page[number]=-1", 10).is_err());
+        assert!(page("page[number]=1.5", 10).is_err());
+    }
+
+    #[test]
+    fn meta_counts_returned_items() {
+        let items: Vec<Value> = (0..25).map(|i| json!(i)).collect();
+        let last = Page {
+            number: 3,
+            size: 10,
+        }
+        .envelope(items.clone());
+        assert_eq!(last["meta"]["page_size"], 5);
+        assert_eq!(last["meta"]["total_pages"], 3);
+        let beyond = Page {
+            number: 9,
+            size: 10,
+        }
+        .envelope(items);
+        assert_eq!(beyond["data"], json!([]));
+        assert_eq!(beyond["meta"]["total_results"], 25);
+    }
+}

@@ -1,0 +1,438 @@
+//! Monitored numbers: atomic batch add (1-100 US numbers, both gates approved), list with
+//! filters and paging, get (cached, or a billed live lookup when `fresh=true` or nothing is
+//! cached yet), remove, forced refresh, ownership and ownership confirmation, plus the
+//! account-wide ("simplified") list/get/remove that span every enterprise of the account.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::{data, enterprise_mut, enterprise_ref, require_gates};
+use crate::error::{ApiError, ErrorItem, codes, invalid_item, missing_item};
+use crate::extract::{Account, JsonObject, Query};
+use crate::ledger::Billable;
+use crate::model::{Enterprise, HistoryEvent, NumberRecord};
+use crate::paging::Page;
+use crate::state::{Account as AccountState, AppState, Ctx};
+use crate::validate::{Checker, Rule, phone_list};
+
+const OWNERSHIP_STATUSES: [&str; 4] = ["verified", "flagged", "pending_confirmation", "removed"];
+const SOURCES: [&str; 2] = ["telnyx", "external"];
+
+fn not_registered(number: &str, enterprise_id: Option<&str>) -> ApiError {
+    ApiError::not_found(match enterprise_id {
+        Some(id) => format!(
+            "Phone number '{number}' is not registered for reputation monitoring on enterprise '{id}'."
+        ),
+        None => format!(
+            "Phone number '{number}' is not registered for reputation monitoring on any enterprise of this account."
+        ),
+    })
+}
+
+/// The list filters shared by both list endpoints.
+struct Filters {
+    eq: Option<String>,
+    contains: Option<String>,
+    ownership: Option<String>,
+    source: Option<String>,
+}
+
+impl Filters {
+    fn from_query(query: &Query) -> Result<Self, ApiError> {
+        let ownership = query.get("filter[ownership_status]").map(str::to_string);
+        if let Some(o) = ownership
+            .as_deref()
+            .filter(|o| !OWNERSHIP_STATUSES.contains(o))
+        {
+            return Err(ApiError::bad_parameter(
+                "filter[ownership_status]",
+                format!(
+                    "'{o}' is not a valid ownership_status; expected one of: {}.",
+                    OWNERSHIP_STATUSES.join(", ")
+                ),
+            ));
+        }
+        let source = query.get("filter[source]").map(str::to_string);
+        if let Some(s) = source.as_deref().filter(|s| !SOURCES.contains(s)) {
+            return Err(ApiError::bad_parameter(
+                "filter[source]",
+                format!("'{s}' is not a valid source; expected telnyx or external."),
+            ));
+        }
+        Ok(Self {
+            eq: query.phone("filter[phone_number][eq]"),
+            contains: query.phone("filter[phone_number][contains]"),
+            ownership,
+            source,
+        })
+    }
+
+    /// The matching numbers of one enterprise, in registration (or removal) order.
+    fn select<'a>(&self, enterprise: &'a Enterprise) -> Vec<&'a NumberRecord> {
+        let candidates: Vec<&NumberRecord> = if self.ownership.as_deref() == Some("removed") {
+            enterprise.removed_numbers.iter().collect()
+        } else {
+            enterprise.numbers_in_order()
+        };
+        candidates
+            .into_iter()
+            .filter(|n| self.eq.as_deref().is_none_or(|eq| n.phone_number == eq))
+            .filter(|n| {
+                self.contains
+                    .as_deref()
+                    .is_none_or(|c| n.phone_number.contains(c))
+            })
+            .filter(|n| {
+                self.ownership
+                    .as_deref()
+                    .is_none_or(|o| n.ownership_status == o)
+            })
+            .filter(|_| self.source.as_deref().is_none_or(|s| s == "telnyx"))
+            .collect()
+    }
+}
+
+/// GET /enterprises/{enterprise_id}/reputation/numbers
+pub async fn list(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path(id): Path<String>,
+    query: Query,
+) -> Result<Json<Value>, ApiError> {
+    let page = Page::from_query(&query, 10)?;
+    let filters = Filters::from_query(&query)?;
+    app.with_account(&key, |acct, _| {
+        let enterprise = enterprise_ref(acct, &id)?;
+        let items = filters
+            .select(enterprise)
+            .into_iter()
+            .map(NumberRecord::to_json)
+            .collect();
+        Ok(Json(page.envelope(items)))
+    })
+}
+
+/// GET /reputation/numbers
+pub async fn list_account(
+    State(app): State<AppState>,
+    Account(key): Account,
+    query: Query,
+) -> Result<Json<Value>, ApiError> {
+    let page = Page::from_query(&query, 20)?;
+    let filters = Filters::from_query(&query)?;
+    let enterprise_filter = query.get("filter[enterprise_id]").map(str::to_string);
+    app.with_account(&key, |acct, _| {
+        let mut records: Vec<&NumberRecord> = acct
+            .live_enterprises()
+            .filter(|e| enterprise_filter.as_deref().is_none_or(|id| e.id == id))
+            .flat_map(|e| filters.select(e))
+            .collect();
+        if filters.ownership.as_deref() != Some("removed") {
+            records.sort_by_key(|n| n.seq);
+        }
+        let items = records.into_iter().map(NumberRecord::to_json).collect();
+        Ok(Json(page.envelope(items)))
+    })
+}
+
+/// POST /enterprises/{enterprise_id}/reputation/numbers (atomic, billable per number)
+pub async fn add(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path(id): Path<String>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    app.with_account(&key, |acct, ctx| {
+        let enterprise = enterprise_ref(acct, &id)?;
+        let mut c = Checker::default();
+        c.only(&body, "", &["phone_numbers"]);
+        c.finish()?;
+        let numbers = phone_list(&body, "phone_numbers", 100, true)?;
+        require_gates(enterprise, "add numbers")?;
+        let taken: Vec<ErrorItem> = numbers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| {
+                acct.enterprise_of_number(n).map(|owner| {
+                    ErrorItem::new(
+                        codes::CONFLICT,
+                        "Phone number already registered",
+                        format!("'{n}' at index {i} is already registered for reputation monitoring (enterprise '{owner}')."),
+                    )
+                    .at(format!("/phone_numbers/{i}"))
+                })
+            })
+            .collect();
+        if !taken.is_empty() {
+            return Err(ApiError::unprocessable(taken));
+        }
+        let mut added = Vec::with_capacity(numbers.len());
+        for number in numbers {
+            let record = NumberRecord {
+                id: acct.next_id(ctx.config.seed),
+                enterprise_id: id.clone(),
+                seq: acct.next_number_seq(),
+                cached: None,
+                remediated: false,
+                ownership_status: "verified".to_string(),
+                confirm_by: None,
+                flag_reason: None,
+                removal_reason: None,
+                removed_at: None,
+                history: vec![HistoryEvent {
+                    event_type: "added",
+                    occurred_at: ctx.now,
+                    outcome: Some("verified".to_string()),
+                }],
+                created_at: ctx.now,
+                updated_at: ctx.now,
+                phone_number: number.clone(),
+            };
+            acct.ledger.charge(Billable::NumbersAdded, &id, Some(&number), ctx.now);
+            added.push(record.to_json());
+            enterprise_mut(acct, &id)?.numbers.insert(number, record);
+        }
+        let count = added.len();
+        Ok(Json(json!({
+            "data": added,
+            "meta": { "page_number": 1, "page_size": count, "total_results": count, "total_pages": 1 },
+        })))
+    })
+}
+
+/// Look a number up live: the current profile is cached with `now` and one unit of
+/// `action` is charged.
+fn live_lookup(
+    acct: &mut AccountState,
+    enterprise_id: &str,
+    number: &str,
+    ctx: Ctx,
+    action: Billable,
+) -> Option<Value> {
+    let record = acct.enterprise(enterprise_id)?.numbers.get(number)?;
+    let profile = acct.live_profile(ctx.config.seed, record);
+    acct.ledger
+        .charge(action, enterprise_id, Some(number), ctx.now);
+    let record = acct
+        .enterprise_mut(enterprise_id)?
+        .numbers
+        .get_mut(number)?;
+    record.cached = Some((profile, ctx.now));
+    record.updated_at = ctx.now;
+    Some(record.to_json())
+}
+
+fn read_number(
+    acct: &mut AccountState,
+    enterprise_id: &str,
+    number: &str,
+    fresh: bool,
+    ctx: Ctx,
+) -> Result<Value, ApiError> {
+    let record = enterprise_ref(acct, enterprise_id)?
+        .numbers
+        .get(number)
+        .ok_or_else(|| not_registered(number, Some(enterprise_id)))?;
+    // "No cached data" includes a lookup that found none: the docs bill every read then.
+    let has_data = matches!(record.cached, Some((Some(_), _)));
+    if fresh || !has_data {
+        live_lookup(acct, enterprise_id, number, ctx, Billable::LiveLookups)
+            .ok_or_else(|| not_registered(number, Some(enterprise_id)))
+    } else {
+        Ok(record.to_json())
+    }
+}
+
+/// GET /enterprises/{enterprise_id}/reputation/numbers/{phone_number}
+pub async fn get(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path((id, number)): Path<(String, String)>,
+    query: Query,
+) -> Result<Json<Value>, ApiError> {
+    let fresh = query.bool("fresh")?.unwrap_or(false);
+    app.with_account(&key, |acct, ctx| {
+        read_number(acct, &id, &number, fresh, ctx).map(|v| Json(data(v)))
+    })
+}
+
+/// GET /reputation/numbers/{phone_number}
+pub async fn get_account(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path(number): Path<String>,
+    query: Query,
+) -> Result<Json<Value>, ApiError> {
+    let fresh = query.bool("fresh")?.unwrap_or(false);
+    app.with_account(&key, |acct, ctx| {
+        let id = acct
+            .enterprise_of_number(&number)
+            .ok_or_else(|| not_registered(&number, None))?;
+        read_number(acct, &id, &number, fresh, ctx).map(|v| Json(data(v)))
+    })
+}
+
+/// Take a number out of monitoring, keeping it for `filter[ownership_status]=removed`.
+fn deregister(
+    enterprise: &mut Enterprise,
+    number: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Option<NumberRecord> {
+    let mut record = enterprise.numbers.remove(number)?;
+    record.ownership_status = "removed".to_string();
+    record.removal_reason = Some(reason.to_string());
+    record.removed_at = Some(at);
+    record.confirm_by = None;
+    record.updated_at = at;
+    record.history.push(HistoryEvent {
+        event_type: "removed",
+        occurred_at: at,
+        outcome: Some(reason.to_string()),
+    });
+    enterprise.removed_numbers.push(record.clone());
+    Some(record)
+}
+
+/// DELETE /enterprises/{enterprise_id}/reputation/numbers/{phone_number}
+pub async fn remove(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path((id, number)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    app.with_account(&key, |acct, ctx| {
+        let enterprise = enterprise_mut(acct, &id)?;
+        deregister(enterprise, &number, "customer_removed", ctx.now)
+            .map(|_| StatusCode::NO_CONTENT)
+            .ok_or_else(|| not_registered(&number, Some(&id)))
+    })
+}
+
+/// DELETE /reputation/numbers/{phone_number}
+pub async fn remove_account(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path(number): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    app.with_account(&key, |acct, ctx| {
+        let id = acct
+            .enterprise_of_number(&number)
+            .ok_or_else(|| not_registered(&number, None))?;
+        let enterprise = enterprise_mut(acct, &id)?;
+        deregister(enterprise, &number, "customer_removed", ctx.now)
+            .map(|_| StatusCode::NO_CONTENT)
+            .ok_or_else(|| not_registered(&number, None))
+    })
+}
+
+/// POST /enterprises/{enterprise_id}/reputation/numbers/refresh (billable per success)
+pub async fn refresh(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path(id): Path<String>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    app.with_account(&key, |acct, ctx| {
+        enterprise_ref(acct, &id)?;
+        let mut c = Checker::default();
+        c.only(&body, "", &["phone_numbers"]);
+        c.finish()?;
+        let numbers = phone_list(&body, "phone_numbers", 100, false)?;
+        let mut results = Vec::with_capacity(numbers.len());
+        for number in &numbers {
+            let outcome = live_lookup(acct, &id, number, ctx, Billable::Refreshes);
+            results.push(json!({
+                "phone_number": number,
+                "success": outcome.is_some(),
+                "error": if outcome.is_some() {
+                    Value::Null
+                } else {
+                    json!(format!("Phone number '{number}' is not registered for reputation monitoring on this enterprise."))
+                },
+            }));
+        }
+        let successful = results.iter().filter(|r| r["success"] == json!(true)).count();
+        Ok(Json(data(json!({
+            "results": results,
+            "total_requested": numbers.len(),
+            "total_successful": successful,
+            "total_failed": numbers.len() - successful,
+        }))))
+    })
+}
+
+/// GET /enterprises/{enterprise_id}/reputation/numbers/{phone_number}/ownership
+pub async fn ownership(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path((id, number)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    app.with_account(&key, |acct, _| {
+        enterprise_ref(acct, &id)?
+            .numbers
+            .get(&number)
+            .map(|r| Json(data(r.ownership_json())))
+            .ok_or_else(|| not_registered(&number, Some(&id)))
+    })
+}
+
+/// POST /enterprises/{enterprise_id}/reputation/numbers/{phone_number}/ownership_confirm
+pub async fn confirm_ownership(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path((id, number)): Path<(String, String)>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    app.with_account(&key, |acct, ctx| {
+        let enterprise = enterprise_ref(acct, &id)?;
+        if !enterprise.numbers.contains_key(&number) {
+            return Err(not_registered(&number, Some(&id)));
+        }
+        let mut c = Checker::default();
+        c.only(&body, "", &["still_own", "evidence_document_id"]);
+        let still_own = match body.get("still_own") {
+            None | Some(Value::Null) => {
+                c.push(missing_item("/still_own"));
+                None
+            }
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => {
+                c.push(invalid_item("/still_own", "'still_own' must be a boolean."));
+                None
+            }
+        };
+        if let Some(Some(doc)) = c.optional(&body, "", "evidence_document_id", Rule::Text)
+            && !acct.documents.contains_key(&doc)
+        {
+            c.push(invalid_item(
+                "/evidence_document_id",
+                format!("Document '{doc}' was not found. Upload it with POST /v2/documents first."),
+            ));
+        }
+        c.finish()?;
+        let enterprise = enterprise_mut(acct, &id)?;
+        let record = if still_own == Some(true) {
+            let record = enterprise
+                .numbers
+                .get_mut(&number)
+                .ok_or_else(|| not_registered(&number, Some(&id)))?;
+            record.ownership_status = "verified".to_string();
+            record.confirm_by = None;
+            record.flag_reason = None;
+            record.updated_at = ctx.now;
+            record.history.push(HistoryEvent {
+                event_type: "confirm",
+                occurred_at: ctx.now,
+                outcome: Some("confirmed".to_string()),
+            });
+            record.clone()
+        } else {
+            deregister(enterprise, &number, "customer_reported", ctx.now)
+                .ok_or_else(|| not_registered(&number, Some(&id)))?
+        };
+        Ok(Json(data(record.to_json())))
+    })
+}

@@ -1,0 +1,137 @@
+//! Terms of service: info (not data-wrapped), status and agreements (both default to
+//! `branded_calling`, as the product documentation says), agreement by id, and the
+//! idempotent Number Reputation agreement. The emulator can only record agreement to the
+//! Number Reputation terms; Branded Calling is out of scope, so it always reads "not agreed".
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde_json::{Value, json};
+
+use super::data;
+use crate::error::ApiError;
+use crate::extract::{Account, Query};
+use crate::model::TosAgreement;
+use crate::paging::Page;
+use crate::state::AppState;
+
+/// The terms version the emulator publishes for both products.
+pub const TERMS_VERSION: &str = "2026-01-15";
+const PRODUCTS: [&str; 2] = ["branded_calling", "number_reputation"];
+
+fn product(query: &Query, default: Option<&'static str>) -> Result<Option<String>, ApiError> {
+    match query.get("product_type") {
+        None => Ok(default.map(str::to_string)),
+        Some(p) if PRODUCTS.contains(&p) => Ok(Some(p.to_string())),
+        Some(p) => Err(ApiError::bad_parameter(
+            "product_type",
+            format!(
+                "'{p}' is not a valid product_type; expected branded_calling or number_reputation."
+            ),
+        )),
+    }
+}
+
+/// GET /terms_of_service/info
+pub async fn info(Account(_key): Account, query: Query) -> Result<Json<Value>, ApiError> {
+    let wanted = product(&query, None)?;
+    let agreements: Vec<Value> = PRODUCTS
+        .iter()
+        .filter(|p| wanted.as_deref().is_none_or(|w| w == **p))
+        .map(|p| {
+            let (description, url) = match *p {
+                "number_reputation" => (
+                    "Phone Number Reputation Terms of Service",
+                    "https://telnyx.com/terms/reputation-services",
+                ),
+                _ => (
+                    "Branded Calling Terms of Service",
+                    "https://telnyx.com/terms/branded-calling",
+                ),
+            };
+            json!({
+                "product_type": p,
+                "current_version": TERMS_VERSION,
+                "effective_date": TERMS_VERSION,
+                "description": description,
+                "terms_url": url,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "agreements": agreements })))
+}
+
+/// GET /terms_of_service/status
+pub async fn status(
+    State(app): State<AppState>,
+    Account(key): Account,
+    query: Query,
+) -> Result<Json<Value>, ApiError> {
+    let product = product(&query, Some("branded_calling"))?.unwrap_or_default();
+    app.with_account(&key, |acct, _| {
+        let agreement = acct.agreements.iter().find(|a| a.product_type == product);
+        Ok(Json(data(json!({
+            "product_type": product,
+            "has_agreed": agreement.is_some(),
+            "agreement_required": agreement.is_none(),
+            "current_terms_version": TERMS_VERSION,
+            "agreed_at": agreement.map(|a| crate::state::timestamp(a.agreed_at)),
+            "agreed_version": agreement.map(|a| a.terms_version.clone()),
+        }))))
+    })
+}
+
+/// GET /terms_of_service/agreements
+pub async fn list_agreements(
+    State(app): State<AppState>,
+    Account(key): Account,
+    query: Query,
+) -> Result<Json<Value>, ApiError> {
+    let page = Page::from_query(&query, 20)?;
+    let product = product(&query, Some("branded_calling"))?.unwrap_or_default();
+    app.with_account(&key, |acct, _| {
+        let items: Vec<Value> = acct
+            .agreements
+            .iter()
+            .filter(|a| a.product_type == product)
+            .map(TosAgreement::to_json)
+            .collect();
+        Ok(Json(page.envelope(items)))
+    })
+}
+
+/// GET /terms_of_service/agreements/{agreement_id}
+pub async fn get_agreement(
+    State(app): State<AppState>,
+    Account(key): Account,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    app.with_account(&key, |acct, _| {
+        acct.agreements
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| Json(data(a.to_json())))
+            .ok_or_else(|| ApiError::not_found(format!("Agreement '{id}' was not found.")))
+    })
+}
+
+/// POST /terms_of_service/number_reputation/agree (idempotent)
+pub async fn agree(State(app): State<AppState>, Account(key): Account) -> Json<Value> {
+    app.with_account(&key, |acct, ctx| {
+        if let Some(existing) = acct
+            .agreements
+            .iter()
+            .find(|a| a.product_type == "number_reputation" && a.terms_version == TERMS_VERSION)
+        {
+            return Json(data(existing.to_json()));
+        }
+        let agreement = TosAgreement {
+            id: acct.next_id(ctx.config.seed),
+            product_type: "number_reputation".to_string(),
+            terms_version: TERMS_VERSION.to_string(),
+            agreed_at: ctx.now,
+        };
+        let view = agreement.to_json();
+        acct.agreements.push(agreement);
+        Json(data(view))
+    })
+}

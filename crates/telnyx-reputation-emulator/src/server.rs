@@ -1,0 +1,201 @@
+//! Starting and stopping the emulator: the builder, the running handle, and the accept loop
+//! (hyper HTTP/1.1 with graceful shutdown, and the connection drop used by
+//! `drop_connection` faults). Request handling itself is the router's.
+
+use axum::Router;
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower::ServiceExt;
+
+use crate::routes::{DropConnection, router};
+use crate::state::{AppState, ApprovalDelay, Config};
+
+/// How long shutdown waits for in-flight requests before closing connections anyway.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// Entry point: `Emulator::builder()...start().await`.
+#[derive(Debug)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the defaults: 127.0.0.1, port 4010, approval delay 2 s, seed 0.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+}
+
+/// Settings for a new emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    host: String,
+    port: u16,
+    config: Config,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".to_string(),
+            port: 4010,
+            config: Config::default(),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Address to bind (default `127.0.0.1`).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// Port to bind; `0` picks a free one (default 4010).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// How long reviews and remediation take, or `Manual`.
+    pub fn approval_delay(mut self, delay: ApprovalDelay) -> Self {
+        self.config.approval_delay = delay;
+        self
+    }
+
+    /// Seed for reputation data and ids.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = seed;
+        self
+    }
+
+    /// Bind and start serving in the background of the current tokio runtime.
+    pub async fn start(self) -> io::Result<RunningEmulator> {
+        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
+        let addr = listener.local_addr()?;
+        let state = AppState::new(self.config);
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, router(state.clone()), stopped));
+        Ok(RunningEmulator {
+            addr,
+            state,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// A started emulator. Dropping it stops the server (without waiting); prefer `shutdown`.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    state: AppState,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningEmulator")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningEmulator {
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// API base URL, e.g. `http://127.0.0.1:4010/v2`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v2", self.addr)
+    }
+
+    /// Admin base URL, e.g. `http://127.0.0.1:4010/_emulator`.
+    pub fn admin_url(&self) -> String {
+        format!("http://{}/_emulator", self.addr)
+    }
+
+    /// The live state (for in-process inspection).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stop accepting, let in-flight requests finish (up to 5 s), and wait for the server.
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        if let Some(task) = self.task.take() {
+            // A panicked or cancelled server task has nothing left to clean up.
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}
+
+/// The error that makes hyper close a connection without writing a response.
+#[derive(Debug)]
+struct DroppedByFault;
+
+impl fmt::Display for DroppedByFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DroppedByFault {}
+
+async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<bool>) {
+    let graceful = GracefulShutdown::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stopped.wait_for(|stop| *stop) => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            // Transient (e.g. too many open files): back off briefly and keep serving.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            let app = app.clone();
+            async move {
+                let response = match app.oneshot(req.map(Body::new)).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                };
+                if response.extensions().get::<DropConnection>().is_some() {
+                    Err(DroppedByFault)
+                } else {
+                    Ok(response)
+                }
+            }
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .serve_connection(TokioIo::new(stream), service);
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            // Connection errors (client went away, dropped by a fault) end only this connection.
+            let _ = watched.await;
+        });
+    }
+    drop(listener);
+    // Past the grace period the remaining connections are simply abandoned.
+    let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
+}

@@ -1,0 +1,431 @@
+//! Accounts and the time-driven state machine.
+//!
+//! One `Mutex<World>` holds every account; each API key is its own account, created on first
+//! use. Transitions that happen "later" (gate approval, remediation progress, external
+//! verification) are stored as due timestamps and applied lazily whenever an account is
+//! touched, against a virtual clock (real time plus an offset the admin API can advance).
+//! There is no background task, so tests never race a timer. HTTP concerns stay in the routes.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::data::{Profile, remediation_clears, seeded_uuid};
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::ledger::Ledger;
+use crate::model::{
+    Document, Enterprise, NumberRecord, RemediationResults, RemediationStatus, TosAgreement,
+};
+
+/// How long reviews (both gates, external verification) and remediation stages take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalDelay {
+    /// Resolve automatically this long after submission (`0s` resolves on the next read).
+    After(Duration),
+    /// Stay pending until the admin API decides.
+    Manual,
+}
+
+impl Default for ApprovalDelay {
+    fn default() -> Self {
+        Self::After(Duration::from_secs(2))
+    }
+}
+
+impl fmt::Display for ApprovalDelay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Manual => f.write_str("manual"),
+            Self::After(d) if d.subsec_millis() == 0 => write!(f, "{}s", d.as_secs()),
+            Self::After(d) => write!(f, "{}ms", d.as_millis()),
+        }
+    }
+}
+
+impl FromStr for ApprovalDelay {
+    type Err = String;
+
+    /// Accepts `manual`, or an integer with a unit: `500ms`, `2s`, `1m`, `1h` (a bare `0` too).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("manual") {
+            return Ok(Self::Manual);
+        }
+        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let (digits, unit) = s.split_at(split);
+        let value: u64 = digits
+            .parse()
+            .map_err(|_| format!("invalid delay '{s}': expected e.g. 2s, 500ms or manual"))?;
+        let millis = match unit {
+            "ms" => Some(value),
+            "s" => value.checked_mul(1_000),
+            "m" => value.checked_mul(60_000),
+            "h" => value.checked_mul(3_600_000),
+            "" if value == 0 => Some(0),
+            _ => None,
+        }
+        .ok_or_else(|| format!("invalid delay '{s}': expected e.g. 2s, 500ms or manual"))?;
+        Ok(Self::After(Duration::from_millis(millis)))
+    }
+}
+
+impl ApprovalDelay {
+    /// When something submitted at `now` resolves, or `None` in manual mode.
+    pub fn due(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Manual => None,
+            Self::After(d) => Some(now + chrono::Duration::from_std(d).unwrap_or_default()),
+        }
+    }
+
+    /// The remediation schedule for a request created at `now`: `in_progress` after one
+    /// delay, `completed` after two.
+    pub fn remediation_schedule(
+        self,
+        now: DateTime<Utc>,
+    ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        match self {
+            Self::Manual => None,
+            Self::After(d) => {
+                let d = chrono::Duration::from_std(d).unwrap_or_default();
+                Some((now + d, now + d + d))
+            }
+        }
+    }
+}
+
+/// Emulator-wide settings fixed at start.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Config {
+    /// Review and remediation timing.
+    pub approval_delay: ApprovalDelay,
+    /// Seed for scores and ids.
+    pub seed: u64,
+}
+
+/// An RFC 3339 UTC timestamp with microseconds, as the API renders them.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Everything one API key owns.
+#[derive(Debug, Clone)]
+pub struct Account {
+    key: String,
+    id_counter: u64,
+    number_seq: u64,
+    /// Terms agreements.
+    pub agreements: Vec<TosAgreement>,
+    /// Enterprises in creation order (soft-deleted ones included).
+    pub enterprises: Vec<Enterprise>,
+    /// Uploaded documents by id.
+    pub documents: HashMap<String, Document>,
+    /// Billable actions.
+    pub ledger: Ledger,
+    /// Reputation set through the admin API, by number; `None` means "no data".
+    pub overrides: HashMap<String, Option<Profile>>,
+}
+
+impl Account {
+    fn new(key: &str) -> Self {
+        Self {
+            key: key.to_string(),
+            id_counter: 0,
+            number_seq: 0,
+            agreements: Vec::new(),
+            enterprises: Vec::new(),
+            documents: HashMap::new(),
+            ledger: Ledger::default(),
+            overrides: HashMap::new(),
+        }
+    }
+
+    /// A new seeded id, unique within the account.
+    pub fn next_id(&mut self, seed: u64) -> String {
+        self.id_counter += 1;
+        seeded_uuid(seed, &self.key, self.id_counter)
+    }
+
+    /// A new listing sequence number for a registered number.
+    pub fn next_number_seq(&mut self) -> u64 {
+        self.number_seq += 1;
+        self.number_seq
+    }
+
+    /// A live (not soft-deleted) enterprise by id.
+    pub fn enterprise(&self, id: &str) -> Option<&Enterprise> {
+        self.enterprises
+            .iter()
+            .find(|e| e.id == id && e.deleted_at.is_none())
+    }
+
+    /// A live enterprise by id, mutably.
+    pub fn enterprise_mut(&mut self, id: &str) -> Option<&mut Enterprise> {
+        self.enterprises
+            .iter_mut()
+            .find(|e| e.id == id && e.deleted_at.is_none())
+    }
+
+    /// Live enterprises in creation order.
+    pub fn live_enterprises(&self) -> impl Iterator<Item = &Enterprise> {
+        self.enterprises.iter().filter(|e| e.deleted_at.is_none())
+    }
+
+    /// Whether the account accepted the Number Reputation terms.
+    pub fn agreed_to_reputation_terms(&self) -> bool {
+        self.agreements
+            .iter()
+            .any(|a| a.product_type == "number_reputation")
+    }
+
+    /// The id of the live enterprise that monitors `number`, if any.
+    pub fn enterprise_of_number(&self, number: &str) -> Option<String> {
+        self.live_enterprises()
+            .find(|e| e.numbers.contains_key(number))
+            .map(|e| e.id.clone())
+    }
+
+    /// What a live lookup of `record` returns now: the admin override if any, else the
+    /// seeded profile, cleared if a remediation succeeded.
+    pub fn live_profile(&self, seed: u64, record: &NumberRecord) -> Option<Profile> {
+        let base = match self.overrides.get(&record.phone_number) {
+            Some(profile) => profile.clone(),
+            None => Some(Profile::derive(seed, &record.phone_number)),
+        };
+        if record.remediated {
+            base.map(|p| p.cleared())
+        } else {
+            base
+        }
+    }
+
+    /// Apply every transition due at `now`.
+    pub fn settle(&mut self, now: DateTime<Utc>, seed: u64) {
+        let overrides = self.overrides.clone();
+        for enterprise in self
+            .enterprises
+            .iter_mut()
+            .filter(|e| e.deleted_at.is_none())
+        {
+            if let Some(rep) = &mut enterprise.reputation {
+                for decided in [rep.status.settle(now), rep.loa.settle(now)]
+                    .into_iter()
+                    .flatten()
+                {
+                    rep.updated_at = rep.updated_at.max(decided);
+                }
+            }
+            if let Some(ext) = &mut enterprise.external_verification {
+                ext.review.settle(now);
+            }
+            let due: Vec<usize> = enterprise
+                .remediations
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.schedule.map(|s| (i, s)))
+                .filter_map(|(i, (start, end))| {
+                    let r = &enterprise.remediations[i];
+                    ((r.status == RemediationStatus::Pending && start <= now)
+                        || (r.status.in_flight() && end <= now))
+                        .then_some(i)
+                })
+                .collect();
+            for i in due {
+                let Some((start, end)) = enterprise.remediations[i].schedule else {
+                    continue;
+                };
+                if end <= now {
+                    let tier1 = start + (end - start) / 2;
+                    complete_remediation(enterprise, i, seed, &overrides, tier1, end);
+                } else {
+                    let r = &mut enterprise.remediations[i];
+                    r.status = RemediationStatus::InProgress;
+                    r.updated_at = start;
+                }
+            }
+        }
+    }
+}
+
+/// Finish remediation request `index` of `enterprise`: bucket every number exactly once and
+/// clear the numbers that were remediated.
+pub fn complete_remediation(
+    enterprise: &mut Enterprise,
+    index: usize,
+    seed: u64,
+    overrides: &HashMap<String, Option<Profile>>,
+    tier1: DateTime<Utc>,
+    at: DateTime<Utc>,
+) {
+    let Some(request) = enterprise.remediations.get(index) else {
+        return;
+    };
+    let mut results = RemediationResults::default();
+    for number in &request.phone_numbers {
+        let record = enterprise.numbers.get(number);
+        let current = match record.and_then(|r| r.cached.as_ref()) {
+            Some((profile, _)) => profile.clone(),
+            None => match overrides.get(number) {
+                Some(profile) => profile.clone(),
+                None => Some(Profile::derive(seed, number)),
+            },
+        };
+        let high = current.as_ref().is_some_and(Profile::is_high_risk);
+        if !high {
+            results.not_flagged.push(number.clone());
+        } else if remediation_clears(seed, number) {
+            results.remediated.push(number.clone());
+        } else {
+            results.requires_review.push(number.clone());
+        }
+    }
+    for number in &results.remediated {
+        if let Some(record) = enterprise.numbers.get_mut(number) {
+            record.remediated = true;
+            let cleared = record
+                .cached
+                .as_ref()
+                .and_then(|(p, _)| p.as_ref().map(Profile::cleared));
+            if cleared.is_some() {
+                record.cached = Some((cleared, at));
+                record.updated_at = at;
+            }
+        }
+    }
+    if let Some(request) = enterprise.remediations.get_mut(index) {
+        request.status = RemediationStatus::Completed;
+        request.tier1_completed_at = Some(tier1);
+        request.tier2_completed_at = Some(at);
+        request.results = Some(results);
+        request.updated_at = at;
+    }
+}
+
+/// The whole emulated world.
+#[derive(Debug, Default)]
+pub struct World {
+    /// Accounts by API key.
+    pub accounts: HashMap<String, Account>,
+    /// Injected faults.
+    pub faults: Faults,
+    /// Recorded requests.
+    pub journal: Journal,
+}
+
+impl World {
+    /// The account for `key`, created on first use.
+    pub fn account(&mut self, key: &str) -> &mut Account {
+        self.accounts
+            .entry(key.to_string())
+            .or_insert_with(|| Account::new(key))
+    }
+}
+
+struct Shared {
+    config: Config,
+    clock_offset_ms: AtomicI64,
+    world: Mutex<World>,
+}
+
+/// Shared, cheaply clonable handle on the emulator state; the axum router state.
+#[derive(Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a handler needs besides the account: the settings and the current virtual time.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    /// Emulator settings.
+    pub config: Config,
+    /// Virtual now.
+    pub now: DateTime<Utc>,
+}
+
+impl AppState {
+    /// Fresh, empty state.
+    pub fn new(config: Config) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                config,
+                clock_offset_ms: AtomicI64::new(0),
+                world: Mutex::new(World::default()),
+            }),
+        }
+    }
+
+    /// The settings the emulator was started with.
+    pub fn config(&self) -> Config {
+        self.shared.config
+    }
+
+    /// Virtual now: wall clock plus the admin-controlled offset.
+    pub fn now(&self) -> DateTime<Utc> {
+        let offset = self.shared.clock_offset_ms.load(Ordering::SeqCst);
+        Utc::now() + chrono::Duration::milliseconds(offset)
+    }
+
+    /// Move the virtual clock forward; returns the new offset in milliseconds.
+    pub fn advance_clock(&self, by: Duration) -> i64 {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.shared
+            .clock_offset_ms
+            .fetch_add(ms, Ordering::SeqCst)
+            .saturating_add(ms)
+    }
+
+    /// Lock the world. A poisoned lock is recovered: handlers never leave it half-updated.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.shared
+            .world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Run `f` on the settled account of `key`.
+    pub fn with_account<T>(&self, key: &str, f: impl FnOnce(&mut Account, Ctx) -> T) -> T {
+        let ctx = Ctx {
+            config: self.shared.config,
+            now: self.now(),
+        };
+        let mut world = self.world();
+        let account = world.account(key);
+        account.settle(ctx.now, ctx.config.seed);
+        f(account, ctx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_delays() {
+        assert_eq!("manual".parse(), Ok(ApprovalDelay::Manual));
+        assert_eq!(
+            "500ms".parse(),
+            Ok(ApprovalDelay::After(Duration::from_millis(500)))
+        );
+        assert_eq!(
+            "2s".parse(),
+            Ok(ApprovalDelay::After(Duration::from_secs(2)))
+        );
+        assert_eq!("0".parse(), Ok(ApprovalDelay::After(Duration::ZERO)));
+        assert!("2 days".parse::<ApprovalDelay>().is_err());
+        assert!("".parse::<ApprovalDelay>().is_err());
+        assert_eq!(ApprovalDelay::default().to_string(), "2s");
+    }
+}

@@ -1,0 +1,14 @@
+//! End-to-end tests of the emulator over HTTP: one in-process emulator per test on a free
+//! port, driven with reqwest. One test binary keeps link time down.
+
+mod admin;
+mod common;
+mod documents;
+mod enterprises;
+mod errors;
+mod external_verification;
+mod loa;
+mod numbers;
+mod remediation;
+mod reputation;
+mod tos;
