@@ -121,10 +121,7 @@ fn builder<'py>(py: Python<'py>, build: Build) -> PyResult<Option<Bound<'py, PyA
     Ok(Some(match build {
         Build::Plain => return Ok(None),
         Build::Model(name) => models()?.getattr(name)?.getattr("_from_api")?,
-        Build::ModelList(name) => models()?
-            .getattr(name)?
-            .getattr("_list_builder")?
-            .call0()?,
+        Build::ModelList(name) => models()?.getattr(name)?.getattr("_list_builder")?.call0()?,
         Build::Page(name) => {
             let item = models()?.getattr(name)?;
             models()?
@@ -162,8 +159,10 @@ fn configure(
     retry_deadline: Option<f64>,
     allow_insecure_http: Option<bool>,
 ) -> PyResult<Arc<Shared>> {
-    let mut builder = Api::builder()
-        .user_agent(concat!("telnyx-reputation-python/", env!("CARGO_PKG_VERSION")));
+    let mut builder = Api::builder().user_agent(concat!(
+        "telnyx-reputation-python/",
+        env!("CARGO_PKG_VERSION")
+    ));
     if let Some(key) = api_key.or_else(|| env("TELNYX_API_KEY")) {
         builder = builder.api_key(key);
     }
@@ -210,8 +209,10 @@ macro_rules! client_class {
         #[pymethods]
         impl $name {
             #[new]
-            #[pyo3(signature = (*, api_key=None, base_url=None, timeout=None, max_retries=None,
-                retry_cap=None, retry_deadline=None, allow_insecure_http=None))]
+            #[pyo3(signature = (
+                *, api_key=None, base_url=None, timeout=None, max_retries=None, retry_cap=None,
+                retry_deadline=None, allow_insecure_http=None
+            ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 api_key: Option<String>,
@@ -272,11 +273,7 @@ macro_rules! client_class {
 
             fn __repr__(&self) -> PyResult<String> {
                 // The facade's Debug redacts the API key.
-                Ok(format!(
-                    "{}({:?})",
-                    stringify!($name),
-                    self.shared.api()?
-                ))
+                Ok(format!("{}({:?})", stringify!($name), self.shared.api()?))
             }
         }
     };

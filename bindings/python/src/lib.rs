@@ -35,5 +35,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(webhooks::verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::sign, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::public_key, m)?)?;
+    let drain = wrap_pyfunction!(runtime::drain, m)?;
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (drain,))?;
     Ok(())
 }

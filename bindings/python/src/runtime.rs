@@ -6,11 +6,18 @@
 //! worker threads, so the runtime is keyed by process id and rebuilt in a child. The
 //! parent's copy is leaked there on purpose: dropping it would wait for threads that do
 //! not exist in the child.
+//!
+//! Interpreter exit: pyo3-async-runtimes hands each result to asyncio from a blocking
+//! thread holding the GIL. If the interpreter finalizes while such a thread is between
+//! two GIL hand-offs, the thread is killed mid-call and CPython aborts. So every awaitable
+//! is counted until its hand-off returns, and an `atexit` hook ([`drain`]) waits for the
+//! count to reach zero with the GIL released.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -22,6 +29,12 @@ use tokio::task::JoinHandle;
 
 static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
 
+/// Awaitables started whose result was not yet handed to asyncio.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// The longest `drain` waits at exit (a hand-off takes microseconds).
+const DRAIN_LIMIT: Duration = Duration::from_secs(5);
+
 /// How often a blocking call looks for Ctrl-C while it waits.
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 
@@ -31,7 +44,11 @@ pub fn runtime() -> &'static Runtime {
     let mut slot = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
     match *slot {
         Some((owner, runtime)) if owner == pid => runtime,
-        _ => {
+        inherited => {
+            if inherited.is_some() {
+                // Hand-offs in flight in the parent never finish in this child.
+                IN_FLIGHT.store(0, Ordering::SeqCst);
+            }
             let runtime: &'static Runtime = Box::leak(Box::new(
                 tokio::runtime::Builder::new_multi_thread()
                     .enable_all()
@@ -92,11 +109,34 @@ where
             .ok_or_else(|| {
                 pyo3::exceptions::PyRuntimeError::new_err("this call was already awaited")
             })?;
-        generic::future_into_py::<ForkSafeRuntime, _, _>(args.py(), fut).map(Bound::unbind)
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        generic::future_into_py::<ForkSafeRuntime, _, _>(args.py(), fut)
+            .map(Bound::unbind)
+            .inspect_err(|_| drop(HandOff))
     })?;
     static RUN: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     RUN.import(py, "telnyx_reputation._awaitable", "run")?
         .call1((start, build))
+}
+
+/// `atexit` hook: wait, without the GIL, until no result hand-off is running.
+#[pyfunction]
+pub fn drain(py: Python<'_>) {
+    py.detach(|| {
+        let started = Instant::now();
+        while IN_FLIGHT.load(Ordering::SeqCst) > 0 && started.elapsed() < DRAIN_LIMIT {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// Marks one awaitable's hand-off as done when dropped (also if the hand-off panicked).
+struct HandOff;
+
+impl Drop for HandOff {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn panicked(error: tokio::task::JoinError) -> PyErr {
@@ -121,11 +161,15 @@ impl generic::Runtime for ForkSafeRuntime {
         runtime().spawn(fut)
     }
 
+    /// pyo3-async-runtimes calls this exactly once per awaitable, to hand over its result.
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        runtime().spawn_blocking(f)
+        runtime().spawn_blocking(move || {
+            let _done = HandOff;
+            f();
+        })
     }
 }
 

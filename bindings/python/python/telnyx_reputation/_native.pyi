@@ -29,7 +29,6 @@ from .models import (
     TosAgreement,
     TosStatus,
 )
-from .webhooks import WebhookEvent
 
 __version__: str
 
@@ -369,4 +368,7 @@ class AsyncExternalVerifications:
     ) -> Coroutine[Any, Any, ExternalVerification]: ...
     def get(self) -> Coroutine[Any, Any, ExternalVerification]: ...
 
-def verify(payload: bytes, headers: Mapping[str, str], public_key: str) -> WebhookEvent: ...
+def verify(payload: bytes, headers: list[tuple[str, str]], public_key: str) -> dict[str, Any]:
+    """``{"type": ..., "event": ...}``; ``webhooks.verify`` builds the model."""
+def sign(payload: bytes, timestamp: int, signing_key: str) -> list[tuple[str, str]]: ...
+def public_key(signing_key: str) -> str: ...

@@ -109,10 +109,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS[cls]
 
 
-_model = dataclass(frozen=True, kw_only=True)
-
-
-@_model
+@dataclass(frozen=True, kw_only=True)
 class PhysicalAddress(Model):
     """A postal address."""
 
@@ -126,7 +123,7 @@ class PhysicalAddress(Model):
     extended_address: str | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class BillingContact(Model):
     """Who receives invoices for the enterprise."""
 
@@ -136,7 +133,7 @@ class BillingContact(Model):
     phone_number: str
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class OrganizationContact(Model):
     """The enterprise's authorised representative."""
 
@@ -147,7 +144,7 @@ class OrganizationContact(Model):
     phone_number: str
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class Enterprise(Model):
     """The legal entity that represents a business; its ``id`` is every ``enterprise_id``."""
 
@@ -184,7 +181,7 @@ class Enterprise(Model):
     bpo_verification_rejection_reason: str | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class ReputationSettings(Model):
     """An enterprise's Number Reputation settings and its two approval gates."""
 
@@ -208,7 +205,7 @@ class ReputationSettings(Model):
         return self.status == "approved" and self.loa_status == "approved"
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class ReputationData(Model):
     """A number's spam reputation; every score 0-100 or ``None`` (not enough data)."""
 
@@ -222,7 +219,7 @@ class ReputationData(Model):
     last_refreshed_at: datetime | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class ReputationNumber(Model):
     """A number registered for monitoring, with its latest reputation (``None`` until the
     first lookup)."""
@@ -241,7 +238,7 @@ class ReputationNumber(Model):
     removed_at: datetime | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class RefreshResult(Model):
     """One number's outcome in a refresh."""
 
@@ -250,7 +247,7 @@ class RefreshResult(Model):
     error: str | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class RefreshOutcome(Model):
     """What ``numbers.refresh`` did, per number and in total."""
 
@@ -260,7 +257,7 @@ class RefreshOutcome(Model):
     total_failed: int
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class OwnershipEvent(Model):
     """One entry of a number's ownership history."""
 
@@ -269,7 +266,7 @@ class OwnershipEvent(Model):
     outcome: str | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class NumberOwnership(Model):
     """Ownership tracking of a monitored number."""
 
@@ -284,7 +281,7 @@ class NumberOwnership(Model):
     history: list[OwnershipEvent] = field(default_factory=list)
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class RemediationResults(Model):
     """Per-number outcome buckets of a finished remediation."""
 
@@ -295,7 +292,7 @@ class RemediationResults(Model):
     refused: list[str] = field(default_factory=list)
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class Remediation(Model):
     """A remediation request in full."""
 
@@ -315,7 +312,7 @@ class Remediation(Model):
     results: RemediationResults | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class RemediationSummary(Model):
     """A remediation request as lists show it (no results or counts breakdown)."""
 
@@ -329,7 +326,7 @@ class RemediationSummary(Model):
     tier2_completed_at: datetime | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class ExternalVerification(Model):
     """An enterprise's external verification submission."""
 
@@ -342,7 +339,7 @@ class ExternalVerification(Model):
     reviewed_at: datetime | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class TosAgreement(Model):
     """A recorded agreement to a product's terms of service."""
 
@@ -354,7 +351,7 @@ class TosAgreement(Model):
     created_at: datetime | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class TosStatus(Model):
     """Whether the account has agreed to a product's current terms."""
 
@@ -366,7 +363,7 @@ class TosStatus(Model):
     agreed_at: datetime | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class TermsInfo(Model):
     """The current terms of one product."""
 
@@ -377,7 +374,7 @@ class TermsInfo(Model):
     terms_url: str | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class DocumentSize(Model):
     """A document's size."""
 
@@ -385,7 +382,7 @@ class DocumentSize(Model):
     unit: str | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class Document(Model):
     """An uploaded document; its ``id`` is e.g. the ``loa_document_id``."""
 
@@ -401,7 +398,7 @@ class Document(Model):
     updated_at: datetime | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class LoaAgent(Model):
     """The reseller/partner block of a rendered LOA."""
 
@@ -419,7 +416,7 @@ class LoaAgent(Model):
     extended_address: str | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class LoaSignature(Model):
     """A signature image embedded in a rendered LOA."""
 
@@ -427,7 +424,7 @@ class LoaSignature(Model):
     signer_name: str | None = None
 
 
-@_model
+@dataclass(frozen=True, kw_only=True)
 class PageMeta(Model):
     """Where a page sits in a list."""
 

@@ -92,5 +92,7 @@ impl Enterprises {
 
 /// `**fields` as a dict (empty when none were given).
 fn fields_of<'py>(py: Python<'py>, fields: Option<&Bound<'py, PyDict>>) -> Bound<'py, PyAny> {
-    fields.map_or_else(|| PyDict::new(py), Bound::clone).into_any()
+    fields
+        .map_or_else(|| PyDict::new(py), Bound::clone)
+        .into_any()
 }

@@ -42,13 +42,15 @@ impl ExternalVerifications {
     ) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.submit(document_ids, phone_numbers).await };
-        self.shared.finish(py, call, Build::Model("ExternalVerification"))
+        self.shared
+            .finish(py, call, Build::Model("ExternalVerification"))
     }
 
     /// The current submission and its review status.
     fn get<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.get().await };
-        self.shared.finish(py, call, Build::Model("ExternalVerification"))
+        self.shared
+            .finish(py, call, Build::Model("ExternalVerification"))
     }
 }

@@ -25,7 +25,11 @@ impl Loa {
     }
 
     fn api(&self) -> PyResult<telnyx_reputation::Loa> {
-        Ok(self.shared.api()?.reputation(self.enterprise_id.clone()).loa())
+        Ok(self
+            .shared
+            .api()?
+            .reputation(self.enterprise_id.clone())
+            .loa())
     }
 }
 
@@ -52,6 +56,7 @@ impl Loa {
     fn replace<'py>(&self, py: Python<'py>, document_id: String) -> PyResult<Bound<'py, PyAny>> {
         let loa = self.api()?;
         let call = async move { loa.replace(document_id).await };
-        self.shared.finish(py, call, Build::Model("ReputationSettings"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
     }
 }

@@ -41,7 +41,8 @@ impl Numbers {
     fn add<'py>(&self, py: Python<'py>, numbers: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.add(numbers).await };
-        self.shared.finish(py, call, Build::ModelList("ReputationNumber"))
+        self.shared
+            .finish(py, call, Build::ModelList("ReputationNumber"))
     }
 
     /// The enterprise's monitored numbers.
@@ -73,14 +74,16 @@ impl Numbers {
     fn get<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.get(number).await };
-        self.shared.finish(py, call, Build::Model("ReputationNumber"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationNumber"))
     }
 
     /// A number with a live reputation lookup (billable).
     fn get_fresh<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.get_fresh(number).await };
-        self.shared.finish(py, call, Build::Model("ReputationNumber"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationNumber"))
     }
 
     /// Stop monitoring a number.
@@ -101,7 +104,8 @@ impl Numbers {
     fn ownership<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.ownership(number).await };
-        self.shared.finish(py, call, Build::Model("NumberOwnership"))
+        self.shared
+            .finish(py, call, Build::Model("NumberOwnership"))
     }
 
     /// Answer an ownership check: still own it (optionally with evidence) or not.
@@ -118,7 +122,8 @@ impl Numbers {
             api.confirm_ownership(number, still_own, evidence_document_id.as_deref())
                 .await
         };
-        self.shared.finish(py, call, Build::Model("ReputationNumber"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationNumber"))
     }
 }
 
@@ -167,7 +172,8 @@ impl AccountNumbers {
     fn get<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
         let api = self.shared.api()?;
         let call = async move { api.numbers().get(number).await };
-        self.shared.finish(py, call, Build::Model("ReputationNumber"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationNumber"))
     }
 
     /// Stop monitoring a number, whichever enterprise it is registered to.

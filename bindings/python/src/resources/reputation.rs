@@ -41,7 +41,8 @@ impl Reputation {
     fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let rep = self.api()?;
         let call = async move { rep.settings().await };
-        self.shared.finish(py, call, Build::Model("ReputationSettings"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
     }
 
     /// Enable Number Reputation with the signed LOA's document id (billable).
@@ -54,7 +55,8 @@ impl Reputation {
         let frequency: CheckFrequency = parse(frequency)?;
         let rep = self.api()?;
         let call = async move { rep.enable(loa_document_id, frequency).await };
-        self.shared.finish(py, call, Build::Model("ReputationSettings"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
     }
 
     /// Disable Number Reputation; every registered number is de-registered.
@@ -69,14 +71,20 @@ impl Reputation {
         let frequency: CheckFrequency = parse(frequency)?;
         let rep = self.api()?;
         let call = async move { rep.set_frequency(frequency).await };
-        self.shared.finish(py, call, Build::Model("ReputationSettings"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
     }
 
     /// Deliver reputation events to this `https://` URL, or stop with `None`.
-    fn set_webhook<'py>(&self, py: Python<'py>, url: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+    fn set_webhook<'py>(
+        &self,
+        py: Python<'py>,
+        url: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let rep = self.api()?;
         let call = async move { rep.set_webhook(url.as_deref()).await };
-        self.shared.finish(py, call, Build::Model("ReputationSettings"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
     }
 
     /// Poll until both gates are approved; `GateRejectedError` on rejection,
@@ -97,7 +105,8 @@ impl Reputation {
         }
         let rep = self.api()?;
         let call = async move { rep.wait_until_approved(options).await };
-        self.shared.finish(py, call, Build::Model("ReputationSettings"))
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
     }
 
     /// The Letter of Authorization.
