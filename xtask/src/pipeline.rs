@@ -11,6 +11,7 @@ use crate::codegen::{self, Mode};
 use crate::conformance;
 use crate::node_suite;
 use crate::python;
+use crate::python_suite;
 
 /// One named step of the pipeline.
 type Step<'a> = (&'a str, &'a dyn Fn(&Path) -> Result);
@@ -40,6 +41,7 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
         ("cargo test", &|r| {
             cargo(r, &["test", "--workspace", "--locked"])
         }),
+        ("python package", &python_suite::run),
         ("node suite", &node_suite::run),
         ("official SDK vs emulator", &conformance::official_sdk),
         ("schemathesis vs emulator", &conformance::schemathesis),
