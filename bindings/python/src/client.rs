@@ -159,14 +159,15 @@ fn configure(
     retry_deadline: Option<f64>,
     allow_insecure_http: Option<bool>,
 ) -> PyResult<Arc<Shared>> {
-    let mut builder = Api::builder().user_agent(concat!(
+    // Seeded from TELNYX_API_KEY / TELNYX_BASE_URL; keyword arguments override them.
+    let mut builder = ClientBuilder::from_env().user_agent(concat!(
         "telnyx-reputation-python/",
         env!("CARGO_PKG_VERSION")
     ));
-    if let Some(key) = api_key.or_else(|| env("TELNYX_API_KEY")) {
+    if let Some(key) = api_key {
         builder = builder.api_key(key);
     }
-    if let Some(url) = base_url.or_else(|| env("TELNYX_BASE_URL")) {
+    if let Some(url) = base_url {
         builder = builder.base_url(url);
     }
     if let Some(t) = timeout {
@@ -190,11 +191,6 @@ fn configure(
         mode,
         api: Mutex::new((std::process::id(), api)),
     }))
-}
-
-/// A non-blank environment variable.
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// `Client` and `AsyncClient` differ only in [`Mode`]; one macro keeps them identical.

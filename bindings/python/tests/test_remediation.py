@@ -28,3 +28,20 @@ def test_submit_get_list(sdk: Sdk) -> None:
     recent = sdk.collect(rep.remediation.list(created_at_gte=yesterday, page_size=10))
     assert [r.id for r in recent] == [submitted.id]
     assert sdk.collect(rep.remediation.list(status="cancelled")) == []
+
+
+def test_wait_until_finished_returns_the_completed_request(sdk: Sdk) -> None:
+    rep = sdk.client.reputation(sdk.approved_enterprise())
+    sdk.run(rep.numbers.add(numbers(0, 3)))
+    submitted = sdk.run(rep.remediation.submit(numbers(0, 3), "Appointment reminders."))
+    done = sdk.run(rep.remediation.wait_until_finished(submitted.id, interval=0.01, timeout=5))
+    assert done.status == "completed"
+    assert done.results is not None
+    placed = (
+        done.results.remediated
+        + done.results.not_flagged
+        + done.results.requires_review
+        + done.results.ineligible
+        + done.results.refused
+    )
+    assert sorted(placed) == numbers(0, 3)

@@ -23,9 +23,22 @@ pub use terms::{Agreements, TermsOfService};
 use std::str::FromStr;
 
 use pyo3::PyResult;
-use telnyx_reputation::Error;
+use telnyx_reputation::{Error, WaitOptions};
 
+use crate::client::seconds;
 use crate::error;
+
+/// Poll options from keyword seconds; unset ones take the facade's defaults.
+fn wait_options(interval: Option<f64>, timeout: Option<f64>) -> PyResult<WaitOptions> {
+    let mut options = WaitOptions::default();
+    if let Some(interval) = interval {
+        options.interval = seconds("interval", interval)?;
+    }
+    if let Some(timeout) = timeout {
+        options.timeout = seconds("timeout", timeout)?;
+    }
+    Ok(options)
+}
 
 /// A Python string as a facade enum; an unknown value is `InvalidInputError`, before I/O.
 fn parse<T: FromStr<Err = Error>>(text: &str) -> PyResult<T> {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use telnyx_reputation::RemediationRequest;
 
-use super::parse;
+use super::{parse, wait_options};
 use crate::client::{Build, Shared};
 use crate::pager::Pager;
 
@@ -61,6 +61,22 @@ impl Remediations {
     fn get<'py>(&self, py: Python<'py>, remediation_id: String) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.get(remediation_id).await };
+        self.shared.finish(py, call, Build::Model("Remediation"))
+    }
+
+    /// Poll a request until it is completed, failed or cancelled and return it;
+    /// `APITimeoutError` after `timeout` seconds. Unset options take the facade's defaults.
+    #[pyo3(signature = (remediation_id, *, interval=None, timeout=None))]
+    fn wait_until_finished<'py>(
+        &self,
+        py: Python<'py>,
+        remediation_id: String,
+        interval: Option<f64>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = wait_options(interval, timeout)?;
+        let api = self.api()?;
+        let call = async move { api.wait_until_finished(remediation_id, options).await };
         self.shared.finish(py, call, Build::Model("Remediation"))
     }
 

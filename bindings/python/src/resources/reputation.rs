@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use telnyx_reputation::{CheckFrequency, WaitOptions};
+use telnyx_reputation::CheckFrequency;
 
-use super::{ExternalVerifications, Loa, Numbers, Remediations, parse};
-use crate::client::{Build, Shared, seconds};
+use super::{ExternalVerifications, Loa, Numbers, Remediations, parse, wait_options};
+use crate::client::{Build, Shared};
 
 /// `client.reputation(enterprise_id)`: a handle; nothing is sent until a call.
 #[pyclass(module = "telnyx_reputation._native", frozen)]
@@ -96,13 +96,7 @@ impl Reputation {
         interval: Option<f64>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mut options = WaitOptions::default();
-        if let Some(interval) = interval {
-            options.interval = seconds("interval", interval)?;
-        }
-        if let Some(timeout) = timeout {
-            options.timeout = seconds("timeout", timeout)?;
-        }
+        let options = wait_options(interval, timeout)?;
         let rep = self.api()?;
         let call = async move { rep.wait_until_approved(options).await };
         self.shared
