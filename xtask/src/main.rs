@@ -9,6 +9,7 @@ mod node_suite;
 mod normalize;
 mod pipeline;
 mod python;
+mod readme;
 mod python_suite;
 
 use std::path::{Path, PathBuf};
