@@ -9,8 +9,8 @@ mod node_suite;
 mod normalize;
 mod pipeline;
 mod python;
-mod readme;
 mod python_suite;
+mod readme;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -38,6 +38,13 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
                 ],
             )
         }),
+        ("cargo doc (facade)", &|r| {
+            cargo_with_env(
+                r,
+                &["doc", "--locked", "--no-deps", "-p", "telnyx-reputation"],
+                &[("RUSTDOCFLAGS", "-D warnings")],
+            )
+        }),
         ("cargo test", &|r| {
             cargo(r, &["test", "--workspace", "--locked"])
         }),
@@ -71,11 +78,17 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
 
 /// Run cargo (the one that launched the xtask) in the workspace root.
 pub fn cargo(root: &Path, args: &[&str]) -> Result {
+    cargo_with_env(root, args, &[])
+}
+
+/// [`cargo`] with extra environment variables.
+fn cargo_with_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run_command(
         Command::new(cargo)
             .args(args)
             .current_dir(root)
+            .envs(env.iter().copied())
             // Snapshots are reviewed by people; the pipeline never writes them.
             .env("INSTA_UPDATE", "no"),
     )

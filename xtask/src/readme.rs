@@ -6,7 +6,9 @@
 mod tests {
     /// The body of the first fenced block whose info string starts with `lang`.
     fn first_block(text: &str, lang: &str) -> String {
-        let mut lines = text.lines().skip_while(|l| !l.starts_with(&format!("```{lang}")));
+        let mut lines = text
+            .lines()
+            .skip_while(|l| !l.starts_with(&format!("```{lang}")));
         lines.next().unwrap_or_else(|| panic!("no ```{lang} block"));
         lines
             .take_while(|l| !l.starts_with("```"))
