@@ -1,0 +1,381 @@
+//! `Client` and `ClientBuilder`: configuration, the authenticated HTTP client, and the entry
+//! points to every resource handle. The client is an `Arc` inside, so clones are cheap and
+//! every handle owns one. What each operation sends lives in `resources`.
+
+use std::fmt;
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use progenitor_client::ResponseValue;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+use telnyx_reputation_api::types::Errors;
+
+use crate::Error;
+use crate::error::from_generated;
+use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
+use crate::retry::{Jitter, Op, RetryConfig, Sleeper};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An API key that never prints itself: `Debug` and `Display` show `KEY***` or `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wrap a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+
+    /// The secret itself, for building the `Authorization` header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    fn redacted(&self) -> &'static str {
+        if self.0.starts_with("KEY") {
+            "KEY***"
+        } else {
+            "[redacted]"
+        }
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.redacted())
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.redacted())
+    }
+}
+
+/// The entry point: holds configuration and the connection pool; cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: telnyx_reputation_api::Client,
+    retry: RetryConfig,
+    api_key: ApiKey,
+    base_url: String,
+    timeout: Duration,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &self.inner.api_key)
+            .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.retry.max_retries)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Configure a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from `TELNYX_API_KEY` (required) and `TELNYX_BASE_URL` (optional, default
+    /// `https://api.telnyx.com/v2`).
+    pub fn from_env() -> Result<Client, Error> {
+        let key = std::env::var("TELNYX_API_KEY").unwrap_or_default();
+        if key.trim().is_empty() {
+            return Err(Error::invalid("TELNYX_API_KEY is not set"));
+        }
+        let mut builder = Client::builder().api_key(key);
+        if let Ok(url) = std::env::var("TELNYX_BASE_URL")
+            && !url.trim().is_empty()
+        {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Terms of service: agree, status, info, agreements.
+    pub fn terms_of_service(&self) -> TermsOfService {
+        TermsOfService::new(self.clone())
+    }
+
+    /// Enterprises: create, list, get, replace, delete.
+    pub fn enterprises(&self) -> Enterprises {
+        Enterprises::new(self.clone())
+    }
+
+    /// Documents: upload (multipart).
+    pub fn documents(&self) -> Documents {
+        Documents::new(self.clone())
+    }
+
+    /// Number Reputation of one enterprise. No I/O happens here; the id is checked when a
+    /// method is called.
+    pub fn reputation(&self, enterprise_id: impl Into<String>) -> Reputation {
+        Reputation::new(self.clone(), enterprise_id.into())
+    }
+
+    /// Account-wide ("simplified") monitored-number endpoints.
+    pub fn numbers(&self) -> AccountNumbers {
+        AccountNumbers::new(self.clone())
+    }
+
+    /// The generated low-level client.
+    pub(crate) fn api(&self) -> &telnyx_reputation_api::Client {
+        &self.inner.api
+    }
+
+    pub(crate) fn sleeper(&self) -> &Arc<dyn Sleeper> {
+        &self.inner.retry.sleeper
+    }
+
+    /// Run `attempt` under the retry policy of `op`.
+    pub(crate) async fn run<T, F, Fut>(&self, op: Op, attempt: F) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        self.inner.retry.run(op, attempt).await
+    }
+}
+
+/// Await a generated-client call and classify its failure.
+pub(crate) async fn send<T, Fut>(call: Fut) -> Result<T, Error>
+where
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<Errors>>>,
+{
+    match call.await {
+        Ok(value) => Ok(value.into_inner()),
+        Err(e) => Err(from_generated(e).await),
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    base_url: String,
+    timeout: Duration,
+    user_agent: String,
+    allow_insecure_http: bool,
+    retry: RetryConfig,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: format!("telnyx-reputation-rust/{}", env!("CARGO_PKG_VERSION")),
+            allow_insecure_http: false,
+            retry: RetryConfig::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (required).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey::new(key));
+        self
+    }
+
+    /// The base URL, e.g. an emulator's `http://127.0.0.1:4010/v2`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Per-request timeout (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt (default 2; 0 disables retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Longest single wait between attempts (default 8 s). A server asking for longer gets
+    /// its error returned rather than a longer wait.
+    pub fn retry_cap(mut self, cap: Duration) -> Self {
+        self.retry.cap = cap;
+        self
+    }
+
+    /// Overall time budget for an operation including retries (default: none).
+    pub fn retry_deadline(mut self, deadline: Duration) -> Self {
+        self.retry.deadline = Some(deadline);
+        self
+    }
+
+    /// The `User-Agent` header (the bindings set their own).
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Allow sending the key over plain `http://` to a non-loopback host (default false).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How the client waits between attempts (default `tokio::time::sleep`).
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.retry.sleeper = sleeper;
+        self
+    }
+
+    /// How the client picks a delay below the backoff ceiling (default uniform full jitter).
+    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.retry.jitter = jitter;
+        self
+    }
+
+    /// Check the configuration and build the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let api_key = self
+            .api_key
+            .filter(|k| !k.expose().trim().is_empty())
+            .ok_or_else(|| Error::invalid("api_key is required (or set TELNYX_API_KEY)"))?;
+        let base_url = checked_base_url(&self.base_url, self.allow_insecure_http)?;
+        if self.timeout.is_zero() || self.retry.cap.is_zero() {
+            return Err(Error::invalid(
+                "timeout and retry_cap must be greater than zero",
+            ));
+        }
+        let http = http_client(&api_key, &self.user_agent, self.timeout)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                api: telnyx_reputation_api::Client::new_with_client(&base_url, http),
+                retry: self.retry,
+                api_key,
+                base_url,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+/// Validate the base URL and refuse plain http to non-loopback hosts unless allowed.
+fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::invalid(format!("base_url: {url:?} is not a URL ({e})")))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&parsed) => {}
+        "http" => {
+            return Err(Error::invalid(format!(
+                "base_url: refusing to send the API key over plain http to {url}; use https, \
+                 a loopback host, or allow_insecure_http(true)"
+            )));
+        }
+        other => {
+            return Err(Error::invalid(format!(
+                "base_url: unsupported scheme {other:?} (expected https or http)"
+            )));
+        }
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// 127.0.0.0/8, ::1 and `localhost` are loopback.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+fn http_client(
+    key: &ApiKey,
+    user_agent: &str,
+    timeout: Duration,
+) -> Result<reqwest::Client, Error> {
+    let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
+        .map_err(|_| Error::invalid("api_key contains characters not allowed in a header"))?;
+    auth.set_sensitive(true);
+    let agent = HeaderValue::from_str(user_agent)
+        .map_err(|_| Error::invalid("user_agent contains characters not allowed in a header"))?;
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, auth);
+    headers.insert(USER_AGENT, agent);
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .timeout(timeout)
+        .connect_timeout(timeout.min(CONNECT_TIMEOUT))
+        .build()
+        .map_err(|e| Error::invalid(format!("could not build the HTTP client: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_the_key() {
+        let client = Client::builder().api_key("KEYsecret123").build().unwrap();
+        let text = format!("{client:?}");
+        assert!(
+            text.contains("KEY***") && !text.contains("secret"),
+            "{text}"
+        );
+        assert_eq!(ApiKey::new("abc").to_string(), "[redacted]");
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in [
+            "http://127.0.0.1:4010/v2",
+            "http://127.8.9.1/v2",
+            "http://localhost:1/v2",
+            "http://[::1]:9/v2",
+            "https://api.telnyx.com/v2",
+        ] {
+            assert!(checked_base_url(ok, false).is_ok(), "{ok}");
+        }
+        let e = checked_base_url("http://api.example.com/v2", false).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        assert!(checked_base_url("http://api.example.com/v2", true).is_ok());
+        assert!(checked_base_url("ftp://x/v2", true).is_err());
+    }
+
+    #[test]
+    fn key_is_required() {
+        let e = Client::builder().build().unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn trailing_slash_is_trimmed() {
+        let client = Client::builder()
+            .api_key("KEY1")
+            .base_url("http://127.0.0.1:1/v2/")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:1/v2");
+    }
+}

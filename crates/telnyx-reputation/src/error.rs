@@ -1,0 +1,579 @@
+//! The one error type of the facade, and the one place where failures are classified.
+//!
+//! Every HTTP failure (typed by the generated client or read by hand, as for the multipart
+//! upload) goes through [`classify_status`], every transport failure through
+//! [`from_transport`]. Retry decisions (in `retry`) and the bindings' error mapping read the
+//! resulting [`Error`] / [`ErrorKind`] and nothing else. Retry policy does not belong here.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
+
+use crate::retry::server_retry_hint;
+
+/// One entry of the API's `errors[]` array.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Telnyx error code, e.g. `"10015"`.
+    pub code: Option<String>,
+    /// Short title, e.g. `"Invalid phone number"`.
+    pub title: Option<String>,
+    /// Longer human-readable explanation.
+    pub detail: Option<String>,
+    /// JSON pointer into the request body that caused the error, e.g. `/phone_numbers/0`.
+    pub pointer: Option<String>,
+    /// Query or path parameter that caused the error.
+    pub parameter: Option<String>,
+    /// Free-form extra data (often `{"url": ...}` pointing at the error's documentation).
+    pub meta: serde_json::Map<String, serde_json::Value>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = [self.code.as_deref(), self.title.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text = match (&self.detail, text.is_empty()) {
+            (Some(detail), true) => detail.clone(),
+            (Some(detail), false) if self.title.is_none() => format!("{text} {detail}"),
+            _ => text,
+        };
+        f.write_str(&text)?;
+        match (&self.pointer, &self.parameter) {
+            (Some(pointer), _) => write!(f, " (at {pointer})"),
+            (None, Some(parameter)) => write!(f, " (parameter {parameter})"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// What every HTTP error carries: the status, the request id and the parsed `errors[]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HttpError {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `x-request-id` response header, when the server sent one.
+    pub request_id: Option<String>,
+    /// The API's `errors[]`, empty when the body was not a Telnyx error document.
+    pub errors: Vec<ApiError>,
+    /// How long the server asked the client to wait before retrying (`retry-after-ms`,
+    /// `Retry-After` in seconds or as an HTTP date, or `x-ratelimit-reset`), if it said.
+    pub retry_after: Option<Duration>,
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status, status_label(self.status))?;
+        let details: Vec<String> = self.errors.iter().map(ToString::to_string).collect();
+        let details: Vec<&String> = details.iter().filter(|d| !d.is_empty()).collect();
+        if !details.is_empty() {
+            let joined: Vec<&str> = details.iter().map(|d| d.as_str()).collect();
+            write!(f, ": {}", joined.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
+/// The approval gate a waiter saw rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gate {
+    /// The reputation activation lifecycle (`status`).
+    Status,
+    /// The Letter of Authorization review (`loa_status`).
+    LoaStatus,
+}
+
+impl fmt::Display for Gate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Gate::Status => "status",
+            Gate::LoaStatus => "loa_status",
+        })
+    }
+}
+
+/// Every failure the facade reports. Match on [`Error::kind`] for a stable classification.
+#[non_exhaustive]
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// Rejected client-side; nothing was sent.
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What was wrong, naming the field, index and value.
+        message: String,
+    },
+    /// 401: the API key is missing, wrong or revoked.
+    #[error("{0}")]
+    Authentication(HttpError),
+    /// 403: e.g. the Number Reputation terms of service were not accepted.
+    #[error("{0}")]
+    PermissionDenied(HttpError),
+    /// 404: the resource does not exist or belongs to another account.
+    #[error("{0}")]
+    NotFound(HttpError),
+    /// 409: e.g. a number already has an in-flight remediation request. Never retried.
+    #[error("{0}")]
+    Conflict(HttpError),
+    /// 422: the server rejected a field.
+    #[error("{0}")]
+    Unprocessable(HttpError),
+    /// 429: too many requests; [`Error::retry_after`] says how long the server asked to wait.
+    #[error("{0}")]
+    RateLimited(HttpError),
+    /// 400.
+    #[error("{0}")]
+    BadRequest(HttpError),
+    /// Any other 4xx, or a response the client could not read.
+    #[error("{0}")]
+    Api(HttpError),
+    /// 5xx.
+    #[error("{0}")]
+    Server(HttpError),
+    /// The request or a waiter ran out of time.
+    #[error("timeout: {message}")]
+    Timeout {
+        /// What timed out.
+        message: String,
+    },
+    /// The connection failed or broke.
+    #[error("connection error: {message}")]
+    Connection {
+        /// The transport's description.
+        message: String,
+        /// True when the connection could not be established, so the server never saw the request.
+        before_send: bool,
+    },
+    /// `wait_until_approved` saw `status` or `loa_status` become `rejected`.
+    #[error("{gate} was rejected: {}", display_reasons(.reasons))]
+    GateRejected {
+        /// Which gate was rejected.
+        gate: Gate,
+        /// The server's `rejection_reasons` (may be empty, e.g. for the LOA gate).
+        reasons: Vec<String>,
+    },
+    /// A webhook's signature, timestamp or body did not verify.
+    #[error("webhook verification failed: {message}")]
+    WebhookVerification {
+        /// Why verification failed.
+        message: String,
+    },
+}
+
+/// Stable classification of an [`Error`], shared by the Python and Node bindings and the CLI.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// See [`Error::InvalidInput`].
+    InvalidInput,
+    /// See [`Error::Authentication`].
+    Authentication,
+    /// See [`Error::PermissionDenied`].
+    PermissionDenied,
+    /// See [`Error::NotFound`].
+    NotFound,
+    /// See [`Error::Conflict`].
+    Conflict,
+    /// See [`Error::Unprocessable`].
+    Unprocessable,
+    /// See [`Error::RateLimited`].
+    RateLimited,
+    /// See [`Error::BadRequest`].
+    BadRequest,
+    /// See [`Error::Api`].
+    Api,
+    /// See [`Error::Server`].
+    Server,
+    /// See [`Error::Timeout`].
+    Timeout,
+    /// See [`Error::Connection`].
+    Connection,
+    /// See [`Error::GateRejected`].
+    GateRejected,
+    /// See [`Error::WebhookVerification`].
+    WebhookVerification,
+}
+
+impl ErrorKind {
+    /// The Node `code` (and CLI error code) for this kind, e.g. `"RATE_LIMITED"`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "INVALID_INPUT",
+            ErrorKind::Authentication => "AUTHENTICATION",
+            ErrorKind::PermissionDenied => "PERMISSION_DENIED",
+            ErrorKind::NotFound => "NOT_FOUND",
+            ErrorKind::Conflict => "CONFLICT",
+            ErrorKind::Unprocessable => "UNPROCESSABLE",
+            ErrorKind::RateLimited => "RATE_LIMITED",
+            ErrorKind::BadRequest => "BAD_REQUEST",
+            ErrorKind::Api => "API_ERROR",
+            ErrorKind::Server => "SERVER_ERROR",
+            ErrorKind::Timeout => "TIMEOUT",
+            ErrorKind::Connection => "CONNECTION",
+            ErrorKind::GateRejected => "GATE_REJECTED",
+            ErrorKind::WebhookVerification => "WEBHOOK_VERIFICATION",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Error {
+    /// The stable classification of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Authentication(_) => ErrorKind::Authentication,
+            Error::PermissionDenied(_) => ErrorKind::PermissionDenied,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Unprocessable(_) => ErrorKind::Unprocessable,
+            Error::RateLimited(_) => ErrorKind::RateLimited,
+            Error::BadRequest(_) => ErrorKind::BadRequest,
+            Error::Api(_) => ErrorKind::Api,
+            Error::Server(_) => ErrorKind::Server,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Connection { .. } => ErrorKind::Connection,
+            Error::GateRejected { .. } => ErrorKind::GateRejected,
+            Error::WebhookVerification { .. } => ErrorKind::WebhookVerification,
+        }
+    }
+
+    /// Status, request id and `errors[]` when this error came from an HTTP response.
+    pub fn http(&self) -> Option<&HttpError> {
+        match self {
+            Error::Authentication(e)
+            | Error::PermissionDenied(e)
+            | Error::NotFound(e)
+            | Error::Conflict(e)
+            | Error::Unprocessable(e)
+            | Error::BadRequest(e)
+            | Error::Api(e)
+            | Error::Server(e)
+            | Error::RateLimited(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when this error came from an HTTP response.
+    pub fn status(&self) -> Option<u16> {
+        self.http().map(|e| e.status).filter(|s| *s != 0)
+    }
+
+    /// The `x-request-id` of the failed response, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.http().and_then(|e| e.request_id.as_deref())
+    }
+
+    /// The API's `errors[]` (empty for non-HTTP errors).
+    pub fn api_errors(&self) -> &[ApiError] {
+        self.http().map(|e| e.errors.as_slice()).unwrap_or(&[])
+    }
+
+    /// How long the server asked the client to wait (typically on a 429 or 503).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.http().and_then(|e| e.retry_after)
+    }
+
+    /// Shorthand for [`Error::InvalidInput`].
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+}
+
+fn display_reasons(reasons: &[String]) -> String {
+    if reasons.is_empty() {
+        "no reason given".to_owned()
+    } else {
+        reasons.join("; ")
+    }
+}
+
+/// The label printed after the status code.
+fn status_label(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        422 => "Unprocessable",
+        429 => "Too Many Requests",
+        500..=599 => "Server Error",
+        0 => "Invalid Response",
+        _ => "API Error",
+    }
+}
+
+/// The wire shape of a Telnyx error document, read leniently (`detail` or `description`).
+#[derive(Deserialize)]
+struct WireErrors {
+    #[serde(default)]
+    errors: Vec<WireError>,
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    code: Option<serde_json::Value>,
+    title: Option<String>,
+    detail: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    source: Option<WireSource>,
+    #[serde(default)]
+    meta: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Deserialize)]
+struct WireSource {
+    pointer: Option<String>,
+    parameter: Option<String>,
+}
+
+/// Parse an error body; anything that is not a Telnyx error document yields no entries.
+pub(crate) fn parse_error_body(body: &[u8]) -> Vec<ApiError> {
+    let Ok(wire) = serde_json::from_slice::<WireErrors>(body) else {
+        return Vec::new();
+    };
+    wire.errors.into_iter().map(api_error_from_wire).collect()
+}
+
+fn api_error_from_wire(e: WireError) -> ApiError {
+    let code = e.code.map(|c| match c {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    });
+    let (pointer, parameter) = e
+        .source
+        .map(|s| (s.pointer, s.parameter))
+        .unwrap_or_default();
+    ApiError {
+        code,
+        title: e.title,
+        detail: e.detail.or(e.description),
+        pointer,
+        parameter,
+        meta: e.meta.unwrap_or_default(),
+    }
+}
+
+/// The generated client's typed error entries, as facade [`ApiError`]s.
+pub(crate) fn api_errors_from_generated(
+    errors: Vec<telnyx_reputation_api::types::Error>,
+) -> Vec<ApiError> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let (pointer, parameter) = e
+                .source
+                .map(|s| (s.pointer, s.parameter))
+                .unwrap_or_default();
+            ApiError {
+                code: e.code,
+                title: e.title,
+                detail: e.detail,
+                pointer,
+                parameter,
+                meta: e.meta,
+            }
+        })
+        .collect()
+}
+
+/// Classify an HTTP error response. The single place that maps statuses to kinds.
+pub(crate) fn classify_status(status: u16, headers: &HeaderMap, errors: Vec<ApiError>) -> Error {
+    let error = HttpError {
+        status,
+        request_id: request_id(headers),
+        errors,
+        retry_after: server_retry_hint(headers),
+    };
+    match status {
+        400 => Error::BadRequest(error),
+        401 => Error::Authentication(error),
+        403 => Error::PermissionDenied(error),
+        404 => Error::NotFound(error),
+        409 => Error::Conflict(error),
+        422 => Error::Unprocessable(error),
+        429 => Error::RateLimited(error),
+        500..=599 => Error::Server(error),
+        _ => Error::Api(error),
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Classify a transport failure (no HTTP status).
+pub(crate) fn from_transport(e: &reqwest::Error) -> Error {
+    let message = transport_message(e);
+    if e.is_timeout() {
+        Error::Timeout { message }
+    } else {
+        Error::Connection {
+            message,
+            before_send: e.is_connect(),
+        }
+    }
+}
+
+/// reqwest's top-level message hides the cause ("error sending request"); append the chain.
+fn transport_message(e: &reqwest::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// A response body that could not be decoded into the expected shape.
+pub(crate) fn undecodable(status: u16, detail: impl fmt::Display) -> Error {
+    Error::Api(HttpError {
+        status,
+        errors: vec![ApiError {
+            title: Some("Unreadable response".to_owned()),
+            detail: Some(detail.to_string()),
+            ..ApiError::default()
+        }],
+        ..HttpError::default()
+    })
+}
+
+/// Convert a generated-client error into a facade error (reading the body when it is unread).
+pub(crate) async fn from_generated(
+    e: progenitor_client::Error<telnyx_reputation_api::types::Errors>,
+) -> Error {
+    use progenitor_client::Error as G;
+    match e {
+        G::ErrorResponse(rv) => {
+            let status = rv.status().as_u16();
+            let headers = rv.headers().clone();
+            classify_status(
+                status,
+                &headers,
+                api_errors_from_generated(rv.into_inner().errors),
+            )
+        }
+        G::UnexpectedResponse(response) => from_response(response).await,
+        G::CommunicationError(e) | G::ResponseBodyError(e) => from_transport(&e),
+        G::InvalidResponsePayload(_, e) => undecodable(0, e),
+        G::InvalidRequest(message) => Error::invalid(message),
+        G::InvalidUpgrade(e) => from_transport(&e),
+        G::Custom(message) => undecodable(0, message),
+    }
+}
+
+/// Classify a non-success `reqwest::Response`, reading its body for `errors[]`.
+pub(crate) async fn from_response(response: reqwest::Response) -> Error {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    match response.bytes().await {
+        Ok(body) => classify_status(status, &headers, parse_error_body(&body)),
+        Err(_) => classify_status(status, &headers, Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unprocessable() -> Error {
+        let body = br#"{"errors":[{"code":"10015","title":"Invalid phone number","detail":"must be US E.164","source":{"pointer":"/phone_numbers/0"}}]}"#;
+        classify_status(422, &HeaderMap::new(), parse_error_body(body))
+    }
+
+    #[test]
+    fn message_names_status_code_title_and_pointer() {
+        assert_eq!(
+            unprocessable().to_string(),
+            "422 Unprocessable: 10015 Invalid phone number (at /phone_numbers/0)"
+        );
+    }
+
+    #[test]
+    fn kinds_map_to_node_codes() {
+        let e = unprocessable();
+        assert_eq!(e.kind(), ErrorKind::Unprocessable);
+        assert_eq!(e.kind().code(), "UNPROCESSABLE");
+        assert_eq!(e.status(), Some(422));
+        assert_eq!(
+            e.api_errors()[0].pointer.as_deref(),
+            Some("/phone_numbers/0")
+        );
+    }
+
+    #[test]
+    fn statuses_classify() {
+        let h = HeaderMap::new();
+        let codes: Vec<&str> = [400, 401, 403, 404, 408, 409, 422, 429, 500, 503]
+            .into_iter()
+            .map(|s| classify_status(s, &h, vec![]).kind().code())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "BAD_REQUEST",
+                "AUTHENTICATION",
+                "PERMISSION_DENIED",
+                "NOT_FOUND",
+                "API_ERROR",
+                "CONFLICT",
+                "UNPROCESSABLE",
+                "RATE_LIMITED",
+                "SERVER_ERROR",
+                "SERVER_ERROR"
+            ]
+        );
+    }
+
+    #[test]
+    fn non_json_body_still_classifies() {
+        let e = classify_status(
+            502,
+            &HeaderMap::new(),
+            parse_error_body(b"<html>bad gateway"),
+        );
+        assert_eq!(e.to_string(), "502 Server Error");
+    }
+
+    #[test]
+    fn request_id_and_description_fallback() {
+        let mut h = HeaderMap::new();
+        h.insert("x-request-id", "req-1".parse().unwrap());
+        let body = br#"{"errors":[{"code":10009,"description":"Authentication failed"}]}"#;
+        let e = classify_status(401, &h, parse_error_body(body));
+        assert_eq!(e.request_id(), Some("req-1"));
+        assert_eq!(
+            e.to_string(),
+            "401 Unauthorized: 10009 Authentication failed"
+        );
+    }
+
+    #[test]
+    fn gate_rejected_message() {
+        let e = Error::GateRejected {
+            gate: Gate::Status,
+            reasons: vec!["FEIN mismatch".into()],
+        };
+        assert_eq!(e.to_string(), "status was rejected: FEIN mismatch");
+        assert_eq!(e.kind().code(), "GATE_REJECTED");
+    }
+}

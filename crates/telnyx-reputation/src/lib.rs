@@ -1,0 +1,36 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod client;
+mod convert;
+mod enums;
+mod error;
+mod models;
+mod pager;
+mod phone;
+mod resources;
+mod retry;
+mod validate;
+pub mod webhooks;
+
+pub use client::{ApiKey, Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use enums::{
+    CheckFrequency, GateStatus, NumberOfEmployees, NumberSource, OrganizationLegalType,
+    OrganizationType, OwnershipStatus, ProductType, RemediationStatus, RemovalReason,
+    ReputationStatus, RoleType, SpamRisk,
+};
+pub use error::{ApiError, Error, ErrorKind, Gate, HttpError};
+pub use models::{
+    BillingContact, Document, DocumentSize, Enterprise, EnterpriseUpdate, ExternalVerification,
+    LoaAgent, LoaRenderOptions, LoaSignature, NewEnterprise, NumberOwnership, OrganizationContact,
+    OwnershipEvent, Page, PageMeta, PhysicalAddress, RefreshOutcome, RefreshResult, Remediation,
+    RemediationRequest, RemediationResults, RemediationSummary, ReputationData, ReputationNumber,
+    ReputationSettings, TermsInfo, TosAgreement, TosStatus, WaitOptions,
+};
+pub use pager::Pager;
+pub use phone::PhoneNumber;
+pub use resources::{
+    AccountNumbers, Agreements, Documents, Enterprises, ExternalVerifications, Loa, Numbers,
+    Remediations, Reputation, TermsOfService,
+};
+pub use retry::{Jitter, NoJitter, RandomJitter, Sleeper, TokioSleeper};

@@ -1,0 +1,755 @@
+//! The facade's own data types: what methods return and the option structs they take.
+//!
+//! Every type derives `Serialize`/`Deserialize` with the API's field names so the Python and
+//! Node bindings convert through serde. Conversions from the generated client's types live in
+//! `convert`; input validation lives in `validate`.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::enums::{
+    CheckFrequency, GateStatus, NumberOfEmployees, NumberSource, OrganizationLegalType,
+    OrganizationType, OwnershipStatus, ProductType, RemediationStatus, RemovalReason,
+    ReputationStatus, RoleType, SpamRisk,
+};
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhysicalAddress {
+    /// Street and number.
+    pub street_address: String,
+    /// Suite, floor, etc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_address: Option<String>,
+    /// City.
+    pub city: String,
+    /// State or province, e.g. `IL`.
+    pub administrative_area: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// Two-letter country code, e.g. `US`.
+    pub country: String,
+}
+
+/// Who receives invoices for the enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingContact {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email address.
+    pub email: String,
+    /// E.164 phone number.
+    pub phone_number: String,
+}
+
+/// The enterprise's authorised representative.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationContact {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email address.
+    pub email: String,
+    /// Job title.
+    pub job_title: String,
+    /// E.164 phone number.
+    pub phone_number: String,
+}
+
+/// An enterprise: the legal entity that represents a business on the Telnyx platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enterprise {
+    /// Enterprise id (a UUID); the `enterprise_id` of every reputation call.
+    pub id: String,
+    /// Registered legal name.
+    pub legal_name: String,
+    /// Trading name.
+    pub doing_business_as: String,
+    /// Kind of organisation.
+    pub organization_type: OrganizationType,
+    /// Legal form.
+    pub organization_legal_type: OrganizationLegalType,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country_code: String,
+    /// Where the enterprise is incorporated, e.g. `Delaware`.
+    pub jurisdiction_of_incorporation: String,
+    /// Public website.
+    pub website: String,
+    /// US Federal Employer Identification Number (`NN-NNNNNNN`).
+    pub fein: String,
+    /// Industry (an opaque string; the API lists about 40 values).
+    pub industry: String,
+    /// Head-count band.
+    pub number_of_employees: NumberOfEmployees,
+    /// Authorised representative.
+    pub organization_contact: OrganizationContact,
+    /// Billing contact.
+    pub billing_contact: BillingContact,
+    /// Registered address.
+    pub organization_physical_address: PhysicalAddress,
+    /// Billing address.
+    pub billing_address: PhysicalAddress,
+    /// Corporate registration number.
+    #[serde(default)]
+    pub corporate_registration_number: Option<String>,
+    /// Your own reference.
+    #[serde(default)]
+    pub customer_reference: Option<String>,
+    /// 9-digit D-U-N-S number.
+    #[serde(default)]
+    pub dun_bradstreet_number: Option<String>,
+    /// 4-digit SIC code.
+    #[serde(default)]
+    pub primary_business_domain_sic_code: Option<String>,
+    /// Professional licence number.
+    #[serde(default)]
+    pub professional_license_number: Option<String>,
+    /// Enterprise or BPO.
+    #[serde(default)]
+    pub role_type: Option<RoleType>,
+    /// Whether Number Reputation is enabled.
+    #[serde(default)]
+    pub number_reputation_enabled: Option<bool>,
+    /// Whether Branded Calling is enabled.
+    #[serde(default)]
+    pub branded_calling_enabled: Option<bool>,
+    /// BPO verification state (BPOs only).
+    #[serde(default)]
+    pub bpo_verification_status: Option<GateStatus>,
+    /// Why BPO verification was rejected.
+    #[serde(default)]
+    pub bpo_verification_rejection_reason: Option<String>,
+    /// When the enterprise was created.
+    pub created_at: DateTime<Utc>,
+    /// When the enterprise last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The body of `enterprises().create(..)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewEnterprise {
+    /// Registered legal name, 3 to 64 characters.
+    pub legal_name: String,
+    /// Trading name.
+    pub doing_business_as: String,
+    /// Kind of organisation.
+    pub organization_type: OrganizationType,
+    /// Legal form.
+    pub organization_legal_type: OrganizationLegalType,
+    /// ISO 3166-1 alpha-2 country code (`US` or `CA`).
+    pub country_code: String,
+    /// Where the enterprise is incorporated.
+    pub jurisdiction_of_incorporation: String,
+    /// Public website.
+    pub website: String,
+    /// Federal Employer Identification Number.
+    pub fein: String,
+    /// Industry, e.g. `technology`.
+    pub industry: String,
+    /// Head-count band.
+    pub number_of_employees: NumberOfEmployees,
+    /// Authorised representative.
+    pub organization_contact: OrganizationContact,
+    /// Billing contact.
+    pub billing_contact: BillingContact,
+    /// Registered address.
+    pub organization_physical_address: PhysicalAddress,
+    /// Billing address.
+    pub billing_address: PhysicalAddress,
+    /// Corporate registration number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corporate_registration_number: Option<String>,
+    /// Your own reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_reference: Option<String>,
+    /// 9-digit D-U-N-S number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dun_bradstreet_number: Option<String>,
+    /// 4-digit SIC code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_business_domain_sic_code: Option<String>,
+    /// Professional licence number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub professional_license_number: Option<String>,
+    /// Enterprise (default) or BPO; fixed at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_type: Option<RoleType>,
+}
+
+/// The body of `enterprises().replace(..)`: every mutable field, all optional; absent fields
+/// are not sent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EnterpriseUpdate {
+    /// Registered legal name, 3 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_name: Option<String>,
+    /// Trading name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doing_business_as: Option<String>,
+    /// Legal form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_legal_type: Option<OrganizationLegalType>,
+    /// Where the enterprise is incorporated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction_of_incorporation: Option<String>,
+    /// Public website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Federal Employer Identification Number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fein: Option<String>,
+    /// Industry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// Head-count band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_of_employees: Option<NumberOfEmployees>,
+    /// Authorised representative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_contact: Option<OrganizationContact>,
+    /// Billing contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_contact: Option<BillingContact>,
+    /// Registered address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_physical_address: Option<PhysicalAddress>,
+    /// Billing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<PhysicalAddress>,
+    /// Corporate registration number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corporate_registration_number: Option<String>,
+    /// Your own reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_reference: Option<String>,
+    /// 9-digit D-U-N-S number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dun_bradstreet_number: Option<String>,
+    /// 4-digit SIC code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_business_domain_sic_code: Option<String>,
+    /// Professional licence number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub professional_license_number: Option<String>,
+}
+
+/// Number Reputation configuration and the two approval gates of one enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReputationSettings {
+    /// The enterprise.
+    pub enterprise_id: String,
+    /// Activation lifecycle gate.
+    pub status: ReputationStatus,
+    /// LOA review gate.
+    pub loa_status: GateStatus,
+    /// Automatic re-check schedule.
+    pub check_frequency: CheckFrequency,
+    /// Document id of the signed LOA in use.
+    #[serde(default)]
+    pub loa_document_id: Option<String>,
+    /// Why activation was rejected (empty unless `status` is `rejected`).
+    #[serde(default)]
+    pub rejection_reasons: Vec<String>,
+    /// Review state of the evidence for externally hosted numbers, if any was submitted.
+    #[serde(default)]
+    pub external_verification_status: Option<GateStatus>,
+    /// Where reputation events are delivered; `None` when delivery is off.
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    /// When reputation was enabled.
+    pub created_at: DateTime<Utc>,
+    /// When the settings last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ReputationSettings {
+    /// True when both gates (`status` and `loa_status`) are approved, so numbers can be added.
+    pub fn ready_for_numbers(&self) -> bool {
+        self.status == ReputationStatus::Approved && self.loa_status == GateStatus::Approved
+    }
+}
+
+/// Latest reputation snapshot of a number; every field may be `None` for lack of data.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReputationData {
+    /// Overall spam likelihood.
+    #[serde(default)]
+    pub spam_risk: Option<SpamRisk>,
+    /// Category label when flagged (opaque; the set may grow).
+    #[serde(default)]
+    pub spam_category: Option<String>,
+    /// Maturity score, 0–100.
+    #[serde(default)]
+    pub maturity_score: Option<i64>,
+    /// Connection score, 0–100.
+    #[serde(default)]
+    pub connection_score: Option<i64>,
+    /// Engagement score, 0–100.
+    #[serde(default)]
+    pub engagement_score: Option<i64>,
+    /// Sentiment score, 0–100.
+    #[serde(default)]
+    pub sentiment_score: Option<i64>,
+    /// When the data was last refreshed.
+    #[serde(default)]
+    pub last_refreshed_at: Option<DateTime<Utc>>,
+}
+
+/// A number registered for reputation monitoring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReputationNumber {
+    /// Registration id.
+    pub id: String,
+    /// The enterprise monitoring it.
+    pub enterprise_id: String,
+    /// The number, E.164.
+    pub phone_number: String,
+    /// Latest snapshot; `None` until the first refresh has been collected.
+    #[serde(default)]
+    pub reputation_data: Option<ReputationData>,
+    /// Where the number is hosted.
+    #[serde(default)]
+    pub source: Option<NumberSource>,
+    /// Ownership tracking state.
+    #[serde(default)]
+    pub ownership_status: Option<OwnershipStatus>,
+    /// Why ownership was flagged.
+    #[serde(default)]
+    pub flag_reason: Option<String>,
+    /// Deadline to confirm ownership.
+    #[serde(default)]
+    pub confirm_by: Option<DateTime<Utc>>,
+    /// Why the number left monitoring.
+    #[serde(default)]
+    pub removal_reason: Option<RemovalReason>,
+    /// When the number left monitoring.
+    #[serde(default)]
+    pub removed_at: Option<DateTime<Utc>>,
+    /// When the number was registered.
+    pub created_at: DateTime<Utc>,
+    /// When the record last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The result of refreshing one number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefreshResult {
+    /// The number.
+    pub phone_number: String,
+    /// Whether fresh data was collected.
+    pub success: bool,
+    /// Why it failed.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// The result of `numbers().refresh(..)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefreshOutcome {
+    /// Per-number results.
+    pub results: Vec<RefreshResult>,
+    /// Numbers requested.
+    pub total_requested: u64,
+    /// Numbers refreshed.
+    pub total_successful: u64,
+    /// Numbers that failed.
+    pub total_failed: u64,
+}
+
+/// One event in a number's ownership tracking.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OwnershipEvent {
+    /// What happened, e.g. `added`, `check`, `flag`, `confirm`, `removed`.
+    #[serde(default)]
+    pub event_type: Option<String>,
+    /// When.
+    #[serde(default)]
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// Outcome text.
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+/// Ownership tracking detail of a monitored number.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NumberOwnership {
+    /// The number.
+    #[serde(default)]
+    pub phone_number: Option<String>,
+    /// Where the number is hosted.
+    #[serde(default)]
+    pub source: Option<NumberSource>,
+    /// Ownership tracking state.
+    #[serde(default)]
+    pub ownership_status: Option<OwnershipStatus>,
+    /// Why ownership was flagged.
+    #[serde(default)]
+    pub flag_reason: Option<String>,
+    /// Deadline to confirm ownership.
+    #[serde(default)]
+    pub confirm_by: Option<DateTime<Utc>>,
+    /// Carrier recorded when monitoring started.
+    #[serde(default)]
+    pub baseline_carrier: Option<String>,
+    /// When the baseline was recorded.
+    #[serde(default)]
+    pub baseline_recorded_at: Option<DateTime<Utc>>,
+    /// When ownership was last checked.
+    #[serde(default)]
+    pub last_checked_at: Option<DateTime<Utc>>,
+    /// Tracking history, oldest first.
+    #[serde(default)]
+    pub history: Vec<OwnershipEvent>,
+}
+
+/// Per-number outcome buckets of a remediation request.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemediationResults {
+    /// Re-evaluated and cleared.
+    pub remediated: Vec<String>,
+    /// Not flagged, nothing to do.
+    pub not_flagged: Vec<String>,
+    /// Needs further review; still flagged.
+    pub requires_review: Vec<String>,
+    /// Rejected before submission.
+    pub ineligible: Vec<String>,
+    /// Re-evaluation declined; still flagged.
+    pub refused: Vec<String>,
+}
+
+/// A remediation request with full detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Remediation {
+    /// Request id.
+    pub id: String,
+    /// Customer-facing status.
+    pub status: RemediationStatus,
+    /// Total numbers in the batch.
+    pub phone_numbers_count: u64,
+    /// Numbers accepted for remediation.
+    pub phone_numbers_submitted: u64,
+    /// Numbers rejected before submission.
+    pub phone_numbers_ineligible: u64,
+    /// How the numbers are used.
+    pub call_purpose: String,
+    /// Contact email for follow-up.
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    /// Where status notifications go.
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    /// When the first review tier completed.
+    #[serde(default)]
+    pub tier1_completed_at: Option<DateTime<Utc>>,
+    /// When the second review tier completed.
+    #[serde(default)]
+    pub tier2_completed_at: Option<DateTime<Utc>>,
+    /// Per-number outcome; `None` until results are available.
+    #[serde(default)]
+    pub results: Option<RemediationResults>,
+    /// When the request was created.
+    pub created_at: DateTime<Utc>,
+    /// When the request last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A remediation request as listed (slim shape, no results).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemediationSummary {
+    /// Request id.
+    pub id: String,
+    /// Customer-facing status.
+    pub status: RemediationStatus,
+    /// Total numbers in the batch.
+    pub phone_numbers_count: u64,
+    /// How the numbers are used.
+    pub call_purpose: String,
+    /// When the first review tier completed.
+    #[serde(default)]
+    pub tier1_completed_at: Option<DateTime<Utc>>,
+    /// When the second review tier completed.
+    #[serde(default)]
+    pub tier2_completed_at: Option<DateTime<Utc>>,
+    /// When the request was created.
+    pub created_at: DateTime<Utc>,
+    /// When the request last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The enterprise's ownership proof for externally hosted numbers.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExternalVerification {
+    /// The enterprise.
+    #[serde(default)]
+    pub enterprise_id: Option<String>,
+    /// Review state.
+    #[serde(default)]
+    pub status: Option<GateStatus>,
+    /// Evidence documents.
+    #[serde(default)]
+    pub document_ids: Vec<String>,
+    /// Numbers the documents cover.
+    #[serde(default)]
+    pub phone_numbers: Vec<String>,
+    /// Why the evidence was rejected.
+    #[serde(default)]
+    pub rejection_reason: Option<String>,
+    /// When the evidence was submitted.
+    #[serde(default)]
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When the evidence was reviewed.
+    #[serde(default)]
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// A recorded agreement to a product's terms of service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TosAgreement {
+    /// Agreement id.
+    pub id: String,
+    /// The product.
+    pub product_type: ProductType,
+    /// Agreement record version.
+    pub version: String,
+    /// Version of the terms agreed to.
+    pub terms_version: String,
+    /// When the user agreed.
+    pub agreed_at: DateTime<Utc>,
+    /// When the record was created.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Whether the account has agreed to a product's current terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TosStatus {
+    /// The product.
+    pub product_type: ProductType,
+    /// Whether the account has agreed to some version.
+    pub has_agreed: bool,
+    /// Whether an agreement to the current version is still required.
+    pub agreement_required: bool,
+    /// The current terms version.
+    pub current_terms_version: String,
+    /// The version agreed to, if any.
+    #[serde(default)]
+    pub agreed_version: Option<String>,
+    /// When the account agreed, if it did.
+    #[serde(default)]
+    pub agreed_at: Option<DateTime<Utc>>,
+}
+
+/// The current terms of one product.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TermsInfo {
+    /// The product.
+    #[serde(default)]
+    pub product_type: Option<ProductType>,
+    /// Current version.
+    #[serde(default)]
+    pub current_version: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// When the current version took effect.
+    #[serde(default)]
+    pub effective_date: Option<NaiveDate>,
+    /// Where to read the terms.
+    #[serde(default)]
+    pub terms_url: Option<String>,
+}
+
+/// Size of a stored document.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DocumentSize {
+    /// Amount in `unit`.
+    #[serde(default)]
+    pub amount: Option<u64>,
+    /// Unit, e.g. `bytes`.
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// A stored document (e.g. the signed LOA); its `id` is a `loa_document_id` or `document_ids` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Document id (a UUID).
+    pub id: String,
+    /// File name.
+    #[serde(default)]
+    pub filename: Option<String>,
+    /// MIME type.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// Size.
+    #[serde(default)]
+    pub size: Option<DocumentSize>,
+    /// SHA-256 of the content, hex.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// Review state, e.g. `pending`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Antivirus scan state.
+    #[serde(default)]
+    pub av_scan_status: Option<String>,
+    /// Your own reference.
+    #[serde(default)]
+    pub customer_reference: Option<String>,
+    /// When uploaded.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When last changed.
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Pagination metadata of one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PageMeta {
+    /// 1-based page number.
+    pub page_number: u64,
+    /// Items actually returned in this page.
+    pub page_size: u64,
+    /// Total pages.
+    pub total_pages: u64,
+    /// Total items across pages.
+    pub total_results: u64,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Where this page sits.
+    pub meta: PageMeta,
+}
+
+impl<T> Page<T> {
+    /// True when a later page exists.
+    pub fn has_next(&self) -> bool {
+        !self.items.is_empty() && self.meta.page_number < self.meta.total_pages
+    }
+}
+
+/// A reseller or partner block for the LOA.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoaAgent {
+    /// Partner's legal name.
+    pub legal_name: String,
+    /// Partner's trading name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dba: Option<String>,
+    /// Street and number.
+    pub street_address: String,
+    /// Suite, floor, etc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_address: Option<String>,
+    /// City.
+    pub city: String,
+    /// State or province.
+    pub administrative_area: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// Two-letter country code.
+    pub country: String,
+    /// Contact name.
+    pub contact_name: String,
+    /// Contact title.
+    pub contact_title: String,
+    /// Contact email.
+    pub contact_email: String,
+    /// Contact E.164 phone number.
+    pub contact_phone: String,
+}
+
+/// A signature image embedded in the rendered LOA.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoaSignature {
+    /// PNG or JPEG image, base64.
+    pub image_base64: String,
+    /// Name printed under the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer_name: Option<String>,
+}
+
+/// Options of `loa().render(..)`; the default renders an unsigned LOA without an agent block.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LoaRenderOptions {
+    /// Reseller block, only when a partner manages the enterprise's numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<LoaAgent>,
+    /// Signature image; when absent the PDF is unsigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<LoaSignature>,
+}
+
+/// A remediation request to submit: build with [`RemediationRequest::new`] and the setters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemediationRequest {
+    /// 1 to 2,000 US E.164 numbers of this enterprise.
+    pub phone_numbers: Vec<String>,
+    /// How the numbers are used, 1 to 2,000 characters.
+    pub call_purpose: String,
+    /// Contact email, at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    /// `https://` URL for status notifications, at most 2,048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+}
+
+impl RemediationRequest {
+    /// A request for `phone_numbers` with its `call_purpose`.
+    pub fn new<I, S>(phone_numbers: I, call_purpose: impl Into<String>) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        RemediationRequest {
+            phone_numbers: phone_numbers
+                .into_iter()
+                .map(|n| n.as_ref().to_owned())
+                .collect(),
+            call_purpose: call_purpose.into(),
+            contact_email: None,
+            webhook_url: None,
+        }
+    }
+
+    /// Set the contact email.
+    pub fn contact_email(mut self, email: impl Into<String>) -> Self {
+        self.contact_email = Some(email.into());
+        self
+    }
+
+    /// Set the notification webhook URL.
+    pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
+        self.webhook_url = Some(url.into());
+        self
+    }
+}
+
+/// How `wait_until_approved` polls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Time between polls (default 2 s).
+    pub interval: Duration,
+    /// Give up after this long (default 10 minutes) with [`crate::Error::Timeout`].
+    pub timeout: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            interval: Duration::from_secs(2),
+            timeout: Duration::from_secs(600),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! `PhoneNumber`: a US E.164 number (`+1` NPA NXX XXXX, NPA and NXX starting 2–9), the only
+//! kind the Number Reputation API accepts, plus the batch parser every method taking numbers
+//! uses so that all of them are checked before any I/O. Other input checks live in `validate`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::Error;
+
+/// A validated US E.164 phone number such as `+12025551234`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    /// Parse and validate a US E.164 number.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        match problem(text) {
+            None => Ok(PhoneNumber(text.to_owned())),
+            Some(why) => Err(Error::invalid(format!(
+                "{text} is not a US E.164 number: {why}"
+            ))),
+        }
+    }
+
+    /// The number as sent on the wire, e.g. `+12025551234`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What is wrong with `text`, or `None` when it is a valid US E.164 number.
+fn problem(text: &str) -> Option<&'static str> {
+    let Some(digits) = text.strip_prefix("+1") else {
+        return Some("expected +1 followed by 10 digits");
+    };
+    if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("expected +1 followed by 10 digits");
+    }
+    let bytes = digits.as_bytes();
+    if !(b'2'..=b'9').contains(&bytes[0]) {
+        return Some("the area code (NPA) must start with 2-9");
+    }
+    if !(b'2'..=b'9').contains(&bytes[3]) {
+        return Some("the exchange (NXX) must start with 2-9");
+    }
+    None
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for PhoneNumber {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        PhoneNumber::parse(s)
+    }
+}
+
+impl TryFrom<&str> for PhoneNumber {
+    type Error = Error;
+    fn try_from(s: &str) -> Result<Self, Error> {
+        PhoneNumber::parse(s)
+    }
+}
+
+impl TryFrom<String> for PhoneNumber {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
+        PhoneNumber::parse(&s)
+    }
+}
+
+impl AsRef<str> for PhoneNumber {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<PhoneNumber> for String {
+    fn from(n: PhoneNumber) -> String {
+        n.0
+    }
+}
+
+impl Serialize for PhoneNumber {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        PhoneNumber::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Validate one number given for parameter `field`.
+pub(crate) fn parse_one(field: &str, text: &str) -> Result<PhoneNumber, Error> {
+    PhoneNumber::parse(text).map_err(|e| Error::invalid(format!("{field}: {}", bare(&e))))
+}
+
+/// Validate every number of a batch (all of them, before any I/O) and its size.
+pub(crate) fn parse_batch<I, S>(
+    field: &str,
+    numbers: I,
+    min: usize,
+    max: usize,
+) -> Result<Vec<String>, Error>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    for (index, number) in numbers.into_iter().enumerate() {
+        match PhoneNumber::parse(number.as_ref()) {
+            Ok(n) => parsed.push(n.0),
+            Err(e) => problems.push(format!("{field}[{index}]: {}", bare(&e))),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::invalid(problems.join("; ")));
+    }
+    if parsed.len() < min || parsed.len() > max {
+        return Err(Error::invalid(format!(
+            "{field}: expected {min} to {max} numbers, got {}",
+            parsed.len()
+        )));
+    }
+    Ok(parsed)
+}
+
+/// The message of an `InvalidInput` without its "invalid input: " prefix.
+fn bare(e: &Error) -> String {
+    match e {
+        Error::InvalidInput { message } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_us_e164() {
+        let n: PhoneNumber = "+12025551234".parse().unwrap();
+        assert_eq!(n.to_string(), "+12025551234");
+        assert_eq!(serde_json::to_string(&n).unwrap(), "\"+12025551234\"");
+    }
+
+    #[test]
+    fn rejects_with_a_clear_message() {
+        let e = PhoneNumber::parse("+44 20 7946 0958").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid input: +44 20 7946 0958 is not a US E.164 number: expected +1 followed by 10 digits"
+        );
+        for bad in [
+            "2025551234",
+            "+1202555123",
+            "+120255512345",
+            "+1202555123a",
+            "+12025551234 ",
+        ] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
+        }
+        let npa = PhoneNumber::parse("+11025551234").unwrap_err().to_string();
+        assert!(npa.contains("area code (NPA) must start with 2-9"), "{npa}");
+        let nxx = PhoneNumber::parse("+12021551234").unwrap_err().to_string();
+        assert!(nxx.contains("exchange (NXX) must start with 2-9"), "{nxx}");
+    }
+
+    #[test]
+    fn serde_rejects_invalid() {
+        assert!(serde_json::from_str::<PhoneNumber>("\"+15\"").is_err());
+    }
+
+    #[test]
+    fn batch_names_index_and_value() {
+        let e = parse_batch("phone_numbers", ["+12025551234", "+4420", "bad"], 1, 100).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid input: phone_numbers[1]: +4420 is not a US E.164 number: expected +1 followed by 10 digits; \
+             phone_numbers[2]: bad is not a US E.164 number: expected +1 followed by 10 digits"
+        );
+    }
+
+    #[test]
+    fn batch_limits() {
+        let empty: [&str; 0] = [];
+        assert!(parse_batch("phone_numbers", empty, 1, 100).is_err());
+        let many: Vec<String> = (0..101).map(|i| format!("+1202555{i:04}")).collect();
+        let e = parse_batch("phone_numbers", &many, 1, 100).unwrap_err();
+        assert!(e.to_string().contains("expected 1 to 100 numbers, got 101"));
+        assert_eq!(
+            parse_batch("phone_numbers", &many[..100], 1, 100)
+                .unwrap()
+                .len(),
+            100
+        );
+    }
+}

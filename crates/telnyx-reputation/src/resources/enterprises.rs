@@ -1,0 +1,134 @@
+//! Enterprises: create, list, get, replace and delete the legal entities that own reputation
+//! settings.
+
+use futures::FutureExt;
+use telnyx_reputation_api::types as g;
+
+use super::non_zero;
+use crate::client::{Client, send};
+use crate::convert;
+use crate::models::{Enterprise, EnterpriseUpdate, NewEnterprise, Page};
+use crate::pager::{ListQuery, Pager};
+use crate::retry::Op;
+use crate::retry::RetryClass::{Idempotent, NotIdempotent};
+use crate::{Error, validate};
+
+const CREATE: Op = Op::new("POST", "/enterprises", NotIdempotent);
+const LIST: Op = Op::new("GET", "/enterprises", Idempotent);
+const GET: Op = Op::new("GET", "/enterprises/{enterprise_id}", Idempotent);
+const REPLACE: Op = Op::new("PUT", "/enterprises/{enterprise_id}", Idempotent);
+const DELETE: Op = Op::new("DELETE", "/enterprises/{enterprise_id}", Idempotent);
+
+/// Enterprises (`client.enterprises()`).
+#[derive(Debug, Clone)]
+pub struct Enterprises {
+    client: Client,
+}
+
+impl Enterprises {
+    pub(crate) fn new(client: Client) -> Self {
+        Enterprises { client }
+    }
+
+    /// Create an enterprise. Not retried except on a connect failure or 429 (a retry could
+    /// create a duplicate).
+    pub async fn create(&self, enterprise: NewEnterprise) -> Result<Enterprise, Error> {
+        validate::length("legal_name", &enterprise.legal_name, 3, 64)?;
+        let body: g::EnterpriseCreate = convert::request_body("enterprise", &enterprise)?;
+        let api = self.client.api();
+        let wrapped = self
+            .client
+            .run(CREATE, || {
+                send(api.create_enterprise().body(body.clone()).send())
+            })
+            .await?;
+        convert::enterprise(wrapped.data)
+    }
+
+    /// Enterprises you own, paged; filter with [`Pager::legal_name_contains`] and
+    /// [`Pager::role_type`].
+    pub fn list(&self) -> Pager<Enterprise> {
+        let client = self.client.clone();
+        Pager::new(move |query| list_page(client.clone(), query).boxed())
+    }
+
+    /// One enterprise by id.
+    pub async fn get(&self, enterprise_id: impl Into<String>) -> Result<Enterprise, Error> {
+        let id = validate::uuid("enterprise_id", &enterprise_id.into())?;
+        let api = self.client.api();
+        let wrapped = self
+            .client
+            .run(GET, move || {
+                send(api.get_enterprise().enterprise_id(id).send())
+            })
+            .await?;
+        convert::enterprise(wrapped.data)
+    }
+
+    /// Replace the enterprise's mutable fields with those set in `update`.
+    pub async fn replace(
+        &self,
+        enterprise_id: impl Into<String>,
+        update: EnterpriseUpdate,
+    ) -> Result<Enterprise, Error> {
+        let id = validate::uuid("enterprise_id", &enterprise_id.into())?;
+        if let Some(name) = &update.legal_name {
+            validate::length("legal_name", name, 3, 64)?;
+        }
+        let body: g::EnterpriseReplace = convert::request_body("enterprise", &update)?;
+        let api = self.client.api();
+        let wrapped = self
+            .client
+            .run(REPLACE, || {
+                send(
+                    api.replace_enterprise()
+                        .enterprise_id(id)
+                        .body(body.clone())
+                        .send(),
+                )
+            })
+            .await?;
+        convert::enterprise(wrapped.data)
+    }
+
+    /// Soft-delete an enterprise.
+    pub async fn delete(&self, enterprise_id: impl Into<String>) -> Result<(), Error> {
+        let id = validate::uuid("enterprise_id", &enterprise_id.into())?;
+        let api = self.client.api();
+        self.client
+            .run(DELETE, move || {
+                send(api.delete_enterprise().enterprise_id(id).send())
+            })
+            .await
+    }
+}
+
+async fn list_page(client: Client, query: ListQuery) -> Result<Page<Enterprise>, Error> {
+    let api = client.api();
+    let list = client
+        .run(LIST, || {
+            let mut call = api
+                .list_enterprises()
+                .page_number(non_zero(query.page_number));
+            if let Some(size) = query.page_size {
+                call = call.page_size(non_zero(size.into()));
+            }
+            if let Some(text) = &query.legal_name_contains {
+                call = call.filter_legal_name_contains(text.clone());
+            }
+            if let Some(role) = &query.role_type {
+                call = call.filter_role_type(g::RoleType(role.as_str().to_owned()));
+            }
+            send(call.send())
+        })
+        .await?;
+    let items = list
+        .data
+        .into_iter()
+        .map(convert::enterprise)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page {
+        items,
+        meta: convert::meta(list.meta),
+    })
+}

@@ -1,0 +1,96 @@
+//! The Letter of Authorization: render the pre-filled PDF (not billable) and point the
+//! settings at a newly signed and uploaded copy.
+
+use bytes::{Bytes, BytesMut};
+use futures::TryStreamExt;
+use progenitor_client::ByteStream;
+use telnyx_reputation_api::types as g;
+use uuid::Uuid;
+
+use crate::client::{Client, send};
+use crate::convert;
+use crate::error::from_transport;
+use crate::models::{LoaRenderOptions, ReputationSettings};
+use crate::retry::{Op, RetryClass::Idempotent};
+use crate::{Error, validate};
+
+const RENDER: Op = Op::new(
+    "POST",
+    "/enterprises/{enterprise_id}/reputation/loa",
+    Idempotent,
+);
+const REPLACE: Op = Op::new(
+    "PATCH",
+    "/enterprises/{enterprise_id}/reputation/loa",
+    Idempotent,
+);
+
+/// The enterprise's LOA (`client.reputation(id).loa()`).
+#[derive(Debug, Clone)]
+pub struct Loa {
+    client: Client,
+    enterprise_id: String,
+}
+
+impl Loa {
+    pub(crate) fn new(client: Client, enterprise_id: String) -> Self {
+        Loa {
+            client,
+            enterprise_id,
+        }
+    }
+
+    fn id(&self) -> Result<Uuid, Error> {
+        validate::uuid("enterprise_id", &self.enterprise_id)
+    }
+
+    /// Render the LOA as PDF bytes, pre-filled from the enterprise record.
+    pub async fn render(&self, options: LoaRenderOptions) -> Result<Bytes, Error> {
+        let id = self.id()?;
+        let body: g::LoaRenderRequest = convert::request_body("loa", &options)?;
+        let api = self.client.api();
+        self.client
+            .run(RENDER, || {
+                let call = api.render_loa().enterprise_id(id).body(body.clone()).send();
+                async move { read_all(send(call).await?).await }
+            })
+            .await
+    }
+
+    /// Point the settings at a new signed LOA document; `loa_status` goes back to `pending`.
+    pub async fn replace(
+        &self,
+        document_id: impl Into<String>,
+    ) -> Result<ReputationSettings, Error> {
+        let id = self.id()?;
+        let body = g::ReplaceLoaRequest {
+            loa_document_id: validate::uuid("document_id", &document_id.into())?,
+        };
+        let api = self.client.api();
+        let wrapped = self
+            .client
+            .run(REPLACE, || {
+                send(
+                    api.replace_loa()
+                        .enterprise_id(id)
+                        .body(body.clone())
+                        .send(),
+                )
+            })
+            .await?;
+        Ok(convert::settings(wrapped.data))
+    }
+}
+
+/// Read a whole response body.
+async fn read_all(stream: ByteStream) -> Result<Bytes, Error> {
+    let buffer = stream
+        .into_inner()
+        .try_fold(BytesMut::new(), |mut buffer, chunk| async move {
+            buffer.extend_from_slice(&chunk);
+            Ok(buffer)
+        })
+        .await
+        .map_err(|e| from_transport(&e))?;
+    Ok(buffer.freeze())
+}

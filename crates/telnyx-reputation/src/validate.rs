@@ -1,0 +1,108 @@
+//! Client-side input checks other than phone numbers (see `phone`): ids, text lengths, URLs,
+//! page sizes. Every check returns `Error::InvalidInput` naming the field and runs before I/O.
+
+use uuid::Uuid;
+
+use crate::Error;
+
+/// Largest page the API serves.
+pub(crate) const MAX_PAGE_SIZE: u32 = 250;
+
+/// Parse a UUID id given for `field`.
+pub(crate) fn uuid(field: &str, value: &str) -> Result<Uuid, Error> {
+    Uuid::parse_str(value).map_err(|_| Error::invalid(format!("{field}: {value:?} is not a UUID")))
+}
+
+/// Parse every id of a list given for `field`, naming the index of each bad one.
+pub(crate) fn uuids<I, S>(field: &str, values: I) -> Result<Vec<Uuid>, Error>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut parsed = Vec::new();
+    for (index, value) in values.into_iter().enumerate() {
+        parsed.push(uuid(&format!("{field}[{index}]"), value.as_ref())?);
+    }
+    if parsed.is_empty() {
+        return Err(Error::invalid(format!(
+            "{field}: at least one id is required"
+        )));
+    }
+    Ok(parsed)
+}
+
+/// Require a non-empty id (for ids that are not UUIDs, e.g. ToS agreements).
+pub(crate) fn non_empty(field: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(format!("{field}: must not be empty")));
+    }
+    Ok(())
+}
+
+/// Require `value` to be between `min` and `max` characters long.
+pub(crate) fn length(field: &str, value: &str, min: usize, max: usize) -> Result<(), Error> {
+    let len = value.chars().count();
+    if len < min || len > max {
+        return Err(Error::invalid(format!(
+            "{field}: expected {min} to {max} characters, got {len}"
+        )));
+    }
+    Ok(())
+}
+
+/// Require an `https://` URL of at most 2,048 characters.
+pub(crate) fn https_url(field: &str, value: &str) -> Result<(), Error> {
+    length(field, value, 1, 2048)?;
+    let parsed = reqwest::Url::parse(value)
+        .map_err(|e| Error::invalid(format!("{field}: {value:?} is not a URL ({e})")))?;
+    if parsed.scheme() != "https" || parsed.host_str().is_none() {
+        return Err(Error::invalid(format!(
+            "{field}: {value:?} must be an https:// URL"
+        )));
+    }
+    Ok(())
+}
+
+/// Require a page size of 1 to 250.
+pub(crate) fn page_size(size: u32) -> Result<(), Error> {
+    if size == 0 || size > MAX_PAGE_SIZE {
+        return Err(Error::invalid(format!(
+            "page_size: expected 1 to {MAX_PAGE_SIZE}, got {size}"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_must_be_https() {
+        assert!(https_url("webhook_url", "https://example.com/hook").is_ok());
+        let e = https_url("webhook_url", "http://example.com").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid input: webhook_url: \"http://example.com\" must be an https:// URL"
+        );
+        let long = format!("https://example.com/{}", "a".repeat(2048));
+        assert!(https_url("webhook_url", &long).is_err());
+    }
+
+    #[test]
+    fn ids_and_lengths() {
+        assert!(uuid("enterprise_id", "4a6192a4-573d-446d-b3ce-aff9117272a6").is_ok());
+        assert_eq!(
+            uuid("enterprise_id", "nope").unwrap_err().to_string(),
+            "invalid input: enterprise_id: \"nope\" is not a UUID"
+        );
+        assert!(length("call_purpose", "", 1, 2000).is_err());
+        assert!(page_size(0).is_err() && page_size(251).is_err() && page_size(250).is_ok());
+        let e = uuids(
+            "document_ids",
+            ["4a6192a4-573d-446d-b3ce-aff9117272a6", "x"],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("document_ids[1]"));
+    }
+}

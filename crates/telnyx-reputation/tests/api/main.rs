@@ -1,0 +1,12 @@
+//! Facade tests against the in-process emulator (one binary, one emulator per test, loopback
+//! only): every operation, every error kind, paging, validation before I/O, the retry table,
+//! the webhook verifier and the README quickstart.
+
+mod common;
+mod errors;
+mod operations;
+mod paging;
+mod quickstart;
+mod retries;
+mod validation;
+mod webhooks;

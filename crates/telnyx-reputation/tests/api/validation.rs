@@ -1,0 +1,138 @@
+//! Invalid input is rejected client-side with a precise message, and nothing reaches the
+//! server (the emulator's journal stays empty).
+
+use telnyx_reputation::*;
+
+use crate::common::{Harness, numbers, start};
+
+const ENTERPRISE: &str = "4a6192a4-573d-446d-b3ce-aff9117272a6";
+
+async fn assert_nothing_sent(h: &Harness) {
+    assert!(
+        h.journal().await.is_empty(),
+        "requests were sent: {:?}",
+        h.seen().await
+    );
+}
+
+fn invalid(result: Result<impl std::fmt::Debug, Error>) -> String {
+    let e = result.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    e.to_string()
+}
+
+#[tokio::test]
+async fn numbers_are_all_checked_before_io() {
+    let h = start().await;
+    let handle = h.client.reputation(ENTERPRISE).numbers();
+    let message = invalid(handle.add(["+12025551234", "+44 20 7946 0958"]).await);
+    assert_eq!(
+        message,
+        "invalid input: phone_numbers[1]: +44 20 7946 0958 is not a US E.164 number: expected +1 followed by 10 digits"
+    );
+    invalid(handle.add(numbers(101)).await);
+    invalid(handle.add(Vec::<String>::new()).await);
+    invalid(handle.refresh(numbers(101)).await);
+    invalid(handle.get("+1202555").await);
+    invalid(handle.get_fresh("12025551234").await);
+    invalid(handle.remove("+11025551234").await);
+    invalid(handle.ownership("x").await);
+    invalid(
+        handle
+            .confirm_ownership("+12025551234", true, Some("not-a-uuid"))
+            .await,
+    );
+    invalid(h.client.numbers().get("+1").await);
+    invalid(h.client.numbers().remove("").await);
+    assert_nothing_sent(&h).await;
+}
+
+#[tokio::test]
+async fn remediation_limits() {
+    let h = start().await;
+    let remediation = h.client.reputation(ENTERPRISE).remediation();
+    invalid(
+        remediation
+            .submit(RemediationRequest::new(numbers(1), ""))
+            .await,
+    );
+    invalid(
+        remediation
+            .submit(RemediationRequest::new(numbers(1), "x".repeat(2001)))
+            .await,
+    );
+    invalid(
+        remediation
+            .submit(RemediationRequest::new(numbers(2001), "reminders"))
+            .await,
+    );
+    invalid(
+        remediation
+            .submit(RemediationRequest::new(Vec::<String>::new(), "reminders"))
+            .await,
+    );
+    invalid(
+        remediation
+            .submit(RemediationRequest::new(numbers(1), "reminders").contact_email("a".repeat(256)))
+            .await,
+    );
+    let message = invalid(
+        remediation
+            .submit(
+                RemediationRequest::new(numbers(1), "reminders").webhook_url("http://example.com"),
+            )
+            .await,
+    );
+    assert!(message.contains("must be an https:// URL"), "{message}");
+    invalid(remediation.get("nope").await);
+    assert_nothing_sent(&h).await;
+}
+
+#[tokio::test]
+async fn ids_urls_and_bodies() {
+    let h = start().await;
+    invalid(h.client.enterprises().get("not-a-uuid").await);
+    invalid(h.client.enterprises().delete("").await);
+    let mut short = crate::common::new_enterprise("ab");
+    invalid(h.client.enterprises().create(short.clone()).await);
+    short.legal_name = "x".repeat(65);
+    invalid(h.client.enterprises().create(short).await);
+    let rep = h.client.reputation("nope");
+    invalid(rep.settings().await);
+    invalid(rep.disable().await);
+    let rep = h.client.reputation(ENTERPRISE);
+    invalid(rep.enable("not-a-document", CheckFrequency::Daily).await);
+    invalid(rep.set_webhook(Some("http://example.com/hook")).await);
+    invalid(rep.loa().replace("x").await);
+    invalid(
+        rep.external_verification()
+            .submit(Vec::<String>::new(), None)
+            .await,
+    );
+    invalid(rep.external_verification().submit(["x"], None).await);
+    invalid(
+        h.client
+            .documents()
+            .upload("loa.pdf", Vec::<u8>::new())
+            .await,
+    );
+    invalid(h.client.terms_of_service().agreements().get(" ").await);
+    invalid(
+        h.client
+            .numbers()
+            .list()
+            .enterprise_id("x")
+            .first_page()
+            .await,
+    );
+    invalid(
+        h.client
+            .reputation(ENTERPRISE)
+            .numbers()
+            .list()
+            .phone_number_eq("+1")
+            .first_page()
+            .await,
+    );
+    assert_nothing_sent(&h).await;
+}
