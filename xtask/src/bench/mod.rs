@@ -114,6 +114,9 @@ impl Lang {
 pub enum Workload {
     Cold,
     Sweep,
+    /// Rust only: the sweep with the next page's request in flight (what prefetching in the
+    /// facade's pager would buy).
+    SweepPrefetch,
     Add,
     /// Rust only: the facade's `add` with 4 requests in flight.
     AddPipelined,
@@ -126,6 +129,7 @@ impl Workload {
         match self {
             Workload::Cold => "cold",
             Workload::Sweep => "sweep",
+            Workload::SweepPrefetch => "sweep-prefetch",
             Workload::Add => "add",
             Workload::AddPipelined => "add-pipelined",
             Workload::Get => "get",
@@ -146,6 +150,7 @@ impl Case {
     pub fn label(&self) -> String {
         let client = match (self.lang, self.client, self.workload) {
             (_, _, Workload::AddPipelined) => "facade, 4 in flight",
+            (_, _, Workload::SweepPrefetch) => "facade, next page prefetched",
             (Lang::Python, "ours", _) => "telnyx-reputation",
             (Lang::Python, "official", _) => "telnyx (PyPI)",
             (Lang::Python, "raw", _) => "httpx + json",
@@ -260,7 +265,11 @@ fn matrix(options: &Options, tools: &Tools) -> Vec<Case> {
         add(lang, "official", &[Cold, Sweep, Add, Get]);
         add(lang, "raw", &[Cold, Sweep, Get]);
     }
-    add(Lang::Rust, "facade", &[Sweep, Add, AddPipelined, Get]);
+    add(
+        Lang::Rust,
+        "facade",
+        &[Sweep, SweepPrefetch, Add, AddPipelined, Get],
+    );
     add(Lang::Rust, "raw", &[Sweep, Add, Get]);
     add(Lang::Rust, "raw-typed", &[Sweep, Get]);
     cases.sort_by_key(|c| (c.workload, c.lang));
@@ -386,7 +395,9 @@ impl Runner<'_> {
 /// Every client must have done the same work: all numbers listed or added.
 fn check(case: Case, sample: &Sample) -> Result {
     let expected = match case.workload {
-        Workload::Sweep | Workload::Add | Workload::AddPipelined => NUMBERS as u64,
+        Workload::Sweep | Workload::SweepPrefetch | Workload::Add | Workload::AddPipelined => {
+            NUMBERS as u64
+        }
         Workload::Cold | Workload::Get => return Ok(()),
     };
     match sample.line["items"].as_u64() {

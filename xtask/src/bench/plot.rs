@@ -55,7 +55,7 @@ fn colour(client: &str) -> RGBColor {
 pub fn sweep(outcomes: &[Outcome], path: &Path) -> Result<Option<String>> {
     let rows: Vec<_> = outcomes
         .iter()
-        .filter(|o| o.case.workload == Workload::Sweep)
+        .filter(|o| matches!(o.case.workload, Workload::Sweep | Workload::SweepPrefetch))
         .filter_map(|o| median_time(o).map(|s| (o, s)))
         .collect();
     if rows.is_empty() {

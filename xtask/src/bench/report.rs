@@ -220,7 +220,9 @@ fn targets_table(outcomes: &[Outcome]) -> String {
 fn workload_title(w: Workload) -> &'static str {
     match w {
         Workload::Cold => "1. cold start (process, import, client, one cached GET; wall time)",
-        Workload::Sweep => "2. sweep 10,000 numbers, page size 250, count by spam risk",
+        Workload::Sweep | Workload::SweepPrefetch => {
+            "2. sweep 10,000 numbers, page size 250, count by spam risk"
+        }
         Workload::Add | Workload::AddPipelined => "3. bulk add 10,000 numbers, 100 per request",
         Workload::Get => "4. sequential cached GETs",
     }

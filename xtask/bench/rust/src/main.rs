@@ -4,7 +4,7 @@
 //!   enterprise, LOA document, enable, gates, then numbers in batches of 100 and an
 //!   optional refresh so every number carries reputation data); prints the enterprise id.
 //!   `bench-rust reset` forgets that account again (emulator admin API).
-//! - `bench-rust facade|raw|raw-typed sweep|add|add-pipelined|get`: one workload, timed in process, printed as one
+//! - `bench-rust facade|raw|raw-typed sweep|sweep-prefetch|add|add-pipelined|get`: one workload, timed in process, printed as one
 //!   JSON line — the same contract as the Python and Node scripts beside this crate.
 //!
 //! Parameters come from the `BENCH_*` environment variables the driver sets. Timing,
@@ -44,7 +44,7 @@ async fn main() -> ExitCode {
         ["reset"] => seed::reset().await,
         [client, workload] => workloads::run(client, workload).await,
         _ => Err(
-            "usage: bench-rust seed | reset | bench-rust facade|raw|raw-typed sweep|add|add-pipelined|get"
+            "usage: bench-rust seed | reset | bench-rust facade|raw|raw-typed sweep|sweep-prefetch|add|add-pipelined|get"
                 .to_string(),
         ),
     };

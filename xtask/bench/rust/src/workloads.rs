@@ -37,6 +37,7 @@ pub async fn run(client: &str, workload: &str) -> Result<String, String> {
             started = Instant::now();
             match workload {
                 "sweep" => facade_sweep(&numbers).await?,
+                "sweep-prefetch" => facade_sweep_prefetch(&numbers).await?,
                 "add" => facade_add(&numbers, 1).await?,
                 "add-pipelined" => facade_add(&numbers, env_usize("BENCH_CONCURRENCY", 4)?).await?,
                 "get" => facade_get(&numbers).await?,
@@ -91,6 +92,33 @@ async fn facade_sweep(numbers: &telnyx_reputation::Numbers) -> Result<Value, Str
             .and_then(|d| d.spam_risk)
             .map_or("none".to_string(), |r| r.as_str().to_string());
         *counts.entry(risk).or_default() += 1;
+    }
+    Ok(sweep_result(counts))
+}
+
+/// What the facade's pager could do: once page 1 gives `total_pages`, keep the next page's
+/// request in flight while the current one is consumed (order kept). Measured to show
+/// what prefetching in `Pager::stream` would buy; not a facade API.
+async fn facade_sweep_prefetch(numbers: &telnyx_reputation::Numbers) -> Result<Value, String> {
+    let pager = numbers.list().page_size(PAGE_SIZE);
+    let first = pager.first_page().await.map_err(|e| e.to_string())?;
+    let total_pages = first.meta.total_pages;
+    let mut counts = Counts::new();
+    let mut tally = |page: telnyx_reputation::Page<telnyx_reputation::ReputationNumber>| {
+        for number in page.items {
+            let risk = number
+                .reputation_data
+                .and_then(|d| d.spam_risk)
+                .map_or("none".to_string(), |r| r.as_str().to_string());
+            *counts.entry(risk).or_default() += 1;
+        }
+    };
+    tally(first);
+    let mut rest = stream::iter(2..=total_pages)
+        .map(|n| pager.fetch_page(n))
+        .buffered(2);
+    while let Some(page) = rest.try_next().await.map_err(|e| e.to_string())? {
+        tally(page);
     }
     Ok(sweep_result(counts))
 }
