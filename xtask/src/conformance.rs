@@ -13,7 +13,7 @@ use crate::python::{ensure_venv, venv_bin};
 const EMULATOR: &str = "telnyx-reputation-emulator";
 
 /// Build the emulator binary (dev profile, shared with the test build) and return its path.
-fn build_emulator(root: &Path) -> Result<PathBuf> {
+pub fn build_emulator(root: &Path) -> Result<PathBuf> {
     cargo(
         root,
         &["build", "--locked", "-p", EMULATOR, "--bin", EMULATOR],

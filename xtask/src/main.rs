@@ -9,6 +9,7 @@ mod conformance;
 mod normalize;
 mod pipeline;
 mod python;
+mod python_suite;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

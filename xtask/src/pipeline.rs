@@ -10,6 +10,7 @@ use crate::Result;
 use crate::codegen::{self, Mode};
 use crate::conformance;
 use crate::python;
+use crate::python_suite;
 
 /// One named step of the pipeline.
 type Step<'a> = (&'a str, &'a dyn Fn(&Path) -> Result);
@@ -39,6 +40,7 @@ pub fn test(root: &Path) -> Result {
         ("cargo test", &|r| {
             cargo(r, &["test", "--workspace", "--locked"])
         }),
+        ("python package", &python_suite::run),
         ("official SDK vs emulator", &conformance::official_sdk),
         ("schemathesis vs emulator", &conformance::schemathesis),
     ];

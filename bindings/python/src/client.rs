@@ -1,0 +1,292 @@
+//! `Client` (blocking) and `AsyncClient` (asyncio): configuration, the entry points to every
+//! resource, and [`Shared::finish`], the one place a facade future becomes a Python result.
+//!
+//! Fork safety: the facade client (its connection pool) belongs to the process that built
+//! it, so [`Shared::api`] rebuilds it from the kept builder when the process id changed.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use pyo3::IntoPyObjectExt;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use serde::Serialize;
+use telnyx_reputation::{Client as Api, ClientBuilder, Error};
+
+use crate::convert::Json;
+use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
+use crate::{error, runtime};
+
+/// Whether calls block (GIL released) or return coroutines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `Client`.
+    Blocking,
+    /// `AsyncClient`.
+    Async,
+}
+
+/// How a call's JSON result becomes a Python value.
+#[derive(Debug, Clone, Copy)]
+pub enum Build {
+    /// As is (`None`, bytes, plain values).
+    Plain,
+    /// `models.<name>._from_api(value)`.
+    Model(&'static str),
+    /// A list of `models.<name>`.
+    ModelList(&'static str),
+    /// `models.Page` of `models.<name>`.
+    Page(&'static str),
+}
+
+/// What every resource handle of one client holds.
+pub struct Shared {
+    builder: ClientBuilder,
+    mode: Mode,
+    api: Mutex<(u32, Api)>,
+}
+
+impl Shared {
+    /// The facade client of this process.
+    pub fn api(&self) -> PyResult<Api> {
+        let pid = std::process::id();
+        let mut slot = self.api.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.0 != pid {
+            *slot = (pid, error::map(self.builder.clone().build())?);
+        }
+        Ok(slot.1.clone())
+    }
+
+    /// Run a facade call the way this client waits, converting its result through serde.
+    pub fn finish<'py, T, F>(
+        &self,
+        py: Python<'py>,
+        call: F,
+        build: Build,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: Serialize,
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+    {
+        self.finish_raw(py, async move { Json::of(&error::map(call.await)?) }, build)
+    }
+
+    /// Like [`Shared::finish`] for a future already producing a Python-convertible value.
+    pub fn finish_raw<'py, T, F>(
+        &self,
+        py: Python<'py>,
+        call: F,
+        build: Build,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: for<'a> IntoPyObject<'a> + Send + 'static,
+        F: Future<Output = PyResult<T>> + Send + 'static,
+    {
+        let build = builder(py, build)?;
+        match self.mode {
+            Mode::Blocking => {
+                let value = runtime::block_on(py, call)?.into_bound_py_any(py)?;
+                match build {
+                    Some(build) => build.call1((value,)),
+                    None => Ok(value),
+                }
+            }
+            Mode::Async => runtime::coroutine(py, call, build),
+        }
+    }
+
+    /// `telnyx_reputation._paging.Pager` or `AsyncPager` around a native pager.
+    pub fn pager<'py>(
+        &self,
+        py: Python<'py>,
+        native: crate::pager::Pager,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        static PAGING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let class = match self.mode {
+            Mode::Blocking => "Pager",
+            Mode::Async => "AsyncPager",
+        };
+        PAGING
+            .import(py, "telnyx_reputation", "_paging")?
+            .getattr(class)?
+            .call1((native,))
+    }
+}
+
+/// The Python callable that finishes a result, if any.
+fn builder<'py>(py: Python<'py>, build: Build) -> PyResult<Option<Bound<'py, PyAny>>> {
+    static MODELS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let models = || MODELS.import(py, "telnyx_reputation", "models");
+    Ok(Some(match build {
+        Build::Plain => return Ok(None),
+        Build::Model(name) => models()?.getattr(name)?.getattr("_from_api")?,
+        Build::ModelList(name) => models()?.getattr(name)?.getattr("_list_builder")?.call0()?,
+        Build::Page(name) => {
+            let item = models()?.getattr(name)?;
+            models()?
+                .getattr("Page")?
+                .getattr("_builder")?
+                .call1((item,))?
+        }
+    }))
+}
+
+/// Seconds (a Python float) as a `Duration`; negative or not finite is invalid input.
+pub fn seconds(name: &str, value: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(value).map_err(|_| {
+        Python::attach(|py| {
+            error::to_py(
+                py,
+                &Error::InvalidInput {
+                    message: format!("{name}: {value} is not a number of seconds"),
+                },
+            )
+        })
+    })
+}
+
+/// Build the configuration: keywords, else the environment the way the facade's
+/// `Client::from_env` reads it, else the facade's defaults.
+#[allow(clippy::too_many_arguments)]
+fn configure(
+    mode: Mode,
+    api_key: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<u32>,
+    retry_cap: Option<f64>,
+    retry_deadline: Option<f64>,
+    allow_insecure_http: Option<bool>,
+) -> PyResult<Arc<Shared>> {
+    let mut builder = Api::builder().user_agent(concat!(
+        "telnyx-reputation-python/",
+        env!("CARGO_PKG_VERSION")
+    ));
+    if let Some(key) = api_key.or_else(|| env("TELNYX_API_KEY")) {
+        builder = builder.api_key(key);
+    }
+    if let Some(url) = base_url.or_else(|| env("TELNYX_BASE_URL")) {
+        builder = builder.base_url(url);
+    }
+    if let Some(t) = timeout {
+        builder = builder.timeout(seconds("timeout", t)?);
+    }
+    if let Some(n) = max_retries {
+        builder = builder.max_retries(n);
+    }
+    if let Some(t) = retry_cap {
+        builder = builder.retry_cap(seconds("retry_cap", t)?);
+    }
+    if let Some(t) = retry_deadline {
+        builder = builder.retry_deadline(seconds("retry_deadline", t)?);
+    }
+    if let Some(allow) = allow_insecure_http {
+        builder = builder.allow_insecure_http(allow);
+    }
+    let api = error::map(builder.clone().build())?;
+    Ok(Arc::new(Shared {
+        builder,
+        mode,
+        api: Mutex::new((std::process::id(), api)),
+    }))
+}
+
+/// A non-blank environment variable.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// `Client` and `AsyncClient` differ only in [`Mode`]; one macro keeps them identical.
+macro_rules! client_class {
+    ($name:ident, $mode:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[pyclass(module = "telnyx_reputation._native", frozen)]
+        pub struct $name {
+            shared: Arc<Shared>,
+        }
+
+        #[pymethods]
+        impl $name {
+            #[new]
+            #[pyo3(signature = (
+                *, api_key=None, base_url=None, timeout=None, max_retries=None, retry_cap=None,
+                retry_deadline=None, allow_insecure_http=None
+            ))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                api_key: Option<String>,
+                base_url: Option<String>,
+                timeout: Option<f64>,
+                max_retries: Option<u32>,
+                retry_cap: Option<f64>,
+                retry_deadline: Option<f64>,
+                allow_insecure_http: Option<bool>,
+            ) -> PyResult<Self> {
+                let shared = configure(
+                    $mode,
+                    api_key,
+                    base_url,
+                    timeout,
+                    max_retries,
+                    retry_cap,
+                    retry_deadline,
+                    allow_insecure_http,
+                )?;
+                Ok(Self { shared })
+            }
+
+            /// The base URL requests go to.
+            #[getter]
+            fn base_url(&self) -> PyResult<String> {
+                Ok(self.shared.api()?.base_url().to_owned())
+            }
+
+            /// Terms of service: agree, status, info, agreements.
+            #[getter]
+            fn terms_of_service(&self) -> TermsOfService {
+                TermsOfService::new(self.shared.clone())
+            }
+
+            /// Enterprises: create, list, get, replace, delete.
+            #[getter]
+            fn enterprises(&self) -> Enterprises {
+                Enterprises::new(self.shared.clone())
+            }
+
+            /// Documents: upload.
+            #[getter]
+            fn documents(&self) -> Documents {
+                Documents::new(self.shared.clone())
+            }
+
+            /// Monitored numbers across every enterprise of the account.
+            #[getter]
+            fn numbers(&self) -> AccountNumbers {
+                AccountNumbers::new(self.shared.clone())
+            }
+
+            /// Number Reputation of one enterprise (a handle; nothing is sent).
+            fn reputation(&self, enterprise_id: String) -> Reputation {
+                Reputation::new(self.shared.clone(), enterprise_id)
+            }
+
+            fn __repr__(&self) -> PyResult<String> {
+                // The facade's Debug redacts the API key.
+                Ok(format!("{}({:?})", stringify!($name), self.shared.api()?))
+            }
+        }
+    };
+}
+
+client_class!(
+    Client,
+    Mode::Blocking,
+    "The blocking client. Calls release the GIL while they wait. Options default to the \
+     environment (`TELNYX_API_KEY`, `TELNYX_BASE_URL`), then the facade's defaults."
+);
+client_class!(
+    AsyncClient,
+    Mode::Async,
+    "The asyncio client: every call returns a coroutine. Same options as `Client`."
+);

@@ -1,0 +1,72 @@
+//! The one mapping from the facade's `Error` to the Python classes of
+//! `telnyx_reputation.errors` (DESIGN.md errors table). Classification itself is the
+//! facade's (`ErrorKind`); this file only picks the class and copies the fields.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
+use telnyx_reputation::{Error, ErrorKind};
+
+use crate::convert::Json;
+
+/// The Python exception class for a kind.
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidInput => "InvalidInputError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::PermissionDenied => "PermissionDeniedError",
+        ErrorKind::NotFound => "NotFoundError",
+        ErrorKind::Conflict => "ConflictError",
+        ErrorKind::Unprocessable => "UnprocessableEntityError",
+        ErrorKind::RateLimited => "RateLimitError",
+        ErrorKind::BadRequest => "BadRequestError",
+        ErrorKind::Server => "InternalServerError",
+        ErrorKind::Timeout => "APITimeoutError",
+        ErrorKind::Connection => "APIConnectionError",
+        ErrorKind::GateRejected => "GateRejectedError",
+        ErrorKind::WebhookVerification => "WebhookVerificationError",
+        // `Api` and any kind a newer facade adds.
+        _ => "APIStatusError",
+    }
+}
+
+/// Build the Python exception for a facade error.
+pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
+    match build(py, error) {
+        Ok(exception) => exception,
+        Err(failed) => failed,
+    }
+}
+
+fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
+    static ERRORS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let module = ERRORS.import(py, "telnyx_reputation", "errors")?;
+    let class = module
+        .getattr(class_name(error.kind()))?
+        .cast_into::<PyType>()?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("status_code", error.status())?;
+    kwargs.set_item("request_id", error.request_id())?;
+    let object = module.getattr("ErrorObject")?;
+    let errors = error
+        .api_errors()
+        .iter()
+        .map(|e| object.call((), Some(&Json::of(e)?.into_pyobject(py)?.cast_into()?)))
+        .collect::<PyResult<Vec<_>>>()?;
+    kwargs.set_item("errors", errors)?;
+    match error {
+        Error::RateLimited(http) => {
+            kwargs.set_item("retry_after", http.retry_after.map(|d| d.as_secs_f64()))?
+        }
+        Error::GateRejected { reasons, .. } => kwargs.set_item("reasons", reasons)?,
+        _ => {}
+    }
+    let exception = class.call((error.to_string(),), Some(&kwargs))?;
+    Ok(PyErr::from_value(exception))
+}
+
+/// `Result<T, facade::Error>` to `PyResult<T>`, taking the GIL only on failure
+/// (async calls finish on runtime threads that do not hold it).
+pub fn map<T>(result: Result<T, Error>) -> PyResult<T> {
+    result.map_err(|e| Python::attach(|py| to_py(py, &e)))
+}

@@ -1,0 +1,222 @@
+//! Monitored numbers: an enterprise's (`rep.numbers`) and the account-wide simplified
+//! endpoints (`client.numbers`). Numbers are validated as US E.164 by the facade.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use telnyx_reputation::Pager as FacadePager;
+use telnyx_reputation::ReputationNumber;
+
+use super::parse;
+use crate::client::{Build, Shared};
+use crate::pager::Pager;
+
+/// `rep.numbers`.
+#[pyclass(module = "telnyx_reputation._native", frozen)]
+pub struct Numbers {
+    shared: Arc<Shared>,
+    enterprise_id: String,
+}
+
+impl Numbers {
+    pub fn new(shared: Arc<Shared>, enterprise_id: String) -> Self {
+        Numbers {
+            shared,
+            enterprise_id,
+        }
+    }
+
+    fn api(&self) -> PyResult<telnyx_reputation::Numbers> {
+        Ok(self
+            .shared
+            .api()?
+            .reputation(self.enterprise_id.clone())
+            .numbers())
+    }
+}
+
+#[pymethods]
+impl Numbers {
+    /// Register up to 100 numbers, all or nothing (billable; both gates must be approved).
+    fn add<'py>(&self, py: Python<'py>, numbers: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let call = async move { api.add(numbers).await };
+        self.shared
+            .finish(py, call, Build::ModelList("ReputationNumber"))
+    }
+
+    /// The enterprise's monitored numbers.
+    #[pyo3(signature = (*, phone_number_contains=None, phone_number_eq=None,
+        ownership_status=None, source=None, page_size=None))]
+    fn list<'py>(
+        &self,
+        py: Python<'py>,
+        phone_number_contains: Option<String>,
+        phone_number_eq: Option<String>,
+        ownership_status: Option<&str>,
+        source: Option<&str>,
+        page_size: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let filters = Filters {
+            phone_number_contains,
+            phone_number_eq,
+            ownership_status,
+            source,
+            enterprise_id: None,
+            page_size,
+        };
+        let pager = filters.apply(self.api()?.list())?;
+        let native = Pager::new(self.shared.clone(), pager, "ReputationNumber");
+        self.shared.pager(py, native)
+    }
+
+    /// A number with its cached reputation (the first lookup of a new number is live).
+    fn get<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let call = async move { api.get(number).await };
+        self.shared
+            .finish(py, call, Build::Model("ReputationNumber"))
+    }
+
+    /// A number with a live reputation lookup (billable).
+    fn get_fresh<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let call = async move { api.get_fresh(number).await };
+        self.shared
+            .finish(py, call, Build::Model("ReputationNumber"))
+    }
+
+    /// Stop monitoring a number.
+    fn remove<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let call = async move { api.remove(number).await };
+        self.shared.finish(py, call, Build::Plain)
+    }
+
+    /// Re-check numbers now (billable).
+    fn refresh<'py>(&self, py: Python<'py>, numbers: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let call = async move { api.refresh(numbers).await };
+        self.shared.finish(py, call, Build::Model("RefreshOutcome"))
+    }
+
+    /// Ownership tracking of a number.
+    fn ownership<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let call = async move { api.ownership(number).await };
+        self.shared
+            .finish(py, call, Build::Model("NumberOwnership"))
+    }
+
+    /// Answer an ownership check: still own it (optionally with evidence) or not.
+    #[pyo3(signature = (number, still_own, evidence_document_id=None))]
+    fn confirm_ownership<'py>(
+        &self,
+        py: Python<'py>,
+        number: String,
+        still_own: bool,
+        evidence_document_id: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let call = async move {
+            api.confirm_ownership(number, still_own, evidence_document_id.as_deref())
+                .await
+        };
+        self.shared
+            .finish(py, call, Build::Model("ReputationNumber"))
+    }
+}
+
+/// `client.numbers`: monitored numbers across every enterprise of the account.
+#[pyclass(module = "telnyx_reputation._native", frozen)]
+pub struct AccountNumbers {
+    shared: Arc<Shared>,
+}
+
+impl AccountNumbers {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        AccountNumbers { shared }
+    }
+}
+
+#[pymethods]
+impl AccountNumbers {
+    /// Monitored numbers of every enterprise, optionally of one.
+    #[pyo3(signature = (*, phone_number_contains=None, phone_number_eq=None,
+        ownership_status=None, source=None, enterprise_id=None, page_size=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn list<'py>(
+        &self,
+        py: Python<'py>,
+        phone_number_contains: Option<String>,
+        phone_number_eq: Option<String>,
+        ownership_status: Option<&str>,
+        source: Option<&str>,
+        enterprise_id: Option<String>,
+        page_size: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let filters = Filters {
+            phone_number_contains,
+            phone_number_eq,
+            ownership_status,
+            source,
+            enterprise_id,
+            page_size,
+        };
+        let pager = filters.apply(self.shared.api()?.numbers().list())?;
+        let native = Pager::new(self.shared.clone(), pager, "ReputationNumber");
+        self.shared.pager(py, native)
+    }
+
+    /// A monitored number, whichever enterprise it is registered to.
+    fn get<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.shared.api()?;
+        let call = async move { api.numbers().get(number).await };
+        self.shared
+            .finish(py, call, Build::Model("ReputationNumber"))
+    }
+
+    /// Stop monitoring a number, whichever enterprise it is registered to.
+    fn remove<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.shared.api()?;
+        let call = async move { api.numbers().remove(number).await };
+        self.shared.finish(py, call, Build::Plain)
+    }
+}
+
+/// The keyword filters of a number list, handed to the facade pager's setters.
+struct Filters<'a> {
+    phone_number_contains: Option<String>,
+    phone_number_eq: Option<String>,
+    ownership_status: Option<&'a str>,
+    source: Option<&'a str>,
+    enterprise_id: Option<String>,
+    page_size: Option<u32>,
+}
+
+impl Filters<'_> {
+    fn apply(
+        self,
+        mut pager: FacadePager<ReputationNumber>,
+    ) -> PyResult<FacadePager<ReputationNumber>> {
+        if let Some(digits) = self.phone_number_contains {
+            pager = pager.phone_number_contains(digits);
+        }
+        if let Some(number) = self.phone_number_eq {
+            pager = pager.phone_number_eq(number);
+        }
+        if let Some(status) = self.ownership_status {
+            pager = pager.ownership_status(parse(status)?);
+        }
+        if let Some(source) = self.source {
+            pager = pager.source(parse(source)?);
+        }
+        if let Some(id) = self.enterprise_id {
+            pager = pager.enterprise_id(id);
+        }
+        if let Some(size) = self.page_size {
+            pager = pager.page_size(size);
+        }
+        Ok(pager)
+    }
+}

@@ -1,0 +1,139 @@
+//! Number Reputation of one enterprise: settings, enable/disable, frequency, webhook,
+//! waiting for both approval gates, and the handles below it.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use telnyx_reputation::{CheckFrequency, WaitOptions};
+
+use super::{ExternalVerifications, Loa, Numbers, Remediations, parse};
+use crate::client::{Build, Shared, seconds};
+
+/// `client.reputation(enterprise_id)`: a handle; nothing is sent until a call.
+#[pyclass(module = "telnyx_reputation._native", frozen)]
+pub struct Reputation {
+    shared: Arc<Shared>,
+    enterprise_id: String,
+}
+
+impl Reputation {
+    pub fn new(shared: Arc<Shared>, enterprise_id: String) -> Self {
+        Reputation {
+            shared,
+            enterprise_id,
+        }
+    }
+
+    fn api(&self) -> PyResult<telnyx_reputation::Reputation> {
+        Ok(self.shared.api()?.reputation(self.enterprise_id.clone()))
+    }
+}
+
+#[pymethods]
+impl Reputation {
+    /// The enterprise this handle is for.
+    #[getter]
+    fn enterprise_id(&self) -> &str {
+        &self.enterprise_id
+    }
+
+    /// The reputation settings and both gates.
+    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let rep = self.api()?;
+        let call = async move { rep.settings().await };
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
+    }
+
+    /// Enable Number Reputation with the signed LOA's document id (billable).
+    fn enable<'py>(
+        &self,
+        py: Python<'py>,
+        loa_document_id: String,
+        frequency: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let frequency: CheckFrequency = parse(frequency)?;
+        let rep = self.api()?;
+        let call = async move { rep.enable(loa_document_id, frequency).await };
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
+    }
+
+    /// Disable Number Reputation; every registered number is de-registered.
+    fn disable<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let rep = self.api()?;
+        let call = async move { rep.disable().await };
+        self.shared.finish(py, call, Build::Plain)
+    }
+
+    /// Change how often numbers are re-checked.
+    fn set_frequency<'py>(&self, py: Python<'py>, frequency: &str) -> PyResult<Bound<'py, PyAny>> {
+        let frequency: CheckFrequency = parse(frequency)?;
+        let rep = self.api()?;
+        let call = async move { rep.set_frequency(frequency).await };
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
+    }
+
+    /// Deliver reputation events to this `https://` URL, or stop with `None`.
+    fn set_webhook<'py>(
+        &self,
+        py: Python<'py>,
+        url: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rep = self.api()?;
+        let call = async move { rep.set_webhook(url.as_deref()).await };
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
+    }
+
+    /// Poll until both gates are approved; `GateRejectedError` on rejection,
+    /// `APITimeoutError` after `timeout` seconds. Unset options take the facade's defaults.
+    #[pyo3(signature = (*, interval=None, timeout=None))]
+    fn wait_until_approved<'py>(
+        &self,
+        py: Python<'py>,
+        interval: Option<f64>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut options = WaitOptions::default();
+        if let Some(interval) = interval {
+            options.interval = seconds("interval", interval)?;
+        }
+        if let Some(timeout) = timeout {
+            options.timeout = seconds("timeout", timeout)?;
+        }
+        let rep = self.api()?;
+        let call = async move { rep.wait_until_approved(options).await };
+        self.shared
+            .finish(py, call, Build::Model("ReputationSettings"))
+    }
+
+    /// The Letter of Authorization.
+    #[getter]
+    fn loa(&self) -> Loa {
+        Loa::new(self.shared.clone(), self.enterprise_id.clone())
+    }
+
+    /// The enterprise's monitored numbers.
+    #[getter]
+    fn numbers(&self) -> Numbers {
+        Numbers::new(self.shared.clone(), self.enterprise_id.clone())
+    }
+
+    /// Remediations requests.
+    #[getter]
+    fn remediation(&self) -> Remediations {
+        Remediations::new(self.shared.clone(), self.enterprise_id.clone())
+    }
+
+    /// Ownership evidence for externally hosted numbers.
+    #[getter]
+    fn external_verification(&self) -> ExternalVerifications {
+        ExternalVerifications::new(self.shared.clone(), self.enterprise_id.clone())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Reputation(enterprise_id={:?})", self.enterprise_id)
+    }
+}

@@ -1,0 +1,92 @@
+//! Terms of service: agree to Number Reputation's, read status and info, list agreements.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use telnyx_reputation::ProductType;
+
+use super::parse;
+use crate::client::{Build, Shared};
+use crate::pager::Pager;
+
+/// `client.terms_of_service`.
+#[pyclass(module = "telnyx_reputation._native", frozen)]
+pub struct TermsOfService {
+    shared: Arc<Shared>,
+}
+
+impl TermsOfService {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        TermsOfService { shared }
+    }
+}
+
+#[pymethods]
+impl TermsOfService {
+    /// Record agreement to the current Number Reputation terms (idempotent).
+    fn agree_number_reputation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.shared.api()?;
+        let call = async move { api.terms_of_service().agree_number_reputation().await };
+        self.shared.finish(py, call, Build::Model("TosAgreement"))
+    }
+
+    /// Whether the account agreed to `product`'s current terms.
+    fn status<'py>(&self, py: Python<'py>, product: &str) -> PyResult<Bound<'py, PyAny>> {
+        let product: ProductType = parse(product)?;
+        let api = self.shared.api()?;
+        let call = async move { api.terms_of_service().status(product).await };
+        self.shared.finish(py, call, Build::Model("TosStatus"))
+    }
+
+    /// The current terms of `product`, or of every product.
+    #[pyo3(signature = (product=None))]
+    fn info<'py>(&self, py: Python<'py>, product: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let product: Option<ProductType> = product.map(parse).transpose()?;
+        let api = self.shared.api()?;
+        let call = async move { api.terms_of_service().info(product).await };
+        self.shared.finish(py, call, Build::ModelList("TermsInfo"))
+    }
+
+    /// Recorded agreements.
+    #[getter]
+    fn agreements(&self) -> Agreements {
+        Agreements {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// `client.terms_of_service.agreements`.
+#[pyclass(module = "telnyx_reputation._native", frozen)]
+pub struct Agreements {
+    shared: Arc<Shared>,
+}
+
+#[pymethods]
+impl Agreements {
+    /// The account's agreements, optionally of one product.
+    #[pyo3(signature = (*, product_type=None, page_size=None))]
+    fn list<'py>(
+        &self,
+        py: Python<'py>,
+        product_type: Option<&str>,
+        page_size: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut pager = self.shared.api()?.terms_of_service().agreements().list();
+        if let Some(product) = product_type {
+            pager = pager.product_type(parse(product)?);
+        }
+        if let Some(size) = page_size {
+            pager = pager.page_size(size);
+        }
+        let native = Pager::new(self.shared.clone(), pager, "TosAgreement");
+        self.shared.pager(py, native)
+    }
+
+    /// One agreement by id.
+    fn get<'py>(&self, py: Python<'py>, agreement_id: String) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.shared.api()?;
+        let call = async move { api.terms_of_service().agreements().get(agreement_id).await };
+        self.shared.finish(py, call, Build::Model("TosAgreement"))
+    }
+}

@@ -1,0 +1,37 @@
+//! The Python package's suite: build `bindings/python` into the project venv with
+//! maturin, type-check its tests and examples with `mypy --strict`, then run pytest
+//! against the emulator binary.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::Result;
+use crate::conformance::build_emulator;
+use crate::pipeline::run_command;
+use crate::python::{ensure_venv, venv_bin, venv_dir};
+
+const PACKAGE: &str = "bindings/python";
+
+/// `maturin develop` (dev profile, shared target/), mypy, pytest.
+pub fn run(root: &Path) -> Result {
+    ensure_venv(root)?;
+    let emulator = build_emulator(root)?;
+    let package = root.join(PACKAGE);
+    run_command(
+        Command::new(venv_bin(root, "maturin"))
+            .args(["develop", "--locked", "--quiet"])
+            .current_dir(&package)
+            .env("VIRTUAL_ENV", venv_dir(root)),
+    )?;
+    run_command(
+        Command::new(venv_bin(root, "mypy"))
+            .args(["--strict", "tests", "examples"])
+            .current_dir(&package),
+    )?;
+    run_command(
+        Command::new(venv_bin(root, "pytest"))
+            .args(["-p", "no:cacheprovider", "tests"])
+            .current_dir(&package)
+            .env("TELNYX_REPUTATION_EMULATOR_BIN", emulator),
+    )
+}
