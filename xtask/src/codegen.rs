@@ -83,7 +83,7 @@ pub fn generate(spec_text: &str, verbose: bool) -> Result<String> {
 }
 
 /// A readable unified diff (committed → regenerated), capped for the terminal.
-fn unified_diff(old: &str, new: &str) -> String {
+pub fn unified_diff(old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)

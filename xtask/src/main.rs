@@ -6,6 +6,7 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod node_suite;
 mod normalize;
 mod pipeline;
 mod python;

@@ -9,6 +9,7 @@ use std::time::Instant;
 use crate::Result;
 use crate::codegen::{self, Mode};
 use crate::conformance;
+use crate::node_suite;
 use crate::python;
 use crate::python_suite;
 
@@ -41,6 +42,7 @@ pub fn test(root: &Path) -> Result {
             cargo(r, &["test", "--workspace", "--locked"])
         }),
         ("python package", &python_suite::run),
+        ("node suite", &node_suite::run),
         ("official SDK vs emulator", &conformance::official_sdk),
         ("schemathesis vs emulator", &conformance::schemathesis),
     ];

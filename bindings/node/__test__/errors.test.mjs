@@ -1,0 +1,129 @@
+// Every error `code` of the DESIGN.md table, with `status`, `errors` and `requestId`, and
+// client-side validation that sends nothing (the emulator's journal stays empty).
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Client } from 'telnyx-reputation'
+import { startEmulator } from 'telnyx-reputation/testing'
+import { journal, newEnterprise } from './fixtures.mjs'
+
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
+let emulator
+before(async () => {
+  emulator = await startEmulator({ client: { maxRetries: 0, timeoutMs: 500 } })
+})
+after(() => emulator.stop())
+
+/** Answer this account's next request with `fault` (see the emulator's admin API). */
+const inject = (account, fault) => emulator.admin('POST', '/faults', fault, account.apiKey)
+
+test('INVALID_INPUT: rejected before any request', async () => {
+  const account = emulator.account()
+  const rep = account.client.reputation(UNKNOWN_ID)
+  const invalid = { code: 'INVALID_INPUT', name: 'Error' }
+  await assert.rejects(rep.numbers.add(['+442071234567']), invalid)
+  await assert.rejects(rep.numbers.get('12025551234'), invalid)
+  await assert.rejects(rep.enable(UNKNOWN_ID, 'hourly'), invalid)
+  await assert.rejects(account.client.reputation('not-a-uuid').settings(), invalid)
+  await assert.rejects(account.client.termsOfService.status('chess'), invalid)
+  await assert.rejects(rep.numbers.list({ pageSize: 0 }).firstPage(), invalid)
+  await assert.rejects(async () => {
+    for await (const n of rep.numbers.list({ ownershipStatus: 'lost' })) assert.fail(n)
+  }, invalid)
+  await assert.rejects(account.client.documents.upload('empty.pdf', Buffer.alloc(0)), invalid)
+  assert.deepEqual(await journal(emulator, account.apiKey), [])
+})
+
+test('INVALID_INPUT: the constructor throws synchronously', () => {
+  assert.throws(() => new Client({ apiKey: 'k', baseUrl: 'ftp://example.com' }), {
+    code: 'INVALID_INPUT',
+  })
+  assert.throws(() => new Client({ apiKey: 'k', baseUrl: 'http://example.com/v2' }), {
+    code: 'INVALID_INPUT',
+  })
+})
+
+test('PERMISSION_DENIED and NOT_FOUND come from the emulator', async () => {
+  const { client } = emulator.account()
+  const enterprise = await client.enterprises.create(newEnterprise('No Terms LLC'))
+  const document = await client.documents.upload('loa.pdf', Buffer.from('%PDF-1.7'))
+  const denied = await client.reputation(enterprise.id).enable(document.id, 'daily').catch((e) => e)
+  assert.ok(denied instanceof Error)
+  assert.equal(denied.code, 'PERMISSION_DENIED')
+  assert.equal(denied.status, 403)
+  assert.ok(denied.errors.length >= 1)
+  assert.match(denied.message, /^403 /)
+  await assert.rejects(client.enterprises.get(UNKNOWN_ID), { code: 'NOT_FOUND', status: 404 })
+})
+
+test('HTTP statuses map to their codes, with errors[] and requestId', async () => {
+  const cases = [
+    [401, 'AUTHENTICATION'],
+    [400, 'BAD_REQUEST'],
+    [409, 'CONFLICT'],
+    [418, 'API_ERROR'],
+    [500, 'SERVER_ERROR'],
+    [503, 'SERVER_ERROR'],
+  ]
+  for (const [status, code] of cases) {
+    const account = emulator.account()
+    await inject(account, { status })
+    const error = await account.client.enterprises.get(UNKNOWN_ID).catch((e) => e)
+    assert.ok(error instanceof Error, `${status}`)
+    assert.equal(error.code, code, `${status}`)
+    assert.equal(error.status, status)
+    assert.match(error.requestId, /^\S+$/) // the emulator's x-request-id
+    assert.equal(error.errors.length, 1)
+  }
+})
+
+test('UNPROCESSABLE carries the pointer in errors[] and the message', async () => {
+  const account = emulator.account()
+  const item = { code: '10015', title: 'Invalid phone number', source: { pointer: '/phone_numbers/0' } }
+  await inject(account, { status: 422, body: { errors: [item] } })
+  const error = await account.client.enterprises.get(UNKNOWN_ID).catch((e) => e)
+  assert.equal(error.code, 'UNPROCESSABLE')
+  assert.equal(error.message, '422 Unprocessable: 10015 Invalid phone number (at /phone_numbers/0)')
+  assert.deepEqual(error.errors, [
+    { code: '10015', title: 'Invalid phone number', detail: null, pointer: '/phone_numbers/0', parameter: null },
+  ])
+})
+
+test('RATE_LIMITED carries retryAfterMs', async () => {
+  const account = emulator.account()
+  await inject(account, { status: 429, headers: { 'retry-after-ms': '1500' } })
+  await assert.rejects(account.client.enterprises.get(UNKNOWN_ID), {
+    code: 'RATE_LIMITED',
+    status: 429,
+    retryAfterMs: 1500,
+  })
+})
+
+test('TIMEOUT and CONNECTION come from the transport', async () => {
+  const account = emulator.account()
+  await inject(account, { delay_ms: 3000, status: 200 })
+  await assert.rejects(account.client.enterprises.get(UNKNOWN_ID), { code: 'TIMEOUT' })
+  const second = emulator.account()
+  await inject(second, { drop_connection: true })
+  await assert.rejects(second.client.enterprises.get(UNKNOWN_ID), { code: 'CONNECTION' })
+  const closed = new Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1/v2', maxRetries: 0 })
+  const error = await closed.enterprises.get(UNKNOWN_ID).catch((e) => e)
+  assert.equal(error.code, 'CONNECTION')
+  assert.equal(error.status, undefined)
+  assert.deepEqual(error.errors, [])
+})
+
+test('GATE_REJECTED carries the gate and the reasons', async () => {
+  const { client, apiKey } = emulator.account()
+  await client.termsOfService.agreeNumberReputation()
+  const enterprise = await client.enterprises.create(newEnterprise('Rejected LLC'))
+  const document = await client.documents.upload('loa.pdf', Buffer.from('%PDF-1.7'))
+  const rep = client.reputation(enterprise.id)
+  await rep.enable(document.id, 'business_daily')
+  const gate = { enterprise_id: enterprise.id, status: 'rejected', rejection_reasons: ['FEIN mismatch'] }
+  await emulator.admin('POST', '/gates', gate, apiKey)
+  await assert.rejects(rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 }), {
+    code: 'GATE_REJECTED',
+    gate: 'status',
+    reasons: ['FEIN mismatch'],
+  })
+})

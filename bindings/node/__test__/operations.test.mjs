@@ -1,0 +1,122 @@
+// Every one of the 34 operations through the native client against the emulator binary.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startEmulator } from 'telnyx-reputation/testing'
+import { newEnterprise } from './fixtures.mjs'
+
+let emulator
+before(async () => {
+  emulator = await startEmulator()
+})
+after(() => emulator.stop())
+
+test('terms of service: agree, status, info, agreements list and get', async () => {
+  const tos = emulator.client.termsOfService
+  const agreement = await tos.agreeNumberReputation()
+  assert.equal(agreement.productType, 'number_reputation')
+  const status = await tos.status('number_reputation')
+  assert.equal(status.hasAgreed, true)
+  const info = await tos.info()
+  assert.ok(info.some((i) => i.productType === 'number_reputation'))
+  assert.equal((await tos.info('number_reputation')).length, 1)
+  const page = await tos.agreements.list({ productType: 'number_reputation' }).firstPage()
+  assert.deepEqual(page.items.map((a) => a.id), [agreement.id])
+  assert.equal(page.meta.totalResults, 1)
+  assert.deepEqual(await tos.agreements.get(agreement.id), agreement)
+})
+
+test('enterprises: create, list, get, replace, delete', async () => {
+  const enterprises = emulator.client.enterprises
+  const created = await enterprises.create(newEnterprise('Enterprise CRUD LLC'))
+  assert.equal(created.legalName, 'Enterprise CRUD LLC')
+  assert.equal(created.organizationPhysicalAddress.extendedAddress, null)
+  const listed = []
+  for await (const e of enterprises.list({ legalNameContains: 'CRUD' })) listed.push(e.id)
+  assert.deepEqual(listed, [created.id])
+  assert.equal((await enterprises.get(created.id)).id, created.id)
+  const replaced = await enterprises.replace(created.id, { doingBusinessAs: 'CRUD Co' })
+  assert.equal(replaced.doingBusinessAs, 'CRUD Co')
+  assert.equal(await enterprises.delete(created.id), undefined)
+  await assert.rejects(enterprises.get(created.id), { code: 'NOT_FOUND', status: 404 })
+})
+
+test('reputation journey: LOA, upload, enable, gates, settings, numbers, remediation, verification', async () => {
+  const client = emulator.client
+  await client.termsOfService.agreeNumberReputation()
+  const enterprise = await client.enterprises.create(newEnterprise('Journey LLC'))
+  const rep = client.reputation(enterprise.id)
+  assert.equal(rep.enterpriseId, enterprise.id)
+
+  const pdf = await rep.loa.render()
+  assert.ok(Buffer.isBuffer(pdf))
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-')
+  const document = await client.documents.upload('loa.pdf', pdf)
+  assert.equal(document.filename, 'loa.pdf')
+
+  const enabled = await rep.enable(document.id, 'business_daily')
+  assert.equal(enabled.loaDocumentId, document.id)
+  const approved = await rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 })
+  assert.equal(approved.status, 'approved')
+  assert.equal(approved.loaStatus, 'approved')
+  assert.equal((await rep.settings()).enterpriseId, enterprise.id)
+  assert.equal((await rep.setFrequency('weekly')).checkFrequency, 'weekly')
+  assert.equal((await rep.setWebhook('https://example.com/hooks')).webhookUrl, 'https://example.com/hooks')
+  assert.equal((await rep.setWebhook(null)).webhookUrl, null)
+  // A rejected LOA is what `loa.replace` is for.
+  await emulator.admin('POST', '/gates', { enterprise_id: enterprise.id, loa_status: 'rejected' })
+  await assert.rejects(rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 }), {
+    code: 'GATE_REJECTED',
+    gate: 'loa_status',
+    reasons: [],
+  })
+  const second = await client.documents.upload('loa-v2.pdf', Buffer.from('%PDF-1.7 signed'))
+  assert.equal((await rep.loa.replace(second.id)).loaDocumentId, second.id)
+  await rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 })
+
+  const numbers = rep.numbers
+  const added = await numbers.add(['+12025551234', '+12025555678'])
+  assert.deepEqual(added.map((n) => n.phoneNumber), ['+12025551234', '+12025555678'])
+  assert.equal(added[0].reputationData, null)
+  const cached = await numbers.get('+12025551234')
+  assert.ok(['low', 'medium', 'high'].includes(cached.reputationData.spamRisk))
+  const fresh = await numbers.getFresh('+12025551234')
+  assert.equal(fresh.phoneNumber, '+12025551234')
+  const refreshed = await numbers.refresh(['+12025555678'])
+  assert.equal(refreshed.totalRequested, 1)
+  assert.equal(refreshed.results[0].phoneNumber, '+12025555678')
+  const ownership = await numbers.ownership('+12025551234')
+  assert.equal(ownership.phoneNumber, '+12025551234')
+  assert.ok(Array.isArray(ownership.history))
+  await emulator.admin('POST', '/numbers/ownership', {
+    phone_number: '+12025551234',
+    ownership_status: 'pending_confirmation',
+  })
+  const confirmed = await numbers.confirmOwnership('+12025551234', true)
+  assert.equal(confirmed.ownershipStatus, 'verified')
+  const listed = []
+  for await (const n of numbers.list()) listed.push(n.phoneNumber)
+  assert.deepEqual(listed.sort(), ['+12025551234', '+12025555678'])
+
+  const remediation = await rep.remediation.submit({
+    phoneNumbers: ['+12025551234'],
+    callPurpose: 'Appointment reminders for our patients',
+    contactEmail: 'ops@example.com',
+  })
+  assert.equal(remediation.phoneNumbersCount, 1)
+  assert.equal((await rep.remediation.get(remediation.id)).id, remediation.id)
+  const remediations = await rep.remediation.list({ pageSize: 10 }).firstPage()
+  assert.deepEqual(remediations.items.map((r) => r.id), [remediation.id])
+
+  const evidence = await client.documents.upload('bill.pdf', Buffer.from('%PDF-1.7 carrier bill'))
+  const verification = await rep.externalVerification.submit([evidence.id])
+  assert.deepEqual(verification.documentIds, [evidence.id])
+  assert.deepEqual((await rep.externalVerification.get()).documentIds, [evidence.id])
+
+  const account = client.numbers
+  const everywhere = await account.list({ enterpriseId: enterprise.id }).firstPage()
+  assert.equal(everywhere.meta.totalResults, 2)
+  assert.equal((await account.get('+12025555678')).enterpriseId, enterprise.id)
+  assert.equal(await account.remove('+12025555678'), undefined)
+  assert.equal(await numbers.remove('+12025551234'), undefined)
+  assert.equal(await rep.disable(), undefined)
+})

@@ -1,0 +1,66 @@
+// webhooks.verify: Ed25519 over "timestamp|body", typed events, WEBHOOK_VERIFICATION failures.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { generateKeyPairSync, sign } from 'node:crypto'
+import { webhooks } from 'telnyx-reputation'
+
+const { publicKey, privateKey } = generateKeyPairSync('ed25519')
+// The raw 32-byte key, base64, as the Telnyx portal shows it (the DER prefix is 12 bytes).
+const PUBLIC_KEY = publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64')
+
+function signed(body, timestamp = Math.floor(Date.now() / 1000)) {
+  const signature = sign(null, Buffer.from(`${timestamp}|${body}`), privateKey).toString('base64')
+  return { 'telnyx-signature-ed25519': signature, 'telnyx-timestamp': String(timestamp) }
+}
+
+const flagged = JSON.stringify({
+  data: {
+    id: 'evt-1',
+    event_type: 'number_reputation.number.flagged',
+    occurred_at: '2026-04-26T18:09:24Z',
+    record_type: 'event',
+    payload: {
+      record_type: 'reputation_phone_number',
+      enterprise_id: '4a6192a4-573d-446d-b3ce-aff9117272a6',
+      phone_number: '+12025551234',
+      source: 'external',
+      ownership_status: 'pending_confirmation',
+      flag_reason: 'carrier_changed',
+      confirm_by: '2026-05-10T00:00:00Z',
+    },
+  },
+  meta: { attempt: 1, delivered_to: 'https://example.com/hooks' },
+})
+
+test('a signed delivery verifies into a typed event (Buffer or string body)', () => {
+  const headers = signed(flagged)
+  for (const payload of [Buffer.from(flagged), flagged]) {
+    const event = webhooks.verify(payload, headers, PUBLIC_KEY)
+    assert.equal(event.type, 'number_flagged')
+    assert.equal(event.phoneNumber, '+12025551234')
+    assert.equal(event.flagReason, 'carrier_changed')
+    assert.equal(event.delivery.eventId, 'evt-1')
+    assert.equal(event.delivery.attempt, 1)
+  }
+})
+
+test('header names match case-insensitively; unknown event types are kept', () => {
+  const body = JSON.stringify({ data: { event_type: 'number_reputation.something_new', id: 'x' } })
+  const headers = Object.fromEntries(Object.entries(signed(body)).map(([k, v]) => [k.toUpperCase(), v]))
+  const event = webhooks.verify(body, headers, PUBLIC_KEY)
+  assert.equal(event.type, 'unknown')
+  assert.equal(event.payload.data.event_type, 'number_reputation.something_new')
+})
+
+test('a tampered body, a stale timestamp or a missing header throws WEBHOOK_VERIFICATION', () => {
+  const headers = signed(flagged)
+  const failures = [
+    () => webhooks.verify(flagged.replace('+12025551234', '+12025559999'), headers, PUBLIC_KEY),
+    () => webhooks.verify(flagged, signed(flagged, Math.floor(Date.now() / 1000) - 600), PUBLIC_KEY),
+    () => webhooks.verify(flagged, { 'telnyx-timestamp': headers['telnyx-timestamp'] }, PUBLIC_KEY),
+    () => webhooks.verify(flagged, headers, 'not a key'),
+  ]
+  for (const call of failures) {
+    assert.throws(call, (e) => e instanceof Error && e.code === 'WEBHOOK_VERIFICATION')
+  }
+})

@@ -1,0 +1,109 @@
+//! `client.enterprises`: create, list, get, replace, delete.
+
+use napi::bindgen_prelude::{Env, PromiseRaw};
+use napi_derive::napi;
+use telnyx_reputation as facade;
+
+use crate::convert::{convert, parse};
+use crate::models::{Enterprise, EnterpriseUpdate, NewEnterprise};
+use crate::pager::EnterprisePager;
+use crate::promise;
+
+/// Filters and page size of `enterprises.list(..)`.
+#[napi(object)]
+#[derive(Default)]
+pub struct EnterpriseListOptions {
+    /// Items per page, 1 to 250.
+    pub page_size: Option<u32>,
+    /// Only enterprises whose legal name contains this text.
+    pub legal_name_contains: Option<String>,
+    /// Only this role: `enterprise` or `bpo`.
+    pub role_type: Option<String>,
+}
+
+/// Enterprises (`client.enterprises`).
+#[napi]
+pub struct Enterprises {
+    inner: facade::Enterprises,
+}
+
+impl Enterprises {
+    pub(crate) fn new(inner: facade::Enterprises) -> Self {
+        Enterprises { inner }
+    }
+}
+
+#[napi]
+impl Enterprises {
+    /// Create an enterprise (not retried: a retry could create a duplicate).
+    #[napi]
+    pub fn create<'env>(
+        &self,
+        env: &'env Env,
+        enterprise: NewEnterprise,
+    ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
+        let inner = self.inner.clone();
+        let future = async move { inner.create(convert(&enterprise)?).await };
+        promise::spawn(env, future, |e| convert(&e))
+    }
+
+    /// Enterprises you own, paged (no I/O until iterated).
+    #[napi]
+    pub fn list(&self, options: Option<EnterpriseListOptions>) -> EnterprisePager {
+        EnterprisePager::new(list_pager(&self.inner, options.unwrap_or_default()))
+    }
+
+    /// One enterprise by id.
+    #[napi]
+    pub fn get<'env>(
+        &self,
+        env: &'env Env,
+        enterprise_id: String,
+    ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
+        let inner = self.inner.clone();
+        promise::spawn(env, async move { inner.get(enterprise_id).await }, |e| {
+            convert(&e)
+        })
+    }
+
+    /// Replace the enterprise's mutable fields with those given.
+    #[napi]
+    pub fn replace<'env>(
+        &self,
+        env: &'env Env,
+        enterprise_id: String,
+        update: EnterpriseUpdate,
+    ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
+        let inner = self.inner.clone();
+        let future = async move { inner.replace(enterprise_id, convert(&update)?).await };
+        promise::spawn(env, future, |e| convert(&e))
+    }
+
+    /// Soft-delete an enterprise.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn delete<'env>(
+        &self,
+        env: &'env Env,
+        enterprise_id: String,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
+        let inner = self.inner.clone();
+        promise::spawn(env, async move { inner.delete(enterprise_id).await }, Ok)
+    }
+}
+
+fn list_pager(
+    inner: &facade::Enterprises,
+    options: EnterpriseListOptions,
+) -> Result<facade::Pager<facade::Enterprise>, facade::Error> {
+    let mut pager = inner.list();
+    if let Some(size) = options.page_size {
+        pager = pager.page_size(size);
+    }
+    if let Some(text) = options.legal_name_contains {
+        pager = pager.legal_name_contains(text);
+    }
+    if let Some(role) = parse(options.role_type.as_deref())? {
+        pager = pager.role_type(role);
+    }
+    Ok(pager)
+}

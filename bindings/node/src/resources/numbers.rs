@@ -1,0 +1,225 @@
+//! `rep.numbers` (one enterprise's monitored numbers) and `client.numbers` (the
+//! account-wide "simplified" endpoints). Numbers are E.164 strings; the facade checks them
+//! before any request.
+
+use napi::bindgen_prelude::{Env, PromiseRaw};
+use napi_derive::napi;
+use telnyx_reputation as facade;
+
+use crate::convert::{convert, convert_all, parse};
+use crate::models::{NumberOwnership, RefreshOutcome, ReputationNumber};
+use crate::pager::NumberPager;
+use crate::promise;
+
+/// Filters and page size of `numbers.list(..)`.
+#[napi(object)]
+#[derive(Default)]
+pub struct NumberListOptions {
+    /// Items per page, 1 to 250.
+    pub page_size: Option<u32>,
+    /// Only numbers containing these digits.
+    pub phone_number_contains: Option<String>,
+    /// Only this E.164 number.
+    pub phone_number_eq: Option<String>,
+    /// Only numbers in this ownership state.
+    pub ownership_status: Option<String>,
+    /// Only numbers from this source: `telnyx` or `external`.
+    pub source: Option<String>,
+    /// Only numbers of this enterprise (account-wide list only).
+    pub enterprise_id: Option<String>,
+}
+
+type NumberList = Result<facade::Pager<facade::ReputationNumber>, facade::Error>;
+
+/// Apply the options to a facade pager; the first bad value is reported when iterated.
+fn list_pager(
+    mut pager: facade::Pager<facade::ReputationNumber>,
+    options: NumberListOptions,
+) -> NumberList {
+    if let Some(size) = options.page_size {
+        pager = pager.page_size(size);
+    }
+    if let Some(digits) = options.phone_number_contains {
+        pager = pager.phone_number_contains(digits);
+    }
+    if let Some(number) = options.phone_number_eq {
+        pager = pager.phone_number_eq(number);
+    }
+    if let Some(status) = parse(options.ownership_status.as_deref())? {
+        pager = pager.ownership_status(status);
+    }
+    if let Some(source) = parse(options.source.as_deref())? {
+        pager = pager.source(source);
+    }
+    if let Some(id) = options.enterprise_id {
+        pager = pager.enterprise_id(id);
+    }
+    Ok(pager)
+}
+
+fn number(n: facade::ReputationNumber) -> Result<ReputationNumber, facade::Error> {
+    convert(&n)
+}
+
+/// One enterprise's monitored numbers (`rep.numbers`).
+#[napi]
+pub struct Numbers {
+    inner: facade::Numbers,
+}
+
+impl Numbers {
+    pub(crate) fn new(inner: facade::Numbers) -> Self {
+        Numbers { inner }
+    }
+}
+
+#[napi]
+impl Numbers {
+    /// Register 1 to 100 numbers atomically (billable; both gates must be approved).
+    #[napi]
+    pub fn add<'env>(
+        &self,
+        env: &'env Env,
+        phone_numbers: Vec<String>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<ReputationNumber>>> {
+        let inner = self.inner.clone();
+        promise::spawn(env, async move { inner.add(phone_numbers).await }, |list| {
+            convert_all(&list)
+        })
+    }
+
+    /// Monitored numbers, paged (no I/O until iterated).
+    #[napi]
+    pub fn list(&self, options: Option<NumberListOptions>) -> NumberPager {
+        NumberPager::new(list_pager(self.inner.list(), options.unwrap_or_default()))
+    }
+
+    /// One number with its cached reputation (the first read of a new number is billed).
+    #[napi]
+    pub fn get<'env>(
+        &self,
+        env: &'env Env,
+        phone_number: String,
+    ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
+        let inner = self.inner.clone();
+        promise::spawn(env, async move { inner.get(phone_number).await }, number)
+    }
+
+    /// One number with a live (billed) reputation lookup.
+    #[napi]
+    pub fn get_fresh<'env>(
+        &self,
+        env: &'env Env,
+        phone_number: String,
+    ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
+        let inner = self.inner.clone();
+        promise::spawn(
+            env,
+            async move { inner.get_fresh(phone_number).await },
+            number,
+        )
+    }
+
+    /// Stop monitoring a number.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn remove<'env>(
+        &self,
+        env: &'env Env,
+        phone_number: String,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
+        let inner = self.inner.clone();
+        promise::spawn(env, async move { inner.remove(phone_number).await }, Ok)
+    }
+
+    /// Collect fresh reputation data for 1 to 100 numbers now (billable).
+    #[napi]
+    pub fn refresh<'env>(
+        &self,
+        env: &'env Env,
+        phone_numbers: Vec<String>,
+    ) -> napi::Result<PromiseRaw<'env, RefreshOutcome>> {
+        let inner = self.inner.clone();
+        promise::spawn(
+            env,
+            async move { inner.refresh(phone_numbers).await },
+            |o| convert(&o),
+        )
+    }
+
+    /// Ownership tracking of a number.
+    #[napi]
+    pub fn ownership<'env>(
+        &self,
+        env: &'env Env,
+        phone_number: String,
+    ) -> napi::Result<PromiseRaw<'env, NumberOwnership>> {
+        let inner = self.inner.clone();
+        promise::spawn(
+            env,
+            async move { inner.ownership(phone_number).await },
+            |o| convert(&o),
+        )
+    }
+
+    /// Confirm (or deny, with `stillOwn = false`) that you still own a flagged number,
+    /// optionally with an uploaded evidence document.
+    #[napi]
+    pub fn confirm_ownership<'env>(
+        &self,
+        env: &'env Env,
+        phone_number: String,
+        still_own: bool,
+        evidence_document_id: Option<String>,
+    ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
+        let inner = self.inner.clone();
+        let future = async move {
+            inner
+                .confirm_ownership(phone_number, still_own, evidence_document_id.as_deref())
+                .await
+        };
+        promise::spawn(env, future, number)
+    }
+}
+
+/// Monitored numbers across every enterprise of the account (`client.numbers`).
+#[napi]
+pub struct AccountNumbers {
+    inner: facade::AccountNumbers,
+}
+
+impl AccountNumbers {
+    pub(crate) fn new(inner: facade::AccountNumbers) -> Self {
+        AccountNumbers { inner }
+    }
+}
+
+#[napi]
+impl AccountNumbers {
+    /// Monitored numbers of every enterprise, paged (no I/O until iterated).
+    #[napi]
+    pub fn list(&self, options: Option<NumberListOptions>) -> NumberPager {
+        NumberPager::new(list_pager(self.inner.list(), options.unwrap_or_default()))
+    }
+
+    /// One monitored number.
+    #[napi]
+    pub fn get<'env>(
+        &self,
+        env: &'env Env,
+        phone_number: String,
+    ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
+        let inner = self.inner.clone();
+        promise::spawn(env, async move { inner.get(phone_number).await }, number)
+    }
+
+    /// Stop monitoring a number.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn remove<'env>(
+        &self,
+        env: &'env Env,
+        phone_number: String,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
+        let inner = self.inner.clone();
+        promise::spawn(env, async move { inner.remove(phone_number).await }, Ok)
+    }
+}

@@ -1,0 +1,90 @@
+//! `rep.remediation`: submit, get and list remediation requests.
+
+use napi::bindgen_prelude::{Env, PromiseRaw};
+use napi_derive::napi;
+use telnyx_reputation as facade;
+
+use crate::convert::{convert, parse};
+use crate::models::{Remediation, RemediationRequest};
+use crate::pager::RemediationPager;
+use crate::promise;
+
+/// Filters and page size of `remediation.list(..)`.
+#[napi(object)]
+#[derive(Default)]
+pub struct RemediationListOptions {
+    /// Items per page, 1 to 250.
+    pub page_size: Option<u32>,
+    /// Only requests in this state.
+    pub status: Option<String>,
+    /// Only requests created at or after this ISO 8601 time.
+    pub created_at_gte: Option<String>,
+    /// Only requests created at or before this ISO 8601 time.
+    pub created_at_lte: Option<String>,
+}
+
+/// Remediation requests of one enterprise (`rep.remediation`).
+#[napi]
+pub struct Remediations {
+    inner: facade::Remediations,
+}
+
+impl Remediations {
+    pub(crate) fn new(inner: facade::Remediations) -> Self {
+        Remediations { inner }
+    }
+}
+
+#[napi]
+impl Remediations {
+    /// Ask the analytics networks to re-evaluate flagged numbers (billable).
+    #[napi]
+    pub fn submit<'env>(
+        &self,
+        env: &'env Env,
+        request: RemediationRequest,
+    ) -> napi::Result<PromiseRaw<'env, Remediation>> {
+        let inner = self.inner.clone();
+        let future = async move { inner.submit(convert(&request)?).await };
+        promise::spawn(env, future, |r| convert(&r))
+    }
+
+    /// One remediation request with its per-number results.
+    #[napi]
+    pub fn get<'env>(
+        &self,
+        env: &'env Env,
+        remediation_id: String,
+    ) -> napi::Result<PromiseRaw<'env, Remediation>> {
+        let inner = self.inner.clone();
+        promise::spawn(env, async move { inner.get(remediation_id).await }, |r| {
+            convert(&r)
+        })
+    }
+
+    /// Remediation requests, paged (no I/O until iterated).
+    #[napi]
+    pub fn list(&self, options: Option<RemediationListOptions>) -> RemediationPager {
+        RemediationPager::new(list_pager(&self.inner, options.unwrap_or_default()))
+    }
+}
+
+fn list_pager(
+    inner: &facade::Remediations,
+    options: RemediationListOptions,
+) -> Result<facade::Pager<facade::RemediationSummary>, facade::Error> {
+    let mut pager = inner.list();
+    if let Some(size) = options.page_size {
+        pager = pager.page_size(size);
+    }
+    if let Some(status) = parse(options.status.as_deref())? {
+        pager = pager.status(status);
+    }
+    if let Some(when) = &options.created_at_gte {
+        pager = pager.created_at_gte(convert(when)?);
+    }
+    if let Some(when) = &options.created_at_lte {
+        pager = pager.created_at_lte(convert(when)?);
+    }
+    Ok(pager)
+}
