@@ -192,7 +192,11 @@ pub struct Context {
 /// `cargo xtask bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]`
 pub fn run(root: &Path, args: &[&str]) -> Result {
     let options = Options::parse(args)?;
-    let tools = tools::prepare(root, options.rebuild_bindings)?;
+    let rebuild = tools::Rebuild {
+        python: options.rebuild_bindings && options.includes(Lang::Python),
+        node: options.rebuild_bindings && options.includes(Lang::Node),
+    };
+    let tools = tools::prepare(root, rebuild)?;
     let cases = matrix(&options, &tools);
     let mut skipped = Vec::new();
     if !tools.python_ours {

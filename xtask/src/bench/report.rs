@@ -384,6 +384,9 @@ fn command_line(context: &Context) -> String {
     for lang in &o.only {
         let _ = write!(line, " --only {}", lang.name().to_lowercase());
     }
+    if o.rebuild_bindings {
+        line.push_str(" --rebuild-bindings");
+    }
     line
 }
 
@@ -422,6 +425,20 @@ pub fn markdown(
         "Every sweep counted the same spam-risk split: `{}`.\n",
         risk_counts(outcomes)
     );
+    if let Some(floor) = median_of(
+        outcomes,
+        (Lang::Rust, "raw-typed", Workload::Sweep),
+        Metric::Time,
+    ) {
+        let _ = writeln!(
+            w,
+            "The emulator's own rendering is in every sweep, the same for every client: the \
+             Rust loop into minimal structs ({}) is close to that floor (about {:.1} ms a page \
+             of 250). Ratios against a faster server would be further from 1.\n",
+            show(floor, Metric::Time),
+            floor * 1000.0 / (NUMBERS as f64 / 250.0),
+        );
+    }
     let _ = writeln!(w, "## All measurements\n\n{}", measurements_table(outcomes));
     let _ = writeln!(
         w,

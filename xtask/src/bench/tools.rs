@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::Result;
+use crate::node_suite;
 use crate::pipeline::{cargo, run_command};
 
 const REQUIREMENTS: &str = "xtask/bench/python/requirements.txt";
@@ -28,9 +29,16 @@ pub struct Tools {
     pub node_ours: bool,
 }
 
-/// Build and install everything. Without `rebuild_bindings`, a binding already installed
-/// is kept as it is (for quick re-runs of the driver).
-pub fn prepare(root: &Path, rebuild_bindings: bool) -> Result<Tools> {
+/// Which of our bindings to (re)build: a binding already installed is kept as it is unless
+/// it is listed here (quick re-runs of the driver).
+#[derive(Debug, Clone, Copy)]
+pub struct Rebuild {
+    pub python: bool,
+    pub node: bool,
+}
+
+/// Build and install everything the runs need.
+pub fn prepare(root: &Path, rebuild: Rebuild) -> Result<Tools> {
     cargo(
         root,
         &[
@@ -49,8 +57,8 @@ pub fn prepare(root: &Path, rebuild_bindings: bool) -> Result<Tools> {
     let node_script = node_dir.join("workload.mjs");
     std::fs::copy(root.join(NODE_PINS).join("workload.mjs"), &node_script)
         .map_err(|e| format!("cannot copy workload.mjs: {e}"))?;
-    let python_ours = python_binding(root, &python, rebuild_bindings)?;
-    let node_ours = node_binding(root, &node_dir, rebuild_bindings)?;
+    let python_ours = python_binding(root, &python, rebuild.python)?;
+    let node_ours = node_binding(root, &node_dir, rebuild.node)?;
     Ok(Tools {
         emulator: release.join("telnyx-reputation-emulator"),
         bench_rust: release.join("bench-rust"),
@@ -155,7 +163,7 @@ fn imports(python: &Path, module: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Build our Node package in release (`npm run build`), pack it, and install the tarball
+/// Build our Node package in release (as its `npm run build` does), pack it, and install the tarball
 /// into the bench folder without touching its lock file.
 fn node_binding(root: &Path, node_dir: &Path, rebuild: bool) -> Result<bool> {
     let project = root.join("bindings/node");
@@ -169,8 +177,8 @@ fn node_binding(root: &Path, node_dir: &Path, rebuild: bool) -> Result<bool> {
     }
     let npm =
         |args: &[&str], dir: &Path| run_command(Command::new("npm").args(args).current_dir(dir));
-    npm(&["ci", "--no-audit", "--no-fund"], &project)?;
-    npm(&["run", "build"], &project)?;
+    node_suite::install_locked(&project)?;
+    run_command(node_suite::tool(&project, "napi").args(["build", "--platform", "--release"]))?;
     let packs = root.join(".cache/bench-packs");
     let _ = std::fs::remove_dir_all(&packs);
     std::fs::create_dir_all(&packs).map_err(|e| format!("cannot create {packs:?}: {e}"))?;
