@@ -56,14 +56,15 @@ pub fn schemathesis(root: &Path) -> Result {
     result
 }
 
-/// The emulator binary on a free loopback port, stopped on drop.
-struct RunningBinary {
+/// The emulator binary on a free loopback port (approval delay 0), stopped on drop.
+/// Also what `cargo xtask bench` measures against.
+pub(crate) struct RunningBinary {
     child: Child,
-    base_url: String,
+    pub(crate) base_url: String,
 }
 
 impl RunningBinary {
-    fn start(binary: &Path) -> Result<Self> {
+    pub(crate) fn start(binary: &Path) -> Result<Self> {
         let mut child = Command::new(binary)
             .args([
                 "--host",
@@ -89,7 +90,7 @@ impl RunningBinary {
         Ok(Self { child, base_url })
     }
 
-    fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         // Already-exited children make kill fail; either way it is gone afterwards.
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -1,8 +1,9 @@
-//! `cargo xtask`: the one developer entry point (codegen, the full test pipeline).
+//! `cargo xtask`: the one developer entry point (codegen, the full test pipeline, benchmarks).
 //!
 //! Each verb lives in its own module; this file only parses the command line. Nothing
 //! here is shipped to users.
 
+mod bench;
 mod codegen;
 mod conformance;
 mod node_suite;
@@ -25,6 +26,9 @@ commands:
   test [STEP...]      everything CI runs: codegen --check, spec validation, fmt, clippy,
                       Rust tests, Python and Node suites, emulator conformance
                       (STEP: run only the steps whose name contains it, e.g. `node`)
+  bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]
+                      our clients vs the official SDKs and raw HTTP loops against the
+                      release emulator; writes docs/benchmarks.md and a plot (not in `test`)
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
         ["validate-spec"] => python::validate_spec(&root),
         ["test", only @ ..] => pipeline::test(&root, only),
+        ["bench", rest @ ..] => bench::run(&root, rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

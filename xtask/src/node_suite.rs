@@ -46,7 +46,7 @@ pub fn run(root: &Path) -> Result {
 /// Not `npm ci`: the registry this project uses serves only the packages of the platforms
 /// it installs on, so the lock cannot list @napi-rs/cli's optional binaries for other
 /// platforms, and `npm ci` rejects such a lock as out of sync (npm/cli#9846).
-fn install_locked(package: &Path) -> Result {
+pub(crate) fn install_locked(package: &Path) -> Result {
     let lock = package.join("package-lock.json");
     let read = || {
         std::fs::read_to_string(&lock)
@@ -141,7 +141,7 @@ fn npm(package: &Path) -> Command {
 }
 
 /// A tool installed by `npm ci` into `node_modules/.bin`.
-fn tool(package: &Path, name: &str) -> Command {
+pub(crate) fn tool(package: &Path, name: &str) -> Command {
     let mut command = Command::new(package.join("node_modules/.bin").join(name));
     command.current_dir(package);
     command
