@@ -99,18 +99,22 @@ impl<T: Send + 'static> Pager<T> {
         self.fetch_page(1).await
     }
 
-    /// Every item across all pages, fetching pages one after another as the stream is read.
-    /// Stops after the last page (`page_number >= total_pages`) or at an empty page.
+    /// Every item across all pages. Stops after the last page (`page_number >= total_pages`)
+    /// or at an empty page. While the caller works through one page, the next page's request
+    /// is already in flight (on the tokio runtime driving the stream, when there is one).
     pub fn stream(&self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         let pager = self.clone();
-        stream::try_unfold(Some(1u64), move |next| {
+        let first = NextPage::Inline(1);
+        stream::try_unfold(Some(first), move |next| {
             let pager = pager.clone();
             async move {
-                let Some(number) = next else {
+                let Some(next) = next else {
                     return Ok(None);
                 };
-                let page = pager.fetch_page(number).await?;
-                let after = page.has_next().then_some(number + 1);
+                let (number, page) = next.resolve(&pager).await?;
+                let after = page
+                    .has_next()
+                    .then(|| NextPage::prefetch(&pager, number + 1));
                 let items = stream::iter(page.items.into_iter().map(Ok::<T, Error>));
                 Ok(Some((items, after)))
             }
@@ -129,6 +133,46 @@ impl<T: Send + 'static> Pager<T> {
         if let (Err(e), None) = (check, &self.problem) {
             self.problem = Some(e);
         }
+    }
+}
+
+/// The page a [`Pager::stream`] reads next: fetched when asked for, or already requested.
+enum NextPage<T> {
+    Inline(u64),
+    InFlight(u64, AbortOnDrop<Result<Page<T>, Error>>),
+}
+
+impl<T: Send + 'static> NextPage<T> {
+    /// Start fetching `number` now on the current tokio runtime, or later without one.
+    fn prefetch(pager: &Pager<T>, number: u64) -> Self {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let pager = pager.clone();
+                let task = runtime.spawn(async move { pager.fetch_page(number).await });
+                NextPage::InFlight(number, AbortOnDrop(task))
+            }
+            Err(_) => NextPage::Inline(number),
+        }
+    }
+
+    async fn resolve(self, pager: &Pager<T>) -> Result<(u64, Page<T>), Error> {
+        match self {
+            NextPage::Inline(number) => Ok((number, pager.fetch_page(number).await?)),
+            NextPage::InFlight(number, mut task) => match (&mut task.0).await {
+                Ok(page) => Ok((number, page?)),
+                // The task is only aborted by dropping this guard, so this is a panic.
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            },
+        }
+    }
+}
+
+/// A prefetch the caller stopped wanting (an early `break`) is cancelled, not left running.
+struct AbortOnDrop<R>(tokio::task::JoinHandle<R>);
+
+impl<R> Drop for AbortOnDrop<R> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
