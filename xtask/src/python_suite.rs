@@ -1,5 +1,6 @@
 //! The Python package's suite: build `bindings/python` into the project venv with
-//! maturin, type-check its tests and examples with `mypy --strict`, then run pytest
+//! maturin, type-check the package, its stubs, tests and examples with `mypy --strict`,
+//! then run pytest
 //! against the emulator binary.
 
 use std::path::Path;
@@ -25,7 +26,7 @@ pub fn run(root: &Path) -> Result {
     )?;
     run_command(
         Command::new(venv_bin(root, "mypy"))
-            .args(["--strict", "tests", "examples"])
+            .args(["--strict", "python/telnyx_reputation", "tests", "examples"])
             .current_dir(&package),
     )?;
     run_command(
