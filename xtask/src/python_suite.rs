@@ -1,7 +1,6 @@
 //! The Python package's suite: build `bindings/python` into the project venv with
 //! maturin, type-check the package, its stubs, tests and examples with `mypy --strict`,
-//! then run pytest
-//! against the emulator binary.
+//! then run pytest against the emulator binary.
 
 use std::path::Path;
 use std::process::Command;
