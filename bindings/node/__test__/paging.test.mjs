@@ -51,3 +51,12 @@ test('account-wide list pages the same way', async () => {
   for await (const _ of emulator.client.numbers.list({ pageSize: 250 })) count++
   assert.equal(count, 120)
 })
+
+test('next() calls made without awaiting hand out every item once, then done', async () => {
+  const cursor = rep.numbers.list({ pageSize: 50 })[Symbol.asyncIterator]()
+  const results = await Promise.all(Array.from({ length: 122 }, () => cursor.next()))
+  const items = results.filter((r) => !r.done).map((r) => r.value.phoneNumber)
+  assert.deepEqual(items.sort(), numbers)
+  assert.equal(results.filter((r) => r.done).length, 2)
+  assert.equal((await cursor.next()).done, true)
+})

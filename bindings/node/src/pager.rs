@@ -2,13 +2,18 @@
 //! across pages (`for await (const n of rep.numbers.list({ pageSize: 250 }))`) and offers
 //! `firstPage()` with its `meta`. One pager and cursor class per item type, made by
 //! `pager!` because napi classes cannot be generic; paging itself is the facade's `Pager`.
+//!
+//! A cursor works a page at a time: one trip to the runtime fetches a page (`fetch_page`,
+//! stopping where the facade's `has_next` says) and converts its items there; the following
+//! `next()` calls resolve from that buffer without leaving the JavaScript thread.
 
-use std::pin::Pin;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
-use futures::{Stream, StreamExt};
-use napi::bindgen_prelude::{Env, Object, PromiseRaw, This};
+use napi::bindgen_prelude::{Env, Object, PromiseRaw, This, ToNapiValue};
 use napi_derive::napi;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use telnyx_reputation as facade;
 use tokio::sync::Mutex;
 
@@ -16,11 +21,74 @@ use crate::convert::{convert, convert_all};
 use crate::models::{Enterprise, PageMeta, RemediationSummary, ReputationNumber, TosAgreement};
 use crate::promise;
 
-/// The facade's item stream, shared by a cursor's successive `next()` calls.
-type ItemStream<T> = Arc<Mutex<Pin<Box<dyn Stream<Item = Result<T, facade::Error>> + Send>>>>;
-
 /// A facade pager, or the input problem found while building it (reported on first use).
 type Built<T> = Result<facade::Pager<T>, facade::Error>;
+
+/// Where a cursor is: the pager, the next page to fetch (`None` once done or failed) and
+/// the converted items of the current page not yet handed out.
+struct CursorState<T, J> {
+    pager: Built<T>,
+    next_page: Option<u64>,
+    buffer: VecDeque<J>,
+}
+
+impl<T, J> CursorState<T, J>
+where
+    T: Serialize + Send + 'static,
+    J: DeserializeOwned,
+{
+    fn new(pager: Built<T>) -> Arc<Mutex<Self>> {
+        Arc::new(Mutex::new(CursorState {
+            pager,
+            next_page: Some(1),
+            buffer: VecDeque::new(),
+        }))
+    }
+
+    /// The next item, fetching pages until one has items or the list ends. An error ends
+    /// the iteration, like the facade's `stream()`.
+    async fn next(&mut self) -> Result<Option<J>, facade::Error> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Ok(Some(item));
+            }
+            let Some(number) = self.next_page.take() else {
+                return Ok(None);
+            };
+            let pager = self.pager.as_ref().map_err(Clone::clone)?;
+            let page = pager.fetch_page(number).await?;
+            let items = convert_all(&page.items)?;
+            self.next_page = page.has_next().then_some(number + 1);
+            self.buffer = items.into();
+        }
+    }
+}
+
+/// A cursor's `next()`: resolved at once from the buffered page when it has an item,
+/// otherwise after fetching on the runtime (which also waits out a `next()` in flight).
+fn next_result<'env, T, J>(
+    env: &'env Env,
+    state: &Arc<Mutex<CursorState<T, J>>>,
+) -> napi::Result<PromiseRaw<'env, Object<'env>>>
+where
+    T: Serialize + Send + 'static,
+    J: DeserializeOwned + ToNapiValue + Send + 'static,
+{
+    if let Ok(mut buffered) = state.try_lock()
+        && let Some(item) = buffered.buffer.pop_front()
+    {
+        drop(buffered);
+        return PromiseRaw::resolve(env, iterator_result(env, Some(item))?);
+    }
+    let state = Arc::clone(state);
+    env.spawn_future_with_callback(
+        async move { Ok(state.lock().await.next().await) },
+        |env, result| {
+            let item = result.map_err(|e| crate::error::to_js(env, &e))?;
+            iterator_result(env, item)
+        },
+    )
+}
 
 /// The `{ value, done }` object of the async-iterator protocol.
 fn iterator_result<'env, V: napi::bindgen_prelude::ToNapiValue>(
@@ -69,12 +137,8 @@ macro_rules! pager {
             /// Iterate every item across pages, fetching each page as it is needed.
             #[napi(well_known_symbol = "asyncIterator")]
             pub fn iter(&self) -> $cursor {
-                let stream = match self.inner.clone() {
-                    Ok(pager) => pager.stream().boxed(),
-                    Err(problem) => futures::stream::once(async move { Err(problem) }).boxed(),
-                };
                 $cursor {
-                    stream: Arc::new(Mutex::new(stream)),
+                    state: CursorState::new(self.inner.clone()),
                 }
             }
         }
@@ -91,7 +155,7 @@ macro_rules! pager {
         /// An iteration over every item of a list (what `for await` drives).
         #[napi]
         pub struct $cursor {
-            stream: ItemStream<$facade_item>,
+            state: Arc<Mutex<CursorState<$facade_item, $item>>>,
         }
 
         #[napi]
@@ -99,14 +163,7 @@ macro_rules! pager {
             /// The next item, fetching the next page when needed.
             #[napi(ts_return_type = $next_ts)]
             pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
-                let stream = Arc::clone(&self.stream);
-                let next = async move { stream.lock().await.next().await.transpose() };
-                env.spawn_future_with_callback(async move { Ok(next.await) }, |env, result| {
-                    let item = result
-                        .and_then(|item| item.as_ref().map(convert::<_, $item>).transpose())
-                        .map_err(|e| crate::error::to_js(env, &e))?;
-                    iterator_result(env, item)
-                })
+                next_result(env, &self.state)
             }
 
             /// A cursor is its own async iterator.
