@@ -58,5 +58,5 @@ test('next() calls made without awaiting hand out every item once, then done', a
   const items = results.filter((r) => !r.done).map((r) => r.value.phoneNumber)
   assert.deepEqual(items.sort(), numbers)
   assert.equal(results.filter((r) => r.done).length, 2)
-  assert.equal((await cursor.next()).done, true)
+  assert.deepEqual(await cursor.next(), { done: true })
 })

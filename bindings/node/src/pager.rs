@@ -97,7 +97,10 @@ fn iterator_result<'env, V: napi::bindgen_prelude::ToNapiValue>(
 ) -> napi::Result<Object<'env>> {
     let mut object = Object::new(env)?;
     object.set("done", item.is_none())?;
-    object.set("value", item)?;
+    // A finished iteration has no `value` key at all, so it reads as `undefined`.
+    if let Some(item) = item {
+        object.set("value", item)?;
+    }
     Ok(object)
 }
 
