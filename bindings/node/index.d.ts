@@ -147,6 +147,13 @@ export declare class NumberPager {
 export declare class Numbers {
   /** Register 1 to 100 numbers atomically (billable; both gates must be approved). */
   add(phoneNumbers: Array<string>): Promise<Array<ReputationNumber>>
+  /**
+   * Register any number of numbers in atomic batches of 100, `concurrency` (1-16,
+   * default 4) at a time. Every number is validated first (nothing is sent if one is
+   * invalid or repeated); then each batch is billed and succeeds or fails on its own, and
+   * the report lists the added numbers and each failed batch with its numbers and error.
+   */
+  addAll(phoneNumbers: Array<string>, options?: BulkAddOptions | undefined | null): Promise<BulkAddReport>
   /** Monitored numbers, paged (no I/O until iterated). */
   list(options?: NumberListOptions | undefined | null): NumberPager
   /** One number with its cached reputation (the first read of a new number is billed). */
@@ -274,6 +281,27 @@ export interface ApiError {
   parameter: string | null
 }
 
+/**
+ * One batch of `numbers.addAll(..)` that was not added (batches are atomic, so none of its
+ * numbers were); resend `numbers` once the cause is fixed.
+ */
+export interface BatchFailure {
+  /** 0-based position of the batch: it held input numbers `100 * batchIndex` onwards. */
+  batchIndex: number
+  /** The numbers of the batch. */
+  numbers: Array<string>
+  /** The stable error code, e.g. `UNPROCESSABLE` (the `code` a thrown error would have). */
+  errorKind: string
+  /** The error message. */
+  message: string
+  /** HTTP status, when the batch got an error response. */
+  status: number | null
+  /** The server's request id, when it sent one. */
+  requestId: string | null
+  /** The API's `errors[]` (empty when there was none). */
+  apiErrors: Array<ApiError>
+}
+
 /** Who receives invoices for the enterprise. */
 export interface BillingContact {
   /** First name. */
@@ -284,6 +312,23 @@ export interface BillingContact {
   email: string
   /** E.164 phone number. */
   phoneNumber: string
+}
+
+/** Options of `numbers.addAll(..)`. */
+export interface BulkAddOptions {
+  /** Batches of 100 in flight at once, 1 to 16 (default 4). */
+  concurrency?: number
+}
+
+/**
+ * What `numbers.addAll(..)` did: every input number is in `added` or in one entry of
+ * `failed` (empty when every batch was added), so nothing is silently dropped.
+ */
+export interface BulkAddReport {
+  /** The registered numbers, in input order. */
+  added: Array<ReputationNumber>
+  /** The batches that were not added, in batch order. */
+  failed: Array<BatchFailure>
 }
 
 /** Options of `new Client(..)`; each falls back to the facade's default. */

@@ -126,3 +126,41 @@ test('reputation journey: LOA, upload, enable, gates, settings, numbers, remedia
   assert.equal(await numbers.remove('+12025551234'), undefined)
   assert.equal(await rep.disable(), undefined)
 })
+
+test('numbers.addAll: validated up front, batches of 100, a failed batch reported with its numbers', async () => {
+  const client = emulator.client
+  await client.termsOfService.agreeNumberReputation()
+  const enterprise = await client.enterprises.create(newEnterprise('Bulk Add LLC'))
+  const document = await client.documents.upload('loa.pdf', Buffer.from('%PDF-1.7 signed'))
+  const rep = client.reputation(enterprise.id)
+  await rep.enable(document.id, 'weekly')
+  await rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 })
+  const range = (first, count) =>
+    Array.from({ length: count }, (_, i) => `+1303555${String(first + i).padStart(4, '0')}`)
+
+  await assert.rejects(rep.numbers.addAll([...range(0, 120), '+13035550007']), {
+    code: 'INVALID_INPUT',
+    message: /phone_numbers\[120\]: \+13035550007 repeats phone_numbers\[7\]/,
+  })
+  await assert.rejects(rep.numbers.addAll(range(0, 2), { concurrency: 0 }), { code: 'INVALID_INPUT' })
+
+  const report = await rep.numbers.addAll(range(0, 150))
+  assert.deepEqual(report.failed, [])
+  assert.deepEqual(report.added.map((n) => n.phoneNumber), range(0, 150))
+
+  await emulator.admin('POST', '/faults', {
+    status: 422,
+    count: 1,
+    method: 'POST',
+    path_prefix: '/v2/enterprises',
+  })
+  const partial = await rep.numbers.addAll(range(150, 250), { concurrency: 1 })
+  assert.equal(partial.failed.length, 1)
+  const [failure] = partial.failed
+  assert.equal(failure.batchIndex, 0)
+  assert.deepEqual(failure.numbers, range(150, 100))
+  assert.equal(failure.errorKind, 'UNPROCESSABLE')
+  assert.equal(failure.status, 422)
+  assert.ok(Array.isArray(failure.apiErrors))
+  assert.deepEqual(partial.added.map((n) => n.phoneNumber), range(250, 150))
+})

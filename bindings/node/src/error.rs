@@ -7,10 +7,12 @@
 use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Object};
 use napi::{Error, Status};
 use napi_derive::napi;
+use serde::{Deserialize, Serialize};
 use telnyx_reputation as facade;
 
 /// One entry of the API's `errors[]`, as carried by an error's `errors` property.
 #[napi(object, use_nullable = true)]
+#[derive(Serialize, Deserialize)]
 pub struct ApiError {
     /// Telnyx error code, e.g. `"10015"`.
     pub code: Option<String>,

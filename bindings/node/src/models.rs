@@ -7,6 +7,8 @@
 use napi_derive::napi;
 use serde::{Deserialize, Serialize};
 
+use crate::error::ApiError;
+
 /// A postal address.
 #[napi(object, use_nullable = true)]
 #[derive(Serialize, Deserialize)]
@@ -320,6 +322,38 @@ pub struct RefreshOutcome {
     pub total_successful: i64,
     /// Numbers that failed.
     pub total_failed: i64,
+}
+
+/// One batch of `numbers.addAll(..)` that was not added (batches are atomic, so none of its
+/// numbers were); resend `numbers` once the cause is fixed.
+#[napi(object, use_nullable = true)]
+#[derive(Serialize, Deserialize)]
+pub struct BatchFailure {
+    /// 0-based position of the batch: it held input numbers `100 * batchIndex` onwards.
+    pub batch_index: u32,
+    /// The numbers of the batch.
+    pub numbers: Vec<String>,
+    /// The stable error code, e.g. `UNPROCESSABLE` (the `code` a thrown error would have).
+    pub error_kind: String,
+    /// The error message.
+    pub message: String,
+    /// HTTP status, when the batch got an error response.
+    pub status: Option<u32>,
+    /// The server's request id, when it sent one.
+    pub request_id: Option<String>,
+    /// The API's `errors[]` (empty when there was none).
+    pub api_errors: Vec<ApiError>,
+}
+
+/// What `numbers.addAll(..)` did: every input number is in `added` or in one entry of
+/// `failed` (empty when every batch was added), so nothing is silently dropped.
+#[napi(object)]
+#[derive(Serialize, Deserialize)]
+pub struct BulkAddReport {
+    /// The registered numbers, in input order.
+    pub added: Vec<ReputationNumber>,
+    /// The batches that were not added, in batch order.
+    pub failed: Vec<BatchFailure>,
 }
 
 /// One entry of a number's ownership history.

@@ -1,10 +1,13 @@
-"""An enterprise's numbers: add, list (every page), get, get_fresh, refresh, ownership,
-confirm_ownership, remove."""
+"""An enterprise's numbers: add, add_all, list (every page), get, get_fresh, refresh,
+ownership, confirm_ownership, remove."""
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import Sdk, numbers
-from telnyx_reputation.models import ReputationData, ReputationNumber
+from telnyx_reputation.errors import ErrorObject, InvalidInputError
+from telnyx_reputation.models import BatchFailure, ReputationData, ReputationNumber
 
 
 def test_add_get_refresh_remove(sdk: Sdk) -> None:
@@ -49,3 +52,31 @@ def test_ownership_and_confirmation(sdk: Sdk) -> None:
     )
     confirmed = sdk.run(rep.numbers.confirm_ownership("+12025550000", True))
     assert confirmed.ownership_status == "verified"
+
+
+def test_add_all_in_batches_reporting_a_failed_one(sdk: Sdk) -> None:
+    rep = sdk.client.reputation(sdk.approved_enterprise())
+    with pytest.raises(InvalidInputError, match=r"phone_numbers\[130\]: \+12025550003 repeats"):
+        sdk.run(rep.numbers.add_all([*numbers(0, 130), "+12025550003"]))
+    with pytest.raises(InvalidInputError, match="concurrency"):
+        sdk.run(rep.numbers.add_all(numbers(0, 2), concurrency=17))
+    assert sdk.collect(rep.numbers.list()) == []
+
+    report = sdk.run(rep.numbers.add_all(numbers(0, 150), concurrency=2))
+    assert report.is_complete()
+    assert [n.phone_number for n in report.added] == numbers(0, 150)
+
+    sdk.emulator.admin(
+        "POST",
+        "/faults",
+        {"status": 422, "count": 1, "method": "POST", "path_prefix": "/v2/enterprises"},
+    )
+    report = sdk.run(rep.numbers.add_all(numbers(150, 250), concurrency=1))
+    assert not report.is_complete()
+    (failure,) = report.failed
+    assert isinstance(failure, BatchFailure)
+    assert (failure.batch_index, failure.numbers) == (0, numbers(150, 100))
+    assert (failure.error_kind, failure.status) == ("UNPROCESSABLE", 422)
+    assert failure.message.startswith("422 Unprocessable")
+    assert all(isinstance(e, ErrorObject) for e in failure.api_errors)
+    assert [n.phone_number for n in report.added] == numbers(250, 150)

@@ -21,11 +21,12 @@ pub use enums::{
 };
 pub use error::{ApiError, Error, ErrorKind, Gate, HttpError};
 pub use models::{
-    BillingContact, Document, DocumentSize, Enterprise, EnterpriseUpdate, ExternalVerification,
-    LoaAgent, LoaRenderOptions, LoaSignature, NewEnterprise, NumberOwnership, OrganizationContact,
-    OwnershipEvent, Page, PageMeta, PhysicalAddress, RefreshOutcome, RefreshResult, Remediation,
-    RemediationRequest, RemediationResults, RemediationSummary, ReputationData, ReputationNumber,
-    ReputationSettings, TermsInfo, TosAgreement, TosStatus, WaitOptions,
+    BatchFailure, BillingContact, BulkAddOptions, BulkAddReport, Document, DocumentSize,
+    Enterprise, EnterpriseUpdate, ExternalVerification, LoaAgent, LoaRenderOptions, LoaSignature,
+    NewEnterprise, NumberOwnership, OrganizationContact, OwnershipEvent, Page, PageMeta,
+    PhysicalAddress, RefreshOutcome, RefreshResult, Remediation, RemediationRequest,
+    RemediationResults, RemediationSummary, ReputationData, ReputationNumber, ReputationSettings,
+    TermsInfo, TosAgreement, TosStatus, WaitOptions,
 };
 pub use pager::Pager;
 pub use phone::PhoneNumber;

@@ -1,14 +1,16 @@
 //! The facade's own data types: what methods return and the option structs they take.
 //!
-//! Every type derives `Serialize`/`Deserialize` with the API's field names so the Python and
-//! Node bindings convert through serde. Conversions from the generated client's types live in
+//! Every returned type serializes with the API's field names so the Python and Node bindings
+//! convert through serde (the bulk-add report only serializes: it carries an [`Error`]). Conversions from the generated client's types live in
 //! `convert`; input validation lives in `validate`.
 
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
+use crate::Error;
 use crate::enums::{
     CheckFrequency, GateStatus, NumberOfEmployees, NumberSource, OrganizationLegalType,
     OrganizationType, OwnershipStatus, ProductType, RemediationStatus, RemovalReason,
@@ -359,6 +361,65 @@ pub struct RefreshOutcome {
     pub total_successful: u64,
     /// Numbers that failed.
     pub total_failed: u64,
+}
+
+/// Options of `numbers().add_all(..)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkAddOptions {
+    /// Batches of 100 in flight at once, 1 to 16 (default 4).
+    pub concurrency: usize,
+}
+
+impl Default for BulkAddOptions {
+    fn default() -> Self {
+        BulkAddOptions { concurrency: 4 }
+    }
+}
+
+/// The result of `numbers().add_all(..)`: every input number is either in `added` or in
+/// the `numbers` of one entry of `failed`, so nothing is silently dropped.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BulkAddReport {
+    /// The registered numbers, in input order (failed batches left out).
+    pub added: Vec<ReputationNumber>,
+    /// The batches the API rejected or that could not be sent, in batch order.
+    pub failed: Vec<BatchFailure>,
+}
+
+impl BulkAddReport {
+    /// True when every batch was added.
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_empty()
+    }
+}
+
+/// One batch of `add_all` that was not added (batches are atomic: none of its numbers were).
+///
+/// [`Error`] is not serializable, so the serde form (what the Python and Node bindings see)
+/// carries the error as `error_kind` (the stable code, e.g. `"UNPROCESSABLE"`), `message`,
+/// `status`, `request_id` and `api_errors` beside `batch_index` and `numbers`.
+#[derive(Debug, Clone)]
+pub struct BatchFailure {
+    /// 0-based position of the batch: it held input numbers `100 * batch_index` onwards.
+    pub batch_index: usize,
+    /// The numbers of the batch, none of them added.
+    pub numbers: Vec<String>,
+    /// Why the batch failed (after the retries its class allows).
+    pub error: Error,
+}
+
+impl Serialize for BatchFailure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("BatchFailure", 7)?;
+        out.serialize_field("batch_index", &self.batch_index)?;
+        out.serialize_field("numbers", &self.numbers)?;
+        out.serialize_field("error_kind", self.error.kind().code())?;
+        out.serialize_field("message", &self.error.to_string())?;
+        out.serialize_field("status", &self.error.status())?;
+        out.serialize_field("request_id", &self.error.request_id())?;
+        out.serialize_field("api_errors", self.error.api_errors())?;
+        out.end()
+    }
 }
 
 /// One event in a number's ownership tracking.

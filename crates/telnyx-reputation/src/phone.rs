@@ -2,6 +2,8 @@
 //! kind the Number Reputation API accepts, plus the batch parser every method taking numbers
 //! uses so that all of them are checked before any I/O. Other input checks live in `validate`.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::str::FromStr;
 
@@ -136,6 +138,51 @@ where
     Ok(parsed)
 }
 
+/// Most problems listed in one `InvalidInput` message; the rest are counted.
+const MAX_LISTED_PROBLEMS: usize = 20;
+
+/// Validate every number of a bulk input (all of them, before any I/O): at least one, each
+/// a US E.164 number, none repeated. The message names the index and value of each problem.
+pub(crate) fn parse_distinct<I, S>(field: &str, numbers: I) -> Result<Vec<String>, Error>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut parsed = Vec::new();
+    let mut first_index: HashMap<String, usize> = HashMap::new();
+    let mut problems = Vec::new();
+    for (index, number) in numbers.into_iter().enumerate() {
+        match PhoneNumber::parse(number.as_ref()) {
+            Ok(n) => match first_index.entry(n.0) {
+                Entry::Occupied(first) => problems.push(format!(
+                    "{field}[{index}]: {} repeats {field}[{}]",
+                    first.key(),
+                    first.get()
+                )),
+                Entry::Vacant(slot) => {
+                    parsed.push(slot.key().clone());
+                    slot.insert(index);
+                }
+            },
+            Err(e) => problems.push(format!("{field}[{index}]: {}", bare(&e))),
+        }
+    }
+    if !problems.is_empty() {
+        let hidden = problems.len().saturating_sub(MAX_LISTED_PROBLEMS);
+        problems.truncate(MAX_LISTED_PROBLEMS);
+        if hidden > 0 {
+            problems.push(format!("and {hidden} more"));
+        }
+        return Err(Error::invalid(problems.join("; ")));
+    }
+    if parsed.is_empty() {
+        return Err(Error::invalid(format!(
+            "{field}: expected at least 1 number"
+        )));
+    }
+    Ok(parsed)
+}
+
 /// The message of an `InvalidInput` without its "invalid input: " prefix.
 fn bare(e: &Error) -> String {
     match e {
@@ -190,6 +237,32 @@ mod tests {
             "invalid input: phone_numbers[1]: +4420 is not a US E.164 number: expected +1 followed by 10 digits; \
              phone_numbers[2]: bad is not a US E.164 number: expected +1 followed by 10 digits"
         );
+    }
+
+    #[test]
+    fn distinct_rejects_repeats_and_bad_numbers_naming_each() {
+        let e =
+            parse_distinct("phone_numbers", ["+12025551234", "+4420", "+12025551234"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid input: phone_numbers[1]: +4420 is not a US E.164 number: expected +1 followed by 10 digits; \
+             phone_numbers[2]: +12025551234 repeats phone_numbers[0]"
+        );
+        let empty: [&str; 0] = [];
+        assert!(parse_distinct("phone_numbers", empty).is_err());
+        let ok = parse_distinct("phone_numbers", ["+12025551234", "+12025551235"]).unwrap();
+        assert_eq!(ok, ["+12025551234", "+12025551235"]);
+    }
+
+    #[test]
+    fn distinct_lists_the_first_problems_and_counts_the_rest() {
+        let bad: Vec<String> = (0..25).map(|i| format!("bad{i}")).collect();
+        let message = parse_distinct("phone_numbers", &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("phone_numbers[19]: bad19"), "{message}");
+        assert!(!message.contains("phone_numbers[20]"), "{message}");
+        assert!(message.ends_with("; and 5 more"), "{message}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use napi_derive::napi;
 use telnyx_reputation as facade;
 
 use crate::convert::{convert, convert_all, parse};
-use crate::models::{NumberOwnership, RefreshOutcome, ReputationNumber};
+use crate::models::{BulkAddReport, NumberOwnership, RefreshOutcome, ReputationNumber};
 use crate::pager::NumberPager;
 use crate::promise;
 
@@ -27,6 +27,14 @@ pub struct NumberListOptions {
     pub source: Option<String>,
     /// Only numbers of this enterprise (account-wide list only).
     pub enterprise_id: Option<String>,
+}
+
+/// Options of `numbers.addAll(..)`.
+#[napi(object)]
+#[derive(Default)]
+pub struct BulkAddOptions {
+    /// Batches of 100 in flight at once, 1 to 16 (default 4).
+    pub concurrency: Option<u32>,
 }
 
 type NumberList = Result<facade::Pager<facade::ReputationNumber>, facade::Error>;
@@ -86,6 +94,29 @@ impl Numbers {
         promise::spawn(env, async move { inner.add(phone_numbers).await }, |list| {
             convert_all(&list)
         })
+    }
+
+    /// Register any number of numbers in atomic batches of 100, `concurrency` (1-16,
+    /// default 4) at a time. Every number is validated first (nothing is sent if one is
+    /// invalid or repeated); then each batch is billed and succeeds or fails on its own, and
+    /// the report lists the added numbers and each failed batch with its numbers and error.
+    #[napi]
+    pub fn add_all<'env>(
+        &self,
+        env: &'env Env,
+        phone_numbers: Vec<String>,
+        options: Option<BulkAddOptions>,
+    ) -> napi::Result<PromiseRaw<'env, BulkAddReport>> {
+        let inner = self.inner.clone();
+        let mut bulk = facade::BulkAddOptions::default();
+        if let Some(concurrency) = options.unwrap_or_default().concurrency {
+            bulk.concurrency = concurrency as usize;
+        }
+        promise::spawn(
+            env,
+            async move { inner.add_all(phone_numbers, bulk).await },
+            |report| convert(&report),
+        )
     }
 
     /// Monitored numbers, paged (no I/O until iterated).

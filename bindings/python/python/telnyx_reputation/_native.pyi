@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeAlias
 from ._paging import AsyncPager, Pager
 from .models import (
     BillingContact,
+    BulkAddReport,
     Document,
     Enterprise,
     ExternalVerification,
@@ -255,6 +256,9 @@ class AsyncLoa:
 
 class Numbers:
     def add(self, numbers: list[str]) -> list[ReputationNumber]: ...
+    def add_all(
+        self, numbers: list[str], *, concurrency: int | None = None
+    ) -> BulkAddReport: ...
     def list(
         self,
         *,
@@ -275,6 +279,9 @@ class Numbers:
 
 class AsyncNumbers:
     def add(self, numbers: list[str]) -> Coroutine[Any, Any, list[ReputationNumber]]: ...
+    def add_all(
+        self, numbers: list[str], *, concurrency: int | None = None
+    ) -> Coroutine[Any, Any, BulkAddReport]: ...
     def list(
         self,
         *,

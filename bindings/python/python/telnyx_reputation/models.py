@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from .errors import ErrorObject
+
 __all__ = [
+    "BatchFailure",
     "BillingContact",
+    "BulkAddReport",
     "Document",
     "DocumentSize",
     "Enterprise",
@@ -84,6 +88,8 @@ def _converter(hint: Any) -> Callable[[Any], Any] | None:
         return date.fromisoformat
     if isinstance(hint, type) and issubclass(hint, Model):
         return hint._from_api
+    if hint is ErrorObject:
+        return lambda value: ErrorObject(**value)
     return None
 
 
@@ -271,6 +277,39 @@ class RefreshOutcome(Model):
     total_requested: int
     total_successful: int
     total_failed: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchFailure(Model):
+    """One batch of ``numbers.add_all`` that was not added (batches are atomic, so none of
+    its numbers were); resend ``numbers`` once the cause is fixed."""
+
+    batch_index: int
+    """0-based position of the batch: it held input numbers ``100 * batch_index`` onwards."""
+    numbers: list[str]
+    error_kind: str
+    """The stable error code, e.g. ``UNPROCESSABLE`` (see the errors table)."""
+    message: str
+    status: int | None = None
+    """HTTP status, when the batch got an error response."""
+    request_id: str | None = None
+    api_errors: list[ErrorObject] = field(default_factory=list)
+    """The parsed ``errors[]`` of the response (empty when there was none)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BulkAddReport(Model):
+    """What ``numbers.add_all`` did: every input number is in ``added`` or in one entry of
+    ``failed``, so nothing is silently dropped."""
+
+    added: list[ReputationNumber]
+    """The registered numbers, in input order."""
+    failed: list[BatchFailure]
+    """The batches that were not added, in batch order."""
+
+    def is_complete(self) -> bool:
+        """True when every batch was added."""
+        return not self.failed
 
 
 @dataclass(frozen=True, kw_only=True)

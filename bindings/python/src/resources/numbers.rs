@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use telnyx_reputation::Pager as FacadePager;
-use telnyx_reputation::ReputationNumber;
+use telnyx_reputation::{BulkAddOptions, ReputationNumber};
 
 use super::parse;
 use crate::client::{Build, Shared};
@@ -43,6 +43,26 @@ impl Numbers {
         let call = async move { api.add(numbers).await };
         self.shared
             .finish(py, call, Build::ModelList("ReputationNumber"))
+    }
+
+    /// Register any number of numbers in atomic batches of 100, `concurrency` (1-16, default
+    /// 4) at a time. Every number is validated first (nothing is sent if one is invalid or
+    /// repeated); then each batch is billed and succeeds or fails on its own, and the report
+    /// lists the added numbers and each failed batch with its numbers and error.
+    #[pyo3(signature = (numbers, *, concurrency=None))]
+    fn add_all<'py>(
+        &self,
+        py: Python<'py>,
+        numbers: Vec<String>,
+        concurrency: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let mut options = BulkAddOptions::default();
+        if let Some(concurrency) = concurrency {
+            options.concurrency = concurrency;
+        }
+        let call = async move { api.add_all(numbers, options).await };
+        self.shared.finish(py, call, Build::Model("BulkAddReport"))
     }
 
     /// The enterprise's monitored numbers.

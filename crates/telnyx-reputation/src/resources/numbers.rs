@@ -1,14 +1,17 @@
 //! Monitored phone numbers: the enterprise-scoped endpoints (`Numbers`) and the account-wide
 //! "simplified" ones (`AccountNumbers`). Every number is validated as US E.164 before I/O.
 
-use futures::FutureExt;
+use futures::{FutureExt, StreamExt, stream};
 use telnyx_reputation_api::types as g;
 use uuid::Uuid;
 
 use super::non_zero;
 use crate::client::{Client, send};
 use crate::convert;
-use crate::models::{NumberOwnership, Page, RefreshOutcome, ReputationNumber};
+use crate::models::{
+    BatchFailure, BulkAddOptions, BulkAddReport, NumberOwnership, Page, RefreshOutcome,
+    ReputationNumber,
+};
 use crate::pager::{ListQuery, Pager};
 use crate::retry::Op;
 use crate::retry::RetryClass::{Idempotent, NotIdempotent};
@@ -42,6 +45,8 @@ const ACCOUNT_REMOVE: Op = Op::new("DELETE", "/reputation/numbers/{phone_number}
 
 /// Numbers per add or refresh request.
 const MAX_BATCH: usize = 100;
+/// Most `add_all` batches in flight at once.
+const MAX_CONCURRENCY: usize = 16;
 
 /// An enterprise's monitored numbers (`client.reputation(id).numbers()`).
 #[derive(Debug, Clone)]
@@ -70,9 +75,61 @@ impl Numbers {
         S: AsRef<str>,
     {
         let id = self.id()?;
-        let body = g::PhoneNumbersRequest {
-            phone_numbers: phone::parse_batch("phone_numbers", numbers, 1, MAX_BATCH)?,
-        };
+        let numbers = phone::parse_batch("phone_numbers", numbers, 1, MAX_BATCH)?;
+        self.send_add(id, numbers).await
+    }
+
+    /// Register any number of numbers for monitoring, in atomic batches of 100 sent up to
+    /// `options.concurrency` at a time.
+    ///
+    /// Every number is validated first: one that is not US E.164, or one given twice, is an
+    /// [`Error::InvalidInput`] naming its index and value, and then nothing is sent. After
+    /// that the call does not fail as a whole: each batch is one atomic, billable `add`
+    /// (retried only on a connect failure or 429, like `add`) that succeeds or fails on its
+    /// own, and the later batches are still sent when one fails. The report lists the added
+    /// numbers and, for each failed batch, its index, its numbers and the error, so nothing
+    /// is silently dropped; resend a failed batch's `numbers` once its cause is fixed.
+    pub async fn add_all<I, S>(
+        &self,
+        numbers: I,
+        options: BulkAddOptions,
+    ) -> Result<BulkAddReport, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let id = self.id()?;
+        let concurrency = validate_concurrency(options.concurrency)?;
+        let numbers = phone::parse_distinct("phone_numbers", numbers)?;
+        let batches = numbers.chunks(MAX_BATCH).map(<[String]>::to_vec);
+        let outcomes: Vec<_> = stream::iter(batches.enumerate().map(|(index, batch)| async move {
+            let outcome = self.send_add(id, batch.clone()).await;
+            (index, batch, outcome)
+        }))
+        .buffered(concurrency)
+        .collect()
+        .await;
+        let mut report = BulkAddReport::default();
+        for (batch_index, numbers, outcome) in outcomes {
+            match outcome {
+                Ok(added) => report.added.extend(added),
+                Err(error) => report.failed.push(BatchFailure {
+                    batch_index,
+                    numbers,
+                    error,
+                }),
+            }
+        }
+        Ok(report)
+    }
+
+    /// One atomic add request of already validated numbers.
+    async fn send_add(
+        &self,
+        id: Uuid,
+        phone_numbers: Vec<String>,
+    ) -> Result<Vec<ReputationNumber>, Error> {
+        let body = g::PhoneNumbersRequest { phone_numbers };
         let api = self.client.api();
         let list = self
             .client
@@ -222,6 +279,16 @@ impl Numbers {
             })
             .await?;
         Ok(convert::number(wrapped.data))
+    }
+}
+
+fn validate_concurrency(concurrency: usize) -> Result<usize, Error> {
+    if (1..=MAX_CONCURRENCY).contains(&concurrency) {
+        Ok(concurrency)
+    } else {
+        Err(Error::invalid(format!(
+            "concurrency: expected 1 to {MAX_CONCURRENCY}, got {concurrency}"
+        )))
     }
 }
 
