@@ -9,21 +9,18 @@ use std::process::Command;
 
 use crate::Result;
 use crate::codegen::unified_diff;
-use crate::pipeline::{cargo, run_command};
+use crate::conformance::build_emulator;
+use crate::pipeline::run_command;
 
 const PACKAGE: &str = "bindings/node";
 /// Files `napi build` writes that are committed, so a stale copy fails the pipeline.
 const GENERATED: [&str; 2] = ["index.d.ts", "index.js"];
-const EMULATOR: &str = "telnyx-reputation-emulator";
 
 /// Run the whole Node suite.
 pub fn run(root: &Path) -> Result {
     let package = root.join(PACKAGE);
     check_versions(root)?;
-    cargo(
-        root,
-        &["build", "--locked", "-p", EMULATOR, "--bin", EMULATOR],
-    )?;
+    let emulator = build_emulator(root)?;
     install_locked(&package)?;
     let committed = read_generated(&package)?;
     // Debug build: the suite measures behaviour, not speed, and shares dev artifacts.
@@ -34,10 +31,7 @@ pub fn run(root: &Path) -> Result {
         Command::new("node")
             .args(["--test", "--test-reporter=tap", "__test__/"])
             .current_dir(&package)
-            .env(
-                "TELNYX_REPUTATION_EMULATOR_BIN",
-                root.join("target/debug").join(EMULATOR),
-            ),
+            .env("TELNYX_REPUTATION_EMULATOR_BIN", emulator),
     )
 }
 
