@@ -11,6 +11,7 @@ use std::process::Command;
 use crate::Result;
 use crate::node_suite;
 use crate::pipeline::{cargo, run_command};
+use crate::python;
 
 const REQUIREMENTS: &str = "xtask/bench/python/requirements.txt";
 const NODE_PINS: &str = "xtask/bench/node";
@@ -71,27 +72,9 @@ pub fn prepare(root: &Path, rebuild: Rebuild) -> Result<Tools> {
     })
 }
 
-/// `.cache/bench-venv` with the pinned requirements (re-installed when they change).
+/// `.cache/bench-venv` from its hash-pinned lock (re-installed when it changes).
 fn python_venv(root: &Path) -> Result<PathBuf> {
-    let venv = root.join(".cache/bench-venv");
-    let python = venv.join("bin/python");
-    let requirements = std::fs::read_to_string(root.join(REQUIREMENTS))
-        .map_err(|e| format!("cannot read {REQUIREMENTS}: {e}"))?;
-    let stamp = venv.join("requirements.stamp");
-    if std::fs::read_to_string(&stamp).is_ok_and(|done| done == requirements) {
-        return Ok(python);
-    }
-    if !python.exists() {
-        let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run_command(Command::new(system).args(["-m", "venv"]).arg(&venv))?;
-    }
-    run_command(
-        Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "-r"])
-            .arg(root.join(REQUIREMENTS)),
-    )?;
-    std::fs::write(&stamp, requirements).map_err(|e| format!("cannot write {stamp:?}: {e}"))?;
-    Ok(python)
+    python::install_locked_venv(root, &root.join(".cache/bench-venv"), REQUIREMENTS)
 }
 
 /// `.cache/bench-node` installed with `npm ci` from the committed lock file.
@@ -108,11 +91,7 @@ fn node_folder(root: &Path) -> Result<PathBuf> {
         std::fs::copy(root.join(NODE_PINS).join(file), dir.join(file))
             .map_err(|e| format!("cannot copy {file}: {e}"))?;
     }
-    run_command(
-        Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir),
-    )?;
+    node_suite::install_locked(root, &dir)?;
     std::fs::write(&stamp, lock).map_err(|e| format!("cannot write {stamp:?}: {e}"))?;
     Ok(dir)
 }
@@ -177,7 +156,7 @@ fn node_binding(root: &Path, node_dir: &Path, rebuild: bool) -> Result<bool> {
     }
     let npm =
         |args: &[&str], dir: &Path| run_command(Command::new("npm").args(args).current_dir(dir));
-    node_suite::install_locked(&project)?;
+    node_suite::install_locked(root, &project)?;
     run_command(node_suite::tool(&project, "napi").args(["build", "--platform", "--release"]))?;
     let packs = root.join(".cache/bench-packs");
     let _ = std::fs::remove_dir_all(&packs);
