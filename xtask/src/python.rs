@@ -1,5 +1,11 @@
-//! The project's Python tool venv (`.cache/venv`): created and filled from
-//! `xtask/requirements.txt` on first use, refreshed when that file changes.
+//! The project's Python tool venvs, filled only from committed, hash-pinned lock files.
+//!
+//! `.cache/venv` holds the pipeline's tools (`xtask/requirements.txt`); the bench has its
+//! own (`.cache/bench-venv`). Each lock is generated from its `requirements.in` (the
+//! direct pins) with `pip-compile --generate-hashes` and installed with
+//! `--require-hashes`, so every package, transitive ones included, is the exact file the
+//! lock names. pip's cache is the project's own (`.cache/pip`): nothing on the machine
+//! outside the checkout decides what gets installed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,35 +16,61 @@ use crate::pipeline::run_command;
 
 const REQUIREMENTS: &str = "xtask/requirements.txt";
 
-/// Path of the venv's directory.
+/// Path of the pipeline venv's directory.
 pub fn venv_dir(root: &Path) -> PathBuf {
     root.join(".cache/venv")
 }
 
-/// Path of an executable inside the venv.
+/// Path of an executable inside the pipeline venv.
 pub fn venv_bin(root: &Path, name: &str) -> PathBuf {
     venv_dir(root).join("bin").join(name)
 }
 
-/// Create the venv and install the pinned requirements unless already current.
+/// Create the pipeline venv and install its locked requirements unless already current.
 pub fn ensure_venv(root: &Path) -> Result {
-    let venv = venv_dir(root);
-    let requirements = std::fs::read_to_string(root.join(REQUIREMENTS))
-        .map_err(|e| format!("cannot read {REQUIREMENTS}: {e}"))?;
-    let stamp = venv.join("requirements.stamp");
-    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == requirements) {
-        return Ok(());
+    install_locked_venv(root, &venv_dir(root), REQUIREMENTS).map(|_| ())
+}
+
+/// Create `venv` (if missing) and install the hash-pinned lock `requirements` (a path
+/// relative to `root`) into it, unless the lock is unchanged since the last install.
+/// Returns the venv's python.
+pub fn install_locked_venv(root: &Path, venv: &Path, requirements: &str) -> Result<PathBuf> {
+    let python = venv.join("bin/python");
+    let lock = std::fs::read_to_string(root.join(requirements))
+        .map_err(|e| format!("cannot read {requirements}: {e}"))?;
+    if !lock.contains("--hash=sha256:") {
+        return Err(format!(
+            "{requirements} carries no hashes: regenerate it with pip-compile --generate-hashes (see its header)"
+        ));
     }
-    if !venv_bin(root, "python").exists() {
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run_command(Command::new(python).arg("-m").arg("venv").arg(&venv))?;
+    let stamp = venv.join("requirements.stamp");
+    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == lock) {
+        return Ok(python);
+    }
+    if !python.exists() {
+        let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        run_command(Command::new(system).arg("-m").arg("venv").arg(venv))?;
     }
     run_command(
-        Command::new(venv_bin(root, "python"))
-            .args(["-m", "pip", "install", "--quiet", "-r"])
-            .arg(root.join(REQUIREMENTS)),
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--require-hashes",
+                "--no-deps",
+                "-r",
+            ])
+            .arg(root.join(requirements))
+            .env("PIP_CACHE_DIR", root.join(".cache/pip"))
+            .env_remove("PIP_INDEX_URL")
+            .env_remove("PIP_EXTRA_INDEX_URL")
+            .env_remove("PIP_FIND_LINKS"),
     )?;
-    std::fs::write(&stamp, requirements).map_err(|e| format!("cannot write venv stamp: {e}"))
+    std::fs::write(&stamp, lock).map_err(|e| format!("cannot write {stamp:?}: {e}"))?;
+    Ok(python)
 }
 
 /// `cargo xtask validate-spec`: a real OpenAPI validator over the contract.
