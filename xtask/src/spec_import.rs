@@ -154,8 +154,8 @@ pub fn origin_of_subset(subset: &Value) -> Result<Origin> {
     })
 }
 
-/// The commit and date: given on the command line, else asked of git (when the file is in
-/// a checkout), else taken from a fixture's `info.x-fixture`.
+/// The commit and date: given on the command line, else a fixture's `info.x-fixture`, else
+/// asked of git (the file's last commit, when it is in a checkout of team-telnyx/openapi).
 fn origin(
     path: &Path,
     text: &str,
@@ -172,6 +172,20 @@ fn origin(
     }
     if commit.is_some() || date.is_some() {
         return Err("give both --commit and --date, or neither".into());
+    }
+    // A fixture names the upstream commit it was cut from; git would name ours.
+    let doc: Value =
+        serde_norway::from_str(text).map_err(|e| format!("{read_from} is not valid YAML: {e}"))?;
+    if let (Some(commit), Some(date)) = (
+        doc.pointer("/info/x-fixture/commit")
+            .and_then(Value::as_str),
+        doc.pointer("/info/x-fixture/date").and_then(Value::as_str),
+    ) {
+        return Ok(Origin {
+            commit: commit.to_owned(),
+            date: date.to_owned(),
+            read_from,
+        });
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     let git = Command::new("git")
@@ -190,22 +204,9 @@ fn origin(
             read_from,
         });
     }
-    let doc: Value =
-        serde_norway::from_str(text).map_err(|e| format!("{read_from} is not valid YAML: {e}"))?;
-    match (
-        doc.pointer("/info/x-fixture/commit")
-            .and_then(Value::as_str),
-        doc.pointer("/info/x-fixture/date").and_then(Value::as_str),
-    ) {
-        (Some(commit), Some(date)) => Ok(Origin {
-            commit: commit.to_owned(),
-            date: date.to_owned(),
-            read_from,
-        }),
-        _ => Err(format!(
-            "{read_from} is not in a git checkout: give --commit SHA --date YYYY-MM-DD"
-        )),
-    }
+    Err(format!(
+        "{read_from}: no upstream commit known (not in a git checkout): give --commit SHA --date YYYY-MM-DD"
+    ))
 }
 
 /// Read and parse a YAML file into JSON values.
@@ -703,6 +704,33 @@ mod tests {
         assert_eq!(s["example"], json!({ "type": ["kept", "null"] }));
         assert_eq!(counts["type array"], 2);
         assert_eq!(counts["const"], 1);
+    }
+
+    #[test]
+    fn a_fixture_names_its_upstream_commit_not_ours() {
+        let path = root().join(FIXTURE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The fixture lives in our git checkout; its origin is still the upstream commit.
+        let origin = origin(&path, &text, FIXTURE.into(), None, None).unwrap();
+        assert_eq!(origin, fixture_origin());
+        let given = origin_with_flags(&path, &text);
+        assert_eq!(given.commit, "abc");
+        assert!(
+            super::origin(&path, &text, FIXTURE.into(), Some("abc".into()), None)
+                .unwrap_err()
+                .contains("both --commit and --date")
+        );
+    }
+
+    fn origin_with_flags(path: &Path, text: &str) -> Origin {
+        super::origin(
+            path,
+            text,
+            FIXTURE.into(),
+            Some("abc".into()),
+            Some("2026-01-01".into()),
+        )
+        .unwrap()
     }
 
     #[test]
