@@ -12,6 +12,8 @@ mod pipeline;
 mod python;
 mod python_suite;
 mod readme;
+mod spec_diff;
+mod spec_import;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,8 +24,17 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate crates/telnyx-reputation-api/src/generated.rs from
                       openapi/number-reputation.yaml (--check: fail with a diff if stale)
-  validate-spec       validate the OpenAPI document with openapi-spec-validator (venv)
-  test [STEP...]      everything CI runs: codegen --check, spec validation, fmt, clippy,
+  spec import PATH/spec3.yml [--commit SHA --date YYYY-MM-DD]
+                      extract our operations and every component they reference from the
+                      upstream Telnyx OpenAPI 3.1 document into
+                      openapi/upstream/number-reputation.upstream.yaml (3.0-normalised)
+  spec diff [--list]  compare that subset with the contract field by field; fail on a
+                      difference openapi/divergences.yaml does not declare, or on an entry
+                      that no longer matches one (--list: every difference and its reason)
+  validate-spec       validate the OpenAPI document and the upstream subset with
+                      openapi-spec-validator (venv)
+  test [STEP...]      everything CI runs: codegen --check, spec validation, spec diff
+                      vs upstream, fmt, clippy,
                       Rust tests, Python and Node suites, emulator conformance
                       (STEP: run only the steps whose name contains it, e.g. `node`)
   bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]
@@ -38,6 +49,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen::run(&root, codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
+        ["spec", "import", rest @ ..] => spec_import::run(&root, rest),
+        ["spec", "diff", rest @ ..] => spec_diff::run(&root, rest),
         ["validate-spec"] => python::validate_spec(&root),
         ["test", only @ ..] => pipeline::test(&root, only),
         ["bench", rest @ ..] => bench::run(&root, rest),

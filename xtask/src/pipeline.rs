@@ -12,6 +12,7 @@ use crate::conformance;
 use crate::node_suite;
 use crate::python;
 use crate::python_suite;
+use crate::{spec_diff, spec_import};
 
 /// One named step of the pipeline.
 type Step<'a> = (&'a str, &'a dyn Fn(&Path) -> Result);
@@ -21,6 +22,10 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
     let steps: Vec<Step> = vec![
         ("codegen --check", &|r| codegen::run(r, Mode::Check)),
         ("validate spec", &python::validate_spec),
+        ("spec diff vs upstream", &|r| {
+            spec_import::check(r)?;
+            spec_diff::run(r, &[])
+        }),
         ("cargo fmt --check", &|r| {
             cargo(r, &["fmt", "--all", "--check"])
         }),

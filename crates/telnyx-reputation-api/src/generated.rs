@@ -12,14 +12,122 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BillingContact {
         pub email: ::std::string::String,
-        pub first_name: ::std::string::String,
-        pub last_name: ::std::string::String,
+        pub first_name: BillingContactFirstName,
+        pub last_name: BillingContactLastName,
         ///E.164 phone number.
         pub phone_number: ::std::string::String,
     }
     impl BillingContact {
         pub fn builder() -> builder::BillingContact {
             Default::default()
+        }
+    }
+    ///`BillingContactFirstName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct BillingContactFirstName(::std::string::String);
+    impl ::std::ops::Deref for BillingContactFirstName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BillingContactFirstName> for ::std::string::String {
+        fn from(value: BillingContactFirstName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BillingContactFirstName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BillingContactFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BillingContactFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BillingContactFirstName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`BillingContactLastName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct BillingContactLastName(::std::string::String);
+    impl ::std::ops::Deref for BillingContactLastName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BillingContactLastName> for ::std::string::String {
+        fn from(value: BillingContactLastName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BillingContactLastName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BillingContactLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BillingContactLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BillingContactLastName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///Schedule of automatic reputation refreshes (`business_daily` is Monday to Friday; `never` means manual only).
@@ -65,6 +173,7 @@ pub mod types {
     }
     ///`CreateRemediationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateRemediationRequest {
         ///How the numbers are used, in free text.
         pub call_purpose: CreateRemediationRequestCallPurpose,
@@ -426,15 +535,75 @@ upload that is not linked to a service within 30 minutes is deleted.
     }
     ///`EnableReputationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct EnableReputationRequest {
         #[serde(default = "defaults::enable_reputation_request_check_frequency")]
         pub check_frequency: CheckFrequency,
-        ///Document id of the uploaded, signed LOA.
-        pub loa_document_id: ::uuid::Uuid,
+        ///Document id of the uploaded, signed LOA (an opaque id of 1 to 255 characters).
+        pub loa_document_id: EnableReputationRequestLoaDocumentId,
     }
     impl EnableReputationRequest {
         pub fn builder() -> builder::EnableReputationRequest {
             Default::default()
+        }
+    }
+    ///Document id of the uploaded, signed LOA (an opaque id of 1 to 255 characters).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnableReputationRequestLoaDocumentId(::std::string::String);
+    impl ::std::ops::Deref for EnableReputationRequestLoaDocumentId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnableReputationRequestLoaDocumentId>
+    for ::std::string::String {
+        fn from(value: EnableReputationRequestLoaDocumentId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnableReputationRequestLoaDocumentId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnableReputationRequestLoaDocumentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for EnableReputationRequestLoaDocumentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnableReputationRequestLoaDocumentId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A registered enterprise as stored by Telnyx.
@@ -502,9 +671,9 @@ upload that is not linked to a service within 30 minutes is deleted.
         pub country_code: ::std::string::String,
         ///Free-form reference of the caller's choosing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_reference: ::std::option::Option<::std::string::String>,
+        pub customer_reference: ::std::option::Option<EnterpriseCreateCustomerReference>,
         ///Trading name.
-        pub doing_business_as: ::std::string::String,
+        pub doing_business_as: EnterpriseCreateDoingBusinessAs,
         ///Nine-digit D-U-N-S number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dun_bradstreet_number: ::std::option::Option<::std::string::String>,
@@ -512,7 +681,7 @@ upload that is not linked to a service within 30 minutes is deleted.
         pub fein: ::std::string::String,
         pub industry: Industry,
         ///State or province where the business is incorporated.
-        pub jurisdiction_of_incorporation: ::std::string::String,
+        pub jurisdiction_of_incorporation: EnterpriseCreateJurisdictionOfIncorporation,
         ///Registered legal name.
         pub legal_name: EnterpriseCreateLegalName,
         pub number_of_employees: NumberOfEmployees,
@@ -529,11 +698,179 @@ upload that is not linked to a service within 30 minutes is deleted.
         pub professional_license_number: ::std::option::Option<::std::string::String>,
         #[serde(default = "defaults::enterprise_create_role_type")]
         pub role_type: RoleType,
-        pub website: ::std::string::String,
+        pub website: EnterpriseCreateWebsite,
     }
     impl EnterpriseCreate {
         pub fn builder() -> builder::EnterpriseCreate {
             Default::default()
+        }
+    }
+    ///Free-form reference of the caller's choosing.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnterpriseCreateCustomerReference(::std::string::String);
+    impl ::std::ops::Deref for EnterpriseCreateCustomerReference {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnterpriseCreateCustomerReference>
+    for ::std::string::String {
+        fn from(value: EnterpriseCreateCustomerReference) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnterpriseCreateCustomerReference {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnterpriseCreateCustomerReference {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for EnterpriseCreateCustomerReference {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnterpriseCreateCustomerReference {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Trading name.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnterpriseCreateDoingBusinessAs(::std::string::String);
+    impl ::std::ops::Deref for EnterpriseCreateDoingBusinessAs {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnterpriseCreateDoingBusinessAs>
+    for ::std::string::String {
+        fn from(value: EnterpriseCreateDoingBusinessAs) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnterpriseCreateDoingBusinessAs {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnterpriseCreateDoingBusinessAs {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for EnterpriseCreateDoingBusinessAs {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnterpriseCreateDoingBusinessAs {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///State or province where the business is incorporated.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnterpriseCreateJurisdictionOfIncorporation(::std::string::String);
+    impl ::std::ops::Deref for EnterpriseCreateJurisdictionOfIncorporation {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnterpriseCreateJurisdictionOfIncorporation>
+    for ::std::string::String {
+        fn from(value: EnterpriseCreateJurisdictionOfIncorporation) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnterpriseCreateJurisdictionOfIncorporation {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnterpriseCreateJurisdictionOfIncorporation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for EnterpriseCreateJurisdictionOfIncorporation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnterpriseCreateJurisdictionOfIncorporation {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///Registered legal name.
@@ -593,6 +930,60 @@ upload that is not linked to a service within 30 minutes is deleted.
                 })
         }
     }
+    ///`EnterpriseCreateWebsite`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnterpriseCreateWebsite(::std::string::String);
+    impl ::std::ops::Deref for EnterpriseCreateWebsite {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnterpriseCreateWebsite> for ::std::string::String {
+        fn from(value: EnterpriseCreateWebsite) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnterpriseCreateWebsite {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnterpriseCreateWebsite {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for EnterpriseCreateWebsite {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnterpriseCreateWebsite {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///`EnterpriseList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EnterpriseList {
@@ -616,9 +1007,11 @@ upload that is not linked to a service within 30 minutes is deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub corporate_registration_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_reference: ::std::option::Option<::std::string::String>,
+        pub customer_reference: ::std::option::Option<
+            EnterpriseReplaceCustomerReference,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub doing_business_as: ::std::option::Option<::std::string::String>,
+        pub doing_business_as: ::std::option::Option<EnterpriseReplaceDoingBusinessAs>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dun_bradstreet_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -626,7 +1019,9 @@ upload that is not linked to a service within 30 minutes is deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<Industry>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub jurisdiction_of_incorporation: ::std::option::Option<::std::string::String>,
+        pub jurisdiction_of_incorporation: ::std::option::Option<
+            EnterpriseReplaceJurisdictionOfIncorporation,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub legal_name: ::std::option::Option<EnterpriseReplaceLegalName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -644,11 +1039,180 @@ upload that is not linked to a service within 30 minutes is deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub professional_license_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub website: ::std::option::Option<::std::string::String>,
+        pub website: ::std::option::Option<EnterpriseReplaceWebsite>,
     }
     impl EnterpriseReplace {
         pub fn builder() -> builder::EnterpriseReplace {
             Default::default()
+        }
+    }
+    ///`EnterpriseReplaceCustomerReference`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnterpriseReplaceCustomerReference(::std::string::String);
+    impl ::std::ops::Deref for EnterpriseReplaceCustomerReference {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnterpriseReplaceCustomerReference>
+    for ::std::string::String {
+        fn from(value: EnterpriseReplaceCustomerReference) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnterpriseReplaceCustomerReference {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnterpriseReplaceCustomerReference {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for EnterpriseReplaceCustomerReference {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnterpriseReplaceCustomerReference {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`EnterpriseReplaceDoingBusinessAs`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnterpriseReplaceDoingBusinessAs(::std::string::String);
+    impl ::std::ops::Deref for EnterpriseReplaceDoingBusinessAs {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnterpriseReplaceDoingBusinessAs>
+    for ::std::string::String {
+        fn from(value: EnterpriseReplaceDoingBusinessAs) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnterpriseReplaceDoingBusinessAs {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnterpriseReplaceDoingBusinessAs {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for EnterpriseReplaceDoingBusinessAs {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnterpriseReplaceDoingBusinessAs {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`EnterpriseReplaceJurisdictionOfIncorporation`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnterpriseReplaceJurisdictionOfIncorporation(::std::string::String);
+    impl ::std::ops::Deref for EnterpriseReplaceJurisdictionOfIncorporation {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnterpriseReplaceJurisdictionOfIncorporation>
+    for ::std::string::String {
+        fn from(value: EnterpriseReplaceJurisdictionOfIncorporation) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnterpriseReplaceJurisdictionOfIncorporation {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnterpriseReplaceJurisdictionOfIncorporation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for EnterpriseReplaceJurisdictionOfIncorporation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for EnterpriseReplaceJurisdictionOfIncorporation {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///`EnterpriseReplaceLegalName`
@@ -697,6 +1261,60 @@ upload that is not linked to a service within 30 minutes is deleted.
         }
     }
     impl<'de> ::serde::Deserialize<'de> for EnterpriseReplaceLegalName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`EnterpriseReplaceWebsite`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EnterpriseReplaceWebsite(::std::string::String);
+    impl ::std::ops::Deref for EnterpriseReplaceWebsite {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EnterpriseReplaceWebsite> for ::std::string::String {
+        fn from(value: EnterpriseReplaceWebsite) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EnterpriseReplaceWebsite {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EnterpriseReplaceWebsite {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for EnterpriseReplaceWebsite {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnterpriseReplaceWebsite {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -931,26 +1549,296 @@ upload that is not linked to a service within 30 minutes is deleted.
     ///Reseller or partner managing the enterprise's numbers, printed on the LOA.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LoaAgent {
-        pub administrative_area: ::std::string::String,
-        pub city: ::std::string::String,
+        pub administrative_area: LoaAgentAdministrativeArea,
+        pub city: LoaAgentCity,
         pub contact_email: ::std::string::String,
-        pub contact_name: ::std::string::String,
+        pub contact_name: LoaAgentContactName,
         ///E.164 phone number.
-        pub contact_phone: ::std::string::String,
-        pub contact_title: ::std::string::String,
+        pub contact_phone: LoaAgentContactPhone,
+        pub contact_title: LoaAgentContactTitle,
         ///Two-letter country code.
         pub country: LoaAgentCountry,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dba: ::std::option::Option<::std::string::String>,
+        pub dba: ::std::option::Option<LoaAgentDba>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub extended_address: ::std::option::Option<::std::string::String>,
-        pub legal_name: ::std::string::String,
-        pub postal_code: ::std::string::String,
-        pub street_address: ::std::string::String,
+        pub extended_address: ::std::option::Option<LoaAgentExtendedAddress>,
+        pub legal_name: LoaAgentLegalName,
+        pub postal_code: LoaAgentPostalCode,
+        pub street_address: LoaAgentStreetAddress,
     }
     impl LoaAgent {
         pub fn builder() -> builder::LoaAgent {
             Default::default()
+        }
+    }
+    ///`LoaAgentAdministrativeArea`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentAdministrativeArea(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentAdministrativeArea {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentAdministrativeArea> for ::std::string::String {
+        fn from(value: LoaAgentAdministrativeArea) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentAdministrativeArea {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 120usize {
+                return Err("longer than 120 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentAdministrativeArea {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentAdministrativeArea {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentAdministrativeArea {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LoaAgentCity`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentCity(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentCity {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentCity> for ::std::string::String {
+        fn from(value: LoaAgentCity) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentCity {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 120usize {
+                return Err("longer than 120 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentCity {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentCity {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentCity {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LoaAgentContactName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentContactName(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentContactName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentContactName> for ::std::string::String {
+        fn from(value: LoaAgentContactName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentContactName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentContactName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentContactName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentContactName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///E.164 phone number.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentContactPhone(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentContactPhone {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentContactPhone> for ::std::string::String {
+        fn from(value: LoaAgentContactPhone) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentContactPhone {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 30usize {
+                return Err("longer than 30 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentContactPhone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentContactPhone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentContactPhone {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LoaAgentContactTitle`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentContactTitle(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentContactTitle {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentContactTitle> for ::std::string::String {
+        fn from(value: LoaAgentContactTitle) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentContactTitle {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentContactTitle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentContactTitle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentContactTitle {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///Two-letter country code.
@@ -999,6 +1887,276 @@ upload that is not linked to a service within 30 minutes is deleted.
         }
     }
     impl<'de> ::serde::Deserialize<'de> for LoaAgentCountry {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LoaAgentDba`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentDba(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentDba {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentDba> for ::std::string::String {
+        fn from(value: LoaAgentDba) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentDba {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentDba {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentDba {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentDba {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LoaAgentExtendedAddress`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentExtendedAddress(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentExtendedAddress {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentExtendedAddress> for ::std::string::String {
+        fn from(value: LoaAgentExtendedAddress) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentExtendedAddress {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentExtendedAddress {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentExtendedAddress {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentExtendedAddress {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LoaAgentLegalName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentLegalName(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentLegalName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentLegalName> for ::std::string::String {
+        fn from(value: LoaAgentLegalName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentLegalName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentLegalName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentLegalName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentLegalName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LoaAgentPostalCode`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentPostalCode(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentPostalCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentPostalCode> for ::std::string::String {
+        fn from(value: LoaAgentPostalCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentPostalCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 30usize {
+                return Err("longer than 30 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentPostalCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentPostalCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentPostalCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LoaAgentStreetAddress`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LoaAgentStreetAddress(::std::string::String);
+    impl ::std::ops::Deref for LoaAgentStreetAddress {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LoaAgentStreetAddress> for ::std::string::String {
+        fn from(value: LoaAgentStreetAddress) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LoaAgentStreetAddress {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LoaAgentStreetAddress {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LoaAgentStreetAddress {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LoaAgentStreetAddress {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -1436,6 +2594,7 @@ upload that is not linked to a service within 30 minutes is deleted.
     }
     ///A batch of 1 to 100 US E.164 numbers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct PhoneNumbersRequest {
         pub phone_numbers: ::std::vec::Vec<::std::string::String>,
     }
@@ -1684,12 +2843,70 @@ upload that is not linked to a service within 30 minutes is deleted.
     ///`ReplaceLoaRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReplaceLoaRequest {
-        ///Document id of the new signed LOA.
-        pub loa_document_id: ::uuid::Uuid,
+        ///Document id of the new signed LOA (an opaque id of 1 to 255 characters).
+        pub loa_document_id: ReplaceLoaRequestLoaDocumentId,
     }
     impl ReplaceLoaRequest {
         pub fn builder() -> builder::ReplaceLoaRequest {
             Default::default()
+        }
+    }
+    ///Document id of the new signed LOA (an opaque id of 1 to 255 characters).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ReplaceLoaRequestLoaDocumentId(::std::string::String);
+    impl ::std::ops::Deref for ReplaceLoaRequestLoaDocumentId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ReplaceLoaRequestLoaDocumentId> for ::std::string::String {
+        fn from(value: ReplaceLoaRequestLoaDocumentId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ReplaceLoaRequestLoaDocumentId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReplaceLoaRequestLoaDocumentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReplaceLoaRequestLoaDocumentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReplaceLoaRequestLoaDocumentId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /**Latest reputation snapshot. Every field may be null when there is not enough data;
@@ -1787,7 +3004,7 @@ more fields may appear over time.
         pub external_verification_status: ::std::option::Option<GateStatus>,
         ///Document id of the signed LOA in use.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub loa_document_id: ::std::option::Option<::uuid::Uuid>,
+        pub loa_document_id: ::std::option::Option<::std::string::String>,
         pub loa_status: GateStatus,
         ///Why activation was rejected; null unless `status` is `rejected`.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1958,7 +3175,7 @@ more fields may appear over time.
         pub agreed_at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        pub id: ::std::string::String,
+        pub id: ::uuid::Uuid,
         pub product_type: TosProductType,
         pub terms_version: ::std::string::String,
         ///Same value as `terms_version`; both are always present.
@@ -2091,6 +3308,7 @@ more fields may appear over time.
     }
     ///`UpdateFrequencyRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateFrequencyRequest {
         pub check_frequency: CheckFrequency,
     }
@@ -2156,11 +3374,11 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
         pub struct BillingContact {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             first_name: ::std::result::Result<
-                ::std::string::String,
+                super::BillingContactFirstName,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::string::String,
+                super::BillingContactLastName,
                 ::std::string::String,
             >,
             phone_number: ::std::result::Result<
@@ -2193,7 +3411,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::BillingContactFirstName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -2205,7 +3423,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::BillingContactLastName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -2897,7 +4115,10 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 super::CheckFrequency,
                 ::std::string::String,
             >,
-            loa_document_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            loa_document_id: ::std::result::Result<
+                super::EnableReputationRequestLoaDocumentId,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for EnableReputationRequest {
             fn default() -> Self {
@@ -2928,7 +4149,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn loa_document_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T: ::std::convert::TryInto<super::EnableReputationRequestLoaDocumentId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.loa_document_id = value
@@ -3572,11 +4793,11 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             customer_reference: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::EnterpriseCreateCustomerReference>,
                 ::std::string::String,
             >,
             doing_business_as: ::std::result::Result<
-                ::std::string::String,
+                super::EnterpriseCreateDoingBusinessAs,
                 ::std::string::String,
             >,
             dun_bradstreet_number: ::std::result::Result<
@@ -3586,7 +4807,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             fein: ::std::result::Result<::std::string::String, ::std::string::String>,
             industry: ::std::result::Result<super::Industry, ::std::string::String>,
             jurisdiction_of_incorporation: ::std::result::Result<
-                ::std::string::String,
+                super::EnterpriseCreateJurisdictionOfIncorporation,
                 ::std::string::String,
             >,
             legal_name: ::std::result::Result<
@@ -3622,7 +4843,10 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             role_type: ::std::result::Result<super::RoleType, ::std::string::String>,
-            website: ::std::result::Result<::std::string::String, ::std::string::String>,
+            website: ::std::result::Result<
+                super::EnterpriseCreateWebsite,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for EnterpriseCreate {
             fn default() -> Self {
@@ -3725,7 +4949,9 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn customer_reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EnterpriseCreateCustomerReference>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_reference = value
@@ -3739,7 +4965,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn doing_business_as<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::EnterpriseCreateDoingBusinessAs>,
                 T::Error: ::std::fmt::Display,
             {
                 self.doing_business_as = value
@@ -3791,7 +5017,9 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn jurisdiction_of_incorporation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<
+                    super::EnterpriseCreateJurisdictionOfIncorporation,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.jurisdiction_of_incorporation = value
@@ -3927,7 +5155,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn website<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::EnterpriseCreateWebsite>,
                 T::Error: ::std::fmt::Display,
             {
                 self.website = value
@@ -4078,11 +5306,11 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             customer_reference: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::EnterpriseReplaceCustomerReference>,
                 ::std::string::String,
             >,
             doing_business_as: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::EnterpriseReplaceDoingBusinessAs>,
                 ::std::string::String,
             >,
             dun_bradstreet_number: ::std::result::Result<
@@ -4098,7 +5326,9 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             jurisdiction_of_incorporation: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<
+                    super::EnterpriseReplaceJurisdictionOfIncorporation,
+                >,
                 ::std::string::String,
             >,
             legal_name: ::std::result::Result<
@@ -4130,7 +5360,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             website: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::EnterpriseReplaceWebsite>,
                 ::std::string::String,
             >,
         }
@@ -4204,7 +5434,9 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn customer_reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EnterpriseReplaceCustomerReference>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_reference = value
@@ -4218,7 +5450,9 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn doing_business_as<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EnterpriseReplaceDoingBusinessAs>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.doing_business_as = value
@@ -4270,7 +5504,11 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn jurisdiction_of_incorporation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::EnterpriseReplaceJurisdictionOfIncorporation,
+                    >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.jurisdiction_of_incorporation = value
@@ -4390,7 +5628,9 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn website<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EnterpriseReplaceWebsite>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.website = value
@@ -5243,24 +6483,24 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
         #[derive(Clone, Debug)]
         pub struct LoaAgent {
             administrative_area: ::std::result::Result<
-                ::std::string::String,
+                super::LoaAgentAdministrativeArea,
                 ::std::string::String,
             >,
-            city: ::std::result::Result<::std::string::String, ::std::string::String>,
+            city: ::std::result::Result<super::LoaAgentCity, ::std::string::String>,
             contact_email: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
             contact_name: ::std::result::Result<
-                ::std::string::String,
+                super::LoaAgentContactName,
                 ::std::string::String,
             >,
             contact_phone: ::std::result::Result<
-                ::std::string::String,
+                super::LoaAgentContactPhone,
                 ::std::string::String,
             >,
             contact_title: ::std::result::Result<
-                ::std::string::String,
+                super::LoaAgentContactTitle,
                 ::std::string::String,
             >,
             country: ::std::result::Result<
@@ -5268,23 +6508,23 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             dba: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::LoaAgentDba>,
                 ::std::string::String,
             >,
             extended_address: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::LoaAgentExtendedAddress>,
                 ::std::string::String,
             >,
             legal_name: ::std::result::Result<
-                ::std::string::String,
+                super::LoaAgentLegalName,
                 ::std::string::String,
             >,
             postal_code: ::std::result::Result<
-                ::std::string::String,
+                super::LoaAgentPostalCode,
                 ::std::string::String,
             >,
             street_address: ::std::result::Result<
-                ::std::string::String,
+                super::LoaAgentStreetAddress,
                 ::std::string::String,
             >,
         }
@@ -5319,7 +6559,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
         impl LoaAgent {
             pub fn administrative_area<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LoaAgentAdministrativeArea>,
                 T::Error: ::std::fmt::Display,
             {
                 self.administrative_area = value
@@ -5333,7 +6573,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LoaAgentCity>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -5357,7 +6597,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn contact_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LoaAgentContactName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_name = value
@@ -5369,7 +6609,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn contact_phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LoaAgentContactPhone>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_phone = value
@@ -5381,7 +6621,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn contact_title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LoaAgentContactTitle>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_title = value
@@ -5405,7 +6645,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn dba<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::LoaAgentDba>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dba = value
@@ -5417,7 +6657,9 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn extended_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LoaAgentExtendedAddress>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.extended_address = value
@@ -5431,7 +6673,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn legal_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LoaAgentLegalName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.legal_name = value
@@ -5443,7 +6685,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn postal_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LoaAgentPostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.postal_code = value
@@ -5455,7 +6697,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn street_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LoaAgentStreetAddress>,
                 T::Error: ::std::fmt::Display,
             {
                 self.street_address = value
@@ -8035,7 +9277,10 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
         }
         #[derive(Clone, Debug)]
         pub struct ReplaceLoaRequest {
-            loa_document_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            loa_document_id: ::std::result::Result<
+                super::ReplaceLoaRequestLoaDocumentId,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ReplaceLoaRequest {
             fn default() -> Self {
@@ -8049,7 +9294,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
         impl ReplaceLoaRequest {
             pub fn loa_document_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T: ::std::convert::TryInto<super::ReplaceLoaRequestLoaDocumentId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.loa_document_id = value
@@ -8630,7 +9875,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             loa_document_id: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             loa_status: ::std::result::Result<super::GateStatus, ::std::string::String>,
@@ -8730,7 +9975,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn loa_document_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.loa_document_id = value
@@ -8961,7 +10206,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             product_type: ::std::result::Result<
                 super::TosProductType,
                 ::std::string::String,
@@ -9015,7 +10260,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10546,7 +11791,7 @@ Fetches one of the caller's recorded agreements; 404 when it is unknown or not t
 Sends a `GET` request to `/terms_of_service/agreements/{agreement_id}`
 
 Arguments:
-- `agreement_id`: Id of the terms-of-service agreement.
+- `agreement_id`: Id of the terms-of-service agreement (a UUID).
 ```ignore
 let response = client.get_terms_of_service_agreement()
     .agreement_id(agreement_id)
@@ -10704,7 +11949,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -10821,7 +12066,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -11119,6 +12364,13 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -11704,7 +12956,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -11820,6 +13072,13 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -12339,7 +13598,21 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -12851,7 +14124,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13130,6 +14403,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -14740,7 +16020,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetTermsOfServiceAgreement<'a> {
         client: &'a super::Client,
-        agreement_id: Result<::std::string::String, String>,
+        agreement_id: Result<::uuid::Uuid, String>,
     }
     impl<'a> GetTermsOfServiceAgreement<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -14751,13 +16031,12 @@ pub mod builder {
         }
         pub fn agreement_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
         {
             self.agreement_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for agreement_id failed"
-                        .to_string()
+                    "conversion to `:: uuid :: Uuid` for agreement_id failed".to_string()
                 });
             self
         }
@@ -14971,7 +16250,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -61,6 +61,8 @@ pub struct Checker {
 pub enum Rule<'a> {
     /// Any non-blank string.
     Text,
+    /// Any non-blank string of at most this many characters (the API's `maxLength`).
+    TextMax(usize),
     /// One of these values.
     OneOf(&'a [&'a str]),
     /// Between these character counts.
@@ -140,6 +142,11 @@ impl Checker {
         }
         let problem = match rule {
             Rule::Text => None,
+            Rule::TextMax(max) => {
+                let n = s.chars().count();
+                (n > max)
+                    .then(|| format!("'{name}' must be at most {max} characters long (got {n})."))
+            }
             Rule::OneOf(allowed) => (!allowed.contains(&s)).then(|| {
                 format!(
                     "'{s}' is not a valid {name}; expected one of: {}.",

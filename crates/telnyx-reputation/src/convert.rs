@@ -204,7 +204,7 @@ pub(crate) fn external_verification(v: g::ExternalVerification) -> ExternalVerif
 
 pub(crate) fn agreement(a: g::TosAgreement) -> TosAgreement {
     TosAgreement {
-        id: a.id,
+        id: a.id.to_string(),
         product_type: ProductType::from_wire(&a.product_type.0),
         version: a.version,
         terms_version: a.terms_version,

@@ -63,6 +63,42 @@ pub(crate) fn https_url(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// An opaque document id (what `loa_document_id` takes): 1 to 255 characters, not a UUID
+/// necessarily.
+pub(crate) fn document_id(field: &str, value: &str) -> Result<String, Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(format!("{field}: must not be empty")));
+    }
+    length(field, value, 1, 255)?;
+    Ok(value.to_owned())
+}
+
+/// The API's `maxLength` limits, checked on a request body before any I/O: each `limits`
+/// entry is a dotted field path and its largest character count. Absent and null fields
+/// pass; the error names the field path.
+pub(crate) fn max_lengths<T: serde::Serialize>(
+    body: &T,
+    limits: &[(&str, usize)],
+) -> Result<(), Error> {
+    let value =
+        serde_json::to_value(body).map_err(|e| Error::invalid(format!("request body: {e}")))?;
+    for (path, max) in limits {
+        let found = path
+            .split('.')
+            .try_fold(&value, |v, key| v.get(key))
+            .and_then(serde_json::Value::as_str);
+        if let Some(text) = found {
+            let len = text.chars().count();
+            if len > *max {
+                return Err(Error::invalid(format!(
+                    "{path}: expected at most {max} characters, got {len}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Require a page size of 1 to 250.
 pub(crate) fn page_size(size: u32) -> Result<(), Error> {
     if size == 0 || size > MAX_PAGE_SIZE {
@@ -104,5 +140,37 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("document_ids[1]"));
+    }
+
+    #[test]
+    fn document_ids_are_opaque_text_of_1_to_255_characters() {
+        assert_eq!(document_id("loa_document_id", "doc_1").unwrap(), "doc_1");
+        assert!(document_id("loa_document_id", &"d".repeat(255)).is_ok());
+        assert_eq!(
+            document_id("loa_document_id", &"d".repeat(256))
+                .unwrap_err()
+                .to_string(),
+            "invalid input: loa_document_id: expected 1 to 255 characters, got 256"
+        );
+        assert!(document_id("loa_document_id", " ").is_err());
+    }
+
+    #[test]
+    fn max_lengths_name_the_nested_field() {
+        let body = serde_json::json!({
+            "website": "https://a.example",
+            "billing_contact": { "first_name": "x".repeat(256), "last_name": null }
+        });
+        let limits = [
+            ("website", 255),
+            ("billing_contact.first_name", 255),
+            ("billing_contact.last_name", 255),
+            ("customer_reference", 255),
+        ];
+        assert_eq!(
+            max_lengths(&body, &limits).unwrap_err().to_string(),
+            "invalid input: billing_contact.first_name: expected at most 255 characters, got 256"
+        );
+        assert!(max_lengths(&body, &limits[..1]).is_ok());
     }
 }

@@ -92,7 +92,8 @@ pub async fn upload(
         acct.documents.insert(document.id.clone(), document);
         view
     });
-    Ok((StatusCode::CREATED, Json(data(view))).into_response())
+    // 200, as the upstream spec declares for CreateDocument.
+    Ok((StatusCode::OK, Json(data(view))).into_response())
 }
 
 async fn read_multipart(mut multipart: Multipart) -> Result<Upload, ApiError> {

@@ -162,6 +162,10 @@ fn scalar_rule(name: &str) -> Rule<'static> {
         "role_type" => Rule::OneOf(&ROLE_TYPES),
         "dun_bradstreet_number" => Rule::Digits(9),
         "primary_business_domain_sic_code" => Rule::Digits(4),
+        "doing_business_as"
+        | "jurisdiction_of_incorporation"
+        | "website"
+        | "customer_reference" => Rule::TextMax(255),
         _ => Rule::Text,
     }
 }
@@ -180,6 +184,8 @@ fn check_contact(c: &mut Checker, body: &Map<String, Value>, name: &str, with_ti
         let rule = match field {
             "email" => Rule::Email,
             "phone_number" => Rule::E164,
+            // The upstream limit on BillingContact; OrganizationContact's is not known.
+            "first_name" | "last_name" if !with_title => Rule::TextMax(255),
             _ => Rule::Text,
         };
         c.required(obj, &base, field, rule);

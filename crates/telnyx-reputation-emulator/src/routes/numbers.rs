@@ -151,7 +151,7 @@ pub async fn add(
     Account(key): Account,
     Path(id): Path<String>,
     JsonObject(body): JsonObject,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     app.with_account(&key, |acct, ctx| {
         let enterprise = enterprise_ref(acct, &id)?;
         let mut c = Checker::default();
@@ -203,10 +203,13 @@ pub async fn add(
             enterprise_mut(acct, &id)?.numbers.insert(number, record);
         }
         let count = added.len();
-        Ok(Json(json!({
-            "data": added,
-            "meta": { "page_number": 1, "page_size": count, "total_results": count, "total_pages": 1 },
-        })))
+        Ok((
+            StatusCode::CREATED,
+            Json(json!({
+                "data": added,
+                "meta": { "page_number": 1, "page_size": count, "total_results": count, "total_pages": 1 },
+            })),
+        ))
     })
 }
 

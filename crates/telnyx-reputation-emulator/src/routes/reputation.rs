@@ -94,7 +94,7 @@ pub async fn enable(
     Account(key): Account,
     Path(id): Path<String>,
     JsonObject(body): JsonObject,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     app.with_account(&key, |acct, ctx| {
         let enterprise = enterprise_ref(acct, &id)?;
         if !acct.agreed_to_reputation_terms() {
@@ -102,7 +102,7 @@ pub async fn enable(
         }
         let mut c = Checker::default();
         c.only(&body, "", &["loa_document_id", "check_frequency"]);
-        let loa_document_id = c.required(&body, "", "loa_document_id", Rule::Text);
+        let loa_document_id = c.required(&body, "", "loa_document_id", Rule::TextMax(255));
         let frequency = c
             .optional(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES))
             .flatten();
@@ -131,7 +131,7 @@ pub async fn enable(
         enterprise.updated_at = ctx.now;
         let view = settings_json(enterprise, &reputation);
         enterprise.reputation = Some(reputation);
-        Ok(Json(view))
+        Ok((StatusCode::CREATED, Json(view)))
     })
 }
 
@@ -258,13 +258,19 @@ fn read_agent(c: &mut Checker, body: &Map<String, Value>) -> Option<Agent> {
                 |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
                 "a 2-letter country code",
             ),
+            "legal_name" | "contact_name" | "contact_title" => Rule::TextMax(200),
+            "street_address" => Rule::TextMax(255),
+            "city" | "administrative_area" => Rule::TextMax(120),
+            "postal_code" => Rule::TextMax(30),
             _ => Rule::Text,
         };
         values.push(c.required(obj, "/agent", name, rule).unwrap_or_default());
     }
-    let dba = c.optional(obj, "/agent", "dba", Rule::Text).flatten();
+    let dba = c
+        .optional(obj, "/agent", "dba", Rule::TextMax(200))
+        .flatten();
     let extended = c
-        .optional(obj, "/agent", "extended_address", Rule::Text)
+        .optional(obj, "/agent", "extended_address", Rule::TextMax(255))
         .flatten();
     let mut it = values.into_iter();
     let mut next = || it.next().unwrap_or_default();
@@ -360,7 +366,7 @@ pub async fn replace_loa(
 ) -> Result<Json<Value>, ApiError> {
     let mut c = Checker::default();
     c.only(&body, "", &["loa_document_id"]);
-    let document_id = c.required(&body, "", "loa_document_id", Rule::Text);
+    let document_id = c.required(&body, "", "loa_document_id", Rule::TextMax(255));
     app.with_account(&key, |acct, ctx| {
         reputation_ref(enterprise_ref(acct, &id)?)?;
         c.finish()?;

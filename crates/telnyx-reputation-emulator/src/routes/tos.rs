@@ -5,6 +5,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::data;
@@ -113,15 +114,19 @@ pub async fn get_agreement(
     })
 }
 
-/// POST /terms_of_service/number_reputation/agree (idempotent)
-pub async fn agree(State(app): State<AppState>, Account(key): Account) -> Json<Value> {
+/// POST /terms_of_service/number_reputation/agree (idempotent; 201 as upstream, also when
+/// the agreement already existed)
+pub async fn agree(
+    State(app): State<AppState>,
+    Account(key): Account,
+) -> (StatusCode, Json<Value>) {
     app.with_account(&key, |acct, ctx| {
         if let Some(existing) = acct
             .agreements
             .iter()
             .find(|a| a.product_type == "number_reputation" && a.terms_version == TERMS_VERSION)
         {
-            return Json(data(existing.to_json()));
+            return (StatusCode::CREATED, Json(data(existing.to_json())));
         }
         let agreement = TosAgreement {
             id: acct.next_id(ctx.config.seed),
@@ -131,6 +136,6 @@ pub async fn agree(State(app): State<AppState>, Account(key): Account) -> Json<V
         };
         let view = agreement.to_json();
         acct.agreements.push(agreement);
-        Json(data(view))
+        (StatusCode::CREATED, Json(data(view)))
     })
 }

@@ -113,7 +113,7 @@ impl Emu {
         let (status, _) = self
             .post(key, "/terms_of_service/number_reputation/agree", json!({}))
             .await;
-        assert_eq!(status, 200);
+        assert_eq!(status, 201, "agreeing answers 201, as upstream");
         let id = self.create_enterprise(key, legal_name).await;
         let document = self.upload_json(key, "loa.pdf", b"%PDF-1.7 signed").await;
         let (status, body) = self
@@ -123,7 +123,7 @@ impl Emu {
                 json!({ "loa_document_id": document }),
             )
             .await;
-        assert_eq!(status, 200, "{body}");
+        assert_eq!(status, 201, "{body}");
         id
     }
 
@@ -161,7 +161,7 @@ impl Emu {
                 json!({ "file": file, "filename": filename }),
             )
             .await;
-        assert_eq!(status, 201, "{body}");
+        assert_eq!(status, 200, "{body}");
         body["data"]["id"].as_str().expect("id").to_string()
     }
 

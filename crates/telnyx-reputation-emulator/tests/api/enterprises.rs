@@ -230,3 +230,30 @@ async fn delete_is_soft_and_then_404() {
         .await;
     assert_eq!(status, 201);
 }
+
+#[tokio::test]
+async fn upstream_max_lengths_are_enforced() {
+    let emu = start(instant()).await;
+    let mut body = enterprise_body("Acme Plumbing LLC");
+    body["doing_business_as"] = json!("d".repeat(256));
+    body["billing_contact"]["first_name"] = json!("f".repeat(256));
+    // The organization contact has no known upstream limit.
+    body["organization_contact"]["first_name"] = json!("o".repeat(300));
+    let (status, body) = emu.post("k", "/enterprises", body).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        pointers(&body),
+        ["/doing_business_as", "/billing_contact/first_name"]
+    );
+    assert!(
+        first_error(&body)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at most 255 characters long (got 256)"),
+        "{body}"
+    );
+    let mut body = enterprise_body("Acme Plumbing LLC");
+    body["website"] = json!(format!("https://example.com/{}", "a".repeat(235)));
+    let (status, body) = emu.post("k", "/enterprises", body).await;
+    assert_eq!(status, 201, "255 characters are allowed: {body}");
+}

@@ -112,7 +112,7 @@ async fn accounts_are_isolated() {
     let (status, _) = emu
         .add_numbers("alice", &id, &crate::common::numbers(0, 2))
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
 
     let (status, body) = emu.get("bob", &format!("/enterprises/{id}")).await;
     assert_eq!(status, 404);
@@ -159,7 +159,7 @@ async fn concurrent_requests_are_safe() {
         }));
     }
     for task in tasks {
-        assert_eq!(task.await.ok().and_then(Result::ok), Some(200));
+        assert_eq!(task.await.ok().and_then(Result::ok), Some(201));
     }
     let (_, body) = emu
         .get("k", &format!("/enterprises/{id}/reputation/numbers"))

@@ -41,7 +41,7 @@ async fn numbers_need_both_gates() {
     )
     .await;
     let (status, _) = emu.add_numbers("k", &id, &numbers(0, 1)).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
     let never = emu.create_enterprise("k", "Never Enabled LLC").await;
     let (status, _) = emu.add_numbers("k", &never, &numbers(5, 1)).await;
     assert_eq!(status, 400);
@@ -109,7 +109,7 @@ async fn add_is_atomic_and_names_the_offending_index() {
     assert_eq!(status, 422);
 
     let (status, body) = emu.add_numbers("k", &id, &numbers(0, 100)).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
     assert_eq!(body["meta"]["total_results"], 100);
     assert_eq!(body["data"].as_array().map(Vec::len), Some(100));
     assert!(body["data"][0]["reputation_data"].is_null());
@@ -349,7 +349,7 @@ async fn remove_then_404_and_listed_as_removed() {
     assert!(body["data"][0]["removed_at"].is_string());
     // The number can be registered again, and is billed again.
     let (status, _) = emu.add_numbers("k", &id, &numbers(0, 1)).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
     assert_eq!(emu.ledger("k").await["numbers_added"], 3);
 }
 

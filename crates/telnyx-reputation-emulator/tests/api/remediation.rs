@@ -62,7 +62,7 @@ async fn lifecycle_pending_in_progress_completed_with_every_number_in_one_bucket
     .await;
     let batch = numbers(0, 12);
     let (status, body) = emu.add_numbers("k", &id, &batch).await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(status, 201, "{body}");
     for n in &batch[..4] {
         set_high(&emu, n).await;
     }

@@ -22,7 +22,7 @@ async fn enable_starts_pending_and_both_gates_approve_after_the_delay() {
     let (status, body) = emu
         .post("k", &path, json!({ "loa_document_id": document }))
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
     let s = &body["data"];
     assert_eq!(s["status"], "pending");
     assert_eq!(s["loa_status"], "pending");
@@ -119,7 +119,7 @@ async fn enable_checks_terms_document_frequency_and_duplicates() {
             json!({ "loa_document_id": document, "check_frequency": "weekly" }),
         )
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
     assert_eq!(body["data"]["check_frequency"], "weekly");
     let (status, body) = emu
         .post("k", &path, json!({ "loa_document_id": document }))
@@ -353,6 +353,35 @@ async fn disable_removes_settings_and_numbers() {
     let (status, _) = emu
         .post("k", &path, json!({ "loa_document_id": document }))
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
     assert_eq!(emu.ledger("k").await["enable"], 2);
+}
+
+#[tokio::test]
+async fn document_ids_are_opaque_strings_of_at_most_255_characters() {
+    let emu = start(instant()).await;
+    let (status, _) = emu
+        .post("k", "/terms_of_service/number_reputation/agree", json!({}))
+        .await;
+    assert_eq!(status, 201);
+    let id = emu.create_enterprise("k", "Acme Plumbing LLC").await;
+    let path = format!("/enterprises/{id}/reputation");
+    let (status, body) = emu
+        .post("k", &path, json!({ "loa_document_id": "d".repeat(256) }))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["source"]["pointer"], "/loa_document_id");
+    // Not a uuid, within the limit: a well-formed id that names no document is a 422 too,
+    // but for being unknown, not for its shape.
+    let (status, body) = emu
+        .post("k", &path, json!({ "loa_document_id": "doc_1" }))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        !body["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at most 255"),
+        "{body}"
+    );
 }

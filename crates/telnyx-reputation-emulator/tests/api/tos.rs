@@ -16,7 +16,7 @@ async fn status_defaults_to_branded_calling_and_agree_is_idempotent() {
     let (status, first) = emu
         .post("k", "/terms_of_service/number_reputation/agree", json!({}))
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
     let agreement = &first["data"];
     for field in ["id", "agreed_at", "created_at", "terms_version", "version"] {
         assert!(agreement[field].is_string(), "{field}");
@@ -31,7 +31,7 @@ async fn status_defaults_to_branded_calling_and_agree_is_idempotent() {
         .send()
         .await
         .expect("answered");
-    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.status().as_u16(), 201);
     let again: serde_json::Value = response.json().await.expect("json");
     assert_eq!(again["data"]["id"], agreement["id"]);
 

@@ -8,7 +8,7 @@ use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::multipart::{Form, Part};
 use telnyx_reputation_api::types as g;
 
-use crate::client::{Client, send};
+use crate::client::{Client, send_any_2xx};
 use crate::convert;
 use crate::error::{from_response, from_transport, undecodable};
 use crate::models::Document;
@@ -64,7 +64,7 @@ impl Documents {
         let wrapped = self
             .client
             .run(UPLOAD_JSON, || {
-                send(api.upload_document_json().body(body.clone()).send())
+                send_any_2xx(api.upload_document_json().body(body.clone()).send())
             })
             .await?;
         Ok(convert::document(wrapped.data))

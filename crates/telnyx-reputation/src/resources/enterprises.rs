@@ -19,6 +19,16 @@ const GET: Op = Op::new("GET", "/enterprises/{enterprise_id}", Idempotent);
 const REPLACE: Op = Op::new("PUT", "/enterprises/{enterprise_id}", Idempotent);
 const DELETE: Op = Op::new("DELETE", "/enterprises/{enterprise_id}", Idempotent);
 
+/// The API's `maxLength` limits on enterprise create and replace bodies.
+const ENTERPRISE_LIMITS: [(&str, usize); 6] = [
+    ("doing_business_as", 255),
+    ("jurisdiction_of_incorporation", 255),
+    ("website", 255),
+    ("customer_reference", 255),
+    ("billing_contact.first_name", 255),
+    ("billing_contact.last_name", 255),
+];
+
 /// Enterprises (`client.enterprises()`).
 #[derive(Debug, Clone)]
 pub struct Enterprises {
@@ -34,6 +44,7 @@ impl Enterprises {
     /// create a duplicate).
     pub async fn create(&self, enterprise: NewEnterprise) -> Result<Enterprise, Error> {
         validate::length("legal_name", &enterprise.legal_name, 3, 64)?;
+        validate::max_lengths(&enterprise, &ENTERPRISE_LIMITS)?;
         let body: g::EnterpriseCreate = convert::request_body("enterprise", &enterprise)?;
         let api = self.client.api();
         let wrapped = self
@@ -75,6 +86,7 @@ impl Enterprises {
         if let Some(name) = &update.legal_name {
             validate::length("legal_name", name, 3, 64)?;
         }
+        validate::max_lengths(&update, &ENTERPRISE_LIMITS)?;
         let body: g::EnterpriseReplace = convert::request_body("enterprise", &update)?;
         let api = self.client.api();
         let wrapped = self

@@ -25,6 +25,20 @@ const REPLACE: Op = Op::new(
     Idempotent,
 );
 
+/// The API's `maxLength` limits on the LOA render body's reseller block.
+const AGENT_LIMITS: [(&str, usize); 10] = [
+    ("agent.legal_name", 200),
+    ("agent.dba", 200),
+    ("agent.street_address", 255),
+    ("agent.extended_address", 255),
+    ("agent.city", 120),
+    ("agent.administrative_area", 120),
+    ("agent.postal_code", 30),
+    ("agent.contact_name", 200),
+    ("agent.contact_title", 200),
+    ("agent.contact_phone", 30),
+];
+
 /// The enterprise's LOA (`client.reputation(id).loa()`).
 #[derive(Debug, Clone)]
 pub struct Loa {
@@ -47,6 +61,7 @@ impl Loa {
     /// Render the LOA as PDF bytes, pre-filled from the enterprise record.
     pub async fn render(&self, options: LoaRenderOptions) -> Result<Bytes, Error> {
         let id = self.id()?;
+        validate::max_lengths(&options, &AGENT_LIMITS)?;
         let body: g::LoaRenderRequest = convert::request_body("loa", &options)?;
         let api = self.client.api();
         self.client
@@ -64,7 +79,9 @@ impl Loa {
     ) -> Result<ReputationSettings, Error> {
         let id = self.id()?;
         let body = g::ReplaceLoaRequest {
-            loa_document_id: validate::uuid("document_id", &document_id.into())?,
+            loa_document_id: validate::document_id("document_id", &document_id.into())?
+                .try_into()
+                .map_err(|e| Error::invalid(format!("document_id: {e}")))?,
         };
         let api = self.client.api();
         let wrapped = self

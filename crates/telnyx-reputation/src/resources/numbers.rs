@@ -6,7 +6,7 @@ use telnyx_reputation_api::types as g;
 use uuid::Uuid;
 
 use super::non_zero;
-use crate::client::{Client, send};
+use crate::client::{Client, send, send_any_2xx};
 use crate::convert;
 use crate::models::{
     BatchFailure, BulkAddOptions, BulkAddReport, NumberOwnership, Page, RefreshOutcome,
@@ -134,7 +134,7 @@ impl Numbers {
         let list = self
             .client
             .run(ADD, || {
-                send(
+                send_any_2xx(
                     api.add_reputation_numbers()
                         .enterprise_id(id)
                         .body(body.clone())

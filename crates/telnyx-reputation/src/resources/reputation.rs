@@ -8,7 +8,7 @@ use telnyx_reputation_api::types as g;
 use uuid::Uuid;
 
 use super::{ExternalVerifications, Loa, Numbers, Remediations};
-use crate::client::{Client, send};
+use crate::client::{Client, send, send_any_2xx};
 use crate::convert;
 use crate::enums::{CheckFrequency, GateStatus, ReputationStatus};
 use crate::error::Gate;
@@ -86,14 +86,16 @@ impl Reputation {
     ) -> Result<ReputationSettings, Error> {
         let id = self.id()?;
         let body = g::EnableReputationRequest {
-            loa_document_id: validate::uuid("loa_document_id", &loa_document_id.into())?,
+            loa_document_id: validate::document_id("loa_document_id", &loa_document_id.into())?
+                .try_into()
+                .map_err(|e| Error::invalid(format!("loa_document_id: {e}")))?,
             check_frequency: convert::frequency(&frequency),
         };
         let api = self.client.api();
         let wrapped = self
             .client
             .run(ENABLE, || {
-                send(
+                send_any_2xx(
                     api.enable_reputation()
                         .enterprise_id(id)
                         .body(body.clone())

@@ -5,7 +5,7 @@ use futures::FutureExt;
 use telnyx_reputation_api::types as g;
 
 use super::non_zero;
-use crate::client::{Client, send};
+use crate::client::{Client, send, send_any_2xx};
 use crate::convert;
 use crate::enums::ProductType;
 use crate::models::{Page, TermsInfo, TosAgreement, TosStatus};
@@ -44,7 +44,7 @@ impl TermsOfService {
         let wrapped = self
             .client
             .run(AGREE, move || {
-                send(api.agree_number_reputation_terms().send())
+                send_any_2xx(api.agree_number_reputation_terms().send())
             })
             .await?;
         Ok(convert::agreement(wrapped.data))
@@ -112,17 +112,12 @@ impl Agreements {
 
     /// One agreement by id.
     pub async fn get(&self, agreement_id: impl Into<String>) -> Result<TosAgreement, Error> {
-        let id = agreement_id.into();
-        validate::non_empty("agreement_id", &id)?;
+        let id = validate::uuid("agreement_id", &agreement_id.into())?;
         let api = self.client.api();
         let wrapped = self
             .client
             .run(GET_AGREEMENT, || {
-                send(
-                    api.get_terms_of_service_agreement()
-                        .agreement_id(id.clone())
-                        .send(),
-                )
+                send(api.get_terms_of_service_agreement().agreement_id(id).send())
             })
             .await?;
         Ok(convert::agreement(wrapped.data))

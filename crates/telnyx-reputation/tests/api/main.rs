@@ -9,5 +9,6 @@ mod operations;
 mod paging;
 mod quickstart;
 mod retries;
+mod success_codes;
 mod validation;
 mod webhooks;

@@ -101,9 +101,16 @@ async fn ids_urls_and_bodies() {
     invalid(rep.settings().await);
     invalid(rep.disable().await);
     let rep = h.client.reputation(ENTERPRISE);
-    invalid(rep.enable("not-a-document", CheckFrequency::Daily).await);
+    // Document ids are opaque 1 to 255 character strings (upstream), not UUIDs.
+    invalid(rep.enable("", CheckFrequency::Daily).await);
+    let message = invalid(rep.enable("d".repeat(256), CheckFrequency::Daily).await);
+    assert_eq!(
+        message,
+        "invalid input: loa_document_id: expected 1 to 255 characters, got 256"
+    );
     invalid(rep.set_webhook(Some("http://example.com/hook")).await);
-    invalid(rep.loa().replace("x").await);
+    invalid(rep.loa().replace(" ").await);
+    invalid(rep.loa().replace("d".repeat(256)).await);
     invalid(
         rep.external_verification()
             .submit(Vec::<String>::new(), None)
@@ -117,6 +124,13 @@ async fn ids_urls_and_bodies() {
             .await,
     );
     invalid(h.client.terms_of_service().agreements().get(" ").await);
+    invalid(
+        h.client
+            .terms_of_service()
+            .agreements()
+            .get("not-a-uuid")
+            .await,
+    );
     invalid(
         h.client
             .numbers()
@@ -133,6 +147,54 @@ async fn ids_urls_and_bodies() {
             .phone_number_eq("+1")
             .first_page()
             .await,
+    );
+    assert_nothing_sent(&h).await;
+}
+
+#[tokio::test]
+async fn upstream_max_lengths_are_checked_before_io() {
+    let h = start().await;
+    let mut long = crate::common::new_enterprise("Acme Plumbing LLC");
+    long.website = format!("https://example.com/{}", "a".repeat(240));
+    assert_eq!(
+        invalid(h.client.enterprises().create(long).await),
+        "invalid input: website: expected at most 255 characters, got 260"
+    );
+    let mut long = crate::common::new_enterprise("Acme Plumbing LLC");
+    long.billing_contact.last_name = "b".repeat(256);
+    assert_eq!(
+        invalid(h.client.enterprises().create(long).await),
+        "invalid input: billing_contact.last_name: expected at most 255 characters, got 256"
+    );
+    let update = EnterpriseUpdate {
+        doing_business_as: Some("d".repeat(256)),
+        ..EnterpriseUpdate::default()
+    };
+    assert_eq!(
+        invalid(h.client.enterprises().replace(ENTERPRISE, update).await),
+        "invalid input: doing_business_as: expected at most 255 characters, got 256"
+    );
+    let agent = LoaAgent {
+        legal_name: "Reseller LLC".into(),
+        dba: None,
+        street_address: "500 Market St".into(),
+        extended_address: None,
+        city: "c".repeat(121),
+        administrative_area: "CA".into(),
+        postal_code: "94105".into(),
+        country: "US".into(),
+        contact_name: "Pat Partner".into(),
+        contact_title: "Account Manager".into(),
+        contact_email: "pat@reseller.example.com".into(),
+        contact_phone: "+13125550000".into(),
+    };
+    let options = LoaRenderOptions {
+        agent: Some(agent),
+        signature: None,
+    };
+    assert_eq!(
+        invalid(h.client.reputation(ENTERPRISE).loa().render(options).await),
+        "invalid input: agent.city: expected at most 120 characters, got 121"
     );
     assert_nothing_sent(&h).await;
 }

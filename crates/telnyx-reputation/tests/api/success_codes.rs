@@ -1,0 +1,71 @@
+//! The success status of enable, add numbers and the terms agreement is 201 upstream (and
+//! in the contract and the emulator); the product docs never state one and older servers
+//! answered 200. The facade accepts either 2xx, decoding the same body; a 2xx it cannot
+//! decode is still an error.
+
+use serde_json::json;
+use telnyx_reputation::*;
+
+use crate::common::start;
+
+#[tokio::test]
+async fn the_terms_agreement_accepts_201_and_200() {
+    let h = start().await;
+    let tos = h.client.terms_of_service();
+    // The emulator answers 201, as upstream.
+    let agreed = tos.agree_number_reputation().await.unwrap();
+    // A server answering 200 with the same body is just as successful.
+    h.fault(json!({
+        "status": 200, "count": 1, "method": "post",
+        "path_prefix": "/v2/terms_of_service/number_reputation/agree",
+        "body": { "data": {
+            "id": agreed.id, "product_type": "number_reputation",
+            "terms_version": agreed.terms_version, "version": agreed.version,
+            "agreed_at": agreed.agreed_at, "created_at": agreed.created_at,
+        }}
+    }))
+    .await;
+    assert_eq!(tos.agree_number_reputation().await.unwrap(), agreed);
+}
+
+#[tokio::test]
+async fn enable_accepts_200_as_well_as_201() {
+    let h = start().await;
+    let enterprise = "4a6192a4-573d-446d-b3ce-aff9117272a6";
+    h.fault(json!({
+        "status": 200, "count": 1, "method": "post",
+        "path_prefix": format!("/v2/enterprises/{enterprise}/reputation"),
+        "body": { "data": {
+            "enterprise_id": enterprise, "status": "pending", "loa_status": "pending",
+            "check_frequency": "daily", "loa_document_id": "doc-1", "rejection_reasons": null,
+            "created_at": "2026-12-01T09:00:00Z", "updated_at": "2026-12-01T09:00:00Z",
+        }}
+    }))
+    .await;
+    let settings = h
+        .client
+        .reputation(enterprise)
+        .enable("doc-1", CheckFrequency::Daily)
+        .await
+        .unwrap();
+    assert_eq!(settings.loa_document_id.as_deref(), Some("doc-1"));
+    assert_eq!(settings.status, ReputationStatus::Pending);
+}
+
+#[tokio::test]
+async fn an_undecodable_2xx_is_an_error() {
+    let h = start().await;
+    h.fault(json!({
+        "status": 200, "count": 1, "method": "post",
+        "path_prefix": "/v2/terms_of_service/number_reputation/agree",
+        "body": { "data": { "unexpected": true } }
+    }))
+    .await;
+    let e = h
+        .client
+        .terms_of_service()
+        .agree_number_reputation()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Api, "{e}");
+}
