@@ -8,16 +8,12 @@ use super::non_zero;
 use crate::client::{Client, send};
 use crate::convert;
 use crate::models::{Enterprise, EnterpriseUpdate, NewEnterprise, Page};
+use crate::operations::{
+    ENTERPRISE_CREATE as CREATE, ENTERPRISE_DELETE as DELETE, ENTERPRISE_GET as GET,
+    ENTERPRISE_LIST as LIST, ENTERPRISE_REPLACE as REPLACE,
+};
 use crate::pager::{ListQuery, Pager};
-use crate::retry::Op;
-use crate::retry::RetryClass::{Idempotent, NotIdempotent};
 use crate::{Error, validate};
-
-const CREATE: Op = Op::new("POST", "/enterprises", NotIdempotent);
-const LIST: Op = Op::new("GET", "/enterprises", Idempotent);
-const GET: Op = Op::new("GET", "/enterprises/{enterprise_id}", Idempotent);
-const REPLACE: Op = Op::new("PUT", "/enterprises/{enterprise_id}", Idempotent);
-const DELETE: Op = Op::new("DELETE", "/enterprises/{enterprise_id}", Idempotent);
 
 /// Enterprises (`client.enterprises()`).
 #[derive(Debug, Clone)]
@@ -96,7 +92,7 @@ impl Enterprises {
         let id = validate::uuid("enterprise_id", &enterprise_id.into())?;
         let api = self.client.api();
         self.client
-            .run(DELETE, move || {
+            .run_delete(DELETE, move || {
                 send(api.delete_enterprise().enterprise_id(id).send())
             })
             .await
