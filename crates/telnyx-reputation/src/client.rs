@@ -181,7 +181,7 @@ impl Client {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<(), Error>>,
     {
-        let maybe_processed = std::cell::Cell::new(false);
+        let maybe_processed = std::sync::atomic::AtomicBool::new(false);
         let result = self
             .run(op, || {
                 let call = attempt();
@@ -192,14 +192,18 @@ impl Client {
                         && !provably_not_processed(error)
                         && !matches!(error, Error::NotFound(_))
                     {
-                        maybe_processed.set(true);
+                        maybe_processed.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
                     result
                 }
             })
             .await;
         match result {
-            Err(Error::NotFound(_)) if maybe_processed.get() => Ok(()),
+            Err(Error::NotFound(_))
+                if maybe_processed.load(std::sync::atomic::Ordering::Relaxed) =>
+            {
+                Ok(())
+            }
             other => other,
         }
     }

@@ -94,7 +94,7 @@ impl Numbers {
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
-        P: Fn(&BatchProgress),
+        P: Fn(&BatchProgress) + Send + Sync,
     {
         let id = self.id()?;
         let concurrency = validate_concurrency(options.concurrency)?;
@@ -145,7 +145,7 @@ impl Numbers {
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
-        P: Fn(&BatchProgress),
+        P: Fn(&BatchProgress) + Send + Sync,
     {
         let id = self.id()?;
         let concurrency = validate_concurrency(options.concurrency)?;
@@ -175,7 +175,7 @@ impl Numbers {
         op: &crate::operations::Operation,
         numbers: &[String],
         concurrency: usize,
-        progress: &'a dyn Fn(&BatchProgress),
+        progress: &'a (dyn Fn(&BatchProgress) + Send + Sync),
         send_batch: F,
     ) -> Result<Vec<(usize, Vec<String>, Result<T, Error>)>, Error>
     where
