@@ -4,7 +4,7 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | other failure (local file I/O, a webhook that does not verify) |
-//! | 2 | usage: bad arguments, or input rejected before any request (e.g. invalid numbers) |
+//! | 2 | usage: bad arguments, or input rejected before any request (e.g. invalid numbers, a billable request over `--max-billable`) |
 //! | 3 | API: the server answered with an error (the Telnyx error detail is printed), or a gate was rejected |
 //! | 4 | network: connection failure or timeout |
 //!
@@ -21,7 +21,8 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success
   1  other failure (local file I/O, a webhook that does not verify)
-  2  usage error: bad arguments, or input rejected before any request (e.g. invalid numbers)
+  2  usage error: bad arguments, or input rejected before any request (e.g. invalid
+     numbers, a billable request over --max-billable)
   3  API error: the server answered with an error (its Telnyx error detail is printed)
   4  network error: connection failure or timeout";
 
@@ -104,7 +105,7 @@ impl fmt::Display for CliError {
 /// The exit class of a facade error.
 pub fn class_of(error: &Error) -> Class {
     match error.kind() {
-        ErrorKind::InvalidInput => Class::Usage,
+        ErrorKind::InvalidInput | ErrorKind::BillingRefused => Class::Usage,
         ErrorKind::Timeout | ErrorKind::Connection => Class::Network,
         ErrorKind::WebhookVerification => Class::Other,
         _ => Class::Api,

@@ -65,12 +65,6 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
             wait,
         } => {
             let input = read_numbers(&numbers)?;
-            if !input.rejected.is_empty() {
-                return Err(CliError::usage(format!(
-                    "{} invalid entries (listed above); nothing was sent",
-                    input.rejected.len()
-                )));
-            }
             let mut request =
                 RemediationRequest::new(input.valid.iter().map(|(_, n)| n.as_str()), call_purpose);
             request.contact_email = contact_email;
