@@ -23,7 +23,7 @@ use telnyx_reputation_emulator::{ApprovalDelay, Emulator, RunningEmulator};
 
 use crate::cli::GlobalArgs;
 use crate::commands::numbers::numbers_view;
-use crate::commands::remediation::follow;
+use crate::commands::remediation::{Polling, follow};
 use crate::exit::{CliError, CliResult};
 use crate::output::{View, cell};
 
@@ -107,8 +107,9 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
     if result.is_ok() {
         // Only the embedded emulator has an admin ledger; a live server is never sent the
         // key anywhere but its API.
-        if let Some(emulator) = &embedded {
-            print_ledger(emulator, &api_key).await;
+        match &embedded {
+            Some(emulator) => print_ledger(emulator, &api_key).await,
+            None => crate::commands::numbers::billable_summary(&client),
         }
         println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
     }
@@ -318,14 +319,19 @@ async fn journey(client: &Client, args: &DemoArgs) -> CliResult {
         ));
 
         n.start("Follow the remediation to completion");
-        let polling = spinner("polling the remediation request");
+        let spinning = spinner("polling the remediation request");
         let mut seen = Vec::new();
-        let done = follow(&rep.remediation(), &submitted.id, |s| {
-            polling.set_message(format!("status {s}"));
+        let polling = Polling {
+            interval: Duration::from_millis(250),
+            max_interval: Duration::from_millis(250),
+            timeout: Duration::from_secs(60),
+        };
+        let done = follow(&rep.remediation(), &submitted.id, polling, |s| {
+            spinning.set_message(format!("status {s}"));
             seen.push(s.to_string());
         })
         .await;
-        polling.finish_and_clear();
+        spinning.finish_and_clear();
         let done = done.map_err(n.fail())?;
         let results = done.results.unwrap_or_default();
         n.done(format!(

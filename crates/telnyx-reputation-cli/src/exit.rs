@@ -7,6 +7,7 @@
 //! | 2 | usage: bad arguments, or input rejected before any request (e.g. invalid numbers, a billable request over `--max-billable`) |
 //! | 3 | API: the server answered with an error (the Telnyx error detail is printed), or a gate was rejected |
 //! | 4 | network: connection failure or timeout |
+//! | 5 | a `--wait` ran out of time; what it waited for keeps going on the server |
 //!
 //! Commands return [`CliError`]; `main` prints it on stderr and exits with its code.
 //! Nothing here ever prints the API key.
@@ -24,7 +25,8 @@ Exit codes:
   2  usage error: bad arguments, or input rejected before any request (e.g. invalid
      numbers, a billable request over --max-billable)
   3  API error: the server answered with an error (its Telnyx error detail is printed)
-  4  network error: connection failure or timeout";
+  4  network error: connection failure or timeout
+  5  a --wait ran out of time (the request keeps running; check again later)";
 
 /// The class of a failure, which decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,8 @@ pub enum Class {
     Api,
     /// Exit 4.
     Network,
+    /// Exit 5.
+    WaitTimeout,
 }
 
 impl Class {
@@ -47,6 +51,7 @@ impl Class {
             Class::Usage => 2,
             Class::Api => 3,
             Class::Network => 4,
+            Class::WaitTimeout => 5,
         }
     }
 }

@@ -8,6 +8,7 @@ mod common;
 use common::{Harness, json_of};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
+use telnyx_reputation_emulator::ApprovalDelay;
 
 fn numbers_file(dir: &tempfile::TempDir, text: &str) -> std::path::PathBuf {
     let path = dir.path().join("numbers.txt");
@@ -179,4 +180,55 @@ fn a_key_on_the_command_line_is_warned_about_and_one_from_the_environment_is_not
             "warning: --api-key on the command line is visible",
         ))
         .stderr(contains(h.key.as_str()).not());
+}
+
+#[test]
+fn remediation_wait_times_out_with_its_own_exit_code() {
+    let h = Harness::with_delay("wait-timeout", ApprovalDelay::Manual);
+    let client = h.client();
+    let id = h.runtime.block_on(async {
+        client.terms_of_service().agree_number_reputation().await.unwrap();
+        let new = serde_json::from_str(common::ENTERPRISE_JSON).unwrap();
+        let e = client.enterprises().create(new).await.unwrap();
+        let doc = client
+            .documents()
+            .upload("loa.pdf", &b"%PDF-1.7 signed"[..])
+            .await
+            .unwrap();
+        client.reputation(&e.id).enable(&doc.id, None).await.unwrap();
+        let admin = h.emulator.as_ref().unwrap().admin_url();
+        reqwest::Client::new()
+            .post(format!("{admin}/gates"))
+            .bearer_auth(&h.key)
+            .json(&serde_json::json!({"enterprise_id": e.id, "status": "approved", "loa_status": "approved"}))
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap();
+        client.reputation(&e.id).numbers().add(["+12025550100"]).await.unwrap();
+        e.id
+    });
+    let started = std::time::Instant::now();
+    h.cli_for(&id)
+        .args([
+            "remediation",
+            "submit",
+            "+12025550100",
+            "--call-purpose",
+            "Appointment reminders",
+            "--wait",
+            "--interval",
+            "50ms",
+            "--timeout",
+            "400ms",
+        ])
+        .assert()
+        .code(5)
+        .stderr(contains("after waiting 400ms; it keeps running"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    h.cli_for(&id)
+        .args(["remediation", "list", "--wait"])
+        .assert()
+        .code(2);
 }
