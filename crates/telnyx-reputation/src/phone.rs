@@ -158,9 +158,20 @@ where
 {
     let mut parsed = Vec::new();
     let mut problems = Vec::new();
+    let mut first_at: HashMap<String, usize> = HashMap::new();
     for (index, number) in numbers.into_iter().enumerate() {
         match PhoneNumber::parse(number.as_ref()) {
-            Ok(n) => parsed.push(n.0),
+            Ok(n) => match first_at.entry(n.0.clone()) {
+                Entry::Occupied(first) => problems.push(format!(
+                    "{field}[{index}]: {} repeats {field}[{}] (the server refuses duplicates)",
+                    n.0,
+                    first.get()
+                )),
+                Entry::Vacant(slot) => {
+                    slot.insert(index);
+                    parsed.push(n.0);
+                }
+            },
             Err(e) => problems.push(format!("{field}[{index}]: {}", bare(&e))),
         }
     }

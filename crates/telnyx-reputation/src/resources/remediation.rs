@@ -130,7 +130,7 @@ fn checked(request: RemediationRequest) -> Result<RemediationRequest, Error> {
         phone::parse_batch("phone_numbers", &request.phone_numbers, 1, MAX_NUMBERS)?;
     validate::length("call_purpose", &request.call_purpose, 1, 2000)?;
     if let Some(email) = &request.contact_email {
-        validate::length("contact_email", email, 1, 255)?;
+        validate::email("contact_email", email)?;
     }
     if let Some(url) = &request.webhook_url {
         validate::https_url("webhook_url", url)?;
