@@ -13,8 +13,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class AccountNumbers {
   /** Monitored numbers of every enterprise, paged (no I/O until iterated). */
   list(options?: NumberListOptions | undefined | null): NumberPager
-  /** One monitored number. */
-  get(phoneNumber: string): Promise<ReputationNumber>
+  /**
+   * One monitored number, whichever enterprise monitors it; `{ fresh: true }` is a live
+   * (billable) lookup.
+   */
+  get(phoneNumber: string, options?: AccountGetOptions | undefined | null): Promise<ReputationNumber>
   /** Stop monitoring a number. */
   remove(phoneNumber: string): Promise<void>
 }
@@ -52,6 +55,13 @@ export declare class Client {
   constructor(options?: ClientOptions | undefined | null)
   /** The base URL requests go to. */
   get baseUrl(): string
+  /**
+   * Billable requests sent so far, per action. A request the server provably did not
+   * process (connection refused, 429) is not counted.
+   */
+  usage(): Usage
+  /** The `maxBillable` budget, if one was set. */
+  get maxBillable(): number | null
   /** Terms of service: agree, status, info, agreements. */
   get termsOfService(): TermsOfService
   /** Enterprises: create, list, get, replace, delete. */
@@ -211,10 +221,11 @@ export declare class Reputation {
   /** The reputation settings and both approval gates. */
   settings(): Promise<ReputationSettings>
   /**
-   * Enable Number Reputation with the signed LOA's document id and a check frequency
-   * (`business_daily`, `daily`, `weekly`, `biweekly`, `monthly`, `never`). Billable.
+   * Enable Number Reputation with the signed LOA's document id and an optional check
+   * frequency (`business_daily`, the default, `daily`, `weekly`, `biweekly`, `monthly`,
+   * `never`). Billable.
    */
-  enable(loaDocumentId: string, frequency: string): Promise<ReputationSettings>
+  enable(loaDocumentId: string, frequency?: string | undefined | null): Promise<ReputationSettings>
   /** Disable Number Reputation; every registered number is de-registered. */
   disable(): Promise<void>
   /** Change how often numbers are re-checked (the `status` gate must be approved). */
@@ -249,6 +260,20 @@ export declare class TermsOfService {
   info(productType?: string | undefined | null): Promise<Array<TermsInfo>>
   /** Recorded agreements. */
   get agreements(): Agreements
+}
+
+/** Options of the account-wide `numbers.get(..)`. */
+export interface AccountGetOptions {
+  /** A live (billable) lookup instead of the cached data. */
+  fresh?: boolean
+}
+
+/** Billable requests of one action and the units they carried. */
+export interface ActionUsage {
+  /** Requests sent. */
+  requests: number
+  /** Units (numbers added or refreshed; 1 per enable or live read). */
+  units: number
 }
 
 /** Filters and page size of `termsOfService.agreements.list(..)`. */
@@ -302,6 +327,20 @@ export interface BatchFailure {
   apiErrors: Array<ApiError>
 }
 
+/** One billable request about to be sent, as `onBillable` sees it. */
+export interface BillableRequest {
+  /** The operation, e.g. `numbers.add`. */
+  operation: string
+  /** `enable`, `numbers_added`, `live_lookups` or `refreshes`. */
+  action: string
+  /** HTTP method. */
+  method: string
+  /** Path template. */
+  path: string
+  /** Numbers added or refreshed; 1 for enable and live reads. */
+  units: number
+}
+
 /** Who receives invoices for the enterprise. */
 export interface BillingContact {
   /** First name. */
@@ -344,6 +383,13 @@ export interface ClientOptions {
   timeoutMs?: number
   /** Retries after the first attempt (default 2; 0 disables retries). */
   maxRetries?: number
+  /**
+   * Billable requests allowed for the client's lifetime; one over it rejects with code
+   * `BILLING_REFUSED` and nothing is sent (default: unlimited).
+   */
+  maxBillable?: number
+  /** Called before each billable request; return `false` (or throw) to refuse it. */
+  onBillable?: (request: BillableRequest) => boolean | undefined | void
 }
 
 /** Delivery metadata of a webhook. */
@@ -956,6 +1002,14 @@ export interface TosStatus {
   agreedVersion: string | null
   /** ISO 8601 agreement time. */
   agreedAt: string | null
+}
+
+/** What `client.usage()` returns. */
+export interface Usage {
+  /** Billable requests sent, all actions together. */
+  totalRequests: number
+  /** Per action (`enable`, `numbers_added`, `live_lookups`, `refreshes`); unused ones absent. */
+  actions: Record<string, ActionUsage>
 }
 
 /** How `waitUntilApproved` polls; each option left out takes the facade's default. */

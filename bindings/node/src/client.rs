@@ -1,18 +1,61 @@
-//! `new Client({ apiKey?, baseUrl?, timeoutMs?, maxRetries? })` and the entry points to
-//! each resource, mirroring the facade's `Client`. Configuration is checked by the facade's
+//! `new Client({ apiKey?, baseUrl?, timeoutMs?, maxRetries?, maxBillable?, onBillable? })`
+//! and the entry points to each resource, mirroring the facade's `Client`. Configuration is checked by the facade's
 //! builder; a bad option throws an `INVALID_INPUT` error from the constructor.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
+use napi::Status;
 use napi::bindgen_prelude::Env;
+use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
 use telnyx_reputation as facade;
 
 use crate::error;
 use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
 
-/// Options of `new Client(..)`; each falls back to the facade's default.
+/// The `onBillable` hook: called on the JavaScript thread, it returns `false` (or throws) to
+/// refuse; weak, so a client holding one never keeps the process alive.
+type BillingHook =
+    ThreadsafeFunction<BillableRequest, Option<bool>, BillableRequest, Status, false, true>;
+
+/// One billable request about to be sent, as `onBillable` sees it.
 #[napi(object)]
+#[derive(Clone)]
+pub struct BillableRequest {
+    /// The operation, e.g. `numbers.add`.
+    pub operation: String,
+    /// `enable`, `numbers_added`, `live_lookups` or `refreshes`.
+    pub action: String,
+    /// HTTP method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Numbers added or refreshed; 1 for enable and live reads.
+    pub units: u32,
+}
+
+/// Billable requests of one action and the units they carried.
+#[napi(object)]
+pub struct ActionUsage {
+    /// Requests sent.
+    pub requests: u32,
+    /// Units (numbers added or refreshed; 1 per enable or live read).
+    pub units: u32,
+}
+
+/// What `client.usage()` returns.
+#[napi(object)]
+pub struct Usage {
+    /// Billable requests sent, all actions together.
+    pub total_requests: u32,
+    /// Per action (`enable`, `numbers_added`, `live_lookups`, `refreshes`); unused ones absent.
+    pub actions: HashMap<String, ActionUsage>,
+}
+
+/// Options of `new Client(..)`; each falls back to the facade's default.
+#[napi(object, object_to_js = false)]
 #[derive(Default)]
 pub struct ClientOptions {
     /// API key; default `$TELNYX_API_KEY`.
@@ -24,6 +67,12 @@ pub struct ClientOptions {
     pub timeout_ms: Option<u32>,
     /// Retries after the first attempt (default 2; 0 disables retries).
     pub max_retries: Option<u32>,
+    /// Billable requests allowed for the client's lifetime; one over it rejects with code
+    /// `BILLING_REFUSED` and nothing is sent (default: unlimited).
+    pub max_billable: Option<u32>,
+    /// Called before each billable request; return `false` (or throw) to refuse it.
+    #[napi(ts_type = "(request: BillableRequest) => boolean | undefined | void")]
+    pub on_billable: Option<BillingHook>,
 }
 
 /// A Telnyx Number Reputation client. Every method returns a `Promise`; failures reject
@@ -47,6 +96,33 @@ impl Client {
     #[napi(getter)]
     pub fn base_url(&self) -> String {
         self.inner.base_url().to_owned()
+    }
+
+    /// Billable requests sent so far, per action. A request the server provably did not
+    /// process (connection refused, 429) is not counted.
+    #[napi]
+    pub fn usage(&self) -> Usage {
+        let usage = self.inner.usage();
+        Usage {
+            total_requests: clamp(usage.total_requests),
+            actions: usage
+                .actions
+                .iter()
+                .map(|(action, u)| {
+                    let counts = ActionUsage {
+                        requests: clamp(u.requests),
+                        units: clamp(u.units),
+                    };
+                    (action.as_str().to_owned(), counts)
+                })
+                .collect(),
+        }
+    }
+
+    /// The `maxBillable` budget, if one was set.
+    #[napi(getter)]
+    pub fn max_billable(&self) -> Option<u32> {
+        self.inner.max_billable().map(clamp)
     }
 
     /// Terms of service: agree, status, info, agreements.
@@ -98,5 +174,36 @@ fn build(options: ClientOptions) -> Result<facade::Client, facade::Error> {
     if let Some(retries) = options.max_retries {
         builder = builder.max_retries(retries);
     }
+    if let Some(max) = options.max_billable {
+        builder = builder.max_billable(max.into());
+    }
+    if let Some(hook) = options.on_billable {
+        let hook = Arc::new(hook);
+        builder = builder.on_billable_async(Arc::new(move |request: facade::BillableRequest| {
+            let hook = hook.clone();
+            Box::pin(async move { ask(&hook, request).await })
+        }));
+    }
     builder.build()
+}
+
+/// Ask the JavaScript hook about one request: `false` or a throw refuses it.
+async fn ask(hook: &BillingHook, request: facade::BillableRequest) -> Result<(), String> {
+    let js = BillableRequest {
+        operation: request.operation.to_owned(),
+        action: request.action.as_str().to_owned(),
+        method: request.method.to_owned(),
+        path: request.path.to_owned(),
+        units: clamp(request.units),
+    };
+    match hook.call_async_catch(js).await {
+        Ok(Some(false)) => Err("onBillable returned false".to_owned()),
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("onBillable threw: {}", e.reason)),
+    }
+}
+
+/// A count as a JavaScript-safe u32 (saturating; no client sends 4 billion requests).
+fn clamp(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

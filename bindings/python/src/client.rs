@@ -12,7 +12,7 @@ use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use serde::Serialize;
-use telnyx_reputation::{Client as Api, ClientBuilder, Error};
+use telnyx_reputation::{BillableRequest, Client as Api, ClientBuilder, Error, Usage};
 
 use crate::convert::Json;
 use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
@@ -158,6 +158,8 @@ fn configure(
     retry_cap: Option<f64>,
     retry_deadline: Option<f64>,
     allow_insecure_http: Option<bool>,
+    max_billable: Option<u64>,
+    on_billable: Option<Py<PyAny>>,
 ) -> PyResult<Arc<Shared>> {
     // Seeded from TELNYX_API_KEY / TELNYX_BASE_URL; keyword arguments override them.
     let mut builder = ClientBuilder::from_env().user_agent(concat!(
@@ -185,12 +187,56 @@ fn configure(
     if let Some(allow) = allow_insecure_http {
         builder = builder.allow_insecure_http(allow);
     }
+    if let Some(n) = max_billable {
+        builder = builder.max_billable(n);
+    }
+    if let Some(hook) = on_billable {
+        builder = builder.on_billable(move |request| call_hook(&hook, request));
+    }
     let api = error::map(builder.clone().build())?;
     Ok(Arc::new(Shared {
         builder,
         mode,
         api: Mutex::new((std::process::id(), api)),
     }))
+}
+
+/// Call the Python `on_billable` hook with the request as a dict: `False` or an exception
+/// refuses the request (the exception's text is the reason); anything else allows it.
+fn call_hook(hook: &Py<PyAny>, request: &BillableRequest) -> Result<(), String> {
+    Python::attach(|py| {
+        let verdict = (|| -> PyResult<bool> {
+            let info = pyo3::types::PyDict::new(py);
+            info.set_item("operation", request.operation)?;
+            info.set_item("action", request.action.as_str())?;
+            info.set_item("method", request.method)?;
+            info.set_item("path", request.path)?;
+            info.set_item("units", request.units)?;
+            let answer = hook.bind(py).call1((info,))?;
+            let refused = answer.is_instance_of::<pyo3::types::PyBool>() && !answer.is_truthy()?;
+            Ok(!refused)
+        })();
+        match verdict {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("on_billable returned False".to_owned()),
+            Err(e) => Err(format!("on_billable raised {e}")),
+        }
+    })
+}
+
+/// The facade's usage as the dict `models.Usage._from_api` reads.
+fn usage_json(usage: &Usage) -> serde_json::Value {
+    let actions: serde_json::Map<String, serde_json::Value> = usage
+        .actions
+        .iter()
+        .map(|(action, u)| {
+            (
+                action.as_str().to_owned(),
+                serde_json::json!({"requests": u.requests, "units": u.units}),
+            )
+        })
+        .collect();
+    serde_json::json!({"total_requests": usage.total_requests, "actions": actions})
 }
 
 /// `Client` and `AsyncClient` differ only in [`Mode`]; one macro keeps them identical.
@@ -207,7 +253,7 @@ macro_rules! client_class {
             #[new]
             #[pyo3(signature = (
                 *, api_key=None, base_url=None, timeout=None, max_retries=None, retry_cap=None,
-                retry_deadline=None, allow_insecure_http=None
+                retry_deadline=None, allow_insecure_http=None, max_billable=None, on_billable=None
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -218,6 +264,8 @@ macro_rules! client_class {
                 retry_cap: Option<f64>,
                 retry_deadline: Option<f64>,
                 allow_insecure_http: Option<bool>,
+                max_billable: Option<u64>,
+                on_billable: Option<Py<PyAny>>,
             ) -> PyResult<Self> {
                 let shared = configure(
                     $mode,
@@ -228,6 +276,8 @@ macro_rules! client_class {
                     retry_cap,
                     retry_deadline,
                     allow_insecure_http,
+                    max_billable,
+                    on_billable,
                 )?;
                 Ok(Self { shared })
             }
@@ -236,6 +286,21 @@ macro_rules! client_class {
             #[getter]
             fn base_url(&self) -> PyResult<String> {
                 Ok(self.shared.api()?.base_url().to_owned())
+            }
+
+            /// Billable requests sent so far, per action (`models.Usage`).
+            fn usage<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                let usage = self.shared.api()?.usage();
+                let value = Json(usage_json(&usage)).into_pyobject(py)?;
+                builder(py, Build::Model("Usage"))?
+                    .expect("a model builder")
+                    .call1((value,))
+            }
+
+            /// The `max_billable` budget, if any.
+            #[getter]
+            fn max_billable(&self) -> PyResult<Option<u64>> {
+                Ok(self.shared.api()?.max_billable())
             }
 
             /// Terms of service: agree, status, info, agreements.

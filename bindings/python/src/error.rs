@@ -25,6 +25,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Connection => "APIConnectionError",
         ErrorKind::GateRejected => "GateRejectedError",
         ErrorKind::WebhookVerification => "WebhookVerificationError",
+        ErrorKind::BillingRefused => "BillingRefusedError",
         // `Api` and any kind a newer facade adds.
         _ => "APIStatusError",
     }

@@ -33,7 +33,8 @@ pub struct Cli {
 /// Connection and output options, accepted before or after the subcommand.
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
-    /// Telnyx API key (never printed).
+    /// Telnyx API key (never printed). Prefer the environment variable: a key on the
+    /// command line is visible to other users in `ps` and kept in shell history.
     #[arg(long, env = "TELNYX_API_KEY", global = true, hide_env_values = true)]
     pub api_key: Option<String>,
     /// API base URL, e.g. an emulator's `http://127.0.0.1:4010/v2`.
@@ -45,6 +46,10 @@ pub struct GlobalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
     pub format: Format,
+    /// Refuse (exit 2, nothing sent) any billable request beyond the first N of this run;
+    /// bulk commands check their whole plan first. 0 allows none.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_billable: Option<u64>,
 }
 
 /// The subcommands, grouped like the API.

@@ -1,8 +1,14 @@
 //! `demo`: the documented Number Reputation journey, step by step, against an emulator
-//! started in-process (or `--base-url`), ending with the numbers' reputation and the
-//! billing ledger the run caused. Every step is one or two facade calls; the demo adds
-//! only narration. It needs no credentials and takes a few seconds.
+//! started in-process, ending with the numbers' reputation and the billing ledger the run
+//! caused. Every step is one or two facade calls; the demo adds only narration. It needs no
+//! credentials and takes a few seconds.
+//!
+//! The demo never reads `TELNYX_BASE_URL` or `TELNYX_API_KEY` unless `--live` is given: a
+//! developer's shell usually has both exported, and the journey bills. With `--live` it
+//! runs against `--base-url`/`TELNYX_BASE_URL` only after an interactive confirmation that
+//! states what it bills (or `--yes`).
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -17,7 +23,7 @@ use telnyx_reputation_emulator::{ApprovalDelay, Emulator, RunningEmulator};
 
 use crate::cli::GlobalArgs;
 use crate::commands::numbers::numbers_view;
-use crate::commands::remediation::follow;
+use crate::commands::remediation::{Polling, follow};
 use crate::exit::{CliError, CliResult};
 use crate::output::{View, cell};
 
@@ -33,6 +39,27 @@ pub struct DemoArgs {
     /// How many numbers to register (1..=1000).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub numbers: u16,
+    /// Run the journey against the real server named by `--base-url`/`TELNYX_BASE_URL` with
+    /// `--api-key`/`TELNYX_API_KEY`. It bills: you are asked to confirm first.
+    #[arg(long)]
+    pub live: bool,
+    /// With `--live`: do not ask, accept the billing stated by the confirmation.
+    #[arg(long, requires = "live")]
+    pub yes: bool,
+}
+
+impl DemoArgs {
+    /// The billable requests a run makes at most: enable, one add per number, a first (live)
+    /// read per number plus one fresh read, one refresh per number, and one remediation.
+    pub fn billable_plan(&self) -> Vec<(&'static str, u64)> {
+        let n = u64::from(self.numbers);
+        vec![
+            ("enable Number Reputation", 1),
+            ("numbers added for monitoring", n),
+            ("live reputation lookups", n + 1),
+            ("forced refreshes", n),
+        ]
+    }
 }
 
 fn parse_delay(s: &str) -> Result<ApprovalDelay, String> {
@@ -46,28 +73,31 @@ fn parse_delay(s: &str) -> Result<ApprovalDelay, String> {
 const DEMO_KEY: &str = "demo-key";
 const STEPS: usize = 11;
 
-/// Run the demo; `global` supplies `--base-url` and `--api-key` when not embedding.
+/// Run the demo: on its embedded emulator, or with `--live` against `global`'s server after
+/// a confirmation.
 pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
     let started = Instant::now();
-    let embedded = match &global.base_url {
-        Some(_) => None,
-        None => Some(start_emulator(args.approval_delay).await?),
+    let (embedded, base_url, api_key) = if args.live {
+        let base_url = global.base_url.clone().ok_or_else(|| {
+            CliError::usage("demo --live needs the server: pass --base-url or set TELNYX_BASE_URL")
+        })?;
+        let api_key = global.api_key.clone().ok_or_else(|| {
+            CliError::usage("demo --live needs an API key: pass --api-key or set TELNYX_API_KEY")
+        })?;
+        confirm_live(&base_url, &args)?;
+        (None, base_url, api_key)
+    } else {
+        let emulator = start_emulator(args.approval_delay).await?;
+        let base_url = emulator.base_url();
+        (Some(emulator), base_url, DEMO_KEY.to_owned())
     };
-    let base_url = embedded.as_ref().map_or_else(
-        || global.base_url.clone().unwrap_or_default(),
-        |e| e.base_url(),
-    );
-    let api_key = global
-        .api_key
-        .clone()
-        .unwrap_or_else(|| DEMO_KEY.to_owned());
     println!("telnyx-reputation demo: the Number Reputation journey, step by step");
     match &embedded {
         Some(_) => println!(
             "  embedded emulator at {base_url} (approval delay {}; nothing is billed)\n",
             args.approval_delay
         ),
-        None => println!("  server at {base_url}\n"),
+        None => println!("  LIVE server at {base_url} (billable)\n"),
     }
     let client = Client::builder()
         .api_key(&api_key)
@@ -75,13 +105,54 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
         .build()?;
     let result = journey(&client, &args).await;
     if result.is_ok() {
-        print_ledger(&base_url, embedded.as_ref(), &api_key).await;
+        // Only the embedded emulator has an admin ledger; a live server is never sent the
+        // key anywhere but its API.
+        match &embedded {
+            Some(emulator) => print_ledger(emulator, &api_key).await,
+            None => crate::commands::numbers::billable_summary(&client),
+        }
         println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
     }
     if let Some(emulator) = embedded {
         emulator.shutdown().await;
     }
     result
+}
+
+/// State what a live run bills and ask for `yes` on the terminal, unless `--yes`.
+fn confirm_live(base_url: &str, args: &DemoArgs) -> CliResult {
+    let plan = args.billable_plan();
+    let total: u64 = plan.iter().map(|(_, n)| n).sum();
+    let mut text = format!(
+        "demo --live runs the whole journey against {base_url}: it creates an enterprise \
+         \"Acme Plumbing LLC\", and makes up to {total} billable requests:\n"
+    );
+    for (what, n) in &plan {
+        text.push_str(&format!("  {n:>5}  {what}\n"));
+    }
+    text.push_str("  plus a remediation request for the numbers flagged spam_risk high\n");
+    eprint!("{text}");
+    if args.yes {
+        eprintln!("--yes given: proceeding");
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::usage(
+            "demo --live: not confirmed (stdin is not a terminal); pass --yes to accept the billing above",
+        ));
+    }
+    eprint!("Type yes to proceed: ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    if answer.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        Err(CliError::usage(
+            "demo --live: not confirmed; nothing was sent",
+        ))
+    }
 }
 
 async fn start_emulator(delay: ApprovalDelay) -> CliResult<RunningEmulator> {
@@ -248,14 +319,19 @@ async fn journey(client: &Client, args: &DemoArgs) -> CliResult {
         ));
 
         n.start("Follow the remediation to completion");
-        let polling = spinner("polling the remediation request");
+        let spinning = spinner("polling the remediation request");
         let mut seen = Vec::new();
-        let done = follow(&rep.remediation(), &submitted.id, |s| {
-            polling.set_message(format!("status {s}"));
+        let polling = Polling {
+            interval: Duration::from_millis(250),
+            max_interval: Duration::from_millis(250),
+            timeout: Duration::from_secs(60),
+        };
+        let done = follow(&rep.remediation(), &submitted.id, polling, |s| {
+            spinning.set_message(format!("status {s}"));
             seen.push(s.to_string());
         })
         .await;
-        polling.finish_and_clear();
+        spinning.finish_and_clear();
         let done = done.map_err(n.fail())?;
         let results = done.results.unwrap_or_default();
         n.done(format!(
@@ -363,17 +439,9 @@ fn acme() -> NewEnterprise {
     }
 }
 
-/// Print the billable actions the run caused, from the emulator's admin ledger.
-async fn print_ledger(base_url: &str, embedded: Option<&RunningEmulator>, api_key: &str) {
-    let admin = embedded.map_or_else(
-        || {
-            format!(
-                "{}/_emulator",
-                base_url.trim_end_matches('/').trim_end_matches("/v2")
-            )
-        },
-        RunningEmulator::admin_url,
-    );
+/// Print the billable actions the run caused, from the embedded emulator's admin ledger.
+async fn print_ledger(emulator: &RunningEmulator, api_key: &str) {
+    let admin = emulator.admin_url();
     match fetch_ledger(&admin, api_key).await {
         Ok(view) => {
             println!("\nBilling ledger of this run (from the emulator's admin API):");

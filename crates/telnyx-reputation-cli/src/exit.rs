@@ -4,9 +4,10 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | other failure (local file I/O, a webhook that does not verify) |
-//! | 2 | usage: bad arguments, or input rejected before any request (e.g. invalid numbers) |
+//! | 2 | usage: bad arguments, or input rejected before any request (e.g. invalid numbers, a billable request over `--max-billable`) |
 //! | 3 | API: the server answered with an error (the Telnyx error detail is printed), or a gate was rejected |
 //! | 4 | network: connection failure or timeout |
+//! | 5 | a `--wait` ran out of time; what it waited for keeps going on the server |
 //!
 //! Commands return [`CliError`]; `main` prints it on stderr and exits with its code.
 //! Nothing here ever prints the API key.
@@ -21,9 +22,11 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success
   1  other failure (local file I/O, a webhook that does not verify)
-  2  usage error: bad arguments, or input rejected before any request (e.g. invalid numbers)
+  2  usage error: bad arguments, or input rejected before any request (e.g. invalid
+     numbers, a billable request over --max-billable)
   3  API error: the server answered with an error (its Telnyx error detail is printed)
-  4  network error: connection failure or timeout";
+  4  network error: connection failure or timeout
+  5  a --wait ran out of time (the request keeps running; check again later)";
 
 /// The class of a failure, which decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +39,8 @@ pub enum Class {
     Api,
     /// Exit 4.
     Network,
+    /// Exit 5.
+    WaitTimeout,
 }
 
 impl Class {
@@ -46,6 +51,7 @@ impl Class {
             Class::Usage => 2,
             Class::Api => 3,
             Class::Network => 4,
+            Class::WaitTimeout => 5,
         }
     }
 }
@@ -104,7 +110,7 @@ impl fmt::Display for CliError {
 /// The exit class of a facade error.
 pub fn class_of(error: &Error) -> Class {
     match error.kind() {
-        ErrorKind::InvalidInput => Class::Usage,
+        ErrorKind::InvalidInput | ErrorKind::BillingRefused => Class::Usage,
         ErrorKind::Timeout | ErrorKind::Connection => Class::Network,
         ErrorKind::WebhookVerification => Class::Other,
         _ => Class::Api,

@@ -14,14 +14,25 @@ mod output;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::commands::{Context, block_on};
 use crate::exit::{CliError, CliResult};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    if key_on_command_line(&matches) {
+        eprintln!(
+            "warning: --api-key on the command line is visible to other users (ps) and kept \
+             in shell history; prefer TELNYX_API_KEY"
+        );
+    }
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => error.report(),
@@ -44,6 +55,21 @@ fn run(cli: Cli) -> CliResult {
         Command::AccountNumbers(c) => block_on(commands::account_numbers::run(&ctx, c)),
         Command::Webhooks(c) => commands::webhooks::run(&ctx, c),
     }
+}
+
+/// Whether `--api-key` was typed on the command line (at any subcommand level), as opposed
+/// to read from `TELNYX_API_KEY`.
+fn key_on_command_line(matches: &clap::ArgMatches) -> bool {
+    let mut level = Some(matches);
+    while let Some(m) = level {
+        if m.try_contains_id("api_key").unwrap_or(false)
+            && m.value_source("api_key") == Some(ValueSource::CommandLine)
+        {
+            return true;
+        }
+        level = m.subcommand().map(|(_, sub)| sub);
+    }
+    false
 }
 
 /// Serve the emulator until Ctrl-C, printing its base URL first.

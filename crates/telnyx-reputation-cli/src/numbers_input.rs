@@ -2,9 +2,11 @@
 //!
 //! Input is one number per line or a CSV column (`--column NAME|INDEX`; without it a
 //! header named `phone_number`, `number` or `phone` is used, else the first column).
-//! Every entry is validated by the caller's parser (the facade's `PhoneNumber`) before
-//! any request, and every rejected entry is kept with its line number: nothing is
-//! silently dropped. Sending the batches is the commands' job, not this module's.
+//! Lines end with LF, CRLF or a bare CR (old Mac exports). Every entry is validated by the
+//! caller's parser (the facade's `PhoneNumber`) before any request, and every rejected
+//! entry is kept with its line number: nothing is silently dropped. A number given twice
+//! is kept once and the repeat is recorded as a [`Duplicate`]. Sending is the commands'
+//! job, not this module's.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -27,6 +29,10 @@ pub struct NumberSource {
     /// CSV column holding the numbers, by header name or 0-based index.
     #[arg(long, value_name = "NAME|INDEX", requires = "file")]
     pub column: Option<String>,
+    /// Send the valid numbers even when some entries are invalid (they are listed and
+    /// counted); without it any invalid entry means nothing is sent (exit 2).
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 /// Where an entry was read: a file line or a positional argument.
@@ -58,13 +64,26 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// Valid numbers (with their origin) and rejected entries, in input order.
+/// A valid entry that repeats an earlier one (kept once, at its first occurrence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Where the repeat was read.
+    pub origin: Origin,
+    /// Where the number first appeared.
+    pub first: Origin,
+    /// The number.
+    pub number: String,
+}
+
+/// Valid numbers (with their origin), rejected entries and repeats, in input order.
 #[derive(Debug)]
 pub struct Numbers<T> {
-    /// Entries the parser accepted.
+    /// Entries the parser accepted, each number once.
     pub valid: Vec<(Origin, T)>,
     /// Entries the parser rejected.
     pub rejected: Vec<Rejected>,
+    /// Valid entries that repeated an earlier number (not in `valid`).
+    pub duplicates: Vec<Duplicate>,
 }
 
 impl<T> Numbers<T> {
@@ -94,8 +113,9 @@ pub enum InputError {
 }
 
 impl NumberSource {
-    /// Read every entry and validate it with `parse`.
-    pub fn read<T, E: std::fmt::Display>(
+    /// Read every entry, validate it with `parse`, and keep each number once (compared by
+    /// the parsed value's text).
+    pub fn read<T: AsRef<str>, E: std::fmt::Display>(
         &self,
         parse: impl Fn(&str) -> Result<T, E>,
     ) -> Result<Numbers<T>, InputError> {
@@ -115,10 +135,22 @@ impl NumberSource {
         let mut numbers = Numbers {
             valid: Vec::new(),
             rejected: Vec::new(),
+            duplicates: Vec::new(),
         };
+        let mut seen: std::collections::HashMap<String, Origin> = std::collections::HashMap::new();
         for (origin, text) in entries {
             match parse(&text) {
-                Ok(n) => numbers.valid.push((origin, n)),
+                Ok(n) => match seen.get(n.as_ref()) {
+                    Some(first) => numbers.duplicates.push(Duplicate {
+                        origin,
+                        first: *first,
+                        number: n.as_ref().to_owned(),
+                    }),
+                    None => {
+                        seen.insert(n.as_ref().to_owned(), origin);
+                        numbers.valid.push((origin, n));
+                    }
+                },
                 Err(e) => numbers.rejected.push(Rejected {
                     origin,
                     text,
@@ -147,12 +179,41 @@ fn read_source(path: &std::path::Path) -> Result<String, InputError> {
 
 const HEADER_NAMES: [&str; 3] = ["phone_number", "number", "phone"];
 
+/// The lines of `text`, ending at LF, CRLF or a bare CR (a final terminator adds no line).
+fn lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push(&text[start..i]);
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
 /// The chosen column of every non-empty, non-comment line, with its 1-based line number.
 /// Lines are split one by one (quoted fields may not span lines), so the numbers reported
 /// are the file's own line numbers.
 fn column_entries(text: &str, column: Option<&str>) -> Result<Vec<(Origin, String)>, InputError> {
     let mut records = Vec::new();
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in lines(text).into_iter().enumerate() {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
@@ -173,7 +234,11 @@ fn split_line(line: &str, number: usize) -> Result<csv::StringRecord, InputError
         .has_headers(false)
         .trim(csv::Trim::All)
         .from_reader(line.as_bytes());
-    match reader.records().next() {
+    let mut records = reader.records();
+    match records.next() {
+        Some(Ok(_)) if records.next().is_some() => Err(InputError::Csv(format!(
+            "line {number}: more than one CSV record on one line"
+        ))),
         Some(Ok(record)) => Ok(record),
         Some(Err(e)) => Err(InputError::Csv(format!(
             "line {number}: malformed CSV: {e}"
@@ -223,6 +288,7 @@ mod tests {
             numbers: vec![],
             file: Some(path),
             column: column.map(Into::into),
+            skip_invalid: false,
         };
         source.read(us).unwrap()
     }
@@ -268,6 +334,7 @@ mod tests {
             numbers: vec![],
             file: Some(path),
             column: Some("tel".into()),
+            skip_invalid: false,
         };
         assert!(matches!(source.read(us), Err(InputError::Csv(_))));
     }
@@ -284,6 +351,37 @@ mod tests {
             NumberSource::default().read(us),
             Err(InputError::Empty)
         ));
+    }
+
+    #[test]
+    fn cr_lf_and_crlf_all_end_lines() {
+        for sep in ["\r", "\n", "\r\n"] {
+            let text: String = (0..5).map(|i| format!("+1202555060{i}{sep}")).collect();
+            let n = from_file(&text, None);
+            assert_eq!(n.valid.len(), 5, "{sep:?}");
+            assert!(n.rejected.is_empty(), "{sep:?}");
+            assert_eq!(n.valid[4].0, Origin::Line(5), "{sep:?}");
+        }
+        let n = from_file("+12025550601\r\n\r\n+12025550602\rbad\n+12025550603", None);
+        assert_eq!(n.valid.len(), 3);
+        assert_eq!(n.rejected[0].origin, Origin::Line(4));
+        assert_eq!(n.valid[2].0, Origin::Line(5));
+    }
+
+    #[test]
+    fn repeats_are_kept_once_and_recorded() {
+        let mut text: String = (0..250).map(|i| format!("+1202555{i:04}\n")).collect();
+        text.push_str("+12025550003\n");
+        let n = from_file(&text, None);
+        assert_eq!(n.valid.len(), 250);
+        assert_eq!(
+            n.duplicates,
+            [Duplicate {
+                origin: Origin::Line(251),
+                first: Origin::Line(4),
+                number: "+12025550003".into()
+            }]
+        );
     }
 
     #[test]

@@ -251,16 +251,42 @@ fn a_thousand_numbers_go_in_batches_of_100_and_the_bad_line_is_reported() {
     }
     std::fs::write(&file, text).unwrap();
 
-    let assert = h
-        .cli_for(&id)
+    // Any invalid line: nothing is sent, exit 2, the line is named.
+    h.cli_for(&id)
         .args(["--format", "json", "numbers", "add", "--file"])
         .arg(&file)
         .assert()
         .code(2)
+        .stdout("")
         .stderr(contains(
             "invalid line 502: +1202555 is not a US E.164 number",
         ))
-        .stderr(contains("1 invalid entries were not sent"));
+        .stderr(contains(
+            "1 invalid entries (listed above); nothing was sent",
+        ));
+    let listed = json_of(h.cli_for(&id).args(["numbers", "list"]));
+    assert_eq!(listed.as_array().unwrap().len(), 0, "nothing may be sent");
+
+    // --skip-invalid sends the valid ones and says how many it skipped.
+    let assert = h
+        .cli_for(&id)
+        .args([
+            "--format",
+            "json",
+            "numbers",
+            "add",
+            "--skip-invalid",
+            "--file",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(contains(
+            "skipping 1 invalid entries, sending 1000 valid numbers",
+        ))
+        .stderr(contains(
+            "billable requests made: 10 (numbers_added: 10 requests, 1000 units)",
+        ));
     let report: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
     assert_eq!(report["succeeded"], 1000);
     assert_eq!(report["invalid"], 1);

@@ -13,9 +13,10 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use telnyx_reputation_api::types::Errors;
 
 use crate::Error;
+use crate::billing::{BillableRequest, BillingHook, CostGuard, Usage};
 use crate::error::from_generated;
 use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
-use crate::retry::{Jitter, Op, RetryConfig, Sleeper};
+use crate::retry::{Jitter, Op, RetryConfig, Sleeper, provably_not_processed};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";
@@ -71,6 +72,7 @@ struct Inner {
     api_key: ApiKey,
     base_url: String,
     timeout: Duration,
+    guard: CostGuard,
 }
 
 impl fmt::Debug for Client {
@@ -80,6 +82,7 @@ impl fmt::Debug for Client {
             .field("api_key", &self.inner.api_key)
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.retry.max_retries)
+            .field("max_billable", &self.inner.guard.max())
             .finish()
     }
 }
@@ -131,6 +134,28 @@ impl Client {
         AccountNumbers::new(self.clone())
     }
 
+    /// The billable requests this client (and every clone and handle of it) has sent so
+    /// far, per action. Counted before sending; a request the server provably did not
+    /// process (connect failure, 429) is not counted.
+    pub fn usage(&self) -> Usage {
+        self.inner.guard.usage()
+    }
+
+    /// The budget set by [`ClientBuilder::max_billable`], if any.
+    pub fn max_billable(&self) -> Option<u64> {
+        self.inner.guard.max()
+    }
+
+    /// Billable requests the budget still allows (`None` when no budget is set).
+    pub fn remaining_billable(&self) -> Option<u64> {
+        self.inner.guard.remaining()
+    }
+
+    /// Refuse a bulk plan of `requests` requests of `op` the budget cannot cover.
+    pub(crate) fn check_plan(&self, op: &Op, requests: u64) -> Result<(), Error> {
+        self.inner.guard.check_plan(op, requests)
+    }
+
     /// The generated low-level client.
     pub(crate) fn api(&self) -> &telnyx_reputation_api::Client {
         &self.inner.api
@@ -140,13 +165,69 @@ impl Client {
         &self.inner.retry.sleeper
     }
 
-    /// Run `attempt` under the retry policy of `op`.
+    /// Run `attempt` under the retry policy and the cost guard of `op` (one billable unit).
     pub(crate) async fn run<T, F, Fut>(&self, op: Op, attempt: F) -> Result<T, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
-        self.inner.retry.run(op, attempt).await
+        self.run_units(op, 1, attempt).await
+    }
+
+    /// Run a DELETE: a 404 on a retry whose earlier attempt may have been processed (its
+    /// answer was lost to a timeout, a broken connection or a 5xx) means the delete is done.
+    pub(crate) async fn run_delete<F, Fut>(&self, op: Op, mut attempt: F) -> Result<(), Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<(), Error>>,
+    {
+        let maybe_processed = std::sync::atomic::AtomicBool::new(false);
+        let result = self
+            .run(op, || {
+                let call = attempt();
+                let maybe_processed = &maybe_processed;
+                async move {
+                    let result = call.await;
+                    if let Err(error) = &result
+                        && !provably_not_processed(error)
+                        && !matches!(error, Error::NotFound(_))
+                    {
+                        maybe_processed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    result
+                }
+            })
+            .await;
+        match result {
+            Err(Error::NotFound(_))
+                if maybe_processed.load(std::sync::atomic::Ordering::Relaxed) =>
+            {
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// Run `attempt` for a request carrying `units` billable units (numbers added or
+    /// refreshed): the guard admits it before any I/O, then the retry policy runs it.
+    pub(crate) async fn run_units<T, F, Fut>(
+        &self,
+        op: Op,
+        units: u64,
+        attempt: F,
+    ) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let admitted = self.inner.guard.admit(&op, units).await?;
+        let result = self.inner.retry.run(op, attempt).await;
+        if let (Some(admitted), Err(error)) = (admitted, &result)
+            && provably_not_processed(error)
+        {
+            self.inner.guard.refund(admitted);
+        }
+        result
     }
 }
 
@@ -187,7 +268,7 @@ where
 }
 
 /// Configures a [`Client`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     base_url: String,
@@ -195,6 +276,21 @@ pub struct ClientBuilder {
     user_agent: String,
     allow_insecure_http: bool,
     retry: RetryConfig,
+    max_billable: Option<u64>,
+    billing_hook: Option<BillingHook>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.retry.max_retries)
+            .field("max_billable", &self.max_billable)
+            .field("billing_hook", &self.billing_hook.is_some())
+            .finish()
+    }
 }
 
 /// An environment variable's value, unless unset or blank.
@@ -213,6 +309,8 @@ impl Default for ClientBuilder {
             user_agent: format!("telnyx-reputation-rust/{}", env!("CARGO_PKG_VERSION")),
             allow_insecure_http: false,
             retry: RetryConfig::default(),
+            max_billable: None,
+            billing_hook: None,
         }
     }
 }
@@ -280,6 +378,36 @@ impl ClientBuilder {
         self
     }
 
+    /// A budget of billable requests for the client's lifetime (default: unlimited). Each
+    /// billable request (see [`crate::OPERATIONS`]: enable, add numbers, fresh reads,
+    /// refresh) is checked before any I/O; one over the budget fails with
+    /// [`Error::BillingRefused`] and nothing is sent. Bulk calls (`add_all`, `refresh_all`)
+    /// check their whole plan first. `0` refuses every billable request.
+    pub fn max_billable(mut self, requests: u64) -> Self {
+        self.max_billable = Some(requests);
+        self
+    }
+
+    /// Called before each billable request, after the budget check; returning `Err(reason)`
+    /// refuses the request ([`Error::BillingRefused`] with that reason, nothing sent).
+    pub fn on_billable<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&BillableRequest) -> Result<(), String> + Send + Sync + 'static,
+    {
+        self.billing_hook = Some(std::sync::Arc::new(move |request: BillableRequest| {
+            let verdict = hook(&request);
+            Box::pin(async move { verdict })
+        }));
+        self
+    }
+
+    /// Like [`ClientBuilder::on_billable`] with an asynchronous hook (the bindings use it to
+    /// call back into Python or JavaScript).
+    pub fn on_billable_async(mut self, hook: BillingHook) -> Self {
+        self.billing_hook = Some(hook);
+        self
+    }
+
     /// How the client waits between attempts (default `tokio::time::sleep`).
     pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
         self.retry.sleeper = sleeper;
@@ -312,6 +440,7 @@ impl ClientBuilder {
                 api_key,
                 base_url,
                 timeout: self.timeout,
+                guard: CostGuard::new(self.max_billable, self.billing_hook),
             }),
         })
     }

@@ -159,6 +159,13 @@ pub enum Error {
         /// The server's `rejection_reasons` (may be empty, e.g. for the LOA gate).
         reasons: Vec<String>,
     },
+    /// The cost guard refused a billable request before sending it: over the client's
+    /// `max_billable` budget, or refused by its billing hook. Nothing was sent.
+    #[error("billing refused: {message}")]
+    BillingRefused {
+        /// What was refused and why, naming the operation and the budget.
+        message: String,
+    },
     /// A webhook's signature, timestamp or body did not verify.
     #[error("webhook verification failed: {message}")]
     WebhookVerification {
@@ -199,6 +206,8 @@ pub enum ErrorKind {
     GateRejected,
     /// See [`Error::WebhookVerification`].
     WebhookVerification,
+    /// See [`Error::BillingRefused`].
+    BillingRefused,
 }
 
 impl ErrorKind {
@@ -219,6 +228,7 @@ impl ErrorKind {
             ErrorKind::Connection => "CONNECTION",
             ErrorKind::GateRejected => "GATE_REJECTED",
             ErrorKind::WebhookVerification => "WEBHOOK_VERIFICATION",
+            ErrorKind::BillingRefused => "BILLING_REFUSED",
         }
     }
 }
@@ -247,6 +257,7 @@ impl Error {
             Error::Connection { .. } => ErrorKind::Connection,
             Error::GateRejected { .. } => ErrorKind::GateRejected,
             Error::WebhookVerification { .. } => ErrorKind::WebhookVerification,
+            Error::BillingRefused { .. } => ErrorKind::BillingRefused,
         }
     }
 

@@ -1,11 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod billing;
 mod client;
 mod convert;
 mod enums;
 mod error;
 mod models;
+mod operations;
 mod pager;
 mod phone;
 mod resources;
@@ -13,6 +15,7 @@ mod retry;
 mod validate;
 pub mod webhooks;
 
+pub use billing::{ActionUsage, BillableAction, BillableRequest, BillingHook, Usage};
 pub use client::{ApiKey, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use enums::{
     CheckFrequency, GateStatus, NumberOfEmployees, NumberSource, OrganizationLegalType,
@@ -21,13 +24,14 @@ pub use enums::{
 };
 pub use error::{ApiError, Error, ErrorKind, Gate, HttpError};
 pub use models::{
-    BatchFailure, BillingContact, BulkAddOptions, BulkAddReport, Document, DocumentSize,
-    Enterprise, EnterpriseUpdate, ExternalVerification, LoaAgent, LoaRenderOptions, LoaSignature,
-    NewEnterprise, NumberOwnership, OrganizationContact, OwnershipEvent, Page, PageMeta,
-    PhysicalAddress, RefreshOutcome, RefreshResult, Remediation, RemediationRequest,
-    RemediationResults, RemediationSummary, ReputationData, ReputationNumber, ReputationSettings,
-    TermsInfo, TosAgreement, TosStatus, WaitOptions,
+    BatchFailure, BatchProgress, BillingContact, BulkAddOptions, BulkAddReport, BulkRefreshReport,
+    Document, DocumentSize, Enterprise, EnterpriseUpdate, ExternalVerification, LoaAgent,
+    LoaRenderOptions, LoaSignature, NewEnterprise, NumberOwnership, OrganizationContact,
+    OwnershipEvent, Page, PageMeta, PhysicalAddress, RefreshOutcome, RefreshResult, Remediation,
+    RemediationRequest, RemediationResults, RemediationSummary, ReputationData, ReputationNumber,
+    ReputationSettings, TermsInfo, TosAgreement, TosStatus, WaitOptions,
 };
+pub use operations::{Billing, OPERATIONS, Operation, operation};
 pub use pager::Pager;
 pub use phone::PhoneNumber;
 pub use resources::{

@@ -393,6 +393,36 @@ impl BulkAddReport {
     }
 }
 
+/// The result of `numbers().refresh_all(..)`: every input number is either in `results` or
+/// in the `numbers` of one entry of `failed`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BulkRefreshReport {
+    /// Per-number results of the batches that were answered, in input order.
+    pub results: Vec<RefreshResult>,
+    /// The batches the API rejected or that could not be sent, in batch order.
+    pub failed: Vec<BatchFailure>,
+}
+
+impl BulkRefreshReport {
+    /// Numbers the server refreshed.
+    pub fn successful(&self) -> usize {
+        self.results.iter().filter(|r| r.success).count()
+    }
+}
+
+/// One finished batch of a bulk call, as its progress callback sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchProgress {
+    /// 0-based position of the batch.
+    pub batch_index: usize,
+    /// Batches in the plan.
+    pub batches: usize,
+    /// Numbers in this batch.
+    pub numbers: usize,
+    /// Whether the batch succeeded.
+    pub ok: bool,
+}
+
 /// One batch of `add_all` that was not added (batches are atomic: none of its numbers were).
 ///
 /// [`Error`] is not serializable, so the serde form (what the Python and Node bindings see)

@@ -192,8 +192,11 @@ impl Pager<Enterprise> {
 
 impl Pager<ReputationNumber> {
     /// Only numbers containing `digits`, e.g. `"202555"`.
+    /// At least 5 digits, as the server requires (checked before the first request).
     pub fn phone_number_contains(mut self, digits: impl Into<String>) -> Self {
-        self.query.phone_number_contains = Some(digits.into());
+        let digits = digits.into();
+        self.remember(validate::contains_digits("phone_number_contains", &digits));
+        self.query.phone_number_contains = Some(digits);
         self
     }
 

@@ -1,11 +1,18 @@
 //! `PhoneNumber`: a US E.164 number (`+1` NPA NXX XXXX, NPA and NXX starting 2–9), the only
 //! kind the Number Reputation API accepts, plus the batch parser every method taking numbers
 //! uses so that all of them are checked before any I/O. Other input checks live in `validate`.
+//!
+//! `+1` is shared by the whole North American Numbering Plan: Canada and the Caribbean
+//! members use it too. Which region an area code belongs to comes from the `phonenumber`
+//! crate (a port of libphonenumber, whose metadata is maintained upstream), not from a list
+//! kept here; a number of any region but `US` is rejected naming that region. A `+1` number
+//! whose area code no region claims is left to the server.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -18,12 +25,19 @@ pub struct PhoneNumber(String);
 impl PhoneNumber {
     /// Parse and validate a US E.164 number.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        match problem(text) {
-            None => Ok(PhoneNumber(text.to_owned())),
-            Some(why) => Err(Error::invalid(format!(
+        if let Some(why) = problem(text) {
+            return Err(Error::invalid(format!(
                 "{text} is not a US E.164 number: {why}"
-            ))),
+            )));
         }
+        if let Some(region) = non_us_region(text) {
+            return Err(Error::invalid(format!(
+                "{text} is not a US number: area code {} is in region {region} of the North \
+                 American Numbering Plan; Number Reputation monitors US numbers only",
+                &text[2..5]
+            )));
+        }
+        Ok(PhoneNumber(text.to_owned()))
     }
 
     /// The number as sent on the wire, e.g. `+12025551234`.
@@ -48,6 +62,30 @@ fn problem(text: &str) -> Option<&'static str> {
         return Some("the exchange (NXX) must start with 2-9");
     }
     None
+}
+
+/// The NANP region of a structurally valid `+1` number when it is not the US, e.g. `CA`.
+///
+/// Non-US NANP regions are claimed by area code (libphonenumber's leading digits), so the
+/// answer depends on the NPA alone and is cached per NPA: parsing with the metadata costs
+/// far more than the rest of validation, and bulk calls check thousands of numbers.
+fn non_us_region(text: &str) -> Option<String> {
+    static BY_NPA: OnceLock<Mutex<HashMap<String, Option<String>>>> = OnceLock::new();
+    let npa = &text[2..5];
+    let cache = BY_NPA.get_or_init(Mutex::default);
+    if let Some(known) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(npa) {
+        return known.clone();
+    }
+    let region = phonenumber::parse(None, text)
+        .ok()
+        .and_then(|number| number.country().id())
+        .filter(|region| *region != phonenumber::country::Id::US)
+        .map(|region| format!("{region:?}"));
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(npa.to_owned(), region.clone());
+    region
 }
 
 impl fmt::Display for PhoneNumber {
@@ -120,9 +158,20 @@ where
 {
     let mut parsed = Vec::new();
     let mut problems = Vec::new();
+    let mut first_at: HashMap<String, usize> = HashMap::new();
     for (index, number) in numbers.into_iter().enumerate() {
         match PhoneNumber::parse(number.as_ref()) {
-            Ok(n) => parsed.push(n.0),
+            Ok(n) => match first_at.entry(n.0.clone()) {
+                Entry::Occupied(first) => problems.push(format!(
+                    "{field}[{index}]: {} repeats {field}[{}] (the server refuses duplicates)",
+                    n.0,
+                    first.get()
+                )),
+                Entry::Vacant(slot) => {
+                    slot.insert(index);
+                    parsed.push(n.0);
+                }
+            },
             Err(e) => problems.push(format!("{field}[{index}]: {}", bare(&e))),
         }
     }
@@ -194,6 +243,37 @@ fn bare(e: &Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canadian_and_caribbean_numbers_are_rejected_naming_the_region() {
+        for (number, region) in [
+            ("+14165550123", "CA"),
+            ("+16045550123", "CA"),
+            ("+15145550123", "CA"),
+            ("+18675550123", "CA"),
+            ("+12045550123", "CA"),
+            ("+18095550123", "DO"),
+            ("+18765550123", "JM"),
+            ("+12425550123", "BS"),
+        ] {
+            let e = PhoneNumber::parse(number).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("in region {region}")) && e.contains(number),
+                "{number}: {e}"
+            );
+        }
+        for us in [
+            "+12025551234",
+            "+13035550000",
+            "+14155550100",
+            "+13125550000",
+            "+12125550123",
+            "+19075550123",
+            "+18085550123",
+        ] {
+            assert!(PhoneNumber::parse(us).is_ok(), "{us}");
+        }
+    }
 
     #[test]
     fn accepts_us_e164() {

@@ -1,7 +1,7 @@
 //! Retry policy: which failures are retried for which operation class, how long to wait,
 //! and the loop that runs an attempt function under that policy.
 //!
-//! The per-operation class lives with each operation ([`Op`]); the decision table lives in
+//! The per-operation class lives in the operations table (`operations`); the decision table lives in
 //! [`should_retry`]; the delay in [`RetryConfig::delay`]. Sleeping goes through an injectable
 //! [`Sleeper`] and jitter through an injectable [`Jitter`] so tests assert exact schedules.
 //! Error classification does not belong here (see `error`).
@@ -73,34 +73,29 @@ pub(crate) enum RetryClass {
     NotIdempotent,
 }
 
-/// One API operation as the retry loop and the tracing span see it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Op {
-    pub(crate) method: &'static str,
-    pub(crate) path: &'static str,
-    pub(crate) class: RetryClass,
-}
+/// An operation as the retry loop and the tracing span see it (the table is `operations`).
+pub(crate) type Op = crate::operations::Operation;
 
-impl Op {
-    pub(crate) const fn new(method: &'static str, path: &'static str, class: RetryClass) -> Self {
-        Op {
-            method,
-            path,
-            class,
-        }
-    }
+/// True when `error` proves the server did not process the request: the connection could
+/// not be established, or it answered 429. Only then is a billable request retried, and only
+/// then does the cost guard give its budget back.
+pub(crate) fn provably_not_processed(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::RateLimited(_)
+            | Error::Connection {
+                before_send: true,
+                ..
+            }
+    )
 }
 
 /// Whether `error` may be retried for an operation of `class`. 409 is never retried.
 pub(crate) fn should_retry(class: RetryClass, error: &Error) -> bool {
+    if provably_not_processed(error) {
+        return true;
+    }
     match (class, error) {
-        (_, Error::RateLimited(_)) => true,
-        (
-            _,
-            Error::Connection {
-                before_send: true, ..
-            },
-        ) => true,
         (RetryClass::NotIdempotent, _) => false,
         (RetryClass::Idempotent, Error::Connection { .. } | Error::Timeout { .. }) => true,
         (RetryClass::Idempotent, Error::Server(_)) => true,
@@ -163,7 +158,7 @@ impl RetryConfig {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            if retry >= self.max_retries || !should_retry(op.class, &error) {
+            if retry >= self.max_retries || !should_retry(op.retry_class(), &error) {
                 return Err(error);
             }
             let Some(delay) = self.delay(retry, &error) else {
@@ -173,8 +168,8 @@ impl RetryConfig {
                 return Err(error);
             }
             tracing::debug!(
-                method = op.method,
-                path = op.path,
+                method = op.method(),
+                path = op.path(),
                 delay_ms = delay.as_millis() as u64,
                 error = %error,
                 "retrying"
@@ -197,8 +192,8 @@ where
 {
     let span = tracing::info_span!(
         "telnyx_reputation.request",
-        method = op.method,
-        path = op.path,
+        method = op.method(),
+        path = op.path(),
         attempt,
         status = tracing::field::Empty,
     );

@@ -1,5 +1,8 @@
-//! Client-side input checks other than phone numbers (see `phone`): ids, text lengths, URLs,
-//! page sizes. Every check returns `Error::InvalidInput` naming the field and runs before I/O.
+//! Client-side input checks other than US phone numbers (see `phone`): ids, text lengths,
+//! URLs, page sizes, e-mail addresses, any-country E.164 contact phones, FEINs, countries and
+//! the `contains` filter. Every check returns `Error::InvalidInput` naming the field (and
+//! index) and runs before I/O. They mirror what the server enforces, so a request that would
+//! be refused is refused here, with nothing sent.
 
 use uuid::Uuid;
 
@@ -99,6 +102,83 @@ pub(crate) fn max_lengths<T: serde::Serialize>(
     Ok(())
 }
 
+/// Countries an enterprise and its addresses may be in.
+pub(crate) const COUNTRIES: [&str; 2] = ["US", "CA"];
+
+/// Require a plausible e-mail address (`local@domain.tld`, no spaces, at most 255 chars).
+pub(crate) fn email(field: &str, value: &str) -> Result<(), Error> {
+    length(field, value, 3, 255)?;
+    let plausible = value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+    }) && !value.contains(char::is_whitespace);
+    if !plausible {
+        return Err(Error::invalid(format!(
+            "{field}: {value:?} is not an e-mail address (expected name@example.com)"
+        )));
+    }
+    Ok(())
+}
+
+/// Require an E.164 number of any country (`+` then 2 to 15 digits, not starting with 0).
+pub(crate) fn e164(field: &str, value: &str) -> Result<(), Error> {
+    let b = value.as_bytes();
+    let ok = (3..=16).contains(&b.len())
+        && b[0] == b'+'
+        && (b'1'..=b'9').contains(&b[1])
+        && b[2..].iter().all(u8::is_ascii_digit);
+    if !ok {
+        return Err(Error::invalid(format!(
+            "{field}: {value:?} is not an E.164 phone number (e.g. +13125550000)"
+        )));
+    }
+    Ok(())
+}
+
+/// Require a US FEIN (`NN-NNNNNNN`) or a Canadian business number (9 digits, optionally
+/// followed by a 2-letter program code and 4 digits).
+pub(crate) fn fein(field: &str, value: &str) -> Result<(), Error> {
+    let b = value.as_bytes();
+    let us = b.len() == 10 && b[2] == b'-' && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit);
+    let ca = b.len() >= 9
+        && b[..9].iter().all(u8::is_ascii_digit)
+        && (b.len() == 9
+            || (b.len() == 15
+                && b[9..11].iter().all(u8::is_ascii_uppercase)
+                && b[11..].iter().all(u8::is_ascii_digit)));
+    if !(us || ca) {
+        return Err(Error::invalid(format!(
+            "{field}: {value:?} is not a FEIN (NN-NNNNNNN) or a 9-digit Canadian business number"
+        )));
+    }
+    Ok(())
+}
+
+/// Require one of the supported country codes.
+pub(crate) fn country(field: &str, value: &str) -> Result<(), Error> {
+    if !COUNTRIES.contains(&value) {
+        return Err(Error::invalid(format!(
+            "{field}: {value:?} is not a supported country (expected one of {})",
+            COUNTRIES.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Require at least 5 digits in a `phone_number` `contains` filter.
+pub(crate) fn contains_digits(field: &str, value: &str) -> Result<(), Error> {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    if digits < 5 {
+        return Err(Error::invalid(format!(
+            "{field}: {value:?} must contain at least 5 digits, got {digits}"
+        )));
+    }
+    Ok(())
+}
+
 /// Require a page size of 1 to 250.
 pub(crate) fn page_size(size: u32) -> Result<(), Error> {
     if size == 0 || size > MAX_PAGE_SIZE {
@@ -112,6 +192,29 @@ pub(crate) fn page_size(size: u32) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_enforced_formats_are_checked_here() {
+        assert!(email("e", "sam@acme.example.com").is_ok());
+        for bad in ["sam@acme", "sam acme@x.com", "@x.com", "sam@.com", "sam"] {
+            let e = email("organization_contact.email", bad)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("organization_contact.email"), "{e}");
+        }
+        assert!(e164("p", "+442071234567").is_ok());
+        assert!(e164("p", "3125550000").is_err());
+        assert!(e164("p", "+0123").is_err());
+        assert!(fein("fein", "12-3456789").is_ok());
+        assert!(fein("fein", "123456789").is_ok());
+        assert!(fein("fein", "123456789RT0001").is_ok());
+        assert!(fein("fein", "123-456789").is_err());
+        assert!(country("country_code", "CA").is_ok());
+        assert!(country("country_code", "usa").is_err());
+        assert!(contains_digits("phone_number_contains", "20255").is_ok());
+        let e = contains_digits("phone_number_contains", "+1202").unwrap_err();
+        assert!(e.to_string().contains("at least 5 digits, got 4"), "{e}");
+    }
 
     #[test]
     fn urls_must_be_https() {

@@ -11,6 +11,14 @@ use crate::models::{BulkAddReport, NumberOwnership, RefreshOutcome, ReputationNu
 use crate::pager::NumberPager;
 use crate::promise;
 
+/// Options of the account-wide `numbers.get(..)`.
+#[napi(object)]
+#[derive(Default)]
+pub struct AccountGetOptions {
+    /// A live (billable) lookup instead of the cached data.
+    pub fresh: Option<bool>,
+}
+
 /// Filters and page size of `numbers.list(..)`.
 #[napi(object)]
 #[derive(Default)]
@@ -232,15 +240,28 @@ impl AccountNumbers {
         NumberPager::new(list_pager(self.inner.list(), options.unwrap_or_default()))
     }
 
-    /// One monitored number.
+    /// One monitored number, whichever enterprise monitors it; `{ fresh: true }` is a live
+    /// (billable) lookup.
     #[napi]
     pub fn get<'env>(
         &self,
         env: &'env Env,
         phone_number: String,
+        options: Option<AccountGetOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
         let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.get(phone_number).await }, number)
+        let fresh = options.and_then(|o| o.fresh).unwrap_or(false);
+        promise::spawn(
+            env,
+            async move {
+                if fresh {
+                    inner.get_fresh(phone_number).await
+                } else {
+                    inner.get(phone_number).await
+                }
+            },
+            number,
+        )
     }
 
     /// Stop monitoring a number.

@@ -65,17 +65,20 @@ impl Reputation {
         self.settings_call(env, |rep| async move { rep.settings().await })
     }
 
-    /// Enable Number Reputation with the signed LOA's document id and a check frequency
-    /// (`business_daily`, `daily`, `weekly`, `biweekly`, `monthly`, `never`). Billable.
+    /// Enable Number Reputation with the signed LOA's document id and an optional check
+    /// frequency (`business_daily`, the default, `daily`, `weekly`, `biweekly`, `monthly`,
+    /// `never`). Billable.
     #[napi]
     pub fn enable<'env>(
         &self,
         env: &'env Env,
         loa_document_id: String,
-        frequency: String,
+        frequency: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
         self.settings_call(env, |rep| async move {
-            rep.enable(loa_document_id, frequency.parse()?).await
+            let frequency: Option<facade::CheckFrequency> =
+                frequency.map(|f| f.parse()).transpose()?;
+            rep.enable(loa_document_id, frequency).await
         })
     }
 

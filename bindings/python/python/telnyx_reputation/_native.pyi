@@ -6,9 +6,9 @@ and IDEs see what each client really returns. The ``Async*`` names exist only he
 """
 
 import builtins
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypedDict
 
 from ._paging import AsyncPager, Pager
 from .models import (
@@ -30,6 +30,7 @@ from .models import (
     TermsInfo,
     TosAgreement,
     TosStatus,
+    Usage,
 )
 
 __version__: str
@@ -39,6 +40,15 @@ Product: TypeAlias = Literal["number_reputation", "branded_calling"]
 Address: TypeAlias = PhysicalAddress | Mapping[str, Any]
 Contact: TypeAlias = OrganizationContact | Mapping[str, Any]
 Billing: TypeAlias = BillingContact | Mapping[str, Any]
+
+class BillableRequest(TypedDict):
+    """What ``on_billable`` is called with."""
+
+    operation: str
+    action: Literal["enable", "numbers_added", "live_lookups", "refreshes"]
+    method: str
+    path: str
+    units: int
 
 class _ClientOptions:
     def __init__(
@@ -51,11 +61,22 @@ class _ClientOptions:
         retry_cap: float | None = None,
         retry_deadline: float | None = None,
         allow_insecure_http: bool | None = None,
+        max_billable: int | None = None,
+        on_billable: Callable[[BillableRequest], object] | None = None,
     ) -> None:
         """Options default to ``TELNYX_API_KEY`` / ``TELNYX_BASE_URL``, then the core's
-        defaults (60 s timeout, 2 retries, 8 s retry cap). Times are in seconds."""
+        defaults (60 s timeout, 2 retries, 8 s retry cap). Times are in seconds.
+
+        ``max_billable``: billable requests allowed for the client's lifetime (per process);
+        one over it raises ``BillingRefusedError`` and nothing is sent. ``on_billable`` is
+        called with each billable request before it is sent; returning ``False`` or raising
+        refuses it."""
     @property
     def base_url(self) -> str: ...
+    @property
+    def max_billable(self) -> int | None: ...
+    def usage(self) -> Usage:
+        """Billable requests sent so far, per action."""
 
 class Client(_ClientOptions):
     """The blocking client; calls release the GIL while they wait."""
@@ -196,7 +217,9 @@ class Reputation:
     @property
     def enterprise_id(self) -> str: ...
     def settings(self) -> ReputationSettings: ...
-    def enable(self, loa_document_id: str, frequency: Frequency | str) -> ReputationSettings: ...
+    def enable(
+        self, loa_document_id: str, frequency: Frequency | str | None = None
+    ) -> ReputationSettings: ...
     def disable(self) -> None: ...
     def set_frequency(self, frequency: Frequency | str) -> ReputationSettings: ...
     def set_webhook(self, url: str | None) -> ReputationSettings: ...
@@ -217,7 +240,7 @@ class AsyncReputation:
     def enterprise_id(self) -> str: ...
     def settings(self) -> Coroutine[Any, Any, ReputationSettings]: ...
     def enable(
-        self, loa_document_id: str, frequency: Frequency | str
+        self, loa_document_id: str, frequency: Frequency | str | None = None
     ) -> Coroutine[Any, Any, ReputationSettings]: ...
     def disable(self) -> Coroutine[Any, Any, None]: ...
     def set_frequency(
@@ -311,7 +334,7 @@ class AccountNumbers:
         enterprise_id: str | None = None,
         page_size: int | None = None,
     ) -> Pager[ReputationNumber]: ...
-    def get(self, number: str) -> ReputationNumber: ...
+    def get(self, number: str, *, fresh: bool = False) -> ReputationNumber: ...
     def remove(self, number: str) -> None: ...
 
 class AsyncAccountNumbers:
@@ -325,7 +348,9 @@ class AsyncAccountNumbers:
         enterprise_id: str | None = None,
         page_size: int | None = None,
     ) -> AsyncPager[ReputationNumber]: ...
-    def get(self, number: str) -> Coroutine[Any, Any, ReputationNumber]: ...
+    def get(
+        self, number: str, *, fresh: bool = False
+    ) -> Coroutine[Any, Any, ReputationNumber]: ...
     def remove(self, number: str) -> Coroutine[Any, Any, None]: ...
 
 class Remediations:

@@ -18,6 +18,7 @@ except ``webhooks.verify`` (``WebhookVerificationError``).
     ├── APIConnectionError           transport failure
     │   └── APITimeoutError
     ├── GateRejectedError            an approval gate was rejected, with ``reasons``
+    ├── BillingRefusedError          the cost guard refused a billable request, nothing sent
     └── WebhookVerificationError     a webhook failed signature or freshness checks
 """
 
@@ -28,6 +29,7 @@ from typing import Any
 
 __all__ = [
     "APIConnectionError",
+    "BillingRefusedError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -154,6 +156,11 @@ class GateRejectedError(TelnyxReputationError):
     def __init__(self, message: str, *, reasons: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.reasons = list(reasons or [])
+
+
+class BillingRefusedError(TelnyxReputationError):
+    """A billable request was refused before it was sent: it would exceed the client's
+    ``max_billable`` budget, or the ``on_billable`` hook refused it."""
 
 
 class WebhookVerificationError(TelnyxReputationError):

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from .errors import ErrorObject
 
 __all__ = [
+    "ActionUsage",
     "BatchFailure",
     "BillingContact",
     "BulkAddReport",
@@ -48,6 +49,7 @@ __all__ = [
     "TermsInfo",
     "TosAgreement",
     "TosStatus",
+    "Usage",
 ]
 
 M = TypeVar("M", bound="Model")
@@ -82,6 +84,12 @@ def _converter(hint: Any) -> Callable[[Any], Any] | None:
         if convert is None:
             return None
         return lambda values: [None if v is None else convert(v) for v in values]
+    if origin is dict:
+        _, value_hint = typing.get_args(hint)
+        convert_value = _converter(value_hint)
+        if convert_value is None:
+            return None
+        return lambda mapping: {k: convert_value(v) for k, v in mapping.items()}
     if hint is datetime:
         return _parse_datetime
     if hint is date:
@@ -507,3 +515,37 @@ class Page(Generic[T]):
             return Page(items, PageMeta._from_api(data["meta"]), bool(data["has_next"]))
 
         return build
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionUsage(Model):
+    """Billable requests of one action, and the units they carried."""
+
+    requests: int
+    """Requests sent."""
+    units: int
+    """Numbers added or refreshed; 1 per enable or live read."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Usage(Model):
+    """What ``client.usage()`` returns: the billable requests the client has sent so far.
+
+    A request the server provably did not process (connection refused, 429) is not counted.
+    """
+
+    total_requests: int
+    """Billable requests sent, all actions together."""
+    actions: dict[str, ActionUsage] = field(default_factory=dict)
+    """Per action: ``enable``, ``numbers_added``, ``live_lookups``, ``refreshes`` (the
+    emulator ledger's names); an action never used is absent."""
+
+    def requests(self, action: str) -> int:
+        """Requests sent for ``action`` (0 when unused)."""
+        usage = self.actions.get(action)
+        return usage.requests if usage else 0
+
+    def units(self, action: str) -> int:
+        """Units billed for ``action`` (0 when unused)."""
+        usage = self.actions.get(action)
+        return usage.units if usage else 0

@@ -188,10 +188,23 @@ impl AccountNumbers {
         self.shared.pager(py, native)
     }
 
-    /// A monitored number, whichever enterprise it is registered to.
-    fn get<'py>(&self, py: Python<'py>, number: String) -> PyResult<Bound<'py, PyAny>> {
+    /// A monitored number, whichever enterprise it is registered to; `fresh=True` is a
+    /// live (billable) lookup.
+    #[pyo3(signature = (number, *, fresh=false))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        number: String,
+        fresh: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let api = self.shared.api()?;
-        let call = async move { api.numbers().get(number).await };
+        let call = async move {
+            if fresh {
+                api.numbers().get_fresh(number).await
+            } else {
+                api.numbers().get(number).await
+            }
+        };
         self.shared
             .finish(py, call, Build::Model("ReputationNumber"))
     }

@@ -45,14 +45,16 @@ impl Reputation {
             .finish(py, call, Build::Model("ReputationSettings"))
     }
 
-    /// Enable Number Reputation with the signed LOA's document id (billable).
+    /// Enable Number Reputation with the signed LOA's document id (billable); the
+    /// frequency defaults to `business_daily`.
+    #[pyo3(signature = (loa_document_id, frequency=None))]
     fn enable<'py>(
         &self,
         py: Python<'py>,
         loa_document_id: String,
-        frequency: &str,
+        frequency: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let frequency: CheckFrequency = parse(frequency)?;
+        let frequency: Option<CheckFrequency> = frequency.map(parse).transpose()?;
         let rep = self.api()?;
         let call = async move { rep.enable(loa_document_id, frequency).await };
         self.shared

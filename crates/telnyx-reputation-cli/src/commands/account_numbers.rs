@@ -5,7 +5,7 @@ use clap::Subcommand;
 
 use super::{Context, fetch};
 use crate::cli::PageArgs;
-use crate::commands::numbers::{number_view, numbers_view, removed_view};
+use crate::commands::numbers::{number_view, numbers_view, removed_view, single_dry_run};
 use crate::exit::CliResult;
 
 /// Account-wide number operations.
@@ -19,10 +19,16 @@ pub enum AccountNumbersCommand {
         #[command(flatten)]
         paging: PageArgs,
     },
-    /// Show one number's cached reputation.
+    /// Show one number's reputation (cached; --fresh for a live, billed lookup).
     Get {
         /// The number, E.164.
         number: String,
+        /// Live lookup (billed).
+        #[arg(long)]
+        fresh: bool,
+        /// With --fresh: print the billable request instead of sending it.
+        #[arg(long, requires = "fresh")]
+        dry_run: bool,
     },
     /// Stop monitoring a number.
     Remove {
@@ -45,7 +51,22 @@ pub async fn run(ctx: &Context, command: AccountNumbersCommand) -> CliResult {
             }
             numbers_view(&fetch(pager, paging).await?)
         }
-        AccountNumbersCommand::Get { number } => number_view(&numbers.get(&number).await?),
+        AccountNumbersCommand::Get {
+            number,
+            fresh,
+            dry_run,
+        } => {
+            if dry_run {
+                telnyx_reputation::PhoneNumber::parse(&number)?;
+                return single_dry_run(ctx, "account_numbers.get_fresh", &number);
+            }
+            let n = if fresh {
+                numbers.get_fresh(&number).await?
+            } else {
+                numbers.get(&number).await?
+            };
+            number_view(&n)
+        }
         AccountNumbersCommand::Remove { number } => {
             numbers.remove(&number).await?;
             removed_view(&number)

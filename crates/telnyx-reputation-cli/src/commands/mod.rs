@@ -47,6 +47,9 @@ impl Context {
         if let Some(url) = &self.global.base_url {
             builder = builder.base_url(url);
         }
+        if let Some(max) = self.global.max_billable {
+            builder = builder.max_billable(max);
+        }
         Ok(builder.build()?)
     }
 

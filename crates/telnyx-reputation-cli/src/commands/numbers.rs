@@ -1,12 +1,13 @@
 //! `numbers`: an enterprise's monitored numbers — add and refresh in atomic batches of 100
 //! with a per-batch report, list, get (cached or fresh), remove, and ownership.
 
-use std::future::Future;
-
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use telnyx_reputation::{Error, NumberOwnership, PhoneNumber, RefreshResult, ReputationNumber};
+use telnyx_reputation::{
+    BatchFailure, BulkAddOptions, Client, Error, NumberOwnership, PhoneNumber, RefreshResult,
+    ReputationNumber,
+};
 
 use super::{Context, fetch};
 use crate::cli::PageArgs;
@@ -18,7 +19,7 @@ use crate::output::{Cell, View, cell, opt, opt_time};
 #[derive(Subcommand, Debug)]
 pub enum NumbersCommand {
     /// Register numbers for monitoring (billable), in atomic batches of 100.
-    Add(NumberSource),
+    Add(BulkArgs),
     /// List monitored numbers with their latest reputation.
     List {
         /// Only numbers containing these digits.
@@ -34,6 +35,9 @@ pub enum NumbersCommand {
         /// Live lookup (billed).
         #[arg(long)]
         fresh: bool,
+        /// With --fresh: print the billable request instead of sending it.
+        #[arg(long, requires = "fresh")]
+        dry_run: bool,
     },
     /// Stop monitoring a number.
     Remove {
@@ -41,7 +45,7 @@ pub enum NumbersCommand {
         number: String,
     },
     /// Force live refreshes (billable), in batches of 100.
-    Refresh(NumberSource),
+    Refresh(BulkArgs),
     /// Show a number's ownership record.
     Ownership {
         /// The number, E.164.
@@ -60,32 +64,64 @@ pub enum NumbersCommand {
     },
 }
 
+/// The numbers of a bulk, billable command and its dry-run switch.
+#[derive(Args, Debug, Clone)]
+pub struct BulkArgs {
+    #[command(flatten)]
+    pub source: NumberSource,
+    /// Print the requests that would be sent and billed, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 /// Run a `numbers` subcommand.
 pub async fn run(ctx: &Context, command: NumbersCommand) -> CliResult {
-    let numbers = ctx.reputation()?.numbers();
+    let client = ctx.client()?;
+    let numbers = client.reputation(ctx.enterprise_id()?).numbers();
     let view = match command {
-        NumbersCommand::Add(source) => {
-            let input = read_numbers(&source)?;
-            let batches = send_batches(&input, "adding", |batch| numbers.add(batch)).await;
-            return finish(ctx, &input, &batches, |_| "added".to_owned());
-        }
-        NumbersCommand::Refresh(source) => {
-            let input = read_numbers(&source)?;
-            let batches = send_batches(&input, "refreshing", |batch| numbers.refresh(batch)).await;
-            if batches.iter().all(|b| b.result.is_ok()) && input.rejected.is_empty() {
-                let results: Vec<RefreshResult> = batches
-                    .into_iter()
-                    .filter_map(|b| b.result.ok())
-                    .flat_map(|o| o.results)
-                    .collect();
-                return Ok(refresh_view(&results).print(ctx.format())?);
+        NumbersCommand::Add(args) => {
+            let input = read_numbers(&args.source)?;
+            if args.dry_run {
+                return dry_run(ctx, "numbers.add", &input);
             }
-            return finish(ctx, &input, &batches, |o| {
-                format!(
-                    "{} refreshed, {} failed",
-                    o.total_successful, o.total_failed
-                )
+            let bar = progress(&input, "adding");
+            let report = numbers
+                .add_all_with_progress(valid(&input), BulkAddOptions::default(), |p| {
+                    bar.inc(p.numbers as u64)
+                })
+                .await;
+            bar.finish_and_clear();
+            let report = report?;
+            let batches = outcomes(&input, &report.failed, |_| "added".to_owned());
+            return finish(ctx, &client, &input, &batches);
+        }
+        NumbersCommand::Refresh(args) => {
+            let input = read_numbers(&args.source)?;
+            if args.dry_run {
+                return dry_run(ctx, "numbers.refresh", &input);
+            }
+            let bar = progress(&input, "refreshing");
+            let report = numbers
+                .refresh_all_with_progress(valid(&input), BulkAddOptions::default(), |p| {
+                    bar.inc(p.numbers as u64)
+                })
+                .await;
+            bar.finish_and_clear();
+            let report = report?;
+            if report.failed.is_empty() && input.rejected.is_empty() {
+                refresh_view(&report.results).print(ctx.format())?;
+                billable_summary(&client);
+                return Ok(());
+            }
+            let results = &report.results;
+            let batches = outcomes(&input, &report.failed, |numbers| {
+                let ok = results
+                    .iter()
+                    .filter(|r| r.success && numbers.contains(&r.phone_number.as_str()))
+                    .count();
+                format!("{ok} refreshed, {} failed", numbers.len() - ok)
             });
+            return finish(ctx, &client, &input, &batches);
         }
         NumbersCommand::List { contains, paging } => {
             let mut pager = numbers.list();
@@ -94,7 +130,15 @@ pub async fn run(ctx: &Context, command: NumbersCommand) -> CliResult {
             }
             numbers_view(&fetch(pager, paging).await?)
         }
-        NumbersCommand::Get { number, fresh } => {
+        NumbersCommand::Get {
+            number,
+            fresh,
+            dry_run: plan,
+        } => {
+            if plan {
+                PhoneNumber::parse(&number)?;
+                return single_dry_run(ctx, "numbers.get_fresh", &number);
+            }
             let n = if fresh {
                 numbers.get_fresh(&number).await?
             } else {
@@ -120,7 +164,23 @@ pub async fn run(ctx: &Context, command: NumbersCommand) -> CliResult {
     Ok(view.print(ctx.format())?)
 }
 
-/// Read and validate numbers, listing every rejected entry on stderr before any request.
+fn valid(input: &Numbers<PhoneNumber>) -> Vec<&str> {
+    input.valid.iter().map(|(_, n)| n.as_str()).collect()
+}
+
+/// A progress bar over the valid numbers, on stderr (hidden when not a terminal).
+fn progress(input: &Numbers<PhoneNumber>, verb: &str) -> ProgressBar {
+    let bar = ProgressBar::new(input.valid.len() as u64).with_message(verb.to_owned());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} numbers")
+            .expect("static template"),
+    );
+    bar
+}
+
+/// Read and validate numbers before any request: every rejected entry is listed on stderr,
+/// and so is every repeat (sent once). Any invalid entry stops here with exit 2 unless
+/// `--skip-invalid`, which says how many it skips.
 pub fn read_numbers(source: &NumberSource) -> CliResult<Numbers<PhoneNumber>> {
     let input = source.read(|text| {
         PhoneNumber::parse(text).map_err(|e| match e {
@@ -131,7 +191,132 @@ pub fn read_numbers(source: &NumberSource) -> CliResult<Numbers<PhoneNumber>> {
     for Rejected { origin, reason, .. } in &input.rejected {
         eprintln!("invalid {origin}: {reason}");
     }
+    for d in &input.duplicates {
+        eprintln!(
+            "note: {} repeats {} ({}): sent once",
+            d.origin, d.first, d.number
+        );
+    }
+    if !input.rejected.is_empty() {
+        if !source.skip_invalid {
+            return Err(CliError::usage(format!(
+                "{} invalid entries (listed above); nothing was sent. Fix them, or pass \
+                 --skip-invalid to send the {} valid numbers",
+                input.rejected.len(),
+                input.valid.len()
+            )));
+        }
+        eprintln!(
+            "--skip-invalid: skipping {} invalid entries, sending {} valid numbers",
+            input.rejected.len(),
+            input.valid.len()
+        );
+    }
+    if input.valid.is_empty() {
+        return Err(CliError::usage("no valid phone numbers to send"));
+    }
     Ok(input)
+}
+
+/// `--dry-run` of a bulk command: the requests it would send, one per batch of 100, with
+/// what each bills (from the facade's operations table); nothing is sent.
+fn dry_run(ctx: &Context, operation: &str, input: &Numbers<PhoneNumber>) -> CliResult {
+    let op = telnyx_reputation::operation(operation).expect("a known operation");
+    let action = op
+        .billing()
+        .action()
+        .map_or_else(|| "free".to_owned(), |a| a.to_string());
+    let mut rows = Vec::new();
+    let mut json_rows = Vec::new();
+    for (i, batch) in input.batches().enumerate() {
+        let (first, last) = (batch[0].0, batch[batch.len() - 1].0);
+        rows.push(vec![
+            cell(format!("request {}", i + 1)),
+            cell(format!("{} {}", op.method(), op.path())),
+            cell(span(first, last)),
+            cell(batch.len()),
+            cell(&action),
+        ]);
+        json_rows.push(json!({"request": i + 1, "method": op.method(), "path": op.path(), "from": first.to_string(), "to": last.to_string(), "numbers": batch.len(), "bills": action}));
+    }
+    let requests = rows.len();
+    View::list(
+        vec!["request", "endpoint", "input", "numbers", "bills"],
+        rows,
+        json!({"dry_run": true, "billable_requests": requests, "numbers": input.valid.len(), "requests": json_rows}),
+    )
+    .print(ctx.format())?;
+    eprintln!(
+        "dry run: would send {requests} billable requests ({action}, {} numbers); nothing was sent",
+        input.valid.len()
+    );
+    Ok(())
+}
+
+/// `--dry-run` of a single billable request.
+pub fn single_dry_run(ctx: &Context, operation: &str, target: &str) -> CliResult {
+    let op = telnyx_reputation::operation(operation).expect("a known operation");
+    let action = op
+        .billing()
+        .action()
+        .map_or_else(|| "free".to_owned(), |a| a.to_string());
+    View::record(
+        vec!["endpoint", "target", "bills"],
+        vec![
+            cell(format!("{} {}", op.method(), op.path())),
+            cell(target),
+            cell(&action),
+        ],
+        json!({"dry_run": true, "billable_requests": 1, "method": op.method(), "path": op.path(), "target": target, "bills": action}),
+    )
+    .print(ctx.format())?;
+    eprintln!("dry run: would send 1 billable request ({action}); nothing was sent");
+    Ok(())
+}
+
+/// The billable requests the command made, on stderr.
+pub fn billable_summary(client: &Client) {
+    let usage = client.usage();
+    let detail: Vec<String> = usage
+        .actions
+        .iter()
+        .map(|(action, u)| format!("{action}: {} requests, {} units", u.requests, u.units))
+        .collect();
+    eprintln!(
+        "billable requests made: {}{}",
+        usage.total_requests,
+        if detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", detail.join("; "))
+        }
+    );
+}
+
+/// Every batch of a bulk call with its outcome, rebuilt from the facade's report: batch `i`
+/// holds the valid numbers `100 * i ..`, and failed unless absent from `failed`.
+fn outcomes(
+    input: &Numbers<PhoneNumber>,
+    failed: &[BatchFailure],
+    ok: impl Fn(&[&str]) -> String,
+) -> Vec<Batch<String>> {
+    input
+        .batches()
+        .enumerate()
+        .map(|(i, batch)| {
+            let numbers: Vec<&str> = batch.iter().map(|(_, n)| n.as_str()).collect();
+            let result = match failed.iter().find(|f| f.batch_index == i) {
+                Some(f) => Err(f.error.clone()),
+                None => Ok(ok(&numbers)),
+            };
+            Batch {
+                first: batch[0].0,
+                last: batch[batch.len() - 1].0,
+                count: batch.len(),
+                result,
+            }
+        })
+        .collect()
 }
 
 /// What happened to one batch.
@@ -142,46 +327,15 @@ pub struct Batch<T> {
     result: Result<T, Error>,
 }
 
-/// Send every batch in order, with a progress bar on stderr (hidden when not a terminal).
-/// A failed batch does not stop the others: batches are atomic and independent.
-pub async fn send_batches<'a, T, F, Fut>(
-    input: &'a Numbers<PhoneNumber>,
-    verb: &str,
-    send: F,
-) -> Vec<Batch<T>>
-where
-    F: Fn(Vec<&'a str>) -> Fut,
-    Fut: Future<Output = Result<T, Error>>,
-{
-    let bar = ProgressBar::new(input.valid.len() as u64).with_message(verb.to_owned());
-    bar.set_style(
-        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} numbers")
-            .expect("static template"),
-    );
-    let mut outcomes = Vec::new();
-    for batch in input.batches() {
-        let numbers: Vec<&str> = batch.iter().map(|(_, n)| n.as_str()).collect();
-        let result = send(numbers).await;
-        bar.inc(batch.len() as u64);
-        outcomes.push(Batch {
-            first: batch[0].0,
-            last: batch[batch.len() - 1].0,
-            count: batch.len(),
-            result,
-        });
-    }
-    bar.finish_and_clear();
-    outcomes
-}
-
-/// Print the per-batch report, then fail if a batch failed or an entry was invalid.
-fn finish<T>(
+/// Print the per-batch report and the billable requests made, then fail if a batch failed.
+fn finish(
     ctx: &Context,
+    client: &Client,
     input: &Numbers<PhoneNumber>,
-    batches: &[Batch<T>],
-    ok: impl Fn(&T) -> String,
+    batches: &[Batch<String>],
 ) -> CliResult {
-    batch_report(input, batches, ok).print(ctx.format())?;
+    batch_report(input, batches).print(ctx.format())?;
+    billable_summary(client);
     let failed: Vec<&Error> = batches
         .iter()
         .filter_map(|b| b.result.as_ref().err())
@@ -201,13 +355,6 @@ fn finish<T>(
             ),
         ));
     }
-    if !input.rejected.is_empty() {
-        return Err(CliError::usage(format!(
-            "{} invalid entries were not sent (listed above); the {} valid numbers were",
-            input.rejected.len(),
-            input.valid.len()
-        )));
-    }
     Ok(())
 }
 
@@ -222,16 +369,12 @@ fn span(first: Origin, last: Origin) -> String {
 }
 
 /// One row per batch and one per invalid entry.
-fn batch_report<T>(
-    input: &Numbers<PhoneNumber>,
-    batches: &[Batch<T>],
-    ok: impl Fn(&T) -> String,
-) -> View {
+fn batch_report(input: &Numbers<PhoneNumber>, batches: &[Batch<String>]) -> View {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut json_batches = Vec::new();
     for (i, b) in batches.iter().enumerate() {
         let (status, detail) = match &b.result {
-            Ok(value) => ("ok", ok(value)),
+            Ok(value) => ("ok", value.clone()),
             Err(e) => ("failed", CliError::from(e.clone()).to_string()),
         };
         rows.push(vec![
@@ -249,11 +392,16 @@ fn batch_report<T>(
             cell("invalid"),
             cell(r.origin),
             cell(1),
-            cell("not sent"),
+            cell("skipped"),
             cell(&r.reason),
         ]);
         json_invalid.push(json!({"at": r.origin.to_string(), "text": r.text, "reason": r.reason}));
     }
+    let json_duplicates: Vec<_> = input
+        .duplicates
+        .iter()
+        .map(|d| json!({"at": d.origin.to_string(), "first": d.first.to_string(), "number": d.number}))
+        .collect();
     let sent: usize = batches
         .iter()
         .filter(|b| b.result.is_ok())
@@ -262,7 +410,7 @@ fn batch_report<T>(
     View::list(
         vec!["item", "input", "count", "status", "detail"],
         rows,
-        json!({"succeeded": sent, "failed": input.valid.len() - sent, "invalid": input.rejected.len(), "batches": json_batches, "invalid_entries": json_invalid}),
+        json!({"succeeded": sent, "failed": input.valid.len() - sent, "invalid": input.rejected.len(), "duplicates": input.duplicates.len(), "batches": json_batches, "invalid_entries": json_invalid, "duplicate_entries": json_duplicates}),
     )
 }
 

@@ -2,16 +2,15 @@
 
 use std::time::Duration;
 
-use clap::Subcommand;
-use futures::StreamExt;
-use telnyx_reputation::{
-    Remediation, RemediationRequest, RemediationStatus, RemediationSummary, WaitOptions,
-};
+use std::time::Instant;
+
+use clap::{Args, Subcommand};
+use telnyx_reputation::{Remediation, RemediationRequest, RemediationStatus, RemediationSummary};
 
 use super::{Context, fetch};
 use crate::cli::PageArgs;
 use crate::commands::numbers::read_numbers;
-use crate::exit::{CliError, CliResult};
+use crate::exit::{Class, CliError, CliResult};
 use crate::numbers_input::NumberSource;
 use crate::output::{View, cell, opt, time};
 
@@ -31,17 +30,15 @@ pub enum RemediationCommand {
         /// https:// URL for status notifications.
         #[arg(long)]
         webhook_url: Option<String>,
-        /// Poll the request until it reaches a final status.
-        #[arg(long)]
-        wait: bool,
+        #[command(flatten)]
+        wait: WaitArgs,
     },
     /// Show one request with its per-number results.
     Get {
         /// The remediation request id.
         id: String,
-        /// Poll until the request reaches a final status.
-        #[arg(long)]
-        wait: bool,
+        #[command(flatten)]
+        wait: WaitArgs,
     },
     /// List requests (slim shape).
     List {
@@ -51,6 +48,72 @@ pub enum RemediationCommand {
         #[command(flatten)]
         paging: PageArgs,
     },
+}
+
+/// How `--wait` polls a request. A real remediation takes hours (the documentation's example
+/// about 1.5 h), so the default is patient: a first poll after 30 s, each interval 1.5 times
+/// the last up to 10 minutes, and a 6 h limit.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct WaitArgs {
+    /// Poll the request until it reaches a final status.
+    #[arg(long)]
+    pub wait: bool,
+    /// First interval between polls, e.g. 30s, 2m (grows 1.5x per poll, at most 10m).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub interval: Duration,
+    /// Stop waiting after this long, e.g. 90m, 6h: exit 5, the request keeps running.
+    #[arg(long, value_name = "DURATION", default_value = "6h", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+/// The polling schedule of [`follow`].
+#[derive(Debug, Clone, Copy)]
+pub struct Polling {
+    /// First interval.
+    pub interval: Duration,
+    /// Longest interval.
+    pub max_interval: Duration,
+    /// Give up after this long.
+    pub timeout: Duration,
+}
+
+const MAX_INTERVAL: Duration = Duration::from_secs(600);
+
+impl From<WaitArgs> for Polling {
+    fn from(args: WaitArgs) -> Self {
+        Polling {
+            interval: args.interval,
+            max_interval: MAX_INTERVAL.max(args.interval),
+            timeout: args.timeout,
+        }
+    }
+}
+
+/// `500ms`, `30s`, `2m`, `6h` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30s, 2m or 6h"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?} (use ms, s, m or h)"
+            ));
+        }
+    };
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(format!("{text:?} must be a positive duration")),
+    }
 }
 
 /// Run a `remediation` subcommand.
@@ -65,27 +128,21 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
             wait,
         } => {
             let input = read_numbers(&numbers)?;
-            if !input.rejected.is_empty() {
-                return Err(CliError::usage(format!(
-                    "{} invalid entries (listed above); nothing was sent",
-                    input.rejected.len()
-                )));
-            }
             let mut request =
                 RemediationRequest::new(input.valid.iter().map(|(_, n)| n.as_str()), call_purpose);
             request.contact_email = contact_email;
             request.webhook_url = webhook_url;
             let submitted = remediation.submit(request).await?;
-            let done = if wait {
-                follow(&remediation, &submitted.id, |_| {}).await?
+            let done = if wait.wait {
+                follow(&remediation, &submitted.id, wait.into(), |_| {}).await?
             } else {
                 submitted
             };
             remediation_view(&done)
         }
         RemediationCommand::Get { id, wait } => {
-            let request = if wait {
-                follow(&remediation, &id, |_| {}).await?
+            let request = if wait.wait {
+                follow(&remediation, &id, wait.into(), |_| {}).await?
             } else {
                 remediation.get(id).await?
             };
@@ -102,24 +159,41 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
     Ok(view.print(ctx.format())?)
 }
 
-/// Poll a request every half second until its status is final, reporting each new status.
+/// Poll a request until its status is final, reporting each new status. The interval grows
+/// 1.5x per poll up to `polling.max_interval`; past `polling.timeout` this fails with exit 5
+/// (the request keeps running on the server).
 pub async fn follow(
     remediation: &telnyx_reputation::Remediations,
     id: &str,
+    polling: Polling,
     mut on_status: impl FnMut(&RemediationStatus),
 ) -> CliResult<Remediation> {
-    let options = WaitOptions {
-        interval: Duration::from_millis(500),
-        timeout: Duration::from_secs(600),
-    };
-    let mut changes = std::pin::pin!(remediation.watch(id, options));
-    let mut last = None;
-    while let Some(change) = changes.next().await {
-        let request = change?;
-        on_status(&request.status);
-        last = Some(request);
+    let started = Instant::now();
+    let mut interval = polling.interval;
+    let mut last: Option<RemediationStatus> = None;
+    loop {
+        let request = remediation.get(id).await?;
+        if last.as_ref() != Some(&request.status) {
+            on_status(&request.status);
+            last = Some(request.status.clone());
+        }
+        if request.status.is_final() {
+            return Ok(request);
+        }
+        let elapsed = started.elapsed();
+        if elapsed >= polling.timeout {
+            return Err(CliError::new(
+                Class::WaitTimeout,
+                format!(
+                    "remediation {id} is still {} after waiting {:?}; it keeps running: check \
+                     again with `remediation get {id} --wait`",
+                    request.status, polling.timeout
+                ),
+            ));
+        }
+        tokio::time::sleep(interval.min(polling.timeout - elapsed)).await;
+        interval = interval.mul_f64(1.5).min(polling.max_interval);
     }
-    last.ok_or_else(|| CliError::other(format!("remediation {id} was never read")))
 }
 
 fn bucket(results: Option<&Vec<String>>) -> Option<String> {
@@ -185,4 +259,21 @@ fn summaries_view(items: &[RemediationSummary]) -> View {
             .collect(),
         View::json_of(&items),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("3d").unwrap_err().contains("unknown unit"));
+        assert!(parse_duration("soon").is_err());
+    }
 }

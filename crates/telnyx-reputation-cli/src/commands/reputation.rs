@@ -20,9 +20,12 @@ pub enum ReputationCommand {
         /// Document id of the uploaded, signed LOA.
         #[arg(long)]
         loa_document_id: String,
-        /// business_daily, daily, weekly, biweekly, monthly or never.
-        #[arg(long, default_value = "business_daily")]
-        frequency: CheckFrequency,
+        /// business_daily (the default), daily, weekly, biweekly, monthly or never.
+        #[arg(long)]
+        frequency: Option<CheckFrequency>,
+        /// Print the billable request instead of sending it.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Disable Number Reputation (de-registers every number).
     Disable,
@@ -59,7 +62,18 @@ pub async fn run(ctx: &Context, command: ReputationCommand) -> CliResult {
         ReputationCommand::Enable {
             loa_document_id,
             frequency,
-        } => rep.enable(loa_document_id, frequency).await?,
+            dry_run,
+        } => {
+            if dry_run {
+                let frequency = frequency.unwrap_or(CheckFrequency::BusinessDaily);
+                let target = format!(
+                    "enterprise {}, loa_document_id {loa_document_id}, check_frequency {frequency}",
+                    rep.enterprise_id()
+                );
+                return crate::commands::numbers::single_dry_run(ctx, "reputation.enable", &target);
+            }
+            rep.enable(loa_document_id, frequency).await?
+        }
         ReputationCommand::Disable => {
             rep.disable().await?;
             let id = rep.enterprise_id().to_owned();

@@ -50,11 +50,30 @@ impl Harness {
         }
     }
 
-    /// The CLI binary with `--base-url` and `--api-key` set, and no ambient TELNYX_* variables.
+    /// The CLI binary with `--base-url` set, the key in `TELNYX_API_KEY` (as users should
+    /// pass it), and no other ambient TELNYX_* variables.
     pub fn cli(&self) -> Command {
         let mut cmd = bare_cli();
-        cmd.args(["--base-url", &self.base_url, "--api-key", &self.key]);
+        cmd.env("TELNYX_API_KEY", &self.key);
+        cmd.args(["--base-url", &self.base_url]);
         cmd
+    }
+
+    /// The billing ledger of this harness's account on its emulator.
+    pub fn ledger(&self) -> serde_json::Value {
+        let admin = self.emulator.as_ref().expect("running").admin_url();
+        self.runtime.block_on(async {
+            let body: serde_json::Value = reqwest::Client::new()
+                .get(format!("{admin}/ledger"))
+                .bearer_auth(&self.key)
+                .send()
+                .await
+                .expect("admin answers")
+                .json()
+                .await
+                .expect("ledger JSON");
+            body["data"].clone()
+        })
     }
 
     /// The CLI scoped to an enterprise.

@@ -12,11 +12,8 @@ use crate::client::{Client, send_any_2xx};
 use crate::convert;
 use crate::error::{from_response, from_transport, undecodable};
 use crate::models::Document;
-use crate::retry::{Op, RetryClass::NotIdempotent};
+use crate::operations::{DOCUMENT_UPLOAD as UPLOAD, DOCUMENT_UPLOAD_JSON as UPLOAD_JSON};
 use crate::{Error, validate};
-
-const UPLOAD: Op = Op::new("POST", "/documents", NotIdempotent);
-const UPLOAD_JSON: Op = Op::new("POST", "/documents?content-type=multipart", NotIdempotent);
 
 /// Documents (`client.documents()`).
 #[derive(Debug, Clone)]

@@ -8,16 +8,12 @@ use super::non_zero;
 use crate::client::{Client, send};
 use crate::convert;
 use crate::models::{Enterprise, EnterpriseUpdate, NewEnterprise, Page};
+use crate::operations::{
+    ENTERPRISE_CREATE as CREATE, ENTERPRISE_DELETE as DELETE, ENTERPRISE_GET as GET,
+    ENTERPRISE_LIST as LIST, ENTERPRISE_REPLACE as REPLACE,
+};
 use crate::pager::{ListQuery, Pager};
-use crate::retry::Op;
-use crate::retry::RetryClass::{Idempotent, NotIdempotent};
 use crate::{Error, validate};
-
-const CREATE: Op = Op::new("POST", "/enterprises", NotIdempotent);
-const LIST: Op = Op::new("GET", "/enterprises", Idempotent);
-const GET: Op = Op::new("GET", "/enterprises/{enterprise_id}", Idempotent);
-const REPLACE: Op = Op::new("PUT", "/enterprises/{enterprise_id}", Idempotent);
-const DELETE: Op = Op::new("DELETE", "/enterprises/{enterprise_id}", Idempotent);
 
 /// The API's `maxLength` limits on enterprise create and replace bodies.
 const ENTERPRISE_LIMITS: [(&str, usize); 6] = [
@@ -43,7 +39,7 @@ impl Enterprises {
     /// Create an enterprise. Not retried except on a connect failure or 429 (a retry could
     /// create a duplicate).
     pub async fn create(&self, enterprise: NewEnterprise) -> Result<Enterprise, Error> {
-        validate::length("legal_name", &enterprise.legal_name, 3, 64)?;
+        checked(&enterprise)?;
         validate::max_lengths(&enterprise, &ENTERPRISE_LIMITS)?;
         let body: g::EnterpriseCreate = convert::request_body("enterprise", &enterprise)?;
         let api = self.client.api();
@@ -108,7 +104,7 @@ impl Enterprises {
         let id = validate::uuid("enterprise_id", &enterprise_id.into())?;
         let api = self.client.api();
         self.client
-            .run(DELETE, move || {
+            .run_delete(DELETE, move || {
                 send(api.delete_enterprise().enterprise_id(id).send())
             })
             .await
@@ -143,4 +139,27 @@ async fn list_page(client: Client, query: ListQuery) -> Result<Page<Enterprise>,
         items,
         meta: convert::meta(list.meta),
     })
+}
+
+/// The server-enforced formats of a new enterprise, each failure naming its field path.
+fn checked(e: &NewEnterprise) -> Result<(), Error> {
+    validate::length("legal_name", &e.legal_name, 3, 64)?;
+    validate::country("country_code", &e.country_code)?;
+    validate::fein("fein", &e.fein)?;
+    validate::email("organization_contact.email", &e.organization_contact.email)?;
+    validate::e164(
+        "organization_contact.phone_number",
+        &e.organization_contact.phone_number,
+    )?;
+    validate::email("billing_contact.email", &e.billing_contact.email)?;
+    validate::e164(
+        "billing_contact.phone_number",
+        &e.billing_contact.phone_number,
+    )?;
+    validate::country(
+        "organization_physical_address.country",
+        &e.organization_physical_address.country,
+    )?;
+    validate::country("billing_address.country", &e.billing_address.country)?;
+    Ok(())
 }

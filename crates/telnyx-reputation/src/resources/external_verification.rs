@@ -7,13 +7,8 @@ use uuid::Uuid;
 use crate::client::{Client, send};
 use crate::convert;
 use crate::models::ExternalVerification;
-use crate::retry::Op;
-use crate::retry::RetryClass::{Idempotent, NotIdempotent};
+use crate::operations::{EXTERNAL_GET as GET, EXTERNAL_SUBMIT as SUBMIT};
 use crate::{Error, phone, validate};
-
-const PATH: &str = "/enterprises/{enterprise_id}/reputation/external_verification";
-const SUBMIT: Op = Op::new("POST", PATH, NotIdempotent);
-const GET: Op = Op::new("GET", PATH, Idempotent);
 
 /// Ownership evidence for external numbers (`client.reputation(id).external_verification()`).
 #[derive(Debug, Clone)]

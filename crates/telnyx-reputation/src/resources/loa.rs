@@ -11,19 +11,8 @@ use crate::client::{Client, send};
 use crate::convert;
 use crate::error::from_transport;
 use crate::models::{LoaRenderOptions, ReputationSettings};
-use crate::retry::{Op, RetryClass::Idempotent};
+use crate::operations::{LOA_RENDER as RENDER, LOA_REPLACE as REPLACE};
 use crate::{Error, validate};
-
-const RENDER: Op = Op::new(
-    "POST",
-    "/enterprises/{enterprise_id}/reputation/loa",
-    Idempotent,
-);
-const REPLACE: Op = Op::new(
-    "PATCH",
-    "/enterprises/{enterprise_id}/reputation/loa",
-    Idempotent,
-);
 
 /// The API's `maxLength` limits on the LOA render body's reseller block.
 const AGENT_LIMITS: [(&str, usize); 10] = [

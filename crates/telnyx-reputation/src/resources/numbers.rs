@@ -9,39 +9,18 @@ use super::non_zero;
 use crate::client::{Client, send, send_any_2xx};
 use crate::convert;
 use crate::models::{
-    BatchFailure, BulkAddOptions, BulkAddReport, NumberOwnership, Page, RefreshOutcome,
-    ReputationNumber,
+    BatchFailure, BatchProgress, BulkAddOptions, BulkAddReport, BulkRefreshReport, NumberOwnership,
+    Page, RefreshOutcome, ReputationNumber,
+};
+use crate::operations::{
+    ACCOUNT_NUMBERS_GET as ACCOUNT_GET, ACCOUNT_NUMBERS_GET_FRESH as ACCOUNT_GET_FRESH,
+    ACCOUNT_NUMBERS_LIST as ACCOUNT_LIST, ACCOUNT_NUMBERS_REMOVE as ACCOUNT_REMOVE,
+    NUMBERS_ADD as ADD, NUMBERS_CONFIRM_OWNERSHIP as CONFIRM, NUMBERS_GET as GET,
+    NUMBERS_GET_FRESH as GET_FRESH, NUMBERS_LIST as LIST, NUMBERS_OWNERSHIP as OWNERSHIP,
+    NUMBERS_REFRESH as REFRESH, NUMBERS_REMOVE as REMOVE,
 };
 use crate::pager::{ListQuery, Pager};
-use crate::retry::Op;
-use crate::retry::RetryClass::{Idempotent, NotIdempotent};
 use crate::{Error, phone, validate};
-
-const NUMBERS: &str = "/enterprises/{enterprise_id}/reputation/numbers";
-const ONE_NUMBER: &str = "/enterprises/{enterprise_id}/reputation/numbers/{phone_number}";
-const LIST: Op = Op::new("GET", NUMBERS, Idempotent);
-const ADD: Op = Op::new("POST", NUMBERS, NotIdempotent);
-const GET: Op = Op::new("GET", ONE_NUMBER, Idempotent);
-const GET_FRESH: Op = Op::new("GET", ONE_NUMBER, NotIdempotent);
-const REMOVE: Op = Op::new("DELETE", ONE_NUMBER, Idempotent);
-const REFRESH: Op = Op::new(
-    "POST",
-    "/enterprises/{enterprise_id}/reputation/numbers/refresh",
-    NotIdempotent,
-);
-const OWNERSHIP: Op = Op::new(
-    "GET",
-    "/enterprises/{enterprise_id}/reputation/numbers/{phone_number}/ownership",
-    Idempotent,
-);
-const CONFIRM: Op = Op::new(
-    "POST",
-    "/enterprises/{enterprise_id}/reputation/numbers/{phone_number}/ownership_confirm",
-    NotIdempotent,
-);
-const ACCOUNT_LIST: Op = Op::new("GET", "/reputation/numbers", Idempotent);
-const ACCOUNT_GET: Op = Op::new("GET", "/reputation/numbers/{phone_number}", Idempotent);
-const ACCOUNT_REMOVE: Op = Op::new("DELETE", "/reputation/numbers/{phone_number}", Idempotent);
 
 /// Numbers per add or refresh request.
 const MAX_BATCH: usize = 100;
@@ -89,6 +68,9 @@ impl Numbers {
     /// own, and the later batches are still sent when one fails. The report lists the added
     /// numbers and, for each failed batch, its index, its numbers and the error, so nothing
     /// is silently dropped; resend a failed batch's `numbers` once its cause is fixed.
+    ///
+    /// With a `max_billable` budget, the whole plan (one billable request per batch) must
+    /// fit before the first batch is sent, else [`Error::BillingRefused`] and nothing is sent.
     pub async fn add_all<I, S>(
         &self,
         numbers: I,
@@ -98,17 +80,30 @@ impl Numbers {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        self.add_all_with_progress(numbers, options, |_| {}).await
+    }
+
+    /// [`Numbers::add_all`], calling `progress` as each batch finishes (e.g. for a progress
+    /// bar), in completion order.
+    pub async fn add_all_with_progress<I, S, P>(
+        &self,
+        numbers: I,
+        options: BulkAddOptions,
+        progress: P,
+    ) -> Result<BulkAddReport, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+        P: Fn(&BatchProgress) + Send + Sync,
+    {
         let id = self.id()?;
         let concurrency = validate_concurrency(options.concurrency)?;
         let numbers = phone::parse_distinct("phone_numbers", numbers)?;
-        let batches = numbers.chunks(MAX_BATCH).map(<[String]>::to_vec);
-        let outcomes: Vec<_> = stream::iter(batches.enumerate().map(|(index, batch)| async move {
-            let outcome = self.send_add(id, batch.clone()).await;
-            (index, batch, outcome)
-        }))
-        .buffered(concurrency)
-        .collect()
-        .await;
+        let outcomes = self
+            .bulk(&ADD, &numbers, concurrency, &progress, |batch| {
+                self.send_add(id, batch)
+            })
+            .await?;
         let mut report = BulkAddReport::default();
         for (batch_index, numbers, outcome) in outcomes {
             match outcome {
@@ -123,6 +118,94 @@ impl Numbers {
         Ok(report)
     }
 
+    /// Refresh any number of distinct numbers, in batches of 100 sent up to
+    /// `options.concurrency` at a time; like [`Numbers::add_all`]: every number is validated
+    /// and the whole plan checked against the budget before anything is sent, a failed batch
+    /// does not stop the others, and the report names every failed batch.
+    pub async fn refresh_all<I, S>(
+        &self,
+        numbers: I,
+        options: BulkAddOptions,
+    ) -> Result<BulkRefreshReport, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.refresh_all_with_progress(numbers, options, |_| {})
+            .await
+    }
+
+    /// [`Numbers::refresh_all`], calling `progress` as each batch finishes.
+    pub async fn refresh_all_with_progress<I, S, P>(
+        &self,
+        numbers: I,
+        options: BulkAddOptions,
+        progress: P,
+    ) -> Result<BulkRefreshReport, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+        P: Fn(&BatchProgress) + Send + Sync,
+    {
+        let id = self.id()?;
+        let concurrency = validate_concurrency(options.concurrency)?;
+        let numbers = phone::parse_distinct("phone_numbers", numbers)?;
+        let outcomes = self
+            .bulk(&REFRESH, &numbers, concurrency, &progress, |batch| {
+                self.send_refresh(id, batch)
+            })
+            .await?;
+        let mut report = BulkRefreshReport::default();
+        for (batch_index, numbers, outcome) in outcomes {
+            match outcome {
+                Ok(outcome) => report.results.extend(outcome.results),
+                Err(error) => report.failed.push(BatchFailure {
+                    batch_index,
+                    numbers,
+                    error,
+                }),
+            }
+        }
+        Ok(report)
+    }
+
+    /// The plan of a bulk call: check it against the budget, then send its batches.
+    async fn bulk<'a, T, F, Fut>(
+        &'a self,
+        op: &crate::operations::Operation,
+        numbers: &[String],
+        concurrency: usize,
+        progress: &'a (dyn Fn(&BatchProgress) + Send + Sync),
+        send_batch: F,
+    ) -> Result<Vec<(usize, Vec<String>, Result<T, Error>)>, Error>
+    where
+        F: Fn(Vec<String>) -> Fut + 'a,
+        Fut: std::future::Future<Output = Result<T, Error>> + 'a,
+    {
+        let batches: Vec<Vec<String>> = numbers.chunks(MAX_BATCH).map(<[String]>::to_vec).collect();
+        self.client.check_plan(op, batches.len() as u64)?;
+        let total = batches.len();
+        let send_batch = &send_batch;
+        let outcomes = stream::iter(batches.into_iter().enumerate().map(
+            |(index, batch)| async move {
+                let outcome = send_batch(batch.clone()).await;
+                (index, batch, outcome)
+            },
+        ))
+        .buffered(concurrency)
+        .inspect(|(index, batch, outcome)| {
+            progress(&BatchProgress {
+                batch_index: *index,
+                batches: total,
+                numbers: batch.len(),
+                ok: outcome.is_ok(),
+            });
+        })
+        .collect()
+        .await;
+        Ok(outcomes)
+    }
+
     /// One atomic add request of already validated numbers.
     async fn send_add(
         &self,
@@ -133,7 +216,7 @@ impl Numbers {
         let api = self.client.api();
         let list = self
             .client
-            .run(ADD, || {
+            .run_units(ADD, body.phone_numbers.len() as u64, || {
                 send_any_2xx(
                     api.add_reputation_numbers()
                         .enterprise_id(id)
@@ -192,7 +275,7 @@ impl Numbers {
         let number = phone::parse_one("phone_number", number.as_ref())?;
         let api = self.client.api();
         self.client
-            .run(REMOVE, || {
+            .run_delete(REMOVE, || {
                 send(
                     api.remove_reputation_number()
                         .enterprise_id(id)
@@ -211,13 +294,22 @@ impl Numbers {
         S: AsRef<str>,
     {
         let id = self.id()?;
-        let body = g::PhoneNumbersRequest {
-            phone_numbers: phone::parse_batch("phone_numbers", numbers, 1, MAX_BATCH)?,
-        };
+        let numbers = phone::parse_batch("phone_numbers", numbers, 1, MAX_BATCH)?;
+        self.send_refresh(id, numbers).await
+    }
+
+    /// One refresh request of already validated numbers.
+    async fn send_refresh(
+        &self,
+        id: Uuid,
+        phone_numbers: Vec<String>,
+    ) -> Result<RefreshOutcome, Error> {
+        let units = phone_numbers.len() as u64;
+        let body = g::PhoneNumbersRequest { phone_numbers };
         let api = self.client.api();
         let wrapped = self
             .client
-            .run(REFRESH, || {
+            .run_units(REFRESH, units, || {
                 send(
                     api.refresh_reputation_numbers()
                         .enterprise_id(id)
@@ -354,18 +446,36 @@ impl AccountNumbers {
         Pager::new(move |query| account_list_page(client.clone(), query).boxed())
     }
 
-    /// One number with its cached reputation.
+    /// One number with its cached reputation (the first read of a number without data is a
+    /// live, billed lookup on the server's side).
     pub async fn get(&self, number: impl AsRef<str>) -> Result<ReputationNumber, Error> {
-        let number = phone::parse_one("phone_number", number.as_ref())?;
+        self.lookup(number.as_ref(), false).await
+    }
+
+    /// One number with a live (billed) reputation lookup, whichever enterprise monitors it;
+    /// retried only on a connect failure or 429.
+    pub async fn get_fresh(&self, number: impl AsRef<str>) -> Result<ReputationNumber, Error> {
+        self.lookup(number.as_ref(), true).await
+    }
+
+    async fn lookup(&self, number: &str, fresh: bool) -> Result<ReputationNumber, Error> {
+        let number = phone::parse_one("phone_number", number)?;
         let api = self.client.api();
+        let op = if fresh {
+            ACCOUNT_GET_FRESH
+        } else {
+            ACCOUNT_GET
+        };
         let wrapped = self
             .client
-            .run(ACCOUNT_GET, || {
-                send(
-                    api.get_account_reputation_number()
-                        .phone_number(number.as_str())
-                        .send(),
-                )
+            .run(op, || {
+                let mut call = api
+                    .get_account_reputation_number()
+                    .phone_number(number.as_str());
+                if fresh {
+                    call = call.fresh(true);
+                }
+                send(call.send())
             })
             .await?;
         Ok(convert::number(wrapped.data))
@@ -376,7 +486,7 @@ impl AccountNumbers {
         let number = phone::parse_one("phone_number", number.as_ref())?;
         let api = self.client.api();
         self.client
-            .run(ACCOUNT_REMOVE, || {
+            .run_delete(ACCOUNT_REMOVE, || {
                 send(
                     api.remove_account_reputation_number()
                         .phone_number(number.as_str())

@@ -12,19 +12,11 @@ use crate::client::{Client, send};
 use crate::convert;
 use crate::enums::RemediationStatus;
 use crate::models::{Page, Remediation, RemediationRequest, RemediationSummary, WaitOptions};
+use crate::operations::{
+    REMEDIATION_GET as GET, REMEDIATION_LIST as LIST, REMEDIATION_SUBMIT as SUBMIT,
+};
 use crate::pager::{ListQuery, Pager};
-use crate::retry::Op;
-use crate::retry::RetryClass::{Idempotent, NotIdempotent};
 use crate::{Error, phone, validate};
-
-const REMEDIATIONS: &str = "/enterprises/{enterprise_id}/reputation/remediation";
-const SUBMIT: Op = Op::new("POST", REMEDIATIONS, NotIdempotent);
-const LIST: Op = Op::new("GET", REMEDIATIONS, Idempotent);
-const GET: Op = Op::new(
-    "GET",
-    "/enterprises/{enterprise_id}/reputation/remediation/{remediation_id}",
-    Idempotent,
-);
 
 /// Numbers per remediation request.
 const MAX_NUMBERS: usize = 2000;
@@ -138,7 +130,7 @@ fn checked(request: RemediationRequest) -> Result<RemediationRequest, Error> {
         phone::parse_batch("phone_numbers", &request.phone_numbers, 1, MAX_NUMBERS)?;
     validate::length("call_purpose", &request.call_purpose, 1, 2000)?;
     if let Some(email) = &request.contact_email {
-        validate::length("contact_email", email, 1, 255)?;
+        validate::email("contact_email", email)?;
     }
     if let Some(url) = &request.webhook_url {
         validate::https_url("webhook_url", url)?;

@@ -13,31 +13,11 @@ use crate::convert;
 use crate::enums::{CheckFrequency, GateStatus, ReputationStatus};
 use crate::error::Gate;
 use crate::models::{ReputationSettings, WaitOptions};
-use crate::retry::Op;
-use crate::retry::RetryClass::{Idempotent, NotIdempotent};
+use crate::operations::{
+    REPUTATION_DISABLE as DISABLE, REPUTATION_ENABLE as ENABLE, REPUTATION_FREQUENCY as FREQUENCY,
+    REPUTATION_SETTINGS as SETTINGS, REPUTATION_WEBHOOK as WEBHOOK,
+};
 use crate::{Error, validate};
-
-const SETTINGS: Op = Op::new("GET", "/enterprises/{enterprise_id}/reputation", Idempotent);
-const ENABLE: Op = Op::new(
-    "POST",
-    "/enterprises/{enterprise_id}/reputation",
-    NotIdempotent,
-);
-const DISABLE: Op = Op::new(
-    "DELETE",
-    "/enterprises/{enterprise_id}/reputation",
-    Idempotent,
-);
-const FREQUENCY: Op = Op::new(
-    "PATCH",
-    "/enterprises/{enterprise_id}/reputation/frequency",
-    Idempotent,
-);
-const WEBHOOK: Op = Op::new(
-    "PATCH",
-    "/enterprises/{enterprise_id}/reputation/webhook",
-    Idempotent,
-);
 
 /// Number Reputation of one enterprise (`client.reputation(enterprise_id)`).
 #[derive(Debug, Clone)]
@@ -78,13 +58,15 @@ impl Reputation {
     }
 
     /// Enable Number Reputation with the signed LOA's document id (billable; retried only on
-    /// a connect failure or 429).
+    /// a connect failure or 429). `frequency` is optional: `None` means the documented
+    /// default, `business_daily`.
     pub async fn enable(
         &self,
         loa_document_id: impl Into<String>,
-        frequency: CheckFrequency,
+        frequency: impl Into<Option<CheckFrequency>>,
     ) -> Result<ReputationSettings, Error> {
         let id = self.id()?;
+        let frequency = frequency.into().unwrap_or(CheckFrequency::BusinessDaily);
         let body = g::EnableReputationRequest {
             loa_document_id: validate::document_id("loa_document_id", &loa_document_id.into())?
                 .try_into()
@@ -111,7 +93,7 @@ impl Reputation {
         let id = self.id()?;
         let api = self.client.api();
         self.client
-            .run(DISABLE, move || {
+            .run_delete(DISABLE, move || {
                 send(api.disable_reputation().enterprise_id(id).send())
             })
             .await
@@ -166,8 +148,9 @@ impl Reputation {
     }
 
     /// Poll the settings every `interval` until both gates are approved. A rejected gate
-    /// gives [`Error::GateRejected`] with the reasons; running out of time gives
-    /// [`Error::Timeout`].
+    /// gives [`Error::GateRejected`] with the reasons, and so does `status: deleted` (the
+    /// enterprise's reputation was disabled: it can never be approved without a new
+    /// `enable`); running out of time gives [`Error::Timeout`].
     pub async fn wait_until_approved(
         &self,
         options: WaitOptions,
@@ -221,6 +204,16 @@ impl Reputation {
 
 /// The error for a rejected gate, if either is rejected.
 fn rejection(settings: &ReputationSettings) -> Option<Error> {
+    if settings.status == ReputationStatus::Deleted {
+        return Some(Error::GateRejected {
+            gate: Gate::Status,
+            reasons: vec![
+                "status is deleted: Number Reputation was disabled for this enterprise; \
+                 enable it again before waiting"
+                    .to_owned(),
+            ],
+        });
+    }
     if settings.status == ReputationStatus::Rejected {
         return Some(Error::GateRejected {
             gate: Gate::Status,
@@ -234,4 +227,31 @@ fn rejection(settings: &ReputationSettings) -> Option<Error> {
         });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(status: &str, loa_status: &str) -> ReputationSettings {
+        serde_json::from_value(serde_json::json!({
+            "enterprise_id": "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+            "status": status,
+            "loa_status": loa_status,
+            "check_frequency": "business_daily",
+            "rejection_reasons": [],
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+        }))
+        .expect("settings parse")
+    }
+
+    #[test]
+    fn deleted_ends_the_wait_with_a_clear_error() {
+        let e = rejection(&settings("deleted", "approved")).expect("deleted ends the wait");
+        assert_eq!(e.kind(), crate::ErrorKind::GateRejected);
+        assert!(e.to_string().contains("status is deleted"), "{e}");
+        assert!(rejection(&settings("pending", "pending")).is_none());
+        assert!(rejection(&settings("approved", "rejected")).is_some());
+    }
 }

@@ -9,23 +9,12 @@ use crate::client::{Client, send, send_any_2xx};
 use crate::convert;
 use crate::enums::ProductType;
 use crate::models::{Page, TermsInfo, TosAgreement, TosStatus};
+use crate::operations::{
+    TOS_AGREE as AGREE, TOS_AGREEMENT as GET_AGREEMENT, TOS_AGREEMENTS as LIST_AGREEMENTS,
+    TOS_INFO as INFO, TOS_STATUS as STATUS,
+};
 use crate::pager::{ListQuery, Pager};
-use crate::retry::{Op, RetryClass::Idempotent};
 use crate::{Error, validate};
-
-const AGREE: Op = Op::new(
-    "POST",
-    "/terms_of_service/number_reputation/agree",
-    Idempotent,
-);
-const STATUS: Op = Op::new("GET", "/terms_of_service/status", Idempotent);
-const INFO: Op = Op::new("GET", "/terms_of_service/info", Idempotent);
-const LIST_AGREEMENTS: Op = Op::new("GET", "/terms_of_service/agreements", Idempotent);
-const GET_AGREEMENT: Op = Op::new(
-    "GET",
-    "/terms_of_service/agreements/{agreement_id}",
-    Idempotent,
-);
 
 /// Terms of service (`client.terms_of_service()`).
 #[derive(Debug, Clone)]

@@ -93,6 +93,23 @@ impl Harness {
         body["data"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The account's billing ledger: units charged per action and `total`.
+    pub async fn ledger(&self) -> Value {
+        let body = self.admin_call(reqwest::Method::GET, "/ledger", None).await;
+        body["data"].clone()
+    }
+
+    /// A second client on the same account with a cost guard, sharing the recorded sleeps.
+    pub fn guarded(&self, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
+        let builder = Client::builder()
+            .api_key(KEY)
+            .base_url(self.emulator.base_url())
+            .timeout(Duration::from_secs(10))
+            .sleeper(self.sleeps.clone())
+            .jitter(Arc::new(NoJitter));
+        configure(builder).build().expect("guarded client builds")
+    }
+
     /// Forget the journal so far.
     pub async fn clear_journal(&self) {
         self.admin_call(reqwest::Method::DELETE, "/requests", None)

@@ -2,6 +2,7 @@
 //! only): every operation, every error kind, paging, validation before I/O, the retry table,
 //! the webhook verifier and the README quickstart.
 
+mod billing;
 mod bulk_add;
 mod common;
 mod errors;

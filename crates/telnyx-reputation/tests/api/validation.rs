@@ -196,5 +196,66 @@ async fn upstream_max_lengths_are_checked_before_io() {
         invalid(h.client.reputation(ENTERPRISE).loa().render(options).await),
         "invalid input: agent.city: expected at most 120 characters, got 121"
     );
+}
+
+#[tokio::test]
+async fn server_enforced_checks_are_made_client_side_naming_field_and_index() {
+    let h = start().await;
+    let rep = h.client.reputation(ENTERPRISE);
+    let message = invalid(
+        rep.numbers()
+            .refresh(["+12025551234", "+12025555678", "+12025551234"])
+            .await,
+    );
+    assert!(
+        message.contains("phone_numbers[2]: +12025551234 repeats phone_numbers[0]"),
+        "{message}"
+    );
+    let message = invalid(rep.numbers().add(["+14165550123"]).await);
+    assert!(
+        message.contains("phone_numbers[0]") && message.contains("region CA"),
+        "{message}"
+    );
+    let request = RemediationRequest::new(["+12025551234", "+12025551234"], "Reminders");
+    assert!(invalid(rep.remediation().submit(request).await).contains("repeats"));
+    let request = RemediationRequest::new(["+12025551234"], "Reminders").contact_email("ops@");
+    assert!(invalid(rep.remediation().submit(request).await).contains("contact_email"));
+    let message = invalid(
+        rep.numbers()
+            .list()
+            .phone_number_contains("202")
+            .first_page()
+            .await,
+    );
+    assert!(message.contains("at least 5 digits"), "{message}");
+
+    for (field, change) in [
+        (
+            "fein",
+            Box::new(|e: &mut NewEnterprise| e.fein = "123".into())
+                as Box<dyn Fn(&mut NewEnterprise)>,
+        ),
+        (
+            "country_code",
+            Box::new(|e: &mut NewEnterprise| e.country_code = "GB".into()),
+        ),
+        (
+            "organization_contact.email",
+            Box::new(|e: &mut NewEnterprise| e.organization_contact.email = "sam".into()),
+        ),
+        (
+            "billing_contact.phone_number",
+            Box::new(|e: &mut NewEnterprise| e.billing_contact.phone_number = "3125550001".into()),
+        ),
+        (
+            "billing_address.country",
+            Box::new(|e: &mut NewEnterprise| e.billing_address.country = "MX".into()),
+        ),
+    ] {
+        let mut enterprise = crate::common::new_enterprise("Checked Co");
+        change(&mut enterprise);
+        let message = invalid(h.client.enterprises().create(enterprise).await);
+        assert!(message.contains(field), "{field}: {message}");
+    }
     assert_nothing_sent(&h).await;
 }
