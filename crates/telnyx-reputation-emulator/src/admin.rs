@@ -430,6 +430,9 @@ async fn advance_remediation(
     })
 }
 
+/// The largest single clock advance accepted: ten years.
+pub const MAX_CLOCK_ADVANCE_MS: f64 = 10.0 * 366.0 * 86_400_000.0;
+
 /// POST /_emulator/clock/advance: move virtual time forward (all accounts).
 async fn advance_clock(
     State(app): State<AppState>,
@@ -438,21 +441,49 @@ async fn advance_clock(
     let mut c = Checker::default();
     c.only(&body, "", &["seconds", "milliseconds"]);
     c.finish()?;
-    let ms = match (body.get("seconds"), body.get("milliseconds")) {
-        (Some(s), None) => s
-            .as_f64()
-            .filter(|s| *s >= 0.0 && s.is_finite())
-            .map(|s| s * 1000.0),
-        (None, Some(ms)) => ms.as_f64().filter(|ms| *ms >= 0.0 && ms.is_finite()),
-        _ => None,
+    let (pointer, scale, value) = match (body.get("seconds"), body.get("milliseconds")) {
+        (Some(s), None) => ("/seconds", 1000.0, s),
+        (None, Some(ms)) => ("/milliseconds", 1.0, ms),
+        _ => {
+            return Err(ApiError::bad_request_at(
+                "/seconds",
+                "Send exactly one of seconds or milliseconds, a non-negative number.",
+            ));
+        }
+    };
+    let ms = value
+        .as_f64()
+        .filter(|v| *v >= 0.0 && v.is_finite())
+        .map(|v| v * scale)
+        .ok_or_else(|| {
+            ApiError::bad_request_at(
+                pointer,
+                format!(
+                    "{} must be a non-negative number, got {value}.",
+                    &pointer[1..]
+                ),
+            )
+        })?;
+    if ms > MAX_CLOCK_ADVANCE_MS {
+        return Err(ApiError::bad_request_at(
+            pointer,
+            format!(
+                "{} is {value}: one advance may move the clock by at most ten years ({} seconds).",
+                &pointer[1..],
+                MAX_CLOCK_ADVANCE_MS / 1000.0
+            ),
+        ));
     }
-    .ok_or_else(|| {
-        ApiError::invalid(
-            "/seconds",
-            "Send exactly one of seconds or milliseconds, a non-negative number.",
-        )
-    })?;
-    let offset = app.advance_clock(Duration::from_millis(ms as u64));
+    let offset = app
+        .advance_clock(Duration::from_millis(ms as u64))
+        .map_err(|total| {
+            ApiError::bad_request_at(
+                pointer,
+                format!(
+                    "the virtual clock is already {total} ms ahead; advancing it further would leave the representable time range."
+                ),
+            )
+        })?;
     Ok(Json(data(
         json!({ "offset_ms": offset, "now": timestamp(app.now()) }),
     )))

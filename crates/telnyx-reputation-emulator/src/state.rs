@@ -99,6 +99,9 @@ impl ApprovalDelay {
     }
 }
 
+/// The furthest the virtual clock may run ahead of the wall clock: a thousand years.
+pub const MAX_CLOCK_OFFSET_MS: i64 = 1000 * 366 * 86_400_000;
+
 /// Emulator-wide settings fixed at start.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Config {
@@ -372,19 +375,28 @@ impl AppState {
         self.shared.config
     }
 
-    /// Virtual now: wall clock plus the admin-controlled offset.
+    /// Virtual now: wall clock plus the admin-controlled offset (the offset is bounded by
+    /// `advance_clock`, so this never leaves chrono's range).
     pub fn now(&self) -> DateTime<Utc> {
         let offset = self.shared.clock_offset_ms.load(Ordering::SeqCst);
-        Utc::now() + chrono::Duration::milliseconds(offset)
+        let wall = Utc::now();
+        chrono::Duration::try_milliseconds(offset)
+            .and_then(|d| wall.checked_add_signed(d))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
-    /// Move the virtual clock forward; returns the new offset in milliseconds.
-    pub fn advance_clock(&self, by: Duration) -> i64 {
+    /// Move the virtual clock forward; returns the new offset in milliseconds, or the
+    /// current offset as the error if the total would pass `MAX_CLOCK_OFFSET_MS`.
+    pub fn advance_clock(&self, by: Duration) -> Result<i64, i64> {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.shared
             .clock_offset_ms
-            .fetch_add(ms, Ordering::SeqCst)
-            .saturating_add(ms)
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+                current
+                    .checked_add(ms)
+                    .filter(|total| *total <= MAX_CLOCK_OFFSET_MS)
+            })
+            .map(|previous| previous + ms)
     }
 
     /// Lock the world. A poisoned lock is recovered: handlers never leave it half-updated.
