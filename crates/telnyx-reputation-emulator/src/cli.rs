@@ -20,9 +20,32 @@ pub struct EmulatorArgs {
     #[arg(long, default_value = "2s", value_parser = parse_delay)]
     pub approval_delay: ApprovalDelay,
 
-    /// Seed for the deterministic reputation data and ids.
+    /// Seed for the deterministic reputation data and ids (and the webhook key pair).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+
+    /// Sign webhooks with this Ed25519 secret (base64 of 32 bytes) instead of the key
+    /// derived from --seed.
+    #[arg(long, value_parser = parse_key, value_name = "BASE64")]
+    pub webhook_key: Option<WebhookKey>,
+
+    /// Also deliver webhooks to this host (repeatable); loopback is always allowed.
+    #[arg(long = "webhook-allow-host", value_name = "HOST")]
+    pub webhook_allow_hosts: Vec<String>,
+}
+
+/// A parsed `--webhook-key` (its Debug never shows the secret).
+#[derive(Clone)]
+pub struct WebhookKey(pub [u8; 32]);
+
+impl std::fmt::Debug for WebhookKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookKey([redacted])")
+    }
+}
+
+fn parse_key(s: &str) -> Result<WebhookKey, String> {
+    crate::webhooks::WebhookSettings::parse_secret(s).map(WebhookKey)
 }
 
 fn parse_delay(s: &str) -> Result<ApprovalDelay, String> {
@@ -32,10 +55,17 @@ fn parse_delay(s: &str) -> Result<ApprovalDelay, String> {
 impl EmulatorArgs {
     /// A builder configured from these flags.
     pub fn builder(&self) -> EmulatorBuilder {
-        Emulator::builder()
+        let mut builder = Emulator::builder()
             .host(self.host.clone())
             .port(self.port)
             .approval_delay(self.approval_delay)
-            .seed(self.seed)
+            .seed(self.seed);
+        if let Some(key) = &self.webhook_key {
+            builder = builder.webhook_key(key.0);
+        }
+        for host in &self.webhook_allow_hosts {
+            builder = builder.webhook_allow_host(host.clone());
+        }
+        builder
     }
 }

@@ -19,6 +19,8 @@ pub enum Billable {
     LiveLookups,
     /// One number refreshed by `POST .../reputation/numbers/refresh`.
     Refreshes,
+    /// One number re-checked by the `check_frequency` schedule.
+    ScheduledRefresh,
 }
 
 impl Billable {
@@ -29,14 +31,16 @@ impl Billable {
             Self::NumbersAdded => "numbers_added",
             Self::LiveLookups => "live_lookups",
             Self::Refreshes => "refreshes",
+            Self::ScheduledRefresh => "scheduled_refresh",
         }
     }
 
-    const ALL: [Billable; 4] = [
+    const ALL: [Billable; 5] = [
         Self::Enable,
         Self::NumbersAdded,
         Self::LiveLookups,
         Self::Refreshes,
+        Self::ScheduledRefresh,
     ];
 }
 

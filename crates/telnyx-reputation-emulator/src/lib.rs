@@ -37,11 +37,13 @@ mod model;
 mod paging;
 mod pdf;
 mod routes;
+mod schedule;
 mod server;
 mod state;
 mod validate;
+mod webhooks;
 
-pub use cli::EmulatorArgs;
+pub use cli::{EmulatorArgs, WebhookKey};
 pub use routes::router;
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
 pub use state::{AppState, ApprovalDelay, Config};

@@ -137,8 +137,14 @@ pub struct Reputation {
     pub check_frequency: String,
     /// The signed LOA document.
     pub loa_document_id: String,
-    /// Where reputation events would be delivered.
+    /// Where reputation events are delivered.
     pub webhook_url: Option<String>,
+    /// Whether the check schedule started (both gates approved once).
+    pub schedule_started: bool,
+    /// When the next scheduled re-check is due; `None` for `never` or before approval.
+    pub next_check_at: Option<DateTime<Utc>>,
+    /// Scheduled checks run so far (the drift index).
+    pub checks_done: u64,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -172,7 +178,7 @@ impl Reputation {
 #[derive(Debug, Clone)]
 pub struct HistoryEvent {
     /// `added`, `check`, `flag`, `confirm` or `removed`.
-    pub event_type: &'static str,
+    pub event_type: String,
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
     /// Free-form outcome, e.g. `unchanged`.
@@ -192,8 +198,10 @@ pub struct NumberRecord {
     pub seq: u64,
     /// Cached reputation and when it was collected; `None` until the first lookup.
     pub cached: Option<(Option<Profile>, DateTime<Utc>)>,
-    /// Whether a completed remediation cleared this number.
+    /// Whether a completed remediation cleared this number (until its data drifts on).
     pub remediated: bool,
+    /// The drift epoch of its data (0 until scheduled checks move it on).
+    pub epoch: u64,
     /// `verified`, `flagged`, `pending_confirmation` or `removed`.
     pub ownership_status: String,
     /// Deadline while `pending_confirmation`.
@@ -342,6 +350,8 @@ pub struct Remediation {
     pub webhook_url: Option<String>,
     /// Current status.
     pub status: RemediationStatus,
+    /// The status last notified to `webhook_url`.
+    pub notified_status: RemediationStatus,
     /// When it moves to `in_progress` and to `completed`; `None` waits for the admin API.
     pub schedule: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// First-tier completion.
@@ -445,6 +455,10 @@ pub struct Enterprise {
     pub remediations: Vec<Remediation>,
     /// External verification, once submitted.
     pub external_verification: Option<ExternalVerification>,
+    /// The external-verification state last notified by webhook.
+    pub notified_verification: Option<Gate>,
+    /// The earliest `confirm_by` of its numbers awaiting confirmation.
+    pub next_deadline: Option<DateTime<Utc>>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -483,6 +497,41 @@ impl Enterprise {
         map.insert("created_at".into(), json!(timestamp(self.created_at)));
         map.insert("updated_at".into(), json!(timestamp(self.updated_at)));
         Value::Object(map)
+    }
+
+    /// Recompute `next_deadline` after a `confirm_by` changed.
+    pub fn refresh_deadline(&mut self) {
+        self.next_deadline = self
+            .numbers
+            .values()
+            .filter(|n| n.ownership_status == "pending_confirmation")
+            .filter_map(|n| n.confirm_by)
+            .min();
+    }
+
+    /// Take a number out of monitoring, keeping it for `filter[ownership_status]=removed`.
+    pub fn deregister(
+        &mut self,
+        number: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Option<NumberRecord> {
+        let mut record = self.numbers.remove(number)?;
+        record.ownership_status = "removed".to_string();
+        record.removal_reason = Some(reason.to_string());
+        record.removed_at = Some(at);
+        record.confirm_by = None;
+        record.updated_at = at;
+        record.history.push(HistoryEvent {
+            event_type: "removed".into(),
+            occurred_at: at,
+            outcome: Some(reason.to_string()),
+        });
+        self.removed_numbers.push(record.clone());
+        if self.next_deadline.is_some() {
+            self.refresh_deadline();
+        }
+        Some(record)
     }
 
     /// Active numbers in registration order.

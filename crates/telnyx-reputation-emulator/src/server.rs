@@ -18,6 +18,7 @@ use tower::ServiceExt;
 
 use crate::routes::{DropConnection, router};
 use crate::state::{AppState, ApprovalDelay, Config};
+use crate::webhooks::WebhookSettings;
 
 /// How long shutdown waits for in-flight requests before closing connections anyway.
 const GRACE: Duration = Duration::from_secs(5);
@@ -39,6 +40,8 @@ pub struct EmulatorBuilder {
     host: String,
     port: u16,
     config: Config,
+    webhook_secret: Option<[u8; 32]>,
+    webhook_allow_hosts: Vec<String>,
 }
 
 impl Default for EmulatorBuilder {
@@ -47,6 +50,8 @@ impl Default for EmulatorBuilder {
             host: "127.0.0.1".to_string(),
             port: 4010,
             config: Config::default(),
+            webhook_secret: None,
+            webhook_allow_hosts: Vec::new(),
         }
     }
 }
@@ -76,12 +81,32 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Sign webhooks with this 32-byte Ed25519 secret instead of the one derived from the
+    /// seed.
+    pub fn webhook_key(mut self, secret: [u8; 32]) -> Self {
+        self.webhook_secret = Some(secret);
+        self
+    }
+
+    /// Also deliver webhooks to this host (besides loopback, which is always allowed).
+    pub fn webhook_allow_host(mut self, host: impl Into<String>) -> Self {
+        self.webhook_allow_hosts
+            .push(host.into().to_ascii_lowercase());
+        self
+    }
+
     /// Bind and start serving in the background of the current tokio runtime.
     pub async fn start(self) -> io::Result<RunningEmulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
-        let state = AppState::new(self.config);
+        let mut webhooks = match self.webhook_secret {
+            Some(secret) => WebhookSettings::from_secret(secret),
+            None => WebhookSettings::from_seed(self.config.seed),
+        };
+        webhooks.allow_hosts = self.webhook_allow_hosts;
+        let state = AppState::with_webhooks(self.config, webhooks);
         let (stop, stopped) = watch::channel(false);
+        tokio::spawn(background(state.clone(), stopped.clone()));
         let task = tokio::spawn(serve(listener, router(state.clone()), stopped));
         Ok(RunningEmulator {
             addr,
@@ -124,6 +149,11 @@ impl RunningEmulator {
         format!("http://{}/_emulator", self.addr)
     }
 
+    /// The base64 Ed25519 public key webhook deliveries verify with.
+    pub fn webhook_public_key(&self) -> String {
+        self.state.webhooks().public_key()
+    }
+
     /// The live state (for in-process inspection).
     pub fn state(&self) -> &AppState {
         &self.state
@@ -156,6 +186,30 @@ impl fmt::Display for DroppedByFault {
 }
 
 impl std::error::Error for DroppedByFault {}
+
+/// How often the background task settles every account without a request (so deadlines
+/// and scheduled checks fire, and their webhooks go out, while nobody calls).
+const TICK: Duration = Duration::from_secs(1);
+
+/// Settle on a timer and hand queued events to delivery tasks, until stopped.
+async fn background(state: AppState, mut stopped: watch::Receiver<bool>) {
+    let client = crate::webhooks::client();
+    loop {
+        tokio::select! {
+            _ = state.queued() => {}
+            _ = tokio::time::sleep(TICK) => state.settle_all(),
+            _ = stopped.wait_for(|stop| *stop) => break,
+        }
+        let events: Vec<_> = state.world().deliveries.queue.drain(..).collect();
+        for event in events {
+            tokio::spawn(crate::webhooks::deliver(
+                state.clone(),
+                client.clone(),
+                event,
+            ));
+        }
+    }
+}
 
 async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<bool>) {
     let graceful = GracefulShutdown::new();

@@ -14,13 +14,16 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::data::{Profile, remediation_clears, seeded_uuid};
+use crate::data::{Profile, carrier_changes, drift_epoch, remediation_clears, seeded_uuid};
 use crate::faults::Faults;
 use crate::journal::Journal;
-use crate::ledger::Ledger;
+use crate::ledger::{Billable, Ledger};
 use crate::model::{
-    Document, Enterprise, NumberRecord, RemediationResults, RemediationStatus, TosAgreement,
+    Document, Enterprise, HistoryEvent, NumberRecord, RemediationResults, RemediationStatus,
+    TosAgreement,
 };
+use crate::schedule::next_check;
+use crate::webhooks::{Deliveries, Outbox, WebhookSettings};
 
 /// How long reviews (both gates, external verification) and remediation stages take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +135,8 @@ pub struct Account {
     pub ledger: Ledger,
     /// Reputation set through the admin API, by number; `None` means "no data".
     pub overrides: HashMap<String, Option<Profile>>,
+    /// Webhook events not yet queued for delivery.
+    pub outbox: Outbox,
 }
 
 impl Account {
@@ -145,6 +150,7 @@ impl Account {
             documents: HashMap::new(),
             ledger: Ledger::default(),
             overrides: HashMap::new(),
+            outbox: Outbox::new(key),
         }
     }
 
@@ -198,7 +204,7 @@ impl Account {
     pub fn live_profile(&self, seed: u64, record: &NumberRecord) -> Option<Profile> {
         let base = match self.overrides.get(&record.phone_number) {
             Some(profile) => profile.clone(),
-            None => Some(Profile::derive(seed, &record.phone_number)),
+            None => Some(Profile::at_epoch(seed, &record.phone_number, record.epoch)),
         };
         if record.remediated {
             base.map(|p| p.cleared())
@@ -207,20 +213,32 @@ impl Account {
         }
     }
 
-    /// Apply every transition due at `now`.
+    /// Apply every transition due at `now`: review gates, remediation progress, scheduled
+    /// re-checks and ownership deadlines, in time order.
     pub fn settle(&mut self, now: DateTime<Utc>, seed: u64) {
-        let overrides = self.overrides.clone();
-        for enterprise in self
-            .enterprises
-            .iter_mut()
-            .filter(|e| e.deleted_at.is_none())
-        {
+        let Self {
+            enterprises,
+            overrides,
+            ledger,
+            outbox,
+            ..
+        } = self;
+        for enterprise in enterprises.iter_mut().filter(|e| e.deleted_at.is_none()) {
             if let Some(rep) = &mut enterprise.reputation {
                 for decided in [rep.status.settle(now), rep.loa.settle(now)]
                     .into_iter()
                     .flatten()
                 {
                     rep.updated_at = rep.updated_at.max(decided);
+                }
+                if !rep.schedule_started && rep.both_gates_approved() {
+                    rep.schedule_started = true;
+                    let approved = [rep.status.decided_at, rep.loa.decided_at]
+                        .into_iter()
+                        .flatten()
+                        .max()
+                        .unwrap_or(now);
+                    rep.next_check_at = next_check(&rep.check_frequency, approved);
                 }
             }
             if let Some(ext) = &mut enterprise.external_verification {
@@ -244,15 +262,146 @@ impl Account {
                 };
                 if end <= now {
                     let tier1 = start + (end - start) / 2;
-                    complete_remediation(enterprise, i, seed, &overrides, tier1, end);
+                    complete_remediation(enterprise, i, seed, overrides, tier1, end);
                 } else {
                     let r = &mut enterprise.remediations[i];
                     r.status = RemediationStatus::InProgress;
                     r.updated_at = start;
                 }
             }
+            run_due(enterprise, now, seed, overrides, ledger, outbox);
         }
     }
+
+    /// Queue webhook notifications for remediation and external-verification changes.
+    pub fn notify_changes(&mut self, seed: u64) {
+        for enterprise in self
+            .enterprises
+            .iter_mut()
+            .filter(|e| e.deleted_at.is_none())
+        {
+            self.outbox.changes(enterprise, seed);
+        }
+    }
+}
+
+/// Run the scheduled checks and ownership deadlines of `enterprise` that are due at `now`,
+/// earliest first (a deadline before a check at the same instant).
+fn run_due(
+    enterprise: &mut Enterprise,
+    now: DateTime<Utc>,
+    seed: u64,
+    overrides: &HashMap<String, Option<Profile>>,
+    ledger: &mut Ledger,
+    outbox: &mut Outbox,
+) {
+    loop {
+        let check = enterprise
+            .reputation
+            .as_ref()
+            .and_then(|r| r.next_check_at)
+            .filter(|t| *t <= now);
+        let deadline = enterprise.next_deadline.filter(|t| *t <= now);
+        match (deadline, check) {
+            (Some(d), c) if c.is_none_or(|c| d <= c) => expire(enterprise, d, seed, outbox),
+            (_, Some(c)) => scheduled_check(enterprise, c, seed, overrides, ledger, outbox),
+            _ => break,
+        }
+    }
+}
+
+/// Remove every number whose `confirm_by` passed by `at` (`unconfirmed_ownership`).
+fn expire(enterprise: &mut Enterprise, at: DateTime<Utc>, seed: u64, outbox: &mut Outbox) {
+    let mut expired: Vec<(u64, String)> = enterprise
+        .numbers
+        .values()
+        .filter(|n| n.ownership_status == "pending_confirmation")
+        .filter(|n| n.confirm_by.is_some_and(|c| c <= at))
+        .map(|n| (n.seq, n.phone_number.clone()))
+        .collect();
+    expired.sort();
+    let url = enterprise
+        .reputation
+        .as_ref()
+        .and_then(|r| r.webhook_url.clone());
+    for (_, number) in expired {
+        let deadline = enterprise.numbers.get(&number).and_then(|n| n.confirm_by);
+        if let Some(record) =
+            enterprise.deregister(&number, "unconfirmed_ownership", deadline.unwrap_or(at))
+        {
+            outbox.removed(url.clone(), &record, seed);
+        }
+    }
+    enterprise.refresh_deadline();
+}
+
+/// One scheduled re-check of every number of `enterprise` at `at`, billed per number as
+/// `scheduled_refresh`; a carrier change asks for ownership confirmation within 7 days.
+fn scheduled_check(
+    enterprise: &mut Enterprise,
+    at: DateTime<Utc>,
+    seed: u64,
+    overrides: &HashMap<String, Option<Profile>>,
+    ledger: &mut Ledger,
+    outbox: &mut Outbox,
+) {
+    let Some(rep) = enterprise.reputation.as_mut() else {
+        return;
+    };
+    rep.next_check_at = next_check(&rep.check_frequency, at);
+    if !rep.both_gates_approved() {
+        return;
+    }
+    rep.checks_done += 1;
+    let index = rep.checks_done;
+    let url = rep.webhook_url.clone();
+    let mut order: Vec<(u64, &mut NumberRecord)> = enterprise
+        .numbers
+        .values_mut()
+        .map(|n| (n.seq, n))
+        .collect();
+    order.sort_unstable_by_key(|(seq, _)| *seq);
+    let mut deadline = enterprise.next_deadline;
+    for (_, record) in order {
+        let epoch = drift_epoch(seed, &record.phone_number, index);
+        if epoch != record.epoch {
+            record.epoch = epoch;
+            record.remediated = false;
+        }
+        let base = match overrides.get(&record.phone_number) {
+            Some(profile) => profile.clone(),
+            None => Some(Profile::at_epoch(seed, &record.phone_number, epoch)),
+        };
+        let profile = if record.remediated {
+            base.map(|p| p.cleared())
+        } else {
+            base
+        };
+        record.cached = Some((profile, at));
+        record.updated_at = at;
+        ledger.charge(
+            Billable::ScheduledRefresh,
+            &enterprise.id,
+            Some(&record.phone_number),
+            at,
+        );
+        if record.ownership_status == "verified"
+            && carrier_changes(seed, &record.phone_number, index)
+        {
+            let confirm_by = at + chrono::Duration::days(7);
+            record.ownership_status = "pending_confirmation".to_string();
+            record.flag_reason = Some("carrier_changed".to_string());
+            record.confirm_by = Some(confirm_by);
+            record.history.push(HistoryEvent {
+                event_type: "flag".into(),
+                occurred_at: at,
+                outcome: Some("carrier_changed".to_string()),
+            });
+            deadline = Some(deadline.map_or(confirm_by, |d| d.min(confirm_by)));
+            outbox.flagged(url.clone(), record, seed);
+        }
+    }
+    enterprise.next_deadline = deadline;
 }
 
 /// Finish remediation request `index` of `enterprise`: bucket every number exactly once and
@@ -318,6 +467,8 @@ pub struct World {
     pub faults: Faults,
     /// Recorded requests.
     pub journal: Journal,
+    /// Webhook delivery queue and log.
+    pub deliveries: Deliveries,
 }
 
 impl World {
@@ -327,12 +478,25 @@ impl World {
             .entry(key.to_string())
             .or_insert_with(|| Account::new(key))
     }
+
+    /// Move an account's pending events to the delivery queue; whether any moved.
+    fn drain_outbox(&mut self, key: &str) -> bool {
+        let Some(account) = self.accounts.get_mut(key) else {
+            return false;
+        };
+        let events = std::mem::take(&mut account.outbox.events);
+        let any = !events.is_empty();
+        self.deliveries.queue.extend(events);
+        any
+    }
 }
 
 struct Shared {
     config: Config,
+    webhooks: WebhookSettings,
     clock_offset_ms: AtomicI64,
     world: Mutex<World>,
+    wake: tokio::sync::Notify,
 }
 
 /// Shared, cheaply clonable handle on the emulator state; the axum router state.
@@ -359,14 +523,52 @@ pub struct Ctx {
 }
 
 impl AppState {
-    /// Fresh, empty state.
+    /// Fresh, empty state, signing webhooks with the key derived from the seed.
     pub fn new(config: Config) -> Self {
+        Self::with_webhooks(config, WebhookSettings::from_seed(config.seed))
+    }
+
+    /// Fresh, empty state with these webhook settings.
+    pub fn with_webhooks(config: Config, webhooks: WebhookSettings) -> Self {
         Self {
             shared: Arc::new(Shared {
                 config,
+                webhooks,
                 clock_offset_ms: AtomicI64::new(0),
                 world: Mutex::new(World::default()),
+                wake: tokio::sync::Notify::new(),
             }),
+        }
+    }
+
+    /// The webhook signing key and target policy.
+    pub fn webhooks(&self) -> &WebhookSettings {
+        &self.shared.webhooks
+    }
+
+    /// Resolves when new events are queued for delivery.
+    pub async fn queued(&self) {
+        self.shared.wake.notified().await;
+    }
+
+    /// Settle every account at the current virtual time (used after a clock advance and by
+    /// the background tick), queueing the events that produced.
+    pub fn settle_all(&self) {
+        let now = self.now();
+        let seed = self.shared.config.seed;
+        let mut world = self.world();
+        let keys: Vec<String> = world.accounts.keys().cloned().collect();
+        let mut any = false;
+        for key in keys {
+            if let Some(account) = world.accounts.get_mut(&key) {
+                account.settle(now, seed);
+                account.notify_changes(seed);
+            }
+            any |= world.drain_outbox(&key);
+        }
+        drop(world);
+        if any {
+            self.shared.wake.notify_one();
         }
     }
 
@@ -416,7 +618,14 @@ impl AppState {
         let mut world = self.world();
         let account = world.account(key);
         account.settle(ctx.now, ctx.config.seed);
-        f(account, ctx)
+        let out = f(account, ctx);
+        account.notify_changes(ctx.config.seed);
+        let queued = world.drain_outbox(key);
+        drop(world);
+        if queued {
+            self.shared.wake.notify_one();
+        }
+        out
     }
 }
 

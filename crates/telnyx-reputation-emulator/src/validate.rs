@@ -50,6 +50,15 @@ pub fn is_https_url(s: &str) -> bool {
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/') && !rest.contains(' '))
 }
 
+/// A webhook target: an `https://` URL, or `http://` to a loopback host.
+pub fn is_webhook_url(s: &str) -> bool {
+    is_https_url(s)
+        || (s.starts_with("http://")
+            && !s.contains(' ')
+            && url::Url::parse(s)
+                .is_ok_and(|u| u.host_str().is_some_and(crate::webhooks::is_loopback_host)))
+}
+
 /// Accumulates field errors while reading a body.
 #[derive(Debug, Default)]
 pub struct Checker {

@@ -307,6 +307,8 @@ pub async fn create(
             numbers: HashMap::new(),
             removed_numbers: Vec::new(),
             remediations: Vec::new(),
+            notified_verification: None,
+            next_deadline: None,
             external_verification: None,
             created_at: ctx.now,
             updated_at: ctx.now,

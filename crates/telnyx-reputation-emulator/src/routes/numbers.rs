@@ -6,7 +6,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::{data, enterprise_mut, enterprise_ref, require_gates};
@@ -184,13 +183,14 @@ pub async fn add(
                 seq: acct.next_number_seq(),
                 cached: None,
                 remediated: false,
+                epoch: 0,
                 ownership_status: "verified".to_string(),
                 confirm_by: None,
                 flag_reason: None,
                 removal_reason: None,
                 removed_at: None,
                 history: vec![HistoryEvent {
-                    event_type: "added",
+                    event_type: "added".into(),
                     occurred_at: ctx.now,
                     outcome: Some("verified".to_string()),
                 }],
@@ -282,28 +282,6 @@ pub async fn get_account(
     })
 }
 
-/// Take a number out of monitoring, keeping it for `filter[ownership_status]=removed`.
-fn deregister(
-    enterprise: &mut Enterprise,
-    number: &str,
-    reason: &str,
-    at: DateTime<Utc>,
-) -> Option<NumberRecord> {
-    let mut record = enterprise.numbers.remove(number)?;
-    record.ownership_status = "removed".to_string();
-    record.removal_reason = Some(reason.to_string());
-    record.removed_at = Some(at);
-    record.confirm_by = None;
-    record.updated_at = at;
-    record.history.push(HistoryEvent {
-        event_type: "removed",
-        occurred_at: at,
-        outcome: Some(reason.to_string()),
-    });
-    enterprise.removed_numbers.push(record.clone());
-    Some(record)
-}
-
 /// DELETE /enterprises/{enterprise_id}/reputation/numbers/{phone_number}
 pub async fn remove(
     State(app): State<AppState>,
@@ -312,7 +290,8 @@ pub async fn remove(
 ) -> Result<StatusCode, ApiError> {
     app.with_account(&key, |acct, ctx| {
         let enterprise = enterprise_mut(acct, &id)?;
-        deregister(enterprise, &number, "customer_removed", ctx.now)
+        enterprise
+            .deregister(&number, "customer_removed", ctx.now)
             .map(|_| StatusCode::NO_CONTENT)
             .ok_or_else(|| not_registered(&number, Some(&id)))
     })
@@ -329,7 +308,8 @@ pub async fn remove_account(
             .enterprise_of_number(&number)
             .ok_or_else(|| not_registered(&number, None))?;
         let enterprise = enterprise_mut(acct, &id)?;
-        deregister(enterprise, &number, "customer_removed", ctx.now)
+        enterprise
+            .deregister(&number, "customer_removed", ctx.now)
             .map(|_| StatusCode::NO_CONTENT)
             .ok_or_else(|| not_registered(&number, None))
     })
@@ -431,14 +411,23 @@ pub async fn confirm_ownership(
             record.flag_reason = None;
             record.updated_at = ctx.now;
             record.history.push(HistoryEvent {
-                event_type: "confirm",
+                event_type: "confirm".into(),
                 occurred_at: ctx.now,
                 outcome: Some("confirmed".to_string()),
             });
-            record.clone()
+            let record = record.clone();
+            enterprise.refresh_deadline();
+            record
         } else {
-            deregister(enterprise, &number, "customer_reported", ctx.now)
-                .ok_or_else(|| not_registered(&number, Some(&id)))?
+            let record = enterprise
+                .deregister(&number, "customer_reported", ctx.now)
+                .ok_or_else(|| not_registered(&number, Some(&id)))?;
+            let url = enterprise
+                .reputation
+                .as_ref()
+                .and_then(|r| r.webhook_url.clone());
+            acct.outbox.removed(url, &record, ctx.config.seed);
+            record
         };
         Ok(Json(data(record.to_json())))
     })

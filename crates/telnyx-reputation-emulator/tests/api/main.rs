@@ -12,4 +12,5 @@ mod loa;
 mod numbers;
 mod remediation;
 mod reputation;
+mod schedule;
 mod tos;
