@@ -3,8 +3,9 @@
 //! One `Mutex<World>` holds every account; each API key is its own account, created on first
 //! use. Transitions that happen "later" (gate approval, remediation progress, external
 //! verification) are stored as due timestamps and applied lazily whenever an account is
-//! touched, against a virtual clock (real time plus an offset the admin API can advance).
-//! There is no background task, so tests never race a timer. HTTP concerns stay in the routes.
+//! touched (and by the server's once-a-second tick), against a virtual clock (real time plus
+//! an offset the admin API can advance). Settling is idempotent and in time order, so a test
+//! never depends on when the tick ran. HTTP concerns stay in the routes.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::collections::HashMap;

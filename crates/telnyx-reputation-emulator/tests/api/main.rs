@@ -14,3 +14,4 @@ mod remediation;
 mod reputation;
 mod schedule;
 mod tos;
+mod webhooks;
