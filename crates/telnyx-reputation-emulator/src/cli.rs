@@ -32,6 +32,11 @@ pub struct EmulatorArgs {
     /// Also deliver webhooks to this host (repeatable); loopback is always allowed.
     #[arg(long = "webhook-allow-host", value_name = "HOST")]
     pub webhook_allow_hosts: Vec<String>,
+
+    /// Keep state in this JSON file: loaded at start, saved atomically after changes and on
+    /// SIGINT/SIGTERM.
+    #[arg(long, value_name = "PATH")]
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 /// A parsed `--webhook-key` (its Debug never shows the secret).
@@ -62,6 +67,9 @@ impl EmulatorArgs {
             .seed(self.seed);
         if let Some(key) = &self.webhook_key {
             builder = builder.webhook_key(key.0);
+        }
+        if let Some(path) = &self.state_file {
+            builder = builder.state_file(path.clone());
         }
         for host in &self.webhook_allow_hosts {
             builder = builder.webhook_allow_host(host.clone());

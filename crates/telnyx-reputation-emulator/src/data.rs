@@ -6,6 +6,7 @@
 //! State transitions and storage do not belong here.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// A stable 64-bit hash of a sequence of byte strings (length-prefixed, so parts never blur).
@@ -45,7 +46,7 @@ pub fn seeded_uuid(seed: u64, account: &str, counter: u64) -> String {
 const SPAM_CATEGORIES: [&str; 4] = ["telemarketing", "robocall", "scam", "debt_collection"];
 
 /// The reputation of one number, as the analytics networks would report it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     /// `low`, `medium` or `high`, or `None` when there is not enough data.
     pub spam_risk: Option<String>,

@@ -6,10 +6,11 @@
 //! job; this module only records and reports.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// A kind of billable action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Billable {
     /// `POST .../reputation` succeeded.
     Enable,
@@ -44,7 +45,7 @@ impl Billable {
     ];
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     action: Billable,
     enterprise_id: String,
@@ -53,7 +54,7 @@ struct Entry {
 }
 
 /// The ledger of one account.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Ledger {
     entries: Vec<Entry>,
 }

@@ -36,6 +36,7 @@ mod ledger;
 mod model;
 mod paging;
 mod pdf;
+mod persist;
 mod routes;
 mod schedule;
 mod server;

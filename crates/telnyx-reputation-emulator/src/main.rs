@@ -20,7 +20,7 @@ async fn main() -> ExitCode {
         Ok(emulator) => emulator,
         Err(e) => {
             eprintln!(
-                "telnyx-reputation-emulator: cannot listen on {}:{}: {e}",
+                "telnyx-reputation-emulator: cannot start on {}:{}: {e}",
                 cli.args.host, cli.args.port
             );
             return ExitCode::FAILURE;

@@ -6,6 +6,7 @@
 //! route modules.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use crate::data::Profile;
 use crate::state::timestamp;
 
 /// Outcome of a review gate (`status`, `loa_status`, external verification).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Gate {
     /// Under review.
     Pending,
@@ -45,7 +46,7 @@ impl Gate {
 }
 
 /// What a review will conclude when it comes due, decided when it is submitted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
     /// Approve.
     Approve,
@@ -54,7 +55,7 @@ pub enum Verdict {
 }
 
 /// One review gate: its current state, when it resolves, and how.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Review {
     /// Current state.
     pub gate: Gate,
@@ -127,7 +128,7 @@ impl Review {
 }
 
 /// Reputation settings of an enterprise (present while Number Reputation is enabled).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reputation {
     /// Activation gate (`status`).
     pub status: Review,
@@ -175,7 +176,7 @@ impl Reputation {
 }
 
 /// One entry of a number's ownership history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HistoryEvent {
     /// `added`, `check`, `flag`, `confirm` or `removed`.
     pub event_type: String,
@@ -186,7 +187,7 @@ pub struct HistoryEvent {
 }
 
 /// A number registered for reputation monitoring.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NumberRecord {
     /// Registration id.
     pub id: String,
@@ -276,7 +277,7 @@ impl NumberRecord {
 }
 
 /// Lifecycle of a remediation request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RemediationStatus {
     /// Queued.
     Pending,
@@ -321,7 +322,7 @@ impl RemediationStatus {
 }
 
 /// Per-number outcome buckets of a finished remediation request.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RemediationResults {
     /// Re-evaluated and cleared.
     pub remediated: Vec<String>,
@@ -336,7 +337,7 @@ pub struct RemediationResults {
 }
 
 /// A remediation request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Remediation {
     /// Request id.
     pub id: String,
@@ -408,7 +409,7 @@ impl Remediation {
 }
 
 /// The ownership proof for externally hosted numbers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExternalVerification {
     /// Supporting documents.
     pub document_ids: Vec<String>,
@@ -437,7 +438,7 @@ impl ExternalVerification {
 }
 
 /// An enterprise (soft-deleted ones are kept but invisible).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Enterprise {
     /// Enterprise id.
     pub id: String,
@@ -543,7 +544,7 @@ impl Enterprise {
 }
 
 /// An uploaded document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
     /// Document id (the `loa_document_id`).
     pub id: String,
@@ -591,7 +592,7 @@ impl Document {
 }
 
 /// An agreement to a product's terms of service.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TosAgreement {
     /// Agreement id.
     pub id: String,

@@ -42,6 +42,7 @@ pub struct EmulatorBuilder {
     config: Config,
     webhook_secret: Option<[u8; 32]>,
     webhook_allow_hosts: Vec<String>,
+    state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for EmulatorBuilder {
@@ -52,6 +53,7 @@ impl Default for EmulatorBuilder {
             config: Config::default(),
             webhook_secret: None,
             webhook_allow_hosts: Vec::new(),
+            state_file: None,
         }
     }
 }
@@ -95,6 +97,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Keep the state in this file: load it at start if it exists, save it atomically after
+    /// changes and at shutdown.
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
     /// Bind and start serving in the background of the current tokio runtime.
     pub async fn start(self) -> io::Result<RunningEmulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
@@ -104,9 +113,15 @@ impl EmulatorBuilder {
             None => WebhookSettings::from_seed(self.config.seed),
         };
         webhooks.allow_hosts = self.webhook_allow_hosts;
-        let state = AppState::with_webhooks(self.config, webhooks);
+        let state = match self.state_file {
+            Some(path) => AppState::persisted(self.config, webhooks, path)?,
+            None => AppState::with_webhooks(self.config, webhooks),
+        };
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(background(state.clone(), stopped.clone()));
+        if state.state_file().is_some() {
+            tokio::spawn(persister(state.clone(), stopped.clone()));
+        }
         let task = tokio::spawn(serve(listener, router(state.clone()), stopped));
         Ok(RunningEmulator {
             addr,
@@ -159,12 +174,16 @@ impl RunningEmulator {
         &self.state
     }
 
-    /// Stop accepting, let in-flight requests finish (up to 5 s), and wait for the server.
+    /// Stop accepting, let in-flight requests finish (up to 5 s), wait for the server, and
+    /// save the state file (if any) one last time.
     pub async fn shutdown(mut self) {
         self.stop.send_replace(true);
         if let Some(task) = self.task.take() {
             // A panicked or cancelled server task has nothing left to clean up.
             let _ = task.await;
+        }
+        if let Err(e) = self.state.save() {
+            eprintln!("telnyx-reputation-emulator: could not save the state file: {e}");
         }
     }
 }
@@ -200,13 +219,34 @@ async fn background(state: AppState, mut stopped: watch::Receiver<bool>) {
             _ = tokio::time::sleep(TICK) => state.settle_all(),
             _ = stopped.wait_for(|stop| *stop) => break,
         }
-        let events: Vec<_> = state.world().deliveries.queue.drain(..).collect();
+        let events: Vec<_> = {
+            let mut world = state.world();
+            let events: Vec<_> = world.deliveries.queue.drain(..).collect();
+            world.deliveries.in_flight.extend(events.iter().cloned());
+            events
+        };
         for event in events {
             tokio::spawn(crate::webhooks::deliver(
                 state.clone(),
                 client.clone(),
                 event,
             ));
+        }
+    }
+}
+
+/// Save the state file shortly after changes (changes within 50 ms share one write).
+async fn persister(state: AppState, mut stopped: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = state.changed() => {}
+            _ = stopped.wait_for(|stop| *stop) => break,
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let saver = state.clone();
+        let saved = tokio::task::spawn_blocking(move || saver.save()).await;
+        if let Ok(Err(e)) = saved {
+            eprintln!("telnyx-reputation-emulator: could not save the state file: {e}");
         }
     }
 }

@@ -8,10 +8,12 @@
 //! never depends on when the tick ran. HTTP concerns stay in the routes.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -121,7 +123,7 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 }
 
 /// Everything one API key owns.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
     key: String,
     id_counter: u64,
@@ -498,6 +500,9 @@ struct Shared {
     clock_offset_ms: AtomicI64,
     world: Mutex<World>,
     wake: tokio::sync::Notify,
+    state_file: Option<PathBuf>,
+    dirty: AtomicBool,
+    save_wake: tokio::sync::Notify,
 }
 
 /// Shared, cheaply clonable handle on the emulator state; the axum router state.
@@ -531,15 +536,82 @@ impl AppState {
 
     /// Fresh, empty state with these webhook settings.
     pub fn with_webhooks(config: Config, webhooks: WebhookSettings) -> Self {
+        Self::build(config, webhooks, World::default(), 0, None)
+    }
+
+    /// State persisted to `path`: loaded from it if it exists, saved to it after changes.
+    pub(crate) fn persisted(
+        config: Config,
+        webhooks: WebhookSettings,
+        path: PathBuf,
+    ) -> std::io::Result<Self> {
+        let (world, offset) = match crate::persist::load(&path, config.seed)? {
+            Some(restored) => (restored.world, restored.clock_offset_ms),
+            None => (World::default(), 0),
+        };
+        let state = Self::build(config, webhooks, world, offset, Some(path));
+        // Write the file at once, so a bad path fails the start rather than the first save.
+        state.save()?;
+        Ok(state)
+    }
+
+    fn build(
+        config: Config,
+        webhooks: WebhookSettings,
+        world: World,
+        offset: i64,
+        state_file: Option<PathBuf>,
+    ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 config,
                 webhooks,
-                clock_offset_ms: AtomicI64::new(0),
-                world: Mutex::new(World::default()),
+                clock_offset_ms: AtomicI64::new(offset),
+                world: Mutex::new(world),
                 wake: tokio::sync::Notify::new(),
+                state_file,
+                dirty: AtomicBool::new(false),
+                save_wake: tokio::sync::Notify::new(),
             }),
         }
+    }
+
+    /// Note that the world changed, so the state file (if any) is saved soon.
+    pub fn mark_dirty(&self) {
+        if self.shared.state_file.is_some() {
+            self.shared.dirty.store(true, Ordering::SeqCst);
+            self.shared.save_wake.notify_one();
+        }
+    }
+
+    /// Resolves when a change is waiting to be saved.
+    pub(crate) async fn changed(&self) {
+        self.shared.save_wake.notified().await;
+    }
+
+    /// Save to the state file now if there is one (atomically); clears the dirty flag.
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.shared.state_file else {
+            return Ok(());
+        };
+        self.shared.dirty.store(false, Ordering::SeqCst);
+        let bytes = {
+            let world = self.world();
+            crate::persist::encode(
+                &world,
+                self.shared.config.seed,
+                self.shared.clock_offset_ms.load(Ordering::SeqCst),
+            )
+        };
+        crate::persist::write_atomic(path, &bytes).inspect_err(|_| {
+            // Try again with the next change.
+            self.shared.dirty.store(true, Ordering::SeqCst);
+        })
+    }
+
+    /// The state file, if the emulator persists.
+    pub fn state_file(&self) -> Option<&std::path::Path> {
+        self.shared.state_file.as_deref()
     }
 
     /// The webhook signing key and target policy.

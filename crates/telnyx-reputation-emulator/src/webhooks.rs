@@ -266,6 +266,9 @@ pub struct Deliveries {
     pub queue: VecDeque<Event>,
     /// Every attempt, oldest first.
     pub log: VecDeque<Attempt>,
+    /// Events handed to a delivery task and not finished yet (queued again after a restart).
+    #[serde(default)]
+    pub in_flight: Vec<Event>,
 }
 
 impl Deliveries {
@@ -294,10 +297,12 @@ impl Deliveries {
             Some(key) => {
                 self.queue.retain(|e| e.account != key);
                 self.log.retain(|a| a.account != key);
+                self.in_flight.retain(|e| e.account != key);
             }
             None => {
                 self.queue.clear();
                 self.log.clear();
+                self.in_flight.clear();
             }
         }
     }
@@ -396,8 +401,24 @@ pub fn is_loopback_host(host: &str) -> bool {
         || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Deliver one event: attempts with backoff until a 2xx or the attempt limit, each logged.
+/// Deliver one event (tracked as in flight until it is done, so a restart resumes it).
 pub async fn deliver(app: crate::state::AppState, client: reqwest::Client, event: Event) {
+    attempt_all(&app, &client, &event).await;
+    let mut world = app.world();
+    if let Some(i) = world
+        .deliveries
+        .in_flight
+        .iter()
+        .position(|e| e.id == event.id && e.url == event.url)
+    {
+        world.deliveries.in_flight.remove(i);
+    }
+    drop(world);
+    app.mark_dirty();
+}
+
+/// Attempts with backoff until a 2xx or the attempt limit, each logged.
+async fn attempt_all(app: &crate::state::AppState, client: &reqwest::Client, event: &Event) {
     let settings = app.webhooks();
     for attempt in 1..=(RETRY_DELAYS.len() as u32 + 1) {
         let body = event.envelope(attempt).to_string();
@@ -416,6 +437,7 @@ pub async fn deliver(app: crate::state::AppState, client: reqwest::Client, event
         if let Some(refused) = settings.refuse(&event.url) {
             log.error = Some(refused);
             app.world().deliveries.record(log);
+            app.mark_dirty();
             return;
         }
         let signature = settings.sign(unix, body.as_bytes());
@@ -438,6 +460,7 @@ pub async fn deliver(app: crate::state::AppState, client: reqwest::Client, event
             }
         };
         app.world().deliveries.record(log);
+        app.mark_dirty();
         if delivered {
             return;
         }

@@ -10,6 +10,7 @@ mod errors;
 mod external_verification;
 mod loa;
 mod numbers;
+mod persistence;
 mod remediation;
 mod reputation;
 mod schedule;
