@@ -65,6 +65,7 @@ async fn health(State(app): State<AppState>) -> Json<Value> {
         "status": "ok",
         "approval_delay": config.approval_delay.to_string(),
         "seed": config.seed,
+        "refresh_rate_limit": config.refresh_limit.map_or_else(|| "off".to_string(), |l| l.to_string()),
         "now": timestamp(app.now()),
     }))
 }

@@ -2,7 +2,7 @@
 //! can mount the same flags under its `emulator` subcommand.
 
 use crate::server::{Emulator, EmulatorBuilder};
-use crate::state::ApprovalDelay;
+use crate::state::{ApprovalDelay, RateLimit};
 
 /// `[--host 127.0.0.1] [--port 4010] [--approval-delay 2s|0s|500ms|manual] [--seed N]`
 #[derive(Debug, Clone, clap::Args)]
@@ -33,6 +33,10 @@ pub struct EmulatorArgs {
     #[arg(long = "webhook-allow-host", value_name = "HOST")]
     pub webhook_allow_hosts: Vec<String>,
 
+    /// Per-enterprise limit on refresh requests: N/DURATION (e.g. 60/1m, 5/10s) or `off`.
+    #[arg(long, default_value = "60/1m", value_parser = parse_limit, value_name = "N/DURATION")]
+    pub refresh_rate_limit: Limit,
+
     /// Keep state in this JSON file: loaded at start, saved atomically after changes and on
     /// SIGINT/SIGTERM.
     #[arg(long, value_name = "PATH")]
@@ -46,6 +50,18 @@ pub struct WebhookKey(pub [u8; 32]);
 impl std::fmt::Debug for WebhookKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("WebhookKey([redacted])")
+    }
+}
+
+/// A parsed `--refresh-rate-limit` (`off` is `None`).
+#[derive(Debug, Clone, Copy)]
+pub struct Limit(pub Option<RateLimit>);
+
+fn parse_limit(s: &str) -> Result<Limit, String> {
+    if s.trim().eq_ignore_ascii_case("off") {
+        Ok(Limit(None))
+    } else {
+        s.parse().map(|l| Limit(Some(l)))
     }
 }
 
@@ -64,7 +80,8 @@ impl EmulatorArgs {
             .host(self.host.clone())
             .port(self.port)
             .approval_delay(self.approval_delay)
-            .seed(self.seed);
+            .seed(self.seed)
+            .refresh_limit(self.refresh_rate_limit.0);
         if let Some(key) = &self.webhook_key {
             builder = builder.webhook_key(key.0);
         }

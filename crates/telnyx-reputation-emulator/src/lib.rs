@@ -47,7 +47,7 @@ mod webhooks;
 pub use cli::{EmulatorArgs, WebhookKey};
 pub use routes::router;
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
-pub use state::{AppState, ApprovalDelay, Config};
+pub use state::{AppState, ApprovalDelay, Config, RateLimit};
 
 /// Compiles the Rust examples of the README as doctests.
 #[cfg(doctest)]

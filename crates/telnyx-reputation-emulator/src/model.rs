@@ -385,7 +385,8 @@ impl Remediation {
                 "phone_numbers_submitted".into(),
                 json!(self.phone_numbers.len()),
             );
-            map.insert("phone_numbers_ineligible".into(), json!(0));
+            let ineligible = self.results.as_ref().map_or(0, |r| r.ineligible.len());
+            map.insert("phone_numbers_ineligible".into(), json!(ineligible));
             map.insert("contact_email".into(), json!(self.contact_email));
             map.insert("webhook_url".into(), json!(self.webhook_url));
             map.insert("results".into(), json!(results));
@@ -460,6 +461,9 @@ pub struct Enterprise {
     pub notified_verification: Option<Gate>,
     /// The earliest `confirm_by` of its numbers awaiting confirmation.
     pub next_deadline: Option<DateTime<Utc>>,
+    /// When its recent refresh requests came (for the rate limit), oldest first.
+    #[serde(default)]
+    pub refresh_times: std::collections::VecDeque<DateTime<Utc>>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Last change.

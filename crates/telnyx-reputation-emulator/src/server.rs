@@ -83,6 +83,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Per-enterprise limit on `POST .../numbers/refresh` (default 60 per minute); `None`
+    /// lifts it.
+    pub fn refresh_limit(mut self, limit: Option<crate::state::RateLimit>) -> Self {
+        self.config.refresh_limit = limit;
+        self
+    }
+
     /// Sign webhooks with this 32-byte Ed25519 secret instead of the one derived from the
     /// seed.
     pub fn webhook_key(mut self, secret: [u8; 32]) -> Self {

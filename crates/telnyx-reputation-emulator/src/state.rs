@@ -108,13 +108,69 @@ impl ApprovalDelay {
 /// The furthest the virtual clock may run ahead of the wall clock: a thousand years.
 pub const MAX_CLOCK_OFFSET_MS: i64 = 1000 * 366 * 86_400_000;
 
+/// A request budget: at most `requests` in any `window` (virtual time, sliding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Default for RateLimit {
+    /// 60 refresh requests per enterprise per minute.
+    fn default() -> Self {
+        Self {
+            requests: 60,
+            window: Duration::from_secs(60),
+        }
+    }
+}
+
+impl FromStr for RateLimit {
+    type Err = String;
+
+    /// `N/DURATION`, e.g. `60/1m`, `5/10s`, `1/500ms`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("invalid rate limit '{s}': expected N/DURATION, e.g. 60/1m, or off");
+        let (count, window) = s.trim().split_once('/').ok_or_else(bad)?;
+        let requests: u32 = count.trim().parse().map_err(|_| bad())?;
+        let window = match window.trim().parse::<ApprovalDelay>() {
+            Ok(ApprovalDelay::After(d)) if !d.is_zero() => d,
+            _ => return Err(bad()),
+        };
+        if requests == 0 {
+            return Err(bad());
+        }
+        Ok(Self { requests, window })
+    }
+}
+
+impl fmt::Display for RateLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.requests, ApprovalDelay::After(self.window))
+    }
+}
+
 /// Emulator-wide settings fixed at start.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Config {
     /// Review and remediation timing.
     pub approval_delay: ApprovalDelay,
     /// Seed for scores and ids.
     pub seed: u64,
+    /// Per-enterprise limit on `POST .../numbers/refresh`; `None` is unlimited.
+    pub refresh_limit: Option<RateLimit>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            approval_delay: ApprovalDelay::default(),
+            seed: 0,
+            refresh_limit: Some(RateLimit::default()),
+        }
+    }
 }
 
 /// An RFC 3339 UTC timestamp with microseconds, as the API renders them.
@@ -420,18 +476,39 @@ pub fn complete_remediation(
     let Some(request) = enterprise.remediations.get(index) else {
         return;
     };
+    if request.call_purpose.contains("FAIL") {
+        // Trigger convention: the carriers' review could not be run at all.
+        if let Some(request) = enterprise.remediations.get_mut(index) {
+            request.status = RemediationStatus::Failed;
+            request.tier1_completed_at = Some(tier1);
+            request.updated_at = at;
+        }
+        return;
+    }
+    let refuse = request.call_purpose.contains("REFUSE");
     let mut results = RemediationResults::default();
     for number in &request.phone_numbers {
-        let record = enterprise.numbers.get(number);
-        let current = match record.and_then(|r| r.cached.as_ref()) {
+        let Some(record) = enterprise.numbers.get(number) else {
+            // Removed from monitoring while the request was under review.
+            results.ineligible.push(number.clone());
+            continue;
+        };
+        if record.ownership_status != "verified" {
+            results.ineligible.push(number.clone());
+            continue;
+        }
+        let current = match record.cached.as_ref() {
             Some((profile, _)) => profile.clone(),
             None => match overrides.get(number) {
                 Some(profile) => profile.clone(),
-                None => Some(Profile::derive(seed, number)),
+                None => Some(Profile::at_epoch(seed, number, record.epoch)),
             },
         };
         let high = current.as_ref().is_some_and(Profile::is_high_risk);
-        if !high {
+        if high && refuse {
+            // Trigger convention: the carriers decline to remediate.
+            results.refused.push(number.clone());
+        } else if !high {
             results.not_flagged.push(number.clone());
         } else if remediation_clears(seed, number) {
             results.remediated.push(number.clone());

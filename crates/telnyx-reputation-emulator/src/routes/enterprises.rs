@@ -309,6 +309,7 @@ pub async fn create(
             remediations: Vec::new(),
             notified_verification: None,
             next_deadline: None,
+            refresh_times: Default::default(),
             external_verification: None,
             created_at: ctx.now,
             updated_at: ctx.now,

@@ -5,7 +5,9 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{data, enterprise_mut, enterprise_ref, require_gates};
@@ -14,7 +16,7 @@ use crate::extract::{Account, JsonObject, Query};
 use crate::ledger::Billable;
 use crate::model::{Enterprise, HistoryEvent, NumberRecord};
 use crate::paging::Page;
-use crate::state::{Account as AccountState, AppState, Ctx};
+use crate::state::{Account as AccountState, AppState, Ctx, RateLimit};
 use crate::validate::{Checker, Rule, phone_list};
 
 const OWNERSHIP_STATUSES: [&str; 4] = ["verified", "flagged", "pending_confirmation", "removed"];
@@ -315,19 +317,58 @@ pub async fn remove_account(
     })
 }
 
-/// POST /enterprises/{enterprise_id}/reputation/numbers/refresh (billable per success)
+/// A 429 for the refresh rate limit, with `Retry-After` in whole seconds.
+fn rate_limited(id: &str, limit: RateLimit, retry_after: chrono::Duration) -> Response {
+    let seconds = (retry_after.num_milliseconds().max(1) + 999) / 1000;
+    let mut response = ApiError::one(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorItem::new(
+            codes::TOO_MANY_REQUESTS,
+            "Too many requests",
+            format!(
+                "Enterprise '{id}' may refresh at most {} times per {}; retry in {seconds} s.",
+                limit.requests,
+                crate::state::ApprovalDelay::After(limit.window)
+            ),
+        ),
+    )
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
+}
+
+/// POST /enterprises/{enterprise_id}/reputation/numbers/refresh (billable per success,
+/// rate-limited per enterprise)
 pub async fn refresh(
     State(app): State<AppState>,
     Account(key): Account,
     Path(id): Path<String>,
     JsonObject(body): JsonObject,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     app.with_account(&key, |acct, ctx| {
         enterprise_ref(acct, &id)?;
         let mut c = Checker::default();
         c.only(&body, "", &["phone_numbers"]);
         c.finish()?;
         let numbers = phone_list(&body, "phone_numbers", 100)?;
+        if let Some(limit) = ctx.config.refresh_limit {
+            let enterprise = enterprise_mut(acct, &id)?;
+            let window = chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::MAX);
+            while enterprise
+                .refresh_times
+                .front()
+                .is_some_and(|t| *t + window <= ctx.now)
+            {
+                enterprise.refresh_times.pop_front();
+            }
+            if enterprise.refresh_times.len() >= limit.requests as usize {
+                let oldest = enterprise.refresh_times.front().copied().unwrap_or(ctx.now);
+                return Ok(rate_limited(&id, limit, oldest + window - ctx.now));
+            }
+            enterprise.refresh_times.push_back(ctx.now);
+        }
         let mut results = Vec::with_capacity(numbers.len());
         for number in &numbers {
             let outcome = live_lookup(acct, &id, number, ctx, Billable::Refreshes);
@@ -347,7 +388,8 @@ pub async fn refresh(
             "total_requested": numbers.len(),
             "total_successful": successful,
             "total_failed": numbers.len() - successful,
-        }))))
+        })))
+        .into_response())
     })
 }
 
