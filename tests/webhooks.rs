@@ -166,9 +166,37 @@ async fn emulator_deliveries_verify_with_the_facade() {
     )
     .await;
 
+    // Our own remediation notification, to the request's webhook_url.
+    let number_two = "+12025550143";
+    call(
+        Method::POST,
+        format!("{base}/enterprises/{id}/reputation/numbers"),
+        json!({ "phone_numbers": [number_two] }),
+    )
+    .await;
+    let remediation = call(
+        Method::POST,
+        format!("{base}/enterprises/{id}/reputation/remediation"),
+        json!({ "phone_numbers": [number_two], "call_purpose": "Reminders", "webhook_url": hook }),
+    )
+    .await;
+    let remediation_id = remediation["data"]["id"].as_str().expect("id").to_string();
+    // Let the first three arrive before the fourth, so the remediation one is last.
     let deadline = Instant::now() + Duration::from_secs(10);
     while inbox.lock().expect("inbox").len() < 3 {
         assert!(Instant::now() < deadline, "three deliveries arrive");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    call(
+        Method::POST,
+        format!("{admin}/remediation/advance"),
+        json!({ "remediation_id": remediation_id }),
+    )
+    .await;
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while inbox.lock().expect("inbox").len() < 4 {
+        assert!(Instant::now() < deadline, "four deliveries arrive");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let key: Value = http
@@ -190,25 +218,44 @@ async fn emulator_deliveries_verify_with_the_facade() {
                 .expect("every delivery verifies with the facade")
         })
         .collect();
-    match &events[0] {
-        WebhookEvent::NumberFlagged(e) => {
-            assert_eq!(e.phone_number, number);
-            assert_eq!(e.enterprise_id, id);
-            assert_eq!(e.flag_reason, "carrier_changed");
-            assert_eq!(e.delivery.attempt, 1);
-            assert_eq!(e.delivery.delivered_to, hook);
-        }
-        other => panic!("expected number.flagged first, got {other:?}"),
-    }
-    match &events[1] {
-        WebhookEvent::NumberRemoved(e) => assert_eq!(e.phone_number, number),
-        other => panic!("expected number.removed second, got {other:?}"),
-    }
+    // Deliveries run concurrently, so find each by its type rather than by arrival order.
+    let flagged = events.iter().find_map(|e| match e {
+        WebhookEvent::NumberFlagged(e) => Some(e),
+        _ => None,
+    });
+    let flagged = flagged.expect("a number.flagged delivery");
+    assert_eq!(flagged.phone_number, number);
+    assert_eq!(flagged.enterprise_id, id);
+    assert_eq!(flagged.flag_reason, "carrier_changed");
+    assert_eq!(flagged.delivery.attempt, 1);
+    assert_eq!(flagged.delivery.delivered_to, hook);
     assert!(
-        matches!(&events[2], WebhookEvent::ExternalVerificationStatusChanged(e) if e.enterprise_id == id),
-        "{:?}",
-        events[2]
+        events
+            .iter()
+            .any(|e| matches!(e, WebhookEvent::NumberRemoved(e) if e.phone_number == number)),
+        "a number.removed delivery: {events:?}"
     );
+    assert!(
+        events.iter().any(
+            |e| matches!(e, WebhookEvent::ExternalVerificationStatusChanged(e) if e.enterprise_id == id)
+        ),
+        "an external_verification.status_changed delivery: {events:?}"
+    );
+    // The remediation notification verifies too; its payload is the contract's (ours).
+    assert!(
+        matches!(&events[3], WebhookEvent::Unknown(_)),
+        "{:?}",
+        events[3]
+    );
+    let ours: telnyx_reputation_api::types::RemediationStatusChangedEvent =
+        serde_json::from_slice(&deliveries[3].1).expect("matches RemediationStatusChangedEvent");
+    assert_eq!(
+        ours.data.event_type,
+        "number_reputation.remediation.status_changed"
+    );
+    assert_eq!(ours.data.payload.id.to_string(), remediation_id);
+    assert_eq!(ours.data.payload.enterprise_id.to_string(), id);
+    assert_eq!(ours.data.payload.status.to_string(), "completed");
 
     // A tampered body is refused by the same verifier.
     let (headers, body) = &deliveries[0];
