@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::data::Profile;
 use crate::state::timestamp;
@@ -222,26 +222,39 @@ pub struct NumberRecord {
 }
 
 impl NumberRecord {
-    /// `ReputationPhoneNumber`.
-    pub fn to_json(&self) -> Value {
-        let reputation = match &self.cached {
-            Some((Some(profile), at)) => profile.to_json(*at),
-            _ => Value::Null,
+    /// `ReputationPhoneNumber`, as a serialisable view.
+    pub fn view(&self) -> NumberView<'_> {
+        let reputation_data = match &self.cached {
+            Some((Some(p), at)) => Some(ProfileView {
+                spam_risk: p.spam_risk.as_deref(),
+                spam_category: p.spam_category.as_deref(),
+                maturity_score: p.maturity_score,
+                connection_score: p.connection_score,
+                engagement_score: p.engagement_score,
+                sentiment_score: p.sentiment_score,
+                last_refreshed_at: Stamp(*at),
+            }),
+            _ => None,
         };
-        json!({
-            "id": self.id,
-            "enterprise_id": self.enterprise_id,
-            "phone_number": self.phone_number,
-            "reputation_data": reputation,
-            "source": "telnyx",
-            "ownership_status": self.ownership_status,
-            "confirm_by": self.confirm_by.map(timestamp),
-            "flag_reason": self.flag_reason,
-            "removal_reason": self.removal_reason,
-            "removed_at": self.removed_at.map(timestamp),
-            "created_at": timestamp(self.created_at),
-            "updated_at": timestamp(self.updated_at),
-        })
+        NumberView {
+            id: &self.id,
+            enterprise_id: &self.enterprise_id,
+            phone_number: &self.phone_number,
+            reputation_data,
+            source: "telnyx",
+            ownership_status: &self.ownership_status,
+            confirm_by: self.confirm_by.map(Stamp),
+            flag_reason: self.flag_reason.as_deref(),
+            removal_reason: self.removal_reason.as_deref(),
+            removed_at: self.removed_at.map(Stamp),
+            created_at: Stamp(self.created_at),
+            updated_at: Stamp(self.updated_at),
+        }
+    }
+
+    /// `ReputationPhoneNumber` as a JSON value.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.view()).unwrap_or(Value::Null)
     }
 
     /// The `ownership` view.
@@ -449,8 +462,8 @@ pub struct Enterprise {
     pub role_type: String,
     /// Reputation settings while enabled.
     pub reputation: Option<Reputation>,
-    /// Active registered numbers by E.164 value.
-    pub numbers: HashMap<String, NumberRecord>,
+    /// Active registered numbers, in registration order and by E.164 value.
+    pub numbers: Numbers,
     /// Numbers removed from monitoring (listed only with `filter[ownership_status]=removed`).
     pub removed_numbers: Vec<NumberRecord>,
     /// Remediation requests, oldest first.
@@ -540,10 +553,129 @@ impl Enterprise {
     }
 
     /// Active numbers in registration order.
-    pub fn numbers_in_order(&self) -> Vec<&NumberRecord> {
-        let mut numbers: Vec<&NumberRecord> = self.numbers.values().collect();
-        numbers.sort_by_key(|n| n.seq);
-        numbers
+    pub fn numbers_in_order(&self) -> impl Iterator<Item = &NumberRecord> {
+        self.numbers.values()
+    }
+}
+
+/// The active numbers of an enterprise: records kept in registration order (by their
+/// account-wide `seq`), with an index by E.164 value, so a page is a walk of the ordered map
+/// instead of a sort of every number.
+#[derive(Debug, Clone, Default)]
+pub struct Numbers {
+    by_seq: BTreeMap<u64, NumberRecord>,
+    seq_of: HashMap<String, u64>,
+}
+
+impl Numbers {
+    /// The record of `number`.
+    pub fn get(&self, number: &str) -> Option<&NumberRecord> {
+        self.seq_of.get(number).and_then(|s| self.by_seq.get(s))
+    }
+
+    /// The record of `number`, mutably.
+    pub fn get_mut(&mut self, number: &str) -> Option<&mut NumberRecord> {
+        let seq = *self.seq_of.get(number)?;
+        self.by_seq.get_mut(&seq)
+    }
+
+    /// Whether `number` is registered.
+    pub fn contains_key(&self, number: &str) -> bool {
+        self.seq_of.contains_key(number)
+    }
+
+    /// Register `record` under `number` (its `seq` orders it).
+    pub fn insert(&mut self, number: String, record: NumberRecord) {
+        if let Some(old) = self.seq_of.insert(number, record.seq) {
+            self.by_seq.remove(&old);
+        }
+        self.by_seq.insert(record.seq, record);
+    }
+
+    /// Unregister `number`.
+    pub fn remove(&mut self, number: &str) -> Option<NumberRecord> {
+        let seq = self.seq_of.remove(number)?;
+        self.by_seq.remove(&seq)
+    }
+
+    /// Unregister everything.
+    pub fn clear(&mut self) {
+        self.by_seq.clear();
+        self.seq_of.clear();
+    }
+
+    /// Records in registration order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &NumberRecord> + ExactSizeIterator {
+        self.by_seq.values()
+    }
+
+    /// Records in registration order, mutably.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut NumberRecord> {
+        self.by_seq.values_mut()
+    }
+
+    /// How many numbers are registered.
+    pub fn len(&self) -> usize {
+        self.by_seq.len()
+    }
+
+    /// Whether none are.
+    pub fn is_empty(&self) -> bool {
+        self.by_seq.is_empty()
+    }
+}
+
+impl Serialize for Numbers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.by_seq.values())
+    }
+}
+
+impl<'de> Deserialize<'de> for Numbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut numbers = Numbers::default();
+        for record in Vec::<NumberRecord>::deserialize(d)? {
+            numbers.insert(record.phone_number.clone(), record);
+        }
+        Ok(numbers)
+    }
+}
+
+/// `ReputationPhoneNumber`, serialised straight from the record (no `Value` tree).
+#[derive(Serialize)]
+pub struct NumberView<'a> {
+    id: &'a str,
+    enterprise_id: &'a str,
+    phone_number: &'a str,
+    reputation_data: Option<ProfileView<'a>>,
+    source: &'static str,
+    ownership_status: &'a str,
+    confirm_by: Option<Stamp>,
+    flag_reason: Option<&'a str>,
+    removal_reason: Option<&'a str>,
+    removed_at: Option<Stamp>,
+    created_at: Stamp,
+    updated_at: Stamp,
+}
+
+/// `reputation_data`.
+#[derive(Serialize)]
+pub struct ProfileView<'a> {
+    spam_risk: Option<&'a str>,
+    spam_category: Option<&'a str>,
+    maturity_score: Option<i64>,
+    connection_score: Option<i64>,
+    engagement_score: Option<i64>,
+    sentiment_score: Option<i64>,
+    last_refreshed_at: Stamp,
+}
+
+/// A timestamp serialised as the API renders them (RFC 3339, microseconds, `Z`).
+pub struct Stamp(pub DateTime<Utc>);
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&timestamp(self.0))
     }
 }
 

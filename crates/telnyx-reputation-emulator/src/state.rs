@@ -414,14 +414,9 @@ fn scheduled_check(
     rep.checks_done += 1;
     let index = rep.checks_done;
     let url = rep.webhook_url.clone();
-    let mut order: Vec<(u64, &mut NumberRecord)> = enterprise
-        .numbers
-        .values_mut()
-        .map(|n| (n.seq, n))
-        .collect();
-    order.sort_unstable_by_key(|(seq, _)| *seq);
     let mut deadline = enterprise.next_deadline;
-    for (_, record) in order {
+    // Registration order: the ledger lists checks in the order numbers were added.
+    for record in enterprise.numbers.values_mut() {
         let epoch = drift_epoch(seed, &record.phone_number, index);
         if epoch != record.epoch {
             record.epoch = epoch;

@@ -70,7 +70,7 @@ pub async fn create(
         let outside: Vec<ErrorItem> = numbers
             .iter()
             .enumerate()
-            .filter(|(_, n)| !enterprise.numbers.contains_key(*n))
+            .filter(|(_, n)| !enterprise.numbers.contains_key(n))
             .map(|(i, n)| {
                 ErrorItem::new(
                     codes::BAD_REQUEST,
