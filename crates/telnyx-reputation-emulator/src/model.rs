@@ -675,7 +675,62 @@ pub struct Stamp(pub DateTime<Utc>);
 
 impl Serialize for Stamp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&timestamp(self.0))
+        let mut buf = [0u8; 27];
+        match stamp_bytes(self.0, &mut buf) {
+            Some(text) => s.serialize_str(text),
+            // Years outside 0000-9999 take the general path.
+            None => s.serialize_str(&timestamp(self.0)),
+        }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.ffffffZ` written digit by digit (the same text as `timestamp`,
+/// without `fmt` or an allocation); `None` outside years 0-9999.
+fn stamp_bytes(t: DateTime<Utc>, buf: &mut [u8; 27]) -> Option<&str> {
+    use chrono::{Datelike, Timelike};
+    let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+    let micros = (t.nanosecond() % 1_000_000_000) / 1000;
+    let mut put = |at: usize, value: u32, width: usize| {
+        let mut v = value;
+        for i in (0..width).rev() {
+            buf[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, year, 4);
+    put(5, t.month(), 2);
+    put(8, t.day(), 2);
+    put(11, t.hour(), 2);
+    put(14, t.minute(), 2);
+    put(17, t.second(), 2);
+    put(20, micros, 6);
+    buf[4] = b'-';
+    buf[7] = b'-';
+    buf[10] = b'T';
+    buf[13] = b':';
+    buf[16] = b':';
+    buf[19] = b'.';
+    buf[26] = b'Z';
+    std::str::from_utf8(buf).ok()
+}
+
+#[cfg(test)]
+mod stamp_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn fast_stamps_match_the_api_format() {
+        for t in [
+            Utc.with_ymd_and_hms(2026, 12, 1, 9, 5, 7)
+                .single()
+                .expect("t"),
+            Utc::now(),
+            Utc.timestamp_opt(0, 123_456_789).single().expect("t"),
+        ] {
+            let mut buf = [0u8; 27];
+            assert_eq!(stamp_bytes(t, &mut buf), Some(timestamp(t).as_str()));
+        }
     }
 }
 
