@@ -2766,6 +2766,74 @@ upload that is not linked to a service within 30 minutes is deleted.
             Ok(Self(value.to_string()))
         }
     }
+    /**Webhook `number_reputation.remediation.status_changed`, defined by telnyx-reputation
+(not a Telnyx event type): sent to a remediation request's `webhook_url` when its
+status changes. Same envelope and Ed25519 signature as the Telnyx events.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RemediationStatusChangedEvent {
+        pub data: RemediationStatusChangedEventData,
+        pub meta: WebhookMeta,
+    }
+    impl RemediationStatusChangedEvent {
+        pub fn builder() -> builder::RemediationStatusChangedEvent {
+            Default::default()
+        }
+    }
+    ///`RemediationStatusChangedEventData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RemediationStatusChangedEventData {
+        pub event_type: ::std::string::String,
+        ///Event id; the same on redelivery.
+        pub id: ::std::string::String,
+        pub occurred_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub payload: RemediationStatusChangedPayload,
+        pub record_type: ::std::string::String,
+    }
+    impl RemediationStatusChangedEventData {
+        pub fn builder() -> builder::RemediationStatusChangedEventData {
+            Default::default()
+        }
+    }
+    /**Defined by telnyx-reputation, not by Telnyx: Telnyx sends remediation status
+notifications to a request's `webhook_url` but publishes no payload. This is what the
+emulator sends: the remediation request as `GET .../remediation/{id}` returns it, plus
+`record_type` and `enterprise_id`.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RemediationStatusChangedPayload {
+        pub call_purpose: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_email: ::std::option::Option<::std::string::String>,
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub enterprise_id: ::uuid::Uuid,
+        pub id: ::uuid::Uuid,
+        pub phone_numbers_count: u64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_numbers_ineligible: ::std::option::Option<u64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_numbers_submitted: ::std::option::Option<u64>,
+        pub record_type: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub results: ::std::option::Option<RemediationResults>,
+        pub status: RemediationStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tier1_completed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tier2_completed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub webhook_url: ::std::option::Option<::std::string::String>,
+    }
+    impl RemediationStatusChangedPayload {
+        pub fn builder() -> builder::RemediationStatusChangedPayload {
+            Default::default()
+        }
+    }
     ///Reduced remediation record used in lists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RemediationSummary {
@@ -9052,6 +9120,509 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                     refused: Ok(value.refused),
                     remediated: Ok(value.remediated),
                     requires_review: Ok(value.requires_review),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RemediationStatusChangedEvent {
+            data: ::std::result::Result<
+                super::RemediationStatusChangedEventData,
+                ::std::string::String,
+            >,
+            meta: ::std::result::Result<super::WebhookMeta, ::std::string::String>,
+        }
+        impl ::std::default::Default for RemediationStatusChangedEvent {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    meta: Err("no value supplied for meta".to_string()),
+                }
+            }
+        }
+        impl RemediationStatusChangedEvent {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RemediationStatusChangedEventData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn meta<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebhookMeta>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.meta = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RemediationStatusChangedEvent>
+        for super::RemediationStatusChangedEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RemediationStatusChangedEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    meta: value.meta?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RemediationStatusChangedEvent>
+        for RemediationStatusChangedEvent {
+            fn from(value: super::RemediationStatusChangedEvent) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    meta: Ok(value.meta),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RemediationStatusChangedEventData {
+            event_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            occurred_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            payload: ::std::result::Result<
+                super::RemediationStatusChangedPayload,
+                ::std::string::String,
+            >,
+            record_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RemediationStatusChangedEventData {
+            fn default() -> Self {
+                Self {
+                    event_type: Err("no value supplied for event_type".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    occurred_at: Err("no value supplied for occurred_at".to_string()),
+                    payload: Err("no value supplied for payload".to_string()),
+                    record_type: Err("no value supplied for record_type".to_string()),
+                }
+            }
+        }
+        impl RemediationStatusChangedEventData {
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_type: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn occurred_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.occurred_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for occurred_at: {e}")
+                    });
+                self
+            }
+            pub fn payload<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RemediationStatusChangedPayload>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payload = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payload: {e}")
+                    });
+                self
+            }
+            pub fn record_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.record_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for record_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RemediationStatusChangedEventData>
+        for super::RemediationStatusChangedEventData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RemediationStatusChangedEventData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_type: value.event_type?,
+                    id: value.id?,
+                    occurred_at: value.occurred_at?,
+                    payload: value.payload?,
+                    record_type: value.record_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RemediationStatusChangedEventData>
+        for RemediationStatusChangedEventData {
+            fn from(value: super::RemediationStatusChangedEventData) -> Self {
+                Self {
+                    event_type: Ok(value.event_type),
+                    id: Ok(value.id),
+                    occurred_at: Ok(value.occurred_at),
+                    payload: Ok(value.payload),
+                    record_type: Ok(value.record_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RemediationStatusChangedPayload {
+            call_purpose: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            contact_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            enterprise_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            phone_numbers_count: ::std::result::Result<u64, ::std::string::String>,
+            phone_numbers_ineligible: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            phone_numbers_submitted: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            record_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::option::Option<super::RemediationResults>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::RemediationStatus,
+                ::std::string::String,
+            >,
+            tier1_completed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            tier2_completed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            webhook_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RemediationStatusChangedPayload {
+            fn default() -> Self {
+                Self {
+                    call_purpose: Err("no value supplied for call_purpose".to_string()),
+                    contact_email: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    enterprise_id: Err(
+                        "no value supplied for enterprise_id".to_string(),
+                    ),
+                    id: Err("no value supplied for id".to_string()),
+                    phone_numbers_count: Err(
+                        "no value supplied for phone_numbers_count".to_string(),
+                    ),
+                    phone_numbers_ineligible: Ok(Default::default()),
+                    phone_numbers_submitted: Ok(Default::default()),
+                    record_type: Err("no value supplied for record_type".to_string()),
+                    results: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                    tier1_completed_at: Ok(Default::default()),
+                    tier2_completed_at: Ok(Default::default()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    webhook_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl RemediationStatusChangedPayload {
+            pub fn call_purpose<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.call_purpose = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for call_purpose: {e}")
+                    });
+                self
+            }
+            pub fn contact_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_email: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn enterprise_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enterprise_id: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn phone_numbers_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_numbers_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_numbers_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn phone_numbers_ineligible<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_numbers_ineligible = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_numbers_ineligible: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn phone_numbers_submitted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_numbers_submitted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_numbers_submitted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn record_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.record_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for record_type: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RemediationResults>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RemediationStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn tier1_completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tier1_completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tier1_completed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tier2_completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tier2_completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tier2_completed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn webhook_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.webhook_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for webhook_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RemediationStatusChangedPayload>
+        for super::RemediationStatusChangedPayload {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RemediationStatusChangedPayload,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    call_purpose: value.call_purpose?,
+                    contact_email: value.contact_email?,
+                    created_at: value.created_at?,
+                    enterprise_id: value.enterprise_id?,
+                    id: value.id?,
+                    phone_numbers_count: value.phone_numbers_count?,
+                    phone_numbers_ineligible: value.phone_numbers_ineligible?,
+                    phone_numbers_submitted: value.phone_numbers_submitted?,
+                    record_type: value.record_type?,
+                    results: value.results?,
+                    status: value.status?,
+                    tier1_completed_at: value.tier1_completed_at?,
+                    tier2_completed_at: value.tier2_completed_at?,
+                    updated_at: value.updated_at?,
+                    webhook_url: value.webhook_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RemediationStatusChangedPayload>
+        for RemediationStatusChangedPayload {
+            fn from(value: super::RemediationStatusChangedPayload) -> Self {
+                Self {
+                    call_purpose: Ok(value.call_purpose),
+                    contact_email: Ok(value.contact_email),
+                    created_at: Ok(value.created_at),
+                    enterprise_id: Ok(value.enterprise_id),
+                    id: Ok(value.id),
+                    phone_numbers_count: Ok(value.phone_numbers_count),
+                    phone_numbers_ineligible: Ok(value.phone_numbers_ineligible),
+                    phone_numbers_submitted: Ok(value.phone_numbers_submitted),
+                    record_type: Ok(value.record_type),
+                    results: Ok(value.results),
+                    status: Ok(value.status),
+                    tier1_completed_at: Ok(value.tier1_completed_at),
+                    tier2_completed_at: Ok(value.tier2_completed_at),
+                    updated_at: Ok(value.updated_at),
+                    webhook_url: Ok(value.webhook_url),
                 }
             }
         }

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
@@ -37,6 +38,8 @@ pub fn router() -> Router<AppState> {
             get(list_faults).post(add_fault).delete(clear_faults),
         )
         .route("/requests", get(requests).delete(clear_requests))
+        .route("/webhooks/deliveries", get(deliveries))
+        .route("/webhooks/public_key", get(public_key))
 }
 
 fn account_of(query: &Query, headers: &HeaderMap) -> Option<String> {
@@ -62,6 +65,7 @@ async fn health(State(app): State<AppState>) -> Json<Value> {
         "status": "ok",
         "approval_delay": config.approval_delay.to_string(),
         "seed": config.seed,
+        "refresh_rate_limit": config.refresh_limit.map_or_else(|| "off".to_string(), |l| l.to_string()),
         "now": timestamp(app.now()),
     }))
 }
@@ -77,6 +81,7 @@ async fn reset(State(app): State<AppState>, query: Query, headers: HeaderMap) ->
     }
     world.faults.clear(account.as_deref());
     world.journal.clear(account.as_deref());
+    world.deliveries.clear(account.as_deref());
     StatusCode::NO_CONTENT
 }
 
@@ -260,10 +265,14 @@ async fn set_reputation(
 ) -> Result<Json<Value>, ApiError> {
     let key = require_account(&query, &headers)?;
     let mut c = Checker::default();
-    c.only(&body, "", &["phone_number", "reputation_data"]);
+    c.only(&body, "", &["phone_number", "reputation_data", "apply"]);
     let number = c
         .required(&body, "", "phone_number", Rule::E164)
         .unwrap_or_default();
+    let at_next_check = c
+        .optional(&body, "", "apply", Rule::OneOf(&["now", "next_check"]))
+        .flatten()
+        .is_some_and(|a| a == "next_check");
     let base = Profile::derive(app.config().seed, &number);
     let profile = match body.get("reputation_data") {
         None => {
@@ -277,6 +286,7 @@ async fn set_reputation(
         acct.overrides.insert(number.clone(), profile.clone());
         let mut registered = Value::Null;
         if let Some(id) = acct.enterprise_of_number(&number)
+            && !at_next_check
             && let Some(record) = acct
                 .enterprise_mut(&id)
                 .and_then(|e| e.numbers.get_mut(&number))
@@ -288,6 +298,7 @@ async fn set_reputation(
         }
         Ok(Json(data(json!({
             "phone_number": number,
+            "apply": if at_next_check { "next_check" } else { "now" },
             "reputation_data": profile.map(|p| p.to_json(ctx.now)),
             "registered_number": registered,
         }))))
@@ -325,6 +336,32 @@ async fn set_ownership(
         )
         .unwrap_or_default();
     let reason = c.optional(&body, "", "flag_reason", Rule::Text).flatten();
+    let confirm_by = match body.get("confirm_by") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => match DateTime::parse_from_rfc3339(s) {
+            Ok(t) => Some(t.with_timezone(&Utc)),
+            Err(e) => {
+                c.push(invalid_item(
+                    "/confirm_by",
+                    format!("confirm_by must be an RFC 3339 date-time: '{s}' ({e})."),
+                ));
+                None
+            }
+        },
+        Some(_) => {
+            c.push(invalid_item(
+                "/confirm_by",
+                "confirm_by must be an RFC 3339 date-time string.",
+            ));
+            None
+        }
+    };
+    if confirm_by.is_some() && status != "pending_confirmation" {
+        c.push(invalid_item(
+            "/confirm_by",
+            "confirm_by applies only to ownership_status pending_confirmation.",
+        ));
+    }
     c.finish()?;
     app.with_account(&key, |acct, ctx| {
         let id = acct.enterprise_of_number(&number).ok_or_else(|| {
@@ -343,10 +380,10 @@ async fn set_ownership(
         let flagged = status != "verified";
         record.flag_reason =
             flagged.then(|| reason.unwrap_or_else(|| "carrier_changed".to_string()));
-        record.confirm_by =
-            (status == "pending_confirmation").then(|| ctx.now + chrono::Duration::days(7));
+        record.confirm_by = (status == "pending_confirmation")
+            .then(|| confirm_by.unwrap_or(ctx.now + chrono::Duration::days(7)));
         record.history.push(HistoryEvent {
-            event_type: if flagged { "flag" } else { "check" },
+            event_type: if flagged { "flag" } else { "check" }.into(),
             occurred_at: ctx.now,
             outcome: Some(
                 record
@@ -357,6 +394,16 @@ async fn set_ownership(
         });
         record.ownership_status = status;
         record.updated_at = ctx.now;
+        let record = record.clone();
+        let enterprise = enterprise_mut(acct, &id)?;
+        enterprise.refresh_deadline();
+        if record.ownership_status == "pending_confirmation" {
+            let url = enterprise
+                .reputation
+                .as_ref()
+                .and_then(|r| r.webhook_url.clone());
+            acct.outbox.flagged(url, &record, ctx.config.seed);
+        }
         Ok(Json(data(record.to_json())))
     })
 }
@@ -430,6 +477,9 @@ async fn advance_remediation(
     })
 }
 
+/// The largest single clock advance accepted: ten years.
+pub const MAX_CLOCK_ADVANCE_MS: f64 = 10.0 * 366.0 * 86_400_000.0;
+
 /// POST /_emulator/clock/advance: move virtual time forward (all accounts).
 async fn advance_clock(
     State(app): State<AppState>,
@@ -438,24 +488,65 @@ async fn advance_clock(
     let mut c = Checker::default();
     c.only(&body, "", &["seconds", "milliseconds"]);
     c.finish()?;
-    let ms = match (body.get("seconds"), body.get("milliseconds")) {
-        (Some(s), None) => s
-            .as_f64()
-            .filter(|s| *s >= 0.0 && s.is_finite())
-            .map(|s| s * 1000.0),
-        (None, Some(ms)) => ms.as_f64().filter(|ms| *ms >= 0.0 && ms.is_finite()),
-        _ => None,
+    let (pointer, scale, value) = match (body.get("seconds"), body.get("milliseconds")) {
+        (Some(s), None) => ("/seconds", 1000.0, s),
+        (None, Some(ms)) => ("/milliseconds", 1.0, ms),
+        _ => {
+            return Err(ApiError::bad_request_at(
+                "/seconds",
+                "Send exactly one of seconds or milliseconds, a non-negative number.",
+            ));
+        }
+    };
+    let ms = value
+        .as_f64()
+        .filter(|v| *v >= 0.0 && v.is_finite())
+        .map(|v| v * scale)
+        .ok_or_else(|| {
+            ApiError::bad_request_at(
+                pointer,
+                format!(
+                    "{} must be a non-negative number, got {value}.",
+                    &pointer[1..]
+                ),
+            )
+        })?;
+    if ms > MAX_CLOCK_ADVANCE_MS {
+        return Err(ApiError::bad_request_at(
+            pointer,
+            format!(
+                "{} is {value}: one advance may move the clock by at most ten years ({} seconds).",
+                &pointer[1..],
+                MAX_CLOCK_ADVANCE_MS / 1000.0
+            ),
+        ));
     }
-    .ok_or_else(|| {
-        ApiError::invalid(
-            "/seconds",
-            "Send exactly one of seconds or milliseconds, a non-negative number.",
-        )
-    })?;
-    let offset = app.advance_clock(Duration::from_millis(ms as u64));
+    let offset = app
+        .advance_clock(Duration::from_millis(ms as u64))
+        .map_err(|total| {
+            ApiError::bad_request_at(
+                pointer,
+                format!(
+                    "the virtual clock is already {total} ms ahead; advancing it further would leave the representable time range."
+                ),
+            )
+        })?;
+    // Catch up every due check, deadline and review now, in order, for every account.
+    app.settle_all();
     Ok(Json(data(
         json!({ "offset_ms": offset, "now": timestamp(app.now()) }),
     )))
+}
+
+/// GET /_emulator/webhooks/deliveries: every delivery attempt, oldest first.
+async fn deliveries(State(app): State<AppState>, query: Query, headers: HeaderMap) -> Json<Value> {
+    let account = account_of(&query, &headers);
+    Json(app.world().deliveries.to_json(account.as_deref()))
+}
+
+/// GET /_emulator/webhooks/public_key: the base64 Ed25519 key deliveries verify with.
+async fn public_key(State(app): State<AppState>) -> Json<Value> {
+    Json(json!({ "public_key": app.webhooks().public_key() }))
 }
 
 async fn add_fault(

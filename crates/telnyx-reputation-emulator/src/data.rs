@@ -6,6 +6,7 @@
 //! State transitions and storage do not belong here.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// A stable 64-bit hash of a sequence of byte strings (length-prefixed, so parts never blur).
@@ -45,7 +46,7 @@ pub fn seeded_uuid(seed: u64, account: &str, counter: u64) -> String {
 const SPAM_CATEGORIES: [&str; 4] = ["telemarketing", "robocall", "scam", "debt_collection"];
 
 /// The reputation of one number, as the analytics networks would report it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     /// `low`, `medium` or `high`, or `None` when there is not enough data.
     pub spam_risk: Option<String>,
@@ -65,7 +66,21 @@ impl Profile {
     /// The deterministic profile of `number` under `seed`: about 15 % high, 25 % medium,
     /// 60 % low risk; scores skew with the risk, and each score is null about 8 % of the time.
     pub fn derive(seed: u64, number: &str) -> Self {
-        let roll = |salt: &[u8]| stable_hash(&[&seed.to_le_bytes(), number.as_bytes(), salt]);
+        Self::at_epoch(seed, number, 0)
+    }
+
+    /// The profile of `number` in drift epoch `epoch` (see [`drift_epoch`]): epoch 0 is
+    /// [`Profile::derive`]; every later epoch is an independent draw from the same
+    /// distribution, so numbers rise to high risk and fall back as scheduled checks go by.
+    pub fn at_epoch(seed: u64, number: &str, epoch: u64) -> Self {
+        let epoch_bytes = epoch.to_le_bytes();
+        let roll = |salt: &[u8]| {
+            if epoch == 0 {
+                stable_hash(&[&seed.to_le_bytes(), number.as_bytes(), salt])
+            } else {
+                stable_hash(&[&seed.to_le_bytes(), number.as_bytes(), &epoch_bytes, salt])
+            }
+        };
         let risk_roll = roll(b"risk") % 100;
         let (risk, low, high) = match risk_roll {
             0..15 => ("high", 0u64, 45u64),
@@ -116,6 +131,27 @@ impl Profile {
             "last_refreshed_at": crate::state::timestamp(refreshed_at),
         })
     }
+}
+
+/// The drift epoch of `number` at scheduled check `check_index` (0 before the first
+/// check): each number keeps its data for a span of 3 to 10 checks (fixed per number by the
+/// seed), then draws new data.
+pub fn drift_epoch(seed: u64, number: &str, check_index: u64) -> u64 {
+    let span = 3 + stable_hash(&[&seed.to_le_bytes(), number.as_bytes(), b"span"]) % 8;
+    check_index / span
+}
+
+/// Whether scheduled check `check_index` finds that `number` changed carrier (about 1 check
+/// in 500), which asks the owner to confirm ownership.
+pub fn carrier_changes(seed: u64, number: &str, check_index: u64) -> bool {
+    check_index > 0
+        && stable_hash(&[
+            &seed.to_le_bytes(),
+            number.as_bytes(),
+            &check_index.to_le_bytes(),
+            b"carrier",
+        ])
+        .is_multiple_of(500)
 }
 
 /// Whether a high-risk number comes out of remediation cleared (about 3 in 4) or still
@@ -169,6 +205,18 @@ mod tests {
             assert_eq!(p.spam_category.is_some(), p.is_high_risk());
         }
         assert!(nulls > 0);
+    }
+
+    #[test]
+    fn drift_moves_numbers_into_high_risk_and_back() {
+        let number = "+12025551234";
+        let risks: Vec<bool> = (0..200)
+            .map(|epoch| Profile::at_epoch(5, number, epoch).is_high_risk())
+            .collect();
+        assert!(risks.iter().any(|h| *h) && risks.iter().any(|h| !*h));
+        assert_eq!(Profile::at_epoch(5, number, 0), Profile::derive(5, number));
+        assert_eq!(drift_epoch(5, number, 0), 0);
+        assert!(drift_epoch(5, number, 30) >= 3);
     }
 
     #[test]

@@ -137,6 +137,14 @@ impl ApiError {
         )
     }
 
+    /// 400 for a body field (`source.pointer`), e.g. an admin value out of bounds.
+    pub fn bad_request_at(pointer: &str, detail: impl Into<String>) -> Self {
+        Self::one(
+            StatusCode::BAD_REQUEST,
+            ErrorItem::new(codes::BAD_REQUEST, "Bad Request", detail).at(pointer),
+        )
+    }
+
     /// 400 for a query or path parameter.
     pub fn bad_parameter(name: &str, detail: impl Into<String>) -> Self {
         Self::one(

@@ -8,6 +8,7 @@
 //! Applying a fault to a request is the gateway middleware's job.
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
@@ -78,10 +79,92 @@ impl Rule {
 }
 
 /// The active fault rules.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Faults {
     next_id: u64,
+    #[serde(with = "stored_rules")]
     rules: Vec<Rule>,
+}
+
+/// Rules in the state file: plain strings and numbers instead of `http` types.
+mod stored_rules {
+    use super::{FaultAction, Rule};
+    use axum::http::{HeaderName, HeaderValue, StatusCode};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+    use std::time::Duration;
+
+    #[derive(Serialize, Deserialize)]
+    struct Stored {
+        id: u64,
+        api_key: Option<String>,
+        method: Option<String>,
+        path_prefix: String,
+        remaining: u32,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Value,
+        drop_connection: bool,
+        delay_ms: u64,
+    }
+
+    pub fn serialize<S: Serializer>(rules: &[Rule], s: S) -> Result<S::Ok, S::Error> {
+        let stored: Vec<Stored> = rules
+            .iter()
+            .map(|r| Stored {
+                id: r.action.rule_id,
+                api_key: r.api_key.clone(),
+                method: r.method.clone(),
+                path_prefix: r.path_prefix.clone(),
+                remaining: r.remaining,
+                status: r.action.status.as_u16(),
+                headers: r
+                    .action
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+                    .collect(),
+                body: r.action.body.clone(),
+                drop_connection: r.action.drop_connection,
+                delay_ms: u64::try_from(r.action.delay.as_millis()).unwrap_or(u64::MAX),
+            })
+            .collect();
+        stored.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Rule>, D::Error> {
+        use serde::de::Error;
+        Vec::<Stored>::deserialize(d)?
+            .into_iter()
+            .map(|r| {
+                let status = StatusCode::from_u16(r.status).map_err(D::Error::custom)?;
+                let headers = r
+                    .headers
+                    .into_iter()
+                    .map(|(k, v)| {
+                        Ok((
+                            HeaderName::try_from(k).map_err(D::Error::custom)?,
+                            HeaderValue::try_from(v).map_err(D::Error::custom)?,
+                        ))
+                    })
+                    .collect::<Result<_, D::Error>>()?;
+                Ok(Rule {
+                    action: FaultAction {
+                        rule_id: r.id,
+                        status,
+                        headers,
+                        body: r.body,
+                        drop_connection: r.drop_connection,
+                        delay: Duration::from_millis(r.delay_ms),
+                    },
+                    api_key: r.api_key,
+                    method: r.method,
+                    path_prefix: r.path_prefix,
+                    remaining: r.remaining,
+                })
+            })
+            .collect()
+    }
 }
 
 impl Faults {

@@ -6,10 +6,11 @@
 //! job; this module only records and reports.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// A kind of billable action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Billable {
     /// `POST .../reputation` succeeded.
     Enable,
@@ -19,6 +20,8 @@ pub enum Billable {
     LiveLookups,
     /// One number refreshed by `POST .../reputation/numbers/refresh`.
     Refreshes,
+    /// One number re-checked by the `check_frequency` schedule.
+    ScheduledRefresh,
 }
 
 impl Billable {
@@ -29,18 +32,20 @@ impl Billable {
             Self::NumbersAdded => "numbers_added",
             Self::LiveLookups => "live_lookups",
             Self::Refreshes => "refreshes",
+            Self::ScheduledRefresh => "scheduled_refresh",
         }
     }
 
-    const ALL: [Billable; 4] = [
+    const ALL: [Billable; 5] = [
         Self::Enable,
         Self::NumbersAdded,
         Self::LiveLookups,
         Self::Refreshes,
+        Self::ScheduledRefresh,
     ];
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     action: Billable,
     enterprise_id: String,
@@ -49,7 +54,7 @@ struct Entry {
 }
 
 /// The ledger of one account.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Ledger {
     entries: Vec<Entry>,
 }

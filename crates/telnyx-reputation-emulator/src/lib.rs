@@ -36,15 +36,18 @@ mod ledger;
 mod model;
 mod paging;
 mod pdf;
+mod persist;
 mod routes;
+mod schedule;
 mod server;
 mod state;
 mod validate;
+mod webhooks;
 
-pub use cli::EmulatorArgs;
+pub use cli::{EmulatorArgs, WebhookKey};
 pub use routes::router;
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
-pub use state::{AppState, ApprovalDelay, Config};
+pub use state::{AppState, ApprovalDelay, Config, RateLimit};
 
 /// Compiles the Rust examples of the README as doctests.
 #[cfg(doctest)]

@@ -20,7 +20,7 @@ async fn main() -> ExitCode {
         Ok(emulator) => emulator,
         Err(e) => {
             eprintln!(
-                "telnyx-reputation-emulator: cannot listen on {}:{}: {e}",
+                "telnyx-reputation-emulator: cannot start on {}:{}: {e}",
                 cli.args.host, cli.args.port
             );
             return ExitCode::FAILURE;
@@ -29,6 +29,11 @@ async fn main() -> ExitCode {
     let mut stdout = std::io::stdout();
     // If stdout is closed there is nobody to tell; keep serving regardless.
     let _ = writeln!(stdout, "listening on {}", emulator.base_url());
+    let _ = writeln!(
+        stdout,
+        "webhook public key {}",
+        emulator.state().webhooks().public_key()
+    );
     let _ = stdout.flush();
     wait_for_signal().await;
     emulator.shutdown().await;

@@ -6,14 +6,15 @@
 //! route modules.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::data::Profile;
 use crate::state::timestamp;
 
 /// Outcome of a review gate (`status`, `loa_status`, external verification).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Gate {
     /// Under review.
     Pending,
@@ -45,7 +46,7 @@ impl Gate {
 }
 
 /// What a review will conclude when it comes due, decided when it is submitted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
     /// Approve.
     Approve,
@@ -54,7 +55,7 @@ pub enum Verdict {
 }
 
 /// One review gate: its current state, when it resolves, and how.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Review {
     /// Current state.
     pub gate: Gate,
@@ -127,7 +128,7 @@ impl Review {
 }
 
 /// Reputation settings of an enterprise (present while Number Reputation is enabled).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reputation {
     /// Activation gate (`status`).
     pub status: Review,
@@ -137,8 +138,14 @@ pub struct Reputation {
     pub check_frequency: String,
     /// The signed LOA document.
     pub loa_document_id: String,
-    /// Where reputation events would be delivered.
+    /// Where reputation events are delivered.
     pub webhook_url: Option<String>,
+    /// Whether the check schedule started (both gates approved once).
+    pub schedule_started: bool,
+    /// When the next scheduled re-check is due; `None` for `never` or before approval.
+    pub next_check_at: Option<DateTime<Utc>>,
+    /// Scheduled checks run so far (the drift index).
+    pub checks_done: u64,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -169,10 +176,10 @@ impl Reputation {
 }
 
 /// One entry of a number's ownership history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HistoryEvent {
     /// `added`, `check`, `flag`, `confirm` or `removed`.
-    pub event_type: &'static str,
+    pub event_type: String,
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
     /// Free-form outcome, e.g. `unchanged`.
@@ -180,7 +187,7 @@ pub struct HistoryEvent {
 }
 
 /// A number registered for reputation monitoring.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NumberRecord {
     /// Registration id.
     pub id: String,
@@ -192,8 +199,10 @@ pub struct NumberRecord {
     pub seq: u64,
     /// Cached reputation and when it was collected; `None` until the first lookup.
     pub cached: Option<(Option<Profile>, DateTime<Utc>)>,
-    /// Whether a completed remediation cleared this number.
+    /// Whether a completed remediation cleared this number (until its data drifts on).
     pub remediated: bool,
+    /// The drift epoch of its data (0 until scheduled checks move it on).
+    pub epoch: u64,
     /// `verified`, `flagged`, `pending_confirmation` or `removed`.
     pub ownership_status: String,
     /// Deadline while `pending_confirmation`.
@@ -213,26 +222,39 @@ pub struct NumberRecord {
 }
 
 impl NumberRecord {
-    /// `ReputationPhoneNumber`.
-    pub fn to_json(&self) -> Value {
-        let reputation = match &self.cached {
-            Some((Some(profile), at)) => profile.to_json(*at),
-            _ => Value::Null,
+    /// `ReputationPhoneNumber`, as a serialisable view.
+    pub fn view(&self) -> NumberView<'_> {
+        let reputation_data = match &self.cached {
+            Some((Some(p), at)) => Some(ProfileView {
+                spam_risk: p.spam_risk.as_deref(),
+                spam_category: p.spam_category.as_deref(),
+                maturity_score: p.maturity_score,
+                connection_score: p.connection_score,
+                engagement_score: p.engagement_score,
+                sentiment_score: p.sentiment_score,
+                last_refreshed_at: Stamp(*at),
+            }),
+            _ => None,
         };
-        json!({
-            "id": self.id,
-            "enterprise_id": self.enterprise_id,
-            "phone_number": self.phone_number,
-            "reputation_data": reputation,
-            "source": "telnyx",
-            "ownership_status": self.ownership_status,
-            "confirm_by": self.confirm_by.map(timestamp),
-            "flag_reason": self.flag_reason,
-            "removal_reason": self.removal_reason,
-            "removed_at": self.removed_at.map(timestamp),
-            "created_at": timestamp(self.created_at),
-            "updated_at": timestamp(self.updated_at),
-        })
+        NumberView {
+            id: &self.id,
+            enterprise_id: &self.enterprise_id,
+            phone_number: &self.phone_number,
+            reputation_data,
+            source: "telnyx",
+            ownership_status: &self.ownership_status,
+            confirm_by: self.confirm_by.map(Stamp),
+            flag_reason: self.flag_reason.as_deref(),
+            removal_reason: self.removal_reason.as_deref(),
+            removed_at: self.removed_at.map(Stamp),
+            created_at: Stamp(self.created_at),
+            updated_at: Stamp(self.updated_at),
+        }
+    }
+
+    /// `ReputationPhoneNumber` as a JSON value.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.view()).unwrap_or(Value::Null)
     }
 
     /// The `ownership` view.
@@ -268,7 +290,7 @@ impl NumberRecord {
 }
 
 /// Lifecycle of a remediation request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RemediationStatus {
     /// Queued.
     Pending,
@@ -313,7 +335,7 @@ impl RemediationStatus {
 }
 
 /// Per-number outcome buckets of a finished remediation request.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RemediationResults {
     /// Re-evaluated and cleared.
     pub remediated: Vec<String>,
@@ -328,7 +350,7 @@ pub struct RemediationResults {
 }
 
 /// A remediation request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Remediation {
     /// Request id.
     pub id: String,
@@ -342,6 +364,8 @@ pub struct Remediation {
     pub webhook_url: Option<String>,
     /// Current status.
     pub status: RemediationStatus,
+    /// The status last notified to `webhook_url`.
+    pub notified_status: RemediationStatus,
     /// When it moves to `in_progress` and to `completed`; `None` waits for the admin API.
     pub schedule: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// First-tier completion.
@@ -374,7 +398,8 @@ impl Remediation {
                 "phone_numbers_submitted".into(),
                 json!(self.phone_numbers.len()),
             );
-            map.insert("phone_numbers_ineligible".into(), json!(0));
+            let ineligible = self.results.as_ref().map_or(0, |r| r.ineligible.len());
+            map.insert("phone_numbers_ineligible".into(), json!(ineligible));
             map.insert("contact_email".into(), json!(self.contact_email));
             map.insert("webhook_url".into(), json!(self.webhook_url));
             map.insert("results".into(), json!(results));
@@ -398,7 +423,7 @@ impl Remediation {
 }
 
 /// The ownership proof for externally hosted numbers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExternalVerification {
     /// Supporting documents.
     pub document_ids: Vec<String>,
@@ -427,7 +452,7 @@ impl ExternalVerification {
 }
 
 /// An enterprise (soft-deleted ones are kept but invisible).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Enterprise {
     /// Enterprise id.
     pub id: String,
@@ -437,14 +462,21 @@ pub struct Enterprise {
     pub role_type: String,
     /// Reputation settings while enabled.
     pub reputation: Option<Reputation>,
-    /// Active registered numbers by E.164 value.
-    pub numbers: HashMap<String, NumberRecord>,
+    /// Active registered numbers, in registration order and by E.164 value.
+    pub numbers: Numbers,
     /// Numbers removed from monitoring (listed only with `filter[ownership_status]=removed`).
     pub removed_numbers: Vec<NumberRecord>,
     /// Remediation requests, oldest first.
     pub remediations: Vec<Remediation>,
     /// External verification, once submitted.
     pub external_verification: Option<ExternalVerification>,
+    /// The external-verification state last notified by webhook.
+    pub notified_verification: Option<Gate>,
+    /// The earliest `confirm_by` of its numbers awaiting confirmation.
+    pub next_deadline: Option<DateTime<Utc>>,
+    /// When its recent refresh requests came (for the rate limit), oldest first.
+    #[serde(default)]
+    pub refresh_times: std::collections::VecDeque<DateTime<Utc>>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -485,16 +517,225 @@ impl Enterprise {
         Value::Object(map)
     }
 
+    /// Recompute `next_deadline` after a `confirm_by` changed.
+    pub fn refresh_deadline(&mut self) {
+        self.next_deadline = self
+            .numbers
+            .values()
+            .filter(|n| n.ownership_status == "pending_confirmation")
+            .filter_map(|n| n.confirm_by)
+            .min();
+    }
+
+    /// Take a number out of monitoring, keeping it for `filter[ownership_status]=removed`.
+    pub fn deregister(
+        &mut self,
+        number: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Option<NumberRecord> {
+        let mut record = self.numbers.remove(number)?;
+        record.ownership_status = "removed".to_string();
+        record.removal_reason = Some(reason.to_string());
+        record.removed_at = Some(at);
+        record.confirm_by = None;
+        record.updated_at = at;
+        record.history.push(HistoryEvent {
+            event_type: "removed".into(),
+            occurred_at: at,
+            outcome: Some(reason.to_string()),
+        });
+        self.removed_numbers.push(record.clone());
+        if self.next_deadline.is_some() {
+            self.refresh_deadline();
+        }
+        Some(record)
+    }
+
     /// Active numbers in registration order.
-    pub fn numbers_in_order(&self) -> Vec<&NumberRecord> {
-        let mut numbers: Vec<&NumberRecord> = self.numbers.values().collect();
-        numbers.sort_by_key(|n| n.seq);
-        numbers
+    pub fn numbers_in_order(&self) -> impl Iterator<Item = &NumberRecord> {
+        self.numbers.values()
+    }
+}
+
+/// The active numbers of an enterprise: records kept in registration order (by their
+/// account-wide `seq`), with an index by E.164 value, so a page is a walk of the ordered map
+/// instead of a sort of every number.
+#[derive(Debug, Clone, Default)]
+pub struct Numbers {
+    by_seq: BTreeMap<u64, NumberRecord>,
+    seq_of: HashMap<String, u64>,
+}
+
+impl Numbers {
+    /// The record of `number`.
+    pub fn get(&self, number: &str) -> Option<&NumberRecord> {
+        self.seq_of.get(number).and_then(|s| self.by_seq.get(s))
+    }
+
+    /// The record of `number`, mutably.
+    pub fn get_mut(&mut self, number: &str) -> Option<&mut NumberRecord> {
+        let seq = *self.seq_of.get(number)?;
+        self.by_seq.get_mut(&seq)
+    }
+
+    /// Whether `number` is registered.
+    pub fn contains_key(&self, number: &str) -> bool {
+        self.seq_of.contains_key(number)
+    }
+
+    /// Register `record` under `number` (its `seq` orders it).
+    pub fn insert(&mut self, number: String, record: NumberRecord) {
+        if let Some(old) = self.seq_of.insert(number, record.seq) {
+            self.by_seq.remove(&old);
+        }
+        self.by_seq.insert(record.seq, record);
+    }
+
+    /// Unregister `number`.
+    pub fn remove(&mut self, number: &str) -> Option<NumberRecord> {
+        let seq = self.seq_of.remove(number)?;
+        self.by_seq.remove(&seq)
+    }
+
+    /// Unregister everything.
+    pub fn clear(&mut self) {
+        self.by_seq.clear();
+        self.seq_of.clear();
+    }
+
+    /// Records in registration order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &NumberRecord> + ExactSizeIterator {
+        self.by_seq.values()
+    }
+
+    /// Records in registration order, mutably.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut NumberRecord> {
+        self.by_seq.values_mut()
+    }
+
+    /// How many numbers are registered.
+    pub fn len(&self) -> usize {
+        self.by_seq.len()
+    }
+
+    /// Whether none are.
+    pub fn is_empty(&self) -> bool {
+        self.by_seq.is_empty()
+    }
+}
+
+impl Serialize for Numbers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.by_seq.values())
+    }
+}
+
+impl<'de> Deserialize<'de> for Numbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut numbers = Numbers::default();
+        for record in Vec::<NumberRecord>::deserialize(d)? {
+            numbers.insert(record.phone_number.clone(), record);
+        }
+        Ok(numbers)
+    }
+}
+
+/// `ReputationPhoneNumber`, serialised straight from the record (no `Value` tree).
+#[derive(Serialize)]
+pub struct NumberView<'a> {
+    id: &'a str,
+    enterprise_id: &'a str,
+    phone_number: &'a str,
+    reputation_data: Option<ProfileView<'a>>,
+    source: &'static str,
+    ownership_status: &'a str,
+    confirm_by: Option<Stamp>,
+    flag_reason: Option<&'a str>,
+    removal_reason: Option<&'a str>,
+    removed_at: Option<Stamp>,
+    created_at: Stamp,
+    updated_at: Stamp,
+}
+
+/// `reputation_data`.
+#[derive(Serialize)]
+pub struct ProfileView<'a> {
+    spam_risk: Option<&'a str>,
+    spam_category: Option<&'a str>,
+    maturity_score: Option<i64>,
+    connection_score: Option<i64>,
+    engagement_score: Option<i64>,
+    sentiment_score: Option<i64>,
+    last_refreshed_at: Stamp,
+}
+
+/// A timestamp serialised as the API renders them (RFC 3339, microseconds, `Z`).
+pub struct Stamp(pub DateTime<Utc>);
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 27];
+        match stamp_bytes(self.0, &mut buf) {
+            Some(text) => s.serialize_str(text),
+            // Years outside 0000-9999 take the general path.
+            None => s.serialize_str(&timestamp(self.0)),
+        }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.ffffffZ` written digit by digit (the same text as `timestamp`,
+/// without `fmt` or an allocation); `None` outside years 0-9999.
+fn stamp_bytes(t: DateTime<Utc>, buf: &mut [u8; 27]) -> Option<&str> {
+    use chrono::{Datelike, Timelike};
+    let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+    let micros = (t.nanosecond() % 1_000_000_000) / 1000;
+    let mut put = |at: usize, value: u32, width: usize| {
+        let mut v = value;
+        for i in (0..width).rev() {
+            buf[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, year, 4);
+    put(5, t.month(), 2);
+    put(8, t.day(), 2);
+    put(11, t.hour(), 2);
+    put(14, t.minute(), 2);
+    put(17, t.second(), 2);
+    put(20, micros, 6);
+    buf[4] = b'-';
+    buf[7] = b'-';
+    buf[10] = b'T';
+    buf[13] = b':';
+    buf[16] = b':';
+    buf[19] = b'.';
+    buf[26] = b'Z';
+    std::str::from_utf8(buf).ok()
+}
+
+#[cfg(test)]
+mod stamp_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn fast_stamps_match_the_api_format() {
+        for t in [
+            Utc.with_ymd_and_hms(2026, 12, 1, 9, 5, 7)
+                .single()
+                .expect("t"),
+            Utc::now(),
+            Utc.timestamp_opt(0, 123_456_789).single().expect("t"),
+        ] {
+            let mut buf = [0u8; 27];
+            assert_eq!(stamp_bytes(t, &mut buf), Some(timestamp(t).as_str()));
+        }
     }
 }
 
 /// An uploaded document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
     /// Document id (the `loa_document_id`).
     pub id: String,
@@ -542,7 +783,7 @@ impl Document {
 }
 
 /// An agreement to a product's terms of service.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TosAgreement {
     /// Agreement id.
     pub id: String,

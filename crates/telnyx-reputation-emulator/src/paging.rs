@@ -53,6 +53,52 @@ impl Page {
     }
 }
 
+/// The `{data, meta}` envelope, serialised straight from borrowed views.
+#[derive(serde::Serialize)]
+pub struct Envelope<T> {
+    data: Vec<T>,
+    meta: Meta,
+}
+
+#[derive(serde::Serialize)]
+struct Meta {
+    page_number: usize,
+    page_size: usize,
+    total_results: usize,
+    total_pages: usize,
+}
+
+impl Page {
+    /// [`Page::envelope`] without a `Value` tree: `total` items, of which `items` yields the
+    /// ones from the start (only this page's are rendered).
+    pub fn envelope_of<I, T, V>(
+        self,
+        total: usize,
+        items: I,
+        render: impl Fn(T) -> V,
+    ) -> Envelope<V>
+    where
+        I: IntoIterator<Item = T>,
+    {
+        let start = (self.number - 1).saturating_mul(self.size);
+        let data: Vec<V> = items
+            .into_iter()
+            .skip(start)
+            .take(self.size)
+            .map(render)
+            .collect();
+        Envelope {
+            meta: Meta {
+                page_number: self.number,
+                page_size: data.len(),
+                total_results: total,
+                total_pages: total.div_ceil(self.size),
+            },
+            data,
+        }
+    }
+}
+
 fn positive(query: &Query, name: &str) -> Result<Option<usize>, ApiError> {
     let Some(raw) = query.get(name) else {
         return Ok(None);

@@ -18,6 +18,7 @@ use tower::ServiceExt;
 
 use crate::routes::{DropConnection, router};
 use crate::state::{AppState, ApprovalDelay, Config};
+use crate::webhooks::WebhookSettings;
 
 /// How long shutdown waits for in-flight requests before closing connections anyway.
 const GRACE: Duration = Duration::from_secs(5);
@@ -39,6 +40,9 @@ pub struct EmulatorBuilder {
     host: String,
     port: u16,
     config: Config,
+    webhook_secret: Option<[u8; 32]>,
+    webhook_allow_hosts: Vec<String>,
+    state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for EmulatorBuilder {
@@ -47,6 +51,9 @@ impl Default for EmulatorBuilder {
             host: "127.0.0.1".to_string(),
             port: 4010,
             config: Config::default(),
+            webhook_secret: None,
+            webhook_allow_hosts: Vec::new(),
+            state_file: None,
         }
     }
 }
@@ -76,12 +83,52 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Per-enterprise limit on `POST .../numbers/refresh` (default 60 per minute); `None`
+    /// lifts it.
+    pub fn refresh_limit(mut self, limit: Option<crate::state::RateLimit>) -> Self {
+        self.config.refresh_limit = limit;
+        self
+    }
+
+    /// Sign webhooks with this 32-byte Ed25519 secret instead of the one derived from the
+    /// seed.
+    pub fn webhook_key(mut self, secret: [u8; 32]) -> Self {
+        self.webhook_secret = Some(secret);
+        self
+    }
+
+    /// Also deliver webhooks to this host (besides loopback, which is always allowed).
+    pub fn webhook_allow_host(mut self, host: impl Into<String>) -> Self {
+        self.webhook_allow_hosts
+            .push(host.into().to_ascii_lowercase());
+        self
+    }
+
+    /// Keep the state in this file: load it at start if it exists, save it atomically after
+    /// changes and at shutdown.
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
     /// Bind and start serving in the background of the current tokio runtime.
     pub async fn start(self) -> io::Result<RunningEmulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
-        let state = AppState::new(self.config);
+        let mut webhooks = match self.webhook_secret {
+            Some(secret) => WebhookSettings::from_secret(secret),
+            None => WebhookSettings::from_seed(self.config.seed),
+        };
+        webhooks.allow_hosts = self.webhook_allow_hosts;
+        let state = match self.state_file {
+            Some(path) => AppState::persisted(self.config, webhooks, path)?,
+            None => AppState::with_webhooks(self.config, webhooks),
+        };
         let (stop, stopped) = watch::channel(false);
+        tokio::spawn(background(state.clone(), stopped.clone()));
+        if state.state_file().is_some() {
+            tokio::spawn(persister(state.clone(), stopped.clone()));
+        }
         let task = tokio::spawn(serve(listener, router(state.clone()), stopped));
         Ok(RunningEmulator {
             addr,
@@ -124,17 +171,26 @@ impl RunningEmulator {
         format!("http://{}/_emulator", self.addr)
     }
 
+    /// The base64 Ed25519 public key webhook deliveries verify with.
+    pub fn webhook_public_key(&self) -> String {
+        self.state.webhooks().public_key()
+    }
+
     /// The live state (for in-process inspection).
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
-    /// Stop accepting, let in-flight requests finish (up to 5 s), and wait for the server.
+    /// Stop accepting, let in-flight requests finish (up to 5 s), wait for the server, and
+    /// save the state file (if any) one last time.
     pub async fn shutdown(mut self) {
         self.stop.send_replace(true);
         if let Some(task) = self.task.take() {
             // A panicked or cancelled server task has nothing left to clean up.
             let _ = task.await;
+        }
+        if let Err(e) = self.state.save() {
+            eprintln!("telnyx-reputation-emulator: could not save the state file: {e}");
         }
     }
 }
@@ -156,6 +212,51 @@ impl fmt::Display for DroppedByFault {
 }
 
 impl std::error::Error for DroppedByFault {}
+
+/// How often the background task settles every account without a request (so deadlines
+/// and scheduled checks fire, and their webhooks go out, while nobody calls).
+const TICK: Duration = Duration::from_secs(1);
+
+/// Settle on a timer and hand queued events to delivery tasks, until stopped.
+async fn background(state: AppState, mut stopped: watch::Receiver<bool>) {
+    let client = crate::webhooks::client();
+    loop {
+        tokio::select! {
+            _ = state.queued() => {}
+            _ = tokio::time::sleep(TICK) => state.settle_all(),
+            _ = stopped.wait_for(|stop| *stop) => break,
+        }
+        let events: Vec<_> = {
+            let mut world = state.world();
+            let events: Vec<_> = world.deliveries.queue.drain(..).collect();
+            world.deliveries.in_flight.extend(events.iter().cloned());
+            events
+        };
+        for event in events {
+            tokio::spawn(crate::webhooks::deliver(
+                state.clone(),
+                client.clone(),
+                event,
+            ));
+        }
+    }
+}
+
+/// Save the state file shortly after changes (changes within 50 ms share one write).
+async fn persister(state: AppState, mut stopped: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = state.changed() => {}
+            _ = stopped.wait_for(|stop| *stop) => break,
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let saver = state.clone();
+        let saved = tokio::task::spawn_blocking(move || saver.save()).await;
+        if let Ok(Err(e)) = saved {
+            eprintln!("telnyx-reputation-emulator: could not save the state file: {e}");
+        }
+    }
+}
 
 async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<bool>) {
     let graceful = GracefulShutdown::new();

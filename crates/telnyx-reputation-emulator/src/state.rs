@@ -3,24 +3,30 @@
 //! One `Mutex<World>` holds every account; each API key is its own account, created on first
 //! use. Transitions that happen "later" (gate approval, remediation progress, external
 //! verification) are stored as due timestamps and applied lazily whenever an account is
-//! touched, against a virtual clock (real time plus an offset the admin API can advance).
-//! There is no background task, so tests never race a timer. HTTP concerns stay in the routes.
+//! touched (and by the server's once-a-second tick), against a virtual clock (real time plus
+//! an offset the admin API can advance). Settling is idempotent and in time order, so a test
+//! never depends on when the tick ran. HTTP concerns stay in the routes.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::data::{Profile, remediation_clears, seeded_uuid};
+use crate::data::{Profile, carrier_changes, drift_epoch, remediation_clears, seeded_uuid};
 use crate::faults::Faults;
 use crate::journal::Journal;
-use crate::ledger::Ledger;
+use crate::ledger::{Billable, Ledger};
 use crate::model::{
-    Document, Enterprise, NumberRecord, RemediationResults, RemediationStatus, TosAgreement,
+    Document, Enterprise, HistoryEvent, NumberRecord, RemediationResults, RemediationStatus,
+    TosAgreement,
 };
+use crate::schedule::next_check;
+use crate::webhooks::{Deliveries, Outbox, WebhookSettings};
 
 /// How long reviews (both gates, external verification) and remediation stages take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,13 +105,72 @@ impl ApprovalDelay {
     }
 }
 
+/// The furthest the virtual clock may run ahead of the wall clock: a thousand years.
+pub const MAX_CLOCK_OFFSET_MS: i64 = 1000 * 366 * 86_400_000;
+
+/// A request budget: at most `requests` in any `window` (virtual time, sliding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Default for RateLimit {
+    /// 60 refresh requests per enterprise per minute.
+    fn default() -> Self {
+        Self {
+            requests: 60,
+            window: Duration::from_secs(60),
+        }
+    }
+}
+
+impl FromStr for RateLimit {
+    type Err = String;
+
+    /// `N/DURATION`, e.g. `60/1m`, `5/10s`, `1/500ms`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("invalid rate limit '{s}': expected N/DURATION, e.g. 60/1m, or off");
+        let (count, window) = s.trim().split_once('/').ok_or_else(bad)?;
+        let requests: u32 = count.trim().parse().map_err(|_| bad())?;
+        let window = match window.trim().parse::<ApprovalDelay>() {
+            Ok(ApprovalDelay::After(d)) if !d.is_zero() => d,
+            _ => return Err(bad()),
+        };
+        if requests == 0 {
+            return Err(bad());
+        }
+        Ok(Self { requests, window })
+    }
+}
+
+impl fmt::Display for RateLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.requests, ApprovalDelay::After(self.window))
+    }
+}
+
 /// Emulator-wide settings fixed at start.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Config {
     /// Review and remediation timing.
     pub approval_delay: ApprovalDelay,
     /// Seed for scores and ids.
     pub seed: u64,
+    /// Per-enterprise limit on `POST .../numbers/refresh`; `None` is unlimited.
+    pub refresh_limit: Option<RateLimit>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            approval_delay: ApprovalDelay::default(),
+            seed: 0,
+            refresh_limit: Some(RateLimit::default()),
+        }
+    }
 }
 
 /// An RFC 3339 UTC timestamp with microseconds, as the API renders them.
@@ -114,7 +179,7 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 }
 
 /// Everything one API key owns.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
     key: String,
     id_counter: u64,
@@ -129,6 +194,8 @@ pub struct Account {
     pub ledger: Ledger,
     /// Reputation set through the admin API, by number; `None` means "no data".
     pub overrides: HashMap<String, Option<Profile>>,
+    /// Webhook events not yet queued for delivery.
+    pub outbox: Outbox,
 }
 
 impl Account {
@@ -142,6 +209,7 @@ impl Account {
             documents: HashMap::new(),
             ledger: Ledger::default(),
             overrides: HashMap::new(),
+            outbox: Outbox::new(key),
         }
     }
 
@@ -195,7 +263,7 @@ impl Account {
     pub fn live_profile(&self, seed: u64, record: &NumberRecord) -> Option<Profile> {
         let base = match self.overrides.get(&record.phone_number) {
             Some(profile) => profile.clone(),
-            None => Some(Profile::derive(seed, &record.phone_number)),
+            None => Some(Profile::at_epoch(seed, &record.phone_number, record.epoch)),
         };
         if record.remediated {
             base.map(|p| p.cleared())
@@ -204,20 +272,32 @@ impl Account {
         }
     }
 
-    /// Apply every transition due at `now`.
+    /// Apply every transition due at `now`: review gates, remediation progress, scheduled
+    /// re-checks and ownership deadlines, in time order.
     pub fn settle(&mut self, now: DateTime<Utc>, seed: u64) {
-        let overrides = self.overrides.clone();
-        for enterprise in self
-            .enterprises
-            .iter_mut()
-            .filter(|e| e.deleted_at.is_none())
-        {
+        let Self {
+            enterprises,
+            overrides,
+            ledger,
+            outbox,
+            ..
+        } = self;
+        for enterprise in enterprises.iter_mut().filter(|e| e.deleted_at.is_none()) {
             if let Some(rep) = &mut enterprise.reputation {
                 for decided in [rep.status.settle(now), rep.loa.settle(now)]
                     .into_iter()
                     .flatten()
                 {
                     rep.updated_at = rep.updated_at.max(decided);
+                }
+                if !rep.schedule_started && rep.both_gates_approved() {
+                    rep.schedule_started = true;
+                    let approved = [rep.status.decided_at, rep.loa.decided_at]
+                        .into_iter()
+                        .flatten()
+                        .max()
+                        .unwrap_or(now);
+                    rep.next_check_at = next_check(&rep.check_frequency, approved);
                 }
             }
             if let Some(ext) = &mut enterprise.external_verification {
@@ -241,15 +321,141 @@ impl Account {
                 };
                 if end <= now {
                     let tier1 = start + (end - start) / 2;
-                    complete_remediation(enterprise, i, seed, &overrides, tier1, end);
+                    complete_remediation(enterprise, i, seed, overrides, tier1, end);
                 } else {
                     let r = &mut enterprise.remediations[i];
                     r.status = RemediationStatus::InProgress;
                     r.updated_at = start;
                 }
             }
+            run_due(enterprise, now, seed, overrides, ledger, outbox);
         }
     }
+
+    /// Queue webhook notifications for remediation and external-verification changes.
+    pub fn notify_changes(&mut self, seed: u64) {
+        for enterprise in self
+            .enterprises
+            .iter_mut()
+            .filter(|e| e.deleted_at.is_none())
+        {
+            self.outbox.changes(enterprise, seed);
+        }
+    }
+}
+
+/// Run the scheduled checks and ownership deadlines of `enterprise` that are due at `now`,
+/// earliest first (a deadline before a check at the same instant).
+fn run_due(
+    enterprise: &mut Enterprise,
+    now: DateTime<Utc>,
+    seed: u64,
+    overrides: &HashMap<String, Option<Profile>>,
+    ledger: &mut Ledger,
+    outbox: &mut Outbox,
+) {
+    loop {
+        let check = enterprise
+            .reputation
+            .as_ref()
+            .and_then(|r| r.next_check_at)
+            .filter(|t| *t <= now);
+        let deadline = enterprise.next_deadline.filter(|t| *t <= now);
+        match (deadline, check) {
+            (Some(d), c) if c.is_none_or(|c| d <= c) => expire(enterprise, d, seed, outbox),
+            (_, Some(c)) => scheduled_check(enterprise, c, seed, overrides, ledger, outbox),
+            _ => break,
+        }
+    }
+}
+
+/// Remove every number whose `confirm_by` passed by `at` (`unconfirmed_ownership`).
+fn expire(enterprise: &mut Enterprise, at: DateTime<Utc>, seed: u64, outbox: &mut Outbox) {
+    let mut expired: Vec<(u64, String)> = enterprise
+        .numbers
+        .values()
+        .filter(|n| n.ownership_status == "pending_confirmation")
+        .filter(|n| n.confirm_by.is_some_and(|c| c <= at))
+        .map(|n| (n.seq, n.phone_number.clone()))
+        .collect();
+    expired.sort();
+    let url = enterprise
+        .reputation
+        .as_ref()
+        .and_then(|r| r.webhook_url.clone());
+    for (_, number) in expired {
+        let deadline = enterprise.numbers.get(&number).and_then(|n| n.confirm_by);
+        if let Some(record) =
+            enterprise.deregister(&number, "unconfirmed_ownership", deadline.unwrap_or(at))
+        {
+            outbox.removed(url.clone(), &record, seed);
+        }
+    }
+    enterprise.refresh_deadline();
+}
+
+/// One scheduled re-check of every number of `enterprise` at `at`, billed per number as
+/// `scheduled_refresh`; a carrier change asks for ownership confirmation within 7 days.
+fn scheduled_check(
+    enterprise: &mut Enterprise,
+    at: DateTime<Utc>,
+    seed: u64,
+    overrides: &HashMap<String, Option<Profile>>,
+    ledger: &mut Ledger,
+    outbox: &mut Outbox,
+) {
+    let Some(rep) = enterprise.reputation.as_mut() else {
+        return;
+    };
+    rep.next_check_at = next_check(&rep.check_frequency, at);
+    if !rep.both_gates_approved() {
+        return;
+    }
+    rep.checks_done += 1;
+    let index = rep.checks_done;
+    let url = rep.webhook_url.clone();
+    let mut deadline = enterprise.next_deadline;
+    // Registration order: the ledger lists checks in the order numbers were added.
+    for record in enterprise.numbers.values_mut() {
+        let epoch = drift_epoch(seed, &record.phone_number, index);
+        if epoch != record.epoch {
+            record.epoch = epoch;
+            record.remediated = false;
+        }
+        let base = match overrides.get(&record.phone_number) {
+            Some(profile) => profile.clone(),
+            None => Some(Profile::at_epoch(seed, &record.phone_number, epoch)),
+        };
+        let profile = if record.remediated {
+            base.map(|p| p.cleared())
+        } else {
+            base
+        };
+        record.cached = Some((profile, at));
+        record.updated_at = at;
+        ledger.charge(
+            Billable::ScheduledRefresh,
+            &enterprise.id,
+            Some(&record.phone_number),
+            at,
+        );
+        if record.ownership_status == "verified"
+            && carrier_changes(seed, &record.phone_number, index)
+        {
+            let confirm_by = at + chrono::Duration::days(7);
+            record.ownership_status = "pending_confirmation".to_string();
+            record.flag_reason = Some("carrier_changed".to_string());
+            record.confirm_by = Some(confirm_by);
+            record.history.push(HistoryEvent {
+                event_type: "flag".into(),
+                occurred_at: at,
+                outcome: Some("carrier_changed".to_string()),
+            });
+            deadline = Some(deadline.map_or(confirm_by, |d| d.min(confirm_by)));
+            outbox.flagged(url.clone(), record, seed);
+        }
+    }
+    enterprise.next_deadline = deadline;
 }
 
 /// Finish remediation request `index` of `enterprise`: bucket every number exactly once and
@@ -265,18 +471,39 @@ pub fn complete_remediation(
     let Some(request) = enterprise.remediations.get(index) else {
         return;
     };
+    if request.call_purpose.contains("FAIL") {
+        // Trigger convention: the carriers' review could not be run at all.
+        if let Some(request) = enterprise.remediations.get_mut(index) {
+            request.status = RemediationStatus::Failed;
+            request.tier1_completed_at = Some(tier1);
+            request.updated_at = at;
+        }
+        return;
+    }
+    let refuse = request.call_purpose.contains("REFUSE");
     let mut results = RemediationResults::default();
     for number in &request.phone_numbers {
-        let record = enterprise.numbers.get(number);
-        let current = match record.and_then(|r| r.cached.as_ref()) {
+        let Some(record) = enterprise.numbers.get(number) else {
+            // Removed from monitoring while the request was under review.
+            results.ineligible.push(number.clone());
+            continue;
+        };
+        if record.ownership_status != "verified" {
+            results.ineligible.push(number.clone());
+            continue;
+        }
+        let current = match record.cached.as_ref() {
             Some((profile, _)) => profile.clone(),
             None => match overrides.get(number) {
                 Some(profile) => profile.clone(),
-                None => Some(Profile::derive(seed, number)),
+                None => Some(Profile::at_epoch(seed, number, record.epoch)),
             },
         };
         let high = current.as_ref().is_some_and(Profile::is_high_risk);
-        if !high {
+        if high && refuse {
+            // Trigger convention: the carriers decline to remediate.
+            results.refused.push(number.clone());
+        } else if !high {
             results.not_flagged.push(number.clone());
         } else if remediation_clears(seed, number) {
             results.remediated.push(number.clone());
@@ -315,6 +542,8 @@ pub struct World {
     pub faults: Faults,
     /// Recorded requests.
     pub journal: Journal,
+    /// Webhook delivery queue and log.
+    pub deliveries: Deliveries,
 }
 
 impl World {
@@ -324,12 +553,28 @@ impl World {
             .entry(key.to_string())
             .or_insert_with(|| Account::new(key))
     }
+
+    /// Move an account's pending events to the delivery queue; whether any moved.
+    fn drain_outbox(&mut self, key: &str) -> bool {
+        let Some(account) = self.accounts.get_mut(key) else {
+            return false;
+        };
+        let events = std::mem::take(&mut account.outbox.events);
+        let any = !events.is_empty();
+        self.deliveries.queue.extend(events);
+        any
+    }
 }
 
 struct Shared {
     config: Config,
+    webhooks: WebhookSettings,
     clock_offset_ms: AtomicI64,
     world: Mutex<World>,
+    wake: tokio::sync::Notify,
+    state_file: Option<PathBuf>,
+    dirty: AtomicBool,
+    save_wake: tokio::sync::Notify,
 }
 
 /// Shared, cheaply clonable handle on the emulator state; the axum router state.
@@ -356,14 +601,119 @@ pub struct Ctx {
 }
 
 impl AppState {
-    /// Fresh, empty state.
+    /// Fresh, empty state, signing webhooks with the key derived from the seed.
     pub fn new(config: Config) -> Self {
+        Self::with_webhooks(config, WebhookSettings::from_seed(config.seed))
+    }
+
+    /// Fresh, empty state with these webhook settings.
+    pub fn with_webhooks(config: Config, webhooks: WebhookSettings) -> Self {
+        Self::build(config, webhooks, World::default(), 0, None)
+    }
+
+    /// State persisted to `path`: loaded from it if it exists, saved to it after changes.
+    pub(crate) fn persisted(
+        config: Config,
+        webhooks: WebhookSettings,
+        path: PathBuf,
+    ) -> std::io::Result<Self> {
+        let (world, offset) = match crate::persist::load(&path, config.seed)? {
+            Some(restored) => (restored.world, restored.clock_offset_ms),
+            None => (World::default(), 0),
+        };
+        let state = Self::build(config, webhooks, world, offset, Some(path));
+        // Write the file at once, so a bad path fails the start rather than the first save.
+        state.save()?;
+        Ok(state)
+    }
+
+    fn build(
+        config: Config,
+        webhooks: WebhookSettings,
+        world: World,
+        offset: i64,
+        state_file: Option<PathBuf>,
+    ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 config,
-                clock_offset_ms: AtomicI64::new(0),
-                world: Mutex::new(World::default()),
+                webhooks,
+                clock_offset_ms: AtomicI64::new(offset),
+                world: Mutex::new(world),
+                wake: tokio::sync::Notify::new(),
+                state_file,
+                dirty: AtomicBool::new(false),
+                save_wake: tokio::sync::Notify::new(),
             }),
+        }
+    }
+
+    /// Note that the world changed, so the state file (if any) is saved soon.
+    pub fn mark_dirty(&self) {
+        if self.shared.state_file.is_some() {
+            self.shared.dirty.store(true, Ordering::SeqCst);
+            self.shared.save_wake.notify_one();
+        }
+    }
+
+    /// Resolves when a change is waiting to be saved.
+    pub(crate) async fn changed(&self) {
+        self.shared.save_wake.notified().await;
+    }
+
+    /// Save to the state file now if there is one (atomically); clears the dirty flag.
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.shared.state_file else {
+            return Ok(());
+        };
+        self.shared.dirty.store(false, Ordering::SeqCst);
+        let bytes = {
+            let world = self.world();
+            crate::persist::encode(
+                &world,
+                self.shared.config.seed,
+                self.shared.clock_offset_ms.load(Ordering::SeqCst),
+            )
+        };
+        crate::persist::write_atomic(path, &bytes).inspect_err(|_| {
+            // Try again with the next change.
+            self.shared.dirty.store(true, Ordering::SeqCst);
+        })
+    }
+
+    /// The state file, if the emulator persists.
+    pub fn state_file(&self) -> Option<&std::path::Path> {
+        self.shared.state_file.as_deref()
+    }
+
+    /// The webhook signing key and target policy.
+    pub fn webhooks(&self) -> &WebhookSettings {
+        &self.shared.webhooks
+    }
+
+    /// Resolves when new events are queued for delivery.
+    pub async fn queued(&self) {
+        self.shared.wake.notified().await;
+    }
+
+    /// Settle every account at the current virtual time (used after a clock advance and by
+    /// the background tick), queueing the events that produced.
+    pub fn settle_all(&self) {
+        let now = self.now();
+        let seed = self.shared.config.seed;
+        let mut world = self.world();
+        let keys: Vec<String> = world.accounts.keys().cloned().collect();
+        let mut any = false;
+        for key in keys {
+            if let Some(account) = world.accounts.get_mut(&key) {
+                account.settle(now, seed);
+                account.notify_changes(seed);
+            }
+            any |= world.drain_outbox(&key);
+        }
+        drop(world);
+        if any {
+            self.shared.wake.notify_one();
         }
     }
 
@@ -372,19 +722,28 @@ impl AppState {
         self.shared.config
     }
 
-    /// Virtual now: wall clock plus the admin-controlled offset.
+    /// Virtual now: wall clock plus the admin-controlled offset (the offset is bounded by
+    /// `advance_clock`, so this never leaves chrono's range).
     pub fn now(&self) -> DateTime<Utc> {
         let offset = self.shared.clock_offset_ms.load(Ordering::SeqCst);
-        Utc::now() + chrono::Duration::milliseconds(offset)
+        let wall = Utc::now();
+        chrono::Duration::try_milliseconds(offset)
+            .and_then(|d| wall.checked_add_signed(d))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
-    /// Move the virtual clock forward; returns the new offset in milliseconds.
-    pub fn advance_clock(&self, by: Duration) -> i64 {
+    /// Move the virtual clock forward; returns the new offset in milliseconds, or the
+    /// current offset as the error if the total would pass `MAX_CLOCK_OFFSET_MS`.
+    pub fn advance_clock(&self, by: Duration) -> Result<i64, i64> {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.shared
             .clock_offset_ms
-            .fetch_add(ms, Ordering::SeqCst)
-            .saturating_add(ms)
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+                current
+                    .checked_add(ms)
+                    .filter(|total| *total <= MAX_CLOCK_OFFSET_MS)
+            })
+            .map(|previous| previous + ms)
     }
 
     /// Lock the world. A poisoned lock is recovered: handlers never leave it half-updated.
@@ -404,7 +763,14 @@ impl AppState {
         let mut world = self.world();
         let account = world.account(key);
         account.settle(ctx.now, ctx.config.seed);
-        f(account, ctx)
+        let out = f(account, ctx);
+        account.notify_changes(ctx.config.seed);
+        let queued = world.drain_outbox(key);
+        drop(world);
+        if queued {
+            self.shared.wake.notify_one();
+        }
+        out
     }
 }
 

@@ -20,6 +20,21 @@ pub fn is_us_e164(s: &str) -> bool {
         && (b'2'..=b'9').contains(&b[5])
 }
 
+/// Where a `+1` number is, by the NANP numbering plan of libphonenumber's metadata (the
+/// `phonenumber` crate): `Ok(())` for the United States, `Err(Some("CA"))` for another NANP
+/// region (Canada, the Caribbean, the Pacific territories), `Err(None)` when no region's
+/// plan covers the number (an unassigned area code).
+pub fn nanp_region(s: &str) -> Result<(), Option<String>> {
+    let Ok(number) = phonenumber::parse(None, s) else {
+        return Err(None);
+    };
+    match number.country().id() {
+        Some(phonenumber::country::Id::US) => Ok(()),
+        Some(other) => Err(Some(format!("{other:?}"))),
+        None => Err(None),
+    }
+}
+
 /// `^\+[1-9]\d{1,14}$`: any E.164 number.
 pub fn is_e164(s: &str) -> bool {
     let b = s.as_bytes();
@@ -48,6 +63,15 @@ pub fn is_email(s: &str) -> bool {
 pub fn is_https_url(s: &str) -> bool {
     s.strip_prefix("https://")
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/') && !rest.contains(' '))
+}
+
+/// A webhook target: an `https://` URL, or `http://` to a loopback host.
+pub fn is_webhook_url(s: &str) -> bool {
+    is_https_url(s)
+        || (s.starts_with("http://")
+            && !s.contains(' ')
+            && url::Url::parse(s)
+                .is_ok_and(|u| u.host_str().is_some_and(crate::webhooks::is_loopback_host)))
 }
 
 /// Accumulates field errors while reading a body.
@@ -263,6 +287,20 @@ pub fn phone_list(
                 )
                 .at(at),
             );
+        } else if let Err(region) = nanp_region(s) {
+            let detail = match region {
+                Some(region) => format!(
+                    "'{s}' at index {i} is a {region} number (NANP region {region}, area code {}), not a US number; Number Reputation covers US numbers only.",
+                    &s[2..5]
+                ),
+                None => format!(
+                    "'{s}' at index {i} is not in the US numbering plan (area code {} is not assigned to the United States).",
+                    &s[2..5]
+                ),
+            };
+            errors.push(
+                ErrorItem::new(codes::E164_REQUIRED, "Phone number outside the US", detail).at(at),
+            );
         } else if let Some(first) = first_seen.get(s) {
             errors.push(invalid_item(
                 &at,
@@ -287,6 +325,15 @@ pub fn phone_list(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn nanp_regions_come_from_the_metadata() {
+        assert_eq!(nanp_region("+12025551234"), Ok(()));
+        assert_eq!(nanp_region("+13125550000"), Ok(()));
+        assert_eq!(nanp_region("+14165550123"), Err(Some("CA".to_string())));
+        assert_eq!(nanp_region("+18765550123"), Err(Some("JM".to_string())));
+        assert_eq!(nanp_region("+17875550123"), Err(Some("PR".to_string())));
+    }
 
     #[test]
     fn us_e164() {

@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 use super::{data, enterprise_mut, enterprise_ref};
 use crate::error::{ApiError, ErrorItem, codes};
@@ -310,9 +309,12 @@ pub async fn create(
             fields,
             role_type,
             reputation: None,
-            numbers: HashMap::new(),
+            numbers: Default::default(),
             removed_numbers: Vec::new(),
             remediations: Vec::new(),
+            notified_verification: None,
+            next_deadline: None,
+            refresh_times: Default::default(),
             external_verification: None,
             created_at: ctx.now,
             updated_at: ctx.now,

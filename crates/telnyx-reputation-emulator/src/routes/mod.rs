@@ -145,7 +145,12 @@ async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> Ap
 async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     if !parts.uri.path().starts_with("/v2") {
-        return next.run(Request::from_parts(parts, body)).await;
+        let changes = parts.method != Method::GET;
+        let response = next.run(Request::from_parts(parts, body)).await;
+        if changes {
+            app.mark_dirty();
+        }
+        return response;
     }
     let account = bearer(&parts.headers);
     let mut entry = Entry {
@@ -203,6 +208,8 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
         }
     }
     app.world().journal.record(entry);
+    // Any API call may change state (even a read bills a live lookup or settles a gate).
+    app.mark_dirty();
     response
 }
 

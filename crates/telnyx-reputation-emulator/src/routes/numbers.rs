@@ -5,8 +5,9 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{data, enterprise_mut, enterprise_ref, require_gates};
@@ -15,7 +16,7 @@ use crate::extract::{Account, JsonObject, Query};
 use crate::ledger::Billable;
 use crate::model::{Enterprise, HistoryEvent, NumberRecord};
 use crate::paging::Page;
-use crate::state::{Account as AccountState, AppState, Ctx};
+use crate::state::{Account as AccountState, AppState, Ctx, RateLimit};
 use crate::validate::{Checker, Rule, phone_list};
 
 const OWNERSHIP_STATUSES: [&str; 4] = ["verified", "flagged", "pending_confirmation", "removed"];
@@ -82,15 +83,23 @@ impl Filters {
         })
     }
 
+    /// Whether no filter is set (so the list is every active number).
+    fn none(&self) -> bool {
+        self.eq.is_none()
+            && self.contains.is_none()
+            && self.ownership.is_none()
+            && self.source.as_deref().is_none_or(|s| s == "telnyx")
+    }
+
     /// The matching numbers of one enterprise, in registration (or removal) order.
     fn select<'a>(&self, enterprise: &'a Enterprise) -> Vec<&'a NumberRecord> {
-        let candidates: Vec<&NumberRecord> = if self.ownership.as_deref() == Some("removed") {
-            enterprise.removed_numbers.iter().collect()
-        } else {
-            enterprise.numbers_in_order()
-        };
+        let candidates: Box<dyn Iterator<Item = &NumberRecord>> =
+            if self.ownership.as_deref() == Some("removed") {
+                Box::new(enterprise.removed_numbers.iter())
+            } else {
+                Box::new(enterprise.numbers_in_order())
+            };
         candidates
-            .into_iter()
             .filter(|n| self.eq.as_deref().is_none_or(|eq| n.phone_number == eq))
             .filter(|n| {
                 self.contains
@@ -107,19 +116,40 @@ impl Filters {
     }
 }
 
+/// A 200 with an already serialised JSON body.
+fn json_bytes(body: Vec<u8>) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
 /// GET /enterprises/{enterprise_id}/reputation/numbers
 pub async fn list(
     State(app): State<AppState>,
     Account(key): Account,
     Path(id): Path<String>,
     query: Query,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let page = Page::from_query(&query, 10)?;
     let filters = Filters::from_query(&query)?;
     app.with_account(&key, |acct, _| {
         let enterprise = enterprise_ref(acct, &id)?;
-        let items = filters.select(enterprise);
-        Ok(Json(page.envelope(items, NumberRecord::to_json)))
+        // Serialise inside the lock, straight from the records.
+        let envelope = if filters.none() {
+            page.envelope_of(
+                enterprise.numbers.len(),
+                enterprise.numbers_in_order(),
+                NumberRecord::view,
+            )
+        } else {
+            let items = filters.select(enterprise);
+            page.envelope_of(items.len(), items, NumberRecord::view)
+        };
+        Ok(json_bytes(
+            serde_json::to_vec(&envelope).unwrap_or_default(),
+        ))
     })
 }
 
@@ -184,13 +214,14 @@ pub async fn add(
                 seq: acct.next_number_seq(),
                 cached: None,
                 remediated: false,
+                epoch: 0,
                 ownership_status: "verified".to_string(),
                 confirm_by: None,
                 flag_reason: None,
                 removal_reason: None,
                 removed_at: None,
                 history: vec![HistoryEvent {
-                    event_type: "added",
+                    event_type: "added".into(),
                     occurred_at: ctx.now,
                     outcome: Some("verified".to_string()),
                 }],
@@ -285,28 +316,6 @@ pub async fn get_account(
     })
 }
 
-/// Take a number out of monitoring, keeping it for `filter[ownership_status]=removed`.
-fn deregister(
-    enterprise: &mut Enterprise,
-    number: &str,
-    reason: &str,
-    at: DateTime<Utc>,
-) -> Option<NumberRecord> {
-    let mut record = enterprise.numbers.remove(number)?;
-    record.ownership_status = "removed".to_string();
-    record.removal_reason = Some(reason.to_string());
-    record.removed_at = Some(at);
-    record.confirm_by = None;
-    record.updated_at = at;
-    record.history.push(HistoryEvent {
-        event_type: "removed",
-        occurred_at: at,
-        outcome: Some(reason.to_string()),
-    });
-    enterprise.removed_numbers.push(record.clone());
-    Some(record)
-}
-
 /// DELETE /enterprises/{enterprise_id}/reputation/numbers/{phone_number}
 pub async fn remove(
     State(app): State<AppState>,
@@ -315,7 +324,8 @@ pub async fn remove(
 ) -> Result<StatusCode, ApiError> {
     app.with_account(&key, |acct, ctx| {
         let enterprise = enterprise_mut(acct, &id)?;
-        deregister(enterprise, &number, "customer_removed", ctx.now)
+        enterprise
+            .deregister(&number, "customer_removed", ctx.now)
             .map(|_| StatusCode::NO_CONTENT)
             .ok_or_else(|| not_registered(&number, Some(&id)))
     })
@@ -332,25 +342,65 @@ pub async fn remove_account(
             .enterprise_of_number(&number)
             .ok_or_else(|| not_registered(&number, None))?;
         let enterprise = enterprise_mut(acct, &id)?;
-        deregister(enterprise, &number, "customer_removed", ctx.now)
+        enterprise
+            .deregister(&number, "customer_removed", ctx.now)
             .map(|_| StatusCode::NO_CONTENT)
             .ok_or_else(|| not_registered(&number, None))
     })
 }
 
-/// POST /enterprises/{enterprise_id}/reputation/numbers/refresh (billable per success)
+/// A 429 for the refresh rate limit, with `Retry-After` in whole seconds.
+fn rate_limited(id: &str, limit: RateLimit, retry_after: chrono::Duration) -> Response {
+    let seconds = (retry_after.num_milliseconds().max(1) + 999) / 1000;
+    let mut response = ApiError::one(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorItem::new(
+            codes::TOO_MANY_REQUESTS,
+            "Too many requests",
+            format!(
+                "Enterprise '{id}' may refresh at most {} times per {}; retry in {seconds} s.",
+                limit.requests,
+                crate::state::ApprovalDelay::After(limit.window)
+            ),
+        ),
+    )
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
+}
+
+/// POST /enterprises/{enterprise_id}/reputation/numbers/refresh (billable per success,
+/// rate-limited per enterprise)
 pub async fn refresh(
     State(app): State<AppState>,
     Account(key): Account,
     Path(id): Path<String>,
     JsonObject(body): JsonObject,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     app.with_account(&key, |acct, ctx| {
         enterprise_ref(acct, &id)?;
         let mut c = Checker::default();
         c.only(&body, "", &["phone_numbers"]);
         c.finish()?;
         let numbers = phone_list(&body, "phone_numbers", 100)?;
+        if let Some(limit) = ctx.config.refresh_limit {
+            let enterprise = enterprise_mut(acct, &id)?;
+            let window = chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::MAX);
+            while enterprise
+                .refresh_times
+                .front()
+                .is_some_and(|t| *t + window <= ctx.now)
+            {
+                enterprise.refresh_times.pop_front();
+            }
+            if enterprise.refresh_times.len() >= limit.requests as usize {
+                let oldest = enterprise.refresh_times.front().copied().unwrap_or(ctx.now);
+                return Ok(rate_limited(&id, limit, oldest + window - ctx.now));
+            }
+            enterprise.refresh_times.push_back(ctx.now);
+        }
         let mut results = Vec::with_capacity(numbers.len());
         for number in &numbers {
             let outcome = live_lookup(acct, &id, number, ctx, Billable::Refreshes);
@@ -370,7 +420,8 @@ pub async fn refresh(
             "total_requested": numbers.len(),
             "total_successful": successful,
             "total_failed": numbers.len() - successful,
-        }))))
+        })))
+        .into_response())
     })
 }
 
@@ -434,14 +485,23 @@ pub async fn confirm_ownership(
             record.flag_reason = None;
             record.updated_at = ctx.now;
             record.history.push(HistoryEvent {
-                event_type: "confirm",
+                event_type: "confirm".into(),
                 occurred_at: ctx.now,
                 outcome: Some("confirmed".to_string()),
             });
-            record.clone()
+            let record = record.clone();
+            enterprise.refresh_deadline();
+            record
         } else {
-            deregister(enterprise, &number, "customer_reported", ctx.now)
-                .ok_or_else(|| not_registered(&number, Some(&id)))?
+            let record = enterprise
+                .deregister(&number, "customer_reported", ctx.now)
+                .ok_or_else(|| not_registered(&number, Some(&id)))?;
+            let url = enterprise
+                .reputation
+                .as_ref()
+                .and_then(|r| r.webhook_url.clone());
+            acct.outbox.removed(url, &record, ctx.config.seed);
+            record
         };
         Ok(Json(data(record.to_json())))
     })

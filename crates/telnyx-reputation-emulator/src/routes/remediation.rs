@@ -14,7 +14,7 @@ use crate::extract::{Account, JsonObject, Query};
 use crate::model::{Remediation, RemediationStatus};
 use crate::paging::Page;
 use crate::state::AppState;
-use crate::validate::{Checker, Rule, is_email, is_https_url, phone_list};
+use crate::validate::{Checker, Rule, is_email, is_webhook_url, phone_list};
 
 /// POST /enterprises/{enterprise_id}/reputation/remediation
 pub async fn create(
@@ -61,8 +61,8 @@ pub async fn create(
                 "",
                 "webhook_url",
                 Rule::Format(
-                    |s| is_https_url(s) && s.len() <= 2048,
-                    "an https:// URL of at most 2048 characters",
+                    |s| is_webhook_url(s) && s.len() <= 2048,
+                    "an https:// URL (or http:// to a loopback host) of at most 2048 characters",
                 ),
             )
             .flatten();
@@ -70,7 +70,7 @@ pub async fn create(
         let outside: Vec<ErrorItem> = numbers
             .iter()
             .enumerate()
-            .filter(|(_, n)| !enterprise.numbers.contains_key(*n))
+            .filter(|(_, n)| !enterprise.numbers.contains_key(n))
             .map(|(i, n)| {
                 ErrorItem::new(
                     codes::BAD_REQUEST,
@@ -106,6 +106,7 @@ pub async fn create(
             contact_email,
             webhook_url,
             status: RemediationStatus::Pending,
+            notified_status: RemediationStatus::Pending,
             schedule: ctx.config.approval_delay.remediation_schedule(ctx.now),
             tier1_completed_at: None,
             tier2_completed_at: None,

@@ -18,10 +18,13 @@ use super::{data, enterprise_mut, enterprise_ref, not_enabled, reputation_ref};
 use crate::error::{ApiError, invalid_item, missing_item};
 use crate::extract::{Account, JsonObject};
 use crate::ledger::Billable;
-use crate::model::{Enterprise, ExternalVerification, Gate, Reputation, Review, Verdict};
+use crate::model::{
+    Enterprise, ExternalVerification, Gate, RemediationStatus, Reputation, Review, Verdict,
+};
 use crate::pdf::{self, Agent, Image, LoaInput, Signature};
+use crate::schedule::next_check;
 use crate::state::{Account as AccountState, AppState, Ctx};
-use crate::validate::{Checker, Rule, is_https_url, phone_list};
+use crate::validate::{Checker, Rule, is_webhook_url, phone_list};
 
 /// Accepted `check_frequency` values.
 pub const FREQUENCIES: [&str; 6] = [
@@ -123,6 +126,9 @@ pub async fn enable(
             check_frequency: frequency.unwrap_or_else(|| "business_daily".to_string()),
             loa_document_id,
             webhook_url: None,
+            schedule_started: false,
+            next_check_at: None,
+            checks_done: 0,
             created_at: ctx.now,
             updated_at: ctx.now,
         };
@@ -148,6 +154,15 @@ pub async fn disable(
         }
         enterprise.numbers.clear();
         enterprise.removed_numbers.clear();
+        enterprise.next_deadline = None;
+        // In-flight remediation stops with the monitoring it belongs to.
+        for request in &mut enterprise.remediations {
+            if request.status.in_flight() {
+                request.status = RemediationStatus::Cancelled;
+                request.schedule = None;
+                request.updated_at = ctx.now;
+            }
+        }
         enterprise.updated_at = ctx.now;
         Ok(StatusCode::NO_CONTENT)
     })
@@ -191,6 +206,9 @@ pub async fn update_frequency(
                 )));
             }
             rep.check_frequency = frequency.unwrap_or_default();
+            if rep.schedule_started {
+                rep.next_check_at = next_check(&rep.check_frequency, ctx.now);
+            }
             Ok(())
         })
     })
@@ -215,8 +233,8 @@ pub async fn update_webhook(
             value,
             "/webhook_url",
             Rule::Format(
-                |u| is_https_url(u) && u.len() <= 2048,
-                "an https:// URL of at most 2048 characters",
+                |u| is_webhook_url(u) && u.len() <= 2048,
+                "an https:// URL (or http:// to a loopback host) of at most 2048 characters",
             ),
         ),
     };

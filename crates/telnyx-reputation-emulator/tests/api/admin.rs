@@ -256,3 +256,50 @@ async fn shutdown_is_clean() {
     emu.running.shutdown().await;
     assert!(http.get(url).bearer_auth("k").send().await.is_err());
 }
+
+#[tokio::test]
+async fn absurd_clock_advances_are_400s_and_the_emulator_keeps_answering() {
+    let emu = start(instant()).await;
+    for (body, pointer) in [
+        (json!({ "seconds": 1e300 }), "/seconds"),
+        (json!({ "milliseconds": 1e300 }), "/milliseconds"),
+        (json!({ "seconds": 400.0 * 366.0 * 86400.0 }), "/seconds"),
+        (json!({ "seconds": -1 }), "/seconds"),
+        (json!({ "seconds": "soon" }), "/seconds"),
+    ] {
+        let (status, reply) = emu
+            .admin(Method::POST, "/clock/advance", Some(body.clone()))
+            .await;
+        assert_eq!(status, 400, "{body} -> {reply}");
+        assert_eq!(first_error(&reply)["source"]["pointer"], pointer, "{reply}");
+    }
+    // Ten years at a time is allowed, up to the total bound; past it, a 400 that says so.
+    let ten_years = 10.0 * 366.0 * 86400.0;
+    let mut accepted = 0;
+    loop {
+        let (status, reply) = emu
+            .admin(
+                Method::POST,
+                "/clock/advance",
+                Some(json!({ "seconds": ten_years })),
+            )
+            .await;
+        if status == 400 {
+            assert!(
+                first_error(&reply)["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("already")),
+                "{reply}"
+            );
+            break;
+        }
+        assert_eq!(status, 200, "{reply}");
+        accepted += 1;
+        assert!(accepted <= 100, "the total offset is bounded");
+    }
+    assert_eq!(accepted, 100);
+    let (status, body) = emu.admin(Method::GET, "/health", None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = emu.get("k", "/enterprises").await;
+    assert_eq!(status, 200, "later requests are still answered");
+}

@@ -554,3 +554,108 @@ async fn admin_sets_reputation_for_a_number() {
         .await;
     assert_eq!(status, 422);
 }
+
+#[tokio::test]
+async fn canadian_and_caribbean_numbers_are_refused_by_region() {
+    let emu = start(instant()).await;
+    let id = emu.approved_enterprise("k", "Border LLC").await;
+    let batch = [
+        "+12025550001".to_string(),
+        "+14165550123".to_string(),
+        "+18765550123".to_string(),
+    ];
+    let (status, body) = emu.add_numbers("k", &id, &batch).await;
+    assert_eq!(status, 422, "{body}");
+    let errors = body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 2, "{body}");
+    assert_eq!(errors[0]["source"]["pointer"], "/phone_numbers/1");
+    let detail = errors[0]["detail"].as_str().expect("detail");
+    assert!(
+        detail.contains("+14165550123") && detail.contains("CA"),
+        "{detail}"
+    );
+    assert_eq!(errors[1]["source"]["pointer"], "/phone_numbers/2");
+    assert!(
+        errors[1]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("JM"))
+    );
+    let ledger = emu.ledger("k").await;
+    assert_eq!(ledger["numbers_added"], 0, "nothing billed: {ledger}");
+    let (_, list) = emu
+        .get("k", &format!("/enterprises/{id}/reputation/numbers"))
+        .await;
+    assert_eq!(list["data"], serde_json::json!([]), "nothing added");
+}
+
+#[tokio::test]
+async fn refresh_is_rate_limited_per_enterprise_with_retry_after() {
+    let running = telnyx_reputation_emulator::Emulator::builder()
+        .approval_delay(instant())
+        .refresh_limit(Some("2/1m".parse().expect("limit")))
+        .port(0)
+        .start()
+        .await
+        .expect("starts");
+    let emu = crate::common::Emu {
+        running,
+        http: reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client"),
+    };
+    let a = emu.approved_enterprise("k", "Eager Refresher LLC").await;
+    let b = emu.approved_enterprise("k", "Patient Refresher LLC").await;
+    let list = numbers(500, 1);
+    emu.add_numbers("k", &a, &list).await;
+    let body = json!({ "phone_numbers": list });
+    let path = format!("/enterprises/{a}/reputation/numbers/refresh");
+    for _ in 0..2 {
+        let (status, reply) = emu.post("k", &path, body.clone()).await;
+        assert_eq!(status, 200, "{reply}");
+    }
+    let response = emu
+        .http
+        .post(emu.url(&path))
+        .bearer_auth("k")
+        .json(&body)
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status().as_u16(), 429);
+    let retry_after: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let reply: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(first_error(&reply)["code"], "10011");
+    assert_eq!(
+        emu.ledger("k").await["refreshes"],
+        2,
+        "the refused call is not billed"
+    );
+
+    let (status, reply) = emu
+        .post(
+            "k",
+            &format!("/enterprises/{b}/reputation/numbers/refresh"),
+            json!({ "phone_numbers": ["+12025550999"] }),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "another enterprise has its own budget: {reply}"
+    );
+
+    emu.admin(
+        Method::POST,
+        "/clock/advance",
+        Some(json!({ "seconds": retry_after })),
+    )
+    .await;
+    let (status, reply) = emu.post("k", &path, body).await;
+    assert_eq!(status, 200, "the window moved on: {reply}");
+}

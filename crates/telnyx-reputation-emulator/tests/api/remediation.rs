@@ -353,3 +353,74 @@ async fn get_and_list_shapes_filters_and_paging() {
     let (status, _) = emu.delete("k", &format!("/enterprises/{id}")).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn requests_can_end_failed_refused_or_with_ineligible_numbers_and_disable_cancels() {
+    let emu = start(crate::common::manual()).await;
+    let id = emu.approved_enterprise("k", "Hard Cases LLC").await;
+    let batch = crate::common::numbers(700, 3);
+    emu.add_numbers("k", &id, &batch).await;
+    for n in &batch[..2] {
+        emu.admin(
+            Method::POST,
+            "/numbers/reputation?api_key=k",
+            Some(json!({ "phone_number": n, "reputation_data": { "spam_risk": "high" } })),
+        )
+        .await;
+    }
+    let path = format!("/enterprises/{id}/reputation/remediation");
+    let submit = |purpose: &'static str, numbers: Vec<String>| {
+        let emu = &emu;
+        let path = path.clone();
+        async move {
+            let (status, body) = emu
+                .post(
+                    "k",
+                    &path,
+                    json!({ "phone_numbers": numbers, "call_purpose": purpose }),
+                )
+                .await;
+            assert_eq!(status, 202, "{body}");
+            body["data"]["id"].as_str().expect("id").to_string()
+        }
+    };
+    let failing = submit("Reminders FAIL", vec![batch[0].clone()]).await;
+    let refused = submit("Reminders REFUSE", vec![batch[1].clone()]).await;
+    let ineligible = submit("Reminders", vec![batch[2].clone()]).await;
+    emu.admin(
+        Method::POST,
+        "/numbers/ownership?api_key=k",
+        Some(json!({ "phone_number": batch[2], "ownership_status": "flagged" })),
+    )
+    .await;
+    emu.admin(
+        Method::POST,
+        "/remediation/advance?api_key=k",
+        Some(json!({})),
+    )
+    .await;
+    let get = |rid: String| {
+        let emu = &emu;
+        let path = format!("{path}/{rid}");
+        async move { emu.get("k", &path).await.1["data"].clone() }
+    };
+    let r = get(failing).await;
+    assert_eq!(r["status"], "failed", "{r}");
+    assert!(r["results"].is_null());
+    let r = get(refused).await;
+    assert_eq!(r["status"], "completed");
+    assert_eq!(r["results"]["refused"], json!([batch[1]]), "{r}");
+    let r = get(ineligible).await;
+    assert_eq!(r["results"]["ineligible"], json!([batch[2]]), "{r}");
+    assert_eq!(r["phone_numbers_ineligible"], 1);
+
+    // Disabling cancels what is still in flight.
+    let pending = submit("Reminders", vec![batch[0].clone()]).await;
+    let (status, _) = emu
+        .delete("k", &format!("/enterprises/{id}/reputation"))
+        .await;
+    assert_eq!(status, 204);
+    let (status, body) = emu.get("k", &format!("{path}/{pending}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["status"], "cancelled");
+}

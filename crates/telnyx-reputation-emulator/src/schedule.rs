@@ -1,0 +1,68 @@
+//! The `check_frequency` calendar: when the next scheduled re-check of an enterprise's
+//! numbers falls, on the virtual clock.
+//!
+//! `business_daily` runs Monday to Friday (a check due on a Saturday or Sunday moves to the
+//! Monday), `daily` every 24 h, `weekly` every 7 days, `biweekly` every 14 days, `monthly`
+//! on the same day of the next calendar month (clamped to its last day), `never` not at all.
+//! Running the checks themselves is `state.rs`'s job.
+
+use chrono::{DateTime, Datelike, Months, Utc, Weekday};
+
+/// When the check after one at `after` is due under `frequency`, or `None` for `never` (or
+/// an unknown value, which validation never lets through).
+pub fn next_check(frequency: &str, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let day = chrono::Duration::days(1);
+    match frequency {
+        "daily" => after.checked_add_signed(day),
+        "weekly" => after.checked_add_signed(day * 7),
+        "biweekly" => after.checked_add_signed(day * 14),
+        "monthly" => after.checked_add_months(Months::new(1)),
+        "business_daily" => {
+            let mut next = after.checked_add_signed(day)?;
+            while matches!(next.weekday(), Weekday::Sat | Weekday::Sun) {
+                next = next.checked_add_signed(day)?;
+            }
+            Some(next)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 9, 0, 0)
+            .single()
+            .expect("valid date")
+    }
+
+    #[test]
+    fn business_daily_skips_the_weekend() {
+        // 2026-12-04 is a Friday.
+        assert_eq!(
+            next_check("business_daily", at(2026, 12, 4)),
+            Some(at(2026, 12, 7))
+        );
+        assert_eq!(
+            next_check("business_daily", at(2026, 12, 7)),
+            Some(at(2026, 12, 8))
+        );
+        assert_eq!(
+            next_check("business_daily", at(2026, 12, 5)),
+            Some(at(2026, 12, 7))
+        );
+    }
+
+    #[test]
+    fn the_other_frequencies() {
+        let t = at(2027, 1, 31);
+        assert_eq!(next_check("daily", t), Some(at(2027, 2, 1)));
+        assert_eq!(next_check("weekly", t), Some(at(2027, 2, 7)));
+        assert_eq!(next_check("biweekly", t), Some(at(2027, 2, 14)));
+        assert_eq!(next_check("monthly", t), Some(at(2027, 2, 28)));
+        assert_eq!(next_check("never", t), None);
+    }
+}

@@ -1,0 +1,441 @@
+//! Webhooks end to end: a receiver on 127.0.0.1 verifies EVERY delivered signature with the
+//! public key served at /_emulator/webhooks/public_key (ed25519-dalek directly).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use ed25519_dalek::{Signature, VerifyingKey};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::{Emu, instant, manual, start};
+
+/// What the receiver saw, and how many of the first requests it fails with a 500.
+#[derive(Default)]
+struct Inbox {
+    received: Mutex<Vec<(HeaderMap, Bytes)>>,
+    fail_first: AtomicUsize,
+}
+
+struct Receiver {
+    url: String,
+    inbox: Arc<Inbox>,
+}
+
+async fn receive(State(inbox): State<Arc<Inbox>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    inbox
+        .received
+        .lock()
+        .expect("inbox lock")
+        .push((headers, body));
+    let failing = inbox
+        .fail_first
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    if failing {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::NO_CONTENT
+    }
+}
+
+async fn receiver(fail_first: usize) -> Receiver {
+    let inbox = Arc::new(Inbox::default());
+    inbox.fail_first.store(fail_first, Ordering::SeqCst);
+    let app = axum::Router::new()
+        .route("/hook", axum::routing::post(receive))
+        .with_state(inbox.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind receiver");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Receiver {
+        url: format!("http://{addr}/hook"),
+        inbox,
+    }
+}
+
+impl Receiver {
+    /// Wait (up to 10 s) until `n` requests arrived, then verify every signature and
+    /// return the parsed bodies.
+    async fn bodies(&self, emu: &Emu, n: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let count = self.inbox.received.lock().expect("lock").len();
+            if count >= n {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "only {count} of {n} webhooks arrived"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let (status, served) = emu.admin(Method::GET, "/webhooks/public_key", None).await;
+        assert_eq!(status, 200, "{served}");
+        let key = BASE64
+            .decode(served["public_key"].as_str().expect("public_key"))
+            .expect("base64 key");
+        let key = VerifyingKey::from_bytes(&key.try_into().expect("32 bytes")).expect("key");
+        let received = self.inbox.received.lock().expect("lock").clone();
+        received
+            .iter()
+            .map(|(headers, body)| {
+                let timestamp = headers
+                    .get("telnyx-timestamp")
+                    .and_then(|v| v.to_str().ok())
+                    .expect("telnyx-timestamp");
+                let unix: i64 = timestamp.parse().expect("unix seconds");
+                assert!((chrono::Utc::now().timestamp() - unix).abs() < 300);
+                let signature = headers
+                    .get("telnyx-signature-ed25519")
+                    .and_then(|v| v.to_str().ok())
+                    .expect("signature header");
+                let signature =
+                    Signature::from_slice(&BASE64.decode(signature).expect("b64")).expect("64");
+                let mut message = format!("{timestamp}|").into_bytes();
+                message.extend_from_slice(body);
+                key.verify_strict(&message, &signature)
+                    .expect("every delivery verifies with the served key");
+                serde_json::from_slice(body).expect("JSON body")
+            })
+            .collect()
+    }
+}
+
+async fn set_webhook(emu: &Emu, key: &str, id: &str, url: &str) {
+    let (status, body) = emu
+        .patch(
+            key,
+            &format!("/enterprises/{id}/reputation/webhook"),
+            json!({ "webhook_url": url }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn advance(emu: &Emu, seconds: u64) {
+    let (status, body) = emu
+        .admin(
+            Method::POST,
+            "/clock/advance",
+            Some(json!({ "seconds": seconds })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+fn envelope_ok(event: &Value, event_type: &str, url: &str) {
+    let data = &event["data"];
+    assert_eq!(data["event_type"], event_type, "{event}");
+    assert_eq!(data["record_type"], "event");
+    assert!(data["id"].is_string() && data["occurred_at"].is_string());
+    assert!(event["meta"]["attempt"].is_u64());
+    assert_eq!(event["meta"]["delivered_to"], url);
+}
+
+#[tokio::test]
+async fn flagged_then_removed_when_confirm_by_passes() {
+    let emu = start(instant()).await;
+    let hook = receiver(0).await;
+    let id = emu.approved_enterprise("k", "Hooked LLC").await;
+    set_webhook(&emu, "k", &id, &hook.url).await;
+    let n = "+12025550100";
+    emu.add_numbers("k", &id, &[n.to_string()]).await;
+    let (_, health) = emu.admin(Method::GET, "/health", None).await;
+    let now =
+        chrono::DateTime::parse_from_rfc3339(health["now"].as_str().expect("now")).expect("time");
+    let confirm_by = (now + chrono::Duration::hours(2)).to_rfc3339();
+    let (status, body) = emu
+        .admin(
+            Method::POST,
+            "/numbers/ownership?api_key=k",
+            Some(
+                json!({ "phone_number": n, "ownership_status": "pending_confirmation",
+                          "confirm_by": confirm_by }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let events = hook.bodies(&emu, 1).await;
+    envelope_ok(&events[0], "number_reputation.number.flagged", &hook.url);
+    let payload = &events[0]["data"]["payload"];
+    assert_eq!(payload["phone_number"], n);
+    assert_eq!(payload["enterprise_id"], id);
+    assert_eq!(payload["ownership_status"], "pending_confirmation");
+    assert_eq!(payload["flag_reason"], "carrier_changed");
+    assert_eq!(payload["record_type"], "reputation_phone_number");
+    let sent_by =
+        chrono::DateTime::parse_from_rfc3339(payload["confirm_by"].as_str().expect("confirm_by"))
+            .expect("time");
+    assert_eq!(
+        sent_by.timestamp(),
+        (now + chrono::Duration::hours(2)).timestamp()
+    );
+
+    advance(&emu, 3 * 3600).await;
+    let events = hook.bodies(&emu, 2).await;
+    envelope_ok(&events[1], "number_reputation.number.removed", &hook.url);
+    let payload = &events[1]["data"]["payload"];
+    assert_eq!(payload["removal_reason"], "unconfirmed_ownership");
+    assert_eq!(payload["ownership_status"], "removed");
+    let (status, _) = emu
+        .get("k", &format!("/enterprises/{id}/reputation/numbers/{n}"))
+        .await;
+    assert_eq!(status, 404, "the number is no longer monitored");
+    let (_, removed) = emu
+        .get(
+            "k",
+            &format!("/enterprises/{id}/reputation/numbers?filter[ownership_status]=removed"),
+        )
+        .await;
+    assert_eq!(
+        removed["data"][0]["removal_reason"],
+        "unconfirmed_ownership"
+    );
+}
+
+#[tokio::test]
+async fn retried_with_the_same_id_and_logged() {
+    let emu = start(instant()).await;
+    let hook = receiver(2).await;
+    let id = emu.approved_enterprise("k", "Flaky Receiver LLC").await;
+    set_webhook(&emu, "k", &id, &hook.url).await;
+    let n = "+12025550101";
+    emu.add_numbers("k", &id, &[n.to_string()]).await;
+    emu.admin(
+        Method::POST,
+        "/numbers/ownership?api_key=k",
+        Some(json!({ "phone_number": n, "ownership_status": "pending_confirmation" })),
+    )
+    .await;
+    let events = hook.bodies(&emu, 3).await;
+    let ids: Vec<&Value> = events.iter().map(|e| &e["data"]["id"]).collect();
+    assert!(ids.iter().all(|i| *i == ids[0]), "same data.id: {ids:?}");
+    let attempts: Vec<&Value> = events.iter().map(|e| &e["meta"]["attempt"]).collect();
+    assert_eq!(attempts, [&json!(1), &json!(2), &json!(3)]);
+
+    // The log is written after the answer; give the third entry a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let log = loop {
+        let (status, log) = emu
+            .admin(Method::GET, "/webhooks/deliveries?api_key=k", None)
+            .await;
+        assert_eq!(status, 200);
+        if log["data"].as_array().is_some_and(|a| a.len() >= 3) || Instant::now() > deadline {
+            break log;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let rows = log["data"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3, "{log}");
+    let statuses: Vec<&Value> = rows.iter().map(|r| &r["status"]).collect();
+    assert_eq!(statuses, [&json!(500), &json!(500), &json!(204)]);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["event_id"], *ids[0]);
+        assert_eq!(row["event_type"], "number_reputation.number.flagged");
+        assert_eq!(row["url"], hook.url);
+        assert_eq!(row["attempt"], i + 1);
+        assert!(row["at"].is_string());
+    }
+    let (_, other) = emu
+        .admin(
+            Method::GET,
+            "/webhooks/deliveries?api_key=someone-else",
+            None,
+        )
+        .await;
+    assert_eq!(other["data"], json!([]), "the api_key filter");
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_a_bounded_number_of_times() {
+    let emu = start(instant()).await;
+    // A port nobody listens on: bind one, then close it.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind")
+        .local_addr()
+        .expect("addr");
+    let url = format!("http://{closed}/hook");
+    let id = emu.approved_enterprise("k", "Nobody Home LLC").await;
+    set_webhook(&emu, "k", &id, &url).await;
+    emu.add_numbers("k", &id, &["+12025550102".to_string()])
+        .await;
+    emu.admin(
+        Method::POST,
+        "/numbers/ownership?api_key=k",
+        Some(json!({ "phone_number": "+12025550102", "ownership_status": "pending_confirmation" })),
+    )
+    .await;
+    // 100 + 200 + 400 + 800 ms of backoff; wait a little longer, then check it stopped.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let (_, log) = emu
+        .admin(Method::GET, "/webhooks/deliveries?api_key=k", None)
+        .await;
+    let rows = log["data"].as_array().expect("rows");
+    assert_eq!(rows.len(), 5, "{log}");
+    assert!(rows.iter().all(|r| {
+        r["status"].is_null()
+            && r["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("connection failed"))
+    }));
+}
+
+#[tokio::test]
+async fn non_loopback_targets_are_refused_without_a_connection() {
+    let emu = start(instant()).await;
+    let id = emu.approved_enterprise("k", "Elsewhere LLC").await;
+    set_webhook(&emu, "k", &id, "https://hooks.example.com/telnyx").await;
+    let (status, body) = emu
+        .patch(
+            "k",
+            &format!("/enterprises/{id}/reputation/webhook"),
+            json!({ "webhook_url": "http://hooks.example.com/telnyx" }),
+        )
+        .await;
+    assert_eq!(status, 422, "plain http only for loopback: {body}");
+    emu.add_numbers("k", &id, &["+12025550103".to_string()])
+        .await;
+    emu.admin(
+        Method::POST,
+        "/numbers/ownership?api_key=k",
+        Some(json!({ "phone_number": "+12025550103", "ownership_status": "pending_confirmation" })),
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let rows = loop {
+        let (_, log) = emu
+            .admin(Method::GET, "/webhooks/deliveries?api_key=k", None)
+            .await;
+        let rows = log["data"].as_array().cloned().unwrap_or_default();
+        if !rows.is_empty() || Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(rows.len(), 1, "refused once, not retried: {rows:?}");
+    let error = rows[0]["error"].as_str().expect("error");
+    assert!(
+        error.contains("not loopback") && error.contains("--webhook-allow-host"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn external_verification_and_remediation_notifications() {
+    let emu = start(manual()).await;
+    let hook = receiver(0).await;
+    let id = emu.approved_enterprise("k", "Verified Elsewhere LLC").await;
+    set_webhook(&emu, "k", &id, &hook.url).await;
+    let evidence = emu.upload_json("k", "invoice.pdf", b"%PDF invoice").await;
+    let (status, body) = emu
+        .post(
+            "k",
+            &format!("/enterprises/{id}/reputation/external_verification"),
+            json!({ "document_ids": [evidence] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    emu.admin(
+        Method::POST,
+        "/gates?api_key=k",
+        Some(
+            json!({ "enterprise_id": id, "external_verification_status": "rejected",
+                      "rejection_reasons": ["Invoice does not list the numbers"] }),
+        ),
+    )
+    .await;
+    let events = hook.bodies(&emu, 1).await;
+    envelope_ok(
+        &events[0],
+        "number_reputation.external_verification.status_changed",
+        &hook.url,
+    );
+    let payload = &events[0]["data"]["payload"];
+    assert_eq!(payload["status"], "rejected");
+    assert_eq!(payload["record_type"], "reputation_external_verification");
+    assert_eq!(
+        payload["rejection_reason"],
+        "Invoice does not list the numbers"
+    );
+    assert!(payload["reviewed_at"].is_string());
+
+    let numbers = vec!["+12025550104".to_string()];
+    emu.add_numbers("k", &id, &numbers).await;
+    let remediation_hook = format!("{}?remediation=1", hook.url);
+    let (status, body) = emu
+        .post(
+            "k",
+            &format!("/enterprises/{id}/reputation/remediation"),
+            json!({ "phone_numbers": numbers, "call_purpose": "Appointment reminders",
+                     "webhook_url": remediation_hook }),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let remediation_id = body["data"]["id"].clone();
+    emu.admin(
+        Method::POST,
+        "/remediation/advance?api_key=k",
+        Some(json!({ "remediation_id": remediation_id, "status": "in_progress" })),
+    )
+    .await;
+    emu.admin(
+        Method::POST,
+        "/remediation/advance?api_key=k",
+        Some(json!({ "remediation_id": remediation_id })),
+    )
+    .await;
+    let events = hook.bodies(&emu, 3).await;
+    for (event, status) in events[1..].iter().zip(["in_progress", "completed"]) {
+        envelope_ok(
+            event,
+            "number_reputation.remediation.status_changed",
+            &remediation_hook,
+        );
+        assert_eq!(event["data"]["payload"]["id"], remediation_id);
+        assert_eq!(event["data"]["payload"]["status"], status);
+        assert_eq!(
+            event["data"]["payload"]["record_type"],
+            "remediation_request"
+        );
+        assert_eq!(event["data"]["payload"]["enterprise_id"], id);
+    }
+    assert_eq!(
+        events[2]["data"]["payload"]["results"]["not_flagged"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or_default()
+            + events[2]["data"]["payload"]["results"]["remediated"]
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or_default()
+            + events[2]["data"]["payload"]["results"]["requires_review"]
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or_default(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_public_key_derives_from_the_seed() {
+    let a = start(instant()).await;
+    let b = start(instant()).await;
+    let (_, ka) = a.admin(Method::GET, "/webhooks/public_key", None).await;
+    let (_, kb) = b.admin(Method::GET, "/webhooks/public_key", None).await;
+    assert_eq!(ka, kb);
+    assert_eq!(ka["public_key"], a.running.webhook_public_key());
+    let c = crate::common::start_seeded(instant(), 8).await;
+    let (_, kc) = c.admin(Method::GET, "/webhooks/public_key", None).await;
+    assert_ne!(ka, kc);
+}
