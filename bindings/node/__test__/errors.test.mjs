@@ -1,4 +1,4 @@
-// Every error `code` of the DESIGN.md table, with `status`, `errors` and `requestId`, and
+// Every error `code` of docs/architecture.md's errors table, with `status`, `errors` and `requestId`, and
 // client-side validation that sends nothing (the emulator's journal stays empty).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
