@@ -6,12 +6,17 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod crates_package;
+mod lint;
 mod node_suite;
 mod normalize;
+mod npm_pack;
 mod pipeline;
 mod python;
 mod python_suite;
 mod readme;
+mod release;
+mod wheel;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,8 +28,10 @@ commands:
   codegen [--check]   regenerate crates/telnyx-reputation-api/src/generated.rs from
                       openapi/number-reputation.yaml (--check: fail with a diff if stale)
   validate-spec       validate the OpenAPI document with openapi-spec-validator (venv)
-  test [STEP...]      everything CI runs: codegen --check, spec validation, fmt, clippy,
-                      Rust tests, Python and Node suites, emulator conformance
+  test [STEP...]      everything CI runs: codegen --check, release metadata, spec validation,
+                      fmt, clippy, ruff, biome, actionlint, Rust tests, cargo package, the
+                      Python and Node suites, the wheel/sdist and npm pack installs,
+                      emulator conformance
                       (STEP: run only the steps whose name contains it, e.g. `node`)
   bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]
                       our clients vs the official SDKs and raw HTTP loops against the
