@@ -29,7 +29,8 @@ const BINARY_NAME: &str = "telnyx-reputation";
 const SMOKE: &str = r#"
 const assert = require('node:assert/strict')
 const path = require('node:path')
-const [url, platformPackage] = process.argv.slice(2)
+// `node -e` has no script path: the arguments start at argv[1].
+const [url, platformPackage] = process.argv.slice(1)
 const modules = path.join(process.cwd(), 'node_modules')
 assert.ok(require.resolve('telnyx-reputation').startsWith(modules))
 assert.ok(require.resolve(platformPackage).startsWith(modules))

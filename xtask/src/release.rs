@@ -38,6 +38,7 @@ pub fn check(root: &Path) -> Result {
         &read_toml(root, "rust-toolchain.toml")?,
     ));
     problems.extend(crate_problems(root, &version)?);
+    problems.extend(internal_dependency_problems(&workspace, &version));
     problems.extend(pyproject_problems(&read_toml(root, PYPROJECT)?));
     problems.extend(node_problems(root, &version)?);
     if problems.is_empty() {
@@ -130,6 +131,30 @@ fn crate_problems(root: &Path, version: &str) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
+}
+
+/// `[workspace.dependencies]` entries of our own crates require exactly the workspace version,
+/// so a crate published at a new version never depends on the previous one.
+fn internal_dependency_problems(workspace: &toml::Table, version: &str) -> Vec<String> {
+    let dependencies = workspace
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(|d| d.as_table());
+    CRATES
+        .iter()
+        .filter(|name| **name != "telnyx-reputation-cli")
+        .filter_map(|name| {
+            let found = dependencies
+                .and_then(|d| d.get(*name))
+                .and_then(|d| d.get("version"))
+                .and_then(|v| v.as_str());
+            (found != Some(version)).then(|| {
+                format!(
+                    "Cargo.toml: [workspace.dependencies] {name} has version {found:?}, expected {version:?}"
+                )
+            })
+        })
+        .collect()
 }
 
 /// The wheel's version comes from Cargo.toml, never from a second copy in pyproject.toml.
@@ -278,6 +303,21 @@ mod tests {
         let problems = rust_version_problems("1.88", &toolchain);
         assert!(problems[0].contains("\"1.88\""), "{problems:?}");
         assert!(problems[0].contains("1.95.0"), "{problems:?}");
+    }
+
+    #[test]
+    fn an_internal_dependency_left_at_the_old_version_is_named() {
+        let workspace: toml::Table = r#"
+            [workspace.dependencies]
+            telnyx-reputation-api = { path = "a", version = "0.2.0" }
+            telnyx-reputation = { path = "b", version = "0.1.0" }
+            telnyx-reputation-emulator = { path = "c", version = "0.2.0" }
+        "#
+        .parse()
+        .unwrap();
+        let problems = internal_dependency_problems(&workspace, "0.2.0");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("telnyx-reputation has version Some(\"0.1.0\")"));
     }
 
     #[test]

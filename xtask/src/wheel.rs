@@ -83,7 +83,12 @@ pub fn run(root: &Path) -> Result {
             // The release dependencies the wheel build just compiled are reused; only the
             // crates unpacked from the sdist compile again.
             .env("CARGO_TARGET_DIR", root.join("target"))
-            .env("MATURIN_PEP517_ARGS", format!("--locked --target {host}")),
+            // No --locked: the sdist holds only the crates the wheel needs, so cargo prunes
+            // the other workspace members' entries from its Cargo.lock (the versions of what
+            // remains are the locked ones), as it does for any user installing the sdist.
+            .env("MATURIN_PEP517_ARGS", format!("--target {host}"))
+            // maturin's PEP 517 hooks run the `maturin` executable found on PATH.
+            .env("PATH", path_with(&sdist_venv.join("bin"))?),
     )?;
     smoke(&sdist_venv, &emulator, &work, false)?;
 
@@ -171,6 +176,13 @@ pub(crate) fn path_without_rust() -> Result<std::ffi::OsString> {
         .filter(|dir| !dir.join("cargo").exists() && !dir.join("rustc").exists())
         .collect();
     std::env::join_paths(kept).map_err(|e| format!("cannot rebuild PATH: {e}"))
+}
+
+/// `PATH` with `dir` first.
+fn path_with(dir: &Path) -> Result<std::ffi::OsString> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = std::iter::once(dir.to_path_buf()).chain(std::env::split_paths(&path));
+    std::env::join_paths(dirs).map_err(|e| format!("cannot rebuild PATH: {e}"))
 }
 
 fn new_venv(dir: &Path) -> Result<PathBuf> {
