@@ -43,7 +43,14 @@ function readBaseUrl(child, bin) {
  */
 async function startEmulator(options = {}) {
   const bin = options.bin ?? process.env[BIN_ENV] ?? DEFAULT_BIN
-  const args = ['--host', '127.0.0.1', '--port', '0', '--approval-delay', options.approvalDelay ?? '0s']
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--approval-delay',
+    options.approvalDelay ?? '0s',
+  ]
   if (options.seed !== undefined) args.push('--seed', String(options.seed))
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   const baseUrl = await readBaseUrl(child, bin)

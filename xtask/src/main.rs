@@ -6,14 +6,19 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod crates_package;
+mod lint;
 mod node_suite;
 mod normalize;
+mod npm_pack;
 mod pipeline;
 mod python;
 mod python_suite;
 mod readme;
+mod release;
 mod spec_diff;
 mod spec_import;
+mod wheel;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,9 +38,10 @@ commands:
                       that no longer matches one (--list: every difference and its reason)
   validate-spec       validate the OpenAPI document and the upstream subset with
                       openapi-spec-validator (venv)
-  test [STEP...]      everything CI runs: codegen --check, spec validation, spec diff
-                      vs upstream, fmt, clippy,
-                      Rust tests, Python and Node suites, emulator conformance
+  test [STEP...]      everything CI runs: codegen --check, release metadata, spec validation,
+                      spec diff vs upstream, fmt, clippy, ruff, biome, actionlint, Rust tests,
+                      cargo package, the Python and Node suites, the wheel/sdist and npm pack
+                      installs, emulator conformance
                       (STEP: run only the steps whose name contains it, e.g. `node`)
   bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]
                       our clients vs the official SDKs and raw HTTP loops against the

@@ -9,9 +9,14 @@ use std::time::Instant;
 use crate::Result;
 use crate::codegen::{self, Mode};
 use crate::conformance;
+use crate::crates_package;
+use crate::lint;
 use crate::node_suite;
+use crate::npm_pack;
 use crate::python;
 use crate::python_suite;
+use crate::release;
+use crate::wheel;
 use crate::{spec_diff, spec_import};
 
 /// One named step of the pipeline.
@@ -21,6 +26,7 @@ type Step<'a> = (&'a str, &'a dyn Fn(&Path) -> Result);
 pub fn test(root: &Path, only: &[&str]) -> Result {
     let steps: Vec<Step> = vec![
         ("codegen --check", &|r| codegen::run(r, Mode::Check)),
+        ("release metadata", &release::check),
         ("validate spec", &python::validate_spec),
         ("spec diff vs upstream", &|r| {
             spec_import::check(r)?;
@@ -43,6 +49,9 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
                 ],
             )
         }),
+        ("ruff", &lint::ruff),
+        ("biome", &lint::biome),
+        ("actionlint", &lint::actionlint),
         ("cargo doc (facade)", &|r| {
             cargo_with_env(
                 r,
@@ -53,8 +62,11 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
         ("cargo test", &|r| {
             cargo(r, &["test", "--workspace", "--locked"])
         }),
+        ("cargo package", &crates_package::run),
         ("python package", &python_suite::run),
+        ("python wheel + sdist", &wheel::run),
         ("node suite", &node_suite::run),
+        ("npm pack", &npm_pack::run),
         ("official SDK vs emulator", &conformance::official_sdk),
         ("schemathesis vs emulator", &conformance::schemathesis),
     ];

@@ -23,11 +23,17 @@ test('new Client reads TELNYX_API_KEY and TELNYX_BASE_URL when options are left 
     process.env.TELNYX_API_KEY = 'from-env'
     process.env.TELNYX_BASE_URL = 'http://127.0.0.1:4010/v2'
     assert.equal(new Client().baseUrl, 'http://127.0.0.1:4010/v2')
-    assert.equal(new Client({ baseUrl: 'https://api.example.com/v2' }).baseUrl, 'https://api.example.com/v2')
+    assert.equal(
+      new Client({ baseUrl: 'https://api.example.com/v2' }).baseUrl,
+      'https://api.example.com/v2',
+    )
     delete process.env.TELNYX_API_KEY
     assert.throws(() => new Client(), { code: 'INVALID_INPUT' })
   } finally {
-    for (const [name, value] of [['TELNYX_API_KEY', saved.key], ['TELNYX_BASE_URL', saved.url]]) {
+    for (const [name, value] of [
+      ['TELNYX_API_KEY', saved.key],
+      ['TELNYX_BASE_URL', saved.url],
+    ]) {
       if (value === undefined) delete process.env[name]
       else process.env[name] = value
     }

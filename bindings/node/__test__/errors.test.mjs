@@ -1,4 +1,4 @@
-// Every error `code` of the DESIGN.md table, with `status`, `errors` and `requestId`, and
+// Every error `code` of docs/architecture.md's errors table, with `status`, `errors` and `requestId`, and
 // client-side validation that sends nothing (the emulator's journal stays empty).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -46,7 +46,10 @@ test('PERMISSION_DENIED and NOT_FOUND come from the emulator', async () => {
   const { client } = emulator.account()
   const enterprise = await client.enterprises.create(newEnterprise('No Terms LLC'))
   const document = await client.documents.upload('loa.pdf', Buffer.from('%PDF-1.7'))
-  const denied = await client.reputation(enterprise.id).enable(document.id, 'daily').catch((e) => e)
+  const denied = await client
+    .reputation(enterprise.id)
+    .enable(document.id, 'daily')
+    .catch((e) => e)
   assert.ok(denied instanceof Error)
   assert.equal(denied.code, 'PERMISSION_DENIED')
   assert.equal(denied.status, 403)
@@ -78,13 +81,23 @@ test('HTTP statuses map to their codes, with errors[] and requestId', async () =
 
 test('UNPROCESSABLE carries the pointer in errors[] and the message', async () => {
   const account = emulator.account()
-  const item = { code: '10015', title: 'Invalid phone number', source: { pointer: '/phone_numbers/0' } }
+  const item = {
+    code: '10015',
+    title: 'Invalid phone number',
+    source: { pointer: '/phone_numbers/0' },
+  }
   await inject(account, { status: 422, body: { errors: [item] } })
   const error = await account.client.enterprises.get(UNKNOWN_ID).catch((e) => e)
   assert.equal(error.code, 'UNPROCESSABLE')
   assert.equal(error.message, '422 Unprocessable: 10015 Invalid phone number (at /phone_numbers/0)')
   assert.deepEqual(error.errors, [
-    { code: '10015', title: 'Invalid phone number', detail: null, pointer: '/phone_numbers/0', parameter: null },
+    {
+      code: '10015',
+      title: 'Invalid phone number',
+      detail: null,
+      pointer: '/phone_numbers/0',
+      parameter: null,
+    },
   ])
 })
 
@@ -119,7 +132,11 @@ test('GATE_REJECTED carries the gate and the reasons', async () => {
   const document = await client.documents.upload('loa.pdf', Buffer.from('%PDF-1.7'))
   const rep = client.reputation(enterprise.id)
   await rep.enable(document.id, 'business_daily')
-  const gate = { enterprise_id: enterprise.id, status: 'rejected', rejection_reasons: ['FEIN mismatch'] }
+  const gate = {
+    enterprise_id: enterprise.id,
+    status: 'rejected',
+    rejection_reasons: ['FEIN mismatch'],
+  }
   await emulator.admin('POST', '/gates', gate, apiKey)
   await assert.rejects(rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 }), {
     code: 'GATE_REJECTED',

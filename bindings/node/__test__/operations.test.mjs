@@ -20,7 +20,10 @@ test('terms of service: agree, status, info, agreements list and get', async () 
   assert.ok(info.some((i) => i.productType === 'number_reputation'))
   assert.equal((await tos.info('number_reputation')).length, 1)
   const page = await tos.agreements.list({ productType: 'number_reputation' }).firstPage()
-  assert.deepEqual(page.items.map((a) => a.id), [agreement.id])
+  assert.deepEqual(
+    page.items.map((a) => a.id),
+    [agreement.id],
+  )
   assert.equal(page.meta.totalResults, 1)
   assert.deepEqual(await tos.agreements.get(agreement.id), agreement)
 })
@@ -63,7 +66,10 @@ test('reputation journey: LOA, upload, enable, gates, settings, numbers, remedia
   assert.equal(approved.loaStatus, 'approved')
   assert.equal((await rep.settings()).enterpriseId, enterprise.id)
   assert.equal((await rep.setFrequency('weekly')).checkFrequency, 'weekly')
-  assert.equal((await rep.setWebhook('https://example.com/hooks')).webhookUrl, 'https://example.com/hooks')
+  assert.equal(
+    (await rep.setWebhook('https://example.com/hooks')).webhookUrl,
+    'https://example.com/hooks',
+  )
   assert.equal((await rep.setWebhook(null)).webhookUrl, null)
   // A rejected LOA is what `loa.replace` is for.
   await emulator.admin('POST', '/gates', { enterprise_id: enterprise.id, loa_status: 'rejected' })
@@ -78,7 +84,10 @@ test('reputation journey: LOA, upload, enable, gates, settings, numbers, remedia
 
   const numbers = rep.numbers
   const added = await numbers.add(['+12025551234', '+12025555678'])
-  assert.deepEqual(added.map((n) => n.phoneNumber), ['+12025551234', '+12025555678'])
+  assert.deepEqual(
+    added.map((n) => n.phoneNumber),
+    ['+12025551234', '+12025555678'],
+  )
   assert.equal(added[0].reputationData, null)
   const cached = await numbers.get('+12025551234')
   assert.ok(['low', 'medium', 'high'].includes(cached.reputationData.spamRisk))
@@ -107,11 +116,17 @@ test('reputation journey: LOA, upload, enable, gates, settings, numbers, remedia
   })
   assert.equal(remediation.phoneNumbersCount, 1)
   assert.equal((await rep.remediation.get(remediation.id)).id, remediation.id)
-  const finished = await rep.remediation.waitUntilFinished(remediation.id, { intervalMs: 10, timeoutMs: 5000 })
+  const finished = await rep.remediation.waitUntilFinished(remediation.id, {
+    intervalMs: 10,
+    timeoutMs: 5000,
+  })
   assert.equal(finished.status, 'completed')
   assert.equal(Object.values(finished.results).flat().length, 1)
   const remediations = await rep.remediation.list({ pageSize: 10 }).firstPage()
-  assert.deepEqual(remediations.items.map((r) => r.id), [remediation.id])
+  assert.deepEqual(
+    remediations.items.map((r) => r.id),
+    [remediation.id],
+  )
 
   const evidence = await client.documents.upload('bill.pdf', Buffer.from('%PDF-1.7 carrier bill'))
   const verification = await rep.externalVerification.submit([evidence.id])
@@ -142,11 +157,16 @@ test('numbers.addAll: validated up front, batches of 100, a failed batch reporte
     code: 'INVALID_INPUT',
     message: /phone_numbers\[120\]: \+13035550007 repeats phone_numbers\[7\]/,
   })
-  await assert.rejects(rep.numbers.addAll(range(0, 2), { concurrency: 0 }), { code: 'INVALID_INPUT' })
+  await assert.rejects(rep.numbers.addAll(range(0, 2), { concurrency: 0 }), {
+    code: 'INVALID_INPUT',
+  })
 
   const report = await rep.numbers.addAll(range(0, 150))
   assert.deepEqual(report.failed, [])
-  assert.deepEqual(report.added.map((n) => n.phoneNumber), range(0, 150))
+  assert.deepEqual(
+    report.added.map((n) => n.phoneNumber),
+    range(0, 150),
+  )
 
   await emulator.admin('POST', '/faults', {
     status: 422,
@@ -162,5 +182,8 @@ test('numbers.addAll: validated up front, batches of 100, a failed batch reporte
   assert.equal(failure.errorKind, 'UNPROCESSABLE')
   assert.equal(failure.status, 422)
   assert.ok(Array.isArray(failure.apiErrors))
-  assert.deepEqual(partial.added.map((n) => n.phoneNumber), range(250, 150))
+  assert.deepEqual(
+    partial.added.map((n) => n.phoneNumber),
+    range(250, 150),
+  )
 })

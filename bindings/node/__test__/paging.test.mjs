@@ -6,7 +6,10 @@ import { approvedReputation, journal } from './fixtures.mjs'
 
 let emulator
 let rep
-const numbers = Array.from({ length: 120 }, (_, i) => `+1202555${String(1000 + i).padStart(4, '0')}`)
+const numbers = Array.from(
+  { length: 120 },
+  (_, i) => `+1202555${String(1000 + i).padStart(4, '0')}`,
+)
 
 before(async () => {
   emulator = await startEmulator()
@@ -17,7 +20,9 @@ before(async () => {
 after(() => emulator.stop())
 
 const listRequests = async () =>
-  (await journal(emulator)).filter((r) => r.method === 'GET' && r.path.endsWith('/reputation/numbers'))
+  (await journal(emulator)).filter(
+    (r) => r.method === 'GET' && r.path.endsWith('/reputation/numbers'),
+  )
 
 test('for await iterates every item across pages of pageSize', async () => {
   await emulator.admin('DELETE', '/requests')

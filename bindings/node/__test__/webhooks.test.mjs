@@ -46,7 +46,9 @@ test('a signed delivery verifies into a typed event (Buffer or string body)', ()
 
 test('header names match case-insensitively; unknown event types are kept', () => {
   const body = JSON.stringify({ data: { event_type: 'number_reputation.something_new', id: 'x' } })
-  const headers = Object.fromEntries(Object.entries(signed(body)).map(([k, v]) => [k.toUpperCase(), v]))
+  const headers = Object.fromEntries(
+    Object.entries(signed(body)).map(([k, v]) => [k.toUpperCase(), v]),
+  )
   const event = webhooks.verify(body, headers, PUBLIC_KEY)
   assert.equal(event.type, 'unknown')
   assert.equal(event.payload.data.event_type, 'number_reputation.something_new')
@@ -56,7 +58,8 @@ test('a tampered body, a stale timestamp or a missing header throws WEBHOOK_VERI
   const headers = signed(flagged)
   const failures = [
     () => webhooks.verify(flagged.replace('+12025551234', '+12025559999'), headers, PUBLIC_KEY),
-    () => webhooks.verify(flagged, signed(flagged, Math.floor(Date.now() / 1000) - 600), PUBLIC_KEY),
+    () =>
+      webhooks.verify(flagged, signed(flagged, Math.floor(Date.now() / 1000) - 600), PUBLIC_KEY),
     () => webhooks.verify(flagged, { 'telnyx-timestamp': headers['telnyx-timestamp'] }, PUBLIC_KEY),
     () => webhooks.verify(flagged, headers, 'not a key'),
   ]

@@ -1,6 +1,6 @@
 """Reputation of every monitored number with ``AsyncClient``, looking several up at once.
 
-    TELNYX_API_KEY=... TELNYX_BASE_URL=... python quickstart_async.py
+TELNYX_API_KEY=... TELNYX_BASE_URL=... python quickstart_async.py
 """
 
 import asyncio

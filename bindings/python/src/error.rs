@@ -1,5 +1,5 @@
 //! The one mapping from the facade's `Error` to the Python classes of
-//! `telnyx_reputation.errors` (DESIGN.md errors table). Classification itself is the
+//! `telnyx_reputation.errors` (docs/architecture.md, errors). Classification itself is the
 //! facade's (`ErrorKind`); this file only picks the class and copies the fields.
 
 use pyo3::prelude::*;

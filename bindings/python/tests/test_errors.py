@@ -1,5 +1,5 @@
 """Every exception class: raised for its status or failure, carrying status, request id
-and ``errors[]``, picklable, and in the DESIGN.md hierarchy."""
+and ``errors[]``, picklable, and in the hierarchy of docs/architecture.md."""
 
 from __future__ import annotations
 

@@ -10,9 +10,7 @@ def test_submit_then_get(sdk: Sdk) -> None:
     rep = sdk.client.reputation(enterprise_id)
     sdk.run(rep.enable(sdk.loa_document(), "business_daily"))
     invoice = sdk.run(sdk.client.documents.upload("invoice.pdf", b"%PDF invoice")).id
-    submitted = sdk.run(
-        rep.external_verification.submit([invoice], phone_numbers=["+12025550000"])
-    )
+    submitted = sdk.run(rep.external_verification.submit([invoice], phone_numbers=["+12025550000"]))
     assert submitted.document_ids == [invoice]
     assert submitted.phone_numbers == ["+12025550000"]
     current = sdk.run(rep.external_verification.get())

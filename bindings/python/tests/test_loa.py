@@ -29,9 +29,7 @@ def test_render_returns_pdf_bytes(sdk: Sdk) -> None:
 
 def test_render_with_signature_model(sdk: Sdk) -> None:
     loa = sdk.client.reputation(sdk.enterprise()).loa
-    png = (
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-    )
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
     signed = sdk.run(loa.render(signature=LoaSignature(image_base64=png, signer_name="Sam Owner")))
     assert signed.startswith(b"%PDF-")
 

@@ -48,7 +48,9 @@ def test_valid_delivery_gives_the_typed_event() -> None:
 
 
 def test_headers_match_case_insensitively() -> None:
-    headers = {k.title(): v for k, v in webhooks.sign(FLAGGED, int(time.time()), SIGNING_KEY).items()}
+    headers = {
+        k.title(): v for k, v in webhooks.sign(FLAGGED, int(time.time()), SIGNING_KEY).items()
+    }
     assert isinstance(webhooks.verify(FLAGGED, headers, PUBLIC_KEY), webhooks.NumberFlagged)
 
 

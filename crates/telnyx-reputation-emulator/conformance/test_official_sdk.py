@@ -32,11 +32,17 @@ ENTERPRISE = dict(
         phone_number="+13125550001",
     ),
     organization_physical_address=dict(
-        country="US", administrative_area="IL", city="Chicago", postal_code="60601",
+        country="US",
+        administrative_area="IL",
+        city="Chicago",
+        postal_code="60601",
         street_address="100 Main St",
     ),
     billing_address=dict(
-        country="US", administrative_area="IL", city="Chicago", postal_code="60601",
+        country="US",
+        administrative_area="IL",
+        city="Chicago",
+        postal_code="60601",
         street_address="100 Main St",
     ),
 )
@@ -58,9 +64,15 @@ def test_quickstart_with_the_official_sdk(emulator_url: str, api_key: str) -> No
     reputation = client.enterprises.reputation
 
     # Step 1: terms (status defaults to branded_calling, so ask for number_reputation).
-    assert client.terms_of_service.retrieve_status(product_type="number_reputation").data.has_agreed is False
+    assert (
+        client.terms_of_service.retrieve_status(product_type="number_reputation").data.has_agreed
+        is False
+    )
     client.terms_of_service.number_reputation.agree()
-    assert client.terms_of_service.retrieve_status(product_type="number_reputation").data.has_agreed is True
+    assert (
+        client.terms_of_service.retrieve_status(product_type="number_reputation").data.has_agreed
+        is True
+    )
 
     # Step 2: enterprise.
     enterprise = client.enterprises.create(**ENTERPRISE).data
@@ -109,12 +121,18 @@ def test_quickstart_with_the_official_sdk(emulator_url: str, api_key: str) -> No
     deadline = time.monotonic() + 10
     while remediation.status != "completed" and time.monotonic() < deadline:
         time.sleep(0.05)
-        remediation = reputation.remediation.retrieve(remediation.id, enterprise_id=enterprise.id).data
+        remediation = reputation.remediation.retrieve(
+            remediation.id, enterprise_id=enterprise.id
+        ).data
     assert remediation.status == "completed"
     assert remediation.results is not None
     buckets = remediation.results
     placed = sorted(
-        buckets.remediated + buckets.not_flagged + buckets.requires_review + buckets.ineligible + buckets.refused
+        buckets.remediated
+        + buckets.not_flagged
+        + buckets.requires_review
+        + buckets.ineligible
+        + buckets.refused
     )
     assert placed == sorted(NUMBERS[:2])
 
@@ -127,7 +145,10 @@ def test_quickstart_with_the_official_sdk(emulator_url: str, api_key: str) -> No
 def test_errors_reach_the_official_sdk_as_its_own_classes(emulator_url: str, api_key: str) -> None:
     client = telnyx.Telnyx(api_key=api_key, base_url=emulator_url, max_retries=0)
     anonymous = telnyx.Telnyx(
-        api_key="unused", base_url=emulator_url, max_retries=0, default_headers={"Authorization": "Bearer"}
+        api_key="unused",
+        base_url=emulator_url,
+        max_retries=0,
+        default_headers={"Authorization": "Bearer"},
     )
     with pytest.raises(telnyx.AuthenticationError):
         anonymous.enterprises.list()

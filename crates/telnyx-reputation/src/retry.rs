@@ -62,7 +62,7 @@ impl Jitter for NoJitter {
     }
 }
 
-/// How an operation may be retried (the rows of the DESIGN "Retries" table).
+/// How an operation may be retried (rows of the retries table, docs/architecture.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RetryClass {
     /// GET (not fresh), PUT, PATCH, DELETE, ToS agree, LOA render:

@@ -45,13 +45,15 @@ const ours = {
   },
   async sweep(numbers) {
     const counts = {}
-    for await (const n of numbers.list({ pageSize: PAGE_SIZE })) tally(counts, n.reputationData?.spamRisk)
+    for await (const n of numbers.list({ pageSize: PAGE_SIZE }))
+      tally(counts, n.reputationData?.spamRisk)
     return sweepResult(counts)
   },
   async add(numbers) {
     // The package's bulk path: validate all, atomic batches of 100, 4 in flight.
     const report = await numbers.addAll(benchNumbers())
-    if (report.failed.length > 0) throw new Error(`batches failed: ${JSON.stringify(report.failed)}`)
+    if (report.failed.length > 0)
+      throw new Error(`batches failed: ${JSON.stringify(report.failed)}`)
     return { items: report.added.length }
   },
   async get(numbers, calls) {
@@ -81,7 +83,8 @@ const official = {
     return { items }
   },
   async get(numbers, calls) {
-    for (let i = 0; i < calls; i++) await numbers.retrieve(env.BENCH_NUMBER, { enterprise_id: ENTERPRISE })
+    for (let i = 0; i < calls; i++)
+      await numbers.retrieve(env.BENCH_NUMBER, { enterprise_id: ENTERPRISE })
     return { calls }
   },
 }
@@ -122,7 +125,8 @@ const raw = {
     return { items }
   },
   async get({ url, headers }, calls) {
-    for (let i = 0; i < calls; i++) await rawJson(await fetch(`${url}/${env.BENCH_NUMBER}`, { headers }))
+    for (let i = 0; i < calls; i++)
+      await rawJson(await fetch(`${url}/${env.BENCH_NUMBER}`, { headers }))
     return { calls }
   },
 }

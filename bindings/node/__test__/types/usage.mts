@@ -16,10 +16,28 @@ async function journey(client: Client): Promise<string[]> {
     fein: '12-3456789',
     industry: 'technology',
     numberOfEmployees: '51-200',
-    organizationContact: { firstName: 'A', lastName: 'B', email: 'a@b.c', jobTitle: 'C', phoneNumber: '+13125550000' },
+    organizationContact: {
+      firstName: 'A',
+      lastName: 'B',
+      email: 'a@b.c',
+      jobTitle: 'C',
+      phoneNumber: '+13125550000',
+    },
     billingContact: { firstName: 'A', lastName: 'B', email: 'a@b.c', phoneNumber: '+13125550001' },
-    organizationPhysicalAddress: { streetAddress: '1 Main', city: 'X', administrativeArea: 'IL', postalCode: '1', country: 'US' },
-    billingAddress: { streetAddress: '1 Main', city: 'X', administrativeArea: 'IL', postalCode: '1', country: 'US' },
+    organizationPhysicalAddress: {
+      streetAddress: '1 Main',
+      city: 'X',
+      administrativeArea: 'IL',
+      postalCode: '1',
+      country: 'US',
+    },
+    billingAddress: {
+      streetAddress: '1 Main',
+      city: 'X',
+      administrativeArea: 'IL',
+      postalCode: '1',
+      country: 'US',
+    },
   })
   const rep = client.reputation(enterprise.id)
   const pdf: Buffer = await rep.loa.render({ signature: { imageBase64: 'aGk=' } })
@@ -66,7 +84,9 @@ export async function main(): Promise<void> {
   const emulator: Emulator = await startEmulator({ approvalDelay: '0s', client: { maxRetries: 0 } })
   try {
     await journey(emulator.client)
-    await errors(new Client({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, timeoutMs: 5000 }))
+    await errors(
+      new Client({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, timeoutMs: 5000 }),
+    )
     const event = webhooks.verify(Buffer.from('{}'), { 'telnyx-timestamp': '0' }, 'key')
     console.log(describe(event))
   } finally {

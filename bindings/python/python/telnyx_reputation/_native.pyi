@@ -279,9 +279,7 @@ class AsyncLoa:
 
 class Numbers:
     def add(self, numbers: list[str]) -> list[ReputationNumber]: ...
-    def add_all(
-        self, numbers: list[str], *, concurrency: int | None = None
-    ) -> BulkAddReport: ...
+    def add_all(self, numbers: list[str], *, concurrency: int | None = None) -> BulkAddReport: ...
     def list(
         self,
         *,
@@ -411,5 +409,6 @@ class AsyncExternalVerifications:
 
 def verify(payload: bytes, headers: list[tuple[str, str]], public_key: str) -> dict[str, Any]:
     """``{"type": ..., "event": ...}``; ``webhooks.verify`` builds the model."""
+
 def sign(payload: bytes, timestamp: int, signing_key: str) -> list[tuple[str, str]]: ...
 def public_key(signing_key: str) -> str: ...

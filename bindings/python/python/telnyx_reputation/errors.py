@@ -1,4 +1,4 @@
-"""The exceptions every call can raise: one class per facade ``ErrorKind`` (DESIGN.md).
+"""The exceptions every call can raise: one class per facade ``ErrorKind`` (docs/architecture.md).
 
 Plain Python classes, so they pickle, subclass and type-check like any exception. The
 native module builds them in one place (``src/error.rs``); nothing else raises them,

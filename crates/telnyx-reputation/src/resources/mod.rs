@@ -1,4 +1,4 @@
-//! Resource handles, one module per API area, mirroring DESIGN.md's table. Each handle owns a
+//! Resource handles, one module per API area, mirroring docs/architecture.md. Each handle owns a
 //! `Client` clone (no lifetimes), validates its inputs before any I/O, declares each
 //! operation's retry class next to the call, and converts results through `convert`.
 

@@ -7,6 +7,7 @@ mod example;
 
 use crate::common::start;
 
+#[allow(unsafe_code)] // set_var below: the crate denies unsafe code everywhere else.
 #[tokio::test]
 async fn quickstart_runs_against_the_emulator() {
     let h = start().await;

@@ -1,4 +1,4 @@
-//! The DESIGN "Retries" table, case by case: how many requests the emulator saw and exactly
+//! The retries table (docs/architecture.md), case by case: how many requests the emulator saw and exactly
 //! which sleeps the client asked for (jitter off, sleeps recorded instead of waited).
 
 use std::sync::Arc;
