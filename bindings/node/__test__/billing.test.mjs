@@ -24,7 +24,12 @@ function account(options = {}) {
   const plain = new Client({ apiKey, baseUrl: emulator.baseUrl })
   const ledger = async () => (await emulator.admin('GET', '/ledger', undefined, apiKey)).data
   const gates = (id) =>
-    emulator.admin('POST', '/gates', { enterprise_id: id, status: 'approved', loa_status: 'approved' }, apiKey)
+    emulator.admin(
+      'POST',
+      '/gates',
+      { enterprise_id: id, status: 'approved', loa_status: 'approved' },
+      apiKey,
+    )
   return { guarded, plain, ledger, gates }
 }
 
