@@ -9,6 +9,7 @@ mod conformance;
 mod node_suite;
 mod normalize;
 mod pipeline;
+mod postgres;
 mod python;
 mod python_suite;
 mod readme;
@@ -26,6 +27,9 @@ commands:
   test [STEP...]      everything CI runs: codegen --check, spec validation, fmt, clippy,
                       Rust tests, Python and Node suites, emulator conformance
                       (STEP: run only the steps whose name contains it, e.g. `node`)
+  with-postgres CMD...
+                      run CMD with TELNYX_REPUTATION_TEST_POSTGRES_URL set to a throw-away
+                      PostgreSQL on 127.0.0.1 (e.g. `cargo test -p telnyx-reputation-monitor`)
   bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]
                       our clients vs the official SDKs and raw HTTP loops against the
                       release emulator; writes docs/benchmarks.md and a plot (not in `test`)
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         ["validate-spec"] => python::validate_spec(&root),
         ["test", only @ ..] => pipeline::test(&root, only),
         ["bench", rest @ ..] => bench::run(&root, rest),
+        ["with-postgres", command @ ..] => postgres::run_with(&root, command),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

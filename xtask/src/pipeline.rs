@@ -10,6 +10,7 @@ use crate::Result;
 use crate::codegen::{self, Mode};
 use crate::conformance;
 use crate::node_suite;
+use crate::postgres;
 use crate::python;
 use crate::python_suite;
 
@@ -45,8 +46,15 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
                 &[("RUSTDOCFLAGS", "-D warnings")],
             )
         }),
-        ("cargo test", &|r| {
-            cargo(r, &["test", "--workspace", "--locked"])
+        // The monitor's store tests need a real PostgreSQL; it lives as long as this step.
+        ("cargo test (with PostgreSQL)", &|r| {
+            postgres::with_server(|url| {
+                cargo_with_env(
+                    r,
+                    &["test", "--workspace", "--locked"],
+                    &[(postgres::URL_VAR, url)],
+                )
+            })
         }),
         ("python package", &python_suite::run),
         ("node suite", &node_suite::run),
