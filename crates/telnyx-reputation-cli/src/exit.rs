@@ -7,6 +7,7 @@
 //! | 2 | usage: bad arguments, or input rejected before any request (e.g. invalid numbers) |
 //! | 3 | API: the server answered with an error (the Telnyx error detail is printed), or a gate was rejected |
 //! | 4 | network: connection failure or timeout |
+//! | 5 | `monitor sync --fail-on`: a number is high, or something changed |
 //!
 //! Commands return [`CliError`]; `main` prints it on stderr and exits with its code.
 //! Nothing here ever prints the API key.
@@ -23,7 +24,8 @@ Exit codes:
   1  other failure (local file I/O, a webhook that does not verify)
   2  usage error: bad arguments, or input rejected before any request (e.g. invalid numbers)
   3  API error: the server answered with an error (its Telnyx error detail is printed)
-  4  network error: connection failure or timeout";
+  4  network error: connection failure or timeout
+  5  monitor sync --fail-on: a number is high, or something changed";
 
 /// The class of a failure, which decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,8 @@ pub enum Class {
     Api,
     /// Exit 4.
     Network,
+    /// Exit 5: a `--fail-on` condition was met.
+    Alert,
 }
 
 impl Class {
@@ -46,6 +50,7 @@ impl Class {
             Class::Usage => 2,
             Class::Api => 3,
             Class::Network => 4,
+            Class::Alert => 5,
         }
     }
 }
