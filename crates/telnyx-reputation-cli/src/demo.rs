@@ -73,7 +73,11 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
         .api_key(&api_key)
         .base_url(&base_url)
         .build()?;
-    let result = journey(&client, &args).await;
+    let result = async {
+        let enterprise_id = journey(&client, &args).await?;
+        crate::demo_monitor::act(&client, &api_key, &enterprise_id, &out_dir(&args)?).await
+    }
+    .await;
     if result.is_ok() {
         print_ledger(&base_url, embedded.as_ref(), &api_key).await;
         println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
@@ -116,7 +120,7 @@ impl Narrator {
     }
 }
 
-async fn journey(client: &Client, args: &DemoArgs) -> CliResult {
+async fn journey(client: &Client, args: &DemoArgs) -> CliResult<String> {
     let mut n = Narrator { step: 0, title: "" };
     macro_rules! attempt {
         ($e:expr) => {
@@ -272,7 +276,7 @@ async fn journey(client: &Client, args: &DemoArgs) -> CliResult {
     let final_numbers = attempt!(rep.numbers().list().page_size(250).collect_all());
     println!("\nMonitored numbers ({}):", final_numbers.len());
     println!("{}", numbers_view(&final_numbers).table());
-    Ok(())
+    Ok(enterprise.id)
 }
 
 fn risk(n: &ReputationNumber) -> String {

@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod demo;
+mod demo_monitor;
 mod exit;
 mod numbers_input;
 mod output;
