@@ -345,3 +345,29 @@ fn listen_accepts_only_signed_deliveries_and_records_each_once() {
         "the forged delivery printed nothing: {out}"
     );
 }
+
+#[test]
+fn listen_refuses_to_start_without_a_valid_public_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    common::bare_cli()
+        .args(["listen", "--port", "0", "--store", &store])
+        .assert()
+        .code(2)
+        .stderr(contains("no public key"));
+    common::bare_cli()
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--store",
+            &store,
+            "--public-key",
+            "bm90LWEta2V5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "--public-key: webhook verification failed: the public key must be 32 bytes",
+        ));
+}

@@ -35,7 +35,9 @@ pub async fn run(args: ListenArgs) -> CliResult {
         CliError::usage("no public key: pass --public-key or set TELNYX_PUBLIC_KEY (deliveries are never accepted unverified)")
     })?;
     let store = args.store.open().await?;
-    let mut receiver = Receiver::new(store, key)?.on_event(print_event);
+    let mut receiver = Receiver::new(store, key)
+        .map_err(|e| CliError::usage(format!("--public-key: {e}")))?
+        .on_event(print_event);
     if let Some(url) = &args.forward_to {
         receiver = receiver.forward_to(url);
     }

@@ -117,10 +117,9 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
             let store = store.open().await?;
             let readings = store.history(enterprise.as_deref(), &number).await?;
             if readings.is_empty() {
-                return Err(CliError::new(
-                    Class::Api,
-                    format!("no stored reading of {number}: run `monitor sync` first"),
-                ));
+                return Err(CliError::other(format!(
+                    "no stored reading of {number}: run `monitor sync` first"
+                )));
             }
             history_view(&readings).print(ctx.format())?;
             Ok(())

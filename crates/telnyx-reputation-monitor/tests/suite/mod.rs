@@ -25,16 +25,7 @@ pub struct Fleet {
     pub numbers: Vec<String>,
 }
 
-pub const ENTERPRISE_JSON: &str = r#"{
-  "legal_name": "Acme Plumbing LLC", "doing_business_as": "Acme Plumbing",
-  "organization_type": "commercial", "organization_legal_type": "llc", "country_code": "US",
-  "jurisdiction_of_incorporation": "Delaware", "website": "https://acmeplumbing.example.com",
-  "fein": "12-3456789", "industry": "technology", "number_of_employees": "51-200",
-  "organization_contact": {"first_name": "Sam", "last_name": "Owner", "email": "sam@acmeplumbing.example.com", "job_title": "Compliance Lead", "phone_number": "+13125550000"},
-  "billing_contact": {"first_name": "Alex", "last_name": "Bill", "email": "billing@acmeplumbing.example.com", "phone_number": "+13125550001"},
-  "organization_physical_address": {"country": "US", "administrative_area": "IL", "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St"},
-  "billing_address": {"country": "US", "administrative_area": "IL", "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St"}
-}"#;
+pub const ENTERPRISE_JSON: &str = include_str!("../enterprise.json");
 
 /// A test signing key (base64 of 32 bytes) and its public key.
 pub const SIGNING_KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
