@@ -1,7 +1,8 @@
 //! The store suite against a real PostgreSQL server named by
 //! `TELNYX_REPUTATION_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5433/postgres`).
 //! Each test creates its own database. Without the variable every test fails, saying how to
-//! get a server: `cargo xtask test monitor` starts one on 127.0.0.1 and sets it.
+//! get a server: `cargo xtask with-postgres cargo test -p telnyx-reputation-monitor` (and the
+//! pipeline's `cargo test` step) start one on 127.0.0.1 and set it.
 
 mod suite;
 
@@ -13,8 +14,8 @@ const VAR: &str = "TELNYX_REPUTATION_TEST_POSTGRES_URL";
 async fn store(test: &str) -> Store {
     let server = std::env::var(VAR).unwrap_or_else(|_| {
         panic!(
-            "{VAR} is not set: these tests need a PostgreSQL server. Run `cargo xtask test monitor`, \
-             which starts a throw-away one on 127.0.0.1, or set {VAR}=postgres://USER@HOST:PORT/DB"
+            "{VAR} is not set: these tests need a PostgreSQL server. Run `cargo xtask with-postgres cargo test -p \
+             telnyx-reputation-monitor`, which starts a throw-away one on 127.0.0.1, or set {VAR}=postgres://USER@HOST:PORT/DB"
         )
     });
     sqlx::any::install_default_drivers();
