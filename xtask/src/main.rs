@@ -12,6 +12,7 @@ mod node_suite;
 mod normalize;
 mod npm_pack;
 mod pipeline;
+mod postgres;
 mod python;
 mod python_suite;
 mod readme;
@@ -43,6 +44,9 @@ commands:
                       cargo package, the Python and Node suites, the wheel/sdist and npm pack
                       installs, emulator conformance
                       (STEP: run only the steps whose name contains it, e.g. `node`)
+  with-postgres CMD...
+                      run CMD with TELNYX_REPUTATION_TEST_POSTGRES_URL set to a throw-away
+                      PostgreSQL on 127.0.0.1 (e.g. `cargo test -p telnyx-reputation-monitor`)
   bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]
                       our clients vs the official SDKs and raw HTTP loops against the
                       release emulator; writes docs/benchmarks.md and a plot (not in `test`)
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         ["validate-spec"] => python::validate_spec(&root),
         ["test", only @ ..] => pipeline::test(&root, only),
         ["bench", rest @ ..] => bench::run(&root, rest),
+        ["with-postgres", command @ ..] => postgres::run_with(&root, command),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -13,6 +13,7 @@ use crate::crates_package;
 use crate::lint;
 use crate::node_suite;
 use crate::npm_pack;
+use crate::postgres;
 use crate::python;
 use crate::python_suite;
 use crate::release;
@@ -59,8 +60,15 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
                 &[("RUSTDOCFLAGS", "-D warnings")],
             )
         }),
-        ("cargo test", &|r| {
-            cargo(r, &["test", "--workspace", "--locked"])
+        // The monitor's store tests need a real PostgreSQL; it lives as long as this step.
+        ("cargo test (with PostgreSQL)", &|r| {
+            postgres::with_server(|url| {
+                cargo_with_env(
+                    r,
+                    &["test", "--workspace", "--locked"],
+                    &[(postgres::URL_VAR, url)],
+                )
+            })
         }),
         ("cargo package", &crates_package::run),
         ("python package", &python_suite::run),

@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use crate::commands::{
     account_numbers::AccountNumbersCommand, documents::DocumentsCommand,
     enterprises::EnterprisesCommand, external_verification::ExternalVerificationCommand,
-    loa::LoaCommand, numbers::NumbersCommand, remediation::RemediationCommand,
-    reputation::ReputationCommand, terms::TermsCommand, webhooks::WebhooksCommand,
+    listen::ListenArgs, loa::LoaCommand, monitor::MonitorCommand, numbers::NumbersCommand,
+    remediation::RemediationCommand, reputation::ReputationCommand, terms::TermsCommand,
+    webhooks::WebhooksCommand,
 };
 use crate::demo::DemoArgs;
 use crate::exit::EXIT_CODES_HELP;
@@ -89,6 +90,11 @@ pub enum Command {
     /// Webhook signature verification (local, no request).
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
+    /// Watch numbers over time: sync, history, changes, report (a local store).
+    #[command(subcommand)]
+    Monitor(MonitorCommand),
+    /// Receive signed webhooks: verify, record once, print, optionally forward.
+    Listen(ListenArgs),
 }
 
 /// Paging options of list commands.

@@ -103,7 +103,16 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
         .api_key(&api_key)
         .base_url(&base_url)
         .build()?;
-    let result = journey(&client, &args).await;
+    let result = async {
+        let enterprise_id = journey(&client, &args).await?;
+        // The monitoring act drives the emulator's admin API (its clock, a number's data):
+        // it runs on the embedded emulator only, never against a live server.
+        if embedded.is_some() {
+            crate::demo_monitor::act(&client, &api_key, &enterprise_id, &out_dir(&args)?).await?;
+        }
+        Ok(())
+    }
+    .await;
     if result.is_ok() {
         // Only the embedded emulator has an admin ledger; a live server is never sent the
         // key anywhere but its API.
@@ -187,7 +196,7 @@ impl Narrator {
     }
 }
 
-async fn journey(client: &Client, args: &DemoArgs) -> CliResult {
+async fn journey(client: &Client, args: &DemoArgs) -> CliResult<String> {
     let mut n = Narrator { step: 0, title: "" };
     macro_rules! attempt {
         ($e:expr) => {
@@ -348,7 +357,7 @@ async fn journey(client: &Client, args: &DemoArgs) -> CliResult {
     let final_numbers = attempt!(rep.numbers().list().page_size(250).collect_all());
     println!("\nMonitored numbers ({}):", final_numbers.len());
     println!("{}", numbers_view(&final_numbers).table());
-    Ok(())
+    Ok(enterprise.id)
 }
 
 fn risk(n: &ReputationNumber) -> String {

@@ -7,7 +7,8 @@
 //! | 2 | usage: bad arguments, or input rejected before any request (e.g. invalid numbers, a billable request over `--max-billable`) |
 //! | 3 | API: the server answered with an error (the Telnyx error detail is printed), or a gate was rejected |
 //! | 4 | network: connection failure or timeout |
-//! | 5 | a `--wait` ran out of time; what it waited for keeps going on the server |
+//! | 5 | `monitor sync --fail-on`: a number is high, or something changed |
+//! | 6 | a `--wait` ran out of time; what it waited for keeps going on the server |
 //!
 //! Commands return [`CliError`]; `main` prints it on stderr and exits with its code.
 //! Nothing here ever prints the API key.
@@ -26,7 +27,8 @@ Exit codes:
      numbers, a billable request over --max-billable)
   3  API error: the server answered with an error (its Telnyx error detail is printed)
   4  network error: connection failure or timeout
-  5  a --wait ran out of time (the request keeps running; check again later)";
+  5  monitor sync --fail-on: a number is high, or something changed
+  6  a --wait ran out of time (the request keeps running; check again later)";
 
 /// The class of a failure, which decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +41,9 @@ pub enum Class {
     Api,
     /// Exit 4.
     Network,
-    /// Exit 5.
+    /// Exit 5: a `--fail-on` condition was met.
+    Alert,
+    /// Exit 6: a `--wait` ran out of time.
     WaitTimeout,
 }
 
@@ -51,7 +55,8 @@ impl Class {
             Class::Usage => 2,
             Class::Api => 3,
             Class::Network => 4,
-            Class::WaitTimeout => 5,
+            Class::Alert => 5,
+            Class::WaitTimeout => 6,
         }
     }
 }

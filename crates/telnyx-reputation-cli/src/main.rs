@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod demo;
+mod demo_monitor;
 mod exit;
 mod numbers_input;
 mod output;
@@ -54,6 +55,8 @@ fn run(cli: Cli) -> CliResult {
         Command::ExternalVerification(c) => block_on(commands::external_verification::run(&ctx, c)),
         Command::AccountNumbers(c) => block_on(commands::account_numbers::run(&ctx, c)),
         Command::Webhooks(c) => commands::webhooks::run(&ctx, c),
+        Command::Monitor(c) => block_on(commands::monitor::run(&ctx, c)),
+        Command::Listen(args) => block_on(commands::listen::run(args)),
     }
 }
 

@@ -224,7 +224,7 @@ fn remediation_wait_times_out_with_its_own_exit_code() {
             "400ms",
         ])
         .assert()
-        .code(5)
+        .code(6)
         .stderr(contains("after waiting 400ms; it keeps running"));
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     h.cli_for(&id)

@@ -6,7 +6,9 @@ pub mod account_numbers;
 pub mod documents;
 pub mod enterprises;
 pub mod external_verification;
+pub mod listen;
 pub mod loa;
+pub mod monitor;
 pub mod numbers;
 pub mod remediation;
 pub mod reputation;
@@ -58,6 +60,11 @@ impl Context {
         self.global.enterprise.clone().ok_or_else(|| {
             CliError::usage("no enterprise: pass --enterprise ID or set TELNYX_ENTERPRISE_ID")
         })
+    }
+
+    /// `--enterprise` when given, for commands where it only narrows the output.
+    pub fn enterprise_filter(&self) -> Option<String> {
+        self.global.enterprise.clone()
     }
 
     /// The reputation handle of the selected enterprise.

@@ -61,7 +61,7 @@ pub struct WaitArgs {
     /// First interval between polls, e.g. 30s, 2m (grows 1.5x per poll, at most 10m).
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub interval: Duration,
-    /// Stop waiting after this long, e.g. 90m, 6h: exit 5, the request keeps running.
+    /// Stop waiting after this long, e.g. 90m, 6h: exit 6, the request keeps running.
     #[arg(long, value_name = "DURATION", default_value = "6h", value_parser = parse_duration)]
     pub timeout: Duration,
 }
@@ -160,7 +160,7 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
 }
 
 /// Poll a request until its status is final, reporting each new status. The interval grows
-/// 1.5x per poll up to `polling.max_interval`; past `polling.timeout` this fails with exit 5
+/// 1.5x per poll up to `polling.max_interval`; past `polling.timeout` this fails with exit 6
 /// (the request keeps running on the server).
 pub async fn follow(
     remediation: &telnyx_reputation::Remediations,

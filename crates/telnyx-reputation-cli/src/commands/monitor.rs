@@ -1,0 +1,354 @@
+//! `monitor sync|history|changes|report`: the fleet monitor of the
+//! `telnyx-reputation-monitor` crate on the command line. Each subcommand opens the store
+//! (`--store URL`, default the SQLite file under the platform data dir), makes one library
+//! call and prints a [`View`]; sync adds a progress bar, rules and `--fail-on`.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, Utc};
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use telnyx_reputation_monitor::rules::Outcome;
+use telnyx_reputation_monitor::{
+    Change, Monitor, MonitorError, Reading, Report, Rules, Store, SyncOptions, SyncReport,
+};
+
+use crate::commands::Context;
+use crate::exit::{Class, CliError, CliResult};
+use crate::output::{Format, View, cell, opt, opt_time, time};
+
+/// Where the monitor keeps its history.
+#[derive(Args, Debug, Clone)]
+pub struct StoreArgs {
+    /// `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` (default: monitor.sqlite under the
+    /// platform data directory).
+    #[arg(
+        long,
+        env = "TELNYX_REPUTATION_STORE",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub store: Option<String>,
+}
+
+impl StoreArgs {
+    /// Open the store (creating and migrating it as needed).
+    pub async fn open(&self) -> CliResult<Store> {
+        Ok(match &self.store {
+            Some(url) => Store::open(url).await?,
+            None => Store::open_default().await?,
+        })
+    }
+}
+
+/// `monitor` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum MonitorCommand {
+    /// Sweep every number of the enterprise (cached reads: free) and print what changed.
+    Sync(SyncArgs),
+    /// Every stored reading of one number.
+    History {
+        /// The number, E.164.
+        number: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Changes recorded since a time.
+    Changes {
+        /// `7d`, `12h`, `30m`, `2w`, or an RFC 3339 time.
+        #[arg(long, default_value = "7d", value_parser = parse_since)]
+        since: DateTime<Utc>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Write a self-contained HTML report (`--format csv`: every reading as CSV).
+    Report {
+        /// Output file.
+        #[arg(long, value_name = "PATH", default_value = "report.html")]
+        out: PathBuf,
+        /// Window start: `90d`, `2w`, … or an RFC 3339 time.
+        #[arg(long, default_value = "90d", value_parser = parse_since)]
+        since: DateTime<Utc>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// Condition that makes `sync` exit 5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any number's spam risk is high.
+    High,
+    /// Anything changed.
+    Change,
+}
+
+/// Options of `monitor sync`.
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Read every number live instead (billable: one call per number); needs --max-billable.
+    #[arg(long, requires = "max_billable")]
+    pub fresh: bool,
+    /// With --fresh: refuse, before any call, if that would be more billable calls than N.
+    #[arg(long, value_name = "N")]
+    pub max_billable: Option<u64>,
+    /// A score counts as dropped when it fell by at least N.
+    #[arg(long, value_name = "N", default_value_t = telnyx_reputation_monitor::DEFAULT_SCORE_DROP)]
+    pub score_drop: i64,
+    /// Exit 5 when any number is high, or when anything changed.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// A TOML rules file to run on what the sync saw.
+    #[arg(long, value_name = "PATH")]
+    pub rules: Option<PathBuf>,
+    /// Send the rules' remediation requests (without it they are a dry run).
+    #[arg(long, requires = "rules")]
+    pub apply: bool,
+}
+
+/// Run one `monitor` subcommand.
+pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
+    let enterprise = ctx.enterprise_filter();
+    match command {
+        MonitorCommand::Sync(args) => sync(ctx, args).await,
+        MonitorCommand::History { number, store } => {
+            let store = store.open().await?;
+            let readings = store.history(enterprise.as_deref(), &number).await?;
+            if readings.is_empty() {
+                return Err(CliError::other(format!(
+                    "no stored reading of {number}: run `monitor sync` first"
+                )));
+            }
+            history_view(&readings).print(ctx.format())?;
+            Ok(())
+        }
+        MonitorCommand::Changes { since, store } => {
+            let store = store.open().await?;
+            let changes = store.changes_since(enterprise.as_deref(), since).await?;
+            changes_view(&changes).print(ctx.format())?;
+            Ok(())
+        }
+        MonitorCommand::Report { out, since, store } => {
+            let store = store.open().await?;
+            let report = Report::build(&store, enterprise.as_deref(), since, Utc::now()).await?;
+            let text = match ctx.format() {
+                Format::Csv => report.csv(),
+                Format::Json => serde_json::to_string_pretty(&report).expect("a report serialises"),
+                Format::Table => report.html(),
+            };
+            std::fs::write(&out, text)
+                .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
+            println!("report written to {}", out.display());
+            Ok(())
+        }
+    }
+}
+
+async fn sync(ctx: &Context, args: SyncArgs) -> CliResult {
+    let enterprise = ctx.enterprise_id()?;
+    let rules = args.rules.as_deref().map(Rules::load).transpose()?;
+    let score_drop = rules
+        .as_ref()
+        .and_then(Rules::min_score_drop)
+        .map_or(args.score_drop, |n| n.min(args.score_drop));
+    let store = args.store.open().await?;
+    let monitor = Monitor::new(ctx.client()?, store.clone());
+    let options = SyncOptions {
+        score_drop,
+        fresh: args.fresh.then(|| args.max_billable.unwrap_or(0)),
+        at: None,
+    };
+    let bar = ProgressBar::new_spinner().with_message("listing numbers");
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {pos} numbers ({elapsed})")
+            .expect("static template"),
+    );
+    let report = monitor
+        .sync(&enterprise, &options, |n| bar.set_position(n))
+        .await;
+    bar.finish_and_clear();
+    let report = report?;
+    let outcomes = match &rules {
+        Some(rules) => {
+            let events = store.events(Some(&enterprise)).await?;
+            let matches = rules.evaluate(&report, &events, Utc::now());
+            rules.run(&matches, monitor.client(), args.apply).await
+        }
+        None => Vec::new(),
+    };
+    print_sync(ctx.format(), &report, &outcomes)?;
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Failed { message, .. } => Some(message.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !failed.is_empty() {
+        return Err(CliError::other(format!(
+            "rule actions failed: {}",
+            failed.join("; ")
+        )));
+    }
+    match args.fail_on {
+        Some(FailOn::High) if !report.high.is_empty() => Err(CliError::new(
+            Class::Alert,
+            format!(
+                "{} number(s) are high: {}",
+                report.high.len(),
+                report.high.join(" ")
+            ),
+        )),
+        Some(FailOn::Change) if !report.changes.is_empty() => Err(CliError::new(
+            Class::Alert,
+            format!("{} change(s) since the last sync", report.changes.len()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn print_sync(format: Format, report: &SyncReport, outcomes: &[Outcome]) -> CliResult {
+    if format == Format::Json {
+        let json = serde_json::json!({ "sync": report, "rules": outcomes });
+        View::list(Vec::new(), Vec::new(), json).print(format)?;
+        return Ok(());
+    }
+    eprintln!(
+        "synced {} numbers of {}: {} reading(s) written, {} change(s), {} high, {} billable fresh read(s)",
+        report.numbers,
+        report.enterprise_id,
+        report.readings_written,
+        report.changes.len(),
+        report.high.len(),
+        report.fresh_reads
+    );
+    changes_view(&report.changes).print(format)?;
+    for outcome in outcomes {
+        let line = match outcome {
+            Outcome::Print { line, .. } => line.clone(),
+            other => serde_json::to_string(other).expect("an outcome serialises"),
+        };
+        // CSV on stdout stays one table; rule output goes beside it.
+        if format == Format::Csv {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+    Ok(())
+}
+
+fn changes_view(changes: &[Change]) -> View {
+    View::list(
+        vec!["at", "phone_number", "change", "field", "from", "to"],
+        changes
+            .iter()
+            .map(|c| {
+                vec![
+                    time(c.at),
+                    cell(&c.phone_number),
+                    cell(c.kind),
+                    cell(&c.field),
+                    c.old_value.clone(),
+                    c.new_value.clone(),
+                ]
+            })
+            .collect(),
+        View::json_of(&changes),
+    )
+}
+
+fn history_view(readings: &[Reading]) -> View {
+    View::list(
+        vec![
+            "observed_at",
+            "spam_risk",
+            "spam_category",
+            "maturity",
+            "connection",
+            "engagement",
+            "sentiment",
+            "ownership_status",
+            "confirm_by",
+        ],
+        readings
+            .iter()
+            .map(|r| {
+                vec![
+                    time(r.observed_at),
+                    r.spam_risk.clone(),
+                    r.spam_category.clone(),
+                    opt(r.maturity_score),
+                    opt(r.connection_score),
+                    opt(r.engagement_score),
+                    opt(r.sentiment_score),
+                    r.ownership_status.clone(),
+                    opt_time(r.confirm_by),
+                ]
+            })
+            .collect(),
+        View::json_of(&readings),
+    )
+}
+
+/// `7d`, `12h`, `30m`, `45s`, `2w` ago, or an RFC 3339 time.
+pub fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: i64 = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is neither an age like 7d/12h/30m nor an RFC 3339 time"))?;
+    let age = match unit {
+        "s" => Duration::seconds(n),
+        "m" => Duration::minutes(n),
+        "h" => Duration::hours(n),
+        "d" => Duration::days(n),
+        "w" => Duration::weeks(n),
+        _ => {
+            return Err(format!(
+                "unknown unit {unit:?} in {text:?}: use s, m, h, d or w"
+            ));
+        }
+    };
+    Ok(Utc::now() - age)
+}
+
+impl From<MonitorError> for CliError {
+    fn from(error: MonitorError) -> Self {
+        match error {
+            MonitorError::Api(e) => e.into(),
+            MonitorError::StoreUrl { .. }
+            | MonitorError::Rules { .. }
+            | MonitorError::BillingRefused { .. } => CliError::usage(error.to_string()),
+            other => CliError::other(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_and_times_parse_and_bad_ones_say_why() {
+        let week = parse_since("7d").unwrap();
+        assert!((Utc::now() - week - Duration::days(7)).num_seconds().abs() < 5);
+        assert_eq!(
+            parse_since("2026-11-01T00:00:00Z").unwrap().to_rfc3339(),
+            "2026-11-01T00:00:00+00:00"
+        );
+        assert!(
+            parse_since("7y")
+                .unwrap_err()
+                .contains("unknown unit \"y\"")
+        );
+        assert!(parse_since("soon").unwrap_err().contains("neither an age"));
+    }
+}

@@ -1,0 +1,373 @@
+//! `monitor sync|history|changes|report` and `listen` end to end: the binary against an
+//! in-process emulator, with SQLite stores in temp dirs and real signed deliveries.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use common::{Harness, json_of};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+use telnyx_reputation::webhooks;
+
+const SIGNING_KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+
+/// An approved enterprise with `count` numbers, each read once so lists carry data.
+fn fleet(harness: &Harness, count: usize) -> (String, Vec<String>) {
+    let enterprise = harness.approved_enterprise();
+    let numbers: Vec<String> = (0..count)
+        .map(|i| format!("+1312555{:04}", 4000 + i))
+        .collect();
+    let rep = harness.client().reputation(&enterprise);
+    harness.runtime.block_on(async {
+        rep.numbers().add(&numbers).await.unwrap();
+        for n in &numbers {
+            rep.numbers().get(n).await.unwrap();
+        }
+    });
+    (enterprise, numbers)
+}
+
+fn admin(harness: &Harness, path: &str, body: serde_json::Value) -> serde_json::Value {
+    let url = format!("{}/{path}", harness.emulator.as_ref().unwrap().admin_url());
+    harness.runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .post(url)
+            .bearer_auth(&harness.key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        response.json().await.unwrap_or(serde_json::Value::Null)
+    })
+}
+
+fn ledger(harness: &Harness) -> serde_json::Value {
+    let url = format!("{}/ledger", harness.emulator.as_ref().unwrap().admin_url());
+    harness.runtime.block_on(async {
+        reqwest::Client::new()
+            .get(url)
+            .bearer_auth(&harness.key)
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["data"]
+            .clone()
+    })
+}
+
+#[test]
+fn sync_reports_a_number_turning_high_and_fail_on_exits_5() {
+    let harness = Harness::start("cli-monitor-sync");
+    let (enterprise, numbers) = fleet(&harness, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let sync = || {
+        let mut cmd = harness.cli_for(&enterprise);
+        cmd.args(["monitor", "sync", "--store", &store]);
+        cmd
+    };
+    let first = json_of(&mut sync());
+    assert_eq!(first["sync"]["readings_written"], 8);
+    let quiet = sync().args(["--fail-on", "change"]).assert().success();
+    assert!(
+        String::from_utf8_lossy(&quiet.get_output().stderr)
+            .contains("0 reading(s) written, 0 change(s)")
+    );
+    let target = numbers
+        .iter()
+        .find(|n| {
+            let sync = &first["sync"]["changes"];
+            sync.as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["phone_number"] == n.as_str() && c["new_value"] == "low")
+        })
+        .expect("a low number")
+        .clone();
+    admin(
+        &harness,
+        "numbers/reputation",
+        serde_json::json!({"phone_number": target, "reputation_data": {"spam_risk": "high", "spam_category": "robocall"}}),
+    );
+    sync()
+        .args(["--fail-on", "high", "--format", "csv"])
+        .assert()
+        .code(5)
+        .stdout(contains(format!("{target},risk_up,spam_risk,low,high")))
+        .stderr(contains("number(s) are high"));
+    let history = json_of(
+        harness
+            .cli()
+            .args(["monitor", "history", &target, "--store", &store]),
+    );
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(history[1]["spam_category"], "robocall");
+    let changes = json_of(
+        harness
+            .cli()
+            .args(["monitor", "changes", "--since", "1h", "--store", &store]),
+    );
+    assert_eq!(
+        changes.as_array().unwrap().len(),
+        8 + 2,
+        "8 added, then risk_up and category_set"
+    );
+    let report = dir.path().join("r.html");
+    harness
+        .cli()
+        .args(["monitor", "report", "--store", &store, "--out"])
+        .arg(&report)
+        .assert()
+        .success()
+        .stdout(contains("report written to"));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains(&target),
+        "the report charts and lists the change"
+    );
+    let csv = dir.path().join("r.csv");
+    harness
+        .cli()
+        .args([
+            "monitor", "report", "--format", "csv", "--store", &store, "--out",
+        ])
+        .arg(&csv)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap().lines().count(),
+        1 + 8 + 1
+    );
+}
+
+#[test]
+fn fresh_sync_needs_a_billable_cap_and_is_refused_past_it_before_any_call() {
+    let harness = Harness::start("cli-monitor-fresh");
+    let (enterprise, _) = fleet(&harness, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--fresh", "--store", &store])
+        .assert()
+        .code(2)
+        .stderr(contains("--max-billable"));
+    let before = ledger(&harness)["live_lookups"].as_u64().unwrap();
+    harness
+        .cli_for(&enterprise)
+        .args([
+            "monitor",
+            "sync",
+            "--fresh",
+            "--max-billable",
+            "2",
+            "--store",
+            &store,
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("3 billable call(s)").and(contains("limit is 2")));
+    assert_eq!(ledger(&harness)["live_lookups"].as_u64().unwrap(), before);
+}
+
+#[test]
+fn rules_remediate_only_with_apply() {
+    let harness = Harness::start("cli-monitor-rules");
+    let (enterprise, numbers) = fleet(&harness, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"turned high\"\nwhen = { became_high = true }\nactions = [{ type = \"remediate\", call_purpose = \"Appointment reminders\", max_per_run = 5 }]\n",
+    )
+    .unwrap();
+    let sync = |apply: bool| {
+        let mut cmd = harness.cli_for(&enterprise);
+        cmd.args(["monitor", "sync", "--store", &store, "--rules"])
+            .arg(&rules);
+        if apply {
+            cmd.arg("--apply");
+        }
+        json_of(&mut cmd)
+    };
+    sync(false);
+    for n in &numbers[..2] {
+        admin(
+            &harness,
+            "numbers/reputation",
+            serde_json::json!({"phone_number": n, "reputation_data": {"spam_risk": "low"}}),
+        );
+    }
+    sync(false);
+    for n in &numbers[..2] {
+        admin(
+            &harness,
+            "numbers/reputation",
+            serde_json::json!({"phone_number": n, "reputation_data": {"spam_risk": "high"}}),
+        );
+    }
+    let dry = sync(false);
+    assert_eq!(dry["rules"][0]["applied"], false);
+    assert_eq!(
+        dry["rules"][0]["numbers"],
+        serde_json::json!([numbers[0], numbers[1]])
+    );
+    let listed = json_of(harness.cli_for(&enterprise).args(["remediation", "list"]));
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        0,
+        "a dry run sends nothing"
+    );
+    // Back to low and high again, this time applied.
+    for risk in ["low", "high"] {
+        for n in &numbers[..2] {
+            admin(
+                &harness,
+                "numbers/reputation",
+                serde_json::json!({"phone_number": n, "reputation_data": {"spam_risk": risk}}),
+            );
+        }
+        if risk == "low" {
+            sync(false);
+        }
+    }
+    let applied = sync(true);
+    assert_eq!(applied["rules"][0]["applied"], true);
+    assert!(applied["rules"][0]["remediation_id"].is_string());
+    let listed = json_of(harness.cli_for(&enterprise).args(["remediation", "list"]));
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_bad_rules_file_is_a_usage_error_naming_the_line() {
+    let harness = Harness::start("cli-monitor-bad-rules");
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"x\"\nwhen = { becomes_high = true }\nactions = []\n",
+    )
+    .unwrap();
+    harness
+        .cli_for("e")
+        .args(["monitor", "sync", "--rules"])
+        .arg(&rules)
+        .assert()
+        .code(2)
+        .stderr(
+            contains("rules.toml")
+                .and(contains("line 3"))
+                .and(contains("becomes_high")),
+        );
+}
+
+struct Listener {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn listen(store: &str) -> Listener {
+    let binary = assert_cmd::cargo::cargo_bin("telnyx-reputation");
+    let mut child = std::process::Command::new(binary)
+        .args(["listen", "--port", "0", "--store", store, "--public-key"])
+        .arg(webhooks::public_key(SIGNING_KEY).unwrap())
+        .env_remove("TELNYX_PUBLIC_KEY")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the bound URL first")
+        .to_owned();
+    Listener { child, url }
+}
+
+#[test]
+fn listen_accepts_only_signed_deliveries_and_records_each_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let listener = listen(&store);
+    let body = serde_json::json!({
+        "data": {"id": "a5c0a3b0-1111-4222-8333-944455556666", "event_type": "number_reputation.number.flagged",
+                 "occurred_at": chrono::Utc::now().to_rfc3339(), "record_type": "event",
+                 "payload": {"confirm_by": (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339(),
+                             "enterprise_id": "6a09cdc3-8948-47f0-aa62-74ac943d6c58", "flag_reason": "reverification_due",
+                             "ownership_status": "pending_confirmation", "phone_number": "+13125554000",
+                             "record_type": "reputation_phone_number", "source": "telnyx"}},
+        "meta": {"attempt": 1, "delivered_to": listener.url.clone()}
+    })
+    .to_string();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let post = |key: &str| {
+        let mut request = reqwest::Client::new()
+            .post(&listener.url)
+            .timeout(Duration::from_secs(10))
+            .body(body.clone());
+        for (name, value) in
+            webhooks::sign(body.as_bytes(), chrono::Utc::now().timestamp(), key).unwrap()
+        {
+            request = request.header(name, value);
+        }
+        runtime.block_on(async { request.send().await.unwrap().status().as_u16() })
+    };
+    assert_eq!(post(SIGNING_KEY), 200);
+    assert_eq!(post(SIGNING_KEY), 200, "a redelivery is acknowledged");
+    assert_eq!(post("ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA="), 401);
+    let mut child = listener;
+    let _ = child.child.kill();
+    let _ = child.child.wait();
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(out.contains("recorded number_reputation.number.flagged a5c0a3b0-1111-4222-8333-944455556666 +13125554000 flag_reason=reverification_due confirm_by="), "{out}");
+    assert_eq!(out.matches("duplicate ").count(), 1, "{out}");
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "the forged delivery printed nothing: {out}"
+    );
+}
+
+#[test]
+fn listen_refuses_to_start_without_a_valid_public_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    common::bare_cli()
+        .args(["listen", "--port", "0", "--store", &store])
+        .assert()
+        .code(2)
+        .stderr(contains("no public key"));
+    common::bare_cli()
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--store",
+            &store,
+            "--public-key",
+            "bm90LWEta2V5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "--public-key: webhook verification failed: the public key must be 32 bytes",
+        ));
+}

@@ -1,0 +1,243 @@
+//! The monitor's two benchmark workloads, in one release process (numbers in
+//! docs/monitor-benchmarks.md):
+//!
+//! 1. sync: `N` numbers (default 100,000) on an in-process emulator, each with reputation
+//!    data; a bare facade sweep (list every page, nothing stored) against a first sync
+//!    (every reading written) and a second sync with no change (no reading written).
+//! 2. report: a store holding `N` numbers × 90 daily sweeps in which `CHANGE_PCT` % of the
+//!    numbers (default 10) change each day, then `Report::build` + `html()`; and the SQLite
+//!    file's bytes per number-year.
+//!
+//! `cargo run --release -p telnyx-reputation-monitor --example bench [-- N [CHANGE_PCT]]`
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use futures::TryStreamExt;
+use telnyx_reputation::{CheckFrequency, Client, LoaRenderOptions, NewEnterprise, WaitOptions};
+use telnyx_reputation_emulator::{ApprovalDelay, Emulator};
+use telnyx_reputation_monitor::{
+    Change, ChangeKind, Monitor, Reading, Report, Store, SweepWrite, SyncOptions,
+};
+
+const RUNS: usize = 3;
+
+fn numbers(count: usize) -> Vec<String> {
+    // NXX 200.. and 10,000 lines each: valid US E.164 for any count up to 8 million.
+    (0..count)
+        .map(|i| format!("+1312{:03}{:04}", 200 + i / 10_000, i % 10_000))
+        .collect()
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let count: usize = args.first().map_or(Ok(100_000), |a| a.parse())?;
+    let change_pct: usize = args.get(1).map_or(Ok(10), |a| a.parse())?;
+    let dir = std::env::temp_dir().join(format!(
+        "telnyx-reputation-monitor-bench-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    sync_workload(count, &dir).await?;
+    report_workload(count, change_pct, &dir).await?;
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+async fn sync_workload(
+    count: usize,
+    dir: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let emulator = Emulator::builder()
+        .port(0)
+        .approval_delay(ApprovalDelay::After(Duration::ZERO))
+        .start()
+        .await?;
+    let client = Client::builder()
+        .api_key("bench")
+        .base_url(emulator.base_url())
+        .build()?;
+    client.terms_of_service().agree_number_reputation().await?;
+    let new: NewEnterprise = serde_json::from_str(include_str!("../tests/enterprise.json"))?;
+    let enterprise = client.enterprises().create(new).await?;
+    let rep = client.reputation(&enterprise.id);
+    let pdf = rep.loa().render(LoaRenderOptions::default()).await?;
+    let loa = client.documents().upload("loa.pdf", pdf).await?;
+    rep.enable(&loa.id, CheckFrequency::BusinessDaily).await?;
+    rep.wait_until_approved(WaitOptions::default()).await?;
+    let all = numbers(count);
+    for batch in all.chunks(100) {
+        rep.numbers().add(batch).await?;
+        rep.numbers().refresh(batch).await?;
+    }
+    let mut bare = Vec::new();
+    let mut first = Vec::new();
+    let mut second = Vec::new();
+    for run in 0..RUNS {
+        let t = Instant::now();
+        let listed: Vec<_> = rep
+            .numbers()
+            .list()
+            .page_size(250)
+            .stream()
+            .try_collect()
+            .await?;
+        assert_eq!(listed.len(), count);
+        bare.push(t.elapsed());
+        let store = Store::open(&format!("sqlite://{}/sync-{run}.sqlite", dir.display())).await?;
+        let monitor = Monitor::new(client.clone(), store.clone());
+        let t = Instant::now();
+        let report = monitor
+            .sync(&enterprise.id, &SyncOptions::default(), |_| {})
+            .await?;
+        first.push(t.elapsed());
+        assert_eq!(report.readings_written as usize, count);
+        let t = Instant::now();
+        let report = monitor
+            .sync(&enterprise.id, &SyncOptions::default(), |_| {})
+            .await?;
+        second.push(t.elapsed());
+        assert_eq!(
+            report.readings_written, 0,
+            "a sync with no change writes no reading"
+        );
+        store.close().await;
+    }
+    let (bare, first, second) = (median(bare), median(first), median(second));
+    println!(
+        "| bare facade sweep of {count} numbers (list, 250 a page) | {:.2} s | 1.00 |",
+        bare.as_secs_f64()
+    );
+    println!(
+        "| `monitor sync`, first (every reading written) | {:.2} s | {:.2} |",
+        first.as_secs_f64(),
+        first.as_secs_f64() / bare.as_secs_f64()
+    );
+    println!(
+        "| `monitor sync`, second, no change (0 reading rows written) | {:.2} s | {:.2} |",
+        second.as_secs_f64(),
+        second.as_secs_f64() / bare.as_secs_f64()
+    );
+    emulator.shutdown().await;
+    Ok(())
+}
+
+fn reading(number: &str, at: DateTime<Utc>, day: usize, changed: bool) -> Reading {
+    let shift = if changed { (day % 7) as i64 * 9 } else { 0 };
+    Reading {
+        phone_number: number.to_owned(),
+        observed_at: at,
+        spam_risk: Some(
+            if changed && day.is_multiple_of(3) {
+                "high"
+            } else {
+                "low"
+            }
+            .into(),
+        ),
+        spam_category: (changed && day.is_multiple_of(3)).then(|| "robocall".into()),
+        maturity_score: Some(80 - shift),
+        connection_score: Some(70),
+        engagement_score: Some(60 - shift / 2),
+        sentiment_score: Some(75),
+        ownership_status: Some("verified".into()),
+        confirm_by: None,
+        refreshed_at: Some(at),
+    }
+}
+
+async fn report_workload(
+    count: usize,
+    change_pct: usize,
+    dir: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let path = dir.join("report.sqlite");
+    let store = Store::open(&format!("sqlite://{}", path.display())).await?;
+    let enterprise = "bench-enterprise";
+    let all = numbers(count);
+    let start = DateTime::from_timestamp(Utc::now().timestamp() - 90 * 86_400, 0).unwrap();
+    let t = Instant::now();
+    for day in 0..90usize {
+        let at = start + chrono::Duration::days(day as i64);
+        let changing = count * change_pct / 100;
+        let offset = (day * changing) % count.max(1);
+        let chosen: Vec<&String> = if day == 0 {
+            all.iter().collect()
+        } else {
+            all.iter().cycle().skip(offset).take(changing).collect()
+        };
+        let readings: Vec<Reading> = chosen
+            .iter()
+            .map(|n| reading(n, at, day, day > 0))
+            .collect();
+        let changes: Vec<Change> = readings
+            .iter()
+            .filter(|_| day > 0)
+            .map(|r| Change {
+                enterprise_id: enterprise.into(),
+                phone_number: r.phone_number.clone(),
+                at,
+                kind: ChangeKind::ScoreDrop,
+                field: "maturity_score".into(),
+                old_value: Some("80".into()),
+                new_value: r.maturity_score.map(|s| s.to_string()),
+            })
+            .collect();
+        let write = SweepWrite {
+            readings: readings.iter().collect(),
+            added: if day == 0 {
+                all.iter().map(String::as_str).collect()
+            } else {
+                Vec::new()
+            },
+            removed: Vec::new(),
+            changes: &changes,
+            numbers: count as u64,
+            fresh_reads: 0,
+        };
+        store.record_sweep(enterprise, at, &write).await?;
+    }
+    let filled = t.elapsed();
+    let counts = store.counts().await?;
+    let mut samples = Vec::new();
+    let mut size = 0;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let report = Report::build(
+            &store,
+            Some(enterprise),
+            start,
+            start + chrono::Duration::days(90),
+        )
+        .await?;
+        size = report.html().len();
+        samples.push(t.elapsed());
+    }
+    store.close().await;
+    let bytes = std::fs::metadata(&path)?.len();
+    println!(
+        "| `monitor report` over {count} numbers × 90 days ({} readings, {} changes; {change_pct} % of numbers change daily) | {:.2} s | HTML {} KiB |",
+        counts.readings,
+        counts.changes,
+        median(samples).as_secs_f64(),
+        size / 1024
+    );
+    let per_number_90 = bytes as f64 / count as f64;
+    println!(
+        "| SQLite file after 90 days | {:.1} MiB | {:.0} bytes per number, {:.0} bytes per number-year at this change rate |",
+        bytes as f64 / (1024.0 * 1024.0),
+        per_number_90,
+        per_number_90 * 365.0 / 90.0
+    );
+    println!(
+        "| filling that store (90 sweeps through `Store::record_sweep`) | {:.2} s | |",
+        filled.as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod diff;
+mod error;
+mod model;
+mod monitor;
+pub mod receiver;
+pub mod report;
+pub mod rules;
+mod store;
+
+pub use error::{MonitorError, Result};
+pub use model::{Change, ChangeKind, Reading, SCORES, StoredEvent, SyncReport};
+pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, authorize_billable};
+pub use receiver::Receiver;
+pub use report::Report;
+pub use rules::Rules;
+pub use store::{Backend, Latest, Store, StoreCounts, SweepWrite};

@@ -1,0 +1,725 @@
+//! Rules: a TOML file of conditions on what a sync saw, each with actions. Conditions in
+//! one rule must all hold for a number (write two rules for "or"); actions run once per
+//! rule with every matching number.
+//!
+//! ```toml
+//! [[rule]]
+//! name = "turned high"
+//! when = { became_high = true }
+//! actions = [
+//!   { type = "print" },
+//!   { type = "notify", url = "http://127.0.0.1:9000/hooks/reputation", format = "slack" },
+//!   { type = "remediate", call_purpose = "Appointment reminders for our customers", max_per_run = 20 },
+//! ]
+//! ```
+//!
+//! Conditions: `became_high` (risk rose to `high`), `score_dropped_by = N` (any score fell
+//! by ≥ N), `category_in = [..]` (a category was set to one of these), `confirm_within_days
+//! = D` (an ownership `confirm_by` is due within D days, from the API or a stored webhook).
+//! Remediation is a dry run unless the caller applies it, and at most `max_per_run`
+//! numbers (default 10) per rule and run are submitted.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use telnyx_reputation::{Client, RemediationRequest};
+
+use crate::error::{MonitorError, Result};
+use crate::model::{Change, ChangeKind, StoredEvent, SyncReport};
+
+/// Default cap of numbers one remediate action submits per run.
+pub const DEFAULT_MAX_PER_RUN: usize = 10;
+
+/// A parsed rules file.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// The rules, in file order.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<Rule>,
+}
+
+/// One rule.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Its name, printed with every outcome.
+    pub name: String,
+    /// The conditions, all of which must hold.
+    pub when: Conditions,
+    /// What to do with the matching numbers.
+    pub actions: Vec<Action>,
+}
+
+/// Conditions of a rule; at least one must be set.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conditions {
+    /// The number's risk rose to `high` in this sync.
+    #[serde(default)]
+    pub became_high: bool,
+    /// One of its scores fell by at least this much in this sync.
+    pub score_dropped_by: Option<i64>,
+    /// Its category was set (or changed) to one of these in this sync.
+    pub category_in: Option<Vec<String>>,
+    /// Its ownership must be confirmed within this many days (or is overdue).
+    pub confirm_within_days: Option<i64>,
+}
+
+/// An action of a rule.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// Print one JSON line for the match.
+    Print,
+    /// POST a JSON notification.
+    Notify(Notify),
+    /// Submit remediation for the matching numbers.
+    Remediate(Remediate),
+}
+
+/// POST a notification to `url`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notify {
+    /// Where to POST.
+    pub url: String,
+    /// `json` (the match itself, as `print` writes it) or `slack` (`{"text": …}`).
+    #[serde(default)]
+    pub format: NotifyFormat,
+}
+
+/// Body shape of a notification.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyFormat {
+    /// The match as JSON.
+    #[default]
+    Json,
+    /// A Slack-compatible incoming-webhook body, `{"text": "…"}`.
+    Slack,
+}
+
+/// Submit remediation.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediate {
+    /// How the numbers are used (sent as `call_purpose`).
+    pub call_purpose: String,
+    /// Contact email sent with the request.
+    pub contact_email: Option<String>,
+    /// At most this many numbers per run (default 10); the rest are reported as skipped.
+    pub max_per_run: Option<usize>,
+}
+
+/// The numbers one rule matched and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    /// The rule's name.
+    pub rule: String,
+    /// The enterprise.
+    pub enterprise_id: String,
+    /// Matching numbers, sorted.
+    pub numbers: Vec<String>,
+    /// The changes of those numbers in this sync.
+    pub changes: Vec<Change>,
+    /// Ownership deadlines of those numbers, when the rule looks at them.
+    pub confirm_by: BTreeMap<String, DateTime<Utc>>,
+}
+
+/// What one action did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Outcome {
+    /// A JSON line to print.
+    Print {
+        /// The rule.
+        rule: String,
+        /// The line.
+        line: String,
+    },
+    /// A notification was delivered.
+    Notified {
+        /// The rule.
+        rule: String,
+        /// Where.
+        url: String,
+        /// The HTTP status answered.
+        status: u16,
+    },
+    /// Remediation submitted (`applied`) or only planned (dry run).
+    Remediation {
+        /// The rule.
+        rule: String,
+        /// `false`: dry run, nothing was sent.
+        applied: bool,
+        /// The numbers submitted (or that would be).
+        numbers: Vec<String>,
+        /// Matching numbers left out by `max_per_run`.
+        skipped: Vec<String>,
+        /// The remediation request id, when applied.
+        remediation_id: Option<String>,
+    },
+    /// An action failed; the others still ran.
+    Failed {
+        /// The rule.
+        rule: String,
+        /// What failed.
+        message: String,
+    },
+}
+
+impl Rules {
+    /// Parse rules from TOML text; `origin` names the source in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let rules: Rules = toml::from_str(text).map_err(|e| MonitorError::Rules {
+            origin: origin.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+        rules.validate(origin)?;
+        Ok(rules)
+    }
+
+    /// Read and parse a rules file.
+    pub fn load(path: &std::path::Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| MonitorError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    fn validate(&self, origin: &str) -> Result<()> {
+        let invalid = |rule: &Rule, message: &str| MonitorError::Rules {
+            origin: origin.to_owned(),
+            message: format!("rule {:?}: {message}", rule.name),
+        };
+        for rule in &self.rules {
+            let w = &rule.when;
+            if !w.became_high
+                && w.score_dropped_by.is_none()
+                && w.category_in.is_none()
+                && w.confirm_within_days.is_none()
+            {
+                return Err(invalid(
+                    rule,
+                    "`when` sets no condition (became_high, score_dropped_by, category_in, confirm_within_days)",
+                ));
+            }
+            if w.score_dropped_by.is_some_and(|n| n < 1) {
+                return Err(invalid(rule, "score_dropped_by must be at least 1"));
+            }
+            if w.confirm_within_days.is_some_and(|d| d < 0) {
+                return Err(invalid(rule, "confirm_within_days must not be negative"));
+            }
+            if rule.actions.is_empty() {
+                return Err(invalid(rule, "`actions` is empty"));
+            }
+            for action in &rule.actions {
+                match action {
+                    Action::Notify(n)
+                        if !(n.url.starts_with("http://") || n.url.starts_with("https://")) =>
+                    {
+                        return Err(invalid(
+                            rule,
+                            &format!("notify url {:?} is not http(s)", n.url),
+                        ));
+                    }
+                    Action::Remediate(r) if r.max_per_run == Some(0) => {
+                        return Err(invalid(rule, "max_per_run must be at least 1"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The smallest `score_dropped_by` of any rule: a sync must report drops from there.
+    pub fn min_score_drop(&self) -> Option<i64> {
+        self.rules
+            .iter()
+            .filter_map(|r| r.when.score_dropped_by)
+            .min()
+    }
+
+    /// The numbers each rule matches in `report`, given the stored webhook `events` and
+    /// the time `now` (for ownership deadlines). Rules that match nothing are left out.
+    pub fn evaluate(
+        &self,
+        report: &SyncReport,
+        events: &[StoredEvent],
+        now: DateTime<Utc>,
+    ) -> Vec<Match> {
+        let deadlines = deadlines(report, events);
+        let mut by_number: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+        for change in &report.changes {
+            by_number
+                .entry(change.phone_number.as_str())
+                .or_default()
+                .push(change);
+        }
+        let candidates: BTreeSet<&str> = by_number
+            .keys()
+            .copied()
+            .chain(deadlines.keys().map(String::as_str))
+            .collect();
+        self.rules
+            .iter()
+            .filter_map(|rule| {
+                let empty = Vec::new();
+                let numbers: Vec<String> = candidates
+                    .iter()
+                    .filter(|n| {
+                        let changes = by_number.get(*n).unwrap_or(&empty);
+                        matches(&rule.when, changes, deadlines.get(**n).copied(), now)
+                    })
+                    .map(|n| (*n).to_owned())
+                    .collect();
+                (!numbers.is_empty()).then(|| Match {
+                    rule: rule.name.clone(),
+                    enterprise_id: report.enterprise_id.clone(),
+                    changes: numbers
+                        .iter()
+                        .flat_map(|n| by_number.get(n.as_str()).into_iter().flatten())
+                        .map(|c| (*c).clone())
+                        .collect(),
+                    confirm_by: match rule.when.confirm_within_days {
+                        Some(_) => numbers
+                            .iter()
+                            .filter_map(|n| deadlines.get(n).map(|d| (n.clone(), *d)))
+                            .collect(),
+                        None => BTreeMap::new(),
+                    },
+                    numbers,
+                })
+            })
+            .collect()
+    }
+
+    /// Run the actions of every match. Remediation is sent only when `apply` is true.
+    pub async fn run(&self, matches: &[Match], client: &Client, apply: bool) -> Vec<Outcome> {
+        let http = reqwest::Client::new();
+        let mut outcomes = Vec::new();
+        for m in matches {
+            let Some(rule) = self.rules.iter().find(|r| r.name == m.rule) else {
+                continue;
+            };
+            for action in &rule.actions {
+                outcomes.push(match action {
+                    Action::Print => Outcome::Print {
+                        rule: m.rule.clone(),
+                        line: serde_json::to_string(m).expect("a match serialises"),
+                    },
+                    Action::Notify(n) => notify(&http, n, m).await,
+                    Action::Remediate(r) => remediate(client, r, m, apply).await,
+                });
+            }
+        }
+        outcomes
+    }
+}
+
+/// Each number's ownership deadline: from its current reading, or a later stored flag.
+fn deadlines(report: &SyncReport, events: &[StoredEvent]) -> BTreeMap<String, DateTime<Utc>> {
+    let mut out: BTreeMap<String, DateTime<Utc>> = report
+        .current
+        .iter()
+        .filter_map(|r| r.confirm_by.map(|d| (r.phone_number.clone(), d)))
+        .collect();
+    let listed: BTreeSet<&str> = report
+        .current
+        .iter()
+        .map(|r| r.phone_number.as_str())
+        .collect();
+    for event in events {
+        if event.enterprise_id.as_deref() != Some(report.enterprise_id.as_str()) {
+            continue;
+        }
+        if let (Some(number), Some(by)) = (&event.phone_number, event.confirm_by)
+            && listed.contains(number.as_str())
+        {
+            out.entry(number.clone())
+                .and_modify(|d| *d = (*d).max(by))
+                .or_insert(by);
+        }
+    }
+    out
+}
+
+fn matches(
+    when: &Conditions,
+    changes: &[&Change],
+    confirm_by: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    let became_high = || {
+        changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::RiskUp && c.new_value.as_deref() == Some("high"))
+    };
+    let dropped = |n: i64| {
+        changes.iter().any(|c| {
+            c.kind == ChangeKind::ScoreDrop
+                && match (parse(&c.old_value), parse(&c.new_value)) {
+                    (Some(old), Some(new)) => old - new >= n,
+                    _ => false,
+                }
+        })
+    };
+    let category = |list: &[String]| {
+        changes.iter().any(|c| {
+            matches!(
+                c.kind,
+                ChangeKind::CategorySet | ChangeKind::CategoryChanged
+            ) && c.new_value.as_ref().is_some_and(|v| list.contains(v))
+        })
+    };
+    let due = |days: i64| confirm_by.is_some_and(|by| by <= now + Duration::days(days));
+    (!when.became_high || became_high())
+        && when.score_dropped_by.is_none_or(dropped)
+        && when.category_in.as_deref().is_none_or(category)
+        && when.confirm_within_days.is_none_or(due)
+}
+
+fn parse(value: &Option<String>) -> Option<i64> {
+    value.as_deref().and_then(|v| v.parse().ok())
+}
+
+/// The text of a Slack-compatible notification.
+fn slack_text(m: &Match) -> String {
+    let mut text = format!(
+        "telnyx-reputation rule \"{}\" matched {} number(s) of enterprise {}:",
+        m.rule,
+        m.numbers.len(),
+        m.enterprise_id
+    );
+    for number in &m.numbers {
+        let what: Vec<String> = m
+            .changes
+            .iter()
+            .filter(|c| &c.phone_number == number)
+            .map(|c| {
+                format!(
+                    "{} {} -> {}",
+                    c.field,
+                    c.old_value.as_deref().unwrap_or("none"),
+                    c.new_value.as_deref().unwrap_or("none")
+                )
+            })
+            .chain(
+                m.confirm_by
+                    .get(number)
+                    .map(|d| format!("confirm ownership by {}", d.to_rfc3339())),
+            )
+            .collect();
+        text.push_str(&format!("\n• {number}: {}", what.join("; ")));
+    }
+    text
+}
+
+async fn notify(http: &reqwest::Client, n: &Notify, m: &Match) -> Outcome {
+    let body = match n.format {
+        NotifyFormat::Json => serde_json::to_value(m).expect("a match serialises"),
+        NotifyFormat::Slack => serde_json::json!({ "text": slack_text(m) }),
+    };
+    let sent = http
+        .post(&n.url)
+        .json(&body)
+        .timeout(std::time::Duration::from_secs(10))
+        .send()
+        .await;
+    match sent {
+        Ok(response) if response.status().is_success() => Outcome::Notified {
+            rule: m.rule.clone(),
+            url: n.url.clone(),
+            status: response.status().as_u16(),
+        },
+        Ok(response) => Outcome::Failed {
+            rule: m.rule.clone(),
+            message: format!("notify {}: answered {}", n.url, response.status()),
+        },
+        Err(e) => Outcome::Failed {
+            rule: m.rule.clone(),
+            message: format!("notify {}: {e}", n.url),
+        },
+    }
+}
+
+async fn remediate(client: &Client, r: &Remediate, m: &Match, apply: bool) -> Outcome {
+    let cap = r.max_per_run.unwrap_or(DEFAULT_MAX_PER_RUN);
+    let (numbers, skipped) = m.numbers.split_at(m.numbers.len().min(cap));
+    let planned = |remediation_id: Option<String>| Outcome::Remediation {
+        rule: m.rule.clone(),
+        applied: remediation_id.is_some(),
+        numbers: numbers.to_vec(),
+        skipped: skipped.to_vec(),
+        remediation_id,
+    };
+    if !apply {
+        return planned(None);
+    }
+    let mut request = RemediationRequest::new(numbers, &r.call_purpose);
+    if let Some(email) = &r.contact_email {
+        request = request.contact_email(email);
+    }
+    match client
+        .reputation(&m.enterprise_id)
+        .remediation()
+        .submit(request)
+        .await
+    {
+        Ok(submitted) => planned(Some(submitted.id)),
+        Err(e) => Outcome::Failed {
+            rule: m.rule.clone(),
+            message: format!("remediate {}: {e}", numbers.join(" ")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Reading;
+
+    const RULES: &str = r#"
+[[rule]]
+name = "turned high"
+when = { became_high = true }
+actions = [{ type = "print" }]
+
+[[rule]]
+name = "robocall"
+when = { category_in = ["robocall"], became_high = true }
+actions = [{ type = "remediate", call_purpose = "Reminders", max_per_run = 1 }]
+
+[[rule]]
+name = "confirm soon"
+when = { confirm_within_days = 3 }
+actions = [{ type = "print" }]
+
+[[rule]]
+name = "big drop"
+when = { score_dropped_by = 30 }
+actions = [{ type = "print" }]
+"#;
+
+    fn at(day: i64) -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + Duration::days(day)
+    }
+
+    fn change(number: &str, kind: ChangeKind, field: &str, old: &str, new: &str) -> Change {
+        Change {
+            enterprise_id: "e".into(),
+            phone_number: number.into(),
+            at: at(10),
+            kind,
+            field: field.into(),
+            old_value: Some(old.into()),
+            new_value: Some(new.into()),
+        }
+    }
+
+    fn reading(number: &str, confirm_by: Option<DateTime<Utc>>) -> Reading {
+        Reading {
+            phone_number: number.into(),
+            observed_at: at(10),
+            spam_risk: Some("low".into()),
+            spam_category: None,
+            maturity_score: None,
+            connection_score: None,
+            engagement_score: None,
+            sentiment_score: None,
+            ownership_status: None,
+            confirm_by,
+            refreshed_at: None,
+        }
+    }
+
+    fn report() -> SyncReport {
+        SyncReport {
+            enterprise_id: "e".into(),
+            at: at(10),
+            numbers: 4,
+            readings_written: 3,
+            fresh_reads: 0,
+            changes: vec![
+                change(
+                    "+12025550001",
+                    ChangeKind::RiskUp,
+                    "spam_risk",
+                    "low",
+                    "high",
+                ),
+                change(
+                    "+12025550001",
+                    ChangeKind::CategorySet,
+                    "spam_category",
+                    "",
+                    "robocall",
+                ),
+                change(
+                    "+12025550002",
+                    ChangeKind::RiskUp,
+                    "spam_risk",
+                    "low",
+                    "high",
+                ),
+                change(
+                    "+12025550003",
+                    ChangeKind::RiskUp,
+                    "spam_risk",
+                    "low",
+                    "medium",
+                ),
+                change(
+                    "+12025550003",
+                    ChangeKind::ScoreDrop,
+                    "maturity_score",
+                    "80",
+                    "45",
+                ),
+            ],
+            high: vec![],
+            current: vec![
+                reading("+12025550001", None),
+                reading("+12025550002", None),
+                reading("+12025550003", None),
+                reading("+12025550004", Some(at(12))),
+            ],
+        }
+    }
+
+    fn matched(rules: &Rules, events: &[StoredEvent]) -> Vec<(String, Vec<String>)> {
+        rules
+            .evaluate(&report(), events, at(10))
+            .into_iter()
+            .map(|m| (m.rule, m.numbers))
+            .collect()
+    }
+
+    #[test]
+    fn every_condition_of_a_rule_must_hold() {
+        let rules = Rules::parse(RULES, "rules.toml").unwrap();
+        assert_eq!(
+            matched(&rules, &[]),
+            [
+                (
+                    "turned high".into(),
+                    vec!["+12025550001".into(), "+12025550002".into()]
+                ),
+                ("robocall".into(), vec!["+12025550001".into()]),
+                ("confirm soon".into(), vec!["+12025550004".into()]),
+                ("big drop".into(), vec!["+12025550003".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stored_ownership_flag_counts_as_a_deadline() {
+        let rules = Rules::parse(RULES, "rules.toml").unwrap();
+        let flag = StoredEvent {
+            event_id: "ev1".into(),
+            event_type: "number_reputation.number.flagged".into(),
+            enterprise_id: Some("e".into()),
+            phone_number: Some("+12025550002".into()),
+            occurred_at: None,
+            received_at: at(9),
+            flag_reason: Some("carrier_changed".into()),
+            confirm_by: Some(at(11)),
+        };
+        let late = StoredEvent {
+            phone_number: Some("+12025550003".into()),
+            confirm_by: Some(at(30)),
+            event_id: "ev2".into(),
+            ..flag.clone()
+        };
+        let soon = matched(&rules, &[flag, late]);
+        assert_eq!(
+            soon[2],
+            (
+                "confirm soon".into(),
+                vec!["+12025550002".into(), "+12025550004".into()]
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn remediation_is_a_dry_run_unless_applied_and_capped_per_run() {
+        let rules = Rules::parse(RULES, "rules.toml").unwrap();
+        let mut r = report();
+        r.changes.push(change(
+            "+12025550002",
+            ChangeKind::CategorySet,
+            "spam_category",
+            "",
+            "robocall",
+        ));
+        let matches = rules.evaluate(&r, &[], at(10));
+        // No server at this base URL: a dry run must not try to reach it.
+        let client = Client::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:9/v2")
+            .build()
+            .unwrap();
+        let outcomes = rules.run(&matches, &client, false).await;
+        let remediation = outcomes
+            .iter()
+            .find(|o| matches!(o, Outcome::Remediation { .. }))
+            .unwrap();
+        assert_eq!(
+            remediation,
+            &Outcome::Remediation {
+                rule: "robocall".into(),
+                applied: false,
+                numbers: vec!["+12025550001".into()],
+                skipped: vec!["+12025550002".into()],
+                remediation_id: None,
+            }
+        );
+    }
+
+    #[test]
+    fn errors_say_which_rule_and_where() {
+        let error = Rules::parse(
+            "[[rule]]\nname = \"x\"\nwhen = { became_hgh = true }\nactions = []\n",
+            "r.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("r.toml") && error.contains("became_hgh") && error.contains("line 3"),
+            "{error}"
+        );
+        let error = Rules::parse(
+            "[[rule]]\nname = \"x\"\nwhen = {}\nactions = [{ type = \"print\" }]\n",
+            "r.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("rule \"x\": `when` sets no condition"),
+            "{error}"
+        );
+        let error = Rules::parse("[[rule]]\nname = \"x\"\nwhen = { became_high = true }\nactions = [{ type = \"notify\", url = \"ftp://x\" }]\n", "r.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("is not http(s)"), "{error}");
+    }
+
+    #[test]
+    fn slack_text_names_the_rule_and_each_change() {
+        let rules = Rules::parse(RULES, "rules.toml").unwrap();
+        let m = &rules.evaluate(&report(), &[], at(10))[0];
+        let text = slack_text(m);
+        assert!(
+            text.contains("rule \"turned high\" matched 2 number(s)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("• +12025550001: spam_risk low -> high; spam_category  -> robocall"),
+            "{text}"
+        );
+    }
+}

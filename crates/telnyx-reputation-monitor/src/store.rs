@@ -1,0 +1,582 @@
+//! The monitor's store: one schema (`migrations/`), two backends behind one URL — SQLite
+//! (`sqlite://PATH`, the default, one file under the platform data dir) and PostgreSQL
+//! (`postgres://…`) — through sqlx's `Any` driver, so every statement is written once in
+//! the SQL both share. It stores changes, not copies: a sync writes a reading only for a
+//! number that is new or differs from its last reading, and moves one `last_seen` time.
+//! What counts as a change is decided in `diff`; this module only reads and writes rows.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Row};
+
+use crate::error::{MonitorError, Result};
+use crate::model::{Change, ChangeKind, Reading, StoredEvent};
+
+/// The schema, embedded so an installed binary carries it.
+const MIGRATIONS: [(i64, &str, &str); 1] =
+    [(1, "monitor", include_str!("../migrations/0001_monitor.sql"))];
+
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
+const BATCH: usize = 400;
+
+/// Which database a store is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A monitor store: a connection pool with the schema migrated.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A sync's writes, applied in one transaction by [`Store::record_sweep`].
+#[derive(Debug, Default)]
+pub struct SweepWrite<'a> {
+    /// Readings to insert (new or changed numbers).
+    pub readings: Vec<&'a Reading>,
+    /// Numbers seen for the first time, or again after a removal.
+    pub added: Vec<&'a str>,
+    /// Numbers no longer listed.
+    pub removed: Vec<&'a str>,
+    /// Every change the sync reports.
+    pub changes: &'a [Change],
+    /// Numbers in the list.
+    pub numbers: u64,
+    /// Billable fresh reads made.
+    pub fresh_reads: u64,
+}
+
+impl Store {
+    /// The default store: `monitor.sqlite` under the platform data directory
+    /// (e.g. `~/.local/share/telnyx-reputation/` on Linux).
+    pub fn default_path() -> Result<PathBuf> {
+        let dirs = directories::ProjectDirs::from("com", "telnyx-reputation", "telnyx-reputation")
+            .ok_or_else(|| MonitorError::StoreUrl {
+                url: String::new(),
+                reason: "no home directory to put the default store in; pass a store URL".into(),
+            })?;
+        Ok(dirs.data_dir().join("monitor.sqlite"))
+    }
+
+    /// Open the default SQLite store, creating its directory and file.
+    pub async fn open_default() -> Result<Self> {
+        let path = Self::default_path()?;
+        Self::open(&format!("sqlite://{}", path.display())).await
+    }
+
+    /// Open `sqlite://PATH` (created if missing) or `postgres://USER@HOST:PORT/DB`, and
+    /// bring the schema up to date.
+    pub async fn open(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let (backend, connect_url) = Self::parse_url(url)?;
+        if backend == Backend::Sqlite {
+            Self::create_parent_dir(&connect_url)?;
+        }
+        let pool = AnyPoolOptions::new()
+            // SQLite serialises writers anyway; one connection avoids `database is locked`.
+            .max_connections(if backend == Backend::Sqlite { 1 } else { 4 })
+            .connect(&connect_url)
+            .await?;
+        let store = Self { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Which backend this store is on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn parse_url(url: &str) -> Result<(Backend, String)> {
+        let refuse = |reason: &str| MonitorError::StoreUrl {
+            url: redact_password(url),
+            reason: reason.into(),
+        };
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(refuse(
+                    "sqlite:// needs a file path, e.g. sqlite://monitor.sqlite",
+                ));
+            }
+            let joiner = if path.contains('?') { '&' } else { '?' };
+            Ok((Backend::Sqlite, format!("{url}{joiner}mode=rwc")))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok((Backend::Postgres, url.to_owned()))
+        } else {
+            Err(refuse(
+                "expected sqlite://PATH or postgres://USER@HOST:PORT/DATABASE",
+            ))
+        }
+    }
+
+    fn create_parent_dir(connect_url: &str) -> Result<()> {
+        let path = connect_url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap_or_default();
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|source| MonitorError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let migrations = MIGRATIONS
+            .iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    Cow::Borrowed(*sql),
+                    false,
+                )
+            })
+            .collect::<Vec<_>>();
+        let migrator = Migrator {
+            migrations: Cow::Owned(migrations),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The latest reading of every number of `enterprise_id` still monitored, and the
+    /// numbers a previous sync saw (monitored or not).
+    pub async fn latest(&self, enterprise_id: &str) -> Result<Latest> {
+        let rows = sqlx::query(
+            "SELECT r.phone_number, r.observed_at, r.spam_risk, r.spam_category, r.maturity_score, \
+             r.connection_score, r.engagement_score, r.sentiment_score, r.ownership_status, \
+             r.confirm_by, r.refreshed_at \
+             FROM readings r JOIN (SELECT phone_number, MAX(observed_at) AS last FROM readings \
+             WHERE enterprise_id = $1 GROUP BY phone_number) l \
+             ON r.phone_number = l.phone_number AND r.observed_at = l.last \
+             WHERE r.enterprise_id = $1",
+        )
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let readings = rows
+            .iter()
+            .map(reading_of)
+            .map(|r| r.map(|r| (r.phone_number.clone(), r)))
+            .collect::<Result<HashMap<_, _>>>()?;
+        let rows = sqlx::query(
+            "SELECT phone_number FROM monitored_numbers WHERE enterprise_id = $1 AND removed_at IS NULL",
+        )
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let monitored = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()?;
+        let last_sweep: Option<i64> =
+            sqlx::query("SELECT MAX(at) FROM sweeps WHERE enterprise_id = $1")
+                .bind(enterprise_id)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
+        Ok(Latest {
+            readings,
+            monitored,
+            last_sweep: last_sweep.map(from_micros),
+        })
+    }
+
+    /// Write one sync in one transaction: its new readings, added and removed numbers,
+    /// changes, every listed number's `last_seen`, and the sweep row.
+    pub async fn record_sweep(
+        &self,
+        enterprise_id: &str,
+        at: DateTime<Utc>,
+        write: &SweepWrite<'_>,
+    ) -> Result<()> {
+        let at_us = micros(at);
+        let mut tx = self.pool.begin().await?;
+        for chunk in write.readings.chunks(BATCH) {
+            let mut sql = String::from(
+                "INSERT INTO readings (enterprise_id, phone_number, observed_at, spam_risk, \
+                 spam_category, maturity_score, connection_score, engagement_score, \
+                 sentiment_score, ownership_status, confirm_by, refreshed_at) VALUES ",
+            );
+            push_placeholders(&mut sql, chunk.len(), 12);
+            let mut query = sqlx::query(&sql);
+            for r in chunk {
+                query = query
+                    .bind(enterprise_id)
+                    .bind(&r.phone_number)
+                    .bind(at_us)
+                    .bind(&r.spam_risk)
+                    .bind(&r.spam_category)
+                    .bind(r.maturity_score)
+                    .bind(r.connection_score)
+                    .bind(r.engagement_score)
+                    .bind(r.sentiment_score)
+                    .bind(&r.ownership_status)
+                    .bind(r.confirm_by.map(micros))
+                    .bind(r.refreshed_at.map(micros));
+            }
+            query.execute(&mut *tx).await?;
+        }
+        for chunk in write.added.chunks(BATCH) {
+            let mut sql = String::from(
+                "INSERT INTO monitored_numbers (enterprise_id, phone_number, first_seen, last_seen) VALUES ",
+            );
+            push_placeholders(&mut sql, chunk.len(), 4);
+            sql.push_str(
+                " ON CONFLICT (enterprise_id, phone_number) DO UPDATE SET removed_at = NULL, last_seen = excluded.last_seen",
+            );
+            let mut query = sqlx::query(&sql);
+            for number in chunk {
+                query = query
+                    .bind(enterprise_id)
+                    .bind(*number)
+                    .bind(at_us)
+                    .bind(at_us);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        for chunk in write.removed.chunks(BATCH) {
+            let mut sql = String::from(
+                "UPDATE monitored_numbers SET removed_at = $1 WHERE enterprise_id = $2 AND phone_number IN (",
+            );
+            for i in 0..chunk.len() {
+                sql.push_str(&format!("{}${}", if i == 0 { "" } else { ", " }, i + 3));
+            }
+            sql.push(')');
+            let mut query = sqlx::query(&sql).bind(at_us).bind(enterprise_id);
+            for number in chunk {
+                query = query.bind(*number);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "UPDATE monitored_numbers SET last_seen = $1 WHERE enterprise_id = $2 AND removed_at IS NULL",
+        )
+        .bind(at_us)
+        .bind(enterprise_id)
+        .execute(&mut *tx)
+        .await?;
+        for chunk in write.changes.chunks(BATCH) {
+            let mut sql = String::from(
+                "INSERT INTO changes (enterprise_id, phone_number, at, kind, field, old_value, new_value) VALUES ",
+            );
+            push_placeholders(&mut sql, chunk.len(), 7);
+            let mut query = sqlx::query(&sql);
+            for c in chunk {
+                query = query
+                    .bind(&c.enterprise_id)
+                    .bind(&c.phone_number)
+                    .bind(micros(c.at))
+                    .bind(c.kind.as_str())
+                    .bind(&c.field)
+                    .bind(&c.old_value)
+                    .bind(&c.new_value);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "INSERT INTO sweeps (enterprise_id, at, numbers, readings_written, changes, fresh_reads) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(enterprise_id)
+        .bind(at_us)
+        .bind(to_i64(write.numbers))
+        .bind(to_i64(write.readings.len() as u64))
+        .bind(to_i64(write.changes.len() as u64))
+        .bind(to_i64(write.fresh_reads))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every stored reading of `phone_number`, oldest first (one enterprise, or all).
+    pub async fn history(
+        &self,
+        enterprise_id: Option<&str>,
+        phone_number: &str,
+    ) -> Result<Vec<Reading>> {
+        let rows = sqlx::query(
+            "SELECT phone_number, observed_at, spam_risk, spam_category, maturity_score, \
+             connection_score, engagement_score, sentiment_score, ownership_status, confirm_by, \
+             refreshed_at FROM readings WHERE phone_number = $1 AND ($2 IS NULL OR enterprise_id = $2) \
+             ORDER BY observed_at",
+        )
+        .bind(phone_number)
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(reading_of).collect()
+    }
+
+    /// Changes recorded at or after `since`, oldest first (one enterprise, or all).
+    pub async fn changes_since(
+        &self,
+        enterprise_id: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<Change>> {
+        let rows = sqlx::query(
+            "SELECT enterprise_id, phone_number, at, kind, field, old_value, new_value FROM changes \
+             WHERE at >= $1 AND ($2 IS NULL OR enterprise_id = $2) ORDER BY at, phone_number, kind, field",
+        )
+        .bind(micros(since))
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get(3)?;
+                Ok(Change {
+                    enterprise_id: row.try_get(0)?,
+                    phone_number: row.try_get(1)?,
+                    at: from_micros(row.try_get(2)?),
+                    kind: ChangeKind::parse(&kind).ok_or_else(|| {
+                        MonitorError::Store(sqlx::Error::Decode(
+                            format!("unknown change kind {kind:?} in the store").into(),
+                        ))
+                    })?,
+                    field: row.try_get(4)?,
+                    old_value: row.try_get(5)?,
+                    new_value: row.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every reading of one enterprise (or all) observed up to `until`, ordered by number
+    /// then time, for the report.
+    pub async fn readings_until(
+        &self,
+        enterprise_id: Option<&str>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Reading>> {
+        let rows = sqlx::query(
+            "SELECT phone_number, observed_at, spam_risk, spam_category, maturity_score, \
+             connection_score, engagement_score, sentiment_score, ownership_status, confirm_by, \
+             refreshed_at FROM readings WHERE observed_at <= $1 AND ($2 IS NULL OR enterprise_id = $2) \
+             ORDER BY phone_number, observed_at",
+        )
+        .bind(micros(until))
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(reading_of).collect()
+    }
+
+    /// When each number that left monitoring was seen gone (one enterprise, or all).
+    pub async fn removals(
+        &self,
+        enterprise_id: Option<&str>,
+    ) -> Result<HashMap<String, DateTime<Utc>>> {
+        let rows = sqlx::query(
+            "SELECT phone_number, removed_at FROM monitored_numbers \
+             WHERE removed_at IS NOT NULL AND ($1 IS NULL OR enterprise_id = $1)",
+        )
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, from_micros(row.try_get(1)?))))
+            .collect()
+    }
+
+    /// Record a verified webhook once: `true` if it is new, `false` for a redelivery of a
+    /// `data.id` already stored (nothing is written then).
+    pub async fn record_event(&self, event: &StoredEvent, body: &str) -> Result<bool> {
+        let result = sqlx::query(
+            "INSERT INTO webhook_events (event_id, event_type, enterprise_id, phone_number, occurred_at, \
+             received_at, flag_reason, confirm_by, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (event_id) DO NOTHING",
+        )
+        .bind(&event.event_id)
+        .bind(&event.event_type)
+        .bind(&event.enterprise_id)
+        .bind(&event.phone_number)
+        .bind(event.occurred_at.map(micros))
+        .bind(micros(event.received_at))
+        .bind(&event.flag_reason)
+        .bind(event.confirm_by.map(micros))
+        .bind(body)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Stored webhook events, oldest first (one enterprise, or all).
+    pub async fn events(&self, enterprise_id: Option<&str>) -> Result<Vec<StoredEvent>> {
+        let rows = sqlx::query(
+            "SELECT event_id, event_type, enterprise_id, phone_number, occurred_at, received_at, \
+             flag_reason, confirm_by FROM webhook_events WHERE ($1 IS NULL OR enterprise_id = $1) \
+             ORDER BY received_at, event_id",
+        )
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredEvent {
+                    event_id: row.try_get(0)?,
+                    event_type: row.try_get(1)?,
+                    enterprise_id: row.try_get(2)?,
+                    phone_number: row.try_get(3)?,
+                    occurred_at: row.try_get::<Option<i64>, _>(4)?.map(from_micros),
+                    received_at: from_micros(row.try_get(5)?),
+                    flag_reason: row.try_get(6)?,
+                    confirm_by: row.try_get::<Option<i64>, _>(7)?.map(from_micros),
+                })
+            })
+            .collect()
+    }
+
+    /// Row counts, for tests and the size figures: (readings, changes, numbers, events).
+    pub async fn counts(&self) -> Result<StoreCounts> {
+        let count = |table: &'static str| async move {
+            let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&self.pool)
+                .await?;
+            Ok::<u64, MonitorError>(row.try_get::<i64, _>(0)?.try_into().unwrap_or(0))
+        };
+        Ok(StoreCounts {
+            readings: count("readings").await?,
+            changes: count("changes").await?,
+            numbers: count("monitored_numbers").await?,
+            events: count("webhook_events").await?,
+            sweeps: count("sweeps").await?,
+        })
+    }
+
+    /// Close the pool (SQLite flushes its file).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// What the store knows about an enterprise before a sync.
+#[derive(Debug, Default)]
+pub struct Latest {
+    /// Latest reading per number.
+    pub readings: HashMap<String, Reading>,
+    /// Numbers monitored at the last sync.
+    pub monitored: std::collections::HashSet<String>,
+    /// When the last sync ran.
+    pub last_sweep: Option<DateTime<Utc>>,
+}
+
+/// Row counts of a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreCounts {
+    /// Reading rows.
+    pub readings: u64,
+    /// Change rows.
+    pub changes: u64,
+    /// Numbers ever seen.
+    pub numbers: u64,
+    /// Webhook events.
+    pub events: u64,
+    /// Syncs.
+    pub sweeps: u64,
+}
+
+fn reading_of(row: &AnyRow) -> Result<Reading> {
+    Ok(Reading {
+        phone_number: row.try_get(0)?,
+        observed_at: from_micros(row.try_get(1)?),
+        spam_risk: row.try_get(2)?,
+        spam_category: row.try_get(3)?,
+        maturity_score: row.try_get(4)?,
+        connection_score: row.try_get(5)?,
+        engagement_score: row.try_get(6)?,
+        sentiment_score: row.try_get(7)?,
+        ownership_status: row.try_get(8)?,
+        confirm_by: row.try_get::<Option<i64>, _>(9)?.map(from_micros),
+        refreshed_at: row.try_get::<Option<i64>, _>(10)?.map(from_micros),
+    })
+}
+
+/// `($1, $2, …), (…)` for `rows` rows of `columns` values.
+fn push_placeholders(sql: &mut String, rows: usize, columns: usize) {
+    use std::fmt::Write;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            let sep = if column == 0 { "" } else { ", " };
+            let _ = write!(sql, "{sep}${}", row * columns + column + 1);
+        }
+        sql.push(')');
+    }
+}
+
+/// Microseconds since the epoch (the stored time unit).
+pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+pub(crate) fn from_micros(us: i64) -> DateTime<Utc> {
+    Utc.timestamp_micros(us).single().unwrap_or_default()
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The URL with any password replaced, for error messages.
+fn redact_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_every_value() {
+        let mut sql = String::new();
+        push_placeholders(&mut sql, 2, 3);
+        assert_eq!(sql, "($1, $2, $3), ($4, $5, $6)");
+    }
+
+    #[test]
+    fn a_store_url_must_name_a_backend_and_hides_passwords() {
+        let error = Store::parse_url("mysql://u:secret@h/db")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("expected sqlite://PATH or postgres://"),
+            "{error}"
+        );
+        assert!(!error.contains("secret"), "{error}");
+        assert!(Store::parse_url("sqlite://").is_err());
+        assert_eq!(
+            Store::parse_url("sqlite:///tmp/m.db").unwrap(),
+            (Backend::Sqlite, "sqlite:///tmp/m.db?mode=rwc".into())
+        );
+    }
+}

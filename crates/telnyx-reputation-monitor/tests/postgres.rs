@@ -1,0 +1,58 @@
+//! The store suite against a real PostgreSQL server named by
+//! `TELNYX_REPUTATION_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5433/postgres`).
+//! Each test creates its own database. Without the variable every test fails, saying how to
+//! get a server: `cargo xtask with-postgres cargo test -p telnyx-reputation-monitor` (and the
+//! pipeline's `cargo test` step) start one on 127.0.0.1 and set it.
+
+mod suite;
+
+use sqlx::Connection;
+use telnyx_reputation_monitor::{Backend, Store};
+
+const VAR: &str = "TELNYX_REPUTATION_TEST_POSTGRES_URL";
+
+async fn store(test: &str) -> Store {
+    let server = std::env::var(VAR).unwrap_or_else(|_| {
+        panic!(
+            "{VAR} is not set: these tests need a PostgreSQL server. Run `cargo xtask with-postgres cargo test -p \
+             telnyx-reputation-monitor`, which starts a throw-away one on 127.0.0.1, or set {VAR}=postgres://USER@HOST:PORT/DB"
+        )
+    });
+    sqlx::any::install_default_drivers();
+    let database = format!("monitor_{test}_{}", std::process::id());
+    let mut admin = sqlx::AnyConnection::connect(&server)
+        .await
+        .expect("connect to the test server");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {database}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {database}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let mut url = url::Url::parse(&server).unwrap();
+    url.set_path(&database);
+    let store = Store::open(url.as_str()).await.unwrap();
+    assert_eq!(store.backend(), Backend::Postgres);
+    store
+}
+
+macro_rules! on_postgres {
+    ($($name:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            suite::$name(store(stringify!($name)).await).await;
+        }
+    )*};
+}
+
+on_postgres!(
+    a_second_sync_with_no_change_writes_no_reading,
+    a_number_turning_high_is_one_new_reading_and_its_changes,
+    removed_and_re_added_numbers_are_changes,
+    fresh_reads_are_refused_past_the_cap_before_any_call,
+    the_receiver_records_each_verified_event_once,
+    the_report_shows_the_distribution_changes_and_trends,
+);
