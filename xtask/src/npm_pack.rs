@@ -1,8 +1,11 @@
 //! `npm pack`: what `npm install telnyx-reputation` would get on this platform, built the way
 //! a release builds it and installed the way a user installs it.
 //!
-//! 1. `napi build --platform --release --strip` for the host target (the release workflow
-//!    does the same per target of `napi.targets`).
+//! 1. `napi build --platform --strip` for the host, in the dev profile the node suite has
+//!    just built (a second, release build of the whole tree would add about ten minutes to
+//!    every pipeline run on a 2-core machine, and what this step proves, the packaging and
+//!    the install, does not depend on the profile). The release workflow builds `--release`
+//!    per target of `napi.targets`.
 //! 2. `npm pack` of the main package (the JS loader and typings, no binary) and of the host's
 //!    `npm/<platform>/` package with the binary copied in, as `napi artifacts` does.
 //! 3. Both tarballs go into a new folder with `npm install --offline` (no registry) and no
@@ -56,14 +59,7 @@ pub fn run(root: &Path) -> Result {
     let host = host_triple()?;
     let platform = napi_platform(&host)
         .ok_or_else(|| format!("no npm platform package for the host target {host}"))?;
-    run_command(tool(&package, "napi").args([
-        "build",
-        "--platform",
-        "--release",
-        "--strip",
-        "--target",
-        &host,
-    ]))?;
+    run_command(tool(&package, "napi").args(["build", "--platform", "--strip"]))?;
 
     let out = root.join("target/dist/npm");
     let _ = std::fs::remove_dir_all(&out);

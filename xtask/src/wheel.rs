@@ -1,7 +1,10 @@
 //! `python wheel + sdist`: what `pip install telnyx-reputation` would get, built the way a
 //! release builds it and installed the way a user installs it.
 //!
-//! 1. `maturin build --release --auditwheel check`: one abi3 wheel (CPython >= 3.10); maturin's
+//! 1. `maturin build --profile dev --auditwheel check`: one abi3 wheel (CPython >= 3.10), in
+//!    the dev profile the python suite has just built (a release build of the whole tree would
+//!    add about ten minutes to every pipeline run on a 2-core machine; the release workflow
+//!    builds `--release`, and what this step proves does not depend on the profile); maturin's
 //!    built-in auditwheel fails the build unless the extension links only what the manylinux
 //!    policy allows, and tags the wheel with the oldest policy the symbols allow.
 //! 2. `maturin sdist`: the source distribution, with the path-dependency crates vendored in.
@@ -16,7 +19,6 @@ use std::process::Command;
 
 use crate::Result;
 use crate::conformance::{RunningBinary, build_emulator};
-use crate::npm_pack::host_triple;
 use crate::pipeline::run_command;
 use crate::python::{ensure_venv, venv_bin};
 
@@ -43,13 +45,16 @@ pub fn run(root: &Path) -> Result {
     let out = root.join("target/dist/python");
     let _ = std::fs::remove_dir_all(&out);
     let package = root.join(PACKAGE);
-    // An explicit target puts the release build in target/<host>/release, where the npm pack
-    // step's `napi build` (which always passes --target) shares its dependencies.
-    let host = host_triple()?;
     run_command(
         Command::new(venv_bin(root, "maturin"))
-            .args(["build", "--release", "--locked", "--auditwheel", "check"])
-            .args(["--target", &host])
+            .args([
+                "build",
+                "--profile",
+                "dev",
+                "--locked",
+                "--auditwheel",
+                "check",
+            ])
             .arg("--out")
             .arg(&out)
             .current_dir(&package),
@@ -80,13 +85,13 @@ pub fn run(root: &Path) -> Result {
         pip(&sdist_venv)
             .args(["install", "--no-index", "--no-deps", "--no-build-isolation"])
             .arg(&sdist)
-            // The release dependencies the wheel build just compiled are reused; only the
-            // crates unpacked from the sdist compile again.
+            // The dev-profile dependencies already compiled are reused; only the crates
+            // unpacked from the sdist compile again.
             .env("CARGO_TARGET_DIR", root.join("target"))
             // No --locked: the sdist holds only the crates the wheel needs, so cargo prunes
             // the other workspace members' entries from its Cargo.lock (the versions of what
             // remains are the locked ones), as it does for any user installing the sdist.
-            .env("MATURIN_PEP517_ARGS", format!("--target {host}"))
+            .env("MATURIN_PEP517_ARGS", "--profile dev")
             // maturin's PEP 517 hooks run the `maturin` executable found on PATH.
             .env("PATH", path_with(&sdist_venv.join("bin"))?),
     )?;
