@@ -1,4 +1,4 @@
-//! `cargo package`: the four publishable crates package cleanly, and what crates.io would
+//! `cargo package`: the five publishable crates package cleanly, and what crates.io would
 //! get is what it should get — sources, README and both licences, never tests, insta
 //! snapshots or fixtures.
 //!

@@ -18,10 +18,11 @@ use serde_json::Value;
 use crate::Result;
 
 /// The crates a release publishes to crates.io, in dependency order.
-pub const CRATES: [&str; 4] = [
+pub const CRATES: [&str; 5] = [
     "telnyx-reputation-api",
     "telnyx-reputation-emulator",
     "telnyx-reputation",
+    "telnyx-reputation-monitor",
     "telnyx-reputation-cli",
 ];
 
