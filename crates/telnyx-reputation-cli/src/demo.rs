@@ -471,26 +471,22 @@ async fn fetch_ledger(admin: &str, api_key: &str) -> Result<View, reqwest::Error
         .json()
         .await?;
     let ledger = body.get("data").unwrap_or(&body);
-    let rows = [
-        "enable",
-        "numbers_added",
-        "live_lookups",
-        "refreshes",
-        "total",
-    ]
-    .iter()
-    .map(|action| {
-        vec![
-            cell(action),
-            cell(
-                ledger
-                    .get(action)
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0),
-            ),
-        ]
-    })
-    .collect();
+    // Every action the emulator reports (the schedule's re-checks included), then the total,
+    // so the rows always add up to it.
+    let count = |value: &serde_json::Value| value.as_u64();
+    let actions = ledger
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(action, value)| {
+            (action != "total").then_some(())?;
+            Some((action.clone(), count(value)?))
+        });
+    let total = ledger.get("total").and_then(count).unwrap_or(0);
+    let rows = actions
+        .chain(std::iter::once(("total".to_string(), total)))
+        .map(|(action, n)| vec![cell(action), cell(n)])
+        .collect();
     Ok(View::list(
         vec!["billable action", "count"],
         rows,

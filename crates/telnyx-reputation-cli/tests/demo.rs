@@ -21,7 +21,31 @@ fn assert_journey(stdout: &str) {
     );
     assert!(stdout.contains("-> completed"), "{stdout}");
     assert!(stdout.contains("Monitored numbers (20)"), "{stdout}");
-    assert!(stdout.contains("numbers_added   ┆ 20"), "{stdout}");
+    let count = |action: &str| -> u64 {
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(&format!(" {action} ")))
+            .unwrap_or_else(|| panic!("no ledger row {action}:\n{stdout}"));
+        line.rsplit('┆')
+            .next()
+            .unwrap()
+            .trim_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(count("numbers_added"), 20, "{stdout}");
+    // The rows add up to the total: every billed action is listed, the schedule's included.
+    let listed: u64 = [
+        "enable",
+        "live_lookups",
+        "numbers_added",
+        "refreshes",
+        "scheduled_refresh",
+    ]
+    .into_iter()
+    .map(count)
+    .sum();
+    assert_eq!(listed, count("total"), "{stdout}");
 }
 
 /// Everything the second emulator saw: its ledger for `key` and its request journal.
