@@ -313,6 +313,7 @@ mod tests {
             telnyx-reputation-api = { path = "a", version = "0.2.0" }
             telnyx-reputation = { path = "b", version = "0.1.0" }
             telnyx-reputation-emulator = { path = "c", version = "0.2.0" }
+            telnyx-reputation-monitor = { path = "d", version = "0.2.0" }
         "#
         .parse()
         .unwrap();
