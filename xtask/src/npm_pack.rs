@@ -1,11 +1,13 @@
 //! `npm pack`: what `npm install telnyx-reputation` would get on this platform, built the way
 //! a release builds it and installed the way a user installs it.
 //!
-//! 1. `napi build --platform --strip` for the host, in the dev profile the node suite has
-//!    just built (a second, release build of the whole tree would add about ten minutes to
-//!    every pipeline run on a 2-core machine, and what this step proves, the packaging and
-//!    the install, does not depend on the profile). The release workflow builds `--release`
-//!    per target of `napi.targets`.
+//! 1. `napi build --platform` for the host, in the dev profile the node suite has just built
+//!    (a second, release build of the whole tree would add about ten minutes to every
+//!    pipeline run on a 2-core machine, and what this step proves, the packaging and the
+//!    install, does not depend on the profile). The staged copy of the binary is stripped
+//!    of debug info with `strip` afterwards: napi's `--strip` changes `RUSTFLAGS`, which
+//!    would rebuild every dependency. The release workflow builds `--release --strip` per
+//!    target of `napi.targets`.
 //! 2. `npm pack` of the main package (the JS loader and typings, no binary) and of the host's
 //!    `npm/<platform>/` package with the binary copied in, as `napi artifacts` does.
 //! 3. Both tarballs go into a new folder with `npm install --offline` (no registry) and no
@@ -59,7 +61,7 @@ pub fn run(root: &Path) -> Result {
     let host = host_triple()?;
     let platform = napi_platform(&host)
         .ok_or_else(|| format!("no npm platform package for the host target {host}"))?;
-    run_command(tool(&package, "napi").args(["build", "--platform", "--strip"]))?;
+    run_command(tool(&package, "napi").args(["build", "--platform"]))?;
 
     let out = root.join("target/dist/npm");
     let _ = std::fs::remove_dir_all(&out);
@@ -126,7 +128,27 @@ fn stage_platform_package(root: &Path, package: &Path, platform: &str) -> Result
     }
     let binary = format!("{BINARY_NAME}.{platform}.node");
     copy(&package.join(&binary), &staged.join(&binary))?;
+    strip_debug_info(&staged.join(&binary))?;
     Ok(staged)
+}
+
+/// `strip --strip-debug` on a copied binary, so the tarball carries what a release build
+/// ships rather than a dev build's debug info. Without binutils' `strip` the copy stays as
+/// built (larger, equally loadable) and the step says so.
+fn strip_debug_info(binary: &Path) -> Result {
+    match Command::new("strip")
+        .arg("--strip-debug")
+        .arg(binary)
+        .status()
+    {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("strip --strip-debug {binary:?} failed: {status}")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("note: `strip` is not installed; packing {binary:?} with its debug info");
+            Ok(())
+        }
+        Err(e) => Err(format!("cannot run strip on {binary:?}: {e}")),
+    }
 }
 
 /// `npm pack` of `dir` into `out`; returns the tarball.
