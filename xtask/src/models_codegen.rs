@@ -1173,11 +1173,20 @@ fn pyi(facade: &Facade, roles: &Roles) -> String {
     let mut out = String::new();
     for e in &facade.enums {
         let values: Vec<String> = e.values.iter().map(|v| format!("{v:?}")).collect();
-        out.push_str(&format!(
-            "{}: TypeAlias = Literal[{}]\n",
-            e.name,
-            values.join(", ")
-        ));
+        // As `ruff format` lays it out (line length 100).
+        let one_line = format!("{}: TypeAlias = Literal[{}]", e.name, values.join(", "));
+        let inner = format!("    {}", values.join(", "));
+        if one_line.len() <= 100 {
+            out.push_str(&format!("{one_line}\n"));
+        } else if inner.len() <= 100 {
+            out.push_str(&format!("{}: TypeAlias = Literal[\n{inner}\n]\n", e.name));
+        } else {
+            out.push_str(&format!("{}: TypeAlias = Literal[\n", e.name));
+            for v in &values {
+                out.push_str(&format!("    {v},\n"));
+            }
+            out.push_str("]\n");
+        }
         out.push_str(&py_docstring(&e.docs, ""));
     }
     for model in python_models(facade, roles) {
@@ -1237,6 +1246,7 @@ fn pyi(facade: &Facade, roles: &Roles) -> String {
             model.name
         ));
     }
+    out.push('\n');
     out
 }
 

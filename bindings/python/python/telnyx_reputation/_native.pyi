@@ -396,7 +396,9 @@ def public_key(signing_key: str) -> str: ...
 
 SpamRisk: TypeAlias = Literal["low", "medium", "high"]
 """Overall spam likelihood of a number."""
-CheckFrequency: TypeAlias = Literal["business_daily", "daily", "weekly", "biweekly", "monthly", "never"]
+CheckFrequency: TypeAlias = Literal[
+    "business_daily", "daily", "weekly", "biweekly", "monthly", "never"
+]
 """How often Telnyx re-checks an enterprise's numbers."""
 GateStatus: TypeAlias = Literal["pending", "approved", "rejected"]
 """State of an approval gate (``loa_status``, external verification, BPO verification)."""
@@ -408,15 +410,21 @@ OwnershipStatus: TypeAlias = Literal["verified", "flagged", "pending_confirmatio
 """Ownership tracking state of a monitored number."""
 NumberSource: TypeAlias = Literal["telnyx", "external"]
 """Where a monitored number is hosted."""
-RemovalReason: TypeAlias = Literal["ported_away", "unconfirmed_ownership", "reassigned", "customer_reported", "customer_removed"]
+RemovalReason: TypeAlias = Literal[
+    "ported_away", "unconfirmed_ownership", "reassigned", "customer_reported", "customer_removed"
+]
 """Why a number left monitoring."""
 ProductType: TypeAlias = Literal["branded_calling", "number_reputation"]
 """A Telnyx product with its own terms of service."""
 OrganizationType: TypeAlias = Literal["commercial", "government", "non_profit"]
 """Kind of organisation an enterprise is."""
-OrganizationLegalType: TypeAlias = Literal["corporation", "llc", "partnership", "nonprofit", "other"]
+OrganizationLegalType: TypeAlias = Literal[
+    "corporation", "llc", "partnership", "nonprofit", "other"
+]
 """Legal form of an enterprise."""
-NumberOfEmployees: TypeAlias = Literal["1-10", "11-50", "51-200", "201-500", "501-2000", "2001-10000", "10001+"]
+NumberOfEmployees: TypeAlias = Literal[
+    "1-10", "11-50", "51-200", "201-500", "501-2000", "2001-10000", "10001+"
+]
 """Head-count band of an enterprise."""
 RoleType: TypeAlias = Literal["enterprise", "bpo"]
 """Role of an enterprise, fixed at creation."""
@@ -1499,4 +1507,5 @@ class LoaSignature:
     def _from_api(cls, data: Mapping[str, Any]) -> LoaSignature: ...
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
+
 # --- end of @generated models ---

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from .errors import ErrorObject
+
 # --- @generated models: cargo xtask codegen from crates/telnyx-reputation/src/{models,enums}.rs; do not edit below ---
 
 from ._native import (
@@ -86,7 +88,6 @@ _NATIVE: tuple[type, ...] = (
     LoaSignature,
 )
 # --- end of @generated models ---
-from .errors import ErrorObject
 
 M = TypeVar("M", bound="Model")
 T = TypeVar("T")
@@ -174,8 +175,6 @@ class Model(abc.ABC):  # noqa: B024 (no abstract methods: a common base and a re
     def to_dict(self) -> dict[str, Any]:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
         return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
-
-
 
 
 @dataclass(frozen=True)
