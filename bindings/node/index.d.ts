@@ -307,15 +307,18 @@ export interface ApiError {
 }
 
 /**
- * One batch of `numbers.addAll(..)` that was not added (batches are atomic, so none of its
- * numbers were); resend `numbers` once the cause is fixed.
+ * One batch of `add_all` that was not added (batches are atomic: none of its numbers were).
+ *
+ * `Error` is not serializable, so the serde form (what the Python and Node bindings see)
+ * carries the error as `error_kind` (the stable code, e.g. `"UNPROCESSABLE"`), `message`,
+ * `status`, `request_id` and `api_errors` beside `batch_index` and `numbers`.
  */
 export interface BatchFailure {
-  /** 0-based position of the batch: it held input numbers `100 * batchIndex` onwards. */
+  /** 0-based position of the batch: it held input numbers `100 * batch_index` onwards. */
   batchIndex: number
-  /** The numbers of the batch. */
+  /** The numbers of the batch, none of them added. */
   numbers: Array<string>
-  /** The stable error code, e.g. `UNPROCESSABLE` (the `code` a thrown error would have). */
+  /** The stable error code, e.g. `UNPROCESSABLE` (the kind a raised error has). */
   errorKind: string
   /** The error message. */
   message: string
@@ -360,13 +363,24 @@ export interface BulkAddOptions {
 }
 
 /**
- * What `numbers.addAll(..)` did: every input number is in `added` or in one entry of
- * `failed` (empty when every batch was added), so nothing is silently dropped.
+ * The result of `numbers().add_all(..)`: every input number is either in `added` or in
+ * the `numbers` of one entry of `failed`, so nothing is silently dropped.
  */
 export interface BulkAddReport {
-  /** The registered numbers, in input order. */
+  /** The registered numbers, in input order (failed batches left out). */
   added: Array<ReputationNumber>
-  /** The batches that were not added, in batch order. */
+  /** The batches the API rejected or that could not be sent, in batch order. */
+  failed: Array<BatchFailure>
+}
+
+/**
+ * The result of `numbers().refresh_all(..)`: every input number is either in `results` or
+ * in the `numbers` of one entry of `failed`.
+ */
+export interface BulkRefreshReport {
+  /** Per-number results of the batches that were answered, in input order. */
+  results: Array<RefreshResult>
+  /** The batches the API rejected or that could not be sent, in batch order. */
   failed: Array<BatchFailure>
 }
 
@@ -404,7 +418,7 @@ export interface Delivery {
   deliveredTo: string
 }
 
-/** A stored document; its `id` is what `loaDocumentId` and `documentIds` take. */
+/** A stored document (e.g. the signed LOA); its `id` is a `loa_document_id` or `document_ids` entry. */
 export interface Document {
   /** Document id (a UUID). */
   id: string
@@ -422,9 +436,9 @@ export interface Document {
   avScanStatus: string | null
   /** Your own reference. */
   customerReference: string | null
-  /** ISO 8601 upload time. */
+  /** When uploaded. */
   createdAt: string | null
-  /** ISO 8601 last change. */
+  /** When last changed. */
   updatedAt: string | null
 }
 
@@ -436,35 +450,35 @@ export interface DocumentSize {
   unit: string | null
 }
 
-/** An enterprise (the business whose numbers are monitored). */
+/** An enterprise: the legal entity that represents a business on the Telnyx platform. */
 export interface Enterprise {
-  /** Enterprise id (a UUID). */
+  /** Enterprise id (a UUID); the `enterprise_id` of every reputation call. */
   id: string
   /** Registered legal name. */
   legalName: string
   /** Trading name. */
   doingBusinessAs: string
-  /** `commercial`, `government`, `non_profit`, ... (unknown values kept as sent). */
-  organizationType: string
-  /** `llc`, `corporation`, `partnership`, ... (unknown values kept as sent). */
-  organizationLegalType: string
-  /** Two-letter country code. */
+  /** Kind of organisation. */
+  organizationType: 'commercial' | 'government' | 'non_profit' | (string & {})
+  /** Legal form. */
+  organizationLegalType: 'corporation' | 'llc' | 'partnership' | 'nonprofit' | 'other' | (string & {})
+  /** ISO 3166-1 alpha-2 country code. */
   countryCode: string
-  /** Where the business is incorporated. */
+  /** Where the enterprise is incorporated, e.g. `Delaware`. */
   jurisdictionOfIncorporation: string
-  /** Website URL. */
+  /** Public website. */
   website: string
-  /** US federal employer identification number. */
+  /** US Federal Employer Identification Number (`NN-NNNNNNN`). */
   fein: string
-  /** Industry. */
+  /** Industry (an opaque string; the API lists about 40 values). */
   industry: string
-  /** Head-count band, e.g. `51-200`. */
-  numberOfEmployees: string
+  /** Head-count band. */
+  numberOfEmployees: '1-10' | '11-50' | '51-200' | '201-500' | '501-2000' | '2001-10000' | '10001+' | (string & {})
   /** Authorised representative. */
   organizationContact: OrganizationContact
   /** Billing contact. */
   billingContact: BillingContact
-  /** Physical address. */
+  /** Registered address. */
   organizationPhysicalAddress: PhysicalAddress
   /** Billing address. */
   billingAddress: PhysicalAddress
@@ -472,25 +486,25 @@ export interface Enterprise {
   corporateRegistrationNumber: string | null
   /** Your own reference. */
   customerReference: string | null
-  /** D-U-N-S number. */
+  /** 9-digit D-U-N-S number. */
   dunBradstreetNumber: string | null
-  /** SIC code of the primary business domain. */
+  /** 4-digit SIC code. */
   primaryBusinessDomainSicCode: string | null
   /** Professional licence number. */
   professionalLicenseNumber: string | null
-  /** `enterprise` or `bpo`. */
-  roleType: string | null
+  /** Enterprise or BPO. */
+  roleType: 'enterprise' | 'bpo' | (string & {}) | null
   /** Whether Number Reputation is enabled. */
   numberReputationEnabled: boolean | null
   /** Whether Branded Calling is enabled. */
   brandedCallingEnabled: boolean | null
-  /** BPO verification gate. */
-  bpoVerificationStatus: string | null
+  /** BPO verification state (BPOs only). */
+  bpoVerificationStatus: 'pending' | 'approved' | 'rejected' | (string & {}) | null
   /** Why BPO verification was rejected. */
   bpoVerificationRejectionReason: string | null
-  /** ISO 8601 creation time. */
+  /** When the enterprise was created. */
   createdAt: string
-  /** ISO 8601 last change. */
+  /** When the enterprise last changed. */
   updatedAt: string
 }
 
@@ -512,29 +526,32 @@ export interface EnterprisePage {
   meta: PageMeta
 }
 
-/** The fields of `enterprises.replace(id, ..)`; those left out are not changed. */
+/**
+ * The body of `enterprises().replace(..)`: every mutable field, all optional; absent fields
+ * are not sent.
+ */
 export interface EnterpriseUpdate {
-  /** Registered legal name (3 to 64 characters). */
+  /** Registered legal name, 3 to 64 characters. */
   legalName?: string
   /** Trading name. */
   doingBusinessAs?: string
-  /** `llc`, `corporation`, `partnership`, ... */
-  organizationLegalType?: string
-  /** Where the business is incorporated. */
+  /** Legal form. */
+  organizationLegalType?: 'corporation' | 'llc' | 'partnership' | 'nonprofit' | 'other' | (string & {})
+  /** Where the enterprise is incorporated. */
   jurisdictionOfIncorporation?: string
-  /** Website URL. */
+  /** Public website. */
   website?: string
-  /** US federal employer identification number. */
+  /** Federal Employer Identification Number. */
   fein?: string
   /** Industry. */
   industry?: string
-  /** Head-count band, e.g. `51-200`. */
-  numberOfEmployees?: string
+  /** Head-count band. */
+  numberOfEmployees?: '1-10' | '11-50' | '51-200' | '201-500' | '501-2000' | '2001-10000' | '10001+' | (string & {})
   /** Authorised representative. */
   organizationContact?: OrganizationContact
   /** Billing contact. */
   billingContact?: BillingContact
-  /** Physical address. */
+  /** Registered address. */
   organizationPhysicalAddress?: PhysicalAddressInput
   /** Billing address. */
   billingAddress?: PhysicalAddressInput
@@ -542,29 +559,29 @@ export interface EnterpriseUpdate {
   corporateRegistrationNumber?: string
   /** Your own reference. */
   customerReference?: string
-  /** D-U-N-S number. */
+  /** 9-digit D-U-N-S number. */
   dunBradstreetNumber?: string
-  /** SIC code of the primary business domain. */
+  /** 4-digit SIC code. */
   primaryBusinessDomainSicCode?: string
   /** Professional licence number. */
   professionalLicenseNumber?: string
 }
 
-/** Ownership evidence for externally hosted numbers. */
+/** The enterprise's ownership proof for externally hosted numbers. */
 export interface ExternalVerification {
-  /** Enterprise id. */
+  /** The enterprise. */
   enterpriseId: string | null
-  /** `pending`, `approved` or `rejected`. */
-  status: string | null
-  /** Uploaded evidence documents. */
+  /** Review state. */
+  status: 'pending' | 'approved' | 'rejected' | (string & {}) | null
+  /** Evidence documents. */
   documentIds: Array<string>
-  /** Numbers covered. */
+  /** Numbers the documents cover. */
   phoneNumbers: Array<string>
-  /** Why it was rejected. */
+  /** Why the evidence was rejected. */
   rejectionReason: string | null
-  /** ISO 8601 submission time. */
+  /** When the evidence was submitted. */
   submittedAt: string | null
-  /** ISO 8601 review time. */
+  /** When the evidence was reviewed. */
   reviewedAt: string | null
 }
 
@@ -596,7 +613,7 @@ export interface LoaAgent {
   contactPhone: string
 }
 
-/** Options of `loa.render(..)`; none renders an unsigned LOA without an agent block. */
+/** Options of `loa().render(..)`; the default renders an unsigned LOA without an agent block. */
 export interface LoaRenderOptions {
   /** Reseller block, only when a partner manages the enterprise's numbers. */
   agent?: LoaAgent
@@ -612,33 +629,33 @@ export interface LoaSignature {
   signerName?: string
 }
 
-/** The fields of `enterprises.create(..)`. */
+/** The body of `enterprises().create(..)`. */
 export interface NewEnterprise {
-  /** Registered legal name (3 to 64 characters). */
+  /** Registered legal name, 3 to 64 characters. */
   legalName: string
   /** Trading name. */
   doingBusinessAs: string
-  /** `commercial`, `government`, `non_profit`, ... */
-  organizationType: string
-  /** `llc`, `corporation`, `partnership`, ... */
-  organizationLegalType: string
-  /** Two-letter country code. */
+  /** Kind of organisation. */
+  organizationType: 'commercial' | 'government' | 'non_profit' | (string & {})
+  /** Legal form. */
+  organizationLegalType: 'corporation' | 'llc' | 'partnership' | 'nonprofit' | 'other' | (string & {})
+  /** ISO 3166-1 alpha-2 country code (`US` or `CA`). */
   countryCode: string
-  /** Where the business is incorporated. */
+  /** Where the enterprise is incorporated. */
   jurisdictionOfIncorporation: string
-  /** Website URL. */
+  /** Public website. */
   website: string
-  /** US federal employer identification number. */
+  /** Federal Employer Identification Number. */
   fein: string
-  /** Industry. */
+  /** Industry, e.g. `technology`. */
   industry: string
-  /** Head-count band, e.g. `51-200`. */
-  numberOfEmployees: string
+  /** Head-count band. */
+  numberOfEmployees: '1-10' | '11-50' | '51-200' | '201-500' | '501-2000' | '2001-10000' | '10001+' | (string & {})
   /** Authorised representative. */
   organizationContact: OrganizationContact
   /** Billing contact. */
   billingContact: BillingContact
-  /** Physical address. */
+  /** Registered address. */
   organizationPhysicalAddress: PhysicalAddressInput
   /** Billing address. */
   billingAddress: PhysicalAddressInput
@@ -646,14 +663,14 @@ export interface NewEnterprise {
   corporateRegistrationNumber?: string
   /** Your own reference. */
   customerReference?: string
-  /** D-U-N-S number. */
+  /** 9-digit D-U-N-S number. */
   dunBradstreetNumber?: string
-  /** SIC code of the primary business domain. */
+  /** 4-digit SIC code. */
   primaryBusinessDomainSicCode?: string
   /** Professional licence number. */
   professionalLicenseNumber?: string
-  /** `enterprise` or `bpo`. */
-  roleType?: string
+  /** Enterprise (default) or BPO; fixed at creation. */
+  roleType?: 'enterprise' | 'bpo' | (string & {})
 }
 
 /** Filters and page size of `numbers.list(..)`. */
@@ -672,25 +689,25 @@ export interface NumberListOptions {
   enterpriseId?: string
 }
 
-/** Ownership tracking of a monitored number. */
+/** Ownership tracking detail of a monitored number. */
 export interface NumberOwnership {
-  /** E.164 number. */
+  /** The number. */
   phoneNumber: string | null
-  /** `telnyx` or `external`. */
-  source: string | null
-  /** Ownership state. */
-  ownershipStatus: string | null
+  /** Where the number is hosted. */
+  source: 'telnyx' | 'external' | (string & {}) | null
+  /** Ownership tracking state. */
+  ownershipStatus: 'verified' | 'flagged' | 'pending_confirmation' | 'removed' | (string & {}) | null
   /** Why ownership was flagged. */
   flagReason: string | null
-  /** ISO 8601 deadline for confirming ownership. */
+  /** Deadline to confirm ownership. */
   confirmBy: string | null
-  /** Carrier recorded at registration. */
+  /** Carrier recorded when monitoring started. */
   baselineCarrier: string | null
-  /** ISO 8601 time the baseline was recorded. */
+  /** When the baseline was recorded. */
   baselineRecordedAt: string | null
-  /** ISO 8601 time of the last check. */
+  /** When ownership was last checked. */
   lastCheckedAt: string | null
-  /** Ownership history. */
+  /** Tracking history, oldest first. */
   history: Array<OwnershipEvent>
 }
 
@@ -716,17 +733,17 @@ export interface OrganizationContact {
   phoneNumber: string
 }
 
-/** One entry of a number's ownership history. */
+/** One event in a number's ownership tracking. */
 export interface OwnershipEvent {
-  /** What happened. */
+  /** What happened, e.g. `added`, `check`, `flag`, `confirm`, `removed`. */
   eventType: string | null
-  /** ISO 8601 time. */
+  /** When. */
   occurredAt: string | null
-  /** The result. */
+  /** Outcome text. */
   outcome: string | null
 }
 
-/** Where a page sits in a list. */
+/** Pagination metadata of one page. */
 export interface PageMeta {
   /** 1-based page number. */
   pageNumber: number
@@ -754,7 +771,7 @@ export interface PhysicalAddress {
   country: string
 }
 
-/** A postal address as an input (`extendedAddress` may be left out). */
+/** A postal address. */
 export interface PhysicalAddressInput {
   /** Street and number. */
   streetAddress: string
@@ -770,11 +787,11 @@ export interface PhysicalAddressInput {
   country: string
 }
 
-/** The outcome of `numbers.refresh(..)`. */
+/** The result of `numbers().refresh(..)`. */
 export interface RefreshOutcome {
-  /** One result per number. */
+  /** Per-number results. */
   results: Array<RefreshResult>
-  /** Numbers asked for. */
+  /** Numbers requested. */
   totalRequested: number
   /** Numbers refreshed. */
   totalSuccessful: number
@@ -782,43 +799,43 @@ export interface RefreshOutcome {
   totalFailed: number
 }
 
-/** The outcome of refreshing one number. */
+/** The result of refreshing one number. */
 export interface RefreshResult {
-  /** E.164 number. */
+  /** The number. */
   phoneNumber: string
-  /** Whether the refresh succeeded. */
+  /** Whether fresh data was collected. */
   success: boolean
   /** Why it failed. */
   error: string | null
 }
 
-/** A remediation request. */
+/** A remediation request with full detail. */
 export interface Remediation {
-  /** Remediation id. */
+  /** Request id. */
   id: string
-  /** `pending`, `tier1_complete`, `completed`, ... */
-  status: string
-  /** Numbers in the request. */
+  /** Customer-facing status. */
+  status: 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | (string & {})
+  /** Total numbers in the batch. */
   phoneNumbersCount: number
-  /** Numbers submitted to the networks. */
+  /** Numbers accepted for remediation. */
   phoneNumbersSubmitted: number
-  /** Numbers not eligible. */
+  /** Numbers rejected before submission. */
   phoneNumbersIneligible: number
   /** How the numbers are used. */
   callPurpose: string
-  /** Contact email. */
+  /** Contact email for follow-up. */
   contactEmail: string | null
-  /** Notification URL. */
+  /** Where status notifications go. */
   webhookUrl: string | null
-  /** ISO 8601 end of the first stage. */
+  /** When the first review tier completed. */
   tier1CompletedAt: string | null
-  /** ISO 8601 end of the second stage. */
+  /** When the second review tier completed. */
   tier2CompletedAt: string | null
-  /** Per-number results once finished. */
+  /** Per-number outcome; `None` until results are available. */
   results: RemediationResults | null
-  /** ISO 8601 creation time. */
+  /** When the request was created. */
   createdAt: string
-  /** ISO 8601 last change. */
+  /** When the request last changed. */
   updatedAt: string
 }
 
@@ -842,165 +859,165 @@ export interface RemediationPage {
   meta: PageMeta
 }
 
-/** The fields of `remediation.submit(..)`. */
+/** A remediation request to submit: build with `RemediationRequest::new` and the setters. */
 export interface RemediationRequest {
   /** 1 to 2,000 US E.164 numbers of this enterprise. */
   phoneNumbers: Array<string>
-  /** How the numbers are used. */
+  /** How the numbers are used, 1 to 2,000 characters. */
   callPurpose: string
-  /** Contact email. */
+  /** Contact email, at most 255 characters. */
   contactEmail?: string
-  /** `https://` URL for status notifications. */
+  /** `https://` URL for status notifications, at most 2,048 characters. */
   webhookUrl?: string
 }
 
-/** Per-number results of a finished remediation. */
+/** Per-number outcome buckets of a remediation request. */
 export interface RemediationResults {
-  /** Numbers remediated. */
+  /** Re-evaluated and cleared. */
   remediated: Array<string>
-  /** Numbers that were not flagged. */
+  /** Not flagged, nothing to do. */
   notFlagged: Array<string>
-  /** Numbers needing manual review. */
+  /** Needs further review; still flagged. */
   requiresReview: Array<string>
-  /** Numbers not eligible. */
+  /** Rejected before submission. */
   ineligible: Array<string>
-  /** Numbers the networks refused. */
+  /** Re-evaluation declined; still flagged. */
   refused: Array<string>
 }
 
-/** A remediation request as listed. */
+/** A remediation request as listed (slim shape, no results). */
 export interface RemediationSummary {
-  /** Remediation id. */
+  /** Request id. */
   id: string
-  /** `pending`, `tier1_complete`, `completed`, ... */
-  status: string
-  /** Numbers in the request. */
+  /** Customer-facing status. */
+  status: 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | (string & {})
+  /** Total numbers in the batch. */
   phoneNumbersCount: number
   /** How the numbers are used. */
   callPurpose: string
-  /** ISO 8601 end of the first stage. */
+  /** When the first review tier completed. */
   tier1CompletedAt: string | null
-  /** ISO 8601 end of the second stage. */
+  /** When the second review tier completed. */
   tier2CompletedAt: string | null
-  /** ISO 8601 creation time. */
+  /** When the request was created. */
   createdAt: string
-  /** ISO 8601 last change. */
+  /** When the request last changed. */
   updatedAt: string
 }
 
-/** A number's reputation snapshot; every field is `null` when there is not enough data. */
+/** Latest reputation snapshot of a number; every field may be `None` for lack of data. */
 export interface ReputationData {
-  /** `low`, `medium` or `high`. */
-  spamRisk: string | null
-  /** Category label when flagged (an opaque string). */
+  /** Overall spam likelihood. */
+  spamRisk: 'low' | 'medium' | 'high' | (string & {}) | null
+  /** Category label when flagged (opaque; the set may grow). */
   spamCategory: string | null
-  /** 0-100. */
+  /** Maturity score, 0–100. */
   maturityScore: number | null
-  /** 0-100. */
+  /** Connection score, 0–100. */
   connectionScore: number | null
-  /** 0-100. */
+  /** Engagement score, 0–100. */
   engagementScore: number | null
-  /** 0-100. */
+  /** Sentiment score, 0–100. */
   sentimentScore: number | null
-  /** ISO 8601 time of the last refresh. */
+  /** When the data was last refreshed. */
   lastRefreshedAt: string | null
 }
 
-/** A monitored phone number. */
+/** A number registered for reputation monitoring. */
 export interface ReputationNumber {
   /** Registration id. */
   id: string
-  /** Enterprise id. */
+  /** The enterprise monitoring it. */
   enterpriseId: string
-  /** E.164 number. */
+  /** The number, E.164. */
   phoneNumber: string
-  /** The latest snapshot; `null` until the first refresh. */
+  /** Latest snapshot; `None` until the first refresh has been collected. */
   reputationData: ReputationData | null
-  /** `telnyx` or `external`. */
-  source: string | null
-  /** Ownership state, e.g. `verified` or `flagged`. */
-  ownershipStatus: string | null
+  /** Where the number is hosted. */
+  source: 'telnyx' | 'external' | (string & {}) | null
+  /** Ownership tracking state. */
+  ownershipStatus: 'verified' | 'flagged' | 'pending_confirmation' | 'removed' | (string & {}) | null
   /** Why ownership was flagged. */
   flagReason: string | null
-  /** ISO 8601 deadline for confirming ownership. */
+  /** Deadline to confirm ownership. */
   confirmBy: string | null
-  /** Why the number was removed. */
-  removalReason: string | null
-  /** ISO 8601 removal time. */
+  /** Why the number left monitoring. */
+  removalReason: 'ported_away' | 'unconfirmed_ownership' | 'reassigned' | 'customer_reported' | 'customer_removed' | (string & {}) | null
+  /** When the number left monitoring. */
   removedAt: string | null
-  /** ISO 8601 registration time. */
+  /** When the number was registered. */
   createdAt: string
-  /** ISO 8601 last change. */
+  /** When the record last changed. */
   updatedAt: string
 }
 
-/** Number Reputation settings of an enterprise, with both approval gates. */
+/** Number Reputation configuration and the two approval gates of one enterprise. */
 export interface ReputationSettings {
-  /** Enterprise id. */
+  /** The enterprise. */
   enterpriseId: string
-  /** Activation gate: `pending`, `approved`, `rejected`, ... */
-  status: string
-  /** LOA review gate: `pending`, `approved`, `rejected`. */
-  loaStatus: string
-  /** `business_daily`, `daily`, `weekly`, `biweekly`, `monthly` or `never`. */
-  checkFrequency: string
-  /** The signed LOA's document id. */
+  /** Activation lifecycle gate. */
+  status: 'pending' | 'approved' | 'deleted' | 'rejected' | (string & {})
+  /** LOA review gate. */
+  loaStatus: 'pending' | 'approved' | 'rejected' | (string & {})
+  /** Automatic re-check schedule. */
+  checkFrequency: 'business_daily' | 'daily' | 'weekly' | 'biweekly' | 'monthly' | 'never' | (string & {})
+  /** Document id of the signed LOA in use. */
   loaDocumentId: string | null
-  /** Why a gate was rejected. */
+  /** Why activation was rejected (empty unless `status` is `rejected`). */
   rejectionReasons: Array<string>
-  /** External verification gate. */
-  externalVerificationStatus: string | null
-  /** Where reputation events are delivered. */
+  /** Review state of the evidence for externally hosted numbers, if any was submitted. */
+  externalVerificationStatus: 'pending' | 'approved' | 'rejected' | (string & {}) | null
+  /** Where reputation events are delivered; `None` when delivery is off. */
   webhookUrl: string | null
-  /** ISO 8601 creation time. */
+  /** When reputation was enabled. */
   createdAt: string
-  /** ISO 8601 last change. */
+  /** When the settings last changed. */
   updatedAt: string
 }
 
 /** The current terms of one product. */
 export interface TermsInfo {
-  /** `number_reputation` or `branded_calling`. */
-  productType: string | null
+  /** The product. */
+  productType: 'branded_calling' | 'number_reputation' | (string & {}) | null
   /** Current version. */
   currentVersion: string | null
-  /** Summary. */
+  /** Description. */
   description: string | null
-  /** ISO 8601 date the terms took effect. */
+  /** When the current version took effect. */
   effectiveDate: string | null
   /** Where to read the terms. */
   termsUrl: string | null
 }
 
-/** A recorded terms-of-service agreement. */
+/** A recorded agreement to a product's terms of service. */
 export interface TosAgreement {
   /** Agreement id. */
   id: string
-  /** `number_reputation` or `branded_calling`. */
-  productType: string
-  /** Agreement version. */
+  /** The product. */
+  productType: 'branded_calling' | 'number_reputation' | (string & {})
+  /** Agreement record version. */
   version: string
-  /** Terms version agreed to. */
+  /** Version of the terms agreed to. */
   termsVersion: string
-  /** ISO 8601 agreement time. */
+  /** When the user agreed. */
   agreedAt: string
-  /** ISO 8601 creation time. */
+  /** When the record was created. */
   createdAt: string | null
 }
 
-/** Whether the account agreed to a product's current terms. */
+/** Whether the account has agreed to a product's current terms. */
 export interface TosStatus {
-  /** `number_reputation` or `branded_calling`. */
-  productType: string
-  /** Whether the current terms were agreed to. */
+  /** The product. */
+  productType: 'branded_calling' | 'number_reputation' | (string & {})
+  /** Whether the account has agreed to some version. */
   hasAgreed: boolean
-  /** Whether an agreement is required. */
+  /** Whether an agreement to the current version is still required. */
   agreementRequired: boolean
-  /** Current terms version. */
+  /** The current terms version. */
   currentTermsVersion: string
-  /** Version agreed to. */
+  /** The version agreed to, if any. */
   agreedVersion: string | null
-  /** ISO 8601 agreement time. */
+  /** When the account agreed, if it did. */
   agreedAt: string | null
 }
 

@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`: spec → normalisation → progenitor → rustfmt → file.
+//! `cargo xtask codegen [--check]`: spec → normalisation → progenitor → rustfmt → file, then
+//! the binding model layers from the facade's models (`models_codegen`).
 //!
 //! The only writer of `crates/telnyx-reputation-api/src/generated.rs`. Fix spec quirks in
 //! `normalize.rs` or in the generation settings below, never in the output.
@@ -23,6 +24,12 @@ pub enum Mode {
 }
 
 pub fn run(root: &Path, mode: Mode) -> Result {
+    run_client(root, mode)?;
+    crate::models_codegen::run(root, mode)
+}
+
+/// The low-level client from the spec.
+fn run_client(root: &Path, mode: Mode) -> Result {
     let spec_text =
         std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("cannot read {SPEC}: {e}"))?;
     let generated = generate(&spec_text, true)?;

@@ -8,6 +8,7 @@ mod codegen;
 mod conformance;
 mod crates_package;
 mod lint;
+mod models_codegen;
 mod node_suite;
 mod normalize;
 mod npm_pack;
@@ -29,7 +30,9 @@ usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate crates/telnyx-reputation-api/src/generated.rs from
-                      openapi/number-reputation.yaml (--check: fail with a diff if stale)
+                      openapi/number-reputation.yaml, and the Python/Node model layers
+                      (bindings/*/src/models.rs, index.d.ts, _native.pyi) from the facade's
+                      models.rs/enums.rs (--check: fail with a diff if any is stale)
   spec import PATH/spec3.yml [--commit SHA --date YYYY-MM-DD]
                       extract our operations and every component they reference from the
                       upstream Telnyx OpenAPI 3.1 document into

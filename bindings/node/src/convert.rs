@@ -1,26 +1,29 @@
 //! Moving values between the facade's types and their JavaScript shapes in `models`.
-//! Both sides derive serde with the API's field names, so one JSON round trip converts
-//! a whole tree; enums travel as their wire strings.
+//! The generated `models` converts field by field (`From`, both directions); `via_serde`
+//! remains for the shapes that are not models (webhook events, timestamps given as text).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use telnyx_reputation as facade;
 
-/// A facade value as its JavaScript shape (or the reverse, for inputs). Only an input can
-/// fail (a value the facade's types cannot hold), which is reported as `INVALID_INPUT`.
-pub fn convert<T: Serialize, U: DeserializeOwned>(value: &T) -> Result<U, facade::Error> {
+/// A facade value as its JavaScript shape (or the reverse, for inputs).
+pub fn convert<T, U: From<T>>(value: T) -> Result<U, facade::Error> {
+    Ok(U::from(value))
+}
+
+/// Every element of a list converted.
+pub fn convert_all<T, U: From<T>>(values: Vec<T>) -> Result<Vec<U>, facade::Error> {
+    Ok(values.into_iter().map(U::from).collect())
+}
+
+/// A value moved across through its serde form. Only an input can fail (a value the
+/// facade's types cannot hold), which is reported as `INVALID_INPUT`.
+pub fn via_serde<T: Serialize, U: DeserializeOwned>(value: &T) -> Result<U, facade::Error> {
     serde_json::to_value(value)
         .and_then(serde_json::from_value)
         .map_err(|e| facade::Error::InvalidInput {
             message: format!("cannot convert {}: {e}", short_name::<U>()),
         })
-}
-
-/// Every element of a list converted.
-pub fn convert_all<T: Serialize, U: DeserializeOwned>(
-    values: &[T],
-) -> Result<Vec<U>, facade::Error> {
-    values.iter().map(convert).collect()
 }
 
 /// A string parsed into a facade enum or other `FromStr` type (the facade reports bad text).

@@ -11,6 +11,7 @@
 mod client;
 mod convert;
 mod error;
+#[rustfmt::skip]
 mod models;
 mod pager;
 mod promise;

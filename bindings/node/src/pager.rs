@@ -12,8 +12,6 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::{Env, Object, PromiseRaw, This, ToNapiValue};
 use napi_derive::napi;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use telnyx_reputation as facade;
 use tokio::sync::Mutex;
 
@@ -34,8 +32,8 @@ struct CursorState<T, J> {
 
 impl<T, J> CursorState<T, J>
 where
-    T: Serialize + Send + 'static,
-    J: DeserializeOwned,
+    T: Send + 'static,
+    J: From<T>,
 {
     fn new(pager: Built<T>) -> Arc<Mutex<Self>> {
         Arc::new(Mutex::new(CursorState {
@@ -57,8 +55,8 @@ where
             };
             let pager = self.pager.as_ref().map_err(Clone::clone)?;
             let page = pager.fetch_page(number).await?;
-            let items = convert_all(&page.items)?;
             self.next_page = page.has_next().then_some(number + 1);
+            let items = convert_all(page.items)?;
             self.buffer = items.into();
         }
     }
@@ -71,8 +69,8 @@ fn next_result<'env, T, J>(
     state: &Arc<Mutex<CursorState<T, J>>>,
 ) -> napi::Result<PromiseRaw<'env, Object<'env>>>
 where
-    T: Serialize + Send + 'static,
-    J: DeserializeOwned + ToNapiValue + Send + 'static,
+    T: Send + 'static,
+    J: From<T> + ToNapiValue + Send + 'static,
 {
     if let Ok(mut buffered) = state.try_lock()
         && let Some(item) = buffered.buffer.pop_front()
@@ -131,8 +129,8 @@ macro_rules! pager {
                 let pager = self.inner.clone();
                 promise::spawn(env, async move { pager?.first_page().await }, |page| {
                     Ok($page {
-                        items: convert_all(&page.items)?,
-                        meta: convert(&page.meta)?,
+                        items: convert_all(page.items)?,
+                        meta: convert(page.meta)?,
                     })
                 })
             }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use telnyx_reputation as facade;
 use telnyx_reputation::webhooks as facade_webhooks;
 
-use crate::convert::convert;
+use crate::convert::via_serde;
 use crate::error;
 
 /// Delivery metadata of a webhook.
@@ -88,6 +88,6 @@ fn event_to_js(event: &facade_webhooks::WebhookEvent) -> Result<WebhookEvent, fa
         facade_webhooks::WebhookEvent::Unknown(payload) => Ok(WebhookEvent::Unknown {
             payload: payload.clone(),
         }),
-        known => convert(known),
+        known => via_serde(known),
     }
 }

@@ -27,17 +27,15 @@ pub enum Mode {
     Async,
 }
 
-/// How a call's JSON result becomes a Python value.
+/// How a call's result becomes the Python value returned.
 #[derive(Debug, Clone, Copy)]
 pub enum Build {
-    /// As is (`None`, bytes, plain values).
+    /// As is (`None`, bytes, native models, plain values).
     Plain,
-    /// `models.<name>._from_api(value)`.
+    /// `models.<name>._from_api(value)`, for the Python-side models (`Usage`).
     Model(&'static str),
-    /// A list of `models.<name>`.
-    ModelList(&'static str),
-    /// `models.Page` of `models.<name>`.
-    Page(&'static str),
+    /// `models.Page._from_parts((items, meta, has_next))`.
+    Page,
 }
 
 /// What every resource handle of one client holds.
@@ -70,6 +68,31 @@ impl Shared {
         F: Future<Output = Result<T, Error>> + Send + 'static,
     {
         self.finish_raw(py, async move { Json::of(&error::map(call.await)?) }, build)
+    }
+
+    /// Run a facade call whose result becomes the native model class `N` (no JSON hop).
+    pub fn finish_as<'py, N, T, F>(&self, py: Python<'py>, call: F) -> PyResult<Bound<'py, PyAny>>
+    where
+        N: From<T> + for<'a> IntoPyObject<'a> + Send + 'static,
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+    {
+        self.finish_raw(
+            py,
+            async move { error::map(call.await).map(N::from) },
+            Build::Plain,
+        )
+    }
+
+    /// [`Shared::finish_as`] for a call returning a list.
+    pub fn finish_list<'py, N, T, F>(&self, py: Python<'py>, call: F) -> PyResult<Bound<'py, PyAny>>
+    where
+        N: From<T> + for<'a> IntoPyObject<'a> + Send + 'static,
+        F: Future<Output = Result<Vec<T>, Error>> + Send + 'static,
+    {
+        let call = async move {
+            error::map(call.await).map(|items| items.into_iter().map(N::from).collect::<Vec<N>>())
+        };
+        self.finish_raw(py, call, Build::Plain)
     }
 
     /// Like [`Shared::finish`] for a future already producing a Python-convertible value.
@@ -121,14 +144,7 @@ fn builder<'py>(py: Python<'py>, build: Build) -> PyResult<Option<Bound<'py, PyA
     Ok(Some(match build {
         Build::Plain => return Ok(None),
         Build::Model(name) => models()?.getattr(name)?.getattr("_from_api")?,
-        Build::ModelList(name) => models()?.getattr(name)?.getattr("_list_builder")?.call0()?,
-        Build::Page(name) => {
-            let item = models()?.getattr(name)?;
-            models()?
-                .getattr("Page")?
-                .getattr("_builder")?
-                .call1((item,))?
-        }
+        Build::Page => models()?.getattr("Page")?.getattr("_from_parts")?,
     }))
 }
 

@@ -1,6 +1,7 @@
-//! Values across the boundary: facade types go out through serde as JSON-shaped Python
-//! objects (the Python `models` module builds dataclasses from them), and structured
-//! arguments come in the same way. Field rules belong to the facade's serde types.
+//! Values across the boundary through serde: structured arguments (dicts, lists, the native
+//! model classes) come in as the facade's serde types, and the few results that are not
+//! models (usage, webhook events) go out as JSON-shaped Python objects. Models go out as
+//! the native classes of `models`. Field rules belong to the facade's serde types.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -67,6 +68,9 @@ pub fn from_python<T: DeserializeOwned>(name: &str, value: &Bound<'_, PyAny>) ->
 }
 
 fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if let Some(native) = crate::models::native_json(value) {
+        return native.map_err(|e| PyTypeError::new_err(e.to_string()));
+    }
     if value.is_none() {
         Ok(Value::Null)
     } else if let Ok(b) = value.cast::<PyBool>() {

@@ -5,7 +5,7 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
-use telnyx_reputation::{Error, ErrorKind};
+use telnyx_reputation::{ApiError, Error, ErrorKind};
 
 use crate::convert::Json;
 
@@ -48,11 +48,10 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     let kwargs = PyDict::new(py);
     kwargs.set_item("status_code", error.status())?;
     kwargs.set_item("request_id", error.request_id())?;
-    let object = module.getattr("ErrorObject")?;
     let errors = error
         .api_errors()
         .iter()
-        .map(|e| object.call((), Some(&Json::of(e)?.into_pyobject(py)?.cast_into()?)))
+        .map(|e| error_object(py, e))
         .collect::<PyResult<Vec<_>>>()?;
     kwargs.set_item("errors", errors)?;
     match error {
@@ -64,6 +63,15 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     }
     let exception = class.call((error.to_string(),), Some(&kwargs))?;
     Ok(PyErr::from_value(exception))
+}
+
+/// One `errors[]` entry as `errors.ErrorObject`.
+pub fn error_object<'py>(py: Python<'py>, error: &ApiError) -> PyResult<Bound<'py, PyAny>> {
+    static OBJECT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let kwargs = Json::of(error)?.into_pyobject(py)?.cast_into::<PyDict>()?;
+    OBJECT
+        .import(py, "telnyx_reputation.errors", "ErrorObject")?
+        .call((), Some(&kwargs))
 }
 
 /// `Result<T, facade::Error>` to `PyResult<T>`, taking the GIL only on failure

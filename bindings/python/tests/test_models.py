@@ -62,3 +62,47 @@ def test_environment_configures_the_client(
     assert AsyncClient().base_url == emulator.base_url
     assert Client().terms_of_service.status("number_reputation").has_agreed is False
     assert emulator.requests()[-1]["account"] == emulator.api_key
+
+
+def test_native_models_pickle_hash_and_compare() -> None:
+    import pickle
+
+    from telnyx_reputation import models
+
+    number = ReputationNumber._from_api(WIRE)
+    copy = pickle.loads(pickle.dumps(number))
+    assert copy == number and copy is not number
+    assert type(copy) is ReputationNumber
+    assert hash(copy) == hash(number)
+    other = ReputationNumber._from_api({**WIRE, "phone_number": "+12025550000"})
+    assert other != number
+    assert number != "not a model"
+    assert isinstance(number, models.Model)
+    assert type(number).__module__ == "telnyx_reputation.models"
+    assert repr(number).startswith("ReputationNumber(id='8a4b1f5e-")
+    assert "spam_risk='critical'" in repr(number)
+
+
+def test_native_models_are_built_from_keywords() -> None:
+    data = ReputationData(spam_risk="high", maturity_score=7)
+    number = ReputationNumber(
+        id="n1",
+        enterprise_id="e1",
+        phone_number="+12025551234",
+        created_at=datetime(2026, 1, 2, tzinfo=timezone.utc),
+        updated_at=datetime(2026, 1, 3, tzinfo=timezone.utc),
+        reputation_data=data,
+    )
+    assert number.reputation_data == data
+    assert number.source is None
+    assert number.to_dict()["reputation_data"] == {
+        "spam_risk": "high",
+        "spam_category": None,
+        "maturity_score": 7,
+        "connection_score": None,
+        "engagement_score": None,
+        "sentiment_score": None,
+        "last_refreshed_at": None,
+    }
+    with pytest.raises(TypeError):
+        ReputationNumber(id="n1")  # type: ignore[call-arg]

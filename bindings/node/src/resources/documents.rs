@@ -36,7 +36,7 @@ impl Documents {
         promise::spawn(
             env,
             async move { inner.upload(filename, content).await },
-            |d| convert(&d),
+            convert,
         )
     }
 
@@ -54,7 +54,7 @@ impl Documents {
         promise::spawn(
             env,
             async move { inner.upload_json(filename, content).await },
-            |d| convert(&d),
+            convert,
         )
     }
 }

@@ -43,8 +43,8 @@ impl Enterprises {
         enterprise: NewEnterprise,
     ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
         let inner = self.inner.clone();
-        let future = async move { inner.create(convert(&enterprise)?).await };
-        promise::spawn(env, future, |e| convert(&e))
+        let future = async move { inner.create(convert(enterprise)?).await };
+        promise::spawn(env, future, convert)
     }
 
     /// Enterprises you own, paged (no I/O until iterated).
@@ -62,7 +62,7 @@ impl Enterprises {
     ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
         let inner = self.inner.clone();
         promise::spawn(env, async move { inner.get(enterprise_id).await }, |e| {
-            convert(&e)
+            convert(e)
         })
     }
 
@@ -75,8 +75,8 @@ impl Enterprises {
         update: EnterpriseUpdate,
     ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
         let inner = self.inner.clone();
-        let future = async move { inner.replace(enterprise_id, convert(&update)?).await };
-        promise::spawn(env, future, |e| convert(&e))
+        let future = async move { inner.replace(enterprise_id, convert(update)?).await };
+        promise::spawn(env, future, convert)
     }
 
     /// Soft-delete an enterprise.

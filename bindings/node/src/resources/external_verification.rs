@@ -33,7 +33,7 @@ impl ExternalVerifications {
     ) -> napi::Result<PromiseRaw<'env, ExternalVerification>> {
         let inner = self.inner.clone();
         let future = async move { inner.submit(document_ids, phone_numbers).await };
-        promise::spawn(env, future, |v| convert(&v))
+        promise::spawn(env, future, convert)
     }
 
     /// The current verification state.
@@ -43,6 +43,6 @@ impl ExternalVerifications {
         env: &'env Env,
     ) -> napi::Result<PromiseRaw<'env, ExternalVerification>> {
         let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.get().await }, |v| convert(&v))
+        promise::spawn(env, async move { inner.get().await }, convert)
     }
 }

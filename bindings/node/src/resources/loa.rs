@@ -32,7 +32,7 @@ impl Loa {
         let inner = self.inner.clone();
         let future = async move {
             let options = match options {
-                Some(options) => convert(&options)?,
+                Some(options) => convert(options)?,
                 None => facade::LoaRenderOptions::default(),
             };
             inner.render(options).await
@@ -49,7 +49,7 @@ impl Loa {
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
         let inner = self.inner.clone();
         promise::spawn(env, async move { inner.replace(document_id).await }, |s| {
-            convert(&s)
+            convert(s)
         })
     }
 }

@@ -74,7 +74,7 @@ fn list_pager(
 }
 
 fn number(n: facade::ReputationNumber) -> Result<ReputationNumber, facade::Error> {
-    convert(&n)
+    convert(n)
 }
 
 /// One enterprise's monitored numbers (`rep.numbers`).
@@ -100,7 +100,7 @@ impl Numbers {
     ) -> napi::Result<PromiseRaw<'env, Vec<ReputationNumber>>> {
         let inner = self.inner.clone();
         promise::spawn(env, async move { inner.add(phone_numbers).await }, |list| {
-            convert_all(&list)
+            convert_all(list)
         })
     }
 
@@ -123,7 +123,7 @@ impl Numbers {
         promise::spawn(
             env,
             async move { inner.add_all(phone_numbers, bulk).await },
-            |report| convert(&report),
+            convert,
         )
     }
 
@@ -181,7 +181,7 @@ impl Numbers {
         promise::spawn(
             env,
             async move { inner.refresh(phone_numbers).await },
-            |o| convert(&o),
+            convert,
         )
     }
 
@@ -196,7 +196,7 @@ impl Numbers {
         promise::spawn(
             env,
             async move { inner.ownership(phone_number).await },
-            |o| convert(&o),
+            convert,
         )
     }
 

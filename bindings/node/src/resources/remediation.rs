@@ -4,7 +4,7 @@ use napi::bindgen_prelude::{Env, PromiseRaw};
 use napi_derive::napi;
 use telnyx_reputation as facade;
 
-use crate::convert::{convert, parse};
+use crate::convert::{convert, parse, via_serde};
 use crate::models::{Remediation, RemediationRequest};
 use crate::pager::RemediationPager;
 use crate::promise;
@@ -46,8 +46,8 @@ impl Remediations {
         request: RemediationRequest,
     ) -> napi::Result<PromiseRaw<'env, Remediation>> {
         let inner = self.inner.clone();
-        let future = async move { inner.submit(convert(&request)?).await };
-        promise::spawn(env, future, |r| convert(&r))
+        let future = async move { inner.submit(convert(request)?).await };
+        promise::spawn(env, future, convert)
     }
 
     /// One remediation request with its per-number results.
@@ -59,7 +59,7 @@ impl Remediations {
     ) -> napi::Result<PromiseRaw<'env, Remediation>> {
         let inner = self.inner.clone();
         promise::spawn(env, async move { inner.get(remediation_id).await }, |r| {
-            convert(&r)
+            convert(r)
         })
     }
 
@@ -75,7 +75,7 @@ impl Remediations {
         let inner = self.inner.clone();
         let options = wait_options(options.unwrap_or_default());
         let future = async move { inner.wait_until_finished(remediation_id, options).await };
-        promise::spawn(env, future, |r| convert(&r))
+        promise::spawn(env, future, convert)
     }
 
     /// Remediation requests, paged (no I/O until iterated).
@@ -97,10 +97,10 @@ fn list_pager(
         pager = pager.status(status);
     }
     if let Some(when) = &options.created_at_gte {
-        pager = pager.created_at_gte(convert(when)?);
+        pager = pager.created_at_gte(via_serde(when)?);
     }
     if let Some(when) = &options.created_at_lte {
-        pager = pager.created_at_lte(convert(when)?);
+        pager = pager.created_at_lte(via_serde(when)?);
     }
     Ok(pager)
 }

@@ -44,7 +44,7 @@ impl Reputation {
         F: FnOnce(facade::Reputation) -> Fut,
         Fut: Future<Output = Result<facade::ReputationSettings, facade::Error>> + Send + 'static,
     {
-        promise::spawn(env, call(self.inner.clone()), |s| convert(&s))
+        promise::spawn(env, call(self.inner.clone()), convert)
     }
 }
 

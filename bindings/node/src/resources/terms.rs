@@ -43,7 +43,7 @@ impl TermsOfService {
         promise::spawn(
             env,
             async move { inner.agree_number_reputation().await },
-            |a| convert(&a),
+            convert,
         )
     }
 
@@ -60,7 +60,7 @@ impl TermsOfService {
             let product = product_type.parse::<facade::ProductType>()?;
             inner.status(product).await
         };
-        promise::spawn(env, future, |s| convert(&s))
+        promise::spawn(env, future, convert)
     }
 
     /// The current terms of one product, or of every product when left out.
@@ -72,7 +72,7 @@ impl TermsOfService {
     ) -> napi::Result<PromiseRaw<'env, Vec<TermsInfo>>> {
         let inner = self.inner.clone();
         let future = async move { inner.info(parse(product_type.as_deref())?).await };
-        promise::spawn(env, future, |info| convert_all(&info))
+        promise::spawn(env, future, convert_all)
     }
 
     /// Recorded agreements.
@@ -116,7 +116,7 @@ impl Agreements {
     ) -> napi::Result<PromiseRaw<'env, TosAgreement>> {
         let inner = self.inner.clone();
         promise::spawn(env, async move { inner.get(agreement_id).await }, |a| {
-            convert(&a)
+            convert(a)
         })
     }
 }

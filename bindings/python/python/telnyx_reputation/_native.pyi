@@ -7,36 +7,17 @@ and IDEs see what each client really returns. The ``Async*`` names exist only he
 
 import builtins
 from collections.abc import Callable, Coroutine, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal, TypeAlias, TypedDict
 
 from ._paging import AsyncPager, Pager
-from .models import (
-    BillingContact,
-    BulkAddReport,
-    Document,
-    Enterprise,
-    ExternalVerification,
-    LoaAgent,
-    LoaSignature,
-    NumberOwnership,
-    OrganizationContact,
-    PhysicalAddress,
-    RefreshOutcome,
-    Remediation,
-    RemediationSummary,
-    ReputationNumber,
-    ReputationSettings,
-    TermsInfo,
-    TosAgreement,
-    TosStatus,
-    Usage,
-)
+from .errors import ErrorObject
+from .models import Usage
 
 __version__: str
 
-Frequency: TypeAlias = Literal["business_daily", "daily", "weekly", "biweekly", "monthly", "never"]
-Product: TypeAlias = Literal["number_reputation", "branded_calling"]
+Frequency: TypeAlias = CheckFrequency
+Product: TypeAlias = ProductType
 Address: TypeAlias = PhysicalAddress | Mapping[str, Any]
 Contact: TypeAlias = OrganizationContact | Mapping[str, Any]
 Billing: TypeAlias = BillingContact | Mapping[str, Any]
@@ -410,3 +391,1121 @@ def verify(payload: bytes, headers: list[tuple[str, str]], public_key: str) -> d
 
 def sign(payload: bytes, timestamp: int, signing_key: str) -> list[tuple[str, str]]: ...
 def public_key(signing_key: str) -> str: ...
+
+# --- @generated models: cargo xtask codegen from crates/telnyx-reputation/src/{models,enums}.rs; do not edit below ---
+
+SpamRisk: TypeAlias = Literal["low", "medium", "high"]
+"""Overall spam likelihood of a number."""
+CheckFrequency: TypeAlias = Literal[
+    "business_daily", "daily", "weekly", "biweekly", "monthly", "never"
+]
+"""How often Telnyx re-checks an enterprise's numbers."""
+GateStatus: TypeAlias = Literal["pending", "approved", "rejected"]
+"""State of an approval gate (``loa_status``, external verification, BPO verification)."""
+ReputationStatus: TypeAlias = Literal["pending", "approved", "deleted", "rejected"]
+"""The reputation activation lifecycle (``status`` of the settings)."""
+RemediationStatus: TypeAlias = Literal["pending", "in_progress", "completed", "failed", "cancelled"]
+"""Customer-facing status of a remediation request."""
+OwnershipStatus: TypeAlias = Literal["verified", "flagged", "pending_confirmation", "removed"]
+"""Ownership tracking state of a monitored number."""
+NumberSource: TypeAlias = Literal["telnyx", "external"]
+"""Where a monitored number is hosted."""
+RemovalReason: TypeAlias = Literal[
+    "ported_away", "unconfirmed_ownership", "reassigned", "customer_reported", "customer_removed"
+]
+"""Why a number left monitoring."""
+ProductType: TypeAlias = Literal["branded_calling", "number_reputation"]
+"""A Telnyx product with its own terms of service."""
+OrganizationType: TypeAlias = Literal["commercial", "government", "non_profit"]
+"""Kind of organisation an enterprise is."""
+OrganizationLegalType: TypeAlias = Literal[
+    "corporation", "llc", "partnership", "nonprofit", "other"
+]
+"""Legal form of an enterprise."""
+NumberOfEmployees: TypeAlias = Literal[
+    "1-10", "11-50", "51-200", "201-500", "501-2000", "2001-10000", "10001+"
+]
+"""Head-count band of an enterprise."""
+RoleType: TypeAlias = Literal["enterprise", "bpo"]
+"""Role of an enterprise, fixed at creation."""
+
+class PhysicalAddress:
+    """A postal address."""
+
+    def __init__(
+        self,
+        *,
+        street_address: str,
+        city: str,
+        administrative_area: str,
+        postal_code: str,
+        country: str,
+        extended_address: str | None = None,
+    ) -> None: ...
+    @property
+    def street_address(self) -> str:
+        """Street and number."""
+    @property
+    def extended_address(self) -> str | None:
+        """Suite, floor, etc."""
+    @property
+    def city(self) -> str:
+        """City."""
+    @property
+    def administrative_area(self) -> str:
+        """State or province, e.g. ``IL``."""
+    @property
+    def postal_code(self) -> str:
+        """Postal code."""
+    @property
+    def country(self) -> str:
+        """Two-letter country code, e.g. ``US``."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> PhysicalAddress: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class BillingContact:
+    """Who receives invoices for the enterprise."""
+
+    def __init__(
+        self,
+        *,
+        first_name: str,
+        last_name: str,
+        email: str,
+        phone_number: str,
+    ) -> None: ...
+    @property
+    def first_name(self) -> str:
+        """First name."""
+    @property
+    def last_name(self) -> str:
+        """Last name."""
+    @property
+    def email(self) -> str:
+        """Email address."""
+    @property
+    def phone_number(self) -> str:
+        """E.164 phone number."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> BillingContact: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class OrganizationContact:
+    """The enterprise's authorised representative."""
+
+    def __init__(
+        self,
+        *,
+        first_name: str,
+        last_name: str,
+        email: str,
+        job_title: str,
+        phone_number: str,
+    ) -> None: ...
+    @property
+    def first_name(self) -> str:
+        """First name."""
+    @property
+    def last_name(self) -> str:
+        """Last name."""
+    @property
+    def email(self) -> str:
+        """Email address."""
+    @property
+    def job_title(self) -> str:
+        """Job title."""
+    @property
+    def phone_number(self) -> str:
+        """E.164 phone number."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> OrganizationContact: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class Enterprise:
+    """An enterprise: the legal entity that represents a business on the Telnyx platform."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        legal_name: str,
+        doing_business_as: str,
+        organization_type: OrganizationType | str,
+        organization_legal_type: OrganizationLegalType | str,
+        country_code: str,
+        jurisdiction_of_incorporation: str,
+        website: str,
+        fein: str,
+        industry: str,
+        number_of_employees: NumberOfEmployees | str,
+        organization_contact: OrganizationContact,
+        billing_contact: BillingContact,
+        organization_physical_address: PhysicalAddress,
+        billing_address: PhysicalAddress,
+        created_at: datetime,
+        updated_at: datetime,
+        corporate_registration_number: str | None = None,
+        customer_reference: str | None = None,
+        dun_bradstreet_number: str | None = None,
+        primary_business_domain_sic_code: str | None = None,
+        professional_license_number: str | None = None,
+        role_type: RoleType | str | None = None,
+        number_reputation_enabled: bool | None = None,
+        branded_calling_enabled: bool | None = None,
+        bpo_verification_status: GateStatus | str | None = None,
+        bpo_verification_rejection_reason: str | None = None,
+    ) -> None: ...
+    @property
+    def id(self) -> str:
+        """Enterprise id (a UUID); the ``enterprise_id`` of every reputation call."""
+    @property
+    def legal_name(self) -> str:
+        """Registered legal name."""
+    @property
+    def doing_business_as(self) -> str:
+        """Trading name."""
+    @property
+    def organization_type(self) -> OrganizationType | str:
+        """Kind of organisation."""
+    @property
+    def organization_legal_type(self) -> OrganizationLegalType | str:
+        """Legal form."""
+    @property
+    def country_code(self) -> str:
+        """ISO 3166-1 alpha-2 country code."""
+    @property
+    def jurisdiction_of_incorporation(self) -> str:
+        """Where the enterprise is incorporated, e.g. ``Delaware``."""
+    @property
+    def website(self) -> str:
+        """Public website."""
+    @property
+    def fein(self) -> str:
+        """US Federal Employer Identification Number (``NN-NNNNNNN``)."""
+    @property
+    def industry(self) -> str:
+        """Industry (an opaque string; the API lists about 40 values)."""
+    @property
+    def number_of_employees(self) -> NumberOfEmployees | str:
+        """Head-count band."""
+    @property
+    def organization_contact(self) -> OrganizationContact:
+        """Authorised representative."""
+    @property
+    def billing_contact(self) -> BillingContact:
+        """Billing contact."""
+    @property
+    def organization_physical_address(self) -> PhysicalAddress:
+        """Registered address."""
+    @property
+    def billing_address(self) -> PhysicalAddress:
+        """Billing address."""
+    @property
+    def corporate_registration_number(self) -> str | None:
+        """Corporate registration number."""
+    @property
+    def customer_reference(self) -> str | None:
+        """Your own reference."""
+    @property
+    def dun_bradstreet_number(self) -> str | None:
+        """9-digit D-U-N-S number."""
+    @property
+    def primary_business_domain_sic_code(self) -> str | None:
+        """4-digit SIC code."""
+    @property
+    def professional_license_number(self) -> str | None:
+        """Professional licence number."""
+    @property
+    def role_type(self) -> RoleType | str | None:
+        """Enterprise or BPO."""
+    @property
+    def number_reputation_enabled(self) -> bool | None:
+        """Whether Number Reputation is enabled."""
+    @property
+    def branded_calling_enabled(self) -> bool | None:
+        """Whether Branded Calling is enabled."""
+    @property
+    def bpo_verification_status(self) -> GateStatus | str | None:
+        """BPO verification state (BPOs only)."""
+    @property
+    def bpo_verification_rejection_reason(self) -> str | None:
+        """Why BPO verification was rejected."""
+    @property
+    def created_at(self) -> datetime:
+        """When the enterprise was created."""
+    @property
+    def updated_at(self) -> datetime:
+        """When the enterprise last changed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> Enterprise: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class ReputationSettings:
+    """Number Reputation configuration and the two approval gates of one enterprise."""
+
+    def __init__(
+        self,
+        *,
+        enterprise_id: str,
+        status: ReputationStatus | str,
+        loa_status: GateStatus | str,
+        check_frequency: CheckFrequency | str,
+        created_at: datetime,
+        updated_at: datetime,
+        loa_document_id: str | None = None,
+        rejection_reasons: list[str] | None = None,
+        external_verification_status: GateStatus | str | None = None,
+        webhook_url: str | None = None,
+    ) -> None: ...
+    @property
+    def enterprise_id(self) -> str:
+        """The enterprise."""
+    @property
+    def status(self) -> ReputationStatus | str:
+        """Activation lifecycle gate."""
+    @property
+    def loa_status(self) -> GateStatus | str:
+        """LOA review gate."""
+    @property
+    def check_frequency(self) -> CheckFrequency | str:
+        """Automatic re-check schedule."""
+    @property
+    def loa_document_id(self) -> str | None:
+        """Document id of the signed LOA in use."""
+    @property
+    def rejection_reasons(self) -> list[str]:
+        """Why activation was rejected (empty unless ``status`` is ``rejected``)."""
+    @property
+    def external_verification_status(self) -> GateStatus | str | None:
+        """Review state of the evidence for externally hosted numbers, if any was submitted."""
+    @property
+    def webhook_url(self) -> str | None:
+        """Where reputation events are delivered; ``None`` when delivery is off."""
+    @property
+    def created_at(self) -> datetime:
+        """When reputation was enabled."""
+    @property
+    def updated_at(self) -> datetime:
+        """When the settings last changed."""
+    @property
+    def ready_for_numbers(self) -> bool:
+        """Both gates are ``approved``: numbers can be added."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> ReputationSettings: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class ReputationData:
+    """Latest reputation snapshot of a number; every field may be ``None`` for lack of data."""
+
+    def __init__(
+        self,
+        *,
+        spam_risk: SpamRisk | str | None = None,
+        spam_category: str | None = None,
+        maturity_score: int | None = None,
+        connection_score: int | None = None,
+        engagement_score: int | None = None,
+        sentiment_score: int | None = None,
+        last_refreshed_at: datetime | None = None,
+    ) -> None: ...
+    @property
+    def spam_risk(self) -> SpamRisk | str | None:
+        """Overall spam likelihood."""
+    @property
+    def spam_category(self) -> str | None:
+        """Category label when flagged (opaque; the set may grow)."""
+    @property
+    def maturity_score(self) -> int | None:
+        """Maturity score, 0–100."""
+    @property
+    def connection_score(self) -> int | None:
+        """Connection score, 0–100."""
+    @property
+    def engagement_score(self) -> int | None:
+        """Engagement score, 0–100."""
+    @property
+    def sentiment_score(self) -> int | None:
+        """Sentiment score, 0–100."""
+    @property
+    def last_refreshed_at(self) -> datetime | None:
+        """When the data was last refreshed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> ReputationData: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class ReputationNumber:
+    """A number registered for reputation monitoring."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        enterprise_id: str,
+        phone_number: str,
+        created_at: datetime,
+        updated_at: datetime,
+        reputation_data: ReputationData | None = None,
+        source: NumberSource | str | None = None,
+        ownership_status: OwnershipStatus | str | None = None,
+        flag_reason: str | None = None,
+        confirm_by: datetime | None = None,
+        removal_reason: RemovalReason | str | None = None,
+        removed_at: datetime | None = None,
+    ) -> None: ...
+    @property
+    def id(self) -> str:
+        """Registration id."""
+    @property
+    def enterprise_id(self) -> str:
+        """The enterprise monitoring it."""
+    @property
+    def phone_number(self) -> str:
+        """The number, E.164."""
+    @property
+    def reputation_data(self) -> ReputationData | None:
+        """Latest snapshot; ``None`` until the first refresh has been collected."""
+    @property
+    def source(self) -> NumberSource | str | None:
+        """Where the number is hosted."""
+    @property
+    def ownership_status(self) -> OwnershipStatus | str | None:
+        """Ownership tracking state."""
+    @property
+    def flag_reason(self) -> str | None:
+        """Why ownership was flagged."""
+    @property
+    def confirm_by(self) -> datetime | None:
+        """Deadline to confirm ownership."""
+    @property
+    def removal_reason(self) -> RemovalReason | str | None:
+        """Why the number left monitoring."""
+    @property
+    def removed_at(self) -> datetime | None:
+        """When the number left monitoring."""
+    @property
+    def created_at(self) -> datetime:
+        """When the number was registered."""
+    @property
+    def updated_at(self) -> datetime:
+        """When the record last changed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> ReputationNumber: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class RefreshResult:
+    """The result of refreshing one number."""
+
+    def __init__(
+        self,
+        *,
+        phone_number: str,
+        success: bool,
+        error: str | None = None,
+    ) -> None: ...
+    @property
+    def phone_number(self) -> str:
+        """The number."""
+    @property
+    def success(self) -> bool:
+        """Whether fresh data was collected."""
+    @property
+    def error(self) -> str | None:
+        """Why it failed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> RefreshResult: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class RefreshOutcome:
+    """The result of ``numbers().refresh(..)``."""
+
+    def __init__(
+        self,
+        *,
+        results: list[RefreshResult],
+        total_requested: int,
+        total_successful: int,
+        total_failed: int,
+    ) -> None: ...
+    @property
+    def results(self) -> list[RefreshResult]:
+        """Per-number results."""
+    @property
+    def total_requested(self) -> int:
+        """Numbers requested."""
+    @property
+    def total_successful(self) -> int:
+        """Numbers refreshed."""
+    @property
+    def total_failed(self) -> int:
+        """Numbers that failed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> RefreshOutcome: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class BulkAddReport:
+    """The result of ``numbers().add_all(..)``: every input number is either in ``added`` or in
+    the ``numbers`` of one entry of ``failed``, so nothing is silently dropped.
+    """
+
+    @property
+    def added(self) -> list[ReputationNumber]:
+        """The registered numbers, in input order (failed batches left out)."""
+    @property
+    def failed(self) -> list[BatchFailure]:
+        """The batches the API rejected or that could not be sent, in batch order."""
+    def is_complete(self) -> bool:
+        """True when every batch was added."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> BulkAddReport: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class BulkRefreshReport:
+    """The result of ``numbers().refresh_all(..)``: every input number is either in ``results`` or
+    in the ``numbers`` of one entry of ``failed``.
+    """
+
+    @property
+    def results(self) -> list[RefreshResult]:
+        """Per-number results of the batches that were answered, in input order."""
+    @property
+    def failed(self) -> list[BatchFailure]:
+        """The batches the API rejected or that could not be sent, in batch order."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> BulkRefreshReport: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class BatchFailure:
+    """One batch of ``add_all`` that was not added (batches are atomic: none of its numbers were).
+
+    ``Error`` is not serializable, so the serde form (what the Python and Node bindings see)
+    carries the error as ``error_kind`` (the stable code, e.g. ``"UNPROCESSABLE"``), ``message``,
+    ``status``, ``request_id`` and ``api_errors`` beside ``batch_index`` and ``numbers``.
+    """
+
+    @property
+    def batch_index(self) -> int:
+        """0-based position of the batch: it held input numbers ``100 * batch_index`` onwards."""
+    @property
+    def numbers(self) -> list[str]:
+        """The numbers of the batch, none of them added."""
+    @property
+    def error_kind(self) -> str:
+        """The stable error code, e.g. ``UNPROCESSABLE`` (the kind a raised error has)."""
+    @property
+    def message(self) -> str:
+        """The error message."""
+    @property
+    def status(self) -> int | None:
+        """HTTP status, when the batch got an error response."""
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id, when it sent one."""
+    @property
+    def api_errors(self) -> list[ErrorObject]:
+        """The API's ``errors[]`` (empty when there was none)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> BatchFailure: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class OwnershipEvent:
+    """One event in a number's ownership tracking."""
+
+    def __init__(
+        self,
+        *,
+        event_type: str | None = None,
+        occurred_at: datetime | None = None,
+        outcome: str | None = None,
+    ) -> None: ...
+    @property
+    def event_type(self) -> str | None:
+        """What happened, e.g. ``added``, ``check``, ``flag``, ``confirm``, ``removed``."""
+    @property
+    def occurred_at(self) -> datetime | None:
+        """When."""
+    @property
+    def outcome(self) -> str | None:
+        """Outcome text."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> OwnershipEvent: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class NumberOwnership:
+    """Ownership tracking detail of a monitored number."""
+
+    def __init__(
+        self,
+        *,
+        phone_number: str | None = None,
+        source: NumberSource | str | None = None,
+        ownership_status: OwnershipStatus | str | None = None,
+        flag_reason: str | None = None,
+        confirm_by: datetime | None = None,
+        baseline_carrier: str | None = None,
+        baseline_recorded_at: datetime | None = None,
+        last_checked_at: datetime | None = None,
+        history: list[OwnershipEvent] | None = None,
+    ) -> None: ...
+    @property
+    def phone_number(self) -> str | None:
+        """The number."""
+    @property
+    def source(self) -> NumberSource | str | None:
+        """Where the number is hosted."""
+    @property
+    def ownership_status(self) -> OwnershipStatus | str | None:
+        """Ownership tracking state."""
+    @property
+    def flag_reason(self) -> str | None:
+        """Why ownership was flagged."""
+    @property
+    def confirm_by(self) -> datetime | None:
+        """Deadline to confirm ownership."""
+    @property
+    def baseline_carrier(self) -> str | None:
+        """Carrier recorded when monitoring started."""
+    @property
+    def baseline_recorded_at(self) -> datetime | None:
+        """When the baseline was recorded."""
+    @property
+    def last_checked_at(self) -> datetime | None:
+        """When ownership was last checked."""
+    @property
+    def history(self) -> list[OwnershipEvent]:
+        """Tracking history, oldest first."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> NumberOwnership: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class RemediationResults:
+    """Per-number outcome buckets of a remediation request."""
+
+    def __init__(
+        self,
+        *,
+        remediated: list[str],
+        not_flagged: list[str],
+        requires_review: list[str],
+        ineligible: list[str],
+        refused: list[str],
+    ) -> None: ...
+    @property
+    def remediated(self) -> list[str]:
+        """Re-evaluated and cleared."""
+    @property
+    def not_flagged(self) -> list[str]:
+        """Not flagged, nothing to do."""
+    @property
+    def requires_review(self) -> list[str]:
+        """Needs further review; still flagged."""
+    @property
+    def ineligible(self) -> list[str]:
+        """Rejected before submission."""
+    @property
+    def refused(self) -> list[str]:
+        """Re-evaluation declined; still flagged."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> RemediationResults: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class Remediation:
+    """A remediation request with full detail."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        status: RemediationStatus | str,
+        phone_numbers_count: int,
+        phone_numbers_submitted: int,
+        phone_numbers_ineligible: int,
+        call_purpose: str,
+        created_at: datetime,
+        updated_at: datetime,
+        contact_email: str | None = None,
+        webhook_url: str | None = None,
+        tier1_completed_at: datetime | None = None,
+        tier2_completed_at: datetime | None = None,
+        results: RemediationResults | None = None,
+    ) -> None: ...
+    @property
+    def id(self) -> str:
+        """Request id."""
+    @property
+    def status(self) -> RemediationStatus | str:
+        """Customer-facing status."""
+    @property
+    def phone_numbers_count(self) -> int:
+        """Total numbers in the batch."""
+    @property
+    def phone_numbers_submitted(self) -> int:
+        """Numbers accepted for remediation."""
+    @property
+    def phone_numbers_ineligible(self) -> int:
+        """Numbers rejected before submission."""
+    @property
+    def call_purpose(self) -> str:
+        """How the numbers are used."""
+    @property
+    def contact_email(self) -> str | None:
+        """Contact email for follow-up."""
+    @property
+    def webhook_url(self) -> str | None:
+        """Where status notifications go."""
+    @property
+    def tier1_completed_at(self) -> datetime | None:
+        """When the first review tier completed."""
+    @property
+    def tier2_completed_at(self) -> datetime | None:
+        """When the second review tier completed."""
+    @property
+    def results(self) -> RemediationResults | None:
+        """Per-number outcome; ``None`` until results are available."""
+    @property
+    def created_at(self) -> datetime:
+        """When the request was created."""
+    @property
+    def updated_at(self) -> datetime:
+        """When the request last changed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> Remediation: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class RemediationSummary:
+    """A remediation request as listed (slim shape, no results)."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        status: RemediationStatus | str,
+        phone_numbers_count: int,
+        call_purpose: str,
+        created_at: datetime,
+        updated_at: datetime,
+        tier1_completed_at: datetime | None = None,
+        tier2_completed_at: datetime | None = None,
+    ) -> None: ...
+    @property
+    def id(self) -> str:
+        """Request id."""
+    @property
+    def status(self) -> RemediationStatus | str:
+        """Customer-facing status."""
+    @property
+    def phone_numbers_count(self) -> int:
+        """Total numbers in the batch."""
+    @property
+    def call_purpose(self) -> str:
+        """How the numbers are used."""
+    @property
+    def tier1_completed_at(self) -> datetime | None:
+        """When the first review tier completed."""
+    @property
+    def tier2_completed_at(self) -> datetime | None:
+        """When the second review tier completed."""
+    @property
+    def created_at(self) -> datetime:
+        """When the request was created."""
+    @property
+    def updated_at(self) -> datetime:
+        """When the request last changed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> RemediationSummary: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class ExternalVerification:
+    """The enterprise's ownership proof for externally hosted numbers."""
+
+    def __init__(
+        self,
+        *,
+        enterprise_id: str | None = None,
+        status: GateStatus | str | None = None,
+        document_ids: list[str] | None = None,
+        phone_numbers: list[str] | None = None,
+        rejection_reason: str | None = None,
+        submitted_at: datetime | None = None,
+        reviewed_at: datetime | None = None,
+    ) -> None: ...
+    @property
+    def enterprise_id(self) -> str | None:
+        """The enterprise."""
+    @property
+    def status(self) -> GateStatus | str | None:
+        """Review state."""
+    @property
+    def document_ids(self) -> list[str]:
+        """Evidence documents."""
+    @property
+    def phone_numbers(self) -> list[str]:
+        """Numbers the documents cover."""
+    @property
+    def rejection_reason(self) -> str | None:
+        """Why the evidence was rejected."""
+    @property
+    def submitted_at(self) -> datetime | None:
+        """When the evidence was submitted."""
+    @property
+    def reviewed_at(self) -> datetime | None:
+        """When the evidence was reviewed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> ExternalVerification: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class TosAgreement:
+    """A recorded agreement to a product's terms of service."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        product_type: ProductType | str,
+        version: str,
+        terms_version: str,
+        agreed_at: datetime,
+        created_at: datetime | None = None,
+    ) -> None: ...
+    @property
+    def id(self) -> str:
+        """Agreement id."""
+    @property
+    def product_type(self) -> ProductType | str:
+        """The product."""
+    @property
+    def version(self) -> str:
+        """Agreement record version."""
+    @property
+    def terms_version(self) -> str:
+        """Version of the terms agreed to."""
+    @property
+    def agreed_at(self) -> datetime:
+        """When the user agreed."""
+    @property
+    def created_at(self) -> datetime | None:
+        """When the record was created."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> TosAgreement: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class TosStatus:
+    """Whether the account has agreed to a product's current terms."""
+
+    def __init__(
+        self,
+        *,
+        product_type: ProductType | str,
+        has_agreed: bool,
+        agreement_required: bool,
+        current_terms_version: str,
+        agreed_version: str | None = None,
+        agreed_at: datetime | None = None,
+    ) -> None: ...
+    @property
+    def product_type(self) -> ProductType | str:
+        """The product."""
+    @property
+    def has_agreed(self) -> bool:
+        """Whether the account has agreed to some version."""
+    @property
+    def agreement_required(self) -> bool:
+        """Whether an agreement to the current version is still required."""
+    @property
+    def current_terms_version(self) -> str:
+        """The current terms version."""
+    @property
+    def agreed_version(self) -> str | None:
+        """The version agreed to, if any."""
+    @property
+    def agreed_at(self) -> datetime | None:
+        """When the account agreed, if it did."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> TosStatus: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class TermsInfo:
+    """The current terms of one product."""
+
+    def __init__(
+        self,
+        *,
+        product_type: ProductType | str | None = None,
+        current_version: str | None = None,
+        description: str | None = None,
+        effective_date: date | None = None,
+        terms_url: str | None = None,
+    ) -> None: ...
+    @property
+    def product_type(self) -> ProductType | str | None:
+        """The product."""
+    @property
+    def current_version(self) -> str | None:
+        """Current version."""
+    @property
+    def description(self) -> str | None:
+        """Description."""
+    @property
+    def effective_date(self) -> date | None:
+        """When the current version took effect."""
+    @property
+    def terms_url(self) -> str | None:
+        """Where to read the terms."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> TermsInfo: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class DocumentSize:
+    """Size of a stored document."""
+
+    def __init__(
+        self,
+        *,
+        amount: int | None = None,
+        unit: str | None = None,
+    ) -> None: ...
+    @property
+    def amount(self) -> int | None:
+        """Amount in ``unit``."""
+    @property
+    def unit(self) -> str | None:
+        """Unit, e.g. ``bytes``."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> DocumentSize: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class Document:
+    """A stored document (e.g. the signed LOA); its ``id`` is a ``loa_document_id`` or ``document_ids`` entry."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        filename: str | None = None,
+        content_type: str | None = None,
+        size: DocumentSize | None = None,
+        sha256: str | None = None,
+        status: str | None = None,
+        av_scan_status: str | None = None,
+        customer_reference: str | None = None,
+        created_at: datetime | None = None,
+        updated_at: datetime | None = None,
+    ) -> None: ...
+    @property
+    def id(self) -> str:
+        """Document id (a UUID)."""
+    @property
+    def filename(self) -> str | None:
+        """File name."""
+    @property
+    def content_type(self) -> str | None:
+        """MIME type."""
+    @property
+    def size(self) -> DocumentSize | None:
+        """Size."""
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the content, hex."""
+    @property
+    def status(self) -> str | None:
+        """Review state, e.g. ``pending``."""
+    @property
+    def av_scan_status(self) -> str | None:
+        """Antivirus scan state."""
+    @property
+    def customer_reference(self) -> str | None:
+        """Your own reference."""
+    @property
+    def created_at(self) -> datetime | None:
+        """When uploaded."""
+    @property
+    def updated_at(self) -> datetime | None:
+        """When last changed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> Document: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class PageMeta:
+    """Pagination metadata of one page."""
+
+    def __init__(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        total_pages: int,
+        total_results: int,
+    ) -> None: ...
+    @property
+    def page_number(self) -> int:
+        """1-based page number."""
+    @property
+    def page_size(self) -> int:
+        """Items actually returned in this page."""
+    @property
+    def total_pages(self) -> int:
+        """Total pages."""
+    @property
+    def total_results(self) -> int:
+        """Total items across pages."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> PageMeta: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class LoaAgent:
+    """A reseller or partner block for the LOA."""
+
+    def __init__(
+        self,
+        *,
+        legal_name: str,
+        street_address: str,
+        city: str,
+        administrative_area: str,
+        postal_code: str,
+        country: str,
+        contact_name: str,
+        contact_title: str,
+        contact_email: str,
+        contact_phone: str,
+        dba: str | None = None,
+        extended_address: str | None = None,
+    ) -> None: ...
+    @property
+    def legal_name(self) -> str:
+        """Partner's legal name."""
+    @property
+    def dba(self) -> str | None:
+        """Partner's trading name."""
+    @property
+    def street_address(self) -> str:
+        """Street and number."""
+    @property
+    def extended_address(self) -> str | None:
+        """Suite, floor, etc."""
+    @property
+    def city(self) -> str:
+        """City."""
+    @property
+    def administrative_area(self) -> str:
+        """State or province."""
+    @property
+    def postal_code(self) -> str:
+        """Postal code."""
+    @property
+    def country(self) -> str:
+        """Two-letter country code."""
+    @property
+    def contact_name(self) -> str:
+        """Contact name."""
+    @property
+    def contact_title(self) -> str:
+        """Contact title."""
+    @property
+    def contact_email(self) -> str:
+        """Contact email."""
+    @property
+    def contact_phone(self) -> str:
+        """Contact E.164 phone number."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> LoaAgent: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class LoaSignature:
+    """A signature image embedded in the rendered LOA."""
+
+    def __init__(
+        self,
+        *,
+        image_base64: str,
+        signer_name: str | None = None,
+    ) -> None: ...
+    @property
+    def image_base64(self) -> str:
+        """PNG or JPEG image, base64."""
+    @property
+    def signer_name(self) -> str | None:
+        """Name printed under the signature."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> LoaSignature: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+# --- end of @generated models ---

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use crate::client::{Build, Shared};
+use crate::client::Shared;
+use crate::models;
 
 /// `client.documents`.
 #[pyclass(module = "telnyx_reputation._native", frozen)]
@@ -29,7 +30,7 @@ impl Documents {
     ) -> PyResult<Bound<'py, PyAny>> {
         let api = self.shared.api()?;
         let call = async move { api.documents().upload(filename, data).await };
-        self.shared.finish(py, call, Build::Model("Document"))
+        self.shared.finish_as::<models::Document, _, _>(py, call)
     }
 
     /// Upload `data` base64-encoded in a JSON body, on the route the official SDKs use;
@@ -42,6 +43,6 @@ impl Documents {
     ) -> PyResult<Bound<'py, PyAny>> {
         let api = self.shared.api()?;
         let call = async move { api.documents().upload_json(filename, data).await };
-        self.shared.finish(py, call, Build::Model("Document"))
+        self.shared.finish_as::<models::Document, _, _>(py, call)
     }
 }

@@ -9,6 +9,7 @@ use telnyx_reputation::{EnterpriseUpdate, NewEnterprise};
 use super::parse;
 use crate::client::{Build, Shared};
 use crate::convert::from_python;
+use crate::models;
 use crate::pager::Pager;
 
 /// `client.enterprises`.
@@ -35,7 +36,7 @@ impl Enterprises {
         let enterprise: NewEnterprise = from_python("create", &fields_of(py, fields))?;
         let api = self.shared.api()?;
         let call = async move { api.enterprises().create(enterprise).await };
-        self.shared.finish(py, call, Build::Model("Enterprise"))
+        self.shared.finish_as::<models::Enterprise, _, _>(py, call)
     }
 
     /// The account's enterprises.
@@ -57,7 +58,7 @@ impl Enterprises {
         if let Some(size) = page_size {
             pager = pager.page_size(size);
         }
-        let native = Pager::new(self.shared.clone(), pager, "Enterprise");
+        let native = Pager::new::<_, models::Enterprise>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }
 
@@ -65,7 +66,7 @@ impl Enterprises {
     fn get<'py>(&self, py: Python<'py>, enterprise_id: String) -> PyResult<Bound<'py, PyAny>> {
         let api = self.shared.api()?;
         let call = async move { api.enterprises().get(enterprise_id).await };
-        self.shared.finish(py, call, Build::Model("Enterprise"))
+        self.shared.finish_as::<models::Enterprise, _, _>(py, call)
     }
 
     /// Replace the mutable fields given as keywords.
@@ -79,7 +80,7 @@ impl Enterprises {
         let update: EnterpriseUpdate = from_python("replace", &fields_of(py, fields))?;
         let api = self.shared.api()?;
         let call = async move { api.enterprises().replace(enterprise_id, update).await };
-        self.shared.finish(py, call, Build::Model("Enterprise"))
+        self.shared.finish_as::<models::Enterprise, _, _>(py, call)
     }
 
     /// Soft-delete an enterprise.

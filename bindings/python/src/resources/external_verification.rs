@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use crate::client::{Build, Shared};
+use crate::client::Shared;
+use crate::models;
 
 /// `rep.external_verification`.
 #[pyclass(module = "telnyx_reputation._native", frozen)]
@@ -43,7 +44,7 @@ impl ExternalVerifications {
         let api = self.api()?;
         let call = async move { api.submit(document_ids, phone_numbers).await };
         self.shared
-            .finish(py, call, Build::Model("ExternalVerification"))
+            .finish_as::<models::ExternalVerification, _, _>(py, call)
     }
 
     /// The current submission and its review status.
@@ -51,6 +52,6 @@ impl ExternalVerifications {
         let api = self.api()?;
         let call = async move { api.get().await };
         self.shared
-            .finish(py, call, Build::Model("ExternalVerification"))
+            .finish_as::<models::ExternalVerification, _, _>(py, call)
     }
 }

@@ -8,6 +8,7 @@ use telnyx_reputation::LoaRenderOptions;
 use crate::client::{Build, Shared};
 use crate::convert::from_python;
 use crate::error;
+use crate::models;
 
 /// `rep.loa`.
 #[pyclass(module = "telnyx_reputation._native", frozen)]
@@ -57,6 +58,6 @@ impl Loa {
         let loa = self.api()?;
         let call = async move { loa.replace(document_id).await };
         self.shared
-            .finish(py, call, Build::Model("ReputationSettings"))
+            .finish_as::<models::ReputationSettings, _, _>(py, call)
     }
 }

@@ -9,6 +9,7 @@ use telnyx_reputation::{BulkAddOptions, ReputationNumber};
 
 use super::parse;
 use crate::client::{Build, Shared};
+use crate::models;
 use crate::pager::Pager;
 
 /// `rep.numbers`.
@@ -42,7 +43,7 @@ impl Numbers {
         let api = self.api()?;
         let call = async move { api.add(numbers).await };
         self.shared
-            .finish(py, call, Build::ModelList("ReputationNumber"))
+            .finish_list::<models::ReputationNumber, _, _>(py, call)
     }
 
     /// Register any number of numbers in atomic batches of 100, `concurrency` (1-16, default
@@ -62,7 +63,8 @@ impl Numbers {
             options.concurrency = concurrency;
         }
         let call = async move { api.add_all(numbers, options).await };
-        self.shared.finish(py, call, Build::Model("BulkAddReport"))
+        self.shared
+            .finish_as::<models::BulkAddReport, _, _>(py, call)
     }
 
     /// The enterprise's monitored numbers.
@@ -86,7 +88,7 @@ impl Numbers {
             page_size,
         };
         let pager = filters.apply(self.api()?.list())?;
-        let native = Pager::new(self.shared.clone(), pager, "ReputationNumber");
+        let native = Pager::new::<_, models::ReputationNumber>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }
 
@@ -95,7 +97,7 @@ impl Numbers {
         let api = self.api()?;
         let call = async move { api.get(number).await };
         self.shared
-            .finish(py, call, Build::Model("ReputationNumber"))
+            .finish_as::<models::ReputationNumber, _, _>(py, call)
     }
 
     /// A number with a live reputation lookup (billable).
@@ -103,7 +105,7 @@ impl Numbers {
         let api = self.api()?;
         let call = async move { api.get_fresh(number).await };
         self.shared
-            .finish(py, call, Build::Model("ReputationNumber"))
+            .finish_as::<models::ReputationNumber, _, _>(py, call)
     }
 
     /// Stop monitoring a number.
@@ -117,7 +119,8 @@ impl Numbers {
     fn refresh<'py>(&self, py: Python<'py>, numbers: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.refresh(numbers).await };
-        self.shared.finish(py, call, Build::Model("RefreshOutcome"))
+        self.shared
+            .finish_as::<models::RefreshOutcome, _, _>(py, call)
     }
 
     /// Ownership tracking of a number.
@@ -125,7 +128,7 @@ impl Numbers {
         let api = self.api()?;
         let call = async move { api.ownership(number).await };
         self.shared
-            .finish(py, call, Build::Model("NumberOwnership"))
+            .finish_as::<models::NumberOwnership, _, _>(py, call)
     }
 
     /// Answer an ownership check: still own it (optionally with evidence) or not.
@@ -143,7 +146,7 @@ impl Numbers {
                 .await
         };
         self.shared
-            .finish(py, call, Build::Model("ReputationNumber"))
+            .finish_as::<models::ReputationNumber, _, _>(py, call)
     }
 }
 
@@ -184,7 +187,7 @@ impl AccountNumbers {
             page_size,
         };
         let pager = filters.apply(self.shared.api()?.numbers().list())?;
-        let native = Pager::new(self.shared.clone(), pager, "ReputationNumber");
+        let native = Pager::new::<_, models::ReputationNumber>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }
 
@@ -206,7 +209,7 @@ impl AccountNumbers {
             }
         };
         self.shared
-            .finish(py, call, Build::Model("ReputationNumber"))
+            .finish_as::<models::ReputationNumber, _, _>(py, call)
     }
 
     /// Stop monitoring a number, whichever enterprise it is registered to.

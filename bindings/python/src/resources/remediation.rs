@@ -7,7 +7,8 @@ use pyo3::prelude::*;
 use telnyx_reputation::RemediationRequest;
 
 use super::{parse, wait_options};
-use crate::client::{Build, Shared};
+use crate::client::Shared;
+use crate::models;
 use crate::pager::Pager;
 
 /// `rep.remediation`.
@@ -54,14 +55,14 @@ impl Remediations {
         };
         let api = self.api()?;
         let call = async move { api.submit(request).await };
-        self.shared.finish(py, call, Build::Model("Remediation"))
+        self.shared.finish_as::<models::Remediation, _, _>(py, call)
     }
 
     /// One request in full, with per-number results once available.
     fn get<'py>(&self, py: Python<'py>, remediation_id: String) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
         let call = async move { api.get(remediation_id).await };
-        self.shared.finish(py, call, Build::Model("Remediation"))
+        self.shared.finish_as::<models::Remediation, _, _>(py, call)
     }
 
     /// Poll a request until it is completed, failed or cancelled and return it;
@@ -77,7 +78,7 @@ impl Remediations {
         let options = wait_options(interval, timeout)?;
         let api = self.api()?;
         let call = async move { api.wait_until_finished(remediation_id, options).await };
-        self.shared.finish(py, call, Build::Model("Remediation"))
+        self.shared.finish_as::<models::Remediation, _, _>(py, call)
     }
 
     /// The enterprise's requests (summaries), optionally filtered.
@@ -103,7 +104,7 @@ impl Remediations {
         if let Some(size) = page_size {
             pager = pager.page_size(size);
         }
-        let native = Pager::new(self.shared.clone(), pager, "RemediationSummary");
+        let native = Pager::new::<_, models::RemediationSummary>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }
 }

@@ -8,6 +8,7 @@ use telnyx_reputation::CheckFrequency;
 
 use super::{ExternalVerifications, Loa, Numbers, Remediations, parse, wait_options};
 use crate::client::{Build, Shared};
+use crate::models;
 
 /// `client.reputation(enterprise_id)`: a handle; nothing is sent until a call.
 #[pyclass(module = "telnyx_reputation._native", frozen)]
@@ -42,7 +43,7 @@ impl Reputation {
         let rep = self.api()?;
         let call = async move { rep.settings().await };
         self.shared
-            .finish(py, call, Build::Model("ReputationSettings"))
+            .finish_as::<models::ReputationSettings, _, _>(py, call)
     }
 
     /// Enable Number Reputation with the signed LOA's document id (billable); the
@@ -58,7 +59,7 @@ impl Reputation {
         let rep = self.api()?;
         let call = async move { rep.enable(loa_document_id, frequency).await };
         self.shared
-            .finish(py, call, Build::Model("ReputationSettings"))
+            .finish_as::<models::ReputationSettings, _, _>(py, call)
     }
 
     /// Disable Number Reputation; every registered number is de-registered.
@@ -74,7 +75,7 @@ impl Reputation {
         let rep = self.api()?;
         let call = async move { rep.set_frequency(frequency).await };
         self.shared
-            .finish(py, call, Build::Model("ReputationSettings"))
+            .finish_as::<models::ReputationSettings, _, _>(py, call)
     }
 
     /// Deliver reputation events to this `https://` URL, or stop with `None`.
@@ -86,7 +87,7 @@ impl Reputation {
         let rep = self.api()?;
         let call = async move { rep.set_webhook(url.as_deref()).await };
         self.shared
-            .finish(py, call, Build::Model("ReputationSettings"))
+            .finish_as::<models::ReputationSettings, _, _>(py, call)
     }
 
     /// Poll until both gates are approved; `GateRejectedError` on rejection,
@@ -102,7 +103,7 @@ impl Reputation {
         let rep = self.api()?;
         let call = async move { rep.wait_until_approved(options).await };
         self.shared
-            .finish(py, call, Build::Model("ReputationSettings"))
+            .finish_as::<models::ReputationSettings, _, _>(py, call)
     }
 
     /// The Letter of Authorization.

@@ -6,7 +6,8 @@ use pyo3::prelude::*;
 use telnyx_reputation::ProductType;
 
 use super::parse;
-use crate::client::{Build, Shared};
+use crate::client::Shared;
+use crate::models;
 use crate::pager::Pager;
 
 /// `client.terms_of_service`.
@@ -27,7 +28,8 @@ impl TermsOfService {
     fn agree_number_reputation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let api = self.shared.api()?;
         let call = async move { api.terms_of_service().agree_number_reputation().await };
-        self.shared.finish(py, call, Build::Model("TosAgreement"))
+        self.shared
+            .finish_as::<models::TosAgreement, _, _>(py, call)
     }
 
     /// Whether the account agreed to `product`'s current terms.
@@ -35,7 +37,7 @@ impl TermsOfService {
         let product: ProductType = parse(product)?;
         let api = self.shared.api()?;
         let call = async move { api.terms_of_service().status(product).await };
-        self.shared.finish(py, call, Build::Model("TosStatus"))
+        self.shared.finish_as::<models::TosStatus, _, _>(py, call)
     }
 
     /// The current terms of `product`, or of every product.
@@ -44,7 +46,7 @@ impl TermsOfService {
         let product: Option<ProductType> = product.map(parse).transpose()?;
         let api = self.shared.api()?;
         let call = async move { api.terms_of_service().info(product).await };
-        self.shared.finish(py, call, Build::ModelList("TermsInfo"))
+        self.shared.finish_list::<models::TermsInfo, _, _>(py, call)
     }
 
     /// Recorded agreements.
@@ -79,7 +81,7 @@ impl Agreements {
         if let Some(size) = page_size {
             pager = pager.page_size(size);
         }
-        let native = Pager::new(self.shared.clone(), pager, "TosAgreement");
+        let native = Pager::new::<_, models::TosAgreement>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }
 
@@ -87,6 +89,7 @@ impl Agreements {
     fn get<'py>(&self, py: Python<'py>, agreement_id: String) -> PyResult<Bound<'py, PyAny>> {
         let api = self.shared.api()?;
         let call = async move { api.terms_of_service().agreements().get(agreement_id).await };
-        self.shared.finish(py, call, Build::Model("TosAgreement"))
+        self.shared
+            .finish_as::<models::TosAgreement, _, _>(py, call)
     }
 }
