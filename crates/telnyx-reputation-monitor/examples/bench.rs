@@ -71,6 +71,8 @@ async fn sync_workload(
     let emulator = Emulator::builder()
         .port(0)
         .approval_delay(ApprovalDelay::After(Duration::ZERO))
+        // Seeding refreshes 1,000 batches of 100 at once: no per-enterprise rate limit.
+        .refresh_limit(None)
         .start()
         .await?;
     let client = Client::builder()
