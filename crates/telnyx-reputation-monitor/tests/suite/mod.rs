@@ -767,7 +767,7 @@ pub async fn the_sql_report_matches_a_full_replay(store: Store) {
             .iter()
             .enumerate()
             .filter(|(i, _)| sweep == 0 || (i * 7 + sweep as usize * 3).is_multiple_of(4))
-            .map(|(i, n)| reading_at(n, at, levels[(i + sweep as usize) % 4], 90 - sweep))
+            .map(|(i, n)| reading_at(n, at, levels[(i + 2 * sweep as usize) % 4], 90 - sweep))
             .collect();
         let changes: Vec<telnyx_reputation_monitor::Change> = readings
             .iter()
@@ -854,6 +854,10 @@ pub async fn the_sql_report_matches_a_full_replay(store: Store) {
     assert!(
         days.windows(2).any(|w| w[0] != w[1]),
         "the fleet moves between levels: {days:?}"
+    );
+    assert!(
+        days.iter().any(|d| d.high > 0) && days.iter().any(|d| d.no_data > 0),
+        "every level is exercised: {days:?}"
     );
     assert_eq!(
         days[3].total(),
