@@ -50,9 +50,11 @@ commands:
   with-postgres CMD...
                       run CMD with TELNYX_REPUTATION_TEST_POSTGRES_URL set to a throw-away
                       PostgreSQL on 127.0.0.1 (e.g. `cargo test -p telnyx-reputation-monitor`)
-  bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]
+  bench [--runs N] [--calls N] [--only python|node|rust|monitor]... [--rebuild-bindings]
                       our clients vs the official SDKs and raw HTTP loops against the
-                      release emulator; writes docs/benchmarks.md and a plot (not in `test`)
+                      release emulator; writes docs/benchmarks.md and a plot (not in `test`);
+                      `--only monitor` (never implied): the monitor's 100k sync and 90-day
+                      report, written to docs/monitor-benchmarks.md
 ";
 
 fn main() -> ExitCode {

@@ -1,21 +1,22 @@
 //! The demo's monitoring act, after the journey: a baseline `monitor sync` into a SQLite
-//! store beside the LOA, the emulator's clock moved a day and one number turned high (its
-//! admin API plays the analytics networks), a second sync that detects it, a signed
-//! ownership webhook POSTed to a live receiver, rules that remediate the new high number,
-//! and the HTML report. Everything goes through `telnyx-reputation-monitor`.
+//! store beside the LOA, a receiver (`listen`) on 127.0.0.1 that the enterprise's webhook
+//! points at, verifying with the public key the emulator serves; the emulator's clock moved
+//! a day, one number turned high and another flagged for ownership (its admin API plays the
+//! analytics networks and the carrier), a second sync that detects the first, the
+//! emulator's own signed `number.flagged` delivery recorded by the receiver, rules that
+//! remediate the new high number, and the HTML report. Everything goes through
+//! `telnyx-reputation-monitor`.
 
 use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use telnyx_reputation::{Client, webhooks};
+use telnyx_reputation::Client;
+use telnyx_reputation_monitor::receiver::Received;
 use telnyx_reputation_monitor::rules::Outcome;
 use telnyx_reputation_monitor::{Monitor, Receiver, Report, Rules, Store, SyncOptions};
 
 use crate::exit::{CliError, CliResult};
-
-/// A fixed signing key: the demo plays Telnyx's side of the webhook too.
-const DEMO_SIGNING_KEY: &str = "ZGVtby1zaWduaW5nLWtleS1vZi10aGUtZW11bGF0b3I=";
 
 const RULES: &str = r#"
 [[rule]]
@@ -77,6 +78,12 @@ pub async fn act(client: &Client, api_key: &str, enterprise: &str, dir: &Path) -
         say("fewer than two low-risk numbers: nothing to watch turn high");
         return Ok(());
     };
+    let public_key = served_public_key(&admin).await?;
+    let (url, printed) = start_receiver(store.clone(), &public_key).await?;
+    set_webhook_url(client, api_key, enterprise, &url).await?;
+    say(&format!(
+        "receiver listening at {url}, verifying with the emulator's public key; the enterprise's webhook points at it"
+    ));
     admin_post(
         &admin,
         api_key,
@@ -126,12 +133,18 @@ pub async fn act(client: &Client, api_key: &str, enterprise: &str, dir: &Path) -
         .ok_or_else(|| {
             CliError::other(format!("{flagged} has no confirm_by after being flagged"))
         })?;
-    let (url, printed) = start_receiver(store.clone()).await?;
-    let status = deliver_flag(&url, enterprise, flagged, confirm_by).await?;
+    let received = wait_for_flag(&printed, flagged).await?;
+    let status = delivery_status(&admin, api_key, &received.event.event_id).await?;
     say(&format!(
-        "receiver at {url} got a signed ownership webhook for {flagged} (confirm by {}): {status}, {}",
+        "the emulator delivered a signed ownership webhook for {flagged} (confirm by {}): {status}, {} {} {}",
         confirm_by.format("%Y-%m-%d"),
-        printed.lock().map(|p| p.join(", ")).unwrap_or_default()
+        if received.new {
+            "recorded"
+        } else {
+            "duplicate"
+        },
+        received.event.event_type,
+        received.event.event_id
     ));
 
     let rules = Rules::parse(RULES, "demo rules")?;
@@ -169,19 +182,14 @@ pub async fn act(client: &Client, api_key: &str, enterprise: &str, dir: &Path) -
     Ok(())
 }
 
-type Printed = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+type Printed = std::sync::Arc<std::sync::Mutex<Vec<Received>>>;
 
-async fn start_receiver(store: Store) -> CliResult<(String, Printed)> {
+async fn start_receiver(store: Store, public_key: &str) -> CliResult<(String, Printed)> {
     let printed: Printed = Default::default();
     let log = printed.clone();
-    let public_key = webhooks::public_key(DEMO_SIGNING_KEY)?;
     let receiver = Receiver::new(store, public_key)?.on_event(move |r| {
         if let Ok(mut log) = log.lock() {
-            log.push(format!(
-                "{} {}",
-                if r.new { "recorded" } else { "duplicate" },
-                r.event.event_type
-            ));
+            log.push(r.clone());
         }
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -191,46 +199,93 @@ async fn start_receiver(store: Store) -> CliResult<(String, Printed)> {
     Ok((url, printed))
 }
 
-/// POST a `number_reputation.number.flagged` delivery signed as Telnyx signs it.
-async fn deliver_flag(
-    url: &str,
-    enterprise: &str,
-    number: &str,
-    confirm_by: DateTime<Utc>,
-) -> CliResult<String> {
-    let body = serde_json::json!({
-        "data": {
-            "id": format!("demo-flag-{number}"),
-            "event_type": "number_reputation.number.flagged",
-            "occurred_at": Utc::now().to_rfc3339(),
-            "record_type": "event",
-            "payload": {
-                "confirm_by": confirm_by.to_rfc3339(),
-                "enterprise_id": enterprise,
-                "flag_reason": "carrier_changed",
-                "ownership_status": "pending_confirmation",
-                "phone_number": number,
-                "record_type": "reputation_phone_number",
-                "source": "telnyx"
-            }
-        },
-        "meta": { "attempt": 1, "delivered_to": url }
-    })
-    .to_string();
-    let mut request = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
+/// The key the emulator signs its webhooks with, as it serves it.
+async fn served_public_key(admin: &str) -> CliResult<String> {
+    let served: serde_json::Value = admin_get(admin, None, "webhooks/public_key").await?;
+    served["public_key"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| CliError::other(format!("the emulator served no public key: {served}")))
+}
+
+/// Point the enterprise's webhook at the receiver. Straight to the API rather than through
+/// `set_webhook`: the facade takes only the https:// URLs Telnyx delivers to, the emulator
+/// also loopback http://.
+async fn set_webhook_url(client: &Client, api_key: &str, enterprise: &str, url: &str) -> CliResult {
+    reqwest::Client::new()
+        .patch(format!(
+            "{}/enterprises/{enterprise}/reputation/webhook",
+            client.base_url().trim_end_matches('/')
+        ))
+        .bearer_auth(api_key)
+        .json(&serde_json::json!({ "webhook_url": url }))
         .timeout(Duration::from_secs(10))
-        .body(body.clone());
-    for (name, value) in webhooks::sign(body.as_bytes(), Utc::now().timestamp(), DEMO_SIGNING_KEY)?
-    {
-        request = request.header(name, value);
-    }
-    let response = request
         .send()
         .await
-        .map_err(|e| CliError::other(format!("deliver the webhook: {e}")))?;
-    Ok(response.status().to_string())
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(|e| CliError::other(format!("set the webhook URL: {e}")))?;
+    Ok(())
+}
+
+/// What the receiver did with the emulator's `number.flagged` delivery for `number`,
+/// waiting at most 15 s for it (the emulator delivers asynchronously).
+async fn wait_for_flag(printed: &Printed, number: &str) -> CliResult<Received> {
+    for _ in 0..150 {
+        let found = printed.lock().ok().and_then(|p| {
+            p.iter()
+                .find(|r| {
+                    r.event.event_type == "number_reputation.number.flagged"
+                        && r.event.phone_number.as_deref() == Some(number)
+                })
+                .cloned()
+        });
+        if let Some(received) = found {
+            return Ok(received);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(CliError::other(
+        "the emulator's ownership webhook did not reach the receiver within 15 s",
+    ))
+}
+
+/// The status the receiver answered to the emulator's delivery of `event_id`, from the
+/// emulator's delivery log (e.g. `200 OK`).
+async fn delivery_status(admin: &str, api_key: &str, event_id: &str) -> CliResult<String> {
+    for _ in 0..50 {
+        let log = admin_get(admin, Some(api_key), "webhooks/deliveries").await?;
+        let status = log["data"].as_array().and_then(|d| {
+            d.iter()
+                .find(|d| d["event_id"] == event_id)
+                .and_then(|d| d["status"].as_u64())
+        });
+        if let Some(status) = status {
+            let code = u16::try_from(status).unwrap_or(0);
+            return Ok(reqwest::StatusCode::from_u16(code)
+                .map_or_else(|_| status.to_string(), |s| s.to_string()));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(CliError::other(format!(
+        "the emulator's delivery log has no answer for {event_id}"
+    )))
+}
+
+async fn admin_get(admin: &str, api_key: Option<&str>, path: &str) -> CliResult<serde_json::Value> {
+    let mut request = reqwest::Client::new()
+        .get(format!("{admin}/{path}"))
+        .timeout(Duration::from_secs(10));
+    if let Some(key) = api_key {
+        request = request.bearer_auth(key);
+    }
+    request
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(|e| CliError::other(format!("emulator admin {path}: {e}")))?
+        .json()
+        .await
+        .map_err(|e| CliError::other(format!("emulator admin {path}: {e}")))
 }
 
 async fn emulator_now(admin: &str) -> CliResult<DateTime<Utc>> {

@@ -1,5 +1,6 @@
-//! The demo's monitoring act: a number turns high between two syncs and is detected, a
-//! signed ownership webhook is recorded, remediation is submitted, and the report written.
+//! The demo's monitoring act: a number turns high between two syncs and is detected, the
+//! emulator's own signed ownership webhook reaches the receiver and is recorded,
+//! remediation is submitted, and the report written.
 
 mod common;
 
@@ -20,6 +21,8 @@ fn the_demo_monitoring_act_detects_records_remediates_and_reports() {
         "second sync, nothing changed: 0 readings written",
         "risk_up: low -> high",
         "category_set: none -> robocall",
+        "verifying with the emulator's public key; the enterprise's webhook points at it",
+        "the emulator delivered a signed ownership webhook for +1202555",
         "200 OK, recorded number_reputation.number.flagged",
         "rule \"turned high\": remediation ",
         "rule \"confirm ownership this week\" matched +1202555",

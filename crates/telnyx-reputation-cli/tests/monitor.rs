@@ -12,8 +12,6 @@ use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use telnyx_reputation::webhooks;
 
-const SIGNING_KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
-
 /// An approved enterprise with `count` numbers, each read once so lists carry data.
 fn fleet(harness: &Harness, count: usize) -> (String, Vec<String>) {
     let enterprise = harness.approved_enterprise();
@@ -147,7 +145,7 @@ fn sync_reports_a_number_turning_high_and_fail_on_exits_5() {
 }
 
 #[test]
-fn fresh_sync_needs_a_billable_cap_and_is_refused_past_it_before_any_call() {
+fn fresh_sync_spends_the_max_billable_budget_and_is_refused_past_it_before_any_call() {
     let harness = Harness::start("cli-monitor-fresh");
     let (enterprise, _) = fleet(&harness, 3);
     let dir = tempfile::tempdir().unwrap();
@@ -157,7 +155,7 @@ fn fresh_sync_needs_a_billable_cap_and_is_refused_past_it_before_any_call() {
         .args(["monitor", "sync", "--fresh", "--store", &store])
         .assert()
         .code(2)
-        .stderr(contains("--max-billable"));
+        .stderr(contains("--max-billable").and(contains("nothing was sent")));
     let before = ledger(&harness)["live_lookups"].as_u64().unwrap();
     harness
         .cli_for(&enterprise)
@@ -172,8 +170,35 @@ fn fresh_sync_needs_a_billable_cap_and_is_refused_past_it_before_any_call() {
         ])
         .assert()
         .code(2)
-        .stderr(contains("3 billable call(s)").and(contains("limit is 2")));
+        .stderr(
+            contains("3 billable request(s) (numbers.get_fresh: live_lookups)")
+                .and(contains("allows 2 more")),
+        );
     assert_eq!(ledger(&harness)["live_lookups"].as_u64().unwrap(), before);
+    // The same global budget the other commands take; the plan line says what is left.
+    let allowed = harness
+        .cli_for(&enterprise)
+        .args([
+            "--max-billable",
+            "5",
+            "monitor",
+            "sync",
+            "--fresh",
+            "--store",
+            &store,
+        ])
+        .assert()
+        .success();
+    assert!(
+        String::from_utf8_lossy(&allowed.get_output().stderr)
+            .contains("3 billable fresh read(s) (max_billable 5: 2 left)"),
+        "{:?}",
+        allowed.get_output()
+    );
+    assert_eq!(
+        ledger(&harness)["live_lookups"].as_u64().unwrap(),
+        before + 3
+    );
 }
 
 #[test]
@@ -271,6 +296,8 @@ fn a_bad_rules_file_is_a_usage_error_naming_the_line() {
 struct Listener {
     child: Child,
     url: String,
+    /// What it prints after the bound URL, line by line.
+    lines: std::sync::mpsc::Receiver<String>,
 }
 
 impl Drop for Listener {
@@ -280,69 +307,149 @@ impl Drop for Listener {
     }
 }
 
-fn listen(store: &str) -> Listener {
+fn listen(store: &str, public_key: &str) -> Listener {
     let binary = assert_cmd::cargo::cargo_bin("telnyx-reputation");
     let mut child = std::process::Command::new(binary)
-        .args(["listen", "--port", "0", "--store", store, "--public-key"])
-        .arg(webhooks::public_key(SIGNING_KEY).unwrap())
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--store",
+            store,
+            "--public-key",
+            public_key,
+        ])
         .env_remove("TELNYX_PUBLIC_KEY")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
     let url = line
         .trim()
         .strip_prefix("listening on ")
         .expect("the bound URL first")
         .to_owned();
-    Listener { child, url }
+    let (sender, lines) = std::sync::mpsc::channel();
+    // Ends with the child's stdout.
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    Listener { child, url, lines }
+}
+
+/// The emulator's admin GET `path` for the harness's account.
+fn admin_get(harness: &Harness, path: &str) -> serde_json::Value {
+    let url = format!("{}/{path}", harness.emulator.as_ref().unwrap().admin_url());
+    harness.runtime.block_on(async {
+        reqwest::Client::new()
+            .get(url)
+            .bearer_auth(&harness.key)
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    })
 }
 
 #[test]
-fn listen_accepts_only_signed_deliveries_and_records_each_once() {
+fn listen_records_the_emulators_signed_deliveries_and_refuses_forged_ones() {
+    let harness = Harness::start("cli-listen");
+    let (enterprise, numbers) = fleet(&harness, 2);
+    let public_key = admin_get(&harness, "webhooks/public_key")["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite://{}/m.sqlite", dir.path().display());
-    let listener = listen(&store);
+    let mut listener = listen(&store, &public_key);
+    // Straight to the emulator: the facade's set_webhook takes only https:// URLs.
+    let url = format!(
+        "{}/enterprises/{enterprise}/reputation/webhook",
+        harness.base_url
+    );
+    let webhook = listener.url.clone();
+    let status = harness.runtime.block_on(async {
+        reqwest::Client::new()
+            .patch(url)
+            .bearer_auth(&harness.key)
+            .json(&serde_json::json!({ "webhook_url": webhook }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert!(status.is_success(), "{status}");
+    admin(
+        &harness,
+        "numbers/ownership",
+        serde_json::json!({"phone_number": numbers[1], "ownership_status": "pending_confirmation", "flag_reason": "reverification_due"}),
+    );
+    let line = listener
+        .lines
+        .recv_timeout(Duration::from_secs(15))
+        .expect("listen prints the emulator's delivery");
+    assert!(
+        line.starts_with("recorded number_reputation.number.flagged ")
+            && line.contains(&format!(
+                "{} flag_reason=reverification_due confirm_by=",
+                numbers[1]
+            )),
+        "{line}"
+    );
+    let deliveries = admin_get(&harness, "webhooks/deliveries");
+    assert!(
+        deliveries["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["event_type"] == "number_reputation.number.flagged"
+                && d["url"] == listener.url.as_str()
+                && d["status"] == 200),
+        "{deliveries}"
+    );
+    // A forged delivery (signed with another key by the test signer): 401, nothing printed.
     let body = serde_json::json!({
         "data": {"id": "a5c0a3b0-1111-4222-8333-944455556666", "event_type": "number_reputation.number.flagged",
                  "occurred_at": chrono::Utc::now().to_rfc3339(), "record_type": "event",
                  "payload": {"confirm_by": (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339(),
-                             "enterprise_id": "6a09cdc3-8948-47f0-aa62-74ac943d6c58", "flag_reason": "reverification_due",
-                             "ownership_status": "pending_confirmation", "phone_number": "+13125554000",
+                             "enterprise_id": enterprise, "flag_reason": "reverification_due",
+                             "ownership_status": "pending_confirmation", "phone_number": numbers[0],
                              "record_type": "reputation_phone_number", "source": "telnyx"}},
         "meta": {"attempt": 1, "delivered_to": listener.url.clone()}
     })
     .to_string();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let post = |key: &str| {
-        let mut request = reqwest::Client::new()
-            .post(&listener.url)
-            .timeout(Duration::from_secs(10))
-            .body(body.clone());
-        for (name, value) in
-            webhooks::sign(body.as_bytes(), chrono::Utc::now().timestamp(), key).unwrap()
-        {
-            request = request.header(name, value);
-        }
-        runtime.block_on(async { request.send().await.unwrap().status().as_u16() })
-    };
-    assert_eq!(post(SIGNING_KEY), 200);
-    assert_eq!(post(SIGNING_KEY), 200, "a redelivery is acknowledged");
-    assert_eq!(post("ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA="), 401);
-    let mut child = listener;
-    let _ = child.child.kill();
-    let _ = child.child.wait();
-    let mut out = String::new();
-    std::io::Read::read_to_string(child.child.stdout.as_mut().unwrap(), &mut out).unwrap();
-    assert!(out.contains("recorded number_reputation.number.flagged a5c0a3b0-1111-4222-8333-944455556666 +13125554000 flag_reason=reverification_due confirm_by="), "{out}");
-    assert_eq!(out.matches("duplicate ").count(), 1, "{out}");
-    assert_eq!(
-        out.lines().count(),
-        2,
-        "the forged delivery printed nothing: {out}"
+    let mut request = reqwest::Client::new()
+        .post(&listener.url)
+        .timeout(Duration::from_secs(10))
+        .body(body.clone());
+    for (name, value) in webhooks::sign(
+        body.as_bytes(),
+        chrono::Utc::now().timestamp(),
+        "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA=",
+    )
+    .unwrap()
+    {
+        request = request.header(name, value);
+    }
+    let forged = harness
+        .runtime
+        .block_on(async { request.send().await.unwrap().status().as_u16() });
+    assert_eq!(forged, 401);
+    let _ = listener.child.kill();
+    let _ = listener.child.wait();
+    // The child is gone, so its stdout ends and so does this.
+    let rest: Vec<String> = listener.lines.iter().collect();
+    assert!(
+        rest.is_empty(),
+        "the forged delivery printed nothing: {rest:?}"
     );
 }
 

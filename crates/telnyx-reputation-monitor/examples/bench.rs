@@ -8,7 +8,9 @@
 //!    numbers (default 10) change each day, then `Report::build` + `html()`; and the SQLite
 //!    file's bytes per number-year.
 //!
-//! `cargo run --release -p telnyx-reputation-monitor --example bench [-- N [CHANGE_PCT]]`
+//! `cargo run --release -p telnyx-reputation-monitor --example bench [-- N [CHANGE_PCT [RUNS]]]`
+//! prints progress on stderr and one JSON object of figures on stdout; `cargo xtask bench
+//! --only monitor` runs it and writes docs/monitor-benchmarks.md from that object.
 
 use std::time::{Duration, Instant};
 
@@ -19,8 +21,6 @@ use telnyx_reputation_emulator::{ApprovalDelay, Emulator};
 use telnyx_reputation_monitor::{
     Change, ChangeKind, Monitor, Reading, Report, Store, SweepWrite, SyncOptions,
 };
-
-const RUNS: usize = 3;
 
 fn numbers(count: usize) -> Vec<String> {
     // NXX 200.. and 10,000 lines each: valid US E.164 for any count up to 8 million.
@@ -39,24 +39,40 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let count: usize = args.first().map_or(Ok(100_000), |a| a.parse())?;
     let change_pct: usize = args.get(1).map_or(Ok(10), |a| a.parse())?;
+    let runs: usize = args.get(2).map_or(Ok(3), |a| a.parse())?;
     let dir = std::env::temp_dir().join(format!(
         "telnyx-reputation-monitor-bench-{}",
         std::process::id()
     ));
     std::fs::create_dir_all(&dir)?;
-    sync_workload(count, &dir).await?;
-    report_workload(count, change_pct, &dir).await?;
+    let sync = sync_workload(count, runs, &dir).await?;
+    let report = report_workload(count, change_pct, runs, &dir).await?;
     std::fs::remove_dir_all(&dir)?;
+    let figures = serde_json::json!({
+        "numbers": count,
+        "runs": runs,
+        "change_pct": change_pct,
+        "sync": sync,
+        "report": report,
+    });
+    println!("{figures}");
     Ok(())
+}
+
+fn seconds(samples: &[Duration]) -> Vec<f64> {
+    samples.iter().map(Duration::as_secs_f64).collect()
 }
 
 async fn sync_workload(
     count: usize,
+    runs: usize,
     dir: &std::path::Path,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
     let emulator = Emulator::builder()
         .port(0)
         .approval_delay(ApprovalDelay::After(Duration::ZERO))
+        // Seeding refreshes 1,000 batches of 100 at once: no per-enterprise rate limit.
+        .refresh_limit(None)
         .start()
         .await?;
     let client = Client::builder()
@@ -79,7 +95,9 @@ async fn sync_workload(
     let mut bare = Vec::new();
     let mut first = Vec::new();
     let mut second = Vec::new();
-    for run in 0..RUNS {
+    let mut second_rows = Vec::new();
+    for run in 0..runs {
+        eprintln!("bench: sync run {}/{runs}", run + 1);
         let t = Instant::now();
         let listed: Vec<_> = rep
             .numbers()
@@ -98,34 +116,29 @@ async fn sync_workload(
             .await?;
         first.push(t.elapsed());
         assert_eq!(report.readings_written as usize, count);
+        let before = store.counts().await?.readings;
         let t = Instant::now();
         let report = monitor
             .sync(&enterprise.id, &SyncOptions::default(), |_| {})
             .await?;
         second.push(t.elapsed());
-        assert_eq!(
-            report.readings_written, 0,
-            "a sync with no change writes no reading"
-        );
+        // Counted in the store, not taken from the sync's own report.
+        let written = store.counts().await?.readings - before;
+        assert_eq!(written, 0, "a sync with no change writes no reading");
+        assert_eq!(report.readings_written, 0);
+        second_rows.push(written);
         store.close().await;
     }
-    let (bare, first, second) = (median(bare), median(first), median(second));
-    println!(
-        "| bare facade sweep of {count} numbers (list, 250 a page) | {:.2} s | 1.00 |",
-        bare.as_secs_f64()
-    );
-    println!(
-        "| `monitor sync`, first (every reading written) | {:.2} s | {:.2} |",
-        first.as_secs_f64(),
-        first.as_secs_f64() / bare.as_secs_f64()
-    );
-    println!(
-        "| `monitor sync`, second, no change (0 reading rows written) | {:.2} s | {:.2} |",
-        second.as_secs_f64(),
-        second.as_secs_f64() / bare.as_secs_f64()
-    );
     emulator.shutdown().await;
-    Ok(())
+    Ok(serde_json::json!({
+        "bare_sweep_s": seconds(&bare),
+        "first_sync_s": seconds(&first),
+        "second_sync_s": seconds(&second),
+        "bare_sweep_median_s": median(bare).as_secs_f64(),
+        "first_sync_median_s": median(first).as_secs_f64(),
+        "second_sync_median_s": median(second).as_secs_f64(),
+        "second_sync_reading_rows": second_rows,
+    }))
 }
 
 fn reading(number: &str, at: DateTime<Utc>, day: usize, changed: bool) -> Reading {
@@ -155,14 +168,16 @@ fn reading(number: &str, at: DateTime<Utc>, day: usize, changed: bool) -> Readin
 async fn report_workload(
     count: usize,
     change_pct: usize,
+    runs: usize,
     dir: &std::path::Path,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
     let path = dir.join("report.sqlite");
     let store = Store::open(&format!("sqlite://{}", path.display())).await?;
     let enterprise = "bench-enterprise";
     let all = numbers(count);
     let start = DateTime::from_timestamp(Utc::now().timestamp() - 90 * 86_400, 0).unwrap();
     let t = Instant::now();
+    eprintln!("bench: filling the report store (90 sweeps of {count} numbers)");
     for day in 0..90usize {
         let at = start + chrono::Duration::days(day as i64);
         let changing = count * change_pct / 100;
@@ -207,7 +222,8 @@ async fn report_workload(
     let counts = store.counts().await?;
     let mut samples = Vec::new();
     let mut size = 0;
-    for _ in 0..RUNS {
+    for run in 0..runs {
+        eprintln!("bench: report run {}/{runs}", run + 1);
         let t = Instant::now();
         let report = Report::build(
             &store,
@@ -218,26 +234,22 @@ async fn report_workload(
         .await?;
         size = report.html().len();
         samples.push(t.elapsed());
+        assert_eq!(report.days.len(), 90);
+        assert_eq!(report.days[89].1.total(), count as u64);
     }
     store.close().await;
     let bytes = std::fs::metadata(&path)?.len();
-    println!(
-        "| `monitor report` over {count} numbers × 90 days ({} readings, {} changes; {change_pct} % of numbers change daily) | {:.2} s | HTML {} KiB |",
-        counts.readings,
-        counts.changes,
-        median(samples).as_secs_f64(),
-        size / 1024
-    );
     let per_number_90 = bytes as f64 / count as f64;
-    println!(
-        "| SQLite file after 90 days | {:.1} MiB | {:.0} bytes per number, {:.0} bytes per number-year at this change rate |",
-        bytes as f64 / (1024.0 * 1024.0),
-        per_number_90,
-        per_number_90 * 365.0 / 90.0
-    );
-    println!(
-        "| filling that store (90 sweeps through `Store::record_sweep`) | {:.2} s | |",
-        filled.as_secs_f64()
-    );
-    Ok(())
+    Ok(serde_json::json!({
+        "readings": counts.readings,
+        "changes": counts.changes,
+        "report_s": seconds(&samples),
+        "report_median_s": median(samples).as_secs_f64(),
+        "html_bytes": size,
+        "store_bytes": bytes,
+        "bytes_per_number_90_days": per_number_90,
+        "bytes_per_number_year": per_number_90 * 365.0 / 90.0,
+        "bytes_per_reading_row": bytes as f64 / counts.readings.max(1) as f64,
+        "fill_s": filled.as_secs_f64(),
+    }))
 }

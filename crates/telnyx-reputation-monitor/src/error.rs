@@ -30,17 +30,29 @@ pub enum MonitorError {
         /// What is wrong, and where.
         message: String,
     },
-    /// A billable call was refused before it was made.
+    /// A plan of billable requests was refused before any was sent: the client's
+    /// `max_billable` budget does not cover it.
     #[error(
-        "refused: this would make {needed} billable call(s) ({what}) but the limit is {limit}; raise it explicitly to go ahead"
+        "refused: this needs {needed} billable request(s) ({what}) but the client's max_billable budget allows {limit} more; nothing was sent (raise --max-billable to go ahead)"
     )]
     BillingRefused {
-        /// What would have been billed.
+        /// The operation and what it bills.
         what: String,
-        /// How many billable calls were needed.
+        /// How many billable requests the plan needs.
         needed: u64,
-        /// The cap in force.
+        /// What the budget still allows.
         limit: u64,
+    },
+    /// A billable plan on a client with no `max_billable` budget: refused before any
+    /// request, so nothing is billed by surprise.
+    #[error(
+        "refused: {what} is billable and the client has no max_billable budget; set one (CLI: --max-billable N) to allow it; nothing was sent"
+    )]
+    BudgetRequired {
+        /// The operation and what it bills.
+        what: String,
+        /// How many billable requests the plan needs (0: not counted yet).
+        needed: u64,
     },
     /// A notification could not be delivered.
     #[error("notify {url}: {message}")]

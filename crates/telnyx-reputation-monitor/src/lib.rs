@@ -16,4 +16,4 @@ pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, authorize_billable};
 pub use receiver::Receiver;
 pub use report::Report;
 pub use rules::Rules;
-pub use store::{Backend, Latest, Store, StoreCounts, SweepWrite};
+pub use store::{Backend, DayIndex, Latest, RiskSpan, Store, StoreCounts, SweepWrite};

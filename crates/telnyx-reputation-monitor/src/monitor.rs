@@ -1,7 +1,8 @@
 //! [`Monitor`]: one sync sweeps an enterprise's numbers through the facade (cached reads,
 //! free), compares each with its last stored reading (`diff`), and records the differences
-//! in the [`Store`]. Fresh (billable) reads happen only when the caller allows them, and
-//! then only within the cap checked by [`authorize_billable`] before the first one.
+//! in the [`Store`]. Fresh (billable) reads happen only when the caller asks for them and
+//! the client's `max_billable` budget covers every one of them, checked by
+//! [`authorize_billable`] before the first.
 
 use std::collections::HashSet;
 
@@ -25,9 +26,11 @@ const FRESH_CONCURRENCY: usize = 8;
 pub struct SyncOptions {
     /// A score counts as dropped when it fell by at least this much.
     pub score_drop: i64,
-    /// `Some(cap)`: read every number fresh (billable, one call per number), refused
-    /// before any call if that is more than `cap`. `None` (the default): cached reads only.
-    pub fresh: Option<u64>,
+    /// Read every number fresh (billable: one live lookup per number) instead of from the
+    /// cache. Needs a client built with a `max_billable` budget, and is refused before any
+    /// billable call when the budget left cannot cover one read per listed number. `false`
+    /// (the default): cached reads only, never billed.
+    pub fresh: bool,
     /// The sweep's time; default now. Set it to replay or to follow a virtual clock.
     pub at: Option<DateTime<Utc>>,
 }
@@ -36,23 +39,46 @@ impl Default for SyncOptions {
     fn default() -> Self {
         Self {
             score_drop: DEFAULT_SCORE_DROP,
-            fresh: None,
+            fresh: false,
             at: None,
         }
     }
 }
 
-/// The cost guard of the monitor: refuse `needed` billable calls of `what` unless they fit
-/// in `limit`. Every billable call the monitor makes is counted here first.
-pub fn authorize_billable(what: &str, needed: u64, limit: u64) -> Result<()> {
-    if needed > limit {
-        return Err(MonitorError::BillingRefused {
-            what: what.to_owned(),
-            needed,
-            limit,
-        });
+/// The monitor's cost guard, on the facade's: refuse a plan of `requests` requests of the
+/// facade operation `operation` (e.g. `"numbers.get_fresh"`) before any of them is sent,
+/// unless the operation is free by the facade's classification
+/// ([`telnyx_reputation::OPERATIONS`]) or `client`'s `max_billable` budget still covers
+/// the whole plan. The requests themselves then spend that same budget as they go, so one
+/// budget governs fresh sweeps, rule-driven remediation and anything else the client does.
+/// A billable plan on a client without a budget is refused: nothing the monitor does is
+/// billed by surprise.
+pub fn authorize_billable(client: &Client, operation: &str, requests: u64) -> Result<()> {
+    let op =
+        telnyx_reputation::operation(operation).ok_or_else(|| MonitorError::BillingRefused {
+            what: format!("{operation}, an operation the facade does not know"),
+            needed: requests,
+            limit: 0,
+        })?;
+    if !op.is_billable() || requests == 0 {
+        return Ok(());
     }
-    Ok(())
+    let what = match op.billing().action() {
+        Some(action) => format!("{operation}: {action}"),
+        None => operation.to_owned(),
+    };
+    match client.remaining_billable() {
+        None => Err(MonitorError::BudgetRequired {
+            what,
+            needed: requests,
+        }),
+        Some(remaining) if requests > remaining => Err(MonitorError::BillingRefused {
+            what,
+            needed: requests,
+            limit: remaining,
+        }),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Watches numbers through a facade [`Client`] and records what it sees in a [`Store`].
@@ -101,6 +127,13 @@ impl Monitor {
         mut progress: impl FnMut(u64),
     ) -> Result<SyncReport> {
         let rep = self.client.reputation(enterprise_id);
+        if options.fresh && self.client.remaining_billable().is_none() {
+            // Refused before listing: how many reads it would be does not matter.
+            return Err(MonitorError::BudgetRequired {
+                what: "numbers.get_fresh: live_lookups, one per number".into(),
+                needed: 0,
+            });
+        }
         let latest = self.store.latest(enterprise_id).await?;
         let mut numbers = Vec::new();
         let mut listing = std::pin::pin!(rep.numbers().list().page_size(250).stream());
@@ -112,9 +145,9 @@ impl Monitor {
         }
         progress(numbers.len() as u64);
         let mut fresh_reads = 0;
-        if let Some(limit) = options.fresh {
+        if options.fresh {
             let needed = numbers.len() as u64;
-            authorize_billable("fresh reads, one per number", needed, limit)?;
+            authorize_billable(&self.client, "numbers.get_fresh", needed)?;
             numbers = read_fresh(&rep, &numbers).await?;
             fresh_reads = needed;
         }
@@ -208,16 +241,55 @@ async fn read_fresh(
 mod tests {
     use super::*;
 
+    fn client(budget: Option<u64>) -> Client {
+        let builder = Client::builder()
+            .api_key("KEY_unit")
+            .base_url("http://127.0.0.1:9/v2");
+        match budget {
+            Some(max) => builder.max_billable(max),
+            None => builder,
+        }
+        .build()
+        .unwrap()
+    }
+
     #[test]
-    fn the_cost_guard_refuses_past_the_limit_and_says_how_many() {
-        assert!(authorize_billable("fresh reads", 5, 5).is_ok());
-        let error = authorize_billable("fresh reads", 6, 5)
-            .unwrap_err()
-            .to_string();
+    fn the_cost_guard_checks_the_whole_plan_against_the_facade_budget() {
+        let budgeted = client(Some(5));
+        assert!(authorize_billable(&budgeted, "numbers.get_fresh", 5).is_ok());
+        let error = authorize_billable(&budgeted, "numbers.get_fresh", 6).unwrap_err();
         assert!(
-            error.contains("6 billable call(s) (fresh reads)"),
+            matches!(
+                error,
+                MonitorError::BillingRefused {
+                    needed: 6,
+                    limit: 5,
+                    ..
+                }
+            ),
             "{error}"
         );
-        assert!(error.contains("limit is 5"), "{error}");
+        let message = error.to_string();
+        assert!(
+            message.contains("6 billable request(s) (numbers.get_fresh: live_lookups)"),
+            "{message}"
+        );
+        assert!(message.contains("allows 5 more"), "{message}");
+        assert_eq!(budgeted.usage().total_requests, 0, "a check spends nothing");
+    }
+
+    #[test]
+    fn billable_plans_need_a_budget_and_free_operations_pass() {
+        let unlimited = client(None);
+        let error = authorize_billable(&unlimited, "numbers.refresh", 1).unwrap_err();
+        assert!(
+            matches!(error, MonitorError::BudgetRequired { needed: 1, .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("max_billable"), "{error}");
+        // Free by the facade's classification: no budget needed, nothing counted.
+        assert!(authorize_billable(&unlimited, "remediation.submit", 50).is_ok());
+        assert!(authorize_billable(&client(Some(0)), "numbers.list", 1).is_ok());
+        assert!(authorize_billable(&unlimited, "no.such.operation", 1).is_err());
     }
 }

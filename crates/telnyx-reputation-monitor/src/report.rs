@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::model::{Change, ChangeKind, Reading, SCORES};
-use crate::store::Store;
+use crate::store::{DayIndex, RiskSpan, Store};
 
 /// How many numbers get their own trend chart.
 pub const TREND_CHARTS: usize = 12;
@@ -44,15 +44,6 @@ pub struct DayCounts {
 }
 
 impl DayCounts {
-    fn add(&mut self, risk: Option<&str>) {
-        match risk {
-            Some("low") => self.low += 1,
-            Some("medium") => self.medium += 1,
-            Some("high") => self.high += 1,
-            _ => self.no_data += 1,
-        }
-    }
-
     fn levels(&self) -> [u64; 4] {
         [self.low, self.medium, self.high, self.no_data]
     }
@@ -74,50 +65,51 @@ pub struct Report {
     pub until: DateTime<Utc>,
     /// Risk distribution at the end of each day of the window, oldest first.
     pub days: Vec<(DateTime<Utc>, DayCounts)>,
-    /// Changes recorded in the window, oldest first.
+    /// How many changes were recorded in the window.
+    pub changes_total: u64,
+    /// The newest changes of the window (at most [`CHANGES_SHOWN`]), oldest first.
     pub changes: Vec<Change>,
     /// Readings in the window of the numbers that changed most (at most [`TREND_CHARTS`]),
     /// each with the reading in force at the window start.
     pub trends: Vec<(String, Vec<Reading>)>,
-    /// Every reading of the window, for CSV.
-    #[serde(skip)]
-    pub readings: Vec<Reading>,
 }
+
+/// How many of the window's changes a report lists (the newest).
+pub const CHANGES_SHOWN: u64 = 500;
 
 impl Report {
     /// Build the report of `enterprise_id` (or all) over `[since, until]`.
+    ///
+    /// The database does the counting: the daily distribution comes back as at most
+    /// (levels × days²) counted spans, the changes as their count and the newest
+    /// [`CHANGES_SHOWN`], the trend ranking as [`TREND_CHARTS`] numbers; the only readings
+    /// loaded are those of the charted numbers and of numbers that left monitoring.
     pub async fn build(
         store: &Store,
         enterprise_id: Option<&str>,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Self> {
-        let all = store.readings_until(enterprise_id, until).await?;
-        let removed = store.removals(enterprise_id).await?;
-        let changes: Vec<Change> = store
-            .changes_since(enterprise_id, since)
+        let day_ends = day_ends(since, until);
+        let window = DayIndex { since, until };
+        let spans = store.risk_spans(enterprise_id, window).await?;
+        let removed = store.removed_readings(enterprise_id, until).await?;
+        let days = distribution(day_ends.len(), window, &spans, &removed);
+        let (changes_total, changes) = store
+            .changes_between(enterprise_id, since, until, CHANGES_SHOWN)
+            .await?;
+        let ranked: Vec<String> = store
+            .most_changed(enterprise_id, since, until, TREND_CHARTS as u64)
             .await?
             .into_iter()
-            .filter(|c| c.at <= until)
+            .map(|(number, _)| number)
             .collect();
-        let day_ends = day_ends(since, until);
-        let mut days: Vec<DayCounts> = vec![DayCounts::default(); day_ends.len()];
-        let mut by_number: BTreeMap<&str, &[Reading]> = BTreeMap::new();
-        for readings in all.chunk_by(|a, b| a.phone_number == b.phone_number) {
-            let number = readings[0].phone_number.as_str();
-            by_number.insert(number, readings);
-            let gone = removed.get(number).copied();
-            let mut next = 0;
-            for (day, end) in day_ends.iter().enumerate() {
-                while next < readings.len() && readings[next].observed_at <= *end {
-                    next += 1;
-                }
-                if next > 0 && gone.is_none_or(|g| g > *end) {
-                    days[day].add(readings[next - 1].spam_risk.as_deref());
-                }
-            }
-        }
-        let trends = trend_numbers(&changes)
+        let charted = store.readings_of(enterprise_id, &ranked, until).await?;
+        let by_number: BTreeMap<&str, &[Reading]> = charted
+            .chunk_by(|a, b| a.phone_number == b.phone_number)
+            .map(|readings| (readings[0].phone_number.as_str(), readings))
+            .collect();
+        let trends = ranked
             .into_iter()
             .filter_map(|number| {
                 let readings = by_number.get(number.as_str())?;
@@ -128,19 +120,14 @@ impl Report {
                 Some((number, readings[start..].to_vec()))
             })
             .collect();
-        let readings = all
-            .iter()
-            .filter(|r| r.observed_at >= since)
-            .cloned()
-            .collect();
         Ok(Self {
             enterprise_id: enterprise_id.map(Into::into),
             since,
             until,
             days: day_ends.into_iter().zip(days).collect(),
+            changes_total,
             changes,
             trends,
-            readings,
         })
     }
 
@@ -163,7 +150,7 @@ impl Report {
             tile("high", latest.high, "high"),
             tile("medium", latest.medium, "medium"),
             tile("low", latest.low, "low"),
-            tile("changes", self.changes.len() as u64, ""),
+            tile("changes", self.changes_total, ""),
         );
         page.push_str("<h2>Risk distribution, end of each day</h2>");
         page.push_str(&self.distribution_svg());
@@ -214,29 +201,32 @@ impl Report {
         page
     }
 
-    /// Every reading of the window as CSV (a header row, then one row per reading).
-    pub fn csv(&self) -> String {
+    /// Every reading of the window as CSV (a header row, then one row per reading, by
+    /// number then time), read from `store` row by row.
+    pub async fn csv(&self, store: &Store) -> Result<String> {
         let mut out = String::from(
             "phone_number,observed_at,spam_risk,spam_category,maturity_score,connection_score,engagement_score,sentiment_score,ownership_status,confirm_by\n",
         );
         let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-        for r in &self.readings {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{}",
-                r.phone_number,
-                r.observed_at.to_rfc3339(),
-                r.spam_risk.as_deref().unwrap_or(""),
-                csv_field(r.spam_category.as_deref().unwrap_or("")),
-                opt(r.maturity_score),
-                opt(r.connection_score),
-                opt(r.engagement_score),
-                opt(r.sentiment_score),
-                r.ownership_status.as_deref().unwrap_or(""),
-                r.confirm_by.map(|d| d.to_rfc3339()).unwrap_or_default(),
-            );
-        }
-        out
+        store
+            .each_reading_between(self.enterprise_id.as_deref(), self.since, self.until, |r| {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{},{}",
+                    r.phone_number,
+                    r.observed_at.to_rfc3339(),
+                    r.spam_risk.as_deref().unwrap_or(""),
+                    csv_field(r.spam_category.as_deref().unwrap_or("")),
+                    opt(r.maturity_score),
+                    opt(r.connection_score),
+                    opt(r.engagement_score),
+                    opt(r.sentiment_score),
+                    r.ownership_status.as_deref().unwrap_or(""),
+                    r.confirm_by.map(|d| d.to_rfc3339()).unwrap_or_default(),
+                );
+            })
+            .await?;
+        Ok(out)
     }
 
     fn distribution_svg(&self) -> String {
@@ -356,7 +346,7 @@ impl Report {
         let mut table = String::from(
             "<table><thead><tr><th>when</th><th>number</th><th>change</th><th>field</th><th>from</th><th>to</th></tr></thead><tbody>",
         );
-        for c in self.changes.iter().rev().take(500) {
+        for c in self.changes.iter().rev() {
             let _ = write!(
                 table,
                 "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -374,11 +364,12 @@ impl Report {
             );
         }
         table.push_str("</tbody></table>");
-        if self.changes.len() > 500 {
+        if self.changes_total > self.changes.len() as u64 {
             let _ = write!(
                 table,
-                "<p>The newest 500 of {} changes; `--format csv` has every reading.</p>",
-                self.changes.len()
+                "<p>The newest {} of {} changes; `monitor changes` lists them all, `--format csv` has every reading.</p>",
+                self.changes.len(),
+                self.changes_total
             );
         }
         table
@@ -397,24 +388,95 @@ fn day_ends(since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     ends
 }
 
-/// The numbers with the most changes that matter (risk, category, score), most first.
-fn trend_numbers(changes: &[Change]) -> Vec<String> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in changes {
-        if !matches!(
-            c.kind,
-            ChangeKind::Added | ChangeKind::Removed | ChangeKind::OwnershipChanged
-        ) {
-            *counts.entry(c.phone_number.as_str()).or_default() += 1;
+/// The day of `t` as the store buckets it ([`DayIndex`]): the first day whose end is at or
+/// after `t`, `None` after the window.
+fn day_of(window: DayIndex, days: usize, t: DateTime<Utc>) -> Option<usize> {
+    if t > window.until {
+        return None;
+    }
+    let after = (t - window.since).num_microseconds().unwrap_or(i64::MAX);
+    if after <= 0 {
+        return Some(0);
+    }
+    let day = Duration::days(1).num_microseconds().unwrap_or(i64::MAX);
+    let index = usize::try_from((after - 1) / day).unwrap_or(usize::MAX);
+    Some(index.min(days.saturating_sub(1)))
+}
+
+/// The counts at the end of each of `days` days from the store's counted spans: a span
+/// counts from its first day up to, not including, its last. A number that left
+/// monitoring stops counting on the day of its removal, so each span of a removed
+/// number's readings is cut there (replaced by the shorter span).
+fn distribution(
+    days: usize,
+    window: DayIndex,
+    spans: &[RiskSpan],
+    removed: &[(String, Reading, DateTime<Utc>)],
+) -> Vec<DayCounts> {
+    // deltas[level][day]: numbers entering (+) or leaving (-) the level at that day's end.
+    let mut deltas = vec![[0i64; 4]; days + 1];
+    let day = |d: i64| {
+        usize::try_from(d)
+            .ok()
+            .map(|d| d.min(days.saturating_sub(1)))
+    };
+    let mut add = |risk: Option<&str>, from: Option<usize>, to: Option<usize>, n: i64| {
+        let Some(from) = from else { return };
+        let level = level_of(risk);
+        deltas[from][level] += n;
+        if let Some(to) = to {
+            deltas[to][level] -= n;
+        }
+    };
+    for span in spans {
+        let n = i64::try_from(span.numbers).unwrap_or(i64::MAX);
+        add(
+            span.risk.as_deref(),
+            day(span.from_day),
+            day(span.to_day),
+            n,
+        );
+    }
+    for readings in removed.chunk_by(|a, b| a.0 == b.0 && a.1.phone_number == b.1.phone_number) {
+        for (i, (_, reading, gone)) in readings.iter().enumerate() {
+            let next = readings.get(i + 1).map(|(_, r, _)| r.observed_at);
+            let from = day_of(window, days, reading.observed_at);
+            let to = next.and_then(|t| day_of(window, days, t));
+            let cut = match (to, day_of(window, days, *gone)) {
+                (Some(to), Some(gone)) => Some(to.min(gone)),
+                (to, gone) => to.or(gone),
+            }
+            .map(|cut| cut.max(from.unwrap_or(0)));
+            let risk = reading.spam_risk.as_deref();
+            add(risk, from, to, -1);
+            add(risk, from, cut, 1);
         }
     }
-    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    ranked
-        .into_iter()
-        .take(TREND_CHARTS)
-        .map(|(n, _)| n.to_owned())
-        .collect()
+    let mut counts = vec![DayCounts::default(); days];
+    let mut running = [0i64; 4];
+    for (day, delta) in deltas.iter().take(days).enumerate() {
+        for level in 0..4 {
+            running[level] += delta[level];
+        }
+        let count = |level: usize| u64::try_from(running[level]).unwrap_or(0);
+        counts[day] = DayCounts {
+            low: count(0),
+            medium: count(1),
+            high: count(2),
+            no_data: count(3),
+        };
+    }
+    counts
+}
+
+/// The index of a risk in [`DayCounts::levels`] order.
+fn level_of(risk: Option<&str>) -> usize {
+    match risk {
+        Some("low") => 0,
+        Some("medium") => 1,
+        Some("high") => 2,
+        _ => 3,
+    }
 }
 
 fn tile(label: &str, value: u64, class: &str) -> String {

@@ -17,7 +17,8 @@
 //! by ≥ N), `category_in = [..]` (a category was set to one of these), `confirm_within_days
 //! = D` (an ownership `confirm_by` is due within D days, from the API or a stored webhook).
 //! Remediation is a dry run unless the caller applies it, and at most `max_per_run`
-//! numbers (default 10) per rule and run are submitted.
+//! numbers (default 10) per rule and run are submitted; applied, it goes through the
+//! facade's cost guard ([`crate::authorize_billable`]) like every request of the client.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -459,6 +460,15 @@ async fn remediate(client: &Client, r: &Remediate, m: &Match, apply: bool) -> Ou
     };
     if !apply {
         return planned(None);
+    }
+    // Through the facade's cost guard like every other request of the client: refused here,
+    // before anything is sent, if the facade ever classifies remediation as billable and the
+    // budget cannot cover it.
+    if let Err(e) = crate::monitor::authorize_billable(client, "remediation.submit", 1) {
+        return Outcome::Failed {
+            rule: m.rule.clone(),
+            message: format!("remediate {}: {e}", numbers.join(" ")),
+        };
     }
     let mut request = RemediationRequest::new(numbers, &r.call_purpose);
     if let Some(email) = &r.contact_email {

@@ -345,61 +345,217 @@ impl Store {
         .bind(enterprise_id)
         .fetch_all(&self.pool)
         .await?;
+        rows.iter().map(change_of).collect()
+    }
+
+    /// The risk spans of the report window, counted in SQL: every reading observed up to
+    /// `until` holds its risk from its `observed_at` until the number's next reading. Each
+    /// span is bucketed by the first day end (see [`DayIndex`]) at or after its start and
+    /// at or after its end, and the spans are counted per risk and bucket pair, so the
+    /// answer has at most (levels × days²) rows whatever the fleet's size. Removals are
+    /// not applied here: [`Store::removed_readings`] has what the report needs for them.
+    pub async fn risk_spans(
+        &self,
+        enterprise_id: Option<&str>,
+        days: DayIndex,
+    ) -> Result<Vec<RiskSpan>> {
+        let bucket = |t: &str| {
+            format!(
+                "CASE WHEN {t} IS NULL OR {t} > $2 THEN -1 WHEN {t} <= $1 THEN 0 \
+                 ELSE ({t} - $1 + {last}) / {day} - 1 END",
+                last = DAY_MICROS - 1,
+                day = DAY_MICROS
+            )
+        };
+        // Written per case rather than with `($3 IS NULL OR enterprise_id = $3)`, so that
+        // both planners can walk the primary key in (enterprise, number, time) order.
+        let scope = if enterprise_id.is_some() {
+            "WHERE enterprise_id = $3 AND observed_at <= $2"
+        } else {
+            "WHERE observed_at <= $2"
+        };
+        let sql = format!(
+            "SELECT risk, {start}, {end}, COUNT(*) FROM (\
+             SELECT spam_risk AS risk, observed_at AS start_at, \
+             LEAD(observed_at) OVER (PARTITION BY enterprise_id, phone_number ORDER BY observed_at) AS end_at \
+             FROM readings {scope}) spans GROUP BY 1, 2, 3",
+            start = bucket("start_at"),
+            end = bucket("end_at"),
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(micros(days.since))
+            .bind(micros(days.until));
+        if let Some(enterprise) = enterprise_id {
+            query = query.bind(enterprise);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
-                let kind: String = row.try_get(3)?;
-                Ok(Change {
-                    enterprise_id: row.try_get(0)?,
-                    phone_number: row.try_get(1)?,
-                    at: from_micros(row.try_get(2)?),
-                    kind: ChangeKind::parse(&kind).ok_or_else(|| {
-                        MonitorError::Store(sqlx::Error::Decode(
-                            format!("unknown change kind {kind:?} in the store").into(),
-                        ))
-                    })?,
-                    field: row.try_get(4)?,
-                    old_value: row.try_get(5)?,
-                    new_value: row.try_get(6)?,
+                Ok(RiskSpan {
+                    risk: row.try_get(0)?,
+                    from_day: row.try_get(1)?,
+                    to_day: row.try_get(2)?,
+                    numbers: row.try_get::<i64, _>(3)?.try_into().unwrap_or(0),
                 })
             })
             .collect()
     }
 
-    /// Every reading of one enterprise (or all) observed up to `until`, ordered by number
-    /// then time, for the report.
-    pub async fn readings_until(
+    /// The readings observed up to `until` of the numbers that left monitoring, each with
+    /// its removal time, ordered by enterprise, number and time.
+    pub async fn removed_readings(
         &self,
         enterprise_id: Option<&str>,
         until: DateTime<Utc>,
-    ) -> Result<Vec<Reading>> {
+    ) -> Result<Vec<(String, Reading, DateTime<Utc>)>> {
         let rows = sqlx::query(
-            "SELECT phone_number, observed_at, spam_risk, spam_category, maturity_score, \
-             connection_score, engagement_score, sentiment_score, ownership_status, confirm_by, \
-             refreshed_at FROM readings WHERE observed_at <= $1 AND ($2 IS NULL OR enterprise_id = $2) \
-             ORDER BY phone_number, observed_at",
+            "SELECT r.phone_number, r.observed_at, r.spam_risk, r.spam_category, r.maturity_score, \
+             r.connection_score, r.engagement_score, r.sentiment_score, r.ownership_status, \
+             r.confirm_by, r.refreshed_at, r.enterprise_id, m.removed_at \
+             FROM monitored_numbers m JOIN readings r \
+             ON r.enterprise_id = m.enterprise_id AND r.phone_number = m.phone_number \
+             WHERE m.removed_at IS NOT NULL AND r.observed_at <= $1 \
+             AND ($2 IS NULL OR m.enterprise_id = $2) \
+             ORDER BY r.enterprise_id, r.phone_number, r.observed_at",
         )
         .bind(micros(until))
         .bind(enterprise_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(reading_of).collect()
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get(11)?,
+                    reading_of(row)?,
+                    from_micros(row.try_get(12)?),
+                ))
+            })
+            .collect()
     }
 
-    /// When each number that left monitoring was seen gone (one enterprise, or all).
-    pub async fn removals(
+    /// How many changes were recorded in `[since, until]`, and the newest `limit` of them,
+    /// oldest first (one enterprise, or all).
+    pub async fn changes_between(
         &self,
         enterprise_id: Option<&str>,
-    ) -> Result<HashMap<String, DateTime<Utc>>> {
-        let rows = sqlx::query(
-            "SELECT phone_number, removed_at FROM monitored_numbers \
-             WHERE removed_at IS NOT NULL AND ($1 IS NULL OR enterprise_id = $1)",
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<(u64, Vec<Change>)> {
+        let total: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM changes WHERE at >= $1 AND at <= $2 \
+             AND ($3 IS NULL OR enterprise_id = $3)",
         )
+        .bind(micros(since))
+        .bind(micros(until))
         .bind(enterprise_id)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        let rows = sqlx::query(
+            "SELECT enterprise_id, phone_number, at, kind, field, old_value, new_value FROM changes \
+             WHERE at >= $1 AND at <= $2 AND ($3 IS NULL OR enterprise_id = $3) \
+             ORDER BY at DESC, phone_number DESC, kind DESC, field DESC LIMIT $4",
+        )
+        .bind(micros(since))
+        .bind(micros(until))
+        .bind(enterprise_id)
+        .bind(to_i64(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut changes = rows.iter().map(change_of).collect::<Result<Vec<_>>>()?;
+        changes.reverse();
+        Ok((total.try_into().unwrap_or(0), changes))
+    }
+
+    /// The `limit` numbers with the most changes in `[since, until]` that move a chart
+    /// (risk, category, score: not added, removed or ownership), most first, ties by
+    /// number; each with its count.
+    pub async fn most_changed(
+        &self,
+        enterprise_id: Option<&str>,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<(String, u64)>> {
+        let rows = sqlx::query(
+            "SELECT phone_number, COUNT(*) AS n FROM changes \
+             WHERE at >= $1 AND at <= $2 AND ($3 IS NULL OR enterprise_id = $3) \
+             AND kind NOT IN ('added', 'removed', 'ownership_changed') \
+             GROUP BY phone_number ORDER BY n DESC, phone_number LIMIT $4",
+        )
+        .bind(micros(since))
+        .bind(micros(until))
+        .bind(enterprise_id)
+        .bind(to_i64(limit))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get(0)?, from_micros(row.try_get(1)?))))
+            .map(|row| {
+                Ok((
+                    row.try_get(0)?,
+                    row.try_get::<i64, _>(1)?.try_into().unwrap_or(0),
+                ))
+            })
             .collect()
+    }
+
+    /// The readings of `numbers` observed up to `until`, ordered by number then time (one
+    /// enterprise, or all).
+    pub async fn readings_of(
+        &self,
+        enterprise_id: Option<&str>,
+        numbers: &[String],
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Reading>> {
+        let mut out = Vec::new();
+        for chunk in numbers.chunks(BATCH) {
+            let mut sql = String::from(
+                "SELECT phone_number, observed_at, spam_risk, spam_category, maturity_score, \
+                 connection_score, engagement_score, sentiment_score, ownership_status, confirm_by, \
+                 refreshed_at FROM readings WHERE observed_at <= $1 AND ($2 IS NULL OR enterprise_id = $2) \
+                 AND phone_number IN (",
+            );
+            for i in 0..chunk.len() {
+                sql.push_str(&format!("{}${}", if i == 0 { "" } else { ", " }, i + 3));
+            }
+            sql.push_str(") ORDER BY phone_number, observed_at");
+            let mut query = sqlx::query(&sql).bind(micros(until)).bind(enterprise_id);
+            for number in chunk {
+                query = query.bind(number);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                out.push(reading_of(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every reading observed in `[since, until]`, ordered by number then time (one
+    /// enterprise, or all), streamed to `each` row by row rather than collected: the
+    /// report's CSV of a large fleet is millions of rows.
+    pub async fn each_reading_between(
+        &self,
+        enterprise_id: Option<&str>,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        mut each: impl FnMut(Reading),
+    ) -> Result<()> {
+        use futures::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT phone_number, observed_at, spam_risk, spam_category, maturity_score, \
+             connection_score, engagement_score, sentiment_score, ownership_status, confirm_by, \
+             refreshed_at FROM readings WHERE observed_at >= $1 AND observed_at <= $2 \
+             AND ($3 IS NULL OR enterprise_id = $3) ORDER BY phone_number, observed_at",
+        )
+        .bind(micros(since))
+        .bind(micros(until))
+        .bind(enterprise_id)
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            each(reading_of(&row)?);
+        }
+        Ok(())
     }
 
     /// Record a verified webhook once: `true` if it is new, `false` for a redelivery of a
@@ -497,6 +653,51 @@ pub struct StoreCounts {
     pub events: u64,
     /// Syncs.
     pub sweeps: u64,
+}
+
+/// One microsecond short of a day, and a day, in the stored unit.
+const DAY_MICROS: i64 = 86_400_000_000;
+
+/// The report's days: day `i` ends at `since + (i + 1)` days, the last one at `until`.
+/// A time `t` falls in the first day whose end is at or after it: day 0 for `t <= since`,
+/// none (`-1`) for `t > until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayIndex {
+    /// Window start.
+    pub since: DateTime<Utc>,
+    /// Window end (the last day's end).
+    pub until: DateTime<Utc>,
+}
+
+/// Readings of one risk that start in day `from_day` and end (replaced by the number's
+/// next reading) in day `to_day`; `-1`: after the window, or never.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiskSpan {
+    /// `spam_risk` as stored.
+    pub risk: Option<String>,
+    /// The day the readings start counting.
+    pub from_day: i64,
+    /// The day they stop counting (`-1`: not within the window).
+    pub to_day: i64,
+    /// How many readings.
+    pub numbers: u64,
+}
+
+fn change_of(row: &AnyRow) -> Result<Change> {
+    let kind: String = row.try_get(3)?;
+    Ok(Change {
+        enterprise_id: row.try_get(0)?,
+        phone_number: row.try_get(1)?,
+        at: from_micros(row.try_get(2)?),
+        kind: ChangeKind::parse(&kind).ok_or_else(|| {
+            MonitorError::Store(sqlx::Error::Decode(
+                format!("unknown change kind {kind:?} in the store").into(),
+            ))
+        })?,
+        field: row.try_get(4)?,
+        old_value: row.try_get(5)?,
+        new_value: row.try_get(6)?,
+    })
 }
 
 fn reading_of(row: &AnyRow) -> Result<Reading> {

@@ -29,7 +29,8 @@ on_sqlite!(
     a_second_sync_with_no_change_writes_no_reading,
     a_number_turning_high_is_one_new_reading_and_its_changes,
     removed_and_re_added_numbers_are_changes,
-    fresh_reads_are_refused_past_the_cap_before_any_call,
+    fresh_sweeps_spend_the_client_budget,
+    the_sql_report_matches_a_full_replay,
     the_receiver_records_each_verified_event_once,
     the_report_shows_the_distribution_changes_and_trends,
 );

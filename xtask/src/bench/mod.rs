@@ -14,6 +14,7 @@
 //! timed tests.
 
 mod measure;
+mod monitor;
 mod plot;
 mod report;
 mod tools;
@@ -191,7 +192,12 @@ pub struct Context {
 
 /// `cargo xtask bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]`
 pub fn run(root: &Path, args: &[&str]) -> Result {
-    let options = Options::parse(args)?;
+    // `--only monitor`: the monitor's workloads (bench/monitor.rs), alone or after the rest.
+    let monitor = monitor::split(args);
+    if monitor.monitor && !monitor.others {
+        return monitor::run(root, monitor.runs);
+    }
+    let options = Options::parse(&monitor.rest)?;
     let rebuild = tools::Rebuild {
         python: options.rebuild_bindings && options.includes(Lang::Python),
         node: options.rebuild_bindings && options.includes(Lang::Node),
@@ -237,10 +243,14 @@ pub fn run(root: &Path, args: &[&str]) -> Result {
     let markdown = report::markdown(root, &outcomes, &context, plot_note.as_deref())?;
     std::fs::write(docs.join("benchmarks.md"), &markdown)
         .map_err(|e| format!("cannot write docs/benchmarks.md: {e}"))?;
+    monitor::keep_summary(&docs)?;
     println!("{}", report::summary(&outcomes));
     println!(
         "bench: wrote docs/benchmarks.md, docs/benchmarks-sweep.png, target/bench/results.json"
     );
+    if monitor.monitor {
+        monitor::run(root, monitor.runs)?;
+    }
     Ok(())
 }
 

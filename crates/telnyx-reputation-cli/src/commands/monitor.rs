@@ -88,12 +88,10 @@ pub enum FailOn {
 pub struct SyncArgs {
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Read every number live instead (billable: one call per number); needs --max-billable.
-    #[arg(long, requires = "max_billable")]
+    /// Read every number live instead (billable: one call per number). Needs the global
+    /// --max-billable N: refused, before any call, unless N covers one read per number.
+    #[arg(long)]
     pub fresh: bool,
-    /// With --fresh: refuse, before any call, if that would be more billable calls than N.
-    #[arg(long, value_name = "N")]
-    pub max_billable: Option<u64>,
     /// A score counts as dropped when it fell by at least N.
     #[arg(long, value_name = "N", default_value_t = telnyx_reputation_monitor::DEFAULT_SCORE_DROP)]
     pub score_drop: i64,
@@ -134,7 +132,7 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
             let store = store.open().await?;
             let report = Report::build(&store, enterprise.as_deref(), since, Utc::now()).await?;
             let text = match ctx.format() {
-                Format::Csv => report.csv(),
+                Format::Csv => report.csv(&store).await?,
                 Format::Json => serde_json::to_string_pretty(&report).expect("a report serialises"),
                 Format::Table => report.html(),
             };
@@ -157,7 +155,7 @@ async fn sync(ctx: &Context, args: SyncArgs) -> CliResult {
     let monitor = Monitor::new(ctx.client()?, store.clone());
     let options = SyncOptions {
         score_drop,
-        fresh: args.fresh.then(|| args.max_billable.unwrap_or(0)),
+        fresh: args.fresh,
         at: None,
     };
     let bar = ProgressBar::new_spinner().with_message("listing numbers");
@@ -178,7 +176,7 @@ async fn sync(ctx: &Context, args: SyncArgs) -> CliResult {
         }
         None => Vec::new(),
     };
-    print_sync(ctx.format(), &report, &outcomes)?;
+    print_sync(ctx.format(), &report, &outcomes, monitor.client())?;
     let failed: Vec<&str> = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -209,20 +207,35 @@ async fn sync(ctx: &Context, args: SyncArgs) -> CliResult {
     }
 }
 
-fn print_sync(format: Format, report: &SyncReport, outcomes: &[Outcome]) -> CliResult {
+fn print_sync(
+    format: Format,
+    report: &SyncReport,
+    outcomes: &[Outcome],
+    client: &telnyx_reputation::Client,
+) -> CliResult {
+    let budget = client.max_billable().zip(client.remaining_billable());
     if format == Format::Json {
-        let json = serde_json::json!({ "sync": report, "rules": outcomes });
+        let billing = serde_json::json!({
+            "billable_requests": client.usage().total_requests,
+            "max_billable": budget.map(|(max, _)| max),
+            "remaining_billable": budget.map(|(_, left)| left),
+        });
+        let json = serde_json::json!({ "sync": report, "rules": outcomes, "billing": billing });
         View::list(Vec::new(), Vec::new(), json).print(format)?;
         return Ok(());
     }
     eprintln!(
-        "synced {} numbers of {}: {} reading(s) written, {} change(s), {} high, {} billable fresh read(s)",
+        "synced {} numbers of {}: {} reading(s) written, {} change(s), {} high, {} billable fresh read(s){}",
         report.numbers,
         report.enterprise_id,
         report.readings_written,
         report.changes.len(),
         report.high.len(),
-        report.fresh_reads
+        report.fresh_reads,
+        match budget {
+            Some((max, left)) => format!(" (max_billable {max}: {left} left)"),
+            None => String::new(),
+        }
     );
     changes_view(&report.changes).print(format)?;
     for outcome in outcomes {
@@ -326,7 +339,8 @@ impl From<MonitorError> for CliError {
             MonitorError::Api(e) => e.into(),
             MonitorError::StoreUrl { .. }
             | MonitorError::Rules { .. }
-            | MonitorError::BillingRefused { .. } => CliError::usage(error.to_string()),
+            | MonitorError::BillingRefused { .. }
+            | MonitorError::BudgetRequired { .. } => CliError::usage(error.to_string()),
             other => CliError::other(other.to_string()),
         }
     }

@@ -12,8 +12,10 @@ use telnyx_reputation::{
     CheckFrequency, Client, LoaRenderOptions, NewEnterprise, WaitOptions, webhooks,
 };
 use telnyx_reputation_emulator::{ApprovalDelay, Emulator, RunningEmulator};
+use telnyx_reputation_monitor::report::DayCounts;
 use telnyx_reputation_monitor::{
-    ChangeKind, Monitor, MonitorError, Receiver, Report, Rules, Store, SyncOptions,
+    ChangeKind, Monitor, MonitorError, Reading, Receiver, Report, Rules, Store, SweepWrite,
+    SyncOptions,
 };
 
 /// A running emulator and an approved enterprise with `numbers` registered.
@@ -37,6 +39,9 @@ impl Fleet {
             .port(0)
             .approval_delay(ApprovalDelay::After(Duration::ZERO))
             .seed(3)
+            // The emulator signs its webhooks with the key the rejection tests sign with,
+            // so a stale delivery can be signed correctly.
+            .webhook_key(std::array::from_fn(|i| i as u8 + 1))
             .start()
             .await
             .unwrap();
@@ -98,6 +103,71 @@ impl Fleet {
             "{}",
             response.text().await.unwrap()
         );
+    }
+
+    /// The public key the emulator serves for verifying its webhooks.
+    pub async fn served_public_key(&self) -> String {
+        let served: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/webhooks/public_key", self.emulator.admin_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        served["public_key"].as_str().unwrap().to_owned()
+    }
+
+    /// Point the enterprise's webhook at `url`. Straight to the emulator: the facade's
+    /// `set_webhook` takes only https:// (what Telnyx delivers to), the emulator also
+    /// loopback http://.
+    pub async fn set_webhook_url(&self, url: &str) {
+        let response = reqwest::Client::new()
+            .patch(format!(
+                "{}/enterprises/{}/reputation/webhook",
+                self.emulator.base_url(),
+                self.enterprise_id
+            ))
+            .bearer_auth(&self.key)
+            .json(&serde_json::json!({ "webhook_url": url }))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{}",
+            response.text().await.unwrap()
+        );
+    }
+
+    /// An admin POST (`path` under `/_emulator/`) that must succeed.
+    pub async fn admin(&self, path: &str, body: serde_json::Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/{path}", self.emulator.admin_url()))
+            .bearer_auth(&self.key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.text().await.unwrap()
+        );
+    }
+
+    /// The emulator's delivery log of this account.
+    pub async fn deliveries(&self) -> Vec<serde_json::Value> {
+        let log: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/webhooks/deliveries", self.emulator.admin_url()))
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        log["data"].as_array().unwrap().clone()
     }
 
     /// Billable live lookups so far, from the emulator's ledger.
@@ -250,16 +320,45 @@ pub async fn removed_and_re_added_numbers_are_changes(store: Store) {
     );
 }
 
-pub async fn fresh_reads_are_refused_past_the_cap_before_any_call(store: Store) {
+pub async fn fresh_sweeps_spend_the_client_budget(store: Store) {
     let fleet = Fleet::start(6).await;
-    let monitor = Monitor::new(fleet.client.clone(), store.clone());
     let before = fleet.live_lookups().await;
-    let refused = SyncOptions {
-        fresh: Some(5),
+    let fresh = SyncOptions {
+        fresh: true,
         ..SyncOptions::default()
     };
+    // No budget on the client: refused before any request, billable or not.
+    let unlimited = Monitor::new(fleet.client.clone(), store.clone());
+    let error = unlimited
+        .sync(&fleet.enterprise_id, &fresh, |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, MonitorError::BudgetRequired { .. }),
+        "{error}"
+    );
+    // One budget of 10 for everything this client does.
+    let budgeted = Client::builder()
+        .api_key(&fleet.key)
+        .base_url(fleet.emulator.base_url())
+        .max_billable(10)
+        .build()
+        .unwrap();
+    let monitor = Monitor::new(budgeted.clone(), store.clone());
+    let report = monitor
+        .sync(&fleet.enterprise_id, &fresh, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.fresh_reads, 6);
+    assert_eq!(fleet.live_lookups().await, before + 6);
+    assert_eq!(
+        budgeted.remaining_billable(),
+        Some(4),
+        "the facade counted them"
+    );
+    // 6 more do not fit in the 4 left: refused as a whole, before the first read.
     let error = monitor
-        .sync(&fleet.enterprise_id, &refused, |_| {})
+        .sync(&fleet.enterprise_id, &fresh, |_| {})
         .await
         .unwrap_err();
     assert!(
@@ -267,23 +366,31 @@ pub async fn fresh_reads_are_refused_past_the_cap_before_any_call(store: Store) 
             error,
             MonitorError::BillingRefused {
                 needed: 6,
-                limit: 5,
+                limit: 4,
                 ..
             }
         ),
         "{error}"
     );
-    assert_eq!(fleet.live_lookups().await, before, "nothing billed");
-    assert_eq!(store.counts().await.unwrap().sweeps, 0, "nothing recorded");
-    let allowed = SyncOptions {
-        fresh: Some(6),
-        ..SyncOptions::default()
-    };
-    let report = monitor
-        .sync(&fleet.enterprise_id, &allowed, |_| {})
+    assert_eq!(
+        fleet.live_lookups().await,
+        before + 6,
+        "nothing more billed"
+    );
+    assert_eq!(budgeted.remaining_billable(), Some(4));
+    assert_eq!(store.counts().await.unwrap().sweeps, 1, "nothing recorded");
+    // Cached sweeps stay free under any budget, even an exhausted one.
+    let spent = Client::builder()
+        .api_key(&fleet.key)
+        .base_url(fleet.emulator.base_url())
+        .max_billable(0)
+        .build()
+        .unwrap();
+    let cached = Monitor::new(spent, store.clone())
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
         .await
         .unwrap();
-    assert_eq!(report.fresh_reads, 6);
+    assert_eq!(cached.fresh_reads, 0);
     assert_eq!(fleet.live_lookups().await, before + 6);
 }
 
@@ -292,21 +399,23 @@ pub async fn fresh_reads_are_refused_past_the_cap_before_any_call(store: Store) 
 pub struct Listening {
     pub url: String,
     pub printed: Arc<Mutex<Vec<(String, bool)>>>,
-    pub forwarded: Arc<Mutex<Vec<(String, String)>>>,
+    /// Forwarded requests: body, signature, timestamp.
+    pub forwarded: Arc<Mutex<Vec<(String, String, String)>>>,
 }
 
-pub async fn listen(store: Store) -> Listening {
+pub async fn listen(store: Store, public_key: String) -> Listening {
     let forwarded = Arc::new(Mutex::new(Vec::new()));
     let sink = forwarded.clone();
     let capture = axum::Router::new().fallback(axum::routing::post(
         move |headers: axum::http::HeaderMap, body: String| {
             let sink = sink.clone();
             async move {
-                let signature = headers[webhooks::SIGNATURE_HEADER]
-                    .to_str()
-                    .unwrap()
-                    .to_owned();
-                sink.lock().unwrap().push((body, signature));
+                let header = |name: &str| headers[name].to_str().unwrap().to_owned();
+                let (signature, timestamp) = (
+                    header(webhooks::SIGNATURE_HEADER),
+                    header(webhooks::TIMESTAMP_HEADER),
+                );
+                sink.lock().unwrap().push((body, signature, timestamp));
                 "ok"
             }
         },
@@ -316,7 +425,7 @@ pub async fn listen(store: Store) -> Listening {
     tokio::spawn(async move { axum::serve(capture_listener, capture).await.unwrap() });
     let printed = Arc::new(Mutex::new(Vec::new()));
     let log = printed.clone();
-    let receiver = Receiver::new(store, webhooks::public_key(SIGNING_KEY).unwrap())
+    let receiver = Receiver::new(store, public_key)
         .unwrap()
         .forward_to(capture_url)
         .on_event(move |r| log.lock().unwrap().push((r.event.event_id.clone(), r.new)));
@@ -368,49 +477,123 @@ pub async fn post_signed(url: &str, body: &str, timestamp: i64, key: &str) -> re
     request.send().await.unwrap()
 }
 
+/// Wait (at most 15 s) until `done` holds; the emulator delivers asynchronously.
+async fn eventually<F: std::future::Future<Output = bool>>(
+    what: &str,
+    mut done: impl FnMut() -> F,
+) {
+    for _ in 0..300 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
 pub async fn the_receiver_records_each_verified_event_once(store: Store) {
-    let listening = listen(store.clone()).await;
-    let enterprise = "6a09cdc3-8948-47f0-aa62-74ac943d6c58";
-    let confirm_by = Utc::now() + chrono::Duration::days(2);
-    let body = flagged_body(
-        "0ccc7b54-4df3-4bcb-a65a-3da1ecc997d2",
-        enterprise,
-        "+13125552001",
-        confirm_by,
-    );
-    let now = Utc::now().timestamp();
-    let first = post_signed(&listening.url, &body, now, SIGNING_KEY).await;
-    assert_eq!(first.status(), 200);
+    let fleet = Fleet::start(3).await;
+    let public_key = fleet.served_public_key().await;
     assert_eq!(
-        first.json::<serde_json::Value>().await.unwrap()["status"],
-        "recorded"
+        public_key,
+        webhooks::public_key(SIGNING_KEY).unwrap(),
+        "the emulator signs with the test key"
     );
-    let again = post_signed(&listening.url, &body, now + 1, SIGNING_KEY).await;
+    let listening = listen(store.clone(), public_key.clone()).await;
+    fleet.set_webhook_url(&listening.url).await;
+    let number = fleet.numbers[1].clone();
+    // The emulator flags the number and delivers the signed event itself.
+    fleet
+        .admin(
+            "numbers/ownership",
+            serde_json::json!({ "phone_number": number, "ownership_status": "pending_confirmation", "flag_reason": "carrier_changed" }),
+        )
+        .await;
+    eventually("the emulator's flagged delivery", || async {
+        !listening.printed.lock().unwrap().is_empty()
+    })
+    .await;
+    let confirm_by = fleet
+        .client
+        .reputation(&fleet.enterprise_id)
+        .numbers()
+        .get(&number)
+        .await
+        .unwrap()
+        .confirm_by
+        .expect("a flagged number has a confirm_by");
+    let events = store.events(Some(&fleet.enterprise_id)).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].event_type, "number_reputation.number.flagged");
+    assert_eq!(events[0].phone_number.as_deref(), Some(number.as_str()));
+    assert_eq!(events[0].flag_reason.as_deref(), Some("carrier_changed"));
+    assert_eq!(
+        events[0].confirm_by.map(|d| d.timestamp_millis()),
+        Some(confirm_by.timestamp_millis())
+    );
+    eventually("the emulator to log the 200", || async {
+        fleet
+            .deliveries()
+            .await
+            .iter()
+            .any(|d| d["event_id"] == events[0].event_id.as_str() && d["status"] == 200)
+    })
+    .await;
+
+    // The verified raw request was forwarded unchanged; sent again (a redelivery of the
+    // same data.id, still within the 300 s), it is acknowledged and not stored twice.
+    let (body, signature, timestamp) = listening.forwarded.lock().unwrap()[0].clone();
+    let headers = [
+        (webhooks::SIGNATURE_HEADER, signature.as_str()),
+        (webhooks::TIMESTAMP_HEADER, timestamp.as_str()),
+    ];
+    webhooks::verify(body.as_bytes(), headers, &public_key).unwrap();
+    let replay = |body: String| {
+        let url = listening.url.clone();
+        let (signature, timestamp) = (signature.clone(), timestamp.clone());
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("content-type", "application/json")
+                .header(webhooks::SIGNATURE_HEADER, signature)
+                .header(webhooks::TIMESTAMP_HEADER, timestamp)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let again = replay(body.clone()).await;
     assert_eq!(again.status(), 200);
     assert_eq!(
         again.json::<serde_json::Value>().await.unwrap()["status"],
         "duplicate"
     );
+    // The emulator's delivery with one byte of its body changed: the signature fails.
+    let tampered = body.replacen("carrier_changed", "carrier_changeD", 1);
+    assert_ne!(tampered, body);
+    assert_eq!(replay(tampered).await.status(), 401);
 
-    // Forged, stale, unsigned, and signed-but-not-JSON deliveries: refused, nothing stored.
+    // Rejection paths, signed by the test signer: forged (another key), stale (the right
+    // key, 301 s old), unsigned, and signed but not JSON. Refused, nothing stored.
+    let now = Utc::now().timestamp();
+    let flagged = |id: &str| flagged_body(id, &fleet.enterprise_id, &fleet.numbers[2], Utc::now());
     let other_key = "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA=";
-    let forged = flagged_body("forged", enterprise, "+13125552002", confirm_by);
     assert_eq!(
-        post_signed(&listening.url, &forged, now, other_key)
+        post_signed(&listening.url, &flagged("forged"), now, other_key)
             .await
             .status(),
         401
     );
-    let stale = flagged_body("stale", enterprise, "+13125552002", confirm_by);
     assert_eq!(
-        post_signed(&listening.url, &stale, now - 301, SIGNING_KEY)
+        post_signed(&listening.url, &flagged("stale"), now - 301, SIGNING_KEY)
             .await
             .status(),
         401
     );
     let unsigned = reqwest::Client::new()
         .post(&listening.url)
-        .body(forged.clone())
+        .body(flagged("unsigned"))
         .send()
         .await
         .unwrap();
@@ -421,36 +604,45 @@ pub async fn the_receiver_records_each_verified_event_once(store: Store) {
             .status(),
         400
     );
-
-    let events = store.events(Some(enterprise)).await.unwrap();
-    assert_eq!(events.len(), 1, "{events:?}");
-    assert_eq!(events[0].phone_number.as_deref(), Some("+13125552001"));
-    assert_eq!(events[0].flag_reason.as_deref(), Some("carrier_changed"));
-    assert_eq!(
-        events[0].confirm_by.map(|d| d.timestamp()),
-        Some(confirm_by.timestamp())
-    );
+    assert_eq!(store.events(None).await.unwrap().len(), 1);
+    let event_id = events[0].event_id.clone();
     assert_eq!(
         *listening.printed.lock().unwrap(),
-        [
-            ("0ccc7b54-4df3-4bcb-a65a-3da1ecc997d2".to_owned(), true),
-            ("0ccc7b54-4df3-4bcb-a65a-3da1ecc997d2".to_owned(), false)
-        ]
+        [(event_id.clone(), true), (event_id, false)]
     );
-    let forwarded = listening.forwarded.lock().unwrap().clone();
-    assert_eq!(forwarded.len(), 2, "each verified delivery is forwarded");
-    assert_eq!(forwarded[0].0, body, "the raw body is forwarded unchanged");
-    // The forwarded signature still verifies against the body.
-    let headers = [
-        (webhooks::SIGNATURE_HEADER, forwarded[0].1.as_str()),
-        (webhooks::TIMESTAMP_HEADER, &now.to_string()),
-    ];
-    webhooks::verify(
-        forwarded[0].0.as_bytes(),
-        headers,
-        &webhooks::public_key(SIGNING_KEY).unwrap(),
-    )
-    .unwrap();
+    assert_eq!(listening.forwarded.lock().unwrap().len(), 2);
+
+    // Past its confirm_by on the emulator's clock, the unconfirmed number is removed and
+    // the emulator delivers that too.
+    let wait = (confirm_by - fleet_now(&fleet).await).num_seconds() + 3_600;
+    fleet
+        .admin("clock/advance", serde_json::json!({ "seconds": wait }))
+        .await;
+    eventually("the emulator's removed delivery", || async {
+        store
+            .events(Some(&fleet.enterprise_id))
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| {
+                e.event_type == "number_reputation.number.removed"
+                    && e.phone_number.as_deref() == Some(number.as_str())
+            })
+    })
+    .await;
+}
+
+/// The emulator's (virtual) time.
+async fn fleet_now(fleet: &Fleet) -> chrono::DateTime<Utc> {
+    let health: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/health", fleet.emulator.admin_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    health["now"].as_str().unwrap().parse().unwrap()
 }
 
 pub async fn the_report_shows_the_distribution_changes_and_trends(store: Store) {
@@ -519,7 +711,7 @@ pub async fn the_report_shows_the_distribution_changes_and_trends(store: Store) 
         !html.contains("src=\"http") && !html.contains("href=\"http"),
         "self-contained"
     );
-    let csv = report.csv();
+    let csv = report.csv(&store).await.unwrap();
     assert_eq!(
         csv.lines().count(),
         1 + 12 + 1,
@@ -529,5 +721,215 @@ pub async fn the_report_shows_the_distribution_changes_and_trends(store: Store) 
         csv.lines()
             .any(|l| l.starts_with(&target) && l.contains(",high,scam,")),
         "{csv}"
+    );
+}
+
+/// A reading of `number` at `at` with the given risk and maturity score.
+fn reading_at(number: &str, at: chrono::DateTime<Utc>, risk: Option<&str>, score: i64) -> Reading {
+    Reading {
+        phone_number: number.to_owned(),
+        observed_at: at,
+        spam_risk: risk.map(Into::into),
+        spam_category: None,
+        maturity_score: Some(score),
+        connection_score: None,
+        engagement_score: None,
+        sentiment_score: None,
+        ownership_status: None,
+        confirm_by: None,
+        refreshed_at: None,
+    }
+}
+
+/// The report counts in SQL what the old report computed by loading every reading: the
+/// same daily distribution (readings before the window, several sweeps a day, days with
+/// none, sweeps after the window, a removal, a removal undone), the same change count, the
+/// newest changes and the same trend ranking as a replay of everything stored.
+pub async fn the_sql_report_matches_a_full_replay(store: Store) {
+    use chrono::Duration as D;
+    let enterprise = "e-replay";
+    let t0 = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    let numbers: Vec<String> = (0..24)
+        .map(|i| format!("+1312555{:04}", 3000 + i))
+        .collect();
+    let levels = [Some("low"), Some("medium"), Some("high"), None];
+    let mut removed_at: std::collections::HashMap<&str, chrono::DateTime<Utc>> = Default::default();
+    let mut all_changes = Vec::new();
+    for sweep in 0..10i64 {
+        let at = t0 + D::hours(13 * sweep);
+        let listed: Vec<&str> = numbers
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !(6..8).contains(&sweep) || !n.ends_with("3004"))
+            .filter(|n| sweep < 6 || !n.ends_with("3005"))
+            .collect();
+        let readings: Vec<Reading> = listed
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| sweep == 0 || (i * 7 + sweep as usize * 3).is_multiple_of(4))
+            .map(|(i, n)| reading_at(n, at, levels[(i + 2 * sweep as usize) % 4], 90 - sweep))
+            .collect();
+        let changes: Vec<telnyx_reputation_monitor::Change> = readings
+            .iter()
+            .enumerate()
+            .filter(|_| sweep > 0)
+            .map(|(i, r)| telnyx_reputation_monitor::Change {
+                enterprise_id: enterprise.into(),
+                phone_number: r.phone_number.clone(),
+                at,
+                kind: if i % 5 == 0 {
+                    ChangeKind::OwnershipChanged
+                } else {
+                    ChangeKind::RiskUp
+                },
+                field: "spam_risk".into(),
+                old_value: None,
+                new_value: r.spam_risk.clone(),
+            })
+            .collect();
+        all_changes.extend(changes.iter().cloned());
+        let removed: Vec<&str> = match sweep {
+            6 => vec![numbers[4].as_str(), numbers[5].as_str()],
+            _ => Vec::new(),
+        };
+        for n in &removed {
+            removed_at.insert(n, at);
+        }
+        let added: Vec<&str> = match sweep {
+            0 => numbers.iter().map(String::as_str).collect(),
+            // Back in the list: the removal is undone.
+            8 => {
+                removed_at.remove(numbers[4].as_str());
+                vec![numbers[4].as_str()]
+            }
+            _ => Vec::new(),
+        };
+        let write = SweepWrite {
+            readings: readings.iter().collect(),
+            added,
+            removed,
+            changes: &changes,
+            numbers: listed.len() as u64,
+            fresh_reads: 0,
+        };
+        store.record_sweep(enterprise, at, &write).await.unwrap();
+    }
+    let since = t0 + D::hours(5);
+    let until = t0 + D::hours(100);
+    let report = Report::build(&store, Some(enterprise), since, until)
+        .await
+        .unwrap();
+
+    // The replay: every number's whole history, its latest reading at each day's end.
+    let mut ends: Vec<_> = (1..)
+        .map(|d| since + D::days(d))
+        .take_while(|e| *e < until)
+        .collect();
+    ends.push(until);
+    let mut expected = vec![DayCounts::default(); ends.len()];
+    for number in &numbers {
+        let history = store.history(Some(enterprise), number).await.unwrap();
+        for (day, end) in ends.iter().enumerate() {
+            let Some(last) = history.iter().rev().find(|r| r.observed_at <= *end) else {
+                continue;
+            };
+            if removed_at.get(number.as_str()).is_some_and(|g| g <= end) {
+                continue;
+            }
+            let counts = &mut expected[day];
+            match last.spam_risk.as_deref() {
+                Some("low") => counts.low += 1,
+                Some("medium") => counts.medium += 1,
+                Some("high") => counts.high += 1,
+                _ => counts.no_data += 1,
+            }
+        }
+    }
+    let days: Vec<DayCounts> = report.days.iter().map(|(_, c)| *c).collect();
+    assert_eq!(
+        report.days.iter().map(|(e, _)| *e).collect::<Vec<_>>(),
+        ends
+    );
+    assert_eq!(days, expected);
+    assert!(
+        days.windows(2).any(|w| w[0] != w[1]),
+        "the fleet moves between levels: {days:?}"
+    );
+    assert!(
+        days.iter().any(|d| d.high > 0) && days.iter().any(|d| d.no_data > 0),
+        "every level is exercised: {days:?}"
+    );
+    assert_eq!(
+        days[3].total(),
+        23,
+        "one number removed, one back: {days:?}"
+    );
+
+    let in_window: Vec<_> = all_changes
+        .iter()
+        .filter(|c| c.at >= since && c.at <= until)
+        .cloned()
+        .collect();
+    assert_eq!(report.changes_total, in_window.len() as u64);
+    let mut newest = in_window.clone();
+    newest.sort_by(|a, b| {
+        (a.at, &a.phone_number, a.kind.as_str(), &a.field).cmp(&(
+            b.at,
+            &b.phone_number,
+            b.kind.as_str(),
+            &b.field,
+        ))
+    });
+    assert_eq!(
+        report.changes, newest,
+        "fewer than the shown maximum: all of them"
+    );
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for c in in_window
+        .iter()
+        .filter(|c| c.kind != ChangeKind::OwnershipChanged)
+    {
+        *counts.entry(c.phone_number.as_str()).or_default() += 1;
+    }
+    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let trend_numbers: Vec<&str> = report.trends.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        trend_numbers,
+        ranked
+            .iter()
+            .take(telnyx_reputation_monitor::report::TREND_CHARTS)
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+    );
+    for (number, readings) in &report.trends {
+        let history = store.history(Some(enterprise), number).await.unwrap();
+        let start = history
+            .iter()
+            .rposition(|r| r.observed_at <= since)
+            .unwrap_or(0);
+        let shown: Vec<_> = history[start..]
+            .iter()
+            .filter(|r| r.observed_at <= until)
+            .cloned()
+            .collect();
+        assert_eq!(
+            readings, &shown,
+            "{number}: from the reading in force at the start"
+        );
+    }
+    let csv = report.csv(&store).await.unwrap();
+    let mut in_csv = 0;
+    for number in &numbers {
+        let history = store.history(Some(enterprise), number).await.unwrap();
+        in_csv += history
+            .iter()
+            .filter(|r| r.observed_at >= since && r.observed_at <= until)
+            .count();
+    }
+    assert_eq!(
+        csv.lines().count(),
+        1 + in_csv,
+        "every reading of the window"
     );
 }
