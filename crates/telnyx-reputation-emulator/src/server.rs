@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Body;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::fmt;
 use std::io;
@@ -16,7 +16,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
-use crate::routes::{DropConnection, router};
+use crate::admin_guard::{AdminToken, Policy};
+use crate::routes::{DropConnection, router_with};
 use crate::state::{AppState, ApprovalDelay, Config};
 use crate::webhooks::WebhookSettings;
 
@@ -43,7 +44,12 @@ pub struct EmulatorBuilder {
     webhook_secret: Option<[u8; 32]>,
     webhook_allow_hosts: Vec<String>,
     state_file: Option<std::path::PathBuf>,
+    policy: Policy,
+    header_read_timeout: Duration,
 }
+
+/// Default time a client has to send a complete request head before the connection is closed.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
@@ -54,6 +60,8 @@ impl Default for EmulatorBuilder {
             webhook_secret: None,
             webhook_allow_hosts: Vec::new(),
             state_file: None,
+            policy: Policy::default(),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -111,8 +119,50 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Bind and start serving in the background of the current tokio runtime.
+    /// Require this token (header `X-Emulator-Admin-Token`) on every `/_emulator/*` call.
+    /// Without one, the emulator refuses to listen on a non-loopback address.
+    pub fn admin_token(mut self, token: AdminToken) -> Self {
+        self.policy.admin_token = Some(token);
+        self
+    }
+
+    /// Also answer admin calls addressed (`Host`) to this name; loopback names always are.
+    pub fn admin_allow_host(mut self, host: impl Into<String>) -> Self {
+        self.policy
+            .admin_allow_hosts
+            .push(host.into().trim().to_ascii_lowercase());
+        self
+    }
+
+    /// Hold at most this many accounts at once (default 10,000); requests with a new API key
+    /// past it are refused with a 403 until an account is reset.
+    pub fn max_accounts(mut self, max: usize) -> Self {
+        self.policy.max_accounts = max;
+        self
+    }
+
+    /// Close a connection whose request head is not complete this long after it started
+    /// (default 10 s).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Bind and start serving in the background of the current tokio runtime. Fails with
+    /// `InvalidInput` for a non-loopback address without an admin token.
     pub async fn start(self) -> io::Result<RunningEmulator> {
+        // Decided before binding, so a refused address is never opened, not even briefly.
+        if self.policy.admin_token.is_none() {
+            let addrs = tokio::net::lookup_host((self.host.as_str(), self.port)).await?;
+            if let Some(open) = addrs.into_iter().find(|a| !a.ip().is_loopback()) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "refusing to listen on {open} without an admin token (--admin-token or TELNYX_EMULATOR_ADMIN_TOKEN): anyone who can reach a non-loopback address could reset the state or read the request journal through /_emulator"
+                    ),
+                ));
+            }
+        }
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
         let mut webhooks = match self.webhook_secret {
@@ -129,7 +179,8 @@ impl EmulatorBuilder {
         if state.state_file().is_some() {
             tokio::spawn(persister(state.clone(), stopped.clone()));
         }
-        let task = tokio::spawn(serve(listener, router(state.clone()), stopped));
+        let app = router_with(state.clone(), self.policy);
+        let task = tokio::spawn(serve(listener, app, self.header_read_timeout, stopped));
         Ok(RunningEmulator {
             addr,
             state,
@@ -258,8 +309,16 @@ async fn persister(state: AppState, mut stopped: watch::Receiver<bool>) {
     }
 }
 
-async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<bool>) {
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    header_read_timeout: Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
     let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -288,8 +347,7 @@ async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<
                 }
             }
         });
-        let connection = hyper::server::conn::http1::Builder::new()
-            .serve_connection(TokioIo::new(stream), service);
+        let connection = http.serve_connection(TokioIo::new(stream), service);
         let watched = graceful.watch(connection);
         tokio::spawn(async move {
             // Connection errors (client went away, dropped by a fault) end only this connection.

@@ -18,6 +18,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use serde_json::{Value, json};
 
+use std::sync::Arc;
+
+use crate::admin_guard::Policy;
 use crate::error::{ApiError, ErrorItem, codes};
 use crate::extract::bearer;
 use crate::journal::{self, Entry};
@@ -32,8 +35,15 @@ pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct DropConnection;
 
-/// The whole emulator as an axum router: `/v2/...`, `/_emulator/...` and the fallbacks.
+/// The whole emulator as an axum router: `/v2/...`, `/_emulator/...` and the fallbacks, with
+/// the default [`Policy`] (admin API for loopback hosts, no token).
 pub fn router(state: AppState) -> Router {
+    router_with(state, Policy::default())
+}
+
+/// The router with an explicit access and limits [`Policy`].
+pub fn router_with(state: AppState, policy: Policy) -> Router {
+    let policy = Arc::new(policy);
     const E: &str = "/enterprises/{enterprise_id}";
     let api = Router::new()
         .route(
@@ -117,7 +127,13 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest("/v2", api)
-        .nest("/_emulator", crate::admin::router())
+        .nest(
+            "/_emulator",
+            crate::admin::router().layer(middleware::from_fn_with_state(
+                Arc::clone(&policy),
+                crate::admin_guard::admin_guard,
+            )),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), gateway))
