@@ -192,3 +192,348 @@ async fn a_non_loopback_address_needs_an_admin_token() {
     let local = Emulator::builder().host("localhost").port(0).start().await;
     assert!(local.is_ok());
 }
+
+/// Send raw bytes, read the whole answer (the emulator closes after an error), split it.
+async fn raw(emu: &crate::common::Emu, request: &[u8]) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(emu.running.addr())
+        .await
+        .expect("connects");
+    stream.write_all(request).await.expect("sent");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer));
+    let _ = read.await.expect("answered in time");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn invalid_utf8_path_escapes_are_telnyx_shaped_400s() {
+    let emu = start(instant()).await;
+    for path in [
+        "/enterprises/%FF",
+        "/enterprises/ok/reputation/numbers/%C3%28",
+    ] {
+        let (status, body) = emu.get("k", path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        let error = first_error(&body);
+        assert_eq!(error["code"], "10015");
+        assert_eq!(error["source"]["parameter"], "path");
+        assert!(
+            error["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("UTF-8")),
+            "{body}"
+        );
+    }
+    let (status, _) = emu.get("k", "/enterprises/%2B1").await;
+    assert_eq!(status, 404, "valid escapes still route");
+}
+
+#[tokio::test]
+async fn an_invalid_chunk_size_is_a_400_not_a_413() {
+    let emu = start(instant()).await;
+    let (status, body) = raw(
+        &emu,
+        b"POST /v2/enterprises HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer k\r\n\
+          content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let error = first_error(&body);
+    assert_eq!(error["code"], "10015");
+    assert!(
+        error["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("body could not be read")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn fault_rules_refuse_statuses_that_break_http() {
+    let emu = start(instant()).await;
+    for (rule, pointer) in [
+        (json!({ "status": 100 }), "/status"),
+        (json!({ "status": 101 }), "/status"),
+        (json!({ "status": 199 }), "/status"),
+        (json!({ "status": 600 }), "/status"),
+        (json!({ "status": 204, "body": { "x": 1 } }), "/body"),
+        (json!({ "status": 304, "body": "not modified" }), "/body"),
+    ] {
+        let (status, body) = emu
+            .admin(Method::POST, "/faults?api_key=k", Some(rule.clone()))
+            .await;
+        assert_eq!(status, 422, "{rule}: {body}");
+        assert_eq!(first_error(&body)["source"]["pointer"], pointer, "{body}");
+    }
+    // A 204 without a body is fine, and is answered empty.
+    let (status, _) = emu
+        .admin(
+            Method::POST,
+            "/faults?api_key=k",
+            Some(json!({ "status": 204 })),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let response = emu
+        .http
+        .get(emu.url("/enterprises"))
+        .bearer_auth("k")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 204);
+    assert!(response.bytes().await.expect("body").is_empty());
+}
+
+#[tokio::test]
+async fn the_journal_and_fault_list_never_show_credentials() {
+    let emu = start(instant()).await;
+    let key = "KEY_live_0123456789abcdef";
+    let (status, _) = emu
+        .admin(
+            Method::POST,
+            &format!("/faults?api_key={key}"),
+            Some(json!({ "status": 503, "path_prefix": "/v2/documents" })),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let response = emu
+        .http
+        .get(emu.url("/enterprises"))
+        .bearer_auth(key)
+        .header("cookie", format!("session={key}"))
+        .header("proxy-authorization", format!("Basic {key}"))
+        .header("x-api-key", key)
+        .header("x-auth-token", key)
+        .header("x-trace", "visible")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 200);
+    let (_, faults) = emu
+        .admin(Method::GET, &format!("/faults?api_key={key}"), None)
+        .await;
+    let (_, journal) = emu
+        .admin(Method::GET, &format!("/requests?api_key={key}"), None)
+        .await;
+    for shown in [&faults, &journal] {
+        assert!(!shown.to_string().contains("0123456789abcdef"), "{shown}");
+    }
+    let fingerprint = journal["data"][0]["account"].as_str().expect("account");
+    assert!(fingerprint.starts_with("sha256:"), "{journal}");
+    assert_eq!(faults["data"][0]["account"], fingerprint);
+    let headers = &journal["data"][0]["headers"];
+    for name in [
+        "authorization",
+        "cookie",
+        "proxy-authorization",
+        "x-api-key",
+        "x-auth-token",
+    ] {
+        assert_eq!(headers[name], "[redacted]", "{name}: {headers}");
+    }
+    assert_eq!(headers["x-trace"], "visible");
+}
+
+#[tokio::test]
+async fn a_request_abandoned_during_a_fault_delay_is_journaled() {
+    let emu = start(instant()).await;
+    let (status, _) = emu
+        .admin(
+            Method::POST,
+            "/faults?api_key=impatient",
+            Some(json!({ "status": 503, "delay_ms": 5000 })),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let impatient = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("client");
+    let gave_up = impatient
+        .post(emu.url("/enterprises"))
+        .bearer_auth("impatient")
+        .json(&json!({ "legal_name": "Retry me" }))
+        .send()
+        .await;
+    assert!(gave_up.is_err_and(|e| e.is_timeout()));
+    // The emulator notices the closed connection; poll (bounded) for the entry.
+    let mut entry = Value::Null;
+    for _ in 0..50 {
+        let (_, journal) = emu
+            .admin(Method::GET, "/requests?api_key=impatient", None)
+            .await;
+        entry = journal["data"][0].clone();
+        if !entry.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(entry["abandoned"], true, "{entry}");
+    assert_eq!(entry["status"], Value::Null);
+    assert!(entry["fault_id"].is_number(), "{entry}");
+    assert_eq!(entry["method"], "POST");
+    assert!(
+        entry["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("Retry me")),
+        "{entry}"
+    );
+    // The rule was consumed by that request: the next one is answered normally.
+    let (status, _) = emu.get("impatient", "/enterprises").await;
+    assert_eq!(status, 200);
+    let (_, journal) = emu
+        .admin(Method::GET, "/requests?api_key=impatient", None)
+        .await;
+    assert_eq!(journal["data"][1]["abandoned"], false);
+}
+
+#[tokio::test]
+async fn distinct_huge_keys_do_not_grow_memory() {
+    let emu = start(instant()).await;
+    let client = client();
+    for i in 0..3000 {
+        let key = format!("{i:05}{}", "k".repeat(50 * 1024));
+        let response = client
+            .get(emu.url("/enterprises"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status(), 401, "request {i}");
+        if i == 0 {
+            let body: Value = response.json().await.expect("json");
+            assert!(
+                first_error(&body)["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("at most 1024 bytes")),
+                "{body}"
+            );
+        }
+    }
+    let world = emu.running.state().world();
+    assert_eq!(world.accounts.len(), 0, "refused keys leave no account");
+    let (entries, bytes) = world.journal.usage();
+    assert_eq!(entries, 1000);
+    assert!(
+        bytes < 1000 * 1024,
+        "the 50 KB keys are not kept in the journal: {bytes} bytes"
+    );
+}
+
+#[tokio::test]
+async fn reads_by_unknown_keys_leave_no_account_and_accounts_are_capped() {
+    let running = Emulator::builder()
+        .port(0)
+        .approval_delay(instant())
+        .max_accounts(3)
+        .start()
+        .await
+        .expect("starts");
+    let base = running.base_url();
+    let client = client();
+    for i in 0..500 {
+        let response = client
+            .get(format!("{base}/enterprises"))
+            .bearer_auth(format!("reader-{i}"))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(running.state().world().accounts.len(), 0);
+    let agree = |key: String| {
+        client
+            .post(format!("{base}/terms_of_service/number_reputation/agree"))
+            .bearer_auth(key)
+            .json(&json!({}))
+            .send()
+    };
+    for i in 0..3 {
+        assert_eq!(agree(format!("owner-{i}")).await.expect("ok").status(), 201);
+    }
+    let (status, body) = reply(agree("owner-3".into()).await.expect("answered")).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(first_error(&body)["code"], "10010");
+    assert!(
+        first_error(&body)["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("--max-accounts 3")),
+        "{body}"
+    );
+    // Existing accounts keep working; forgetting one makes room.
+    assert_eq!(agree("owner-0".into()).await.expect("ok").status(), 201);
+    let reset = client
+        .post(format!("{}/reset?api_key=owner-1", running.admin_url()))
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(reset.status(), 204);
+    assert_eq!(agree("owner-3".into()).await.expect("ok").status(), 201);
+}
+
+#[tokio::test]
+async fn hostile_clock_advances_are_400s_naming_the_field_and_the_emulator_keeps_answering() {
+    let emu = start(instant()).await;
+    let id = emu.create_enterprise("k", "Clockwork").await;
+    let url = format!("{}/clock/advance", emu.running.admin_url());
+    for (raw, pointer) in [
+        (r#"{"seconds": 9000000000000}"#, Some("/seconds")),
+        (
+            r#"{"milliseconds": 9000000000000000000000}"#,
+            Some("/milliseconds"),
+        ),
+        (r#"{"seconds": -1}"#, Some("/seconds")),
+        (r#"{"seconds": -0.0001}"#, Some("/seconds")),
+        (r#"{"milliseconds": -9000000000000}"#, Some("/milliseconds")),
+        (r#"{"seconds": "NaN"}"#, Some("/seconds")),
+        (r#"{"seconds": "Infinity"}"#, Some("/seconds")),
+        (r#"{"seconds": null}"#, Some("/seconds")),
+        (r#"{"seconds": 1, "milliseconds": 1}"#, Some("/seconds")),
+        // Not JSON at all: NaN, Infinity and 1e400 have no JSON number form.
+        (r#"{"seconds": NaN}"#, None),
+        (r#"{"seconds": Infinity}"#, None),
+        (r#"{"seconds": 1e400}"#, None),
+    ] {
+        let response = client()
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .expect("answered");
+        let (status, body) = reply(response).await;
+        assert_eq!(status, 400, "{raw} -> {body}");
+        let error = first_error(&body);
+        assert_eq!(error["code"], "10015", "{raw} -> {body}");
+        if let Some(pointer) = pointer {
+            assert_eq!(error["source"]["pointer"], pointer, "{raw} -> {body}");
+        }
+    }
+    let (status, health) = emu.admin(Method::GET, "/health", None).await;
+    assert_eq!(status, 200);
+    let (status, _) = emu.get("k", &format!("/enterprises/{id}")).await;
+    assert_eq!(status, 200, "state intact, the API still answers");
+    let (status, moved) = emu
+        .admin(
+            Method::POST,
+            "/clock/advance",
+            Some(json!({ "seconds": 60 })),
+        )
+        .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_ne!(moved["data"]["now"], health["now"]);
+}
