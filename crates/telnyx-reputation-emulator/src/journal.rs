@@ -56,14 +56,19 @@ pub fn is_credential_header(name: &HeaderName) -> bool {
     EXACT.contains(&name) || WORDS.iter().any(|w| name.contains(w))
 }
 
-/// A copy of `headers` with every credential value replaced by `[redacted]`.
+/// A copy of `headers` with every credential value replaced by `[redacted]`. Values are
+/// copied, not shared: hyper's values are slices of the connection's read buffer, and a
+/// shared slice would keep that whole buffer (a 50 KB key included) alive in the journal.
 pub fn redact(headers: &HeaderMap) -> HeaderMap {
     let mut out = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
         let value = if is_credential_header(name) {
             HeaderValue::from_static(REDACTED)
         } else {
-            value.clone()
+            let mut copy =
+                HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone());
+            copy.set_sensitive(value.is_sensitive());
+            copy
         };
         out.append(name.clone(), value);
     }
@@ -273,6 +278,19 @@ mod tests {
             };
             assert_eq!(value, expected, "{name}");
         }
+        let shared = axum::body::Bytes::from_static(b"text/plain");
+        let mut original = HeaderMap::new();
+        original.insert(
+            "accept",
+            HeaderValue::from_maybe_shared(shared.clone()).expect("value"),
+        );
+        let copied = redact(&original);
+        assert_eq!(copied["accept"], "text/plain");
+        assert_ne!(
+            copied["accept"].as_bytes().as_ptr(),
+            shared.as_ptr(),
+            "the journal owns its copy instead of pinning the read buffer"
+        );
         let fp = fingerprint("KEY_live");
         assert_eq!(fp.len(), 19);
         assert!(fp.starts_with("sha256:") && !fp.contains("KEY"));
