@@ -61,7 +61,7 @@ def test_environment_configures_the_client(
     assert Client().base_url == emulator.base_url
     assert AsyncClient().base_url == emulator.base_url
     assert Client().terms_of_service.status("number_reputation").has_agreed is False
-    assert emulator.requests()[-1]["account"] == emulator.api_key
+    assert emulator.requests()[-1]["account"] == emulator.fingerprint != emulator.api_key
 
 
 def test_native_models_pickle_hash_and_compare() -> None:

@@ -1,6 +1,7 @@
 //! The emulator's command-line flags as a reusable `clap::Args` group, so the product CLI
 //! can mount the same flags under its `emulator` subcommand.
 
+use crate::admin_guard::AdminToken;
 use crate::server::{Emulator, EmulatorBuilder};
 use crate::state::{ApprovalDelay, RateLimit};
 
@@ -41,6 +42,41 @@ pub struct EmulatorArgs {
     /// SIGINT/SIGTERM.
     #[arg(long, value_name = "PATH")]
     pub state_file: Option<std::path::PathBuf>,
+
+    /// Require this token (header X-Emulator-Admin-Token) on every /_emulator call; needed to
+    /// listen on a non-loopback address. Read from TELNYX_EMULATOR_ADMIN_TOKEN when not given
+    /// (which keeps it out of the process list).
+    #[arg(long, value_parser = parse_token, value_name = "TOKEN", hide_default_value = true)]
+    pub admin_token: Option<AdminToken>,
+
+    /// Also answer admin calls addressed (Host) to this name (repeatable); loopback names
+    /// always are.
+    #[arg(long = "admin-allow-host", value_name = "HOST")]
+    pub admin_allow_hosts: Vec<String>,
+
+    /// Hold at most this many accounts (distinct API keys) at once; a new key past it gets a 403.
+    #[arg(long, default_value_t = crate::admin_guard::DEFAULT_MAX_ACCOUNTS, value_name = "N")]
+    pub max_accounts: usize,
+
+    /// Close connections that have not sent a complete request head within this time.
+    #[arg(long, default_value = "10s", value_parser = parse_timeout, value_name = "DURATION")]
+    pub header_read_timeout: std::time::Duration,
+}
+
+/// The environment variable read for the admin token when `--admin-token` is not given.
+pub const ADMIN_TOKEN_ENV: &str = "TELNYX_EMULATOR_ADMIN_TOKEN";
+
+fn parse_token(s: &str) -> Result<AdminToken, String> {
+    AdminToken::new(s)
+}
+
+fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    match s.parse::<ApprovalDelay>() {
+        Ok(ApprovalDelay::After(d)) if !d.is_zero() => Ok(d),
+        _ => Err(format!(
+            "invalid timeout '{s}': expected a positive duration such as 10s or 500ms"
+        )),
+    }
 }
 
 /// A parsed `--webhook-key` (its Debug never shows the secret).
@@ -74,14 +110,28 @@ fn parse_delay(s: &str) -> Result<ApprovalDelay, String> {
 }
 
 impl EmulatorArgs {
-    /// A builder configured from these flags.
+    /// A builder configured from these flags (and `TELNYX_EMULATOR_ADMIN_TOKEN` when
+    /// `--admin-token` is absent; an empty variable counts as unset).
     pub fn builder(&self) -> EmulatorBuilder {
         let mut builder = Emulator::builder()
             .host(self.host.clone())
             .port(self.port)
             .approval_delay(self.approval_delay)
             .seed(self.seed)
-            .refresh_limit(self.refresh_rate_limit.0);
+            .refresh_limit(self.refresh_rate_limit.0)
+            .max_accounts(self.max_accounts)
+            .header_read_timeout(self.header_read_timeout);
+        let from_env = || {
+            std::env::var(ADMIN_TOKEN_ENV)
+                .ok()
+                .and_then(|t| AdminToken::new(&t).ok())
+        };
+        if let Some(token) = self.admin_token.clone().or_else(from_env) {
+            builder = builder.admin_token(token);
+        }
+        for host in &self.admin_allow_hosts {
+            builder = builder.admin_allow_host(host.clone());
+        }
         if let Some(key) = &self.webhook_key {
             builder = builder.webhook_key(key.0);
         }

@@ -2,7 +2,8 @@
 //!
 //! Rules are added through `POST /_emulator/faults`, matched on method, path prefix and the
 //! caller's API key (so parallel tests with different keys never see each other's faults),
-//! and consumed one per matching request. A rule can answer with any status, extra headers
+//! and consumed one per matching request. A rule keeps only the key's fingerprint
+//! (`crate::journal::fingerprint`), which is what the fault list shows as `account`. A rule can answer with any status, extra headers
 //! (`Retry-After`, `retry-after-ms`, `x-ratelimit-reset`, ...), a custom or default
 //! Telnyx-shaped body, a delay, or by dropping the connection without an answer.
 //! Applying a fault to a request is the gateway middleware's job.
@@ -34,16 +35,17 @@ pub struct FaultAction {
 #[derive(Debug, Clone)]
 struct Rule {
     action: FaultAction,
-    api_key: Option<String>,
+    /// Fingerprint of the API key the rule is scoped to.
+    account: Option<String>,
     method: Option<String>,
     path_prefix: String,
     remaining: u32,
 }
 
 impl Rule {
-    fn matches(&self, api_key: Option<&str>, method: &str, path: &str) -> bool {
+    fn matches(&self, account: Option<&str>, method: &str, path: &str) -> bool {
         self.remaining > 0
-            && self.api_key.as_deref().is_none_or(|k| Some(k) == api_key)
+            && self.account.as_deref().is_none_or(|k| Some(k) == account)
             && self
                 .method
                 .as_deref()
@@ -65,7 +67,7 @@ impl Rule {
             .collect();
         json!({
             "id": self.action.rule_id,
-            "api_key": self.api_key,
+            "account": self.account,
             "method": self.method,
             "path_prefix": self.path_prefix,
             "remaining": self.remaining,
@@ -97,6 +99,11 @@ mod stored_rules {
     #[derive(Serialize, Deserialize)]
     struct Stored {
         id: u64,
+        /// Fingerprint of the scoping key.
+        #[serde(default)]
+        account: Option<String>,
+        /// The raw key, as files written before fingerprints kept it (read, never written).
+        #[serde(default, skip_serializing)]
         api_key: Option<String>,
         method: Option<String>,
         path_prefix: String,
@@ -113,7 +120,8 @@ mod stored_rules {
             .iter()
             .map(|r| Stored {
                 id: r.action.rule_id,
-                api_key: r.api_key.clone(),
+                account: r.account.clone(),
+                api_key: None,
                 method: r.method.clone(),
                 path_prefix: r.path_prefix.clone(),
                 remaining: r.remaining,
@@ -157,7 +165,9 @@ mod stored_rules {
                         drop_connection: r.drop_connection,
                         delay: Duration::from_millis(r.delay_ms),
                     },
-                    api_key: r.api_key,
+                    account: r
+                        .account
+                        .or_else(|| r.api_key.as_deref().map(crate::journal::fingerprint)),
                     method: r.method,
                     path_prefix: r.path_prefix,
                     remaining: r.remaining,
@@ -179,11 +189,26 @@ impl Faults {
                 .as_u64()
                 .and_then(|s| u16::try_from(s).ok())
                 .and_then(|s| StatusCode::from_u16(s).ok())
-                .filter(|s| s.as_u16() >= 100)
+                .filter(|s| (200..=599).contains(&s.as_u16()))
                 .ok_or_else(|| {
-                    ApiError::invalid("/status", "status must be an HTTP status code.")
+                    ApiError::invalid(
+                        "/status",
+                        format!(
+                            "status must be an HTTP status code from 200 to 599, got {v}: a 1xx answer (100 Continue, 101 Switching Protocols) is not a final response and would break the connection."
+                        ),
+                    )
                 })?,
         };
+        let bodyless = is_bodyless(status);
+        if bodyless && spec.get("body").is_some_and(|b| !b.is_null()) {
+            return Err(ApiError::invalid(
+                "/body",
+                format!(
+                    "A {} answer cannot carry a body in HTTP; remove body (the answer is sent empty).",
+                    status.as_u16()
+                ),
+            ));
+        }
         let count = match spec.get("count") {
             None => 1,
             Some(v) => v
@@ -237,14 +262,15 @@ impl Faults {
                 rule_id: self.next_id,
                 status,
                 headers,
-                body: spec
-                    .get("body")
-                    .cloned()
-                    .unwrap_or_else(|| default_fault_body(status)),
+                body: match spec.get("body") {
+                    _ if bodyless => Value::Null,
+                    Some(body) => body.clone(),
+                    None => default_fault_body(status),
+                },
                 drop_connection,
                 delay: Duration::from_millis(delay_ms),
             },
-            api_key,
+            account: api_key.as_deref().map(crate::journal::fingerprint),
             method,
             path_prefix,
             remaining: count,
@@ -254,12 +280,12 @@ impl Faults {
         Ok(stored)
     }
 
-    /// Consume the first rule matching this request, if any.
-    pub fn take(&mut self, api_key: Option<&str>, method: &str, path: &str) -> Option<FaultAction> {
+    /// Consume the first rule matching this request (`account`: the fingerprint of its key).
+    pub fn take(&mut self, account: Option<&str>, method: &str, path: &str) -> Option<FaultAction> {
         let index = self
             .rules
             .iter()
-            .position(|r| r.matches(api_key, method, path))?;
+            .position(|r| r.matches(account, method, path))?;
         let rule = &mut self.rules[index];
         rule.remaining -= 1;
         let action = rule.action.clone();
@@ -271,22 +297,28 @@ impl Faults {
 
     /// Remove the rules scoped to `api_key`, or every rule when `None`.
     pub fn clear(&mut self, api_key: Option<&str>) {
-        match api_key {
+        match api_key.map(crate::journal::fingerprint) {
             None => self.rules.clear(),
-            Some(key) => self.rules.retain(|r| r.api_key.as_deref() != Some(key)),
+            Some(fp) => self.rules.retain(|r| r.account.as_ref() != Some(&fp)),
         }
     }
 
     /// The active rules visible to `api_key` (all when `None`).
     pub fn to_json(&self, api_key: Option<&str>) -> Value {
+        let fp = api_key.map(crate::journal::fingerprint);
         let rules: Vec<Value> = self
             .rules
             .iter()
-            .filter(|r| api_key.is_none() || r.api_key.as_deref() == api_key)
+            .filter(|r| fp.is_none() || r.account == fp)
             .map(Rule::to_json)
             .collect();
         json!({ "data": rules })
     }
+}
+
+/// Statuses whose answers never have a body (RFC 9110: 204 No Content, 304 Not Modified).
+pub fn is_bodyless(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 204 | 304)
 }
 
 fn optional_string(spec: &Map<String, Value>, key: &str) -> Result<Option<String>, ApiError> {
@@ -322,6 +354,7 @@ fn header(name: &str, value: &str, pointer: &str) -> Result<(HeaderName, HeaderV
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::journal::fingerprint;
 
     #[test]
     fn rules_are_consumed_and_scoped() {
@@ -330,19 +363,35 @@ mod tests {
             &json!({"status": 429, "count": 2, "method": "get", "path_prefix": "/v2/enterprises", "retry_after": 1}),
             Some("k1".into()),
         );
-        assert!(added.is_ok());
-        assert!(faults.take(Some("k2"), "GET", "/v2/enterprises").is_none());
-        assert!(faults.take(Some("k1"), "POST", "/v2/enterprises").is_none());
-        let first = faults.take(Some("k1"), "GET", "/v2/enterprises/x");
+        assert!(added.is_ok_and(|r| !r.to_string().contains("\"k1\"")));
+        let (k1, k2) = (fingerprint("k1"), fingerprint("k2"));
+        let (k1, k2) = (Some(k1.as_str()), Some(k2.as_str()));
+        assert!(faults.take(k2, "GET", "/v2/enterprises").is_none());
+        assert!(faults.take(k1, "POST", "/v2/enterprises").is_none());
+        let first = faults.take(k1, "GET", "/v2/enterprises/x");
         assert_eq!(first.map(|a| a.status.as_u16()), Some(429));
-        assert!(faults.take(Some("k1"), "GET", "/v2/enterprises").is_some());
-        assert!(faults.take(Some("k1"), "GET", "/v2/enterprises").is_none());
+        assert!(faults.take(k1, "GET", "/v2/enterprises").is_some());
+        assert!(faults.take(k1, "GET", "/v2/enterprises").is_none());
     }
 
     #[test]
     fn rejects_bad_specs() {
         let mut faults = Faults::default();
         assert!(faults.add(&json!({"status": 42}), None).is_err());
+        for status in [100, 101, 103, 199, 600, 999] {
+            let error = faults.add(&json!({ "status": status }), None).err();
+            assert_eq!(error.map(|e| e.status.as_u16()), Some(422), "{status}");
+        }
+        for status in [204, 304] {
+            let error = faults.add(&json!({ "status": status, "body": {"a": 1} }), None);
+            let item = error.err().map(|e| e.items[0].clone());
+            assert_eq!(
+                item.and_then(|i| i.source),
+                Some(crate::error::Source::Pointer("/body".into()))
+            );
+            let added = faults.add(&json!({ "status": status }), None);
+            assert!(added.is_ok_and(|r| r["body"].is_null()), "{status}");
+        }
         assert!(faults.add(&json!({"count": 0}), None).is_err());
         assert!(faults.add(&json!({"path_prefix": "v2"}), None).is_err());
     }

@@ -60,6 +60,11 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// Whether nothing was charged.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Record one billable unit.
     pub fn charge(
         &mut self,

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+mod admin_guard;
 mod cli;
 mod data;
 mod error;
@@ -44,8 +45,9 @@ mod state;
 mod validate;
 mod webhooks;
 
+pub use admin_guard::{ADMIN_TOKEN_HEADER, AdminToken, Policy};
 pub use cli::{EmulatorArgs, WebhookKey};
-pub use routes::router;
+pub use routes::{router, router_with};
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
 pub use state::{AppState, ApprovalDelay, Config, RateLimit};
 

@@ -26,6 +26,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Listen for the signals before announcing the URL, so a SIGTERM sent as soon as the
+    // URL is read always stops the emulator cleanly.
+    let signal = signals();
     let mut stdout = std::io::stdout();
     // If stdout is closed there is nobody to tell; keep serving regardless.
     let _ = writeln!(stdout, "listening on {}", emulator.base_url());
@@ -35,28 +38,35 @@ async fn main() -> ExitCode {
         emulator.state().webhooks().public_key()
     );
     let _ = stdout.flush();
-    wait_for_signal().await;
+    signal.await;
     emulator.shutdown().await;
     ExitCode::SUCCESS
 }
 
+/// Resolves on SIGINT or SIGTERM; the handlers are installed when this is called.
 #[cfg(unix)]
-async fn wait_for_signal() {
+fn signals() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+    let term = signal(SignalKind::terminate());
+    let int = signal(SignalKind::interrupt());
+    async move {
+        match (term, int) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
             }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
 }
 
 #[cfg(not(unix))]
-async fn wait_for_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+fn signals() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

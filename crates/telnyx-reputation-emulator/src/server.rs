@@ -4,19 +4,24 @@
 
 use axum::Router;
 use axum::body::Body;
+use axum::http::StatusCode;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
-use crate::routes::{DropConnection, router};
+use crate::admin_guard::{AdminToken, Policy};
+use crate::routes::{DropConnection, router_with};
 use crate::state::{AppState, ApprovalDelay, Config};
 use crate::webhooks::WebhookSettings;
 
@@ -43,7 +48,12 @@ pub struct EmulatorBuilder {
     webhook_secret: Option<[u8; 32]>,
     webhook_allow_hosts: Vec<String>,
     state_file: Option<std::path::PathBuf>,
+    policy: Policy,
+    header_read_timeout: Duration,
 }
+
+/// Default time a client has to send a complete request head before the connection is closed.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
@@ -54,6 +64,8 @@ impl Default for EmulatorBuilder {
             webhook_secret: None,
             webhook_allow_hosts: Vec::new(),
             state_file: None,
+            policy: Policy::default(),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -111,8 +123,50 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Bind and start serving in the background of the current tokio runtime.
+    /// Require this token (header `X-Emulator-Admin-Token`) on every `/_emulator/*` call.
+    /// Without one, the emulator refuses to listen on a non-loopback address.
+    pub fn admin_token(mut self, token: AdminToken) -> Self {
+        self.policy.admin_token = Some(token);
+        self
+    }
+
+    /// Also answer admin calls addressed (`Host`) to this name; loopback names always are.
+    pub fn admin_allow_host(mut self, host: impl Into<String>) -> Self {
+        self.policy
+            .admin_allow_hosts
+            .push(host.into().trim().to_ascii_lowercase());
+        self
+    }
+
+    /// Hold at most this many accounts at once (default 10,000); requests with a new API key
+    /// past it are refused with a 403 until an account is reset.
+    pub fn max_accounts(mut self, max: usize) -> Self {
+        self.policy.max_accounts = max;
+        self
+    }
+
+    /// Close a connection whose request head is not complete this long after it started
+    /// (default 10 s).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Bind and start serving in the background of the current tokio runtime. Fails with
+    /// `InvalidInput` for a non-loopback address without an admin token.
     pub async fn start(self) -> io::Result<RunningEmulator> {
+        // Decided before binding, so a refused address is never opened, not even briefly.
+        if self.policy.admin_token.is_none() {
+            let addrs = tokio::net::lookup_host((self.host.as_str(), self.port)).await?;
+            if let Some(open) = addrs.into_iter().find(|a| !a.ip().is_loopback()) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "refusing to listen on {open} without an admin token (--admin-token or TELNYX_EMULATOR_ADMIN_TOKEN): anyone who can reach a non-loopback address could reset the state or read the request journal through /_emulator"
+                    ),
+                ));
+            }
+        }
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
         let mut webhooks = match self.webhook_secret {
@@ -129,7 +183,8 @@ impl EmulatorBuilder {
         if state.state_file().is_some() {
             tokio::spawn(persister(state.clone(), stopped.clone()));
         }
-        let task = tokio::spawn(serve(listener, router(state.clone()), stopped));
+        let app = router_with(state.clone(), self.policy);
+        let task = tokio::spawn(serve(listener, app, self.header_read_timeout, stopped));
         Ok(RunningEmulator {
             addr,
             state,
@@ -258,8 +313,16 @@ async fn persister(state: AppState, mut stopped: watch::Receiver<bool>) {
     }
 }
 
-async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<bool>) {
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    header_read_timeout: Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
     let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -288,8 +351,7 @@ async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<
                 }
             }
         });
-        let connection = hyper::server::conn::http1::Builder::new()
-            .serve_connection(TokioIo::new(stream), service);
+        let connection = http.serve_connection(TokioIo::new(ShapedErrors::new(stream)), service);
         let watched = graceful.watch(connection);
         tokio::spawn(async move {
             // Connection errors (client went away, dropped by a fault) end only this connection.
@@ -299,4 +361,177 @@ async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<
     drop(listener);
     // Past the grace period the remaining connections are simply abandoned.
     let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
+}
+
+/// The connection's socket, with one change on the way out: the bodiless error answers hyper
+/// writes by itself when it cannot parse a request head (`400` malformed, `414` URI over
+/// 65,534 bytes, `431` over 100 header fields or a head past its ~400 KiB buffer: the
+/// request never reaches the router) are replaced by the same status with a Telnyx-shaped
+/// JSON body. They are recognised by what only hyper sends: a `400`/`414`/`431` head with
+/// `connection: close` and `content-length: 0`, written in one piece (every answer of the
+/// router carries a JSON body). Everything else passes through untouched.
+struct ShapedErrors<T> {
+    inner: T,
+    /// The replacement being written, how much of it is written, and the length of hyper's
+    /// original write (what hyper is told was written once the replacement is out).
+    replacing: Option<(Vec<u8>, usize, usize)>,
+}
+
+impl<T> ShapedErrors<T> {
+    fn new(inner: T) -> Self {
+        Self {
+            inner,
+            replacing: None,
+        }
+    }
+}
+
+/// The Telnyx-shaped answer to stand in for hyper's automatic one, if `head` is one.
+fn shaped_parse_error(head: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(head).ok()?;
+    let rest = text.strip_prefix("HTTP/1.1 ")?;
+    let status = rest.get(..3)?;
+    let lower = text.to_ascii_lowercase();
+    if !text.ends_with("\r\n\r\n")
+        || !lower.contains("\r\nconnection: close\r\n")
+        || !lower.contains("\r\ncontent-length: 0\r\n")
+    {
+        return None;
+    }
+    let (title, detail) = match status {
+        "400" => (
+            "Bad Request",
+            "The request is not well-formed HTTP/1.1 (request line or a header could not be parsed); the connection is closed.",
+        ),
+        "414" => (
+            "URI Too Long",
+            "The request URI is longer than the 65,534 bytes the emulator reads; the connection is closed.",
+        ),
+        "431" => (
+            "Request Header Fields Too Large",
+            "The request has more than 100 header fields, or its head is larger than the emulator's read buffer (about 400 KiB); the connection is closed.",
+        ),
+        _ => return None,
+    };
+    let code = StatusCode::from_bytes(status.as_bytes()).ok()?;
+    let body = crate::error::ApiError::one(
+        code,
+        crate::error::ErrorItem::new(crate::error::codes::BAD_REQUEST, title, detail),
+    )
+    .body()
+    .to_string();
+    let status_line = text.split("\r\n").next()?;
+    let date = text
+        .split("\r\n")
+        .find(|line| line.to_ascii_lowercase().starts_with("date:"))
+        .map(|line| format!("{line}\r\n"))
+        .unwrap_or_default();
+    Some(
+        format!(
+            "{status_line}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{date}\r\n{body}",
+            body.len()
+        )
+        .into_bytes(),
+    )
+}
+
+impl<T: AsyncWrite + Unpin> ShapedErrors<T> {
+    /// Write the pending replacement; `Ready(Ok(n))` with hyper's original length when done.
+    fn poll_replacement(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        while let Some((bytes, written, original)) = &mut self.replacing {
+            if *written == bytes.len() {
+                let original = *original;
+                self.replacing = None;
+                return Poll::Ready(Ok(original));
+            }
+            match Pin::new(&mut self.inner).poll_write(cx, &bytes[*written..]) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => *written += n,
+                other => return other,
+            }
+        }
+        Poll::Ready(Ok(0))
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for ShapedErrors<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for ShapedErrors<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.replacing.is_none() {
+            match shaped_parse_error(buf) {
+                Some(replacement) => self.replacing = Some((replacement, 0, buf.len())),
+                None => return Pin::new(&mut self.inner).poll_write(cx, buf),
+            }
+        }
+        self.poll_replacement(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        if self.replacing.is_none() {
+            let total: usize = bufs.iter().map(|b| b.len()).sum();
+            let only = bufs.iter().filter(|b| !b.is_empty()).count() == 1;
+            let first = bufs.iter().find(|b| !b.is_empty());
+            match first.filter(|_| only).and_then(|b| shaped_parse_error(b)) {
+                Some(replacement) => self.replacing = Some((replacement, 0, total)),
+                None => return Pin::new(&mut self.inner).poll_write_vectored(cx, bufs),
+            }
+        }
+        self.poll_replacement(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shaped_parse_error;
+
+    #[test]
+    fn only_hypers_bodiless_parse_errors_are_shaped() {
+        let hyper_head = b"HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-length: 0\r\ndate: Tue, 01 Dec 2026 12:00:00 GMT\r\n\r\n";
+        let shaped = shaped_parse_error(hyper_head).expect("shaped");
+        let text = String::from_utf8(shaped).expect("utf8");
+        let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
+        assert!(head.starts_with("HTTP/1.1 431 "));
+        assert!(head.contains(&format!("content-length: {}", body.len())));
+        assert!(head.contains("date: Tue, 01 Dec 2026"));
+        let body: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert_eq!(body["errors"][0]["code"], "10015");
+        // The router's own answers always have a body; other statuses are never touched.
+        for head in [
+            &b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 120\r\n\r\n"[..],
+            b"HTTP/1.1 204 No Content\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
+            b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n{}",
+            b"{\"data\": []}",
+        ] {
+            assert!(shaped_parse_error(head).is_none());
+        }
+    }
 }

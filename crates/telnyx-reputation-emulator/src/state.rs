@@ -213,6 +213,19 @@ impl Account {
         }
     }
 
+    /// Whether the account holds nothing a fresh one would not (a read by an unknown key
+    /// leaves no account behind, so distinct keys cannot grow memory by themselves).
+    pub fn is_pristine(&self) -> bool {
+        self.id_counter == 0
+            && self.number_seq == 0
+            && self.agreements.is_empty()
+            && self.enterprises.is_empty()
+            && self.documents.is_empty()
+            && self.ledger.is_empty()
+            && self.overrides.is_empty()
+            && self.outbox.events.is_empty()
+    }
+
     /// A new seeded id, unique within the account.
     pub fn next_id(&mut self, seed: u64) -> String {
         self.id_counter += 1;
@@ -766,6 +779,9 @@ impl AppState {
         let out = f(account, ctx);
         account.notify_changes(ctx.config.seed);
         let queued = world.drain_outbox(key);
+        if world.accounts.get(key).is_some_and(Account::is_pristine) {
+            world.accounts.remove(key);
+        }
         drop(world);
         if queued {
             self.shared.wake.notify_one();

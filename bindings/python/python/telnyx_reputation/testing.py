@@ -15,6 +15,7 @@ free loopback port (approvals instant). Every test then gets ``emulator``, a fre
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -90,6 +91,11 @@ class Emulator:
     def base_url(self) -> str:
         """The API base URL to give a client."""
         return self.server.base_url
+
+    @property
+    def fingerprint(self) -> str:
+        """How the request journal and fault list name this account (never the raw key)."""
+        return "sha256:" + hashlib.sha256(self.api_key.encode()).hexdigest()[:12]
 
     def client(self, **options: Any) -> Client:
         """A blocking client for this account."""

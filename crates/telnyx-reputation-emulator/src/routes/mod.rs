@@ -18,6 +18,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use serde_json::{Value, json};
 
+use std::sync::Arc;
+
+use crate::admin_guard::Policy;
 use crate::error::{ApiError, ErrorItem, codes};
 use crate::extract::bearer;
 use crate::journal::{self, Entry};
@@ -32,8 +35,15 @@ pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct DropConnection;
 
-/// The whole emulator as an axum router: `/v2/...`, `/_emulator/...` and the fallbacks.
+/// The whole emulator as an axum router: `/v2/...`, `/_emulator/...` and the fallbacks, with
+/// the default [`Policy`] (admin API for loopback hosts, no token).
 pub fn router(state: AppState) -> Router {
+    router_with(state, Policy::default())
+}
+
+/// The router with an explicit access and limits [`Policy`].
+pub fn router_with(state: AppState, policy: Policy) -> Router {
+    let policy = Arc::new(policy);
     const E: &str = "/enterprises/{enterprise_id}";
     let api = Router::new()
         .route(
@@ -117,10 +127,22 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest("/v2", api)
-        .nest("/_emulator", crate::admin::router())
+        .nest(
+            "/_emulator",
+            crate::admin::router().layer(middleware::from_fn_with_state(
+                Arc::clone(&policy),
+                crate::admin_guard::admin_guard,
+            )),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(state.clone(), gateway))
+        .layer(middleware::from_fn_with_state(
+            Gateway {
+                app: state.clone(),
+                policy,
+            },
+            gateway,
+        ))
         .with_state(state)
 }
 
@@ -139,10 +161,103 @@ async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> Ap
     ApiError::method_not_allowed(method.as_str(), uri.path())
 }
 
-/// Buffer the body (413 past the limit), apply a matching fault, run the API, stamp an
-/// `x-request-id`, and journal the exchange. Admin routes pass straight through and are not
-/// journaled.
-async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Response {
+/// What the gateway middleware needs: the state and the policy's limits.
+#[derive(Clone)]
+struct Gateway {
+    app: AppState,
+    policy: Arc<Policy>,
+}
+
+/// The journal entry of a request in progress. If the request future is dropped before the
+/// answer (the client hung up, e.g. during a fault's `delay_ms`), the entry is still recorded,
+/// marked `abandoned`, so a journal never hides a request that reached the emulator.
+struct Pending {
+    app: AppState,
+    entry: Option<Entry>,
+}
+
+impl Pending {
+    fn entry(&mut self) -> Option<&mut Entry> {
+        self.entry.as_mut()
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(mut entry) = self.entry.take() {
+            entry.abandoned = true;
+            entry.status = None;
+            self.app.world().journal.record(entry);
+            self.app.mark_dirty();
+        }
+    }
+}
+
+/// 400 when a path segment's percent-escapes do not decode to UTF-8 (`/v2/enterprises/%FF`).
+fn check_path(path: &str) -> Result<(), ApiError> {
+    for (index, segment) in path.split('/').enumerate().skip(1) {
+        if percent_encoding::percent_decode_str(segment)
+            .decode_utf8()
+            .is_err()
+        {
+            return Err(ApiError::one(
+                StatusCode::BAD_REQUEST,
+                ErrorItem::new(
+                    codes::BAD_REQUEST,
+                    "Bad Request",
+                    format!(
+                        "Path segment {index} ('{segment}') is not valid UTF-8 once its percent-escapes are decoded."
+                    ),
+                )
+                .param("path"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse what would let one client grow memory without bound: over-long keys and new
+/// accounts past the cap.
+fn check_account(gw: &Gateway, key: Option<&str>) -> Result<(), ApiError> {
+    let Some(key) = key else { return Ok(()) };
+    let policy = &gw.policy;
+    if key.len() > policy.max_key_len {
+        return Err(ApiError::one(
+            StatusCode::UNAUTHORIZED,
+            ErrorItem::new(
+                codes::AUTHENTICATION,
+                "Authentication failed",
+                format!(
+                    "The API key is {} bytes long; the emulator accepts keys of at most {} bytes.",
+                    key.len(),
+                    policy.max_key_len
+                ),
+            ),
+        ));
+    }
+    let world = gw.app.world();
+    if world.accounts.len() >= policy.max_accounts && !world.accounts.contains_key(key) {
+        return Err(ApiError::one(
+            StatusCode::FORBIDDEN,
+            ErrorItem::new(
+                codes::AUTHORIZATION,
+                "Account limit reached",
+                format!(
+                    "The emulator already holds {} accounts (--max-accounts {}); forget one with POST /_emulator/reset?api_key=... (or all with POST /_emulator/reset) before using a new API key.",
+                    world.accounts.len(),
+                    policy.max_accounts
+                ),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Buffer the body (413 past the limit, 400 when it cannot be decoded), apply a matching
+/// fault, run the API, stamp an `x-request-id`, and journal the exchange (also when the
+/// client leaves before the answer). Admin routes pass straight through and are not journaled.
+async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Response {
+    let app = &gw.app;
     let (parts, body) = req.into_parts();
     if !parts.uri.path().starts_with("/v2") {
         let changes = parts.method != Method::GET;
@@ -153,42 +268,61 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
         return response;
     }
     let account = bearer(&parts.headers);
-    let mut entry = Entry {
-        request_id: uuid::Uuid::new_v4().to_string(),
-        at: app.now(),
-        account: account.clone(),
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().map(str::to_string),
-        headers: parts.headers.clone(),
-        body: Vec::new(),
-        body_truncated: false,
-        status: None,
-        fault: None,
+    let fingerprint = account.as_deref().map(journal::fingerprint);
+    let mut pending = Pending {
+        app: app.clone(),
+        entry: Some(Entry {
+            request_id: uuid::Uuid::new_v4().to_string(),
+            at: app.now(),
+            account: fingerprint.clone(),
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(str::to_string),
+            headers: journal::redact(&parts.headers),
+            body: Vec::new(),
+            body_truncated: false,
+            status: None,
+            fault: None,
+            abandoned: false,
+        }),
     };
-    let response = match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Err(_) => ApiError::too_large(BODY_LIMIT).into_response(),
-        Ok(bytes) => {
-            entry.body_truncated = bytes.len() > journal::BODY_LIMIT;
-            entry.body = bytes[..bytes.len().min(journal::BODY_LIMIT)].to_vec();
-            let fault = app
-                .world()
-                .faults
-                .take(account.as_deref(), &entry.method, &entry.path);
-            match fault {
-                Some(fault) => {
-                    entry.fault = Some(fault.rule_id);
-                    if !fault.delay.is_zero() {
-                        tokio::time::sleep(fault.delay).await;
-                    }
-                    fault_response(fault)
+    let refused = check_path(parts.uri.path())
+        .and_then(|()| check_account(&gw, account.as_deref()))
+        .err();
+    let response = match refused {
+        Some(error) => error.into_response(),
+        None => match axum::body::to_bytes(body, BODY_LIMIT).await {
+            Err(e) => body_error(&e).into_response(),
+            Ok(bytes) => {
+                if let Some(entry) = pending.entry() {
+                    entry.body_truncated = bytes.len() > journal::BODY_LIMIT;
+                    entry.body = bytes[..bytes.len().min(journal::BODY_LIMIT)].to_vec();
                 }
-                None => {
-                    next.run(Request::from_parts(parts, Body::from(Bytes::clone(&bytes))))
-                        .await
+                let method = parts.method.as_str();
+                let fault =
+                    app.world()
+                        .faults
+                        .take(fingerprint.as_deref(), method, parts.uri.path());
+                match fault {
+                    Some(fault) => {
+                        if let Some(entry) = pending.entry() {
+                            entry.fault = Some(fault.rule_id);
+                        }
+                        if !fault.delay.is_zero() {
+                            tokio::time::sleep(fault.delay).await;
+                        }
+                        fault_response(fault)
+                    }
+                    None => {
+                        next.run(Request::from_parts(parts, Body::from(Bytes::clone(&bytes))))
+                            .await
+                    }
                 }
             }
-        }
+        },
+    };
+    let Some(mut entry) = pending.entry.take() else {
+        return response;
     };
     let mut response = response;
     if response.extensions().get::<DropConnection>().is_none() {
@@ -213,13 +347,37 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
     response
 }
 
+/// 413 when the body passed the limit; 400 when hyper could not decode it (an invalid chunk
+/// size, a connection closed mid-body).
+fn body_error(error: &axum::Error) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if let Some(hyper_error) = e.downcast_ref::<hyper::Error>() {
+            return ApiError::one(
+                StatusCode::BAD_REQUEST,
+                ErrorItem::new(
+                    codes::BAD_REQUEST,
+                    "Bad Request",
+                    format!("The request body could not be read: {hyper_error}."),
+                ),
+            );
+        }
+        source = e.source();
+    }
+    ApiError::too_large(BODY_LIMIT)
+}
+
 fn fault_response(fault: crate::faults::FaultAction) -> Response {
     if fault.drop_connection {
         let mut response = StatusCode::BAD_GATEWAY.into_response();
         response.extensions_mut().insert(DropConnection);
         return response;
     }
-    let mut response = (fault.status, axum::Json(fault.body)).into_response();
+    let mut response = if crate::faults::is_bodyless(fault.status) {
+        fault.status.into_response()
+    } else {
+        (fault.status, axum::Json(fault.body)).into_response()
+    };
     for (name, value) in fault.headers {
         response.headers_mut().insert(name, value);
     }

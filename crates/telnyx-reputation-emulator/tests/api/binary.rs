@@ -69,3 +69,18 @@ fn bad_flags_are_rejected() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("invalid delay"));
 }
+
+#[test]
+fn binary_refuses_a_non_loopback_address_without_an_admin_token() {
+    let output = Command::new(env!("CARGO_BIN_EXE_telnyx-reputation-emulator"))
+        .args(["--host", "0.0.0.0", "--port", "0"])
+        .env_remove("TELNYX_EMULATOR_ADMIN_TOKEN")
+        .output()
+        .expect("binary runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refusing to listen on 0.0.0.0") && stderr.contains("--admin-token"),
+        "{stderr}"
+    );
+}

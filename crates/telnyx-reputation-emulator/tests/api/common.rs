@@ -92,9 +92,11 @@ impl Emu {
             method,
             format!("{}{path_and_query}", self.running.admin_url()),
         );
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
+        req = match body {
+            Some(body) => req.json(&body),
+            // Admin POSTs must say application/json even without a body.
+            None => req.header("content-type", "application/json"),
+        };
         read(req.send().await.expect("admin request is answered")).await
     }
 

@@ -8,6 +8,7 @@ mod documents;
 mod enterprises;
 mod errors;
 mod external_verification;
+mod hardening;
 mod loa;
 mod numbers;
 mod persistence;

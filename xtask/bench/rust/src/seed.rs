@@ -54,6 +54,8 @@ pub async fn reset() -> Result<String, String> {
     let response = reqwest::Client::new()
         .post(format!("{origin}/_emulator/reset"))
         .query(&[("api_key", env("BENCH_API_KEY")?)])
+        // The admin API takes POSTs only as application/json (even without a body).
+        .header("content-type", "application/json")
         .send()
         .await
         .map_err(|e| e.to_string())?;
