@@ -5,7 +5,7 @@
 //! header value is redacted; the account (API key) is kept in its own field so a test can
 //! filter on it. Recording happens in the gateway middleware.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -41,6 +41,20 @@ pub struct Entry {
     pub status: Option<u16>,
     /// The fault rule that answered, if any.
     pub fault: Option<u64>,
+}
+
+/// A copy of `headers` that owns its bytes. Request header values share the server's read
+/// buffer: an entry holding them would keep that buffer alive for as long as it is journaled,
+/// so every next request on the connection would need a fresh buffer.
+pub fn owned_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut copy = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        if let Ok(mut owned) = HeaderValue::from_bytes(value.as_bytes()) {
+            owned.set_sensitive(value.is_sensitive());
+            copy.append(name.clone(), owned);
+        }
+    }
+    copy
 }
 
 /// The ring buffer.

@@ -34,10 +34,12 @@ pub struct DropConnection;
 
 /// The whole emulator as an axum router: `/v2/...`, `/_emulator/...` and the fallbacks.
 pub fn router(state: AppState) -> Router {
-    const E: &str = "/enterprises/{enterprise_id}";
+    // Routes carry their `/v2` prefix rather than sitting in a nested router: nesting would
+    // rebuild every request's URI and add a routing level to every call.
+    const E: &str = "/v2/enterprises/{enterprise_id}";
     let api = Router::new()
         .route(
-            "/enterprises",
+            "/v2/enterprises",
             get(enterprises::list).post(enterprises::create),
         )
         .route(
@@ -97,27 +99,25 @@ pub fn router(state: AppState) -> Router {
             &format!("{E}/reputation/remediation/{{remediation_id}}"),
             get(remediation::get),
         )
-        .route("/reputation/numbers", get(numbers::list_account))
+        .route("/v2/reputation/numbers", get(numbers::list_account))
         .route(
-            "/reputation/numbers/{phone_number}",
+            "/v2/reputation/numbers/{phone_number}",
             get(numbers::get_account).delete(numbers::remove_account),
         )
-        .route("/terms_of_service/info", get(tos::info))
-        .route("/terms_of_service/status", get(tos::status))
-        .route("/terms_of_service/agreements", get(tos::list_agreements))
+        .route("/v2/terms_of_service/info", get(tos::info))
+        .route("/v2/terms_of_service/status", get(tos::status))
+        .route("/v2/terms_of_service/agreements", get(tos::list_agreements))
         .route(
-            "/terms_of_service/agreements/{agreement_id}",
+            "/v2/terms_of_service/agreements/{agreement_id}",
             get(tos::get_agreement),
         )
         .route(
-            "/terms_of_service/number_reputation/agree",
+            "/v2/terms_of_service/number_reputation/agree",
             post(tos::agree),
         )
-        .route("/documents", post(documents::upload))
+        .route("/v2/documents", post(documents::upload))
         .method_not_allowed_fallback(method_not_allowed);
-    Router::new()
-        .nest("/v2", api)
-        .nest("/_emulator", crate::admin::router())
+    api.nest("/_emulator", crate::admin::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), gateway))
@@ -154,13 +154,17 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
     }
     let account = bearer(&parts.headers);
     let mut entry = Entry {
-        request_id: uuid::Uuid::new_v4().to_string(),
+        // Version-4 shaped, from a fast thread-local generator rather than a getrandom call
+        // per request: request ids need to be unique, not unpredictable.
+        request_id: uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
+            .into_uuid()
+            .to_string(),
         at: app.now(),
         account: account.clone(),
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().map(str::to_string),
-        headers: parts.headers.clone(),
+        headers: journal::owned_headers(&parts.headers),
         body: Vec::new(),
         body_truncated: false,
         status: None,
