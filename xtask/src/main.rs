@@ -47,9 +47,13 @@ commands:
   with-postgres CMD...
                       run CMD with TELNYX_REPUTATION_TEST_POSTGRES_URL set to a throw-away
                       PostgreSQL on 127.0.0.1 (e.g. `cargo test -p telnyx-reputation-monitor`)
-  bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]
+  bench [--runs N] [--calls N] [--only python|node|rust|emulator]... [--requests N]
+        [--rebuild-bindings]
                       our clients vs the official SDKs and raw HTTP loops against the
-                      release emulator; writes docs/benchmarks.md and a plot (not in `test`)
+                      release emulator; writes docs/benchmarks.md and a plot. `emulator`:
+                      the emulator's own speed (page, catch-up, cached-GET throughput and p99
+                      vs a bare axum handler, RSS over --requests, default 1,000,000);
+                      writes docs/benchmarks-emulator.md (not in `test`)
 ";
 
 fn main() -> ExitCode {
