@@ -280,11 +280,12 @@ fn splice(overview: &str, section: &str) -> String {
     let end = overview[body_start + HEADING.len()..]
         .find("\n## ")
         .map_or(overview.len(), |i| body_start + HEADING.len() + i + 1);
+    let rest = &overview[end..];
+    let gap = if rest.is_empty() { "\n" } else { "\n\n" };
     format!(
-        "{}{}\n{}",
+        "{}{}{gap}{rest}",
         &overview[..body_start],
         section.trim_end(),
-        &overview[end..]
     )
 }
 
