@@ -50,11 +50,15 @@ commands:
   with-postgres CMD...
                       run CMD with TELNYX_REPUTATION_TEST_POSTGRES_URL set to a throw-away
                       PostgreSQL on 127.0.0.1 (e.g. `cargo test -p telnyx-reputation-monitor`)
-  bench [--runs N] [--calls N] [--only python|node|rust|monitor]... [--rebuild-bindings]
+  bench [--runs N] [--calls N] [--only python|node|rust|emulator|monitor]... [--requests N]
+        [--rebuild-bindings]
                       our clients vs the official SDKs and raw HTTP loops against the
-                      release emulator; writes docs/benchmarks.md and a plot (not in `test`);
-                      `--only monitor` (never implied): the monitor's 100k sync and 90-day
-                      report, written to docs/monitor-benchmarks.md
+                      release emulator; writes docs/benchmarks.md and a plot. `emulator`:
+                      the emulator's own speed (page, catch-up, cached-GET throughput and p99
+                      vs a bare axum handler, RSS over --requests, default 1,000,000);
+                      writes docs/benchmarks-emulator.md. `monitor` (never implied): the
+                      monitor's 100k sync and 90-day report, written to
+                      docs/monitor-benchmarks.md (not in `test`)
 ";
 
 fn main() -> ExitCode {

@@ -392,11 +392,17 @@ async fn set_ownership(
                     .unwrap_or_else(|| "unchanged".to_string()),
             ),
         });
+        if !flagged {
+            // Verified now: the re-verification calendar starts again from here.
+            record.reverify_at =
+                crate::schedule::reverification_due(ctx.config.seed, &number, ctx.now, false);
+        }
         record.ownership_status = status;
         record.updated_at = ctx.now;
         let record = record.clone();
         let enterprise = enterprise_mut(acct, &id)?;
         enterprise.refresh_deadline();
+        enterprise.refresh_reverification();
         if record.ownership_status == "pending_confirmation" {
             let url = enterprise
                 .reputation

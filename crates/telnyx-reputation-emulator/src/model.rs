@@ -219,9 +219,51 @@ pub struct NumberRecord {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// When its ownership comes due for re-verification (while `verified`); see
+    /// `schedule::reverification_due`.
+    #[serde(default)]
+    pub reverify_at: Option<DateTime<Utc>>,
+    /// Its JSON, rendered on the first read through [`Numbers`] and forgotten whenever the
+    /// record is reached mutably through it (never persisted).
+    #[serde(skip)]
+    pub(crate) rendered: Rendered,
+}
+
+/// A record's rendered JSON (`ReputationPhoneNumber`), kept until the record changes.
+#[derive(Clone, Default)]
+pub struct Rendered(std::sync::OnceLock<Box<[u8]>>);
+
+impl std::fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "Rendered(cached)"
+        } else {
+            "Rendered(empty)"
+        })
+    }
 }
 
 impl NumberRecord {
+    /// The record's JSON bytes, rendered once until [`Numbers`] hands the record out mutably.
+    fn rendered(&self) -> &[u8] {
+        self.rendered.0.get_or_init(|| {
+            serde_json::to_vec(&self.view())
+                .unwrap_or_default()
+                .into_boxed_slice()
+        })
+    }
+
+    /// Forget the rendered JSON (the record is about to change).
+    fn changed(&mut self) -> &mut Self {
+        self.rendered = Rendered::default();
+        self
+    }
+
+    /// `ReputationPhoneNumber` as JSON bytes, rendered now.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.view()).unwrap_or_default()
+    }
+
     /// `ReputationPhoneNumber`, as a serialisable view.
     pub fn view(&self) -> NumberView<'_> {
         let reputation_data = match &self.cached {
@@ -474,6 +516,9 @@ pub struct Enterprise {
     pub notified_verification: Option<Gate>,
     /// The earliest `confirm_by` of its numbers awaiting confirmation.
     pub next_deadline: Option<DateTime<Utc>>,
+    /// The earliest `reverify_at` of its verified numbers.
+    #[serde(default)]
+    pub next_reverification: Option<DateTime<Utc>>,
     /// When its recent refresh requests came (for the rate limit), oldest first.
     #[serde(default)]
     pub refresh_times: std::collections::VecDeque<DateTime<Utc>>,
@@ -527,6 +572,16 @@ impl Enterprise {
             .min();
     }
 
+    /// Recompute `next_reverification` after a `reverify_at` or an ownership status changed.
+    pub fn refresh_reverification(&mut self) {
+        self.next_reverification = self
+            .numbers
+            .values()
+            .filter(|n| n.ownership_status == "verified")
+            .filter_map(|n| n.reverify_at)
+            .min();
+    }
+
     /// Take a number out of monitoring, keeping it for `filter[ownership_status]=removed`.
     pub fn deregister(
         &mut self,
@@ -539,6 +594,7 @@ impl Enterprise {
         record.removal_reason = Some(reason.to_string());
         record.removed_at = Some(at);
         record.confirm_by = None;
+        record.reverify_at = None;
         record.updated_at = at;
         record.history.push(HistoryEvent {
             event_type: "removed".into(),
@@ -573,10 +629,20 @@ impl Numbers {
         self.seq_of.get(number).and_then(|s| self.by_seq.get(s))
     }
 
-    /// The record of `number`, mutably.
+    /// The record of `number`, mutably (its rendered JSON is forgotten).
     pub fn get_mut(&mut self, number: &str) -> Option<&mut NumberRecord> {
         let seq = *self.seq_of.get(number)?;
-        self.by_seq.get_mut(&seq)
+        self.by_seq.get_mut(&seq).map(NumberRecord::changed)
+    }
+
+    /// The JSON of `number`'s record, rendered once and reused until the record changes.
+    pub fn json_of(&self, number: &str) -> Option<&[u8]> {
+        self.get(number).map(NumberRecord::rendered)
+    }
+
+    /// The JSON of every record, in registration order (see [`Numbers::json_of`]).
+    pub fn json_in_order(&self) -> impl Iterator<Item = &[u8]> {
+        self.by_seq.values().map(NumberRecord::rendered)
     }
 
     /// Whether `number` is registered.
@@ -585,7 +651,8 @@ impl Numbers {
     }
 
     /// Register `record` under `number` (its `seq` orders it).
-    pub fn insert(&mut self, number: String, record: NumberRecord) {
+    pub fn insert(&mut self, number: String, mut record: NumberRecord) {
+        record.changed();
         if let Some(old) = self.seq_of.insert(number, record.seq) {
             self.by_seq.remove(&old);
         }
@@ -595,7 +662,10 @@ impl Numbers {
     /// Unregister `number`.
     pub fn remove(&mut self, number: &str) -> Option<NumberRecord> {
         let seq = self.seq_of.remove(number)?;
-        self.by_seq.remove(&seq)
+        self.by_seq.remove(&seq).map(|mut record| {
+            record.changed();
+            record
+        })
     }
 
     /// Unregister everything.
@@ -609,9 +679,9 @@ impl Numbers {
         self.by_seq.values()
     }
 
-    /// Records in registration order, mutably.
+    /// Records in registration order, mutably (their rendered JSON is forgotten).
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut NumberRecord> {
-        self.by_seq.values_mut()
+        self.by_seq.values_mut().map(NumberRecord::changed)
     }
 
     /// How many numbers are registered.

@@ -99,6 +99,39 @@ impl Page {
     }
 }
 
+impl Page {
+    /// [`Page::envelope_of`] for items already rendered as JSON: `total` items, of which
+    /// `items` yields the ones from the start; the page is copied into one buffer sized to
+    /// fit, the same bytes the derived [`Envelope`] would serialise to.
+    pub fn envelope_bytes<'a>(
+        self,
+        total: usize,
+        items: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Vec<u8> {
+        use std::io::Write;
+        let start = (self.number - 1).saturating_mul(self.size);
+        let page: Vec<&[u8]> = items.into_iter().skip(start).take(self.size).collect();
+        let items_len: usize = page.iter().map(|item| item.len() + 1).sum();
+        let mut out = Vec::with_capacity(items_len + 128);
+        out.extend_from_slice(b"{\"data\":[");
+        for (i, item) in page.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(item);
+        }
+        // Writing to a Vec cannot fail.
+        let _ = write!(
+            out,
+            "],\"meta\":{{\"page_number\":{},\"page_size\":{},\"total_results\":{total},\"total_pages\":{}}}}}",
+            self.number,
+            page.len(),
+            total.div_ceil(self.size),
+        );
+        out
+    }
+}
+
 fn positive(query: &Query, name: &str) -> Result<Option<usize>, ApiError> {
     let Some(raw) = query.get(name) else {
         return Ok(None);
@@ -133,6 +166,28 @@ mod tests {
         assert!(page("page[size]=0", 10).is_err());
         assert!(page("page[number]=-1", 10).is_err());
         assert!(page("page[number]=1.5", 10).is_err());
+    }
+
+    #[test]
+    fn rendered_pages_match_the_derived_envelope() {
+        let items: Vec<Vec<u8>> = (0..25)
+            .map(|i| serde_json::to_vec(&json!({ "n": i, "s": "x" })).unwrap())
+            .collect();
+        for (number, size) in [(1, 10), (3, 10), (9, 10), (1, 250)] {
+            let page = Page { number, size };
+            let bytes = page.envelope_bytes(items.len(), items.iter().map(Vec::as_slice));
+            let values: Vec<Value> = items
+                .iter()
+                .map(|b| serde_json::from_slice(b).unwrap())
+                .collect();
+            let derived =
+                serde_json::to_vec(&page.envelope_of(items.len(), values, |v| v)).unwrap();
+            assert_eq!(
+                String::from_utf8(bytes).unwrap(),
+                String::from_utf8(derived).unwrap(),
+                "page {number} of size {size}"
+            );
+        }
     }
 
     #[test]

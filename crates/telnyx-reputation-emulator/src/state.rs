@@ -25,7 +25,7 @@ use crate::model::{
     Document, Enterprise, HistoryEvent, NumberRecord, RemediationResults, RemediationStatus,
     TosAgreement,
 };
-use crate::schedule::next_check;
+use crate::schedule::{CONFIRM_WITHIN_DAYS, next_check};
 use crate::webhooks::{Deliveries, Outbox, WebhookSettings};
 
 /// How long reviews (both gates, external verification) and remediation stages take.
@@ -357,8 +357,9 @@ impl Account {
     }
 }
 
-/// Run the scheduled checks and ownership deadlines of `enterprise` that are due at `now`,
-/// earliest first (a deadline before a check at the same instant).
+/// Run the scheduled checks, ownership re-verifications and ownership deadlines of
+/// `enterprise` that are due at `now`, earliest first (at the same instant: a deadline, then a
+/// re-verification, then a check).
 fn run_due(
     enterprise: &mut Enterprise,
     now: DateTime<Utc>,
@@ -367,22 +368,40 @@ fn run_due(
     ledger: &mut Ledger,
     outbox: &mut Outbox,
 ) {
+    enum Due {
+        Deadline,
+        Reverification,
+        Check,
+    }
     loop {
         let check = enterprise
             .reputation
             .as_ref()
             .and_then(|r| r.next_check_at)
-            .filter(|t| *t <= now);
-        let deadline = enterprise.next_deadline.filter(|t| *t <= now);
-        match (deadline, check) {
-            (Some(d), c) if c.is_none_or(|c| d <= c) => expire(enterprise, d, seed, outbox),
-            (_, Some(c)) => scheduled_check(enterprise, c, seed, overrides, ledger, outbox),
-            _ => break,
+            .map(|t| (t, 2, Due::Check));
+        let deadline = enterprise.next_deadline.map(|t| (t, 0, Due::Deadline));
+        let reverify = enterprise
+            .next_reverification
+            .map(|t| (t, 1, Due::Reverification));
+        let next = [deadline, reverify, check]
+            .into_iter()
+            .flatten()
+            .filter(|(t, _, _)| *t <= now)
+            .min_by_key(|(t, order, _)| (*t, *order));
+        match next {
+            Some((d, _, Due::Deadline)) => expire(enterprise, d, seed, outbox),
+            Some((r, _, Due::Reverification)) => reverify_due(enterprise, r, seed, outbox),
+            Some((c, _, Due::Check)) => {
+                scheduled_check(enterprise, c, seed, overrides, ledger, outbox);
+            }
+            None => break,
         }
     }
 }
 
-/// Remove every number whose `confirm_by` passed by `at` (`unconfirmed_ownership`).
+/// Settle every `confirm_by` that passed by `at`: a number asked to confirm after a carrier
+/// change is removed (`unconfirmed_ownership`, with a webhook); one asked for its periodic
+/// re-verification becomes `flagged` (it stays monitored; confirming it verifies it again).
 fn expire(enterprise: &mut Enterprise, at: DateTime<Utc>, seed: u64, outbox: &mut Outbox) {
     let mut expired: Vec<(u64, String)> = enterprise
         .numbers
@@ -397,14 +416,64 @@ fn expire(enterprise: &mut Enterprise, at: DateTime<Utc>, seed: u64, outbox: &mu
         .as_ref()
         .and_then(|r| r.webhook_url.clone());
     for (_, number) in expired {
-        let deadline = enterprise.numbers.get(&number).and_then(|n| n.confirm_by);
-        if let Some(record) =
-            enterprise.deregister(&number, "unconfirmed_ownership", deadline.unwrap_or(at))
+        let Some(record) = enterprise.numbers.get_mut(&number) else {
+            continue;
+        };
+        let deadline = record.confirm_by.unwrap_or(at);
+        if record.flag_reason.as_deref() == Some("reverification_due") {
+            record.ownership_status = "flagged".to_string();
+            record.confirm_by = None;
+            record.updated_at = deadline;
+            record.history.push(HistoryEvent {
+                event_type: "flag".into(),
+                occurred_at: deadline,
+                outcome: Some("reverification_expired".to_string()),
+            });
+        } else if let Some(record) =
+            enterprise.deregister(&number, "unconfirmed_ownership", deadline)
         {
             outbox.removed(url.clone(), &record, seed);
         }
     }
     enterprise.refresh_deadline();
+}
+
+/// Ask the owner to re-verify every verified number whose re-verification came due by
+/// `at`: `pending_confirmation` with `flag_reason: reverification_due`, a `confirm_by`
+/// [`CONFIRM_WITHIN_DAYS`] after it came due, and a `number_reputation.number.flagged`
+/// webhook. Not billed: it is an ownership check, not a reputation lookup.
+fn reverify_due(enterprise: &mut Enterprise, at: DateTime<Utc>, seed: u64, outbox: &mut Outbox) {
+    let url = enterprise
+        .reputation
+        .as_ref()
+        .and_then(|r| r.webhook_url.clone());
+    let mut deadline = enterprise.next_deadline;
+    let due: Vec<String> = enterprise
+        .numbers
+        .values()
+        .filter(|n| n.ownership_status == "verified" && n.reverify_at.is_some_and(|r| r <= at))
+        .map(|n| n.phone_number.clone())
+        .collect();
+    for number in due {
+        let Some(record) = enterprise.numbers.get_mut(&number) else {
+            continue;
+        };
+        let came_due = record.reverify_at.take().unwrap_or(at);
+        let confirm_by = came_due + chrono::Duration::days(CONFIRM_WITHIN_DAYS);
+        record.ownership_status = "pending_confirmation".to_string();
+        record.flag_reason = Some("reverification_due".to_string());
+        record.confirm_by = Some(confirm_by);
+        record.updated_at = came_due;
+        record.history.push(HistoryEvent {
+            event_type: "flag".into(),
+            occurred_at: came_due,
+            outcome: Some("reverification_due".to_string()),
+        });
+        deadline = Some(deadline.map_or(confirm_by, |d| d.min(confirm_by)));
+        outbox.flagged(url.clone(), record, seed);
+    }
+    enterprise.next_deadline = deadline;
+    enterprise.refresh_reverification();
 }
 
 /// One scheduled re-check of every number of `enterprise` at `at`, billed per number as
@@ -455,7 +524,7 @@ fn scheduled_check(
         if record.ownership_status == "verified"
             && carrier_changes(seed, &record.phone_number, index)
         {
-            let confirm_by = at + chrono::Duration::days(7);
+            let confirm_by = at + chrono::Duration::days(CONFIRM_WITHIN_DAYS);
             record.ownership_status = "pending_confirmation".to_string();
             record.flag_reason = Some("carrier_changed".to_string());
             record.confirm_by = Some(confirm_by);
@@ -562,9 +631,13 @@ pub struct World {
 impl World {
     /// The account for `key`, created on first use.
     pub fn account(&mut self, key: &str) -> &mut Account {
+        // Look up before inserting: the common case allocates no key.
+        if !self.accounts.contains_key(key) {
+            self.accounts.insert(key.to_string(), Account::new(key));
+        }
         self.accounts
-            .entry(key.to_string())
-            .or_insert_with(|| Account::new(key))
+            .get_mut(key)
+            .expect("the account was just inserted")
     }
 
     /// Move an account's pending events to the delivery queue; whether any moved.

@@ -199,11 +199,13 @@ impl Outbox {
 
     /// Notify every remediation and external-verification change not yet notified.
     pub fn changes(&mut self, enterprise: &mut Enterprise, seed: u64) {
-        let id = enterprise.id.clone();
-        for request in &mut enterprise.remediations {
+        let Enterprise {
+            id, remediations, ..
+        } = enterprise;
+        for request in remediations.iter_mut() {
             if request.status != request.notified_status {
                 request.notified_status = request.status;
-                self.remediation(&id, request, seed);
+                self.remediation(id, request, seed);
             }
         }
         if let Some(ext) = &enterprise.external_verification {
@@ -214,7 +216,7 @@ impl Outbox {
                     .reputation
                     .as_ref()
                     .and_then(|r| r.webhook_url.clone());
-                self.verification(url, &id, ext, seed);
+                self.verification(url, &enterprise.id, ext, seed);
             }
             enterprise.notified_verification = Some(gate);
         }

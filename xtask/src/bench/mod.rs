@@ -10,9 +10,11 @@
 //! 5. peak RSS of the sweep, and installed package sizes.
 //!
 //! The workloads themselves are in `xtask/bench/{python,node,rust}`; this module only
-//! starts, seeds, repeats and reports. Not part of `cargo xtask test`: benchmarks are not
-//! timed tests.
+//! starts, seeds, repeats and reports. The emulator's own speed (`--only emulator`,
+//! `xtask/bench/emulator`) is reported by `emulator.rs`. Not part of `cargo xtask test`:
+//! benchmarks are not timed tests.
 
+mod emulator;
 mod measure;
 mod monitor;
 mod plot;
@@ -40,6 +42,12 @@ pub struct Options {
     pub runs: usize,
     pub calls: usize,
     pub only: Vec<Lang>,
+    /// Run the emulator's own benchmark (`--only emulator`, or no `--only` at all).
+    pub emulator: bool,
+    /// Run the client workloads (an `--only` language, or no `--only` at all).
+    pub clients: bool,
+    /// Requests of the emulator's RSS run.
+    pub requests: u64,
     pub rebuild_bindings: bool,
 }
 
@@ -49,8 +57,12 @@ impl Options {
             runs: 5,
             calls: 2_000,
             only: Vec::new(),
+            emulator: false,
+            clients: false,
+            requests: 1_000_000,
             rebuild_bindings: false,
         };
+        let mut any_only = false;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| {
@@ -61,11 +73,24 @@ impl Options {
             match *arg {
                 "--runs" => options.runs = number(value("--runs")?, 1, 50)?,
                 "--calls" => options.calls = number(value("--calls")?, 1, 100_000)?,
-                "--only" => options.only.push(Lang::parse(value("--only")?)?),
+                "--only" => {
+                    any_only = true;
+                    match value("--only")? {
+                        "emulator" => options.emulator = true,
+                        lang => options.only.push(Lang::parse(lang)?),
+                    }
+                }
+                "--requests" => {
+                    options.requests = number(value("--requests")?, 1, 100_000_000)? as u64;
+                }
                 "--rebuild-bindings" => options.rebuild_bindings = true,
                 other => return Err(format!("bench: unknown option {other:?}")),
             }
         }
+        if !any_only {
+            options.emulator = true;
+        }
+        options.clients = !any_only || !options.only.is_empty();
         Ok(options)
     }
 
@@ -97,7 +122,9 @@ impl Lang {
             "python" => Ok(Lang::Python),
             "node" => Ok(Lang::Node),
             "rust" => Ok(Lang::Rust),
-            other => Err(format!("--only takes python, node or rust, not {other:?}")),
+            other => Err(format!(
+                "--only takes python, node, rust or emulator, not {other:?}"
+            )),
         }
     }
 
@@ -192,12 +219,28 @@ pub struct Context {
 
 /// `cargo xtask bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]`
 pub fn run(root: &Path, args: &[&str]) -> Result {
-    // `--only monitor`: the monitor's workloads (bench/monitor.rs), alone or after the rest.
+    // `--only monitor` (never implied by a plain run): the monitor's workloads
+    // (bench/monitor.rs), alone or after the rest.
     let monitor = monitor::split(args);
     if monitor.monitor && !monitor.others {
         return monitor::run(root, monitor.runs);
     }
     let options = Options::parse(&monitor.rest)?;
+    if options.clients {
+        run_clients(root, &options)?;
+    }
+    if options.emulator {
+        emulator::run(root, options.requests)?;
+    }
+    if monitor.monitor {
+        monitor::run(root, monitor.runs)?;
+    }
+    Ok(())
+}
+
+/// Our clients against the official SDKs and raw loops: `docs/benchmarks.md`.
+fn run_clients(root: &Path, options: &Options) -> Result {
+    let options = options.clone();
     let rebuild = tools::Rebuild {
         python: options.rebuild_bindings && options.includes(Lang::Python),
         node: options.rebuild_bindings && options.includes(Lang::Node),
@@ -248,9 +291,6 @@ pub fn run(root: &Path, args: &[&str]) -> Result {
     println!(
         "bench: wrote docs/benchmarks.md, docs/benchmarks-sweep.png, target/bench/results.json"
     );
-    if monitor.monitor {
-        monitor::run(root, monitor.runs)?;
-    }
     Ok(())
 }
 
@@ -457,7 +497,7 @@ fn sizes(tools: &Tools) -> Vec<PackageSize> {
     rows
 }
 
-fn load_average() -> String {
+pub(crate) fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())

@@ -453,6 +453,7 @@ pub fn markdown(
             floor * 1000.0 / (NUMBERS as f64 / 250.0),
         );
     }
+    let _ = writeln!(w, "{}", super::emulator::current_section(root));
     let _ = writeln!(w, "## All measurements\n\n{}", measurements_table(outcomes));
     let _ = writeln!(
         w,

@@ -314,6 +314,7 @@ pub async fn create(
             remediations: Vec::new(),
             notified_verification: None,
             next_deadline: None,
+            next_reverification: None,
             refresh_times: Default::default(),
             external_verification: None,
             created_at: ctx.now,

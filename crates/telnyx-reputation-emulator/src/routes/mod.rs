@@ -44,10 +44,12 @@ pub fn router(state: AppState) -> Router {
 /// The router with an explicit access and limits [`Policy`].
 pub fn router_with(state: AppState, policy: Policy) -> Router {
     let policy = Arc::new(policy);
-    const E: &str = "/enterprises/{enterprise_id}";
+    // Routes carry their `/v2` prefix rather than sitting in a nested router: nesting would
+    // rebuild every request's URI and add a routing level to every call.
+    const E: &str = "/v2/enterprises/{enterprise_id}";
     let api = Router::new()
         .route(
-            "/enterprises",
+            "/v2/enterprises",
             get(enterprises::list).post(enterprises::create),
         )
         .route(
@@ -107,33 +109,31 @@ pub fn router_with(state: AppState, policy: Policy) -> Router {
             &format!("{E}/reputation/remediation/{{remediation_id}}"),
             get(remediation::get),
         )
-        .route("/reputation/numbers", get(numbers::list_account))
+        .route("/v2/reputation/numbers", get(numbers::list_account))
         .route(
-            "/reputation/numbers/{phone_number}",
+            "/v2/reputation/numbers/{phone_number}",
             get(numbers::get_account).delete(numbers::remove_account),
         )
-        .route("/terms_of_service/info", get(tos::info))
-        .route("/terms_of_service/status", get(tos::status))
-        .route("/terms_of_service/agreements", get(tos::list_agreements))
+        .route("/v2/terms_of_service/info", get(tos::info))
+        .route("/v2/terms_of_service/status", get(tos::status))
+        .route("/v2/terms_of_service/agreements", get(tos::list_agreements))
         .route(
-            "/terms_of_service/agreements/{agreement_id}",
+            "/v2/terms_of_service/agreements/{agreement_id}",
             get(tos::get_agreement),
         )
         .route(
-            "/terms_of_service/number_reputation/agree",
+            "/v2/terms_of_service/number_reputation/agree",
             post(tos::agree),
         )
-        .route("/documents", post(documents::upload))
+        .route("/v2/documents", post(documents::upload))
         .method_not_allowed_fallback(method_not_allowed);
-    Router::new()
-        .nest("/v2", api)
-        .nest(
-            "/_emulator",
-            crate::admin::router().layer(middleware::from_fn_with_state(
-                Arc::clone(&policy),
-                crate::admin_guard::admin_guard,
-            )),
-        )
+    api.nest(
+        "/_emulator",
+        crate::admin::router().layer(middleware::from_fn_with_state(
+            Arc::clone(&policy),
+            crate::admin_guard::admin_guard,
+        )),
+    )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
@@ -272,7 +272,11 @@ async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Respons
     let mut pending = Pending {
         app: app.clone(),
         entry: Some(Entry {
-            request_id: uuid::Uuid::new_v4().to_string(),
+            // Version-4 shaped, from a fast thread-local generator rather than a getrandom
+            // call per request: request ids need to be unique, not unpredictable.
+            request_id: uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
+                .into_uuid()
+                .to_string(),
             at: app.now(),
             account: fingerprint.clone(),
             method: parts.method.to_string(),

@@ -16,6 +16,7 @@ use crate::extract::{Account, JsonObject, Query};
 use crate::ledger::Billable;
 use crate::model::{Enterprise, HistoryEvent, NumberRecord};
 use crate::paging::Page;
+use crate::schedule::reverification_due;
 use crate::state::{Account as AccountState, AppState, Ctx, RateLimit};
 use crate::validate::{Checker, Rule, phone_list};
 
@@ -137,16 +138,15 @@ pub async fn list(
     app.with_account(&key, |acct, _| {
         let enterprise = enterprise_ref(acct, &id)?;
         // Serialise inside the lock, straight from the records.
-        let envelope = if filters.none() {
-            page.envelope_of(
+        if filters.none() {
+            // Every record's JSON is rendered once and reused until the record changes.
+            return Ok(json_bytes(page.envelope_bytes(
                 enterprise.numbers.len(),
-                enterprise.numbers_in_order(),
-                NumberRecord::view,
-            )
-        } else {
-            let items = filters.select(enterprise);
-            page.envelope_of(items.len(), items, NumberRecord::view)
-        };
+                enterprise.numbers.json_in_order(),
+            )));
+        }
+        let items = filters.select(enterprise);
+        let envelope = page.envelope_of(items.len(), items, NumberRecord::view);
         Ok(json_bytes(
             serde_json::to_vec(&envelope).unwrap_or_default(),
         ))
@@ -227,12 +227,15 @@ pub async fn add(
                 }],
                 created_at: ctx.now,
                 updated_at: ctx.now,
+                reverify_at: reverification_due(ctx.config.seed, &number, ctx.now, true),
                 phone_number: number.clone(),
+                rendered: Default::default(),
             };
             acct.ledger.charge(Billable::NumbersAdded, &id, Some(&number), ctx.now);
             added.push(record.to_json());
             enterprise_mut(acct, &id)?.numbers.insert(number, record);
         }
+        enterprise_mut(acct, &id)?.refresh_reverification();
         let count = added.len();
         Ok((
             StatusCode::CREATED,
@@ -266,24 +269,40 @@ fn live_lookup(
     Some(record.to_json())
 }
 
+/// `{"data": <record JSON>}` as a 200.
+fn data_bytes(record: &[u8]) -> Response {
+    let mut body = Vec::with_capacity(record.len() + 9);
+    body.extend_from_slice(b"{\"data\":");
+    body.extend_from_slice(record);
+    body.push(b'}');
+    json_bytes(body)
+}
+
+/// A number's record as `{"data": ...}`: the cached data, or a billed live lookup when
+/// `fresh` or nothing is cached.
 fn read_number(
     acct: &mut AccountState,
     enterprise_id: &str,
     number: &str,
     fresh: bool,
     ctx: Ctx,
-) -> Result<Value, ApiError> {
-    let record = enterprise_ref(acct, enterprise_id)?
-        .numbers
+) -> Result<Response, ApiError> {
+    let numbers = &enterprise_ref(acct, enterprise_id)?.numbers;
+    let record = numbers
         .get(number)
         .ok_or_else(|| not_registered(number, Some(enterprise_id)))?;
     // "No cached data" includes a lookup that found none: the docs bill every read then.
     let has_data = matches!(record.cached, Some((Some(_), _)));
     if fresh || !has_data {
         live_lookup(acct, enterprise_id, number, ctx, Billable::LiveLookups)
+            .map(|v| Json(data(v)).into_response())
             .ok_or_else(|| not_registered(number, Some(enterprise_id)))
     } else {
-        Ok(record.to_json())
+        // The cached read: the record's JSON is rendered once until it changes.
+        numbers
+            .json_of(number)
+            .map(data_bytes)
+            .ok_or_else(|| not_registered(number, Some(enterprise_id)))
     }
 }
 
@@ -293,10 +312,10 @@ pub async fn get(
     Account(key): Account,
     Path((id, number)): Path<(String, String)>,
     query: Query,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let fresh = query.bool("fresh")?.unwrap_or(false);
     app.with_account(&key, |acct, ctx| {
-        read_number(acct, &id, &number, fresh, ctx).map(|v| Json(data(v)))
+        read_number(acct, &id, &number, fresh, ctx)
     })
 }
 
@@ -306,13 +325,13 @@ pub async fn get_account(
     Account(key): Account,
     Path(number): Path<String>,
     query: Query,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let fresh = query.bool("fresh")?.unwrap_or(false);
     app.with_account(&key, |acct, ctx| {
         let id = acct
             .enterprise_of_number(&number)
             .ok_or_else(|| not_registered(&number, None))?;
-        read_number(acct, &id, &number, fresh, ctx).map(|v| Json(data(v)))
+        read_number(acct, &id, &number, fresh, ctx)
     })
 }
 
@@ -483,6 +502,7 @@ pub async fn confirm_ownership(
             record.ownership_status = "verified".to_string();
             record.confirm_by = None;
             record.flag_reason = None;
+            record.reverify_at = reverification_due(ctx.config.seed, &number, ctx.now, false);
             record.updated_at = ctx.now;
             record.history.push(HistoryEvent {
                 event_type: "confirm".into(),
@@ -491,6 +511,7 @@ pub async fn confirm_ownership(
             });
             let record = record.clone();
             enterprise.refresh_deadline();
+            enterprise.refresh_reverification();
             record
         } else {
             let record = enterprise

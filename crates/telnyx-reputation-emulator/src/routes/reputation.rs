@@ -155,6 +155,7 @@ pub async fn disable(
         enterprise.numbers.clear();
         enterprise.removed_numbers.clear();
         enterprise.next_deadline = None;
+        enterprise.next_reverification = None;
         // In-flight remediation stops with the monitoring it belongs to.
         for request in &mut enterprise.remediations {
             if request.status.in_flight() {

@@ -439,3 +439,207 @@ async fn the_public_key_derives_from_the_seed() {
     let (_, kc) = c.admin(Method::GET, "/webhooks/public_key", None).await;
     assert_ne!(ka, kc);
 }
+
+/// The registered numbers of `id` (a free list read), by number.
+async fn listed(emu: &Emu, key: &str, id: &str) -> Vec<Value> {
+    let (status, body) = emu
+        .get(
+            key,
+            &format!("/enterprises/{id}/reputation/numbers?page[size]=250"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["data"].as_array().expect("data").clone()
+}
+
+fn time_of(value: &Value) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(value.as_str().expect("a timestamp")).expect("RFC 3339")
+}
+
+/// How long after registration each number's ownership came due for re-verification (from
+/// its ownership history), with seed `seed`, advancing 130 days without a webhook URL or
+/// reputation re-checks.
+async fn reverification_offsets(seed: u64, numbers: &[String]) -> Vec<chrono::Duration> {
+    let emu = crate::common::start_seeded(instant(), seed).await;
+    let id = emu.approved_enterprise("k", "Offsets LLC").await;
+    // No reputation re-checks, so no carrier change removes a number on the way.
+    let (status, body) = emu
+        .patch(
+            "k",
+            &format!("/enterprises/{id}/reputation/frequency"),
+            json!({ "check_frequency": "never" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = emu.add_numbers("k", &id, numbers).await;
+    assert_eq!(status, 201, "{body}");
+    advance(&emu, 130 * 86_400).await;
+    let mut offsets = Vec::new();
+    for number in numbers {
+        let (status, ownership) = emu
+            .get(
+                "k",
+                &format!("/enterprises/{id}/reputation/numbers/{number}/ownership"),
+            )
+            .await;
+        assert_eq!(status, 200, "{ownership}");
+        let history = ownership["data"]["history"].as_array().expect("history");
+        let due = history
+            .iter()
+            .find(|h| h["outcome"] == "reverification_due")
+            .unwrap_or_else(|| panic!("no re-verification in {ownership}"));
+        offsets.push(
+            time_of(&due["occurred_at"]) - time_of(&ownership["data"]["baseline_recorded_at"]),
+        );
+    }
+    offsets
+}
+
+#[tokio::test]
+async fn ownership_reverification_comes_due_on_schedule_unbilled_and_flags_if_unconfirmed() {
+    let emu = start(instant()).await;
+    let hook = receiver(0).await;
+    let id = emu.approved_enterprise("k", "Reverify LLC").await;
+    set_webhook(&emu, "k", &id, &hook.url).await;
+    // No reputation re-checks, so anything billed after the adds would be the re-verification.
+    let (status, body) = emu
+        .patch(
+            "k",
+            &format!("/enterprises/{id}/reputation/frequency"),
+            json!({ "check_frequency": "never" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let numbers = ["+12025550170".to_string(), "+12025550171".to_string()];
+    let (status, body) = emu.add_numbers("k", &id, &numbers).await;
+    assert_eq!(status, 201, "{body}");
+    let billed_before = emu.ledger("k").await["total"].clone();
+
+    // Nothing is due within the 90-day period.
+    advance(&emu, 89 * 86_400).await;
+    assert!(
+        listed(&emu, "k", &id)
+            .await
+            .iter()
+            .all(|n| n["ownership_status"] == "verified")
+    );
+    // Day by day up to 121 days: each number comes due once, 90 to 120 days after it was
+    // added. The first is confirmed the day it is seen; the second is left unconfirmed.
+    let mut seen: [Option<Value>; 2] = [None, None];
+    let mut confirmed_at = None;
+    for _ in 89..121 {
+        advance(&emu, 86_400).await;
+        for record in listed(&emu, "k", &id).await {
+            let Some(i) = numbers.iter().position(|n| record["phone_number"] == *n) else {
+                panic!("unexpected number {record}");
+            };
+            if seen[i].is_some() || record["ownership_status"] == "verified" {
+                continue;
+            }
+            assert_eq!(
+                record["ownership_status"], "pending_confirmation",
+                "{record}"
+            );
+            seen[i] = Some(record.clone());
+            if i == 0 {
+                let (status, body) = emu
+                    .post(
+                        "k",
+                        &format!(
+                            "/enterprises/{id}/reputation/numbers/{}/ownership_confirm",
+                            numbers[0]
+                        ),
+                        json!({ "still_own": true }),
+                    )
+                    .await;
+                assert_eq!(status, 200, "{body}");
+                assert_eq!(body["data"]["ownership_status"], "verified");
+                confirmed_at = Some(time_of(&body["data"]["updated_at"]));
+            }
+        }
+    }
+    let events = hook.bodies(&emu, 2).await;
+    for (number, record) in numbers.iter().zip(&seen) {
+        let record = record
+            .as_ref()
+            .expect("every number came due within 120 days");
+        assert_eq!(record["flag_reason"], "reverification_due");
+        let asked_after = time_of(&record["confirm_by"]) - time_of(&record["created_at"]);
+        assert!(
+            asked_after >= chrono::Duration::days(97) && asked_after <= chrono::Duration::days(127),
+            "confirm_by is 7 days after the re-verification came due: {asked_after}"
+        );
+        let event = events
+            .iter()
+            .find(|e| e["data"]["payload"]["phone_number"] == *number)
+            .expect("a flagged webhook per number");
+        envelope_ok(event, "number_reputation.number.flagged", &hook.url);
+        let payload = &event["data"]["payload"];
+        assert_eq!(payload["flag_reason"], "reverification_due");
+        assert_eq!(payload["ownership_status"], "pending_confirmation");
+        assert_eq!(payload["enterprise_id"], id);
+        assert_eq!(
+            time_of(&payload["confirm_by"]),
+            time_of(&record["confirm_by"])
+        );
+        // The event happened when the re-verification came due, 7 days before confirm_by.
+        assert_eq!(
+            time_of(&record["confirm_by"]) - time_of(&event["data"]["occurred_at"]),
+            chrono::Duration::days(7)
+        );
+    }
+    assert_eq!(
+        emu.ledger("k").await["total"],
+        billed_before,
+        "re-verification is not billed"
+    );
+
+    // Past every confirm_by: the unconfirmed number is flagged, still monitored.
+    advance(&emu, 8 * 86_400).await;
+    let after = listed(&emu, "k", &id).await;
+    assert_eq!(
+        after.len(),
+        2,
+        "an unconfirmed re-verification removes nothing"
+    );
+    assert_eq!(after[0]["ownership_status"], "verified");
+    assert_eq!(after[1]["ownership_status"], "flagged", "{}", after[1]);
+    assert_eq!(after[1]["flag_reason"], "reverification_due");
+    assert!(after[1]["confirm_by"].is_null());
+    let (_, removed) = emu
+        .get(
+            "k",
+            &format!("/enterprises/{id}/reputation/numbers?filter[ownership_status]=removed"),
+        )
+        .await;
+    assert_eq!(removed["data"], json!([]));
+
+    // The confirmed number comes due again exactly 90 days after its confirmation.
+    advance(&emu, 83 * 86_400).await;
+    let events = hook.bodies(&emu, 3).await;
+    assert_eq!(
+        events.len(),
+        3,
+        "no event for the flagged number: {events:?}"
+    );
+    let again = &events[2]["data"]["payload"];
+    assert_eq!(again["phone_number"], numbers[0]);
+    assert_eq!(again["flag_reason"], "reverification_due");
+    assert_eq!(
+        time_of(&events[2]["data"]["occurred_at"]) - confirmed_at.expect("confirmed"),
+        chrono::Duration::days(90)
+    );
+    assert_eq!(emu.ledger("k").await["total"], billed_before);
+}
+
+#[tokio::test]
+async fn reverification_dates_derive_from_the_seed() {
+    let numbers: Vec<String> = (0..6).map(|i| format!("+1202555019{i}")).collect();
+    let first = reverification_offsets(3, &numbers).await;
+    assert_eq!(first, reverification_offsets(3, &numbers).await);
+    assert_ne!(first, reverification_offsets(4, &numbers).await);
+    assert!(
+        first.iter().any(|d| *d != first[0]),
+        "a batch does not all come due at once: {first:?}"
+    );
+}

@@ -1,15 +1,25 @@
-//! `bench-emulator`: timings of the emulator itself, in process (no network) unless noted.
+//! `bench-emulator`: timings of the emulator itself.
 //!
 //! - `page`: `GET .../reputation/numbers?page[size]=250` over an enterprise of 10,000
-//!   numbers (every number carrying reputation data), through the whole router: median and
-//!   p90 of 2,000 requests, body collected.
+//!   numbers (every number carrying reputation data), through the whole router in process:
+//!   median and p90 of 2,000 requests, body collected.
 //! - `catch-up`: `POST /_emulator/clock/advance` by 30 days over 10,000 `business_daily`
-//!   numbers (every due check run and billed), 3 fresh states.
-//! - `serve BODY_BYTES`: serve the emulator on 127.0.0.1 (one account, 10,000 numbers) and a
-//!   bare axum handler returning a body of the same size on another port, and print both
-//!   URLs, for a load tool (wrk) to hit both in the same run. Stops after 120 s.
+//!   numbers (every due check run and billed), 3 fresh states, in process.
+//! - `load`: the release emulator binary as a child process (one account, 10,000 numbers
+//!   with data) and a bare axum handler answering a body of the same size in another child
+//!   process, both hit by the same load generator (hyper, one keep-alive connection per
+//!   client, each sending its next request when the last answer is read): cached
+//!   `GET .../numbers/{n}` over 20 numbers in turn, at 32 and 256 connections, faults off
+//!   and on (a rule answering every request for one of the 20 numbers with a 503: 5 %),
+//!   the two targets alternating; then the emulator's RSS before and after `--requests`
+//!   requests (default 1,000,000).
+//! - `bare BYTES`: the bare handler (what `load` starts as its second child).
 //!
-//! Usage: `bench-emulator page|catch-up|all` or `bench-emulator serve`.
+//! Usage: `bench-emulator [page|catch-up|load|all] [--emulator PATH] [--requests N]
+//! [--seconds S] [--json PATH]`. `all` runs the three and, with `--json`, writes every figure
+//! there for `cargo xtask bench --only emulator` to report.
+
+mod load;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -50,6 +60,30 @@ async fn call(
     (status, bytes.to_vec())
 }
 
+/// The enterprise every workload registers.
+fn enterprise_body() -> Value {
+    json!({
+        "legal_name": "Bench LLC", "doing_business_as": "Bench",
+        "organization_type": "commercial", "organization_legal_type": "llc",
+        "country_code": "US", "jurisdiction_of_incorporation": "Delaware",
+        "website": "https://bench.example.com", "fein": "12-3456789",
+        "industry": "technology", "number_of_employees": "51-200",
+        "organization_contact": { "first_name": "A", "last_name": "B",
+            "email": "a@bench.example.com", "job_title": "Ops", "phone_number": "+13125550000" },
+        "billing_contact": { "first_name": "A", "last_name": "B",
+            "email": "a@bench.example.com", "phone_number": "+13125550001" },
+        "organization_physical_address": { "country": "US", "administrative_area": "IL",
+            "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St" },
+        "billing_address": { "country": "US", "administrative_area": "IL",
+            "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St" },
+    })
+}
+
+/// The `n`th benchmark number (0..10,000): Washington (202) exchange 555, all US.
+fn bench_number(n: usize) -> String {
+    format!("+1202555{:04}", n % 10_000)
+}
+
 fn json_of(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
 }
@@ -69,27 +103,7 @@ async fn populated(frequency: &str) -> (axum::Router, String) {
         Some(json!({})),
     )
     .await;
-    let (status, body) = call(
-        &app,
-        "POST",
-        "/v2/enterprises",
-        Some(json!({
-            "legal_name": "Bench LLC", "doing_business_as": "Bench",
-            "organization_type": "commercial", "organization_legal_type": "llc",
-            "country_code": "US", "jurisdiction_of_incorporation": "Delaware",
-            "website": "https://bench.example.com", "fein": "12-3456789",
-            "industry": "technology", "number_of_employees": "51-200",
-            "organization_contact": { "first_name": "A", "last_name": "B",
-                "email": "a@bench.example.com", "job_title": "Ops", "phone_number": "+13125550000" },
-            "billing_contact": { "first_name": "A", "last_name": "B",
-                "email": "a@bench.example.com", "phone_number": "+13125550001" },
-            "organization_physical_address": { "country": "US", "administrative_area": "IL",
-                "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St" },
-            "billing_address": { "country": "US", "administrative_area": "IL",
-                "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St" },
-        })),
-    )
-    .await;
+    let (status, body) = call(&app, "POST", "/v2/enterprises", Some(enterprise_body())).await;
     assert!(status.is_success(), "{}", String::from_utf8_lossy(&body));
     let id = json_of(&body)["data"]["id"]
         .as_str()
@@ -122,17 +136,7 @@ async fn populated(frequency: &str) -> (axum::Router, String) {
     )
     .await;
     for batch in 0..NUMBERS / 100 {
-        let numbers: Vec<String> = (0..100)
-            .map(|i| {
-                let n = batch * 100 + i;
-                // Chicago (312) and Washington (202) exchanges, all US.
-                format!(
-                    "+1{}555{:04}",
-                    if n < 10_000 { 202 } else { 312 },
-                    n % 10_000
-                )
-            })
-            .collect();
+        let numbers: Vec<String> = (0..100).map(|i| bench_number(batch * 100 + i)).collect();
         let (status, body) = call(
             &app,
             "POST",
@@ -150,7 +154,11 @@ fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
     (samples[samples.len() / 2], samples[samples.len() * 9 / 10])
 }
 
-async fn page() {
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+async fn page() -> Value {
     let (app, id) = populated("daily").await;
     // One day of checks, so every number carries reputation data.
     call(
@@ -179,12 +187,14 @@ async fn page() {
     let (median, p90) = stats(samples);
     println!(
         "page: 250 of {NUMBERS} numbers ({bytes} bytes): median {:.3} ms, p90 {:.3} ms",
-        median.as_secs_f64() * 1e3,
-        p90.as_secs_f64() * 1e3
+        ms(median),
+        ms(p90)
     );
+    json!({ "numbers": NUMBERS, "bytes": bytes, "requests": 2000,
+            "median_ms": ms(median), "p90_ms": ms(p90) })
 }
 
-async fn catch_up() {
+async fn catch_up() -> Value {
     let mut samples = Vec::new();
     let mut billed = Value::Null;
     for _ in 0..3 {
@@ -208,76 +218,121 @@ async fn catch_up() {
         .await;
         billed = json_of(&ledger)["data"]["scheduled_refresh"].clone();
     }
-    let (median, _) = stats(samples.clone());
+    let runs: Vec<f64> = samples.iter().copied().map(ms).collect();
+    let (median, _) = stats(samples);
     println!(
-        "catch-up: 30 days over {NUMBERS} business_daily numbers ({billed} checks billed): median {:.1} ms (runs: {:?})",
-        median.as_secs_f64() * 1e3,
-        samples
-            .iter()
-            .map(|d| format!("{:.1} ms", d.as_secs_f64() * 1e3))
-            .collect::<Vec<_>>()
+        "catch-up: 30 days over {NUMBERS} business_daily numbers ({billed} checks billed): median {:.1} ms (runs: {runs:.1?})",
+        ms(median),
     );
+    json!({ "numbers": NUMBERS, "checks_billed": billed, "median_ms": ms(median), "runs_ms": runs })
 }
 
-async fn serve() {
-    let (app, id) = populated("daily").await;
-    call(
-        &app,
-        "POST",
-        "/_emulator/clock/advance",
-        Some(json!({ "seconds": 86_460 })),
-    )
-    .await;
-    let path = format!("/v2/enterprises/{id}/reputation/numbers/+12025550042");
-    let (_, body) = call(&app, "GET", &path, None).await;
-    let size = body.len();
-    let emulator = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let bare = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    println!(
-        "emulator http://{}{path}",
-        emulator.local_addr().expect("addr")
-    );
-    println!(
-        "bare http://{}/bare ({size} bytes)",
-        bare.local_addr().expect("addr")
-    );
-    let payload = bytes_of(size);
-    let bare_app = axum::Router::new().route(
-        "/bare",
-        axum::routing::get(move || {
-            let payload = payload.clone();
-            async move { ([("content-type", "application/json")], payload) }
-        }),
-    );
-    let served = async { tokio::join!(axum::serve(emulator, app), axum::serve(bare, bare_app)) };
-    let _ = tokio::time::timeout(Duration::from_secs(120), served).await;
+/// Command-line options.
+struct Options {
+    workload: String,
+    emulator: Option<std::path::PathBuf>,
+    requests: u64,
+    seconds: f64,
+    json: Option<std::path::PathBuf>,
 }
 
-/// A JSON body of exactly `size` bytes.
-fn bytes_of(size: usize) -> axum::body::Bytes {
-    let filler = size.saturating_sub(8);
-    axum::body::Bytes::from(format!("{{\"x\":\"{}\"}}", "a".repeat(filler)))
-}
-
-#[tokio::main]
-async fn main() {
-    match std::env::args().nth(1).as_deref().unwrap_or("all") {
-        "page" => page().await,
-        "catch-up" => catch_up().await,
-        "serve" => serve().await,
-        "all" => {
-            page().await;
-            catch_up().await;
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        workload: "all".into(),
+        emulator: None,
+        requests: 1_000_000,
+        seconds: 3.0,
+        json: None,
+    };
+    let mut args = std::env::args().skip(1);
+    let mut workload = None;
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--emulator" => options.emulator = Some(value()?.into()),
+            "--json" => options.json = Some(value()?.into()),
+            "--requests" => {
+                options.requests = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or("--requests takes a positive integer")?;
+            }
+            "--seconds" => {
+                options.seconds = value()?
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| (0.1..=600.0).contains(s))
+                    .ok_or("--seconds takes a number from 0.1 to 600")?;
+            }
+            other if workload.is_none() && !other.starts_with('-') => {
+                workload = Some(other.to_string());
+            }
+            other => return Err(format!("unknown argument {other:?}")),
         }
-        other => {
-            eprintln!(
-                "bench-emulator: unknown workload {other:?}; expected page, catch-up, serve or all"
+    }
+    if let Some(w) = workload {
+        options.workload = w;
+    }
+    Ok(options)
+}
+
+fn main() -> std::process::ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("bare") {
+        // The bare handler child of `load`: `bare BYTES`.
+        return load::bare_main();
+    }
+    let options = match options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("bench-emulator: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let result: Result<Value, String> = runtime.block_on(async {
+        let mut report = serde_json::Map::new();
+        let workload = options.workload.as_str();
+        if matches!(workload, "page" | "all") {
+            report.insert("page".into(), page().await);
+        }
+        if matches!(workload, "catch-up" | "all") {
+            report.insert("catch_up".into(), catch_up().await);
+        }
+        if matches!(workload, "load" | "all") {
+            let emulator = options
+                .emulator
+                .clone()
+                .unwrap_or_else(load::sibling_emulator);
+            report.insert(
+                "load".into(),
+                load::run(&emulator, options.requests, options.seconds).await?,
             );
-            std::process::exit(2);
+        }
+        if report.is_empty() {
+            return Err(format!(
+                "unknown workload {workload:?}; expected page, catch-up, load, all or bare"
+            ));
+        }
+        Ok(Value::Object(report))
+    });
+    match result {
+        Ok(report) => {
+            if let Some(path) = &options.json {
+                let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+                if let Err(e) = std::fs::write(path, text) {
+                    eprintln!("bench-emulator: cannot write {}: {e}", path.display());
+                    return std::process::ExitCode::FAILURE;
+                }
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("bench-emulator: {e}");
+            std::process::ExitCode::FAILURE
         }
     }
 }
