@@ -4,8 +4,10 @@
 //! caller's API key (so parallel tests with different keys never see each other's faults),
 //! and consumed one per matching request. A rule can answer with any status, extra headers
 //! (`Retry-After`, `retry-after-ms`, `x-ratelimit-reset`, ...), a custom or default
-//! Telnyx-shaped body, a delay, or by dropping the connection without an answer.
-//! Applying a fault to a request is the gateway middleware's job.
+//! Telnyx-shaped body, a delay, or by dropping the connection without an answer: either
+//! before the API sees the request (`drop_connection`), or after the API has processed it
+//! (`drop_after_processing`: state changes and the ledger bills, but the client never hears
+//! the answer). Applying a fault to a request is the gateway middleware's job.
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -25,8 +27,11 @@ pub struct FaultAction {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// JSON body.
     pub body: Value,
-    /// Close the connection without answering.
+    /// Close the connection without answering, before the API sees the request.
     pub drop_connection: bool,
+    /// Let the API process the request (state changes, the ledger bills), then close the
+    /// connection before any byte of its answer: "processed, but the answer was lost".
+    pub drop_after_processing: bool,
     /// Wait this long first.
     pub delay: Duration,
 }
@@ -73,6 +78,7 @@ impl Rule {
             "headers": headers,
             "body": self.action.body,
             "drop_connection": self.action.drop_connection,
+            "drop_after_processing": self.action.drop_after_processing,
             "delay_ms": self.action.delay.as_millis(),
         })
     }
@@ -105,6 +111,9 @@ mod stored_rules {
         headers: Vec<(String, String)>,
         body: Value,
         drop_connection: bool,
+        // Absent from state files written before this fault existed.
+        #[serde(default)]
+        drop_after_processing: bool,
         delay_ms: u64,
     }
 
@@ -126,6 +135,7 @@ mod stored_rules {
                     .collect(),
                 body: r.action.body.clone(),
                 drop_connection: r.action.drop_connection,
+                drop_after_processing: r.action.drop_after_processing,
                 delay_ms: u64::try_from(r.action.delay.as_millis()).unwrap_or(u64::MAX),
             })
             .collect();
@@ -155,6 +165,7 @@ mod stored_rules {
                         headers,
                         body: r.body,
                         drop_connection: r.drop_connection,
+                        drop_after_processing: r.drop_after_processing,
                         delay: Duration::from_millis(r.delay_ms),
                     },
                     api_key: r.api_key,
@@ -225,12 +236,15 @@ impl Faults {
                 ApiError::invalid("/delay_ms", "delay_ms must be an integer from 0 to 60000.")
             })?,
         };
-        let drop_connection = match spec.get("drop_connection") {
-            None => false,
-            Some(v) => v.as_bool().ok_or_else(|| {
-                ApiError::invalid("/drop_connection", "drop_connection must be a boolean.")
-            })?,
-        };
+        let drop_connection = optional_bool(spec, "drop_connection")?;
+        let drop_after_processing = optional_bool(spec, "drop_after_processing")?;
+        if drop_connection && drop_after_processing {
+            return Err(ApiError::invalid(
+                "/drop_after_processing",
+                "drop_connection drops before the API sees the request and \
+                 drop_after_processing after it processed it: set one of them, not both.",
+            ));
+        }
         self.next_id += 1;
         let rule = Rule {
             action: FaultAction {
@@ -242,6 +256,7 @@ impl Faults {
                     .cloned()
                     .unwrap_or_else(|| default_fault_body(status)),
                 drop_connection,
+                drop_after_processing,
                 delay: Duration::from_millis(delay_ms),
             },
             api_key,
@@ -300,6 +315,15 @@ fn optional_string(spec: &Map<String, Value>, key: &str) -> Result<Option<String
     }
 }
 
+fn optional_bool(spec: &Map<String, Value>, key: &str) -> Result<bool, ApiError> {
+    match spec.get(key) {
+        None => Ok(false),
+        Some(v) => v.as_bool().ok_or_else(|| {
+            ApiError::invalid(&format!("/{key}"), format!("{key} must be a boolean."))
+        }),
+    }
+}
+
 fn scalar_text(value: &Value, pointer: &str) -> Result<String, ApiError> {
     match value {
         Value::String(s) => Ok(s.clone()),
@@ -345,5 +369,29 @@ mod tests {
         assert!(faults.add(&json!({"status": 42}), None).is_err());
         assert!(faults.add(&json!({"count": 0}), None).is_err());
         assert!(faults.add(&json!({"path_prefix": "v2"}), None).is_err());
+        assert!(
+            faults
+                .add(&json!({"drop_after_processing": "yes"}), None)
+                .is_err()
+        );
+        let both = faults
+            .add(
+                &json!({"drop_connection": true, "drop_after_processing": true}),
+                None,
+            )
+            .unwrap_err();
+        assert!(format!("{both:?}").contains("not both"), "{both:?}");
+    }
+
+    #[test]
+    fn drop_after_processing_is_kept_in_the_rule_and_its_listing() {
+        let mut faults = Faults::default();
+        let stored = faults
+            .add(&json!({"drop_after_processing": true}), Some("k".into()))
+            .unwrap();
+        assert_eq!(stored["drop_after_processing"], json!(true));
+        assert_eq!(stored["drop_connection"], json!(false));
+        let action = faults.take(Some("k"), "POST", "/v2/x").unwrap();
+        assert!(action.drop_after_processing && !action.drop_connection);
     }
 }

@@ -41,6 +41,9 @@ pub struct Entry {
     pub status: Option<u16>,
     /// The fault rule that answered, if any.
     pub fault: Option<u64>,
+    /// True when the API processed the request but a `drop_after_processing` fault dropped
+    /// the connection before its answer (`status` is then the answer the client never got).
+    pub answer_dropped: bool,
 }
 
 /// The ring buffer.
@@ -118,5 +121,6 @@ fn entry_json(seq: u64, e: &Entry) -> Value {
         "body_truncated": e.body_truncated,
         "status": e.status,
         "fault_id": e.fault,
+        "answer_dropped": e.answer_dropped,
     })
 }

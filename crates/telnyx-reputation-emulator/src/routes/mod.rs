@@ -28,7 +28,8 @@ use crate::state::{Account, AppState};
 pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 
 /// Response extension asking the server loop to close the connection without answering
-/// (the `drop_connection` fault). Routers used without the emulator's server just see a 502.
+/// (the `drop_connection` and `drop_after_processing` faults). Routers used without the
+/// emulator's server just see a 502.
 #[derive(Debug, Clone, Copy)]
 pub struct DropConnection;
 
@@ -165,6 +166,7 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
         body_truncated: false,
         status: None,
         fault: None,
+        answer_dropped: false,
     };
     let response = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Err(_) => ApiError::too_large(BODY_LIMIT).into_response(),
@@ -176,6 +178,11 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
                 .faults
                 .take(account.as_deref(), &entry.method, &entry.path);
             match fault {
+                Some(fault) if fault.drop_after_processing => {
+                    entry.fault = Some(fault.rule_id);
+                    let request = Request::from_parts(parts, Body::from(bytes));
+                    return process_then_drop(&app, entry, fault, next.run(request).await).await;
+                }
                 Some(fault) => {
                     entry.fault = Some(fault.rule_id);
                     if !fault.delay.is_zero() {
@@ -213,11 +220,36 @@ async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Respo
     response
 }
 
+/// The `drop_after_processing` fault: the API has answered `processed` (its state changes
+/// and billing are done); journal that answer as never delivered, wait the rule's delay, then
+/// drop the connection. Journaling comes first so a client that gives up during the delay
+/// still shows in the journal.
+async fn process_then_drop(
+    app: &AppState,
+    mut entry: Entry,
+    fault: crate::faults::FaultAction,
+    processed: Response,
+) -> Response {
+    entry.status = Some(processed.status().as_u16());
+    entry.answer_dropped = true;
+    app.world().journal.record(entry);
+    app.mark_dirty();
+    drop(processed);
+    if !fault.delay.is_zero() {
+        tokio::time::sleep(fault.delay).await;
+    }
+    dropped_connection()
+}
+
+fn dropped_connection() -> Response {
+    let mut response = StatusCode::BAD_GATEWAY.into_response();
+    response.extensions_mut().insert(DropConnection);
+    response
+}
+
 fn fault_response(fault: crate::faults::FaultAction) -> Response {
     if fault.drop_connection {
-        let mut response = StatusCode::BAD_GATEWAY.into_response();
-        response.extensions_mut().insert(DropConnection);
-        return response;
+        return dropped_connection();
     }
     let mut response = (fault.status, axum::Json(fault.body)).into_response();
     for (name, value) in fault.headers {
