@@ -307,8 +307,10 @@ export interface ApiError {
 }
 
 /**
- * One batch of `numbers.addAll(..)` that was not added (batches are atomic, so none of its
- * numbers were); resend `numbers` once the cause is fixed.
+ * One batch of `numbers.addAll(..)` that failed. Batches are atomic: when the server
+ * answered with an error none of its numbers were added, so resend `numbers` once the cause
+ * is fixed. When `outcomeUnknown` is true the batch was sent and its answer lost, so it may
+ * have been added: look its numbers up before resending.
  */
 export interface BatchFailure {
   /** 0-based position of the batch: it held input numbers `100 * batchIndex` onwards. */
@@ -325,6 +327,8 @@ export interface BatchFailure {
   requestId: string | null
   /** The API's `errors[]` (empty when there was none). */
   apiErrors: Array<ApiError>
+  /** True when the batch was sent and its answer lost: it may have been added. */
+  outcomeUnknown: boolean
 }
 
 /** One billable request about to be sent, as `onBillable` sees it. */

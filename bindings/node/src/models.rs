@@ -324,8 +324,10 @@ pub struct RefreshOutcome {
     pub total_failed: i64,
 }
 
-/// One batch of `numbers.addAll(..)` that was not added (batches are atomic, so none of its
-/// numbers were); resend `numbers` once the cause is fixed.
+/// One batch of `numbers.addAll(..)` that failed. Batches are atomic: when the server
+/// answered with an error none of its numbers were added, so resend `numbers` once the cause
+/// is fixed. When `outcomeUnknown` is true the batch was sent and its answer lost, so it may
+/// have been added: look its numbers up before resending.
 #[napi(object, use_nullable = true)]
 #[derive(Serialize, Deserialize)]
 pub struct BatchFailure {
@@ -343,6 +345,8 @@ pub struct BatchFailure {
     pub request_id: Option<String>,
     /// The API's `errors[]` (empty when there was none).
     pub api_errors: Vec<ApiError>,
+    /// True when the batch was sent and its answer lost: it may have been added.
+    pub outcome_unknown: bool,
 }
 
 /// What `numbers.addAll(..)` did: every input number is in `added` or in one entry of

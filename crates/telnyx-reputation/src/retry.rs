@@ -159,7 +159,10 @@ impl RetryConfig {
                 Err(error) => error,
             };
             if retry >= self.max_retries || !should_retry(op.retry_class(), &error) {
-                return Err(error);
+                return Err(match op.retry_class() {
+                    RetryClass::NotIdempotent => error.after_sending_not_idempotent(),
+                    RetryClass::Idempotent => error,
+                });
             }
             let Some(delay) = self.delay(retry, &error) else {
                 return Err(error);
@@ -320,10 +323,12 @@ mod tests {
         let connect = Error::Connection {
             message: String::new(),
             before_send: true,
+            outcome_unknown: false,
         };
         let broken = Error::Connection {
             message: String::new(),
             before_send: false,
+            outcome_unknown: false,
         };
         for (class, error, expected) in [
             (Idempotent, status(500), true),

@@ -289,8 +289,10 @@ class RefreshOutcome(Model):
 
 @dataclass(frozen=True, kw_only=True)
 class BatchFailure(Model):
-    """One batch of ``numbers.add_all`` that was not added (batches are atomic, so none of
-    its numbers were); resend ``numbers`` once the cause is fixed."""
+    """One batch of ``numbers.add_all`` that failed. Batches are atomic: when the server
+    answered with an error none of its numbers were added, so resend ``numbers`` once the
+    cause is fixed. When ``outcome_unknown`` is true the batch was sent and its answer lost, so
+    it may have been added: look its numbers up before resending."""
 
     batch_index: int
     """0-based position of the batch: it held input numbers ``100 * batch_index`` onwards."""
@@ -303,6 +305,8 @@ class BatchFailure(Model):
     request_id: str | None = None
     api_errors: list[ErrorObject] = field(default_factory=list)
     """The parsed ``errors[]`` of the response (empty when there was none)."""
+    outcome_unknown: bool = False
+    """True when the batch was sent and its answer lost: it may have been added."""
 
 
 @dataclass(frozen=True, kw_only=True)
