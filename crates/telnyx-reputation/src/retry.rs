@@ -227,13 +227,20 @@ pub(crate) fn server_retry_hint(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn parse_millis(value: &str) -> Option<Duration> {
+    // Whole milliseconds exactly; fractions through f64.
+    if let Ok(ms) = value.parse::<u64>() {
+        return Some(Duration::from_millis(ms));
+    }
     let ms: f64 = value.parse().ok()?;
-    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+    Duration::try_from_secs_f64(ms / 1000.0).ok()
 }
 
 fn parse_seconds(value: &str) -> Option<Duration> {
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
     let secs: f64 = value.parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    Duration::try_from_secs_f64(secs).ok()
 }
 
 /// `Retry-After` is either delta-seconds or an HTTP date.

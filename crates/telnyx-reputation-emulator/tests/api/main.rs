@@ -11,6 +11,7 @@ mod external_verification;
 mod loa;
 mod numbers;
 mod persistence;
+mod properties;
 mod remediation;
 mod reputation;
 mod schedule;
