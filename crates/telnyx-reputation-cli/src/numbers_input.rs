@@ -402,7 +402,7 @@ mod tests {
         fn config() -> Config {
             Config {
                 cases: 500,
-                rng_seed: RngSeed::Fixed(0x4e0b_e25),
+                rng_seed: RngSeed::Fixed(0x04e0_be25),
                 failure_persistence: None,
                 ..Config::default()
             }
