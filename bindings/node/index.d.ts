@@ -307,16 +307,20 @@ export interface ApiError {
 }
 
 /**
- * One batch of `add_all` that was not added (batches are atomic: none of its numbers were).
+ * One batch of `add_all` or `refresh_all` that failed. Batches are atomic: when the server
+ * answered with an error, none of its numbers were applied. When the request was sent and
+ * its answer lost (`BatchFailure::outcome_unknown`), the server may have applied the whole
+ * batch (and billed it); it was not retried, and the error says so.
  *
  * `Error` is not serializable, so the serde form (what the Python and Node bindings see)
  * carries the error as `error_kind` (the stable code, e.g. `"UNPROCESSABLE"`), `message`,
- * `status`, `request_id` and `api_errors` beside `batch_index` and `numbers`.
+ * `status`, `request_id`, `api_errors` and `outcome_unknown` beside `batch_index` and
+ * `numbers`.
  */
 export interface BatchFailure {
   /** 0-based position of the batch: it held input numbers `100 * batch_index` onwards. */
   batchIndex: number
-  /** The numbers of the batch, none of them added. */
+  /** The numbers of the batch: none of them applied, unless the outcome is unknown. */
   numbers: Array<string>
   /** The stable error code, e.g. `UNPROCESSABLE` (the kind a raised error has). */
   errorKind: string
@@ -328,6 +332,8 @@ export interface BatchFailure {
   requestId: string | null
   /** The API's `errors[]` (empty when there was none). */
   apiErrors: Array<ApiError>
+  /** True when the batch was sent and its answer lost: it may have been added. */
+  outcomeUnknown: boolean
 }
 
 /** One billable request about to be sent, as `onBillable` sees it. */
@@ -364,7 +370,9 @@ export interface BulkAddOptions {
 
 /**
  * The result of `numbers().add_all(..)`: every input number is either in `added` or in
- * the `numbers` of one entry of `failed`, so nothing is silently dropped.
+ * the `numbers` of one entry of `failed`, so nothing is silently dropped. A failed batch
+ * whose `BatchFailure::outcome_unknown` is true may have been added (its answer was
+ * lost); the others were not.
  */
 export interface BulkAddReport {
   /** The registered numbers, in input order (failed batches left out). */

@@ -551,6 +551,11 @@ fn binding_fields(model: &Model) -> Vec<Field> {
                 "The API's `errors[]` (empty when there was none).",
                 Ty::Vec(Box::new(Ty::ApiError)),
             ),
+            field(
+                "outcome_unknown",
+                "True when the batch was sent and its answer lost: it may have been added.",
+                Ty::Bool,
+            ),
         ]);
     }
     out
@@ -564,6 +569,7 @@ fn error_part(name: &str, e: &str) -> String {
         "status" => format!("{e}.status()"),
         "request_id" => format!("{e}.request_id().map(str::to_owned)"),
         "api_errors" => format!("{e}.api_errors().to_vec()"),
+        "outcome_unknown" => format!("{e}.outcome_unknown()"),
         other => unreachable!("{other}"),
     }
 }

@@ -1,7 +1,8 @@
 //! The one place facade errors become JavaScript errors: an `Error` whose `code` is
 //! `ErrorKind::code()` (`NOT_FOUND`, `RATE_LIMITED`, ...), with `status`, `requestId`,
-//! `errors` (the API's `errors[]`), `retryAfterMs`, and for `GATE_REJECTED` the `gate` and
-//! `reasons`. `errors` is always an array; the other properties are set only when they
+//! `errors` (the API's `errors[]`), `retryAfterMs`, for `GATE_REJECTED` the `gate` and
+//! `reasons`, and for a `CONNECTION` / `TIMEOUT` of a sent billable request whose answer was
+//! lost `outcomeUnknown: true`. `errors` is always an array; the other properties are set only when they
 //! apply. No classification happens here: the facade's `ErrorKind` decides.
 
 use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Object};
@@ -62,6 +63,9 @@ fn build<'env>(env: &'env Env, error: &facade::Error) -> napi::Result<Object<'en
     }
     let errors: Vec<ApiError> = error.api_errors().iter().map(ApiError::from).collect();
     object.set_named_property("errors", errors)?;
+    if error.outcome_unknown() {
+        object.set_named_property("outcomeUnknown", true)?;
+    }
     if let facade::Error::GateRejected { gate, reasons } = error {
         object.set_named_property("gate", gate.to_string())?;
         object.set_named_property("reasons", reasons.clone())?;

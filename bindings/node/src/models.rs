@@ -575,7 +575,9 @@ impl From<facade::RefreshOutcome> for RefreshOutcome {
     }
 }
 /// The result of `numbers().add_all(..)`: every input number is either in `added` or in
-/// the `numbers` of one entry of `failed`, so nothing is silently dropped.
+/// the `numbers` of one entry of `failed`, so nothing is silently dropped. A failed batch
+/// whose `BatchFailure::outcome_unknown` is true may have been added (its answer was
+/// lost); the others were not.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct BulkAddReport {
     /// The registered numbers, in input order (failed batches left out).
@@ -608,16 +610,20 @@ impl From<facade::BulkRefreshReport> for BulkRefreshReport {
         }
     }
 }
-/// One batch of `add_all` that was not added (batches are atomic: none of its numbers were).
+/// One batch of `add_all` or `refresh_all` that failed. Batches are atomic: when the server
+/// answered with an error, none of its numbers were applied. When the request was sent and
+/// its answer lost (`BatchFailure::outcome_unknown`), the server may have applied the whole
+/// batch (and billed it); it was not retried, and the error says so.
 ///
 /// `Error` is not serializable, so the serde form (what the Python and Node bindings see)
 /// carries the error as `error_kind` (the stable code, e.g. `"UNPROCESSABLE"`), `message`,
-/// `status`, `request_id` and `api_errors` beside `batch_index` and `numbers`.
+/// `status`, `request_id`, `api_errors` and `outcome_unknown` beside `batch_index` and
+/// `numbers`.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct BatchFailure {
     /// 0-based position of the batch: it held input numbers `100 * batch_index` onwards.
     pub batch_index: u32,
-    /// The numbers of the batch, none of them added.
+    /// The numbers of the batch: none of them applied, unless the outcome is unknown.
     pub numbers: Vec<String>,
     /// The stable error code, e.g. `UNPROCESSABLE` (the kind a raised error has).
     pub error_kind: String,
@@ -629,6 +635,8 @@ pub struct BatchFailure {
     pub request_id: Option<String>,
     /// The API's `errors[]` (empty when there was none).
     pub api_errors: Vec<crate::error::ApiError>,
+    /// True when the batch was sent and its answer lost: it may have been added.
+    pub outcome_unknown: bool,
 }
 impl From<facade::BatchFailure> for BatchFailure {
     fn from(v: facade::BatchFailure) -> Self {
@@ -646,6 +654,7 @@ impl From<facade::BatchFailure> for BatchFailure {
                 .into_iter()
                 .map(|v| crate::error::ApiError::from(&v))
                 .collect(),
+            outcome_unknown: error.outcome_unknown(),
         }
     }
 }

@@ -59,6 +59,9 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
             kwargs.set_item("retry_after", http.retry_after.map(|d| d.as_secs_f64()))?
         }
         Error::GateRejected { reasons, .. } => kwargs.set_item("reasons", reasons)?,
+        Error::Connection { .. } | Error::Timeout { .. } => {
+            kwargs.set_item("outcome_unknown", error.outcome_unknown())?
+        }
         _ => {}
     }
     let exception = class.call((error.to_string(),), Some(&kwargs))?;

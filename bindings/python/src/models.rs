@@ -1416,7 +1416,9 @@ impl From<facade::BulkAddReport> for BulkAddReportData {
     }
 }
 /// The result of `numbers().add_all(..)`: every input number is either in `added` or in
-/// the `numbers` of one entry of `failed`, so nothing is silently dropped.
+/// the `numbers` of one entry of `failed`, so nothing is silently dropped. A failed batch
+/// whose `BatchFailure::outcome_unknown` is true may have been added (its answer was
+/// lost); the others were not.
 #[pyclass(module = "telnyx_reputation.models", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct BulkAddReport(pub BulkAddReportData);
@@ -1551,6 +1553,7 @@ pub struct BatchFailureData {
     pub status: Option<u16>,
     pub request_id: Option<String>,
     pub api_errors: Vec<facade::ApiError>,
+    pub outcome_unknown: bool,
 }
 impl From<facade::BatchFailure> for BatchFailureData {
     fn from(v: facade::BatchFailure) -> Self {
@@ -1563,14 +1566,19 @@ impl From<facade::BatchFailure> for BatchFailureData {
             status: error.status(),
             request_id: error.request_id().map(str::to_owned),
             api_errors: error.api_errors().to_vec(),
+            outcome_unknown: error.outcome_unknown(),
         }
     }
 }
-/// One batch of `add_all` that was not added (batches are atomic: none of its numbers were).
+/// One batch of `add_all` or `refresh_all` that failed. Batches are atomic: when the server
+/// answered with an error, none of its numbers were applied. When the request was sent and
+/// its answer lost (`BatchFailure::outcome_unknown`), the server may have applied the whole
+/// batch (and billed it); it was not retried, and the error says so.
 ///
 /// `Error` is not serializable, so the serde form (what the Python and Node bindings see)
 /// carries the error as `error_kind` (the stable code, e.g. `"UNPROCESSABLE"`), `message`,
-/// `status`, `request_id` and `api_errors` beside `batch_index` and `numbers`.
+/// `status`, `request_id`, `api_errors` and `outcome_unknown` beside `batch_index` and
+/// `numbers`.
 #[pyclass(module = "telnyx_reputation.models", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct BatchFailure(pub BatchFailureData);
@@ -1592,6 +1600,7 @@ impl ToPy for BatchFailureData {
         dict.set_item("status", self.status.to_py_dict(py)?)?;
         dict.set_item("request_id", self.request_id.to_py_dict(py)?)?;
         dict.set_item("api_errors", self.api_errors.to_py_dict(py)?)?;
+        dict.set_item("outcome_unknown", self.outcome_unknown.to_py_dict(py)?)?;
         Ok(dict.into_any())
     }
 }
@@ -1602,7 +1611,7 @@ impl BatchFailure {
     fn batch_index<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.0.batch_index.to_py(py)
     }
-    /// The numbers of the batch, none of them added.
+    /// The numbers of the batch: none of them applied, unless the outcome is unknown.
     #[getter]
     fn numbers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.0.numbers.to_py(py)
@@ -1632,6 +1641,11 @@ impl BatchFailure {
     fn api_errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.0.api_errors.to_py(py)
     }
+    /// True when the batch was sent and its answer lost: it may have been added.
+    #[getter]
+    fn outcome_unknown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.0.outcome_unknown.to_py(py)
+    }
     ///The fields as a dict (nested models as dicts, timestamps as `datetime`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.0.to_py_dict(py)
@@ -1653,6 +1667,7 @@ impl BatchFailure {
                 "status",
                 "request_id",
                 "api_errors",
+                "outcome_unknown",
             ],
         )
     }

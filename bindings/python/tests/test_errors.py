@@ -129,3 +129,15 @@ def test_rate_limit_and_gate_rejected_pickle_their_extras() -> None:
     assert limited.retry_after == 1.5
     rejected = pickle.loads(pickle.dumps(errors.GateRejectedError("no", reasons=["FEIN"])))
     assert rejected.reasons == ["FEIN"]
+
+
+def test_a_billable_post_whose_answer_is_lost_is_outcome_unknown(sdk: Sdk) -> None:
+    rep = sdk.client.reputation(sdk.approved_enterprise())
+    sdk.emulator.fault(method="POST", drop_after_processing=True)
+    with pytest.raises(errors.APIConnectionError) as caught:
+        sdk.run(rep.numbers.add(numbers(0, 2)))
+    assert caught.value.outcome_unknown is True
+    assert "outcome unknown" in str(caught.value)
+    adds = [e for e in sdk.emulator.requests() if e["path"].endswith("/reputation/numbers")]
+    assert [e["answer_dropped"] for e in adds] == [True], "sent once, not retried"
+    assert sdk.emulator.ledger()["numbers_added"] == 2

@@ -2,7 +2,8 @@
 //!
 //! Input is one number per line or a CSV column (`--column NAME|INDEX`; without it a
 //! header named `phone_number`, `number` or `phone` is used, else the first column).
-//! Lines end with LF, CRLF or a bare CR (old Mac exports). Every entry is validated by the
+//! Lines end with LF, CRLF or a bare CR (old Mac exports); a leading UTF-8 byte order mark
+//! is skipped. Every entry is validated by the
 //! caller's parser (the facade's `PhoneNumber`) before any request, and every rejected
 //! entry is kept with its line number: nothing is silently dropped. A number given twice
 //! is kept once and the repeat is recorded as a [`Duplicate`]. Sending is the commands'
@@ -212,6 +213,8 @@ fn lines(text: &str) -> Vec<&str> {
 /// Lines are split one by one (quoted fields may not span lines), so the numbers reported
 /// are the file's own line numbers.
 fn column_entries(text: &str, column: Option<&str>) -> Result<Vec<(Origin, String)>, InputError> {
+    // Spreadsheet exports often start with a UTF-8 byte order mark; it is not part of line 1.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Vec::new();
     for (index, line) in lines(text).into_iter().enumerate() {
         let trimmed = line.trim();
@@ -389,5 +392,86 @@ mod tests {
         let text: String = (0..250).map(|i| format!("+1202555{i:04}\n")).collect();
         let sizes: Vec<_> = from_file(&text, None).batches().map(<[_]>::len).collect();
         assert_eq!(sizes, [100, 100, 50]);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngSeed};
+
+        fn config() -> Config {
+            Config {
+                cases: 500,
+                rng_seed: RngSeed::Fixed(0x04e0_be25),
+                failure_persistence: None,
+                ..Config::default()
+            }
+        }
+
+        fn quoted(field: &str, quote: bool) -> String {
+            if quote {
+                format!("\"{}\"", field.replace('"', "\"\""))
+            } else {
+                field.to_owned()
+            }
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            #[test]
+            fn every_number_is_read_once_with_its_own_line_number(
+                numbers in prop::collection::btree_set(2_000_000_000u64..9_999_999_999, 1..40),
+                ending in prop::sample::select(vec!["\n", "\r\n", "\r"]),
+                bom in any::<bool>(),
+                quote in any::<bool>(),
+                final_terminator in any::<bool>(),
+                columns in 0usize..4,
+                blank_every in 2usize..7,
+            ) {
+                let numbers: Vec<String> = numbers.iter().map(|n| format!("+1{n}")).collect();
+                // A header when the number is not alone: `phone_number` among other columns.
+                let mut lines: Vec<String> = Vec::new();
+                if columns > 0 {
+                    let mut header: Vec<String> = (0..columns).map(|c| format!("note {c}")).collect();
+                    header.insert(columns / 2, "phone_number".to_owned());
+                    lines.push(header.join(","));
+                }
+                let mut expected_lines = Vec::new();
+                for (i, number) in numbers.iter().enumerate() {
+                    if i % blank_every == blank_every - 1 {
+                        lines.push(String::new());
+                        lines.push("# a comment".to_owned());
+                    }
+                    let mut fields: Vec<String> =
+                        (0..columns).map(|c| quoted(&format!("x, {c} \"y\""), true)).collect();
+                    fields.insert(columns / 2, quoted(number, quote));
+                    lines.push(fields.join(","));
+                    expected_lines.push(lines.len() as u64);
+                }
+                let mut text = lines.join(ending);
+                if final_terminator {
+                    text.push_str(ending);
+                }
+                if bom {
+                    text.insert(0, '\u{feff}');
+                }
+                let entries = column_entries(&text, None).expect("well-formed input");
+                let read: Vec<&str> = entries.iter().map(|(_, n)| n.as_str()).collect();
+                prop_assert_eq!(read, numbers.iter().map(String::as_str).collect::<Vec<_>>());
+                let origins: Vec<Origin> = entries.iter().map(|(o, _)| *o).collect();
+                prop_assert_eq!(origins, expected_lines.into_iter().map(Origin::Line).collect::<Vec<_>>());
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics(text in "\\PC{0,200}|[\",\r\n#a+0-9\u{feff}]{0,80}", column in prop::option::of("[0-9]|phone|nope")) {
+                if let Ok(entries) = column_entries(&text, column.as_deref()) {
+                    for (origin, _) in entries {
+                        let Origin::Line(line) = origin else { panic!("a file entry has a line") };
+                        prop_assert!(line >= 1 && line as usize <= text.len());
+                    }
+                }
+            }
+        }
     }
 }

@@ -5,8 +5,10 @@
 //! and consumed one per matching request. A rule keeps only the key's fingerprint
 //! (`crate::journal::fingerprint`), which is what the fault list shows as `account`. A rule can answer with any status, extra headers
 //! (`Retry-After`, `retry-after-ms`, `x-ratelimit-reset`, ...), a custom or default
-//! Telnyx-shaped body, a delay, or by dropping the connection without an answer.
-//! Applying a fault to a request is the gateway middleware's job.
+//! Telnyx-shaped body, a delay, or by dropping the connection without an answer: either
+//! before the API sees the request (`drop_connection`), or after the API has processed it
+//! (`drop_after_processing`: state changes and the ledger bills, but the client never hears
+//! the answer). Applying a fault to a request is the gateway middleware's job.
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -26,8 +28,11 @@ pub struct FaultAction {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// JSON body.
     pub body: Value,
-    /// Close the connection without answering.
+    /// Close the connection without answering, before the API sees the request.
     pub drop_connection: bool,
+    /// Let the API process the request (state changes, the ledger bills), then close the
+    /// connection before any byte of its answer: "processed, but the answer was lost".
+    pub drop_after_processing: bool,
     /// Wait this long first.
     pub delay: Duration,
 }
@@ -75,6 +80,7 @@ impl Rule {
             "headers": headers,
             "body": self.action.body,
             "drop_connection": self.action.drop_connection,
+            "drop_after_processing": self.action.drop_after_processing,
             "delay_ms": self.action.delay.as_millis(),
         })
     }
@@ -112,6 +118,9 @@ mod stored_rules {
         headers: Vec<(String, String)>,
         body: Value,
         drop_connection: bool,
+        // Absent from state files written before this fault existed.
+        #[serde(default)]
+        drop_after_processing: bool,
         delay_ms: u64,
     }
 
@@ -134,6 +143,7 @@ mod stored_rules {
                     .collect(),
                 body: r.action.body.clone(),
                 drop_connection: r.action.drop_connection,
+                drop_after_processing: r.action.drop_after_processing,
                 delay_ms: u64::try_from(r.action.delay.as_millis()).unwrap_or(u64::MAX),
             })
             .collect();
@@ -163,6 +173,7 @@ mod stored_rules {
                         headers,
                         body: r.body,
                         drop_connection: r.drop_connection,
+                        drop_after_processing: r.drop_after_processing,
                         delay: Duration::from_millis(r.delay_ms),
                     },
                     account: r
@@ -250,12 +261,15 @@ impl Faults {
                 ApiError::invalid("/delay_ms", "delay_ms must be an integer from 0 to 60000.")
             })?,
         };
-        let drop_connection = match spec.get("drop_connection") {
-            None => false,
-            Some(v) => v.as_bool().ok_or_else(|| {
-                ApiError::invalid("/drop_connection", "drop_connection must be a boolean.")
-            })?,
-        };
+        let drop_connection = optional_bool(spec, "drop_connection")?;
+        let drop_after_processing = optional_bool(spec, "drop_after_processing")?;
+        if drop_connection && drop_after_processing {
+            return Err(ApiError::invalid(
+                "/drop_after_processing",
+                "drop_connection drops before the API sees the request and \
+                 drop_after_processing after it processed it: set one of them, not both.",
+            ));
+        }
         self.next_id += 1;
         let rule = Rule {
             action: FaultAction {
@@ -268,6 +282,7 @@ impl Faults {
                     None => default_fault_body(status),
                 },
                 drop_connection,
+                drop_after_processing,
                 delay: Duration::from_millis(delay_ms),
             },
             account: api_key.as_deref().map(crate::journal::fingerprint),
@@ -329,6 +344,15 @@ fn optional_string(spec: &Map<String, Value>, key: &str) -> Result<Option<String
             &format!("/{key}"),
             format!("{key} must be a string."),
         )),
+    }
+}
+
+fn optional_bool(spec: &Map<String, Value>, key: &str) -> Result<bool, ApiError> {
+    match spec.get(key) {
+        None => Ok(false),
+        Some(v) => v.as_bool().ok_or_else(|| {
+            ApiError::invalid(&format!("/{key}"), format!("{key} must be a boolean."))
+        }),
     }
 }
 
@@ -394,5 +418,29 @@ mod tests {
         }
         assert!(faults.add(&json!({"count": 0}), None).is_err());
         assert!(faults.add(&json!({"path_prefix": "v2"}), None).is_err());
+        assert!(
+            faults
+                .add(&json!({"drop_after_processing": "yes"}), None)
+                .is_err()
+        );
+        let both = faults
+            .add(
+                &json!({"drop_connection": true, "drop_after_processing": true}),
+                None,
+            )
+            .unwrap_err();
+        assert!(format!("{both:?}").contains("not both"), "{both:?}");
+    }
+
+    #[test]
+    fn drop_after_processing_is_kept_in_the_rule_and_its_listing() {
+        let mut faults = Faults::default();
+        let stored = faults
+            .add(&json!({"drop_after_processing": true}), Some("k".into()))
+            .unwrap();
+        assert_eq!(stored["drop_after_processing"], json!(true));
+        assert_eq!(stored["drop_connection"], json!(false));
+        let action = faults.take(Some("k"), "POST", "/v2/x").unwrap();
+        assert!(action.drop_after_processing && !action.drop_connection);
     }
 }

@@ -103,6 +103,9 @@ pub struct Entry {
     /// The client went away before the answer was sent (e.g. it timed out during a fault's
     /// `delay_ms`); `status` is then `None`.
     pub abandoned: bool,
+    /// True when the API processed the request but a `drop_after_processing` fault dropped
+    /// the connection before its answer (`status` is then the answer the client never got).
+    pub answer_dropped: bool,
 }
 
 impl Entry {
@@ -207,6 +210,7 @@ fn entry_json(seq: u64, e: &Entry) -> Value {
         "status": e.status,
         "fault_id": e.fault,
         "abandoned": e.abandoned,
+        "answer_dropped": e.answer_dropped,
     })
 }
 
@@ -228,6 +232,7 @@ mod tests {
             status: Some(200),
             fault: None,
             abandoned: false,
+            answer_dropped: false,
         }
     }
 

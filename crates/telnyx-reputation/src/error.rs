@@ -138,18 +138,24 @@ pub enum Error {
     #[error("{0}")]
     Server(HttpError),
     /// The request or a waiter ran out of time.
-    #[error("timeout: {message}")]
+    #[error("timeout: {message}{}", outcome_note(*.outcome_unknown))]
     Timeout {
         /// What timed out.
         message: String,
+        /// True when a billable or non-idempotent request was sent and no answer came in
+        /// time: the server may have applied (and billed) it. It was not retried.
+        outcome_unknown: bool,
     },
     /// The connection failed or broke.
-    #[error("connection error: {message}")]
+    #[error("connection error: {message}{}", outcome_note(*.outcome_unknown))]
     Connection {
         /// The transport's description.
         message: String,
         /// True when the connection could not be established, so the server never saw the request.
         before_send: bool,
+        /// True when a billable or non-idempotent request was sent and the connection broke
+        /// before its answer: the server may have applied (and billed) it. It was not retried.
+        outcome_unknown: bool,
     },
     /// `wait_until_approved` saw `status` or `loa_status` become `rejected`.
     #[error("{gate} was rejected: {}", display_reasons(.reasons))]
@@ -297,11 +303,61 @@ impl Error {
         self.http().and_then(|e| e.retry_after)
     }
 
+    /// True when a billable or non-idempotent request was sent but its answer was lost (a
+    /// broken connection or a timeout after sending): the server may or may not have applied
+    /// and billed it. Such a request is never retried blindly; check its effect (e.g. list
+    /// the numbers) before sending it again.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            Error::Timeout {
+                outcome_unknown: true,
+                ..
+            } | Error::Connection {
+                outcome_unknown: true,
+                ..
+            }
+        )
+    }
+
+    /// This error, marked as leaving the outcome of a sent billable or non-idempotent
+    /// request unknown when it is a transport failure after sending (see
+    /// [`Error::outcome_unknown`]); other errors are returned as they are.
+    pub(crate) fn after_sending_not_idempotent(self) -> Self {
+        match self {
+            Error::Connection {
+                message,
+                before_send: false,
+                ..
+            } => Error::Connection {
+                message,
+                before_send: false,
+                outcome_unknown: true,
+            },
+            Error::Timeout { message, .. } => Error::Timeout {
+                message,
+                outcome_unknown: true,
+            },
+            other => other,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidInput`].
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Error::InvalidInput {
             message: message.into(),
         }
+    }
+}
+
+/// What an outcome-unknown error adds to its message.
+fn outcome_note(outcome_unknown: bool) -> &'static str {
+    if outcome_unknown {
+        "; outcome unknown: the request was sent and its answer lost, so the server may have \
+         applied and billed it; it was not retried, because a retry could apply it twice \
+         (check its effect before sending it again)"
+    } else {
+        ""
     }
 }
 
@@ -437,11 +493,15 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
 pub(crate) fn from_transport(e: &reqwest::Error) -> Error {
     let message = transport_message(e);
     if e.is_timeout() {
-        Error::Timeout { message }
+        Error::Timeout {
+            message,
+            outcome_unknown: false,
+        }
     } else {
         Error::Connection {
             message,
             before_send: e.is_connect(),
+            outcome_unknown: false,
         }
     }
 }
@@ -583,6 +643,46 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "401 Unauthorized: 10009 Authentication failed"
+        );
+    }
+
+    #[test]
+    fn only_transport_failures_after_sending_become_outcome_unknown() {
+        let broken = Error::Connection {
+            message: "connection closed before message completed".into(),
+            before_send: false,
+            outcome_unknown: false,
+        };
+        assert!(!broken.outcome_unknown());
+        let unknown = broken.after_sending_not_idempotent();
+        assert!(unknown.outcome_unknown());
+        assert_eq!(unknown.kind(), ErrorKind::Connection);
+        assert!(
+            unknown.to_string().starts_with(
+                "connection error: connection closed before message completed; outcome unknown: \
+                 the request was sent and its answer lost"
+            ),
+            "{unknown}"
+        );
+        let timeout = Error::Timeout {
+            message: "operation timed out".into(),
+            outcome_unknown: false,
+        }
+        .after_sending_not_idempotent();
+        assert!(timeout.outcome_unknown());
+        assert_eq!(timeout.kind(), ErrorKind::Timeout);
+        let never_sent = Error::Connection {
+            message: "connection refused".into(),
+            before_send: true,
+            outcome_unknown: false,
+        }
+        .after_sending_not_idempotent();
+        assert!(!never_sent.outcome_unknown());
+        assert!(!never_sent.to_string().contains("outcome unknown"));
+        assert!(
+            !unprocessable()
+                .after_sending_not_idempotent()
+                .outcome_unknown()
         );
     }
 

@@ -10,6 +10,8 @@ mod models;
 mod operations;
 mod pager;
 mod phone;
+#[cfg(test)]
+mod properties;
 mod resources;
 mod retry;
 mod validate;

@@ -377,7 +377,9 @@ impl Default for BulkAddOptions {
 }
 
 /// The result of `numbers().add_all(..)`: every input number is either in `added` or in
-/// the `numbers` of one entry of `failed`, so nothing is silently dropped.
+/// the `numbers` of one entry of `failed`, so nothing is silently dropped. A failed batch
+/// whose [`BatchFailure::outcome_unknown`] is true may have been added (its answer was
+/// lost); the others were not.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BulkAddReport {
     /// The registered numbers, in input order (failed batches left out).
@@ -390,6 +392,16 @@ impl BulkAddReport {
     /// True when every batch was added.
     pub fn is_complete(&self) -> bool {
         self.failed.is_empty()
+    }
+
+    /// The numbers of the failed batches whose outcome is unknown (sent, answer lost): they
+    /// may or may not be monitored now, so look them up before sending them again.
+    pub fn outcome_unknown(&self) -> Vec<&str> {
+        self.failed
+            .iter()
+            .filter(|f| f.outcome_unknown())
+            .flat_map(|f| f.numbers.iter().map(String::as_str))
+            .collect()
     }
 }
 
@@ -423,16 +435,20 @@ pub struct BatchProgress {
     pub ok: bool,
 }
 
-/// One batch of `add_all` that was not added (batches are atomic: none of its numbers were).
+/// One batch of `add_all` or `refresh_all` that failed. Batches are atomic: when the server
+/// answered with an error, none of its numbers were applied. When the request was sent and
+/// its answer lost ([`BatchFailure::outcome_unknown`]), the server may have applied the whole
+/// batch (and billed it); it was not retried, and the error says so.
 ///
 /// [`Error`] is not serializable, so the serde form (what the Python and Node bindings see)
 /// carries the error as `error_kind` (the stable code, e.g. `"UNPROCESSABLE"`), `message`,
-/// `status`, `request_id` and `api_errors` beside `batch_index` and `numbers`.
+/// `status`, `request_id`, `api_errors` and `outcome_unknown` beside `batch_index` and
+/// `numbers`.
 #[derive(Debug, Clone)]
 pub struct BatchFailure {
     /// 0-based position of the batch: it held input numbers `100 * batch_index` onwards.
     pub batch_index: usize,
-    /// The numbers of the batch, none of them added.
+    /// The numbers of the batch: none of them applied, unless the outcome is unknown.
     pub numbers: Vec<String>,
     /// Why the batch failed (after the retries its class allows).
     pub error: Error,
@@ -440,7 +456,7 @@ pub struct BatchFailure {
 
 impl Serialize for BatchFailure {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("BatchFailure", 7)?;
+        let mut out = serializer.serialize_struct("BatchFailure", 8)?;
         out.serialize_field("batch_index", &self.batch_index)?;
         out.serialize_field("numbers", &self.numbers)?;
         out.serialize_field("error_kind", self.error.kind().code())?;
@@ -448,7 +464,15 @@ impl Serialize for BatchFailure {
         out.serialize_field("status", &self.error.status())?;
         out.serialize_field("request_id", &self.error.request_id())?;
         out.serialize_field("api_errors", self.error.api_errors())?;
+        out.serialize_field("outcome_unknown", &self.outcome_unknown())?;
         out.end()
+    }
+}
+
+impl BatchFailure {
+    /// True when the batch was sent and its answer lost: the server may have applied it.
+    pub fn outcome_unknown(&self) -> bool {
+        self.error.outcome_unknown()
     }
 }
 

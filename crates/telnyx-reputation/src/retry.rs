@@ -159,7 +159,10 @@ impl RetryConfig {
                 Err(error) => error,
             };
             if retry >= self.max_retries || !should_retry(op.retry_class(), &error) {
-                return Err(error);
+                return Err(match op.retry_class() {
+                    RetryClass::NotIdempotent => error.after_sending_not_idempotent(),
+                    RetryClass::Idempotent => error,
+                });
             }
             let Some(delay) = self.delay(retry, &error) else {
                 return Err(error);
@@ -224,13 +227,20 @@ pub(crate) fn server_retry_hint(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn parse_millis(value: &str) -> Option<Duration> {
+    // Whole milliseconds exactly; fractions through f64.
+    if let Ok(ms) = value.parse::<u64>() {
+        return Some(Duration::from_millis(ms));
+    }
     let ms: f64 = value.parse().ok()?;
-    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+    Duration::try_from_secs_f64(ms / 1000.0).ok()
 }
 
 fn parse_seconds(value: &str) -> Option<Duration> {
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
     let secs: f64 = value.parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    Duration::try_from_secs_f64(secs).ok()
 }
 
 /// `Retry-After` is either delta-seconds or an HTTP date.
@@ -320,10 +330,12 @@ mod tests {
         let connect = Error::Connection {
             message: String::new(),
             before_send: true,
+            outcome_unknown: false,
         };
         let broken = Error::Connection {
             message: String::new(),
             before_send: false,
+            outcome_unknown: false,
         };
         for (class, error, expected) in [
             (Idempotent, status(500), true),

@@ -15,7 +15,7 @@ except ``webhooks.verify`` (``WebhookVerificationError``).
     │   ├── UnprocessableEntityError 422
     │   ├── RateLimitError           429, with ``retry_after``
     │   └── InternalServerError      5xx
-    ├── APIConnectionError           transport failure
+    ├── APIConnectionError           transport failure, with ``outcome_unknown``
     │   └── APITimeoutError
     ├── GateRejectedError            an approval gate was rejected, with ``reasons``
     ├── BillingRefusedError          the cost guard refused a billable request, nothing sent
@@ -141,6 +141,14 @@ class InternalServerError(APIStatusError):
 
 class APIConnectionError(TelnyxReputationError):
     """The request could not be sent or its answer not received."""
+
+    outcome_unknown: bool
+    """True when a billable or non-idempotent request was sent and its answer lost: the server
+    may have applied (and billed) it. It was not retried; check its effect before resending."""
+
+    def __init__(self, message: str, *, outcome_unknown: bool = False, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.outcome_unknown = outcome_unknown
 
 
 class APITimeoutError(APIConnectionError):

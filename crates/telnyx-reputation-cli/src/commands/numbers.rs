@@ -341,12 +341,21 @@ fn finish(
         .filter_map(|b| b.result.as_ref().err())
         .collect();
     if let Some(first) = failed.first() {
+        let unknown = failed.iter().filter(|e| e.outcome_unknown()).count();
         return Err(CliError::new(
             class_of(first),
             format!(
-                "{} of {} batches failed (see the report; each batch is all-or-nothing){}",
+                "{} of {} batches failed (see the report; each batch is all-or-nothing){}{}",
                 failed.len(),
                 batches.len(),
+                if unknown > 0 {
+                    format!(
+                        "; {unknown} of them have an unknown outcome (sent, answer lost): they \
+                         may have been applied, so look their numbers up before resending"
+                    )
+                } else {
+                    String::new()
+                },
                 if failed.len() < batches.len() {
                     "; the other batches were sent"
                 } else {
@@ -375,6 +384,8 @@ fn batch_report(input: &Numbers<PhoneNumber>, batches: &[Batch<String>]) -> View
     for (i, b) in batches.iter().enumerate() {
         let (status, detail) = match &b.result {
             Ok(value) => ("ok", value.clone()),
+            // Sent, answer lost: the batch may have been applied, so it is not "failed".
+            Err(e) if e.outcome_unknown() => ("unknown", CliError::from(e.clone()).to_string()),
             Err(e) => ("failed", CliError::from(e.clone()).to_string()),
         };
         rows.push(vec![

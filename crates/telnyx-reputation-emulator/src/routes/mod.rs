@@ -31,7 +31,8 @@ use crate::state::{Account, AppState};
 pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 
 /// Response extension asking the server loop to close the connection without answering
-/// (the `drop_connection` fault). Routers used without the emulator's server just see a 502.
+/// (the `drop_connection` and `drop_after_processing` faults). Routers used without the
+/// emulator's server just see a 502.
 #[derive(Debug, Clone, Copy)]
 pub struct DropConnection;
 
@@ -134,16 +135,16 @@ pub fn router_with(state: AppState, policy: Policy) -> Router {
             crate::admin_guard::admin_guard,
         )),
     )
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(
-            Gateway {
-                app: state.clone(),
-                policy,
-            },
-            gateway,
-        ))
-        .with_state(state)
+    .fallback(not_found)
+    .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    .layer(middleware::from_fn_with_state(
+        Gateway {
+            app: state.clone(),
+            policy,
+        },
+        gateway,
+    ))
+    .with_state(state)
 }
 
 async fn not_found(method: Method, uri: Uri) -> ApiError {
@@ -288,6 +289,7 @@ async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Respons
             status: None,
             fault: None,
             abandoned: false,
+            answer_dropped: false,
         }),
     };
     let refused = check_path(parts.uri.path())
@@ -308,6 +310,17 @@ async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Respons
                         .faults
                         .take(fingerprint.as_deref(), method, parts.uri.path());
                 match fault {
+                    Some(fault) if fault.drop_after_processing => {
+                        if let Some(entry) = pending.entry() {
+                            entry.fault = Some(fault.rule_id);
+                        }
+                        let request = Request::from_parts(parts, Body::from(bytes));
+                        let processed = next.run(request).await;
+                        return match pending.entry.take() {
+                            Some(entry) => process_then_drop(&app, entry, fault, processed).await,
+                            None => dropped_connection(),
+                        };
+                    }
                     Some(fault) => {
                         if let Some(entry) = pending.entry() {
                             entry.fault = Some(fault.rule_id);
@@ -371,11 +384,36 @@ fn body_error(error: &axum::Error) -> ApiError {
     ApiError::too_large(BODY_LIMIT)
 }
 
+/// The `drop_after_processing` fault: the API has answered `processed` (its state changes
+/// and billing are done); journal that answer as never delivered, wait the rule's delay, then
+/// drop the connection. Journaling comes first so a client that gives up during the delay
+/// still shows in the journal.
+async fn process_then_drop(
+    app: &AppState,
+    mut entry: Entry,
+    fault: crate::faults::FaultAction,
+    processed: Response,
+) -> Response {
+    entry.status = Some(processed.status().as_u16());
+    entry.answer_dropped = true;
+    app.world().journal.record(entry);
+    app.mark_dirty();
+    drop(processed);
+    if !fault.delay.is_zero() {
+        tokio::time::sleep(fault.delay).await;
+    }
+    dropped_connection()
+}
+
+fn dropped_connection() -> Response {
+    let mut response = StatusCode::BAD_GATEWAY.into_response();
+    response.extensions_mut().insert(DropConnection);
+    response
+}
+
 fn fault_response(fault: crate::faults::FaultAction) -> Response {
     if fault.drop_connection {
-        let mut response = StatusCode::BAD_GATEWAY.into_response();
-        response.extensions_mut().insert(DropConnection);
-        return response;
+        return dropped_connection();
     }
     let mut response = if crate::faults::is_bodyless(fault.status) {
         fault.status.into_response()

@@ -307,3 +307,45 @@ async fn absurd_clock_advances_are_400s_and_the_emulator_keeps_answering() {
     let (status, _) = emu.get("k", "/enterprises").await;
     assert_eq!(status, 200, "later requests are still answered");
 }
+
+#[tokio::test]
+async fn drop_after_processing_applies_and_bills_but_never_answers() {
+    let emu = start(instant()).await;
+    let id = emu.approved_enterprise("k", "Lost Answer LLC").await;
+    let path = format!("/v2/enterprises/{id}/reputation/numbers");
+    let (status, body) = emu
+        .admin(
+            Method::POST,
+            "/faults?api_key=k",
+            Some(json!({ "method": "POST", "path_prefix": path, "drop_after_processing": true })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["data"]["drop_after_processing"], true);
+    let numbers = crate::common::numbers(0, 3);
+    let lost = emu
+        .http
+        .post(emu.url(&format!("/enterprises/{id}/reputation/numbers")))
+        .bearer_auth("k")
+        .json(&json!({ "phone_numbers": numbers }))
+        .send()
+        .await;
+    assert!(lost.is_err(), "no answer reaches the client: {lost:?}");
+
+    // The work was done: the numbers are monitored and billed once.
+    let (_, listed) = emu
+        .get("k", &format!("/enterprises/{id}/reputation/numbers"))
+        .await;
+    assert_eq!(listed["meta"]["total_results"], 3, "{listed}");
+    assert_eq!(emu.ledger("k").await["numbers_added"], 3);
+    // The journal says what the server answered and that the answer was dropped.
+    let (_, journal) = emu
+        .admin(Method::GET, "/requests?api_key=k&limit=2", None)
+        .await;
+    let added = &journal["data"][0];
+    assert_eq!(added["method"], "POST", "{journal}");
+    assert_eq!(added["status"], 201);
+    assert_eq!(added["answer_dropped"], true);
+    assert!(added["fault_id"].is_u64());
+    assert_eq!(journal["data"][1]["answer_dropped"], false);
+}

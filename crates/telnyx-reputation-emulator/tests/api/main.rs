@@ -12,6 +12,7 @@ mod hardening;
 mod loa;
 mod numbers;
 mod persistence;
+mod properties;
 mod remediation;
 mod reputation;
 mod schedule;

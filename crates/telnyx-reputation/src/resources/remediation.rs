@@ -224,6 +224,7 @@ impl Watch {
                 .unwrap_or_default();
             return Err(Error::Timeout {
                 message: format!("remediation {} still {status} after {timeout:?}", self.id),
+                outcome_unknown: false,
             });
         }
         self.handle

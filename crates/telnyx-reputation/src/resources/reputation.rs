@@ -175,6 +175,7 @@ impl Reputation {
                         "approval gates not both approved after {:?} (status {}, loa_status {})",
                         options.timeout, settings.status, settings.loa_status
                     ),
+                    outcome_unknown: false,
                 });
             }
             self.client.sleeper().sleep(options.interval).await;

@@ -304,3 +304,85 @@ async fn cap_deadline_and_max_retries_are_configurable() {
     assert!(h.client.enterprises().list().first_page().await.is_err());
     assert_eq!(list_attempts(&h).await, 1);
 }
+
+#[tokio::test]
+async fn a_billable_post_whose_answer_is_lost_says_the_outcome_is_unknown_and_is_sent_once() {
+    let h = start().await;
+    let id = h.approved_enterprise("Acme Plumbing LLC").await;
+    let batch = numbers(3);
+    h.clear_journal().await;
+    h.fault(json!({"drop_after_processing": true, "method": "POST"}))
+        .await;
+    let e = h
+        .client
+        .reputation(&id)
+        .numbers()
+        .add(&batch)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connection);
+    assert!(e.outcome_unknown(), "{e:?}");
+    assert!(e.to_string().contains("outcome unknown"), "{e}");
+    let journal = h.journal().await;
+    assert_eq!(journal.len(), 1, "sent once, never retried: {journal:?}");
+    assert_eq!(journal[0]["answer_dropped"], true);
+    // The server did apply it: the numbers are monitored and billed exactly once.
+    assert_eq!(h.ledger().await["numbers_added"], 3);
+    let listed = h
+        .client
+        .reputation(&id)
+        .numbers()
+        .list()
+        .first_page()
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 3);
+    assert!(h.sleeps.taken().is_empty());
+}
+
+#[tokio::test]
+async fn add_all_reports_a_batch_whose_answer_was_lost_as_unknown_not_as_added_none() {
+    let h = start().await;
+    let id = h.approved_enterprise("Acme Plumbing LLC").await;
+    let all = numbers(250);
+    h.clear_journal().await;
+    // The first batch (numbers 0..100) is applied, then its answer is lost.
+    h.fault(json!({"drop_after_processing": true, "method": "POST", "count": 1}))
+        .await;
+    let report = h
+        .client
+        .reputation(&id)
+        .numbers()
+        .add_all(&all, BulkAddOptions { concurrency: 1 })
+        .await
+        .unwrap();
+    assert_eq!(report.added.len(), 150);
+    assert_eq!(report.failed.len(), 1);
+    let failure = &report.failed[0];
+    assert_eq!(failure.batch_index, 0);
+    assert!(failure.outcome_unknown(), "{:?}", failure.error);
+    assert_eq!(report.outcome_unknown().len(), 100);
+    let serialized = serde_json::to_value(failure).unwrap();
+    assert_eq!(serialized["outcome_unknown"], true);
+    assert_eq!(serialized["error_kind"], "CONNECTION");
+    // Three batches, three requests: the lost one was not resent.
+    assert_eq!(h.journal().await.len(), 3);
+    assert_eq!(h.ledger().await["numbers_added"], 250);
+}
+
+#[tokio::test]
+async fn a_dropped_read_is_retried_and_never_reported_as_outcome_unknown() {
+    let h = start().await;
+    h.fault(json!({"drop_after_processing": true, "method": "GET", "count": 3}))
+        .await;
+    let e = h
+        .client
+        .enterprises()
+        .list()
+        .first_page()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connection);
+    assert!(!e.outcome_unknown(), "{e:?}");
+    assert_eq!(list_attempts(&h).await, 3);
+}
