@@ -317,7 +317,7 @@ async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Respons
                         let request = Request::from_parts(parts, Body::from(bytes));
                         let processed = next.run(request).await;
                         return match pending.entry.take() {
-                            Some(entry) => process_then_drop(&app, entry, fault, processed).await,
+                            Some(entry) => process_then_drop(app, entry, fault, processed).await,
                             None => dropped_connection(),
                         };
                     }
