@@ -3,8 +3,8 @@
 //! Rules are added through `POST /_emulator/faults`, matched on method, path prefix and the
 //! caller's API key (so parallel tests with different keys never see each other's faults),
 //! and consumed one per matching request. A rule keeps only the key's fingerprint
-//! (`crate::journal::fingerprint`), which is what the fault list shows as `account`. A rule can answer with any status, extra headers
-//! (`Retry-After`, `retry-after-ms`, `x-ratelimit-reset`, ...), a custom or default
+//! (`crate::journal::fingerprint`), which is what the fault list shows as `account`. A rule
+//! can answer with any status, extra headers (`Retry-After`, `retry-after-ms`, `x-ratelimit-reset`, ...), a custom or default
 //! Telnyx-shaped body, a delay, or by dropping the connection without an answer: either
 //! before the API sees the request (`drop_connection`), or after the API has processed it
 //! (`drop_after_processing`: state changes and the ledger bills, but the client never hears
@@ -440,7 +440,9 @@ mod tests {
             .unwrap();
         assert_eq!(stored["drop_after_processing"], json!(true));
         assert_eq!(stored["drop_connection"], json!(false));
-        let action = faults.take(Some("k"), "POST", "/v2/x").unwrap();
+        let action = faults
+            .take(Some(&fingerprint("k")), "POST", "/v2/x")
+            .unwrap();
         assert!(action.drop_after_processing && !action.drop_connection);
     }
 }
