@@ -5,10 +5,11 @@
 //! and consumed one per matching request. A rule keeps only the key's fingerprint
 //! (`crate::journal::fingerprint`), which is what the fault list shows as `account`. A rule
 //! can answer with any status, extra headers (`Retry-After`, `retry-after-ms`,
-//! `x-ratelimit-reset`, ...), a custom or default Telnyx-shaped body, a delay, or by dropping the connection without an answer: either
-//! before the API sees the request (`drop_connection`), or after the API has processed it
-//! (`drop_after_processing`: state changes and the ledger bills, but the client never hears
-//! the answer). Applying a fault to a request is the gateway middleware's job.
+//! `x-ratelimit-reset`, ...), a custom or default Telnyx-shaped body, a delay, or by
+//! dropping the connection without an answer: either before the API sees the request
+//! (`drop_connection`), or after the API has processed it (`drop_after_processing`: state
+//! changes and the ledger bills, but the client never hears the answer). Applying a fault
+//! to a request is the gateway middleware's job.
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
