@@ -134,16 +134,21 @@ impl Monitor {
                 needed: 0,
             });
         }
-        let latest = self.store.latest(enterprise_id).await?;
-        let mut numbers = Vec::new();
-        let mut listing = std::pin::pin!(rep.numbers().list().page_size(250).stream());
-        while let Some(number) = listing.try_next().await? {
-            numbers.push(number);
-            if numbers.len() % 250 == 0 {
-                progress(numbers.len() as u64);
+        // The store's previous state is read while the pages are fetched: the listing
+        // waits on the API, the store's queries on the database, and neither needs the other.
+        let list = async {
+            let mut numbers = Vec::new();
+            let mut listing = std::pin::pin!(rep.numbers().list().page_size(250).stream());
+            while let Some(number) = listing.try_next().await? {
+                numbers.push(number);
+                if numbers.len() % 250 == 0 {
+                    progress(numbers.len() as u64);
+                }
             }
-        }
-        progress(numbers.len() as u64);
+            progress(numbers.len() as u64);
+            Ok::<_, MonitorError>(numbers)
+        };
+        let (latest, mut numbers) = futures::try_join!(self.store.latest(enterprise_id), list)?;
         let mut fresh_reads = 0;
         if options.fresh {
             let needed = numbers.len() as u64;
