@@ -91,30 +91,16 @@ impl Fleet {
 
     /// Set what the emulator says about `number` from now on.
     pub async fn set_reputation(&self, number: &str, data: serde_json::Value) {
-        let response = reqwest::Client::new()
-            .post(format!("{}/numbers/reputation", self.emulator.admin_url()))
-            .bearer_auth(&self.key)
-            .json(&serde_json::json!({ "phone_number": number, "reputation_data": data }))
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            response.status().is_success(),
-            "{}",
-            response.text().await.unwrap()
-        );
+        self.admin(
+            "numbers/reputation",
+            serde_json::json!({ "phone_number": number, "reputation_data": data }),
+        )
+        .await;
     }
 
     /// The public key the emulator serves for verifying its webhooks.
     pub async fn served_public_key(&self) -> String {
-        let served: serde_json::Value = reqwest::Client::new()
-            .get(format!("{}/webhooks/public_key", self.emulator.admin_url()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let served = self.admin_get("webhooks/public_key").await;
         served["public_key"].as_str().unwrap().to_owned()
     }
 
@@ -140,6 +126,19 @@ impl Fleet {
         );
     }
 
+    /// An admin GET (`path` under `/_emulator/`) of this account, as JSON.
+    pub async fn admin_get(&self, path: &str) -> serde_json::Value {
+        reqwest::Client::new()
+            .get(format!("{}/{path}", self.emulator.admin_url()))
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// An admin POST (`path` under `/_emulator/`) that must succeed.
     pub async fn admin(&self, path: &str, body: serde_json::Value) {
         let response = reqwest::Client::new()
@@ -158,29 +157,13 @@ impl Fleet {
 
     /// The emulator's delivery log of this account.
     pub async fn deliveries(&self) -> Vec<serde_json::Value> {
-        let log: serde_json::Value = reqwest::Client::new()
-            .get(format!("{}/webhooks/deliveries", self.emulator.admin_url()))
-            .bearer_auth(&self.key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let log = self.admin_get("webhooks/deliveries").await;
         log["data"].as_array().unwrap().clone()
     }
 
     /// Billable live lookups so far, from the emulator's ledger.
     pub async fn live_lookups(&self) -> u64 {
-        let ledger: serde_json::Value = reqwest::Client::new()
-            .get(format!("{}/ledger", self.emulator.admin_url()))
-            .bearer_auth(&self.key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let ledger = self.admin_get("ledger").await;
         ledger["data"]["live_lookups"].as_u64().unwrap()
     }
 }
