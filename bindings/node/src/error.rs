@@ -2,8 +2,8 @@
 //! `ErrorKind::code()` (`NOT_FOUND`, `RATE_LIMITED`, ...), with `status`, `requestId`,
 //! `errors` (the API's `errors[]`), `retryAfterMs`, for `GATE_REJECTED` the `gate` and
 //! `reasons`, and for a `CONNECTION` / `TIMEOUT` of a sent billable request whose answer was
-//! lost `outcomeUnknown: true`. `errors` is always an array; the other properties are set only when they
-//! apply. No classification happens here: the facade's `ErrorKind` decides.
+//! lost `outcomeUnknown: true`. `errors` is always an array; the other properties are set
+//! only when they apply. No classification happens here: the facade's `ErrorKind` decides.
 
 use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Object};
 use napi::{Error, Status};
