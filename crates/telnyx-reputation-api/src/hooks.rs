@@ -8,9 +8,15 @@
 //! - an error status whose body is not a Telnyx `{"errors": [...]}` document (a proxy's HTML
 //!   502, an empty 503) would fail to decode and lose its status; `exec` rewrites such a body
 //!   into a Telnyx-shaped one so the status survives and callers can classify and retry it.
+//! - a 2xx answer whose body does not decode reaches the caller as the body and a serde error
+//!   only; `exec` records its status and `x-request-id` for a caller running the call inside
+//!   [`with_response_meta`], so that failure can name both.
 //!
 //! This impl for `Client` wins over the generated blanket `impl ClientHooks for &Client` by
 //! auto-ref method resolution.
+
+use std::cell::Cell;
+use std::future::Future;
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -45,8 +51,47 @@ impl ClientHooks<()> for Client {
         if response.status().is_client_error() || response.status().is_server_error() {
             return ensure_telnyx_error_body(response).await;
         }
+        // Outside `with_response_meta` there is no slot and nothing is recorded.
+        let _ = RESPONSE_META.try_with(|slot| {
+            slot.set(Some(ResponseMeta {
+                status: response.status().as_u16(),
+                request_id: response.headers().get("x-request-id").cloned(),
+            }))
+        });
         Ok(response)
     }
+}
+
+/// The status line and request id of the last successful answer of a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseMeta {
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The `x-request-id` header, when the server sent one.
+    pub request_id: Option<HeaderValue>,
+}
+
+impl ResponseMeta {
+    /// The request id as text (`None` when absent or not visible ASCII).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_ref().and_then(|v| v.to_str().ok())
+    }
+}
+
+tokio::task_local! {
+    static RESPONSE_META: Cell<Option<ResponseMeta>>;
+}
+
+/// Run `call` (a generated-client call) and return its output with the status and request
+/// id of the last 2xx answer it received, if any. Progenitor reports an undecodable 2xx body
+/// as the bytes and a serde error only; this is how the caller learns which answer it was.
+pub async fn with_response_meta<F: Future>(call: F) -> (F::Output, Option<ResponseMeta>) {
+    RESPONSE_META
+        .scope(Cell::new(None), async move {
+            let output = call.await;
+            (output, RESPONSE_META.with(Cell::take))
+        })
+        .await
 }
 
 /// How much of a foreign error body is kept as the synthesized `detail`.

@@ -9,3 +9,4 @@ mod generated;
 mod hooks;
 
 pub use generated::*;
+pub use hooks::{ResponseMeta, with_response_meta};

@@ -14,7 +14,7 @@ use telnyx_reputation_api::types::Errors;
 
 use crate::Error;
 use crate::billing::{BillableRequest, BillingHook, CostGuard, Usage};
-use crate::error::from_generated;
+use crate::error::{decode_error, from_generated_with};
 use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
 use crate::retry::{Jitter, Op, RetryConfig, Sleeper, provably_not_processed};
 
@@ -236,9 +236,9 @@ pub(crate) async fn send<T, Fut>(call: Fut) -> Result<T, Error>
 where
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<Errors>>>,
 {
-    match call.await {
-        Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(from_generated(e).await),
+    match telnyx_reputation_api::with_response_meta(call).await {
+        (Ok(value), _) => Ok(value.into_inner()),
+        (Err(e), meta) => Err(from_generated_with(e, meta).await),
     }
 }
 
@@ -251,19 +251,25 @@ where
     T: serde::de::DeserializeOwned,
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<Errors>>>,
 {
-    match call.await {
-        Ok(value) => Ok(value.into_inner()),
-        Err(progenitor_client::Error::UnexpectedResponse(response))
+    match telnyx_reputation_api::with_response_meta(call).await {
+        (Ok(value), _) => Ok(value.into_inner()),
+        (Err(progenitor_client::Error::UnexpectedResponse(response)), _)
             if response.status().is_success() =>
         {
             let status = response.status().as_u16();
+            let request_id = response
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             let body = response
                 .bytes()
                 .await
                 .map_err(|e| crate::error::from_transport(&e))?;
-            serde_json::from_slice(&body).map_err(|e| crate::error::undecodable(status, e))
+            serde_json::from_slice(&body)
+                .map_err(|e| decode_error(Some(status), request_id.as_deref(), e, &body))
         }
-        Err(e) => Err(from_generated(e).await),
+        (Err(e), meta) => Err(from_generated_with(e, meta).await),
     }
 }
 

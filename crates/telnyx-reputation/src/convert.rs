@@ -8,7 +8,7 @@ use telnyx_reputation_api::types as g;
 
 use crate::Error;
 use crate::enums::*;
-use crate::error::undecodable;
+use crate::error::undecodable_model;
 use crate::models::*;
 
 /// Re-shape `value` through JSON. A failure means the shapes disagree: for request bodies
@@ -26,7 +26,7 @@ pub(crate) fn request_body<A: Serialize, B: DeserializeOwned>(
 }
 
 fn response<A: Serialize, B: DeserializeOwned>(value: &A) -> Result<B, Error> {
-    via_json(value).map_err(|e| undecodable(200, e))
+    via_json(value).map_err(undecodable_model)
 }
 
 pub(crate) fn enterprise(e: g::Enterprise) -> Result<Enterprise, Error> {

@@ -2,8 +2,9 @@
 //!
 //! Every HTTP failure (typed by the generated client or read by hand, as for the multipart
 //! upload) goes through [`classify_status`], every transport failure through
-//! [`from_transport`]. Retry decisions (in `retry`) and the bindings' error mapping read the
-//! resulting [`Error`] / [`ErrorKind`] and nothing else. Retry policy does not belong here.
+//! [`from_transport`], every 2xx answer that does not decode through [`decode_error`]. Retry
+//! decisions (in `retry`) and the bindings' error mapping read the resulting [`Error`] /
+//! [`ErrorKind`] / [`ErrorDetails`] and nothing else. Retry policy does not belong here.
 
 use std::fmt;
 use std::time::Duration;
@@ -131,7 +132,7 @@ pub enum Error {
     /// 400.
     #[error("{0}")]
     BadRequest(HttpError),
-    /// Any other 4xx, or a response the client could not read.
+    /// Any other 4xx (e.g. 418), or any other error status.
     #[error("{0}")]
     Api(HttpError),
     /// 5xx.
@@ -178,11 +179,42 @@ pub enum Error {
         /// Why verification failed.
         message: String,
     },
+    /// A success (2xx) answer whose body is not the shape the contract declares: the server
+    /// (or a proxy in front of it) sent something this client cannot read. Whether the request
+    /// took effect is not known from the body; it was not retried.
+    #[error("{}", decode_message(*.status, .message, .body))]
+    Decode {
+        /// What did not decode, as the JSON parser said it (field, line and column).
+        message: String,
+        /// The HTTP status of the answer, when known.
+        status: Option<u16>,
+        /// The `x-request-id` of the answer, when the server sent one.
+        request_id: Option<String>,
+        /// The start of the body (at most [`BODY_EXCERPT_CHARS`] characters, lossy UTF-8).
+        body: String,
+    },
+}
+
+/// How much of an undecodable body [`Error::Decode`] keeps.
+pub const BODY_EXCERPT_CHARS: usize = 200;
+
+fn decode_message(status: Option<u16>, message: &str, body: &str) -> String {
+    let answer = match status {
+        Some(status) => format!("the {status} response"),
+        None => "the response".to_owned(),
+    };
+    if body.is_empty() {
+        format!("could not decode {answer}: {message} (empty body)")
+    } else {
+        format!("could not decode {answer}: {message} (body starts: {body})")
+    }
 }
 
 /// Stable classification of an [`Error`], shared by the Python and Node bindings and the CLI.
+/// Its serde form is [`ErrorKind::code`].
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorKind {
     /// See [`Error::InvalidInput`].
     InvalidInput,
@@ -201,8 +233,10 @@ pub enum ErrorKind {
     /// See [`Error::BadRequest`].
     BadRequest,
     /// See [`Error::Api`].
+    #[serde(rename = "API_ERROR")]
     Api,
     /// See [`Error::Server`].
+    #[serde(rename = "SERVER_ERROR")]
     Server,
     /// See [`Error::Timeout`].
     Timeout,
@@ -214,6 +248,8 @@ pub enum ErrorKind {
     WebhookVerification,
     /// See [`Error::BillingRefused`].
     BillingRefused,
+    /// See [`Error::Decode`].
+    Decode,
 }
 
 impl ErrorKind {
@@ -235,6 +271,7 @@ impl ErrorKind {
             ErrorKind::GateRejected => "GATE_REJECTED",
             ErrorKind::WebhookVerification => "WEBHOOK_VERIFICATION",
             ErrorKind::BillingRefused => "BILLING_REFUSED",
+            ErrorKind::Decode => "DECODE",
         }
     }
 }
@@ -264,6 +301,7 @@ impl Error {
             Error::GateRejected { .. } => ErrorKind::GateRejected,
             Error::WebhookVerification { .. } => ErrorKind::WebhookVerification,
             Error::BillingRefused { .. } => ErrorKind::BillingRefused,
+            Error::Decode { .. } => ErrorKind::Decode,
         }
     }
 
@@ -283,14 +321,21 @@ impl Error {
         }
     }
 
-    /// The HTTP status, when this error came from an HTTP response.
+    /// The HTTP status, when this error came from an HTTP response (an error status, or the
+    /// 2xx of an undecodable answer).
     pub fn status(&self) -> Option<u16> {
-        self.http().map(|e| e.status).filter(|s| *s != 0)
+        match self {
+            Error::Decode { status, .. } => *status,
+            other => other.http().map(|e| e.status),
+        }
     }
 
     /// The `x-request-id` of the failed response, if any.
     pub fn request_id(&self) -> Option<&str> {
-        self.http().and_then(|e| e.request_id.as_deref())
+        match self {
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            other => other.http().and_then(|e| e.request_id.as_deref()),
+        }
     }
 
     /// The API's `errors[]` (empty for non-HTTP errors).
@@ -342,6 +387,33 @@ impl Error {
         }
     }
 
+    /// Everything this error carries, as one serializable value: what the Python
+    /// (`err.details`) and Node (`err.details`) bindings expose, identically.
+    pub fn details(&self) -> ErrorDetails {
+        let (gate, reasons) = match self {
+            Error::GateRejected { gate, reasons } => (Some(*gate), Some(reasons.clone())),
+            _ => (None, None),
+        };
+        ErrorDetails {
+            kind: self.kind(),
+            message: self.to_string(),
+            status: self.status(),
+            request_id: self.request_id().map(str::to_owned),
+            errors: self.api_errors().iter().map(ErrorEntry::from).collect(),
+            retry_after: self.retry_after().map(|d| d.as_secs_f64()),
+            gate,
+            reasons,
+            outcome_unknown: match self {
+                Error::Timeout { .. } | Error::Connection { .. } => Some(self.outcome_unknown()),
+                _ => None,
+            },
+            body: match self {
+                Error::Decode { body, .. } => Some(body.clone()),
+                _ => None,
+            },
+        }
+    }
+
     /// Shorthand for [`Error::InvalidInput`].
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Error::InvalidInput {
@@ -381,7 +453,6 @@ fn status_label(status: u16) -> &'static str {
         422 => "Unprocessable",
         429 => "Too Many Requests",
         500..=599 => "Server Error",
-        0 => "Invalid Response",
         _ => "API Error",
     }
 }
@@ -518,17 +589,96 @@ fn transport_message(e: &reqwest::Error) -> String {
     message
 }
 
-/// A response body that could not be decoded into the expected shape.
-pub(crate) fn undecodable(status: u16, detail: impl fmt::Display) -> Error {
-    Error::Api(HttpError {
+/// A 2xx answer whose body could not be decoded into the expected shape.
+pub(crate) fn decode_error(
+    status: Option<u16>,
+    request_id: Option<&str>,
+    detail: impl fmt::Display,
+    body: &[u8],
+) -> Error {
+    Error::Decode {
+        message: detail.to_string(),
         status,
-        errors: vec![ApiError {
-            title: Some("Unreadable response".to_owned()),
-            detail: Some(detail.to_string()),
-            ..ApiError::default()
-        }],
-        ..HttpError::default()
-    })
+        request_id: request_id.map(str::to_owned),
+        body: String::from_utf8_lossy(body)
+            .trim()
+            .chars()
+            .take(BODY_EXCERPT_CHARS)
+            .collect(),
+    }
+}
+
+/// A decoded 2xx answer whose content the facade could not convert into its model (a value
+/// the contract's types accept but the facade's do not): no body bytes are left to quote.
+pub(crate) fn undecodable_model(detail: impl fmt::Display) -> Error {
+    decode_error(Some(200), None, detail, b"")
+}
+
+/// Everything an [`Error`] carries, as one serializable value ([`Error::details`]). Fields
+/// that do not apply to the error's kind are `None` (`null`); `errors` is always a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetails {
+    /// The kind's stable code, e.g. `"RATE_LIMITED"` ([`ErrorKind::code`]).
+    pub kind: ErrorKind,
+    /// The error's message, as `Display` prints it.
+    pub message: String,
+    /// The HTTP status, for an error status or an undecodable 2xx answer.
+    pub status: Option<u16>,
+    /// The `x-request-id` of the answer, when the server sent one.
+    pub request_id: Option<String>,
+    /// The API's `errors[]`, in the shape the API sends them.
+    pub errors: Vec<ErrorEntry>,
+    /// Seconds the server asked to wait before retrying, when it said.
+    pub retry_after: Option<f64>,
+    /// For `GATE_REJECTED`: which gate (`"status"` or `"loa_status"`).
+    pub gate: Option<Gate>,
+    /// For `GATE_REJECTED`: the server's rejection reasons (possibly empty).
+    pub reasons: Option<Vec<String>>,
+    /// For `TIMEOUT` / `CONNECTION`: whether a sent billable or non-idempotent request may
+    /// have been applied ([`Error::outcome_unknown`]).
+    pub outcome_unknown: Option<bool>,
+    /// For `DECODE`: the start of the body that did not decode.
+    pub body: Option<String>,
+}
+
+/// One `errors[]` entry of [`ErrorDetails`], in the API's own shape.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ErrorEntry {
+    /// Telnyx error code, e.g. `"10015"`.
+    pub code: Option<String>,
+    /// Short title.
+    pub title: Option<String>,
+    /// Longer explanation.
+    pub detail: Option<String>,
+    /// Where in the request the error is, when the API said.
+    pub source: Option<ErrorSource>,
+    /// Free-form extra data (often `{"url": ...}`).
+    pub meta: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `source` of an [`ErrorEntry`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ErrorSource {
+    /// JSON pointer into the request body, e.g. `/phone_numbers/0`.
+    pub pointer: Option<String>,
+    /// The query or path parameter at fault.
+    pub parameter: Option<String>,
+}
+
+impl From<&ApiError> for ErrorEntry {
+    fn from(e: &ApiError) -> Self {
+        let source = (e.pointer.is_some() || e.parameter.is_some()).then(|| ErrorSource {
+            pointer: e.pointer.clone(),
+            parameter: e.parameter.clone(),
+        });
+        ErrorEntry {
+            code: e.code.clone(),
+            title: e.title.clone(),
+            detail: e.detail.clone(),
+            source,
+            meta: e.meta.clone(),
+        }
+    }
 }
 
 /// Convert a generated-client error into a facade error (reading the body when it is unread).
@@ -548,10 +698,26 @@ pub(crate) async fn from_generated(
         }
         G::UnexpectedResponse(response) => from_response(response).await,
         G::CommunicationError(e) | G::ResponseBodyError(e) => from_transport(&e),
-        G::InvalidResponsePayload(_, e) => undecodable(0, e),
+        // Without the answer's status line (see `from_generated_with`).
+        G::InvalidResponsePayload(body, e) => decode_error(None, None, e, &body),
         G::InvalidRequest(message) => Error::invalid(message),
         G::InvalidUpgrade(e) => from_transport(&e),
-        G::Custom(message) => undecodable(0, message),
+        // Only a hook produces `Custom`, and ours produce none.
+        G::Custom(message) => decode_error(None, None, message, b""),
+    }
+}
+
+/// [`from_generated`] for a call run inside `with_response_meta`: an undecodable 2xx body
+/// keeps the status and request id of the answer it came in.
+pub(crate) async fn from_generated_with(
+    e: progenitor_client::Error<telnyx_reputation_api::types::Errors>,
+    meta: Option<telnyx_reputation_api::ResponseMeta>,
+) -> Error {
+    match (e, meta) {
+        (progenitor_client::Error::InvalidResponsePayload(body, e), Some(meta)) => {
+            decode_error(Some(meta.status), meta.request_id(), e, &body)
+        }
+        (e, _) => from_generated(e).await,
     }
 }
 
@@ -683,6 +849,56 @@ mod tests {
             !unprocessable()
                 .after_sending_not_idempotent()
                 .outcome_unknown()
+        );
+    }
+
+    #[test]
+    fn kinds_serialize_as_their_codes() {
+        let kinds = [
+            ErrorKind::InvalidInput,
+            ErrorKind::Authentication,
+            ErrorKind::PermissionDenied,
+            ErrorKind::NotFound,
+            ErrorKind::Conflict,
+            ErrorKind::Unprocessable,
+            ErrorKind::RateLimited,
+            ErrorKind::BadRequest,
+            ErrorKind::Api,
+            ErrorKind::Server,
+            ErrorKind::Timeout,
+            ErrorKind::Connection,
+            ErrorKind::GateRejected,
+            ErrorKind::WebhookVerification,
+            ErrorKind::BillingRefused,
+            ErrorKind::Decode,
+        ];
+        for kind in kinds {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
+            let back: ErrorKind = serde_json::from_value(kind.code().into()).unwrap();
+            assert_eq!(back, kind);
+        }
+    }
+
+    #[test]
+    fn a_decode_error_keeps_a_bounded_body_excerpt() {
+        let body = format!("{{\"data\": \"{}\"}}", "x".repeat(1000));
+        let e = decode_error(
+            Some(200),
+            Some("req-9"),
+            "missing field `id`",
+            body.as_bytes(),
+        );
+        let Error::Decode { body: excerpt, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(excerpt.chars().count(), BODY_EXCERPT_CHARS);
+        assert!(body.starts_with(excerpt.as_str()));
+        assert_eq!((e.status(), e.request_id()), (Some(200), Some("req-9")));
+        assert!(e.http().is_none() && e.api_errors().is_empty());
+        let empty = decode_error(Some(204), None, "EOF while parsing", b"");
+        assert_eq!(
+            empty.to_string(),
+            "could not decode the 204 response: EOF while parsing (empty body)"
         );
     }
 

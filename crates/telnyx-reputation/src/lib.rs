@@ -8,6 +8,7 @@ mod enums;
 mod error;
 mod models;
 mod operations;
+mod options;
 mod pager;
 mod phone;
 #[cfg(test)]
@@ -24,7 +25,10 @@ pub use enums::{
     OrganizationType, OwnershipStatus, ProductType, RemediationStatus, RemovalReason,
     ReputationStatus, RoleType, SpamRisk,
 };
-pub use error::{ApiError, Error, ErrorKind, Gate, HttpError};
+pub use error::{
+    ApiError, BODY_EXCERPT_CHARS, Error, ErrorDetails, ErrorEntry, ErrorKind, ErrorSource, Gate,
+    HttpError,
+};
 pub use models::{
     BatchFailure, BatchProgress, BillingContact, BulkAddOptions, BulkAddReport, BulkRefreshReport,
     Document, DocumentSize, Enterprise, EnterpriseUpdate, ExternalVerification, LoaAgent,
@@ -34,6 +38,7 @@ pub use models::{
     ReputationSettings, TermsInfo, TosAgreement, TosStatus, WaitOptions,
 };
 pub use operations::{Billing, OPERATIONS, Operation, operation};
+pub use options::ClientOptions;
 pub use pager::Pager;
 pub use phone::PhoneNumber;
 pub use resources::{

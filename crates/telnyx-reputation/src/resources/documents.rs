@@ -10,7 +10,7 @@ use telnyx_reputation_api::types as g;
 
 use crate::client::{Client, send_any_2xx};
 use crate::convert;
-use crate::error::{from_response, from_transport, undecodable};
+use crate::error::{decode_error, from_response, from_transport};
 use crate::models::Document;
 use crate::operations::{DOCUMENT_UPLOAD as UPLOAD, DOCUMENT_UPLOAD_JSON as UPLOAD_JSON};
 use crate::{Error, validate};
@@ -99,8 +99,14 @@ async fn upload_once(
         return Err(from_response(response).await);
     }
     let status = response.status().as_u16();
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let body = response.bytes().await.map_err(|e| from_transport(&e))?;
-    serde_json::from_slice(&body).map_err(|e| undecodable(status, e))
+    serde_json::from_slice(&body)
+        .map_err(|e| decode_error(Some(status), request_id.as_deref(), e, &body))
 }
 
 /// The content type to declare for `filename`, by extension.

@@ -232,3 +232,79 @@ async fn waiter_times_out() {
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     assert_eq!(h.sleeps.taken(), vec![Duration::from_secs(1); 3]);
 }
+
+#[tokio::test]
+async fn details_of_a_422_keep_every_errors_field_and_meta() {
+    let h = start().await;
+    let item = json!({
+        "code": "10015", "title": "Invalid phone number", "detail": "must be US E.164",
+        "source": {"pointer": "/phone_numbers/0"}, "meta": {"url": "https://example.com/10015"}
+    });
+    h.fault(
+        json!({"status": 422, "headers": {"x-request-id": "req-422"}, "body": {"errors": [item]}}),
+    )
+    .await;
+    let e = h.client.enterprises().get(MISSING).await.unwrap_err();
+    let details = serde_json::to_value(e.details()).unwrap();
+    assert_eq!(
+        details,
+        json!({
+            "kind": "UNPROCESSABLE",
+            "message": "422 Unprocessable: 10015 Invalid phone number: must be US E.164 (at /phone_numbers/0)",
+            "status": 422, "request_id": "req-422",
+            "errors": [{
+                "code": "10015", "title": "Invalid phone number", "detail": "must be US E.164",
+                "source": {"pointer": "/phone_numbers/0", "parameter": null},
+                "meta": {"url": "https://example.com/10015"}
+            }],
+            "retry_after": null, "gate": null, "reasons": null, "outcome_unknown": null,
+            "body": null
+        })
+    );
+    let back: ErrorDetails = serde_json::from_value(details).unwrap();
+    assert_eq!(back, e.details());
+}
+
+#[tokio::test]
+async fn details_of_a_429_carry_retry_after_in_seconds() {
+    let h = start_with(ApprovalDelay::After(Duration::ZERO), |b| b.max_retries(0)).await;
+    h.fault(json!({"status": 429, "retry_after_ms": "1500"}))
+        .await;
+    let e = h.client.enterprises().get(MISSING).await.unwrap_err();
+    let details = e.details();
+    assert_eq!(details.kind, ErrorKind::RateLimited);
+    assert_eq!(details.retry_after, Some(1.5));
+    assert_eq!(details.status, Some(429));
+    assert_eq!(details.errors[0].code.as_deref(), Some("10011"));
+}
+
+#[tokio::test]
+async fn details_of_a_gate_rejection_and_a_transport_failure() {
+    let h = start().await;
+    let id = h.enabled_enterprise("Acme REJECT LLC").await;
+    let e = h
+        .client
+        .reputation(&id)
+        .wait_until_approved(WaitOptions::default())
+        .await
+        .unwrap_err();
+    let details = e.details();
+    assert_eq!(details.kind, ErrorKind::GateRejected);
+    assert_eq!(details.gate, Some(Gate::Status));
+    assert!(!details.reasons.unwrap().is_empty());
+    assert_eq!((details.status, details.outcome_unknown), (None, None));
+    assert_eq!(serde_json::to_value(Gate::LoaStatus).unwrap(), "loa_status");
+
+    let closed = Client::builder()
+        .api_key(KEY)
+        .base_url("http://127.0.0.1:9/v2")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = closed.enterprises().get(MISSING).await.unwrap_err();
+    let details = e.details();
+    assert_eq!(details.kind, ErrorKind::Connection);
+    assert_eq!(details.outcome_unknown, Some(false));
+    assert_eq!(details.message, e.to_string());
+    assert!(details.errors.is_empty() && details.gate.is_none());
+}

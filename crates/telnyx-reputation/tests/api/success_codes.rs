@@ -53,11 +53,12 @@ async fn enable_accepts_200_as_well_as_201() {
 }
 
 #[tokio::test]
-async fn an_undecodable_2xx_is_an_error() {
+async fn an_undecodable_2xx_is_a_decode_error_with_status_request_id_and_body() {
     let h = start().await;
     h.fault(json!({
         "status": 200, "count": 1, "method": "post",
         "path_prefix": "/v2/terms_of_service/number_reputation/agree",
+        "headers": { "x-request-id": "req-decode-1" },
         "body": { "data": { "unexpected": true } }
     }))
     .await;
@@ -67,5 +68,46 @@ async fn an_undecodable_2xx_is_an_error() {
         .agree_number_reputation()
         .await
         .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Api, "{e}");
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
+    assert_eq!(e.kind().code(), "DECODE");
+    assert_eq!(e.status(), Some(200));
+    assert_eq!(e.request_id(), Some("req-decode-1"));
+    let text = e.to_string();
+    assert!(
+        text.starts_with("could not decode the 200 response: ")
+            && text.ends_with(r#"(body starts: {"data":{"unexpected":true}})"#),
+        "{text}"
+    );
+    let details = e.details();
+    assert_eq!(
+        details.body.as_deref(),
+        Some(r#"{"data":{"unexpected":true}}"#)
+    );
+    assert_eq!(details.status, Some(200));
+    // Not retried: a 2xx was an answer, whatever its body.
+    assert_eq!(h.seen().await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_undecodable_read_is_a_decode_error_too() {
+    let h = start().await;
+    h.fault(json!({
+        "status": 200, "method": "get", "path_prefix": "/v2/enterprises",
+        "body": "not an enterprise"
+    }))
+    .await;
+    let e = h
+        .client
+        .enterprises()
+        .get("4a6192a4-573d-446d-b3ce-aff9117272a6")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
+    assert_eq!(e.status(), Some(200));
+    assert!(e.request_id().is_some(), "the emulator's x-request-id");
+    assert!(
+        e.to_string()
+            .contains(r#"(body starts: "not an enterprise")"#),
+        "{e}"
+    );
 }
