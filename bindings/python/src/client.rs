@@ -11,8 +11,11 @@ use std::time::Duration;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
 use serde::Serialize;
-use telnyx_reputation::{BillableRequest, Client as Api, ClientBuilder, Error, Usage};
+use telnyx_reputation::{
+    BillableRequest, Client as Api, ClientBuilder, ClientOptions, Error, Usage,
+};
 
 use crate::convert::Json;
 use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
@@ -162,50 +165,25 @@ pub fn seconds(name: &str, value: f64) -> PyResult<Duration> {
     })
 }
 
-/// Build the configuration: keywords, else the environment the way the facade's
-/// `Client::from_env` reads it, else the facade's defaults.
-#[allow(clippy::too_many_arguments)]
+/// Build the configuration: the keyword arguments, deserialized into the facade's
+/// `ClientOptions` (names, types and the unknown-keyword check live there), over the
+/// environment the way the facade's `Client::from_env` reads it, over the facade's defaults.
 fn configure(
     mode: Mode,
-    api_key: Option<String>,
-    base_url: Option<String>,
-    timeout: Option<f64>,
-    max_retries: Option<u32>,
-    retry_cap: Option<f64>,
-    retry_deadline: Option<f64>,
-    allow_insecure_http: Option<bool>,
-    max_billable: Option<u64>,
+    options: Option<&Bound<'_, PyDict>>,
     on_billable: Option<Py<PyAny>>,
 ) -> PyResult<Arc<Shared>> {
+    let options = match options {
+        Some(options) => error::map(ClientOptions::from_json(crate::convert::to_value(options)?))?,
+        None => ClientOptions::default(),
+    };
     // Seeded from TELNYX_API_KEY / TELNYX_BASE_URL; keyword arguments override them.
-    let mut builder = ClientBuilder::from_env().user_agent(concat!(
-        "telnyx-reputation-python/",
-        env!("CARGO_PKG_VERSION")
-    ));
-    if let Some(key) = api_key {
-        builder = builder.api_key(key);
-    }
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(t) = timeout {
-        builder = builder.timeout(seconds("timeout", t)?);
-    }
-    if let Some(n) = max_retries {
-        builder = builder.max_retries(n);
-    }
-    if let Some(t) = retry_cap {
-        builder = builder.retry_cap(seconds("retry_cap", t)?);
-    }
-    if let Some(t) = retry_deadline {
-        builder = builder.retry_deadline(seconds("retry_deadline", t)?);
-    }
-    if let Some(allow) = allow_insecure_http {
-        builder = builder.allow_insecure_http(allow);
-    }
-    if let Some(n) = max_billable {
-        builder = builder.max_billable(n);
-    }
+    let mut builder = ClientBuilder::from_env()
+        .user_agent(concat!(
+            "telnyx-reputation-python/",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .with_options(options);
     if let Some(hook) = on_billable {
         builder = builder.on_billable(move |request| call_hook(&hook, request));
     }
@@ -266,35 +244,16 @@ macro_rules! client_class {
 
         #[pymethods]
         impl $name {
+            /// Keyword options: those of the facade's `ClientOptions` (`api_key`, `base_url`,
+            /// `timeout`, `max_retries`, `retry_cap`, `retry_deadline`, `user_agent`,
+            /// `allow_insecure_http`, `max_billable`; times in seconds) and `on_billable`.
             #[new]
-            #[pyo3(signature = (
-                *, api_key=None, base_url=None, timeout=None, max_retries=None, retry_cap=None,
-                retry_deadline=None, allow_insecure_http=None, max_billable=None, on_billable=None
-            ))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (*, on_billable=None, **options))]
             fn new(
-                api_key: Option<String>,
-                base_url: Option<String>,
-                timeout: Option<f64>,
-                max_retries: Option<u32>,
-                retry_cap: Option<f64>,
-                retry_deadline: Option<f64>,
-                allow_insecure_http: Option<bool>,
-                max_billable: Option<u64>,
                 on_billable: Option<Py<PyAny>>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Self> {
-                let shared = configure(
-                    $mode,
-                    api_key,
-                    base_url,
-                    timeout,
-                    max_retries,
-                    retry_cap,
-                    retry_deadline,
-                    allow_insecure_http,
-                    max_billable,
-                    on_billable,
-                )?;
+                let shared = configure($mode, options, on_billable)?;
                 Ok(Self { shared })
             }
 

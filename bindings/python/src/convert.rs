@@ -67,6 +67,12 @@ pub fn from_python<T: DeserializeOwned>(name: &str, value: &Bound<'_, PyAny>) ->
     serde_json::from_value(json).map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
 }
 
+/// A Python value as JSON, for a facade deserializer that reports its own errors (e.g.
+/// `ClientOptions::from_json`); an unconvertible value is a `TypeError`.
+pub fn to_value(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    to_json(value)
+}
+
 fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
     if let Some(native) = crate::models::native_json(value) {
         return native.map_err(|e| PyTypeError::new_err(e.to_string()));

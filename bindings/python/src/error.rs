@@ -26,6 +26,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::GateRejected => "GateRejectedError",
         ErrorKind::WebhookVerification => "WebhookVerificationError",
         ErrorKind::BillingRefused => "BillingRefusedError",
+        ErrorKind::Decode => "APIResponseValidationError",
         // `Api` and any kind a newer facade adds.
         _ => "APIStatusError",
     }
@@ -45,26 +46,24 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     let class = module
         .getattr(class_name(error.kind()))?
         .cast_into::<PyType>()?;
+    // Every class takes the same fields, from the facade's one payload.
+    let details = error.details();
     let kwargs = PyDict::new(py);
-    kwargs.set_item("status_code", error.status())?;
-    kwargs.set_item("request_id", error.request_id())?;
+    kwargs.set_item("status_code", details.status)?;
+    kwargs.set_item("request_id", details.request_id.as_deref())?;
     let errors = error
         .api_errors()
         .iter()
         .map(|e| error_object(py, e))
         .collect::<PyResult<Vec<_>>>()?;
     kwargs.set_item("errors", errors)?;
-    match error {
-        Error::RateLimited(http) => {
-            kwargs.set_item("retry_after", http.retry_after.map(|d| d.as_secs_f64()))?
-        }
-        Error::GateRejected { reasons, .. } => kwargs.set_item("reasons", reasons)?,
-        Error::Connection { .. } | Error::Timeout { .. } => {
-            kwargs.set_item("outcome_unknown", error.outcome_unknown())?
-        }
-        _ => {}
-    }
-    let exception = class.call((error.to_string(),), Some(&kwargs))?;
+    kwargs.set_item("retry_after", details.retry_after)?;
+    kwargs.set_item("gate", details.gate.map(|g| g.to_string()))?;
+    kwargs.set_item("reasons", details.reasons.as_ref())?;
+    kwargs.set_item("outcome_unknown", details.outcome_unknown)?;
+    kwargs.set_item("body", details.body.as_deref())?;
+    kwargs.set_item("details", Json::of(&details)?.into_pyobject(py)?)?;
+    let exception = class.call((details.message.as_str(),), Some(&kwargs))?;
     Ok(PyErr::from_value(exception))
 }
 

@@ -41,6 +41,7 @@ class _ClientOptions:
         max_retries: int | None = None,
         retry_cap: float | None = None,
         retry_deadline: float | None = None,
+        user_agent: str | None = None,
         allow_insecure_http: bool | None = None,
         max_billable: int | None = None,
         on_billable: Callable[[BillableRequest], object] | None = None,
@@ -51,7 +52,8 @@ class _ClientOptions:
         ``max_billable``: billable requests allowed for the client's lifetime (per process);
         one over it raises ``BillingRefusedError`` and nothing is sent. ``on_billable`` is
         called with each billable request before it is sent; returning ``False`` or raising
-        refuses it."""
+        refuses it. ``user_agent`` replaces the ``User-Agent`` header. An unknown keyword
+        raises ``InvalidInputError`` naming it."""
     @property
     def base_url(self) -> str: ...
     @property
