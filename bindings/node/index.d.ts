@@ -304,6 +304,8 @@ export interface ApiError {
   pointer: string | null
   /** Query or path parameter at fault. */
   parameter: string | null
+  /** Free-form extra data the API attached (often `{ url }`); `{}` when none. */
+  meta: Record<string, unknown>
 }
 
 /**
@@ -392,7 +394,10 @@ export interface BulkRefreshReport {
   failed: Array<BatchFailure>
 }
 
-/** Options of `new Client(..)`; each falls back to the facade's default. */
+/**
+ * Options of `new Client(..)`; each falls back to the environment, then the facade's
+ * default. Times are milliseconds (the `Ms` suffix). A name not listed here is refused.
+ */
 export interface ClientOptions {
   /** API key; default `$TELNYX_API_KEY`. */
   apiKey?: string
@@ -405,6 +410,17 @@ export interface ClientOptions {
   timeoutMs?: number
   /** Retries after the first attempt (default 2; 0 disables retries). */
   maxRetries?: number
+  /**
+   * Longest single wait between attempts, in milliseconds (default 8,000). A server asking
+   * for longer gets its error returned rather than a longer wait.
+   */
+  retryCapMs?: number
+  /** Overall budget of an operation including its retries, in milliseconds (default: none). */
+  retryDeadlineMs?: number
+  /** The `User-Agent` header (default `telnyx-reputation-node/<version>`). */
+  userAgent?: string
+  /** Allow sending the key over plain `http://` to a non-loopback host (default false). */
+  allowInsecureHttp?: boolean
   /**
    * Billable requests allowed for the client's lifetime; one over it rejects with code
    * `BILLING_REFUSED` and nothing is sent (default: unlimited).

@@ -1,5 +1,6 @@
 // Every error `code` of docs/architecture.md's errors table, with `status`, `errors` and `requestId`, and
 // client-side validation that sends nothing (the emulator's journal stays empty).
+import { readFileSync } from 'node:fs'
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Client } from 'telnyx-reputation'
@@ -97,6 +98,7 @@ test('UNPROCESSABLE carries the pointer in errors[] and the message', async () =
       detail: null,
       pointer: '/phone_numbers/0',
       parameter: null,
+      meta: {},
     },
   ])
 })
@@ -108,8 +110,129 @@ test('RATE_LIMITED carries retryAfterMs', async () => {
     code: 'RATE_LIMITED',
     status: 429,
     retryAfterMs: 1500,
+    retryAfter: 1.5,
   })
 })
+
+test('retryAfter is on every error the server sent it with, not only RATE_LIMITED', async () => {
+  const account = emulator.account()
+  await inject(account, { status: 503, retry_after_ms: '2500' })
+  const error = await account.client.enterprises.get(UNKNOWN_ID).catch((e) => e)
+  assert.equal(error.code, 'SERVER_ERROR')
+  assert.equal(error.retryAfter, 2.5)
+  assert.equal(error.details.retry_after, 2.5)
+})
+
+test('DECODE: an undecodable 2xx keeps its status, request id and a body excerpt', async () => {
+  const account = emulator.account()
+  await inject(account, {
+    status: 200,
+    method: 'POST',
+    path_prefix: '/v2/terms_of_service/number_reputation/agree',
+    headers: { 'x-request-id': 'req-decode' },
+    body: { data: { unexpected: true } },
+  })
+  const error = await account.client.termsOfService.agreeNumberReputation().catch((e) => e)
+  assert.ok(error instanceof Error)
+  assert.equal(error.code, 'DECODE')
+  assert.equal(error.status, 200)
+  assert.equal(error.requestId, 'req-decode')
+  assert.equal(error.body, '{"data":{"unexpected":true}}')
+  assert.match(error.message, /^could not decode the 200 response: /)
+  assert.equal(error.details.kind, 'DECODE')
+  const agrees = (await journal(emulator, account.apiKey)).filter((e) => e.path.endsWith('/agree'))
+  assert.equal(agrees.length, 1, 'a 2xx is an answer: not retried')
+})
+
+const FIELDS = [
+  'status',
+  'requestId',
+  'errors',
+  'retryAfter',
+  'retryAfterMs',
+  'gate',
+  'reasons',
+  'outcomeUnknown',
+  'body',
+  'details',
+]
+
+test('every error has the same fields, null where they do not apply', async () => {
+  const invalid = await emulator.client
+    .reputation('not-a-uuid')
+    .settings()
+    .catch((e) => e)
+  const closed = new Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1/v2', maxRetries: 0 })
+  const refused = await closed.enterprises.get(UNKNOWN_ID).catch((e) => e)
+  for (const error of [invalid, refused]) {
+    for (const field of FIELDS) assert.ok(field in error, `${error.code} lacks ${field}`)
+  }
+  assert.equal(invalid.code, 'INVALID_INPUT')
+  assert.deepEqual(
+    [invalid.status, invalid.requestId, invalid.retryAfter, invalid.gate, invalid.reasons],
+    [null, null, null, null, null],
+  )
+  assert.equal(invalid.outcomeUnknown, null)
+  assert.deepEqual(Object.keys(invalid.details).sort(), [
+    'body',
+    'errors',
+    'gate',
+    'kind',
+    'message',
+    'outcome_unknown',
+    'reasons',
+    'request_id',
+    'retry_after',
+    'status',
+  ])
+  assert.equal(invalid.details.message, invalid.message)
+})
+
+// The same cases and expected details as Python's tests (bindings/fixtures/error-details.json).
+const FIXTURE = JSON.parse(
+  readFileSync(new URL('../../fixtures/error-details.json', import.meta.url), 'utf8'),
+)
+
+async function triggered(name) {
+  const account = emulator.account()
+  if (name === 'gate_rejected') {
+    const { client, apiKey } = account
+    await client.termsOfService.agreeNumberReputation()
+    const enterprise = await client.enterprises.create(newEnterprise())
+    const document = await client.documents.upload('loa.pdf', Buffer.from('%PDF-1.7'))
+    const rep = client.reputation(enterprise.id)
+    await rep.enable(document.id, 'business_daily')
+    const gate = {
+      enterprise_id: enterprise.id,
+      status: 'rejected',
+      rejection_reasons: ['FEIN mismatch'],
+    }
+    await emulator.admin('POST', '/gates', gate, apiKey)
+    return rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 }).catch((e) => e)
+  }
+  await inject(account, FIXTURE.cases[name].fault)
+  return account.client.enterprises.get(FIXTURE.unknown_id).catch((e) => e)
+}
+
+for (const name of Object.keys(FIXTURE.cases).sort()) {
+  test(`details of ${name} equal the shared fixture, and the properties equal the details`, async () => {
+    const error = await triggered(name)
+    assert.ok(error instanceof Error, name)
+    const details = FIXTURE.cases[name].details
+    assert.deepEqual(error.details, details)
+    assert.equal(error.code, details.kind)
+    assert.equal(error.message, details.message)
+    assert.deepEqual(
+      [error.status, error.requestId, error.retryAfter, error.gate, error.reasons],
+      [details.status, details.request_id, details.retry_after, details.gate, details.reasons],
+    )
+    assert.deepEqual([error.outcomeUnknown, error.body], [details.outcome_unknown, details.body])
+    assert.deepEqual(
+      error.errors.map((e) => e.meta),
+      details.errors.map((e) => e.meta),
+    )
+  })
+}
 
 test('TIMEOUT and CONNECTION come from the transport', async () => {
   const account = emulator.account()
@@ -121,7 +244,8 @@ test('TIMEOUT and CONNECTION come from the transport', async () => {
   const closed = new Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1/v2', maxRetries: 0 })
   const error = await closed.enterprises.get(UNKNOWN_ID).catch((e) => e)
   assert.equal(error.code, 'CONNECTION')
-  assert.equal(error.status, undefined)
+  assert.equal(error.status, null)
+  assert.equal(error.outcomeUnknown, false)
   assert.deepEqual(error.errors, [])
 })
 

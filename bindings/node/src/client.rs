@@ -1,15 +1,19 @@
-//! `new Client({ apiKey?, baseUrl?, timeoutMs?, maxRetries?, maxBillable?, onBillable? })`
-//! and the entry points to each resource, mirroring the facade's `Client`. Configuration is checked by the facade's
-//! builder; a bad option throws an `INVALID_INPUT` error from the constructor.
+//! `new Client({ apiKey?, baseUrl?, timeoutMs?, maxRetries?, retryCapMs?, retryDeadlineMs?,
+//! userAgent?, allowInsecureHttp?, maxBillable?, onBillable? })` and the entry points to each
+//! resource, mirroring the facade's `Client`. The options object is deserialized (serde) into
+//! [`ClientOptions`], the camelCase mirror of the facade's `ClientOptions`, converted once; an
+//! unknown or mistyped option, like any configuration the facade's builder refuses, throws an
+//! `INVALID_INPUT` error naming it from the constructor.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use napi::Status;
-use napi::bindgen_prelude::Env;
+use napi::bindgen_prelude::{Env, JsObjectValue, Object, Unknown};
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
+use serde::Deserialize;
 use telnyx_reputation as facade;
 
 use crate::error;
@@ -54,9 +58,11 @@ pub struct Usage {
     pub actions: HashMap<String, ActionUsage>,
 }
 
-/// Options of `new Client(..)`; each falls back to the facade's default.
+/// Options of `new Client(..)`; each falls back to the environment, then the facade's
+/// default. Times are milliseconds (the `Ms` suffix). A name not listed here is refused.
 #[napi(object, object_to_js = false)]
-#[derive(Default)]
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientOptions {
     /// API key; default `$TELNYX_API_KEY`.
     pub api_key: Option<String>,
@@ -67,12 +73,72 @@ pub struct ClientOptions {
     pub timeout_ms: Option<u32>,
     /// Retries after the first attempt (default 2; 0 disables retries).
     pub max_retries: Option<u32>,
+    /// Longest single wait between attempts, in milliseconds (default 8,000). A server asking
+    /// for longer gets its error returned rather than a longer wait.
+    pub retry_cap_ms: Option<u32>,
+    /// Overall budget of an operation including its retries, in milliseconds (default: none).
+    pub retry_deadline_ms: Option<u32>,
+    /// The `User-Agent` header (default `telnyx-reputation-node/<version>`).
+    pub user_agent: Option<String>,
+    /// Allow sending the key over plain `http://` to a non-loopback host (default false).
+    pub allow_insecure_http: Option<bool>,
     /// Billable requests allowed for the client's lifetime; one over it rejects with code
     /// `BILLING_REFUSED` and nothing is sent (default: unlimited).
     pub max_billable: Option<u32>,
     /// Called before each billable request; return `false` (or throw) to refuse it.
     #[napi(ts_type = "(request: BillableRequest) => boolean | undefined | void")]
+    #[serde(skip)]
     pub on_billable: Option<BillingHook>,
+}
+
+impl From<ClientOptions> for facade::ClientOptions {
+    fn from(o: ClientOptions) -> Self {
+        let ms = |v: Option<u32>| v.map(|ms| Duration::from_millis(ms.into()));
+        facade::ClientOptions {
+            api_key: o.api_key.map(facade::ApiKey::new),
+            base_url: o.base_url,
+            timeout: ms(o.timeout_ms),
+            max_retries: o.max_retries,
+            retry_cap: ms(o.retry_cap_ms),
+            retry_deadline: ms(o.retry_deadline_ms),
+            user_agent: o.user_agent,
+            allow_insecure_http: o.allow_insecure_http,
+            max_billable: o.max_billable.map(u64::from),
+        }
+    }
+}
+
+/// The name of the one option that is a function, not data.
+const ON_BILLABLE: &str = "onBillable";
+
+/// Read the options object: `onBillable` as the hook, every other own property through serde
+/// (so an unknown name or a wrong type is refused, naming the option).
+fn read_options(env: &Env, object: Object<'_>) -> Result<ClientOptions, facade::Error> {
+    let invalid = |message: String| facade::Error::InvalidInput { message };
+    let napi_error = |e: napi::Error| invalid(format!("client options: {}", e.reason));
+    let on_billable: Option<BillingHook> = object.get(ON_BILLABLE).map_err(napi_error)?;
+    // A copy without the function, which serde cannot read; the caller's object is untouched.
+    let mut data = Object::new(env).map_err(napi_error)?;
+    let names = object.get_property_names().map_err(napi_error)?;
+    for index in 0..names.get_array_length().map_err(napi_error)? {
+        let name: String = names.get_element(index).map_err(napi_error)?;
+        if name != ON_BILLABLE {
+            let value: Unknown = object.get_named_property(&name).map_err(napi_error)?;
+            data.set_named_property(&name, value).map_err(napi_error)?;
+        }
+    }
+    let mut options: ClientOptions = serde_path_to_error::deserialize(&mut napi::De::new(&data))
+        .map_err(|e| {
+            let path = e.path().to_string();
+            // napi's error prints its status first; the reason is serde's message.
+            let reason = e.into_inner().reason;
+            match path.as_str() {
+                "." => invalid(format!("client options: {reason}")),
+                _ => invalid(format!("client options: {path}: {reason}")),
+            }
+        })?;
+    options.on_billable = on_billable;
+    Ok(options)
 }
 
 /// A Telnyx Number Reputation client. Every method returns a `Promise`; failures reject
@@ -85,9 +151,15 @@ pub struct Client {
 #[napi]
 impl Client {
     /// Configure a client; options left out come from the environment or the defaults.
-    #[napi(constructor)]
-    pub fn new(env: Env, options: Option<ClientOptions>) -> napi::Result<Self> {
-        build(options.unwrap_or_default())
+    #[napi(
+        constructor,
+        ts_args_type = "options?: ClientOptions | undefined | null"
+    )]
+    pub fn new(env: Env, options: Option<Object<'_>>) -> napi::Result<Self> {
+        options
+            .map(|object| read_options(&env, object))
+            .transpose()
+            .and_then(|options| build(options.unwrap_or_default()))
             .map(|inner| Client { inner })
             .map_err(|e| error::to_js(&env, &e))
     }
@@ -156,28 +228,16 @@ impl Client {
     }
 }
 
-fn build(options: ClientOptions) -> Result<facade::Client, facade::Error> {
+fn build(mut options: ClientOptions) -> Result<facade::Client, facade::Error> {
     // Seeded from TELNYX_API_KEY / TELNYX_BASE_URL; explicit options override them.
-    let mut builder = facade::ClientBuilder::from_env().user_agent(concat!(
-        "telnyx-reputation-node/",
-        env!("CARGO_PKG_VERSION")
-    ));
-    if let Some(key) = options.api_key {
-        builder = builder.api_key(key);
-    }
-    if let Some(url) = options.base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(ms) = options.timeout_ms {
-        builder = builder.timeout(Duration::from_millis(ms.into()));
-    }
-    if let Some(retries) = options.max_retries {
-        builder = builder.max_retries(retries);
-    }
-    if let Some(max) = options.max_billable {
-        builder = builder.max_billable(max.into());
-    }
-    if let Some(hook) = options.on_billable {
+    let hook = options.on_billable.take();
+    let mut builder = facade::ClientBuilder::from_env()
+        .user_agent(concat!(
+            "telnyx-reputation-node/",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .with_options(options.into());
+    if let Some(hook) = hook {
         let hook = Arc::new(hook);
         builder = builder.on_billable_async(Arc::new(move |request: facade::BillableRequest| {
             let hook = hook.clone();

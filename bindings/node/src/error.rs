@@ -1,9 +1,10 @@
 //! The one place facade errors become JavaScript errors: an `Error` whose `code` is
-//! `ErrorKind::code()` (`NOT_FOUND`, `RATE_LIMITED`, ...), with `status`, `requestId`,
-//! `errors` (the API's `errors[]`), `retryAfterMs`, for `GATE_REJECTED` the `gate` and
-//! `reasons`, and for a `CONNECTION` / `TIMEOUT` of a sent billable request whose answer was
-//! lost `outcomeUnknown: true`. `errors` is always an array; the other properties are set
-//! only when they apply. No classification happens here: the facade's `ErrorKind` decides.
+//! `ErrorKind::code()` (`NOT_FOUND`, `RATE_LIMITED`, `DECODE`, ...), and on every error the same
+//! properties, `null` where they do not apply: `status`, `requestId`, `errors` (the API's
+//! `errors[]`, each with `meta`; always an array), `retryAfter` (seconds) and `retryAfterMs`,
+//! `gate`, `reasons`, `outcomeUnknown`, `body` (the start of an undecodable answer), and
+//! `details`: the facade's `Error::details()` as a plain object, the same keys and values as
+//! Python's `err.details`. No classification happens here: the facade decides.
 
 use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Object};
 use napi::{Error, Status};
@@ -25,6 +26,9 @@ pub struct ApiError {
     pub pointer: Option<String>,
     /// Query or path parameter at fault.
     pub parameter: Option<String>,
+    /// Free-form extra data the API attached (often `{ url }`); `{}` when none.
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub meta: serde_json::Map<String, serde_json::Value>,
 }
 
 impl From<&facade::ApiError> for ApiError {
@@ -35,6 +39,7 @@ impl From<&facade::ApiError> for ApiError {
             detail: e.detail.clone(),
             pointer: e.pointer.clone(),
             parameter: e.parameter.clone(),
+            meta: e.meta.clone(),
         }
     }
 }
@@ -50,25 +55,20 @@ pub fn to_js(env: &Env, error: &facade::Error) -> Error {
 }
 
 fn build<'env>(env: &'env Env, error: &facade::Error) -> napi::Result<Object<'env>> {
-    let mut object = env.create_error(Error::new(Status::GenericFailure, error.to_string()))?;
+    let details = error.details();
+    let mut object = env.create_error(Error::new(Status::GenericFailure, &details.message))?;
     object.set_named_property("code", error.kind().code())?;
-    if let Some(status) = error.status() {
-        object.set_named_property("status", status)?;
-    }
-    if let Some(request_id) = error.request_id() {
-        object.set_named_property("requestId", request_id)?;
-    }
-    if let Some(wait) = error.retry_after() {
-        object.set_named_property("retryAfterMs", wait.as_millis() as f64)?;
-    }
+    object.set_named_property("status", details.status)?;
+    object.set_named_property("requestId", details.request_id.as_deref())?;
     let errors: Vec<ApiError> = error.api_errors().iter().map(ApiError::from).collect();
     object.set_named_property("errors", errors)?;
-    if error.outcome_unknown() {
-        object.set_named_property("outcomeUnknown", true)?;
-    }
-    if let facade::Error::GateRejected { gate, reasons } = error {
-        object.set_named_property("gate", gate.to_string())?;
-        object.set_named_property("reasons", reasons.clone())?;
-    }
+    object.set_named_property("retryAfter", details.retry_after)?;
+    let retry_after_ms = error.retry_after().map(|wait| wait.as_millis() as f64);
+    object.set_named_property("retryAfterMs", retry_after_ms)?;
+    object.set_named_property("gate", details.gate.map(|g| g.to_string()))?;
+    object.set_named_property("reasons", details.reasons.clone())?;
+    object.set_named_property("outcomeUnknown", details.outcome_unknown)?;
+    object.set_named_property("body", details.body.as_deref())?;
+    object.set_named_property("details", env.to_js_value(&details)?)?;
     Ok(object)
 }
