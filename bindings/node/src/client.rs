@@ -131,7 +131,11 @@ fn read_options(env: &Env, object: Object<'_>) -> Result<ClientOptions, facade::
         .map_err(|e| {
             let path = e.path().to_string();
             // napi's error prints its status first; the reason is serde's message.
-            let reason = e.into_inner().reason;
+            let mut reason = e.into_inner().reason;
+            if reason.starts_with("unknown field") {
+                // serde lists the data options; the hook is the one more.
+                reason.push_str(", or `onBillable`");
+            }
             match path.as_str() {
                 "." => invalid(format!("client options: {reason}")),
                 _ => invalid(format!("client options: {path}: {reason}")),
