@@ -308,3 +308,46 @@ async fn details_of_a_gate_rejection_and_a_transport_failure() {
     assert_eq!(details.message, e.to_string());
     assert!(details.errors.is_empty() && details.gate.is_none());
 }
+
+/// The cases both bindings check their `err.details` against
+/// (`bindings/fixtures/error-details.json`): the facade must produce the same payload, so the
+/// three languages agree.
+#[tokio::test]
+async fn details_match_the_bindings_shared_fixture() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bindings/fixtures/error-details.json"
+    );
+    let fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON");
+    let unknown_id = fixture["unknown_id"].as_str().unwrap();
+    let cases = fixture["cases"].as_object().unwrap();
+    assert_eq!(cases.len(), 4);
+    for (name, case) in cases {
+        let h = start_with(ApprovalDelay::Manual, |b| b.max_retries(0)).await;
+        let error = if name == "gate_rejected" {
+            let id = h.enabled_enterprise("Acme Plumbing LLC").await;
+            h.gates(json!({"enterprise_id": id, "status": "rejected",
+                           "rejection_reasons": ["FEIN mismatch"]}))
+                .await;
+            let options = WaitOptions {
+                interval: Duration::from_millis(10),
+                timeout: Duration::from_secs(5),
+            };
+            h.client.reputation(&id).wait_until_approved(options).await
+        } else {
+            h.fault(case["fault"].clone()).await;
+            h.client
+                .enterprises()
+                .get(unknown_id)
+                .await
+                .map(|_| unreachable!())
+        }
+        .unwrap_err();
+        assert_eq!(
+            serde_json::to_value(error.details()).unwrap(),
+            case["details"],
+            "{name}"
+        );
+    }
+}
