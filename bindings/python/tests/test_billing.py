@@ -4,16 +4,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from conftest import Sdk, numbers
 
 from telnyx_reputation.errors import BillingRefusedError
+from telnyx_reputation.models import BillableRequest
 from telnyx_reputation.testing import Emulator
-
-if TYPE_CHECKING:
-    from telnyx_reputation._native import BillableRequest
 
 
 def guarded_sdk(emulator: Emulator, asynchronous: bool, **options: Any) -> Sdk:
