@@ -324,6 +324,12 @@ macro_rules! client_class {
                 Ok(self.shared.api()?.max_billable())
             }
 
+            /// Billable requests the `max_billable` budget still allows, if one was set.
+            #[getter]
+            fn remaining_billable(&self) -> PyResult<Option<u64>> {
+                Ok(self.shared.api()?.remaining_billable())
+            }
+
             /// Terms of service: agree, status, info, agreements.
             #[getter]
             fn terms_of_service<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

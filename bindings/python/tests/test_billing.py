@@ -45,6 +45,7 @@ def test_max_billable_refuses_before_sending_and_usage_matches_the_ledger(
     assert usage.requests("numbers_added") == 1
     assert usage.units("numbers_added") == 2
     assert sdk.client.max_billable == 3
+    assert sdk.client.remaining_billable == 0
     settings = sdk.run(rep.settings())
     assert settings.check_frequency == "business_daily"
 
@@ -108,3 +109,4 @@ def test_usage_starts_empty(client: Any) -> None:
     assert usage.total_requests == 0
     assert usage.actions == {}
     assert client.max_billable is None
+    assert client.remaining_billable is None

@@ -84,6 +84,9 @@ class _ClientOptions:
     def base_url(self) -> str: ...
     @property
     def max_billable(self) -> int | None: ...
+    @property
+    def remaining_billable(self) -> int | None:
+        """Billable requests the ``max_billable`` budget still allows, if one was set."""
     def usage(self) -> Usage:
         """Billable requests sent so far, per action."""
 
