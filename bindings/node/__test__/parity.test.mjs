@@ -73,22 +73,26 @@ function splitPath(path) {
   return [...parts, current]
 }
 
-/** Whether calling `call(options)` throws when the options object has a `Symbol` for `name`
- * (napi converts every declared field, so an option that is read cannot take one), while
- * the same call without it does not throw. */
+/** `null` when `call(options)` reads option `name`: a `Symbol` for it (a value no option
+ * takes) must be refused, and refused differently from the same value under a name no call
+ * knows (a binding may refuse unknown names too); the call without options must not throw. */
 function readsOption(call, name) {
-  const attempt = (options) => {
+  const refusal = (options, masked) => {
     try {
       const result = call(options)
       if (typeof result?.then === 'function') result.catch(() => {})
       return null
     } catch (error) {
-      return error
+      return String(error?.message).replaceAll(masked, '<name>')
     }
   }
-  const baseline = attempt({})
-  if (baseline) return `fails even without ${name}: ${baseline.message}`
-  return attempt({ [name]: Symbol('parity') }) ? null : `does not read the option ${name}`
+  const baseline = refusal({}, name)
+  if (baseline !== null) return `fails even without ${name}: ${baseline}`
+  const unknown = 'parityUnknownOption'
+  const refused = refusal({ [name]: Symbol('parity') }, name)
+  if (refused === null || refused === refusal({ [unknown]: Symbol('parity') }, unknown))
+    return `does not read the option ${name}`
+  return null
 }
 
 /** `null` when the cell resolves, else what is missing. */

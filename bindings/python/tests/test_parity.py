@@ -24,6 +24,9 @@ PLACEHOLDERS: dict[str, Any] = {
     "id": ("4a6192a4-573d-446d-b3ce-aff9117272a6",),
     "n": ("+12025550000",),
 }
+# A value no option takes (each refuses it by type), and a name no call takes.
+WRONG_TYPE: dict[str, list[int]] = {"parity": [1]}
+UNKNOWN = "parity_unknown_option"
 SEGMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<args>[^()]*)\))?$")
 
 
@@ -82,6 +85,29 @@ def split_path(path: str) -> list[str]:
     return [*parts, current]
 
 
+def refusal(call: Any, keyword: str) -> str | None:
+    """How ``call`` refuses ``keyword=WRONG_TYPE`` (with the keyword's name masked), or
+    ``None`` when it takes it."""
+    base = {"api_key": "KEY_parity", "base_url": "http://127.0.0.1:9/v2"}
+    arguments = {**(base if isinstance(call, type) else {}), keyword: WRONG_TYPE}
+    try:
+        call(**arguments)
+    except Exception as error:  # noqa: BLE001 - any refusal is compared, whatever its class
+        return f"{type(error).__name__}: {str(error).replace(keyword, '<name>')}"
+    return None
+
+
+def takes_keyword(call: Any, keyword: str) -> bool:
+    """``keyword`` is a named parameter of ``call``, or ``call`` takes ``**options`` and
+    refuses a wrong-typed value for it differently from an unknown name."""
+    parameters = inspect.signature(call).parameters
+    if keyword in parameters:
+        return True
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return False
+    return refusal(call, keyword) != refusal(call, UNKNOWN)
+
+
 def resolve(path: str, found: dict[str, Any]) -> str | None:
     """``None`` when the cell resolves, else what is missing."""
     segments = split_path(path)
@@ -105,7 +131,7 @@ def resolve(path: str, found: dict[str, Any]) -> str | None:
             keyword = args[:-1]
             if not last:
                 return f"a keyword check must end the path: {segment!r}"
-            if keyword not in inspect.signature(value).parameters:
+            if not takes_keyword(value, keyword):
                 return f"{name} takes no keyword {keyword!r}"
             return None
         if args not in PLACEHOLDERS:
