@@ -1351,9 +1351,22 @@ mod tests {
             .collect()
     }
 
+    /// The names a method hands to `fields!(py; ...)`, the dict the facade deserializes.
+    fn forwarded_fields(source: &str, method: &str) -> BTreeSet<String> {
+        let at = source.find(&format!("fn {method}<")).unwrap();
+        let start = at + source[at..].find("fields!(py;").expect("a fields! call");
+        let list = &source[start + "fields!(py;".len()..];
+        list[..list.find(");").unwrap()]
+            .split(',')
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .collect()
+    }
+
     /// `Enterprises.create` / `replace` in Python take the fields of the facade's
     /// `NewEnterprise` / `EnterpriseUpdate` as keywords, required exactly when the field is
-    /// not an `Option`: a field added to the facade fails here until the binding takes it.
+    /// not an `Option`, and forward every one: a field added to the facade fails here until
+    /// the binding takes it, and a keyword taken but not forwarded fails too.
     #[test]
     fn python_enterprise_keywords_are_the_facade_fields() {
         let facade = parse_facade(&workspace()).unwrap();
@@ -1371,6 +1384,12 @@ mod tests {
             let found: BTreeSet<(String, bool)> =
                 pyo3_keywords(&source, method).into_iter().collect();
             assert_eq!(found, expected, "Enterprises.{method} vs {}", model.name);
+            let names: BTreeSet<String> = expected.into_iter().map(|(name, _)| name).collect();
+            assert_eq!(
+                forwarded_fields(&source, method),
+                names,
+                "Enterprises.{method}: fields!(..)"
+            );
         }
     }
 
