@@ -62,6 +62,8 @@ export declare class Client {
   usage(): Usage
   /** The `maxBillable` budget, if one was set. */
   get maxBillable(): number | null
+  /** Billable requests the `maxBillable` budget still allows, if one was set. */
+  get remainingBillable(): number | null
   /** Terms of service: agree, status, info, agreements. */
   get termsOfService(): TermsOfService
   /** Enterprises: create, list, get, replace, delete. */
@@ -164,6 +166,13 @@ export declare class Numbers {
    * the report lists the added numbers and each failed batch with its numbers and error.
    */
   addAll(phoneNumbers: Array<string>, options?: BulkAddOptions | undefined | null): Promise<BulkAddReport>
+  /**
+   * Refresh any number of distinct numbers in batches of 100, `concurrency` (1-16,
+   * default 4) at a time, like `addAll`: every number is validated first (nothing is sent
+   * if one is invalid or repeated); then each batch is billed and succeeds or fails on its
+   * own, and the report has the per-number results and each failed batch with its error.
+   */
+  refreshAll(phoneNumbers: Array<string>, options?: BulkAddOptions | undefined | null): Promise<BulkRefreshReport>
   /** Monitored numbers, paged (no I/O until iterated). */
   list(options?: NumberListOptions | undefined | null): NumberPager
   /** One number with its cached reputation (the first read of a new number is billed). */
@@ -201,8 +210,11 @@ export declare class RemediationPager {
 
 /** Remediation requests of one enterprise (`rep.remediation`). */
 export declare class Remediations {
-  /** Ask the analytics networks to re-evaluate flagged numbers (billable). */
-  submit(request: RemediationRequest): Promise<Remediation>
+  /**
+   * Ask the analytics networks to re-evaluate 1 to 2,000 flagged numbers (billable):
+   * `submit(phoneNumbers, callPurpose, contactEmail?, webhookUrl?)`.
+   */
+  submit(phoneNumbers: Array<string>, callPurpose: string, contactEmail?: string | undefined | null, webhookUrl?: string | undefined | null): Promise<Remediation>
   /** One remediation request with its per-number results. */
   get(remediationId: string): Promise<Remediation>
   /**
@@ -210,8 +222,26 @@ export declare class Remediations {
    * rejects with `TIMEOUT` when `timeoutMs` passes first.
    */
   waitUntilFinished(remediationId: string, options?: WaitOptions | undefined | null): Promise<Remediation>
+  /**
+   * Follow a request: `for await (const r of rep.remediation.watch(id, { intervalMs }))`
+   * yields the request each time its status changes and ends after a final status
+   * (completed, failed or cancelled); a `TIMEOUT` error ends it when `timeoutMs` passes
+   * first. No I/O until iterated.
+   */
+  watch(remediationId: string, options?: WaitOptions | undefined | null): RemediationWatch
   /** Remediation requests, paged (no I/O until iterated). */
   list(options?: RemediationListOptions | undefined | null): RemediationPager
+}
+
+/**
+ * The snapshots of one request as its status changes (what `for await` drives), from
+ * the facade's `Remediations::watch`.
+ */
+export declare class RemediationWatch {
+  /** The next snapshot, after polling until the status changes. */
+  next(): Promise<IteratorResult<Remediation, undefined>>
+  /** A watch is its own async iterator. */
+  [globalThis.Symbol.asyncIterator](): this
 }
 
 /** Number Reputation of one enterprise (`client.reputation(enterpriseId)`). */
@@ -364,7 +394,7 @@ export interface BillingContact {
   phoneNumber: string
 }
 
-/** Options of `numbers.addAll(..)`. */
+/** Options of `numbers.addAll(..)` and `numbers.refreshAll(..)`. */
 export interface BulkAddOptions {
   /** Batches of 100 in flight at once, 1 to 16 (default 4). */
   concurrency?: number
@@ -1069,9 +1099,18 @@ export type WebhookEvent =
   | { type: 'unknown'; payload: any }
 
 export declare namespace webhooks {
+  /** The base64 public key matching a base64 32-byte Ed25519 `signingKey`; for tests. */
+  export function publicKey(signingKey: string): string
+  /**
+   * The headers Telnyx would send for `payload` signed at `timestamp` (Unix seconds) with a
+   * base64 32-byte Ed25519 `signingKey`, as an object to pass to `verify`; for tests.
+   */
+  export function sign(payload: Buffer | string, timestamp: number, signingKey: string): Record<string, string>
   /**
    * Verify a delivery (raw body, its headers, your base64 Ed25519 public key) and return
-   * the typed event. Header names are matched case-insensitively.
+   * the typed event. Header names are matched case-insensitively; `req.headers` can be
+   * passed as it is. A signature or timestamp header given more than once (an array of
+   * several values) fails: a delivery carries exactly one of each.
    */
-  export function verify(payload: Buffer | string, headers: Record<string, string>, publicKey: string): WebhookEvent
+  export function verify(payload: Buffer | string, headers: Record<string, string | string[] | undefined>, publicKey: string): WebhookEvent
 }

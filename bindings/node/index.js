@@ -852,6 +852,7 @@ module.exports.Numbers = nativeBinding.Numbers
 module.exports.RemediationCursor = nativeBinding.RemediationCursor
 module.exports.RemediationPager = nativeBinding.RemediationPager
 module.exports.Remediations = nativeBinding.Remediations
+module.exports.RemediationWatch = nativeBinding.RemediationWatch
 module.exports.Reputation = nativeBinding.Reputation
 module.exports.TermsOfService = nativeBinding.TermsOfService
 module.exports.webhooks = nativeBinding.webhooks

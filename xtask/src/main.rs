@@ -12,6 +12,8 @@ mod models_codegen;
 mod node_suite;
 mod normalize;
 mod npm_pack;
+#[cfg(test)]
+mod parity;
 mod pipeline;
 mod postgres;
 mod python;

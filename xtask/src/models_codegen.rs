@@ -704,7 +704,7 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
          //! plain objects with camelCase keys, typed in `index.d.ts`. Results convert from the facade\n\
          //! types field by field (no JSON round trip), inputs convert into them. Enum fields are\n\
          //! strings typed as literal unions that still accept values this version does not know.\n\
-         //! Every model is generated, also one no call returns yet (e.g. `BulkRefreshReport`).\n\n\
+         //! Every model is generated, also one no binding call returns (yet).\n\n\
          #![allow(dead_code)]\n\n\
          use telnyx_reputation as facade;\n\n",
     );
@@ -1127,7 +1127,8 @@ fn py_stub_ty(ty: &Ty) -> String {
         Ty::Int(_) => "int".into(),
         Ty::DateTime => "datetime".into(),
         Ty::Date => "date".into(),
-        Ty::Enum(e) => format!("{e} | str"),
+        // Enum aliases are private: they exist for type checkers only, not at run time.
+        Ty::Enum(e) => format!("_{e} | str"),
         Ty::Model(m) => m.clone(),
         Ty::Option(inner) => format!("{} | None", py_stub_ty(inner)),
         Ty::Vec(inner) => format!("list[{}]", py_stub_ty(inner).replace(" | str", "")),
@@ -1180,14 +1181,14 @@ fn pyi(facade: &Facade, roles: &Roles) -> String {
     for e in &facade.enums {
         let values: Vec<String> = e.values.iter().map(|v| format!("{v:?}")).collect();
         // As `ruff format` lays it out (line length 100).
-        let one_line = format!("{}: TypeAlias = Literal[{}]", e.name, values.join(", "));
+        let one_line = format!("_{}: TypeAlias = Literal[{}]", e.name, values.join(", "));
         let inner = format!("    {}", values.join(", "));
         if one_line.len() <= 100 {
             out.push_str(&format!("{one_line}\n"));
         } else if inner.len() <= 100 {
-            out.push_str(&format!("{}: TypeAlias = Literal[\n{inner}\n]\n", e.name));
+            out.push_str(&format!("_{}: TypeAlias = Literal[\n{inner}\n]\n", e.name));
         } else {
-            out.push_str(&format!("{}: TypeAlias = Literal[\n", e.name));
+            out.push_str(&format!("_{}: TypeAlias = Literal[\n", e.name));
             for v in &values {
                 out.push_str(&format!("    {v},\n"));
             }
@@ -1195,9 +1196,14 @@ fn pyi(facade: &Facade, roles: &Roles) -> String {
         }
         out.push_str(&py_docstring(&e.docs, ""));
     }
+    let names: Vec<&str> = python_models(facade, roles)
+        .map(|m| m.name.as_str())
+        .collect();
+    out.push_str(&format!("\n__all__ += [{}]\n", quoted_list(&names, 12)));
     for model in python_models(facade, roles) {
         let fields = binding_fields(model);
-        out.push_str(&format!("\nclass {}:\n", model.name));
+        // Native classes cannot be subclassed.
+        out.push_str(&format!("\n@final\nclass {}:\n", model.name));
         out.push_str(&py_docstring(&model.docs, "    "));
         out.push('\n');
         if model.plain {
@@ -1212,7 +1218,7 @@ fn pyi(facade: &Facade, roles: &Roles) -> String {
                     required.push(f)
                 }
             }
-            out.push_str("    def __init__(\n        self,\n        *,\n");
+            out.push_str("    def __new__(\n        cls,\n        *,\n");
             for f in &required {
                 out.push_str(&format!("        {}: {},\n", f.name, py_stub_ty(&f.ty)));
             }
@@ -1225,7 +1231,7 @@ fn pyi(facade: &Facade, roles: &Roles) -> String {
                 };
                 out.push_str(&format!("        {}: {ty} = None,\n", f.name));
             }
-            out.push_str("    ) -> None: ...\n");
+            out.push_str(&format!("    ) -> {}: ...\n", model.name));
         }
         for f in &fields {
             out.push_str(&format!(
@@ -1247,7 +1253,7 @@ fn pyi(facade: &Facade, roles: &Roles) -> String {
         out.push_str(&format!(
             "    def to_dict(self) -> dict[str, Any]:\n        \"\"\"The fields as a dict (nested models as dicts, timestamps as ``datetime``).\"\"\"\n\
              \x20   @classmethod\n    def _from_api(cls, data: Mapping[str, Any]) -> {}: ...\n\
-             \x20   def __eq__(self, other: object) -> bool: ...\n\
+             \x20   def __eq__(self, other: object, /) -> bool: ...\n\
              \x20   def __hash__(self) -> int: ...\n",
             model.name
         ));
@@ -1269,7 +1275,24 @@ fn models_py(facade: &Facade, roles: &Roles) -> String {
     for n in &names {
         out.push_str(&format!("    {n},\n"));
     }
-    out.push_str(")\n");
+    out.push_str(")\n\n");
+    out.push_str(&format!("__all__ = [{}]\n", quoted_list(&names, 10)));
+    out
+}
+
+/// `"A", "B", ...` wrapped the way `ruff format` lays out a list that does not fit one
+/// line: one item per line at `indent` spaces less four, with a trailing comma.
+fn quoted_list(names: &[&str], line_start: usize) -> String {
+    let items: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    let one_line = items.join(", ");
+    // The line must also hold the closing `]` within 100 columns.
+    if line_start + one_line.len() < 100 {
+        return one_line;
+    }
+    let mut out = String::from("\n");
+    for item in &items {
+        out.push_str(&format!("    {item},\n"));
+    }
     out
 }
 
@@ -1303,6 +1326,71 @@ mod tests {
     #[test]
     fn the_committed_binding_models_are_current() {
         run(&workspace(), Mode::Check).unwrap();
+    }
+
+    /// The keywords of a `#[pyo3(signature = (..))]` on `fn {method}` in `source`:
+    /// (name, has a default), `*` and the receiver's positional names excluded.
+    fn pyo3_keywords(source: &str, method: &str) -> Vec<(String, bool)> {
+        let at = source
+            .find(&format!("fn {method}<"))
+            .unwrap_or_else(|| panic!("no fn {method}"));
+        let start = source[..at]
+            .rfind("#[pyo3(signature = (")
+            .expect("a pyo3 signature");
+        let text = &source[start + "#[pyo3(signature = (".len()..at];
+        let text = &text[..text.find("))]").expect("the signature's end")];
+        let star = text.find('*').expect("keyword-only marker");
+        text[star + 1..]
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| match part.split_once('=') {
+                Some((name, _)) => (name.trim().to_owned(), true),
+                None => (part.to_owned(), false),
+            })
+            .collect()
+    }
+
+    /// The names a method hands to `fields!(py; ...)`, the dict the facade deserializes.
+    fn forwarded_fields(source: &str, method: &str) -> BTreeSet<String> {
+        let at = source.find(&format!("fn {method}<")).unwrap();
+        let start = at + source[at..].find("fields!(py;").expect("a fields! call");
+        let list = &source[start + "fields!(py;".len()..];
+        list[..list.find(");").unwrap()]
+            .split(',')
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .collect()
+    }
+
+    /// `Enterprises.create` / `replace` in Python take the fields of the facade's
+    /// `NewEnterprise` / `EnterpriseUpdate` as keywords, required exactly when the field is
+    /// not an `Option`, and forward every one: a field added to the facade fails here until
+    /// the binding takes it, and a keyword taken but not forwarded fails too.
+    #[test]
+    fn python_enterprise_keywords_are_the_facade_fields() {
+        let facade = parse_facade(&workspace()).unwrap();
+        let source = std::fs::read_to_string(
+            workspace().join("bindings/python/src/resources/enterprises.rs"),
+        )
+        .unwrap();
+        for (method, model) in [("create", "NewEnterprise"), ("replace", "EnterpriseUpdate")] {
+            let model = facade.models.iter().find(|m| m.name == model).unwrap();
+            let expected: BTreeSet<(String, bool)> = model
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), matches!(f.ty, Ty::Option(_))))
+                .collect();
+            let found: BTreeSet<(String, bool)> =
+                pyo3_keywords(&source, method).into_iter().collect();
+            assert_eq!(found, expected, "Enterprises.{method} vs {}", model.name);
+            let names: BTreeSet<String> = expected.into_iter().map(|(name, _)| name).collect();
+            assert_eq!(
+                forwarded_fields(&source, method),
+                names,
+                "Enterprises.{method}: fields!(..)"
+            );
+        }
     }
 
     /// The promise of the generator: a field added to a facade model reaches the Python

@@ -1,6 +1,8 @@
 //! The Python package's suite: build `bindings/python` into the project venv with
 //! maturin, type-check the package, its stubs, tests and examples with `mypy --strict`,
-//! then run pytest against the emulator binary.
+//! check the stubs against the built module with `mypy.stubtest` (every class, method,
+//! parameter and default of the `.pyi` must exist at run time, and the reverse), then run
+//! pytest against the emulator binary.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,7 +14,7 @@ use crate::python::{ensure_venv, venv_bin, venv_dir};
 
 const PACKAGE: &str = "bindings/python";
 
-/// `maturin develop` (dev profile, shared target/), mypy, pytest.
+/// `maturin develop` (dev profile, shared target/), mypy, stubtest, pytest.
 pub fn run(root: &Path) -> Result {
     ensure_venv(root)?;
     let emulator = build_emulator(root)?;
@@ -26,6 +28,12 @@ pub fn run(root: &Path) -> Result {
     run_command(
         Command::new(venv_bin(root, "mypy"))
             .args(["--strict", "python/telnyx_reputation", "tests", "examples"])
+            .current_dir(&package),
+    )?;
+    // No allowlist: every difference between the stubs and the module is an error.
+    run_command(
+        Command::new(venv_bin(root, "python"))
+            .args(["-m", "mypy.stubtest", "telnyx_reputation"])
             .current_dir(&package),
     )?;
     run_command(

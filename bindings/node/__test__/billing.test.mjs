@@ -43,6 +43,7 @@ async function enterprise(client) {
 test('maxBillable refuses the request over budget before sending it; usage matches the ledger', async () => {
   const { guarded, ledger, gates } = account({ maxBillable: 3 })
   assert.equal(guarded.maxBillable, 3)
+  assert.equal(guarded.remainingBillable, 3)
   const { id, documentId } = await enterprise(guarded)
   const rep = guarded.reputation(id)
   const settings = await rep.enable(documentId) // 1; frequency defaults to business_daily
@@ -64,6 +65,7 @@ test('maxBillable refuses the request over budget before sending it; usage match
     assert.equal(usage.actions[action]?.units ?? 0, billed[action], action)
   }
   assert.deepEqual(usage.actions.numbers_added, { requests: 1, units: 2 })
+  assert.equal(guarded.remainingBillable, 0)
 })
 
 test('addAll checks its whole plan before the first batch', async () => {

@@ -98,11 +98,7 @@ test('chaos soak: never bills twice and reports every outcome', async () => {
     const start = round * 100 + pick(50)
     const calls = [
       () => rep.numbers.refresh(numbers.slice(start, start + 20 + round)),
-      () =>
-        rep.remediation.submit({
-          phoneNumbers: [numbers[round * 100 + 60 + pick(30)]],
-          callPurpose: `soak round ${round}`,
-        }),
+      () => rep.remediation.submit([numbers[round * 100 + 60 + pick(30)]], `soak round ${round}`),
     ]
     for (const call of calls) {
       try {

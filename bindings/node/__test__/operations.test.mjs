@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startEmulator } from 'telnyx-reputation/testing'
-import { newEnterprise } from './fixtures.mjs'
+import { approvedReputation, journal, newEnterprise } from './fixtures.mjs'
 
 let emulator
 before(async () => {
@@ -109,12 +109,15 @@ test('reputation journey: LOA, upload, enable, gates, settings, numbers, remedia
   for await (const n of numbers.list()) listed.push(n.phoneNumber)
   assert.deepEqual(listed.sort(), ['+12025551234', '+12025555678'])
 
-  const remediation = await rep.remediation.submit({
-    phoneNumbers: ['+12025551234'],
-    callPurpose: 'Appointment reminders for our patients',
-    contactEmail: 'ops@example.com',
-  })
+  const remediation = await rep.remediation.submit(
+    ['+12025551234'],
+    'Appointment reminders for our patients',
+    'ops@example.com',
+    'https://example.com/hooks/remediation',
+  )
   assert.equal(remediation.phoneNumbersCount, 1)
+  assert.equal(remediation.contactEmail, 'ops@example.com')
+  assert.equal(remediation.webhookUrl, 'https://example.com/hooks/remediation')
   assert.equal((await rep.remediation.get(remediation.id)).id, remediation.id)
   const finished = await rep.remediation.waitUntilFinished(remediation.id, {
     intervalMs: 10,
@@ -186,4 +189,73 @@ test('numbers.addAll: validated up front, batches of 100, a failed batch reporte
     partial.added.map((n) => n.phoneNumber),
     range(250, 150),
   )
+})
+
+test('numbers.refreshAll: validated up front, batches of 100, a failed batch reported with its numbers', async () => {
+  const client = emulator.client
+  await client.termsOfService.agreeNumberReputation()
+  const enterprise = await client.enterprises.create(newEnterprise('Bulk Refresh LLC'))
+  const document = await client.documents.upload('loa.pdf', Buffer.from('%PDF-1.7 signed'))
+  const rep = client.reputation(enterprise.id)
+  await rep.enable(document.id, 'weekly')
+  await rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 })
+  const range = (first, count) =>
+    Array.from({ length: count }, (_, i) => `+1720555${String(first + i).padStart(4, '0')}`)
+  await rep.numbers.addAll(range(0, 250))
+
+  await assert.rejects(rep.numbers.refreshAll([...range(0, 3), '+17205550001']), {
+    code: 'INVALID_INPUT',
+    message: /phone_numbers\[3\]: \+17205550001 repeats phone_numbers\[1\]/,
+  })
+  await assert.rejects(rep.numbers.refreshAll(range(0, 2), { concurrency: 17 }), {
+    code: 'INVALID_INPUT',
+  })
+
+  const report = await rep.numbers.refreshAll(range(0, 150), { concurrency: 2 })
+  assert.deepEqual(report.failed, [])
+  assert.deepEqual(
+    report.results.map((r) => r.phoneNumber),
+    range(0, 150),
+  )
+  assert.ok(report.results.every((r) => r.success))
+
+  await emulator.admin('POST', '/faults', {
+    status: 422,
+    count: 1,
+    method: 'POST',
+    path_prefix: '/v2/enterprises',
+  })
+  const partial = await rep.numbers.refreshAll(range(0, 250), { concurrency: 1 })
+  assert.equal(partial.failed.length, 1)
+  const [failure] = partial.failed
+  assert.equal(failure.batchIndex, 0)
+  assert.deepEqual(failure.numbers, range(0, 100))
+  assert.equal(failure.errorKind, 'UNPROCESSABLE')
+  assert.deepEqual(
+    partial.results.map((r) => r.phoneNumber),
+    range(100, 150),
+  )
+})
+
+test('remediation.watch: each status change once, ending after a final one; nothing sent before', async () => {
+  const client = emulator.client
+  const { rep } = await approvedReputation(client, 'Watch LLC')
+  await rep.numbers.add(['+13125550100', '+13125550101'])
+  const submitted = await rep.remediation.submit(['+13125550100', '+13125550101'], 'Reminders')
+  const sent = (await journal(emulator)).length
+  const watch = rep.remediation.watch(submitted.id, { intervalMs: 10, timeoutMs: 5000 })
+  assert.equal((await journal(emulator)).length, sent)
+  const seen = []
+  for await (const snapshot of watch) {
+    assert.equal(snapshot.id, submitted.id)
+    seen.push(snapshot.status)
+  }
+  assert.equal(seen.at(-1), 'completed')
+  assert.ok(
+    seen.every((status, i) => i === 0 || status !== seen[i - 1]),
+    String(seen),
+  )
+  assert.deepEqual(await watch.next(), { done: true })
+  const unknown = rep.remediation.watch('00000000-0000-4000-8000-000000000000', { intervalMs: 10 })
+  await assert.rejects(unknown.next(), { code: 'NOT_FOUND' })
 })

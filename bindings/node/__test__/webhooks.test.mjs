@@ -67,3 +67,41 @@ test('a tampered body, a stale timestamp or a missing header throws WEBHOOK_VERI
     assert.throws(call, (e) => e instanceof Error && e.code === 'WEBHOOK_VERIFICATION')
   }
 })
+
+test('sign and publicKey make deliveries that verify; a wrong key does not', () => {
+  const signingKey = Buffer.alloc(32, 7).toString('base64')
+  const key = webhooks.publicKey(signingKey)
+  assert.equal(Buffer.from(key, 'base64').length, 32)
+  const timestamp = Math.floor(Date.now() / 1000)
+  const headers = webhooks.sign(flagged, timestamp, signingKey)
+  assert.deepEqual(Object.keys(headers).sort(), ['telnyx-signature-ed25519', 'telnyx-timestamp'])
+  assert.equal(headers['telnyx-timestamp'], String(timestamp))
+  assert.equal(webhooks.verify(Buffer.from(flagged), headers, key).type, 'number_flagged')
+  assert.throws(() => webhooks.verify(flagged, headers, PUBLIC_KEY), {
+    code: 'WEBHOOK_VERIFICATION',
+  })
+  assert.throws(() => webhooks.publicKey('c2hvcnQ='), { code: 'WEBHOOK_VERIFICATION' })
+})
+
+test('verify takes IncomingHttpHeaders: undefined values, one-element and repeated arrays', () => {
+  const headers = signed(flagged)
+  const incoming = {
+    ...headers,
+    'telnyx-timestamp': [headers['telnyx-timestamp']],
+    'x-forwarded-for': ['10.0.0.1', '10.0.0.2'],
+    'x-absent': undefined,
+  }
+  assert.equal(webhooks.verify(flagged, incoming, PUBLIC_KEY).type, 'number_flagged')
+  const repeated = {
+    ...headers,
+    'telnyx-signature-ed25519': [headers['telnyx-signature-ed25519'], 'AAAA'],
+  }
+  assert.throws(() => webhooks.verify(flagged, repeated, PUBLIC_KEY), {
+    code: 'WEBHOOK_VERIFICATION',
+    message: /telnyx-signature-ed25519 header is repeated/,
+  })
+  const missing = { ...headers, 'telnyx-timestamp': undefined }
+  assert.throws(() => webhooks.verify(flagged, missing, PUBLIC_KEY), {
+    message: /missing telnyx-timestamp/,
+  })
+})

@@ -201,6 +201,12 @@ impl Client {
         self.inner.max_billable().map(clamp)
     }
 
+    /// Billable requests the `maxBillable` budget still allows, if one was set.
+    #[napi(getter)]
+    pub fn remaining_billable(&self) -> Option<u32> {
+        self.inner.remaining_billable().map(clamp)
+    }
+
     /// Terms of service: agree, status, info, agreements.
     #[napi(getter)]
     pub fn terms_of_service(&self) -> TermsOfService {

@@ -3,7 +3,7 @@
 //! plain objects with camelCase keys, typed in `index.d.ts`. Results convert from the facade
 //! types field by field (no JSON round trip), inputs convert into them. Enum fields are
 //! strings typed as literal unions that still accept values this version does not know.
-//! Every model is generated, also one no call returns yet (e.g. `BulkRefreshReport`).
+//! Every model is generated, also one no binding call returns (yet).
 #![allow(dead_code)]
 use telnyx_reputation as facade;
 /// A postal address.

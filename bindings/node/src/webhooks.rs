@@ -1,6 +1,11 @@
 //! `webhooks.verify(payload, headers, publicKey)`: synchronous Ed25519 verification of a
 //! delivery and its typed event, by the facade's `webhooks::verify`. Throws an `Error` with
 //! `code === 'WEBHOOK_VERIFICATION'` when the signature, timestamp or body is not valid.
+//! `webhooks.sign(..)` and `webhooks.publicKey(..)` make matching deliveries for tests.
+//!
+//! `headers` takes Node's `IncomingHttpHeaders` as it is (`req.headers`): an `undefined`
+//! value is an absent header, and each element of an array value is one occurrence of that
+//! header, so a repeated signature or timestamp header fails as the facade decides.
 
 use std::collections::HashMap;
 
@@ -65,22 +70,62 @@ pub enum WebhookEvent {
     Unknown { payload: serde_json::Value },
 }
 
+/// A header value as Node's `IncomingHttpHeaders` holds it.
+type HeaderValue = Option<Either<String, Vec<String>>>;
+
 /// Verify a delivery (raw body, its headers, your base64 Ed25519 public key) and return
-/// the typed event. Header names are matched case-insensitively.
+/// the typed event. Header names are matched case-insensitively; `req.headers` can be
+/// passed as it is. A signature or timestamp header given more than once (an array of
+/// several values) fails: a delivery carries exactly one of each.
 #[napi(namespace = "webhooks")]
 pub fn verify(
     env: Env,
     payload: Either<Buffer, String>,
-    headers: HashMap<String, String>,
+    #[napi(ts_arg_type = "Record<string, string | string[] | undefined>")] headers: HashMap<
+        String,
+        HeaderValue,
+    >,
     public_key: String,
 ) -> napi::Result<WebhookEvent> {
-    let payload: &[u8] = match &payload {
-        Either::A(buffer) => buffer,
-        Either::B(text) => text.as_bytes(),
-    };
-    facade_webhooks::verify(payload, &headers, &public_key)
+    let occurrences = headers.iter().flat_map(|(name, value)| {
+        let values: &[String] = match value {
+            None => &[],
+            Some(Either::A(one)) => std::slice::from_ref(one),
+            Some(Either::B(many)) => many,
+        };
+        values.iter().map(move |v| (name.as_str(), v.as_str()))
+    });
+    facade_webhooks::verify(bytes(&payload), occurrences, &public_key)
         .and_then(|event| event_to_js(&event))
         .map_err(|e| error::to_js(&env, &e))
+}
+
+/// The headers Telnyx would send for `payload` signed at `timestamp` (Unix seconds) with a
+/// base64 32-byte Ed25519 `signingKey`, as an object to pass to `verify`; for tests.
+#[napi(namespace = "webhooks")]
+pub fn sign(
+    env: Env,
+    payload: Either<Buffer, String>,
+    timestamp: i64,
+    signing_key: String,
+) -> napi::Result<HashMap<String, String>> {
+    facade_webhooks::sign(bytes(&payload), timestamp, &signing_key)
+        .map(|pairs| pairs.into_iter().collect())
+        .map_err(|e| error::to_js(&env, &e))
+}
+
+/// The base64 public key matching a base64 32-byte Ed25519 `signingKey`; for tests.
+#[napi(namespace = "webhooks")]
+pub fn public_key(env: Env, signing_key: String) -> napi::Result<String> {
+    facade_webhooks::public_key(&signing_key).map_err(|e| error::to_js(&env, &e))
+}
+
+/// A payload given as a `Buffer` or as text.
+fn bytes(payload: &Either<Buffer, String>) -> &[u8] {
+    match payload {
+        Either::A(buffer) => buffer,
+        Either::B(text) => text.as_bytes(),
+    }
 }
 
 fn event_to_js(event: &facade_webhooks::WebhookEvent) -> Result<WebhookEvent, facade::Error> {

@@ -49,6 +49,11 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Whether this client's calls block or return coroutines.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
     /// The facade client of this process.
     pub fn api(&self) -> PyResult<Api> {
         let pid = std::process::id();
@@ -278,33 +283,43 @@ macro_rules! client_class {
                 Ok(self.shared.api()?.max_billable())
             }
 
+            /// Billable requests the `max_billable` budget still allows, if one was set.
+            #[getter]
+            fn remaining_billable(&self) -> PyResult<Option<u64>> {
+                Ok(self.shared.api()?.remaining_billable())
+            }
+
             /// Terms of service: agree, status, info, agreements.
             #[getter]
-            fn terms_of_service(&self) -> TermsOfService {
-                TermsOfService::new(self.shared.clone())
+            fn terms_of_service<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                TermsOfService::new(self.shared.clone()).into_handle(py, $mode)
             }
 
             /// Enterprises: create, list, get, replace, delete.
             #[getter]
-            fn enterprises(&self) -> Enterprises {
-                Enterprises::new(self.shared.clone())
+            fn enterprises<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Enterprises::new(self.shared.clone()).into_handle(py, $mode)
             }
 
             /// Documents: upload.
             #[getter]
-            fn documents(&self) -> Documents {
-                Documents::new(self.shared.clone())
+            fn documents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Documents::new(self.shared.clone()).into_handle(py, $mode)
             }
 
             /// Monitored numbers across every enterprise of the account.
             #[getter]
-            fn numbers(&self) -> AccountNumbers {
-                AccountNumbers::new(self.shared.clone())
+            fn numbers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                AccountNumbers::new(self.shared.clone()).into_handle(py, $mode)
             }
 
             /// Number Reputation of one enterprise (a handle; nothing is sent).
-            fn reputation(&self, enterprise_id: String) -> Reputation {
-                Reputation::new(self.shared.clone(), enterprise_id)
+            fn reputation<'py>(
+                &self,
+                py: Python<'py>,
+                enterprise_id: String,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                Reputation::new(self.shared.clone(), enterprise_id).into_handle(py, $mode)
             }
 
             fn __repr__(&self) -> PyResult<String> {

@@ -27,16 +27,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<pager::Pager>()?;
     models::register(m)?;
-    m.add_class::<resources::TermsOfService>()?;
-    m.add_class::<resources::Agreements>()?;
-    m.add_class::<resources::Enterprises>()?;
-    m.add_class::<resources::Documents>()?;
-    m.add_class::<resources::Reputation>()?;
-    m.add_class::<resources::Loa>()?;
-    m.add_class::<resources::Numbers>()?;
-    m.add_class::<resources::AccountNumbers>()?;
-    m.add_class::<resources::Remediations>()?;
-    m.add_class::<resources::ExternalVerifications>()?;
+    resources::register(m)?;
     m.add_function(wrap_pyfunction!(webhooks::verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::sign, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::public_key, m)?)?;

@@ -4,16 +4,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from conftest import Sdk, numbers
 
 from telnyx_reputation.errors import BillingRefusedError
+from telnyx_reputation.models import BillableRequest
 from telnyx_reputation.testing import Emulator
-
-if TYPE_CHECKING:
-    from telnyx_reputation._native import BillableRequest
 
 
 def guarded_sdk(emulator: Emulator, asynchronous: bool, **options: Any) -> Sdk:
@@ -47,6 +45,7 @@ def test_max_billable_refuses_before_sending_and_usage_matches_the_ledger(
     assert usage.requests("numbers_added") == 1
     assert usage.units("numbers_added") == 2
     assert sdk.client.max_billable == 3
+    assert sdk.client.remaining_billable == 0
     settings = sdk.run(rep.settings())
     assert settings.check_frequency == "business_daily"
 
@@ -110,3 +109,4 @@ def test_usage_starts_empty(client: Any) -> None:
     assert usage.total_requests == 0
     assert usage.actions == {}
     assert client.max_billable is None
+    assert client.remaining_billable is None

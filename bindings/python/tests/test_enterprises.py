@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
+
 import pytest
 
 from conftest import ENTERPRISE, Sdk
@@ -54,3 +57,21 @@ def test_list_pages_through_everything(sdk: Sdk) -> None:
     assert (first.meta.total_results, first.meta.total_pages, first.has_next) == (5, 3, True)
     matching = sdk.collect(enterprises.list(legal_name_contains="prise 03"))
     assert [e.legal_name for e in matching] == ["Enterprise 03"]
+
+
+def test_create_and_replace_take_real_keyword_parameters(sdk: Sdk) -> None:
+    enterprises: Any = sdk.client.enterprises
+    create = inspect.signature(enterprises.create).parameters
+    assert list(create)[:2] == ["legal_name", "doing_business_as"]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in create.values())
+    assert create["role_type"].default is None
+    assert create["legal_name"].default is inspect.Parameter.empty
+    replace = inspect.signature(enterprises.replace).parameters
+    assert "enterprise_id" in replace and "organization_type" not in replace
+    with pytest.raises(TypeError, match="lega_name"):
+        enterprises.create(**ENTERPRISE, lega_name="typo")
+    missing = {k: v for k, v in ENTERPRISE.items() if k != "fein"}
+    with pytest.raises(TypeError, match="fein"):
+        enterprises.create(**missing)
+    with pytest.raises(TypeError, match="organization_type"):
+        enterprises.replace("00000000-0000-0000-0000-000000000000", organization_type="x")

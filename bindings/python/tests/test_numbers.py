@@ -1,5 +1,5 @@
 """An enterprise's numbers: add, add_all, list (every page), get, get_fresh, refresh,
-ownership, confirm_ownership, remove."""
+refresh_all, ownership, confirm_ownership, remove."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ import pytest
 
 from conftest import Sdk, numbers
 from telnyx_reputation.errors import ErrorObject, InvalidInputError
-from telnyx_reputation.models import BatchFailure, ReputationData, ReputationNumber
+from telnyx_reputation.models import (
+    BatchFailure,
+    BulkRefreshReport,
+    RefreshResult,
+    ReputationData,
+    ReputationNumber,
+)
 
 
 def test_add_get_refresh_remove(sdk: Sdk) -> None:
@@ -80,3 +86,30 @@ def test_add_all_in_batches_reporting_a_failed_one(sdk: Sdk) -> None:
     assert failure.message.startswith("422 Unprocessable")
     assert all(isinstance(e, ErrorObject) for e in failure.api_errors)
     assert [n.phone_number for n in report.added] == numbers(250, 150)
+
+
+def test_refresh_all_in_batches_reporting_a_failed_one(sdk: Sdk) -> None:
+    rep = sdk.client.reputation(sdk.approved_enterprise())
+    sdk.run(rep.numbers.add_all(numbers(0, 250)))
+    with pytest.raises(InvalidInputError, match=r"phone_numbers\[2\]: \+12025550000 repeats"):
+        sdk.run(rep.numbers.refresh_all([*numbers(0, 2), "+12025550000"]))
+    with pytest.raises(InvalidInputError, match="concurrency"):
+        sdk.run(rep.numbers.refresh_all(numbers(0, 2), concurrency=0))
+    assert sdk.emulator.ledger().get("refreshes", 0) == 0
+
+    report = sdk.run(rep.numbers.refresh_all(numbers(0, 150), concurrency=2))
+    assert isinstance(report, BulkRefreshReport)
+    assert report.failed == []
+    assert all(isinstance(r, RefreshResult) and r.success for r in report.results)
+    assert [r.phone_number for r in report.results] == numbers(0, 150)
+
+    sdk.emulator.admin(
+        "POST",
+        "/faults",
+        {"status": 422, "count": 1, "method": "POST", "path_prefix": "/v2/enterprises"},
+    )
+    report = sdk.run(rep.numbers.refresh_all(numbers(0, 250), concurrency=1))
+    (failure,) = report.failed
+    assert (failure.batch_index, failure.numbers) == (0, numbers(0, 100))
+    assert (failure.error_kind, failure.status) == ("UNPROCESSABLE", 422)
+    assert [r.phone_number for r in report.results] == numbers(100, 150)

@@ -57,7 +57,7 @@ def test_missing_api_key_and_insecure_base_url(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_wrong_argument_shapes_are_type_errors(client: Client) -> None:
-    with pytest.raises(TypeError, match="missing field"):
+    with pytest.raises(TypeError, match="missing 13 required keyword arguments: 'doing_business"):
         client.enterprises.create(legal_name="Acme")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         client.reputation(ENTERPRISE_ID).numbers.add("+12025550000")  # type: ignore[arg-type]

@@ -204,7 +204,9 @@ fn decode_signature(text: &str) -> Result<Signature, Error> {
     )?))
 }
 
-/// The signature and timestamp headers, matched case-insensitively.
+/// The signature and timestamp headers, matched case-insensitively. Each must appear
+/// exactly once: a delivery carrying two signatures or two timestamps is malformed, and
+/// picking one of them would let the other pass unchecked.
 fn signature_headers<H, K, V>(headers: H) -> Result<(String, String), Error>
 where
     H: IntoIterator<Item = (K, V)>,
@@ -214,11 +216,19 @@ where
     let (mut signature, mut timestamp) = (None, None);
     for (name, value) in headers {
         let name = name.as_ref();
-        if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
-            signature = Some(value.as_ref().to_owned());
+        let (slot, header) = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
+            (&mut signature, SIGNATURE_HEADER)
         } else if name.eq_ignore_ascii_case(TIMESTAMP_HEADER) {
-            timestamp = Some(value.as_ref().trim().to_owned());
+            (&mut timestamp, TIMESTAMP_HEADER)
+        } else {
+            continue;
+        };
+        if slot.is_some() {
+            return Err(failure(format!(
+                "the {header} header is repeated; a delivery carries exactly one"
+            )));
         }
+        *slot = Some(value.as_ref().trim().to_owned());
     }
     let signature =
         signature.ok_or_else(|| failure(format!("missing {SIGNATURE_HEADER} header")))?;

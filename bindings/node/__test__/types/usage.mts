@@ -1,5 +1,13 @@
 // Compiled (never run) with `tsc --strict`: the public surface as a user types against it.
-import { Client, webhooks, type ReputationNumber, type WebhookEvent } from 'telnyx-reputation'
+import type { IncomingMessage } from 'node:http'
+import {
+  Client,
+  webhooks,
+  type BulkRefreshReport,
+  type Remediation,
+  type ReputationNumber,
+  type WebhookEvent,
+} from 'telnyx-reputation'
 import { startEmulator, type Emulator } from 'telnyx-reputation/testing'
 
 async function journey(client: Client): Promise<string[]> {
@@ -53,9 +61,32 @@ async function journey(client: Client): Promise<string[]> {
     const score: number | null | undefined = n.reputationData?.maturityScore
     risks.push(`${n.phoneNumber} ${n.reputationData?.spamRisk ?? 'unknown'} ${score}`)
   }
+  const refreshed: BulkRefreshReport = await rep.numbers.refreshAll(['+12025551234'], {
+    concurrency: 2,
+  })
+  const submitted = await rep.remediation.submit(['+12025551234'], 'Reminders', 'a@b.c')
+  const statuses: string[] = []
+  for await (const snapshot of rep.remediation.watch(submitted.id, { intervalMs: 100 })) {
+    const current: Remediation = snapshot
+    statuses.push(current.status)
+  }
   const removed: void = await rep.numbers.remove('+12025551234')
   void [agreement.id, status.hasAgreed, settings.loaStatus, webhookCleared, added, total, removed]
+  void [refreshed.failed.length, statuses]
   return risks
+}
+
+/** A webhook handler: `req.headers` (IncomingHttpHeaders) goes to `verify` as it is. */
+function onWebhook(req: IncomingMessage, rawBody: Buffer, publicKey: string): WebhookEvent {
+  return webhooks.verify(rawBody, req.headers, publicKey)
+}
+
+function testDelivery(body: string): Record<string, string> {
+  const signingKey = Buffer.alloc(32, 1).toString('base64')
+  const headers: Record<string, string> = webhooks.sign(body, 1_780_000_000, signingKey)
+  const key: string = webhooks.publicKey(signingKey)
+  void key
+  return headers
 }
 
 function describe(event: WebhookEvent): string {
@@ -88,7 +119,7 @@ export async function main(): Promise<void> {
       new Client({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, timeoutMs: 5000 }),
     )
     const event = webhooks.verify(Buffer.from('{}'), { 'telnyx-timestamp': '0' }, 'key')
-    console.log(describe(event))
+    console.log(describe(event), onWebhook, testDelivery('{}'))
   } finally {
     await emulator.stop()
   }

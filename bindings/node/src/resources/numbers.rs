@@ -7,7 +7,9 @@ use napi_derive::napi;
 use telnyx_reputation as facade;
 
 use crate::convert::{convert, convert_all, parse};
-use crate::models::{BulkAddReport, NumberOwnership, RefreshOutcome, ReputationNumber};
+use crate::models::{
+    BulkAddReport, BulkRefreshReport, NumberOwnership, RefreshOutcome, ReputationNumber,
+};
 use crate::pager::NumberPager;
 use crate::promise;
 
@@ -37,12 +39,20 @@ pub struct NumberListOptions {
     pub enterprise_id: Option<String>,
 }
 
-/// Options of `numbers.addAll(..)`.
+/// Options of `numbers.addAll(..)` and `numbers.refreshAll(..)`.
 #[napi(object)]
 #[derive(Default)]
 pub struct BulkAddOptions {
     /// Batches of 100 in flight at once, 1 to 16 (default 4).
     pub concurrency: Option<u32>,
+}
+
+fn bulk_options(options: Option<BulkAddOptions>) -> facade::BulkAddOptions {
+    let mut bulk = facade::BulkAddOptions::default();
+    if let Some(concurrency) = options.unwrap_or_default().concurrency {
+        bulk.concurrency = concurrency as usize;
+    }
+    bulk
 }
 
 type NumberList = Result<facade::Pager<facade::ReputationNumber>, facade::Error>;
@@ -116,13 +126,30 @@ impl Numbers {
         options: Option<BulkAddOptions>,
     ) -> napi::Result<PromiseRaw<'env, BulkAddReport>> {
         let inner = self.inner.clone();
-        let mut bulk = facade::BulkAddOptions::default();
-        if let Some(concurrency) = options.unwrap_or_default().concurrency {
-            bulk.concurrency = concurrency as usize;
-        }
+        let bulk = bulk_options(options);
         promise::spawn(
             env,
             async move { inner.add_all(phone_numbers, bulk).await },
+            convert,
+        )
+    }
+
+    /// Refresh any number of distinct numbers in batches of 100, `concurrency` (1-16,
+    /// default 4) at a time, like `addAll`: every number is validated first (nothing is sent
+    /// if one is invalid or repeated); then each batch is billed and succeeds or fails on its
+    /// own, and the report has the per-number results and each failed batch with its error.
+    #[napi]
+    pub fn refresh_all<'env>(
+        &self,
+        env: &'env Env,
+        phone_numbers: Vec<String>,
+        options: Option<BulkAddOptions>,
+    ) -> napi::Result<PromiseRaw<'env, BulkRefreshReport>> {
+        let inner = self.inner.clone();
+        let bulk = bulk_options(options);
+        promise::spawn(
+            env,
+            async move { inner.refresh_all(phone_numbers, bulk).await },
             convert,
         )
     }

@@ -1,11 +1,16 @@
-//! `rep.remediation`: submit, get and list remediation requests.
+//! `rep.remediation`: submit, get, watch and list remediation requests.
 
-use napi::bindgen_prelude::{Env, PromiseRaw};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::{Stream, StreamExt};
+use napi::bindgen_prelude::{Env, Object, PromiseRaw, This};
 use napi_derive::napi;
 use telnyx_reputation as facade;
+use tokio::sync::Mutex;
 
 use crate::convert::{convert, parse, via_serde};
-use crate::models::{Remediation, RemediationRequest};
+use crate::models::Remediation;
 use crate::pager::RemediationPager;
 use crate::promise;
 use crate::resources::reputation::{WaitOptions, wait_options};
@@ -38,16 +43,25 @@ impl Remediations {
 
 #[napi]
 impl Remediations {
-    /// Ask the analytics networks to re-evaluate flagged numbers (billable).
+    /// Ask the analytics networks to re-evaluate 1 to 2,000 flagged numbers (billable):
+    /// `submit(phoneNumbers, callPurpose, contactEmail?, webhookUrl?)`.
     #[napi]
     pub fn submit<'env>(
         &self,
         env: &'env Env,
-        request: RemediationRequest,
+        phone_numbers: Vec<String>,
+        call_purpose: String,
+        contact_email: Option<String>,
+        webhook_url: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, Remediation>> {
+        let request = facade::RemediationRequest {
+            phone_numbers,
+            call_purpose,
+            contact_email,
+            webhook_url,
+        };
         let inner = self.inner.clone();
-        let future = async move { inner.submit(convert(request)?).await };
-        promise::spawn(env, future, convert)
+        promise::spawn(env, async move { inner.submit(request).await }, convert)
     }
 
     /// One remediation request with its per-number results.
@@ -78,6 +92,20 @@ impl Remediations {
         promise::spawn(env, future, convert)
     }
 
+    /// Follow a request: `for await (const r of rep.remediation.watch(id, { intervalMs }))`
+    /// yields the request each time its status changes and ends after a final status
+    /// (completed, failed or cancelled); a `TIMEOUT` error ends it when `timeoutMs` passes
+    /// first. No I/O until iterated.
+    #[napi]
+    pub fn watch(&self, remediation_id: String, options: Option<WaitOptions>) -> RemediationWatch {
+        let options = wait_options(options.unwrap_or_default());
+        RemediationWatch {
+            changes: Arc::new(Mutex::new(Box::pin(
+                self.inner.watch(remediation_id, options),
+            ))),
+        }
+    }
+
     /// Remediation requests, paged (no I/O until iterated).
     #[napi]
     pub fn list(&self, options: Option<RemediationListOptions>) -> RemediationPager {
@@ -103,4 +131,40 @@ fn list_pager(
         pager = pager.created_at_lte(via_serde(when)?);
     }
     Ok(pager)
+}
+
+type Changes = Pin<Box<dyn Stream<Item = Result<facade::Remediation, facade::Error>> + Send>>;
+
+/// The snapshots of one request as its status changes (what `for await` drives), from
+/// the facade's `Remediations::watch`.
+#[napi]
+pub struct RemediationWatch {
+    changes: Arc<Mutex<Changes>>,
+}
+
+#[napi]
+impl RemediationWatch {
+    /// The next snapshot, after polling until the status changes.
+    #[napi(ts_return_type = "Promise<IteratorResult<Remediation, undefined>>")]
+    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
+        let changes = Arc::clone(&self.changes);
+        env.spawn_future_with_callback(
+            async move { Ok(changes.lock().await.next().await.transpose()) },
+            |env, result| {
+                let item = result.map_err(|e| crate::error::to_js(env, &e))?;
+                let mut step = Object::new(env)?;
+                step.set("done", item.is_none())?;
+                if let Some(remediation) = item {
+                    step.set("value", Remediation::from(remediation))?;
+                }
+                Ok(step)
+            },
+        )
+    }
+
+    /// A watch is its own async iterator.
+    #[napi(well_known_symbol = "asyncIterator")]
+    pub fn iter<'a>(&self, this: This<'a>) -> This<'a> {
+        this
+    }
 }

@@ -1,39 +1,67 @@
-"""Types of the native module (``src/*.rs``).
+"""Types of the native module (``src/*.rs``), checked against it by
+``python -m mypy.stubtest telnyx_reputation`` in ``cargo xtask test python``.
 
-At run time one class per resource serves both clients; these stubs split each into a
-blocking class and an ``Async*`` twin (whose methods return coroutines) so type checkers
-and IDEs see what each client really returns. The ``Async*`` names exist only here.
+Each resource class has an ``Async*`` twin, what ``AsyncClient`` hands out: at run time a
+subclass adding nothing (the methods are written once and return coroutines on that
+client); here a separate class whose methods are typed as coroutines. Names starting with
+``_`` (aliases, the option base) exist for type checkers only.
 """
 
 import builtins
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import date, datetime
-from typing import Any, Literal, TypeAlias, TypedDict
+from typing import Any, Literal, TypeAlias, final
 
-from ._paging import AsyncPager, Pager
+from typing_extensions import Self, disjoint_base
+
+from ._paging import AsyncPager as _AsyncPager
+from ._paging import Pager as _Pager
 from .errors import ErrorObject
-from .models import Usage
+from .models import BillableRequest, Usage
+
+__all__ = [
+    "AccountNumbers",
+    "Agreements",
+    "AsyncAccountNumbers",
+    "AsyncAgreements",
+    "AsyncClient",
+    "AsyncDocuments",
+    "AsyncEnterprises",
+    "AsyncExternalVerifications",
+    "AsyncLoa",
+    "AsyncNumbers",
+    "AsyncRemediationWatch",
+    "AsyncRemediations",
+    "AsyncReputation",
+    "AsyncTermsOfService",
+    "Client",
+    "Documents",
+    "Enterprises",
+    "ExternalVerifications",
+    "Loa",
+    "Numbers",
+    "Pager",
+    "RemediationWatch",
+    "Remediations",
+    "Reputation",
+    "TermsOfService",
+    "__version__",
+    "public_key",
+    "sign",
+    "verify",
+]
 
 __version__: str
 
-Frequency: TypeAlias = CheckFrequency
-Product: TypeAlias = ProductType
-Address: TypeAlias = PhysicalAddress | Mapping[str, Any]
-Contact: TypeAlias = OrganizationContact | Mapping[str, Any]
-Billing: TypeAlias = BillingContact | Mapping[str, Any]
-
-class BillableRequest(TypedDict):
-    """What ``on_billable`` is called with."""
-
-    operation: str
-    action: Literal["enable", "numbers_added", "live_lookups", "refreshes"]
-    method: str
-    path: str
-    units: int
+_Frequency: TypeAlias = _CheckFrequency
+_Product: TypeAlias = _ProductType
+_Address: TypeAlias = PhysicalAddress | Mapping[str, Any]
+_Contact: TypeAlias = OrganizationContact | Mapping[str, Any]
+_Billing: TypeAlias = BillingContact | Mapping[str, Any]
 
 class _ClientOptions:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
@@ -45,7 +73,7 @@ class _ClientOptions:
         allow_insecure_http: bool | None = None,
         max_billable: int | None = None,
         on_billable: Callable[[BillableRequest], object] | None = None,
-    ) -> None:
+    ) -> Self:
         """Options default to ``TELNYX_API_KEY`` / ``TELNYX_BASE_URL``, then the core's
         defaults (60 s timeout, 2 retries, 8 s retry cap). Times are in seconds.
 
@@ -58,9 +86,13 @@ class _ClientOptions:
     def base_url(self) -> str: ...
     @property
     def max_billable(self) -> int | None: ...
+    @property
+    def remaining_billable(self) -> int | None:
+        """Billable requests the ``max_billable`` budget still allows, if one was set."""
     def usage(self) -> Usage:
         """Billable requests sent so far, per action."""
 
+@final
 class Client(_ClientOptions):
     """The blocking client; calls release the GIL while they wait."""
 
@@ -74,6 +106,7 @@ class Client(_ClientOptions):
     def numbers(self) -> AccountNumbers: ...
     def reputation(self, enterprise_id: str) -> Reputation: ...
 
+@final
 class AsyncClient(_ClientOptions):
     """The asyncio client: every call returns a coroutine."""
 
@@ -87,34 +120,39 @@ class AsyncClient(_ClientOptions):
     def numbers(self) -> AsyncAccountNumbers: ...
     def reputation(self, enterprise_id: str) -> AsyncReputation: ...
 
+@disjoint_base
 class TermsOfService:
     def agree_number_reputation(self) -> TosAgreement: ...
-    def status(self, product: Product | str) -> TosStatus: ...
-    def info(self, product: Product | str | None = None) -> list[TermsInfo]: ...
+    def status(self, product: _Product | str) -> TosStatus: ...
+    def info(self, product: _Product | str | None = None) -> list[TermsInfo]: ...
     @property
     def agreements(self) -> Agreements: ...
 
+@final
 class AsyncTermsOfService:
     def agree_number_reputation(self) -> Coroutine[Any, Any, TosAgreement]: ...
-    def status(self, product: Product | str) -> Coroutine[Any, Any, TosStatus]: ...
+    def status(self, product: _Product | str) -> Coroutine[Any, Any, TosStatus]: ...
     def info(
-        self, product: Product | str | None = None
+        self, product: _Product | str | None = None
     ) -> Coroutine[Any, Any, list[TermsInfo]]: ...
     @property
     def agreements(self) -> AsyncAgreements: ...
 
+@disjoint_base
 class Agreements:
     def list(
-        self, *, product_type: Product | str | None = None, page_size: int | None = None
-    ) -> Pager[TosAgreement]: ...
+        self, *, product_type: _Product | str | None = None, page_size: int | None = None
+    ) -> _Pager[TosAgreement]: ...
     def get(self, agreement_id: str) -> TosAgreement: ...
 
+@final
 class AsyncAgreements:
     def list(
-        self, *, product_type: Product | str | None = None, page_size: int | None = None
-    ) -> AsyncPager[TosAgreement]: ...
+        self, *, product_type: _Product | str | None = None, page_size: int | None = None
+    ) -> _AsyncPager[TosAgreement]: ...
     def get(self, agreement_id: str) -> Coroutine[Any, Any, TosAgreement]: ...
 
+@disjoint_base
 class Enterprises:
     def create(
         self,
@@ -129,10 +167,10 @@ class Enterprises:
         fein: str,
         industry: str,
         number_of_employees: str,
-        organization_contact: Contact,
-        billing_contact: Billing,
-        organization_physical_address: Address,
-        billing_address: Address,
+        organization_contact: _Contact,
+        billing_contact: _Billing,
+        organization_physical_address: _Address,
+        billing_address: _Address,
         corporate_registration_number: str | None = None,
         customer_reference: str | None = None,
         dun_bradstreet_number: str | None = None,
@@ -146,12 +184,34 @@ class Enterprises:
         legal_name_contains: str | None = None,
         role_type: str | None = None,
         page_size: int | None = None,
-    ) -> Pager[Enterprise]: ...
+    ) -> _Pager[Enterprise]: ...
     def get(self, enterprise_id: str) -> Enterprise: ...
-    def replace(self, enterprise_id: str, **fields: Any) -> Enterprise:
-        """Replace the mutable fields given (same names as ``create``)."""
+    def replace(
+        self,
+        enterprise_id: str,
+        *,
+        legal_name: str | None = None,
+        doing_business_as: str | None = None,
+        organization_legal_type: str | None = None,
+        jurisdiction_of_incorporation: str | None = None,
+        website: str | None = None,
+        fein: str | None = None,
+        industry: str | None = None,
+        number_of_employees: str | None = None,
+        organization_contact: _Contact | None = None,
+        billing_contact: _Billing | None = None,
+        organization_physical_address: _Address | None = None,
+        billing_address: _Address | None = None,
+        corporate_registration_number: str | None = None,
+        customer_reference: str | None = None,
+        dun_bradstreet_number: str | None = None,
+        primary_business_domain_sic_code: str | None = None,
+        professional_license_number: str | None = None,
+    ) -> Enterprise:
+        """Replace the fields given; the others are left as they are (not sent)."""
     def delete(self, enterprise_id: str) -> None: ...
 
+@final
 class AsyncEnterprises:
     def create(
         self,
@@ -166,10 +226,10 @@ class AsyncEnterprises:
         fein: str,
         industry: str,
         number_of_employees: str,
-        organization_contact: Contact,
-        billing_contact: Billing,
-        organization_physical_address: Address,
-        billing_address: Address,
+        organization_contact: _Contact,
+        billing_contact: _Billing,
+        organization_physical_address: _Address,
+        billing_address: _Address,
         corporate_registration_number: str | None = None,
         customer_reference: str | None = None,
         dun_bradstreet_number: str | None = None,
@@ -183,28 +243,52 @@ class AsyncEnterprises:
         legal_name_contains: str | None = None,
         role_type: str | None = None,
         page_size: int | None = None,
-    ) -> AsyncPager[Enterprise]: ...
+    ) -> _AsyncPager[Enterprise]: ...
     def get(self, enterprise_id: str) -> Coroutine[Any, Any, Enterprise]: ...
-    def replace(self, enterprise_id: str, **fields: Any) -> Coroutine[Any, Any, Enterprise]: ...
+    def replace(
+        self,
+        enterprise_id: str,
+        *,
+        legal_name: str | None = None,
+        doing_business_as: str | None = None,
+        organization_legal_type: str | None = None,
+        jurisdiction_of_incorporation: str | None = None,
+        website: str | None = None,
+        fein: str | None = None,
+        industry: str | None = None,
+        number_of_employees: str | None = None,
+        organization_contact: _Contact | None = None,
+        billing_contact: _Billing | None = None,
+        organization_physical_address: _Address | None = None,
+        billing_address: _Address | None = None,
+        corporate_registration_number: str | None = None,
+        customer_reference: str | None = None,
+        dun_bradstreet_number: str | None = None,
+        primary_business_domain_sic_code: str | None = None,
+        professional_license_number: str | None = None,
+    ) -> Coroutine[Any, Any, Enterprise]: ...
     def delete(self, enterprise_id: str) -> Coroutine[Any, Any, None]: ...
 
+@disjoint_base
 class Documents:
     def upload(self, filename: str, data: bytes) -> Document: ...
     def upload_json(self, filename: str, data: bytes) -> Document: ...
 
+@final
 class AsyncDocuments:
     def upload(self, filename: str, data: bytes) -> Coroutine[Any, Any, Document]: ...
     def upload_json(self, filename: str, data: bytes) -> Coroutine[Any, Any, Document]: ...
 
+@disjoint_base
 class Reputation:
     @property
     def enterprise_id(self) -> str: ...
     def settings(self) -> ReputationSettings: ...
     def enable(
-        self, loa_document_id: str, frequency: Frequency | str | None = None
+        self, loa_document_id: str, frequency: _Frequency | str | None = None
     ) -> ReputationSettings: ...
     def disable(self) -> None: ...
-    def set_frequency(self, frequency: Frequency | str) -> ReputationSettings: ...
+    def set_frequency(self, frequency: _Frequency | str) -> ReputationSettings: ...
     def set_webhook(self, url: str | None) -> ReputationSettings: ...
     def wait_until_approved(
         self, *, interval: float | None = None, timeout: float | None = None
@@ -218,16 +302,17 @@ class Reputation:
     @property
     def external_verification(self) -> ExternalVerifications: ...
 
+@final
 class AsyncReputation:
     @property
     def enterprise_id(self) -> str: ...
     def settings(self) -> Coroutine[Any, Any, ReputationSettings]: ...
     def enable(
-        self, loa_document_id: str, frequency: Frequency | str | None = None
+        self, loa_document_id: str, frequency: _Frequency | str | None = None
     ) -> Coroutine[Any, Any, ReputationSettings]: ...
     def disable(self) -> Coroutine[Any, Any, None]: ...
     def set_frequency(
-        self, frequency: Frequency | str
+        self, frequency: _Frequency | str
     ) -> Coroutine[Any, Any, ReputationSettings]: ...
     def set_webhook(self, url: str | None) -> Coroutine[Any, Any, ReputationSettings]: ...
     def wait_until_approved(
@@ -242,6 +327,7 @@ class AsyncReputation:
     @property
     def external_verification(self) -> AsyncExternalVerifications: ...
 
+@disjoint_base
 class Loa:
     def render(
         self,
@@ -251,6 +337,7 @@ class Loa:
     ) -> bytes: ...
     def replace(self, document_id: str) -> ReputationSettings: ...
 
+@final
 class AsyncLoa:
     def render(
         self,
@@ -260,9 +347,13 @@ class AsyncLoa:
     ) -> Coroutine[Any, Any, bytes]: ...
     def replace(self, document_id: str) -> Coroutine[Any, Any, ReputationSettings]: ...
 
+@disjoint_base
 class Numbers:
     def add(self, numbers: list[str]) -> list[ReputationNumber]: ...
     def add_all(self, numbers: list[str], *, concurrency: int | None = None) -> BulkAddReport: ...
+    def refresh_all(
+        self, numbers: list[str], *, concurrency: int | None = None
+    ) -> BulkRefreshReport: ...
     def list(
         self,
         *,
@@ -271,7 +362,7 @@ class Numbers:
         ownership_status: str | None = None,
         source: str | None = None,
         page_size: int | None = None,
-    ) -> Pager[ReputationNumber]: ...
+    ) -> _Pager[ReputationNumber]: ...
     def get(self, number: str) -> ReputationNumber: ...
     def get_fresh(self, number: str) -> ReputationNumber: ...
     def remove(self, number: str) -> None: ...
@@ -281,11 +372,15 @@ class Numbers:
         self, number: str, still_own: bool, evidence_document_id: str | None = None
     ) -> ReputationNumber: ...
 
+@final
 class AsyncNumbers:
     def add(self, numbers: list[str]) -> Coroutine[Any, Any, list[ReputationNumber]]: ...
     def add_all(
         self, numbers: list[str], *, concurrency: int | None = None
     ) -> Coroutine[Any, Any, BulkAddReport]: ...
+    def refresh_all(
+        self, numbers: list[str], *, concurrency: int | None = None
+    ) -> Coroutine[Any, Any, BulkRefreshReport]: ...
     def list(
         self,
         *,
@@ -294,7 +389,7 @@ class AsyncNumbers:
         ownership_status: str | None = None,
         source: str | None = None,
         page_size: int | None = None,
-    ) -> AsyncPager[ReputationNumber]: ...
+    ) -> _AsyncPager[ReputationNumber]: ...
     def get(self, number: str) -> Coroutine[Any, Any, ReputationNumber]: ...
     def get_fresh(self, number: str) -> Coroutine[Any, Any, ReputationNumber]: ...
     def remove(self, number: str) -> Coroutine[Any, Any, None]: ...
@@ -304,6 +399,7 @@ class AsyncNumbers:
         self, number: str, still_own: bool, evidence_document_id: str | None = None
     ) -> Coroutine[Any, Any, ReputationNumber]: ...
 
+@disjoint_base
 class AccountNumbers:
     def list(
         self,
@@ -314,10 +410,11 @@ class AccountNumbers:
         source: str | None = None,
         enterprise_id: str | None = None,
         page_size: int | None = None,
-    ) -> Pager[ReputationNumber]: ...
+    ) -> _Pager[ReputationNumber]: ...
     def get(self, number: str, *, fresh: bool = False) -> ReputationNumber: ...
     def remove(self, number: str) -> None: ...
 
+@final
 class AsyncAccountNumbers:
     def list(
         self,
@@ -328,10 +425,11 @@ class AsyncAccountNumbers:
         source: str | None = None,
         enterprise_id: str | None = None,
         page_size: int | None = None,
-    ) -> AsyncPager[ReputationNumber]: ...
+    ) -> _AsyncPager[ReputationNumber]: ...
     def get(self, number: str, *, fresh: bool = False) -> Coroutine[Any, Any, ReputationNumber]: ...
     def remove(self, number: str) -> Coroutine[Any, Any, None]: ...
 
+@disjoint_base
 class Remediations:
     def submit(
         self,
@@ -342,6 +440,10 @@ class Remediations:
         webhook_url: str | None = None,
     ) -> Remediation: ...
     def get(self, remediation_id: str) -> Remediation: ...
+    def watch(
+        self, remediation_id: str, *, interval: float | None = None, timeout: float | None = None
+    ) -> RemediationWatch:
+        """The request each time its status changes, until a final status."""
     def wait_until_finished(
         self, remediation_id: str, *, interval: float | None = None, timeout: float | None = None
     ) -> Remediation: ...
@@ -352,8 +454,9 @@ class Remediations:
         created_at_gte: datetime | None = None,
         created_at_lte: datetime | None = None,
         page_size: int | None = None,
-    ) -> Pager[RemediationSummary]: ...
+    ) -> _Pager[RemediationSummary]: ...
 
+@final
 class AsyncRemediations:
     def submit(
         self,
@@ -364,6 +467,10 @@ class AsyncRemediations:
         webhook_url: str | None = None,
     ) -> Coroutine[Any, Any, Remediation]: ...
     def get(self, remediation_id: str) -> Coroutine[Any, Any, Remediation]: ...
+    def watch(
+        self, remediation_id: str, *, interval: float | None = None, timeout: float | None = None
+    ) -> AsyncRemediationWatch:
+        """The request each time its status changes, until a final status."""
     def wait_until_finished(
         self, remediation_id: str, *, interval: float | None = None, timeout: float | None = None
     ) -> Coroutine[Any, Any, Remediation]: ...
@@ -374,19 +481,41 @@ class AsyncRemediations:
         created_at_gte: datetime | None = None,
         created_at_lte: datetime | None = None,
         page_size: int | None = None,
-    ) -> AsyncPager[RemediationSummary]: ...
+    ) -> _AsyncPager[RemediationSummary]: ...
 
+@final
+class RemediationWatch:
+    """What ``rep.remediation.watch(id)`` returns on ``Client``."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> Remediation: ...
+
+@final
+class AsyncRemediationWatch:
+    """What ``rep.remediation.watch(id)`` returns on ``AsyncClient``."""
+
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Coroutine[Any, Any, Remediation]: ...
+
+@disjoint_base
 class ExternalVerifications:
     def submit(
         self, document_ids: list[str], *, phone_numbers: list[str] | None = None
     ) -> ExternalVerification: ...
     def get(self) -> ExternalVerification: ...
 
+@final
 class AsyncExternalVerifications:
     def submit(
         self, document_ids: list[str], *, phone_numbers: list[str] | None = None
     ) -> Coroutine[Any, Any, ExternalVerification]: ...
     def get(self) -> Coroutine[Any, Any, ExternalVerification]: ...
+
+@final
+class Pager:
+    """One configured list endpoint; ``_paging.Pager`` / ``AsyncPager`` iterate it."""
+
+    def fetch_page(self, number: int) -> Any: ...
 
 def verify(payload: bytes, headers: list[tuple[str, str]], public_key: str) -> dict[str, Any]:
     """``{"type": ..., "event": ...}``; ``webhooks.verify`` builds the model."""
@@ -396,46 +525,78 @@ def public_key(signing_key: str) -> str: ...
 
 # --- @generated models: cargo xtask codegen from crates/telnyx-reputation/src/{models,enums}.rs; do not edit below ---
 
-SpamRisk: TypeAlias = Literal["low", "medium", "high"]
+_SpamRisk: TypeAlias = Literal["low", "medium", "high"]
 """Overall spam likelihood of a number."""
-CheckFrequency: TypeAlias = Literal[
+_CheckFrequency: TypeAlias = Literal[
     "business_daily", "daily", "weekly", "biweekly", "monthly", "never"
 ]
 """How often Telnyx re-checks an enterprise's numbers."""
-GateStatus: TypeAlias = Literal["pending", "approved", "rejected"]
+_GateStatus: TypeAlias = Literal["pending", "approved", "rejected"]
 """State of an approval gate (``loa_status``, external verification, BPO verification)."""
-ReputationStatus: TypeAlias = Literal["pending", "approved", "deleted", "rejected"]
+_ReputationStatus: TypeAlias = Literal["pending", "approved", "deleted", "rejected"]
 """The reputation activation lifecycle (``status`` of the settings)."""
-RemediationStatus: TypeAlias = Literal["pending", "in_progress", "completed", "failed", "cancelled"]
+_RemediationStatus: TypeAlias = Literal[
+    "pending", "in_progress", "completed", "failed", "cancelled"
+]
 """Customer-facing status of a remediation request."""
-OwnershipStatus: TypeAlias = Literal["verified", "flagged", "pending_confirmation", "removed"]
+_OwnershipStatus: TypeAlias = Literal["verified", "flagged", "pending_confirmation", "removed"]
 """Ownership tracking state of a monitored number."""
-NumberSource: TypeAlias = Literal["telnyx", "external"]
+_NumberSource: TypeAlias = Literal["telnyx", "external"]
 """Where a monitored number is hosted."""
-RemovalReason: TypeAlias = Literal[
+_RemovalReason: TypeAlias = Literal[
     "ported_away", "unconfirmed_ownership", "reassigned", "customer_reported", "customer_removed"
 ]
 """Why a number left monitoring."""
-ProductType: TypeAlias = Literal["branded_calling", "number_reputation"]
+_ProductType: TypeAlias = Literal["branded_calling", "number_reputation"]
 """A Telnyx product with its own terms of service."""
-OrganizationType: TypeAlias = Literal["commercial", "government", "non_profit"]
+_OrganizationType: TypeAlias = Literal["commercial", "government", "non_profit"]
 """Kind of organisation an enterprise is."""
-OrganizationLegalType: TypeAlias = Literal[
+_OrganizationLegalType: TypeAlias = Literal[
     "corporation", "llc", "partnership", "nonprofit", "other"
 ]
 """Legal form of an enterprise."""
-NumberOfEmployees: TypeAlias = Literal[
+_NumberOfEmployees: TypeAlias = Literal[
     "1-10", "11-50", "51-200", "201-500", "501-2000", "2001-10000", "10001+"
 ]
 """Head-count band of an enterprise."""
-RoleType: TypeAlias = Literal["enterprise", "bpo"]
+_RoleType: TypeAlias = Literal["enterprise", "bpo"]
 """Role of an enterprise, fixed at creation."""
 
+__all__ += [
+    "PhysicalAddress",
+    "BillingContact",
+    "OrganizationContact",
+    "Enterprise",
+    "ReputationSettings",
+    "ReputationData",
+    "ReputationNumber",
+    "RefreshResult",
+    "RefreshOutcome",
+    "BulkAddReport",
+    "BulkRefreshReport",
+    "BatchFailure",
+    "OwnershipEvent",
+    "NumberOwnership",
+    "RemediationResults",
+    "Remediation",
+    "RemediationSummary",
+    "ExternalVerification",
+    "TosAgreement",
+    "TosStatus",
+    "TermsInfo",
+    "DocumentSize",
+    "Document",
+    "PageMeta",
+    "LoaAgent",
+    "LoaSignature",
+]
+
+@final
 class PhysicalAddress:
     """A postal address."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         street_address: str,
         city: str,
@@ -443,7 +604,7 @@ class PhysicalAddress:
         postal_code: str,
         country: str,
         extended_address: str | None = None,
-    ) -> None: ...
+    ) -> PhysicalAddress: ...
     @property
     def street_address(self) -> str:
         """Street and number."""
@@ -466,20 +627,21 @@ class PhysicalAddress:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> PhysicalAddress: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class BillingContact:
     """Who receives invoices for the enterprise."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         first_name: str,
         last_name: str,
         email: str,
         phone_number: str,
-    ) -> None: ...
+    ) -> BillingContact: ...
     @property
     def first_name(self) -> str:
         """First name."""
@@ -496,21 +658,22 @@ class BillingContact:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> BillingContact: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class OrganizationContact:
     """The enterprise's authorised representative."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         first_name: str,
         last_name: str,
         email: str,
         job_title: str,
         phone_number: str,
-    ) -> None: ...
+    ) -> OrganizationContact: ...
     @property
     def first_name(self) -> str:
         """First name."""
@@ -530,26 +693,27 @@ class OrganizationContact:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> OrganizationContact: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class Enterprise:
     """An enterprise: the legal entity that represents a business on the Telnyx platform."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         id: str,
         legal_name: str,
         doing_business_as: str,
-        organization_type: OrganizationType | str,
-        organization_legal_type: OrganizationLegalType | str,
+        organization_type: _OrganizationType | str,
+        organization_legal_type: _OrganizationLegalType | str,
         country_code: str,
         jurisdiction_of_incorporation: str,
         website: str,
         fein: str,
         industry: str,
-        number_of_employees: NumberOfEmployees | str,
+        number_of_employees: _NumberOfEmployees | str,
         organization_contact: OrganizationContact,
         billing_contact: BillingContact,
         organization_physical_address: PhysicalAddress,
@@ -561,12 +725,12 @@ class Enterprise:
         dun_bradstreet_number: str | None = None,
         primary_business_domain_sic_code: str | None = None,
         professional_license_number: str | None = None,
-        role_type: RoleType | str | None = None,
+        role_type: _RoleType | str | None = None,
         number_reputation_enabled: bool | None = None,
         branded_calling_enabled: bool | None = None,
-        bpo_verification_status: GateStatus | str | None = None,
+        bpo_verification_status: _GateStatus | str | None = None,
         bpo_verification_rejection_reason: str | None = None,
-    ) -> None: ...
+    ) -> Enterprise: ...
     @property
     def id(self) -> str:
         """Enterprise id (a UUID); the ``enterprise_id`` of every reputation call."""
@@ -577,10 +741,10 @@ class Enterprise:
     def doing_business_as(self) -> str:
         """Trading name."""
     @property
-    def organization_type(self) -> OrganizationType | str:
+    def organization_type(self) -> _OrganizationType | str:
         """Kind of organisation."""
     @property
-    def organization_legal_type(self) -> OrganizationLegalType | str:
+    def organization_legal_type(self) -> _OrganizationLegalType | str:
         """Legal form."""
     @property
     def country_code(self) -> str:
@@ -598,7 +762,7 @@ class Enterprise:
     def industry(self) -> str:
         """Industry (an opaque string; the API lists about 40 values)."""
     @property
-    def number_of_employees(self) -> NumberOfEmployees | str:
+    def number_of_employees(self) -> _NumberOfEmployees | str:
         """Head-count band."""
     @property
     def organization_contact(self) -> OrganizationContact:
@@ -628,7 +792,7 @@ class Enterprise:
     def professional_license_number(self) -> str | None:
         """Professional licence number."""
     @property
-    def role_type(self) -> RoleType | str | None:
+    def role_type(self) -> _RoleType | str | None:
         """Enterprise or BPO."""
     @property
     def number_reputation_enabled(self) -> bool | None:
@@ -637,7 +801,7 @@ class Enterprise:
     def branded_calling_enabled(self) -> bool | None:
         """Whether Branded Calling is enabled."""
     @property
-    def bpo_verification_status(self) -> GateStatus | str | None:
+    def bpo_verification_status(self) -> _GateStatus | str | None:
         """BPO verification state (BPOs only)."""
     @property
     def bpo_verification_rejection_reason(self) -> str | None:
@@ -652,37 +816,38 @@ class Enterprise:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> Enterprise: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class ReputationSettings:
     """Number Reputation configuration and the two approval gates of one enterprise."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         enterprise_id: str,
-        status: ReputationStatus | str,
-        loa_status: GateStatus | str,
-        check_frequency: CheckFrequency | str,
+        status: _ReputationStatus | str,
+        loa_status: _GateStatus | str,
+        check_frequency: _CheckFrequency | str,
         created_at: datetime,
         updated_at: datetime,
         loa_document_id: str | None = None,
         rejection_reasons: list[str] | None = None,
-        external_verification_status: GateStatus | str | None = None,
+        external_verification_status: _GateStatus | str | None = None,
         webhook_url: str | None = None,
-    ) -> None: ...
+    ) -> ReputationSettings: ...
     @property
     def enterprise_id(self) -> str:
         """The enterprise."""
     @property
-    def status(self) -> ReputationStatus | str:
+    def status(self) -> _ReputationStatus | str:
         """Activation lifecycle gate."""
     @property
-    def loa_status(self) -> GateStatus | str:
+    def loa_status(self) -> _GateStatus | str:
         """LOA review gate."""
     @property
-    def check_frequency(self) -> CheckFrequency | str:
+    def check_frequency(self) -> _CheckFrequency | str:
         """Automatic re-check schedule."""
     @property
     def loa_document_id(self) -> str | None:
@@ -691,7 +856,7 @@ class ReputationSettings:
     def rejection_reasons(self) -> list[str]:
         """Why activation was rejected (empty unless ``status`` is ``rejected``)."""
     @property
-    def external_verification_status(self) -> GateStatus | str | None:
+    def external_verification_status(self) -> _GateStatus | str | None:
         """Review state of the evidence for externally hosted numbers, if any was submitted."""
     @property
     def webhook_url(self) -> str | None:
@@ -709,25 +874,26 @@ class ReputationSettings:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> ReputationSettings: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class ReputationData:
     """Latest reputation snapshot of a number; every field may be ``None`` for lack of data."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
-        spam_risk: SpamRisk | str | None = None,
+        spam_risk: _SpamRisk | str | None = None,
         spam_category: str | None = None,
         maturity_score: int | None = None,
         connection_score: int | None = None,
         engagement_score: int | None = None,
         sentiment_score: int | None = None,
         last_refreshed_at: datetime | None = None,
-    ) -> None: ...
+    ) -> ReputationData: ...
     @property
-    def spam_risk(self) -> SpamRisk | str | None:
+    def spam_risk(self) -> _SpamRisk | str | None:
         """Overall spam likelihood."""
     @property
     def spam_category(self) -> str | None:
@@ -751,14 +917,15 @@ class ReputationData:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> ReputationData: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class ReputationNumber:
     """A number registered for reputation monitoring."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         id: str,
         enterprise_id: str,
@@ -766,13 +933,13 @@ class ReputationNumber:
         created_at: datetime,
         updated_at: datetime,
         reputation_data: ReputationData | None = None,
-        source: NumberSource | str | None = None,
-        ownership_status: OwnershipStatus | str | None = None,
+        source: _NumberSource | str | None = None,
+        ownership_status: _OwnershipStatus | str | None = None,
         flag_reason: str | None = None,
         confirm_by: datetime | None = None,
-        removal_reason: RemovalReason | str | None = None,
+        removal_reason: _RemovalReason | str | None = None,
         removed_at: datetime | None = None,
-    ) -> None: ...
+    ) -> ReputationNumber: ...
     @property
     def id(self) -> str:
         """Registration id."""
@@ -786,10 +953,10 @@ class ReputationNumber:
     def reputation_data(self) -> ReputationData | None:
         """Latest snapshot; ``None`` until the first refresh has been collected."""
     @property
-    def source(self) -> NumberSource | str | None:
+    def source(self) -> _NumberSource | str | None:
         """Where the number is hosted."""
     @property
-    def ownership_status(self) -> OwnershipStatus | str | None:
+    def ownership_status(self) -> _OwnershipStatus | str | None:
         """Ownership tracking state."""
     @property
     def flag_reason(self) -> str | None:
@@ -798,7 +965,7 @@ class ReputationNumber:
     def confirm_by(self) -> datetime | None:
         """Deadline to confirm ownership."""
     @property
-    def removal_reason(self) -> RemovalReason | str | None:
+    def removal_reason(self) -> _RemovalReason | str | None:
         """Why the number left monitoring."""
     @property
     def removed_at(self) -> datetime | None:
@@ -813,19 +980,20 @@ class ReputationNumber:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> ReputationNumber: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class RefreshResult:
     """The result of refreshing one number."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         phone_number: str,
         success: bool,
         error: str | None = None,
-    ) -> None: ...
+    ) -> RefreshResult: ...
     @property
     def phone_number(self) -> str:
         """The number."""
@@ -839,20 +1007,21 @@ class RefreshResult:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> RefreshResult: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class RefreshOutcome:
     """The result of ``numbers().refresh(..)``."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         results: list[RefreshResult],
         total_requested: int,
         total_successful: int,
         total_failed: int,
-    ) -> None: ...
+    ) -> RefreshOutcome: ...
     @property
     def results(self) -> list[RefreshResult]:
         """Per-number results."""
@@ -869,9 +1038,10 @@ class RefreshOutcome:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> RefreshOutcome: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class BulkAddReport:
     """The result of ``numbers().add_all(..)``: every input number is either in ``added`` or in
     the ``numbers`` of one entry of ``failed``, so nothing is silently dropped. A failed batch
@@ -891,9 +1061,10 @@ class BulkAddReport:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> BulkAddReport: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class BulkRefreshReport:
     """The result of ``numbers().refresh_all(..)``: every input number is either in ``results`` or
     in the ``numbers`` of one entry of ``failed``.
@@ -909,9 +1080,10 @@ class BulkRefreshReport:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> BulkRefreshReport: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class BatchFailure:
     """One batch of ``add_all`` or ``refresh_all`` that failed. Batches are atomic: when the server
     answered with an error, none of its numbers were applied. When the request was sent and
@@ -952,19 +1124,20 @@ class BatchFailure:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> BatchFailure: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class OwnershipEvent:
     """One event in a number's ownership tracking."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         event_type: str | None = None,
         occurred_at: datetime | None = None,
         outcome: str | None = None,
-    ) -> None: ...
+    ) -> OwnershipEvent: ...
     @property
     def event_type(self) -> str | None:
         """What happened, e.g. ``added``, ``check``, ``flag``, ``confirm``, ``removed``."""
@@ -978,33 +1151,34 @@ class OwnershipEvent:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> OwnershipEvent: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class NumberOwnership:
     """Ownership tracking detail of a monitored number."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         phone_number: str | None = None,
-        source: NumberSource | str | None = None,
-        ownership_status: OwnershipStatus | str | None = None,
+        source: _NumberSource | str | None = None,
+        ownership_status: _OwnershipStatus | str | None = None,
         flag_reason: str | None = None,
         confirm_by: datetime | None = None,
         baseline_carrier: str | None = None,
         baseline_recorded_at: datetime | None = None,
         last_checked_at: datetime | None = None,
         history: list[OwnershipEvent] | None = None,
-    ) -> None: ...
+    ) -> NumberOwnership: ...
     @property
     def phone_number(self) -> str | None:
         """The number."""
     @property
-    def source(self) -> NumberSource | str | None:
+    def source(self) -> _NumberSource | str | None:
         """Where the number is hosted."""
     @property
-    def ownership_status(self) -> OwnershipStatus | str | None:
+    def ownership_status(self) -> _OwnershipStatus | str | None:
         """Ownership tracking state."""
     @property
     def flag_reason(self) -> str | None:
@@ -1028,21 +1202,22 @@ class NumberOwnership:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> NumberOwnership: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class RemediationResults:
     """Per-number outcome buckets of a remediation request."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         remediated: list[str],
         not_flagged: list[str],
         requires_review: list[str],
         ineligible: list[str],
         refused: list[str],
-    ) -> None: ...
+    ) -> RemediationResults: ...
     @property
     def remediated(self) -> list[str]:
         """Re-evaluated and cleared."""
@@ -1062,17 +1237,18 @@ class RemediationResults:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> RemediationResults: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class Remediation:
     """A remediation request with full detail."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         id: str,
-        status: RemediationStatus | str,
+        status: _RemediationStatus | str,
         phone_numbers_count: int,
         phone_numbers_submitted: int,
         phone_numbers_ineligible: int,
@@ -1084,12 +1260,12 @@ class Remediation:
         tier1_completed_at: datetime | None = None,
         tier2_completed_at: datetime | None = None,
         results: RemediationResults | None = None,
-    ) -> None: ...
+    ) -> Remediation: ...
     @property
     def id(self) -> str:
         """Request id."""
     @property
-    def status(self) -> RemediationStatus | str:
+    def status(self) -> _RemediationStatus | str:
         """Customer-facing status."""
     @property
     def phone_numbers_count(self) -> int:
@@ -1128,29 +1304,30 @@ class Remediation:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> Remediation: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class RemediationSummary:
     """A remediation request as listed (slim shape, no results)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         id: str,
-        status: RemediationStatus | str,
+        status: _RemediationStatus | str,
         phone_numbers_count: int,
         call_purpose: str,
         created_at: datetime,
         updated_at: datetime,
         tier1_completed_at: datetime | None = None,
         tier2_completed_at: datetime | None = None,
-    ) -> None: ...
+    ) -> RemediationSummary: ...
     @property
     def id(self) -> str:
         """Request id."""
     @property
-    def status(self) -> RemediationStatus | str:
+    def status(self) -> _RemediationStatus | str:
         """Customer-facing status."""
     @property
     def phone_numbers_count(self) -> int:
@@ -1174,28 +1351,29 @@ class RemediationSummary:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> RemediationSummary: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class ExternalVerification:
     """The enterprise's ownership proof for externally hosted numbers."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         enterprise_id: str | None = None,
-        status: GateStatus | str | None = None,
+        status: _GateStatus | str | None = None,
         document_ids: list[str] | None = None,
         phone_numbers: list[str] | None = None,
         rejection_reason: str | None = None,
         submitted_at: datetime | None = None,
         reviewed_at: datetime | None = None,
-    ) -> None: ...
+    ) -> ExternalVerification: ...
     @property
     def enterprise_id(self) -> str | None:
         """The enterprise."""
     @property
-    def status(self) -> GateStatus | str | None:
+    def status(self) -> _GateStatus | str | None:
         """Review state."""
     @property
     def document_ids(self) -> list[str]:
@@ -1216,27 +1394,28 @@ class ExternalVerification:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> ExternalVerification: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class TosAgreement:
     """A recorded agreement to a product's terms of service."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         id: str,
-        product_type: ProductType | str,
+        product_type: _ProductType | str,
         version: str,
         terms_version: str,
         agreed_at: datetime,
         created_at: datetime | None = None,
-    ) -> None: ...
+    ) -> TosAgreement: ...
     @property
     def id(self) -> str:
         """Agreement id."""
     @property
-    def product_type(self) -> ProductType | str:
+    def product_type(self) -> _ProductType | str:
         """The product."""
     @property
     def version(self) -> str:
@@ -1254,24 +1433,25 @@ class TosAgreement:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> TosAgreement: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class TosStatus:
     """Whether the account has agreed to a product's current terms."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
-        product_type: ProductType | str,
+        product_type: _ProductType | str,
         has_agreed: bool,
         agreement_required: bool,
         current_terms_version: str,
         agreed_version: str | None = None,
         agreed_at: datetime | None = None,
-    ) -> None: ...
+    ) -> TosStatus: ...
     @property
-    def product_type(self) -> ProductType | str:
+    def product_type(self) -> _ProductType | str:
         """The product."""
     @property
     def has_agreed(self) -> bool:
@@ -1292,23 +1472,24 @@ class TosStatus:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> TosStatus: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class TermsInfo:
     """The current terms of one product."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
-        product_type: ProductType | str | None = None,
+        product_type: _ProductType | str | None = None,
         current_version: str | None = None,
         description: str | None = None,
         effective_date: date | None = None,
         terms_url: str | None = None,
-    ) -> None: ...
+    ) -> TermsInfo: ...
     @property
-    def product_type(self) -> ProductType | str | None:
+    def product_type(self) -> _ProductType | str | None:
         """The product."""
     @property
     def current_version(self) -> str | None:
@@ -1326,18 +1507,19 @@ class TermsInfo:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> TermsInfo: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class DocumentSize:
     """Size of a stored document."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         amount: int | None = None,
         unit: str | None = None,
-    ) -> None: ...
+    ) -> DocumentSize: ...
     @property
     def amount(self) -> int | None:
         """Amount in ``unit``."""
@@ -1348,14 +1530,15 @@ class DocumentSize:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> DocumentSize: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class Document:
     """A stored document (e.g. the signed LOA); its ``id`` is a ``loa_document_id`` or ``document_ids`` entry."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         id: str,
         filename: str | None = None,
@@ -1367,7 +1550,7 @@ class Document:
         customer_reference: str | None = None,
         created_at: datetime | None = None,
         updated_at: datetime | None = None,
-    ) -> None: ...
+    ) -> Document: ...
     @property
     def id(self) -> str:
         """Document id (a UUID)."""
@@ -1402,20 +1585,21 @@ class Document:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> Document: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class PageMeta:
     """Pagination metadata of one page."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         page_number: int,
         page_size: int,
         total_pages: int,
         total_results: int,
-    ) -> None: ...
+    ) -> PageMeta: ...
     @property
     def page_number(self) -> int:
         """1-based page number."""
@@ -1432,14 +1616,15 @@ class PageMeta:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> PageMeta: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class LoaAgent:
     """A reseller or partner block for the LOA."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         legal_name: str,
         street_address: str,
@@ -1453,7 +1638,7 @@ class LoaAgent:
         contact_phone: str,
         dba: str | None = None,
         extended_address: str | None = None,
-    ) -> None: ...
+    ) -> LoaAgent: ...
     @property
     def legal_name(self) -> str:
         """Partner's legal name."""
@@ -1494,18 +1679,19 @@ class LoaAgent:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> LoaAgent: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class LoaSignature:
     """A signature image embedded in the rendered LOA."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         image_base64: str,
         signer_name: str | None = None,
-    ) -> None: ...
+    ) -> LoaSignature: ...
     @property
     def image_base64(self) -> str:
         """PNG or JPEG image, base64."""
@@ -1516,7 +1702,7 @@ class LoaSignature:
         """The fields as a dict (nested models as dicts, timestamps as ``datetime``)."""
     @classmethod
     def _from_api(cls, data: Mapping[str, Any]) -> LoaSignature: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 # --- end of @generated models ---

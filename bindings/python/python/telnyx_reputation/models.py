@@ -24,7 +24,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypedDict, TypeVar
 
 from .errors import ErrorObject
 
@@ -87,6 +87,35 @@ _NATIVE: tuple[type, ...] = (
     LoaAgent,
     LoaSignature,
 )
+
+__all__ = [
+    "PhysicalAddress",
+    "BillingContact",
+    "OrganizationContact",
+    "Enterprise",
+    "ReputationSettings",
+    "ReputationData",
+    "ReputationNumber",
+    "RefreshResult",
+    "RefreshOutcome",
+    "BulkAddReport",
+    "BulkRefreshReport",
+    "BatchFailure",
+    "OwnershipEvent",
+    "NumberOwnership",
+    "RemediationResults",
+    "Remediation",
+    "RemediationSummary",
+    "ExternalVerification",
+    "TosAgreement",
+    "TosStatus",
+    "TermsInfo",
+    "DocumentSize",
+    "Document",
+    "PageMeta",
+    "LoaAgent",
+    "LoaSignature",
+]
 # --- end of @generated models ---
 
 M = TypeVar("M", bound="Model")
@@ -202,6 +231,16 @@ class ActionUsage(Model):
     """Numbers added or refreshed; 1 per enable or live read."""
 
 
+class BillableRequest(TypedDict):
+    """What the ``on_billable`` hook of ``Client`` / ``AsyncClient`` is called with."""
+
+    operation: str
+    action: Literal["enable", "numbers_added", "live_lookups", "refreshes"]
+    method: str
+    path: str
+    units: int
+
+
 @dataclass(frozen=True, kw_only=True)
 class Usage(Model):
     """What ``client.usage()`` returns: the billable requests the client has sent so far.
@@ -229,10 +268,5 @@ class Usage(Model):
 for _cls in _NATIVE:
     Model.register(_cls)
 
-__all__ = [
-    "ActionUsage",
-    "Model",
-    "Page",
-    "Usage",
-    *(cls.__name__ for cls in _NATIVE),
-]
+# The native classes are listed in the generated region above.
+__all__ += ["ActionUsage", "BillableRequest", "Model", "Page", "Usage"]

@@ -8,7 +8,7 @@ use crate::client::Shared;
 use crate::models;
 
 /// `client.documents`.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct Documents {
     shared: Arc<Shared>,
 }

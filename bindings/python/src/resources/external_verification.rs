@@ -8,7 +8,7 @@ use crate::client::Shared;
 use crate::models;
 
 /// `rep.external_verification`.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct ExternalVerifications {
     shared: Arc<Shared>,
     enterprise_id: String,

@@ -11,7 +11,7 @@ use crate::error;
 use crate::models;
 
 /// `rep.loa`.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct Loa {
     shared: Arc<Shared>,
     enterprise_id: String,

@@ -1,6 +1,10 @@
 //! Resource handles, one module per facade resource module (`crates/telnyx-reputation/src/
 //! resources`). Each method converts its arguments, makes one facade call and hands the
-//! future to `Shared::finish`; the same class serves `Client` and `AsyncClient`.
+//! future to `Shared::finish`, which blocks or returns a coroutine as the client does.
+//!
+//! Each class has an `Async*` twin (`AsyncEnterprises`, ...), what `AsyncClient` hands out:
+//! a subclass adding nothing, so the methods are written once, while `type(handle)` names
+//! what its methods return and the `.pyi` types each twin's methods as coroutines.
 
 mod documents;
 mod enterprises;
@@ -16,17 +20,81 @@ pub use enterprises::Enterprises;
 pub use external_verification::ExternalVerifications;
 pub use loa::Loa;
 pub use numbers::{AccountNumbers, Numbers};
-pub use remediation::Remediations;
+pub use remediation::{AsyncRemediationWatch, RemediationWatch, Remediations};
 pub use reputation::Reputation;
 pub use terms::{Agreements, TermsOfService};
 
 use std::str::FromStr;
 
-use pyo3::PyResult;
+use pyo3::prelude::*;
+use pyo3::pyclass_init::PyClassInitializer;
 use telnyx_reputation::{Error, WaitOptions};
 
-use crate::client::seconds;
+use crate::client::{Mode, seconds};
 use crate::error;
+
+/// The `Async*` twin of a resource class, and `into_handle`, which hands out the class or
+/// its twin as the client's mode says.
+macro_rules! async_twin {
+    ($($base:ident => $twin:ident),* $(,)?) => {$(
+        #[doc = concat!("`", stringify!($base), "` of `AsyncClient`: every call returns a coroutine.")]
+        #[pyclass(module = "telnyx_reputation._native", frozen, extends = $base)]
+        pub struct $twin;
+
+        impl $base {
+            /// This handle as a Python object: the class itself, or its `Async*` twin.
+            pub fn into_handle(self, py: Python<'_>, mode: Mode) -> PyResult<Bound<'_, PyAny>> {
+                Ok(match mode {
+                    Mode::Blocking => Bound::new(py, self)?.into_any(),
+                    Mode::Async => {
+                        Bound::new(py, PyClassInitializer::from(self).add_subclass($twin))?
+                            .into_any()
+                    }
+                })
+            }
+        }
+    )*};
+}
+
+async_twin!(
+    TermsOfService => AsyncTermsOfService,
+    Agreements => AsyncAgreements,
+    Enterprises => AsyncEnterprises,
+    Documents => AsyncDocuments,
+    Reputation => AsyncReputation,
+    Loa => AsyncLoa,
+    Numbers => AsyncNumbers,
+    AccountNumbers => AsyncAccountNumbers,
+    Remediations => AsyncRemediations,
+    ExternalVerifications => AsyncExternalVerifications,
+);
+
+/// Every resource class and its twin, for the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<TermsOfService>()?;
+    m.add_class::<AsyncTermsOfService>()?;
+    m.add_class::<Agreements>()?;
+    m.add_class::<AsyncAgreements>()?;
+    m.add_class::<Enterprises>()?;
+    m.add_class::<AsyncEnterprises>()?;
+    m.add_class::<Documents>()?;
+    m.add_class::<AsyncDocuments>()?;
+    m.add_class::<Reputation>()?;
+    m.add_class::<AsyncReputation>()?;
+    m.add_class::<Loa>()?;
+    m.add_class::<AsyncLoa>()?;
+    m.add_class::<Numbers>()?;
+    m.add_class::<AsyncNumbers>()?;
+    m.add_class::<AccountNumbers>()?;
+    m.add_class::<AsyncAccountNumbers>()?;
+    m.add_class::<Remediations>()?;
+    m.add_class::<AsyncRemediations>()?;
+    m.add_class::<RemediationWatch>()?;
+    m.add_class::<AsyncRemediationWatch>()?;
+    m.add_class::<ExternalVerifications>()?;
+    m.add_class::<AsyncExternalVerifications>()?;
+    Ok(())
+}
 
 /// Poll options from keyword seconds; unset ones take the facade's defaults.
 fn wait_options(interval: Option<f64>, timeout: Option<f64>) -> PyResult<WaitOptions> {

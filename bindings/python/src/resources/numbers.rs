@@ -13,7 +13,7 @@ use crate::models;
 use crate::pager::Pager;
 
 /// `rep.numbers`.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct Numbers {
     shared: Arc<Shared>,
     enterprise_id: String,
@@ -58,13 +58,28 @@ impl Numbers {
         concurrency: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let api = self.api()?;
-        let mut options = BulkAddOptions::default();
-        if let Some(concurrency) = concurrency {
-            options.concurrency = concurrency;
-        }
+        let options = bulk_options(concurrency);
         let call = async move { api.add_all(numbers, options).await };
         self.shared
             .finish_as::<models::BulkAddReport, _, _>(py, call)
+    }
+
+    /// Refresh any number of distinct numbers in batches of 100, `concurrency` (1-16,
+    /// default 4) at a time, like `add_all`: every number is validated first (nothing is
+    /// sent if one is invalid or repeated); then each batch is billed and succeeds or fails
+    /// on its own, and the report has the per-number results and each failed batch.
+    #[pyo3(signature = (numbers, *, concurrency=None))]
+    fn refresh_all<'py>(
+        &self,
+        py: Python<'py>,
+        numbers: Vec<String>,
+        concurrency: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api()?;
+        let options = bulk_options(concurrency);
+        let call = async move { api.refresh_all(numbers, options).await };
+        self.shared
+            .finish_as::<models::BulkRefreshReport, _, _>(py, call)
     }
 
     /// The enterprise's monitored numbers.
@@ -150,8 +165,17 @@ impl Numbers {
     }
 }
 
+/// The facade's bulk options, the concurrency given or its default.
+fn bulk_options(concurrency: Option<usize>) -> BulkAddOptions {
+    let mut options = BulkAddOptions::default();
+    if let Some(concurrency) = concurrency {
+        options.concurrency = concurrency;
+    }
+    options
+}
+
 /// `client.numbers`: monitored numbers across every enterprise of the account.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct AccountNumbers {
     shared: Arc<Shared>,
 }

@@ -1,18 +1,24 @@
-//! Remediations requests: submit flagged numbers for re-evaluation, get one, list them.
+//! Remediations requests: submit flagged numbers for re-evaluation, get one, follow one
+//! (`watch`, `wait_until_finished`), list them.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use futures::{Stream, StreamExt};
+use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
-use telnyx_reputation::RemediationRequest;
+use telnyx_reputation::{Error, RemediationRequest};
+use tokio::sync::Mutex;
 
 use super::{parse, wait_options};
-use crate::client::Shared;
-use crate::models;
+use crate::client::{Mode, Shared};
 use crate::pager::Pager;
+use crate::{error, models, runtime};
 
 /// `rep.remediation`.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct Remediations {
     shared: Arc<Shared>,
     enterprise_id: String,
@@ -65,6 +71,28 @@ impl Remediations {
         self.shared.finish_as::<models::Remediation, _, _>(py, call)
     }
 
+    /// Follow a request: iterate (`for` on `Client`, `async for` on `AsyncClient`) to get
+    /// the request each time its status changes, ending after a final status (completed,
+    /// failed or cancelled); `APITimeoutError` ends it after `timeout` seconds. Nothing is
+    /// sent until iteration. Unset options take the facade's defaults.
+    #[pyo3(signature = (remediation_id, *, interval=None, timeout=None))]
+    fn watch<'py>(
+        &self,
+        py: Python<'py>,
+        remediation_id: String,
+        interval: Option<f64>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = wait_options(interval, timeout)?;
+        let changes: Changes = Arc::new(Mutex::new(Box::pin(
+            self.api()?.watch(remediation_id, options),
+        )));
+        Ok(match self.shared.mode() {
+            Mode::Blocking => Bound::new(py, RemediationWatch { changes })?.into_any(),
+            Mode::Async => Bound::new(py, AsyncRemediationWatch { changes })?.into_any(),
+        })
+    }
+
     /// Poll a request until it is completed, failed or cancelled and return it;
     /// `APITimeoutError` after `timeout` seconds. Unset options take the facade's defaults.
     #[pyo3(signature = (remediation_id, *, interval=None, timeout=None))]
@@ -106,5 +134,60 @@ impl Remediations {
         }
         let native = Pager::new::<_, models::RemediationSummary>(self.shared.clone(), pager);
         self.shared.pager(py, native)
+    }
+}
+
+/// The facade's `watch` stream, shared by the iterator and the calls it made.
+type Changes =
+    Arc<Mutex<Pin<Box<dyn Stream<Item = Result<telnyx_reputation::Remediation, Error>> + Send>>>>;
+
+/// The next snapshot of a watch, or `None` once it ended.
+fn next_change(
+    changes: &Changes,
+) -> impl Future<Output = PyResult<Option<models::Remediation>>> + Send + 'static {
+    let changes = Arc::clone(changes);
+    async move {
+        let next = changes.lock().await.next().await;
+        error::map(next.transpose()).map(|r| r.map(models::Remediation::from))
+    }
+}
+
+/// `rep.remediation.watch(id)` on `Client`: an iterator of `Remediation` snapshots.
+#[pyclass(module = "telnyx_reputation._native", frozen)]
+pub struct RemediationWatch {
+    changes: Changes,
+}
+
+#[pymethods]
+impl RemediationWatch {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// The next snapshot (blocking, GIL released, until the status changes).
+    fn __next__(&self, py: Python<'_>) -> PyResult<models::Remediation> {
+        runtime::block_on(py, next_change(&self.changes))?
+            .ok_or_else(|| PyStopIteration::new_err(()))
+    }
+}
+
+/// `rep.remediation.watch(id)` on `AsyncClient`: an async iterator of `Remediation`
+/// snapshots.
+#[pyclass(module = "telnyx_reputation._native", frozen)]
+pub struct AsyncRemediationWatch {
+    changes: Changes,
+}
+
+#[pymethods]
+impl AsyncRemediationWatch {
+    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// A coroutine resolving to the next snapshot once the status changes.
+    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let next = next_change(&self.changes);
+        let call = async move { next.await?.ok_or_else(|| PyStopAsyncIteration::new_err(())) };
+        runtime::coroutine(py, call, None)
     }
 }

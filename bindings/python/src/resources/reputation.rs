@@ -11,7 +11,7 @@ use crate::client::{Build, Shared};
 use crate::models;
 
 /// `client.reputation(enterprise_id)`: a handle; nothing is sent until a call.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct Reputation {
     shared: Arc<Shared>,
     enterprise_id: String,
@@ -108,26 +108,30 @@ impl Reputation {
 
     /// The Letter of Authorization.
     #[getter]
-    fn loa(&self) -> Loa {
+    fn loa<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Loa::new(self.shared.clone(), self.enterprise_id.clone())
+            .into_handle(py, self.shared.mode())
     }
 
     /// The enterprise's monitored numbers.
     #[getter]
-    fn numbers(&self) -> Numbers {
+    fn numbers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Numbers::new(self.shared.clone(), self.enterprise_id.clone())
+            .into_handle(py, self.shared.mode())
     }
 
     /// Remediations requests.
     #[getter]
-    fn remediation(&self) -> Remediations {
+    fn remediation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Remediations::new(self.shared.clone(), self.enterprise_id.clone())
+            .into_handle(py, self.shared.mode())
     }
 
     /// Ownership evidence for externally hosted numbers.
     #[getter]
-    fn external_verification(&self) -> ExternalVerifications {
+    fn external_verification<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         ExternalVerifications::new(self.shared.clone(), self.enterprise_id.clone())
+            .into_handle(py, self.shared.mode())
     }
 
     fn __repr__(&self) -> String {

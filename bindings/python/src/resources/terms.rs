@@ -11,7 +11,7 @@ use crate::models;
 use crate::pager::Pager;
 
 /// `client.terms_of_service`.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct TermsOfService {
     shared: Arc<Shared>,
 }
@@ -51,15 +51,16 @@ impl TermsOfService {
 
     /// Recorded agreements.
     #[getter]
-    fn agreements(&self) -> Agreements {
-        Agreements {
+    fn agreements<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let agreements = Agreements {
             shared: self.shared.clone(),
-        }
+        };
+        agreements.into_handle(py, self.shared.mode())
     }
 }
 
 /// `client.terms_of_service.agreements`.
-#[pyclass(module = "telnyx_reputation._native", frozen)]
+#[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
 pub struct Agreements {
     shared: Arc<Shared>,
 }

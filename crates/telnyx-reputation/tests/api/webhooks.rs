@@ -1,5 +1,6 @@
 //! The webhook verifier: valid deliveries decode to typed events; tampered bodies, wrong
-//! keys, stale or future timestamps and missing headers fail; header names are case-blind.
+//! keys, stale or future timestamps and missing or repeated headers fail; header names are
+//! case-blind.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -125,4 +126,22 @@ fn header_names_are_case_insensitive_and_required() {
     assert!(verify(&body, &headers, &public).is_ok());
     let e = verify(&body, &headers[..1], &public).unwrap_err();
     assert!(e.to_string().contains("missing telnyx-timestamp"), "{e}");
+}
+
+#[test]
+fn a_repeated_signature_or_timestamp_header_fails() {
+    let body = flagged_body();
+    let public = webhooks::public_key(&secret(1)).unwrap();
+    let headers = webhooks::sign(&body, NOW, &secret(1)).unwrap();
+    for (name, value) in &headers {
+        let mut repeated = headers.clone();
+        repeated.push((name.to_uppercase(), value.clone()));
+        let e = verify(&body, &repeated, &public).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::WebhookVerification);
+        assert!(
+            e.to_string()
+                .contains(&format!("the {name} header is repeated")),
+            "{e}"
+        );
+    }
 }
