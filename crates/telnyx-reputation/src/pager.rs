@@ -1,13 +1,19 @@
 //! `Pager<T>`: lazily pages through a list endpoint. Set the page size and filters, then
-//! `stream()` every item, take `first_page()`, or `fetch_page(n)` (what the bindings build
-//! their iterators on). Which endpoint a pager calls is decided by its creator in `resources`.
+//! `stream()` every item, walk the pages with `pages()` (what the bindings build their
+//! iterators on), take `first_page()`, or `fetch_page(n)`. Both `stream()` and `pages()`
+//! keep the following page's request in flight while the caller handles the current one.
+//! Which endpoint a pager calls is decided by its creator in `resources`.
 
+use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use futures::{Stream, StreamExt, TryStreamExt, stream};
+use futures::{Stream, TryStreamExt, stream};
 use uuid::Uuid;
 
 use crate::enums::{NumberSource, OwnershipStatus, ProductType, RemediationStatus, RoleType};
@@ -99,28 +105,22 @@ impl<T: Send + 'static> Pager<T> {
         self.fetch_page(1).await
     }
 
-    /// Every item across all pages. Stops after the last page (`page_number >= total_pages`)
-    /// or at an empty page. While the caller works through one page, the next page's request
-    /// is already in flight (on the tokio runtime driving the stream, when there is one).
+    /// Every page in order, as a cursor: [`Pages::next`] (or its [`Stream`] impl). While the
+    /// caller handles one page, the next page's request is already in flight (on the tokio
+    /// runtime driving the cursor). Stops after the last page (`page_number >= total_pages`)
+    /// or at an empty page; an error is yielded once and ends the cursor. Nothing is sent
+    /// until the first `next()`; dropping the cursor aborts a request still in flight.
+    pub fn pages(&self) -> Pages<T> {
+        Pages::new(self.clone(), 1)
+    }
+
+    /// Every item across all pages, in order. Stops like [`Pager::pages`]; while the caller
+    /// works through one page, up to two following pages' requests are already in flight
+    /// (on the tokio runtime driving the stream). An error is the last item.
     pub fn stream(&self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
-        let pager = self.clone();
-        let first = NextPage::Inline(1);
-        stream::try_unfold(Some(first), move |next| {
-            let pager = pager.clone();
-            async move {
-                let Some(next) = next else {
-                    return Ok(None);
-                };
-                let (number, page) = next.resolve(&pager).await?;
-                let after = page
-                    .has_next()
-                    .then(|| NextPage::prefetch(&pager, number + 1));
-                let items = stream::iter(page.items.into_iter().map(Ok::<T, Error>));
-                Ok(Some((items, after)))
-            }
-        })
-        .try_flatten()
-        .boxed()
+        Pages::new(self.clone(), 2)
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok::<T, Error>)))
+            .try_flatten()
     }
 
     /// Collect every item of every page.
@@ -136,38 +136,139 @@ impl<T: Send + 'static> Pager<T> {
     }
 }
 
-/// The page a [`Pager::stream`] reads next: fetched when asked for, or already requested.
-enum NextPage<T> {
-    Inline(u64),
-    InFlight(u64, AbortOnDrop<Result<Page<T>, Error>>),
+/// A cursor over the pages of a [`Pager`], made by [`Pager::pages`]: each `next()` yields
+/// the following page, while the request for the page after it is already in flight.
+pub struct Pages<T> {
+    pager: Pager<T>,
+    /// Requests started and not yet yielded, in page order.
+    in_flight: VecDeque<Request<T>>,
+    /// The page number to request next.
+    next_number: u64,
+    /// Most requests in flight while the caller holds a page.
+    ahead: usize,
+    /// Set after the last page or an error: nothing more is requested or yielded.
+    done: bool,
 }
 
-impl<T: Send + 'static> NextPage<T> {
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("query", &self.pager.query)
+            .field("in_flight", &self.in_flight.len())
+            .field("next_number", &self.next_number)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl<T: Send + 'static> Pages<T> {
+    fn new(pager: Pager<T>, ahead: usize) -> Self {
+        Pages {
+            pager,
+            in_flight: VecDeque::new(),
+            next_number: 1,
+            ahead: ahead.max(1),
+            done: false,
+        }
+    }
+
+    /// The next page, `None` after the last one. An error is yielded once and then `None`.
+    pub async fn next(&mut self) -> Option<Result<Page<T>, Error>> {
+        std::future::poll_fn(|cx| self.poll_page(cx)).await
+    }
+
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page<T>, Error>>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if self.in_flight.is_empty() {
+            // Asked for now: fetched by the caller's own task, nothing to spawn.
+            let request = Request::inline(&self.pager, self.next_number);
+            self.in_flight.push_back(request);
+            self.next_number += 1;
+        }
+        let front = self
+            .in_flight
+            .front_mut()
+            .expect("a request was just queued");
+        let outcome = ready!(Pin::new(front).poll(cx));
+        self.in_flight.pop_front();
+        match outcome {
+            Ok(page) if page.has_next() => {
+                let last = page.meta.total_pages;
+                while self.in_flight.len() < self.ahead && self.next_number <= last {
+                    let request = Request::prefetch(&self.pager, self.next_number);
+                    self.in_flight.push_back(request);
+                    self.next_number += 1;
+                }
+                Poll::Ready(Some(Ok(page)))
+            }
+            outcome => {
+                // The last page or an error: whatever is still in flight is not wanted.
+                self.done = true;
+                self.in_flight.clear();
+                Poll::Ready(Some(outcome))
+            }
+        }
+    }
+}
+
+impl<T: Send + 'static> Stream for Pages<T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_page(cx)
+    }
+}
+
+/// One page's request: spawned on the runtime (so it progresses while the caller is busy
+/// elsewhere), or a future the cursor polls itself.
+enum Request<T> {
+    Spawned(u64, AbortOnDrop<Result<Page<T>, Error>>),
+    Inline(BoxFuture<'static, Result<Page<T>, Error>>),
+}
+
+impl<T: Send + 'static> Request<T> {
+    fn inline(pager: &Pager<T>, number: u64) -> Self {
+        let pager = pager.clone();
+        Request::Inline(Box::pin(async move { pager.fetch_page(number).await }))
+    }
+
     /// Start fetching `number` now on the current tokio runtime, or later without one.
     fn prefetch(pager: &Pager<T>, number: u64) -> Self {
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 let pager = pager.clone();
                 let task = runtime.spawn(async move { pager.fetch_page(number).await });
-                NextPage::InFlight(number, AbortOnDrop(task))
+                Request::Spawned(number, AbortOnDrop(task))
             }
-            Err(_) => NextPage::Inline(number),
+            Err(_) => Request::inline(pager, number),
         }
     }
+}
 
-    async fn resolve(self, pager: &Pager<T>) -> Result<(u64, Page<T>), Error> {
-        match self {
-            NextPage::Inline(number) => Ok((number, pager.fetch_page(number).await?)),
-            NextPage::InFlight(number, mut task) => match (&mut task.0).await {
-                Ok(page) => Ok((number, page?)),
-                // The task is only aborted by dropping this guard, so this is a panic.
-                Err(e) => std::panic::resume_unwind(e.into_panic()),
+impl<T> Future for Request<T> {
+    type Output = Result<Page<T>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Request::Inline(fetch) => fetch.as_mut().poll(cx),
+            Request::Spawned(number, task) => match ready!(Pin::new(&mut task.0).poll(cx)) {
+                Ok(outcome) => Poll::Ready(outcome),
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                // Only the runtime shutting down cancels it: dropping the guard drops us too.
+                Err(_) => Poll::Ready(Err(Error::Connection {
+                    message: format!("the runtime shut down before page {number} arrived"),
+                    before_send: false,
+                    outcome_unknown: false,
+                })),
             },
         }
     }
 }
 
-/// A prefetch the caller stopped wanting (an early `break`) is cancelled, not left running.
+/// A request the caller stopped wanting (an early `break`, a dropped cursor) is cancelled,
+/// not left running.
 struct AbortOnDrop<R>(tokio::task::JoinHandle<R>);
 
 impl<R> Drop for AbortOnDrop<R> {
