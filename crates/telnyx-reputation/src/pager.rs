@@ -14,28 +14,153 @@ use std::task::{Context, Poll, ready};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::{Stream, TryStreamExt, stream};
-use uuid::Uuid;
+use serde::{Deserialize, Serialize};
 
 use crate::enums::{NumberSource, OwnershipStatus, ProductType, RemediationStatus, RoleType};
 use crate::models::{Enterprise, Page, RemediationSummary, ReputationNumber, TosAgreement};
 use crate::{Error, phone, validate};
 
-/// Filters and page size of a list call; each endpoint reads the fields it supports.
+/// Page number, page size and filters of a list call; each endpoint reads its own filter.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListQuery {
     pub(crate) page_number: u64,
     pub(crate) page_size: Option<u32>,
-    pub(crate) legal_name_contains: Option<String>,
-    pub(crate) role_type: Option<RoleType>,
-    pub(crate) phone_number_contains: Option<String>,
-    pub(crate) phone_number_eq: Option<String>,
-    pub(crate) ownership_status: Option<OwnershipStatus>,
-    pub(crate) source: Option<NumberSource>,
-    pub(crate) enterprise_id: Option<Uuid>,
-    pub(crate) status: Option<RemediationStatus>,
-    pub(crate) created_at_gte: Option<DateTime<Utc>>,
-    pub(crate) created_at_lte: Option<DateTime<Utc>>,
-    pub(crate) product_type: Option<ProductType>,
+    pub(crate) enterprises: EnterpriseFilter,
+    pub(crate) numbers: NumberFilter,
+    pub(crate) remediation: RemediationFilter,
+    pub(crate) agreements: AgreementFilter,
+}
+
+/// Which enterprises `client.enterprises().list()` returns, and how many per page. Set it
+/// whole with [`Pager::filter`] (the bindings deserialize their options into it) or field by
+/// field with [`Pager::legal_name_contains`] and [`Pager::role_type`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EnterpriseFilter {
+    /// Items per page, 1 to 250 (the server's default applies when unset).
+    pub page_size: Option<u32>,
+    /// Only enterprises whose legal name contains this text (case-insensitive).
+    pub legal_name_contains: Option<String>,
+    /// Only enterprises of this role.
+    pub role_type: Option<RoleType>,
+}
+
+/// Which monitored numbers a list returns (`rep.numbers().list()` or the account-wide
+/// `client.numbers().list()`), and how many per page. Set it whole with [`Pager::filter`] or
+/// field by field with the pager's methods of the same names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NumberFilter {
+    /// Items per page, 1 to 250 (the server's default applies when unset).
+    pub page_size: Option<u32>,
+    /// Only numbers containing these digits, at least 5 (e.g. `"202555"`).
+    pub phone_number_contains: Option<String>,
+    /// Only this exact number (US E.164).
+    pub phone_number_eq: Option<String>,
+    /// Only numbers in this ownership state.
+    pub ownership_status: Option<OwnershipStatus>,
+    /// Only numbers hosted at this source.
+    pub source: Option<NumberSource>,
+    /// Only numbers of this enterprise (a UUID); account-wide lists only.
+    pub enterprise_id: Option<String>,
+}
+
+/// Which remediation requests `rep.remediation().list()` returns, and how many per page.
+/// Set it whole with [`Pager::filter`] or field by field with the pager's methods.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RemediationFilter {
+    /// Items per page, 1 to 250 (the server's default applies when unset).
+    pub page_size: Option<u32>,
+    /// Only requests in this status.
+    pub status: Option<RemediationStatus>,
+    /// Only requests created at or after this time.
+    pub created_at_gte: Option<DateTime<Utc>>,
+    /// Only requests created at or before this time.
+    pub created_at_lte: Option<DateTime<Utc>>,
+}
+
+/// Which terms-of-service agreements `client.terms_of_service().agreements().list()`
+/// returns, and how many per page. Set it whole with [`Pager::filter`] or with
+/// [`Pager::product_type`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgreementFilter {
+    /// Items per page, 1 to 250 (the server's default applies when unset).
+    pub page_size: Option<u32>,
+    /// Only agreements to this product's terms (the server defaults to Branded Calling).
+    pub product_type: Option<ProductType>,
+}
+
+/// A user-given enum value must be one this version knows (`Unknown` is for server values).
+fn known(field: &str, value: Option<&str>, known: &[&str], name: &str) -> Result<(), Error> {
+    match value {
+        Some(text) if !known.contains(&text) => Err(Error::invalid(format!(
+            "{field}: {text:?} is not a valid {name}: expected one of {}",
+            known.join(", ")
+        ))),
+        _ => Ok(()),
+    }
+}
+
+impl EnterpriseFilter {
+    fn check(&self) -> Result<(), Error> {
+        known(
+            "role_type",
+            self.role_type.as_ref().map(|v| v.as_str()),
+            RoleType::KNOWN,
+            "RoleType",
+        )
+    }
+}
+
+impl NumberFilter {
+    fn check(&self) -> Result<(), Error> {
+        if let Some(digits) = &self.phone_number_contains {
+            validate::contains_digits("phone_number_contains", digits)?;
+        }
+        if let Some(number) = &self.phone_number_eq {
+            phone::parse_one("phone_number_eq", number)?;
+        }
+        known(
+            "ownership_status",
+            self.ownership_status.as_ref().map(|v| v.as_str()),
+            OwnershipStatus::KNOWN,
+            "OwnershipStatus",
+        )?;
+        known(
+            "source",
+            self.source.as_ref().map(|v| v.as_str()),
+            NumberSource::KNOWN,
+            "NumberSource",
+        )?;
+        if let Some(id) = &self.enterprise_id {
+            validate::uuid("enterprise_id", id)?;
+        }
+        Ok(())
+    }
+}
+
+impl RemediationFilter {
+    fn check(&self) -> Result<(), Error> {
+        known(
+            "status",
+            self.status.as_ref().map(|v| v.as_str()),
+            RemediationStatus::KNOWN,
+            "RemediationStatus",
+        )
+    }
+}
+
+impl AgreementFilter {
+    fn check(&self) -> Result<(), Error> {
+        known(
+            "product_type",
+            self.product_type.as_ref().map(|v| v.as_str()),
+            ProductType::KNOWN,
+            "ProductType",
+        )
+    }
 }
 
 type Fetch<T> = Arc<dyn Fn(ListQuery) -> BoxFuture<'static, Result<Page<T>, Error>> + Send + Sync>;
@@ -277,85 +402,105 @@ impl<R> Drop for AbortOnDrop<R> {
     }
 }
 
+/// Generate `Pager<$item>::filter` and the per-field sugar over `$field` of the query.
+macro_rules! filters {
+    ($item:ty, $filter:ident, $field:ident) => {
+        impl Pager<$item> {
+            /// Replace the filters (and, when set, the page size) with `filter`. Invalid values
+            /// are reported by the first fetch, before any request.
+            pub fn filter(mut self, mut filter: $filter) -> Self {
+                if let Some(size) = filter.page_size.take() {
+                    self = self.page_size(size);
+                }
+                self.query.$field = filter;
+                self.recheck();
+                self
+            }
+
+            fn set(mut self, change: impl FnOnce(&mut $filter)) -> Self {
+                change(&mut self.query.$field);
+                self.recheck();
+                self
+            }
+
+            fn recheck(&mut self) {
+                let check = self.query.$field.check();
+                self.remember(check);
+            }
+        }
+    };
+}
+
+filters!(Enterprise, EnterpriseFilter, enterprises);
+filters!(ReputationNumber, NumberFilter, numbers);
+filters!(RemediationSummary, RemediationFilter, remediation);
+filters!(TosAgreement, AgreementFilter, agreements);
+
 impl Pager<Enterprise> {
     /// Only enterprises whose legal name contains `text` (case-insensitive).
-    pub fn legal_name_contains(mut self, text: impl Into<String>) -> Self {
-        self.query.legal_name_contains = Some(text.into());
-        self
+    pub fn legal_name_contains(self, text: impl Into<String>) -> Self {
+        let text = text.into();
+        self.set(|f| f.legal_name_contains = Some(text))
     }
 
     /// Only enterprises of this role.
-    pub fn role_type(mut self, role: RoleType) -> Self {
-        self.query.role_type = Some(role);
-        self
+    pub fn role_type(self, role: RoleType) -> Self {
+        self.set(|f| f.role_type = Some(role))
     }
 }
 
 impl Pager<ReputationNumber> {
     /// Only numbers containing `digits`, e.g. `"202555"`.
     /// At least 5 digits, as the server requires (checked before the first request).
-    pub fn phone_number_contains(mut self, digits: impl Into<String>) -> Self {
+    pub fn phone_number_contains(self, digits: impl Into<String>) -> Self {
         let digits = digits.into();
-        self.remember(validate::contains_digits("phone_number_contains", &digits));
-        self.query.phone_number_contains = Some(digits);
-        self
+        self.set(|f| f.phone_number_contains = Some(digits))
     }
 
     /// Only this exact number (validated as US E.164).
-    pub fn phone_number_eq(mut self, number: impl AsRef<str>) -> Self {
-        let parsed = phone::parse_one("phone_number_eq", number.as_ref());
-        self.query.phone_number_eq = Some(number.as_ref().to_owned());
-        self.remember(parsed.map(drop));
-        self
+    pub fn phone_number_eq(self, number: impl AsRef<str>) -> Self {
+        let number = number.as_ref().to_owned();
+        self.set(|f| f.phone_number_eq = Some(number))
     }
 
     /// Only numbers in this ownership state.
-    pub fn ownership_status(mut self, status: OwnershipStatus) -> Self {
-        self.query.ownership_status = Some(status);
-        self
+    pub fn ownership_status(self, status: OwnershipStatus) -> Self {
+        self.set(|f| f.ownership_status = Some(status))
     }
 
     /// Only numbers hosted at this source.
-    pub fn source(mut self, source: NumberSource) -> Self {
-        self.query.source = Some(source);
-        self
+    pub fn source(self, source: NumberSource) -> Self {
+        self.set(|f| f.source = Some(source))
     }
 
     /// Only numbers of this enterprise. Account-wide lists (`client.numbers().list()`)
     /// only; an enterprise's own list reports `InvalidInput`.
-    pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
-        match validate::uuid("enterprise_id", &enterprise_id.into()) {
-            Ok(id) => self.query.enterprise_id = Some(id),
-            Err(e) => self.remember(Err(e)),
-        }
-        self
+    pub fn enterprise_id(self, enterprise_id: impl Into<String>) -> Self {
+        let id = enterprise_id.into();
+        self.set(|f| f.enterprise_id = Some(id))
     }
 }
 
 impl Pager<RemediationSummary> {
     /// Only requests in this status.
-    pub fn status(mut self, status: RemediationStatus) -> Self {
-        self.query.status = Some(status);
-        self
+    pub fn status(self, status: RemediationStatus) -> Self {
+        self.set(|f| f.status = Some(status))
     }
 
     /// Only requests created at or after `when`.
-    pub fn created_at_gte(mut self, when: DateTime<Utc>) -> Self {
-        self.query.created_at_gte = Some(when);
-        self
+    pub fn created_at_gte(self, when: DateTime<Utc>) -> Self {
+        self.set(|f| f.created_at_gte = Some(when))
     }
 
     /// Only requests created at or before `when`.
-    pub fn created_at_lte(mut self, when: DateTime<Utc>) -> Self {
-        self.query.created_at_lte = Some(when);
-        self
+    pub fn created_at_lte(self, when: DateTime<Utc>) -> Self {
+        self.set(|f| f.created_at_lte = Some(when))
     }
 }
 
 impl Pager<TosAgreement> {
     /// Only agreements to this product's terms (the server defaults to Branded Calling).
-    pub fn product_type(mut self, product: ProductType) -> Self {
-        self.query.product_type = Some(product);
-        self
+    pub fn product_type(self, product: ProductType) -> Self {
+        self.set(|f| f.product_type = Some(product))
     }
 }

@@ -388,3 +388,167 @@ async fn an_error_ends_the_page_cursor_after_it_is_yielded_once() {
     assert!(invalid.next().await.is_none());
     assert!(h.journal().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_filter_struct_sends_what_the_builder_methods_send() {
+    let h = start().await;
+    let id = h.approved_enterprise("Acme Plumbing LLC").await;
+    let batch = numbers(3);
+    h.client
+        .reputation(&id)
+        .numbers()
+        .add(&batch)
+        .await
+        .unwrap();
+    let account = h.client.numbers();
+    h.clear_journal().await;
+
+    let built = account
+        .list()
+        .page_size(5)
+        .phone_number_contains("5551001")
+        .ownership_status(OwnershipStatus::Verified)
+        .source(NumberSource::Telnyx)
+        .enterprise_id(&id)
+        .collect_all()
+        .await
+        .unwrap();
+    let filter = NumberFilter {
+        page_size: Some(5),
+        phone_number_contains: Some("5551001".into()),
+        ownership_status: Some(OwnershipStatus::Verified),
+        source: Some(NumberSource::Telnyx),
+        enterprise_id: Some(id.clone()),
+        ..NumberFilter::default()
+    };
+    let structured = account.list().filter(filter).collect_all().await.unwrap();
+    assert_eq!(built, structured);
+    let queries: Vec<String> = h
+        .journal()
+        .await
+        .iter()
+        .map(|e| e["query"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(queries.len(), 2);
+    assert_eq!(queries[0], queries[1]);
+    for part in [
+        "filter%5Bphone_number%5D%5Bcontains%5D=5551001",
+        "filter%5Bownership_status%5D=verified",
+        "filter%5Bsource%5D=telnyx",
+        "page%5Bsize%5D=5",
+    ] {
+        assert!(
+            queries[0].contains(part),
+            "{part} missing from {}",
+            queries[0]
+        );
+    }
+    assert!(queries[0].contains(&format!("filter%5Benterprise_id%5D={id}")));
+
+    // The enterprise-scoped list applies the same filters through the same mapping.
+    let scoped = h
+        .client
+        .reputation(&id)
+        .numbers()
+        .list()
+        .filter(NumberFilter {
+            phone_number_eq: Some(batch[2].clone()),
+            ..NumberFilter::default()
+        })
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(scoped.len(), 1);
+    assert_eq!(scoped[0].phone_number, batch[2]);
+}
+
+#[tokio::test]
+async fn filters_deserialize_from_binding_options_and_name_what_is_wrong() {
+    let filter: NumberFilter = serde_json::from_value(json!({
+        "page_size": 50, "ownership_status": "flagged", "phone_number_eq": null
+    }))
+    .unwrap();
+    assert_eq!(filter.page_size, Some(50));
+    assert_eq!(filter.ownership_status, Some(OwnershipStatus::Flagged));
+    let typo = serde_json::from_value::<NumberFilter>(json!({"phone_number_contain": "20255"}))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        typo.contains("unknown field `phone_number_contain`"),
+        "{typo}"
+    );
+    let remediation: RemediationFilter = serde_json::from_value(
+        json!({"status": "completed", "created_at_gte": "2026-01-02T03:04:05Z"}),
+    )
+    .unwrap();
+    assert_eq!(remediation.status, Some(RemediationStatus::Completed));
+    assert!(remediation.created_at_gte.is_some());
+    let enterprise: EnterpriseFilter = serde_json::from_value(json!({"role_type": "bpo"})).unwrap();
+    assert_eq!(enterprise.role_type, Some(RoleType::Bpo));
+    let agreement: AgreementFilter =
+        serde_json::from_value(json!({"product_type": "number_reputation"})).unwrap();
+    assert_eq!(agreement.product_type, Some(ProductType::NumberReputation));
+}
+
+#[tokio::test]
+async fn invalid_filter_values_fail_before_any_request() {
+    let h = start().await;
+    let id = h.approved_enterprise("Acme Plumbing LLC").await;
+    h.clear_journal().await;
+    let cases: Vec<(Pager<ReputationNumber>, &str)> = vec![
+        (
+            h.client.numbers().list().filter(NumberFilter {
+                ownership_status: Some(OwnershipStatus::from_wire("lost")),
+                ..NumberFilter::default()
+            }),
+            "ownership_status: \"lost\" is not a valid OwnershipStatus",
+        ),
+        (
+            h.client.numbers().list().filter(NumberFilter {
+                phone_number_contains: Some("12".into()),
+                ..NumberFilter::default()
+            }),
+            "phone_number_contains",
+        ),
+        (
+            h.client.numbers().list().phone_number_eq("+442071234567"),
+            "phone_number_eq",
+        ),
+        (
+            h.client.numbers().list().enterprise_id("not-a-uuid"),
+            "enterprise_id",
+        ),
+        (
+            h.client.numbers().list().filter(NumberFilter {
+                page_size: Some(251),
+                ..NumberFilter::default()
+            }),
+            "page_size",
+        ),
+        (
+            h.client.reputation(&id).numbers().list().enterprise_id(&id),
+            "already scoped to one enterprise",
+        ),
+    ];
+    for (pager, expected) in cases {
+        let e = pager.first_page().await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+        assert!(
+            e.to_string().contains(expected),
+            "{e} should name {expected}"
+        );
+    }
+    let e = h
+        .client
+        .enterprises()
+        .list()
+        .filter(EnterpriseFilter {
+            role_type: Some(RoleType::from_wire("reseller")),
+            ..EnterpriseFilter::default()
+        })
+        .first_page()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("role_type: \"reseller\""), "{e}");
+    assert!(h.journal().await.is_empty());
+}
