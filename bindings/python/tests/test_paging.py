@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
 from conftest import Sdk, numbers
 from telnyx_reputation import AsyncClient, Page
-from telnyx_reputation.errors import UnprocessableEntityError
+from telnyx_reputation.errors import InvalidInputError, UnprocessableEntityError
 from telnyx_reputation.testing import Emulator
 
 
@@ -118,3 +120,33 @@ def test_an_error_is_raised_once_and_ends_the_pages(sdk: Sdk) -> None:
     assert pages_requested(sdk.emulator) == [1]
     # A new cursor starts over.
     assert [len(p.items) for p in sdk.collect(pager.pages())] == [5]
+
+
+def test_list_keywords_are_the_facade_filter(sdk: Sdk) -> None:
+    enterprise_id = sdk.approved_enterprise()
+    rep = sdk.client.reputation(enterprise_id)
+    sdk.run(rep.numbers.add(numbers(0, 3)))
+    sdk.emulator.admin("DELETE", "/requests")
+    found = sdk.collect(rep.numbers.list(phone_number_eq="+12025550001", page_size=5))
+    assert [n.phone_number for n in found] == ["+12025550001"]
+    query = unquote(sdk.emulator.requests()[-1]["query"])
+    assert "page[size]=5" in query
+    assert "filter[phone_number][eq]=+12025550001" in query
+    account = sdk.collect(sdk.client.numbers.list(enterprise_id=enterprise_id))
+    assert sorted(n.phone_number for n in account) == numbers(0, 3)
+    assert f"filter[enterprise_id]={enterprise_id}" in unquote(sdk.emulator.requests()[-1]["query"])
+    since = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert sdk.collect(rep.remediation.list(status="completed", created_at_gte=since)) == []
+    query = unquote(sdk.emulator.requests()[-1]["query"])
+    assert "2026-01-02T03:04:05Z" in query and "completed" in query
+
+    sdk.emulator.admin("DELETE", "/requests")
+    with pytest.raises(TypeError, match="unknown field `phone_number_contain`"):
+        rep.numbers.list(phone_number_contain="20255")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="list: invalid type"):
+        rep.numbers.list(page_size="ten")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match='ownership_status: "lost" is not a valid'):
+        sdk.collect(rep.numbers.list(ownership_status="lost"))
+    with pytest.raises(InvalidInputError, match="role_type"):
+        sdk.collect(sdk.client.enterprises.list(role_type="reseller"))
+    assert sdk.emulator.requests() == []
