@@ -769,7 +769,7 @@ export interface NewEnterprise {
   roleType?: 'enterprise' | 'bpo' | (string & {})
 }
 
-/** Filters and page size of `numbers.list(..)`. */
+/** Filters and page size of `numbers.list(..)` (the facade's `NumberFilter`). */
 export interface NumberListOptions {
   /** Items per page, 1 to 250. */
   pageSize?: number

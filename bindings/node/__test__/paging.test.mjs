@@ -180,3 +180,28 @@ test('break cancels the page request in flight', async () => {
   assert.equal(requests[1].abandoned, true)
   assert.equal(requests[1].status, null)
 })
+
+test('list options are the facade filter: every option reaches the wire', async () => {
+  await emulator.admin('DELETE', '/requests')
+  const found = []
+  for await (const n of rep.numbers.list({ phoneNumberEq: numbers[7], pageSize: 5 })) found.push(n)
+  assert.deepEqual(
+    found.map((n) => n.phoneNumber),
+    [numbers[7]],
+  )
+  const [request] = await listRequests()
+  const query = new URLSearchParams(request.query)
+  assert.equal(query.get('page[size]'), '5')
+  assert.equal(query.get('filter[phone_number][eq]'), numbers[7])
+  const account = emulator.client.numbers.list({ enterpriseId: enterprise.id, pageSize: 250 })
+  assert.equal((await account.firstPage()).items.length, 120)
+  const since = '2026-01-02T03:04:05Z'
+  for await (const r of rep.remediation.list({ status: 'completed', createdAtGte: since })) {
+    assert.fail(r)
+  }
+  const last = (await journal(emulator)).at(-1)
+  assert.equal(new URLSearchParams(last.query).get('filter[created_at][gte]'), since)
+  await assert.rejects(rep.remediation.list({ createdAtGte: 'yesterday' }).firstPage(), {
+    code: 'INVALID_INPUT',
+  })
+})
