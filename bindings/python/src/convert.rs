@@ -59,7 +59,7 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
     })
 }
 
-/// Read a Python argument (dicts, lists, scalars, models with `to_dict()`) into the
+/// Read a Python argument (dicts, lists, scalars, datetimes, models with `to_dict()`) into the
 /// facade type `T`; a shape serde rejects is a `TypeError` naming the argument.
 pub fn from_python<T: DeserializeOwned>(name: &str, value: &Bound<'_, PyAny>) -> PyResult<T> {
     let json = to_json(value)
@@ -97,6 +97,9 @@ fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
         Ok(Value::Object(map))
     } else if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         value.try_iter()?.map(|v| to_json(&v?)).collect()
+    } else if value.hasattr("isoformat")? && value.hasattr("tzinfo")? {
+        // A `datetime`: its ISO 8601 text is what the facade's chrono fields read.
+        Ok(Value::String(value.call_method0("isoformat")?.extract()?))
     } else if value.hasattr("to_dict")? {
         to_json(&value.call_method0("to_dict")?)
     } else {

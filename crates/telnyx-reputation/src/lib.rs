@@ -39,7 +39,7 @@ pub use models::{
 };
 pub use operations::{Billing, OPERATIONS, Operation, operation};
 pub use options::ClientOptions;
-pub use pager::Pager;
+pub use pager::{AgreementFilter, EnterpriseFilter, NumberFilter, Pager, Pages, RemediationFilter};
 pub use phone::PhoneNumber;
 pub use resources::{
     AccountNumbers, Agreements, Documents, Enterprises, ExternalVerifications, Loa, Numbers,

@@ -4,6 +4,7 @@ import {
   Client,
   webhooks,
   type BulkRefreshReport,
+  type NumberPage,
   type Remediation,
   type ReputationNumber,
   type WebhookEvent,
@@ -56,6 +57,11 @@ async function journey(client: Client): Promise<string[]> {
   const added: ReputationNumber[] = await rep.numbers.add(['+12025551234'])
   const page = await rep.numbers.list({ pageSize: 250 }).firstPage()
   const total: number = page.meta.totalResults
+  const third: NumberPage = await rep.numbers.list({ pageSize: 250 }).fetchPage(3)
+  for await (const each of rep.numbers.list().pages()) {
+    const items: ReputationNumber[] = each.items
+    void [items, each.meta.pageNumber]
+  }
   const risks: string[] = []
   for await (const n of rep.numbers.list()) {
     const score: number | null | undefined = n.reputationData?.maturityScore
@@ -71,7 +77,16 @@ async function journey(client: Client): Promise<string[]> {
     statuses.push(current.status)
   }
   const removed: void = await rep.numbers.remove('+12025551234')
-  void [agreement.id, status.hasAgreed, settings.loaStatus, webhookCleared, added, total, removed]
+  void [
+    agreement.id,
+    status.hasAgreed,
+    settings.loaStatus,
+    webhookCleared,
+    added,
+    total,
+    third,
+    removed,
+  ]
   void [refreshed.failed.length, statuses]
   return risks
 }

@@ -4,14 +4,16 @@ use napi::bindgen_prelude::{Env, PromiseRaw};
 use napi_derive::napi;
 use telnyx_reputation as facade;
 
-use crate::convert::{convert, parse};
+use serde::Serialize;
+
+use crate::convert::{convert, via_serde};
 use crate::models::{Enterprise, EnterpriseUpdate, NewEnterprise};
 use crate::pager::EnterprisePager;
 use crate::promise;
 
 /// Filters and page size of `enterprises.list(..)`.
 #[napi(object)]
-#[derive(Default)]
+#[derive(Default, Serialize)]
 pub struct EnterpriseListOptions {
     /// Items per page, 1 to 250.
     pub page_size: Option<u32>,
@@ -91,19 +93,10 @@ impl Enterprises {
     }
 }
 
+/// The options as the facade's `EnterpriseFilter` (one serde mapping).
 fn list_pager(
     inner: &facade::Enterprises,
     options: EnterpriseListOptions,
 ) -> Result<facade::Pager<facade::Enterprise>, facade::Error> {
-    let mut pager = inner.list();
-    if let Some(size) = options.page_size {
-        pager = pager.page_size(size);
-    }
-    if let Some(text) = options.legal_name_contains {
-        pager = pager.legal_name_contains(text);
-    }
-    if let Some(role) = parse(options.role_type.as_deref())? {
-        pager = pager.role_type(role);
-    }
-    Ok(pager)
+    Ok(inner.list().filter(via_serde(&options)?))
 }

@@ -6,7 +6,9 @@ use napi::bindgen_prelude::{Env, PromiseRaw};
 use napi_derive::napi;
 use telnyx_reputation as facade;
 
-use crate::convert::{convert, convert_all, parse};
+use serde::Serialize;
+
+use crate::convert::{convert, convert_all, via_serde};
 use crate::models::{
     BulkAddReport, BulkRefreshReport, NumberOwnership, RefreshOutcome, ReputationNumber,
 };
@@ -21,9 +23,9 @@ pub struct AccountGetOptions {
     pub fresh: Option<bool>,
 }
 
-/// Filters and page size of `numbers.list(..)`.
+/// Filters and page size of `numbers.list(..)` (the facade's `NumberFilter`).
 #[napi(object)]
-#[derive(Default)]
+#[derive(Default, Serialize)]
 pub struct NumberListOptions {
     /// Items per page, 1 to 250.
     pub page_size: Option<u32>,
@@ -57,30 +59,13 @@ fn bulk_options(options: Option<BulkAddOptions>) -> facade::BulkAddOptions {
 
 type NumberList = Result<facade::Pager<facade::ReputationNumber>, facade::Error>;
 
-/// Apply the options to a facade pager; the first bad value is reported when iterated.
+/// The options as the facade's `NumberFilter` (one serde mapping); a bad value is reported
+/// by the first fetch, before any request.
 fn list_pager(
-    mut pager: facade::Pager<facade::ReputationNumber>,
+    pager: facade::Pager<facade::ReputationNumber>,
     options: NumberListOptions,
 ) -> NumberList {
-    if let Some(size) = options.page_size {
-        pager = pager.page_size(size);
-    }
-    if let Some(digits) = options.phone_number_contains {
-        pager = pager.phone_number_contains(digits);
-    }
-    if let Some(number) = options.phone_number_eq {
-        pager = pager.phone_number_eq(number);
-    }
-    if let Some(status) = parse(options.ownership_status.as_deref())? {
-        pager = pager.ownership_status(status);
-    }
-    if let Some(source) = parse(options.source.as_deref())? {
-        pager = pager.source(source);
-    }
-    if let Some(id) = options.enterprise_id {
-        pager = pager.enterprise_id(id);
-    }
-    Ok(pager)
+    Ok(pager.filter(via_serde(&options)?))
 }
 
 fn number(n: facade::ReputationNumber) -> Result<ReputationNumber, facade::Error> {

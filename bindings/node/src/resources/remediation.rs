@@ -9,7 +9,9 @@ use napi_derive::napi;
 use telnyx_reputation as facade;
 use tokio::sync::Mutex;
 
-use crate::convert::{convert, parse, via_serde};
+use serde::Serialize;
+
+use crate::convert::{convert, via_serde};
 use crate::models::Remediation;
 use crate::pager::RemediationPager;
 use crate::promise;
@@ -17,7 +19,7 @@ use crate::resources::reputation::{WaitOptions, wait_options};
 
 /// Filters and page size of `remediation.list(..)`.
 #[napi(object)]
-#[derive(Default)]
+#[derive(Default, Serialize)]
 pub struct RemediationListOptions {
     /// Items per page, 1 to 250.
     pub page_size: Option<u32>,
@@ -113,24 +115,12 @@ impl Remediations {
     }
 }
 
+/// The options as the facade's `RemediationFilter` (one serde mapping; times are ISO 8601).
 fn list_pager(
     inner: &facade::Remediations,
     options: RemediationListOptions,
 ) -> Result<facade::Pager<facade::RemediationSummary>, facade::Error> {
-    let mut pager = inner.list();
-    if let Some(size) = options.page_size {
-        pager = pager.page_size(size);
-    }
-    if let Some(status) = parse(options.status.as_deref())? {
-        pager = pager.status(status);
-    }
-    if let Some(when) = &options.created_at_gte {
-        pager = pager.created_at_gte(via_serde(when)?);
-    }
-    if let Some(when) = &options.created_at_lte {
-        pager = pager.created_at_lte(via_serde(when)?);
-    }
-    Ok(pager)
+    Ok(inner.list().filter(via_serde(&options)?))
 }
 
 type Changes = Pin<Box<dyn Stream<Item = Result<facade::Remediation, facade::Error>> + Send>>;

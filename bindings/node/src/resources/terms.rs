@@ -4,14 +4,16 @@ use napi::bindgen_prelude::{Env, PromiseRaw};
 use napi_derive::napi;
 use telnyx_reputation as facade;
 
-use crate::convert::{convert, convert_all, parse};
+use serde::Serialize;
+
+use crate::convert::{convert, convert_all, parse, via_serde};
 use crate::models::{TermsInfo, TosAgreement, TosStatus};
 use crate::pager::AgreementPager;
 use crate::promise;
 
 /// Filters and page size of `termsOfService.agreements.list(..)`.
 #[napi(object)]
-#[derive(Default)]
+#[derive(Default, Serialize)]
 pub struct AgreementListOptions {
     /// Items per page, 1 to 250.
     pub page_size: Option<u32>,
@@ -96,14 +98,7 @@ impl Agreements {
     #[napi]
     pub fn list(&self, options: Option<AgreementListOptions>) -> AgreementPager {
         let options = options.unwrap_or_default();
-        let mut pager = self.inner.list();
-        if let Some(size) = options.page_size {
-            pager = pager.page_size(size);
-        }
-        let built = parse(options.product_type.as_deref()).map(|product| match product {
-            Some(product) => pager.product_type(product),
-            None => pager,
-        });
+        let built = via_serde(&options).map(|filter| self.inner.list().filter(filter));
         AgreementPager::new(built)
     }
 

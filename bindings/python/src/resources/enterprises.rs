@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use telnyx_reputation::{EnterpriseUpdate, NewEnterprise};
+use telnyx_reputation::{EnterpriseFilter, EnterpriseUpdate, NewEnterprise};
 
-use super::parse;
+use super::filter_of;
 use crate::client::{Build, Shared};
 use crate::convert::from_python;
 use crate::models;
@@ -90,25 +90,16 @@ impl Enterprises {
         self.shared.finish_as::<models::Enterprise, _, _>(py, call)
     }
 
-    /// The account's enterprises.
-    #[pyo3(signature = (*, legal_name_contains=None, role_type=None, page_size=None))]
+    /// The account's enterprises; keywords are the facade's `EnterpriseFilter`
+    /// (`legal_name_contains`, `role_type`, `page_size`).
+    #[pyo3(signature = (**filters))]
     fn list<'py>(
         &self,
         py: Python<'py>,
-        legal_name_contains: Option<String>,
-        role_type: Option<&str>,
-        page_size: Option<u32>,
+        filters: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mut pager = self.shared.api()?.enterprises().list();
-        if let Some(text) = legal_name_contains {
-            pager = pager.legal_name_contains(text);
-        }
-        if let Some(role) = role_type {
-            pager = pager.role_type(parse(role)?);
-        }
-        if let Some(size) = page_size {
-            pager = pager.page_size(size);
-        }
+        let filter: EnterpriseFilter = filter_of(py, "list", filters)?;
+        let pager = self.shared.api()?.enterprises().list().filter(filter);
         let native = Pager::new::<_, models::Enterprise>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }

@@ -28,6 +28,7 @@ use std::str::FromStr;
 
 use pyo3::prelude::*;
 use pyo3::pyclass_init::PyClassInitializer;
+use pyo3::types::PyDict;
 use telnyx_reputation::{Error, WaitOptions};
 
 use crate::client::{Mode, seconds};
@@ -111,4 +112,17 @@ fn wait_options(interval: Option<f64>, timeout: Option<f64>) -> PyResult<WaitOpt
 /// A Python string as a facade enum; an unknown value is `InvalidInputError`, before I/O.
 fn parse<T: FromStr<Err = Error>>(text: &str) -> PyResult<T> {
     error::map(text.parse())
+}
+
+/// A list's keyword arguments as the facade's filter struct (`NumberFilter`, ...), by its
+/// serde field names: an unknown keyword or a value of the wrong type is a `TypeError`
+/// naming it; a bad value (too few digits, an unknown status) is `InvalidInputError` from
+/// the first fetch, before any request.
+fn filter_of<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    method: &str,
+    keywords: Option<&Bound<'_, PyDict>>,
+) -> PyResult<T> {
+    let keywords = keywords.map_or_else(|| PyDict::new(py), Bound::clone);
+    crate::convert::from_python(method, keywords.as_any())
 }

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use telnyx_reputation::Pager as FacadePager;
-use telnyx_reputation::{BulkAddOptions, ReputationNumber};
+use pyo3::types::PyDict;
+use telnyx_reputation::{BulkAddOptions, NumberFilter};
 
-use super::parse;
+use super::filter_of;
 use crate::client::{Build, Shared};
 use crate::models;
 use crate::pager::Pager;
@@ -82,27 +82,17 @@ impl Numbers {
             .finish_as::<models::BulkRefreshReport, _, _>(py, call)
     }
 
-    /// The enterprise's monitored numbers.
-    #[pyo3(signature = (*, phone_number_contains=None, phone_number_eq=None,
-        ownership_status=None, source=None, page_size=None))]
+    /// The enterprise's monitored numbers; keywords are the facade's `NumberFilter`
+    /// (`phone_number_contains`, `phone_number_eq`, `ownership_status`, `source`,
+    /// `page_size`).
+    #[pyo3(signature = (**filters))]
     fn list<'py>(
         &self,
         py: Python<'py>,
-        phone_number_contains: Option<String>,
-        phone_number_eq: Option<String>,
-        ownership_status: Option<&str>,
-        source: Option<&str>,
-        page_size: Option<u32>,
+        filters: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let filters = Filters {
-            phone_number_contains,
-            phone_number_eq,
-            ownership_status,
-            source,
-            enterprise_id: None,
-            page_size,
-        };
-        let pager = filters.apply(self.api()?.list())?;
+        let filter: NumberFilter = filter_of(py, "list", filters)?;
+        let pager = self.api()?.list().filter(filter);
         let native = Pager::new::<_, models::ReputationNumber>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }
@@ -188,29 +178,16 @@ impl AccountNumbers {
 
 #[pymethods]
 impl AccountNumbers {
-    /// Monitored numbers of every enterprise, optionally of one.
-    #[pyo3(signature = (*, phone_number_contains=None, phone_number_eq=None,
-        ownership_status=None, source=None, enterprise_id=None, page_size=None))]
-    #[allow(clippy::too_many_arguments)]
+    /// Monitored numbers of every enterprise, optionally of one; keywords are the
+    /// facade's `NumberFilter` (those of `rep.numbers.list` and `enterprise_id`).
+    #[pyo3(signature = (**filters))]
     fn list<'py>(
         &self,
         py: Python<'py>,
-        phone_number_contains: Option<String>,
-        phone_number_eq: Option<String>,
-        ownership_status: Option<&str>,
-        source: Option<&str>,
-        enterprise_id: Option<String>,
-        page_size: Option<u32>,
+        filters: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let filters = Filters {
-            phone_number_contains,
-            phone_number_eq,
-            ownership_status,
-            source,
-            enterprise_id,
-            page_size,
-        };
-        let pager = filters.apply(self.shared.api()?.numbers().list())?;
+        let filter: NumberFilter = filter_of(py, "list", filters)?;
+        let pager = self.shared.api()?.numbers().list().filter(filter);
         let native = Pager::new::<_, models::ReputationNumber>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }
@@ -241,42 +218,5 @@ impl AccountNumbers {
         let api = self.shared.api()?;
         let call = async move { api.numbers().remove(number).await };
         self.shared.finish(py, call, Build::Plain)
-    }
-}
-
-/// The keyword filters of a number list, handed to the facade pager's setters.
-struct Filters<'a> {
-    phone_number_contains: Option<String>,
-    phone_number_eq: Option<String>,
-    ownership_status: Option<&'a str>,
-    source: Option<&'a str>,
-    enterprise_id: Option<String>,
-    page_size: Option<u32>,
-}
-
-impl Filters<'_> {
-    fn apply(
-        self,
-        mut pager: FacadePager<ReputationNumber>,
-    ) -> PyResult<FacadePager<ReputationNumber>> {
-        if let Some(digits) = self.phone_number_contains {
-            pager = pager.phone_number_contains(digits);
-        }
-        if let Some(number) = self.phone_number_eq {
-            pager = pager.phone_number_eq(number);
-        }
-        if let Some(status) = self.ownership_status {
-            pager = pager.ownership_status(parse(status)?);
-        }
-        if let Some(source) = self.source {
-            pager = pager.source(parse(source)?);
-        }
-        if let Some(id) = self.enterprise_id {
-            pager = pager.enterprise_id(id);
-        }
-        if let Some(size) = self.page_size {
-            pager = pager.page_size(size);
-        }
-        Ok(pager)
     }
 }

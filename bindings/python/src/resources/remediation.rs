@@ -5,14 +5,14 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
-use telnyx_reputation::{Error, RemediationRequest};
+use pyo3::types::PyDict;
+use telnyx_reputation::{Error, RemediationFilter, RemediationRequest};
 use tokio::sync::Mutex;
 
-use super::{parse, wait_options};
+use super::{filter_of, wait_options};
 use crate::client::{Mode, Shared};
 use crate::pager::Pager;
 use crate::{error, models, runtime};
@@ -109,29 +109,17 @@ impl Remediations {
         self.shared.finish_as::<models::Remediation, _, _>(py, call)
     }
 
-    /// The enterprise's requests (summaries), optionally filtered.
-    #[pyo3(signature = (*, status=None, created_at_gte=None, created_at_lte=None, page_size=None))]
+    /// The enterprise's remediation requests; keywords are the facade's
+    /// `RemediationFilter` (`status`, `created_at_gte`, `created_at_lte` as aware
+    /// datetimes, `page_size`).
+    #[pyo3(signature = (**filters))]
     fn list<'py>(
         &self,
         py: Python<'py>,
-        status: Option<&str>,
-        created_at_gte: Option<DateTime<Utc>>,
-        created_at_lte: Option<DateTime<Utc>>,
-        page_size: Option<u32>,
+        filters: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mut pager = self.api()?.list();
-        if let Some(status) = status {
-            pager = pager.status(parse(status)?);
-        }
-        if let Some(when) = created_at_gte {
-            pager = pager.created_at_gte(when);
-        }
-        if let Some(when) = created_at_lte {
-            pager = pager.created_at_lte(when);
-        }
-        if let Some(size) = page_size {
-            pager = pager.page_size(size);
-        }
+        let filter: RemediationFilter = filter_of(py, "list", filters)?;
+        let pager = self.api()?.list().filter(filter);
         let native = Pager::new::<_, models::RemediationSummary>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }

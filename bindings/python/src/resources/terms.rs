@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use telnyx_reputation::ProductType;
+use pyo3::types::PyDict;
+use telnyx_reputation::{AgreementFilter, ProductType};
 
-use super::parse;
+use super::{filter_of, parse};
 use crate::client::Shared;
 use crate::models;
 use crate::pager::Pager;
@@ -67,21 +68,22 @@ pub struct Agreements {
 
 #[pymethods]
 impl Agreements {
-    /// The account's agreements, optionally of one product.
-    #[pyo3(signature = (*, product_type=None, page_size=None))]
+    /// The account's agreements, optionally of one product; keywords are the facade's
+    /// `AgreementFilter` (`product_type`, `page_size`).
+    #[pyo3(signature = (**filters))]
     fn list<'py>(
         &self,
         py: Python<'py>,
-        product_type: Option<&str>,
-        page_size: Option<u32>,
+        filters: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mut pager = self.shared.api()?.terms_of_service().agreements().list();
-        if let Some(product) = product_type {
-            pager = pager.product_type(parse(product)?);
-        }
-        if let Some(size) = page_size {
-            pager = pager.page_size(size);
-        }
+        let filter: AgreementFilter = filter_of(py, "list", filters)?;
+        let pager = self
+            .shared
+            .api()?
+            .terms_of_service()
+            .agreements()
+            .list()
+            .filter(filter);
         let native = Pager::new::<_, models::TosAgreement>(self.shared.clone(), pager);
         self.shared.pager(py, native)
     }
