@@ -17,10 +17,19 @@ pub struct Account(pub String);
 
 /// The bearer token of a request, if it carries a non-empty one.
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
-    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    bearer_str(headers).map(str::to_string)
+}
+
+/// [`bearer`], borrowed from the headers.
+pub fn bearer_str(headers: &axum::http::HeaderMap) -> Option<&str> {
+    bearer_of(headers.get(AUTHORIZATION)?)
+}
+
+fn bearer_of(value: &axum::http::HeaderValue) -> Option<&str> {
+    let value = value.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Account {
