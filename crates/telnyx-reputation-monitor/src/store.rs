@@ -2,7 +2,8 @@
 //! (`sqlite://PATH`, the default, one file under the platform data dir) and PostgreSQL
 //! (`postgres://…`) — through sqlx's `Any` driver, so every statement is written once in
 //! the SQL both share. It stores changes, not copies: a sync writes a reading only for a
-//! number that is new or differs from its last reading, and moves one `last_seen` time.
+//! number that is new or differs from its last reading, and one `sweeps` row whose time is
+//! every listed number's last-seen time.
 //! What counts as a change is decided in `diff`; this module only reads and writes rows.
 
 use std::borrow::Cow;
@@ -25,6 +26,17 @@ const MIGRATIONS: [(i64, &str, &str); 2] = [
         "readings_spans",
         include_str!("../migrations/0002_readings_spans.sql"),
     ),
+];
+
+/// Set on every SQLite connection: write-ahead logging with `synchronous = NORMAL` (a commit
+/// appends to the log and is synced at checkpoints, instead of syncing the rollback journal
+/// and the file on every commit; the file is never left corrupt, a power cut may lose the
+/// last sync, which the next sync records again), and a 32 MiB page cache so a sync or a
+/// report over a large fleet is not re-reading the same pages.
+const SQLITE_PRAGMAS: [&str; 3] = [
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA cache_size = -32768",
 ];
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
@@ -89,11 +101,20 @@ impl Store {
         if backend == Backend::Sqlite {
             Self::create_parent_dir(&connect_url)?;
         }
-        let pool = AnyPoolOptions::new()
+        let mut options = AnyPoolOptions::new()
             // SQLite serialises writers anyway; one connection avoids `database is locked`.
-            .max_connections(if backend == Backend::Sqlite { 1 } else { 4 })
-            .connect(&connect_url)
-            .await?;
+            .max_connections(if backend == Backend::Sqlite { 1 } else { 4 });
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in SQLITE_PRAGMAS {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(&connect_url).await?;
         let store = Self { pool, backend };
         store.migrate().await?;
         Ok(store)
@@ -210,8 +231,34 @@ impl Store {
         })
     }
 
-    /// Write one sync in one transaction: its new readings, added and removed numbers,
-    /// changes, every listed number's `last_seen`, and the sweep row.
+    /// When `phone_number` was last listed by a sync of `enterprise_id` (`None`: never
+    /// seen). A monitored number was listed by the enterprise's latest sync (a sync marks
+    /// every number it does not list as removed), so its time is kept once per sync, in
+    /// `sweeps`, rather than rewritten on every number's row; a number that left monitoring
+    /// keeps the time of the last sync that listed it in `monitored_numbers.last_seen`.
+    pub async fn last_seen(
+        &self,
+        enterprise_id: &str,
+        phone_number: &str,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let row = sqlx::query(
+            "SELECT CASE WHEN m.removed_at IS NULL THEN COALESCE((SELECT MAX(s.at) FROM sweeps s \
+             WHERE s.enterprise_id = m.enterprise_id), m.last_seen) ELSE m.last_seen END \
+             FROM monitored_numbers m WHERE m.enterprise_id = $1 AND m.phone_number = $2",
+        )
+        .bind(enterprise_id)
+        .bind(phone_number)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(row) => Some(from_micros(row.try_get(0)?)),
+            None => None,
+        })
+    }
+
+    /// Write one sync in one transaction: its new readings, added and removed numbers
+    /// (a removed number's `last_seen` becomes the previous sync's time), changes, and the
+    /// sweep row, which is every listed number's last-seen time ([`Store::last_seen`]).
     pub async fn record_sweep(
         &self,
         enterprise_id: &str,
@@ -226,7 +273,7 @@ impl Store {
                  spam_category, maturity_score, connection_score, engagement_score, \
                  sentiment_score, ownership_status, confirm_by, refreshed_at) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 12);
+            push_placeholders(&mut sql, self.backend, chunk.len(), 12);
             let mut query = sqlx::query(&sql);
             for r in chunk {
                 query = query
@@ -249,7 +296,7 @@ impl Store {
             let mut sql = String::from(
                 "INSERT INTO monitored_numbers (enterprise_id, phone_number, first_seen, last_seen) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 4);
+            push_placeholders(&mut sql, self.backend, chunk.len(), 4);
             sql.push_str(
                 " ON CONFLICT (enterprise_id, phone_number) DO UPDATE SET removed_at = NULL, last_seen = excluded.last_seen",
             );
@@ -264,31 +311,35 @@ impl Store {
             query.execute(&mut *tx).await?;
         }
         for chunk in write.removed.chunks(BATCH) {
-            let mut sql = String::from(
-                "UPDATE monitored_numbers SET removed_at = $1 WHERE enterprise_id = $2 AND phone_number IN (",
+            // Its last sighting was the sweep before this one (this one's row comes last).
+            let mut p = Params::new(self.backend);
+            let mut sql = format!(
+                "UPDATE monitored_numbers SET removed_at = {}, last_seen = COALESCE(\
+                 (SELECT MAX(at) FROM sweeps WHERE enterprise_id = {}), last_seen) \
+                 WHERE enterprise_id = {} AND phone_number IN (",
+                p.next(),
+                p.next(),
+                p.next()
             );
             for i in 0..chunk.len() {
-                sql.push_str(&format!("{}${}", if i == 0 { "" } else { ", " }, i + 3));
+                sql.push_str(if i == 0 { "" } else { ", " });
+                sql.push_str(&p.next());
             }
             sql.push(')');
-            let mut query = sqlx::query(&sql).bind(at_us).bind(enterprise_id);
+            let mut query = sqlx::query(&sql)
+                .bind(at_us)
+                .bind(enterprise_id)
+                .bind(enterprise_id);
             for number in chunk {
                 query = query.bind(*number);
             }
             query.execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "UPDATE monitored_numbers SET last_seen = $1 WHERE enterprise_id = $2 AND removed_at IS NULL",
-        )
-        .bind(at_us)
-        .bind(enterprise_id)
-        .execute(&mut *tx)
-        .await?;
         for chunk in write.changes.chunks(BATCH) {
             let mut sql = String::from(
                 "INSERT INTO changes (enterprise_id, phone_number, at, kind, field, old_value, new_value) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 7);
+            push_placeholders(&mut sql, self.backend, chunk.len(), 7);
             let mut query = sqlx::query(&sql);
             for c in chunk {
                 query = query
@@ -700,14 +751,45 @@ fn reading_of(row: &AnyRow) -> Result<Reading> {
     })
 }
 
-/// `($1, $2, …), (…)` for `rows` rows of `columns` values.
-fn push_placeholders(sql: &mut String, rows: usize, columns: usize) {
+/// Numbered bind parameters in the backend's spelling: `$1, $2, …` on PostgreSQL, `?` on
+/// SQLite. A statement with N `$n` parameters costs sqlx-sqlite O(N²) to bind (it asks SQLite
+/// each parameter's name, a linear search), which made the 4,800-value INSERTs of a sync
+/// spend most of their time binding; anonymous `?`s bind in order in O(N).
+struct Params {
+    backend: Backend,
+    next: usize,
+}
+
+impl Params {
+    fn new(backend: Backend) -> Self {
+        Self { backend, next: 0 }
+    }
+
+    fn next(&mut self) -> String {
+        self.next += 1;
+        match self.backend {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${}", self.next),
+        }
+    }
+}
+
+/// `($1, $2, …), (…)` (or `(?, ?, …), (…)`, see [`Params`]) for `rows` rows of `columns`
+/// values.
+fn push_placeholders(sql: &mut String, backend: Backend, rows: usize, columns: usize) {
     use std::fmt::Write;
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
         for column in 0..columns {
             let sep = if column == 0 { "" } else { ", " };
-            let _ = write!(sql, "{sep}${}", row * columns + column + 1);
+            match backend {
+                Backend::Sqlite => {
+                    let _ = write!(sql, "{sep}?");
+                }
+                Backend::Postgres => {
+                    let _ = write!(sql, "{sep}${}", row * columns + column + 1);
+                }
+            }
         }
         sql.push(')');
     }
@@ -800,8 +882,13 @@ mod tests {
     #[test]
     fn placeholders_number_every_value() {
         let mut sql = String::new();
-        push_placeholders(&mut sql, 2, 3);
+        push_placeholders(&mut sql, Backend::Postgres, 2, 3);
         assert_eq!(sql, "($1, $2, $3), ($4, $5, $6)");
+        let mut sql = String::new();
+        push_placeholders(&mut sql, Backend::Sqlite, 2, 3);
+        assert_eq!(sql, "(?, ?, ?), (?, ?, ?)");
+        let mut p = Params::new(Backend::Postgres);
+        assert_eq!([p.next(), p.next()], ["$1", "$2"]);
     }
 
     #[test]
