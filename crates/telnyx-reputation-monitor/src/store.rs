@@ -19,12 +19,17 @@ use crate::error::{MonitorError, Result};
 use crate::model::{Change, ChangeKind, Reading, StoredEvent};
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 2] = [
+const MIGRATIONS: [(i64, &str, &str); 3] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
         "readings_spans",
         include_str!("../migrations/0002_readings_spans.sql"),
+    ),
+    (
+        3,
+        "last_reading",
+        include_str!("../migrations/0003_last_reading.sql"),
     ),
 ];
 
@@ -188,9 +193,56 @@ impl Store {
         Ok(())
     }
 
-    /// The latest reading of every number of `enterprise_id` still monitored, and the
-    /// numbers a previous sync saw (monitored or not).
+    /// The latest reading of every number of `enterprise_id` a sync has seen, which of them
+    /// are still monitored, and when the last sync ran. One row per number
+    /// (`monitored_numbers.last_reading`, kept by [`Store::record_sweep`]); a store from before
+    /// that column has its rows filled from the readings once, here.
     pub async fn latest(&self, enterprise_id: &str) -> Result<Latest> {
+        let rows = sqlx::query(
+            "SELECT phone_number, removed_at, last_reading FROM monitored_numbers \
+             WHERE enterprise_id = $1",
+        )
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut readings = HashMap::with_capacity(rows.len());
+        let mut monitored = std::collections::HashSet::with_capacity(rows.len());
+        let mut missing = false;
+        for row in &rows {
+            let number: String = row.try_get(0)?;
+            if row.try_get::<Option<i64>, _>(1)?.is_none() {
+                monitored.insert(number.clone());
+            }
+            match row.try_get::<Option<String>, _>(2)? {
+                Some(text) => {
+                    let reading = decode_reading(&number, &text)?;
+                    readings.insert(number, reading);
+                }
+                None => missing = true,
+            }
+        }
+        if missing {
+            readings = self.backfill_last_readings(enterprise_id).await?;
+        }
+        let last_sweep: Option<i64> =
+            sqlx::query("SELECT MAX(at) FROM sweeps WHERE enterprise_id = $1")
+                .bind(enterprise_id)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
+        Ok(Latest {
+            readings,
+            monitored,
+            last_sweep: last_sweep.map(from_micros),
+        })
+    }
+
+    /// Every number's newest reading, found in the history, written to its row's
+    /// `last_reading` (the one-off upgrade of a store from before migration 0003).
+    async fn backfill_last_readings(
+        &self,
+        enterprise_id: &str,
+    ) -> Result<HashMap<String, Reading>> {
         let rows = sqlx::query(
             "SELECT r.phone_number, r.observed_at, r.spam_risk, r.spam_category, r.maturity_score, \
              r.connection_score, r.engagement_score, r.sentiment_score, r.ownership_status, \
@@ -203,32 +255,53 @@ impl Store {
         .bind(enterprise_id)
         .fetch_all(&self.pool)
         .await?;
-        let readings = rows
-            .iter()
-            .map(reading_of)
-            .map(|r| r.map(|r| (r.phone_number.clone(), r)))
-            .collect::<Result<HashMap<_, _>>>()?;
-        let rows = sqlx::query(
-            "SELECT phone_number FROM monitored_numbers WHERE enterprise_id = $1 AND removed_at IS NULL",
-        )
-        .bind(enterprise_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let monitored = rows
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect::<Result<_, _>>()?;
-        let last_sweep: Option<i64> =
-            sqlx::query("SELECT MAX(at) FROM sweeps WHERE enterprise_id = $1")
-                .bind(enterprise_id)
-                .fetch_one(&self.pool)
-                .await?
-                .try_get(0)?;
-        Ok(Latest {
-            readings,
-            monitored,
-            last_sweep: last_sweep.map(from_micros),
-        })
+        let readings = rows.iter().map(reading_of).collect::<Result<Vec<_>>>()?;
+        let mut tx = self.pool.begin().await?;
+        let refs: Vec<&Reading> = readings.iter().collect();
+        self.set_last_readings(&mut tx, enterprise_id, &refs)
+            .await?;
+        tx.commit().await?;
+        Ok(readings
+            .into_iter()
+            .map(|r| (r.phone_number.clone(), r))
+            .collect())
+    }
+
+    /// Set `last_reading` on the rows of these readings' numbers (rows that exist).
+    async fn set_last_readings(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        enterprise_id: &str,
+        readings: &[&Reading],
+    ) -> Result<()> {
+        for chunk in readings.chunks(BATCH) {
+            let mut p = Params::new(self.backend);
+            let mut sql =
+                String::from("UPDATE monitored_numbers SET last_reading = CASE phone_number");
+            for _ in chunk {
+                let (number, text) = (p.next(), p.next());
+                sql.push_str(&format!(" WHEN {number} THEN {text}"));
+            }
+            sql.push_str(&format!(
+                " ELSE last_reading END WHERE enterprise_id = {} AND phone_number IN (",
+                p.next()
+            ));
+            for i in 0..chunk.len() {
+                sql.push_str(if i == 0 { "" } else { ", " });
+                sql.push_str(&p.next());
+            }
+            sql.push(')');
+            let mut query = sqlx::query(&sql);
+            for r in chunk {
+                query = query.bind(&r.phone_number).bind(encode_reading(r));
+            }
+            query = query.bind(enterprise_id);
+            for r in chunk {
+                query = query.bind(&r.phone_number);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
     }
 
     /// When `phone_number` was last listed by a sync of `enterprise_id` (`None`: never
@@ -292,13 +365,21 @@ impl Store {
             }
             query.execute(&mut *tx).await?;
         }
+        // Each number's row keeps its newest reading (`latest` reads it back).
+        let written: HashMap<&str, &Reading> = write
+            .readings
+            .iter()
+            .map(|r| (r.phone_number.as_str(), *r))
+            .collect();
         for chunk in write.added.chunks(BATCH) {
             let mut sql = String::from(
-                "INSERT INTO monitored_numbers (enterprise_id, phone_number, first_seen, last_seen) VALUES ",
+                "INSERT INTO monitored_numbers (enterprise_id, phone_number, first_seen, last_seen, last_reading) VALUES ",
             );
-            push_placeholders(&mut sql, self.backend, chunk.len(), 4);
+            push_placeholders(&mut sql, self.backend, chunk.len(), 5);
             sql.push_str(
-                " ON CONFLICT (enterprise_id, phone_number) DO UPDATE SET removed_at = NULL, last_seen = excluded.last_seen",
+                " ON CONFLICT (enterprise_id, phone_number) DO UPDATE SET removed_at = NULL, \
+                 last_seen = excluded.last_seen, \
+                 last_reading = COALESCE(excluded.last_reading, monitored_numbers.last_reading)",
             );
             let mut query = sqlx::query(&sql);
             for number in chunk {
@@ -306,10 +387,20 @@ impl Store {
                     .bind(enterprise_id)
                     .bind(*number)
                     .bind(at_us)
-                    .bind(at_us);
+                    .bind(at_us)
+                    .bind(written.get(number).map(|r| encode_reading(r)));
             }
             query.execute(&mut *tx).await?;
         }
+        let added: std::collections::HashSet<&str> = write.added.iter().copied().collect();
+        let changed: Vec<&Reading> = write
+            .readings
+            .iter()
+            .copied()
+            .filter(|r| !added.contains(r.phone_number.as_str()))
+            .collect();
+        self.set_last_readings(&mut tx, enterprise_id, &changed)
+            .await?;
         for chunk in write.removed.chunks(BATCH) {
             // Its last sighting was the sweep before this one (this one's row comes last).
             let mut p = Params::new(self.backend);
@@ -795,6 +886,59 @@ fn push_placeholders(sql: &mut String, backend: Backend, rows: usize, columns: u
     }
 }
 
+/// A reading as `monitored_numbers.last_reading` keeps it: a JSON array of its fields in
+/// declaration order after the number, times in microseconds.
+type ReadingFields = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+fn encode_reading(r: &Reading) -> String {
+    let fields: ReadingFields = (
+        micros(r.observed_at),
+        r.spam_risk.clone(),
+        r.spam_category.clone(),
+        r.maturity_score,
+        r.connection_score,
+        r.engagement_score,
+        r.sentiment_score,
+        r.ownership_status.clone(),
+        r.confirm_by.map(micros),
+        r.refreshed_at.map(micros),
+    );
+    // Strings, integers and nulls always serialise.
+    serde_json::to_string(&fields).unwrap_or_default()
+}
+
+fn decode_reading(number: &str, text: &str) -> Result<Reading> {
+    let f: ReadingFields = serde_json::from_str(text).map_err(|e| {
+        MonitorError::Store(sqlx::Error::Decode(
+            format!("the stored last reading of {number} is not readable ({e}): {text}").into(),
+        ))
+    })?;
+    Ok(Reading {
+        phone_number: number.to_owned(),
+        observed_at: from_micros(f.0),
+        spam_risk: f.1,
+        spam_category: f.2,
+        maturity_score: f.3,
+        connection_score: f.4,
+        engagement_score: f.5,
+        sentiment_score: f.6,
+        ownership_status: f.7,
+        confirm_by: f.8.map(from_micros),
+        refreshed_at: f.9.map(from_micros),
+    })
+}
+
 /// Microseconds since the epoch (the stored time unit).
 pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
@@ -877,6 +1021,33 @@ mod tests {
                 "scoped={scoped}: {plan:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_last_reading_round_trips_exactly() {
+        let at = from_micros(1_700_000_000_123_456);
+        let reading = Reading {
+            phone_number: "+13125550100".into(),
+            observed_at: at,
+            spam_risk: Some("high".into()),
+            spam_category: Some("robo\"call, [x]".into()),
+            maturity_score: Some(0),
+            connection_score: None,
+            engagement_score: Some(-1),
+            sentiment_score: Some(100),
+            ownership_status: None,
+            confirm_by: Some(at + chrono::Duration::days(3)),
+            refreshed_at: None,
+        };
+        let text = encode_reading(&reading);
+        assert_eq!(
+            decode_reading(&reading.phone_number, &text).unwrap(),
+            reading
+        );
+        let error = decode_reading("+13125550100", "[1,2]")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("+13125550100"), "{error}");
     }
 
     #[test]
