@@ -82,7 +82,7 @@ async fn reset(State(app): State<AppState>, query: Query, headers: HeaderMap) ->
         None => world.accounts.clear(),
     }
     world.faults.clear(account.as_deref());
-    world.journal.clear(account.as_deref());
+    app.journal().clear(account.as_deref());
     world.deliveries.clear(account.as_deref());
     StatusCode::NO_CONTENT
 }
@@ -600,7 +600,7 @@ async fn requests(
             .filter(|n| *n >= 1)
             .ok_or_else(|| ApiError::bad_parameter("limit", "limit must be a positive integer."))?,
     };
-    Ok(Json(app.world().journal.to_json(account.as_deref(), limit)))
+    Ok(Json(app.journal().to_json(account.as_deref(), limit)))
 }
 
 async fn clear_requests(
@@ -609,6 +609,6 @@ async fn clear_requests(
     headers: HeaderMap,
 ) -> StatusCode {
     let account = account_of(&query, &headers);
-    app.world().journal.clear(account.as_deref());
+    app.journal().clear(account.as_deref());
     StatusCode::NO_CONTENT
 }

@@ -99,7 +99,7 @@ struct Snapshot {
 
 /// What a state file restores.
 pub struct Restored {
-    /// The world (journal empty).
+    /// The world.
     pub world: World,
     /// The virtual clock offset.
     pub clock_offset_ms: i64,
@@ -196,7 +196,6 @@ pub fn load(path: &Path, seed: u64) -> io::Result<Option<Restored>> {
         world: World {
             accounts: snapshot.accounts,
             faults: snapshot.faults,
-            journal: Default::default(),
             deliveries,
         },
         clock_offset_ms: snapshot.clock_offset_ms,

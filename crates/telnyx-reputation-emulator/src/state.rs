@@ -630,8 +630,6 @@ pub struct World {
     pub accounts: HashMap<String, Account>,
     /// Injected faults.
     pub faults: Faults,
-    /// Recorded requests.
-    pub journal: Journal,
     /// Webhook delivery queue and log.
     pub deliveries: Deliveries,
 }
@@ -682,6 +680,9 @@ struct Shared {
     webhooks: WebhookSettings,
     clock_offset_ms: AtomicI64,
     world: Mutex<World>,
+    /// Recorded requests: its own lock, so recording one never waits for a handler that
+    /// holds the world's.
+    journal: Mutex<Journal>,
     wake: tokio::sync::Notify,
     state_file: Option<PathBuf>,
     dirty: AtomicBool,
@@ -751,6 +752,7 @@ impl AppState {
                 webhooks,
                 clock_offset_ms: AtomicI64::new(offset),
                 world: Mutex::new(world),
+                journal: Mutex::new(Journal::default()),
                 wake: tokio::sync::Notify::new(),
                 state_file,
                 dirty: AtomicBool::new(false),
@@ -861,6 +863,14 @@ impl AppState {
     pub fn world(&self) -> MutexGuard<'_, World> {
         self.shared
             .world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Lock the request journal (recovered if poisoned, as [`AppState::world`]).
+    pub fn journal(&self) -> MutexGuard<'_, Journal> {
+        self.shared
+            .journal
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -188,7 +188,7 @@ impl Drop for Pending {
         if let Some(mut entry) = self.entry.take() {
             entry.abandoned = true;
             entry.status = None;
-            self.app.world().journal.record(entry);
+            self.app.journal().record(entry);
             self.app.mark_dirty();
         }
     }
@@ -347,7 +347,7 @@ async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Respons
             }
         }
     }
-    app.world().journal.record(entry);
+    app.journal().record(entry);
     // Any API call may change state (even a read bills a live lookup or settles a gate).
     app.mark_dirty();
     response
@@ -385,7 +385,7 @@ async fn process_then_drop(
 ) -> Response {
     entry.status = Some(processed.status().as_u16());
     entry.answer_dropped = true;
-    app.world().journal.record(entry);
+    app.journal().record(entry);
     app.mark_dirty();
     drop(processed);
     if !fault.delay.is_zero() {
