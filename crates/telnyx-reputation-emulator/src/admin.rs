@@ -75,12 +75,14 @@ async fn reset(State(app): State<AppState>, query: Query, headers: HeaderMap) ->
     let mut world = app.world();
     match account.as_deref() {
         Some(key) => {
+            // Restored from a state file and not used since: it is kept under the digest.
+            let _ = world.take_restored(key);
             world.accounts.remove(key);
         }
         None => world.accounts.clear(),
     }
     world.faults.clear(account.as_deref());
-    world.journal.clear(account.as_deref());
+    app.journal().clear(account.as_deref());
     world.deliveries.clear(account.as_deref());
     StatusCode::NO_CONTENT
 }
@@ -547,7 +549,14 @@ async fn advance_clock(
 /// GET /_emulator/webhooks/deliveries: every delivery attempt, oldest first.
 async fn deliveries(State(app): State<AppState>, query: Query, headers: HeaderMap) -> Json<Value> {
     let account = account_of(&query, &headers);
-    Json(app.world().deliveries.to_json(account.as_deref()))
+    let mut world = app.world();
+    if let Some(key) = account.as_deref()
+        && let Some(restored) = world.take_restored(key)
+    {
+        // A state file's account, asked about by its key before any API call.
+        world.accounts.insert(key.to_string(), restored);
+    }
+    Json(world.deliveries.to_json(account.as_deref()))
 }
 
 /// GET /_emulator/webhooks/public_key: the base64 Ed25519 key deliveries verify with.
@@ -591,7 +600,7 @@ async fn requests(
             .filter(|n| *n >= 1)
             .ok_or_else(|| ApiError::bad_parameter("limit", "limit must be a positive integer."))?,
     };
-    Ok(Json(app.world().journal.to_json(account.as_deref(), limit)))
+    Ok(Json(app.journal().to_json(account.as_deref(), limit)))
 }
 
 async fn clear_requests(
@@ -600,6 +609,6 @@ async fn clear_requests(
     headers: HeaderMap,
 ) -> StatusCode {
     let account = account_of(&query, &headers);
-    app.world().journal.clear(account.as_deref());
+    app.journal().clear(account.as_deref());
     StatusCode::NO_CONTENT
 }

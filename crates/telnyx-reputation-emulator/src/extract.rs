@@ -13,22 +13,48 @@ use crate::error::{ApiError, ErrorItem, codes};
 
 /// The calling account: the bearer token of `Authorization: Bearer <key>`.
 #[derive(Debug, Clone)]
-pub struct Account(pub String);
+pub struct Account(pub ApiKey);
+
+/// An API key as the request carried it: the `Authorization` value itself (hyper's bytes,
+/// shared rather than copied), read as the token it holds.
+#[derive(Debug, Clone)]
+pub struct ApiKey(axum::http::HeaderValue);
+
+impl std::ops::Deref for ApiKey {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        // Checked to hold a bearer token when the key was extracted.
+        bearer_of(&self.0).unwrap_or_default()
+    }
+}
 
 /// The bearer token of a request, if it carries a non-empty one.
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
-    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    bearer_str(headers).map(str::to_string)
+}
+
+/// [`bearer`], borrowed from the headers.
+pub fn bearer_str(headers: &axum::http::HeaderMap) -> Option<&str> {
+    bearer_of(headers.get(AUTHORIZATION)?)
+}
+
+fn bearer_of(value: &axum::http::HeaderValue) -> Option<&str> {
+    let value = value.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Account {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        bearer(&parts.headers)
-            .map(Account)
+        parts
+            .headers
+            .get(AUTHORIZATION)
+            .filter(|value| bearer_of(value).is_some())
+            .map(|value| Account(ApiKey(value.clone())))
             .ok_or_else(ApiError::unauthenticated)
     }
 }

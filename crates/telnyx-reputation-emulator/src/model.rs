@@ -229,9 +229,14 @@ pub struct NumberRecord {
     pub(crate) rendered: Rendered,
 }
 
-/// A record's rendered JSON (`ReputationPhoneNumber`), kept until the record changes.
+/// A record's rendered JSON (`ReputationPhoneNumber`), kept until the record changes, as the
+/// cached GET answers it: `{"data":…}`, shared (not copied) with every answer.
 #[derive(Clone, Default)]
-pub struct Rendered(std::sync::OnceLock<Box<[u8]>>);
+pub struct Rendered(std::sync::OnceLock<axum::body::Bytes>);
+
+/// What [`Rendered`] wraps around a record's JSON.
+const DATA_OPEN: &[u8] = b"{\"data\":";
+const DATA_CLOSE: &[u8] = b"}";
 
 impl std::fmt::Debug for Rendered {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -244,13 +249,22 @@ impl std::fmt::Debug for Rendered {
 }
 
 impl NumberRecord {
-    /// The record's JSON bytes, rendered once until [`Numbers`] hands the record out mutably.
-    fn rendered(&self) -> &[u8] {
+    /// `{"data":…}` of the record, rendered once until [`Numbers`] hands the record out
+    /// mutably.
+    fn rendered_data(&self) -> &axum::body::Bytes {
         self.rendered.0.get_or_init(|| {
-            serde_json::to_vec(&self.view())
-                .unwrap_or_default()
-                .into_boxed_slice()
+            let mut out = DATA_OPEN.to_vec();
+            // A view of plain fields always serialises.
+            let _ = serde_json::to_writer(&mut out, &self.view());
+            out.extend_from_slice(DATA_CLOSE);
+            out.into()
         })
+    }
+
+    /// The record's JSON bytes (see [`NumberRecord::rendered_data`]).
+    fn rendered(&self) -> &[u8] {
+        let data = self.rendered_data();
+        &data[DATA_OPEN.len()..data.len() - DATA_CLOSE.len()]
     }
 
     /// Forget the rendered JSON (the record is about to change).
@@ -638,6 +652,11 @@ impl Numbers {
     /// The JSON of `number`'s record, rendered once and reused until the record changes.
     pub fn json_of(&self, number: &str) -> Option<&[u8]> {
         self.get(number).map(NumberRecord::rendered)
+    }
+
+    /// `{"data":…}` of `number`'s record, shared with the rendered copy (no bytes copied).
+    pub fn data_json_of(&self, number: &str) -> Option<axum::body::Bytes> {
+        self.get(number).map(|r| r.rendered_data().clone())
     }
 
     /// The JSON of every record, in registration order (see [`Numbers::json_of`]).

@@ -6,12 +6,19 @@
 //! admin reputation overrides, pending events, id counters), the virtual clock offset, the
 //! webhook delivery queue, in-flight deliveries and log, and the fault rules. Not saved: the
 //! request journal (a debugging aid with raw headers).
+//!
+//! No API key is written: accounts are saved under the [`key_digest`] of their key (as are
+//! the account fields of their events and delivery attempts), and a restored account takes
+//! its key back on the first request that presents it ([`crate::state::World::account`]).
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+
+use serde::Serializer;
+use sha2::{Digest, Sha256};
 
 use crate::faults::Faults;
 use crate::state::{Account, World};
@@ -20,12 +27,62 @@ use crate::webhooks::Deliveries;
 /// Format version written in every file; a file of another version is refused.
 pub const VERSION: u32 = 1;
 
+/// How a state file names an API key: `sha256:` and the 64 hex digits of its SHA-256.
+pub fn key_digest(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str(DIGEST_PREFIX);
+    for byte in digest {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+const DIGEST_PREFIX: &str = "sha256:";
+
+/// Whether `key` is a [`key_digest`] (an account restored and not yet used).
+pub fn is_digest(key: &str) -> bool {
+    key.len() == DIGEST_PREFIX.len() + 64
+        && key.starts_with(DIGEST_PREFIX)
+        && key[DIGEST_PREFIX.len()..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Serialise an API key as its [`key_digest`] (a restored, unused account's key already is
+/// one and is kept).
+pub fn as_digest<S: Serializer>(key: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if is_digest(key) {
+        serializer.serialize_str(key)
+    } else {
+        serializer.serialize_str(&key_digest(key))
+    }
+}
+
+/// The accounts, keyed by [`key_digest`].
+struct DigestKeyed<'a>(&'a HashMap<String, Account>);
+
+impl Serialize for DigestKeyed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, account) in self.0 {
+            if is_digest(key) {
+                map.serialize_entry(key, account)?;
+            } else {
+                map.serialize_entry(&key_digest(key), account)?;
+            }
+        }
+        map.end()
+    }
+}
+
 #[derive(Serialize)]
 struct SnapshotRef<'a> {
     version: u32,
     seed: u64,
     clock_offset_ms: i64,
-    accounts: &'a HashMap<String, Account>,
+    accounts: DigestKeyed<'a>,
     faults: &'a Faults,
     deliveries: &'a Deliveries,
 }
@@ -42,7 +99,7 @@ struct Snapshot {
 
 /// What a state file restores.
 pub struct Restored {
-    /// The world (journal empty).
+    /// The world.
     pub world: World,
     /// The virtual clock offset.
     pub clock_offset_ms: i64,
@@ -54,7 +111,7 @@ pub fn encode(world: &World, seed: u64, clock_offset_ms: i64) -> Vec<u8> {
         version: VERSION,
         seed,
         clock_offset_ms,
-        accounts: &world.accounts,
+        accounts: DigestKeyed(&world.accounts),
         faults: &world.faults,
         deliveries: &world.deliveries,
     };
@@ -139,7 +196,6 @@ pub fn load(path: &Path, seed: u64) -> io::Result<Option<Restored>> {
         world: World {
             accounts: snapshot.accounts,
             faults: snapshot.faults,
-            journal: Default::default(),
             deliveries,
         },
         clock_offset_ms: snapshot.clock_offset_ms,

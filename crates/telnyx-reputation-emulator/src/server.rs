@@ -391,10 +391,12 @@ fn shaped_parse_error(head: &[u8]) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(head).ok()?;
     let rest = text.strip_prefix("HTTP/1.1 ")?;
     let status = rest.get(..3)?;
+    // Every answer passes through here: look at the status before copying anything.
+    if !matches!(status, "400" | "414" | "431") || !text.ends_with("\r\n\r\n") {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
-    if !text.ends_with("\r\n\r\n")
-        || !lower.contains("\r\nconnection: close\r\n")
-        || !lower.contains("\r\ncontent-length: 0\r\n")
+    if !lower.contains("\r\nconnection: close\r\n") || !lower.contains("\r\ncontent-length: 0\r\n")
     {
         return None;
     }

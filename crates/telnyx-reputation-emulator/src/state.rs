@@ -181,6 +181,8 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 /// Everything one API key owns.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
+    /// The API key; saved as its digest (`persist::key_digest`), taken back by `rekey`.
+    #[serde(serialize_with = "crate::persist::as_digest")]
     key: String,
     id_counter: u64,
     number_seq: u64,
@@ -211,6 +213,12 @@ impl Account {
             overrides: HashMap::new(),
             outbox: Outbox::new(key),
         }
+    }
+
+    /// Give a restored account (saved under its key's digest) its key back.
+    fn rekey(&mut self, key: &str) {
+        self.key = key.to_string();
+        self.outbox.rekey(key);
     }
 
     /// Whether the account holds nothing a fresh one would not (a read by an unknown key
@@ -622,8 +630,6 @@ pub struct World {
     pub accounts: HashMap<String, Account>,
     /// Injected faults.
     pub faults: Faults,
-    /// Recorded requests.
-    pub journal: Journal,
     /// Webhook delivery queue and log.
     pub deliveries: Deliveries,
 }
@@ -633,11 +639,28 @@ impl World {
     pub fn account(&mut self, key: &str) -> &mut Account {
         // Look up before inserting: the common case allocates no key.
         if !self.accounts.contains_key(key) {
-            self.accounts.insert(key.to_string(), Account::new(key));
+            let account = match self.take_restored(key) {
+                Some(restored) => restored,
+                None => Account::new(key),
+            };
+            self.accounts.insert(key.to_string(), account);
         }
         self.accounts
             .get_mut(key)
             .expect("the account was just inserted")
+    }
+
+    /// The account of `key` as a state file restored it (under the key's digest), given its
+    /// key back, with its queued and logged deliveries; `None` if there is none.
+    pub fn take_restored(&mut self, key: &str) -> Option<Account> {
+        if self.accounts.is_empty() {
+            return None;
+        }
+        let digest = crate::persist::key_digest(key);
+        let mut account = self.accounts.remove(&digest)?;
+        account.rekey(key);
+        self.deliveries.rekey(&digest, key);
+        Some(account)
     }
 
     /// Move an account's pending events to the delivery queue; whether any moved.
@@ -657,6 +680,9 @@ struct Shared {
     webhooks: WebhookSettings,
     clock_offset_ms: AtomicI64,
     world: Mutex<World>,
+    /// Recorded requests: its own lock, so recording one never waits for a handler that
+    /// holds the world's.
+    journal: Mutex<Journal>,
     wake: tokio::sync::Notify,
     state_file: Option<PathBuf>,
     dirty: AtomicBool,
@@ -726,6 +752,7 @@ impl AppState {
                 webhooks,
                 clock_offset_ms: AtomicI64::new(offset),
                 world: Mutex::new(world),
+                journal: Mutex::new(Journal::default()),
                 wake: tokio::sync::Notify::new(),
                 state_file,
                 dirty: AtomicBool::new(false),
@@ -836,6 +863,14 @@ impl AppState {
     pub fn world(&self) -> MutexGuard<'_, World> {
         self.shared
             .world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Lock the request journal (recovered if poisoned, as [`AppState::world`]).
+    pub fn journal(&self) -> MutexGuard<'_, Journal> {
+        self.shared
+            .journal
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }

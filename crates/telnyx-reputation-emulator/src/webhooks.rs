@@ -54,7 +54,8 @@ pub struct Event {
     pub payload: Value,
     /// Where it goes (`meta.delivered_to`).
     pub url: String,
-    /// The API key of the account it belongs to.
+    /// The API key of the account it belongs to (saved as its digest).
+    #[serde(serialize_with = "crate::persist::as_digest")]
     pub account: String,
 }
 
@@ -77,6 +78,7 @@ impl Event {
 /// Events an account produced that still have to reach the delivery queue.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Outbox {
+    #[serde(serialize_with = "crate::persist::as_digest")]
     key: String,
     counter: u64,
     /// Pending events, oldest first.
@@ -90,6 +92,14 @@ impl Outbox {
             key: key.to_string(),
             counter: 0,
             events: Vec::new(),
+        }
+    }
+
+    /// Take the account's key back after a restore (see `persist`).
+    pub fn rekey(&mut self, key: &str) {
+        self.key = key.to_string();
+        for event in &mut self.events {
+            event.account = key.to_string();
         }
     }
 
@@ -242,7 +252,8 @@ pub struct Attempt {
     pub at: DateTime<Utc>,
     /// The `telnyx-timestamp` header sent (wall-clock Unix seconds).
     pub timestamp: i64,
-    /// Owning account.
+    /// Owning account (saved as its key's digest).
+    #[serde(serialize_with = "crate::persist::as_digest")]
     pub account: String,
 }
 
@@ -291,6 +302,19 @@ impl Deliveries {
             .map(Attempt::to_json)
             .collect();
         json!({ "data": items })
+    }
+
+    /// Give the events and attempts of a restored account (saved under `digest`) its key.
+    pub fn rekey(&mut self, digest: &str, key: &str) {
+        let events = self.queue.iter_mut().chain(self.in_flight.iter_mut());
+        for account in events
+            .map(|e| &mut e.account)
+            .chain(self.log.iter_mut().map(|a| &mut a.account))
+        {
+            if account == digest {
+                *account = key.to_string();
+            }
+        }
     }
 
     /// Forget one account's (or every) queued event and logged attempt.

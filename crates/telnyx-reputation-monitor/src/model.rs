@@ -57,6 +57,32 @@ impl Reading {
         }
     }
 
+    /// [`Reading::from_number`], taking the number's strings instead of copying them (a
+    /// sync of a large fleet reads every number once and keeps only its reading).
+    pub fn from_owned(number: ReputationNumber, at: DateTime<Utc>) -> Self {
+        let ReputationNumber {
+            phone_number,
+            reputation_data,
+            ownership_status,
+            confirm_by,
+            ..
+        } = number;
+        let data = reputation_data.unwrap_or_default();
+        Self {
+            phone_number,
+            observed_at: at,
+            spam_risk: data.spam_risk.as_ref().map(ToString::to_string),
+            spam_category: data.spam_category,
+            maturity_score: data.maturity_score,
+            connection_score: data.connection_score,
+            engagement_score: data.engagement_score,
+            sentiment_score: data.sentiment_score,
+            ownership_status: ownership_status.as_ref().map(ToString::to_string),
+            confirm_by,
+            refreshed_at: data.last_refreshed_at,
+        }
+    }
+
     /// Whether `other` says the same about the number (times aside).
     pub fn same_as(&self, other: &Reading) -> bool {
         self.spam_risk == other.spam_risk
@@ -201,4 +227,33 @@ pub struct StoredEvent {
     pub flag_reason: Option<String>,
     /// `confirm_by` of an ownership flag.
     pub confirm_by: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reading_taken_from_an_owned_number_is_the_copied_one() {
+        let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        for json in [
+            serde_json::json!({
+                "id": "n1", "enterprise_id": "e", "phone_number": "+13125550100",
+                "created_at": "2026-11-01T00:00:00Z", "updated_at": "2026-11-02T00:00:00Z",
+                "ownership_status": "pending_confirmation",
+                "confirm_by": "2026-12-01T00:00:00Z",
+                "reputation_data": {
+                    "spam_risk": "high", "spam_category": "robocall", "maturity_score": 10,
+                    "connection_score": 20, "engagement_score": 30, "sentiment_score": 40,
+                    "last_refreshed_at": "2026-11-30T12:00:00Z"
+                }
+            }),
+            serde_json::json!({ "id": "n2", "enterprise_id": "e", "phone_number": "+13125550101",
+                "created_at": "2026-11-01T00:00:00Z", "updated_at": "2026-11-02T00:00:00Z" }),
+        ] {
+            let number: ReputationNumber = serde_json::from_value(json).unwrap();
+            let copied = Reading::from_number(&number, at);
+            assert_eq!(Reading::from_owned(number, at), copied);
+        }
+    }
 }

@@ -163,8 +163,8 @@ impl Monitor {
             at = last + Duration::microseconds(1);
         }
         let current: Vec<Reading> = numbers
-            .iter()
-            .map(|n| Reading::from_number(n, at))
+            .into_iter()
+            .map(|n| Reading::from_owned(n, at))
             .collect();
         let mut changes = Vec::new();
         let mut write = SweepWrite::default();

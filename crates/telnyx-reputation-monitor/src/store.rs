@@ -2,7 +2,8 @@
 //! (`sqlite://PATH`, the default, one file under the platform data dir) and PostgreSQL
 //! (`postgres://…`) — through sqlx's `Any` driver, so every statement is written once in
 //! the SQL both share. It stores changes, not copies: a sync writes a reading only for a
-//! number that is new or differs from its last reading, and moves one `last_seen` time.
+//! number that is new or differs from its last reading, and one `sweeps` row whose time is
+//! every listed number's last-seen time.
 //! What counts as a change is decided in `diff`; this module only reads and writes rows.
 
 use std::borrow::Cow;
@@ -18,13 +19,29 @@ use crate::error::{MonitorError, Result};
 use crate::model::{Change, ChangeKind, Reading, StoredEvent};
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 2] = [
+const MIGRATIONS: [(i64, &str, &str); 3] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
         "readings_spans",
         include_str!("../migrations/0002_readings_spans.sql"),
     ),
+    (
+        3,
+        "last_reading",
+        include_str!("../migrations/0003_last_reading.sql"),
+    ),
+];
+
+/// Set on every SQLite connection: write-ahead logging with `synchronous = NORMAL` (a commit
+/// appends to the log and is synced at checkpoints, instead of syncing the rollback journal
+/// and the file on every commit; the file is never left corrupt, a power cut may lose the
+/// last sync, which the next sync records again), and a 32 MiB page cache so a sync or a
+/// report over a large fleet is not re-reading the same pages.
+const SQLITE_PRAGMAS: [&str; 3] = [
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA cache_size = -32768",
 ];
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
@@ -89,11 +106,20 @@ impl Store {
         if backend == Backend::Sqlite {
             Self::create_parent_dir(&connect_url)?;
         }
-        let pool = AnyPoolOptions::new()
+        let mut options = AnyPoolOptions::new()
             // SQLite serialises writers anyway; one connection avoids `database is locked`.
-            .max_connections(if backend == Backend::Sqlite { 1 } else { 4 })
-            .connect(&connect_url)
-            .await?;
+            .max_connections(if backend == Backend::Sqlite { 1 } else { 4 });
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in SQLITE_PRAGMAS {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(&connect_url).await?;
         let store = Self { pool, backend };
         store.migrate().await?;
         Ok(store)
@@ -167,36 +193,37 @@ impl Store {
         Ok(())
     }
 
-    /// The latest reading of every number of `enterprise_id` still monitored, and the
-    /// numbers a previous sync saw (monitored or not).
+    /// The latest reading of every number of `enterprise_id` a sync has seen, which of them
+    /// are still monitored, and when the last sync ran. One row per number
+    /// (`monitored_numbers.last_reading`, kept by [`Store::record_sweep`]); a store from before
+    /// that column has its rows filled from the readings once, here.
     pub async fn latest(&self, enterprise_id: &str) -> Result<Latest> {
         let rows = sqlx::query(
-            "SELECT r.phone_number, r.observed_at, r.spam_risk, r.spam_category, r.maturity_score, \
-             r.connection_score, r.engagement_score, r.sentiment_score, r.ownership_status, \
-             r.confirm_by, r.refreshed_at \
-             FROM readings r JOIN (SELECT phone_number, MAX(observed_at) AS last FROM readings \
-             WHERE enterprise_id = $1 GROUP BY phone_number) l \
-             ON r.phone_number = l.phone_number AND r.observed_at = l.last \
-             WHERE r.enterprise_id = $1",
+            "SELECT phone_number, removed_at, last_reading FROM monitored_numbers \
+             WHERE enterprise_id = $1",
         )
         .bind(enterprise_id)
         .fetch_all(&self.pool)
         .await?;
-        let readings = rows
-            .iter()
-            .map(reading_of)
-            .map(|r| r.map(|r| (r.phone_number.clone(), r)))
-            .collect::<Result<HashMap<_, _>>>()?;
-        let rows = sqlx::query(
-            "SELECT phone_number FROM monitored_numbers WHERE enterprise_id = $1 AND removed_at IS NULL",
-        )
-        .bind(enterprise_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let monitored = rows
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect::<Result<_, _>>()?;
+        let mut readings = HashMap::with_capacity(rows.len());
+        let mut monitored = std::collections::HashSet::with_capacity(rows.len());
+        let mut missing = false;
+        for row in &rows {
+            let number: String = row.try_get(0)?;
+            if row.try_get::<Option<i64>, _>(1)?.is_none() {
+                monitored.insert(number.clone());
+            }
+            match row.try_get::<Option<String>, _>(2)? {
+                Some(text) => {
+                    let reading = decode_reading(&number, &text)?;
+                    readings.insert(number, reading);
+                }
+                None => missing = true,
+            }
+        }
+        if missing {
+            readings = self.backfill_last_readings(enterprise_id).await?;
+        }
         let last_sweep: Option<i64> =
             sqlx::query("SELECT MAX(at) FROM sweeps WHERE enterprise_id = $1")
                 .bind(enterprise_id)
@@ -210,8 +237,101 @@ impl Store {
         })
     }
 
-    /// Write one sync in one transaction: its new readings, added and removed numbers,
-    /// changes, every listed number's `last_seen`, and the sweep row.
+    /// Every number's newest reading, found in the history, written to its row's
+    /// `last_reading` (the one-off upgrade of a store from before migration 0003).
+    async fn backfill_last_readings(
+        &self,
+        enterprise_id: &str,
+    ) -> Result<HashMap<String, Reading>> {
+        let rows = sqlx::query(
+            "SELECT r.phone_number, r.observed_at, r.spam_risk, r.spam_category, r.maturity_score, \
+             r.connection_score, r.engagement_score, r.sentiment_score, r.ownership_status, \
+             r.confirm_by, r.refreshed_at \
+             FROM readings r JOIN (SELECT phone_number, MAX(observed_at) AS last FROM readings \
+             WHERE enterprise_id = $1 GROUP BY phone_number) l \
+             ON r.phone_number = l.phone_number AND r.observed_at = l.last \
+             WHERE r.enterprise_id = $1",
+        )
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let readings = rows.iter().map(reading_of).collect::<Result<Vec<_>>>()?;
+        let mut tx = self.pool.begin().await?;
+        let refs: Vec<&Reading> = readings.iter().collect();
+        self.set_last_readings(&mut tx, enterprise_id, &refs)
+            .await?;
+        tx.commit().await?;
+        Ok(readings
+            .into_iter()
+            .map(|r| (r.phone_number.clone(), r))
+            .collect())
+    }
+
+    /// Set `last_reading` on the rows of these readings' numbers (rows that exist).
+    async fn set_last_readings(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        enterprise_id: &str,
+        readings: &[&Reading],
+    ) -> Result<()> {
+        for chunk in readings.chunks(BATCH) {
+            let mut p = Params::new(self.backend);
+            let mut sql =
+                String::from("UPDATE monitored_numbers SET last_reading = CASE phone_number");
+            for _ in chunk {
+                let (number, text) = (p.next(), p.next());
+                sql.push_str(&format!(" WHEN {number} THEN {text}"));
+            }
+            sql.push_str(&format!(
+                " ELSE last_reading END WHERE enterprise_id = {} AND phone_number IN (",
+                p.next()
+            ));
+            for i in 0..chunk.len() {
+                sql.push_str(if i == 0 { "" } else { ", " });
+                sql.push_str(&p.next());
+            }
+            sql.push(')');
+            let mut query = sqlx::query(&sql);
+            for r in chunk {
+                query = query.bind(&r.phone_number).bind(encode_reading(r));
+            }
+            query = query.bind(enterprise_id);
+            for r in chunk {
+                query = query.bind(&r.phone_number);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// When `phone_number` was last listed by a sync of `enterprise_id` (`None`: never
+    /// seen). A monitored number was listed by the enterprise's latest sync (a sync marks
+    /// every number it does not list as removed), so its time is kept once per sync, in
+    /// `sweeps`, rather than rewritten on every number's row; a number that left monitoring
+    /// keeps the time of the last sync that listed it in `monitored_numbers.last_seen`.
+    pub async fn last_seen(
+        &self,
+        enterprise_id: &str,
+        phone_number: &str,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let row = sqlx::query(
+            "SELECT CASE WHEN m.removed_at IS NULL THEN COALESCE((SELECT MAX(s.at) FROM sweeps s \
+             WHERE s.enterprise_id = m.enterprise_id), m.last_seen) ELSE m.last_seen END \
+             FROM monitored_numbers m WHERE m.enterprise_id = $1 AND m.phone_number = $2",
+        )
+        .bind(enterprise_id)
+        .bind(phone_number)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(row) => Some(from_micros(row.try_get(0)?)),
+            None => None,
+        })
+    }
+
+    /// Write one sync in one transaction: its new readings, added and removed numbers
+    /// (a removed number's `last_seen` becomes the previous sync's time), changes, and the
+    /// sweep row, which is every listed number's last-seen time ([`Store::last_seen`]).
     pub async fn record_sweep(
         &self,
         enterprise_id: &str,
@@ -226,7 +346,7 @@ impl Store {
                  spam_category, maturity_score, connection_score, engagement_score, \
                  sentiment_score, ownership_status, confirm_by, refreshed_at) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 12);
+            push_placeholders(&mut sql, self.backend, chunk.len(), 12);
             let mut query = sqlx::query(&sql);
             for r in chunk {
                 query = query
@@ -245,13 +365,21 @@ impl Store {
             }
             query.execute(&mut *tx).await?;
         }
+        // Each number's row keeps its newest reading (`latest` reads it back).
+        let written: HashMap<&str, &Reading> = write
+            .readings
+            .iter()
+            .map(|r| (r.phone_number.as_str(), *r))
+            .collect();
         for chunk in write.added.chunks(BATCH) {
             let mut sql = String::from(
-                "INSERT INTO monitored_numbers (enterprise_id, phone_number, first_seen, last_seen) VALUES ",
+                "INSERT INTO monitored_numbers (enterprise_id, phone_number, first_seen, last_seen, last_reading) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 4);
+            push_placeholders(&mut sql, self.backend, chunk.len(), 5);
             sql.push_str(
-                " ON CONFLICT (enterprise_id, phone_number) DO UPDATE SET removed_at = NULL, last_seen = excluded.last_seen",
+                " ON CONFLICT (enterprise_id, phone_number) DO UPDATE SET removed_at = NULL, \
+                 last_seen = excluded.last_seen, \
+                 last_reading = COALESCE(excluded.last_reading, monitored_numbers.last_reading)",
             );
             let mut query = sqlx::query(&sql);
             for number in chunk {
@@ -259,36 +387,50 @@ impl Store {
                     .bind(enterprise_id)
                     .bind(*number)
                     .bind(at_us)
-                    .bind(at_us);
+                    .bind(at_us)
+                    .bind(written.get(number).map(|r| encode_reading(r)));
             }
             query.execute(&mut *tx).await?;
         }
+        let added: std::collections::HashSet<&str> = write.added.iter().copied().collect();
+        let changed: Vec<&Reading> = write
+            .readings
+            .iter()
+            .copied()
+            .filter(|r| !added.contains(r.phone_number.as_str()))
+            .collect();
+        self.set_last_readings(&mut tx, enterprise_id, &changed)
+            .await?;
         for chunk in write.removed.chunks(BATCH) {
-            let mut sql = String::from(
-                "UPDATE monitored_numbers SET removed_at = $1 WHERE enterprise_id = $2 AND phone_number IN (",
+            // Its last sighting was the sweep before this one (this one's row comes last).
+            let mut p = Params::new(self.backend);
+            let mut sql = format!(
+                "UPDATE monitored_numbers SET removed_at = {}, last_seen = COALESCE(\
+                 (SELECT MAX(at) FROM sweeps WHERE enterprise_id = {}), last_seen) \
+                 WHERE enterprise_id = {} AND phone_number IN (",
+                p.next(),
+                p.next(),
+                p.next()
             );
             for i in 0..chunk.len() {
-                sql.push_str(&format!("{}${}", if i == 0 { "" } else { ", " }, i + 3));
+                sql.push_str(if i == 0 { "" } else { ", " });
+                sql.push_str(&p.next());
             }
             sql.push(')');
-            let mut query = sqlx::query(&sql).bind(at_us).bind(enterprise_id);
+            let mut query = sqlx::query(&sql)
+                .bind(at_us)
+                .bind(enterprise_id)
+                .bind(enterprise_id);
             for number in chunk {
                 query = query.bind(*number);
             }
             query.execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "UPDATE monitored_numbers SET last_seen = $1 WHERE enterprise_id = $2 AND removed_at IS NULL",
-        )
-        .bind(at_us)
-        .bind(enterprise_id)
-        .execute(&mut *tx)
-        .await?;
         for chunk in write.changes.chunks(BATCH) {
             let mut sql = String::from(
                 "INSERT INTO changes (enterprise_id, phone_number, at, kind, field, old_value, new_value) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 7);
+            push_placeholders(&mut sql, self.backend, chunk.len(), 7);
             let mut query = sqlx::query(&sql);
             for c in chunk {
                 query = query
@@ -700,17 +842,101 @@ fn reading_of(row: &AnyRow) -> Result<Reading> {
     })
 }
 
-/// `($1, $2, …), (…)` for `rows` rows of `columns` values.
-fn push_placeholders(sql: &mut String, rows: usize, columns: usize) {
+/// Numbered bind parameters in the backend's spelling: `$1, $2, …` on PostgreSQL, `?` on
+/// SQLite. A statement with N `$n` parameters costs sqlx-sqlite O(N²) to bind (it asks SQLite
+/// each parameter's name, a linear search), which made the 4,800-value INSERTs of a sync
+/// spend most of their time binding; anonymous `?`s bind in order in O(N).
+struct Params {
+    backend: Backend,
+    next: usize,
+}
+
+impl Params {
+    fn new(backend: Backend) -> Self {
+        Self { backend, next: 0 }
+    }
+
+    fn next(&mut self) -> String {
+        self.next += 1;
+        match self.backend {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${}", self.next),
+        }
+    }
+}
+
+/// `($1, $2, …), (…)` (or `(?, ?, …), (…)`, see [`Params`]) for `rows` rows of `columns`
+/// values.
+fn push_placeholders(sql: &mut String, backend: Backend, rows: usize, columns: usize) {
     use std::fmt::Write;
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
         for column in 0..columns {
             let sep = if column == 0 { "" } else { ", " };
-            let _ = write!(sql, "{sep}${}", row * columns + column + 1);
+            match backend {
+                Backend::Sqlite => {
+                    let _ = write!(sql, "{sep}?");
+                }
+                Backend::Postgres => {
+                    let _ = write!(sql, "{sep}${}", row * columns + column + 1);
+                }
+            }
         }
         sql.push(')');
     }
+}
+
+/// A reading as `monitored_numbers.last_reading` keeps it: a JSON array of its fields in
+/// declaration order after the number, times in microseconds.
+type ReadingFields = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+fn encode_reading(r: &Reading) -> String {
+    let fields: ReadingFields = (
+        micros(r.observed_at),
+        r.spam_risk.clone(),
+        r.spam_category.clone(),
+        r.maturity_score,
+        r.connection_score,
+        r.engagement_score,
+        r.sentiment_score,
+        r.ownership_status.clone(),
+        r.confirm_by.map(micros),
+        r.refreshed_at.map(micros),
+    );
+    // Strings, integers and nulls always serialise.
+    serde_json::to_string(&fields).unwrap_or_default()
+}
+
+fn decode_reading(number: &str, text: &str) -> Result<Reading> {
+    let f: ReadingFields = serde_json::from_str(text).map_err(|e| {
+        MonitorError::Store(sqlx::Error::Decode(
+            format!("the stored last reading of {number} is not readable ({e}): {text}").into(),
+        ))
+    })?;
+    Ok(Reading {
+        phone_number: number.to_owned(),
+        observed_at: from_micros(f.0),
+        spam_risk: f.1,
+        spam_category: f.2,
+        maturity_score: f.3,
+        connection_score: f.4,
+        engagement_score: f.5,
+        sentiment_score: f.6,
+        ownership_status: f.7,
+        confirm_by: f.8.map(from_micros),
+        refreshed_at: f.9.map(from_micros),
+    })
 }
 
 /// Microseconds since the epoch (the stored time unit).
@@ -798,10 +1024,42 @@ mod tests {
     }
 
     #[test]
+    fn a_last_reading_round_trips_exactly() {
+        let at = from_micros(1_700_000_000_123_456);
+        let reading = Reading {
+            phone_number: "+13125550100".into(),
+            observed_at: at,
+            spam_risk: Some("high".into()),
+            spam_category: Some("robo\"call, [x]".into()),
+            maturity_score: Some(0),
+            connection_score: None,
+            engagement_score: Some(-1),
+            sentiment_score: Some(100),
+            ownership_status: None,
+            confirm_by: Some(at + chrono::Duration::days(3)),
+            refreshed_at: None,
+        };
+        let text = encode_reading(&reading);
+        assert_eq!(
+            decode_reading(&reading.phone_number, &text).unwrap(),
+            reading
+        );
+        let error = decode_reading("+13125550100", "[1,2]")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("+13125550100"), "{error}");
+    }
+
+    #[test]
     fn placeholders_number_every_value() {
         let mut sql = String::new();
-        push_placeholders(&mut sql, 2, 3);
+        push_placeholders(&mut sql, Backend::Postgres, 2, 3);
         assert_eq!(sql, "($1, $2, $3), ($4, $5, $6)");
+        let mut sql = String::new();
+        push_placeholders(&mut sql, Backend::Sqlite, 2, 3);
+        assert_eq!(sql, "(?, ?, ?), (?, ?, ?)");
+        let mut p = Params::new(Backend::Postgres);
+        assert_eq!([p.next(), p.next()], ["$1", "$2"]);
     }
 
     #[test]

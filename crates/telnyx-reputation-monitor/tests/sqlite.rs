@@ -59,3 +59,76 @@ async fn reopening_a_store_keeps_its_history_and_does_not_migrate_twice() {
     );
     assert_eq!(again.counts().await.unwrap().events, 1);
 }
+
+async fn filled(db: &mut sqlx::AnyConnection) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) FROM monitored_numbers WHERE last_reading IS NOT NULL")
+        .fetch_one(db)
+        .await
+        .unwrap()
+        .try_get::<i64, _>(0)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_without_last_readings_is_filled_from_its_history_once() {
+    use sqlx::Connection;
+    use telnyx_reputation_monitor::{Monitor, SyncOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let fleet = suite::Fleet::start(12).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let first = monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(first.readings_written, 12);
+    let url = format!("sqlite://{}/nested/monitor.sqlite", dir.path().display());
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    assert_eq!(
+        filled(&mut db).await,
+        12,
+        "every sync keeps each number's last reading"
+    );
+    // As a store migrated from before the column holds it: NULL everywhere.
+    sqlx::query("UPDATE monitored_numbers SET last_reading = NULL")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    fleet
+        .set_reputation(
+            &fleet.numbers[3],
+            serde_json::json!({ "spam_risk": "high", "spam_category": "robocall",
+                "maturity_score": 10, "connection_score": 10, "engagement_score": 10,
+                "sentiment_score": 10 }),
+        )
+        .await;
+    let second = monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    // The history, not the empty column, said what the numbers looked like.
+    assert_eq!(second.readings_written, 1, "{:?}", second.changes);
+    assert!(
+        second
+            .changes
+            .iter()
+            .all(|c| c.phone_number == fleet.numbers[3]),
+        "{:?}",
+        second.changes
+    );
+    assert!(
+        second
+            .changes
+            .iter()
+            .any(|c| c.kind == telnyx_reputation_monitor::ChangeKind::RiskUp)
+    );
+    assert_eq!(filled(&mut db).await, 12, "filled again");
+    let third = monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(third.readings_written, 0);
+    assert!(third.changes.is_empty(), "{:?}", third.changes);
+    db.close().await.unwrap();
+}

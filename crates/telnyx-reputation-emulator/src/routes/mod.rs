@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use crate::admin_guard::Policy;
 use crate::error::{ApiError, ErrorItem, codes};
-use crate::extract::bearer;
+use crate::extract::bearer_str;
 use crate::journal::{self, Entry};
 use crate::model::{Enterprise, Reputation};
 use crate::state::{Account, AppState};
@@ -188,7 +188,7 @@ impl Drop for Pending {
         if let Some(mut entry) = self.entry.take() {
             entry.abandoned = true;
             entry.status = None;
-            self.app.world().journal.record(entry);
+            self.app.journal().record(entry);
             self.app.mark_dirty();
         }
     }
@@ -268,32 +268,21 @@ async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Respons
         }
         return response;
     }
-    let account = bearer(&parts.headers);
-    let fingerprint = account.as_deref().map(journal::fingerprint);
+    let account = bearer_str(&parts.headers);
+    let fingerprint = account.map(journal::Fingerprint::of);
     let mut pending = Pending {
         app: app.clone(),
-        entry: Some(Entry {
+        entry: Some(Entry::new(
             // Version-4 shaped, from a fast thread-local generator rather than a getrandom
             // call per request: request ids need to be unique, not unpredictable.
-            request_id: uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
-                .into_uuid()
-                .to_string(),
-            at: app.now(),
-            account: fingerprint.clone(),
-            method: parts.method.to_string(),
-            path: parts.uri.path().to_string(),
-            query: parts.uri.query().map(str::to_string),
-            headers: journal::redact(&parts.headers),
-            body: Vec::new(),
-            body_truncated: false,
-            status: None,
-            fault: None,
-            abandoned: false,
-            answer_dropped: false,
-        }),
+            fastrand::u128(..),
+            app.now(),
+            fingerprint,
+            &parts,
+        )),
     };
     let refused = check_path(parts.uri.path())
-        .and_then(|()| check_account(&gw, account.as_deref()))
+        .and_then(|()| check_account(&gw, account))
         .err();
     let response = match refused {
         Some(error) => error.into_response(),
@@ -301,14 +290,14 @@ async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Respons
             Err(e) => body_error(&e).into_response(),
             Ok(bytes) => {
                 if let Some(entry) = pending.entry() {
-                    entry.body_truncated = bytes.len() > journal::BODY_LIMIT;
-                    entry.body = bytes[..bytes.len().min(journal::BODY_LIMIT)].to_vec();
+                    entry.set_body(&bytes);
                 }
                 let method = parts.method.as_str();
-                let fault =
-                    app.world()
-                        .faults
-                        .take(fingerprint.as_deref(), method, parts.uri.path());
+                let fault = app.world().faults.take(
+                    fingerprint.as_ref().map(journal::Fingerprint::as_str),
+                    method,
+                    parts.uri.path(),
+                );
                 match fault {
                     Some(fault) if fault.drop_after_processing => {
                         if let Some(entry) = pending.entry() {
@@ -351,14 +340,14 @@ async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Respons
         .get("x-request-id")
         .map(HeaderValue::to_str)
     {
-        Some(Ok(scripted)) => entry.request_id = scripted.to_owned(),
+        Some(Ok(scripted)) => entry.set_request_id(scripted),
         _ => {
-            if let Ok(value) = HeaderValue::from_str(&entry.request_id) {
+            if let Some(value) = entry.request_id_header() {
                 response.headers_mut().insert("x-request-id", value);
             }
         }
     }
-    app.world().journal.record(entry);
+    app.journal().record(entry);
     // Any API call may change state (even a read bills a live lookup or settles a gate).
     app.mark_dirty();
     response
@@ -396,7 +385,7 @@ async fn process_then_drop(
 ) -> Response {
     entry.status = Some(processed.status().as_u16());
     entry.answer_dropped = true;
-    app.world().journal.record(entry);
+    app.journal().record(entry);
     app.mark_dirty();
     drop(processed);
     if !fault.delay.is_zero() {

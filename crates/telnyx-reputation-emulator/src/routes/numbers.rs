@@ -270,14 +270,6 @@ fn live_lookup(
 }
 
 /// `{"data": <record JSON>}` as a 200.
-fn data_bytes(record: &[u8]) -> Response {
-    let mut body = Vec::with_capacity(record.len() + 9);
-    body.extend_from_slice(b"{\"data\":");
-    body.extend_from_slice(record);
-    body.push(b'}');
-    json_bytes(body)
-}
-
 /// A number's record as `{"data": ...}`: the cached data, or a billed live lookup when
 /// `fresh` or nothing is cached.
 fn read_number(
@@ -300,8 +292,14 @@ fn read_number(
     } else {
         // The cached read: the record's JSON is rendered once until it changes.
         numbers
-            .json_of(number)
-            .map(data_bytes)
+            .data_json_of(number)
+            .map(|body| {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    body,
+                )
+                    .into_response()
+            })
             .ok_or_else(|| not_registered(number, Some(enterprise_id)))
     }
 }

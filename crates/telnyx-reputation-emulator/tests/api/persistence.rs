@@ -133,6 +133,75 @@ async fn everything_survives_a_restart() {
 }
 
 #[tokio::test]
+async fn the_state_file_keeps_api_keys_only_as_digests() {
+    const KEY: &str = "KEY_persisted_0123456789_secret";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let emu = start_with(&path).await;
+    let id = emu.approved_enterprise(KEY, "Hashed LLC").await;
+    let list = numbers(400, 2);
+    emu.add_numbers(KEY, &id, &list).await;
+    // A refused delivery: its log entry belongs to the account too.
+    emu.patch(
+        KEY,
+        &format!("/enterprises/{id}/reputation/webhook"),
+        json!({ "webhook_url": "https://hooks.example.com/x" }),
+    )
+    .await;
+    emu.admin(
+        Method::POST,
+        &format!("/numbers/ownership?api_key={KEY}"),
+        Some(json!({ "phone_number": list[0], "ownership_status": "pending_confirmation" })),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let deliveries = format!("/webhooks/deliveries?api_key={KEY}");
+    let (_, logged) = emu.admin(Method::GET, &deliveries, None).await;
+    assert_eq!(logged["data"].as_array().map(Vec::len), Some(1), "{logged}");
+    let (_, listed) = emu
+        .get(KEY, &format!("/enterprises/{id}/reputation/numbers"))
+        .await;
+    emu.running.shutdown().await;
+
+    let saved = std::fs::read_to_string(&path).expect("state file");
+    assert!(!saved.contains(KEY), "the raw API key is in the state file");
+    assert!(!saved.contains("persisted_0123456789"));
+    let digest: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(KEY.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let state: Value = serde_json::from_str(&saved).expect("json");
+    let accounts: Vec<&String> = state["accounts"]
+        .as_object()
+        .expect("accounts")
+        .keys()
+        .collect();
+    assert_eq!(accounts, [&format!("sha256:{digest}")]);
+
+    // After the restart the same key is the same account: its deliveries first (before
+    // any API call), then its numbers, and a new key is a new, empty account.
+    let emu = start_with(&path).await;
+    let (_, relogged) = emu.admin(Method::GET, &deliveries, None).await;
+    assert_eq!(relogged, logged);
+    let (status, again) = emu
+        .get(KEY, &format!("/enterprises/{id}/reputation/numbers"))
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again, listed);
+    let (status, _) = emu.get("another-key", &format!("/enterprises/{id}")).await;
+    assert_eq!(status, 404);
+    emu.running.shutdown().await;
+    let resaved = std::fs::read_to_string(&path).expect("state file");
+    assert!(
+        !resaved.contains(KEY),
+        "saved again after use: still no raw key"
+    );
+}
+
+#[tokio::test]
 async fn a_corrupt_or_foreign_state_file_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state.json");

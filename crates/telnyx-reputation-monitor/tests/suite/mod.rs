@@ -190,6 +190,20 @@ pub async fn a_second_sync_with_no_change_writes_no_reading(store: Store) {
         (counts.readings, counts.numbers, counts.sweeps),
         (30, 30, 2)
     );
+    // Last-seen moves with every sync, also when nothing changed.
+    assert!(second.at > first.at);
+    for number in [&fleet.numbers[0], &fleet.numbers[29]] {
+        let seen = store.last_seen(&fleet.enterprise_id, number).await.unwrap();
+        assert_eq!(seen, Some(second.at), "{number}");
+    }
+    assert_eq!(
+        store
+            .last_seen(&fleet.enterprise_id, "+13125559999")
+            .await
+            .unwrap(),
+        None,
+        "never seen"
+    );
 }
 
 pub async fn a_number_turning_high_is_one_new_reading_and_its_changes(store: Store) {
@@ -277,7 +291,7 @@ pub async fn a_number_turning_high_is_one_new_reading_and_its_changes(store: Sto
 pub async fn removed_and_re_added_numbers_are_changes(store: Store) {
     let fleet = Fleet::start(5).await;
     let monitor = Monitor::new(fleet.client.clone(), store.clone());
-    monitor
+    let before = monitor
         .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
         .await
         .unwrap();
@@ -291,6 +305,11 @@ pub async fn removed_and_re_added_numbers_are_changes(store: Store) {
     assert_eq!(after.changes.len(), 1, "{:?}", after.changes);
     assert_eq!(after.changes[0].kind, ChangeKind::Removed);
     assert_eq!(after.changes[0].phone_number, fleet.numbers[2]);
+    // A number that left was last seen by the sync before the one that noticed; the others
+    // by the latest.
+    let last_seen = |n: usize| store.last_seen(&fleet.enterprise_id, &fleet.numbers[n]);
+    assert_eq!(last_seen(2).await.unwrap(), Some(before.at));
+    assert_eq!(last_seen(1).await.unwrap(), Some(after.at));
     rep.numbers().add([&fleet.numbers[2]]).await.unwrap();
     rep.numbers().get(&fleet.numbers[2]).await.unwrap();
     let back = monitor
@@ -301,6 +320,7 @@ pub async fn removed_and_re_added_numbers_are_changes(store: Store) {
         back.changes.iter().map(|c| c.kind).collect::<Vec<_>>(),
         [ChangeKind::Added]
     );
+    assert_eq!(last_seen(2).await.unwrap(), Some(back.at));
 }
 
 pub async fn fresh_sweeps_spend_the_client_budget(store: Store) {
