@@ -40,6 +40,7 @@ __all__ = [
     "ExternalVerifications",
     "Loa",
     "Numbers",
+    "PageCursor",
     "Pager",
     "RemediationWatch",
     "Remediations",
@@ -516,6 +517,15 @@ class Pager:
     """One configured list endpoint; ``_paging.Pager`` / ``AsyncPager`` iterate it."""
 
     def fetch_page(self, number: int) -> Any: ...
+    def pages(self) -> PageCursor:
+        """A new cursor over every page, from the first (no I/O until its first ``next()``)."""
+
+@final
+class PageCursor:
+    """The facade's page cursor, next page already in flight; ``_paging.Pages`` wraps it."""
+
+    def next(self) -> Any:
+        """``(items, meta, has_next)`` or ``None`` at the end; a coroutine on ``AsyncClient``."""
 
 def verify(payload: bytes, headers: list[tuple[str, str]], public_key: str) -> dict[str, Any]:
     """``{"type": ..., "event": ...}``; ``webhooks.verify`` builds the model."""
