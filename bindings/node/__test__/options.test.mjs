@@ -30,7 +30,7 @@ test('a misspelt option throws INVALID_INPUT naming it and listing the valid nam
       assert.equal(e.code, 'INVALID_INPUT')
       assert.match(e.message, /unknown field `retryCapMS`/)
       assert.match(e.message, /`retryCapMs`/)
-    assert.match(e.message, /`onBillable`$/)
+      assert.match(e.message, /`onBillable`$/)
       return true
     },
   )
