@@ -10,6 +10,7 @@ use std::process::Command;
 
 use crate::Result;
 use crate::node_suite;
+use crate::npm_pack;
 use crate::pipeline::{cargo, run_command};
 use crate::python;
 
@@ -142,38 +143,52 @@ fn imports(python: &Path, module: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Build our Node package in release (as its `npm run build` does), pack it, and install the tarball
-/// into the bench folder without touching its lock file.
+/// Build our Node package in release (as its `npm run build` does), pack it with its host
+/// platform package (the binary ships there, as `npm pack` leaves `*.node` out of the main
+/// package), and install both tarballs into the bench folder without touching its lock file.
 fn node_binding(root: &Path, node_dir: &Path, rebuild: bool) -> Result<bool> {
     let project = root.join("bindings/node");
     if !project.join("package.json").exists() {
         println!("bench: bindings/node is not in this tree; Node `ours` is skipped");
         return Ok(false);
     }
-    let installed = node_dir.join("node_modules/telnyx-reputation");
-    if !rebuild && installed.exists() {
+    if !rebuild && node_loads(node_dir) {
         return Ok(true);
     }
-    let npm =
-        |args: &[&str], dir: &Path| run_command(Command::new("npm").args(args).current_dir(dir));
     node_suite::install_locked(root, &project)?;
     run_command(node_suite::tool(&project, "napi").args(["build", "--platform", "--release"]))?;
+    let host = npm_pack::host_triple()?;
+    let platform = crate::release::napi_platform(&host)
+        .ok_or_else(|| format!("no npm platform package for the host target {host}"))?;
     let packs = root.join(".cache/bench-packs");
     let _ = std::fs::remove_dir_all(&packs);
     std::fs::create_dir_all(&packs).map_err(|e| format!("cannot create {packs:?}: {e}"))?;
-    let destination = packs.to_string_lossy().into_owned();
-    npm(&["pack", "--pack-destination", &destination], &project)?;
-    let tarball = std::fs::read_dir(&packs)
-        .map_err(|e| format!("no package in {packs:?}: {e}"))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().ends_with(".tgz"))
-        .ok_or("npm pack produced no tarball")?;
-    let tarball = tarball.to_string_lossy().into_owned();
-    npm(
-        &["install", "--no-save", "--no-audit", "--no-fund", &tarball],
-        node_dir,
+    let main = npm_pack::pack(&project, &packs)?;
+    let staged = npm_pack::stage_platform_package(root, &project, platform)?;
+    let binary = npm_pack::pack(&staged, &packs)?;
+    run_command(
+        Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund"])
+            .arg(main)
+            .arg(binary)
+            .current_dir(node_dir),
     )?;
+    if !node_loads(node_dir) {
+        return Err(format!(
+            "telnyx-reputation does not load in {node_dir:?} after installing it"
+        ));
+    }
     Ok(true)
+}
+
+/// Whether `require('telnyx-reputation')` finds the package and its binary in `node_dir`.
+fn node_loads(node_dir: &Path) -> bool {
+    Command::new("node")
+        .args(["-e", "require('telnyx-reputation')"])
+        .current_dir(node_dir)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Installed size of a Python distribution, alone and with its installed dependencies.
