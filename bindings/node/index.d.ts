@@ -24,18 +24,40 @@ export declare class AccountNumbers {
 
 /** An iteration over every item of a list (what `for await` drives). */
 export declare class AgreementCursor {
-  /** The next item, fetching the next page when needed. */
+  /** The next item, taking the next page when needed. */
   next(): Promise<IteratorResult<TosAgreement, undefined>>
+  /** End the iteration (what `break` calls); a request in flight is cancelled. */
+  return(): Promise<IteratorResult<never, undefined>>
   /** A cursor is its own async iterator. */
   [globalThis.Symbol.asyncIterator](): this
 }
 
-/** r" Terms-of-service agreements, paged. */
+/** Terms-of-service agreements, paged. */
 export declare class AgreementPager {
   /** The first page with its `meta`. */
   firstPage(): Promise<AgreementPage>
-  /** Iterate every item across pages, fetching each page as it is needed. */
+  /** Page `number` (1-based) with its `meta`. */
+  fetchPage(number: number): Promise<AgreementPage>
+  /**
+   * Every page in order (`for await (const page of pager.pages())`), the next
+   * page's request in flight while one is handled.
+   */
+  pages(): AgreementPages
+  /**
+   * Iterate every item across pages, the next page's request in flight while
+   * one is handled.
+   */
   [globalThis.Symbol.asyncIterator](): AgreementCursor
+}
+
+/** An iteration over every page of a list (`pager.pages()`). */
+export declare class AgreementPages {
+  /** The next page. */
+  next(): Promise<IteratorResult<AgreementPage, undefined>>
+  /** End the iteration (what `break` calls); a request in flight is cancelled. */
+  return(): Promise<IteratorResult<never, undefined>>
+  /** A page cursor is its own async iterator. */
+  [globalThis.Symbol.asyncIterator](): this
 }
 
 /** Recorded agreements (`client.termsOfService.agreements`). */
@@ -90,18 +112,40 @@ export declare class Documents {
 
 /** An iteration over every item of a list (what `for await` drives). */
 export declare class EnterpriseCursor {
-  /** The next item, fetching the next page when needed. */
+  /** The next item, taking the next page when needed. */
   next(): Promise<IteratorResult<Enterprise, undefined>>
+  /** End the iteration (what `break` calls); a request in flight is cancelled. */
+  return(): Promise<IteratorResult<never, undefined>>
   /** A cursor is its own async iterator. */
   [globalThis.Symbol.asyncIterator](): this
 }
 
-/** r" Enterprises, paged: `for await (const e of client.enterprises.list())`. */
+/** Enterprises, paged: `for await (const e of client.enterprises.list())`. */
 export declare class EnterprisePager {
   /** The first page with its `meta`. */
   firstPage(): Promise<EnterprisePage>
-  /** Iterate every item across pages, fetching each page as it is needed. */
+  /** Page `number` (1-based) with its `meta`. */
+  fetchPage(number: number): Promise<EnterprisePage>
+  /**
+   * Every page in order (`for await (const page of pager.pages())`), the next
+   * page's request in flight while one is handled.
+   */
+  pages(): EnterprisePages
+  /**
+   * Iterate every item across pages, the next page's request in flight while
+   * one is handled.
+   */
   [globalThis.Symbol.asyncIterator](): EnterpriseCursor
+}
+
+/** An iteration over every page of a list (`pager.pages()`). */
+export declare class EnterprisePages {
+  /** The next page. */
+  next(): Promise<IteratorResult<EnterprisePage, undefined>>
+  /** End the iteration (what `break` calls); a request in flight is cancelled. */
+  return(): Promise<IteratorResult<never, undefined>>
+  /** A page cursor is its own async iterator. */
+  [globalThis.Symbol.asyncIterator](): this
 }
 
 /** Enterprises (`client.enterprises`). */
@@ -139,18 +183,40 @@ export declare class Loa {
 
 /** An iteration over every item of a list (what `for await` drives). */
 export declare class NumberCursor {
-  /** The next item, fetching the next page when needed. */
+  /** The next item, taking the next page when needed. */
   next(): Promise<IteratorResult<ReputationNumber, undefined>>
+  /** End the iteration (what `break` calls); a request in flight is cancelled. */
+  return(): Promise<IteratorResult<never, undefined>>
   /** A cursor is its own async iterator. */
   [globalThis.Symbol.asyncIterator](): this
 }
 
-/** r" Monitored numbers, paged: `for await (const n of rep.numbers.list({ pageSize: 250 }))`. */
+/** Monitored numbers, paged: `for await (const n of rep.numbers.list({ pageSize: 250 }))`. */
 export declare class NumberPager {
   /** The first page with its `meta`. */
   firstPage(): Promise<NumberPage>
-  /** Iterate every item across pages, fetching each page as it is needed. */
+  /** Page `number` (1-based) with its `meta`. */
+  fetchPage(number: number): Promise<NumberPage>
+  /**
+   * Every page in order (`for await (const page of pager.pages())`), the next
+   * page's request in flight while one is handled.
+   */
+  pages(): NumberPages
+  /**
+   * Iterate every item across pages, the next page's request in flight while
+   * one is handled.
+   */
   [globalThis.Symbol.asyncIterator](): NumberCursor
+}
+
+/** An iteration over every page of a list (`pager.pages()`). */
+export declare class NumberPages {
+  /** The next page. */
+  next(): Promise<IteratorResult<NumberPage, undefined>>
+  /** End the iteration (what `break` calls); a request in flight is cancelled. */
+  return(): Promise<IteratorResult<never, undefined>>
+  /** A page cursor is its own async iterator. */
+  [globalThis.Symbol.asyncIterator](): this
 }
 
 /** One enterprise's monitored numbers (`rep.numbers`). */
@@ -185,18 +251,40 @@ export declare class Numbers {
 
 /** An iteration over every item of a list (what `for await` drives). */
 export declare class RemediationCursor {
-  /** The next item, fetching the next page when needed. */
+  /** The next item, taking the next page when needed. */
   next(): Promise<IteratorResult<RemediationSummary, undefined>>
+  /** End the iteration (what `break` calls); a request in flight is cancelled. */
+  return(): Promise<IteratorResult<never, undefined>>
   /** A cursor is its own async iterator. */
   [globalThis.Symbol.asyncIterator](): this
 }
 
-/** r" Remediation requests, paged. */
+/** Remediation requests, paged. */
 export declare class RemediationPager {
   /** The first page with its `meta`. */
   firstPage(): Promise<RemediationPage>
-  /** Iterate every item across pages, fetching each page as it is needed. */
+  /** Page `number` (1-based) with its `meta`. */
+  fetchPage(number: number): Promise<RemediationPage>
+  /**
+   * Every page in order (`for await (const page of pager.pages())`), the next
+   * page's request in flight while one is handled.
+   */
+  pages(): RemediationPages
+  /**
+   * Iterate every item across pages, the next page's request in flight while
+   * one is handled.
+   */
   [globalThis.Symbol.asyncIterator](): RemediationCursor
+}
+
+/** An iteration over every page of a list (`pager.pages()`). */
+export declare class RemediationPages {
+  /** The next page. */
+  next(): Promise<IteratorResult<RemediationPage, undefined>>
+  /** End the iteration (what `break` calls); a request in flight is cancelled. */
+  return(): Promise<IteratorResult<never, undefined>>
+  /** A page cursor is its own async iterator. */
+  [globalThis.Symbol.asyncIterator](): this
 }
 
 /** Remediation requests of one enterprise (`rep.remediation`). */

@@ -1,4 +1,6 @@
-// Paging: `for await` walks every page lazily, `firstPage()` returns meta, `break` stops early.
+// Paging: `for await` walks every item lazily, `pages()` every page, `firstPage()` and
+// `fetchPage(n)` one page with meta; the next page is requested while one is handled, and
+// `break` stops early and cancels what is in flight.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startEmulator } from 'telnyx-reputation/testing'
@@ -6,6 +8,7 @@ import { approvedReputation, journal } from './fixtures.mjs'
 
 let emulator
 let rep
+let enterprise
 const numbers = Array.from(
   { length: 120 },
   (_, i) => `+1202555${String(1000 + i).padStart(4, '0')}`,
@@ -13,7 +16,7 @@ const numbers = Array.from(
 
 before(async () => {
   emulator = await startEmulator()
-  ;({ rep } = await approvedReputation(emulator.client, 'Paging LLC'))
+  ;({ rep, enterprise } = await approvedReputation(emulator.client, 'Paging LLC'))
   await rep.numbers.add(numbers.slice(0, 100))
   await rep.numbers.add(numbers.slice(100))
 })
@@ -40,12 +43,30 @@ test('firstPage returns items and meta', async () => {
   assert.deepEqual(page.meta, { pageNumber: 1, pageSize: 50, totalPages: 3, totalResults: 120 })
 })
 
+/** The `page[number]` of every list request in the journal, in order. */
+const pagesRequested = async () =>
+  (await listRequests()).map((r) => Number(new URLSearchParams(r.query).get('page[number]')))
+
+/** Poll the journal (at most 5 s) until exactly `expected` pages were requested, then check
+ * that nothing more follows while the caller is busy. */
+async function waitForPages(expected) {
+  const deadline = Date.now() + 5000
+  while (JSON.stringify(await pagesRequested()) !== JSON.stringify(expected)) {
+    if (Date.now() > deadline) assert.deepEqual(await pagesRequested(), expected)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  assert.deepEqual(await pagesRequested(), expected)
+}
+
 test('break stops fetching; a pager can be iterated again', async () => {
   await emulator.admin('DELETE', '/requests')
   const pager = rep.numbers.list({ pageSize: 50 })
   let count = 0
   for await (const _ of pager) if (++count === 10) break
-  assert.equal((await listRequests()).length, 1)
+  // Page 2 may already have been prefetched when `break` came; nothing beyond it.
+  const seen = await pagesRequested()
+  assert.ok(['[1]', '[1,2]'].includes(JSON.stringify(seen)), `pages requested: ${seen}`)
   let again = 0
   for await (const _ of pager) again++
   assert.equal(again, 120)
@@ -64,4 +85,98 @@ test('next() calls made without awaiting hand out every item once, then done', a
   assert.deepEqual(items.sort(), numbers)
   assert.equal(results.filter((r) => r.done).length, 2)
   assert.deepEqual(await cursor.next(), { done: true })
+})
+
+test('for await has the next page requested while a page is handled', async () => {
+  await emulator.admin('DELETE', '/requests')
+  const cursor = rep.numbers.list({ pageSize: 50 })[Symbol.asyncIterator]()
+  await cursor.next()
+  await waitForPages([1, 2])
+  let rest = 0
+  for (let r = await cursor.next(); !r.done; r = await cursor.next()) rest++
+  assert.equal(rest, 119)
+  assert.deepEqual(await pagesRequested(), [1, 2, 3])
+})
+
+test('pages() walks every page, the next one already requested', async () => {
+  await emulator.admin('DELETE', '/requests')
+  const pages = rep.numbers.list({ pageSize: 50 }).pages()
+  assert.equal(pages[Symbol.asyncIterator](), pages)
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  assert.deepEqual(await pagesRequested(), [], 'nothing is sent before the first next()')
+  const first = await pages.next()
+  assert.equal(first.done, false)
+  assert.deepEqual(first.value.meta, {
+    pageNumber: 1,
+    pageSize: 50,
+    totalPages: 3,
+    totalResults: 120,
+  })
+  await waitForPages([1, 2])
+  const walked = [first.value]
+  for await (const page of pages) walked.push(page)
+  assert.deepEqual(
+    walked.map((p) => [p.meta.pageNumber, p.items.length]),
+    [
+      [1, 50],
+      [2, 50],
+      [3, 20],
+    ],
+  )
+  assert.deepEqual(walked.flatMap((p) => p.items.map((n) => n.phoneNumber)).sort(), numbers)
+  assert.deepEqual(await pages.next(), { done: true })
+  assert.deepEqual(await pagesRequested(), [1, 2, 3])
+})
+
+test('fetchPage(n) returns page n; a page below 1 is invalid input', async () => {
+  const pager = rep.numbers.list({ pageSize: 50 })
+  const third = await pager.fetchPage(3)
+  assert.equal(third.items.length, 20)
+  assert.equal(third.meta.pageNumber, 3)
+  await emulator.admin('DELETE', '/requests')
+  for (const bad of [0, -1]) {
+    await assert.rejects(pager.fetchPage(bad), { code: 'INVALID_INPUT', message: /page_number/ })
+  }
+  assert.deepEqual(await listRequests(), [])
+})
+
+test('an error ends pages() after it is thrown once', async () => {
+  await emulator.admin('DELETE', '/requests')
+  await emulator.admin('POST', '/faults', { method: 'GET', status: 422 })
+  const pages = rep.numbers.list({ pageSize: 50 }).pages()
+  await assert.rejects(pages.next(), { status: 422 })
+  assert.deepEqual(await pages.next(), { done: true })
+  assert.deepEqual(await pagesRequested(), [1])
+})
+
+test('break cancels the page request in flight', async () => {
+  const path = `/enterprises/${enterprise.id}/reputation/numbers`
+  const response = await fetch(`${emulator.baseUrl}${path}?page[number]=1&page[size]=50`, {
+    headers: { authorization: `Bearer ${emulator.apiKey}` },
+  })
+  const pageOne = await response.json()
+  const rule = { method: 'GET', path_prefix: `/v2${path}`, status: 200, body: pageOne }
+  // Page 1 answers at once; the prefetched page 2 is held for 3 s.
+  await emulator.admin('POST', '/faults', rule)
+  await emulator.admin('POST', '/faults', { ...rule, delay_ms: 3000 })
+  await emulator.admin('DELETE', '/requests')
+  for await (const _ of rep.numbers.list({ pageSize: 50 }).pages()) {
+    // Wait until the prefetch reached the emulator (its rule is taken), then leave.
+    const deadline = Date.now() + 5000
+    while ((await emulator.admin('GET', '/faults')).data.length > 0) {
+      assert.ok(Date.now() < deadline, 'page 2 was never requested')
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    break
+  }
+  // A request left running would be answered after the delay; a cancelled one hung up.
+  const deadline = Date.now() + 5000
+  let requests = await listRequests()
+  while (requests.length < 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    requests = await listRequests()
+  }
+  assert.equal(requests.length, 2)
+  assert.equal(requests[1].abandoned, true)
+  assert.equal(requests[1].status, null)
 })

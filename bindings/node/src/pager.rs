@@ -1,11 +1,14 @@
 //! Paged lists: `list()` returns a pager (no I/O) that is async-iterable over every item
-//! across pages (`for await (const n of rep.numbers.list({ pageSize: 250 }))`) and offers
-//! `firstPage()` with its `meta`. One pager and cursor class per item type, made by
-//! `pager!` because napi classes cannot be generic; paging itself is the facade's `Pager`.
+//! across pages (`for await (const n of rep.numbers.list({ pageSize: 250 }))`), walks the
+//! pages themselves with `pages()`, and offers `firstPage()` and `fetchPage(n)` with their
+//! `meta`. One pager, cursor and page-cursor class per item type, made by `pager!` because
+//! napi classes cannot be generic.
 //!
-//! A cursor works a page at a time: one trip to the runtime fetches a page (`fetch_page`,
-//! stopping where the facade's `has_next` says) and converts its items there; the following
-//! `next()` calls resolve from that buffer without leaving the JavaScript thread.
+//! Paging is the facade's page cursor (`Pager::pages`): while JavaScript handles one page,
+//! the next page's request is already in flight. An item cursor converts a page's items on
+//! the runtime; the following `next()` calls resolve from that buffer without leaving the
+//! JavaScript thread. `return()` (what `break` calls) ends a cursor and cancels the request
+//! in flight.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -22,11 +25,42 @@ use crate::promise;
 /// A facade pager, or the input problem found while building it (reported on first use).
 type Built<T> = Result<facade::Pager<T>, facade::Error>;
 
-/// Where a cursor is: the pager, the next page to fetch (`None` once done or failed) and
-/// the converted items of the current page not yet handed out.
+/// The facade's page cursor of a built pager; a build problem is its one and only result.
+struct PageSource<T> {
+    /// `None` once ended: after the last page, an error, or `return()`.
+    pages: Option<Result<facade::Pages<T>, facade::Error>>,
+}
+
+impl<T: Send + 'static> PageSource<T> {
+    fn new(pager: Built<T>) -> Self {
+        PageSource {
+            pages: Some(pager.map(|p| p.pages())),
+        }
+    }
+
+    /// The next page; an error is returned once and ends the source.
+    async fn next(&mut self) -> Result<Option<facade::Page<T>>, facade::Error> {
+        let outcome = match self.pages.as_mut() {
+            None => return Ok(None),
+            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(pages)) => pages.next().await.transpose(),
+        };
+        if !matches!(outcome, Ok(Some(_))) {
+            self.end();
+        }
+        outcome
+    }
+
+    /// Stop: a request still in flight is cancelled.
+    fn end(&mut self) {
+        self.pages = None;
+    }
+}
+
+/// Where an item cursor is: its pages and the converted items of the current page not yet
+/// handed out.
 struct CursorState<T, J> {
-    pager: Built<T>,
-    next_page: Option<u64>,
+    source: PageSource<T>,
     buffer: VecDeque<J>,
 }
 
@@ -37,28 +71,28 @@ where
 {
     fn new(pager: Built<T>) -> Arc<Mutex<Self>> {
         Arc::new(Mutex::new(CursorState {
-            pager,
-            next_page: Some(1),
+            source: PageSource::new(pager),
             buffer: VecDeque::new(),
         }))
     }
 
-    /// The next item, fetching pages until one has items or the list ends. An error ends
+    /// The next item, taking pages until one has items or the list ends. An error ends
     /// the iteration, like the facade's `stream()`.
     async fn next(&mut self) -> Result<Option<J>, facade::Error> {
         loop {
             if let Some(item) = self.buffer.pop_front() {
                 return Ok(Some(item));
             }
-            let Some(number) = self.next_page.take() else {
+            let Some(page) = self.source.next().await? else {
                 return Ok(None);
             };
-            let pager = self.pager.as_ref().map_err(Clone::clone)?;
-            let page = pager.fetch_page(number).await?;
-            self.next_page = page.has_next().then_some(number + 1);
-            let items = convert_all(page.items)?;
-            self.buffer = items.into();
+            self.buffer = convert_all(page.items)?.into();
         }
+    }
+
+    fn end(&mut self) {
+        self.source.end();
+        self.buffer.clear();
     }
 }
 
@@ -88,6 +122,45 @@ where
     )
 }
 
+/// A page cursor's `next()`: the next page with its items converted, on the runtime.
+fn next_page<'env, T, P>(
+    env: &'env Env,
+    source: &Arc<Mutex<PageSource<T>>>,
+    shape: fn(facade::Page<T>) -> Result<P, facade::Error>,
+) -> napi::Result<PromiseRaw<'env, Object<'env>>>
+where
+    T: Send + 'static,
+    P: ToNapiValue + Send + 'static,
+{
+    let source = Arc::clone(source);
+    env.spawn_future_with_callback(
+        async move {
+            let page = source.lock().await.next().await;
+            Ok(page.and_then(|page| page.map(shape).transpose()))
+        },
+        |env, result| {
+            let page = result.map_err(|e| crate::error::to_js(env, &e))?;
+            iterator_result(env, page)
+        },
+    )
+}
+
+/// `return()`: end an iteration (after a `next()` still running), resolving `{ done: true }`.
+fn finish<'env, S: Send + 'static>(
+    env: &'env Env,
+    state: &Arc<Mutex<S>>,
+    end: fn(&mut S),
+) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
+    let state = Arc::clone(state);
+    env.spawn_future_with_callback(
+        async move {
+            end(&mut *state.lock().await);
+            Ok(())
+        },
+        |env, ()| iterator_result::<bool>(env, None),
+    )
+}
+
 /// The `{ value, done }` object of the async-iterator protocol.
 fn iterator_result<'env, V: napi::bindgen_prelude::ToNapiValue>(
     env: &'env Env,
@@ -102,14 +175,22 @@ fn iterator_result<'env, V: napi::bindgen_prelude::ToNapiValue>(
     Ok(object)
 }
 
+/// A 1-based page number from JavaScript; anything below 1 becomes 0, which the facade
+/// rejects as invalid input before any request.
+fn page_number(number: i64) -> u64 {
+    u64::try_from(number).unwrap_or(0)
+}
+
 macro_rules! pager {
     (
-        $(#[$doc:meta])*
-        $pager:ident, $cursor:ident, $page:ident,
+        #[doc = $doc:literal]
+        $pager:ident, $cursor:ident, $pages:ident, $page:ident,
         $facade_item:ty => $item:ident,
-        $next_ts:literal
+        $next_ts:literal, $next_page_ts:literal
     ) => {
-        $(#[$doc])*
+        // A plain string literal (not a `///` comment, which reaches napi as a raw string
+        // and would leave `r"` in index.d.ts).
+        #[doc = $doc]
         #[napi]
         pub struct $pager {
             inner: Built<$facade_item>,
@@ -121,21 +202,53 @@ macro_rules! pager {
             }
         }
 
+        impl $page {
+            fn from_facade(page: facade::Page<$facade_item>) -> Result<Self, facade::Error> {
+                Ok($page {
+                    items: convert_all(page.items)?,
+                    meta: convert(page.meta)?,
+                })
+            }
+        }
+
         #[napi]
         impl $pager {
             /// The first page with its `meta`.
             #[napi]
-            pub fn first_page<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, $page>> {
-                let pager = self.inner.clone();
-                promise::spawn(env, async move { pager?.first_page().await }, |page| {
-                    Ok($page {
-                        items: convert_all(page.items)?,
-                        meta: convert(page.meta)?,
-                    })
-                })
+            pub fn first_page<'env>(
+                &self,
+                env: &'env Env,
+            ) -> napi::Result<PromiseRaw<'env, $page>> {
+                self.fetch_page(env, 1)
             }
 
-            /// Iterate every item across pages, fetching each page as it is needed.
+            /// Page `number` (1-based) with its `meta`.
+            #[napi]
+            pub fn fetch_page<'env>(
+                &self,
+                env: &'env Env,
+                number: i64,
+            ) -> napi::Result<PromiseRaw<'env, $page>> {
+                let pager = self.inner.clone();
+                let number = page_number(number);
+                promise::spawn(
+                    env,
+                    async move { pager?.fetch_page(number).await },
+                    $page::from_facade,
+                )
+            }
+
+            /// Every page in order (`for await (const page of pager.pages())`), the next
+            /// page's request in flight while one is handled.
+            #[napi]
+            pub fn pages(&self) -> $pages {
+                $pages {
+                    source: Arc::new(Mutex::new(PageSource::new(self.inner.clone()))),
+                }
+            }
+
+            /// Iterate every item across pages, the next page's request in flight while
+            /// one is handled.
             #[napi(well_known_symbol = "asyncIterator")]
             pub fn iter(&self) -> $cursor {
                 $cursor {
@@ -161,13 +274,64 @@ macro_rules! pager {
 
         #[napi]
         impl $cursor {
-            /// The next item, fetching the next page when needed.
+            /// The next item, taking the next page when needed.
             #[napi(ts_return_type = $next_ts)]
-            pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
+            pub fn next<'env>(
+                &self,
+                env: &'env Env,
+            ) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
                 next_result(env, &self.state)
             }
 
+            /// End the iteration (what `break` calls); a request in flight is cancelled.
+            #[napi(
+                js_name = "return",
+                ts_return_type = "Promise<IteratorResult<never, undefined>>"
+            )]
+            pub fn finish<'env>(
+                &self,
+                env: &'env Env,
+            ) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
+                finish(env, &self.state, CursorState::end)
+            }
+
             /// A cursor is its own async iterator.
+            #[napi(well_known_symbol = "asyncIterator")]
+            pub fn iter<'a>(&self, this: This<'a>) -> This<'a> {
+                this
+            }
+        }
+
+        /// An iteration over every page of a list (`pager.pages()`).
+        #[napi]
+        pub struct $pages {
+            source: Arc<Mutex<PageSource<$facade_item>>>,
+        }
+
+        #[napi]
+        impl $pages {
+            /// The next page.
+            #[napi(ts_return_type = $next_page_ts)]
+            pub fn next<'env>(
+                &self,
+                env: &'env Env,
+            ) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
+                next_page(env, &self.source, $page::from_facade)
+            }
+
+            /// End the iteration (what `break` calls); a request in flight is cancelled.
+            #[napi(
+                js_name = "return",
+                ts_return_type = "Promise<IteratorResult<never, undefined>>"
+            )]
+            pub fn finish<'env>(
+                &self,
+                env: &'env Env,
+            ) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
+                finish(env, &self.source, PageSource::end)
+            }
+
+            /// A page cursor is its own async iterator.
             #[napi(well_known_symbol = "asyncIterator")]
             pub fn iter<'a>(&self, this: This<'a>) -> This<'a> {
                 this
@@ -177,26 +341,30 @@ macro_rules! pager {
 }
 
 pager!(
-    /// Enterprises, paged: `for await (const e of client.enterprises.list())`.
-    EnterprisePager, EnterpriseCursor, EnterprisePage,
+    #[doc = "Enterprises, paged: `for await (const e of client.enterprises.list())`."]
+    EnterprisePager, EnterpriseCursor, EnterprisePages, EnterprisePage,
     facade::Enterprise => Enterprise,
-    "Promise<IteratorResult<Enterprise, undefined>>"
+    "Promise<IteratorResult<Enterprise, undefined>>",
+    "Promise<IteratorResult<EnterprisePage, undefined>>"
 );
 pager!(
-    /// Monitored numbers, paged: `for await (const n of rep.numbers.list({ pageSize: 250 }))`.
-    NumberPager, NumberCursor, NumberPage,
+    #[doc = "Monitored numbers, paged: `for await (const n of rep.numbers.list({ pageSize: 250 }))`."]
+    NumberPager, NumberCursor, NumberPages, NumberPage,
     facade::ReputationNumber => ReputationNumber,
-    "Promise<IteratorResult<ReputationNumber, undefined>>"
+    "Promise<IteratorResult<ReputationNumber, undefined>>",
+    "Promise<IteratorResult<NumberPage, undefined>>"
 );
 pager!(
-    /// Remediation requests, paged.
-    RemediationPager, RemediationCursor, RemediationPage,
+    #[doc = "Remediation requests, paged."]
+    RemediationPager, RemediationCursor, RemediationPages, RemediationPage,
     facade::RemediationSummary => RemediationSummary,
-    "Promise<IteratorResult<RemediationSummary, undefined>>"
+    "Promise<IteratorResult<RemediationSummary, undefined>>",
+    "Promise<IteratorResult<RemediationPage, undefined>>"
 );
 pager!(
-    /// Terms-of-service agreements, paged.
-    AgreementPager, AgreementCursor, AgreementPage,
+    #[doc = "Terms-of-service agreements, paged."]
+    AgreementPager, AgreementCursor, AgreementPages, AgreementPage,
     facade::TosAgreement => TosAgreement,
-    "Promise<IteratorResult<TosAgreement, undefined>>"
+    "Promise<IteratorResult<TosAgreement, undefined>>",
+    "Promise<IteratorResult<AgreementPage, undefined>>"
 );

@@ -26,6 +26,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<pager::Pager>()?;
+    m.add_class::<pager::PageCursor>()?;
     models::register(m)?;
     m.add_class::<resources::TermsOfService>()?;
     m.add_class::<resources::Agreements>()?;

@@ -34,7 +34,7 @@ pub use models::{
     ReputationSettings, TermsInfo, TosAgreement, TosStatus, WaitOptions,
 };
 pub use operations::{Billing, OPERATIONS, Operation, operation};
-pub use pager::Pager;
+pub use pager::{AgreementFilter, EnterpriseFilter, NumberFilter, Pager, Pages, RemediationFilter};
 pub use phone::PhoneNumber;
 pub use resources::{
     AccountNumbers, Agreements, Documents, Enterprises, ExternalVerifications, Loa, Numbers,

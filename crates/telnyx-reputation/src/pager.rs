@@ -1,35 +1,166 @@
 //! `Pager<T>`: lazily pages through a list endpoint. Set the page size and filters, then
-//! `stream()` every item, take `first_page()`, or `fetch_page(n)` (what the bindings build
-//! their iterators on). Which endpoint a pager calls is decided by its creator in `resources`.
+//! `stream()` every item, walk the pages with `pages()` (what the bindings build their
+//! iterators on), take `first_page()`, or `fetch_page(n)`. Both `stream()` and `pages()`
+//! keep the following page's request in flight while the caller handles the current one.
+//! Which endpoint a pager calls is decided by its creator in `resources`.
 
+use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use futures::{Stream, StreamExt, TryStreamExt, stream};
-use uuid::Uuid;
+use futures::{Stream, TryStreamExt, stream};
+use serde::{Deserialize, Serialize};
 
 use crate::enums::{NumberSource, OwnershipStatus, ProductType, RemediationStatus, RoleType};
 use crate::models::{Enterprise, Page, RemediationSummary, ReputationNumber, TosAgreement};
 use crate::{Error, phone, validate};
 
-/// Filters and page size of a list call; each endpoint reads the fields it supports.
+/// Page number, page size and filters of a list call; each endpoint reads its own filter.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListQuery {
     pub(crate) page_number: u64,
     pub(crate) page_size: Option<u32>,
-    pub(crate) legal_name_contains: Option<String>,
-    pub(crate) role_type: Option<RoleType>,
-    pub(crate) phone_number_contains: Option<String>,
-    pub(crate) phone_number_eq: Option<String>,
-    pub(crate) ownership_status: Option<OwnershipStatus>,
-    pub(crate) source: Option<NumberSource>,
-    pub(crate) enterprise_id: Option<Uuid>,
-    pub(crate) status: Option<RemediationStatus>,
-    pub(crate) created_at_gte: Option<DateTime<Utc>>,
-    pub(crate) created_at_lte: Option<DateTime<Utc>>,
-    pub(crate) product_type: Option<ProductType>,
+    pub(crate) enterprises: EnterpriseFilter,
+    pub(crate) numbers: NumberFilter,
+    pub(crate) remediation: RemediationFilter,
+    pub(crate) agreements: AgreementFilter,
+}
+
+/// Which enterprises `client.enterprises().list()` returns, and how many per page. Set it
+/// whole with [`Pager::filter`] (the bindings deserialize their options into it) or field by
+/// field with [`Pager::legal_name_contains`] and [`Pager::role_type`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EnterpriseFilter {
+    /// Items per page, 1 to 250 (the server's default applies when unset).
+    pub page_size: Option<u32>,
+    /// Only enterprises whose legal name contains this text (case-insensitive).
+    pub legal_name_contains: Option<String>,
+    /// Only enterprises of this role.
+    pub role_type: Option<RoleType>,
+}
+
+/// Which monitored numbers a list returns (`rep.numbers().list()` or the account-wide
+/// `client.numbers().list()`), and how many per page. Set it whole with [`Pager::filter`] or
+/// field by field with the pager's methods of the same names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NumberFilter {
+    /// Items per page, 1 to 250 (the server's default applies when unset).
+    pub page_size: Option<u32>,
+    /// Only numbers containing these digits, at least 5 (e.g. `"202555"`).
+    pub phone_number_contains: Option<String>,
+    /// Only this exact number (US E.164).
+    pub phone_number_eq: Option<String>,
+    /// Only numbers in this ownership state.
+    pub ownership_status: Option<OwnershipStatus>,
+    /// Only numbers hosted at this source.
+    pub source: Option<NumberSource>,
+    /// Only numbers of this enterprise (a UUID); account-wide lists only.
+    pub enterprise_id: Option<String>,
+}
+
+/// Which remediation requests `rep.remediation().list()` returns, and how many per page.
+/// Set it whole with [`Pager::filter`] or field by field with the pager's methods.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RemediationFilter {
+    /// Items per page, 1 to 250 (the server's default applies when unset).
+    pub page_size: Option<u32>,
+    /// Only requests in this status.
+    pub status: Option<RemediationStatus>,
+    /// Only requests created at or after this time.
+    pub created_at_gte: Option<DateTime<Utc>>,
+    /// Only requests created at or before this time.
+    pub created_at_lte: Option<DateTime<Utc>>,
+}
+
+/// Which terms-of-service agreements `client.terms_of_service().agreements().list()`
+/// returns, and how many per page. Set it whole with [`Pager::filter`] or with
+/// [`Pager::product_type`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgreementFilter {
+    /// Items per page, 1 to 250 (the server's default applies when unset).
+    pub page_size: Option<u32>,
+    /// Only agreements to this product's terms (the server defaults to Branded Calling).
+    pub product_type: Option<ProductType>,
+}
+
+/// A user-given enum value must be one this version knows (`Unknown` is for server values).
+fn known(field: &str, value: Option<&str>, known: &[&str], name: &str) -> Result<(), Error> {
+    match value {
+        Some(text) if !known.contains(&text) => Err(Error::invalid(format!(
+            "{field}: {text:?} is not a valid {name}: expected one of {}",
+            known.join(", ")
+        ))),
+        _ => Ok(()),
+    }
+}
+
+impl EnterpriseFilter {
+    fn check(&self) -> Result<(), Error> {
+        known(
+            "role_type",
+            self.role_type.as_ref().map(|v| v.as_str()),
+            RoleType::KNOWN,
+            "RoleType",
+        )
+    }
+}
+
+impl NumberFilter {
+    fn check(&self) -> Result<(), Error> {
+        if let Some(digits) = &self.phone_number_contains {
+            validate::contains_digits("phone_number_contains", digits)?;
+        }
+        if let Some(number) = &self.phone_number_eq {
+            phone::parse_one("phone_number_eq", number)?;
+        }
+        known(
+            "ownership_status",
+            self.ownership_status.as_ref().map(|v| v.as_str()),
+            OwnershipStatus::KNOWN,
+            "OwnershipStatus",
+        )?;
+        known(
+            "source",
+            self.source.as_ref().map(|v| v.as_str()),
+            NumberSource::KNOWN,
+            "NumberSource",
+        )?;
+        if let Some(id) = &self.enterprise_id {
+            validate::uuid("enterprise_id", id)?;
+        }
+        Ok(())
+    }
+}
+
+impl RemediationFilter {
+    fn check(&self) -> Result<(), Error> {
+        known(
+            "status",
+            self.status.as_ref().map(|v| v.as_str()),
+            RemediationStatus::KNOWN,
+            "RemediationStatus",
+        )
+    }
+}
+
+impl AgreementFilter {
+    fn check(&self) -> Result<(), Error> {
+        known(
+            "product_type",
+            self.product_type.as_ref().map(|v| v.as_str()),
+            ProductType::KNOWN,
+            "ProductType",
+        )
+    }
 }
 
 type Fetch<T> = Arc<dyn Fn(ListQuery) -> BoxFuture<'static, Result<Page<T>, Error>> + Send + Sync>;
@@ -99,28 +230,22 @@ impl<T: Send + 'static> Pager<T> {
         self.fetch_page(1).await
     }
 
-    /// Every item across all pages. Stops after the last page (`page_number >= total_pages`)
-    /// or at an empty page. While the caller works through one page, the next page's request
-    /// is already in flight (on the tokio runtime driving the stream, when there is one).
+    /// Every page in order, as a cursor: [`Pages::next`] (or its [`Stream`] impl). While the
+    /// caller handles one page, the next page's request is already in flight (on the tokio
+    /// runtime driving the cursor). Stops after the last page (`page_number >= total_pages`)
+    /// or at an empty page; an error is yielded once and ends the cursor. Nothing is sent
+    /// until the first `next()`; dropping the cursor aborts a request still in flight.
+    pub fn pages(&self) -> Pages<T> {
+        Pages::new(self.clone(), 1)
+    }
+
+    /// Every item across all pages, in order. Stops like [`Pager::pages`]; while the caller
+    /// works through one page, up to two following pages' requests are already in flight
+    /// (on the tokio runtime driving the stream). An error is the last item.
     pub fn stream(&self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
-        let pager = self.clone();
-        let first = NextPage::Inline(1);
-        stream::try_unfold(Some(first), move |next| {
-            let pager = pager.clone();
-            async move {
-                let Some(next) = next else {
-                    return Ok(None);
-                };
-                let (number, page) = next.resolve(&pager).await?;
-                let after = page
-                    .has_next()
-                    .then(|| NextPage::prefetch(&pager, number + 1));
-                let items = stream::iter(page.items.into_iter().map(Ok::<T, Error>));
-                Ok(Some((items, after)))
-            }
-        })
-        .try_flatten()
-        .boxed()
+        Pages::new(self.clone(), 2)
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok::<T, Error>)))
+            .try_flatten()
     }
 
     /// Collect every item of every page.
@@ -136,38 +261,139 @@ impl<T: Send + 'static> Pager<T> {
     }
 }
 
-/// The page a [`Pager::stream`] reads next: fetched when asked for, or already requested.
-enum NextPage<T> {
-    Inline(u64),
-    InFlight(u64, AbortOnDrop<Result<Page<T>, Error>>),
+/// A cursor over the pages of a [`Pager`], made by [`Pager::pages`]: each `next()` yields
+/// the following page, while the request for the page after it is already in flight.
+pub struct Pages<T> {
+    pager: Pager<T>,
+    /// Requests started and not yet yielded, in page order.
+    in_flight: VecDeque<Request<T>>,
+    /// The page number to request next.
+    next_number: u64,
+    /// Most requests in flight while the caller holds a page.
+    ahead: usize,
+    /// Set after the last page or an error: nothing more is requested or yielded.
+    done: bool,
 }
 
-impl<T: Send + 'static> NextPage<T> {
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("query", &self.pager.query)
+            .field("in_flight", &self.in_flight.len())
+            .field("next_number", &self.next_number)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl<T: Send + 'static> Pages<T> {
+    fn new(pager: Pager<T>, ahead: usize) -> Self {
+        Pages {
+            pager,
+            in_flight: VecDeque::new(),
+            next_number: 1,
+            ahead: ahead.max(1),
+            done: false,
+        }
+    }
+
+    /// The next page, `None` after the last one. An error is yielded once and then `None`.
+    pub async fn next(&mut self) -> Option<Result<Page<T>, Error>> {
+        std::future::poll_fn(|cx| self.poll_page(cx)).await
+    }
+
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page<T>, Error>>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if self.in_flight.is_empty() {
+            // Asked for now: fetched by the caller's own task, nothing to spawn.
+            let request = Request::inline(&self.pager, self.next_number);
+            self.in_flight.push_back(request);
+            self.next_number += 1;
+        }
+        let front = self
+            .in_flight
+            .front_mut()
+            .expect("a request was just queued");
+        let outcome = ready!(Pin::new(front).poll(cx));
+        self.in_flight.pop_front();
+        match outcome {
+            Ok(page) if page.has_next() => {
+                let last = page.meta.total_pages;
+                while self.in_flight.len() < self.ahead && self.next_number <= last {
+                    let request = Request::prefetch(&self.pager, self.next_number);
+                    self.in_flight.push_back(request);
+                    self.next_number += 1;
+                }
+                Poll::Ready(Some(Ok(page)))
+            }
+            outcome => {
+                // The last page or an error: whatever is still in flight is not wanted.
+                self.done = true;
+                self.in_flight.clear();
+                Poll::Ready(Some(outcome))
+            }
+        }
+    }
+}
+
+impl<T: Send + 'static> Stream for Pages<T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_page(cx)
+    }
+}
+
+/// One page's request: spawned on the runtime (so it progresses while the caller is busy
+/// elsewhere), or a future the cursor polls itself.
+enum Request<T> {
+    Spawned(u64, AbortOnDrop<Result<Page<T>, Error>>),
+    Inline(BoxFuture<'static, Result<Page<T>, Error>>),
+}
+
+impl<T: Send + 'static> Request<T> {
+    fn inline(pager: &Pager<T>, number: u64) -> Self {
+        let pager = pager.clone();
+        Request::Inline(Box::pin(async move { pager.fetch_page(number).await }))
+    }
+
     /// Start fetching `number` now on the current tokio runtime, or later without one.
     fn prefetch(pager: &Pager<T>, number: u64) -> Self {
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 let pager = pager.clone();
                 let task = runtime.spawn(async move { pager.fetch_page(number).await });
-                NextPage::InFlight(number, AbortOnDrop(task))
+                Request::Spawned(number, AbortOnDrop(task))
             }
-            Err(_) => NextPage::Inline(number),
+            Err(_) => Request::inline(pager, number),
         }
     }
+}
 
-    async fn resolve(self, pager: &Pager<T>) -> Result<(u64, Page<T>), Error> {
-        match self {
-            NextPage::Inline(number) => Ok((number, pager.fetch_page(number).await?)),
-            NextPage::InFlight(number, mut task) => match (&mut task.0).await {
-                Ok(page) => Ok((number, page?)),
-                // The task is only aborted by dropping this guard, so this is a panic.
-                Err(e) => std::panic::resume_unwind(e.into_panic()),
+impl<T> Future for Request<T> {
+    type Output = Result<Page<T>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Request::Inline(fetch) => fetch.as_mut().poll(cx),
+            Request::Spawned(number, task) => match ready!(Pin::new(&mut task.0).poll(cx)) {
+                Ok(outcome) => Poll::Ready(outcome),
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                // Only the runtime shutting down cancels it: dropping the guard drops us too.
+                Err(_) => Poll::Ready(Err(Error::Connection {
+                    message: format!("the runtime shut down before page {number} arrived"),
+                    before_send: false,
+                    outcome_unknown: false,
+                })),
             },
         }
     }
 }
 
-/// A prefetch the caller stopped wanting (an early `break`) is cancelled, not left running.
+/// A request the caller stopped wanting (an early `break`, a dropped cursor) is cancelled,
+/// not left running.
 struct AbortOnDrop<R>(tokio::task::JoinHandle<R>);
 
 impl<R> Drop for AbortOnDrop<R> {
@@ -176,85 +402,105 @@ impl<R> Drop for AbortOnDrop<R> {
     }
 }
 
+/// Generate `Pager<$item>::filter` and the per-field sugar over `$field` of the query.
+macro_rules! filters {
+    ($item:ty, $filter:ident, $field:ident) => {
+        impl Pager<$item> {
+            /// Replace the filters (and, when set, the page size) with `filter`. Invalid values
+            /// are reported by the first fetch, before any request.
+            pub fn filter(mut self, mut filter: $filter) -> Self {
+                if let Some(size) = filter.page_size.take() {
+                    self = self.page_size(size);
+                }
+                self.query.$field = filter;
+                self.recheck();
+                self
+            }
+
+            fn set(mut self, change: impl FnOnce(&mut $filter)) -> Self {
+                change(&mut self.query.$field);
+                self.recheck();
+                self
+            }
+
+            fn recheck(&mut self) {
+                let check = self.query.$field.check();
+                self.remember(check);
+            }
+        }
+    };
+}
+
+filters!(Enterprise, EnterpriseFilter, enterprises);
+filters!(ReputationNumber, NumberFilter, numbers);
+filters!(RemediationSummary, RemediationFilter, remediation);
+filters!(TosAgreement, AgreementFilter, agreements);
+
 impl Pager<Enterprise> {
     /// Only enterprises whose legal name contains `text` (case-insensitive).
-    pub fn legal_name_contains(mut self, text: impl Into<String>) -> Self {
-        self.query.legal_name_contains = Some(text.into());
-        self
+    pub fn legal_name_contains(self, text: impl Into<String>) -> Self {
+        let text = text.into();
+        self.set(|f| f.legal_name_contains = Some(text))
     }
 
     /// Only enterprises of this role.
-    pub fn role_type(mut self, role: RoleType) -> Self {
-        self.query.role_type = Some(role);
-        self
+    pub fn role_type(self, role: RoleType) -> Self {
+        self.set(|f| f.role_type = Some(role))
     }
 }
 
 impl Pager<ReputationNumber> {
     /// Only numbers containing `digits`, e.g. `"202555"`.
     /// At least 5 digits, as the server requires (checked before the first request).
-    pub fn phone_number_contains(mut self, digits: impl Into<String>) -> Self {
+    pub fn phone_number_contains(self, digits: impl Into<String>) -> Self {
         let digits = digits.into();
-        self.remember(validate::contains_digits("phone_number_contains", &digits));
-        self.query.phone_number_contains = Some(digits);
-        self
+        self.set(|f| f.phone_number_contains = Some(digits))
     }
 
     /// Only this exact number (validated as US E.164).
-    pub fn phone_number_eq(mut self, number: impl AsRef<str>) -> Self {
-        let parsed = phone::parse_one("phone_number_eq", number.as_ref());
-        self.query.phone_number_eq = Some(number.as_ref().to_owned());
-        self.remember(parsed.map(drop));
-        self
+    pub fn phone_number_eq(self, number: impl AsRef<str>) -> Self {
+        let number = number.as_ref().to_owned();
+        self.set(|f| f.phone_number_eq = Some(number))
     }
 
     /// Only numbers in this ownership state.
-    pub fn ownership_status(mut self, status: OwnershipStatus) -> Self {
-        self.query.ownership_status = Some(status);
-        self
+    pub fn ownership_status(self, status: OwnershipStatus) -> Self {
+        self.set(|f| f.ownership_status = Some(status))
     }
 
     /// Only numbers hosted at this source.
-    pub fn source(mut self, source: NumberSource) -> Self {
-        self.query.source = Some(source);
-        self
+    pub fn source(self, source: NumberSource) -> Self {
+        self.set(|f| f.source = Some(source))
     }
 
     /// Only numbers of this enterprise. Account-wide lists (`client.numbers().list()`)
     /// only; an enterprise's own list reports `InvalidInput`.
-    pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
-        match validate::uuid("enterprise_id", &enterprise_id.into()) {
-            Ok(id) => self.query.enterprise_id = Some(id),
-            Err(e) => self.remember(Err(e)),
-        }
-        self
+    pub fn enterprise_id(self, enterprise_id: impl Into<String>) -> Self {
+        let id = enterprise_id.into();
+        self.set(|f| f.enterprise_id = Some(id))
     }
 }
 
 impl Pager<RemediationSummary> {
     /// Only requests in this status.
-    pub fn status(mut self, status: RemediationStatus) -> Self {
-        self.query.status = Some(status);
-        self
+    pub fn status(self, status: RemediationStatus) -> Self {
+        self.set(|f| f.status = Some(status))
     }
 
     /// Only requests created at or after `when`.
-    pub fn created_at_gte(mut self, when: DateTime<Utc>) -> Self {
-        self.query.created_at_gte = Some(when);
-        self
+    pub fn created_at_gte(self, when: DateTime<Utc>) -> Self {
+        self.set(|f| f.created_at_gte = Some(when))
     }
 
     /// Only requests created at or before `when`.
-    pub fn created_at_lte(mut self, when: DateTime<Utc>) -> Self {
-        self.query.created_at_lte = Some(when);
-        self
+    pub fn created_at_lte(self, when: DateTime<Utc>) -> Self {
+        self.set(|f| f.created_at_lte = Some(when))
     }
 }
 
 impl Pager<TosAgreement> {
     /// Only agreements to this product's terms (the server defaults to Branded Calling).
-    pub fn product_type(mut self, product: ProductType) -> Self {
-        self.query.product_type = Some(product);
-        self
+    pub fn product_type(self, product: ProductType) -> Self {
+        self.set(|f| f.product_type = Some(product))
     }
 }

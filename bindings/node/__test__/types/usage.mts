@@ -1,5 +1,11 @@
 // Compiled (never run) with `tsc --strict`: the public surface as a user types against it.
-import { Client, webhooks, type ReputationNumber, type WebhookEvent } from 'telnyx-reputation'
+import {
+  Client,
+  webhooks,
+  type NumberPage,
+  type ReputationNumber,
+  type WebhookEvent,
+} from 'telnyx-reputation'
 import { startEmulator, type Emulator } from 'telnyx-reputation/testing'
 
 async function journey(client: Client): Promise<string[]> {
@@ -48,13 +54,27 @@ async function journey(client: Client): Promise<string[]> {
   const added: ReputationNumber[] = await rep.numbers.add(['+12025551234'])
   const page = await rep.numbers.list({ pageSize: 250 }).firstPage()
   const total: number = page.meta.totalResults
+  const third: NumberPage = await rep.numbers.list({ pageSize: 250 }).fetchPage(3)
+  for await (const each of rep.numbers.list().pages()) {
+    const items: ReputationNumber[] = each.items
+    void [items, each.meta.pageNumber]
+  }
   const risks: string[] = []
   for await (const n of rep.numbers.list()) {
     const score: number | null | undefined = n.reputationData?.maturityScore
     risks.push(`${n.phoneNumber} ${n.reputationData?.spamRisk ?? 'unknown'} ${score}`)
   }
   const removed: void = await rep.numbers.remove('+12025551234')
-  void [agreement.id, status.hasAgreed, settings.loaStatus, webhookCleared, added, total, removed]
+  void [
+    agreement.id,
+    status.hasAgreed,
+    settings.loaStatus,
+    webhookCleared,
+    added,
+    total,
+    third,
+    removed,
+  ]
   return risks
 }
 

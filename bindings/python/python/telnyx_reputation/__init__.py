@@ -17,16 +17,18 @@ local emulator in ``telnyx_reputation.testing``.
 
 from . import errors, models, webhooks
 from ._native import AsyncClient, Client, __version__
-from ._paging import AsyncPager, Pager
+from ._paging import AsyncPager, AsyncPages, Pager, Pages
 from .errors import TelnyxReputationError
 from .models import Page
 
 __all__ = [
     "AsyncClient",
     "AsyncPager",
+    "AsyncPages",
     "Client",
     "Page",
     "Pager",
+    "Pages",
     "TelnyxReputationError",
     "__version__",
     "errors",

@@ -121,10 +121,11 @@ async fn list_page(client: Client, query: ListQuery) -> Result<Page<Enterprise>,
             if let Some(size) = query.page_size {
                 call = call.page_size(non_zero(size.into()));
             }
-            if let Some(text) = &query.legal_name_contains {
+            let filter = &query.enterprises;
+            if let Some(text) = &filter.legal_name_contains {
                 call = call.filter_legal_name_contains(text.clone());
             }
-            if let Some(role) = &query.role_type {
+            if let Some(role) = &filter.role_type {
                 call = call.filter_role_type(g::RoleType(role.as_str().to_owned()));
             }
             send(call.send())

@@ -96,26 +96,13 @@ impl Numbers {
         S: AsRef<str>,
         P: Fn(&BatchProgress) + Send + Sync,
     {
-        let id = self.id()?;
-        let concurrency = validate_concurrency(options.concurrency)?;
-        let numbers = phone::parse_distinct("phone_numbers", numbers)?;
-        let outcomes = self
-            .bulk(&ADD, &numbers, concurrency, &progress, |batch| {
+        let (added, failed) = self
+            .bulk(&ADD, numbers, options, &progress, |id, batch| {
                 self.send_add(id, batch)
             })
             .await?;
-        let mut report = BulkAddReport::default();
-        for (batch_index, numbers, outcome) in outcomes {
-            match outcome {
-                Ok(added) => report.added.extend(added),
-                Err(error) => report.failed.push(BatchFailure {
-                    batch_index,
-                    numbers,
-                    error,
-                }),
-            }
-        }
-        Ok(report)
+        let added = added.into_iter().flatten().collect();
+        Ok(BulkAddReport { added, failed })
     }
 
     /// Refresh any number of distinct numbers, in batches of 100 sent up to
@@ -147,51 +134,49 @@ impl Numbers {
         S: AsRef<str>,
         P: Fn(&BatchProgress) + Send + Sync,
     {
-        let id = self.id()?;
-        let concurrency = validate_concurrency(options.concurrency)?;
-        let numbers = phone::parse_distinct("phone_numbers", numbers)?;
-        let outcomes = self
-            .bulk(&REFRESH, &numbers, concurrency, &progress, |batch| {
+        let (refreshed, failed) = self
+            .bulk(&REFRESH, numbers, options, &progress, |id, batch| {
                 self.send_refresh(id, batch)
             })
             .await?;
-        let mut report = BulkRefreshReport::default();
-        for (batch_index, numbers, outcome) in outcomes {
-            match outcome {
-                Ok(outcome) => report.results.extend(outcome.results),
-                Err(error) => report.failed.push(BatchFailure {
-                    batch_index,
-                    numbers,
-                    error,
-                }),
-            }
-        }
-        Ok(report)
+        let results = refreshed.into_iter().flat_map(|r| r.results).collect();
+        Ok(BulkRefreshReport { results, failed })
     }
 
-    /// The plan of a bulk call: check it against the budget, then send its batches.
-    async fn bulk<'a, T, F, Fut>(
+    /// A bulk call (`add_all`, `refresh_all`): validate every number and the options, check
+    /// the whole plan against the budget, then send the batches of 100, `concurrency` at a
+    /// time, reporting each to `progress` as it finishes. The answered batches' results in
+    /// batch order, and every failed batch with its numbers and error.
+    async fn bulk<'a, I, S, T, F, Fut>(
         &'a self,
         op: &crate::operations::Operation,
-        numbers: &[String],
-        concurrency: usize,
+        numbers: I,
+        options: BulkAddOptions,
         progress: &'a (dyn Fn(&BatchProgress) + Send + Sync),
         send_batch: F,
-    ) -> Result<Vec<(usize, Vec<String>, Result<T, Error>)>, Error>
+    ) -> Result<(Vec<T>, Vec<BatchFailure>), Error>
     where
-        F: Fn(Vec<String>) -> Fut + 'a,
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+        F: Fn(Uuid, Vec<String>) -> Fut + 'a,
         Fut: std::future::Future<Output = Result<T, Error>> + 'a,
     {
+        let id = self.id()?;
+        let concurrency = validate_concurrency(options.concurrency)?;
+        let numbers = phone::parse_distinct("phone_numbers", numbers)?;
         let batches: Vec<Vec<String>> = numbers.chunks(MAX_BATCH).map(<[String]>::to_vec).collect();
         self.client.check_plan(op, batches.len() as u64)?;
         let total = batches.len();
         let send_batch = &send_batch;
-        let outcomes = stream::iter(batches.into_iter().enumerate().map(
-            |(index, batch)| async move {
-                let outcome = send_batch(batch.clone()).await;
-                (index, batch, outcome)
-            },
-        ))
+        let outcomes: Vec<(usize, Vec<String>, Result<T, Error>)> = stream::iter(
+            batches
+                .into_iter()
+                .enumerate()
+                .map(|(index, batch)| async move {
+                    let outcome = send_batch(id, batch.clone()).await;
+                    (index, batch, outcome)
+                }),
+        )
         .buffered(concurrency)
         .inspect(|(index, batch, outcome)| {
             progress(&BatchProgress {
@@ -203,7 +188,19 @@ impl Numbers {
         })
         .collect()
         .await;
-        Ok(outcomes)
+        let mut answered = Vec::new();
+        let mut failed = Vec::new();
+        for (batch_index, numbers, outcome) in outcomes {
+            match outcome {
+                Ok(result) => answered.push(result),
+                Err(error) => failed.push(BatchFailure {
+                    batch_index,
+                    numbers,
+                    error,
+                }),
+            }
+        }
+        Ok((answered, failed))
     }
 
     /// One atomic add request of already validated numbers.
@@ -384,13 +381,40 @@ fn validate_concurrency(concurrency: usize) -> Result<usize, Error> {
     }
 }
 
+/// The page size and [`crate::NumberFilter`] of `$query` on a generated list-numbers call
+/// builder: one mapping for both number lists, whose builders are distinct types with the
+/// same methods (the account-wide list's `enterprise_id` is added by its caller).
+macro_rules! number_filter {
+    ($call:expr, $query:expr) => {{
+        let query: &ListQuery = $query;
+        let filter = &query.numbers;
+        let mut call = $call;
+        if let Some(size) = query.page_size {
+            call = call.page_size(non_zero(size.into()));
+        }
+        if let Some(text) = &filter.phone_number_contains {
+            call = call.filter_phone_number_contains(text.clone());
+        }
+        if let Some(number) = &filter.phone_number_eq {
+            call = call.filter_phone_number_eq(number.clone());
+        }
+        if let Some(status) = &filter.ownership_status {
+            call = call.filter_ownership_status(g::OwnershipStatus(status.as_str().to_owned()));
+        }
+        if let Some(source) = &filter.source {
+            call = call.filter_source(g::NumberSource(source.as_str().to_owned()));
+        }
+        call
+    }};
+}
+
 async fn list_page(
     client: Client,
     enterprise_id: String,
     query: ListQuery,
 ) -> Result<Page<ReputationNumber>, Error> {
     let id = validate::uuid("enterprise_id", &enterprise_id)?;
-    if query.enterprise_id.is_some() {
+    if query.numbers.enterprise_id.is_some() {
         return Err(Error::invalid(
             "enterprise_id: this list is already scoped to one enterprise; the filter applies \
              to client.numbers().list()",
@@ -403,21 +427,7 @@ async fn list_page(
                 .list_reputation_numbers()
                 .enterprise_id(id)
                 .page_number(non_zero(query.page_number));
-            if let Some(size) = query.page_size {
-                call = call.page_size(non_zero(size.into()));
-            }
-            if let Some(text) = &query.phone_number_contains {
-                call = call.filter_phone_number_contains(text.clone());
-            }
-            if let Some(number) = &query.phone_number_eq {
-                call = call.filter_phone_number_eq(number.clone());
-            }
-            if let Some(status) = &query.ownership_status {
-                call = call.filter_ownership_status(g::OwnershipStatus(status.as_str().to_owned()));
-            }
-            if let Some(source) = &query.source {
-                call = call.filter_source(g::NumberSource(source.as_str().to_owned()));
-            }
+            call = number_filter!(call, &query);
             send(call.send())
         })
         .await?;
@@ -501,30 +511,20 @@ async fn account_list_page(
     client: Client,
     query: ListQuery,
 ) -> Result<Page<ReputationNumber>, Error> {
+    let enterprise = query.numbers.enterprise_id.as_deref();
+    let enterprise = enterprise
+        .map(|id| validate::uuid("enterprise_id", id))
+        .transpose()?;
     let api = client.api();
     let list = client
         .run(ACCOUNT_LIST, || {
             let mut call = api
                 .list_account_reputation_numbers()
                 .page_number(non_zero(query.page_number));
-            if let Some(size) = query.page_size {
-                call = call.page_size(non_zero(size.into()));
-            }
-            if let Some(id) = query.enterprise_id {
+            if let Some(id) = enterprise {
                 call = call.filter_enterprise_id(id);
             }
-            if let Some(text) = &query.phone_number_contains {
-                call = call.filter_phone_number_contains(text.clone());
-            }
-            if let Some(number) = &query.phone_number_eq {
-                call = call.filter_phone_number_eq(number.clone());
-            }
-            if let Some(status) = &query.ownership_status {
-                call = call.filter_ownership_status(g::OwnershipStatus(status.as_str().to_owned()));
-            }
-            if let Some(source) = &query.source {
-                call = call.filter_source(g::NumberSource(source.as_str().to_owned()));
-            }
+            call = number_filter!(call, &query);
             send(call.send())
         })
         .await?;

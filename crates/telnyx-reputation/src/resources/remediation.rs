@@ -157,13 +157,14 @@ async fn list_page(
             if let Some(size) = query.page_size {
                 call = call.page_size(non_zero(size.into()));
             }
-            if let Some(status) = &query.status {
+            let filter = &query.remediation;
+            if let Some(status) = &filter.status {
                 call = call.filter_status(g::RemediationStatus(status.as_str().to_owned()));
             }
-            if let Some(when) = query.created_at_gte {
+            if let Some(when) = filter.created_at_gte {
                 call = call.filter_created_at_gte(when);
             }
-            if let Some(when) = query.created_at_lte {
+            if let Some(when) = filter.created_at_lte {
                 call = call.filter_created_at_lte(when);
             }
             send(call.send())

@@ -123,7 +123,7 @@ async fn list_page(client: Client, query: ListQuery) -> Result<Page<TosAgreement
             if let Some(size) = query.page_size {
                 call = call.page_size(non_zero(size.into()));
             }
-            if let Some(p) = &query.product_type {
+            if let Some(p) = &query.agreements.product_type {
                 call = call.product_type(g::TosProductType(p.as_str().to_owned()));
             }
             send(call.send())

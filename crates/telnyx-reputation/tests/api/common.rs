@@ -137,6 +137,31 @@ impl Harness {
             .await;
     }
 
+    /// The fault rules not used up yet.
+    pub async fn faults(&self) -> Vec<Value> {
+        let body = self.admin_call(reqwest::Method::GET, "/faults", None).await;
+        body["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The JSON body the API answers a GET of `path_and_query` (under `/v2`) with, read
+    /// outside the facade (e.g. to replay it from a fault).
+    pub async fn api_get(&self, path_and_query: &str) -> Value {
+        let url = format!("{}{path_and_query}", self.emulator.base_url());
+        let response = self
+            .admin
+            .get(url)
+            .bearer_auth(KEY)
+            .send()
+            .await
+            .expect("API answers");
+        assert!(
+            response.status().is_success(),
+            "GET {path_and_query}: {}",
+            response.status()
+        );
+        response.json().await.expect("JSON body")
+    }
+
     /// Force approval gates.
     pub async fn gates(&self, spec: Value) {
         self.admin_call(reqwest::Method::POST, "/gates", Some(spec))
