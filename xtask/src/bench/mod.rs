@@ -487,7 +487,10 @@ fn sizes(tools: &Tools) -> Vec<PackageSize> {
     python("httpx (raw loop)", "httpx");
     let modules = tools.node_dir.join("node_modules");
     let mut node = |label: &'static str, package: &str| {
-        let size = tools::dir_size(&modules.join(package));
+        // Ours ships its binary in a platform package (`telnyx-reputation-linux-x64-gnu`).
+        let platform = format!("{package}-{}", tools.node_platform);
+        let size =
+            tools::dir_size(&modules.join(package)) + tools::dir_size(&modules.join(platform));
         // Neither package has runtime dependencies (telnyx's `ws` is an optional peer).
         rows.push(PackageSize {
             lang: "Node",

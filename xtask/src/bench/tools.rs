@@ -29,6 +29,8 @@ pub struct Tools {
     pub python_ours: bool,
     /// Our Node package is installed in the Node folder.
     pub node_ours: bool,
+    /// The host's npm platform suffix, e.g. `linux-x64-gnu`.
+    pub node_platform: &'static str,
 }
 
 /// Which of our bindings to (re)build: a binding already installed is kept as it is unless
@@ -60,7 +62,8 @@ pub fn prepare(root: &Path, rebuild: Rebuild) -> Result<Tools> {
     std::fs::copy(root.join(NODE_PINS).join("workload.mjs"), &node_script)
         .map_err(|e| format!("cannot copy workload.mjs: {e}"))?;
     let python_ours = python_binding(root, &python, rebuild.python)?;
-    let node_ours = node_binding(root, &node_dir, rebuild.node)?;
+    let node_platform = host_platform()?;
+    let node_ours = node_binding(root, &node_dir, node_platform, rebuild.node)?;
     Ok(Tools {
         emulator: release.join("telnyx-reputation-emulator"),
         bench_rust: release.join("bench-rust"),
@@ -70,6 +73,7 @@ pub fn prepare(root: &Path, rebuild: Rebuild) -> Result<Tools> {
         node_script,
         python_ours,
         node_ours,
+        node_platform,
     })
 }
 
@@ -146,7 +150,7 @@ fn imports(python: &Path, module: &str) -> bool {
 /// Build our Node package in release (as its `npm run build` does), pack it with its host
 /// platform package (the binary ships there, as `npm pack` leaves `*.node` out of the main
 /// package), and install both tarballs into the bench folder without touching its lock file.
-fn node_binding(root: &Path, node_dir: &Path, rebuild: bool) -> Result<bool> {
+fn node_binding(root: &Path, node_dir: &Path, platform: &str, rebuild: bool) -> Result<bool> {
     let project = root.join("bindings/node");
     if !project.join("package.json").exists() {
         println!("bench: bindings/node is not in this tree; Node `ours` is skipped");
@@ -157,9 +161,6 @@ fn node_binding(root: &Path, node_dir: &Path, rebuild: bool) -> Result<bool> {
     }
     node_suite::install_locked(root, &project)?;
     run_command(node_suite::tool(&project, "napi").args(["build", "--platform", "--release"]))?;
-    let host = npm_pack::host_triple()?;
-    let platform = crate::release::napi_platform(&host)
-        .ok_or_else(|| format!("no npm platform package for the host target {host}"))?;
     let packs = root.join(".cache/bench-packs");
     let _ = std::fs::remove_dir_all(&packs);
     std::fs::create_dir_all(&packs).map_err(|e| format!("cannot create {packs:?}: {e}"))?;
@@ -179,6 +180,13 @@ fn node_binding(root: &Path, node_dir: &Path, rebuild: bool) -> Result<bool> {
         ));
     }
     Ok(true)
+}
+
+/// The npm platform of this host (`linux-x64-gnu`), which names our binary's package.
+fn host_platform() -> Result<&'static str> {
+    let host = npm_pack::host_triple()?;
+    crate::release::napi_platform(&host)
+        .ok_or_else(|| format!("no npm platform package for the host target {host}"))
 }
 
 /// Whether `require('telnyx-reputation')` finds the package and its binary in `node_dir`.
