@@ -267,6 +267,23 @@ mod tests {
     }
 
     #[test]
+    fn other_regions_come_from_the_build_time_area_code_table() {
+        assert!(
+            NON_US_AREA_CODES.windows(2).all(|w| w[0].0 < w[1].0),
+            "binary search needs the table sorted by area code"
+        );
+        assert_eq!(non_us_region("+14165550123"), Some("CA"));
+        assert_eq!(non_us_region("+17875550123"), Some("PR"));
+        assert_eq!(non_us_region("+12025550123"), None);
+        for &(area_code, region) in NON_US_AREA_CODES {
+            assert_eq!(
+                non_us_region(&format!("+1{area_code}5550123")),
+                Some(region)
+            );
+        }
+    }
+
+    #[test]
     fn accepts_us_e164() {
         let n: PhoneNumber = "+12025551234".parse().unwrap();
         assert_eq!(n.to_string(), "+12025551234");
