@@ -393,12 +393,21 @@ fn machine(root: &Path, context: &Context) -> String {
     )
 }
 
-/// The commit the bench ran on, and whether the tree had changes on top of it.
+/// The commit the bench ran on, and whether the tree had changes on top of it (besides the
+/// files this run writes).
 fn commit(root: &Path) -> String {
     let root = root.to_string_lossy();
     let head = first_line("git", &["-C", &root, "rev-parse", "--short=12", "HEAD"]);
     let changed = Command::new("git")
-        .args(["-C", &root, "status", "--porcelain", "--untracked-files=no"])
+        .args([
+            "-C",
+            &root,
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+        ])
+        .args([".", ":!docs/benchmarks.md", ":!docs/benchmarks-sweep.png"])
         .output()
         .is_ok_and(|o| !o.stdout.is_empty());
     if changed {
