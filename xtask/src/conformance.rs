@@ -65,6 +65,11 @@ pub(crate) struct RunningBinary {
 
 impl RunningBinary {
     pub(crate) fn start(binary: &Path) -> Result<Self> {
+        Self::start_with(binary, &[])
+    }
+
+    /// [`RunningBinary::start`] with more emulator options after the defaults.
+    pub(crate) fn start_with(binary: &Path, extra: &[&str]) -> Result<Self> {
         let mut child = Command::new(binary)
             .args([
                 "--host",
@@ -74,6 +79,7 @@ impl RunningBinary {
                 "--approval-delay",
                 "0s",
             ])
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;

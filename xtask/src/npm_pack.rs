@@ -117,7 +117,11 @@ pub fn run(root: &Path) -> Result {
 }
 
 /// A copy of `npm/<platform>/` with the freshly built binary in it.
-fn stage_platform_package(root: &Path, package: &Path, platform: &str) -> Result<PathBuf> {
+pub(crate) fn stage_platform_package(
+    root: &Path,
+    package: &Path,
+    platform: &str,
+) -> Result<PathBuf> {
     let staged = scratch_dir(root, &format!("npm-{platform}"))?;
     let source = package.join("npm").join(platform);
     for entry in std::fs::read_dir(&source).map_err(|e| format!("cannot list {source:?}: {e}"))? {
@@ -152,7 +156,7 @@ fn strip_debug_info(binary: &Path) -> Result {
 }
 
 /// `npm pack` of `dir` into `out`; returns the tarball.
-fn pack(dir: &Path, out: &Path) -> Result<PathBuf> {
+pub(crate) fn pack(dir: &Path, out: &Path) -> Result<PathBuf> {
     let before: Vec<PathBuf> = list(out)?;
     run_command(
         Command::new("npm")

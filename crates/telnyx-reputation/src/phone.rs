@@ -4,15 +4,14 @@
 //!
 //! `+1` is shared by the whole North American Numbering Plan: Canada and the Caribbean
 //! members use it too. Which region an area code belongs to comes from the `phonenumber`
-//! crate (a port of libphonenumber, whose metadata is maintained upstream), not from a list
-//! kept here; a number of any region but `US` is rejected naming that region. A `+1` number
-//! whose area code no region claims is left to the server.
+//! crate (a port of libphonenumber, whose metadata is maintained upstream), read at build
+//! time by `build.rs`, not from a list kept here; a number of any region but `US` is rejected
+//! naming that region. A `+1` number whose area code no region claims is left to the server.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -66,27 +65,19 @@ fn problem(text: &str) -> Option<&'static str> {
 
 /// The NANP region of a structurally valid `+1` number when it is not the US, e.g. `CA`.
 ///
-/// Non-US NANP regions are claimed by area code (libphonenumber's leading digits), so the
-/// answer depends on the NPA alone and is cached per NPA: parsing with the metadata costs
-/// far more than the rest of validation, and bulk calls check thousands of numbers.
-fn non_us_region(text: &str) -> Option<String> {
-    static BY_NPA: OnceLock<Mutex<HashMap<String, Option<String>>>> = OnceLock::new();
-    let npa = &text[2..5];
-    let cache = BY_NPA.get_or_init(Mutex::default);
-    if let Some(known) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(npa) {
-        return known.clone();
-    }
-    let region = phonenumber::parse(None, text)
+/// Non-US NANP regions are claimed by area code, so the answer depends on the NPA alone; the
+/// table of those area codes is built from libphonenumber's metadata when the crate is
+/// compiled (`build.rs`), because loading the metadata in the process costs far more than the
+/// rest of validation (about 90 ms of CPU on the first number).
+fn non_us_region(text: &str) -> Option<&'static str> {
+    let npa: u16 = text.get(2..5)?.parse().ok()?;
+    NON_US_AREA_CODES
+        .binary_search_by_key(&npa, |&(code, _)| code)
         .ok()
-        .and_then(|number| number.country().id())
-        .filter(|region| *region != phonenumber::country::Id::US)
-        .map(|region| format!("{region:?}"));
-    cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(npa.to_owned(), region.clone());
-    region
+        .map(|at| NON_US_AREA_CODES[at].1)
 }
+
+include!(concat!(env!("OUT_DIR"), "/nanp_regions.rs"));
 
 impl fmt::Display for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -272,6 +263,23 @@ mod tests {
             "+18085550123",
         ] {
             assert!(PhoneNumber::parse(us).is_ok(), "{us}");
+        }
+    }
+
+    #[test]
+    fn other_regions_come_from_the_build_time_area_code_table() {
+        assert!(
+            NON_US_AREA_CODES.windows(2).all(|w| w[0].0 < w[1].0),
+            "binary search needs the table sorted by area code"
+        );
+        assert_eq!(non_us_region("+14165550123"), Some("CA"));
+        assert_eq!(non_us_region("+17875550123"), Some("PR"));
+        assert_eq!(non_us_region("+12025550123"), None);
+        for &(area_code, region) in NON_US_AREA_CODES {
+            assert_eq!(
+                non_us_region(&format!("+1{area_code}5550123")),
+                Some(region)
+            );
         }
     }
 

@@ -80,21 +80,21 @@ const TARGETS: &[Target] = {
             (Python, "ours", Sweep),
             (Python, "official", Sweep),
             Time,
-            0.125,
+            0.2,
         ),
         target(
             "Python sweep vs raw httpx",
             (Python, "ours", Sweep),
             (Python, "raw", Sweep),
             Time,
-            1.3,
+            1.0,
         ),
         target(
             "Python sweep peak RSS vs official",
             (Python, "ours", Sweep),
             (Python, "official", Sweep),
             Rss,
-            0.4,
+            0.3,
         ),
         target(
             "Python cold start vs official",
@@ -108,7 +108,7 @@ const TARGETS: &[Target] = {
             (Python, "ours", Add),
             (Python, "official", Add),
             Time,
-            0.2,
+            0.15,
         ),
         target(
             "Node sweep vs official",
@@ -143,7 +143,7 @@ const TARGETS: &[Target] = {
             (Rust, "facade", Sweep),
             (Rust, "raw-typed", Sweep),
             Time,
-            1.10,
+            1.0,
         ),
         target(
             "Rust facade sweep vs raw reqwest (serde_json::Value)",
@@ -372,9 +372,11 @@ fn machine(root: &Path, context: &Context) -> String {
         "- CPU: {} ({cores} cores available), memory {:.1} GiB\n\
          - OS: {}, kernel {}\n\
          - {}, {}, node {}\n\
+         - commit measured: {}\n\
          - load average (1, 5, 15 min) before: {}, after: {}\n\
          - emulator: release build of `telnyx-reputation-emulator`, `--host 127.0.0.1 --port 0 \
-           --approval-delay 0s`, no injected latency or faults, one process shared by all clients\n",
+           --approval-delay 0s {}`, no injected latency or faults, one process shared by all \
+           clients\n",
         proc_field("/proc/cpuinfo", "model name"),
         memory_gib(),
         proc_field("/etc/os-release", "PRETTY_NAME"),
@@ -384,9 +386,35 @@ fn machine(root: &Path, context: &Context) -> String {
         first_line("rustc", &["--version"]),
         first_line(&python.to_string_lossy(), &["--version"]),
         first_line("node", &["--version"]),
+        commit(root),
         context.load_before,
         context.load_after,
+        super::EMULATOR_OPTIONS.join(" "),
     )
+}
+
+/// The commit the bench ran on, and whether the tree had changes on top of it (besides the
+/// files this run writes).
+fn commit(root: &Path) -> String {
+    let root = root.to_string_lossy();
+    let head = first_line("git", &["-C", &root, "rev-parse", "--short=12", "HEAD"]);
+    let changed = Command::new("git")
+        .args([
+            "-C",
+            &root,
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+        ])
+        .args([".", ":!docs/benchmarks.md", ":!docs/benchmarks-sweep.png"])
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    if changed {
+        format!("`{head}` with uncommitted changes")
+    } else {
+        format!("`{head}`")
+    }
 }
 
 fn command_line(context: &Context) -> String {

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use crate::Result;
 use crate::node_suite;
+use crate::npm_pack;
 use crate::pipeline::{cargo, run_command};
 use crate::python;
 
@@ -28,6 +29,8 @@ pub struct Tools {
     pub python_ours: bool,
     /// Our Node package is installed in the Node folder.
     pub node_ours: bool,
+    /// The host's npm platform suffix, e.g. `linux-x64-gnu`.
+    pub node_platform: &'static str,
 }
 
 /// Which of our bindings to (re)build: a binding already installed is kept as it is unless
@@ -59,7 +62,8 @@ pub fn prepare(root: &Path, rebuild: Rebuild) -> Result<Tools> {
     std::fs::copy(root.join(NODE_PINS).join("workload.mjs"), &node_script)
         .map_err(|e| format!("cannot copy workload.mjs: {e}"))?;
     let python_ours = python_binding(root, &python, rebuild.python)?;
-    let node_ours = node_binding(root, &node_dir, rebuild.node)?;
+    let node_platform = host_platform()?;
+    let node_ours = node_binding(root, &node_dir, node_platform, rebuild.node)?;
     Ok(Tools {
         emulator: release.join("telnyx-reputation-emulator"),
         bench_rust: release.join("bench-rust"),
@@ -69,6 +73,7 @@ pub fn prepare(root: &Path, rebuild: Rebuild) -> Result<Tools> {
         node_script,
         python_ours,
         node_ours,
+        node_platform,
     })
 }
 
@@ -142,38 +147,56 @@ fn imports(python: &Path, module: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Build our Node package in release (as its `npm run build` does), pack it, and install the tarball
-/// into the bench folder without touching its lock file.
-fn node_binding(root: &Path, node_dir: &Path, rebuild: bool) -> Result<bool> {
+/// Build our Node package in release (as its `npm run build` does), pack it with its host
+/// platform package (the binary ships there, as `npm pack` leaves `*.node` out of the main
+/// package), and install both tarballs into the bench folder without touching its lock file.
+fn node_binding(root: &Path, node_dir: &Path, platform: &str, rebuild: bool) -> Result<bool> {
     let project = root.join("bindings/node");
     if !project.join("package.json").exists() {
         println!("bench: bindings/node is not in this tree; Node `ours` is skipped");
         return Ok(false);
     }
-    let installed = node_dir.join("node_modules/telnyx-reputation");
-    if !rebuild && installed.exists() {
+    if !rebuild && node_loads(node_dir) {
         return Ok(true);
     }
-    let npm =
-        |args: &[&str], dir: &Path| run_command(Command::new("npm").args(args).current_dir(dir));
     node_suite::install_locked(root, &project)?;
     run_command(node_suite::tool(&project, "napi").args(["build", "--platform", "--release"]))?;
     let packs = root.join(".cache/bench-packs");
     let _ = std::fs::remove_dir_all(&packs);
     std::fs::create_dir_all(&packs).map_err(|e| format!("cannot create {packs:?}: {e}"))?;
-    let destination = packs.to_string_lossy().into_owned();
-    npm(&["pack", "--pack-destination", &destination], &project)?;
-    let tarball = std::fs::read_dir(&packs)
-        .map_err(|e| format!("no package in {packs:?}: {e}"))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().ends_with(".tgz"))
-        .ok_or("npm pack produced no tarball")?;
-    let tarball = tarball.to_string_lossy().into_owned();
-    npm(
-        &["install", "--no-save", "--no-audit", "--no-fund", &tarball],
-        node_dir,
+    let main = npm_pack::pack(&project, &packs)?;
+    let staged = npm_pack::stage_platform_package(root, &project, platform)?;
+    let binary = npm_pack::pack(&staged, &packs)?;
+    run_command(
+        Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund"])
+            .arg(main)
+            .arg(binary)
+            .current_dir(node_dir),
     )?;
+    if !node_loads(node_dir) {
+        return Err(format!(
+            "telnyx-reputation does not load in {node_dir:?} after installing it"
+        ));
+    }
     Ok(true)
+}
+
+/// The npm platform of this host (`linux-x64-gnu`), which names our binary's package.
+fn host_platform() -> Result<&'static str> {
+    let host = npm_pack::host_triple()?;
+    crate::release::napi_platform(&host)
+        .ok_or_else(|| format!("no npm platform package for the host target {host}"))
+}
+
+/// Whether `require('telnyx-reputation')` finds the package and its binary in `node_dir`.
+fn node_loads(node_dir: &Path) -> bool {
+    Command::new("node")
+        .args(["-e", "require('telnyx-reputation')"])
+        .current_dir(node_dir)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Installed size of a Python distribution, alone and with its installed dependencies.
