@@ -96,29 +96,19 @@ async fn facade_sweep(numbers: &telnyx_reputation::Numbers) -> Result<Value, Str
     Ok(sweep_result(counts))
 }
 
-/// What the facade's pager could do: once page 1 gives `total_pages`, keep the next page's
-/// request in flight while the current one is consumed (order kept). Measured to show
-/// what prefetching in `Pager::stream` would buy; not a facade API.
+/// Page by page through the facade's `Pager::pages()` cursor, which keeps the next page's
+/// request in flight while the current page is consumed.
 async fn facade_sweep_prefetch(numbers: &telnyx_reputation::Numbers) -> Result<Value, String> {
-    let pager = numbers.list().page_size(PAGE_SIZE);
-    let first = pager.first_page().await.map_err(|e| e.to_string())?;
-    let total_pages = first.meta.total_pages;
+    let mut pages = numbers.list().page_size(PAGE_SIZE).pages();
     let mut counts = Counts::new();
-    let mut tally = |page: telnyx_reputation::Page<telnyx_reputation::ReputationNumber>| {
-        for number in page.items {
+    while let Some(page) = pages.next().await {
+        for number in page.map_err(|e| e.to_string())?.items {
             let risk = number
                 .reputation_data
                 .and_then(|d| d.spam_risk)
                 .map_or("none".to_string(), |r| r.as_str().to_string());
             *counts.entry(risk).or_default() += 1;
         }
-    };
-    tally(first);
-    let mut rest = stream::iter(2..=total_pages)
-        .map(|n| pager.fetch_page(n))
-        .buffered(2);
-    while let Some(page) = rest.try_next().await.map_err(|e| e.to_string())? {
-        tally(page);
     }
     Ok(sweep_result(counts))
 }
