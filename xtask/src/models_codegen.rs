@@ -54,8 +54,25 @@ const PYTHON_EXTRAS: [(&str, &str, &str); 2] = [
     ),
     (
         "BulkAddReport",
-        "    def is_complete(self) -> bool:\n        \"\"\"True when every batch was added.\"\"\"\n",
-        "    /// True when every batch was added.\n    fn is_complete(&self) -> bool {\n        self.0.failed.is_empty()\n    }\n",
+        "    @property\n    def is_complete(self) -> bool:\n        \"\"\"True when every batch was added.\"\"\"\n",
+        "    /// True when every batch was added.\n    #[getter]\n    fn is_complete(&self) -> bool {\n        self.0.failed.is_empty()\n    }\n",
+    ),
+];
+
+/// Node-only fields computed from a result model (the same helpers Python has as
+/// properties): (model, field, doc, expression over the facade value `v`).
+const NODE_EXTRAS: [(&str, &str, &str, &str); 2] = [
+    (
+        "ReputationSettings",
+        "ready_for_numbers",
+        "Both gates are `approved`: numbers can be added.",
+        "v.ready_for_numbers()",
+    ),
+    (
+        "BulkAddReport",
+        "is_complete",
+        "True when every batch was added.",
+        "v.is_complete()",
     ),
 ];
 
@@ -651,6 +668,13 @@ fn ts_ty(facade: &Facade, ty: &Ty, input: bool, with_input: &BTreeSet<String>) -
         Ty::String | Ty::DateTime | Ty::Date => "string".into(),
         Ty::Bool => "boolean".into(),
         Ty::Int(_) => "number".into(),
+        // Taken: only the known values type-check (others are refused at run time too);
+        // returned: also a value this version does not know.
+        Ty::Enum(e) if input => {
+            let e = enum_of(facade, e);
+            let parts: Vec<String> = e.values.iter().map(|v| format!("'{v}'")).collect();
+            parts.join(" | ")
+        }
         Ty::Enum(e) => enum_union(enum_of(facade, e)),
         Ty::Model(m) if input && with_input.contains(m) => format!("{m}Input"),
         Ty::Model(m) => m.clone(),
@@ -665,6 +689,51 @@ fn enum_union(e: &Enum) -> String {
     let mut parts: Vec<String> = e.values.iter().map(|v| format!("'{v}'")).collect();
     parts.push("(string & {})".into());
     parts.join(" | ")
+}
+
+/// A facade doc comment as the Node docs read: each code span's Rust names in JavaScript
+/// (`numbers().add_all(..)` is `numbers.addAll(..)`, `BatchFailure::outcome_unknown` is
+/// `BatchFailure.outcomeUnknown`, `None` is `null`), and Rust-only advice dropped.
+fn js_docs(docs: &[String]) -> Vec<String> {
+    docs.iter()
+        .map(|line| {
+            let line = line.replace(": build with `RemediationRequest::new` and the setters", "");
+            line.split('`')
+                .enumerate()
+                .map(|(i, part)| {
+                    if i % 2 == 0 {
+                        return part.to_owned();
+                    }
+                    if part == "None" {
+                        return "null".to_owned();
+                    }
+                    let part = part.replace("::", ".").replace("().", ".");
+                    let mut out = String::new();
+                    let mut word = String::new();
+                    for c in part.chars().chain(std::iter::once('\0')) {
+                        if c.is_ascii_alphanumeric() || c == '_' {
+                            word.push(c);
+                        } else {
+                            let lower_snake = word.contains('_')
+                                && !word.starts_with('_')
+                                && word.chars().all(|c| !c.is_ascii_uppercase());
+                            out.push_str(&if lower_snake {
+                                camel(&word)
+                            } else {
+                                word.clone()
+                            });
+                            word.clear();
+                            if c != '\0' {
+                                out.push(c);
+                            }
+                        }
+                    }
+                    out
+                })
+                .collect::<Vec<_>>()
+                .join("`")
+        })
+        .collect()
 }
 
 fn has_enum(ty: &Ty) -> bool {
@@ -727,17 +796,19 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
         for (js_name, input) in shapes {
             let nullable = !input;
             // The Rust struct.
-            rust_docs(&mut rs, &model.docs, "");
+            let model_docs = js_docs(&model.docs);
+            rust_docs(&mut rs, &model_docs, "");
             if nullable {
                 rs.push_str("#[napi_derive::napi(object, use_nullable = true)]\n");
             } else {
                 rs.push_str("#[napi_derive::napi(object)]\n");
             }
             rs.push_str(&format!("pub struct {js_name} {{\n"));
-            let mut dts = jsdoc(&model.docs, "");
+            let mut dts = jsdoc(&model_docs, "");
             dts.push_str(&format!("export interface {js_name} {{\n"));
             for f in &fields {
-                rust_docs(&mut rs, &f.docs, "    ");
+                let field_docs = js_docs(&f.docs);
+                rust_docs(&mut rs, &field_docs, "    ");
                 let ts = ts_ty(facade, &f.ty, input, &with_input);
                 if has_enum(&f.ty) {
                     rs.push_str(&format!("    #[napi(ts_type = {ts:?})]\n"));
@@ -747,12 +818,21 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
                     f.name,
                     node_ty(&f.ty, input, &with_input)
                 ));
-                dts.push_str(&jsdoc(&f.docs, "  "));
+                dts.push_str(&jsdoc(&field_docs, "  "));
                 let js = camel(&f.name);
                 match (&f.ty, nullable) {
                     (Ty::Option(_), true) => dts.push_str(&format!("  {js}: {ts} | null\n")),
                     (Ty::Option(_), false) => dts.push_str(&format!("  {js}?: {ts}\n")),
                     _ => dts.push_str(&format!("  {js}: {ts}\n")),
+                }
+            }
+            if !input {
+                for (model_name, field, doc, _) in NODE_EXTRAS {
+                    if model_name == model.name {
+                        rs.push_str(&format!("    /// {doc}\n    pub {field}: bool,\n"));
+                        dts.push_str(&jsdoc(&[doc.to_owned()], "  "));
+                        dts.push_str(&format!("  {}: boolean\n", camel(field)));
+                    }
                 }
             }
             rs.push_str("}\n\n");
@@ -780,7 +860,17 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
                 if let Some(error) = error_field(model) {
                     rs.push_str(&format!("        let error = &v.{error};\n"));
                 }
+                let extras: Vec<_> = NODE_EXTRAS
+                    .iter()
+                    .filter(|(name, ..)| *name == model.name)
+                    .collect();
+                for (_, field, _, expr) in &extras {
+                    rs.push_str(&format!("        let {field} = {expr};\n"));
+                }
                 rs.push_str(&format!("        {js_name} {{\n"));
+                for (_, field, ..) in &extras {
+                    rs.push_str(&format!("            {field},\n"));
+                }
                 for f in &fields {
                     let value = if model.fields.iter().any(|m| m.name == f.name) {
                         to_node(&f.ty, &format!("v.{}", f.name))
@@ -1219,11 +1309,13 @@ fn pyi(facade: &Facade, roles: &Roles) -> String {
                 }
             }
             out.push_str("    def __new__(\n        cls,\n        *,\n");
+            // Arguments: an enum takes only its known values (`Literal`), not any `str`.
             for f in &required {
-                out.push_str(&format!("        {}: {},\n", f.name, py_stub_ty(&f.ty)));
+                let ty = py_stub_ty(&f.ty).replace(" | str", "");
+                out.push_str(&format!("        {}: {ty},\n", f.name));
             }
             for f in &optional {
-                let ty = py_stub_ty(&f.ty);
+                let ty = py_stub_ty(&f.ty).replace(" | str", "");
                 let ty = if matches!(f.ty, Ty::Vec(_)) {
                     format!("{ty} | None")
                 } else {

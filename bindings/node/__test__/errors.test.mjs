@@ -1,9 +1,19 @@
 // Every error `code` of docs/architecture.md's errors table, with `status`, `errors` and `requestId`, and
 // client-side validation that sends nothing (the emulator's journal stays empty).
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { Client } from 'telnyx-reputation'
+import {
+  APIConnectionError,
+  APIStatusError,
+  APITimeoutError,
+  Client,
+  InvalidInputError,
+  NotFoundError,
+  PermissionDeniedError,
+  TelnyxReputationError,
+} from 'telnyx-reputation'
 import { startEmulator } from 'telnyx-reputation/testing'
 import { journal, newEnterprise } from './fixtures.mjs'
 
@@ -20,7 +30,7 @@ const inject = (account, fault) => emulator.admin('POST', '/faults', fault, acco
 test('INVALID_INPUT: rejected before any request', async () => {
   const account = emulator.account()
   const rep = account.client.reputation(UNKNOWN_ID)
-  const invalid = { code: 'INVALID_INPUT', name: 'Error' }
+  const invalid = { code: 'INVALID_INPUT', name: 'InvalidInputError' }
   await assert.rejects(rep.numbers.add(['+442071234567']), invalid)
   await assert.rejects(rep.numbers.get('12025551234'), invalid)
   await assert.rejects(rep.enable(UNKNOWN_ID, 'hourly'), invalid)
@@ -52,11 +62,22 @@ test('PERMISSION_DENIED and NOT_FOUND come from the emulator', async () => {
     .enable(document.id, 'daily')
     .catch((e) => e)
   assert.ok(denied instanceof Error)
+  // Exported classes: `instanceof` narrows, and `code` stays.
+  assert.ok(denied instanceof PermissionDeniedError)
+  assert.ok(denied instanceof APIStatusError)
+  assert.ok(denied instanceof TelnyxReputationError)
+  assert.ok(!(denied instanceof NotFoundError))
+  assert.equal(denied.name, 'PermissionDeniedError')
   assert.equal(denied.code, 'PERMISSION_DENIED')
   assert.equal(denied.status, 403)
   assert.ok(denied.errors.length >= 1)
   assert.match(denied.message, /^403 /)
-  await assert.rejects(client.enterprises.get(UNKNOWN_ID), { code: 'NOT_FOUND', status: 404 })
+  await assert.rejects(client.enterprises.get(UNKNOWN_ID), (e) => {
+    assert.ok(e instanceof NotFoundError)
+    assert.equal(e.code, 'NOT_FOUND')
+    assert.equal(e.status, 404)
+    return true
+  })
 })
 
 test('HTTP statuses map to their codes, with errors[] and requestId', async () => {
@@ -267,4 +288,48 @@ test('GATE_REJECTED carries the gate and the reasons', async () => {
     gate: 'status',
     reasons: ['FEIN mismatch'],
   })
+})
+
+test('every error class is exported, from require() too, and each kind builds its own', async () => {
+  const cjs = createRequire(import.meta.url)('telnyx-reputation')
+  assert.equal(cjs.NotFoundError, NotFoundError)
+  assert.ok(new APITimeoutError('x') instanceof APIConnectionError)
+  assert.ok(new InvalidInputError('x') instanceof Error)
+  const { client } = emulator.account()
+  const error = await client.enterprises.get('not-a-uuid').catch((e) => e)
+  assert.ok(error instanceof InvalidInputError)
+  assert.ok(!(error instanceof APIStatusError))
+  assert.match(error.stack, /^InvalidInputError: invalid input/)
+})
+
+test('INVALID_INPUT lists every bad field as an errors[] entry with a JSON pointer', async () => {
+  const account = emulator.account()
+  const rep = account.client.reputation(UNKNOWN_ID)
+  const error = await rep.remediation
+    .submit(['nope', '+12025551234', '+12025551234'], '', 'ops@', 'http://hooks.example.com/x')
+    .catch((e) => e)
+  assert.equal(error.code, 'INVALID_INPUT')
+  assert.deepEqual(
+    error.errors.map((e) => e.pointer),
+    ['/phone_numbers/0', '/phone_numbers/2', '/call_purpose', '/contact_email', '/webhook_url'],
+  )
+  assert.ok(error.errors.every((e) => e.detail && e.title === 'Invalid input'))
+  assert.deepEqual(error.details.errors[0].source, { pointer: '/phone_numbers/0', parameter: null })
+  const bad = await account.client.enterprises.get('not-a-uuid').catch((e) => e)
+  assert.deepEqual(
+    bad.errors.map((e) => [e.pointer, e.parameter]),
+    [[null, 'enterprise_id']],
+  )
+  assert.deepEqual(await journal(emulator, account.apiKey), [])
+})
+
+test('a loopback http:// webhook URL is accepted; a public one is not', async () => {
+  const account = emulator.account()
+  const rep = account.client.reputation(UNKNOWN_ID)
+  await assert.rejects(rep.setWebhook('http://hooks.example.com/x'), {
+    code: 'INVALID_INPUT',
+    message: /allow_insecure_http/,
+  })
+  // Loopback passes validation and reaches the server (404: the enterprise does not exist).
+  await assert.rejects(rep.setWebhook('http://127.0.0.1:8080/hooks'), { code: 'NOT_FOUND' })
 })

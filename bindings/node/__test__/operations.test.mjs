@@ -64,6 +64,8 @@ test('reputation journey: LOA, upload, enable, gates, settings, numbers, remedia
   const approved = await rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 })
   assert.equal(approved.status, 'approved')
   assert.equal(approved.loaStatus, 'approved')
+  // The same result helpers as Python's properties.
+  assert.equal(approved.readyForNumbers, true)
   assert.equal((await rep.settings()).enterpriseId, enterprise.id)
   assert.equal((await rep.setFrequency('weekly')).checkFrequency, 'weekly')
   assert.equal(
@@ -166,6 +168,7 @@ test('numbers.addAll: validated up front, batches of 100, a failed batch reporte
 
   const report = await rep.numbers.addAll(range(0, 150))
   assert.deepEqual(report.failed, [])
+  assert.equal(report.isComplete, true)
   assert.deepEqual(
     report.added.map((n) => n.phoneNumber),
     range(0, 150),
@@ -179,6 +182,7 @@ test('numbers.addAll: validated up front, batches of 100, a failed batch reporte
   })
   const partial = await rep.numbers.addAll(range(150, 250), { concurrency: 1 })
   assert.equal(partial.failed.length, 1)
+  assert.equal(partial.isComplete, false)
   const [failure] = partial.failed
   assert.equal(failure.batchIndex, 0)
   assert.deepEqual(failure.numbers, range(150, 100))

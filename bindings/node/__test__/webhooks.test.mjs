@@ -105,3 +105,43 @@ test('verify takes IncomingHttpHeaders: undefined values, one-element and repeat
     message: /missing telnyx-timestamp/,
   })
 })
+
+test('a remediation status change is a typed event carrying the request', () => {
+  const body = JSON.stringify({
+    data: {
+      id: 'evt-r1',
+      event_type: 'number_reputation.remediation.status_changed',
+      occurred_at: '2026-06-08T10:00:00Z',
+      record_type: 'event',
+      payload: {
+        record_type: 'remediation_request',
+        enterprise_id: '4a6192a4-573d-446d-b3ce-aff9117272a6',
+        id: '9d5c1c1e-5b8e-4f7e-9a55-1d2f0c3b4a10',
+        status: 'completed',
+        phone_numbers_count: 2,
+        phone_numbers_submitted: 2,
+        phone_numbers_ineligible: 0,
+        call_purpose: 'Appointment reminders',
+        webhook_url: 'http://127.0.0.1:8080/remediation',
+        results: {
+          remediated: ['+12025551234'],
+          not_flagged: [],
+          requires_review: [],
+          ineligible: [],
+          refused: ['+12025555678'],
+        },
+        created_at: '2026-06-07T10:00:00Z',
+        updated_at: '2026-06-08T10:00:00Z',
+      },
+    },
+    meta: { attempt: 1, delivered_to: 'http://127.0.0.1:8080/remediation' },
+  })
+  const event = webhooks.verify(body, signed(body), PUBLIC_KEY)
+  assert.equal(event.type, 'remediation_status_changed')
+  assert.equal(event.enterpriseId, '4a6192a4-573d-446d-b3ce-aff9117272a6')
+  assert.equal(event.delivery.eventId, 'evt-r1')
+  assert.equal(event.remediation.id, '9d5c1c1e-5b8e-4f7e-9a55-1d2f0c3b4a10')
+  assert.equal(event.remediation.status, 'completed')
+  assert.equal(event.remediation.webhookUrl, 'http://127.0.0.1:8080/remediation')
+  assert.deepEqual(event.remediation.results.refused, ['+12025555678'])
+})

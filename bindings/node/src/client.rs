@@ -114,7 +114,7 @@ const ON_BILLABLE: &str = "onBillable";
 /// Read the options object: `onBillable` as the hook, every other own property through serde
 /// (so an unknown name or a wrong type is refused, naming the option).
 fn read_options(env: &Env, object: Object<'_>) -> Result<ClientOptions, facade::Error> {
-    let invalid = |message: String| facade::Error::InvalidInput { message };
+    let invalid = |message: String| facade::Error::invalid_input(message);
     let napi_error = |e: napi::Error| invalid(format!("client options: {}", e.reason));
     let on_billable: Option<BillingHook> = object.get(ON_BILLABLE).map_err(napi_error)?;
     // A copy without the function, which serde cannot read; the caller's object is untouched.

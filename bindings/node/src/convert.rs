@@ -21,8 +21,8 @@ pub fn convert_all<T, U: From<T>>(values: Vec<T>) -> Result<Vec<U>, facade::Erro
 pub fn via_serde<T: Serialize, U: DeserializeOwned>(value: &T) -> Result<U, facade::Error> {
     serde_json::to_value(value)
         .and_then(serde_json::from_value)
-        .map_err(|e| facade::Error::InvalidInput {
-            message: format!("cannot convert {}: {e}", short_name::<U>()),
+        .map_err(|e| {
+            facade::Error::invalid_input(format!("cannot convert {}: {e}", short_name::<U>()))
         })
 }
 

@@ -1,4 +1,6 @@
-//! The one place facade errors become JavaScript errors: an `Error` whose `code` is
+//! The one place facade errors become JavaScript errors: an instance of the kind's exported
+//! class (`NotFoundError`, ... extending `TelnyxReputationError` and `Error`, see
+//! `error_classes.rs`) whose `code` is
 //! `ErrorKind::code()` (`NOT_FOUND`, `RATE_LIMITED`, `DECODE`, ...), and on every error the same
 //! properties, `null` where they do not apply: `status`, `requestId`, `errors` (the API's
 //! `errors[]`, each with `meta`; always an array), `retryAfter` (seconds) and `retryAfterMs`,
@@ -56,7 +58,13 @@ pub fn to_js(env: &Env, error: &facade::Error) -> Error {
 
 fn build<'env>(env: &'env Env, error: &facade::Error) -> napi::Result<Object<'env>> {
     let details = error.details();
-    let mut object = env.create_error(Error::new(Status::GenericFailure, &details.message))?;
+    // An instance of the kind's exported class (`NotFoundError`, ...); a plain `Error` only
+    // if the classes are missing from this environment.
+    let mut object =
+        match crate::error_classes::instance(env, error.kind().code(), &details.message) {
+            Some(object) => object,
+            None => env.create_error(Error::new(Status::GenericFailure, &details.message))?,
+        };
     object.set_named_property("code", error.kind().code())?;
     object.set_named_property("status", details.status)?;
     object.set_named_property("requestId", details.request_id.as_deref())?;

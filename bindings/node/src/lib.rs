@@ -11,6 +11,7 @@
 mod client;
 mod convert;
 mod error;
+mod error_classes;
 #[rustfmt::skip]
 mod models;
 mod pager;

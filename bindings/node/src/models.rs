@@ -133,7 +133,7 @@ impl From<OrganizationContact> for facade::OrganizationContact {
 /// An enterprise: the legal entity that represents a business on the Telnyx platform.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct Enterprise {
-    /// Enterprise id (a UUID); the `enterprise_id` of every reputation call.
+    /// Enterprise id (a UUID); the `enterpriseId` of every reputation call.
     pub id: String,
     /// Registered legal name.
     pub legal_name: String,
@@ -234,7 +234,7 @@ impl From<facade::Enterprise> for Enterprise {
         }
     }
 }
-/// The body of `enterprises().create(..)`.
+/// The body of `enterprises.create(..)`.
 #[napi_derive::napi(object)]
 pub struct NewEnterprise {
     /// Registered legal name, 3 to 64 characters.
@@ -242,12 +242,10 @@ pub struct NewEnterprise {
     /// Trading name.
     pub doing_business_as: String,
     /// Kind of organisation.
-    #[napi(ts_type = "'commercial' | 'government' | 'non_profit' | (string & {})")]
+    #[napi(ts_type = "'commercial' | 'government' | 'non_profit'")]
     pub organization_type: String,
     /// Legal form.
-    #[napi(
-        ts_type = "'corporation' | 'llc' | 'partnership' | 'nonprofit' | 'other' | (string & {})"
-    )]
+    #[napi(ts_type = "'corporation' | 'llc' | 'partnership' | 'nonprofit' | 'other'")]
     pub organization_legal_type: String,
     /// ISO 3166-1 alpha-2 country code (`US` or `CA`).
     pub country_code: String,
@@ -261,7 +259,7 @@ pub struct NewEnterprise {
     pub industry: String,
     /// Head-count band.
     #[napi(
-        ts_type = "'1-10' | '11-50' | '51-200' | '201-500' | '501-2000' | '2001-10000' | '10001+' | (string & {})"
+        ts_type = "'1-10' | '11-50' | '51-200' | '201-500' | '501-2000' | '2001-10000' | '10001+'"
     )]
     pub number_of_employees: String,
     /// Authorised representative.
@@ -283,7 +281,7 @@ pub struct NewEnterprise {
     /// Professional licence number.
     pub professional_license_number: Option<String>,
     /// Enterprise (default) or BPO; fixed at creation.
-    #[napi(ts_type = "'enterprise' | 'bpo' | (string & {})")]
+    #[napi(ts_type = "'enterprise' | 'bpo'")]
     pub role_type: Option<String>,
 }
 impl From<NewEnterprise> for facade::NewEnterprise {
@@ -316,7 +314,7 @@ impl From<NewEnterprise> for facade::NewEnterprise {
         }
     }
 }
-/// The body of `enterprises().replace(..)`: every mutable field, all optional; absent fields
+/// The body of `enterprises.replace(..)`: every mutable field, all optional; absent fields
 /// are not sent.
 #[napi_derive::napi(object)]
 pub struct EnterpriseUpdate {
@@ -325,9 +323,7 @@ pub struct EnterpriseUpdate {
     /// Trading name.
     pub doing_business_as: Option<String>,
     /// Legal form.
-    #[napi(
-        ts_type = "'corporation' | 'llc' | 'partnership' | 'nonprofit' | 'other' | (string & {})"
-    )]
+    #[napi(ts_type = "'corporation' | 'llc' | 'partnership' | 'nonprofit' | 'other'")]
     pub organization_legal_type: Option<String>,
     /// Where the enterprise is incorporated.
     pub jurisdiction_of_incorporation: Option<String>,
@@ -339,7 +335,7 @@ pub struct EnterpriseUpdate {
     pub industry: Option<String>,
     /// Head-count band.
     #[napi(
-        ts_type = "'1-10' | '11-50' | '51-200' | '201-500' | '501-2000' | '2001-10000' | '10001+' | (string & {})"
+        ts_type = "'1-10' | '11-50' | '51-200' | '201-500' | '501-2000' | '2001-10000' | '10001+'"
     )]
     pub number_of_employees: Option<String>,
     /// Authorised representative.
@@ -413,16 +409,20 @@ pub struct ReputationSettings {
     /// Review state of the evidence for externally hosted numbers, if any was submitted.
     #[napi(ts_type = "'pending' | 'approved' | 'rejected' | (string & {})")]
     pub external_verification_status: Option<String>,
-    /// Where reputation events are delivered; `None` when delivery is off.
+    /// Where reputation events are delivered; `null` when delivery is off.
     pub webhook_url: Option<String>,
     /// When reputation was enabled.
     pub created_at: String,
     /// When the settings last changed.
     pub updated_at: String,
+    /// Both gates are `approved`: numbers can be added.
+    pub ready_for_numbers: bool,
 }
 impl From<facade::ReputationSettings> for ReputationSettings {
     fn from(v: facade::ReputationSettings) -> Self {
+        let ready_for_numbers = v.ready_for_numbers();
         ReputationSettings {
+            ready_for_numbers,
             enterprise_id: v.enterprise_id,
             status: v.status.as_str().to_owned(),
             loa_status: v.loa_status.as_str().to_owned(),
@@ -440,7 +440,7 @@ impl From<facade::ReputationSettings> for ReputationSettings {
         }
     }
 }
-/// Latest reputation snapshot of a number; every field may be `None` for lack of data.
+/// Latest reputation snapshot of a number; every field may be `null` for lack of data.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct ReputationData {
     /// Overall spam likelihood.
@@ -483,7 +483,7 @@ pub struct ReputationNumber {
     pub enterprise_id: String,
     /// The number, E.164.
     pub phone_number: String,
-    /// Latest snapshot; `None` until the first refresh has been collected.
+    /// Latest snapshot; `null` until the first refresh has been collected.
     pub reputation_data: Option<ReputationData>,
     /// Where the number is hosted.
     #[napi(ts_type = "'telnyx' | 'external' | (string & {})")]
@@ -552,7 +552,7 @@ impl From<facade::RefreshResult> for RefreshResult {
         }
     }
 }
-/// The result of `numbers().refresh(..)`.
+/// The result of `numbers.refresh(..)`.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct RefreshOutcome {
     /// Per-number results.
@@ -574,9 +574,9 @@ impl From<facade::RefreshOutcome> for RefreshOutcome {
         }
     }
 }
-/// The result of `numbers().add_all(..)`: every input number is either in `added` or in
+/// The result of `numbers.addAll(..)`: every input number is either in `added` or in
 /// the `numbers` of one entry of `failed`, so nothing is silently dropped. A failed batch
-/// whose `BatchFailure::outcome_unknown` is true may have been added (its answer was
+/// whose `BatchFailure.outcomeUnknown` is true may have been added (its answer was
 /// lost); the others were not.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct BulkAddReport {
@@ -584,16 +584,20 @@ pub struct BulkAddReport {
     pub added: Vec<ReputationNumber>,
     /// The batches the API rejected or that could not be sent, in batch order.
     pub failed: Vec<BatchFailure>,
+    /// True when every batch was added.
+    pub is_complete: bool,
 }
 impl From<facade::BulkAddReport> for BulkAddReport {
     fn from(v: facade::BulkAddReport) -> Self {
+        let is_complete = v.is_complete();
         BulkAddReport {
+            is_complete,
             added: v.added.into_iter().map(|v| v.into()).collect(),
             failed: v.failed.into_iter().map(|v| v.into()).collect(),
         }
     }
 }
-/// The result of `numbers().refresh_all(..)`: every input number is either in `results` or
+/// The result of `numbers.refreshAll(..)`: every input number is either in `results` or
 /// in the `numbers` of one entry of `failed`.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct BulkRefreshReport {
@@ -610,18 +614,18 @@ impl From<facade::BulkRefreshReport> for BulkRefreshReport {
         }
     }
 }
-/// One batch of `add_all` or `refresh_all` that failed. Batches are atomic: when the server
+/// One batch of `addAll` or `refreshAll` that failed. Batches are atomic: when the server
 /// answered with an error, none of its numbers were applied. When the request was sent and
-/// its answer lost (`BatchFailure::outcome_unknown`), the server may have applied the whole
+/// its answer lost (`BatchFailure.outcomeUnknown`), the server may have applied the whole
 /// batch (and billed it); it was not retried, and the error says so.
 ///
 /// `Error` is not serializable, so the serde form (what the Python and Node bindings see)
-/// carries the error as `error_kind` (the stable code, e.g. `"UNPROCESSABLE"`), `message`,
-/// `status`, `request_id`, `api_errors` and `outcome_unknown` beside `batch_index` and
+/// carries the error as `errorKind` (the stable code, e.g. `"UNPROCESSABLE"`), `message`,
+/// `status`, `requestId`, `apiErrors` and `outcomeUnknown` beside `batchIndex` and
 /// `numbers`.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct BatchFailure {
-    /// 0-based position of the batch: it held input numbers `100 * batch_index` onwards.
+    /// 0-based position of the batch: it held input numbers `100 * batchIndex` onwards.
     pub batch_index: u32,
     /// The numbers of the batch: none of them applied, unless the outcome is unknown.
     pub numbers: Vec<String>,
@@ -777,7 +781,7 @@ pub struct Remediation {
     pub tier1_completed_at: Option<String>,
     /// When the second review tier completed.
     pub tier2_completed_at: Option<String>,
-    /// Per-number outcome; `None` until results are available.
+    /// Per-number outcome; `null` until results are available.
     pub results: Option<RemediationResults>,
     /// When the request was created.
     pub created_at: String,
@@ -992,7 +996,7 @@ impl From<facade::DocumentSize> for DocumentSize {
         }
     }
 }
-/// A stored document (e.g. the signed LOA); its `id` is a `loa_document_id` or `document_ids` entry.
+/// A stored document (e.g. the signed LOA); its `id` is a `loaDocumentId` or `documentIds` entry.
 #[napi_derive::napi(object, use_nullable = true)]
 pub struct Document {
     /// Document id (a UUID).
@@ -1120,7 +1124,7 @@ impl From<LoaSignature> for facade::LoaSignature {
         }
     }
 }
-/// Options of `loa().render(..)`; the default renders an unsigned LOA without an agent block.
+/// Options of `loa.render(..)`; the default renders an unsigned LOA without an agent block.
 #[napi_derive::napi(object)]
 pub struct LoaRenderOptions {
     /// Reseller block, only when a partner manages the enterprise's numbers.
@@ -1136,7 +1140,7 @@ impl From<LoaRenderOptions> for facade::LoaRenderOptions {
         }
     }
 }
-/// A remediation request to submit: build with `RemediationRequest::new` and the setters.
+/// A remediation request to submit.
 #[napi_derive::napi(object)]
 pub struct RemediationRequest {
     /// 1 to 2,000 US E.164 numbers of this enterprise.

@@ -18,6 +18,7 @@ use telnyx_reputation::webhooks as facade_webhooks;
 
 use crate::convert::via_serde;
 use crate::error;
+use crate::models::Remediation;
 
 /// Delivery metadata of a webhook.
 #[napi(object)]
@@ -34,6 +35,8 @@ pub struct Delivery {
 }
 
 /// A verified Number Reputation webhook, discriminated by `type`.
+// Built once per delivery and handed to JavaScript by value: the size gap does not matter.
+#[allow(clippy::large_enum_variant)]
 #[napi(discriminant = "type", discriminant_case = "snake_case")]
 #[derive(Deserialize)]
 #[serde(tag = "type", content = "event", rename_all = "snake_case")]
@@ -65,6 +68,15 @@ pub enum WebhookEvent {
         status: String,
         rejection_reason: Option<String>,
         reviewed_at: String,
+    },
+    /// `number_reputation.remediation.status_changed`: a remediation request changed status
+    /// (sent to the request's own `webhookUrl`; an event type defined by telnyx-reputation,
+    /// not by Telnyx). `remediation` is the request as `remediation.get` returns it.
+    #[serde(skip)]
+    RemediationStatusChanged {
+        delivery: Delivery,
+        enterprise_id: String,
+        remediation: Remediation,
     },
     /// An event type this version does not know; `payload` is the body as received.
     Unknown { payload: serde_json::Value },
@@ -133,6 +145,14 @@ fn event_to_js(event: &facade_webhooks::WebhookEvent) -> Result<WebhookEvent, fa
         facade_webhooks::WebhookEvent::Unknown(payload) => Ok(WebhookEvent::Unknown {
             payload: payload.clone(),
         }),
+        // The model classes convert from the facade's, not through serde.
+        facade_webhooks::WebhookEvent::RemediationStatusChanged(changed) => {
+            Ok(WebhookEvent::RemediationStatusChanged {
+                delivery: via_serde(&changed.delivery)?,
+                enterprise_id: changed.enterprise_id.clone(),
+                remediation: Remediation::from(changed.remediation.clone()),
+            })
+        }
         known => via_serde(known),
     }
 }

@@ -162,9 +162,7 @@ pub fn seconds(name: &str, value: f64) -> PyResult<Duration> {
         Python::attach(|py| {
             error::to_py(
                 py,
-                &Error::InvalidInput {
-                    message: format!("{name}: {value} is not a number of seconds"),
-                },
+                &Error::invalid_input(format!("{name}: {value} is not a number of seconds")),
             )
         })
     })

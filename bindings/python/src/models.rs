@@ -1451,6 +1451,7 @@ impl BulkAddReport {
         self.0.failed.to_py(py)
     }
     /// True when every batch was added.
+    #[getter]
     fn is_complete(&self) -> bool {
         self.0.failed.is_empty()
     }

@@ -69,7 +69,7 @@ def test_add_all_in_batches_reporting_a_failed_one(sdk: Sdk) -> None:
     assert sdk.collect(rep.numbers.list()) == []
 
     report = sdk.run(rep.numbers.add_all(numbers(0, 150), concurrency=2))
-    assert report.is_complete()
+    assert report.is_complete is True
     assert [n.phone_number for n in report.added] == numbers(0, 150)
 
     sdk.emulator.admin(
@@ -78,7 +78,7 @@ def test_add_all_in_batches_reporting_a_failed_one(sdk: Sdk) -> None:
         {"status": 422, "count": 1, "method": "POST", "path_prefix": "/v2/enterprises"},
     )
     report = sdk.run(rep.numbers.add_all(numbers(150, 250), concurrency=1))
-    assert not report.is_complete()
+    assert report.is_complete is False
     (failure,) = report.failed
     assert isinstance(failure, BatchFailure)
     assert (failure.batch_index, failure.numbers) == (0, numbers(150, 100))

@@ -80,7 +80,11 @@ pub async fn act(client: &Client, api_key: &str, enterprise: &str, dir: &Path) -
     };
     let public_key = served_public_key(&admin).await?;
     let (url, printed) = start_receiver(store.clone(), &public_key).await?;
-    set_webhook_url(client, api_key, enterprise, &url).await?;
+    // A loopback http:// receiver: the facade accepts it (the emulator delivers to it).
+    client
+        .reputation(enterprise)
+        .set_webhook(Some(&url))
+        .await?;
     say(&format!(
         "receiver listening at {url}, verifying with the emulator's public key; the enterprise's webhook points at it"
     ));
@@ -206,25 +210,6 @@ async fn served_public_key(admin: &str) -> CliResult<String> {
         .as_str()
         .map(str::to_owned)
         .ok_or_else(|| CliError::other(format!("the emulator served no public key: {served}")))
-}
-
-/// Point the enterprise's webhook at the receiver. Straight to the API rather than through
-/// `set_webhook`: the facade takes only the https:// URLs Telnyx delivers to, the emulator
-/// also loopback http://.
-async fn set_webhook_url(client: &Client, api_key: &str, enterprise: &str, url: &str) -> CliResult {
-    reqwest::Client::new()
-        .patch(format!(
-            "{}/enterprises/{enterprise}/reputation/webhook",
-            client.base_url().trim_end_matches('/')
-        ))
-        .bearer_auth(api_key)
-        .json(&serde_json::json!({ "webhook_url": url }))
-        .timeout(Duration::from_secs(10))
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .map_err(|e| CliError::other(format!("set the webhook URL: {e}")))?;
-    Ok(())
 }
 
 /// What the receiver did with the emulator's `number.flagged` delivery for `number`,

@@ -103,6 +103,17 @@ fn every_subcommand_walks_the_journey() {
         json_of(h.cli_for(&id).args(["reputation", "webhook", hook]))["webhook_url"],
         hook
     );
+    // A local receiver on loopback takes plain http:// (what the emulator delivers to).
+    let local = "http://127.0.0.1:8080/hooks";
+    assert_eq!(
+        json_of(h.cli_for(&id).args(["reputation", "webhook", local]))["webhook_url"],
+        local
+    );
+    h.cli_for(&id)
+        .args(["reputation", "webhook", "http://hooks.example.com/x"])
+        .assert()
+        .code(2)
+        .stderr(contains("must be an https:// URL"));
     assert!(
         json_of(h.cli_for(&id).args(["reputation", "webhook", "--clear"]))["webhook_url"].is_null()
     );

@@ -73,6 +73,8 @@ struct Inner {
     base_url: String,
     timeout: Duration,
     guard: CostGuard,
+    /// [`ClientBuilder::allow_insecure_http`]: also lets webhook URLs be plain `http://`.
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for Client {
@@ -154,6 +156,13 @@ impl Client {
     /// Refuse a bulk plan of `requests` requests of `op` the budget cannot cover.
     pub(crate) fn check_plan(&self, op: &Op, requests: u64) -> Result<(), Error> {
         self.inner.guard.check_plan(op, requests)
+    }
+
+    /// Check a webhook URL this client is asked to register: `https://`, or plain `http://`
+    /// to a loopback host (a local receiver, the emulator's deliveries), or plain `http://`
+    /// anywhere when the client was built with [`ClientBuilder::allow_insecure_http`].
+    pub(crate) fn check_webhook_url(&self, field: &str, url: &str) -> Result<(), Error> {
+        crate::validate::webhook_url(field, url, self.inner.allow_insecure_http)
     }
 
     /// The generated low-level client.
@@ -447,6 +456,7 @@ impl ClientBuilder {
                 base_url,
                 timeout: self.timeout,
                 guard: CostGuard::new(self.max_billable, self.billing_hook),
+                allow_insecure_http: self.allow_insecure_http,
             }),
         })
     }
@@ -475,7 +485,7 @@ fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Erro
 }
 
 /// 127.0.0.0/8, ::1 and `localhost` are loopback.
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

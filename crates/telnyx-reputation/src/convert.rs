@@ -149,7 +149,7 @@ pub(crate) fn ownership(o: g::NumberOwnership) -> NumberOwnership {
     }
 }
 
-fn remediation_results(r: g::RemediationResults) -> RemediationResults {
+pub(crate) fn remediation_results(r: g::RemediationResults) -> RemediationResults {
     RemediationResults {
         remediated: r.remediated,
         not_flagged: r.not_flagged,

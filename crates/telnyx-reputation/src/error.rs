@@ -105,11 +105,16 @@ impl fmt::Display for Gate {
 #[non_exhaustive]
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
-    /// Rejected client-side; nothing was sent.
+    /// Rejected client-side; nothing was sent. Every problem found is reported at once.
     #[error("invalid input: {message}")]
     InvalidInput {
-        /// What was wrong, naming the field, index and value.
+        /// What was wrong, naming the field, index and value of each problem.
         message: String,
+        /// One entry per problem, in the shape of a server 422's `errors[]`: the field as a
+        /// JSON `pointer` into the request body (`/phone_numbers/3`), or as the `parameter`
+        /// for a path or query parameter or a client option. What [`Error::api_errors`]
+        /// returns for this kind.
+        errors: Vec<ApiError>,
     },
     /// 401: the API key is missing, wrong or revoked.
     #[error("{0}")]
@@ -338,9 +343,13 @@ impl Error {
         }
     }
 
-    /// The API's `errors[]` (empty for non-HTTP errors).
+    /// The API's `errors[]`; for [`Error::InvalidInput`], one entry per problem found
+    /// client-side, the same shape (empty for other non-HTTP errors).
     pub fn api_errors(&self) -> &[ApiError] {
-        self.http().map(|e| e.errors.as_slice()).unwrap_or(&[])
+        match self {
+            Error::InvalidInput { errors, .. } => errors,
+            other => other.http().map(|e| e.errors.as_slice()).unwrap_or(&[]),
+        }
     }
 
     /// How long the server asked the client to wait (typically on a 429 or 503).
@@ -414,12 +423,108 @@ impl Error {
         }
     }
 
-    /// Shorthand for [`Error::InvalidInput`].
-    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+    /// An [`Error::InvalidInput`] for one problem. A message that starts with the field it
+    /// is about (`"phone_numbers[3]: ..."`, `"billing_contact.email: ..."`) gets an entry
+    /// pointing at that field (see [`invalid_entry`]); any other message, an entry with
+    /// only its `detail`.
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        let message = message.into();
         Error::InvalidInput {
-            message: message.into(),
+            errors: vec![invalid_entry(&message)],
+            message,
         }
     }
+
+    /// Shorthand for [`Error::invalid_input`].
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::invalid_input(message)
+    }
+
+    /// Every problem of `problems` (each an [`Error::InvalidInput`]) as one error: the
+    /// messages joined with `; ` (at most `max_listed`, the rest counted) and every entry.
+    /// `None` when there is no problem.
+    pub(crate) fn invalid_all(problems: Vec<Error>, max_listed: usize) -> Option<Self> {
+        if problems.is_empty() {
+            return None;
+        }
+        let mut messages = Vec::new();
+        let mut errors = Vec::new();
+        let total = problems.len();
+        for problem in problems {
+            match problem {
+                Error::InvalidInput {
+                    message,
+                    errors: entries,
+                } => {
+                    if messages.len() < max_listed {
+                        messages.push(message);
+                    }
+                    errors.extend(entries);
+                }
+                other => {
+                    if messages.len() < max_listed {
+                        messages.push(other.to_string());
+                    }
+                }
+            }
+        }
+        if total > messages.len() {
+            messages.push(format!("and {} more", total - messages.len()));
+        }
+        Some(Error::InvalidInput {
+            message: messages.join("; "),
+            errors,
+        })
+    }
+}
+
+/// Names that are path or query parameters (or client options), reported as `parameter`;
+/// any other field is a JSON pointer into the request body.
+const PARAMETERS: &[&str] = &[
+    "enterprise_id",
+    "remediation_id",
+    "agreement_id",
+    "phone_number",
+    "page_size",
+    "phone_number_contains",
+    "phone_number_eq",
+    "legal_name_contains",
+    "api_key",
+    "base_url",
+    "user_agent",
+];
+
+/// The `errors[]` entry of a client-side problem described by `message`: when the message
+/// starts with a field path and `": "`, the path becomes a JSON pointer (`a.b[2]` is
+/// `/a/b/2`) or, for a path or query parameter, the `parameter`; the rest is the `detail`.
+pub(crate) fn invalid_entry(message: &str) -> ApiError {
+    let field = message.split_once(": ").and_then(|(field, detail)| {
+        let plausible = !field.is_empty()
+            && field
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.[]".contains(c))
+            && field.starts_with(|c: char| c.is_ascii_lowercase());
+        plausible.then_some((field, detail))
+    });
+    let mut entry = ApiError {
+        title: Some("Invalid input".to_owned()),
+        detail: Some(message.to_owned()),
+        ..ApiError::default()
+    };
+    if let Some((field, detail)) = field {
+        entry.detail = Some(detail.to_owned());
+        if PARAMETERS.contains(&field) {
+            entry.parameter = Some(field.to_owned());
+        } else {
+            let pointer: String = field
+                .replace(']', "")
+                .split(['.', '['])
+                .map(|part| format!("/{}", part.replace('~', "~0").replace('/', "~1")))
+                .collect();
+            entry.pointer = Some(pointer);
+        }
+    }
+    entry
 }
 
 /// What an outcome-unknown error adds to its message.

@@ -153,21 +153,21 @@ where
     for (index, number) in numbers.into_iter().enumerate() {
         match PhoneNumber::parse(number.as_ref()) {
             Ok(n) => match first_at.entry(n.0.clone()) {
-                Entry::Occupied(first) => problems.push(format!(
+                Entry::Occupied(first) => problems.push(Error::invalid(format!(
                     "{field}[{index}]: {} repeats {field}[{}] (the server refuses duplicates)",
                     n.0,
                     first.get()
-                )),
+                ))),
                 Entry::Vacant(slot) => {
                     slot.insert(index);
                     parsed.push(n.0);
                 }
             },
-            Err(e) => problems.push(format!("{field}[{index}]: {}", bare(&e))),
+            Err(e) => problems.push(Error::invalid(format!("{field}[{index}]: {}", bare(&e)))),
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::invalid(problems.join("; ")));
+    if let Some(all) = Error::invalid_all(problems, MAX_LISTED_PROBLEMS) {
+        return Err(all);
     }
     if parsed.len() < min || parsed.len() > max {
         return Err(Error::invalid(format!(
@@ -178,7 +178,8 @@ where
     Ok(parsed)
 }
 
-/// Most problems listed in one `InvalidInput` message; the rest are counted.
+/// Most problems listed in one `InvalidInput` message; the rest are counted (every one
+/// still has its entry in the error's `errors`).
 const MAX_LISTED_PROBLEMS: usize = 20;
 
 /// Validate every number of a bulk input (all of them, before any I/O): at least one, each
@@ -194,26 +195,21 @@ where
     for (index, number) in numbers.into_iter().enumerate() {
         match PhoneNumber::parse(number.as_ref()) {
             Ok(n) => match first_index.entry(n.0) {
-                Entry::Occupied(first) => problems.push(format!(
+                Entry::Occupied(first) => problems.push(Error::invalid(format!(
                     "{field}[{index}]: {} repeats {field}[{}]",
                     first.key(),
                     first.get()
-                )),
+                ))),
                 Entry::Vacant(slot) => {
                     parsed.push(slot.key().clone());
                     slot.insert(index);
                 }
             },
-            Err(e) => problems.push(format!("{field}[{index}]: {}", bare(&e))),
+            Err(e) => problems.push(Error::invalid(format!("{field}[{index}]: {}", bare(&e)))),
         }
     }
-    if !problems.is_empty() {
-        let hidden = problems.len().saturating_sub(MAX_LISTED_PROBLEMS);
-        problems.truncate(MAX_LISTED_PROBLEMS);
-        if hidden > 0 {
-            problems.push(format!("and {hidden} more"));
-        }
-        return Err(Error::invalid(problems.join("; ")));
+    if let Some(all) = Error::invalid_all(problems, MAX_LISTED_PROBLEMS) {
+        return Err(all);
     }
     if parsed.is_empty() {
         return Err(Error::invalid(format!(
@@ -226,7 +222,7 @@ where
 /// The message of an `InvalidInput` without its "invalid input: " prefix.
 fn bare(e: &Error) -> String {
     match e {
-        Error::InvalidInput { message } => message.clone(),
+        Error::InvalidInput { message, .. } => message.clone(),
         other => other.to_string(),
     }
 }

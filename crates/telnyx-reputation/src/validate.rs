@@ -1,7 +1,8 @@
 //! Client-side input checks other than US phone numbers (see `phone`): ids, text lengths,
-//! URLs, page sizes, e-mail addresses, any-country E.164 contact phones, FEINs, countries and
+//! webhook URLs, page sizes, e-mail addresses, any-country E.164 contact phones, FEINs, countries and
 //! the `contains` filter. Every check returns `Error::InvalidInput` naming the field (and
-//! index) and runs before I/O. They mirror what the server enforces, so a request that would
+//! index), with an `errors` entry pointing at it, and runs before I/O; `all` reports every
+//! failed check of a request at once. They mirror what the server enforces, so a request that would
 //! be refused is refused here, with nothing sent.
 
 use uuid::Uuid;
@@ -53,17 +54,31 @@ pub(crate) fn length(field: &str, value: &str, min: usize, max: usize) -> Result
     Ok(())
 }
 
-/// Require an `https://` URL of at most 2,048 characters.
-pub(crate) fn https_url(field: &str, value: &str) -> Result<(), Error> {
+/// Require a webhook URL of at most 2,048 characters: `https://`, or `http://` to a
+/// loopback host (127.0.0.0/8, `::1`, `localhost`: a local receiver or the emulator), or
+/// `http://` to any host when `allow_insecure_http` is set.
+pub(crate) fn webhook_url(
+    field: &str,
+    value: &str,
+    allow_insecure_http: bool,
+) -> Result<(), Error> {
     length(field, value, 1, 2048)?;
     let parsed = reqwest::Url::parse(value)
         .map_err(|e| Error::invalid(format!("{field}: {value:?} is not a URL ({e})")))?;
-    if parsed.scheme() != "https" || parsed.host_str().is_none() {
-        return Err(Error::invalid(format!(
-            "{field}: {value:?} must be an https:// URL"
-        )));
+    if parsed.host_str().is_none() {
+        return Err(Error::invalid(format!("{field}: {value:?} has no host")));
     }
-    Ok(())
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http || crate::client::is_loopback(&parsed) => Ok(()),
+        "http" => Err(Error::invalid(format!(
+            "{field}: {value:?} must be an https:// URL (plain http:// is accepted for a \
+             loopback host, or for any host with allow_insecure_http)"
+        ))),
+        _ => Err(Error::invalid(format!(
+            "{field}: {value:?} must be an https:// URL"
+        ))),
+    }
 }
 
 /// An opaque document id (what `loa_document_id` takes): 1 to 255 characters, not a UUID
@@ -78,13 +93,14 @@ pub(crate) fn document_id(field: &str, value: &str) -> Result<String, Error> {
 
 /// The API's `maxLength` limits, checked on a request body before any I/O: each `limits`
 /// entry is a dotted field path and its largest character count. Absent and null fields
-/// pass; the error names the field path.
+/// pass; the error names every field path over its limit.
 pub(crate) fn max_lengths<T: serde::Serialize>(
     body: &T,
     limits: &[(&str, usize)],
 ) -> Result<(), Error> {
     let value =
         serde_json::to_value(body).map_err(|e| Error::invalid(format!("request body: {e}")))?;
+    let mut problems = Vec::new();
     for (path, max) in limits {
         let found = path
             .split('.')
@@ -93,13 +109,26 @@ pub(crate) fn max_lengths<T: serde::Serialize>(
         if let Some(text) = found {
             let len = text.chars().count();
             if len > *max {
-                return Err(Error::invalid(format!(
+                problems.push(Error::invalid(format!(
                     "{path}: expected at most {max} characters, got {len}"
                 )));
             }
         }
     }
-    Ok(())
+    all(problems.into_iter().map(Err))
+}
+
+/// Most problems one `InvalidInput` message lists; the rest are counted.
+const MAX_LISTED: usize = 20;
+
+/// Every failed check of `checks` at once (their messages joined, every entry kept), or
+/// `Ok` when all passed.
+pub(crate) fn all(checks: impl IntoIterator<Item = Result<(), Error>>) -> Result<(), Error> {
+    let problems: Vec<Error> = checks.into_iter().filter_map(Result::err).collect();
+    match Error::invalid_all(problems, MAX_LISTED) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 /// Countries an enterprise and its addresses may be in.
@@ -217,15 +246,21 @@ mod tests {
     }
 
     #[test]
-    fn urls_must_be_https() {
-        assert!(https_url("webhook_url", "https://example.com/hook").is_ok());
-        let e = https_url("webhook_url", "http://example.com").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "invalid input: webhook_url: \"http://example.com\" must be an https:// URL"
-        );
-        let long = format!("https://example.com/{}", "a".repeat(2048));
-        assert!(https_url("webhook_url", &long).is_err());
+    fn webhook_urls_may_be_plain_http_to_loopback_or_when_allowed() {
+        for ok in [
+            "https://example.com/hook",
+            "http://127.0.0.1:8080/hook",
+            "http://127.1.2.3/hook",
+            "http://[::1]:9/hook",
+            "http://localhost:3000/webhooks",
+        ] {
+            assert!(webhook_url("webhook_url", ok, false).is_ok(), "{ok}");
+        }
+        let e = webhook_url("webhook_url", "http://example.com/hook", false).unwrap_err();
+        assert!(e.to_string().contains("must be an https:// URL"), "{e}");
+        assert!(webhook_url("webhook_url", "http://example.com/hook", true).is_ok());
+        assert!(webhook_url("webhook_url", "ftp://127.0.0.1/hook", true).is_err());
+        assert!(webhook_url("webhook_url", "not a url", true).is_err());
     }
 
     #[test]

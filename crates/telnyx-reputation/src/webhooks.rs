@@ -9,8 +9,10 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use telnyx_reputation_api::types as g;
 
-use crate::Error;
+use crate::enums::RemediationStatus;
 use crate::enums::{GateStatus, NumberSource, OwnershipStatus, RemovalReason};
+use crate::models::Remediation;
+use crate::{Error, convert};
 
 /// Header carrying the base64 Ed25519 signature.
 pub const SIGNATURE_HEADER: &str = "telnyx-signature-ed25519";
@@ -22,6 +24,7 @@ pub const TOLERANCE_SECONDS: i64 = 300;
 const FLAGGED: &str = "number_reputation.number.flagged";
 const REMOVED: &str = "number_reputation.number.removed";
 const VERIFICATION: &str = "number_reputation.external_verification.status_changed";
+const REMEDIATION: &str = "number_reputation.remediation.status_changed";
 
 /// Delivery metadata of a webhook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +92,19 @@ pub struct ExternalVerificationStatusChanged {
     pub reviewed_at: DateTime<Utc>,
 }
 
+/// A remediation request changed status (sent to the request's own `webhook_url`).
+/// This event type is defined by telnyx-reputation, not by Telnyx: the payload is the
+/// request as `Remediations::get` returns it, plus its enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemediationStatusChanged {
+    /// Delivery metadata.
+    pub delivery: Delivery,
+    /// The enterprise that submitted the request.
+    pub enterprise_id: String,
+    /// The request, with its new `status` (and `results` once there are any).
+    pub remediation: Remediation,
+}
+
 /// A verified Number Reputation webhook.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +116,8 @@ pub enum WebhookEvent {
     NumberRemoved(NumberRemoved),
     /// `number_reputation.external_verification.status_changed`.
     ExternalVerificationStatusChanged(ExternalVerificationStatusChanged),
+    /// `number_reputation.remediation.status_changed`.
+    RemediationStatusChanged(RemediationStatusChanged),
     /// An event type this version does not know, as received.
     Unknown(serde_json::Value),
 }
@@ -278,6 +296,9 @@ fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
         VERIFICATION => WebhookEvent::ExternalVerificationStatusChanged(verification(
             serde_json::from_value(value).map_err(typed)?,
         )),
+        REMEDIATION => WebhookEvent::RemediationStatusChanged(remediation(
+            serde_json::from_value(value).map_err(typed)?,
+        )),
         _ => WebhookEvent::Unknown(value),
     })
 }
@@ -314,6 +335,29 @@ fn removed(e: g::NumberRemovedEvent) -> NumberRemoved {
         ownership_status: OwnershipStatus::from_wire(&p.ownership_status),
         removal_reason: RemovalReason::from_wire(&p.removal_reason),
         removed_at: p.removed_at,
+    }
+}
+
+fn remediation(e: g::RemediationStatusChangedEvent) -> RemediationStatusChanged {
+    let p = e.data.payload;
+    RemediationStatusChanged {
+        delivery: delivery(e.data.id, e.data.occurred_at, e.meta),
+        enterprise_id: p.enterprise_id.to_string(),
+        remediation: Remediation {
+            id: p.id.to_string(),
+            status: RemediationStatus::from_wire(&p.status.0),
+            phone_numbers_count: p.phone_numbers_count,
+            phone_numbers_submitted: p.phone_numbers_submitted.unwrap_or_default(),
+            phone_numbers_ineligible: p.phone_numbers_ineligible.unwrap_or_default(),
+            call_purpose: p.call_purpose,
+            contact_email: p.contact_email,
+            webhook_url: p.webhook_url,
+            tier1_completed_at: p.tier1_completed_at,
+            tier2_completed_at: p.tier2_completed_at,
+            results: p.results.map(convert::remediation_results),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        },
     }
 }
 

@@ -1,7 +1,12 @@
 // Compiled (never run) with `tsc --strict`: the public surface as a user types against it.
 import type { IncomingMessage } from 'node:http'
 import {
+  APIStatusError,
   Client,
+  type ErrorCode,
+  InvalidInputError,
+  NotFoundError,
+  TelnyxReputationError,
   webhooks,
   type BulkRefreshReport,
   type NumberPage,
@@ -112,18 +117,57 @@ function describe(event: WebhookEvent): string {
       return `${event.phoneNumber} removed: ${event.removalReason}`
     case 'external_verification_status_changed':
       return `verification ${event.status}`
+    case 'remediation_status_changed': {
+      const request: Remediation = event.remediation
+      return `remediation ${request.id} of ${event.enterpriseId}: ${request.status}`
+    }
     case 'unknown':
       return JSON.stringify(event.payload)
   }
 }
 
-async function errors(client: Client): Promise<void> {
+async function errors(client: Client): Promise<ErrorCode | undefined> {
   try {
     await client.enterprises.get('nope')
   } catch (e) {
-    if (e instanceof Error && 'code' in e && e.code === 'INVALID_INPUT') return
+    // `instanceof` narrows to the class: its `code` is the literal, the fields are typed.
+    if (e instanceof NotFoundError) {
+      const code: 'NOT_FOUND' = e.code
+      const status: number = e.status
+      void status
+      return code === 'NOT_FOUND' ? undefined : code
+    }
+    if (e instanceof InvalidInputError) {
+      const pointers: Array<string | null | undefined> = e.errors.map((entry) => entry.pointer)
+      void pointers
+      return e.code
+    }
+    if (e instanceof APIStatusError) return e.code
+    if (e instanceof TelnyxReputationError) {
+      const message: string = e.message
+      void message
+      return e.code
+    }
     throw e
   }
+  return undefined
+}
+
+/** Enum inputs are string-literal unions: a typo does not compile (and fails at run time). */
+async function enumInputs(client: Client, id: string): Promise<void> {
+  const rep = client.reputation(id)
+  await rep.setFrequency('weekly')
+  // @ts-expect-error 'hourly' is not a check frequency
+  await rep.setFrequency('hourly')
+  // @ts-expect-error 'chess' is not a product
+  await client.termsOfService.status('chess')
+  // @ts-expect-error 'lost' is not an ownership status
+  rep.numbers.list({ ownershipStatus: 'lost' })
+  // @ts-expect-error 'bpo2' is not a role
+  client.enterprises.list({ roleType: 'bpo2' })
+  // @ts-expect-error 'done' is not a remediation status
+  rep.remediation.list({ status: 'done' })
+  rep.remediation.list({ status: 'completed' })
 }
 
 export async function main(): Promise<void> {
@@ -133,6 +177,7 @@ export async function main(): Promise<void> {
     await errors(
       new Client({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, timeoutMs: 5000 }),
     )
+    void enumInputs
     const event = webhooks.verify(Buffer.from('{}'), { 'telnyx-timestamp': '0' }, 'key')
     console.log(describe(event), onWebhook, testDelivery('{}'))
   } finally {

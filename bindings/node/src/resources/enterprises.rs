@@ -20,6 +20,7 @@ pub struct EnterpriseListOptions {
     /// Only enterprises whose legal name contains this text.
     pub legal_name_contains: Option<String>,
     /// Only this role: `enterprise` or `bpo`.
+    #[napi(ts_type = "'enterprise' | 'bpo'")]
     pub role_type: Option<String>,
 }
 

@@ -34,8 +34,10 @@ pub struct NumberListOptions {
     /// Only this E.164 number.
     pub phone_number_eq: Option<String>,
     /// Only numbers in this ownership state.
+    #[napi(ts_type = "'verified' | 'flagged' | 'pending_confirmation' | 'removed'")]
     pub ownership_status: Option<String>,
     /// Only numbers from this source: `telnyx` or `external`.
+    #[napi(ts_type = "'telnyx' | 'external'")]
     pub source: Option<String>,
     /// Only numbers of this enterprise (account-wide list only).
     pub enterprise_id: Option<String>,

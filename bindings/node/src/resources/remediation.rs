@@ -24,6 +24,7 @@ pub struct RemediationListOptions {
     /// Items per page, 1 to 250.
     pub page_size: Option<u32>,
     /// Only requests in this state.
+    #[napi(ts_type = "'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled'")]
     pub status: Option<String>,
     /// Only requests created at or after this ISO 8601 time.
     pub created_at_gte: Option<String>,

@@ -73,6 +73,9 @@ impl Reputation {
         &self,
         env: &'env Env,
         loa_document_id: String,
+        #[napi(
+            ts_arg_type = "'business_daily' | 'daily' | 'weekly' | 'biweekly' | 'monthly' | 'never' | undefined | null"
+        )]
         frequency: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
         self.settings_call(env, |rep| async move {
@@ -94,6 +97,9 @@ impl Reputation {
     pub fn set_frequency<'env>(
         &self,
         env: &'env Env,
+        #[napi(
+            ts_arg_type = "'business_daily' | 'daily' | 'weekly' | 'biweekly' | 'monthly' | 'never'"
+        )]
         frequency: String,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
         self.settings_call(env, |rep| async move {

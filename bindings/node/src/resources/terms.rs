@@ -18,6 +18,7 @@ pub struct AgreementListOptions {
     /// Items per page, 1 to 250.
     pub page_size: Option<u32>,
     /// `number_reputation` or `branded_calling` (the server defaults to `branded_calling`).
+    #[napi(ts_type = "'branded_calling' | 'number_reputation'")]
     pub product_type: Option<String>,
 }
 
@@ -55,7 +56,7 @@ impl TermsOfService {
     pub fn status<'env>(
         &self,
         env: &'env Env,
-        product_type: String,
+        #[napi(ts_arg_type = "'branded_calling' | 'number_reputation'")] product_type: String,
     ) -> napi::Result<PromiseRaw<'env, TosStatus>> {
         let inner = self.inner.clone();
         let future = async move {
@@ -70,6 +71,7 @@ impl TermsOfService {
     pub fn info<'env>(
         &self,
         env: &'env Env,
+        #[napi(ts_arg_type = "'branded_calling' | 'number_reputation' | undefined | null")]
         product_type: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, Vec<TermsInfo>>> {
         let inner = self.inner.clone();

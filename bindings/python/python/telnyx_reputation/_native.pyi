@@ -124,32 +124,30 @@ class AsyncClient(_ClientOptions):
 @disjoint_base
 class TermsOfService:
     def agree_number_reputation(self) -> TosAgreement: ...
-    def status(self, product: _Product | str) -> TosStatus: ...
-    def info(self, product: _Product | str | None = None) -> list[TermsInfo]: ...
+    def status(self, product: _Product) -> TosStatus: ...
+    def info(self, product: _Product | None = None) -> list[TermsInfo]: ...
     @property
     def agreements(self) -> Agreements: ...
 
 @final
 class AsyncTermsOfService:
     def agree_number_reputation(self) -> Coroutine[Any, Any, TosAgreement]: ...
-    def status(self, product: _Product | str) -> Coroutine[Any, Any, TosStatus]: ...
-    def info(
-        self, product: _Product | str | None = None
-    ) -> Coroutine[Any, Any, list[TermsInfo]]: ...
+    def status(self, product: _Product) -> Coroutine[Any, Any, TosStatus]: ...
+    def info(self, product: _Product | None = None) -> Coroutine[Any, Any, list[TermsInfo]]: ...
     @property
     def agreements(self) -> AsyncAgreements: ...
 
 @disjoint_base
 class Agreements:
     def list(
-        self, *, product_type: _Product | str | None = None, page_size: int | None = None
+        self, *, product_type: _Product | None = None, page_size: int | None = None
     ) -> _Pager[TosAgreement]: ...
     def get(self, agreement_id: str) -> TosAgreement: ...
 
 @final
 class AsyncAgreements:
     def list(
-        self, *, product_type: _Product | str | None = None, page_size: int | None = None
+        self, *, product_type: _Product | None = None, page_size: int | None = None
     ) -> _AsyncPager[TosAgreement]: ...
     def get(self, agreement_id: str) -> Coroutine[Any, Any, TosAgreement]: ...
 
@@ -160,14 +158,14 @@ class Enterprises:
         *,
         legal_name: str,
         doing_business_as: str,
-        organization_type: str,
-        organization_legal_type: str,
+        organization_type: _OrganizationType,
+        organization_legal_type: _OrganizationLegalType,
         country_code: str,
         jurisdiction_of_incorporation: str,
         website: str,
         fein: str,
         industry: str,
-        number_of_employees: str,
+        number_of_employees: _NumberOfEmployees,
         organization_contact: _Contact,
         billing_contact: _Billing,
         organization_physical_address: _Address,
@@ -177,13 +175,13 @@ class Enterprises:
         dun_bradstreet_number: str | None = None,
         primary_business_domain_sic_code: str | None = None,
         professional_license_number: str | None = None,
-        role_type: str | None = None,
+        role_type: _RoleType | None = None,
     ) -> Enterprise: ...
     def list(
         self,
         *,
         legal_name_contains: str | None = None,
-        role_type: str | None = None,
+        role_type: _RoleType | None = None,
         page_size: int | None = None,
     ) -> _Pager[Enterprise]: ...
     def get(self, enterprise_id: str) -> Enterprise: ...
@@ -193,12 +191,12 @@ class Enterprises:
         *,
         legal_name: str | None = None,
         doing_business_as: str | None = None,
-        organization_legal_type: str | None = None,
+        organization_legal_type: _OrganizationLegalType | None = None,
         jurisdiction_of_incorporation: str | None = None,
         website: str | None = None,
         fein: str | None = None,
         industry: str | None = None,
-        number_of_employees: str | None = None,
+        number_of_employees: _NumberOfEmployees | None = None,
         organization_contact: _Contact | None = None,
         billing_contact: _Billing | None = None,
         organization_physical_address: _Address | None = None,
@@ -219,14 +217,14 @@ class AsyncEnterprises:
         *,
         legal_name: str,
         doing_business_as: str,
-        organization_type: str,
-        organization_legal_type: str,
+        organization_type: _OrganizationType,
+        organization_legal_type: _OrganizationLegalType,
         country_code: str,
         jurisdiction_of_incorporation: str,
         website: str,
         fein: str,
         industry: str,
-        number_of_employees: str,
+        number_of_employees: _NumberOfEmployees,
         organization_contact: _Contact,
         billing_contact: _Billing,
         organization_physical_address: _Address,
@@ -236,13 +234,13 @@ class AsyncEnterprises:
         dun_bradstreet_number: str | None = None,
         primary_business_domain_sic_code: str | None = None,
         professional_license_number: str | None = None,
-        role_type: str | None = None,
+        role_type: _RoleType | None = None,
     ) -> Coroutine[Any, Any, Enterprise]: ...
     def list(
         self,
         *,
         legal_name_contains: str | None = None,
-        role_type: str | None = None,
+        role_type: _RoleType | None = None,
         page_size: int | None = None,
     ) -> _AsyncPager[Enterprise]: ...
     def get(self, enterprise_id: str) -> Coroutine[Any, Any, Enterprise]: ...
@@ -252,12 +250,12 @@ class AsyncEnterprises:
         *,
         legal_name: str | None = None,
         doing_business_as: str | None = None,
-        organization_legal_type: str | None = None,
+        organization_legal_type: _OrganizationLegalType | None = None,
         jurisdiction_of_incorporation: str | None = None,
         website: str | None = None,
         fein: str | None = None,
         industry: str | None = None,
-        number_of_employees: str | None = None,
+        number_of_employees: _NumberOfEmployees | None = None,
         organization_contact: _Contact | None = None,
         billing_contact: _Billing | None = None,
         organization_physical_address: _Address | None = None,
@@ -286,10 +284,10 @@ class Reputation:
     def enterprise_id(self) -> str: ...
     def settings(self) -> ReputationSettings: ...
     def enable(
-        self, loa_document_id: str, frequency: _Frequency | str | None = None
+        self, loa_document_id: str, frequency: _Frequency | None = None
     ) -> ReputationSettings: ...
     def disable(self) -> None: ...
-    def set_frequency(self, frequency: _Frequency | str) -> ReputationSettings: ...
+    def set_frequency(self, frequency: _Frequency) -> ReputationSettings: ...
     def set_webhook(self, url: str | None) -> ReputationSettings: ...
     def wait_until_approved(
         self, *, interval: float | None = None, timeout: float | None = None
@@ -309,12 +307,10 @@ class AsyncReputation:
     def enterprise_id(self) -> str: ...
     def settings(self) -> Coroutine[Any, Any, ReputationSettings]: ...
     def enable(
-        self, loa_document_id: str, frequency: _Frequency | str | None = None
+        self, loa_document_id: str, frequency: _Frequency | None = None
     ) -> Coroutine[Any, Any, ReputationSettings]: ...
     def disable(self) -> Coroutine[Any, Any, None]: ...
-    def set_frequency(
-        self, frequency: _Frequency | str
-    ) -> Coroutine[Any, Any, ReputationSettings]: ...
+    def set_frequency(self, frequency: _Frequency) -> Coroutine[Any, Any, ReputationSettings]: ...
     def set_webhook(self, url: str | None) -> Coroutine[Any, Any, ReputationSettings]: ...
     def wait_until_approved(
         self, *, interval: float | None = None, timeout: float | None = None
@@ -360,8 +356,8 @@ class Numbers:
         *,
         phone_number_contains: str | None = None,
         phone_number_eq: str | None = None,
-        ownership_status: str | None = None,
-        source: str | None = None,
+        ownership_status: _OwnershipStatus | None = None,
+        source: _NumberSource | None = None,
         page_size: int | None = None,
     ) -> _Pager[ReputationNumber]: ...
     def get(self, number: str) -> ReputationNumber: ...
@@ -387,8 +383,8 @@ class AsyncNumbers:
         *,
         phone_number_contains: str | None = None,
         phone_number_eq: str | None = None,
-        ownership_status: str | None = None,
-        source: str | None = None,
+        ownership_status: _OwnershipStatus | None = None,
+        source: _NumberSource | None = None,
         page_size: int | None = None,
     ) -> _AsyncPager[ReputationNumber]: ...
     def get(self, number: str) -> Coroutine[Any, Any, ReputationNumber]: ...
@@ -407,8 +403,8 @@ class AccountNumbers:
         *,
         phone_number_contains: str | None = None,
         phone_number_eq: str | None = None,
-        ownership_status: str | None = None,
-        source: str | None = None,
+        ownership_status: _OwnershipStatus | None = None,
+        source: _NumberSource | None = None,
         enterprise_id: str | None = None,
         page_size: int | None = None,
     ) -> _Pager[ReputationNumber]: ...
@@ -422,8 +418,8 @@ class AsyncAccountNumbers:
         *,
         phone_number_contains: str | None = None,
         phone_number_eq: str | None = None,
-        ownership_status: str | None = None,
-        source: str | None = None,
+        ownership_status: _OwnershipStatus | None = None,
+        source: _NumberSource | None = None,
         enterprise_id: str | None = None,
         page_size: int | None = None,
     ) -> _AsyncPager[ReputationNumber]: ...
@@ -451,7 +447,7 @@ class Remediations:
     def list(
         self,
         *,
-        status: str | None = None,
+        status: _RemediationStatus | None = None,
         created_at_gte: datetime | None = None,
         created_at_lte: datetime | None = None,
         page_size: int | None = None,
@@ -478,7 +474,7 @@ class AsyncRemediations:
     def list(
         self,
         *,
-        status: str | None = None,
+        status: _RemediationStatus | None = None,
         created_at_gte: datetime | None = None,
         created_at_lte: datetime | None = None,
         page_size: int | None = None,
@@ -716,14 +712,14 @@ class Enterprise:
         id: str,
         legal_name: str,
         doing_business_as: str,
-        organization_type: _OrganizationType | str,
-        organization_legal_type: _OrganizationLegalType | str,
+        organization_type: _OrganizationType,
+        organization_legal_type: _OrganizationLegalType,
         country_code: str,
         jurisdiction_of_incorporation: str,
         website: str,
         fein: str,
         industry: str,
-        number_of_employees: _NumberOfEmployees | str,
+        number_of_employees: _NumberOfEmployees,
         organization_contact: OrganizationContact,
         billing_contact: BillingContact,
         organization_physical_address: PhysicalAddress,
@@ -735,10 +731,10 @@ class Enterprise:
         dun_bradstreet_number: str | None = None,
         primary_business_domain_sic_code: str | None = None,
         professional_license_number: str | None = None,
-        role_type: _RoleType | str | None = None,
+        role_type: _RoleType | None = None,
         number_reputation_enabled: bool | None = None,
         branded_calling_enabled: bool | None = None,
-        bpo_verification_status: _GateStatus | str | None = None,
+        bpo_verification_status: _GateStatus | None = None,
         bpo_verification_rejection_reason: str | None = None,
     ) -> Enterprise: ...
     @property
@@ -837,14 +833,14 @@ class ReputationSettings:
         cls,
         *,
         enterprise_id: str,
-        status: _ReputationStatus | str,
-        loa_status: _GateStatus | str,
-        check_frequency: _CheckFrequency | str,
+        status: _ReputationStatus,
+        loa_status: _GateStatus,
+        check_frequency: _CheckFrequency,
         created_at: datetime,
         updated_at: datetime,
         loa_document_id: str | None = None,
         rejection_reasons: list[str] | None = None,
-        external_verification_status: _GateStatus | str | None = None,
+        external_verification_status: _GateStatus | None = None,
         webhook_url: str | None = None,
     ) -> ReputationSettings: ...
     @property
@@ -894,7 +890,7 @@ class ReputationData:
     def __new__(
         cls,
         *,
-        spam_risk: _SpamRisk | str | None = None,
+        spam_risk: _SpamRisk | None = None,
         spam_category: str | None = None,
         maturity_score: int | None = None,
         connection_score: int | None = None,
@@ -943,11 +939,11 @@ class ReputationNumber:
         created_at: datetime,
         updated_at: datetime,
         reputation_data: ReputationData | None = None,
-        source: _NumberSource | str | None = None,
-        ownership_status: _OwnershipStatus | str | None = None,
+        source: _NumberSource | None = None,
+        ownership_status: _OwnershipStatus | None = None,
         flag_reason: str | None = None,
         confirm_by: datetime | None = None,
-        removal_reason: _RemovalReason | str | None = None,
+        removal_reason: _RemovalReason | None = None,
         removed_at: datetime | None = None,
     ) -> ReputationNumber: ...
     @property
@@ -1065,6 +1061,7 @@ class BulkAddReport:
     @property
     def failed(self) -> list[BatchFailure]:
         """The batches the API rejected or that could not be sent, in batch order."""
+    @property
     def is_complete(self) -> bool:
         """True when every batch was added."""
     def to_dict(self) -> dict[str, Any]:
@@ -1172,8 +1169,8 @@ class NumberOwnership:
         cls,
         *,
         phone_number: str | None = None,
-        source: _NumberSource | str | None = None,
-        ownership_status: _OwnershipStatus | str | None = None,
+        source: _NumberSource | None = None,
+        ownership_status: _OwnershipStatus | None = None,
         flag_reason: str | None = None,
         confirm_by: datetime | None = None,
         baseline_carrier: str | None = None,
@@ -1258,7 +1255,7 @@ class Remediation:
         cls,
         *,
         id: str,
-        status: _RemediationStatus | str,
+        status: _RemediationStatus,
         phone_numbers_count: int,
         phone_numbers_submitted: int,
         phone_numbers_ineligible: int,
@@ -1325,7 +1322,7 @@ class RemediationSummary:
         cls,
         *,
         id: str,
-        status: _RemediationStatus | str,
+        status: _RemediationStatus,
         phone_numbers_count: int,
         call_purpose: str,
         created_at: datetime,
@@ -1372,7 +1369,7 @@ class ExternalVerification:
         cls,
         *,
         enterprise_id: str | None = None,
-        status: _GateStatus | str | None = None,
+        status: _GateStatus | None = None,
         document_ids: list[str] | None = None,
         phone_numbers: list[str] | None = None,
         rejection_reason: str | None = None,
@@ -1415,7 +1412,7 @@ class TosAgreement:
         cls,
         *,
         id: str,
-        product_type: _ProductType | str,
+        product_type: _ProductType,
         version: str,
         terms_version: str,
         agreed_at: datetime,
@@ -1453,7 +1450,7 @@ class TosStatus:
     def __new__(
         cls,
         *,
-        product_type: _ProductType | str,
+        product_type: _ProductType,
         has_agreed: bool,
         agreement_required: bool,
         current_terms_version: str,
@@ -1492,7 +1489,7 @@ class TermsInfo:
     def __new__(
         cls,
         *,
-        product_type: _ProductType | str | None = None,
+        product_type: _ProductType | None = None,
         current_version: str | None = None,
         description: str | None = None,
         effective_date: date | None = None,

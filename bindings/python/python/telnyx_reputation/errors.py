@@ -6,8 +6,8 @@ except ``webhooks.verify`` (``WebhookVerificationError``).
 
     TelnyxReputationError
     ├── InvalidInputError            rejected client-side, nothing was sent
-    ├── APIStatusError               an HTTP error status without a finer class
-    │   ├── BadRequestError          400 and other unclassified 4xx
+    ├── APIStatusError               any other error status (e.g. 405, 418)
+    │   ├── BadRequestError          400
     │   ├── AuthenticationError      401
     │   ├── PermissionDeniedError    403 (e.g. terms of service not accepted)
     │   ├── NotFoundError            404
@@ -168,13 +168,14 @@ class InvalidInputError(TelnyxReputationError):
 
 
 class APIStatusError(TelnyxReputationError):
-    """The API answered with an error status that has no finer class."""
+    """The API answered with an error status that has no finer class (e.g. 405 or 418); the
+    base of every HTTP error class."""
 
     code = "API_ERROR"
 
 
 class BadRequestError(APIStatusError):
-    """400, or another 4xx without its own class."""
+    """400 (other statuses without their own class raise ``APIStatusError``)."""
 
     code = "BAD_REQUEST"
 
@@ -198,7 +199,8 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: e.g. a number already registered, or a remediation already in flight."""
+    """409: e.g. a remediation request for a number that already has one in flight. (Adding
+    a number that is already monitored is a 422, ``UnprocessableEntityError``.)"""
 
     code = "CONFLICT"
 

@@ -1,10 +1,11 @@
 """Verify Number Reputation webhooks: the Ed25519 signature Telnyx puts on each delivery
 (over ``"{telnyx-timestamp}|{raw body}"``, 300 s tolerance) and the typed event.
 
-Pass the raw request body (bytes, exactly as received), the request headers and the
-public key from the Telnyx portal::
+Pass the raw request body (bytes, exactly as received), the request headers (any object
+with ``items()``: a ``dict``, Flask/Werkzeug ``request.headers``, Starlette or Django
+headers) and the public key from the Telnyx portal::
 
-    event = webhooks.verify(request.body, request.headers, PUBLIC_KEY)
+    event = webhooks.verify(request.get_data(), request.headers, PUBLIC_KEY)
     if isinstance(event, webhooks.NumberFlagged):
         ...
 
@@ -14,19 +15,21 @@ matching deliveries for your tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from . import _native
-from .models import Model
+from .models import Model, Remediation
 
 __all__ = [
     "Delivery",
     "ExternalVerificationStatusChanged",
+    "Headers",
     "NumberFlagged",
     "NumberRemoved",
+    "RemediationStatusChanged",
     "UnknownEvent",
     "WebhookEvent",
     "public_key",
@@ -82,6 +85,17 @@ class ExternalVerificationStatusChanged(Model):
     rejection_reason: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class RemediationStatusChanged(Model):
+    """``number_reputation.remediation.status_changed``: sent to a remediation request's
+    own ``webhook_url`` when its status changes (an event type defined by telnyx-reputation,
+    not by Telnyx). ``remediation`` is the request as ``remediation.get`` returns it."""
+
+    delivery: Delivery
+    enterprise_id: str
+    remediation: Remediation
+
+
 @dataclass(frozen=True)
 class UnknownEvent:
     """A verified event of a type this version does not know, as received."""
@@ -90,18 +104,32 @@ class UnknownEvent:
 
 
 WebhookEvent: TypeAlias = (
-    NumberFlagged | NumberRemoved | ExternalVerificationStatusChanged | UnknownEvent
+    NumberFlagged
+    | NumberRemoved
+    | ExternalVerificationStatusChanged
+    | RemediationStatusChanged
+    | UnknownEvent
 )
 
 _TYPES: dict[str, type[Model]] = {
     "number_flagged": NumberFlagged,
     "number_removed": NumberRemoved,
     "external_verification_status_changed": ExternalVerificationStatusChanged,
+    "remediation_status_changed": RemediationStatusChanged,
 }
 
 
-def verify(payload: bytes | str, headers: Mapping[str, str], public_key: str) -> WebhookEvent:
-    """Check the signature and timestamp of a delivery and return its typed event."""
+class Headers(Protocol):
+    """What ``verify`` takes as headers: anything whose ``items()`` yields ``(name, value)``
+    pairs. A ``dict`` / ``Mapping[str, str]`` is one, and so are Werkzeug's ``Headers``
+    (Flask's ``request.headers``, one pair per occurrence), Starlette's and Django's."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+def verify(payload: bytes | str, headers: Headers, public_key: str) -> WebhookEvent:
+    """Check the signature and timestamp of a delivery and return its typed event. Header
+    names match case-insensitively; a signature or timestamp header given twice fails."""
     body = payload.encode() if isinstance(payload, str) else bytes(payload)
     verified = _native.verify(body, [(str(k), str(v)) for k, v in headers.items()], public_key)
     model = _TYPES.get(verified["type"])

@@ -184,7 +184,7 @@ fn progress(input: &Numbers<PhoneNumber>, verb: &str) -> ProgressBar {
 pub fn read_numbers(source: &NumberSource) -> CliResult<Numbers<PhoneNumber>> {
     let input = source.read(|text| {
         PhoneNumber::parse(text).map_err(|e| match e {
-            Error::InvalidInput { message } => message,
+            Error::InvalidInput { message, .. } => message,
             other => other.to_string(),
         })
     })?;

@@ -40,7 +40,6 @@ impl Enterprises {
     /// create a duplicate).
     pub async fn create(&self, enterprise: NewEnterprise) -> Result<Enterprise, Error> {
         checked(&enterprise)?;
-        validate::max_lengths(&enterprise, &ENTERPRISE_LIMITS)?;
         let body: g::EnterpriseCreate = convert::request_body("enterprise", &enterprise)?;
         let api = self.client.api();
         let wrapped = self
@@ -142,25 +141,29 @@ async fn list_page(client: Client, query: ListQuery) -> Result<Page<Enterprise>,
     })
 }
 
-/// The server-enforced formats of a new enterprise, each failure naming its field path.
+/// The server-enforced formats of a new enterprise, each failure naming its field path;
+/// every bad field is reported at once.
 fn checked(e: &NewEnterprise) -> Result<(), Error> {
-    validate::length("legal_name", &e.legal_name, 3, 64)?;
-    validate::country("country_code", &e.country_code)?;
-    validate::fein("fein", &e.fein)?;
-    validate::email("organization_contact.email", &e.organization_contact.email)?;
-    validate::e164(
-        "organization_contact.phone_number",
-        &e.organization_contact.phone_number,
-    )?;
-    validate::email("billing_contact.email", &e.billing_contact.email)?;
-    validate::e164(
-        "billing_contact.phone_number",
-        &e.billing_contact.phone_number,
-    )?;
-    validate::country(
-        "organization_physical_address.country",
-        &e.organization_physical_address.country,
-    )?;
-    validate::country("billing_address.country", &e.billing_address.country)?;
-    Ok(())
+    let checks = [
+        validate::length("legal_name", &e.legal_name, 3, 64),
+        validate::country("country_code", &e.country_code),
+        validate::fein("fein", &e.fein),
+        validate::email("organization_contact.email", &e.organization_contact.email),
+        validate::e164(
+            "organization_contact.phone_number",
+            &e.organization_contact.phone_number,
+        ),
+        validate::email("billing_contact.email", &e.billing_contact.email),
+        validate::e164(
+            "billing_contact.phone_number",
+            &e.billing_contact.phone_number,
+        ),
+        validate::country(
+            "organization_physical_address.country",
+            &e.organization_physical_address.country,
+        ),
+        validate::country("billing_address.country", &e.billing_address.country),
+        validate::max_lengths(e, &ENTERPRISE_LIMITS),
+    ];
+    validate::all(checks)
 }

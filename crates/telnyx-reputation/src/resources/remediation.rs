@@ -45,7 +45,7 @@ impl Remediations {
     pub async fn submit(&self, request: RemediationRequest) -> Result<Remediation, Error> {
         let id = self.id()?;
         let body: g::CreateRemediationRequest =
-            convert::request_body("remediation", &checked(request)?)?;
+            convert::request_body("remediation", &checked(&self.client, request)?)?;
         let api = self.client.api();
         let wrapped = self
             .client
@@ -124,17 +124,24 @@ impl Remediations {
     }
 }
 
-/// Validate every field of a request; numbers are normalised to their checked form.
-fn checked(request: RemediationRequest) -> Result<RemediationRequest, Error> {
-    let phone_numbers =
-        phone::parse_batch("phone_numbers", &request.phone_numbers, 1, MAX_NUMBERS)?;
-    validate::length("call_purpose", &request.call_purpose, 1, 2000)?;
-    if let Some(email) = &request.contact_email {
-        validate::email("contact_email", email)?;
-    }
-    if let Some(url) = &request.webhook_url {
-        validate::https_url("webhook_url", url)?;
-    }
+/// Validate every field of a request, reporting every bad one at once; numbers are
+/// normalised to their checked form.
+fn checked(client: &Client, request: RemediationRequest) -> Result<RemediationRequest, Error> {
+    let phone_numbers = phone::parse_batch("phone_numbers", &request.phone_numbers, 1, MAX_NUMBERS);
+    let checks = [
+        phone_numbers.as_ref().map(|_| ()).map_err(Clone::clone),
+        validate::length("call_purpose", &request.call_purpose, 1, 2000),
+        request
+            .contact_email
+            .as_deref()
+            .map_or(Ok(()), |email| validate::email("contact_email", email)),
+        request
+            .webhook_url
+            .as_deref()
+            .map_or(Ok(()), |url| client.check_webhook_url("webhook_url", url)),
+    ];
+    validate::all(checks)?;
+    let phone_numbers = phone_numbers?;
     Ok(RemediationRequest {
         phone_numbers,
         ..request

@@ -123,11 +123,13 @@ impl Reputation {
         Ok(convert::settings(wrapped.data))
     }
 
-    /// Set the `https://` URL reputation events are delivered to, or stop delivery with `None`.
+    /// Set the URL reputation events are delivered to, or stop delivery with `None`: an
+    /// `https://` URL, or plain `http://` to a loopback host (a local receiver, the emulator)
+    /// or to any host on a client built with `allow_insecure_http(true)`.
     pub async fn set_webhook(&self, url: Option<&str>) -> Result<ReputationSettings, Error> {
         let id = self.id()?;
         if let Some(url) = url {
-            validate::https_url("webhook_url", url)?;
+            self.client.check_webhook_url("webhook_url", url)?;
         }
         let body = g::UpdateWebhookRequest {
             webhook_url: url.map(str::to_owned),

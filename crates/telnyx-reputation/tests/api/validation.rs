@@ -259,3 +259,125 @@ async fn server_enforced_checks_are_made_client_side_naming_field_and_index() {
     }
     assert_nothing_sent(&h).await;
 }
+
+#[tokio::test]
+async fn loopback_http_webhook_urls_are_accepted_and_any_http_with_allow_insecure_http() {
+    let h = start().await;
+    let id = h.approved_enterprise("Local Hooks Co").await;
+    let rep = h.client.reputation(&id);
+    for local in [
+        "http://127.0.0.1:8080/hooks",
+        "http://[::1]:9000/hooks",
+        "http://localhost:3000/webhooks",
+    ] {
+        let settings = rep.set_webhook(Some(local)).await.unwrap();
+        assert_eq!(settings.webhook_url.as_deref(), Some(local));
+    }
+    rep.numbers().add(["+12025551234"]).await.unwrap();
+    let request =
+        RemediationRequest::new(["+12025551234"], "Reminders").webhook_url("http://127.0.0.1:1/r");
+    let remediation = rep.remediation().submit(request).await.unwrap();
+    assert_eq!(
+        remediation.webhook_url.as_deref(),
+        Some("http://127.0.0.1:1/r")
+    );
+    h.clear_journal().await;
+    // A public http:// host is refused before I/O unless the client allows insecure http.
+    let message = invalid(rep.set_webhook(Some("http://hooks.example.com/x")).await);
+    assert!(message.contains("allow_insecure_http"), "{message}");
+    assert_nothing_sent(&h).await;
+    let insecure = h.guarded(|b| b.allow_insecure_http(true));
+    let e = insecure
+        .reputation(&id)
+        .set_webhook(Some("http://hooks.example.com/x"))
+        .await
+        .unwrap_err();
+    // Sent: the emulator (like Telnyx) delivers plain http only to loopback, and says so.
+    assert_ne!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert_eq!(h.journal().await.len(), 1);
+}
+
+#[tokio::test]
+async fn every_bad_field_is_reported_at_once_as_entries_with_json_pointers() {
+    let h = start().await;
+    let mut enterprise = crate::common::new_enterprise("Checked Co");
+    enterprise.country_code = "GB".into();
+    enterprise.fein = "123".into();
+    enterprise.billing_contact.email = "sam".into();
+    enterprise.website = format!("https://example.com/{}", "a".repeat(240));
+    let e = h.client.enterprises().create(enterprise).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    let pointers: Vec<_> = e
+        .api_errors()
+        .iter()
+        .map(|entry| entry.pointer.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/country_code",
+            "/fein",
+            "/billing_contact/email",
+            "/website"
+        ]
+    );
+    for entry in e.api_errors() {
+        assert!(entry.detail.as_deref().is_some_and(|d| !d.is_empty()));
+        assert_eq!(entry.title.as_deref(), Some("Invalid input"));
+    }
+    let message = e.to_string();
+    for field in ["country_code", "fein", "billing_contact.email", "website"] {
+        assert!(message.contains(field), "{field}: {message}");
+    }
+    // The same entries go out through `details()`, as the bindings show them.
+    let details = serde_json::to_value(e.details()).unwrap();
+    assert_eq!(
+        details["errors"][2]["source"]["pointer"],
+        "/billing_contact/email"
+    );
+
+    // Phone lists: one entry per bad item, pointing at its index.
+    let rep = h.client.reputation(ENTERPRISE);
+    let e = rep
+        .numbers()
+        .add(["+12025551234", "bad", "+12025551234", "+14165550123"])
+        .await
+        .unwrap_err();
+    let pointers: Vec<_> = e
+        .api_errors()
+        .iter()
+        .map(|entry| entry.pointer.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        pointers,
+        ["/phone_numbers/1", "/phone_numbers/2", "/phone_numbers/3"]
+    );
+    // A remediation request: the numbers and the other fields together.
+    let request = RemediationRequest::new(["nope"], "")
+        .contact_email("ops@")
+        .webhook_url("http://hooks.example.com/x");
+    let e = rep.remediation().submit(request).await.unwrap_err();
+    let pointers: Vec<_> = e
+        .api_errors()
+        .iter()
+        .map(|entry| entry.pointer.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/phone_numbers/0",
+            "/call_purpose",
+            "/contact_email",
+            "/webhook_url"
+        ]
+    );
+    // A path parameter is named as the `parameter`, as the server's 422 does.
+    let e = h.client.enterprises().get("not-a-uuid").await.unwrap_err();
+    assert_eq!(e.api_errors().len(), 1);
+    assert_eq!(
+        e.api_errors()[0].parameter.as_deref(),
+        Some("enterprise_id")
+    );
+    assert_eq!(e.api_errors()[0].pointer, None);
+    assert_nothing_sent(&h).await;
+}

@@ -145,3 +145,90 @@ fn a_repeated_signature_or_timestamp_header_fails() {
         );
     }
 }
+
+/// Read one HTTP request from a loopback connection (15 s at most) and answer 200: its
+/// headers and body.
+fn receive_one(listener: std::net::TcpListener) -> (Vec<(String, String)>, Vec<u8>) {
+    use std::io::{Read, Write};
+    let (mut socket, _) = listener.accept().unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(15)))
+        .unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    let (head_end, length) = loop {
+        let n = socket.read(&mut buf).unwrap();
+        assert!(n > 0, "the connection closed before a full request");
+        raw.extend_from_slice(&buf[..n]);
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse::<usize>().unwrap());
+            if raw.len() >= end + 4 + length {
+                break (end, length);
+            }
+        }
+    };
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_string();
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let body = raw[head_end + 4..head_end + 4 + length].to_vec();
+    socket
+        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        .unwrap();
+    (headers, body)
+}
+
+#[tokio::test]
+async fn a_remediation_webhook_to_a_loopback_receiver_verifies_as_a_typed_event() {
+    let h =
+        crate::common::start_with(telnyx_reputation_emulator::ApprovalDelay::Manual, |b| b).await;
+    let id = h.approved_enterprise("Remediation Hooks Co").await;
+    let rep = h.client.reputation(&id);
+    rep.numbers().add(["+12025551234"]).await.unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/remediation", listener.local_addr().unwrap());
+    // A plain http:// loopback receiver is accepted by the facade (the emulator delivers to it).
+    let request = telnyx_reputation::RemediationRequest::new(["+12025551234"], "Reminders")
+        .webhook_url(url.clone());
+    let submitted = rep.remediation().submit(request).await.unwrap();
+    h.advance_remediation(
+        json!({"enterprise_id": id, "remediation_id": submitted.id, "status": "completed"}),
+    )
+    .await;
+    let receiver = tokio::task::spawn_blocking(move || receive_one(listener));
+    let (headers, body) = tokio::time::timeout(std::time::Duration::from_secs(20), receiver)
+        .await
+        .expect("the emulator delivered the remediation webhook in time")
+        .unwrap();
+    let public = h.emulator.webhook_public_key();
+    let event = webhooks::verify(
+        &body,
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        &public,
+    )
+    .unwrap();
+    let WebhookEvent::RemediationStatusChanged(changed) = event else {
+        panic!("expected a typed remediation event, got {event:?}");
+    };
+    assert_eq!(changed.enterprise_id, id);
+    assert_eq!(changed.remediation.id, submitted.id);
+    assert_eq!(
+        changed.remediation.status,
+        telnyx_reputation::RemediationStatus::Completed
+    );
+    assert_eq!(
+        changed.remediation.webhook_url.as_deref(),
+        Some(url.as_str())
+    );
+    assert_eq!(changed.delivery.delivered_to, url);
+    // The typed event keeps its serde form: the tag is what the bindings dispatch on.
+    let tagged = serde_json::to_value(WebhookEvent::RemediationStatusChanged(changed)).unwrap();
+    assert_eq!(tagged["type"], "remediation_status_changed");
+}
