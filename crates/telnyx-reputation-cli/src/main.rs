@@ -75,12 +75,14 @@ fn key_on_command_line(matches: &clap::ArgMatches) -> bool {
     false
 }
 
-/// Serve the emulator until Ctrl-C, printing its base URL first.
+/// Serve the emulator until Ctrl-C, printing its base URL and webhook public key first.
 async fn serve_emulator(args: telnyx_reputation_emulator::EmulatorArgs) -> CliResult {
     let emulator = args.builder().start().await.map_err(|e| {
         CliError::other(format!("cannot listen on {}:{}: {e}", args.host, args.port))
     })?;
+    // The same two lines as `telnyx-reputation-emulator` (its README promises both).
     println!("listening on {}", emulator.base_url());
+    println!("webhook public key {}", emulator.webhook_public_key());
     std::io::stdout().flush()?;
     tokio::signal::ctrl_c().await?;
     emulator.shutdown().await;

@@ -497,15 +497,22 @@ fn the_emulator_subcommand_serves_the_api() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
     let base_url = line
         .trim()
         .strip_prefix("listening on ")
         .expect("prints its base URL")
         .to_owned();
+    // Then the key its webhooks verify with, as the standalone emulator prints it.
+    let mut key_line = String::new();
+    stdout.read_line(&mut key_line).unwrap();
+    let key = key_line
+        .trim()
+        .strip_prefix("webhook public key ")
+        .expect("prints the webhook public key");
+    assert_eq!(base64_len(key), 32, "{key_line}");
     let result = bare_cli()
         .args(["--base-url", &base_url, "--api-key", "k", "terms", "status"])
         .assert()
@@ -513,4 +520,12 @@ fn the_emulator_subcommand_serves_the_api() {
     child.kill().unwrap();
     child.wait().unwrap();
     result.unwrap().stdout(contains("number_reputation"));
+}
+
+/// The decoded length of a base64 text.
+fn base64_len(text: &str) -> usize {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_or(0, |bytes| bytes.len())
 }
