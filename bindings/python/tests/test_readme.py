@@ -35,9 +35,12 @@ def test_readme_snippet_runs(emulator: Emulator, index: int) -> None:
     run_python(["-c", SNIPPETS[index]], emulator)
 
 
-def test_readme_quickstart_prints_both_numbers(emulator: Emulator) -> None:
-    printed = run_python(["-c", SNIPPETS[0]], emulator)
-    assert "+12025551234" in printed and "+12025555678" in printed
+def test_readme_quickstart_prints_both_numbers_with_their_data(emulator: Emulator) -> None:
+    # Real data, not `None`: the quickstart refreshes the numbers it added before listing.
+    lines = sorted(run_python(["-c", SNIPPETS[0]], emulator).strip().splitlines())
+    assert len(lines) == 2, lines
+    assert re.fullmatch(r"\+12025551234 (low|medium|high)", lines[0]), lines
+    assert re.fullmatch(r"\+12025555678 (low|medium|high)", lines[1]), lines
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
