@@ -370,23 +370,14 @@ fn listen_records_the_emulators_signed_deliveries_and_refuses_forged_ones() {
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite://{}/m.sqlite", dir.path().display());
     let mut listener = listen(&store, &public_key);
-    // Straight to the emulator: the facade's set_webhook takes only https:// URLs.
-    let url = format!(
-        "{}/enterprises/{enterprise}/reputation/webhook",
-        harness.base_url
-    );
+    // The listener is a loopback http:// receiver: `reputation webhook` takes it.
     let webhook = listener.url.clone();
-    let status = harness.runtime.block_on(async {
-        reqwest::Client::new()
-            .patch(url)
-            .bearer_auth(&harness.key)
-            .json(&serde_json::json!({ "webhook_url": webhook }))
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
-    assert!(status.is_success(), "{status}");
+    let set = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["reputation", "webhook", &webhook]),
+    );
+    assert_eq!(set["webhook_url"], webhook.as_str());
     admin(
         &harness,
         "numbers/ownership",

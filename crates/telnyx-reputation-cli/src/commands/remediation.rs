@@ -27,7 +27,7 @@ pub enum RemediationCommand {
         /// Contact email for this request.
         #[arg(long)]
         contact_email: Option<String>,
-        /// https:// URL for status notifications.
+        /// URL for status notifications: https://, or http:// to a loopback host.
         #[arg(long)]
         webhook_url: Option<String>,
         #[command(flatten)]

@@ -36,7 +36,7 @@ pub enum ReputationCommand {
     },
     /// Set the webhook URL for reputation events, or clear it with --clear.
     Webhook {
-        /// An https:// URL.
+        /// An https:// URL, or http:// to a loopback host (a local receiver, the emulator).
         #[arg(required_unless_present = "clear")]
         url: Option<String>,
         /// Remove the webhook URL.
