@@ -53,8 +53,10 @@ def main() -> None:
     document = client.documents.upload("signed-loa.pdf", pdf)
     rep.enable(document.id, "business_daily")
     rep.wait_until_approved(interval=0.5, timeout=60)
-    rep.numbers.add(["+12025551234", "+12025555678"])
-    for number in rep.numbers.list(page_size=250):
+    numbers = ["+12025551234", "+12025555678"]
+    rep.numbers.add(numbers)  # billed per number; added numbers have no reputation data yet
+    rep.numbers.refresh(numbers)  # billed per number: a check of each, collected now
+    for number in rep.numbers.list(page_size=250):  # cached reads are free
         data = number.reputation_data
         print(number.phone_number, data.spam_risk if data else "no data yet")
 

@@ -47,4 +47,7 @@ def test_readme_quickstart_prints_both_numbers_with_their_data(emulator: Emulato
 def test_example_runs(emulator: Emulator, example: Path) -> None:
     if example.name == "quickstart_async.py":  # reads numbers another example registers
         run_python([str(PACKAGE / "examples" / "quickstart.py")], emulator)
-    assert "+1202555" in run_python([str(example)], emulator)
+    printed = run_python([str(example)], emulator)
+    assert "+1202555" in printed
+    if example.name == "quickstart.py":  # real data: it refreshes what it added
+        assert re.search(r"\+12025551234 (low|medium|high)", printed), printed
