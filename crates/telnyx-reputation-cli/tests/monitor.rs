@@ -385,6 +385,24 @@ fn a_notification_to_a_dead_endpoint_is_kept_listed_and_sent_by_the_next_sync() 
     assert_eq!(listed[0]["state"], "pending");
     let id = listed[0]["id"].as_str().unwrap().to_owned();
     // The endpoint comes up; the retry is due once its backoff has passed.
+    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    // The first retry is due 1-2 s after the failure (1 s and up to 1 s of jitter).
+    std::thread::sleep(Duration::from_millis(2500));
+    let next = json_of(&mut sync());
+    assert_eq!(next["sync"]["changes"].as_array().unwrap().len(), 0);
+    assert_eq!(next["rules"][0]["action"], "notified", "{next}");
+    assert_eq!(*received.lock().unwrap(), vec![id]);
+    let listed = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "outbox", "--store", &store]),
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
+}
+
+/// A minimal HTTP server on 127.0.0.1:`port` answering 200 to every request and keeping
+/// the value of the header `header` (lower case, with its colon) of each.
+fn http_sink(port: u16, header: &'static str) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
     let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let log = received.clone();
     let server = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
@@ -397,7 +415,7 @@ fn a_notification_to_a_dead_endpoint_is_kept_listed_and_sent_by_the_next_sync() 
                 let mut line = String::new();
                 reader.read_line(&mut line).unwrap();
                 let lower = line.to_ascii_lowercase();
-                if let Some(value) = lower.strip_prefix("x-telnyx-reputation-delivery-id:") {
+                if let Some(value) = lower.strip_prefix(header) {
                     log.lock().unwrap().push(value.trim().to_owned());
                 }
                 if let Some(value) = lower.strip_prefix("content-length:") {
@@ -416,15 +434,60 @@ fn a_notification_to_a_dead_endpoint_is_kept_listed_and_sent_by_the_next_sync() 
             .unwrap();
         }
     });
-    // The first retry is due 1-2 s after the failure (1 s and up to 1 s of jitter).
-    std::thread::sleep(Duration::from_millis(2500));
-    let next = json_of(&mut sync());
-    assert_eq!(next["sync"]["changes"].as_array().unwrap().len(), 0);
-    assert_eq!(next["rules"][0]["action"], "notified", "{next}");
-    assert_eq!(*received.lock().unwrap(), vec![id]);
+    received
+}
+
+#[test]
+fn listen_replay_sends_the_forwards_that_failed_again() {
+    use telnyx_reputation_monitor::outbox::{self, DeliverOptions, NewOutboxItem, OutboxKind};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let opened = runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    let item = NewOutboxItem {
+        kind: OutboxKind::Forward,
+        idempotency_key: "forward|ev-replay".into(),
+        enterprise_id: None,
+        rule: None,
+        target: format!("http://127.0.0.1:{port}/app"),
+        payload: serde_json::json!({ "event_id": "ev-replay", "headers": [], "body": "{}" }),
+    };
+    runtime.block_on(opened.enqueue(&[item])).unwrap();
+    // Nothing listens: every attempt fails, until the row is given up.
+    let all = DeliverOptions {
+        ignore_schedule: true,
+        ..DeliverOptions::default()
+    };
+    for _ in 0..outbox::MAX_ATTEMPTS {
+        runtime
+            .block_on(outbox::deliver(&opened, None, &all))
+            .unwrap();
+    }
     let listed = json_of(
-        harness
-            .cli_for(&enterprise)
+        assert_cmd::Command::cargo_bin("telnyx-reputation")
+            .unwrap()
+            .args(["monitor", "outbox", "--store", &store]),
+    );
+    assert_eq!(listed[0]["state"], "failed", "{listed}");
+    let received = http_sink(port, "x-telnyx-reputation-event-id:");
+    assert_cmd::Command::cargo_bin("telnyx-reputation")
+        .unwrap()
+        .args(["listen", "replay", "--store", &store])
+        .assert()
+        .success()
+        .stdout(contains("forwarded ev-replay"))
+        .stderr(contains("1 failed forward(s) put back; 1 delivered"));
+    assert_eq!(*received.lock().unwrap(), vec!["ev-replay".to_owned()]);
+    let listed = json_of(
+        assert_cmd::Command::cargo_bin("telnyx-reputation")
+            .unwrap()
             .args(["monitor", "outbox", "--store", &store]),
     );
     assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");

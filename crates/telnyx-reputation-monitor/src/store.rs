@@ -737,6 +737,18 @@ impl Store {
     /// Record a verified webhook once: `true` if it is new, `false` for a redelivery of a
     /// `data.id` already stored (nothing is written then).
     pub async fn record_event(&self, event: &StoredEvent, body: &str) -> Result<bool> {
+        self.record_event_with(event, body, &[]).await
+    }
+
+    /// [`Store::record_event`], and when the event is new, write `outbox` rows (its forward)
+    /// in the same transaction.
+    pub async fn record_event_with(
+        &self,
+        event: &StoredEvent,
+        body: &str,
+        outbox: &[NewOutboxItem],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "INSERT INTO webhook_events (event_id, event_type, enterprise_id, phone_number, occurred_at, \
              received_at, flag_reason, confirm_by, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -751,9 +763,15 @@ impl Store {
         .bind(&event.flag_reason)
         .bind(event.confirm_by.map(micros))
         .bind(body)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(result.rows_affected() == 1)
+        let new = result.rows_affected() == 1;
+        if new {
+            self.insert_outbox(&mut tx, outbox, event.received_at)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(new)
     }
 
     /// Stored webhook events, oldest first (one enterprise, or all).

@@ -59,4 +59,5 @@ on_postgres!(
     a_failed_notification_is_kept_in_the_outbox_and_delivered_once_later,
     a_second_sync_of_one_enterprise_waits_or_stops_naming_the_holder,
     an_ownership_deadline_fires_once_and_once_more_as_a_reminder,
+    a_forward_is_recorded_answered_and_retried_until_the_target_takes_it,
 );

@@ -545,6 +545,10 @@ pub async fn the_receiver_records_each_verified_event_once(store: Store) {
 
     // The verified raw request was forwarded unchanged; sent again (a redelivery of the
     // same data.id, still within the 300 s), it is acknowledged and not stored twice.
+    eventually("the forward", || async {
+        !listening.forwarded.lock().unwrap().is_empty()
+    })
+    .await;
     let (body, signature, timestamp) = listening.forwarded.lock().unwrap()[0].clone();
     let headers = [
         (webhooks::SIGNATURE_HEADER, signature.as_str()),
@@ -613,7 +617,9 @@ pub async fn the_receiver_records_each_verified_event_once(store: Store) {
         *listening.printed.lock().unwrap(),
         [(event_id.clone(), true), (event_id, false)]
     );
-    assert_eq!(listening.forwarded.lock().unwrap().len(), 2);
+    // Forwarded once per data.id: the redelivery was not forwarded again.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(listening.forwarded.lock().unwrap().len(), 1);
 
     // Past its confirm_by on the emulator's clock, the unconfirmed number is removed and
     // the emulator delivers that too.
@@ -945,7 +951,7 @@ pub struct Endpoint {
     pub seen: Arc<Mutex<Vec<(String, u16)>>>,
 }
 
-pub async fn endpoint(fail_first: usize) -> Endpoint {
+pub async fn endpoint(fail_first: usize, header: &'static str) -> Endpoint {
     use axum::http::{HeaderMap, StatusCode};
     let seen: Arc<Mutex<Vec<(String, u16)>>> = Arc::default();
     let log = seen.clone();
@@ -954,7 +960,7 @@ pub async fn endpoint(fail_first: usize) -> Endpoint {
             let log = log.clone();
             async move {
                 let id = headers
-                    .get(telnyx_reputation_monitor::outbox::DELIVERY_ID_HEADER)
+                    .get(header)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default()
                     .to_owned();
@@ -987,7 +993,7 @@ pub async fn a_failed_notification_is_kept_in_the_outbox_and_delivered_once_late
     use telnyx_reputation_monitor::outbox::{self, DeliverOptions, OutboxKind, OutboxState};
     let fleet = Fleet::start(3).await;
     let monitor = Monitor::new(fleet.client.clone(), store.clone());
-    let hook = endpoint(2).await;
+    let hook = endpoint(2, telnyx_reputation_monitor::outbox::DELIVERY_ID_HEADER).await;
     let rules = notify_and_remediate_rules(&hook.url);
     let number = &fleet.numbers[1];
     fleet
@@ -1176,4 +1182,38 @@ pub async fn an_ownership_deadline_fires_once_and_once_more_as_a_reminder(store:
     // Within a day of the deadline: the reminder, once.
     assert_eq!(fired(now + chrono::Duration::hours(30)).await, 1);
     assert_eq!(fired(now + chrono::Duration::hours(31)).await, 0);
+}
+
+pub async fn a_forward_is_recorded_answered_and_retried_until_the_target_takes_it(store: Store) {
+    use telnyx_reputation_monitor::outbox::{EVENT_ID_HEADER, OutboxKind, OutboxState};
+    let fleet = Fleet::start(1).await;
+    let public_key = fleet.served_public_key().await;
+    let target = endpoint(2, EVENT_ID_HEADER).await;
+    let receiver = Receiver::new(store.clone(), public_key)
+        .unwrap()
+        .forward_to(&target.url);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/webhooks", listener.local_addr().unwrap());
+    tokio::spawn(receiver.serve(listener, std::future::pending()));
+    let now = Utc::now();
+    let body = flagged_body("ev-forward", &fleet.enterprise_id, &fleet.numbers[0], now);
+    // The sender is answered 200 at once, though the target fails.
+    let answer = post_signed(&url, &body, now.timestamp(), SIGNING_KEY).await;
+    assert_eq!(answer.status(), 200);
+    // A redelivery of the same data.id is acknowledged and queues nothing more.
+    let again = post_signed(&url, &body, now.timestamp(), SIGNING_KEY).await;
+    assert_eq!(again.status(), 200);
+    let queued = store.outbox(&[]).await.unwrap();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].kind, OutboxKind::Forward);
+    eventually("the forward to get through", || async {
+        target.seen.lock().unwrap().iter().any(|(_, s)| *s == 200)
+    })
+    .await;
+    let seen = target.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "two 500s then the 200: {seen:?}");
+    assert!(seen.iter().all(|(id, _)| id == "ev-forward"), "{seen:?}");
+    let done = store.outbox(&[]).await.unwrap();
+    assert_eq!(done[0].state, OutboxState::Done);
+    assert_eq!(done[0].attempts, 3);
 }
