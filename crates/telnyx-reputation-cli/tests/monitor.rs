@@ -293,6 +293,248 @@ fn a_bad_rules_file_is_a_usage_error_naming_the_line() {
         );
 }
 
+#[test]
+fn rules_with_one_name_twice_are_refused_and_an_unknown_category_is_warned() {
+    let harness = Harness::start("cli-monitor-rule-names");
+    let (enterprise, _) = fleet(&harness, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"watch\"\nwhen = { became_high = true }\nactions = [{ type = \"remediate\", call_purpose = \"Reminders\" }]\n\n\
+         [[rule]]\nname = \"watch\"\nwhen = { score_dropped_by = 5 }\nactions = [{ type = \"print\" }]\n",
+    )
+    .unwrap();
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store, "--apply", "--rules"])
+        .arg(&rules)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "two rules are named \"watch\" (line 2 and line 7)",
+        ));
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"robo\"\nwhen = { category_in = [\"robocal\"] }\nactions = [{ type = \"print\" }]\n",
+    )
+    .unwrap();
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store, "--rules"])
+        .arg(&rules)
+        .assert()
+        .success()
+        .stderr(
+            contains("warning: rule \"robo\": category_in \"robocal\"").and(contains(
+                "known: telemarketing, robocall, scam, debt_collection",
+            )),
+        );
+}
+
+#[test]
+fn a_notification_to_a_dead_endpoint_is_kept_listed_and_sent_by_the_next_sync() {
+    let harness = Harness::start("cli-monitor-outbox");
+    let (enterprise, numbers) = fleet(&harness, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    // A port with nothing listening, then a receiver on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "[[rule]]\nname = \"turned high\"\nwhen = {{ became_high = true }}\n\
+             actions = [{{ type = \"notify\", url = \"http://127.0.0.1:{port}/hook\" }}]\n"
+        ),
+    )
+    .unwrap();
+    let sync = || {
+        let mut cmd = harness.cli_for(&enterprise);
+        cmd.args(["monitor", "sync", "--store", &store, "--rules"])
+            .arg(&rules);
+        cmd
+    };
+    admin(
+        &harness,
+        "numbers/reputation",
+        serde_json::json!({"phone_number": numbers[0], "reputation_data": {"spam_risk": "low"}}),
+    );
+    sync().assert().success();
+    admin(
+        &harness,
+        "numbers/reputation",
+        serde_json::json!({"phone_number": numbers[0], "reputation_data": {"spam_risk": "high"}}),
+    );
+    sync()
+        .assert()
+        .code(1)
+        .stderr(contains("kept in the outbox and retried by the next sync"));
+    let listed = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "outbox", "--store", &store]),
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["kind"], "notify");
+    assert_eq!(listed[0]["state"], "pending");
+    let id = listed[0]["id"].as_str().unwrap().to_owned();
+    // The endpoint comes up; the retry is due once its backoff has passed.
+    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    // The first retry is due 1-2 s after the failure (1 s and up to 1 s of jitter).
+    std::thread::sleep(Duration::from_millis(2500));
+    let next = json_of(&mut sync());
+    assert_eq!(next["sync"]["changes"].as_array().unwrap().len(), 0);
+    assert_eq!(next["rules"][0]["action"], "notified", "{next}");
+    assert_eq!(*received.lock().unwrap(), vec![id]);
+    let listed = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "outbox", "--store", &store]),
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
+}
+
+/// A minimal HTTP server on 127.0.0.1:`port` answering 200 to every request and keeping
+/// the value of the header `header` (lower case, with its colon) of each.
+fn http_sink(port: u16, header: &'static str) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = received.clone();
+    let server = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    std::thread::spawn(move || {
+        for stream in server.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let lower = line.to_ascii_lowercase();
+                if let Some(value) = lower.strip_prefix(header) {
+                    log.lock().unwrap().push(value.trim().to_owned());
+                }
+                if let Some(value) = lower.strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            std::io::Read::read_exact(&mut reader, &mut body).unwrap();
+            std::io::Write::write_all(
+                &mut stream,
+                b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            )
+            .unwrap();
+        }
+    });
+    received
+}
+
+#[test]
+fn listen_replay_sends_the_forwards_that_failed_again() {
+    use telnyx_reputation_monitor::outbox::{self, DeliverOptions, NewOutboxItem, OutboxKind};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let opened = runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    let item = NewOutboxItem {
+        kind: OutboxKind::Forward,
+        idempotency_key: "forward|ev-replay".into(),
+        enterprise_id: None,
+        rule: None,
+        target: format!("http://127.0.0.1:{port}/app"),
+        payload: serde_json::json!({ "event_id": "ev-replay", "headers": [], "body": "{}" }),
+    };
+    runtime.block_on(opened.enqueue(&[item])).unwrap();
+    // Nothing listens: every attempt fails, until the row is given up.
+    let all = DeliverOptions {
+        ignore_schedule: true,
+        ..DeliverOptions::default()
+    };
+    for _ in 0..outbox::MAX_ATTEMPTS {
+        runtime
+            .block_on(outbox::deliver(&opened, None, &all))
+            .unwrap();
+    }
+    let listed = json_of(
+        assert_cmd::Command::cargo_bin("telnyx-reputation")
+            .unwrap()
+            .args(["monitor", "outbox", "--store", &store]),
+    );
+    assert_eq!(listed[0]["state"], "failed", "{listed}");
+    let received = http_sink(port, "x-telnyx-reputation-event-id:");
+    assert_cmd::Command::cargo_bin("telnyx-reputation")
+        .unwrap()
+        .args(["listen", "replay", "--store", &store])
+        .assert()
+        .success()
+        .stdout(contains("forwarded ev-replay"))
+        .stderr(contains("1 failed forward(s) put back; 1 delivered"));
+    assert_eq!(*received.lock().unwrap(), vec!["ev-replay".to_owned()]);
+    let listed = json_of(
+        assert_cmd::Command::cargo_bin("telnyx-reputation")
+            .unwrap()
+            .args(["monitor", "outbox", "--store", &store]),
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
+}
+
+#[test]
+fn a_second_sync_of_one_enterprise_stops_naming_the_holder() {
+    let harness = Harness::start("cli-monitor-lock");
+    let (enterprise, _) = fleet(&harness, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let opened = harness
+        .runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    let lock = harness
+        .runtime
+        .block_on(opened.lock_sync(&enterprise, None))
+        .unwrap();
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store])
+        .assert()
+        .code(1)
+        .stderr(
+            contains(format!(
+                "another sync of enterprise {enterprise} is running"
+            ))
+            .and(contains(format!("pid {}", std::process::id())))
+            .and(contains("--wait-lock")),
+        );
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store, "--wait-lock=1s"])
+        .assert()
+        .code(1)
+        .stderr(contains("still held after waiting 1 s"));
+    harness.runtime.block_on(lock.release()).unwrap();
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store, "--wait-lock"])
+        .assert()
+        .success();
+    let counts = harness.runtime.block_on(opened.counts()).unwrap();
+    assert_eq!(counts.sweeps, 1, "only the sync that held the lock ran");
+}
+
 struct Listener {
     child: Child,
     url: String,

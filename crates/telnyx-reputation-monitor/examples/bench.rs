@@ -215,6 +215,7 @@ async fn report_workload(
             changes: &changes,
             numbers: count as u64,
             fresh_reads: 0,
+            ..Default::default()
         };
         store.record_sweep(enterprise, at, &write).await?;
     }

@@ -62,6 +62,22 @@ pub enum MonitorError {
         /// What went wrong.
         message: String,
     },
+    /// Another sync of the enterprise holds its lock.
+    #[error(
+        "another sync of enterprise {enterprise_id} is running ({holder}); {}",
+        match waited {
+            Some(w) => format!("still held after waiting {} s", w.as_secs()),
+            None => "nothing was done; wait for it with --wait-lock[=DURATION]".to_owned(),
+        }
+    )]
+    Locked {
+        /// The enterprise.
+        enterprise_id: String,
+        /// Who holds the lock, and since when.
+        holder: String,
+        /// How long this sync waited (`None`: it did not).
+        waited: Option<std::time::Duration>,
+    },
     /// Local I/O (report file, store directory).
     #[error("{path}: {source}")]
     Io {

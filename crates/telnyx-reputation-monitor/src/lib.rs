@@ -3,16 +3,19 @@
 
 mod diff;
 mod error;
+mod lock;
 mod model;
 mod monitor;
+pub mod outbox;
 pub mod receiver;
 pub mod report;
 pub mod rules;
 mod store;
 
 pub use error::{MonitorError, Result};
+pub use lock::{LEASE, SyncLock};
 pub use model::{Change, ChangeKind, Reading, SCORES, StoredEvent, SyncReport};
-pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, authorize_billable};
+pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, SyncRun, authorize_billable};
 pub use receiver::Receiver;
 pub use report::Report;
 pub use rules::Rules;

@@ -13,6 +13,7 @@ use telnyx_reputation::{Client, Reputation, ReputationNumber};
 use crate::diff;
 use crate::error::{MonitorError, Result};
 use crate::model::{Reading, SyncReport};
+use crate::rules::{Outcome, Rules};
 use crate::store::{Store, SweepWrite, from_micros, micros};
 
 /// Default: a score counts as dropped when it fell by this much or more.
@@ -124,8 +125,38 @@ impl Monitor {
         &self,
         enterprise_id: &str,
         options: &SyncOptions,
-        mut progress: impl FnMut(u64),
+        progress: impl FnMut(u64),
     ) -> Result<SyncReport> {
+        Ok(self
+            .sync_inner(enterprise_id, options, None, progress)
+            .await?
+            .report)
+    }
+
+    /// [`Monitor::sync`], and run `rules` on what it saw: the notifications and (with
+    /// `apply`) remediation requests they decide are written to the store's outbox in the
+    /// sync's own transaction, so they are kept exactly when its changes are; deliver them
+    /// with [`crate::outbox::deliver`] (`monitor sync` does, before and after the sweep).
+    /// Print lines and dry-run remediations come back in [`SyncRun::outcomes`].
+    pub async fn sync_with_rules(
+        &self,
+        enterprise_id: &str,
+        options: &SyncOptions,
+        rules: &Rules,
+        apply: bool,
+        progress: impl FnMut(u64),
+    ) -> Result<SyncRun> {
+        self.sync_inner(enterprise_id, options, Some((rules, apply)), progress)
+            .await
+    }
+
+    async fn sync_inner(
+        &self,
+        enterprise_id: &str,
+        options: &SyncOptions,
+        rules: Option<(&Rules, bool)>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<SyncRun> {
         let rep = self.client.reputation(enterprise_id);
         if options.fresh && self.client.remaining_billable().is_none() {
             // Refused before listing: how many reads it would be does not matter.
@@ -202,28 +233,58 @@ impl Monitor {
                 .and_then(|r| r.spam_risk.clone());
             changes.push(diff::removed(enterprise_id, number, last_risk, at));
         }
-        write.removed = removed;
-        write.changes = &changes;
-        write.numbers = current.len() as u64;
-        write.fresh_reads = fresh_reads;
-        self.store.record_sweep(enterprise_id, at, &write).await?;
         let readings_written = write.readings.len() as u64;
         let high = current
             .iter()
             .filter(|r| r.spam_risk.as_deref() == Some("high"))
             .map(|r| r.phone_number.clone())
             .collect();
-        Ok(SyncReport {
+        let report = SyncReport {
             enterprise_id: enterprise_id.to_owned(),
             at,
             numbers: current.len() as u64,
             readings_written,
             fresh_reads,
-            changes,
+            changes: changes.clone(),
             high,
-            current,
+            current: current.clone(),
+        };
+        let mut outcomes = Vec::new();
+        if let Some((rules, apply)) = rules {
+            let (events, fired) = futures::try_join!(
+                self.store.events(Some(enterprise_id)),
+                self.store.deadline_alerts(enterprise_id)
+            )?;
+            let matches = rules.evaluate(&report, &events, at);
+            let (matches, alerts) = rules.unfired(matches, &fired, at);
+            let (planned, items) = rules.plan(&matches, at, apply);
+            outcomes = planned;
+            write.outbox = items;
+            write.deadline_alerts = alerts;
+        }
+        let queued = write.outbox.len();
+        write.removed = removed;
+        write.changes = &changes;
+        write.numbers = current.len() as u64;
+        write.fresh_reads = fresh_reads;
+        self.store.record_sweep(enterprise_id, at, &write).await?;
+        Ok(SyncRun {
+            report,
+            outcomes,
+            queued,
         })
     }
+}
+
+/// What [`Monitor::sync_with_rules`] did.
+#[derive(Debug, Clone)]
+pub struct SyncRun {
+    /// The sync.
+    pub report: SyncReport,
+    /// Print lines and dry-run remediations of the rules (done at once).
+    pub outcomes: Vec<Outcome>,
+    /// Actions written to the outbox with the sync (notifications, applied remediations).
+    pub queued: usize,
 }
 
 /// Read every number live (billable; the caller has authorised it), keeping list order.

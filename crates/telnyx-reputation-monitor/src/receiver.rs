@@ -2,7 +2,14 @@
 //! `webhooks::verify` (Ed25519 over `timestamp|body`, 300 s), answers 2xx only to verified
 //! ones (400 for a malformed request, 401 for a bad signature or stale timestamp; nothing is
 //! stored then), records each event once by `data.id`, and optionally forwards the verified
-//! raw request to a local URL. Printing is the caller's, through [`Receiver::on_event`].
+//! raw request to a local URL through the store's outbox: the forward is written in the
+//! transaction that records the event, the sender is answered 2xx, and a background worker
+//! delivers it with retries and backoff, carrying the `data.id` in
+//! [`EVENT_ID_HEADER`](crate::outbox::EVENT_ID_HEADER) (once per `data.id`: a redelivery is
+//! not forwarded again). Forwards that could not be delivered stay in the outbox
+//! (`monitor outbox`), are retried after a restart, and failed ones can be put back with
+//! [`Store::requeue_failed`]. Printing is the caller's, through [`Receiver::on_event`] and
+//! [`Receiver::on_forward`].
 
 use std::sync::Arc;
 
@@ -16,6 +23,7 @@ use telnyx_reputation::webhooks::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER, Webh
 
 use crate::error::Result;
 use crate::model::StoredEvent;
+use crate::outbox::{self, DeliverOptions, NewOutboxItem, OutboxItem, OutboxKind};
 use crate::store::Store;
 
 /// What happened to one verified delivery.
@@ -25,12 +33,15 @@ pub struct Received {
     pub event: StoredEvent,
     /// `false` for a redelivery of an event already stored.
     pub new: bool,
-    /// The forward target's status, or why forwarding failed (`None`: not forwarding).
-    pub forwarded: Option<Result<u16, String>>,
+    /// `true` when a forward of it was queued in the outbox (new events, when forwarding).
+    pub forward_queued: bool,
 }
 
 /// Called for every verified delivery.
 pub type OnEvent = Arc<dyn Fn(&Received) + Send + Sync>;
+
+/// Called for every forward attempt, delivered (`state` done) or not.
+pub type OnForward = Arc<dyn Fn(&OutboxItem) + Send + Sync>;
 
 /// A receiver's configuration and state.
 #[derive(Clone)]
@@ -38,8 +49,9 @@ pub struct Receiver {
     store: Store,
     public_key: String,
     forward_to: Option<String>,
-    http: reqwest::Client,
     on_event: OnEvent,
+    on_forward: OnForward,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Receiver {
@@ -60,12 +72,14 @@ impl Receiver {
             store,
             public_key,
             forward_to: None,
-            http: reqwest::Client::new(),
             on_event: Arc::new(|_| {}),
+            on_forward: Arc::new(|_| {}),
+            wake: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
-    /// Forward each verified raw request (body and signature headers) to `url`.
+    /// Forward each verified raw request (body and signature headers) to `url`, through
+    /// the outbox (see the module docs).
     pub fn forward_to(mut self, url: impl Into<String>) -> Self {
         self.forward_to = Some(url.into());
         self
@@ -77,22 +91,59 @@ impl Receiver {
         self
     }
 
-    /// The axum router: `POST` on any path receives a delivery.
+    /// Call `f` after every forward attempt (e.g. to print it).
+    pub fn on_forward(mut self, f: impl Fn(&OutboxItem) + Send + Sync + 'static) -> Self {
+        self.on_forward = Arc::new(f);
+        self
+    }
+
+    /// The axum router: `POST` on any path receives a delivery. Forwards are only queued
+    /// by it; [`Receiver::serve`] also runs the worker that delivers them.
     pub fn router(self) -> Router {
         Router::new()
             .fallback(axum::routing::post(receive))
             .with_state(Arc::new(self))
     }
 
-    /// Serve on `listener` until `shutdown` resolves.
+    /// Serve on `listener` until `shutdown` resolves; while forwarding, a worker delivers
+    /// the outbox's forwards (those left by an earlier run first), woken by each new one
+    /// and every second for retries that came due.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(listener, self.router())
+        let worker = self.forward_to.is_some().then(|| {
+            let (store, wake, on_forward) = (
+                self.store.clone(),
+                self.wake.clone(),
+                self.on_forward.clone(),
+            );
+            tokio::spawn(forward_worker(store, wake, on_forward))
+        });
+        let served = axum::serve(listener, self.router())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        if let Some(worker) = worker {
+            worker.abort();
+        }
+        served
+    }
+}
+
+/// Deliver due forwards, one delivery at a time (so no row is sent by two at once).
+async fn forward_worker(store: Store, wake: Arc<tokio::sync::Notify>, on_forward: OnForward) {
+    let options = DeliverOptions {
+        kinds: vec![OutboxKind::Forward],
+        ..DeliverOptions::default()
+    };
+    loop {
+        if let Ok(report) = outbox::deliver(&store, None, &options).await {
+            for item in report.delivered.iter().chain(&report.failed) {
+                on_forward(item);
+            }
+        }
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), wake.notified()).await;
     }
 }
 
@@ -139,7 +190,16 @@ async fn receive(
         );
     };
     let text = String::from_utf8_lossy(&body);
-    let new = match receiver.store.record_event(&stored, &text).await {
+    let forward: Vec<NewOutboxItem> = receiver
+        .forward_to
+        .iter()
+        .map(|url| forward_item(url, &headers, &stored, &text))
+        .collect();
+    let new = match receiver
+        .store
+        .record_event_with(&stored, &text, &forward)
+        .await
+    {
         Ok(new) => new,
         // Not 2xx, so the sender delivers again later.
         Err(e) => {
@@ -149,14 +209,14 @@ async fn receive(
             );
         }
     };
-    let forwarded = match &receiver.forward_to {
-        Some(url) => Some(forward(&receiver.http, url, &headers, body.clone()).await),
-        None => None,
-    };
+    let forward_queued = new && !forward.is_empty();
+    if forward_queued {
+        receiver.wake.notify_one();
+    }
     (receiver.on_event)(&Received {
         event: stored,
         new,
-        forwarded,
+        forward_queued,
     });
     let status = if new { "recorded" } else { "duplicate" };
     (
@@ -170,29 +230,32 @@ fn reject(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
 }
 
-async fn forward(
-    http: &reqwest::Client,
-    url: &str,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Result<u16, String> {
-    let mut request = http
-        .post(url)
-        .body(body)
-        .timeout(std::time::Duration::from_secs(10));
-    for name in [
+/// The outbox row forwarding a verified delivery (body and signature headers) to `url`:
+/// one per `data.id` and target.
+fn forward_item(url: &str, headers: &HeaderMap, event: &StoredEvent, body: &str) -> NewOutboxItem {
+    let kept: Vec<(String, String)> = [
         SIGNATURE_HEADER,
         TIMESTAMP_HEADER,
         "content-type",
         "user-agent",
-    ] {
-        if let Some(value) = headers.get(name) {
-            request = request.header(name, value.as_bytes());
-        }
-    }
-    match request.send().await {
-        Ok(response) => Ok(response.status().as_u16()),
-        Err(e) => Err(e.to_string()),
+    ]
+    .into_iter()
+    .filter_map(|name| {
+        let value = headers.get(name)?.to_str().ok()?;
+        Some((name.to_owned(), value.to_owned()))
+    })
+    .collect();
+    NewOutboxItem {
+        kind: OutboxKind::Forward,
+        idempotency_key: format!("forward|{}|{url}", event.event_id),
+        enterprise_id: event.enterprise_id.clone(),
+        rule: None,
+        target: url.to_owned(),
+        payload: serde_json::json!({
+            "event_id": event.event_id,
+            "headers": kept,
+            "body": body,
+        }),
     }
 }
 

@@ -15,7 +15,11 @@
 //!
 //! Conditions: `became_high` (risk rose to `high`), `score_dropped_by = N` (any score fell
 //! by ≥ N), `category_in = [..]` (a category was set to one of these), `confirm_within_days
-//! = D` (an ownership `confirm_by` is due within D days, from the API or a stored webhook).
+//! = D` (an ownership `confirm_by` is due within D days, from the API or a stored webhook;
+//! a sync fires it once per number and deadline, and once more when it is within the
+//! optional `confirm_reminder_days = R`). Rule names are unique (a file with two rules of
+//! one name is refused, naming both lines); a `category_in` entry that is not a category the
+//! API reports is accepted with a warning ([`Rules::warnings`]).
 //! Remediation is a dry run unless the caller applies it, and at most `max_per_run`
 //! numbers (default 10) per rule and run are submitted; applied, it goes through the
 //! facade's cost guard ([`crate::authorize_billable`]) like every request of the client.
@@ -28,9 +32,15 @@ use telnyx_reputation::{Client, RemediationRequest};
 
 use crate::error::{MonitorError, Result};
 use crate::model::{Change, ChangeKind, StoredEvent, SyncReport};
+use crate::outbox::{NewOutboxItem, OutboxItem, OutboxKind, OutboxState};
 
 /// Default cap of numbers one remediate action submits per run.
 pub const DEFAULT_MAX_PER_RUN: usize = 10;
+
+/// The spam categories the API reports (opaque labels on the wire): a `category_in` entry
+/// outside this list is accepted but warned about at load ([`Rules::warnings`]), since it
+/// would never match what the API sends today.
+pub const KNOWN_CATEGORIES: [&str; 4] = ["telemarketing", "robocall", "scam", "debt_collection"];
 
 /// A parsed rules file.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -64,8 +74,12 @@ pub struct Conditions {
     pub score_dropped_by: Option<i64>,
     /// Its category was set (or changed) to one of these in this sync.
     pub category_in: Option<Vec<String>>,
-    /// Its ownership must be confirmed within this many days (or is overdue).
+    /// Its ownership must be confirmed within this many days (or is overdue). Fires once
+    /// per number and deadline in a sync that runs the rule's actions, not on every sync.
     pub confirm_within_days: Option<i64>,
+    /// With `confirm_within_days`: fire once more, as a reminder, when the deadline is
+    /// within this many days (fewer than `confirm_within_days`).
+    pub confirm_reminder_days: Option<i64>,
 }
 
 /// An action of a rule.
@@ -179,7 +193,28 @@ impl Rules {
             message: e.to_string().trim_end().to_owned(),
         })?;
         rules.validate(origin)?;
+        unique_names(text, origin)?;
         Ok(rules)
+    }
+
+    /// What is accepted but suspicious in these rules, one message each: a `category_in`
+    /// entry that is not one of [`KNOWN_CATEGORIES`] (e.g. a typo like `robocal`), which
+    /// would never match. Callers print them when they load the rules.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for rule in &self.rules {
+            for category in rule.when.category_in.iter().flatten() {
+                if !KNOWN_CATEGORIES.contains(&category.as_str()) {
+                    out.push(format!(
+                        "rule {:?}: category_in {category:?} is not a category the API reports \
+                         (known: {}); it will never match",
+                        rule.name,
+                        KNOWN_CATEGORIES.join(", ")
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// Read and parse a rules file.
@@ -213,6 +248,23 @@ impl Rules {
             }
             if w.confirm_within_days.is_some_and(|d| d < 0) {
                 return Err(invalid(rule, "confirm_within_days must not be negative"));
+            }
+            if let Some(reminder) = w.confirm_reminder_days {
+                match w.confirm_within_days {
+                    Some(days) if (0..days).contains(&reminder) => {}
+                    Some(_) => {
+                        return Err(invalid(
+                            rule,
+                            "confirm_reminder_days must be at least 0 and less than confirm_within_days",
+                        ));
+                    }
+                    None => {
+                        return Err(invalid(
+                            rule,
+                            "confirm_reminder_days needs confirm_within_days",
+                        ));
+                    }
+                }
             }
             if rule.actions.is_empty() {
                 return Err(invalid(rule, "`actions` is empty"));
@@ -299,7 +351,131 @@ impl Rules {
             .collect()
     }
 
-    /// Run the actions of every match. Remediation is sent only when `apply` is true.
+    /// Drop from `matches` the numbers whose ownership deadline a rule already fired for
+    /// (`fired`, as [`Store`](crate::Store) keeps it), at the stage `now` is in: the first
+    /// alert, then the reminder once the deadline is within `confirm_reminder_days`. Returns
+    /// the matches left and the deadlines they fire for (to record with the sync).
+    pub(crate) fn unfired(
+        &self,
+        matches: Vec<Match>,
+        fired: &BTreeSet<DeadlineAlert>,
+        now: DateTime<Utc>,
+    ) -> (Vec<Match>, Vec<DeadlineAlert>) {
+        let mut firing = Vec::new();
+        let mut kept = Vec::new();
+        for mut m in matches {
+            let Some(rule) = self.rules.iter().find(|r| r.name == m.rule) else {
+                continue;
+            };
+            if rule.when.confirm_within_days.is_none() {
+                kept.push(m);
+                continue;
+            }
+            let mut numbers = Vec::new();
+            for number in std::mem::take(&mut m.numbers) {
+                let Some(by) = m.confirm_by.get(&number).copied() else {
+                    continue;
+                };
+                let reminder = rule
+                    .when
+                    .confirm_reminder_days
+                    .is_some_and(|days| by <= now + Duration::days(days));
+                let alert = DeadlineAlert {
+                    rule: m.rule.clone(),
+                    phone_number: number.clone(),
+                    confirm_by: by,
+                    stage: i64::from(reminder),
+                };
+                if !fired.contains(&alert) {
+                    firing.push(alert);
+                    numbers.push(number);
+                }
+            }
+            if numbers.is_empty() {
+                continue;
+            }
+            m.changes.retain(|c| numbers.contains(&c.phone_number));
+            m.confirm_by.retain(|n, _| numbers.contains(n));
+            m.numbers = numbers;
+            kept.push(m);
+        }
+        (kept, firing)
+    }
+
+    /// What the actions of `matches` are, decided in the sync at `at`: print lines and
+    /// dry-run remediations (done now), and the notifications and applied remediations
+    /// to write to the outbox with the sync, each keyed by enterprise, rule, action and sweep
+    /// so that one decision is one row.
+    pub(crate) fn plan(
+        &self,
+        matches: &[Match],
+        at: DateTime<Utc>,
+        apply: bool,
+    ) -> (Vec<Outcome>, Vec<NewOutboxItem>) {
+        let mut outcomes = Vec::new();
+        let mut items = Vec::new();
+        for m in matches {
+            let Some(rule) = self.rules.iter().find(|r| r.name == m.rule) else {
+                continue;
+            };
+            for (index, action) in rule.actions.iter().enumerate() {
+                let key = |kind: &str| {
+                    format!(
+                        "{kind}|{}|{}|{index}|{}",
+                        m.enterprise_id,
+                        m.rule,
+                        at.timestamp_micros()
+                    )
+                };
+                match action {
+                    Action::Print => outcomes.push(Outcome::Print {
+                        rule: m.rule.clone(),
+                        line: serde_json::to_string(m).expect("a match serialises"),
+                    }),
+                    Action::Notify(n) => items.push(NewOutboxItem {
+                        kind: OutboxKind::Notify,
+                        idempotency_key: key("notify"),
+                        enterprise_id: Some(m.enterprise_id.clone()),
+                        rule: Some(m.rule.clone()),
+                        target: n.url.clone(),
+                        payload: serde_json::json!({ "body": notification_body(n, m) }),
+                    }),
+                    Action::Remediate(r) => {
+                        let cap = r.max_per_run.unwrap_or(DEFAULT_MAX_PER_RUN);
+                        let (numbers, skipped) = m.numbers.split_at(m.numbers.len().min(cap));
+                        if !apply {
+                            outcomes.push(Outcome::Remediation {
+                                rule: m.rule.clone(),
+                                applied: false,
+                                numbers: numbers.to_vec(),
+                                skipped: skipped.to_vec(),
+                                remediation_id: None,
+                            });
+                            continue;
+                        }
+                        items.push(NewOutboxItem {
+                            kind: OutboxKind::Remediate,
+                            idempotency_key: key("remediate"),
+                            enterprise_id: Some(m.enterprise_id.clone()),
+                            rule: Some(m.rule.clone()),
+                            target: m.enterprise_id.clone(),
+                            payload: serde_json::json!({
+                                "numbers": numbers,
+                                "skipped": skipped,
+                                "call_purpose": r.call_purpose,
+                                "contact_email": r.contact_email,
+                            }),
+                        });
+                    }
+                }
+            }
+        }
+        (outcomes, items)
+    }
+
+    /// Run the actions of every match now, without the outbox (nothing is kept or retried;
+    /// `monitor sync` queues them with the sync instead, see [`crate::Monitor::sync_with_rules`]).
+    /// Remediation is sent only when `apply` is true.
     pub async fn run(&self, matches: &[Match], client: &Client, apply: bool) -> Vec<Outcome> {
         let http = reqwest::Client::new();
         let mut outcomes = Vec::new();
@@ -320,6 +496,38 @@ impl Rules {
         }
         outcomes
     }
+}
+
+/// Refuse two rules with one name (an outcome, and the outbox, name the rule: two `watch`
+/// rules would run each other's actions), naming the line of each.
+fn unique_names(text: &str, origin: &str) -> Result<()> {
+    #[derive(Deserialize)]
+    struct Names {
+        #[serde(default)]
+        rule: Vec<Named>,
+    }
+    #[derive(Deserialize)]
+    struct Named {
+        name: toml::Spanned<String>,
+    }
+    let Ok(names) = toml::from_str::<Names>(text) else {
+        return Ok(());
+    };
+    let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for named in &names.rule {
+        let here = line(named.name.span().start);
+        if let Some(first) = seen.insert(named.name.get_ref(), here) {
+            return Err(MonitorError::Rules {
+                origin: origin.to_owned(),
+                message: format!(
+                    "two rules are named {:?} (line {first} and line {here}); rule names must be unique",
+                    named.name.get_ref()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Each number's ownership deadline: from its current reading, or a later stored flag.
@@ -420,11 +628,73 @@ fn slack_text(m: &Match) -> String {
     text
 }
 
-async fn notify(http: &reqwest::Client, n: &Notify, m: &Match) -> Outcome {
-    let body = match n.format {
+fn notification_body(n: &Notify, m: &Match) -> serde_json::Value {
+    match n.format {
         NotifyFormat::Json => serde_json::to_value(m).expect("a match serialises"),
         NotifyFormat::Slack => serde_json::json!({ "text": slack_text(m) }),
-    };
+    }
+}
+
+/// The outcome of a delivered (or failed) outbox row of a rule.
+pub fn outcome_of(item: &OutboxItem) -> Outcome {
+    let rule = item.rule.clone().unwrap_or_default();
+    match (item.state, item.kind) {
+        (OutboxState::Done, OutboxKind::Remediate) => {
+            let list = |field: &str| -> Vec<String> {
+                serde_json::from_value(item.payload[field].clone()).unwrap_or_default()
+            };
+            Outcome::Remediation {
+                rule,
+                applied: true,
+                numbers: list("numbers"),
+                skipped: list("skipped"),
+                remediation_id: item.result.clone(),
+            }
+        }
+        (OutboxState::Done, _) => Outcome::Notified {
+            rule,
+            url: item.target.clone(),
+            status: item
+                .result
+                .as_deref()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default(),
+        },
+        (state, _) => Outcome::Failed {
+            rule,
+            message: format!(
+                "{} {} ({}; attempt {}{}): {}",
+                item.kind.as_str(),
+                item.target,
+                item.id,
+                item.attempts,
+                if state == OutboxState::Failed {
+                    ", given up"
+                } else {
+                    ", kept in the outbox and retried by the next sync"
+                },
+                item.last_error.as_deref().unwrap_or("unknown error")
+            ),
+        },
+    }
+}
+
+/// An ownership deadline a `confirm_within_days` rule fired for, kept by the store so
+/// it fires once per number and deadline.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DeadlineAlert {
+    /// The rule.
+    pub rule: String,
+    /// The number.
+    pub phone_number: String,
+    /// Its deadline.
+    pub confirm_by: DateTime<Utc>,
+    /// 0: the first alert; 1: the reminder (`confirm_reminder_days`).
+    pub stage: i64,
+}
+
+async fn notify(http: &reqwest::Client, n: &Notify, m: &Match) -> Outcome {
+    let body = notification_body(n, m);
     let sent = http
         .post(&n.url)
         .json(&body)
@@ -716,6 +986,44 @@ actions = [{ type = "print" }]
             .unwrap_err()
             .to_string();
         assert!(error.contains("is not http(s)"), "{error}");
+    }
+
+    #[test]
+    fn two_rules_with_one_name_are_refused_naming_both_lines() {
+        let text = "[[rule]]\nname = \"watch\"\nwhen = { became_high = true }\n\
+                    actions = [{ type = \"print\" }]\n\n[[rule]]\nname = \"other\"\n\
+                    when = { became_high = true }\nactions = [{ type = \"print\" }]\n\n\
+                    [[rule]]\nname = \"watch\"\nwhen = { score_dropped_by = 5 }\n\
+                    actions = [{ type = \"print\" }]\n";
+        let error = Rules::parse(text, "r.toml").unwrap_err().to_string();
+        assert!(
+            error.contains("r.toml")
+                && error.contains("two rules are named \"watch\" (line 2 and line 12)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_category_is_warned_about_listing_the_known_ones() {
+        let rules = Rules::parse(
+            "[[rule]]\nname = \"typo\"\nwhen = { category_in = [\"robocal\", \"scam\"] }\n\
+             actions = [{ type = \"print\" }]\n",
+            "r.toml",
+        )
+        .unwrap();
+        let warnings = rules.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("\"robocal\"")
+                && warnings[0].contains("known: telemarketing, robocall, scam, debt_collection"),
+            "{warnings:?}"
+        );
+        assert!(
+            Rules::parse(RULES, "rules.toml")
+                .unwrap()
+                .warnings()
+                .is_empty()
+        );
     }
 
     #[test]

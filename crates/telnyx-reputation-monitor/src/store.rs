@@ -17,9 +17,11 @@ use sqlx::{AnyPool, Row};
 
 use crate::error::{MonitorError, Result};
 use crate::model::{Change, ChangeKind, Reading, StoredEvent};
+use crate::outbox::NewOutboxItem;
+use crate::rules::DeadlineAlert;
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 3] = [
+const MIGRATIONS: [(i64, &str, &str); 5] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
@@ -30,6 +32,12 @@ const MIGRATIONS: [(i64, &str, &str); 3] = [
         3,
         "last_reading",
         include_str!("../migrations/0003_last_reading.sql"),
+    ),
+    (4, "outbox", include_str!("../migrations/0004_outbox.sql")),
+    (
+        5,
+        "sync_locks",
+        include_str!("../migrations/0005_sync_locks.sql"),
     ),
 ];
 
@@ -59,8 +67,8 @@ pub enum Backend {
 /// A monitor store: a connection pool with the schema migrated.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
 }
 
 /// A sync's writes, applied in one transaction by [`Store::record_sweep`].
@@ -78,6 +86,10 @@ pub struct SweepWrite<'a> {
     pub numbers: u64,
     /// Billable fresh reads made.
     pub fresh_reads: u64,
+    /// The actions the sync's rules decided, written to the outbox with the sync.
+    pub outbox: Vec<NewOutboxItem>,
+    /// The ownership deadlines its rules fired for.
+    pub deadline_alerts: Vec<DeadlineAlert>,
 }
 
 impl Store {
@@ -456,8 +468,46 @@ impl Store {
         .bind(to_i64(write.fresh_reads))
         .execute(&mut *tx)
         .await?;
+        self.insert_outbox(&mut tx, &write.outbox, at).await?;
+        for alert in &write.deadline_alerts {
+            sqlx::query(
+                "INSERT INTO deadline_alerts (enterprise_id, rule, phone_number, confirm_by, stage, fired_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(enterprise_id)
+            .bind(&alert.rule)
+            .bind(&alert.phone_number)
+            .bind(micros(alert.confirm_by))
+            .bind(alert.stage)
+            .bind(at_us)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The ownership deadlines rules already fired for in `enterprise_id`.
+    pub async fn deadline_alerts(
+        &self,
+        enterprise_id: &str,
+    ) -> Result<std::collections::BTreeSet<DeadlineAlert>> {
+        let rows = sqlx::query(
+            "SELECT rule, phone_number, confirm_by, stage FROM deadline_alerts WHERE enterprise_id = $1",
+        )
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DeadlineAlert {
+                    rule: row.try_get(0)?,
+                    phone_number: row.try_get(1)?,
+                    confirm_by: from_micros(row.try_get(2)?),
+                    stage: row.try_get(3)?,
+                })
+            })
+            .collect()
     }
 
     /// Every stored reading of `phone_number`, oldest first (one enterprise, or all).
@@ -687,6 +737,18 @@ impl Store {
     /// Record a verified webhook once: `true` if it is new, `false` for a redelivery of a
     /// `data.id` already stored (nothing is written then).
     pub async fn record_event(&self, event: &StoredEvent, body: &str) -> Result<bool> {
+        self.record_event_with(event, body, &[]).await
+    }
+
+    /// [`Store::record_event`], and when the event is new, write `outbox` rows (its forward)
+    /// in the same transaction.
+    pub async fn record_event_with(
+        &self,
+        event: &StoredEvent,
+        body: &str,
+        outbox: &[NewOutboxItem],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "INSERT INTO webhook_events (event_id, event_type, enterprise_id, phone_number, occurred_at, \
              received_at, flag_reason, confirm_by, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -701,9 +763,15 @@ impl Store {
         .bind(&event.flag_reason)
         .bind(event.confirm_by.map(micros))
         .bind(body)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(result.rows_affected() == 1)
+        let new = result.rows_affected() == 1;
+        if new {
+            self.insert_outbox(&mut tx, outbox, event.received_at)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(new)
     }
 
     /// Stored webhook events, oldest first (one enterprise, or all).

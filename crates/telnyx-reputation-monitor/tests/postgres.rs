@@ -56,4 +56,8 @@ on_postgres!(
     the_sql_report_matches_a_full_replay,
     the_receiver_records_each_verified_event_once,
     the_report_shows_the_distribution_changes_and_trends,
+    a_failed_notification_is_kept_in_the_outbox_and_delivered_once_later,
+    a_second_sync_of_one_enterprise_waits_or_stops_naming_the_holder,
+    an_ownership_deadline_fires_once_and_once_more_as_a_reminder,
+    a_forward_is_recorded_answered_and_retried_until_the_target_takes_it,
 );

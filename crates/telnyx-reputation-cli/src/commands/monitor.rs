@@ -8,9 +8,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use telnyx_reputation_monitor::rules::Outcome;
+use telnyx_reputation_monitor::outbox::{
+    self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
+};
+use telnyx_reputation_monitor::rules::{self, Outcome};
 use telnyx_reputation_monitor::{
-    Change, Monitor, MonitorError, Reading, Report, Rules, Store, SyncOptions, SyncReport,
+    Change, Monitor, MonitorError, Reading, Report, Rules, Store, SyncOptions, SyncReport, SyncRun,
 };
 
 use crate::commands::Context;
@@ -61,6 +64,15 @@ pub enum MonitorCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// What is still to be delivered: rule notifications and remediations, and forwards of
+    /// `listen`, pending (retried with backoff by the next sync or `listen`) or failed.
+    Outbox {
+        /// Also list the delivered ones.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Write a self-contained HTML report (`--format csv`: every reading as CSV).
     Report {
         /// Output file.
@@ -104,6 +116,10 @@ pub struct SyncArgs {
     /// Send the rules' remediation requests (without it they are a dry run).
     #[arg(long, requires = "rules")]
     pub apply: bool,
+    /// When another sync of the enterprise is running, wait for it (up to DURATION: `30s`,
+    /// `5m`, `1h`; default 10m) instead of exiting 1 at once.
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "10m", value_parser = parse_duration)]
+    pub wait_lock: Option<std::time::Duration>,
 }
 
 /// Run one `monitor` subcommand.
@@ -128,6 +144,26 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
             changes_view(&changes).print(ctx.format())?;
             Ok(())
         }
+        MonitorCommand::Outbox { all, store } => {
+            let store = store.open().await?;
+            let states: &[OutboxState] = if all {
+                &[]
+            } else {
+                &[OutboxState::Pending, OutboxState::Failed]
+            };
+            let items: Vec<OutboxItem> = store
+                .outbox(states)
+                .await?
+                .into_iter()
+                .filter(|i| {
+                    enterprise.is_none()
+                        || i.enterprise_id.is_none()
+                        || i.enterprise_id == enterprise
+                })
+                .collect();
+            outbox_view(&items).print(ctx.format())?;
+            Ok(())
+        }
         MonitorCommand::Report { out, since, store } => {
             let store = store.open().await?;
             let report = Report::build(&store, enterprise.as_deref(), since, Utc::now()).await?;
@@ -147,6 +183,9 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
 async fn sync(ctx: &Context, args: SyncArgs) -> CliResult {
     let enterprise = ctx.enterprise_id()?;
     let rules = args.rules.as_deref().map(Rules::load).transpose()?;
+    for warning in rules.iter().flat_map(Rules::warnings) {
+        eprintln!("warning: {warning}");
+    }
     let score_drop = rules
         .as_ref()
         .and_then(Rules::min_score_drop)
@@ -158,24 +197,80 @@ async fn sync(ctx: &Context, args: SyncArgs) -> CliResult {
         fresh: args.fresh,
         at: None,
     };
+    // One sync per enterprise at a time: a second one waits or stops here, before anything.
+    let lock = store.lock_sync(&enterprise, args.wait_lock).await?;
+    let result = locked_sync(
+        ctx,
+        &args,
+        &store,
+        &monitor,
+        &enterprise,
+        &options,
+        rules.as_ref(),
+    )
+    .await;
+    lock.release().await?;
+    result
+}
+
+async fn locked_sync(
+    ctx: &Context,
+    args: &SyncArgs,
+    store: &Store,
+    monitor: &Monitor,
+    enterprise: &str,
+    options: &SyncOptions,
+    rules: Option<&Rules>,
+) -> CliResult {
+    let (store, monitor, enterprise, options) = (
+        store.clone(),
+        monitor,
+        enterprise.to_owned(),
+        options.clone(),
+    );
+    // What earlier syncs decided and could not deliver goes first.
+    let deliver = DeliverOptions {
+        kinds: vec![OutboxKind::Notify, OutboxKind::Remediate],
+        enterprise_id: Some(enterprise.clone()),
+        ..DeliverOptions::default()
+    };
+    let earlier = outbox::deliver(&store, Some(monitor.client()), &deliver).await?;
     let bar = ProgressBar::new_spinner().with_message("listing numbers");
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} {pos} numbers ({elapsed})")
             .expect("static template"),
     );
-    let report = monitor
-        .sync(&enterprise, &options, |n| bar.set_position(n))
-        .await;
-    bar.finish_and_clear();
-    let report = report?;
-    let outcomes = match &rules {
+    let progress = |n| bar.set_position(n);
+    let run = match rules {
         Some(rules) => {
-            let events = store.events(Some(&enterprise)).await?;
-            let matches = rules.evaluate(&report, &events, Utc::now());
-            rules.run(&matches, monitor.client(), args.apply).await
+            monitor
+                .sync_with_rules(&enterprise, &options, rules, args.apply, progress)
+                .await
         }
-        None => Vec::new(),
+        None => monitor
+            .sync(&enterprise, &options, progress)
+            .await
+            .map(|report| SyncRun {
+                report,
+                outcomes: Vec::new(),
+                queued: 0,
+            }),
     };
+    bar.finish_and_clear();
+    let SyncRun {
+        report,
+        mut outcomes,
+        queued,
+    } = run?;
+    if queued > 0 || !earlier.delivered.is_empty() || !earlier.failed.is_empty() {
+        let now = outbox::deliver(&store, Some(monitor.client()), &deliver).await?;
+        for item in earlier.delivered.iter().chain(&earlier.failed) {
+            outcomes.push(rules::outcome_of(item));
+        }
+        for item in now.delivered.iter().chain(&now.failed) {
+            outcomes.push(rules::outcome_of(item));
+        }
+    }
     print_sync(ctx.format(), &report, &outcomes, monitor.client())?;
     let failed: Vec<&str> = outcomes
         .iter()
@@ -273,6 +368,37 @@ fn changes_view(changes: &[Change]) -> View {
     )
 }
 
+fn outbox_view(items: &[OutboxItem]) -> View {
+    View::list(
+        vec![
+            "id",
+            "kind",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "rule",
+            "target",
+            "last_error",
+        ],
+        items
+            .iter()
+            .map(|i| {
+                vec![
+                    cell(&i.id),
+                    cell(i.kind.as_str()),
+                    cell(i.state.as_str()),
+                    cell(i.attempts),
+                    time(i.next_attempt_at),
+                    i.rule.clone(),
+                    cell(&i.target),
+                    i.last_error.clone(),
+                ]
+            })
+            .collect(),
+        View::json_of(&items),
+    )
+}
+
 fn history_view(readings: &[Reading]) -> View {
     View::list(
         vec![
@@ -304,6 +430,29 @@ fn history_view(readings: &[Reading]) -> View {
             .collect(),
         View::json_of(&readings),
     )
+}
+
+/// `30s`, `5m`, `2h`, `1d`.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30s, 5m or 1h"))?;
+    let seconds = match unit {
+        "s" | "" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => {
+            return Err(format!(
+                "unknown unit {unit:?} in {text:?}: use s, m, h or d"
+            ));
+        }
+    };
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 /// `7d`, `12h`, `30m`, `45s`, `2w` ago, or an RFC 3339 time.

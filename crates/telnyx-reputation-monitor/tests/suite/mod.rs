@@ -545,6 +545,10 @@ pub async fn the_receiver_records_each_verified_event_once(store: Store) {
 
     // The verified raw request was forwarded unchanged; sent again (a redelivery of the
     // same data.id, still within the 300 s), it is acknowledged and not stored twice.
+    eventually("the forward", || async {
+        !listening.forwarded.lock().unwrap().is_empty()
+    })
+    .await;
     let (body, signature, timestamp) = listening.forwarded.lock().unwrap()[0].clone();
     let headers = [
         (webhooks::SIGNATURE_HEADER, signature.as_str()),
@@ -613,7 +617,9 @@ pub async fn the_receiver_records_each_verified_event_once(store: Store) {
         *listening.printed.lock().unwrap(),
         [(event_id.clone(), true), (event_id, false)]
     );
-    assert_eq!(listening.forwarded.lock().unwrap().len(), 2);
+    // Forwarded once per data.id: the redelivery was not forwarded again.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(listening.forwarded.lock().unwrap().len(), 1);
 
     // Past its confirm_by on the emulator's clock, the unconfirmed number is removed and
     // the emulator delivers that too.
@@ -814,6 +820,7 @@ pub async fn the_sql_report_matches_a_full_replay(store: Store) {
             changes: &changes,
             numbers: listed.len() as u64,
             fresh_reads: 0,
+            ..Default::default()
         };
         store.record_sweep(enterprise, at, &write).await.unwrap();
     }
@@ -935,4 +942,278 @@ pub async fn the_sql_report_matches_a_full_replay(store: Store) {
         1 + in_csv,
         "every reading of the window"
     );
+}
+
+/// A notification endpoint on 127.0.0.1: it answers 500 to its first `fail_first`
+/// requests, then 200, and keeps the delivery id header and status of every request.
+pub struct Endpoint {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<(String, u16)>>>,
+}
+
+pub async fn endpoint(fail_first: usize, header: &'static str) -> Endpoint {
+    use axum::http::{HeaderMap, StatusCode};
+    let seen: Arc<Mutex<Vec<(String, u16)>>> = Arc::default();
+    let log = seen.clone();
+    let app = axum::Router::new().fallback(axum::routing::post(
+        move |headers: HeaderMap, _body: axum::body::Bytes| {
+            let log = log.clone();
+            async move {
+                let id = headers
+                    .get(header)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let mut log = log.lock().unwrap();
+                let status = if log.len() < fail_first { 500 } else { 200 };
+                log.push((id, status));
+                StatusCode::from_u16(status).unwrap()
+            }
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Endpoint { url, seen }
+}
+
+fn notify_and_remediate_rules(url: &str) -> Rules {
+    Rules::parse(
+        &format!(
+            "[[rule]]\nname = \"turned high\"\nwhen = {{ became_high = true }}\n\
+             actions = [{{ type = \"notify\", url = \"{url}\" }}, \
+             {{ type = \"remediate\", call_purpose = \"Appointment reminders\" }}]\n"
+        ),
+        "rules.toml",
+    )
+    .unwrap()
+}
+
+pub async fn a_failed_notification_is_kept_in_the_outbox_and_delivered_once_later(store: Store) {
+    use telnyx_reputation_monitor::outbox::{self, DeliverOptions, OutboxKind, OutboxState};
+    let fleet = Fleet::start(3).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let hook = endpoint(2, telnyx_reputation_monitor::outbox::DELIVERY_ID_HEADER).await;
+    let rules = notify_and_remediate_rules(&hook.url);
+    let number = &fleet.numbers[1];
+    fleet
+        .set_reputation(number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    let options = SyncOptions::default();
+    monitor
+        .sync_with_rules(&fleet.enterprise_id, &options, &rules, true, |_| {})
+        .await
+        .unwrap();
+    fleet
+        .set_reputation(number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    // The sync decides and commits; as if the process stopped right after, nothing is sent.
+    let run = monitor
+        .sync_with_rules(&fleet.enterprise_id, &options, &rules, true, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(run.queued, 2, "one notification and one remediation");
+    let pending = store.outbox(&[OutboxState::Pending]).await.unwrap();
+    assert_eq!(pending.len(), 2);
+    // A later sync of the same state decides nothing new: the changes are recorded.
+    let again = monitor
+        .sync_with_rules(&fleet.enterprise_id, &options, &rules, true, |_| {})
+        .await
+        .unwrap();
+    assert!(again.report.changes.is_empty());
+    assert_eq!(again.queued, 0);
+    let all = DeliverOptions {
+        ignore_schedule: true,
+        timeout: Some(Duration::from_secs(5)),
+        ..DeliverOptions::default()
+    };
+    // The endpoint fails twice: the notification stays pending, the remediation is done.
+    for attempt in 1..=2 {
+        let delivered = outbox::deliver(&store, Some(&fleet.client), &all)
+            .await
+            .unwrap();
+        assert_eq!(delivered.failed.len(), 1, "attempt {attempt}");
+        assert_eq!(delivered.failed[0].kind, OutboxKind::Notify);
+        assert_eq!(delivered.failed[0].state, OutboxState::Pending);
+        assert!(
+            delivered.failed[0]
+                .last_error
+                .as_deref()
+                .unwrap()
+                .contains("500"),
+            "{:?}",
+            delivered.failed[0]
+        );
+    }
+    let listed = store
+        .outbox(&[OutboxState::Pending, OutboxState::Failed])
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].attempts, 2);
+    assert!(
+        listed[0].next_attempt_at > Utc::now(),
+        "retried with backoff"
+    );
+    // Not due yet: a scheduled delivery leaves it alone.
+    let scheduled = outbox::deliver(&store, Some(&fleet.client), &DeliverOptions::default())
+        .await
+        .unwrap();
+    assert!(scheduled.delivered.is_empty() && scheduled.failed.is_empty());
+    let third = outbox::deliver(&store, Some(&fleet.client), &all)
+        .await
+        .unwrap();
+    assert_eq!(third.delivered.len(), 1);
+    assert!(
+        store
+            .outbox(&[OutboxState::Pending, OutboxState::Failed])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let nothing = outbox::deliver(&store, Some(&fleet.client), &all)
+        .await
+        .unwrap();
+    assert!(nothing.delivered.is_empty() && nothing.failed.is_empty());
+    // Three requests carried one stable delivery id; one of them succeeded.
+    let seen = hook.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen.iter().all(|(id, _)| id == &listed[0].id), "{seen:?}");
+    assert_eq!(seen.iter().filter(|(_, s)| *s == 200).count(), 1);
+    // And one remediation request, however often the outbox was delivered.
+    let remediations: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(
+        fleet
+            .client
+            .reputation(&fleet.enterprise_id)
+            .remediation()
+            .list()
+            .stream(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(remediations.len(), 1);
+}
+
+pub async fn a_second_sync_of_one_enterprise_waits_or_stops_naming_the_holder(store: Store) {
+    let first = store.lock_sync("ent-1", None).await.unwrap();
+    let error = store.lock_sync("ent-1", None).await.unwrap_err();
+    assert!(matches!(error, MonitorError::Locked { .. }), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("another sync of enterprise ent-1 is running")
+            && message.contains(&format!("pid {}", std::process::id()))
+            && message.contains("--wait-lock"),
+        "{message}"
+    );
+    // Another enterprise is not held up.
+    let other = store.lock_sync("ent-2", None).await.unwrap();
+    let waited = store
+        .lock_sync("ent-1", Some(Duration::from_millis(300)))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(waited.contains("still held after waiting"), "{waited}");
+    let store2 = store.clone();
+    let waiter = tokio::spawn(async move {
+        store2
+            .lock_sync("ent-1", Some(Duration::from_secs(10)))
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(!waiter.is_finished(), "waits while the first holds it");
+    first.release().await.unwrap();
+    let second = waiter.await.unwrap().unwrap();
+    second.release().await.unwrap();
+    other.release().await.unwrap();
+    store
+        .lock_sync("ent-1", None)
+        .await
+        .unwrap()
+        .release()
+        .await
+        .unwrap();
+}
+
+pub async fn an_ownership_deadline_fires_once_and_once_more_as_a_reminder(store: Store) {
+    let fleet = Fleet::start(2).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let number = &fleet.numbers[0];
+    let now = Utc::now();
+    let confirm_by = now + chrono::Duration::days(2);
+    let event = telnyx_reputation_monitor::StoredEvent {
+        event_id: "ev-deadline".into(),
+        event_type: "number_reputation.number.flagged".into(),
+        enterprise_id: Some(fleet.enterprise_id.clone()),
+        phone_number: Some(number.clone()),
+        occurred_at: Some(now),
+        received_at: now,
+        flag_reason: Some("carrier_changed".into()),
+        confirm_by: Some(confirm_by),
+    };
+    let body = flagged_body("ev-deadline", &fleet.enterprise_id, number, confirm_by);
+    assert!(store.record_event(&event, &body).await.unwrap());
+    let rules = Rules::parse(
+        "[[rule]]\nname = \"confirm soon\"\n\
+         when = { confirm_within_days = 3, confirm_reminder_days = 1 }\n\
+         actions = [{ type = \"print\" }]\n",
+        "rules.toml",
+    )
+    .unwrap();
+    let fired = |at: chrono::DateTime<Utc>| {
+        let monitor = monitor.clone();
+        let rules = rules.clone();
+        let enterprise = fleet.enterprise_id.clone();
+        async move {
+            let options = SyncOptions {
+                at: Some(at),
+                ..SyncOptions::default()
+            };
+            monitor
+                .sync_with_rules(&enterprise, &options, &rules, false, |_| {})
+                .await
+                .unwrap()
+                .outcomes
+                .len()
+        }
+    };
+    assert_eq!(fired(now).await, 1, "the first sync within 3 days fires");
+    assert_eq!(fired(now + chrono::Duration::hours(1)).await, 0);
+    assert_eq!(fired(now + chrono::Duration::hours(2)).await, 0);
+    // Within a day of the deadline: the reminder, once.
+    assert_eq!(fired(now + chrono::Duration::hours(30)).await, 1);
+    assert_eq!(fired(now + chrono::Duration::hours(31)).await, 0);
+}
+
+pub async fn a_forward_is_recorded_answered_and_retried_until_the_target_takes_it(store: Store) {
+    use telnyx_reputation_monitor::outbox::{EVENT_ID_HEADER, OutboxKind, OutboxState};
+    let fleet = Fleet::start(1).await;
+    let public_key = fleet.served_public_key().await;
+    let target = endpoint(2, EVENT_ID_HEADER).await;
+    let receiver = Receiver::new(store.clone(), public_key)
+        .unwrap()
+        .forward_to(&target.url);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/webhooks", listener.local_addr().unwrap());
+    tokio::spawn(receiver.serve(listener, std::future::pending()));
+    let now = Utc::now();
+    let body = flagged_body("ev-forward", &fleet.enterprise_id, &fleet.numbers[0], now);
+    // The sender is answered 200 at once, though the target fails.
+    let answer = post_signed(&url, &body, now.timestamp(), SIGNING_KEY).await;
+    assert_eq!(answer.status(), 200);
+    // A redelivery of the same data.id is acknowledged and queues nothing more.
+    let again = post_signed(&url, &body, now.timestamp(), SIGNING_KEY).await;
+    assert_eq!(again.status(), 200);
+    let queued = store.outbox(&[]).await.unwrap();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].kind, OutboxKind::Forward);
+    eventually("the forward to get through", || async {
+        target.seen.lock().unwrap().iter().any(|(_, s)| *s == 200)
+    })
+    .await;
+    let seen = target.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "two 500s then the 200: {seen:?}");
+    assert!(seen.iter().all(|(id, _)| id == "ev-forward"), "{seen:?}");
+    let done = store.outbox(&[]).await.unwrap();
+    assert_eq!(done[0].state, OutboxState::Done);
+    assert_eq!(done[0].attempts, 3);
 }
