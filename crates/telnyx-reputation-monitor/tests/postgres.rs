@@ -57,3 +57,6 @@ on_postgres!(
     the_receiver_records_each_verified_event_once,
     the_report_shows_the_distribution_changes_and_trends,
 );
+
+// Issue 24: removals confirmed.
+on_postgres!(a_removal_during_the_listing_is_no_phantom_removal);
