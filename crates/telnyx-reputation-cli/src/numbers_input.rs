@@ -59,7 +59,7 @@ impl std::fmt::Display for Origin {
 pub struct Rejected {
     /// Where it was read.
     pub origin: Origin,
-    /// The text as read.
+    /// The text as read, cut to [`ECHO_LIMIT`] characters (with its length) when longer.
     pub text: String,
     /// Why it was rejected.
     pub reason: String,
@@ -140,6 +140,15 @@ impl NumberSource {
         };
         let mut seen: std::collections::HashMap<String, Origin> = std::collections::HashMap::new();
         for (origin, text) in entries {
+            if text.chars().count() > ECHO_LIMIT {
+                // Never parsed, copied or echoed whole: no number is that long.
+                numbers.rejected.push(Rejected {
+                    origin,
+                    reason: format!("{} is too long to be a phone number", shown(&text)),
+                    text: shown(&text),
+                });
+                continue;
+            }
             match parse(&text) {
                 Ok(n) => match seen.get(n.as_ref()) {
                     Some(first) => numbers.duplicates.push(Duplicate {
@@ -160,6 +169,19 @@ impl NumberSource {
             }
         }
         Ok(numbers)
+    }
+}
+
+/// Longest input entry echoed back whole (in characters).
+pub const ECHO_LIMIT: usize = 200;
+
+/// `text` as echoed in messages: whole up to [`ECHO_LIMIT`] characters, else its first
+/// [`ECHO_LIMIT`] characters, an ellipsis and its length, so a stray 50 MB line is never
+/// printed (nor copied) whole.
+pub fn shown(text: &str) -> String {
+    match text.char_indices().nth(ECHO_LIMIT) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.chars().count()),
     }
 }
 
@@ -384,6 +406,29 @@ mod tests {
                 first: Origin::Line(4),
                 number: "+12025550003".into()
             }]
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_echoed_cut_with_its_length() {
+        let long = "9".repeat(1_000_000);
+        let n = from_file(&format!("+12025551234\n{long}\n"), None);
+        assert_eq!(n.valid.len(), 1);
+        let rejected = &n.rejected[0];
+        assert_eq!(rejected.origin, Origin::Line(2));
+        let cut = format!("{}… (1000000 characters)", "9".repeat(200));
+        assert_eq!(rejected.text, cut);
+        assert!(
+            rejected.reason.starts_with(&cut),
+            "{}",
+            &rejected.reason[..300]
+        );
+        assert!(rejected.reason.len() < 300, "{}", rejected.reason.len());
+        // Up to the limit, entries are shown whole.
+        assert_eq!(shown(&"é".repeat(200)), "é".repeat(200));
+        assert_eq!(
+            shown(&"é".repeat(201)),
+            format!("{}… (201 characters)", "é".repeat(200))
         );
     }
 

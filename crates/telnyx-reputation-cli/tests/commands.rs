@@ -529,3 +529,52 @@ fn base64_len(text: &str) -> usize {
         .decode(text)
         .map_or(0, |bytes| bytes.len())
 }
+
+#[test]
+fn an_enterprise_named_only_by_the_environment_is_deleted_only_with_yes() {
+    let h = Harness::start("delete-confirm");
+    let client = h.client();
+    let id = h.runtime.block_on(async {
+        client
+            .terms_of_service()
+            .agree_number_reputation()
+            .await
+            .unwrap();
+        let new = serde_json::from_str(ENTERPRISE_JSON).unwrap();
+        client.enterprises().create(new).await.unwrap().id
+    });
+    // Not a terminal (the test's stdin), no id and no --yes: refused, nothing sent.
+    h.cli()
+        .env("TELNYX_ENTERPRISE_ID", &id)
+        .args(["enterprises", "delete"])
+        .write_stdin("y\n")
+        .assert()
+        .code(2)
+        .stderr(contains(format!("would delete {id}")).and(contains("--yes")));
+    h.cli().args(["enterprises", "get", &id]).assert().success();
+    h.cli()
+        .env("TELNYX_ENTERPRISE_ID", &id)
+        .args(["enterprises", "delete", "--yes"])
+        .assert()
+        .success();
+    h.cli().args(["enterprises", "get", &id]).assert().code(3);
+}
+
+#[test]
+fn a_long_line_in_a_numbers_file_is_echoed_cut_with_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("numbers.txt");
+    std::fs::write(&file, format!("+12025551234\n{}\n", "7".repeat(2_000_000))).unwrap();
+    let output = bare_cli()
+        .env("TELNYX_API_KEY", "KEY_unused")
+        .args(["--base-url", "http://127.0.0.1:9/v2", "--enterprise", "e"])
+        .args(["numbers", "add", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid line 2: 7777"), "{stderr}");
+    assert!(stderr.contains("… (2000000 characters)"), "{stderr}");
+    assert!(stderr.len() < 2_000, "{} bytes of stderr", stderr.len());
+}

@@ -180,6 +180,19 @@ impl Monitor {
             Ok::<_, MonitorError>(numbers)
         };
         let (latest, mut numbers) = futures::try_join!(self.store.latest(enterprise_id), list)?;
+        // Offset pages shift when a number is added or removed while they are listed: a
+        // number may be listed twice, or missed. Repeats are kept once; a monitored number
+        // the listing missed is looked up alone before it counts as removed.
+        let mut seen = HashSet::with_capacity(numbers.len());
+        numbers.retain(|n| seen.insert(n.phone_number.clone()));
+        let mut absent: Vec<&str> = latest
+            .monitored
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !seen.contains(*n))
+            .collect();
+        absent.sort_unstable();
+        numbers.extend(still_listed(&rep, &absent).await?);
         let mut fresh_reads = 0;
         if options.fresh {
             let needed = numbers.len() as u64;
@@ -285,6 +298,37 @@ pub struct SyncRun {
     pub outcomes: Vec<Outcome>,
     /// Actions written to the outbox with the sync (notifications, applied remediations).
     pub queued: usize,
+}
+
+/// Which of `absent` (monitored numbers a sweep's listing did not return) the enterprise
+/// still has, each with its current data: one free listing filtered to the number
+/// (`filter[phone_number][eq]`), never a read that could bill a live lookup. Only a number
+/// this confirms gone is recorded `removed`; one that a page shift hid is kept, with the
+/// data this lookup returned.
+async fn still_listed(rep: &Reputation, absent: &[&str]) -> Result<Vec<ReputationNumber>> {
+    let lookups = absent.iter().map(|number| {
+        let numbers = rep.numbers();
+        async move {
+            let listed = match numbers.list().phone_number_eq(number).first_page().await {
+                Ok(page) => page.items,
+                // A number the filter's validation refuses: its cached read says (404: gone).
+                Err(e) if e.kind() == telnyx_reputation::ErrorKind::InvalidInput => {
+                    match numbers.get(number).await {
+                        Ok(found) => vec![found],
+                        Err(e) if e.kind() == telnyx_reputation::ErrorKind::NotFound => Vec::new(),
+                        Err(e) => return Err(MonitorError::from(e)),
+                    }
+                }
+                Err(e) => return Err(MonitorError::from(e)),
+            };
+            Ok(listed.into_iter().find(|n| n.phone_number == *number))
+        }
+    });
+    let found: Vec<Option<ReputationNumber>> = futures::stream::iter(lookups)
+        .buffered(FRESH_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// Read every number live (billable; the caller has authorised it), keeping list order.

@@ -61,3 +61,6 @@ on_postgres!(
     an_ownership_deadline_fires_once_and_once_more_as_a_reminder,
     a_forward_is_recorded_answered_and_retried_until_the_target_takes_it,
 );
+
+// Issue 24: removals confirmed.
+on_postgres!(a_removal_during_the_listing_is_no_phantom_removal);

@@ -136,3 +136,6 @@ async fn a_store_without_last_readings_is_filled_from_its_history_once() {
     assert!(third.changes.is_empty(), "{:?}", third.changes);
     db.close().await.unwrap();
 }
+
+// Issue 24: removals confirmed, store opening, backup and the WAL.
+on_sqlite!(a_removal_during_the_listing_is_no_phantom_removal);

@@ -5,7 +5,7 @@ use telnyx_reputation::{Enterprise, EnterpriseUpdate, NewEnterprise};
 
 use super::{Context, fetch, read_json};
 use crate::cli::{JsonBody, PageArgs};
-use crate::exit::CliResult;
+use crate::exit::{CliError, CliResult};
 use crate::output::{View, cell, opt, time};
 
 /// Enterprise operations.
@@ -33,10 +33,15 @@ pub enum EnterprisesCommand {
         #[command(flatten)]
         body: JsonBody,
     },
-    /// Delete an enterprise.
+    /// Delete an enterprise. Without an explicit id it deletes the one of
+    /// --enterprise/TELNYX_ENTERPRISE_ID only once confirmed: asked on a terminal, or
+    /// `--yes`.
     Delete {
-        /// Enterprise id (default: --enterprise).
+        /// Enterprise id (default: --enterprise, after confirmation).
         id: Option<String>,
+        /// Delete the --enterprise/TELNYX_ENTERPRISE_ID enterprise without asking.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -66,8 +71,15 @@ pub async fn run(ctx: &Context, command: EnterprisesCommand) -> CliResult {
             let update: EnterpriseUpdate = read_json(&body.path)?;
             enterprise_view(&enterprises.replace(id_or_default(id)?, update).await?)
         }
-        EnterprisesCommand::Delete { id } => {
-            let id = id_or_default(id)?;
+        EnterprisesCommand::Delete { id, yes } => {
+            let id = match id {
+                Some(id) => id,
+                None => {
+                    let id = ctx.enterprise_id()?;
+                    confirm_default_delete(&id, yes)?;
+                    id
+                }
+            };
             enterprises.delete(id.clone()).await?;
             View::record(
                 vec!["id", "deleted"],
@@ -77,6 +89,34 @@ pub async fn run(ctx: &Context, command: EnterprisesCommand) -> CliResult {
         }
     };
     Ok(view.print(ctx.format())?)
+}
+
+/// A delete of the enterprise named only by --enterprise/TELNYX_ENTERPRISE_ID (an
+/// environment variable left set is easy to forget): `--yes`, or a `y` typed on a terminal;
+/// without a terminal and `--yes` it is refused, nothing sent.
+fn confirm_default_delete(id: &str, yes: bool) -> CliResult<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if yes {
+        return Ok(());
+    }
+    let refused = || {
+        CliError::usage(format!(
+            "refused: `enterprises delete` without an id would delete {id} (from --enterprise or \
+             TELNYX_ENTERPRISE_ID); pass the id explicitly or add --yes; nothing was deleted"
+        ))
+    };
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(refused());
+    }
+    eprint!("delete enterprise {id} (from --enterprise or TELNYX_ENTERPRISE_ID)? [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(refused())
+    }
 }
 
 const COLUMNS: [&str; 7] = [

@@ -1217,3 +1217,108 @@ pub async fn a_forward_is_recorded_answered_and_retried_until_the_target_takes_i
     assert_eq!(done[0].state, OutboxState::Done);
     assert_eq!(done[0].attempts, 3);
 }
+
+/// A loopback proxy in front of the emulator that slows the listing's second page: before
+/// forwarding it, it removes `victim` (a number of the first page, already listed), so the
+/// offset pages shift under the sweep exactly as a removal during a long listing does.
+/// Returns the proxy's base URL and whether the slowed page was seen.
+async fn page_shifting_proxy(
+    fleet: &Fleet,
+    victim: String,
+) -> (String, Arc<std::sync::atomic::AtomicBool>) {
+    use axum::extract::Request;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let upstream = format!("http://{}", fleet.emulator.addr());
+    let remover = fleet.client.reputation(&fleet.enterprise_id);
+    let shifted = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&shifted);
+    let http = reqwest::Client::new();
+    let app = axum::Router::new().fallback(move |request: Request| {
+        let (upstream, remover, seen, http, victim) = (
+            upstream.clone(),
+            remover.clone(),
+            Arc::clone(&seen),
+            http.clone(),
+            victim.clone(),
+        );
+        async move {
+            let uri = request.uri().clone();
+            let query = uri.query().unwrap_or_default();
+            let second_page = request.method() == axum::http::Method::GET
+                && uri.path().ends_with("/reputation/numbers")
+                && (query.contains("page%5Bnumber%5D=2") || query.contains("page[number]=2"));
+            if second_page && !seen.swap(true, Ordering::SeqCst) {
+                remover.numbers().remove(&victim).await.unwrap();
+            }
+            let (parts, body) = request.into_parts();
+            let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+            let mut forward = http.request(
+                parts.method.clone(),
+                format!("{upstream}{}", uri.path_and_query().unwrap()),
+            );
+            for (name, value) in &parts.headers {
+                if name != axum::http::header::HOST {
+                    forward = forward.header(name, value);
+                }
+            }
+            let answer = forward.body(body).send().await.unwrap();
+            let status = answer.status();
+            let headers = answer.headers().clone();
+            let bytes = answer.bytes().await.unwrap();
+            let mut response = axum::response::Response::new(axum::body::Body::from(bytes));
+            *response.status_mut() = status;
+            *response.headers_mut() = headers;
+            response
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/v2"), shifted)
+}
+
+pub async fn a_removal_during_the_listing_is_no_phantom_removal(store: Store) {
+    // Two pages of 250; the removal of a first-page number before the second page is
+    // served shifts every later number one place up, so the listing misses one.
+    let fleet = Fleet::start(300).await;
+    let direct = Monitor::new(fleet.client.clone(), store.clone());
+    let first = direct
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(first.numbers, 300);
+    let victim = fleet.numbers[10].clone();
+    let (proxy, shifted) = page_shifting_proxy(&fleet, victim.clone()).await;
+    let slowed = Client::builder()
+        .api_key(&fleet.key)
+        .base_url(proxy)
+        .build()
+        .unwrap();
+    let monitor = Monitor::new(slowed, store.clone());
+    let during = monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert!(
+        shifted.load(std::sync::atomic::Ordering::SeqCst),
+        "the second page was slowed"
+    );
+    // The victim was listed (page 1 came before its removal); the number the shift hid was
+    // looked up and is still there: nothing changed.
+    assert!(during.changes.is_empty(), "{:?}", during.changes);
+    assert_eq!(during.numbers, 300);
+    let counts = store.counts().await.unwrap();
+    assert_eq!(counts.changes, 300, "only the first sync's `added`");
+    // The next sync sees the removal, confirmed, and only it; nothing comes back as added.
+    let after = direct
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    let changes: Vec<(ChangeKind, &str)> = after
+        .changes
+        .iter()
+        .map(|c| (c.kind, c.phone_number.as_str()))
+        .collect();
+    assert_eq!(changes, [(ChangeKind::Removed, victim.as_str())]);
+    assert_eq!(after.numbers, 299);
+}
