@@ -41,20 +41,21 @@ async function enterprise(client) {
 }
 
 test('maxBillable refuses the request over budget before sending it; usage matches the ledger', async () => {
-  const { guarded, ledger, gates } = account({ maxBillable: 3 })
-  assert.equal(guarded.maxBillable, 3)
-  assert.equal(guarded.remainingBillable, 3)
+  // maxBillable counts billed units: enable 1 + 2 numbers added + 1 check = 4.
+  const { guarded, ledger, gates } = account({ maxBillable: 4 })
+  assert.equal(guarded.maxBillable, 4)
+  assert.equal(guarded.remainingBillable, 4)
   const { id, documentId } = await enterprise(guarded)
   const rep = guarded.reputation(id)
   const settings = await rep.enable(documentId) // 1; frequency defaults to business_daily
   assert.equal(settings.checkFrequency, 'business_daily')
   await gates(id)
-  await rep.numbers.add(numbers(1000, 2)) // 2
-  await rep.numbers.getFresh(numbers(1000, 1)[0]) // 3
+  await rep.numbers.add(numbers(1000, 2)) // 3
+  await rep.numbers.getFresh(numbers(1000, 1)[0]) // 4
   await assert.rejects(rep.numbers.refresh(numbers(1000, 2)), (e) => {
     assert.equal(e.code, 'BILLING_REFUSED')
     assert.match(e.message, /numbers\.refresh/)
-    assert.match(e.message, /max_billable is 3/)
+    assert.match(e.message, /max_billable is 4/)
     return true
   })
   const billed = await ledger()
@@ -75,7 +76,7 @@ test('addAll checks its whole plan before the first batch', async () => {
   await gates(id)
   await assert.rejects(guarded.reputation(id).numbers.addAll(numbers(1000, 250)), {
     code: 'BILLING_REFUSED',
-    message: /needs 3 billable requests/,
+    message: /plans 250 billable units/,
   })
   assert.equal((await ledger()).numbers_added, 0)
   assert.equal(guarded.usage().totalRequests, 0)

@@ -104,6 +104,8 @@ impl From<ClientOptions> for facade::ClientOptions {
             user_agent: o.user_agent,
             allow_insecure_http: o.allow_insecure_http,
             max_billable: o.max_billable.map(u64::from),
+            max_spend: None,
+            prices: None,
         }
     }
 }

@@ -24,16 +24,17 @@ def guarded_sdk(emulator: Emulator, asynchronous: bool, **options: Any) -> Sdk:
 def test_max_billable_refuses_before_sending_and_usage_matches_the_ledger(
     emulator: Emulator, asynchronous: bool
 ) -> None:
-    sdk = guarded_sdk(emulator, asynchronous, max_billable=3)
+    # max_billable counts billed units: enable 1 + 2 numbers added + 1 check = 4.
+    sdk = guarded_sdk(emulator, asynchronous, max_billable=4)
     enterprise_id = sdk.enterprise()
     rep = sdk.client.reputation(enterprise_id)
     sdk.run(rep.enable(sdk.loa_document()))  # 1: frequency defaults to business_daily
     emulator.set_gates(enterprise_id, status="approved", loa_status="approved")
-    sdk.run(rep.numbers.add(numbers(1000, 2)))  # 2
-    sdk.run(rep.numbers.get_fresh(numbers(1000, 1)[0]))  # 3
+    sdk.run(rep.numbers.add(numbers(1000, 2)))  # 3
+    sdk.run(rep.numbers.get_fresh(numbers(1000, 1)[0]))  # 4
     with pytest.raises(BillingRefusedError) as refused:
         sdk.run(rep.numbers.refresh(numbers(1000, 2)))
-    assert "max_billable is 3" in str(refused.value)
+    assert "max_billable is 4" in str(refused.value)
     assert "numbers.refresh" in str(refused.value)
 
     ledger = emulator.ledger()
@@ -44,7 +45,7 @@ def test_max_billable_refuses_before_sending_and_usage_matches_the_ledger(
         assert usage.units(action) == ledger[action], action
     assert usage.requests("numbers_added") == 1
     assert usage.units("numbers_added") == 2
-    assert sdk.client.max_billable == 3
+    assert sdk.client.max_billable == 4
     assert sdk.client.remaining_billable == 0
     settings = sdk.run(rep.settings())
     assert settings.check_frequency == "business_daily"
@@ -56,7 +57,7 @@ def test_add_all_checks_its_whole_plan_first(emulator: Emulator) -> None:
     guarded = emulator.client(max_billable=2)
     with pytest.raises(BillingRefusedError) as refused:
         guarded.reputation(enterprise_id).numbers.add_all(numbers(1000, 250))
-    assert "needs 3 billable requests" in str(refused.value)
+    assert "plans 250 billable units" in str(refused.value)
     assert emulator.ledger()["numbers_added"] == 0
     assert guarded.usage().total_requests == 0
 

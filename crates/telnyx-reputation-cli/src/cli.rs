@@ -47,8 +47,10 @@ pub struct GlobalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
     pub format: Format,
-    /// Refuse (exit 2, nothing sent) any billable request beyond the first N of this run;
-    /// bulk commands check their whole plan first. 0 allows none.
+    /// Refuse (exit 2, nothing sent) any request that would take this run past N billable
+    /// units (numbers added, checks made, numbers remediated, enterprises enabled; a cached
+    /// read of a number that may have no data counts as one check); bulk commands check
+    /// their whole plan first. 0 allows none.
     #[arg(long, value_name = "N", global = true)]
     pub max_billable: Option<u64>,
 }

@@ -49,8 +49,9 @@ pub struct DemoArgs {
 }
 
 impl DemoArgs {
-    /// The billable requests a run makes at most: enable, one add per number, a first (live)
-    /// read per number plus one fresh read, one refresh per number, and one remediation.
+    /// The billable units a run makes at most: enable, one add per number, a first (live)
+    /// read per number plus one fresh read, one refresh per number, and the numbers submitted
+    /// for remediation (the flagged ones, plus up to 5 by the monitoring rules).
     pub fn billable_plan(&self) -> Vec<(&'static str, u64)> {
         let n = u64::from(self.numbers);
         vec![
@@ -58,6 +59,7 @@ impl DemoArgs {
             ("numbers added for monitoring", n),
             ("live reputation lookups", n + 1),
             ("forced refreshes", n),
+            ("numbers submitted for remediation (at most)", n + 5),
         ]
     }
 }
@@ -99,9 +101,12 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
         ),
         None => println!("  LIVE server at {base_url} (billable)\n"),
     }
+    // The run is budgeted at its stated plan: nothing beyond it can be billed.
+    let plan_units: u64 = args.billable_plan().iter().map(|(_, n)| n).sum();
     let client = Client::builder()
         .api_key(&api_key)
         .base_url(&base_url)
+        .max_billable(plan_units)
         .build()?;
     let result = async {
         let enterprise_id = journey(&client, &args).await?;
@@ -134,12 +139,11 @@ fn confirm_live(base_url: &str, args: &DemoArgs) -> CliResult {
     let total: u64 = plan.iter().map(|(_, n)| n).sum();
     let mut text = format!(
         "demo --live runs the whole journey against {base_url}: it creates an enterprise \
-         \"Acme Plumbing LLC\", and makes up to {total} billable requests:\n"
+         \"Acme Plumbing LLC\", and bills up to {total} billable units:\n"
     );
     for (what, n) in &plan {
         text.push_str(&format!("  {n:>5}  {what}\n"));
     }
-    text.push_str("  plus a remediation request for the numbers flagged spam_risk high\n");
     eprint!("{text}");
     if args.yes {
         eprintln!("--yes given: proceeding");

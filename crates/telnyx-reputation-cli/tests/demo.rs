@@ -41,6 +41,7 @@ fn assert_journey(stdout: &str) {
         "numbers_added",
         "refreshes",
         "scheduled_refresh",
+        "remediations",
     ]
     .into_iter()
     .map(count)
@@ -110,7 +111,7 @@ fn demo_live_without_a_terminal_or_yes_sends_nothing() {
         .write_stdin("yes\n")
         .assert()
         .code(2)
-        .stderr(contains("up to 62 billable requests"))
+        .stderr(contains("up to 87 billable units"))
         .stderr(contains("pass --yes"));
     let (ledger, requests) = ledger_and_requests(&other, &other.key);
     assert_eq!(ledger["data"]["total"], 0, "{ledger}");

@@ -114,16 +114,16 @@ fn max_billable_refuses_a_plan_over_budget_before_sending() {
     let id = h.approved_enterprise();
     let numbers: String = (0..150).map(|i| format!("+1415555{i:04}\n")).collect();
     h.cli_for(&id)
-        .args(["--max-billable", "1", "numbers", "add", "--file", "-"])
+        .args(["--max-billable", "149", "numbers", "add", "--file", "-"])
         .write_stdin(numbers.clone())
         .assert()
         .code(2)
         .stderr(contains(
-            "billing refused: numbers.add needs 2 billable requests",
+            "billing refused: numbers.add plans 150 billable units",
         ));
     assert_eq!(h.ledger()["numbers_added"], 0);
     h.cli_for(&id)
-        .args(["--max-billable", "2", "numbers", "add", "--file", "-"])
+        .args(["--max-billable", "150", "numbers", "add", "--file", "-"])
         .write_stdin(numbers)
         .assert()
         .success()
@@ -231,4 +231,34 @@ fn remediation_wait_times_out_with_its_own_exit_code() {
         .args(["remediation", "list", "--wait"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn a_cached_get_of_a_never_checked_number_is_refused_under_max_billable_zero() {
+    let h = Harness::start("first-read");
+    let id = h.approved_enterprise();
+    h.cli_for(&id)
+        .args(["numbers", "add", "+14155550100"])
+        .assert()
+        .success();
+    let before = h.ledger();
+    h.cli_for(&id)
+        .args(["--max-billable", "0", "numbers", "get", "+14155550100"])
+        .assert()
+        .code(2)
+        .stderr(contains("may be billed"));
+    h.cli()
+        .args([
+            "--max-billable",
+            "0",
+            "account-numbers",
+            "get",
+            "+14155550100",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("nothing was sent"));
+    let after = h.ledger();
+    assert_eq!(after["live_lookups"], 0, "{after}");
+    assert_eq!(after["total"], before["total"], "{after}");
 }

@@ -1,7 +1,8 @@
 //! The per-account cost ledger: one entry per billable unit the emulated account was charged.
 //!
 //! Billable actions are the ones the product documentation names: enabling Number Reputation,
-//! adding a number, a live (fresh) lookup, and a forced refresh. Rendering the LOA and cached
+//! adding a number, a live (fresh) lookup, a forced refresh, a scheduled re-check and a
+//! number submitted for remediation. Rendering the LOA and cached
 //! reads are free and never appear here. Deciding *when* an action is billable is the routes'
 //! job; this module only records and reports.
 
@@ -22,6 +23,8 @@ pub enum Billable {
     Refreshes,
     /// One number re-checked by the `check_frequency` schedule.
     ScheduledRefresh,
+    /// One number submitted by `POST .../reputation/remediation`.
+    Remediations,
 }
 
 impl Billable {
@@ -33,15 +36,17 @@ impl Billable {
             Self::LiveLookups => "live_lookups",
             Self::Refreshes => "refreshes",
             Self::ScheduledRefresh => "scheduled_refresh",
+            Self::Remediations => "remediations",
         }
     }
 
-    const ALL: [Billable; 5] = [
+    const ALL: [Billable; 6] = [
         Self::Enable,
         Self::NumbersAdded,
         Self::LiveLookups,
         Self::Refreshes,
         Self::ScheduledRefresh,
+        Self::Remediations,
     ];
 }
 

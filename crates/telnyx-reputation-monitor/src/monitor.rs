@@ -397,8 +397,9 @@ mod tests {
             "{error}"
         );
         assert!(error.to_string().contains("max_billable"), "{error}");
+        // Remediation is billed per number submitted: it needs a budget too.
+        assert!(authorize_billable(&unlimited, "remediation.submit", 50).is_err());
         // Free by the facade's classification: no budget needed, nothing counted.
-        assert!(authorize_billable(&unlimited, "remediation.submit", 50).is_ok());
         assert!(authorize_billable(&client(Some(0)), "numbers.list", 1).is_ok());
         assert!(authorize_billable(&unlimited, "no.such.operation", 1).is_err());
     }

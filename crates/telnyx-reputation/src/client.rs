@@ -15,6 +15,7 @@ use telnyx_reputation_api::types::Errors;
 use crate::Error;
 use crate::billing::{BillableRequest, BillingHook, CostGuard, Usage};
 use crate::error::{decode_error, from_generated_with};
+use crate::money::{PriceTable, Usd};
 use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
 use crate::retry::{Jitter, Op, RetryConfig, Sleeper, provably_not_processed};
 
@@ -85,6 +86,7 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.retry.max_retries)
             .field("max_billable", &self.inner.guard.max())
+            .field("max_spend", &self.inner.guard.max_spend())
             .finish()
     }
 }
@@ -136,26 +138,44 @@ impl Client {
         AccountNumbers::new(self.clone())
     }
 
-    /// The billable requests this client (and every clone and handle of it) has sent so
-    /// far, per action. Counted before sending; a request the server provably did not
-    /// process (connect failure, 429) is not counted.
+    /// What this client (and every clone and handle of it) has been billed for so far:
+    /// requests, units and dollars per action and in total, at [`Client::prices`]; a unit
+    /// whose price is unknown is named in [`Usage::usd`] rather than priced. Counted before
+    /// sending; a request the server provably did not process (connect failure, 429), or a
+    /// possibly billed cached read answered from the cache, is not counted.
     pub fn usage(&self) -> Usage {
         self.inner.guard.usage()
     }
 
-    /// The budget set by [`ClientBuilder::max_billable`], if any.
+    /// The budget of billable units set by [`ClientBuilder::max_billable`], if any.
     pub fn max_billable(&self) -> Option<u64> {
         self.inner.guard.max()
     }
 
-    /// Billable requests the budget still allows (`None` when no budget is set).
+    /// Billable units the budget still allows (`None` when no budget is set).
     pub fn remaining_billable(&self) -> Option<u64> {
         self.inner.guard.remaining()
     }
 
-    /// Refuse a bulk plan of `requests` requests of `op` the budget cannot cover.
-    pub(crate) fn check_plan(&self, op: &Op, requests: u64) -> Result<(), Error> {
-        self.inner.guard.check_plan(op, requests)
+    /// The dollar budget set by [`ClientBuilder::max_spend`], if any.
+    pub fn max_spend(&self) -> Option<Usd> {
+        self.inner.guard.max_spend()
+    }
+
+    /// Dollars the `max_spend` budget still allows (`None` when none is set).
+    pub fn remaining_spend(&self) -> Option<Usd> {
+        self.inner.guard.remaining_spend()
+    }
+
+    /// The prices this client counts with: [`crate::PRICES`] unless overridden with
+    /// [`ClientBuilder::prices`].
+    pub fn prices(&self) -> &PriceTable {
+        self.inner.guard.prices()
+    }
+
+    /// Refuse a bulk plan of `units` billable units of `op` the budgets cannot cover.
+    pub(crate) fn check_plan(&self, op: &Op, units: u64) -> Result<(), Error> {
+        self.inner.guard.check_plan(op, units)
     }
 
     /// Check a webhook URL this client is asked to register: `https://`, or plain `http://`
@@ -229,12 +249,53 @@ impl Client {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
+        self.run_guarded(op, units, attempt, |_| false).await
+    }
+
+    /// Run a cached read that may be billed ([`crate::Billing::FirstReadBillable`]): one
+    /// live lookup is reserved against the budgets before sending and given back when
+    /// `from_cache(answer, sent_at)` shows the answer was served from the cache.
+    pub(crate) async fn run_read<T, F, Fut>(
+        &self,
+        op: Op,
+        attempt: F,
+        from_cache: impl FnOnce(&T, chrono::DateTime<chrono::Utc>) -> bool,
+    ) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let sent_at = chrono::Utc::now();
+        self.run_guarded(op, 1, attempt, |value| from_cache(value, sent_at))
+            .await
+    }
+
+    async fn run_guarded<T, F, Fut>(
+        &self,
+        op: Op,
+        units: u64,
+        attempt: F,
+        from_cache: impl FnOnce(&T) -> bool,
+    ) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
         let admitted = self.inner.guard.admit(&op, units).await?;
         let result = self.inner.retry.run(op, attempt).await;
-        if let (Some(admitted), Err(error)) = (admitted, &result)
-            && provably_not_processed(error)
-        {
-            self.inner.guard.refund(admitted);
+        if let Some(admitted) = admitted {
+            let give_back = match &result {
+                // Not processed, or answered with a rejection (4xx other than 408): the
+                // server billed nothing.
+                Err(error) => {
+                    provably_not_processed(error)
+                        || matches!(error.status(), Some(s) if (400..500).contains(&s) && s != 408)
+                }
+                Ok(value) => op.billing() == crate::Billing::FirstReadBillable && from_cache(value),
+            };
+            if give_back {
+                self.inner.guard.refund(admitted);
+            }
         }
         result
     }
@@ -292,6 +353,8 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     retry: RetryConfig,
     max_billable: Option<u64>,
+    max_spend: Option<Usd>,
+    prices: PriceTable,
     billing_hook: Option<BillingHook>,
 }
 
@@ -303,6 +366,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("max_retries", &self.retry.max_retries)
             .field("max_billable", &self.max_billable)
+            .field("max_spend", &self.max_spend)
             .field("billing_hook", &self.billing_hook.is_some())
             .finish()
     }
@@ -325,6 +389,8 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             retry: RetryConfig::default(),
             max_billable: None,
+            max_spend: None,
+            prices: PriceTable::default(),
             billing_hook: None,
         }
     }
@@ -393,13 +459,34 @@ impl ClientBuilder {
         self
     }
 
-    /// A budget of billable requests for the client's lifetime (default: unlimited). Each
-    /// billable request (see [`crate::OPERATIONS`]: enable, add numbers, fresh reads,
-    /// refresh) is checked before any I/O; one over the budget fails with
-    /// [`Error::BillingRefused`] and nothing is sent. Bulk calls (`add_all`, `refresh_all`)
-    /// check their whole plan first. `0` refuses every billable request.
-    pub fn max_billable(mut self, requests: u64) -> Self {
-        self.max_billable = Some(requests);
+    /// A budget of billable units for the client's lifetime (default: unlimited): what
+    /// Telnyx bills — numbers added, checks made (fresh reads, numbers refreshed), numbers
+    /// submitted for remediation, enterprises enabled — not requests, so one add of 100
+    /// numbers spends 100. Each billable request (see [`crate::OPERATIONS`]) is checked
+    /// before any I/O; one over the budget fails with [`Error::BillingRefused`] and nothing
+    /// is sent. Bulk calls (`add_all`, `refresh_all`) check their whole plan first. A cached
+    /// read that may be billed (the first read of a number without data) reserves one
+    /// check, given back when the answer came from the cache. `0` refuses every billable
+    /// request.
+    pub fn max_billable(mut self, units: u64) -> Self {
+        self.max_billable = Some(units);
+        self
+    }
+
+    /// A budget in US dollars for the client's lifetime (default: unlimited), at
+    /// [`ClientBuilder::prices`]: checked before any I/O exactly like
+    /// [`ClientBuilder::max_billable`]. A request whose price is unknown (adding numbers and
+    /// enabling, in the published table) cannot be shown to fit and is refused while a
+    /// `max_spend` is set; give it a price with [`ClientBuilder::prices`].
+    pub fn max_spend(mut self, usd: Usd) -> Self {
+        self.max_spend = Some(usd);
+        self
+    }
+
+    /// The prices [`Client::usage`] and `max_spend` count with (default: the published
+    /// table, [`crate::PRICES`]).
+    pub fn prices(mut self, prices: PriceTable) -> Self {
+        self.prices = prices;
         self
     }
 
@@ -455,7 +542,12 @@ impl ClientBuilder {
                 api_key,
                 base_url,
                 timeout: self.timeout,
-                guard: CostGuard::new(self.max_billable, self.billing_hook),
+                guard: CostGuard::new(
+                    self.max_billable,
+                    self.max_spend,
+                    self.prices,
+                    self.billing_hook,
+                ),
                 allow_insecure_http: self.allow_insecure_http,
             }),
         })

@@ -7,6 +7,7 @@ mod convert;
 mod enums;
 mod error;
 mod models;
+mod money;
 mod operations;
 mod options;
 mod pager;
@@ -37,7 +38,10 @@ pub use models::{
     RemediationRequest, RemediationResults, RemediationSummary, ReputationData, ReputationNumber,
     ReputationSettings, TermsInfo, TosAgreement, TosStatus, WaitOptions,
 };
-pub use operations::{Billing, OPERATIONS, Operation, operation};
+pub use money::{
+    Amount, Price, PriceItem, PriceOverride, PriceOverrides, PriceTable, PriceUnit, Usd,
+};
+pub use operations::{Billing, OPERATIONS, Operation, PRICES, PublishedPrice, operation};
 pub use options::ClientOptions;
 pub use pager::{AgreementFilter, EnterpriseFilter, NumberFilter, Pager, Pages, RemediationFilter};
 pub use phone::PhoneNumber;

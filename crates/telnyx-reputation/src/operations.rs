@@ -4,13 +4,20 @@
 //! be retried like a free one: [`Operation::billable`] is always [`RetryClass::NotIdempotent`].
 //!
 //! The billing classes follow the product documentation: enabling Number Reputation, adding
-//! numbers, a fresh (live) read and a forced refresh are billable; rendering the LOA, every
-//! other read and every other write are free. A cached read of a number that has no cached
-//! data yet is served by a live lookup, which the server bills; the client cannot know that
-//! in advance, so those reads are [`Billing::FirstReadBillable`]: not counted against
-//! `max_billable`, and documented on each such method.
+//! numbers, a fresh (live) read, a forced refresh and submitting numbers for remediation are
+//! billable; rendering the LOA, every other read and every other write are free. A cached
+//! read of a number that has no cached data yet is served by a live lookup, which the server
+//! bills; the client cannot know that in advance, so those reads are
+//! [`Billing::FirstReadBillable`]: the guard reserves one live lookup against `max_billable`
+//! and `max_spend` before sending, and gives it back when the answer shows it came from the
+//! cache.
+//!
+//! What each billable unit costs is the price table [`PRICES`], below the operations.
 
-use crate::billing::BillableAction::{self, Enable, LiveLookups, NumbersAdded, Refreshes};
+use crate::billing::BillableAction::{
+    self, Enable, LiveLookups, NumbersAdded, Refreshes, Remediations,
+};
+use crate::money::{PriceItem, PriceUnit};
 use crate::retry::RetryClass::{self, Idempotent, NotIdempotent};
 
 /// How an operation is billed.
@@ -240,7 +247,7 @@ pub(crate) const NUMBERS_CONFIRM_OWNERSHIP: Operation = Operation::free(
     NotIdempotent,
 );
 pub(crate) const REMEDIATION_SUBMIT: Operation =
-    Operation::free("remediation.submit", "POST", REMEDIATIONS, NotIdempotent);
+    Operation::billable("remediation.submit", "POST", REMEDIATIONS, Remediations);
 pub(crate) const REMEDIATION_LIST: Operation =
     Operation::free("remediation.list", "GET", REMEDIATIONS, Idempotent);
 pub(crate) const REMEDIATION_GET: Operation = Operation::free(
@@ -318,6 +325,60 @@ pub const OPERATIONS: [Operation; 36] = [
     ACCOUNT_NUMBERS_REMOVE,
 ];
 
+/// One row of the published price table ([`PRICES`]); [`crate::PriceTable::default`] is
+/// built from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublishedPrice {
+    /// What is priced.
+    pub item: PriceItem,
+    /// Per what.
+    pub unit: PriceUnit,
+    /// Micro-dollars per unit; `None` when the pricing page does not state it.
+    pub micros: Option<u64>,
+    /// Where it was read.
+    pub source: &'static str,
+    /// When it was read.
+    pub read: &'static str,
+}
+
+const PRICING_PAGE: &str = "Telnyx developer docs, Number Reputation: Pricing";
+const PRICING_READ: &str = "2026-12";
+
+const fn published(item: PriceItem, unit: PriceUnit, micros: Option<u64>) -> PublishedPrice {
+    PublishedPrice {
+        item,
+        unit,
+        micros,
+        source: PRICING_PAGE,
+        read: PRICING_READ,
+    }
+}
+
+/// What Telnyx charges, per unit, as its pricing page states it (read 2026-12): monitoring
+/// $100 per enterprise per month; $0.10 per reputation check (a fresh query, a forced
+/// refresh of a number and every scheduled re-check; cached reads and rendering the LOA are
+/// free); $1.00 per number submitted for remediation. The page names no separate price for
+/// enabling Number Reputation or for adding a number: those are unknown (`None`), never
+/// guessed, and every figure that depends on them says so. Override with
+/// [`crate::ClientBuilder::prices`].
+pub const PRICES: [PublishedPrice; 7] = [
+    published(
+        PriceItem::Monitoring,
+        PriceUnit::EnterpriseMonth,
+        Some(100_000_000),
+    ),
+    published(PriceItem::Enable, PriceUnit::EnterpriseEnabled, None),
+    published(PriceItem::NumbersAdded, PriceUnit::NumberAdded, None),
+    published(PriceItem::LiveLookups, PriceUnit::Check, Some(100_000)),
+    published(PriceItem::Refreshes, PriceUnit::Check, Some(100_000)),
+    published(PriceItem::ScheduledRefresh, PriceUnit::Check, Some(100_000)),
+    published(
+        PriceItem::Remediations,
+        PriceUnit::NumberRemediated,
+        Some(1_000_000),
+    ),
+];
+
 /// The operation named `name` (e.g. `"numbers.add"`), if there is one.
 pub fn operation(name: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.name == name)
@@ -353,6 +414,7 @@ mod tests {
                 ("numbers.add", NumbersAdded),
                 ("numbers.get_fresh", LiveLookups),
                 ("numbers.refresh", Refreshes),
+                ("remediation.submit", Remediations),
                 ("account_numbers.get_fresh", LiveLookups),
             ]
         );
@@ -361,5 +423,20 @@ mod tests {
             operation("numbers.get").unwrap().billing(),
             Billing::FirstReadBillable
         );
+    }
+
+    #[test]
+    fn every_billable_action_has_a_row_in_the_price_table() {
+        let items: Vec<PriceItem> = PRICES.iter().map(|p| p.item).collect();
+        assert_eq!(items, PriceItem::ALL);
+        for action in BillableAction::ALL {
+            assert!(items.contains(&action.price_item()), "{action}");
+        }
+        let remediation = PRICES
+            .iter()
+            .find(|p| p.item == PriceItem::Remediations)
+            .unwrap();
+        assert_eq!(remediation.unit, PriceUnit::NumberRemediated);
+        assert_eq!(remediation.micros, Some(1_000_000));
     }
 }

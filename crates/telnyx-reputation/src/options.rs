@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::{ApiKey, ClientBuilder, Error};
+use crate::{ApiKey, ClientBuilder, Error, PriceOverrides, PriceTable, Usd};
 
 /// Every serializable option of a [`ClientBuilder`]; `None` leaves the builder's value
 /// (the environment or the default) as it is.
@@ -59,9 +59,16 @@ pub struct ClientOptions {
     /// ([`ClientBuilder::allow_insecure_http`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_insecure_http: Option<bool>,
-    /// Budget of billable requests ([`ClientBuilder::max_billable`]).
+    /// Budget of billable units ([`ClientBuilder::max_billable`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_billable: Option<u64>,
+    /// Budget in US dollars, `"25.00"` or `25` ([`ClientBuilder::max_spend`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_spend: Option<Usd>,
+    /// Prices overriding the published ones, item by item ([`PriceOverrides`],
+    /// [`ClientBuilder::prices`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices: Option<PriceOverrides>,
 }
 
 impl fmt::Debug for ClientOptions {
@@ -77,6 +84,8 @@ impl fmt::Debug for ClientOptions {
             .field("user_agent", &self.user_agent)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_billable", &self.max_billable)
+            .field("max_spend", &self.max_spend)
+            .field("prices", &self.prices)
             .finish()
     }
 }
@@ -110,6 +119,8 @@ impl ClientBuilder {
             user_agent,
             allow_insecure_http,
             max_billable,
+            max_spend,
+            prices,
         } = options;
         if let Some(key) = api_key {
             self = self.api_key(key.expose());
@@ -137,6 +148,16 @@ impl ClientBuilder {
         }
         if let Some(max) = max_billable {
             self = self.max_billable(max);
+        }
+        if let Some(max) = max_spend {
+            self = self.max_spend(max);
+        }
+        if let Some(prices) = prices {
+            self = self.prices(PriceTable::default().with_overrides(
+                &prices,
+                "client options",
+                "unknown",
+            ));
         }
         self
     }
@@ -185,9 +206,11 @@ mod tests {
         let options = ClientOptions::from_json(json!({
             "api_key": "KEYsecret", "base_url": "http://127.0.0.1:1/v2", "timeout": 2.5,
             "max_retries": 4, "retry_cap": 0.25, "retry_deadline": 30, "user_agent": "me/1",
-            "allow_insecure_http": true, "max_billable": 7,
+            "allow_insecure_http": true, "max_billable": 7, "max_spend": 25.5,
+            "prices": {"numbers_added": "0.05"},
         }))
         .unwrap();
+        assert_eq!(options.max_spend, Some(Usd::from_cents(2550)));
         assert_eq!(options.timeout, Some(Duration::from_millis(2500)));
         assert_eq!(options.retry_deadline, Some(Duration::from_secs(30)));
         let written = serde_json::to_value(&options).unwrap();
@@ -196,7 +219,8 @@ mod tests {
             json!({
                 "base_url": "http://127.0.0.1:1/v2", "timeout": 2.5, "max_retries": 4,
                 "retry_cap": 0.25, "retry_deadline": 30.0, "user_agent": "me/1",
-                "allow_insecure_http": true, "max_billable": 7,
+                "allow_insecure_http": true, "max_billable": 7, "max_spend": "25.50",
+                "prices": {"numbers_added": {"usd": "0.05"}},
             })
         );
         let again = ClientOptions::from_json(written).unwrap();
@@ -254,6 +278,10 @@ mod tests {
             base_url: Some("http://api.example.com/v2".into()),
             allow_insecure_http: Some(true),
             max_billable: Some(3),
+            max_spend: Some(Usd::from_cents(250)),
+            prices: Some(
+                PriceOverrides::from_json(serde_json::json!({"numbers_added": 0.02})).unwrap(),
+            ),
             ..ClientOptions::default()
         };
         let client = crate::Client::builder()
@@ -262,6 +290,11 @@ mod tests {
             .unwrap();
         assert_eq!(client.base_url(), "http://api.example.com/v2");
         assert_eq!(client.max_billable(), Some(3));
+        assert_eq!(client.max_spend(), Some(Usd::from_cents(250)));
+        assert_eq!(
+            client.prices().usd(crate::PriceItem::NumbersAdded),
+            Some(Usd::from_cents(2))
+        );
         // Without allow_insecure_http the same URL is refused: the option took effect.
         let refused = crate::Client::builder()
             .with_options(ClientOptions {

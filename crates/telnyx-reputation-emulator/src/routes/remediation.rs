@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::{data, enterprise_mut, enterprise_ref, require_gates};
 use crate::error::{ApiError, ErrorItem, codes};
 use crate::extract::{Account, JsonObject, Query};
+use crate::ledger::Billable;
 use crate::model::{Remediation, RemediationStatus};
 use crate::paging::Page;
 use crate::state::AppState;
@@ -115,6 +116,11 @@ pub async fn create(
             updated_at: ctx.now,
         };
         let view = request.to_json();
+        // Billed per number submitted ($1.00 a number on the pricing page).
+        for number in &request.phone_numbers {
+            acct.ledger
+                .charge(Billable::Remediations, &id, Some(number), ctx.now);
+        }
         enterprise_mut(acct, &id)?.remediations.push(request);
         Ok((StatusCode::ACCEPTED, Json(data(view))).into_response())
     })

@@ -69,8 +69,9 @@ impl Numbers {
     /// numbers and, for each failed batch, its index, its numbers and the error, so nothing
     /// is silently dropped; resend a failed batch's `numbers` once its cause is fixed.
     ///
-    /// With a `max_billable` budget, the whole plan (one billable request per batch) must
-    /// fit before the first batch is sent, else [`Error::BillingRefused`] and nothing is sent.
+    /// With a `max_billable` or `max_spend` budget, the whole plan (every number is one
+    /// billable unit) must fit before the first batch is sent, else
+    /// [`Error::BillingRefused`] and nothing is sent.
     pub async fn add_all<I, S>(
         &self,
         numbers: I,
@@ -165,7 +166,7 @@ impl Numbers {
         let concurrency = validate_concurrency(options.concurrency)?;
         let numbers = phone::parse_distinct("phone_numbers", numbers)?;
         let batches: Vec<Vec<String>> = numbers.chunks(MAX_BATCH).map(<[String]>::to_vec).collect();
-        self.client.check_plan(op, batches.len() as u64)?;
+        self.client.check_plan(op, numbers.len() as u64)?;
         let total = batches.len();
         let send_batch = &send_batch;
         let outcomes: Vec<(usize, Vec<String>, Result<T, Error>)> = stream::iter(
@@ -233,8 +234,10 @@ impl Numbers {
         Pager::new(move |query| list_page(client.clone(), enterprise_id.clone(), query).boxed())
     }
 
-    /// One number with its cached reputation (the first read of a number without data is a
-    /// live, billed lookup on the server's side).
+    /// One number with its cached reputation. The first read of a number without data is a
+    /// live, billed lookup on the server's side, so the cost guard reserves one live lookup
+    /// against `max_billable`/`max_spend` before sending (refused, nothing sent, when the
+    /// budget cannot cover it) and gives it back when the answer came from the cache.
     pub async fn get(&self, number: impl AsRef<str>) -> Result<ReputationNumber, Error> {
         self.lookup(number.as_ref(), false).await
     }
@@ -250,20 +253,22 @@ impl Numbers {
         let number = phone::parse_one("phone_number", number)?;
         let api = self.client.api();
         let op = if fresh { GET_FRESH } else { GET };
-        let wrapped = self
-            .client
-            .run(op, || {
-                let mut call = api
-                    .get_reputation_number()
-                    .enterprise_id(id)
-                    .phone_number(number.as_str());
-                if fresh {
-                    call = call.fresh(true);
-                }
-                send(call.send())
-            })
-            .await?;
-        Ok(convert::number(wrapped.data))
+        self.client
+            .run_read(
+                op,
+                || {
+                    let mut call = api
+                        .get_reputation_number()
+                        .enterprise_id(id)
+                        .phone_number(number.as_str());
+                    if fresh {
+                        call = call.fresh(true);
+                    }
+                    async { send(call.send()).await.map(|w| convert::number(w.data)) }
+                },
+                served_from_cache,
+            )
+            .await
     }
 
     /// Stop monitoring a number (it stays in your inventory).
@@ -371,6 +376,22 @@ impl Numbers {
     }
 }
 
+/// Whether a read's answer was served from the cache: reputation data whose
+/// `last_refreshed_at` is older than the second the request was sent in. No data, or data
+/// refreshed since the request was sent, means the server looked the number up live (and
+/// billed it). Whole seconds, because the server may not send finer timestamps: a live
+/// lookup in the same second is never mistaken for a cached read.
+fn served_from_cache(number: &ReputationNumber, sent_at: chrono::DateTime<chrono::Utc>) -> bool {
+    let Some(refreshed) = number
+        .reputation_data
+        .as_ref()
+        .and_then(|d| d.last_refreshed_at)
+    else {
+        return false;
+    };
+    refreshed.timestamp() < sent_at.timestamp()
+}
+
 fn validate_concurrency(concurrency: usize) -> Result<usize, Error> {
     if (1..=MAX_CONCURRENCY).contains(&concurrency) {
         Ok(concurrency)
@@ -456,8 +477,10 @@ impl AccountNumbers {
         Pager::new(move |query| account_list_page(client.clone(), query).boxed())
     }
 
-    /// One number with its cached reputation (the first read of a number without data is a
-    /// live, billed lookup on the server's side).
+    /// One number with its cached reputation. The first read of a number without data is a
+    /// live, billed lookup on the server's side, so the cost guard reserves one live lookup
+    /// against `max_billable`/`max_spend` before sending (refused, nothing sent, when the
+    /// budget cannot cover it) and gives it back when the answer came from the cache.
     pub async fn get(&self, number: impl AsRef<str>) -> Result<ReputationNumber, Error> {
         self.lookup(number.as_ref(), false).await
     }
@@ -476,19 +499,21 @@ impl AccountNumbers {
         } else {
             ACCOUNT_GET
         };
-        let wrapped = self
-            .client
-            .run(op, || {
-                let mut call = api
-                    .get_account_reputation_number()
-                    .phone_number(number.as_str());
-                if fresh {
-                    call = call.fresh(true);
-                }
-                send(call.send())
-            })
-            .await?;
-        Ok(convert::number(wrapped.data))
+        self.client
+            .run_read(
+                op,
+                || {
+                    let mut call = api
+                        .get_account_reputation_number()
+                        .phone_number(number.as_str());
+                    if fresh {
+                        call = call.fresh(true);
+                    }
+                    async { send(call.send()).await.map(|w| convert::number(w.data)) }
+                },
+                served_from_cache,
+            )
+            .await
     }
 
     /// Stop monitoring a number, whichever enterprise monitors it.

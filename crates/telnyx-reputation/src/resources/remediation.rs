@@ -40,16 +40,18 @@ impl Remediations {
         validate::uuid("enterprise_id", &self.enterprise_id)
     }
 
-    /// Submit 1 to 2,000 numbers for re-evaluation (retried only on a connect failure or
-    /// 429; a number with an in-flight request gives [`Error::Conflict`]).
+    /// Submit 1 to 2,000 numbers for re-evaluation (billable per number submitted; retried
+    /// only on a connect failure or 429; a number with an in-flight request gives
+    /// [`Error::Conflict`]).
     pub async fn submit(&self, request: RemediationRequest) -> Result<Remediation, Error> {
         let id = self.id()?;
         let body: g::CreateRemediationRequest =
             convert::request_body("remediation", &checked(&self.client, request)?)?;
+        let units = body.phone_numbers.len() as u64;
         let api = self.client.api();
         let wrapped = self
             .client
-            .run(SUBMIT, || {
+            .run_units(SUBMIT, units, || {
                 send(
                     api.create_remediation()
                         .enterprise_id(id)

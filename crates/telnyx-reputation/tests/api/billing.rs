@@ -21,7 +21,7 @@ fn posts_to_numbers(seen: &[String]) -> usize {
 async fn the_request_over_max_billable_is_refused_before_it_is_sent() {
     let h = start().await;
     let id = h.approved_enterprise("Budget Co").await;
-    let guarded = h.guarded(|b| b.max_billable(2));
+    let guarded = h.guarded(|b| b.max_billable(3));
     let numbers_api = guarded.reputation(&id).numbers();
     numbers_api.add(&numbers(3)[..2]).await.unwrap();
     numbers_api.add(&numbers(3)[2..]).await.unwrap();
@@ -32,7 +32,7 @@ async fn the_request_over_max_billable_is_refused_before_it_is_sent() {
     assert_eq!(e.kind().code(), "BILLING_REFUSED");
     let text = e.to_string();
     assert!(
-        text.contains("numbers.add") && text.contains("max_billable is 2"),
+        text.contains("numbers.add") && text.contains("max_billable is 3"),
         "{text}"
     );
     assert!(h.seen().await.is_empty(), "nothing may be sent");
@@ -103,7 +103,7 @@ async fn bulk_calls_check_the_whole_plan_before_the_first_batch() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BillingRefused);
-    assert!(e.to_string().contains("needs 3 billable requests"), "{e}");
+    assert!(e.to_string().contains("plans 250 billable units"), "{e}");
     assert_eq!(posts_to_numbers(&h.seen().await), 0);
 
     let e = guarded
@@ -120,7 +120,7 @@ async fn bulk_calls_check_the_whole_plan_before_the_first_batch() {
 #[tokio::test]
 async fn usage_matches_the_emulator_ledger_action_by_action() {
     let h = start().await;
-    let guarded = h.guarded(|b| b.max_billable(10));
+    let guarded = h.guarded(|b| b.max_billable(310));
     let id = {
         guarded
             .terms_of_service()
@@ -174,7 +174,20 @@ async fn usage_matches_the_emulator_ledger_action_by_action() {
     }
     // enable 1 + add 2 batches + 2 fresh reads + refresh 2 batches.
     assert_eq!(usage.total_requests, 7);
-    assert_eq!(guarded.remaining_billable(), Some(3));
+    // max_billable counts what is billed: 1 enable + 150 added + 2 checks + 150 refreshed.
+    assert_eq!(usage.total_units, 303);
+    assert_eq!(guarded.remaining_billable(), Some(7));
+    // Dollars: 152 checks at $0.10; enabling and adding have no published price.
+    assert_eq!(usage.usd.known, Usd::from_cents(1520));
+    assert_eq!(
+        usage.usd.to_string(),
+        "$15.20 + unknown (1 enable, 150 numbers_added)"
+    );
+    assert_eq!(
+        usage.action(BillableAction::Refreshes).usd,
+        Some(Usd::from_cents(1500))
+    );
+    assert_eq!(usage.action(BillableAction::NumbersAdded).usd, None);
 }
 
 #[tokio::test]
