@@ -182,7 +182,7 @@ pub async fn act(client: &Client, api_key: &str, enterprise: &str, dir: &Path) -
     std::fs::write(&out, report.html())
         .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
     say(&format!("report written to {}", out.display()));
-    store.close().await;
+    store.close().await?;
     Ok(())
 }
 

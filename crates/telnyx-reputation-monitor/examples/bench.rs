@@ -127,7 +127,7 @@ async fn sync_workload(
         assert_eq!(written, 0, "a sync with no change writes no reading");
         assert_eq!(report.readings_written, 0);
         second_rows.push(written);
-        store.close().await;
+        store.close().await?;
     }
     emulator.shutdown().await;
     Ok(serde_json::json!({
@@ -238,7 +238,7 @@ async fn report_workload(
         assert_eq!(report.days.len(), 90);
         assert_eq!(report.days[89].1.total(), count as u64);
     }
-    store.close().await;
+    store.close().await?;
     let bytes = std::fs::metadata(&path)?.len();
     let per_number_90 = bytes as f64 / count as f64;
     Ok(serde_json::json!({

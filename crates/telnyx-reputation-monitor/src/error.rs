@@ -13,6 +13,23 @@ pub enum MonitorError {
         /// Why it was refused.
         reason: String,
     },
+    /// The store could not be opened: the server did not answer or refused, the file is
+    /// not an SQLite database, or a new file was not allowed there.
+    #[error("cannot open the store {url}: {cause}")]
+    StoreOpen {
+        /// The store URL (password redacted).
+        url: String,
+        /// Why, in the database's or the file system's words.
+        cause: String,
+    },
+    /// A statement failed on a named store (e.g. a read-only file).
+    #[error("store {url}: {cause}")]
+    StoreAt {
+        /// The store URL (password redacted).
+        url: String,
+        /// What failed.
+        cause: String,
+    },
     /// The database refused or failed a statement.
     #[error("store: {0}")]
     Store(#[from] sqlx::Error),

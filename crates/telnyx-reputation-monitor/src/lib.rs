@@ -16,7 +16,9 @@ pub use error::{MonitorError, Result};
 pub use lock::{LEASE, SyncLock};
 pub use model::{Change, ChangeKind, Reading, SCORES, StoredEvent, SyncReport};
 pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, SyncRun, authorize_billable};
-pub use receiver::Receiver;
+pub use receiver::{Receiver, RejectLog, RejectReason, Rejection, ServeOptions};
 pub use report::Report;
 pub use rules::Rules;
-pub use store::{Backend, DayIndex, Latest, RiskSpan, Store, StoreCounts, SweepWrite};
+pub use store::{
+    Backend, Create, DayIndex, Latest, OPEN_TIMEOUT, RiskSpan, Store, StoreCounts, SweepWrite,
+};

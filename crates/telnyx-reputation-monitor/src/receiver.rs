@@ -43,6 +43,154 @@ pub type OnEvent = Arc<dyn Fn(&Received) + Send + Sync>;
 /// Called for every forward attempt, delivered (`state` done) or not.
 pub type OnForward = Arc<dyn Fn(&OutboxItem) + Send + Sync>;
 
+/// Why a delivery was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RejectReason {
+    /// The signature does not verify with the configured public key (401): a forged
+    /// delivery, or `listen` configured with another account's key.
+    BadSignature,
+    /// The signature verifies but the timestamp is outside the 300 s tolerance (401): a
+    /// replay, or a clock that is off.
+    StaleTimestamp,
+    /// Headers or body not a delivery (400): missing or repeated signature headers, a body
+    /// that is not a JSON event.
+    Malformed,
+    /// Verified, but the store could not record it (500; the sender delivers it again).
+    StoreFailed,
+}
+
+impl RejectReason {
+    /// A short name, e.g. `bad signature`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::BadSignature => "bad signature",
+            RejectReason::StaleTimestamp => "stale timestamp",
+            RejectReason::Malformed => "malformed",
+            RejectReason::StoreFailed => "store failed",
+        }
+    }
+}
+
+impl std::fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One refused delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Why, as a class.
+    pub reason: RejectReason,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// Why, in words (e.g. `the timestamp is 412 s old (tolerance 300 s)`).
+    pub message: String,
+}
+
+/// Called for every refused delivery.
+pub type OnReject = Arc<dyn Fn(&Rejection) + Send + Sync>;
+
+/// Rate-limited reporting of rejections: at most one line per reason per window, the next
+/// line of a reason saying how many of it were not shown; every rejection is counted for
+/// [`RejectLog::summary`]. A receiver flooded with forged deliveries writes a line per
+/// reason per window, not one per request.
+#[derive(Debug)]
+pub struct RejectLog {
+    window: std::time::Duration,
+    state: std::sync::Mutex<std::collections::BTreeMap<RejectReason, ReasonState>>,
+}
+
+#[derive(Debug, Default)]
+struct ReasonState {
+    last_shown: Option<std::time::Instant>,
+    suppressed: u64,
+    total: u64,
+}
+
+impl RejectLog {
+    /// A log showing at most one line per reason per `window`.
+    pub fn new(window: std::time::Duration) -> Self {
+        Self {
+            window,
+            state: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Count `rejection` at `now`; the line to show, unless its reason already had one
+    /// within the window.
+    pub fn note(&self, rejection: &Rejection, now: std::time::Instant) -> Option<String> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = state.entry(rejection.reason).or_default();
+        entry.total += 1;
+        if entry
+            .last_shown
+            .is_some_and(|last| now.duration_since(last) < self.window)
+        {
+            entry.suppressed += 1;
+            return None;
+        }
+        let mut line = format!(
+            "rejected ({}, {}): {}",
+            rejection.reason, rejection.status, rejection.message
+        );
+        if entry.suppressed > 0 {
+            line.push_str(&format!(
+                " [and {} more {} rejection(s) not shown since the last line]",
+                entry.suppressed, rejection.reason
+            ));
+        }
+        entry.last_shown = Some(now);
+        entry.suppressed = 0;
+        Some(line)
+    }
+
+    /// Rejections counted per reason, e.g. `3 rejected: 2 bad signature, 1 malformed`
+    /// (`0 rejected` when none).
+    pub fn summary(&self) -> String {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let total: u64 = state.values().map(|s| s.total).sum();
+        let parts: Vec<String> = state
+            .iter()
+            .map(|(reason, s)| format!("{} {reason}", s.total))
+            .collect();
+        if parts.is_empty() {
+            "0 rejected".to_owned()
+        } else {
+            format!("{total} rejected: {}", parts.join(", "))
+        }
+    }
+
+    /// How many rejections of `reason` were counted.
+    pub fn count(&self, reason: RejectReason) -> u64 {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.get(&reason).map_or(0, |s| s.total)
+    }
+}
+
+/// How [`Receiver::serve_with`] treats connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeOptions {
+    /// Close a connection whose request head is not complete this long after it started
+    /// (default 10 s, as the emulator's `--header-read-timeout`).
+    pub header_read_timeout: std::time::Duration,
+    /// Most connections served at once (default 256); past it new connections wait in the
+    /// listen backlog until one closes.
+    pub max_connections: usize,
+    /// At shutdown, how long in-flight requests may take to finish (default 10 s).
+    pub grace: std::time::Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: std::time::Duration::from_secs(10),
+            max_connections: 256,
+            grace: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
 /// A receiver's configuration and state.
 #[derive(Clone)]
 pub struct Receiver {
@@ -52,6 +200,7 @@ pub struct Receiver {
     on_event: OnEvent,
     on_forward: OnForward,
     wake: Arc<tokio::sync::Notify>,
+    on_reject: OnReject,
 }
 
 impl std::fmt::Debug for Receiver {
@@ -75,6 +224,7 @@ impl Receiver {
             on_event: Arc::new(|_| {}),
             on_forward: Arc::new(|_| {}),
             wake: Arc::new(tokio::sync::Notify::new()),
+            on_reject: Arc::new(|_| {}),
         })
     }
 
@@ -99,18 +249,38 @@ impl Receiver {
 
     /// The axum router: `POST` on any path receives a delivery. Forwards are only queued
     /// by it; [`Receiver::serve`] also runs the worker that delivers them.
+
+    /// Call `f` for every refused delivery, with why (e.g. to log it through a
+    /// [`RejectLog`]).
+    pub fn on_reject(mut self, f: impl Fn(&Rejection) + Send + Sync + 'static) -> Self {
+        self.on_reject = Arc::new(f);
+        self
+    }
+
+    /// The axum router: `POST` on any path receives a delivery.
     pub fn router(self) -> Router {
         Router::new()
             .fallback(axum::routing::post(receive))
             .with_state(Arc::new(self))
     }
 
-    /// Serve on `listener` until `shutdown` resolves; while forwarding, a worker delivers
-    /// the outbox's forwards (those left by an earlier run first), woken by each new one
-    /// and every second for retries that came due.
+    /// Serve on `listener` with the default [`ServeOptions`] until `shutdown` resolves.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        self.serve_with(listener, ServeOptions::default(), shutdown)
+            .await
+    }
+
+    /// [`Receiver::serve`] with `options`; while forwarding, a worker delivers the outbox's
+    /// forwards (those left by an earlier run first), woken by each new one and every second
+    /// for retries that came due.
+    pub async fn serve_with(
+        self,
+        listener: tokio::net::TcpListener,
+        options: ServeOptions,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let worker = self.forward_to.is_some().then(|| {
@@ -121,13 +291,77 @@ impl Receiver {
             );
             tokio::spawn(forward_worker(store, wake, on_forward))
         });
-        let served = axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = self.serve_http(listener, options, shutdown).await;
         if let Some(worker) = worker {
             worker.abort();
         }
         served
+    }
+
+    /// Serve on `listener` until `shutdown` resolves: HTTP/1.1 through hyper (as the
+    /// emulator's server), each connection closed when its request head is not complete
+    /// within `options.header_read_timeout`, at most `options.max_connections` at once. At
+    /// shutdown it stops accepting, lets requests in flight finish (up to `options.grace`),
+    /// and returns.
+    async fn serve_http(
+        self,
+        listener: tokio::net::TcpListener,
+        options: ServeOptions,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        use hyper_util::rt::{TokioIo, TokioTimer};
+        use tower::ServiceExt;
+
+        let app = self.router();
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let slots = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(options.header_read_timeout);
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let slot = tokio::select! {
+                slot = Arc::clone(&slots).acquire_owned() => slot.map_err(std::io::Error::other)?,
+                () = &mut shutdown => break,
+            };
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                () = &mut shutdown => break,
+            };
+            let stream = match accepted {
+                Ok((stream, _)) => stream,
+                // Transient (e.g. too many open files): back off briefly and keep serving.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let app = app.clone();
+            let service = hyper::service::service_fn(
+                move |request: hyper::Request<hyper::body::Incoming>| {
+                    app.clone().oneshot(request.map(axum::body::Body::new))
+                },
+            );
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            let watched = graceful.watch(connection);
+            tokio::spawn(async move {
+                // A client that goes away or times out ends only its own connection.
+                let _ = watched.await;
+                drop(slot);
+            });
+        }
+        drop(listener);
+        let _ = tokio::time::timeout(options.grace, graceful.shutdown()).await;
+        Ok(())
+    }
+}
+
+fn check_key(public_key: &str) -> Result<()> {
+    // A syntactically valid delivery with no signature: the only failure that can come
+    // back before the headers are looked at is the key's.
+    match webhooks::verify(b"", std::iter::empty::<(&str, &str)>(), public_key) {
+        Err(e) if e.to_string().contains("public key") => Err(e.into()),
+        _ => Ok(()),
     }
 }
 
@@ -147,23 +381,26 @@ async fn forward_worker(store: Store, wake: Arc<tokio::sync::Notify>, on_forward
     }
 }
 
-fn check_key(public_key: &str) -> Result<()> {
-    // A syntactically valid delivery with no signature: the only failure that can come
-    // back before the headers are looked at is the key's.
-    match webhooks::verify(b"", std::iter::empty::<(&str, &str)>(), public_key) {
-        Err(e) if e.to_string().contains("public key") => Err(e.into()),
-        _ => Ok(()),
-    }
-}
-
 async fn receive(
     State(receiver): State<Arc<Receiver>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let reject = |reason: RejectReason, status: StatusCode, message: &str| {
+        (receiver.on_reject)(&Rejection {
+            reason,
+            status: status.as_u16(),
+            message: message.to_owned(),
+        });
+        reject(status, message)
+    };
     for name in [SIGNATURE_HEADER, TIMESTAMP_HEADER] {
         if !headers.contains_key(name) {
-            return reject(StatusCode::BAD_REQUEST, &format!("missing {name} header"));
+            return reject(
+                RejectReason::Malformed,
+                StatusCode::BAD_REQUEST,
+                &format!("missing {name} header"),
+            );
         }
     }
     let pairs = headers
@@ -175,16 +412,13 @@ async fn receive(
             // The signature is checked before the body is parsed: a body that fails to parse
             // was signed, so it is malformed rather than forged.
             let message = e.to_string();
-            let status = if message.contains("not JSON") || message.contains("malformed") {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
-            return reject(status, &message);
+            let (reason, status) = classify(&message);
+            return reject(reason, status, &message);
         }
     };
     let Some(stored) = stored_event(&event, Utc::now()) else {
         return reject(
+            RejectReason::Malformed,
             StatusCode::BAD_REQUEST,
             "the event has no data.id or data.event_type",
         );
@@ -204,8 +438,9 @@ async fn receive(
         // Not 2xx, so the sender delivers again later.
         Err(e) => {
             return reject(
+                RejectReason::StoreFailed,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                &format!("cannot record the event: {e}"),
+                &format!("cannot record the event: {}", receiver.store.named(e)),
             );
         }
     };
@@ -224,6 +459,23 @@ async fn receive(
         axum::Json(serde_json::json!({ "status": status })),
     )
         .into_response()
+}
+
+/// The class and status of a verification failure, from the facade's message: the
+/// signature is checked first, then the timestamp, then the body (a body that fails to
+/// parse was signed, so it is malformed rather than forged).
+fn classify(message: &str) -> (RejectReason, StatusCode) {
+    if message.contains("signature does not match") {
+        (RejectReason::BadSignature, StatusCode::UNAUTHORIZED)
+    } else if message.contains("the timestamp is") {
+        (RejectReason::StaleTimestamp, StatusCode::UNAUTHORIZED)
+    } else if message.contains("not JSON") || message.contains("malformed") {
+        (RejectReason::Malformed, StatusCode::BAD_REQUEST)
+    } else {
+        // Undecodable or repeated signature headers, an unparsable timestamp: not a
+        // delivery that could verify, refused as unauthenticated.
+        (RejectReason::Malformed, StatusCode::UNAUTHORIZED)
+    }
 }
 
 fn reject(status: StatusCode, message: &str) -> Response {

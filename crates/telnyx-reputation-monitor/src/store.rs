@@ -64,11 +64,29 @@ pub enum Backend {
     Postgres,
 }
 
+/// How long opening a store may take (connecting, or finding the file is not a database)
+/// before it fails with the cause rather than waiting on the pool.
+pub const OPEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A monitor store: a connection pool with the schema migrated.
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// The URL it was opened with, password redacted (for messages).
+    shown: String,
+}
+
+/// Whether [`Store::open_with`] may create a missing SQLite file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// Only open an existing store: a missing file is an error naming the path.
+    Never,
+    /// Create a missing file, in a directory that must already exist (a mistyped directory
+    /// is an error, never a fresh empty store).
+    InExistingDir,
+    /// Create the file and any missing directories (the default store's).
+    WithDirs,
 }
 
 /// A sync's writes, applied in one transaction by [`Store::record_sweep`].
@@ -107,18 +125,59 @@ impl Store {
     /// Open the default SQLite store, creating its directory and file.
     pub async fn open_default() -> Result<Self> {
         let path = Self::default_path()?;
-        Self::open(&format!("sqlite://{}", path.display())).await
+        Self::open_with(&format!("sqlite://{}", path.display()), Create::WithDirs).await
     }
 
-    /// Open `sqlite://PATH` (created if missing) or `postgres://USER@HOST:PORT/DB`, and
-    /// bring the schema up to date.
+    /// Open `sqlite://PATH` or `postgres://USER@HOST:PORT/DB`, and bring the schema up to
+    /// date. A missing SQLite file is created when its directory exists
+    /// ([`Create::InExistingDir`]); [`Store::open_with`] chooses otherwise.
     pub async fn open(url: &str) -> Result<Self> {
+        Self::open_with(url, Create::InExistingDir).await
+    }
+
+    /// [`Store::open`], saying whether a missing SQLite file may be created. Fails within
+    /// [`OPEN_TIMEOUT`] with the URL (password redacted) and the cause when the server does
+    /// not answer, refuses, or the file is not an SQLite database.
+    pub async fn open_with(url: &str, create: Create) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let (backend, connect_url) = Self::parse_url(url)?;
+        let shown = redact_password(url);
+        let failed = {
+            let shown = shown.clone();
+            move |cause: String| MonitorError::StoreOpen {
+                url: shown.clone(),
+                cause,
+            }
+        };
         if backend == Backend::Sqlite {
-            Self::create_parent_dir(&connect_url)?;
+            Self::check_sqlite_path(&connect_url, create).map_err(&failed)?;
+        }
+        // One connection first, bounded in time: the pool would retry a failing connect
+        // until its own timeout and then report only that it timed out.
+        let probe = async {
+            use sqlx::Connection;
+            let mut conn = sqlx::AnyConnection::connect(&connect_url).await?;
+            // Reading the schema is what finds a file that is not a database.
+            sqlx::query("SELECT 1").execute(&mut conn).await?;
+            if backend == Backend::Sqlite {
+                sqlx::query("SELECT COUNT(*) FROM sqlite_master")
+                    .fetch_one(&mut conn)
+                    .await?;
+            }
+            conn.close().await
+        };
+        match tokio::time::timeout(OPEN_TIMEOUT, probe).await {
+            Err(_) => {
+                return Err(failed(format!(
+                    "no answer within {} s",
+                    OPEN_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(Err(e)) => return Err(failed(cause_of(&e))),
+            Ok(Ok(())) => {}
         }
         let mut options = AnyPoolOptions::new()
+            .acquire_timeout(OPEN_TIMEOUT)
             // SQLite serialises writers anyway; one connection avoids `database is locked`.
             .max_connections(if backend == Backend::Sqlite { 1 } else { 4 });
         if backend == Backend::Sqlite {
@@ -131,10 +190,26 @@ impl Store {
                 })
             });
         }
-        let pool = options.connect(&connect_url).await?;
-        let store = Self { pool, backend };
-        store.migrate().await?;
+        let pool = options
+            .connect(&connect_url)
+            .await
+            .map_err(|e| failed(cause_of(&e)))?;
+        let store = Self {
+            pool,
+            backend,
+            shown,
+        };
+        store.migrate().await.map_err(|e| match e {
+            MonitorError::Migrate(m) => failed(format!("cannot bring the schema up to date: {m}")),
+            other => other,
+        })?;
         Ok(store)
+    }
+
+    /// The URL this store was opened with, password redacted: what messages and summaries
+    /// name it by.
+    pub fn url(&self) -> &str {
+        &self.shown
     }
 
     /// Which backend this store is on.
@@ -153,6 +228,11 @@ impl Store {
                     "sqlite:// needs a file path, e.g. sqlite://monitor.sqlite",
                 ));
             }
+            // `?mode=ro` (read-only) as given; otherwise read-write, creating a file that
+            // `open_with` has decided may be created.
+            if path.contains("mode=") {
+                return Ok((Backend::Sqlite, url.to_owned()));
+            }
             let joiner = if path.contains('?') { '&' } else { '?' };
             Ok((Backend::Sqlite, format!("{url}{joiner}mode=rwc")))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -164,22 +244,43 @@ impl Store {
         }
     }
 
-    fn create_parent_dir(connect_url: &str) -> Result<()> {
-        let path = connect_url
-            .trim_start_matches("sqlite://")
-            .split('?')
-            .next()
-            .unwrap_or_default();
-        if let Some(dir) = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir).map_err(|source| MonitorError::Io {
-                path: dir.display().to_string(),
-                source,
-            })?;
+    /// The file of an `sqlite://` connect URL.
+    fn sqlite_file(connect_url: &str) -> &std::path::Path {
+        std::path::Path::new(
+            connect_url
+                .trim_start_matches("sqlite://")
+                .split('?')
+                .next()
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Refuse a missing file unless `create` allows it, and then only in an existing
+    /// directory unless it is [`Create::WithDirs`].
+    fn check_sqlite_path(connect_url: &str, create: Create) -> std::result::Result<(), String> {
+        let path = Self::sqlite_file(connect_url);
+        if path.as_os_str() == ":memory:" || path.exists() {
+            return Ok(());
         }
-        Ok(())
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        match create {
+            Create::Never => Err(format!(
+                "no store at {} (pass --create to make a new one there)",
+                path.display()
+            )),
+            Create::InExistingDir => match dir {
+                Some(dir) if !dir.is_dir() => Err(format!(
+                    "the directory {} does not exist (a new store is only created in an existing directory)",
+                    dir.display()
+                )),
+                _ => Ok(()),
+            },
+            Create::WithDirs => match dir {
+                Some(dir) => std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create the directory {}: {e}", dir.display())),
+                None => Ok(()),
+            },
+        }
     }
 
     async fn migrate(&self) -> Result<()> {
@@ -817,9 +918,86 @@ impl Store {
         })
     }
 
-    /// Close the pool (SQLite flushes its file).
-    pub async fn close(&self) {
+    /// Close the pool. On SQLite the write-ahead log is checkpointed into the database file
+    /// first and truncated (`PRAGMA wal_checkpoint(TRUNCATE)`), so the file alone holds every
+    /// committed write: a copy of just `monitor.sqlite` is complete. Call it on every exit
+    /// path (the CLI does, on errors and on SIGINT/SIGTERM too).
+    pub async fn close(&self) -> Result<()> {
+        let checkpoint = if self.backend == Backend::Sqlite && !self.pool.is_closed() {
+            self.checkpoint().await
+        } else {
+            Ok(())
+        };
         self.pool.close().await;
+        checkpoint
+    }
+
+    /// Fold the write-ahead log into the SQLite file and truncate it (no-op on PostgreSQL).
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| self.error(e))?;
+            // (busy, log frames, checkpointed frames): busy = 1 when a reader held it back.
+            if row.try_get::<i64, _>(0).unwrap_or(0) != 0 {
+                return Err(MonitorError::StoreAt {
+                    url: self.shown.clone(),
+                    cause: "the write-ahead log could not be checkpointed: another connection is using the store".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A consistent copy of an SQLite store in the new file `to` (`VACUUM INTO`: one read
+    /// transaction, so writes by other connections during the copy are either wholly in it
+    /// or not at all; the copy is compact and has no `-wal` file). PostgreSQL stores are
+    /// refused: back them up with `pg_dump`.
+    pub async fn backup_to(&self, to: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(MonitorError::StoreAt {
+                url: self.shown.clone(),
+                cause: "`backup` copies SQLite stores; back up a PostgreSQL store with pg_dump"
+                    .into(),
+            });
+        }
+        if to.exists() {
+            return Err(MonitorError::Io {
+                path: to.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "already exists; a backup is never written over a file",
+                ),
+            });
+        }
+        let target = to.to_str().ok_or_else(|| MonitorError::Io {
+            path: to.display().to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not valid UTF-8"),
+        })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// A database error of this store, naming it (e.g. a read-only file).
+    fn error(&self, error: sqlx::Error) -> MonitorError {
+        MonitorError::StoreAt {
+            url: self.shown.clone(),
+            cause: cause_of(&error),
+        }
+    }
+
+    /// `error` naming this store when it is the database's (a read-only file, a full disk,
+    /// a lost connection); any other error unchanged.
+    pub fn named(&self, error: MonitorError) -> MonitorError {
+        match error {
+            MonitorError::Store(e) => self.error(e),
+            other => other,
+        }
     }
 }
 
@@ -1018,6 +1196,20 @@ pub(crate) fn from_micros(us: i64) -> DateTime<Utc> {
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// What went wrong, in the database's words (sqlx wraps some errors in layers that say
+/// only where they came from).
+fn cause_of(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(e) => e.message().to_owned(),
+        sqlx::Error::Io(e) => e.to_string(),
+        sqlx::Error::PoolTimedOut => format!(
+            "no connection within {} s (the server did not answer)",
+            OPEN_TIMEOUT.as_secs()
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// The URL with any password replaced, for error messages.

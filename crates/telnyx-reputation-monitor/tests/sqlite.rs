@@ -5,6 +5,8 @@ mod suite;
 use telnyx_reputation_monitor::{Backend, Store};
 
 async fn store(dir: &tempfile::TempDir) -> Store {
+    // A new store is created only in an existing directory.
+    std::fs::create_dir_all(dir.path().join("nested")).unwrap();
     let store = Store::open(&format!(
         "sqlite://{}/nested/monitor.sqlite",
         dir.path().display()
@@ -55,7 +57,7 @@ async fn reopening_a_store_keeps_its_history_and_does_not_migrate_twice() {
         confirm_by: None,
     };
     assert!(first.record_event(&event, &body).await.unwrap());
-    first.close().await;
+    first.close().await.unwrap();
     let again = store(&dir).await;
     assert!(
         !again.record_event(&event, &body).await.unwrap(),

@@ -1,17 +1,26 @@
 //! `listen`: the webhook receiver of `telnyx-reputation-monitor` as a local server. It
-//! prints its URL once bound, then one line per verified delivery; Ctrl-C stops it.
+//! prints its URL once bound, then one line per verified delivery and, on stderr, why
+//! deliveries were refused (rate-limited: at most one line per reason per 10 s). SIGINT
+//! (Ctrl-C) or SIGTERM stops it cleanly: it stops accepting, finishes the requests in
+//! flight, prints a summary, closes the store (checkpointing SQLite's log) and exits 0.
 
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
-use telnyx_reputation_monitor::Receiver;
 use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
 use telnyx_reputation_monitor::receiver::Received;
+use telnyx_reputation_monitor::{Receiver, RejectLog, ServeOptions};
 
 use crate::commands::monitor::StoreArgs;
 use crate::exit::{CliError, CliResult};
+
+/// At most one rejection line per reason in this window.
+const REJECT_LOG_WINDOW: Duration = Duration::from_secs(10);
 
 /// Options of `listen`.
 #[derive(Args, Debug)]
@@ -30,6 +39,13 @@ pub struct ListenArgs {
     /// from the store's outbox with retries (`monitor outbox` lists what is left).
     #[arg(long, value_name = "URL")]
     pub forward_to: Option<String>,
+    /// Close a connection whose request head is not complete this long after it opened:
+    /// `10s`, `500ms`.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub header_read_timeout: Duration,
+    /// Most connections served at once; more wait in the listen backlog.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
     #[command(flatten)]
     pub store: StoreArgs,
     #[command(subcommand)]
@@ -46,7 +62,7 @@ pub enum ListenCommand {
     },
 }
 
-/// Serve until Ctrl-C (or run `listen replay`).
+/// Serve until SIGINT or SIGTERM (or run `listen replay`).
 pub async fn run(args: ListenArgs) -> CliResult {
     if let Some(ListenCommand::Replay { store }) = args.command {
         return replay(store).await;
@@ -54,27 +70,90 @@ pub async fn run(args: ListenArgs) -> CliResult {
     let key = args.public_key.filter(|k| !k.is_empty()).ok_or_else(|| {
         CliError::usage("no public key: pass --public-key or set TELNYX_PUBLIC_KEY (deliveries are never accepted unverified)")
     })?;
+    // Installed before anything else: a SIGTERM from here on shuts down cleanly.
+    let signal = crate::commands::shutdown_signal();
     let store = args.store.open().await?;
-    let mut receiver = Receiver::new(store, key)
+    let log = Arc::new(RejectLog::new(REJECT_LOG_WINDOW));
+    let recorded = Arc::new(AtomicU64::new(0));
+    let mut receiver = Receiver::new(store.clone(), key)
         .map_err(|e| CliError::usage(format!("--public-key: {e}")))?
-        .on_event(print_event)
+        .on_event({
+            let recorded = Arc::clone(&recorded);
+            move |received| {
+                recorded.fetch_add(1, Ordering::Relaxed);
+                print_event(received);
+            }
+        })
+        .on_reject({
+            let log = Arc::clone(&log);
+            move |rejection| {
+                if let Some(line) = log.note(rejection, Instant::now()) {
+                    eprintln!("{line}");
+                }
+            }
+        })
         .on_forward(print_forward);
     if let Some(url) = &args.forward_to {
         receiver = receiver.forward_to(url);
     }
-    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
-        .await
-        .map_err(|e| {
-            CliError::other(format!("cannot listen on {}:{}: {e}", args.host, args.port))
-        })?;
-    println!("listening on http://{}", listener.local_addr()?);
+    let listener = match tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            store.close().await?;
+            return Err(CliError::other(format!(
+                "cannot listen on {}:{}: {e}",
+                args.host, args.port
+            )));
+        }
+    };
+    println!(
+        "listening on http://{} (store {})",
+        listener.local_addr()?,
+        store.url()
+    );
     std::io::stdout().flush()?;
-    receiver
-        .serve(listener, async {
-            let _ = tokio::signal::ctrl_c().await;
+    let (stopped_by, stopped) = tokio::sync::oneshot::channel();
+    let options = ServeOptions {
+        header_read_timeout: args.header_read_timeout,
+        max_connections: args.max_connections as usize,
+        ..ServeOptions::default()
+    };
+    let served = receiver
+        .serve_with(listener, options, async move {
+            let _ = stopped_by.send(signal.await);
         })
-        .await?;
-    Ok(())
+        .await;
+    let signal = stopped.await.unwrap_or("shutdown");
+    eprintln!(
+        "{signal}: stopped; {} delivery(ies) verified, {}; store {} closed",
+        recorded.load(Ordering::Relaxed),
+        log.summary(),
+        store.url()
+    );
+    let closed = store.close().await;
+    served?;
+    Ok(closed?)
+}
+
+/// `10s`, `500ms`, `2m`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 10s or 500ms"))?;
+    let duration = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" | "" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n * 60),
+        _ => return Err(format!("unknown unit {unit:?} in {text:?}: use ms, s or m")),
+    };
+    if duration.is_zero() {
+        return Err("the timeout must be more than 0".into());
+    }
+    Ok(duration)
 }
 
 fn print_event(received: &Received) {

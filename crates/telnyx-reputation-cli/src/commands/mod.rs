@@ -104,6 +104,38 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> CliResult<T> {
     })
 }
 
+/// Resolves at the first SIGINT (Ctrl-C) or SIGTERM, with the signal's name: long-running
+/// commands select on it to finish cleanly (close the store, answer what is in flight)
+/// instead of being killed mid-write. The handlers are installed when this is called (in a
+/// runtime), not when the future is first polled, so no signal in between is lost.
+pub fn shutdown_signal() -> impl std::future::Future<Output = &'static str> + Send {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut int), Ok(mut term)) => tokio::select! {
+                    _ = int.recv() => "SIGINT",
+                    _ = term.recv() => "SIGTERM",
+                },
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    "SIGINT"
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
+}
+
 /// Run a command group's future on a fresh runtime. `Context` is moved in so the
 /// commands can be written as plain `async fn`s.
 pub fn block_on<F: std::future::Future<Output = CliResult>>(future: F) -> CliResult {

@@ -13,7 +13,8 @@ use telnyx_reputation_monitor::outbox::{
 };
 use telnyx_reputation_monitor::rules::{self, Outcome};
 use telnyx_reputation_monitor::{
-    Change, Monitor, MonitorError, Reading, Report, Rules, Store, SyncOptions, SyncReport, SyncRun,
+    Change, Create, Monitor, MonitorError, Reading, Report, Rules, Store, SyncOptions, SyncReport,
+    SyncRun,
 };
 
 use crate::commands::Context;
@@ -24,7 +25,8 @@ use crate::output::{Format, View, cell, opt, opt_time, time};
 #[derive(Args, Debug, Clone)]
 pub struct StoreArgs {
     /// `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` (default: monitor.sqlite under the
-    /// platform data directory).
+    /// platform data directory, created on first use). A named SQLite file must exist
+    /// unless --create is given.
     #[arg(
         long,
         env = "TELNYX_REPUTATION_STORE",
@@ -32,16 +34,48 @@ pub struct StoreArgs {
         hide_env_values = true
     )]
     pub store: Option<String>,
+    /// Create the --store SQLite file (and its directory) when it does not exist yet.
+    /// Without it a missing file is an error, so a mistyped path never starts an empty
+    /// store that reports every number as added.
+    #[arg(long)]
+    pub create: bool,
 }
 
 impl StoreArgs {
-    /// Open the store (creating and migrating it as needed).
+    /// Open the store (migrating it as needed): the default one is created on first use, a
+    /// named SQLite file only with `--create`.
     pub async fn open(&self) -> CliResult<Store> {
         Ok(match &self.store {
-            Some(url) => Store::open(url).await?,
+            Some(url) => {
+                let create = if self.create {
+                    Create::WithDirs
+                } else {
+                    Create::Never
+                };
+                Store::open_with(url, create).await?
+            }
             None => Store::open_default().await?,
         })
     }
+}
+
+/// Run `body` on the opened store, then close the store on every way out: success, error,
+/// or SIGINT/SIGTERM (which end `body` early). Closing checkpoints SQLite's write-ahead log
+/// into the file, so the file alone is a complete copy.
+pub async fn with_store<F>(store: Store, body: impl FnOnce(Store) -> F) -> CliResult
+where
+    F: std::future::Future<Output = CliResult>,
+{
+    let result = tokio::select! {
+        result = body(store.clone()) => result,
+        signal = crate::commands::shutdown_signal() => Err(CliError::other(format!(
+            "interrupted by {signal}: what was not yet recorded was not; the store {} was closed",
+            store.url()
+        ))),
+    };
+    let closed = store.close().await;
+    result?;
+    Ok(closed?)
 }
 
 /// `monitor` subcommands.
@@ -70,6 +104,15 @@ pub enum MonitorCommand {
         /// Also list the delivered ones.
         #[arg(long)]
         all: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Copy an SQLite store to a new file, consistently, while other commands may be
+    /// writing to it (SQLite's `VACUUM INTO`; PostgreSQL: use pg_dump).
+    Backup {
+        /// The new file (must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -125,62 +168,100 @@ pub struct SyncArgs {
 /// Run one `monitor` subcommand.
 pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     let enterprise = ctx.enterprise_filter();
-    match command {
-        MonitorCommand::Sync(args) => sync(ctx, args).await,
-        MonitorCommand::History { number, store } => {
-            let store = store.open().await?;
-            let readings = store.history(enterprise.as_deref(), &number).await?;
-            if readings.is_empty() {
-                return Err(CliError::other(format!(
-                    "no stored reading of {number}: run `monitor sync` first"
-                )));
-            }
-            history_view(&readings).print(ctx.format())?;
-            Ok(())
-        }
-        MonitorCommand::Changes { since, store } => {
-            let store = store.open().await?;
-            let changes = store.changes_since(enterprise.as_deref(), since).await?;
-            changes_view(&changes).print(ctx.format())?;
-            Ok(())
-        }
-        MonitorCommand::Outbox { all, store } => {
-            let store = store.open().await?;
-            let states: &[OutboxState] = if all {
-                &[]
-            } else {
-                &[OutboxState::Pending, OutboxState::Failed]
-            };
-            let items: Vec<OutboxItem> = store
-                .outbox(states)
-                .await?
-                .into_iter()
-                .filter(|i| {
-                    enterprise.is_none()
-                        || i.enterprise_id.is_none()
-                        || i.enterprise_id == enterprise
-                })
-                .collect();
-            outbox_view(&items).print(ctx.format())?;
-            Ok(())
-        }
-        MonitorCommand::Report { out, since, store } => {
-            let store = store.open().await?;
-            let report = Report::build(&store, enterprise.as_deref(), since, Utc::now()).await?;
-            let text = match ctx.format() {
-                Format::Csv => report.csv(&store).await?,
-                Format::Json => serde_json::to_string_pretty(&report).expect("a report serialises"),
-                Format::Table => report.html(),
-            };
-            std::fs::write(&out, text)
-                .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
-            println!("report written to {}", out.display());
-            Ok(())
-        }
+    let store = match &command {
+        MonitorCommand::Sync(args) => &args.store,
+        MonitorCommand::History { store, .. }
+        | MonitorCommand::Changes { store, .. }
+        | MonitorCommand::Backup { store, .. }
+        | MonitorCommand::Outbox { store, .. }
+        | MonitorCommand::Report { store, .. } => store,
     }
+    .open()
+    .await?;
+    with_store(store, |store| async move {
+        let named = |e: MonitorError| CliError::from(store.named(e));
+        match command {
+            MonitorCommand::Sync(args) => sync(ctx, args, &store).await,
+            MonitorCommand::History { number, .. } => {
+                let readings = store
+                    .history(enterprise.as_deref(), &number)
+                    .await
+                    .map_err(named)?;
+                if readings.is_empty() {
+                    return Err(CliError::other(format!(
+                        "no stored reading of {number} in the store {}: run `monitor sync` first",
+                        store.url()
+                    )));
+                }
+                history_view(&readings).print(ctx.format())?;
+                eprintln!(
+                    "{} reading(s) of {number} from the store {}",
+                    readings.len(),
+                    store.url()
+                );
+                Ok(())
+            }
+            MonitorCommand::Changes { since, .. } => {
+                let changes = store
+                    .changes_since(enterprise.as_deref(), since)
+                    .await
+                    .map_err(named)?;
+                changes_view(&changes).print(ctx.format())?;
+                eprintln!("{} change(s) from the store {}", changes.len(), store.url());
+                Ok(())
+            }
+            MonitorCommand::Backup { to, .. } => {
+                store.backup_to(&to).await.map_err(named)?;
+                println!("backed up the store {} to {}", store.url(), to.display());
+                Ok(())
+            }
+            MonitorCommand::Report { out, since, .. } => {
+                let report = Report::build(&store, enterprise.as_deref(), since, Utc::now())
+                    .await
+                    .map_err(named)?;
+                let text = match ctx.format() {
+                    Format::Csv => report.csv(&store).await.map_err(named)?,
+                    Format::Json => {
+                        serde_json::to_string_pretty(&report).expect("a report serialises")
+                    }
+                    Format::Table => report.html(),
+                };
+                std::fs::write(&out, text)
+                    .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
+                println!(
+                    "report written to {} from the store {}",
+                    out.display(),
+                    store.url()
+                );
+                Ok(())
+            }
+            MonitorCommand::Outbox { all, .. } => {
+                let states: &[OutboxState] = if all {
+                    &[]
+                } else {
+                    &[OutboxState::Pending, OutboxState::Failed]
+                };
+                let items: Vec<OutboxItem> = store
+                    .outbox(states)
+                    .await
+                    .map_err(named)?
+                    .into_iter()
+                    .filter(|i| {
+                        enterprise.is_none()
+                            || i.enterprise_id.is_none()
+                            || i.enterprise_id == enterprise
+                    })
+                    .collect();
+                outbox_view(&items).print(ctx.format())?;
+                eprintln!("{} outbox item(s) in the store {}", items.len(), store.url());
+                Ok(())
+            }
+        }
+    })
+    .await
 }
 
-async fn sync(ctx: &Context, args: SyncArgs) -> CliResult {
+async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
     let enterprise = ctx.enterprise_id()?;
     let rules = args.rules.as_deref().map(Rules::load).transpose()?;
     for warning in rules.iter().flat_map(Rules::warnings) {
@@ -190,7 +271,6 @@ async fn sync(ctx: &Context, args: SyncArgs) -> CliResult {
         .as_ref()
         .and_then(Rules::min_score_drop)
         .map_or(args.score_drop, |n| n.min(args.score_drop));
-    let store = args.store.open().await?;
     let monitor = Monitor::new(ctx.client()?, store.clone());
     let options = SyncOptions {
         score_drop,
@@ -261,7 +341,7 @@ async fn locked_sync(
         report,
         mut outcomes,
         queued,
-    } = run?;
+    } = run.map_err(|e| store.named(e))?;
     if queued > 0 || !earlier.delivered.is_empty() || !earlier.failed.is_empty() {
         let now = outbox::deliver(&store, Some(monitor.client()), &deliver).await?;
         for item in earlier.delivered.iter().chain(&earlier.failed) {
@@ -271,7 +351,13 @@ async fn locked_sync(
             outcomes.push(rules::outcome_of(item));
         }
     }
-    print_sync(ctx.format(), &report, &outcomes, monitor.client())?;
+    print_sync(
+        ctx.format(),
+        &report,
+        &outcomes,
+        monitor.client(),
+        store.url(),
+    )?;
     let failed: Vec<&str> = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -307,6 +393,7 @@ fn print_sync(
     report: &SyncReport,
     outcomes: &[Outcome],
     client: &telnyx_reputation::Client,
+    store: &str,
 ) -> CliResult {
     let budget = client.max_billable().zip(client.remaining_billable());
     if format == Format::Json {
@@ -315,12 +402,12 @@ fn print_sync(
             "max_billable": budget.map(|(max, _)| max),
             "remaining_billable": budget.map(|(_, left)| left),
         });
-        let json = serde_json::json!({ "sync": report, "rules": outcomes, "billing": billing });
+        let json = serde_json::json!({ "sync": report, "rules": outcomes, "billing": billing, "store": store });
         View::list(Vec::new(), Vec::new(), json).print(format)?;
         return Ok(());
     }
     eprintln!(
-        "synced {} numbers of {}: {} reading(s) written, {} change(s), {} high, {} billable fresh read(s){}",
+        "synced {} numbers of {} into the store {store}: {} reading(s) written, {} change(s), {} high, {} billable fresh read(s){}",
         report.numbers,
         report.enterprise_id,
         report.readings_written,
@@ -487,6 +574,7 @@ impl From<MonitorError> for CliError {
         match error {
             MonitorError::Api(e) => e.into(),
             MonitorError::StoreUrl { .. }
+            | MonitorError::StoreOpen { .. }
             | MonitorError::Rules { .. }
             | MonitorError::BillingRefused { .. }
             | MonitorError::BudgetRequired { .. } => CliError::usage(error.to_string()),
