@@ -241,12 +241,15 @@ async fn emulator_deliveries_verify_with_the_facade() {
         ),
         "an external_verification.status_changed delivery: {events:?}"
     );
-    // The remediation notification verifies too; its payload is the contract's (ours).
-    assert!(
-        matches!(&events[3], WebhookEvent::Unknown(_)),
-        "{:?}",
-        events[3]
-    );
+    // The remediation notification verifies too, as the typed event; its payload is the
+    // contract's (ours).
+    match &events[3] {
+        WebhookEvent::RemediationStatusChanged(e) => {
+            assert_eq!(e.enterprise_id, id);
+            assert_eq!(e.remediation.id, remediation_id);
+        }
+        other => panic!("a typed remediation event, got {other:?}"),
+    }
     let ours: telnyx_reputation_api::types::RemediationStatusChangedEvent =
         serde_json::from_slice(&deliveries[3].1).expect("matches RemediationStatusChangedEvent");
     assert_eq!(

@@ -425,7 +425,7 @@ impl Error {
 
     /// An [`Error::InvalidInput`] for one problem. A message that starts with the field it
     /// is about (`"phone_numbers[3]: ..."`, `"billing_contact.email: ..."`) gets an entry
-    /// pointing at that field (see [`invalid_entry`]); any other message, an entry with
+    /// pointing at that field (see `invalid_entry`); any other message, an entry with
     /// only its `detail`.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         let message = message.into();
