@@ -218,7 +218,7 @@ fn rules_remediate_only_with_apply() {
         cmd.args(["monitor", "sync", "--store", &store, "--rules"])
             .arg(&rules);
         if apply {
-            cmd.arg("--apply");
+            cmd.args(["--apply", "--max-billable", "5"]);
         }
         json_of(&mut cmd)
     };
@@ -263,6 +263,14 @@ fn rules_remediate_only_with_apply() {
             sync(false);
         }
     }
+    // Remediation is billable: --apply without a budget is refused before anything.
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store, "--apply", "--rules"])
+        .arg(&rules)
+        .assert()
+        .code(2)
+        .stderr(contains("--max-billable").and(contains("nothing was synced")));
     let applied = sync(true);
     assert_eq!(applied["rules"][0]["applied"], true);
     assert!(applied["rules"][0]["remediation_id"].is_string());

@@ -247,9 +247,6 @@ impl Receiver {
         self
     }
 
-    /// The axum router: `POST` on any path receives a delivery. Forwards are only queued
-    /// by it; [`Receiver::serve`] also runs the worker that delivers them.
-
     /// Call `f` for every refused delivery, with why (e.g. to log it through a
     /// [`RejectLog`]).
     pub fn on_reject(mut self, f: impl Fn(&Rejection) + Send + Sync + 'static) -> Self {
@@ -257,7 +254,8 @@ impl Receiver {
         self
     }
 
-    /// The axum router: `POST` on any path receives a delivery.
+    /// The axum router: `POST` on any path receives a delivery. Forwards are only queued
+    /// by it; [`Receiver::serve`] also runs the worker that delivers them.
     pub fn router(self) -> Router {
         Router::new()
             .fallback(axum::routing::post(receive))

@@ -289,6 +289,14 @@ impl Rules {
         Ok(())
     }
 
+    /// Whether any rule submits remediation (billable per number when applied).
+    pub fn remediates(&self) -> bool {
+        self.rules
+            .iter()
+            .flat_map(|r| &r.actions)
+            .any(|a| matches!(a, Action::Remediate(_)))
+    }
+
     /// The smallest `score_dropped_by` of any rule: a sync must report drops from there.
     pub fn min_score_drop(&self) -> Option<i64> {
         self.rules

@@ -41,7 +41,7 @@ pub struct ListenArgs {
     pub forward_to: Option<String>,
     /// Close a connection whose request head is not complete this long after it opened:
     /// `10s`, `500ms`.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
     pub header_read_timeout: Duration,
     /// Most connections served at once; more wait in the listen backlog.
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
@@ -106,11 +106,9 @@ pub async fn run(args: ListenArgs) -> CliResult {
             )));
         }
     };
-    println!(
-        "listening on http://{} (store {})",
-        listener.local_addr()?,
-        store.url()
-    );
+    // The first line is the bare URL, for scripts that read it.
+    println!("listening on http://{}", listener.local_addr()?);
+    eprintln!("recording deliveries in the store {}", store.url());
     std::io::stdout().flush()?;
     let (stopped_by, stopped) = tokio::sync::oneshot::channel();
     let options = ServeOptions {
@@ -135,21 +133,9 @@ pub async fn run(args: ListenArgs) -> CliResult {
     Ok(closed?)
 }
 
-/// `10s`, `500ms`, `2m`.
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration like 10s or 500ms"))?;
-    let duration = match unit {
-        "ms" => Duration::from_millis(n),
-        "s" | "" => Duration::from_secs(n),
-        "m" => Duration::from_secs(n * 60),
-        _ => return Err(format!("unknown unit {unit:?} in {text:?}: use ms, s or m")),
-    };
+/// A timeout: [`parse_duration`](crate::commands::monitor::parse_duration), more than 0.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let duration = crate::commands::monitor::parse_duration(text)?;
     if duration.is_zero() {
         return Err("the timeout must be more than 0".into());
     }

@@ -25,8 +25,8 @@ use crate::output::{Format, View, cell, opt, opt_time, time};
 #[derive(Args, Debug, Clone)]
 pub struct StoreArgs {
     /// `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` (default: monitor.sqlite under the
-    /// platform data directory, created on first use). A named SQLite file must exist
-    /// unless --create is given.
+    /// platform data directory, created on first use). A named SQLite file is created when
+    /// its directory exists; a missing directory is an error unless --create is given.
     #[arg(
         long,
         env = "TELNYX_REPUTATION_STORE",
@@ -34,23 +34,23 @@ pub struct StoreArgs {
         hide_env_values = true
     )]
     pub store: Option<String>,
-    /// Create the --store SQLite file (and its directory) when it does not exist yet.
-    /// Without it a missing file is an error, so a mistyped path never starts an empty
-    /// store that reports every number as added.
+    /// Also create the missing directories of the --store SQLite file. Without it a
+    /// missing directory is an error, so a mistyped path never starts an empty store
+    /// that reports every number as added.
     #[arg(long)]
     pub create: bool,
 }
 
 impl StoreArgs {
     /// Open the store (migrating it as needed): the default one is created on first use, a
-    /// named SQLite file only with `--create`.
+    /// named SQLite file in an existing directory (any directory with `--create`).
     pub async fn open(&self) -> CliResult<Store> {
         Ok(match &self.store {
             Some(url) => {
                 let create = if self.create {
                     Create::WithDirs
                 } else {
-                    Create::Never
+                    Create::InExistingDir
                 };
                 Store::open_with(url, create).await?
             }
@@ -253,7 +253,11 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
                     })
                     .collect();
                 outbox_view(&items).print(ctx.format())?;
-                eprintln!("{} outbox item(s) in the store {}", items.len(), store.url());
+                eprintln!(
+                    "{} outbox item(s) in the store {}",
+                    items.len(),
+                    store.url()
+                );
                 Ok(())
             }
         }
@@ -266,6 +270,15 @@ async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
     let rules = args.rules.as_deref().map(Rules::load).transpose()?;
     for warning in rules.iter().flat_map(Rules::warnings) {
         eprintln!("warning: {warning}");
+    }
+    if args.apply
+        && rules.as_ref().is_some_and(Rules::remediates)
+        && ctx.global.max_billable.is_none()
+    {
+        return Err(CliError::usage(
+            "--apply sends the rules' remediation requests, billable per number submitted: \
+             give the global --max-billable N to allow up to N of them (nothing was synced)",
+        ));
     }
     let score_drop = rules
         .as_ref()
@@ -282,7 +295,7 @@ async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
     let result = locked_sync(
         ctx,
         &args,
-        &store,
+        store,
         &monitor,
         &enterprise,
         &options,
@@ -519,27 +532,28 @@ fn history_view(readings: &[Reading]) -> View {
     )
 }
 
-/// `30s`, `5m`, `2h`, `1d`.
+/// `500ms`, `30s`, `5m`, `2h`, `1d` (a bare number is seconds).
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    use std::time::Duration;
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
     let n: u64 = digits
         .parse()
-        .map_err(|_| format!("{text:?} is not a duration like 30s, 5m or 1h"))?;
-    let seconds = match unit {
-        "s" | "" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
+        .map_err(|_| format!("{text:?} is not a duration like 500ms, 30s, 5m or 1h"))?;
+    Ok(match unit {
+        "ms" => Duration::from_millis(n),
+        "s" | "" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n * 60),
+        "h" => Duration::from_secs(n * 3600),
+        "d" => Duration::from_secs(n * 86_400),
         _ => {
             return Err(format!(
-                "unknown unit {unit:?} in {text:?}: use s, m, h or d"
+                "unknown unit {unit:?} in {text:?}: use ms, s, m, h or d"
             ));
         }
-    };
-    Ok(std::time::Duration::from_secs(seconds))
+    })
 }
 
 /// `7d`, `12h`, `30m`, `45s`, `2w` ago, or an RFC 3339 time.

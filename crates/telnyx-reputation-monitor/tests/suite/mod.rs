@@ -992,7 +992,14 @@ fn notify_and_remediate_rules(url: &str) -> Rules {
 pub async fn a_failed_notification_is_kept_in_the_outbox_and_delivered_once_later(store: Store) {
     use telnyx_reputation_monitor::outbox::{self, DeliverOptions, OutboxKind, OutboxState};
     let fleet = Fleet::start(3).await;
-    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    // Remediation is billable: this client may submit up to 5.
+    let client = Client::builder()
+        .api_key(&fleet.key)
+        .base_url(fleet.emulator.base_url())
+        .max_billable(5)
+        .build()
+        .unwrap();
+    let monitor = Monitor::new(client.clone(), store.clone());
     let hook = endpoint(2, telnyx_reputation_monitor::outbox::DELIVERY_ID_HEADER).await;
     let rules = notify_and_remediate_rules(&hook.url);
     let number = &fleet.numbers[1];
@@ -1029,9 +1036,7 @@ pub async fn a_failed_notification_is_kept_in_the_outbox_and_delivered_once_late
     };
     // The endpoint fails twice: the notification stays pending, the remediation is done.
     for attempt in 1..=2 {
-        let delivered = outbox::deliver(&store, Some(&fleet.client), &all)
-            .await
-            .unwrap();
+        let delivered = outbox::deliver(&store, Some(&client), &all).await.unwrap();
         assert_eq!(delivered.failed.len(), 1, "attempt {attempt}");
         assert_eq!(delivered.failed[0].kind, OutboxKind::Notify);
         assert_eq!(delivered.failed[0].state, OutboxState::Pending);
@@ -1056,13 +1061,11 @@ pub async fn a_failed_notification_is_kept_in_the_outbox_and_delivered_once_late
         "retried with backoff"
     );
     // Not due yet: a scheduled delivery leaves it alone.
-    let scheduled = outbox::deliver(&store, Some(&fleet.client), &DeliverOptions::default())
+    let scheduled = outbox::deliver(&store, Some(&client), &DeliverOptions::default())
         .await
         .unwrap();
     assert!(scheduled.delivered.is_empty() && scheduled.failed.is_empty());
-    let third = outbox::deliver(&store, Some(&fleet.client), &all)
-        .await
-        .unwrap();
+    let third = outbox::deliver(&store, Some(&client), &all).await.unwrap();
     assert_eq!(third.delivered.len(), 1);
     assert!(
         store
@@ -1071,9 +1074,7 @@ pub async fn a_failed_notification_is_kept_in_the_outbox_and_delivered_once_late
             .unwrap()
             .is_empty()
     );
-    let nothing = outbox::deliver(&store, Some(&fleet.client), &all)
-        .await
-        .unwrap();
+    let nothing = outbox::deliver(&store, Some(&client), &all).await.unwrap();
     assert!(nothing.delivered.is_empty() && nothing.failed.is_empty());
     // Three requests carried one stable delivery id; one of them succeeded.
     let seen = hook.seen.lock().unwrap().clone();
