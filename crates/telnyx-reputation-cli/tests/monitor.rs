@@ -548,6 +548,8 @@ struct Listener {
     url: String,
     /// What it prints after the bound URL, line by line.
     lines: std::sync::mpsc::Receiver<String>,
+    /// What it prints on stderr, line by line.
+    errors: std::sync::mpsc::Receiver<String>,
 }
 
 impl Drop for Listener {
@@ -557,7 +559,49 @@ impl Drop for Listener {
     }
 }
 
+impl Listener {
+    /// SIGTERM, as a service manager stops it; its exit status.
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let stopped = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(stopped.success());
+        self.child.wait().unwrap()
+    }
+
+    /// The next stderr line containing `text` (the others are skipped), within 15 s.
+    fn error_line(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.errors.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("no stderr line with {text:?}: {e}"),
+            }
+        }
+    }
+}
+
+fn lines_of(stream: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (sender, lines) = std::sync::mpsc::channel();
+    // Ends with the child's stream.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
+
 fn listen(store: &str, public_key: &str) -> Listener {
+    listen_with(store, public_key, &[])
+}
+
+fn listen_with(store: &str, public_key: &str, extra: &[&str]) -> Listener {
     let binary = assert_cmd::cargo::cargo_bin("telnyx-reputation");
     let mut child = std::process::Command::new(binary)
         .args([
@@ -569,8 +613,10 @@ fn listen(store: &str, public_key: &str) -> Listener {
             "--public-key",
             public_key,
         ])
+        .args(extra)
         .env_remove("TELNYX_PUBLIC_KEY")
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -581,16 +627,14 @@ fn listen(store: &str, public_key: &str) -> Listener {
         .strip_prefix("listening on ")
         .expect("the bound URL first")
         .to_owned();
-    let (sender, lines) = std::sync::mpsc::channel();
-    // Ends with the child's stdout.
-    std::thread::spawn(move || {
-        for line in stdout.lines().map_while(Result::ok) {
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    Listener { child, url, lines }
+    let lines = lines_of(stdout);
+    let errors = lines_of(child.stderr.take().unwrap());
+    Listener {
+        child,
+        url,
+        lines,
+        errors,
+    }
 }
 
 /// The emulator's admin GET `path` for the harness's account.
@@ -718,4 +762,176 @@ fn listen_refuses_to_start_without_a_valid_public_key() {
         .stderr(contains(
             "--public-key: webhook verification failed: the public key must be 32 bytes",
         ));
+}
+
+#[test]
+fn listen_with_another_accounts_key_says_why_each_delivery_is_refused_and_sums_up() {
+    let harness = Harness::start("cli-listen-wrong-key");
+    let (enterprise, numbers) = fleet(&harness, 1);
+    // A valid key, but not the emulator's: every genuine delivery fails verification.
+    let other_key = "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA=";
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let mut listener = listen(&store, other_key);
+    listener.error_line("recording deliveries in the store");
+    json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["reputation", "webhook", &listener.url]),
+    );
+    admin(
+        &harness,
+        "numbers/ownership",
+        serde_json::json!({"phone_number": numbers[0], "ownership_status": "pending_confirmation", "flag_reason": "reverification_due"}),
+    );
+    let line = listener.error_line("rejected");
+    assert!(
+        line.starts_with("rejected (bad signature, 401): "),
+        "{line}"
+    );
+    // A delivery that is not one at all: its own reason.
+    let malformed = harness.runtime.block_on(async {
+        reqwest::Client::new()
+            .post(&listener.url)
+            .body("{}")
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(malformed, 400);
+    let line = listener.error_line("rejected");
+    assert!(
+        line.starts_with("rejected (malformed, 400): missing "),
+        "{line}"
+    );
+    // SIGTERM: a clean stop, exit 0, with the count of what was refused and why.
+    let status = listener.terminate();
+    assert!(status.success(), "{status:?}");
+    let summary = listener.error_line("stopped;");
+    assert!(
+        summary.starts_with("SIGTERM: stopped; 0 delivery(ies) verified, ")
+            && summary.contains(" bad signature")
+            && summary.contains("1 malformed")
+            && summary.contains(dir.path().to_str().unwrap()),
+        "{summary}"
+    );
+}
+
+#[test]
+fn listen_closes_a_connection_whose_request_head_never_completes() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let key = "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICA=";
+    let listener = listen_with(&store, key, &["--header-read-timeout", "300ms"]);
+    let address = listener.url.strip_prefix("http://").unwrap();
+    let mut slow = std::net::TcpStream::connect(address).unwrap();
+    slow.write_all(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    // The read ends when the receiver closes the connection; without a header-read
+    // timeout it would wait here until this 20 s bound and fail.
+    slow.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = slow.read_to_end(&mut answer);
+    assert!(read.is_ok(), "the receiver closed the connection: {read:?}");
+    // It still serves others.
+    let mut other = std::net::TcpStream::connect(address).unwrap();
+    other
+        .write_all(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+        .unwrap();
+    other
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut answer = String::new();
+    other.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+}
+
+fn wal_len(db: &std::path::Path) -> u64 {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(std::path::PathBuf::from(wal)).map_or(0, |m| m.len())
+}
+
+#[test]
+fn every_sync_leaves_the_file_complete_and_backup_copies_it() {
+    let harness = Harness::start("cli-monitor-wal");
+    let (enterprise, _) = fleet(&harness, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.sqlite");
+    let store = format!("sqlite://{}", db.display());
+    for round in 0..4 {
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "sync", "--store", &store])
+            .assert()
+            .success()
+            .stderr(contains(format!("store {store}")));
+        assert_eq!(
+            wal_len(&db),
+            0,
+            "round {round}: the log was folded in at exit"
+        );
+    }
+    // The file alone, copied as a naive backup would, has the history.
+    let copy = dir.path().join("copy.sqlite");
+    std::fs::copy(&db, &copy).unwrap();
+    let history = json_of(harness.cli_for(&enterprise).args([
+        "monitor",
+        "changes",
+        "--store",
+        &format!("sqlite://{}", copy.display()),
+    ]));
+    assert_eq!(
+        history.as_array().map(Vec::len),
+        Some(3),
+        "3 added: {history}"
+    );
+    // `monitor backup` writes a consistent copy and never over an existing file.
+    let backup = dir.path().join("backup.sqlite");
+    harness
+        .cli()
+        .args(["monitor", "backup", "--store", &store, "--to"])
+        .arg(&backup)
+        .assert()
+        .success();
+    let backed_up = json_of(harness.cli_for(&enterprise).args([
+        "monitor",
+        "changes",
+        "--store",
+        &format!("sqlite://{}", backup.display()),
+    ]));
+    assert_eq!(backed_up, history);
+    harness
+        .cli()
+        .args(["monitor", "backup", "--store", &store, "--to"])
+        .arg(&backup)
+        .assert()
+        .failure()
+        .stderr(contains("already exists"));
+}
+
+#[test]
+fn a_store_that_cannot_be_opened_is_named_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a database, just notes\n".repeat(200)).unwrap();
+    common::bare_cli()
+        .args(["monitor", "changes", "--store"])
+        .arg(format!("sqlite://{}", notes.display()))
+        .assert()
+        .failure()
+        .stderr(contains(notes.to_str().unwrap()).and(contains("not a database")));
+    // A mistyped directory starts no empty store.
+    let mistyped = dir.path().join("nope").join("m.sqlite");
+    common::bare_cli()
+        .args(["monitor", "changes", "--store"])
+        .arg(format!("sqlite://{}", mistyped.display()))
+        .assert()
+        .failure()
+        .stderr(contains("does not exist").and(contains("--create")));
+    assert!(!mistyped.exists());
 }

@@ -270,7 +270,7 @@ impl Store {
             )),
             Create::InExistingDir => match dir {
                 Some(dir) if !dir.is_dir() => Err(format!(
-                    "the directory {} does not exist (a new store is only created in an existing directory)",
+                    "the directory {} does not exist (a new store is only created in an existing directory; the CLI's --create makes it)",
                     dir.display()
                 )),
                 _ => Ok(()),

@@ -141,3 +141,171 @@ async fn a_store_without_last_readings_is_filled_from_its_history_once() {
 
 // Issue 24: removals confirmed, store opening, backup and the WAL.
 on_sqlite!(a_removal_during_the_listing_is_no_phantom_removal);
+
+/// Opening fails fast: well under the 30 s a pool would wait before saying only that it
+/// timed out. Not a timing test: the bound is six times the promised 5 s.
+const FAST: std::time::Duration = std::time::Duration::from_secs(30);
+
+#[tokio::test]
+async fn a_file_that_is_not_a_database_is_refused_at_once_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    let text = "call list for Monday\n".repeat(300);
+    std::fs::write(&notes, &text).unwrap();
+    let started = std::time::Instant::now();
+    let error = Store::open(&format!("sqlite://{}", notes.display()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(started.elapsed() < FAST, "took {:?}", started.elapsed());
+    assert!(error.contains(&notes.display().to_string()), "{error}");
+    assert!(error.contains("not a database"), "{error}");
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        text,
+        "the file is left as it was"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_refused_at_once_naming_it_without_the_password() {
+    // Port 1 on loopback: nothing listens there.
+    let started = std::time::Instant::now();
+    let error = Store::open("postgres://monitor:hunter2@127.0.0.1:1/reputation")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(started.elapsed() < FAST, "took {:?}", started.elapsed());
+    assert!(error.contains("127.0.0.1:1/reputation"), "{error}");
+    assert!(
+        !error.contains("hunter2"),
+        "the password is redacted: {error}"
+    );
+    assert!(
+        !error.contains("pool timed out"),
+        "the cause, not the pool: {error}"
+    );
+}
+
+#[tokio::test]
+async fn a_store_is_created_only_where_its_directory_exists() {
+    use telnyx_reputation_monitor::Create;
+    let dir = tempfile::tempdir().unwrap();
+    // A mistyped directory: an error naming it, and nothing created.
+    let mistyped = dir.path().join("monitr").join("monitor.sqlite");
+    let url = format!("sqlite://{}", mistyped.display());
+    let error = Store::open(&url).await.unwrap_err().to_string();
+    assert!(
+        error.contains(&dir.path().join("monitr").display().to_string())
+            && error.contains("does not exist"),
+        "{error}"
+    );
+    assert!(!dir.path().join("monitr").exists());
+    // Only an existing file with `Create::Never`.
+    let error = Store::open_with(&url, Create::Never)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("no store at"), "{error}");
+    // Directories too only when asked.
+    let store = Store::open_with(&url, Create::WithDirs).await.unwrap();
+    assert_eq!(store.url(), url);
+    store.close().await.unwrap();
+    assert!(mistyped.is_file());
+    // In an existing directory, a new file is fine.
+    let beside = dir.path().join("other.sqlite");
+    Store::open(&format!("sqlite://{}", beside.display()))
+        .await
+        .unwrap()
+        .close()
+        .await
+        .unwrap();
+    assert!(beside.is_file());
+}
+
+fn wal_len(db: &std::path::Path) -> u64 {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(std::path::PathBuf::from(wal)).map_or(0, |m| m.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_folds_the_wal_in_so_the_file_alone_is_a_complete_copy() {
+    use telnyx_reputation_monitor::{Monitor, SyncOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let db = dir.path().join("nested/monitor.sqlite");
+    let fleet = suite::Fleet::start(5).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert!(
+        wal_len(&db) > 0,
+        "the sync's writes are in the write-ahead log"
+    );
+    store.close().await.unwrap();
+    assert_eq!(
+        wal_len(&db),
+        0,
+        "closing checkpointed and truncated the log"
+    );
+    // A copy of the file alone (no -wal beside it) has every reading.
+    let copy = dir.path().join("copy.sqlite");
+    std::fs::copy(&db, &copy).unwrap();
+    let copied = Store::open(&format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    let counts = copied.counts().await.unwrap();
+    assert_eq!((counts.numbers, counts.sweeps), (5, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_is_a_consistent_copy_and_never_overwrites() {
+    use telnyx_reputation_monitor::{Monitor, SyncOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let fleet = suite::Fleet::start(4).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    // Taken while the store is open, its writes still in the log.
+    let to = dir.path().join("backup.sqlite");
+    store.backup_to(&to).await.unwrap();
+    assert_eq!(wal_len(&to), 0);
+    let copy = Store::open(&format!("sqlite://{}", to.display()))
+        .await
+        .unwrap();
+    let counts = copy.counts().await.unwrap();
+    assert_eq!((counts.numbers, counts.sweeps), (4, 1));
+    copy.close().await.unwrap();
+    let error = store.backup_to(&to).await.unwrap_err().to_string();
+    assert!(error.contains("already exists"), "{error}");
+}
+
+#[tokio::test]
+async fn a_read_only_store_names_its_path_when_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/monitor.sqlite");
+    store(&dir).await.close().await.unwrap();
+    let url = format!("sqlite://{}?mode=ro", db.display());
+    let ro = Store::open(&url).await.unwrap();
+    let body = suite::flagged_body("ev-1", "e", "+13125552001", chrono::Utc::now());
+    let event = telnyx_reputation_monitor::StoredEvent {
+        event_id: "ev-1".into(),
+        event_type: "number_reputation.number.flagged".into(),
+        enterprise_id: Some("e".into()),
+        phone_number: Some("+13125552001".into()),
+        occurred_at: None,
+        received_at: chrono::Utc::now(),
+        flag_reason: None,
+        confirm_by: None,
+    };
+    let error = ro.record_event(&event, &body).await.unwrap_err();
+    let error = ro.named(error).to_string();
+    assert!(error.contains(&db.display().to_string()), "{error}");
+    assert!(error.contains("readonly"), "{error}");
+}
