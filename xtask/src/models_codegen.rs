@@ -1421,7 +1421,8 @@ mod tests {
     }
 
     /// The keywords of a `#[pyo3(signature = (..))]` on `fn {method}` in `source`:
-    /// (name, has a default), `*` and the receiver's positional names excluded.
+    /// (name, has a default), `*`, the receiver's positional names and the `**extras` every
+    /// call takes (`extra_headers`, ...) excluded.
     fn pyo3_keywords(source: &str, method: &str) -> Vec<(String, bool)> {
         let at = source
             .find(&format!("fn {method}<"))
@@ -1435,7 +1436,7 @@ mod tests {
         text[star + 1..]
             .split(',')
             .map(str::trim)
-            .filter(|part| !part.is_empty())
+            .filter(|part| !part.is_empty() && !part.starts_with("**"))
             .map(|part| match part.split_once('=') {
                 Some((name, _)) => (name.trim().to_owned(), true),
                 None => (part.to_owned(), false),

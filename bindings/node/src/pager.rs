@@ -233,6 +233,7 @@ macro_rules! pager {
                 let number = page_number(number);
                 promise::spawn(
                     env,
+                    false,
                     async move { pager?.fetch_page(number).await },
                     $page::from_facade,
                 )

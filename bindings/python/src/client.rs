@@ -9,12 +9,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use pyo3::IntoPyObjectExt;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 use serde::Serialize;
 use telnyx_reputation::{
-    BillableRequest, Client as Api, ClientBuilder, ClientOptions, Error, Usage,
+    BillableRequest, Client as Api, ClientBuilder, ClientOptions, Error, RawResponse,
+    RequestOptions, Usage, with_raw_response,
 };
 
 use crate::convert::Json;
@@ -41,27 +43,79 @@ pub enum Build {
     Page,
 }
 
-/// What every resource handle of one client holds.
+/// What every resource handle of one client holds: the client's state, and whether the
+/// handle is a `with_raw_response` one (its calls return `RawResponse`).
 pub struct Shared {
+    state: Arc<State>,
+    raw: bool,
+}
+
+struct State {
     builder: ClientBuilder,
     mode: Mode,
     api: Mutex<(u32, Api)>,
 }
 
+/// The keyword arguments every call takes for what the SDK does not model yet.
+const EXTRAS: [&str; 3] = ["extra_headers", "extra_query", "extra_body"];
+
 impl Shared {
     /// Whether this client's calls block or return coroutines.
     pub fn mode(&self) -> Mode {
-        self.mode
+        self.state.mode
+    }
+
+    /// Whether calls return `RawResponse` (a `with_raw_response` handle).
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+
+    /// The same client, its calls returning `RawResponse`.
+    pub fn raw_twin(&self) -> Arc<Shared> {
+        Arc::new(Shared {
+            state: Arc::clone(&self.state),
+            raw: true,
+        })
     }
 
     /// The facade client of this process.
     pub fn api(&self) -> PyResult<Api> {
         let pid = std::process::id();
-        let mut slot = self.api.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self
+            .state
+            .api
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if slot.0 != pid {
-            *slot = (pid, error::map(self.builder.clone().build())?);
+            *slot = (pid, error::map(self.state.builder.clone().build())?);
         }
         Ok(slot.1.clone())
+    }
+
+    /// The facade client sending a call's `extra_headers` / `extra_query` / `extra_body`
+    /// keywords (`extras`, the call's `**extras`): read into the facade's `RequestOptions`,
+    /// which names a value of the wrong type; another keyword is a `TypeError`.
+    pub fn api_with(&self, method: &str, extras: Option<&Bound<'_, PyDict>>) -> PyResult<Api> {
+        let api = self.api()?;
+        let Some(extras) = extras.filter(|e| !e.is_empty()) else {
+            return Ok(api);
+        };
+        let given = PyDict::new(extras.py());
+        for (name, value) in extras.iter() {
+            let key: String = name.extract()?;
+            if !EXTRAS.contains(&key.as_str()) {
+                return Err(PyTypeError::new_err(format!(
+                    "{method}() got an unexpected keyword argument '{key}'"
+                )));
+            }
+            if !value.is_none() {
+                given.set_item(key, value)?;
+            }
+        }
+        let options = error::map(RequestOptions::from_json(crate::convert::to_value(
+            given.as_any(),
+        )?))?;
+        Ok(api.with_request_options(options))
     }
 
     /// Run a facade call the way this client waits, converting its result through serde.
@@ -72,18 +126,27 @@ impl Shared {
         build: Build,
     ) -> PyResult<Bound<'py, PyAny>>
     where
-        T: Serialize,
+        T: Serialize + Send + 'static,
         F: Future<Output = Result<T, Error>> + Send + 'static,
     {
+        if self.raw {
+            let call = async move { raw_parts(with_raw_response(call).await, |v| Json::of(&v)) };
+            return self.finish_build(py, call, build, true);
+        }
         self.finish_raw(py, async move { Json::of(&error::map(call.await)?) }, build)
     }
 
     /// Run a facade call whose result becomes the native model class `N` (no JSON hop).
     pub fn finish_as<'py, N, T, F>(&self, py: Python<'py>, call: F) -> PyResult<Bound<'py, PyAny>>
     where
+        T: Send + 'static,
         N: From<T> + for<'a> IntoPyObject<'a> + Send + 'static,
         F: Future<Output = Result<T, Error>> + Send + 'static,
     {
+        if self.raw {
+            let call = async move { raw_parts(with_raw_response(call).await, |v| Ok(N::from(v))) };
+            return self.finish_build(py, call, Build::Plain, true);
+        }
         self.finish_raw(
             py,
             async move { error::map(call.await).map(N::from) },
@@ -94,16 +157,44 @@ impl Shared {
     /// [`Shared::finish_as`] for a call returning a list.
     pub fn finish_list<'py, N, T, F>(&self, py: Python<'py>, call: F) -> PyResult<Bound<'py, PyAny>>
     where
+        T: Send + 'static,
         N: From<T> + for<'a> IntoPyObject<'a> + Send + 'static,
         F: Future<Output = Result<Vec<T>, Error>> + Send + 'static,
     {
-        let call = async move {
-            error::map(call.await).map(|items| items.into_iter().map(N::from).collect::<Vec<N>>())
-        };
+        let convert = |items: Vec<T>| items.into_iter().map(N::from).collect::<Vec<N>>();
+        if self.raw {
+            let call = async move { raw_parts(with_raw_response(call).await, |v| Ok(convert(v))) };
+            return self.finish_build(py, call, Build::Plain, true);
+        }
+        let call = async move { error::map(call.await).map(convert) };
         self.finish_raw(py, call, Build::Plain)
     }
 
-    /// Like [`Shared::finish`] for a future already producing a Python-convertible value.
+    /// A list: a pager (`_paging.Pager` / `AsyncPager`); on a `with_raw_response` handle,
+    /// the first page as a `RawResponse[Page]` (as the official SDKs' raw lists).
+    pub fn list<'py, T, N>(
+        self: &Arc<Self>,
+        py: Python<'py>,
+        pager: telnyx_reputation::Pager<T>,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: Send + 'static,
+        N: From<T> + for<'a> IntoPyObject<'a> + Send + 'static,
+    {
+        if self.raw {
+            let call = async move {
+                raw_parts(with_raw_response(pager.first_page()).await, |page| {
+                    Ok(crate::pager::PageParts::new::<T, N>(page))
+                })
+            };
+            return self.finish_build(py, call, Build::Page, true);
+        }
+        let native = crate::pager::Pager::new::<T, N>(Arc::clone(self), pager);
+        self.pager(py, native)
+    }
+
+    /// Like [`Shared::finish`] for a future already producing a Python-convertible value
+    /// (never a `RawResponse`: the raw calls go through `finish_build`).
     pub fn finish_raw<'py, T, F>(
         &self,
         py: Python<'py>,
@@ -114,8 +205,29 @@ impl Shared {
         T: for<'a> IntoPyObject<'a> + Send + 'static,
         F: Future<Output = PyResult<T>> + Send + 'static,
     {
-        let build = builder(py, build)?;
-        match self.mode {
+        self.finish_build(py, call, build, false)
+    }
+
+    /// Run `call` and build its value; with `raw`, the value is a [`RawParts`] and becomes a
+    /// `RawResponse` around the built value.
+    fn finish_build<'py, T, F>(
+        &self,
+        py: Python<'py>,
+        call: F,
+        build: Build,
+        raw: bool,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: for<'a> IntoPyObject<'a> + Send + 'static,
+        F: Future<Output = PyResult<T>> + Send + 'static,
+    {
+        let mut build = builder(py, build)?;
+        if raw {
+            static WRAP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+            let wrap = WRAP.import(py, "telnyx_reputation._raw", "wrap")?;
+            build = Some(wrap.call1((build,))?);
+        }
+        match self.state.mode {
             Mode::Blocking => {
                 let value = runtime::block_on(py, call)?.into_bound_py_any(py)?;
                 match build {
@@ -134,7 +246,7 @@ impl Shared {
         native: crate::pager::Pager,
     ) -> PyResult<Bound<'py, PyAny>> {
         static PAGING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let class = match self.mode {
+        let class = match self.mode() {
             Mode::Blocking => "Pager",
             Mode::Async => "AsyncPager",
         };
@@ -143,6 +255,49 @@ impl Shared {
             .getattr(class)?
             .call1((native,))
     }
+}
+
+/// A call's answer as the native side hands it to `_raw.wrap`: `(status, headers, value)`,
+/// the headers as `(name, value)` pairs in order.
+pub struct RawParts<N> {
+    status: u16,
+    headers: Vec<(String, String)>,
+    value: N,
+}
+
+impl<'py, N: IntoPyObject<'py>> IntoPyObject<'py> for RawParts<N> {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value = self.value.into_bound_py_any(py)?;
+        Ok((self.status, self.headers, value)
+            .into_pyobject(py)?
+            .into_any())
+    }
+}
+
+/// A facade raw answer with its value converted by `convert`.
+fn raw_parts<T, N>(
+    raw: Result<RawResponse<T>, Error>,
+    convert: impl FnOnce(T) -> PyResult<N>,
+) -> PyResult<RawParts<N>> {
+    let raw = error::map(raw)?;
+    let status = raw.status();
+    let headers = raw
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    Ok(RawParts {
+        status,
+        headers,
+        value: convert(raw.into_inner())?,
+    })
 }
 
 /// The Python callable that finishes a result, if any.
@@ -192,9 +347,12 @@ fn configure(
     }
     let api = error::map(builder.clone().build())?;
     Ok(Arc::new(Shared {
-        builder,
-        mode,
-        api: Mutex::new((std::process::id(), api)),
+        state: Arc::new(State {
+            builder,
+            mode,
+            api: Mutex::new((std::process::id(), api)),
+        }),
+        raw: false,
     }))
 }
 

@@ -42,7 +42,7 @@ impl<'py> IntoPyObject<'py> for PageParts {
 
 impl PageParts {
     /// A facade page with its items converted to the native class `N`.
-    fn new<T, N>(page: FacadePage<T>) -> Self
+    pub fn new<T, N>(page: FacadePage<T>) -> Self
     where
         N: From<T> + for<'a> IntoPyObject<'a> + Send + 'static,
     {

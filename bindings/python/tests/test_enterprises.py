@@ -63,7 +63,10 @@ def test_create_and_replace_take_real_keyword_parameters(sdk: Sdk) -> None:
     enterprises: Any = sdk.client.enterprises
     create = inspect.signature(enterprises.create).parameters
     assert list(create)[:2] == ["legal_name", "doing_business_as"]
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in create.values())
+    # Every field is keyword-only; `**extras` takes the `extra_*` keywords of every call.
+    assert create["extras"].kind is inspect.Parameter.VAR_KEYWORD
+    fields = {name: p for name, p in create.items() if name != "extras"}
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in fields.values())
     assert create["role_type"].default is None
     assert create["legal_name"].default is inspect.Parameter.empty
     replace = inspect.signature(enterprises.replace).parameters

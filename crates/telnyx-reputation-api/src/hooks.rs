@@ -8,6 +8,10 @@
 //! - an error status whose body is not a Telnyx `{"errors": [...]}` document (a proxy's HTML
 //!   502, an empty 503) would fail to decode and lose its status; `exec` rewrites such a body
 //!   into a Telnyx-shaped one so the status survives and callers can classify and retry it.
+//! - per-call extras ([`RequestExtras`], run with [`with_request_extras`]): headers, query
+//!   pairs and JSON body fields the caller adds to every request of one call, for what the
+//!   contract does not model yet. The facade checks them before any I/O; here they are only
+//!   applied.
 //! - a 2xx answer whose body does not decode reaches the caller as the body and a serde error
 //!   only; `exec` records its status and `x-request-id` for a caller running the call inside
 //!   [`with_response_meta`], so that failure can name both.
@@ -17,9 +21,10 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::sync::Arc;
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
-use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
 
 use crate::Client;
 
@@ -39,7 +44,7 @@ impl ClientHooks<()> for Client {
                 .headers_mut()
                 .insert(ACCEPT, HeaderValue::from_static("application/pdf"));
         }
-        Ok(())
+        apply_request_extras(request).map_err(Error::InvalidRequest)
     }
 
     async fn exec(
@@ -92,6 +97,69 @@ pub async fn with_response_meta<F: Future>(call: F) -> (F::Output, Option<Respon
             (output, RESPONSE_META.with(Cell::take))
         })
         .await
+}
+
+/// What one call adds to each of its requests: headers (replacing any of the same name),
+/// query pairs (appended) and fields merged into a JSON object body. The facade decides what
+/// is allowed (no credentials, no field the contract models); this only applies them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestExtras {
+    /// Headers set on each request.
+    pub headers: HeaderMap,
+    /// Query pairs appended to each request's URL.
+    pub query: Vec<(String, String)>,
+    /// Fields added to the JSON object body (`None`: the body is left as it is).
+    pub body: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl RequestExtras {
+    /// Add the extras to `request`; a body extra on a request without a JSON object body is
+    /// an error (the facade refuses it before any I/O, so this is a backstop).
+    fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+        if !self.query.is_empty() {
+            let mut pairs = request.url_mut().query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        if let Some(fields) = self.body.as_ref().filter(|fields| !fields.is_empty()) {
+            let bytes = request.body().and_then(reqwest::Body::as_bytes);
+            let mut object = match bytes.map(serde_json::from_slice::<serde_json::Value>) {
+                Some(Ok(serde_json::Value::Object(object))) => object,
+                _ => return Err("extra_body: this request has no JSON object body".to_owned()),
+            };
+            for (name, value) in fields {
+                object.insert(name.clone(), value.clone());
+            }
+            let merged = serde_json::to_vec(&object).map_err(|e| e.to_string())?;
+            request.headers_mut().remove(CONTENT_LENGTH);
+            *request.body_mut() = Some(reqwest::Body::from(merged));
+        }
+        Ok(())
+    }
+}
+
+tokio::task_local! {
+    static REQUEST_EXTRAS: Arc<RequestExtras>;
+}
+
+/// Add the extras of the enclosing [`with_request_extras`] (if any) to `request`: the
+/// generated calls do it in their `pre` hook; a request built by hand (the multipart upload)
+/// calls this.
+pub fn apply_request_extras(request: &mut reqwest::Request) -> Result<(), String> {
+    match REQUEST_EXTRAS.try_with(Arc::clone) {
+        Ok(extras) => extras.apply(request),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Run `call` (generated-client calls, retries included) with `extras` added to each
+/// request it sends.
+pub async fn with_request_extras<F: Future>(extras: Arc<RequestExtras>, call: F) -> F::Output {
+    REQUEST_EXTRAS.scope(extras, call).await
 }
 
 /// How much of a foreign error body is kept as the synthesized `detail`.

@@ -9,4 +9,6 @@ mod generated;
 mod hooks;
 
 pub use generated::*;
-pub use hooks::{ResponseMeta, with_response_meta};
+pub use hooks::{
+    RequestExtras, ResponseMeta, apply_request_extras, with_request_extras, with_response_meta,
+};

@@ -16,6 +16,7 @@ use crate::Error;
 use crate::billing::{BillableRequest, BillingHook, CostGuard, Usage};
 use crate::error::{decode_error, from_generated_with};
 use crate::money::{PriceTable, Usd};
+use crate::request_options::{RequestOptions, record_answer};
 use crate::resources::{AccountNumbers, Documents, Enterprises, Reputation, TermsOfService};
 use crate::retry::{Jitter, Op, RetryConfig, Sleeper, provably_not_processed};
 
@@ -65,6 +66,8 @@ impl fmt::Display for ApiKey {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Extras sent with each request of this handle's calls ([`Client::with_request_options`]).
+    request: Option<Arc<RequestOptions>>,
 }
 
 struct Inner {
@@ -87,11 +90,29 @@ impl fmt::Debug for Client {
             .field("max_retries", &self.inner.retry.max_retries)
             .field("max_billable", &self.inner.guard.max())
             .field("max_spend", &self.inner.guard.max_spend())
+            .field("request_options", &self.request)
             .finish()
     }
 }
 
 impl Client {
+    /// This client (sharing its connection pool, budget and usage) sending `options`' extra
+    /// headers, query parameters and body fields with each request of its calls, and of
+    /// every handle made from it; empty options send none. Extras are checked per call,
+    /// before any I/O ([`RequestOptions`] says what is refused). Every resource handle has
+    /// the same method, for one call's extras.
+    pub fn with_request_options(&self, options: RequestOptions) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            request: (!options.is_empty()).then(|| Arc::new(options)),
+        }
+    }
+
+    /// The extras this client sends ([`Client::with_request_options`]), if any.
+    pub fn request_options(&self) -> Option<&RequestOptions> {
+        self.request.as_deref()
+    }
+
     /// Configure a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -281,8 +302,20 @@ impl Client {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
+        // Extras are checked before the guard counts anything and before any I/O.
+        let extras = match &self.request {
+            Some(options) => Some(options.checked_for(&op)?),
+            None => None,
+        };
         let admitted = self.inner.guard.admit(&op, units).await?;
-        let result = self.inner.retry.run(op, attempt).await;
+        let result = match extras {
+            Some(extras) => {
+                // Boxed: the scope would otherwise copy the attempt loop's future around.
+                let run = Box::pin(self.inner.retry.run(op, attempt));
+                telnyx_reputation_api::with_request_extras(extras, run).await
+            }
+            None => self.inner.retry.run(op, attempt).await,
+        };
         if let Some(admitted) = admitted {
             let give_back = match &result {
                 // Not processed, or answered with a rejection (4xx other than 408): the
@@ -307,7 +340,10 @@ where
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<Errors>>>,
 {
     match telnyx_reputation_api::with_response_meta(call).await {
-        (Ok(value), _) => Ok(value.into_inner()),
+        (Ok(value), _) => {
+            record_answer(value.status().as_u16(), value.headers());
+            Ok(value.into_inner())
+        }
         (Err(e), meta) => Err(from_generated_with(e, meta).await),
     }
 }
@@ -322,11 +358,15 @@ where
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<Errors>>>,
 {
     match telnyx_reputation_api::with_response_meta(call).await {
-        (Ok(value), _) => Ok(value.into_inner()),
+        (Ok(value), _) => {
+            record_answer(value.status().as_u16(), value.headers());
+            Ok(value.into_inner())
+        }
         (Err(progenitor_client::Error::UnexpectedResponse(response)), _)
             if response.status().is_success() =>
         {
             let status = response.status().as_u16();
+            record_answer(status, response.headers());
             let request_id = response
                 .headers()
                 .get("x-request-id")
@@ -550,6 +590,7 @@ impl ClientBuilder {
                 ),
                 allow_insecure_http: self.allow_insecure_http,
             }),
+            request: None,
         })
     }
 }

@@ -14,6 +14,7 @@ mod pager;
 mod phone;
 #[cfg(test)]
 mod properties;
+mod request_options;
 mod resources;
 mod retry;
 mod validate;
@@ -45,6 +46,9 @@ pub use operations::{Billing, OPERATIONS, Operation, PRICES, PublishedPrice, ope
 pub use options::ClientOptions;
 pub use pager::{AgreementFilter, EnterpriseFilter, NumberFilter, Pager, Pages, RemediationFilter};
 pub use phone::PhoneNumber;
+pub use request_options::{
+    DECLARED_QUERY, REFUSED_HEADERS, RawResponse, RequestOptions, with_raw_response,
+};
 pub use resources::{
     AccountNumbers, Agreements, Documents, Enterprises, ExternalVerifications, Loa, Numbers,
     Remediations, Reputation, TermsOfService,

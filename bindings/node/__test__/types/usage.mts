@@ -9,7 +9,9 @@ import {
   TelnyxReputationError,
   webhooks,
   type BulkRefreshReport,
+  type Enterprise,
   type NumberPage,
+  type RawResponse,
   type Remediation,
   type ReputationNumber,
   type WebhookEvent,
@@ -170,6 +172,29 @@ async function enumInputs(client: Client, id: string): Promise<void> {
   rep.remediation.list({ status: 'completed' })
 }
 
+/** Escape hatches: raw answers are typed `RawResponse<T>`; extras are the last argument. */
+async function escapeHatches(client: Client, id: string): Promise<string | null> {
+  const raw: RawResponse<Enterprise> = await client.enterprises.withRawResponse.get(id)
+  const status: number = raw.response.status
+  const headers: Record<string, string> = raw.response.headers
+  const pdf: RawResponse<Buffer> = await client.reputation(id).withRawResponse.loa.render()
+  const added: RawResponse<ReputationNumber[]> = await client
+    .reputation(id)
+    .withRawResponse.numbers.add(['+12025550100'], { extraHeaders: { 'X-Trace-Id': 't' } })
+  // @ts-expect-error a raw call resolves to `{ data, response }`, not the value
+  const legalName: string = (await client.enterprises.withRawResponse.get(id)).legalName
+  await client.enterprises.get(id, {
+    extraHeaders: { 'X-Trace-Id': 'abc' },
+    extraQuery: { beta_view: 'full' },
+    extraBody: { future: true },
+  })
+  // @ts-expect-error header values are strings
+  await client.enterprises.get(id, { extraHeaders: { 'X-Count': 1 } })
+  client.enterprises.list({ pageSize: 10 }, { extraQuery: { beta_view: 'full' } })
+  void [status, headers, pdf, added, legalName]
+  return raw.response.requestId ?? null
+}
+
 export async function main(): Promise<void> {
   const emulator: Emulator = await startEmulator({ approvalDelay: '0s', client: { maxRetries: 0 } })
   try {
@@ -178,6 +203,7 @@ export async function main(): Promise<void> {
       new Client({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, timeoutMs: 5000 }),
     )
     void enumInputs
+    void escapeHatches
     const event = webhooks.verify(Buffer.from('{}'), { 'telnyx-timestamp': '0' }, 'key')
     console.log(describe(event), onWebhook, testDelivery('{}'))
   } finally {

@@ -6,22 +6,34 @@ use telnyx_reputation as facade;
 
 use crate::convert::convert;
 use crate::models::Document;
-use crate::promise;
+use crate::promise::{self, RequestOptions, WithExtras};
 
 /// Documents (`client.documents`).
 #[napi]
 pub struct Documents {
     inner: facade::Documents,
+    /// Calls resolve to `{ data, response }` (`withRawResponse`).
+    raw: bool,
 }
 
 impl Documents {
     pub(crate) fn new(inner: facade::Documents) -> Self {
-        Documents { inner }
+        Documents { inner, raw: false }
     }
 }
 
 #[napi]
 impl Documents {
+    /// This handle, its calls resolving to `{ data, response: { status, headers,
+    /// requestId } }` (the parsed value and the HTTP answer it came from).
+    #[napi(getter, ts_return_type = "WithRawResponse<Documents>")]
+    pub fn with_raw_response(&self) -> Documents {
+        Documents {
+            inner: self.inner.clone(),
+            raw: true,
+        }
+    }
+
     /// Upload `content` as `filename` (multipart); the result's `id` is what
     /// `enable(loaDocumentId, ..)` and `externalVerification.submit(documentIds)` take.
     #[napi]
@@ -30,11 +42,13 @@ impl Documents {
         env: &'env Env,
         filename: String,
         content: Buffer,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Document>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let content = content.to_vec();
         promise::spawn(
             env,
+            self.raw,
             async move { inner.upload(filename, content).await },
             convert,
         )
@@ -48,11 +62,13 @@ impl Documents {
         env: &'env Env,
         filename: String,
         content: Buffer,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Document>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let content = content.to_vec();
         promise::spawn(
             env,
+            self.raw,
             async move { inner.upload_json(filename, content).await },
             convert,
         )

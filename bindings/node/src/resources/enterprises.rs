@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::convert::{convert, via_serde};
 use crate::models::{Enterprise, EnterpriseUpdate, NewEnterprise};
 use crate::pager::EnterprisePager;
-use crate::promise;
+use crate::promise::{self, RequestOptions, WithExtras};
 
 /// Filters and page size of `enterprises.list(..)`.
 #[napi(object)]
@@ -28,32 +28,53 @@ pub struct EnterpriseListOptions {
 #[napi]
 pub struct Enterprises {
     inner: facade::Enterprises,
+    /// Calls resolve to `{ data, response }` (`withRawResponse`).
+    raw: bool,
 }
 
 impl Enterprises {
     pub(crate) fn new(inner: facade::Enterprises) -> Self {
-        Enterprises { inner }
+        Enterprises { inner, raw: false }
     }
 }
 
 #[napi]
 impl Enterprises {
+    /// This handle, its calls resolving to `{ data, response: { status, headers,
+    /// requestId } }` (the parsed value and the HTTP answer it came from).
+    #[napi(getter, ts_return_type = "WithRawResponse<Enterprises>")]
+    pub fn with_raw_response(&self) -> Enterprises {
+        Enterprises {
+            inner: self.inner.clone(),
+            raw: true,
+        }
+    }
+
     /// Create an enterprise (not retried: a retry could create a duplicate).
     #[napi]
     pub fn create<'env>(
         &self,
         env: &'env Env,
         enterprise: NewEnterprise,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let future = async move { inner.create(convert(enterprise)?).await };
-        promise::spawn(env, future, convert)
+        promise::spawn(env, self.raw, future, convert)
     }
 
     /// Enterprises you own, paged (no I/O until iterated).
     #[napi]
-    pub fn list(&self, options: Option<EnterpriseListOptions>) -> EnterprisePager {
-        EnterprisePager::new(list_pager(&self.inner, options.unwrap_or_default()))
+    pub fn list(
+        &self,
+        env: Env,
+        options: Option<EnterpriseListOptions>,
+        request_options: Option<RequestOptions>,
+    ) -> napi::Result<EnterprisePager> {
+        Ok(EnterprisePager::new(list_pager(
+            &self.inner.with_extras(&env, request_options)?,
+            options.unwrap_or_default(),
+        )))
     }
 
     /// One enterprise by id.
@@ -62,11 +83,15 @@ impl Enterprises {
         &self,
         env: &'env Env,
         enterprise_id: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.get(enterprise_id).await }, |e| {
-            convert(e)
-        })
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.get(enterprise_id).await },
+            convert,
+        )
     }
 
     /// Replace the enterprise's mutable fields with those given.
@@ -76,10 +101,11 @@ impl Enterprises {
         env: &'env Env,
         enterprise_id: String,
         update: EnterpriseUpdate,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Enterprise>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let future = async move { inner.replace(enterprise_id, convert(update)?).await };
-        promise::spawn(env, future, convert)
+        promise::spawn(env, self.raw, future, convert)
     }
 
     /// Soft-delete an enterprise.
@@ -88,9 +114,15 @@ impl Enterprises {
         &self,
         env: &'env Env,
         enterprise_id: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ()>> {
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.delete(enterprise_id).await }, Ok)
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.delete(enterprise_id).await },
+            Ok,
+        )
     }
 }
 

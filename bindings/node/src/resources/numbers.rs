@@ -13,7 +13,7 @@ use crate::models::{
     BulkAddReport, BulkRefreshReport, NumberOwnership, RefreshOutcome, ReputationNumber,
 };
 use crate::pager::NumberPager;
-use crate::promise;
+use crate::promise::{self, RequestOptions, WithExtras};
 
 /// Options of the account-wide `numbers.get(..)`.
 #[napi(object)]
@@ -78,27 +78,49 @@ fn number(n: facade::ReputationNumber) -> Result<ReputationNumber, facade::Error
 #[napi]
 pub struct Numbers {
     inner: facade::Numbers,
+    /// Calls resolve to `{ data, response }` (`withRawResponse`).
+    raw: bool,
 }
 
 impl Numbers {
     pub(crate) fn new(inner: facade::Numbers) -> Self {
-        Numbers { inner }
+        Numbers { inner, raw: false }
+    }
+
+    /// This handle, raw when `raw` is (a raw handle's sub-handles are raw too).
+    pub(crate) fn raw_if(mut self, raw: bool) -> Self {
+        self.raw = raw;
+        self
     }
 }
 
 #[napi]
 impl Numbers {
+    /// This handle, its calls resolving to `{ data, response: { status, headers,
+    /// requestId } }` (the parsed value and the HTTP answer it came from).
+    #[napi(getter, ts_return_type = "WithRawResponse<Numbers>")]
+    pub fn with_raw_response(&self) -> Numbers {
+        Numbers {
+            inner: self.inner.clone(),
+            raw: true,
+        }
+    }
+
     /// Register 1 to 100 numbers atomically (billable; both gates must be approved).
     #[napi]
     pub fn add<'env>(
         &self,
         env: &'env Env,
         phone_numbers: Vec<String>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Vec<ReputationNumber>>> {
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.add(phone_numbers).await }, |list| {
-            convert_all(list)
-        })
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.add(phone_numbers).await },
+            convert_all,
+        )
     }
 
     /// Register any number of numbers in atomic batches of 100, `concurrency` (1-16,
@@ -111,11 +133,13 @@ impl Numbers {
         env: &'env Env,
         phone_numbers: Vec<String>,
         options: Option<BulkAddOptions>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, BulkAddReport>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let bulk = bulk_options(options);
         promise::spawn(
             env,
+            self.raw,
             async move { inner.add_all(phone_numbers, bulk).await },
             convert,
         )
@@ -131,11 +155,13 @@ impl Numbers {
         env: &'env Env,
         phone_numbers: Vec<String>,
         options: Option<BulkAddOptions>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, BulkRefreshReport>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let bulk = bulk_options(options);
         promise::spawn(
             env,
+            self.raw,
             async move { inner.refresh_all(phone_numbers, bulk).await },
             convert,
         )
@@ -143,8 +169,17 @@ impl Numbers {
 
     /// Monitored numbers, paged (no I/O until iterated).
     #[napi]
-    pub fn list(&self, options: Option<NumberListOptions>) -> NumberPager {
-        NumberPager::new(list_pager(self.inner.list(), options.unwrap_or_default()))
+    pub fn list(
+        &self,
+        env: Env,
+        options: Option<NumberListOptions>,
+        request_options: Option<RequestOptions>,
+    ) -> napi::Result<NumberPager> {
+        let inner = self.inner.with_extras(&env, request_options)?;
+        Ok(NumberPager::new(list_pager(
+            inner.list(),
+            options.unwrap_or_default(),
+        )))
     }
 
     /// One number with its cached reputation (the first read of a new number is billed).
@@ -153,9 +188,15 @@ impl Numbers {
         &self,
         env: &'env Env,
         phone_number: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.get(phone_number).await }, number)
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.get(phone_number).await },
+            number,
+        )
     }
 
     /// One number with a live (billed) reputation lookup.
@@ -164,10 +205,12 @@ impl Numbers {
         &self,
         env: &'env Env,
         phone_number: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         promise::spawn(
             env,
+            self.raw,
             async move { inner.get_fresh(phone_number).await },
             number,
         )
@@ -179,9 +222,15 @@ impl Numbers {
         &self,
         env: &'env Env,
         phone_number: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ()>> {
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.remove(phone_number).await }, Ok)
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.remove(phone_number).await },
+            Ok,
+        )
     }
 
     /// Collect fresh reputation data for 1 to 100 numbers now (billable).
@@ -190,10 +239,12 @@ impl Numbers {
         &self,
         env: &'env Env,
         phone_numbers: Vec<String>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, RefreshOutcome>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         promise::spawn(
             env,
+            self.raw,
             async move { inner.refresh(phone_numbers).await },
             convert,
         )
@@ -205,10 +256,12 @@ impl Numbers {
         &self,
         env: &'env Env,
         phone_number: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, NumberOwnership>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         promise::spawn(
             env,
+            self.raw,
             async move { inner.ownership(phone_number).await },
             convert,
         )
@@ -223,14 +276,15 @@ impl Numbers {
         phone_number: String,
         still_own: bool,
         evidence_document_id: Option<String>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let future = async move {
             inner
                 .confirm_ownership(phone_number, still_own, evidence_document_id.as_deref())
                 .await
         };
-        promise::spawn(env, future, number)
+        promise::spawn(env, self.raw, future, number)
     }
 }
 
@@ -238,20 +292,41 @@ impl Numbers {
 #[napi]
 pub struct AccountNumbers {
     inner: facade::AccountNumbers,
+    /// Calls resolve to `{ data, response }` (`withRawResponse`).
+    raw: bool,
 }
 
 impl AccountNumbers {
     pub(crate) fn new(inner: facade::AccountNumbers) -> Self {
-        AccountNumbers { inner }
+        AccountNumbers { inner, raw: false }
     }
 }
 
 #[napi]
 impl AccountNumbers {
+    /// This handle, its calls resolving to `{ data, response: { status, headers,
+    /// requestId } }` (the parsed value and the HTTP answer it came from).
+    #[napi(getter, ts_return_type = "WithRawResponse<AccountNumbers>")]
+    pub fn with_raw_response(&self) -> AccountNumbers {
+        AccountNumbers {
+            inner: self.inner.clone(),
+            raw: true,
+        }
+    }
+
     /// Monitored numbers of every enterprise, paged (no I/O until iterated).
     #[napi]
-    pub fn list(&self, options: Option<NumberListOptions>) -> NumberPager {
-        NumberPager::new(list_pager(self.inner.list(), options.unwrap_or_default()))
+    pub fn list(
+        &self,
+        env: Env,
+        options: Option<NumberListOptions>,
+        request_options: Option<RequestOptions>,
+    ) -> napi::Result<NumberPager> {
+        let inner = self.inner.with_extras(&env, request_options)?;
+        Ok(NumberPager::new(list_pager(
+            inner.list(),
+            options.unwrap_or_default(),
+        )))
     }
 
     /// One monitored number, whichever enterprise monitors it; `{ fresh: true }` is a live
@@ -262,11 +337,13 @@ impl AccountNumbers {
         env: &'env Env,
         phone_number: String,
         options: Option<AccountGetOptions>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationNumber>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let fresh = options.and_then(|o| o.fresh).unwrap_or(false);
         promise::spawn(
             env,
+            self.raw,
             async move {
                 if fresh {
                     inner.get_fresh(phone_number).await
@@ -284,8 +361,14 @@ impl AccountNumbers {
         &self,
         env: &'env Env,
         phone_number: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ()>> {
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.remove(phone_number).await }, Ok)
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.remove(phone_number).await },
+            Ok,
+        )
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::convert::{convert, via_serde};
 use crate::models::Remediation;
 use crate::pager::RemediationPager;
-use crate::promise;
+use crate::promise::{self, RequestOptions, WithExtras};
 use crate::resources::reputation::{WaitOptions, wait_options};
 
 /// Filters and page size of `remediation.list(..)`.
@@ -36,16 +36,34 @@ pub struct RemediationListOptions {
 #[napi]
 pub struct Remediations {
     inner: facade::Remediations,
+    /// Calls resolve to `{ data, response }` (`withRawResponse`).
+    raw: bool,
 }
 
 impl Remediations {
     pub(crate) fn new(inner: facade::Remediations) -> Self {
-        Remediations { inner }
+        Remediations { inner, raw: false }
+    }
+
+    /// This handle, raw when `raw` is (a raw handle's sub-handles are raw too).
+    pub(crate) fn raw_if(mut self, raw: bool) -> Self {
+        self.raw = raw;
+        self
     }
 }
 
 #[napi]
 impl Remediations {
+    /// This handle, its calls resolving to `{ data, response: { status, headers,
+    /// requestId } }` (the parsed value and the HTTP answer it came from).
+    #[napi(getter, ts_return_type = "WithRawResponse<Remediations>")]
+    pub fn with_raw_response(&self) -> Remediations {
+        Remediations {
+            inner: self.inner.clone(),
+            raw: true,
+        }
+    }
+
     /// Ask the analytics networks to re-evaluate 1 to 2,000 flagged numbers (billable):
     /// `submit(phoneNumbers, callPurpose, contactEmail?, webhookUrl?)`.
     #[napi]
@@ -56,6 +74,7 @@ impl Remediations {
         call_purpose: String,
         contact_email: Option<String>,
         webhook_url: Option<String>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Remediation>> {
         let request = facade::RemediationRequest {
             phone_numbers,
@@ -63,8 +82,13 @@ impl Remediations {
             contact_email,
             webhook_url,
         };
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.submit(request).await }, convert)
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.submit(request).await },
+            convert,
+        )
     }
 
     /// One remediation request with its per-number results.
@@ -73,11 +97,15 @@ impl Remediations {
         &self,
         env: &'env Env,
         remediation_id: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Remediation>> {
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.get(remediation_id).await }, |r| {
-            convert(r)
-        })
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.get(remediation_id).await },
+            convert,
+        )
     }
 
     /// Poll a request until it is completed, failed or cancelled and resolve with it;
@@ -88,11 +116,12 @@ impl Remediations {
         env: &'env Env,
         remediation_id: String,
         options: Option<WaitOptions>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Remediation>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let options = wait_options(options.unwrap_or_default());
         let future = async move { inner.wait_until_finished(remediation_id, options).await };
-        promise::spawn(env, future, convert)
+        promise::spawn(env, self.raw, future, convert)
     }
 
     /// Follow a request: `for await (const r of rep.remediation.watch(id, { intervalMs }))`
@@ -100,19 +129,35 @@ impl Remediations {
     /// (completed, failed or cancelled); a `TIMEOUT` error ends it when `timeoutMs` passes
     /// first. No I/O until iterated.
     #[napi]
-    pub fn watch(&self, remediation_id: String, options: Option<WaitOptions>) -> RemediationWatch {
+    pub fn watch(
+        &self,
+        env: Env,
+        remediation_id: String,
+        options: Option<WaitOptions>,
+        request_options: Option<RequestOptions>,
+    ) -> napi::Result<RemediationWatch> {
         let options = wait_options(options.unwrap_or_default());
-        RemediationWatch {
+        Ok(RemediationWatch {
             changes: Arc::new(Mutex::new(Box::pin(
-                self.inner.watch(remediation_id, options),
+                self.inner
+                    .with_extras(&env, request_options)?
+                    .watch(remediation_id, options),
             ))),
-        }
+        })
     }
 
     /// Remediation requests, paged (no I/O until iterated).
     #[napi]
-    pub fn list(&self, options: Option<RemediationListOptions>) -> RemediationPager {
-        RemediationPager::new(list_pager(&self.inner, options.unwrap_or_default()))
+    pub fn list(
+        &self,
+        env: Env,
+        options: Option<RemediationListOptions>,
+        request_options: Option<RequestOptions>,
+    ) -> napi::Result<RemediationPager> {
+        Ok(RemediationPager::new(list_pager(
+            &self.inner.with_extras(&env, request_options)?,
+            options.unwrap_or_default(),
+        )))
     }
 }
 

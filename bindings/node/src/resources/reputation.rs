@@ -11,7 +11,7 @@ use telnyx_reputation as facade;
 use super::{ExternalVerifications, Loa, Numbers, Remediations};
 use crate::convert::convert;
 use crate::models::ReputationSettings;
-use crate::promise;
+use crate::promise::{self, RequestOptions, WithExtras};
 
 /// How `waitUntilApproved` polls; each option left out takes the facade's default.
 #[napi(object)]
@@ -27,29 +27,43 @@ pub struct WaitOptions {
 #[napi]
 pub struct Reputation {
     inner: facade::Reputation,
+    /// Calls resolve to `{ data, response }` (`withRawResponse`).
+    raw: bool,
 }
 
 impl Reputation {
     pub(crate) fn new(inner: facade::Reputation) -> Self {
-        Reputation { inner }
+        Reputation { inner, raw: false }
     }
 
     /// Run one facade call returning settings as a Promise of `ReputationSettings`.
     fn settings_call<'env, F, Fut>(
         &self,
         env: &'env Env,
+        request_options: Option<RequestOptions>,
         call: F,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>>
     where
         F: FnOnce(facade::Reputation) -> Fut,
         Fut: Future<Output = Result<facade::ReputationSettings, facade::Error>> + Send + 'static,
     {
-        promise::spawn(env, call(self.inner.clone()), convert)
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(env, self.raw, call(inner), convert)
     }
 }
 
 #[napi]
 impl Reputation {
+    /// This handle, its calls resolving to `{ data, response: { status, headers,
+    /// requestId } }` (the parsed value and the HTTP answer it came from).
+    #[napi(getter, ts_return_type = "WithRawResponse<Reputation>")]
+    pub fn with_raw_response(&self) -> Reputation {
+        Reputation {
+            inner: self.inner.clone(),
+            raw: true,
+        }
+    }
+
     /// The enterprise id this handle was made for.
     #[napi(getter)]
     pub fn enterprise_id(&self) -> String {
@@ -61,8 +75,13 @@ impl Reputation {
     pub fn settings<'env>(
         &self,
         env: &'env Env,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
-        self.settings_call(env, |rep| async move { rep.settings().await })
+        self.settings_call(
+            env,
+            request_options,
+            |rep| async move { rep.settings().await },
+        )
     }
 
     /// Enable Number Reputation with the signed LOA's document id and an optional check
@@ -77,8 +96,9 @@ impl Reputation {
             ts_arg_type = "'business_daily' | 'daily' | 'weekly' | 'biweekly' | 'monthly' | 'never' | undefined | null"
         )]
         frequency: Option<String>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
-        self.settings_call(env, |rep| async move {
+        self.settings_call(env, request_options, |rep| async move {
             let frequency: Option<facade::CheckFrequency> =
                 frequency.map(|f| f.parse()).transpose()?;
             rep.enable(loa_document_id, frequency).await
@@ -87,9 +107,13 @@ impl Reputation {
 
     /// Disable Number Reputation; every registered number is de-registered.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn disable<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
-        let rep = self.inner.clone();
-        promise::spawn(env, async move { rep.disable().await }, Ok)
+    pub fn disable<'env>(
+        &self,
+        env: &'env Env,
+        request_options: Option<RequestOptions>,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
+        let rep = self.inner.with_extras(env, request_options)?;
+        promise::spawn(env, self.raw, async move { rep.disable().await }, Ok)
     }
 
     /// Change how often numbers are re-checked (the `status` gate must be approved).
@@ -101,8 +125,9 @@ impl Reputation {
             ts_arg_type = "'business_daily' | 'daily' | 'weekly' | 'biweekly' | 'monthly' | 'never'"
         )]
         frequency: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
-        self.settings_call(env, |rep| async move {
+        self.settings_call(env, request_options, |rep| async move {
             rep.set_frequency(frequency.parse()?).await
         })
     }
@@ -113,15 +138,15 @@ impl Reputation {
         &self,
         env: &'env Env,
         url: Either<String, Null>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
         let url = match url {
             Either::A(url) => Some(url),
             Either::B(Null) => None,
         };
-        self.settings_call(
-            env,
-            |rep| async move { rep.set_webhook(url.as_deref()).await },
-        )
+        self.settings_call(env, request_options, |rep| async move {
+            rep.set_webhook(url.as_deref()).await
+        })
     }
 
     /// Poll until both gates are approved; a rejected gate rejects with `GATE_REJECTED`
@@ -131,36 +156,36 @@ impl Reputation {
         &self,
         env: &'env Env,
         options: Option<WaitOptions>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, ReputationSettings>> {
         let options = wait_options(options.unwrap_or_default());
-        self.settings_call(
-            env,
-            |rep| async move { rep.wait_until_approved(options).await },
-        )
+        self.settings_call(env, request_options, |rep| async move {
+            rep.wait_until_approved(options).await
+        })
     }
 
     /// The Letter of Authorization.
     #[napi(getter)]
     pub fn loa(&self) -> Loa {
-        Loa::new(self.inner.loa())
+        Loa::new(self.inner.loa()).raw_if(self.raw)
     }
 
     /// The enterprise's monitored numbers.
     #[napi(getter)]
     pub fn numbers(&self) -> Numbers {
-        Numbers::new(self.inner.numbers())
+        Numbers::new(self.inner.numbers()).raw_if(self.raw)
     }
 
     /// Remediation requests.
     #[napi(getter)]
     pub fn remediation(&self) -> Remediations {
-        Remediations::new(self.inner.remediation())
+        Remediations::new(self.inner.remediation()).raw_if(self.raw)
     }
 
     /// Ownership evidence for externally hosted numbers.
     #[napi(getter)]
     pub fn external_verification(&self) -> ExternalVerifications {
-        ExternalVerifications::new(self.inner.external_verification())
+        ExternalVerifications::new(self.inner.external_verification()).raw_if(self.raw)
     }
 }
 

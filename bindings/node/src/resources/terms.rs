@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::convert::{convert, convert_all, parse, via_serde};
 use crate::models::{TermsInfo, TosAgreement, TosStatus};
 use crate::pager::AgreementPager;
-use crate::promise;
+use crate::promise::{self, RequestOptions, WithExtras};
 
 /// Filters and page size of `termsOfService.agreements.list(..)`.
 #[napi(object)]
@@ -26,25 +26,39 @@ pub struct AgreementListOptions {
 #[napi]
 pub struct TermsOfService {
     inner: facade::TermsOfService,
+    /// Calls resolve to `{ data, response }` (`withRawResponse`).
+    raw: bool,
 }
 
 impl TermsOfService {
     pub(crate) fn new(inner: facade::TermsOfService) -> Self {
-        TermsOfService { inner }
+        TermsOfService { inner, raw: false }
     }
 }
 
 #[napi]
 impl TermsOfService {
+    /// This handle, its calls resolving to `{ data, response: { status, headers,
+    /// requestId } }` (the parsed value and the HTTP answer it came from).
+    #[napi(getter, ts_return_type = "WithRawResponse<TermsOfService>")]
+    pub fn with_raw_response(&self) -> TermsOfService {
+        TermsOfService {
+            inner: self.inner.clone(),
+            raw: true,
+        }
+    }
+
     /// Agree to the current Number Reputation terms (required before enabling).
     #[napi]
     pub fn agree_number_reputation<'env>(
         &self,
         env: &'env Env,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, TosAgreement>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         promise::spawn(
             env,
+            self.raw,
             async move { inner.agree_number_reputation().await },
             convert,
         )
@@ -57,13 +71,14 @@ impl TermsOfService {
         &self,
         env: &'env Env,
         #[napi(ts_arg_type = "'branded_calling' | 'number_reputation'")] product_type: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, TosStatus>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let future = async move {
             let product = product_type.parse::<facade::ProductType>()?;
             inner.status(product).await
         };
-        promise::spawn(env, future, convert)
+        promise::spawn(env, self.raw, future, convert)
     }
 
     /// The current terms of one product, or of every product when left out.
@@ -73,10 +88,11 @@ impl TermsOfService {
         env: &'env Env,
         #[napi(ts_arg_type = "'branded_calling' | 'number_reputation' | undefined | null")]
         product_type: Option<String>,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Vec<TermsInfo>>> {
-        let inner = self.inner.clone();
+        let inner = self.inner.with_extras(env, request_options)?;
         let future = async move { inner.info(parse(product_type.as_deref())?).await };
-        promise::spawn(env, future, convert_all)
+        promise::spawn(env, self.raw, future, convert_all)
     }
 
     /// Recorded agreements.
@@ -84,6 +100,7 @@ impl TermsOfService {
     pub fn agreements(&self) -> Agreements {
         Agreements {
             inner: self.inner.agreements(),
+            raw: self.raw,
         }
     }
 }
@@ -92,16 +109,34 @@ impl TermsOfService {
 #[napi]
 pub struct Agreements {
     inner: facade::Agreements,
+    /// Calls resolve to `{ data, response }` (`withRawResponse`).
+    raw: bool,
 }
 
 #[napi]
 impl Agreements {
+    /// This handle, its calls resolving to `{ data, response: { status, headers,
+    /// requestId } }` (the parsed value and the HTTP answer it came from).
+    #[napi(getter, ts_return_type = "WithRawResponse<Agreements>")]
+    pub fn with_raw_response(&self) -> Agreements {
+        Agreements {
+            inner: self.inner.clone(),
+            raw: true,
+        }
+    }
+
     /// Agreements, paged (no I/O until iterated).
     #[napi]
-    pub fn list(&self, options: Option<AgreementListOptions>) -> AgreementPager {
+    pub fn list(
+        &self,
+        env: Env,
+        options: Option<AgreementListOptions>,
+        request_options: Option<RequestOptions>,
+    ) -> napi::Result<AgreementPager> {
         let options = options.unwrap_or_default();
-        let built = via_serde(&options).map(|filter| self.inner.list().filter(filter));
-        AgreementPager::new(built)
+        let inner = self.inner.with_extras(&env, request_options)?;
+        let built = via_serde(&options).map(|filter| inner.list().filter(filter));
+        Ok(AgreementPager::new(built))
     }
 
     /// One agreement by id.
@@ -110,10 +145,14 @@ impl Agreements {
         &self,
         env: &'env Env,
         agreement_id: String,
+        request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, TosAgreement>> {
-        let inner = self.inner.clone();
-        promise::spawn(env, async move { inner.get(agreement_id).await }, |a| {
-            convert(a)
-        })
+        let inner = self.inner.with_extras(env, request_options)?;
+        promise::spawn(
+            env,
+            self.raw,
+            async move { inner.get(agreement_id).await },
+            convert,
+        )
     }
 }

@@ -18,6 +18,7 @@ local emulator in ``telnyx_reputation.testing``.
 from . import errors, models, webhooks
 from ._native import AsyncClient, Client, __version__
 from ._paging import AsyncPager, AsyncPages, Pager, Pages
+from ._raw import RawHeaders, RawResponse
 from .errors import TelnyxReputationError
 from .models import Page
 
@@ -29,6 +30,8 @@ __all__ = [
     "Page",
     "Pager",
     "Pages",
+    "RawHeaders",
+    "RawResponse",
     "TelnyxReputationError",
     "__version__",
     "errors",

@@ -16,8 +16,9 @@ from typing_extensions import Self, disjoint_base
 
 from ._paging import AsyncPager as _AsyncPager
 from ._paging import Pager as _Pager
+from ._raw import RawResponse
 from .errors import ErrorObject
-from .models import BillableRequest, Usage
+from .models import BillableRequest, Page, Usage
 
 __all__ = [
     "AccountNumbers",
@@ -123,33 +124,111 @@ class AsyncClient(_ClientOptions):
 
 @disjoint_base
 class TermsOfService:
-    def agree_number_reputation(self) -> TosAgreement: ...
-    def status(self, product: _Product) -> TosStatus: ...
-    def info(self, product: _Product | None = None) -> list[TermsInfo]: ...
+    def agree_number_reputation(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TosAgreement: ...
+    def status(
+        self,
+        product: _Product,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TosStatus: ...
+    def info(
+        self,
+        product: _Product | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TermsInfo]: ...
     @property
     def agreements(self) -> Agreements: ...
+    @property
+    def with_raw_response(self) -> _RawTermsOfService:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncTermsOfService:
-    def agree_number_reputation(self) -> Coroutine[Any, Any, TosAgreement]: ...
-    def status(self, product: _Product) -> Coroutine[Any, Any, TosStatus]: ...
-    def info(self, product: _Product | None = None) -> Coroutine[Any, Any, list[TermsInfo]]: ...
+    def agree_number_reputation(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, TosAgreement]: ...
+    def status(
+        self,
+        product: _Product,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, TosStatus]: ...
+    def info(
+        self,
+        product: _Product | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, list[TermsInfo]]: ...
     @property
     def agreements(self) -> AsyncAgreements: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncTermsOfService:
+        """This handle, its calls returning ``RawResponse``."""
 
 @disjoint_base
 class Agreements:
     def list(
-        self, *, product_type: _Product | None = None, page_size: int | None = None
+        self,
+        *,
+        product_type: _Product | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _Pager[TosAgreement]: ...
-    def get(self, agreement_id: str) -> TosAgreement: ...
+    def get(
+        self,
+        agreement_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TosAgreement: ...
+    @property
+    def with_raw_response(self) -> _RawAgreements:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncAgreements:
     def list(
-        self, *, product_type: _Product | None = None, page_size: int | None = None
+        self,
+        *,
+        product_type: _Product | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _AsyncPager[TosAgreement]: ...
-    def get(self, agreement_id: str) -> Coroutine[Any, Any, TosAgreement]: ...
+    def get(
+        self,
+        agreement_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, TosAgreement]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncAgreements:
+        """This handle, its calls returning ``RawResponse``."""
 
 @disjoint_base
 class Enterprises:
@@ -176,6 +255,9 @@ class Enterprises:
         primary_business_domain_sic_code: str | None = None,
         professional_license_number: str | None = None,
         role_type: _RoleType | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Enterprise: ...
     def list(
         self,
@@ -183,8 +265,18 @@ class Enterprises:
         legal_name_contains: str | None = None,
         role_type: _RoleType | None = None,
         page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _Pager[Enterprise]: ...
-    def get(self, enterprise_id: str) -> Enterprise: ...
+    def get(
+        self,
+        enterprise_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Enterprise: ...
     def replace(
         self,
         enterprise_id: str,
@@ -206,9 +298,22 @@ class Enterprises:
         dun_bradstreet_number: str | None = None,
         primary_business_domain_sic_code: str | None = None,
         professional_license_number: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Enterprise:
         """Replace the fields given; the others are left as they are (not sent)."""
-    def delete(self, enterprise_id: str) -> None: ...
+    def delete(
+        self,
+        enterprise_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None: ...
+    @property
+    def with_raw_response(self) -> _RawEnterprises:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncEnterprises:
@@ -235,6 +340,9 @@ class AsyncEnterprises:
         primary_business_domain_sic_code: str | None = None,
         professional_license_number: str | None = None,
         role_type: _RoleType | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, Enterprise]: ...
     def list(
         self,
@@ -242,8 +350,18 @@ class AsyncEnterprises:
         legal_name_contains: str | None = None,
         role_type: _RoleType | None = None,
         page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _AsyncPager[Enterprise]: ...
-    def get(self, enterprise_id: str) -> Coroutine[Any, Any, Enterprise]: ...
+    def get(
+        self,
+        enterprise_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, Enterprise]: ...
     def replace(
         self,
         enterprise_id: str,
@@ -265,32 +383,121 @@ class AsyncEnterprises:
         dun_bradstreet_number: str | None = None,
         primary_business_domain_sic_code: str | None = None,
         professional_license_number: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, Enterprise]: ...
-    def delete(self, enterprise_id: str) -> Coroutine[Any, Any, None]: ...
+    def delete(
+        self,
+        enterprise_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, None]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncEnterprises:
+        """This handle, its calls returning ``RawResponse``."""
 
 @disjoint_base
 class Documents:
-    def upload(self, filename: str, data: bytes) -> Document: ...
-    def upload_json(self, filename: str, data: bytes) -> Document: ...
+    def upload(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Document: ...
+    def upload_json(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Document: ...
+    @property
+    def with_raw_response(self) -> _RawDocuments:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncDocuments:
-    def upload(self, filename: str, data: bytes) -> Coroutine[Any, Any, Document]: ...
-    def upload_json(self, filename: str, data: bytes) -> Coroutine[Any, Any, Document]: ...
+    def upload(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, Document]: ...
+    def upload_json(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, Document]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncDocuments:
+        """This handle, its calls returning ``RawResponse``."""
 
 @disjoint_base
 class Reputation:
     @property
     def enterprise_id(self) -> str: ...
-    def settings(self) -> ReputationSettings: ...
-    def enable(
-        self, loa_document_id: str, frequency: _Frequency | None = None
+    def settings(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> ReputationSettings: ...
-    def disable(self) -> None: ...
-    def set_frequency(self, frequency: _Frequency) -> ReputationSettings: ...
-    def set_webhook(self, url: str | None) -> ReputationSettings: ...
+    def enable(
+        self,
+        loa_document_id: str,
+        frequency: _Frequency | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ReputationSettings: ...
+    def disable(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None: ...
+    def set_frequency(
+        self,
+        frequency: _Frequency,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ReputationSettings: ...
+    def set_webhook(
+        self,
+        url: str | None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ReputationSettings: ...
     def wait_until_approved(
-        self, *, interval: float | None = None, timeout: float | None = None
+        self,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> ReputationSettings: ...
     @property
     def loa(self) -> Loa: ...
@@ -300,20 +507,61 @@ class Reputation:
     def remediation(self) -> Remediations: ...
     @property
     def external_verification(self) -> ExternalVerifications: ...
+    @property
+    def with_raw_response(self) -> _RawReputation:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncReputation:
     @property
     def enterprise_id(self) -> str: ...
-    def settings(self) -> Coroutine[Any, Any, ReputationSettings]: ...
-    def enable(
-        self, loa_document_id: str, frequency: _Frequency | None = None
+    def settings(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, ReputationSettings]: ...
-    def disable(self) -> Coroutine[Any, Any, None]: ...
-    def set_frequency(self, frequency: _Frequency) -> Coroutine[Any, Any, ReputationSettings]: ...
-    def set_webhook(self, url: str | None) -> Coroutine[Any, Any, ReputationSettings]: ...
+    def enable(
+        self,
+        loa_document_id: str,
+        frequency: _Frequency | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, ReputationSettings]: ...
+    def disable(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, None]: ...
+    def set_frequency(
+        self,
+        frequency: _Frequency,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, ReputationSettings]: ...
+    def set_webhook(
+        self,
+        url: str | None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, ReputationSettings]: ...
     def wait_until_approved(
-        self, *, interval: float | None = None, timeout: float | None = None
+        self,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, ReputationSettings]: ...
     @property
     def loa(self) -> AsyncLoa: ...
@@ -323,6 +571,9 @@ class AsyncReputation:
     def remediation(self) -> AsyncRemediations: ...
     @property
     def external_verification(self) -> AsyncExternalVerifications: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncReputation:
+        """This handle, its calls returning ``RawResponse``."""
 
 @disjoint_base
 class Loa:
@@ -331,8 +582,21 @@ class Loa:
         *,
         agent: LoaAgent | Mapping[str, Any] | None = None,
         signature: LoaSignature | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> bytes: ...
-    def replace(self, document_id: str) -> ReputationSettings: ...
+    def replace(
+        self,
+        document_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ReputationSettings: ...
+    @property
+    def with_raw_response(self) -> _RawLoa:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncLoa:
@@ -341,15 +605,49 @@ class AsyncLoa:
         *,
         agent: LoaAgent | Mapping[str, Any] | None = None,
         signature: LoaSignature | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, bytes]: ...
-    def replace(self, document_id: str) -> Coroutine[Any, Any, ReputationSettings]: ...
+    def replace(
+        self,
+        document_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, ReputationSettings]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncLoa:
+        """This handle, its calls returning ``RawResponse``."""
 
 @disjoint_base
 class Numbers:
-    def add(self, numbers: list[str]) -> list[ReputationNumber]: ...
-    def add_all(self, numbers: list[str], *, concurrency: int | None = None) -> BulkAddReport: ...
+    def add(
+        self,
+        numbers: list[str],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[ReputationNumber]: ...
+    def add_all(
+        self,
+        numbers: list[str],
+        *,
+        concurrency: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BulkAddReport: ...
     def refresh_all(
-        self, numbers: list[str], *, concurrency: int | None = None
+        self,
+        numbers: list[str],
+        *,
+        concurrency: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> BulkRefreshReport: ...
     def list(
         self,
@@ -359,24 +657,91 @@ class Numbers:
         ownership_status: _OwnershipStatus | None = None,
         source: _NumberSource | None = None,
         page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _Pager[ReputationNumber]: ...
-    def get(self, number: str) -> ReputationNumber: ...
-    def get_fresh(self, number: str) -> ReputationNumber: ...
-    def remove(self, number: str) -> None: ...
-    def refresh(self, numbers: builtins.list[str]) -> RefreshOutcome: ...
-    def ownership(self, number: str) -> NumberOwnership: ...
-    def confirm_ownership(
-        self, number: str, still_own: bool, evidence_document_id: str | None = None
+    def get(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> ReputationNumber: ...
+    def get_fresh(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ReputationNumber: ...
+    def remove(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None: ...
+    def refresh(
+        self,
+        numbers: builtins.list[str],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RefreshOutcome: ...
+    def ownership(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> NumberOwnership: ...
+    def confirm_ownership(
+        self,
+        number: str,
+        still_own: bool,
+        evidence_document_id: str | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ReputationNumber: ...
+    @property
+    def with_raw_response(self) -> _RawNumbers:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncNumbers:
-    def add(self, numbers: list[str]) -> Coroutine[Any, Any, list[ReputationNumber]]: ...
+    def add(
+        self,
+        numbers: list[str],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, list[ReputationNumber]]: ...
     def add_all(
-        self, numbers: list[str], *, concurrency: int | None = None
+        self,
+        numbers: list[str],
+        *,
+        concurrency: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, BulkAddReport]: ...
     def refresh_all(
-        self, numbers: list[str], *, concurrency: int | None = None
+        self,
+        numbers: list[str],
+        *,
+        concurrency: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, BulkRefreshReport]: ...
     def list(
         self,
@@ -386,15 +751,63 @@ class AsyncNumbers:
         ownership_status: _OwnershipStatus | None = None,
         source: _NumberSource | None = None,
         page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _AsyncPager[ReputationNumber]: ...
-    def get(self, number: str) -> Coroutine[Any, Any, ReputationNumber]: ...
-    def get_fresh(self, number: str) -> Coroutine[Any, Any, ReputationNumber]: ...
-    def remove(self, number: str) -> Coroutine[Any, Any, None]: ...
-    def refresh(self, numbers: builtins.list[str]) -> Coroutine[Any, Any, RefreshOutcome]: ...
-    def ownership(self, number: str) -> Coroutine[Any, Any, NumberOwnership]: ...
-    def confirm_ownership(
-        self, number: str, still_own: bool, evidence_document_id: str | None = None
+    def get(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, ReputationNumber]: ...
+    def get_fresh(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, ReputationNumber]: ...
+    def remove(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, None]: ...
+    def refresh(
+        self,
+        numbers: builtins.list[str],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RefreshOutcome]: ...
+    def ownership(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, NumberOwnership]: ...
+    def confirm_ownership(
+        self,
+        number: str,
+        still_own: bool,
+        evidence_document_id: str | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, ReputationNumber]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncNumbers:
+        """This handle, its calls returning ``RawResponse``."""
 
 @disjoint_base
 class AccountNumbers:
@@ -407,9 +820,30 @@ class AccountNumbers:
         source: _NumberSource | None = None,
         enterprise_id: str | None = None,
         page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _Pager[ReputationNumber]: ...
-    def get(self, number: str, *, fresh: bool = False) -> ReputationNumber: ...
-    def remove(self, number: str) -> None: ...
+    def get(
+        self,
+        number: str,
+        *,
+        fresh: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ReputationNumber: ...
+    def remove(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None: ...
+    @property
+    def with_raw_response(self) -> _RawAccountNumbers:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncAccountNumbers:
@@ -422,9 +856,30 @@ class AsyncAccountNumbers:
         source: _NumberSource | None = None,
         enterprise_id: str | None = None,
         page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _AsyncPager[ReputationNumber]: ...
-    def get(self, number: str, *, fresh: bool = False) -> Coroutine[Any, Any, ReputationNumber]: ...
-    def remove(self, number: str) -> Coroutine[Any, Any, None]: ...
+    def get(
+        self,
+        number: str,
+        *,
+        fresh: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, ReputationNumber]: ...
+    def remove(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, None]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncAccountNumbers:
+        """This handle, its calls returning ``RawResponse``."""
 
 @disjoint_base
 class Remediations:
@@ -435,14 +890,38 @@ class Remediations:
         *,
         contact_email: str | None = None,
         webhook_url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Remediation: ...
-    def get(self, remediation_id: str) -> Remediation: ...
+    def get(
+        self,
+        remediation_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Remediation: ...
     def watch(
-        self, remediation_id: str, *, interval: float | None = None, timeout: float | None = None
+        self,
+        remediation_id: str,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> RemediationWatch:
         """The request each time its status changes, until a final status."""
     def wait_until_finished(
-        self, remediation_id: str, *, interval: float | None = None, timeout: float | None = None
+        self,
+        remediation_id: str,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Remediation: ...
     def list(
         self,
@@ -451,7 +930,13 @@ class Remediations:
         created_at_gte: datetime | None = None,
         created_at_lte: datetime | None = None,
         page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _Pager[RemediationSummary]: ...
+    @property
+    def with_raw_response(self) -> _RawRemediations:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncRemediations:
@@ -462,14 +947,38 @@ class AsyncRemediations:
         *,
         contact_email: str | None = None,
         webhook_url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, Remediation]: ...
-    def get(self, remediation_id: str) -> Coroutine[Any, Any, Remediation]: ...
+    def get(
+        self,
+        remediation_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, Remediation]: ...
     def watch(
-        self, remediation_id: str, *, interval: float | None = None, timeout: float | None = None
+        self,
+        remediation_id: str,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncRemediationWatch:
         """The request each time its status changes, until a final status."""
     def wait_until_finished(
-        self, remediation_id: str, *, interval: float | None = None, timeout: float | None = None
+        self,
+        remediation_id: str,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, Remediation]: ...
     def list(
         self,
@@ -478,7 +987,13 @@ class AsyncRemediations:
         created_at_gte: datetime | None = None,
         created_at_lte: datetime | None = None,
         page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> _AsyncPager[RemediationSummary]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncRemediations:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class RemediationWatch:
@@ -497,16 +1012,46 @@ class AsyncRemediationWatch:
 @disjoint_base
 class ExternalVerifications:
     def submit(
-        self, document_ids: list[str], *, phone_numbers: list[str] | None = None
+        self,
+        document_ids: list[str],
+        *,
+        phone_numbers: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> ExternalVerification: ...
-    def get(self) -> ExternalVerification: ...
+    def get(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ExternalVerification: ...
+    @property
+    def with_raw_response(self) -> _RawExternalVerifications:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class AsyncExternalVerifications:
     def submit(
-        self, document_ids: list[str], *, phone_numbers: list[str] | None = None
+        self,
+        document_ids: list[str],
+        *,
+        phone_numbers: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Coroutine[Any, Any, ExternalVerification]: ...
-    def get(self) -> Coroutine[Any, Any, ExternalVerification]: ...
+    def get(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, ExternalVerification]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncExternalVerifications:
+        """This handle, its calls returning ``RawResponse``."""
 
 @final
 class Pager:
@@ -1713,3 +2258,940 @@ class LoaSignature:
     def __hash__(self) -> int: ...
 
 # --- end of @generated models ---
+
+@final
+class _RawTermsOfService:
+    """``TermsOfService.with_raw_response``: its calls return ``RawResponse``."""
+
+    def agree_number_reputation(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[TosAgreement]: ...
+    def status(
+        self,
+        product: _Product,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[TosStatus]: ...
+    def info(
+        self,
+        product: _Product | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[list[TermsInfo]]: ...
+    @property
+    def agreements(self) -> _RawAgreements: ...
+    @property
+    def with_raw_response(self) -> _RawTermsOfService: ...
+
+@final
+class _RawAsyncTermsOfService:
+    """``AsyncTermsOfService.with_raw_response``: its calls return ``RawResponse``."""
+
+    def agree_number_reputation(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[TosAgreement]]: ...
+    def status(
+        self,
+        product: _Product,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[TosStatus]]: ...
+    def info(
+        self,
+        product: _Product | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[list[TermsInfo]]]: ...
+    @property
+    def agreements(self) -> _RawAsyncAgreements: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncTermsOfService: ...
+
+@final
+class _RawAgreements:
+    """``Agreements.with_raw_response``: its calls return ``RawResponse``."""
+
+    def list(
+        self,
+        *,
+        product_type: _Product | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Page[TosAgreement]]: ...
+    def get(
+        self,
+        agreement_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[TosAgreement]: ...
+    @property
+    def with_raw_response(self) -> _RawAgreements: ...
+
+@final
+class _RawAsyncAgreements:
+    """``AsyncAgreements.with_raw_response``: its calls return ``RawResponse``."""
+
+    def list(
+        self,
+        *,
+        product_type: _Product | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Page[TosAgreement]]]: ...
+    def get(
+        self,
+        agreement_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[TosAgreement]]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncAgreements: ...
+
+@final
+class _RawEnterprises:
+    """``Enterprises.with_raw_response``: its calls return ``RawResponse``."""
+
+    def create(
+        self,
+        *,
+        legal_name: str,
+        doing_business_as: str,
+        organization_type: _OrganizationType,
+        organization_legal_type: _OrganizationLegalType,
+        country_code: str,
+        jurisdiction_of_incorporation: str,
+        website: str,
+        fein: str,
+        industry: str,
+        number_of_employees: _NumberOfEmployees,
+        organization_contact: _Contact,
+        billing_contact: _Billing,
+        organization_physical_address: _Address,
+        billing_address: _Address,
+        corporate_registration_number: str | None = None,
+        customer_reference: str | None = None,
+        dun_bradstreet_number: str | None = None,
+        primary_business_domain_sic_code: str | None = None,
+        professional_license_number: str | None = None,
+        role_type: _RoleType | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Enterprise]: ...
+    def list(
+        self,
+        *,
+        legal_name_contains: str | None = None,
+        role_type: _RoleType | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Page[Enterprise]]: ...
+    def get(
+        self,
+        enterprise_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Enterprise]: ...
+    def replace(
+        self,
+        enterprise_id: str,
+        *,
+        legal_name: str | None = None,
+        doing_business_as: str | None = None,
+        organization_legal_type: _OrganizationLegalType | None = None,
+        jurisdiction_of_incorporation: str | None = None,
+        website: str | None = None,
+        fein: str | None = None,
+        industry: str | None = None,
+        number_of_employees: _NumberOfEmployees | None = None,
+        organization_contact: _Contact | None = None,
+        billing_contact: _Billing | None = None,
+        organization_physical_address: _Address | None = None,
+        billing_address: _Address | None = None,
+        corporate_registration_number: str | None = None,
+        customer_reference: str | None = None,
+        dun_bradstreet_number: str | None = None,
+        primary_business_domain_sic_code: str | None = None,
+        professional_license_number: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Enterprise]:
+        """Replace the fields given; the others are left as they are (not sent)."""
+    def delete(
+        self,
+        enterprise_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]: ...
+    @property
+    def with_raw_response(self) -> _RawEnterprises: ...
+
+@final
+class _RawAsyncEnterprises:
+    """``AsyncEnterprises.with_raw_response``: its calls return ``RawResponse``."""
+
+    def create(
+        self,
+        *,
+        legal_name: str,
+        doing_business_as: str,
+        organization_type: _OrganizationType,
+        organization_legal_type: _OrganizationLegalType,
+        country_code: str,
+        jurisdiction_of_incorporation: str,
+        website: str,
+        fein: str,
+        industry: str,
+        number_of_employees: _NumberOfEmployees,
+        organization_contact: _Contact,
+        billing_contact: _Billing,
+        organization_physical_address: _Address,
+        billing_address: _Address,
+        corporate_registration_number: str | None = None,
+        customer_reference: str | None = None,
+        dun_bradstreet_number: str | None = None,
+        primary_business_domain_sic_code: str | None = None,
+        professional_license_number: str | None = None,
+        role_type: _RoleType | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Enterprise]]: ...
+    def list(
+        self,
+        *,
+        legal_name_contains: str | None = None,
+        role_type: _RoleType | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Page[Enterprise]]]: ...
+    def get(
+        self,
+        enterprise_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Enterprise]]: ...
+    def replace(
+        self,
+        enterprise_id: str,
+        *,
+        legal_name: str | None = None,
+        doing_business_as: str | None = None,
+        organization_legal_type: _OrganizationLegalType | None = None,
+        jurisdiction_of_incorporation: str | None = None,
+        website: str | None = None,
+        fein: str | None = None,
+        industry: str | None = None,
+        number_of_employees: _NumberOfEmployees | None = None,
+        organization_contact: _Contact | None = None,
+        billing_contact: _Billing | None = None,
+        organization_physical_address: _Address | None = None,
+        billing_address: _Address | None = None,
+        corporate_registration_number: str | None = None,
+        customer_reference: str | None = None,
+        dun_bradstreet_number: str | None = None,
+        primary_business_domain_sic_code: str | None = None,
+        professional_license_number: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Enterprise]]: ...
+    def delete(
+        self,
+        enterprise_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[None]]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncEnterprises: ...
+
+@final
+class _RawDocuments:
+    """``Documents.with_raw_response``: its calls return ``RawResponse``."""
+
+    def upload(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Document]: ...
+    def upload_json(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Document]: ...
+    @property
+    def with_raw_response(self) -> _RawDocuments: ...
+
+@final
+class _RawAsyncDocuments:
+    """``AsyncDocuments.with_raw_response``: its calls return ``RawResponse``."""
+
+    def upload(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Document]]: ...
+    def upload_json(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Document]]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncDocuments: ...
+
+@final
+class _RawReputation:
+    """``Reputation.with_raw_response``: its calls return ``RawResponse``."""
+
+    @property
+    def enterprise_id(self) -> str: ...
+    def settings(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationSettings]: ...
+    def enable(
+        self,
+        loa_document_id: str,
+        frequency: _Frequency | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationSettings]: ...
+    def disable(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]: ...
+    def set_frequency(
+        self,
+        frequency: _Frequency,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationSettings]: ...
+    def set_webhook(
+        self,
+        url: str | None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationSettings]: ...
+    def wait_until_approved(
+        self,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationSettings]: ...
+    @property
+    def loa(self) -> _RawLoa: ...
+    @property
+    def numbers(self) -> _RawNumbers: ...
+    @property
+    def remediation(self) -> _RawRemediations: ...
+    @property
+    def external_verification(self) -> _RawExternalVerifications: ...
+    @property
+    def with_raw_response(self) -> _RawReputation: ...
+
+@final
+class _RawAsyncReputation:
+    """``AsyncReputation.with_raw_response``: its calls return ``RawResponse``."""
+
+    @property
+    def enterprise_id(self) -> str: ...
+    def settings(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationSettings]]: ...
+    def enable(
+        self,
+        loa_document_id: str,
+        frequency: _Frequency | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationSettings]]: ...
+    def disable(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[None]]: ...
+    def set_frequency(
+        self,
+        frequency: _Frequency,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationSettings]]: ...
+    def set_webhook(
+        self,
+        url: str | None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationSettings]]: ...
+    def wait_until_approved(
+        self,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationSettings]]: ...
+    @property
+    def loa(self) -> _RawAsyncLoa: ...
+    @property
+    def numbers(self) -> _RawAsyncNumbers: ...
+    @property
+    def remediation(self) -> _RawAsyncRemediations: ...
+    @property
+    def external_verification(self) -> _RawAsyncExternalVerifications: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncReputation: ...
+
+@final
+class _RawLoa:
+    """``Loa.with_raw_response``: its calls return ``RawResponse``."""
+
+    def render(
+        self,
+        *,
+        agent: LoaAgent | Mapping[str, Any] | None = None,
+        signature: LoaSignature | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[bytes]: ...
+    def replace(
+        self,
+        document_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationSettings]: ...
+    @property
+    def with_raw_response(self) -> _RawLoa: ...
+
+@final
+class _RawAsyncLoa:
+    """``AsyncLoa.with_raw_response``: its calls return ``RawResponse``."""
+
+    def render(
+        self,
+        *,
+        agent: LoaAgent | Mapping[str, Any] | None = None,
+        signature: LoaSignature | Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[bytes]]: ...
+    def replace(
+        self,
+        document_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationSettings]]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncLoa: ...
+
+@final
+class _RawNumbers:
+    """``Numbers.with_raw_response``: its calls return ``RawResponse``."""
+
+    def add(
+        self,
+        numbers: list[str],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[list[ReputationNumber]]: ...
+    def add_all(
+        self,
+        numbers: list[str],
+        *,
+        concurrency: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[BulkAddReport]: ...
+    def refresh_all(
+        self,
+        numbers: list[str],
+        *,
+        concurrency: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[BulkRefreshReport]: ...
+    def list(
+        self,
+        *,
+        phone_number_contains: str | None = None,
+        phone_number_eq: str | None = None,
+        ownership_status: _OwnershipStatus | None = None,
+        source: _NumberSource | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Page[ReputationNumber]]: ...
+    def get(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationNumber]: ...
+    def get_fresh(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationNumber]: ...
+    def remove(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]: ...
+    def refresh(
+        self,
+        numbers: builtins.list[str],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[RefreshOutcome]: ...
+    def ownership(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[NumberOwnership]: ...
+    def confirm_ownership(
+        self,
+        number: str,
+        still_own: bool,
+        evidence_document_id: str | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationNumber]: ...
+    @property
+    def with_raw_response(self) -> _RawNumbers: ...
+
+@final
+class _RawAsyncNumbers:
+    """``AsyncNumbers.with_raw_response``: its calls return ``RawResponse``."""
+
+    def add(
+        self,
+        numbers: list[str],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[list[ReputationNumber]]]: ...
+    def add_all(
+        self,
+        numbers: list[str],
+        *,
+        concurrency: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[BulkAddReport]]: ...
+    def refresh_all(
+        self,
+        numbers: list[str],
+        *,
+        concurrency: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[BulkRefreshReport]]: ...
+    def list(
+        self,
+        *,
+        phone_number_contains: str | None = None,
+        phone_number_eq: str | None = None,
+        ownership_status: _OwnershipStatus | None = None,
+        source: _NumberSource | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Page[ReputationNumber]]]: ...
+    def get(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationNumber]]: ...
+    def get_fresh(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationNumber]]: ...
+    def remove(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[None]]: ...
+    def refresh(
+        self,
+        numbers: builtins.list[str],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[RefreshOutcome]]: ...
+    def ownership(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[NumberOwnership]]: ...
+    def confirm_ownership(
+        self,
+        number: str,
+        still_own: bool,
+        evidence_document_id: str | None = None,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationNumber]]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncNumbers: ...
+
+@final
+class _RawAccountNumbers:
+    """``AccountNumbers.with_raw_response``: its calls return ``RawResponse``."""
+
+    def list(
+        self,
+        *,
+        phone_number_contains: str | None = None,
+        phone_number_eq: str | None = None,
+        ownership_status: _OwnershipStatus | None = None,
+        source: _NumberSource | None = None,
+        enterprise_id: str | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Page[ReputationNumber]]: ...
+    def get(
+        self,
+        number: str,
+        *,
+        fresh: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ReputationNumber]: ...
+    def remove(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]: ...
+    @property
+    def with_raw_response(self) -> _RawAccountNumbers: ...
+
+@final
+class _RawAsyncAccountNumbers:
+    """``AsyncAccountNumbers.with_raw_response``: its calls return ``RawResponse``."""
+
+    def list(
+        self,
+        *,
+        phone_number_contains: str | None = None,
+        phone_number_eq: str | None = None,
+        ownership_status: _OwnershipStatus | None = None,
+        source: _NumberSource | None = None,
+        enterprise_id: str | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Page[ReputationNumber]]]: ...
+    def get(
+        self,
+        number: str,
+        *,
+        fresh: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ReputationNumber]]: ...
+    def remove(
+        self,
+        number: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[None]]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncAccountNumbers: ...
+
+@final
+class _RawRemediations:
+    """``Remediations.with_raw_response``: its calls return ``RawResponse``."""
+
+    def submit(
+        self,
+        numbers: list[str],
+        call_purpose: str,
+        *,
+        contact_email: str | None = None,
+        webhook_url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Remediation]: ...
+    def get(
+        self,
+        remediation_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Remediation]: ...
+    def watch(
+        self,
+        remediation_id: str,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RemediationWatch:
+        """The request each time its status changes, until a final status."""
+    def wait_until_finished(
+        self,
+        remediation_id: str,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Remediation]: ...
+    def list(
+        self,
+        *,
+        status: _RemediationStatus | None = None,
+        created_at_gte: datetime | None = None,
+        created_at_lte: datetime | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Page[RemediationSummary]]: ...
+    @property
+    def with_raw_response(self) -> _RawRemediations: ...
+
+@final
+class _RawAsyncRemediations:
+    """``AsyncRemediations.with_raw_response``: its calls return ``RawResponse``."""
+
+    def submit(
+        self,
+        numbers: list[str],
+        call_purpose: str,
+        *,
+        contact_email: str | None = None,
+        webhook_url: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Remediation]]: ...
+    def get(
+        self,
+        remediation_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Remediation]]: ...
+    def watch(
+        self,
+        remediation_id: str,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncRemediationWatch:
+        """The request each time its status changes, until a final status."""
+    def wait_until_finished(
+        self,
+        remediation_id: str,
+        *,
+        interval: float | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Remediation]]: ...
+    def list(
+        self,
+        *,
+        status: _RemediationStatus | None = None,
+        created_at_gte: datetime | None = None,
+        created_at_lte: datetime | None = None,
+        page_size: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[Page[RemediationSummary]]]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncRemediations: ...
+
+@final
+class _RawExternalVerifications:
+    """``ExternalVerifications.with_raw_response``: its calls return ``RawResponse``."""
+
+    def submit(
+        self,
+        document_ids: list[str],
+        *,
+        phone_numbers: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ExternalVerification]: ...
+    def get(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[ExternalVerification]: ...
+    @property
+    def with_raw_response(self) -> _RawExternalVerifications: ...
+
+@final
+class _RawAsyncExternalVerifications:
+    """``AsyncExternalVerifications.with_raw_response``: its calls return ``RawResponse``."""
+
+    def submit(
+        self,
+        document_ids: list[str],
+        *,
+        phone_numbers: list[str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ExternalVerification]]: ...
+    def get(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, RawResponse[ExternalVerification]]: ...
+    @property
+    def with_raw_response(self) -> _RawAsyncExternalVerifications: ...

@@ -13,7 +13,6 @@ use super::filter_of;
 use crate::client::{Build, Shared};
 use crate::convert::from_python;
 use crate::models;
-use crate::pager::Pager;
 
 /// The keyword arguments given (not `None`) as a dict keyed by their names, which the
 /// facade's serde shape then checks and converts in one place.
@@ -43,6 +42,13 @@ impl Enterprises {
 
 #[pymethods]
 impl Enterprises {
+    /// The same handle, its calls returning `RawResponse` (`status_code`, `headers`,
+    /// `request_id`, `parse()`); a list returns its first page that way.
+    #[getter]
+    fn with_raw_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Enterprises::new(self.shared.raw_twin()).into_handle(py, self.shared.mode())
+    }
+
     /// Create an enterprise: the API's fields as keywords (those of the facade's
     /// `NewEnterprise`; `cargo xtask` tests that the two lists agree).
     #[pyo3(signature = (
@@ -50,7 +56,7 @@ impl Enterprises {
         jurisdiction_of_incorporation, website, fein, industry, number_of_employees,
         organization_contact, billing_contact, organization_physical_address, billing_address,
         corporate_registration_number=None, customer_reference=None, dun_bradstreet_number=None,
-        primary_business_domain_sic_code=None, professional_license_number=None, role_type=None
+        primary_business_domain_sic_code=None, professional_license_number=None, role_type=None, **extras
     ))]
     #[allow(clippy::too_many_arguments)]
     fn create<'py>(
@@ -76,6 +82,7 @@ impl Enterprises {
         primary_business_domain_sic_code: Option<Bound<'py, PyAny>>,
         professional_license_number: Option<Bound<'py, PyAny>>,
         role_type: Option<Bound<'py, PyAny>>,
+        extras: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let fields = fields!(py;
             legal_name, doing_business_as, organization_type, organization_legal_type, country_code,
@@ -85,7 +92,7 @@ impl Enterprises {
             primary_business_domain_sic_code, professional_license_number, role_type
         );
         let enterprise: NewEnterprise = from_python("create", &fields)?;
-        let api = self.shared.api()?;
+        let api = self.shared.api_with("create", extras)?;
         let call = async move { api.enterprises().create(enterprise).await };
         self.shared.finish_as::<models::Enterprise, _, _>(py, call)
     }
@@ -98,15 +105,26 @@ impl Enterprises {
         py: Python<'py>,
         filters: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let filter: EnterpriseFilter = filter_of(py, "list", filters)?;
-        let pager = self.shared.api()?.enterprises().list().filter(filter);
-        let native = Pager::new::<_, models::Enterprise>(self.shared.clone(), pager);
-        self.shared.pager(py, native)
+        let (filters, extras) = super::split_extras(py, filters)?;
+        let filter: EnterpriseFilter = filter_of(py, "list", filters.as_ref())?;
+        let pager = self
+            .shared
+            .api_with("list", extras.as_ref())?
+            .enterprises()
+            .list()
+            .filter(filter);
+        self.shared.list::<_, models::Enterprise>(py, pager)
     }
 
     /// One enterprise by id.
-    fn get<'py>(&self, py: Python<'py>, enterprise_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let api = self.shared.api()?;
+    #[pyo3(signature = (enterprise_id, **extras))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        enterprise_id: String,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.shared.api_with("get", extras)?;
         let call = async move { api.enterprises().get(enterprise_id).await };
         self.shared.finish_as::<models::Enterprise, _, _>(py, call)
     }
@@ -119,7 +137,7 @@ impl Enterprises {
         number_of_employees=None, organization_contact=None, billing_contact=None,
         organization_physical_address=None, billing_address=None,
         corporate_registration_number=None, customer_reference=None, dun_bradstreet_number=None,
-        primary_business_domain_sic_code=None, professional_license_number=None
+        primary_business_domain_sic_code=None, professional_license_number=None, **extras
     ))]
     #[allow(clippy::too_many_arguments)]
     fn replace<'py>(
@@ -143,6 +161,7 @@ impl Enterprises {
         dun_bradstreet_number: Option<Bound<'py, PyAny>>,
         primary_business_domain_sic_code: Option<Bound<'py, PyAny>>,
         professional_license_number: Option<Bound<'py, PyAny>>,
+        extras: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let fields = fields!(py;
             legal_name, doing_business_as, organization_legal_type, jurisdiction_of_incorporation,
@@ -152,14 +171,20 @@ impl Enterprises {
             professional_license_number
         );
         let update: EnterpriseUpdate = from_python("replace", &fields)?;
-        let api = self.shared.api()?;
+        let api = self.shared.api_with("replace", extras)?;
         let call = async move { api.enterprises().replace(enterprise_id, update).await };
         self.shared.finish_as::<models::Enterprise, _, _>(py, call)
     }
 
     /// Soft-delete an enterprise.
-    fn delete<'py>(&self, py: Python<'py>, enterprise_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let api = self.shared.api()?;
+    #[pyo3(signature = (enterprise_id, **extras))]
+    fn delete<'py>(
+        &self,
+        py: Python<'py>,
+        enterprise_id: String,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.shared.api_with("delete", extras)?;
         let call = async move { api.enterprises().delete(enterprise_id).await };
         self.shared.finish(py, call, Build::Plain)
     }

@@ -126,3 +126,25 @@ fn filter_of<T: serde::de::DeserializeOwned>(
     let keywords = keywords.map_or_else(|| PyDict::new(py), Bound::clone);
     crate::convert::from_python(method, keywords.as_any())
 }
+
+/// Optional keyword arguments, as a dict.
+type Keywords<'py> = Option<Bound<'py, PyDict>>;
+
+/// A list's keywords split into its filters and the call's `extra_*` keywords.
+fn split_extras<'py>(
+    py: Python<'py>,
+    keywords: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(Keywords<'py>, Keywords<'py>)> {
+    let Some(keywords) = keywords else {
+        return Ok((None, None));
+    };
+    let filters = keywords.copy()?;
+    let extras = PyDict::new(py);
+    for name in ["extra_headers", "extra_query", "extra_body"] {
+        if let Some(value) = filters.get_item(name)? {
+            extras.set_item(name, value)?;
+            filters.del_item(name)?;
+        }
+    }
+    Ok((Some(filters), Some(extras)))
+}

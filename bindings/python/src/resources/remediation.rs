@@ -14,7 +14,6 @@ use tokio::sync::Mutex;
 
 use super::{filter_of, wait_options};
 use crate::client::{Mode, Shared};
-use crate::pager::Pager;
 use crate::{error, models, runtime};
 
 /// `rep.remediation`.
@@ -32,10 +31,14 @@ impl Remediations {
         }
     }
 
-    fn api(&self) -> PyResult<telnyx_reputation::Remediations> {
+    fn api(
+        &self,
+        method: &str,
+        extras: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<telnyx_reputation::Remediations> {
         Ok(self
             .shared
-            .api()?
+            .api_with(method, extras)?
             .reputation(self.enterprise_id.clone())
             .remediation())
     }
@@ -43,8 +46,16 @@ impl Remediations {
 
 #[pymethods]
 impl Remediations {
+    /// The same handle, its calls returning `RawResponse` (`status_code`, `headers`,
+    /// `request_id`, `parse()`); a list returns its first page that way.
+    #[getter]
+    fn with_raw_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Remediations::new(self.shared.raw_twin(), self.enterprise_id.clone())
+            .into_handle(py, self.shared.mode())
+    }
+
     /// Ask the analytics networks to re-evaluate numbers (1 to 2,000).
-    #[pyo3(signature = (numbers, call_purpose, *, contact_email=None, webhook_url=None))]
+    #[pyo3(signature = (numbers, call_purpose, *, contact_email=None, webhook_url=None, **extras))]
     fn submit<'py>(
         &self,
         py: Python<'py>,
@@ -52,6 +63,7 @@ impl Remediations {
         call_purpose: String,
         contact_email: Option<String>,
         webhook_url: Option<String>,
+        extras: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = RemediationRequest {
             phone_numbers: numbers,
@@ -59,14 +71,20 @@ impl Remediations {
             contact_email,
             webhook_url,
         };
-        let api = self.api()?;
+        let api = self.api("submit", extras)?;
         let call = async move { api.submit(request).await };
         self.shared.finish_as::<models::Remediation, _, _>(py, call)
     }
 
     /// One request in full, with per-number results once available.
-    fn get<'py>(&self, py: Python<'py>, remediation_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let api = self.api()?;
+    #[pyo3(signature = (remediation_id, **extras))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        remediation_id: String,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.api("get", extras)?;
         let call = async move { api.get(remediation_id).await };
         self.shared.finish_as::<models::Remediation, _, _>(py, call)
     }
@@ -75,17 +93,18 @@ impl Remediations {
     /// the request each time its status changes, ending after a final status (completed,
     /// failed or cancelled); `APITimeoutError` ends it after `timeout` seconds. Nothing is
     /// sent until iteration. Unset options take the facade's defaults.
-    #[pyo3(signature = (remediation_id, *, interval=None, timeout=None))]
+    #[pyo3(signature = (remediation_id, *, interval=None, timeout=None, **extras))]
     fn watch<'py>(
         &self,
         py: Python<'py>,
         remediation_id: String,
         interval: Option<f64>,
         timeout: Option<f64>,
+        extras: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = wait_options(interval, timeout)?;
         let changes: Changes = Arc::new(Mutex::new(Box::pin(
-            self.api()?.watch(remediation_id, options),
+            self.api("watch", extras)?.watch(remediation_id, options),
         )));
         Ok(match self.shared.mode() {
             Mode::Blocking => Bound::new(py, RemediationWatch { changes })?.into_any(),
@@ -95,16 +114,17 @@ impl Remediations {
 
     /// Poll a request until it is completed, failed or cancelled and return it;
     /// `APITimeoutError` after `timeout` seconds. Unset options take the facade's defaults.
-    #[pyo3(signature = (remediation_id, *, interval=None, timeout=None))]
+    #[pyo3(signature = (remediation_id, *, interval=None, timeout=None, **extras))]
     fn wait_until_finished<'py>(
         &self,
         py: Python<'py>,
         remediation_id: String,
         interval: Option<f64>,
         timeout: Option<f64>,
+        extras: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = wait_options(interval, timeout)?;
-        let api = self.api()?;
+        let api = self.api("wait_until_finished", extras)?;
         let call = async move { api.wait_until_finished(remediation_id, options).await };
         self.shared.finish_as::<models::Remediation, _, _>(py, call)
     }
@@ -118,10 +138,10 @@ impl Remediations {
         py: Python<'py>,
         filters: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let filter: RemediationFilter = filter_of(py, "list", filters)?;
-        let pager = self.api()?.list().filter(filter);
-        let native = Pager::new::<_, models::RemediationSummary>(self.shared.clone(), pager);
-        self.shared.pager(py, native)
+        let (filters, extras) = super::split_extras(py, filters)?;
+        let filter: RemediationFilter = filter_of(py, "list", filters.as_ref())?;
+        let pager = self.api("list", extras.as_ref())?.list().filter(filter);
+        self.shared.list::<_, models::RemediationSummary>(py, pager)
     }
 }
 

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use telnyx_reputation::CheckFrequency;
 
 use super::{ExternalVerifications, Loa, Numbers, Remediations, parse, wait_options};
@@ -25,13 +26,28 @@ impl Reputation {
         }
     }
 
-    fn api(&self) -> PyResult<telnyx_reputation::Reputation> {
-        Ok(self.shared.api()?.reputation(self.enterprise_id.clone()))
+    fn api(
+        &self,
+        method: &str,
+        extras: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<telnyx_reputation::Reputation> {
+        Ok(self
+            .shared
+            .api_with(method, extras)?
+            .reputation(self.enterprise_id.clone()))
     }
 }
 
 #[pymethods]
 impl Reputation {
+    /// The same handle, its calls returning `RawResponse` (`status_code`, `headers`,
+    /// `request_id`, `parse()`); a list returns its first page that way.
+    #[getter]
+    fn with_raw_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Reputation::new(self.shared.raw_twin(), self.enterprise_id.clone())
+            .into_handle(py, self.shared.mode())
+    }
+
     /// The enterprise this handle is for.
     #[getter]
     fn enterprise_id(&self) -> &str {
@@ -39,8 +55,13 @@ impl Reputation {
     }
 
     /// The reputation settings and both gates.
-    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let rep = self.api()?;
+    #[pyo3(signature = (**extras))]
+    fn settings<'py>(
+        &self,
+        py: Python<'py>,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rep = self.api("settings", extras)?;
         let call = async move { rep.settings().await };
         self.shared
             .finish_as::<models::ReputationSettings, _, _>(py, call)
@@ -48,43 +69,57 @@ impl Reputation {
 
     /// Enable Number Reputation with the signed LOA's document id (billable); the
     /// frequency defaults to `business_daily`.
-    #[pyo3(signature = (loa_document_id, frequency=None))]
+    #[pyo3(signature = (loa_document_id, frequency=None, **extras))]
     fn enable<'py>(
         &self,
         py: Python<'py>,
         loa_document_id: String,
         frequency: Option<&str>,
+        extras: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let frequency: Option<CheckFrequency> = frequency.map(parse).transpose()?;
-        let rep = self.api()?;
+        let rep = self.api("enable", extras)?;
         let call = async move { rep.enable(loa_document_id, frequency).await };
         self.shared
             .finish_as::<models::ReputationSettings, _, _>(py, call)
     }
 
     /// Disable Number Reputation; every registered number is de-registered.
-    fn disable<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let rep = self.api()?;
+    #[pyo3(signature = (**extras))]
+    fn disable<'py>(
+        &self,
+        py: Python<'py>,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rep = self.api("disable", extras)?;
         let call = async move { rep.disable().await };
         self.shared.finish(py, call, Build::Plain)
     }
 
     /// Change how often numbers are re-checked.
-    fn set_frequency<'py>(&self, py: Python<'py>, frequency: &str) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (frequency, **extras))]
+    fn set_frequency<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: &str,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let frequency: CheckFrequency = parse(frequency)?;
-        let rep = self.api()?;
+        let rep = self.api("set_frequency", extras)?;
         let call = async move { rep.set_frequency(frequency).await };
         self.shared
             .finish_as::<models::ReputationSettings, _, _>(py, call)
     }
 
     /// Deliver reputation events to this `https://` URL, or stop with `None`.
+    #[pyo3(signature = (url, **extras))]
     fn set_webhook<'py>(
         &self,
         py: Python<'py>,
         url: Option<String>,
+        extras: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let rep = self.api()?;
+        let rep = self.api("set_webhook", extras)?;
         let call = async move { rep.set_webhook(url.as_deref()).await };
         self.shared
             .finish_as::<models::ReputationSettings, _, _>(py, call)
@@ -92,15 +127,16 @@ impl Reputation {
 
     /// Poll until both gates are approved; `GateRejectedError` on rejection,
     /// `APITimeoutError` after `timeout` seconds. Unset options take the facade's defaults.
-    #[pyo3(signature = (*, interval=None, timeout=None))]
+    #[pyo3(signature = (*, interval=None, timeout=None, **extras))]
     fn wait_until_approved<'py>(
         &self,
         py: Python<'py>,
         interval: Option<f64>,
         timeout: Option<f64>,
+        extras: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = wait_options(interval, timeout)?;
-        let rep = self.api()?;
+        let rep = self.api("wait_until_approved", extras)?;
         let call = async move { rep.wait_until_approved(options).await };
         self.shared
             .finish_as::<models::ReputationSettings, _, _>(py, call)

@@ -9,7 +9,6 @@ use telnyx_reputation::{AgreementFilter, ProductType};
 use super::{filter_of, parse};
 use crate::client::Shared;
 use crate::models;
-use crate::pager::Pager;
 
 /// `client.terms_of_service`.
 #[pyclass(module = "telnyx_reputation._native", frozen, subclass)]
@@ -25,27 +24,50 @@ impl TermsOfService {
 
 #[pymethods]
 impl TermsOfService {
+    /// The same handle, its calls returning `RawResponse` (`status_code`, `headers`,
+    /// `request_id`, `parse()`); a list returns its first page that way.
+    #[getter]
+    fn with_raw_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        TermsOfService::new(self.shared.raw_twin()).into_handle(py, self.shared.mode())
+    }
+
     /// Record agreement to the current Number Reputation terms (idempotent).
-    fn agree_number_reputation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let api = self.shared.api()?;
+    #[pyo3(signature = (**extras))]
+    fn agree_number_reputation<'py>(
+        &self,
+        py: Python<'py>,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.shared.api_with("agree_number_reputation", extras)?;
         let call = async move { api.terms_of_service().agree_number_reputation().await };
         self.shared
             .finish_as::<models::TosAgreement, _, _>(py, call)
     }
 
     /// Whether the account agreed to `product`'s current terms.
-    fn status<'py>(&self, py: Python<'py>, product: &str) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (product, **extras))]
+    fn status<'py>(
+        &self,
+        py: Python<'py>,
+        product: &str,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let product: ProductType = parse(product)?;
-        let api = self.shared.api()?;
+        let api = self.shared.api_with("status", extras)?;
         let call = async move { api.terms_of_service().status(product).await };
         self.shared.finish_as::<models::TosStatus, _, _>(py, call)
     }
 
     /// The current terms of `product`, or of every product.
-    #[pyo3(signature = (product=None))]
-    fn info<'py>(&self, py: Python<'py>, product: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (product=None, **extras))]
+    fn info<'py>(
+        &self,
+        py: Python<'py>,
+        product: Option<&str>,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let product: Option<ProductType> = product.map(parse).transpose()?;
-        let api = self.shared.api()?;
+        let api = self.shared.api_with("info", extras)?;
         let call = async move { api.terms_of_service().info(product).await };
         self.shared.finish_list::<models::TermsInfo, _, _>(py, call)
     }
@@ -68,6 +90,16 @@ pub struct Agreements {
 
 #[pymethods]
 impl Agreements {
+    /// The same handle, its calls returning `RawResponse` (`status_code`, `headers`,
+    /// `request_id`, `parse()`); a list returns its first page that way.
+    #[getter]
+    fn with_raw_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let raw = Agreements {
+            shared: self.shared.raw_twin(),
+        };
+        raw.into_handle(py, self.shared.mode())
+    }
+
     /// The account's agreements, optionally of one product; keywords are the facade's
     /// `AgreementFilter` (`product_type`, `page_size`).
     #[pyo3(signature = (**filters))]
@@ -76,21 +108,27 @@ impl Agreements {
         py: Python<'py>,
         filters: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let filter: AgreementFilter = filter_of(py, "list", filters)?;
+        let (filters, extras) = super::split_extras(py, filters)?;
+        let filter: AgreementFilter = filter_of(py, "list", filters.as_ref())?;
         let pager = self
             .shared
-            .api()?
+            .api_with("list", extras.as_ref())?
             .terms_of_service()
             .agreements()
             .list()
             .filter(filter);
-        let native = Pager::new::<_, models::TosAgreement>(self.shared.clone(), pager);
-        self.shared.pager(py, native)
+        self.shared.list::<_, models::TosAgreement>(py, pager)
     }
 
     /// One agreement by id.
-    fn get<'py>(&self, py: Python<'py>, agreement_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let api = self.shared.api()?;
+    #[pyo3(signature = (agreement_id, **extras))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        agreement_id: String,
+        extras: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let api = self.shared.api_with("get", extras)?;
         let call = async move { api.terms_of_service().agreements().get(agreement_id).await };
         self.shared
             .finish_as::<models::TosAgreement, _, _>(py, call)

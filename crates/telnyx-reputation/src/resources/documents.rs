@@ -87,18 +87,25 @@ async fn upload_once(
         .file_name(filename.to_owned())
         .mime_str(mime_for(filename))
         .map_err(|e| from_transport(&e))?;
-    let response = api
+    let mut request = api
         .client()
         .post(format!("{}/documents", api.baseurl()))
         .header(ACCEPT, HeaderValue::from_static("application/json"))
         .multipart(Form::new().part("file", part))
-        .send()
+        .build()
+        .map_err(|e| from_transport(&e))?;
+    // The per-call extras (checked before any I/O), as the generated calls add them.
+    telnyx_reputation_api::apply_request_extras(&mut request).map_err(Error::invalid)?;
+    let response = api
+        .client()
+        .execute(request)
         .await
         .map_err(|e| from_transport(&e))?;
     if !response.status().is_success() {
         return Err(from_response(response).await);
     }
     let status = response.status().as_u16();
+    crate::request_options::record_answer(status, response.headers());
     let request_id = response
         .headers()
         .get("x-request-id")
@@ -120,6 +127,17 @@ fn mime_for(filename: &str) -> &'static str {
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("tif" | "tiff") => "image/tiff",
         _ => "application/octet-stream",
+    }
+}
+
+impl Documents {
+    /// This handle sending `options`' extra headers, query parameters and body fields with
+    /// each request of its calls (and of the handles made from it); see
+    /// [`crate::RequestOptions`] for what is refused. `self` is unchanged.
+    pub fn with_request_options(&self, options: crate::RequestOptions) -> Self {
+        let mut handle = self.clone();
+        handle.client = self.client.with_request_options(options);
+        handle
     }
 }
 

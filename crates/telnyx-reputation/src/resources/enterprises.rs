@@ -167,3 +167,14 @@ fn checked(e: &NewEnterprise) -> Result<(), Error> {
     ];
     validate::all(checks)
 }
+
+impl Enterprises {
+    /// This handle sending `options`' extra headers, query parameters and body fields with
+    /// each request of its calls (and of the handles made from it); see
+    /// [`crate::RequestOptions`] for what is refused. `self` is unchanged.
+    pub fn with_request_options(&self, options: crate::RequestOptions) -> Self {
+        let mut handle = self.clone();
+        handle.client = self.client.with_request_options(options);
+        handle
+    }
+}

@@ -6,6 +6,7 @@ mod billing;
 mod bulk_add;
 mod common;
 mod errors;
+mod escape_hatches;
 mod money;
 mod operations;
 mod paging;
