@@ -245,3 +245,47 @@ fn cost_forecast_prices_the_month_with_free_calls_only() {
 
     assert_eq!(h.ledger(), before, "the forecast makes free calls only");
 }
+
+#[test]
+fn remediation_dry_run_prices_each_number_and_max_billable_counts_them() {
+    let h = Harness::start("remediation-cost");
+    let id = h.approved_enterprise();
+    h.cli_for(&id)
+        .args(["numbers", "add", "--file", "-"])
+        .write_stdin(numbers(3))
+        .assert()
+        .success();
+    let before = h.ledger();
+    let plan = json_of(
+        h.cli_for(&id)
+            .args([
+                "remediation",
+                "submit",
+                "--call-purpose",
+                "Appointment reminders.",
+                "--dry-run",
+                "--file",
+                "-",
+            ])
+            .write_stdin(numbers(3)),
+    );
+    assert_eq!(plan["units"], 3, "{plan}");
+    assert_eq!(plan["usd"]["usd"], "3.00", "{plan}");
+    // Three numbers are three billed units: over a budget of two, refused, nothing sent.
+    h.cli_for(&id)
+        .args([
+            "--max-billable",
+            "2",
+            "remediation",
+            "submit",
+            "--call-purpose",
+            "Appointment reminders.",
+            "--file",
+            "-",
+        ])
+        .write_stdin(numbers(3))
+        .assert()
+        .code(2)
+        .stderr(contains("remediation.submit"));
+    assert_eq!(h.ledger(), before);
+}

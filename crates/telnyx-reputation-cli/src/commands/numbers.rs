@@ -263,22 +263,29 @@ fn dry_run(ctx: &Context, operation: &str, input: &Numbers<PhoneNumber>) -> CliR
 
 /// `--dry-run` of a single billable request (one unit), with its cost at the price table.
 pub fn single_dry_run(ctx: &Context, operation: &str, target: &str) -> CliResult {
+    request_dry_run(ctx, operation, target, 1)
+}
+
+/// `--dry-run` of one billable request of `units` units (e.g. the numbers of a remediation
+/// request), with its cost at the price table.
+pub fn request_dry_run(ctx: &Context, operation: &str, target: &str, units: u64) -> CliResult {
     let op = telnyx_reputation::operation(operation).expect("a known operation");
     let billed = op.billing().action();
     let action = billed.map_or_else(|| "free".to_owned(), |a| a.to_string());
     let cost = match billed {
-        Some(a) => ctx.prices()?.cost(a.price_item(), 1),
+        Some(a) => ctx.prices()?.cost(a.price_item(), units),
         None => Amount::default(),
     };
     View::record(
-        vec!["endpoint", "target", "bills", "cost"],
+        vec!["endpoint", "target", "bills", "units", "cost"],
         vec![
             cell(format!("{} {}", op.method(), op.path())),
             cell(target),
             cell(&action),
+            cell(units),
             cell(&cost),
         ],
-        json!({"dry_run": true, "billable_requests": 1, "method": op.method(), "path": op.path(), "target": target, "bills": action, "usd": cost}),
+        json!({"dry_run": true, "billable_requests": 1, "method": op.method(), "path": op.path(), "target": target, "bills": action, "units": units, "usd": cost}),
     )
     .print(ctx.format())?;
     eprintln!(
