@@ -385,3 +385,39 @@ const ASSUMPTIONS: [&str; 4] = [
     "fresh reads, refreshes, adds and remediations are on demand and not included",
     "the numbers are counted now; numbers added or removed during the month change the cost",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thousand_numbers_cost_what_the_pricing_notes_say_a_month() {
+        // Published rough figures per 1,000 numbers: business_daily ≈ $2,200, daily ≈ $3,000,
+        // weekly ≈ $430, biweekly ≈ $215, monthly ≈ $100.
+        let prices = PriceTable::default();
+        for (frequency, dollars) in [
+            (CheckFrequency::BusinessDaily, "2174.107143"),
+            (CheckFrequency::Daily, "3043.75"),
+            (CheckFrequency::Weekly, "434.821429"),
+            (CheckFrequency::Biweekly, "217.410714"),
+            (CheckFrequency::Monthly, "100.00"),
+            (CheckFrequency::Never, "0.00"),
+        ] {
+            let f = forecast(&prices, &frequency, 1000).unwrap();
+            assert_eq!(f.rechecks.known.to_decimal(), dollars, "{frequency}");
+            assert_eq!(f.fee.known, Usd::from_cents(10_000));
+        }
+    }
+
+    #[test]
+    fn numbers_what_ifs_add_remove_or_set() {
+        let parse = |t: &str| t.parse::<NumbersChange>();
+        assert_eq!(parse("+500").unwrap().apply(1000), 1500);
+        assert_eq!(parse("-100").unwrap().apply(1000), 900);
+        assert_eq!(parse("-5000").unwrap().apply(1000), 0);
+        assert_eq!(parse("2000").unwrap().apply(1000), 2000);
+        for bad in ["", "+", "+-1", "many", "1.5"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}
