@@ -151,6 +151,13 @@ export type WithRawResponse<H> = {
 }
 
 /**
+ * The published price table: each billable item with its unit, price in US dollars as a
+ * decimal string (`null`: the pricing page does not state it), and the source and date it
+ * was read from. A client counts with `client.prices` (these, unless given `prices`).
+ */
+export declare const PRICES: ReadonlyArray<Price>
+
+/**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
  * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
@@ -237,14 +244,20 @@ export declare class Client {
   /** The base URL requests go to. */
   get baseUrl(): string
   /**
-   * Billable requests sent so far, per action. A request the server provably did not
+   * Requests, billed units and US dollars so far, per action and in total. A request the server provably did not
    * process (connection refused, 429) is not counted.
    */
   usage(): Usage
   /** The `maxBillable` budget, if one was set. */
   get maxBillable(): number | null
-  /** Billable requests the `maxBillable` budget still allows, if one was set. */
+  /** Billed units the `maxBillable` budget still allows, if one was set. */
   get remainingBillable(): number | null
+  /** The `maxSpend` budget in US dollars (a decimal string), if one was set. */
+  get maxSpend(): string | null
+  /** US dollars (a decimal string) the `maxSpend` budget still allows, if one was set. */
+  get remainingSpend(): string | null
+  /** The prices this client counts with: `PRICES` unless overridden with `prices`. */
+  get prices(): Array<Price>
   /** Terms of service: agree, status, info, agreements. */
   get termsOfService(): TermsOfService
   /** Enterprises: create, list, get, replace, delete. */
@@ -585,12 +598,17 @@ export interface AccountGetOptions {
   fresh?: boolean
 }
 
-/** Billable requests of one action and the units they carried. */
+/** Billable requests of one action, the units they carried and what those cost. */
 export interface ActionUsage {
   /** Requests sent. */
   requests: number
-  /** Units (numbers added or refreshed; 1 per enable or live read). */
+  /** Billed units (numbers added, refreshed or remediated; 1 per enable or live read). */
   units: number
+  /**
+   * What the units cost at the client's prices, in US dollars as a decimal string
+   * (`'0.20'`); `null` when the price of this action is unknown (never guessed).
+   */
+  usd: string | null
 }
 
 /** Filters and page size of `termsOfService.agreements.list(..)`. */
@@ -607,6 +625,19 @@ export interface AgreementPage {
   items: Array<TosAgreement>
   /** Where this page sits. */
   meta: PageMeta
+}
+
+/** A sum of US dollars that says when part of it is unknown. */
+export interface Amount {
+  /**
+   * Dollars of the units with a known price, as a decimal string (`'12.30'`); a lower
+   * bound when `exact` is false.
+   */
+  usd: string
+  /** True when no part of the amount depends on an unknown price. */
+  exact: boolean
+  /** Units of each item whose price is unknown. */
+  unknownUnits: Record<string, number>
 }
 
 /** One entry of the API's `errors[]`, as carried by an error's `errors` property. */
@@ -659,13 +690,13 @@ export interface BatchFailure {
 export interface BillableRequest {
   /** The operation, e.g. `numbers.add`. */
   operation: string
-  /** `enable`, `numbers_added`, `live_lookups` or `refreshes`. */
+  /** `enable`, `numbers_added`, `live_lookups`, `refreshes` or `remediations`. */
   action: string
   /** HTTP method. */
   method: string
   /** Path template. */
   path: string
-  /** Numbers added or refreshed; 1 for enable and live reads. */
+  /** Billed units: numbers added, refreshed or remediated; 1 for enable and live reads. */
   units: number
 }
 
@@ -741,10 +772,21 @@ export interface ClientOptions {
   /** Allow sending the key over plain `http://` to a non-loopback host (default false). */
   allowInsecureHttp?: boolean
   /**
-   * Billable requests allowed for the client's lifetime; one over it rejects with code
+   * Billed units allowed for the client's lifetime (numbers added, checks made, numbers
+   * remediated, enterprises enabled; not requests); one over it rejects with code
    * `BILLING_REFUSED` and nothing is sent (default: unlimited).
    */
   maxBillable?: number
+  /**
+   * The same budget in US dollars (`'25.00'` or `25`) at `prices`; an action whose price
+   * is unknown is refused under it (default: unlimited).
+   */
+  maxSpend?: string | number
+  /**
+   * Price overrides: item name to price (`'0.12'`, `0.12`, `'unknown'`) or
+   * `{ usd, source?, read? }`; the others keep the published `PRICES`.
+   */
+  prices?: Record<string, string | number | { usd: string | number; source?: string; read?: string }>
   /** Called before each billable request; return `false` (or throw) to refuse it. */
   onBillable?: (request: BillableRequest) => boolean | undefined | void
 }
@@ -1130,6 +1172,26 @@ export interface PhysicalAddressInput {
   country: string
 }
 
+/** One row of the price table (`PRICES`, `client.prices`). */
+export interface Price {
+  /**
+   * What is priced: `monitoring`, `enable`, `numbers_added`, `live_lookups`,
+   * `refreshes`, `scheduled_refresh` or `remediations`.
+   */
+  item: string
+  /** Per what: `enterprise-month`, `check`, `number-added`, `number-remediated`, ... */
+  unit: string
+  /**
+   * The price of one unit in US dollars as a decimal string (`'0.10'`); `null` when the
+   * source does not state it.
+   */
+  usd: string | null
+  /** Where the price was read. */
+  source: string
+  /** When it was read (e.g. `2026-12`). */
+  read: string
+}
+
 /** The HTTP answer of a `withRawResponse` call. */
 export interface RawResponseInfo {
   /** The HTTP status (2xx). */
@@ -1393,11 +1455,18 @@ export interface TosStatus {
   agreedAt: string | null
 }
 
-/** What `client.usage()` returns. */
+/** What `client.usage()` returns: requests, billed units and US dollars so far. */
 export interface Usage {
   /** Billable requests sent, all actions together. */
   totalRequests: number
-  /** Per action (`enable`, `numbers_added`, `live_lookups`, `refreshes`); unused ones absent. */
+  /** Billed units, all actions together (what `maxBillable` counts). */
+  totalUnits: number
+  /** Dollars, all actions together, at `client.prices`. */
+  usd: Amount
+  /**
+   * Per action (`enable`, `numbers_added`, `live_lookups`, `refreshes`, `remediations`);
+   * unused ones absent.
+   */
   actions: Record<string, ActionUsage>
 }
 

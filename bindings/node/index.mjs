@@ -25,3 +25,6 @@ export const {
   BillingRefusedError,
   WebhookVerificationError,
 } = binding
+
+// The published price table, set by the addon beside the classes.
+export const { PRICES } = binding

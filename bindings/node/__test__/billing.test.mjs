@@ -65,7 +65,7 @@ test('maxBillable refuses the request over budget before sending it; usage match
   for (const action of ['enable', 'numbers_added', 'live_lookups', 'refreshes']) {
     assert.equal(usage.actions[action]?.units ?? 0, billed[action], action)
   }
-  assert.deepEqual(usage.actions.numbers_added, { requests: 1, units: 2 })
+  assert.deepEqual(usage.actions.numbers_added, { requests: 1, units: 2, usd: null })
   assert.equal(guarded.remainingBillable, 0)
 })
 

@@ -1,5 +1,5 @@
 //! `new Client({ apiKey?, baseUrl?, timeoutMs?, maxRetries?, retryCapMs?, retryDeadlineMs?,
-//! userAgent?, allowInsecureHttp?, maxBillable?, onBillable? })` and the entry points to each
+//! userAgent?, allowInsecureHttp?, maxBillable?, maxSpend?, prices?, onBillable? })` and the entry points to each
 //! resource, mirroring the facade's `Client`. The options object is deserialized (serde) into
 //! [`ClientOptions`], the camelCase mirror of the facade's `ClientOptions`, converted once; an
 //! unknown or mistyped option, like any configuration the facade's builder refuses, throws an
@@ -30,32 +30,87 @@ type BillingHook =
 pub struct BillableRequest {
     /// The operation, e.g. `numbers.add`.
     pub operation: String,
-    /// `enable`, `numbers_added`, `live_lookups` or `refreshes`.
+    /// `enable`, `numbers_added`, `live_lookups`, `refreshes` or `remediations`.
     pub action: String,
     /// HTTP method.
     pub method: String,
     /// Path template.
     pub path: String,
-    /// Numbers added or refreshed; 1 for enable and live reads.
+    /// Billed units: numbers added, refreshed or remediated; 1 for enable and live reads.
     pub units: u32,
 }
 
-/// Billable requests of one action and the units they carried.
-#[napi(object)]
+/// Billable requests of one action, the units they carried and what those cost.
+#[napi(object, use_nullable = true)]
 pub struct ActionUsage {
     /// Requests sent.
     pub requests: u32,
-    /// Units (numbers added or refreshed; 1 per enable or live read).
+    /// Billed units (numbers added, refreshed or remediated; 1 per enable or live read).
     pub units: u32,
+    /// What the units cost at the client's prices, in US dollars as a decimal string
+    /// (`'0.20'`); `null` when the price of this action is unknown (never guessed).
+    pub usd: Option<String>,
 }
 
-/// What `client.usage()` returns.
+/// A sum of US dollars that says when part of it is unknown.
+#[napi(object)]
+pub struct Amount {
+    /// Dollars of the units with a known price, as a decimal string (`'12.30'`); a lower
+    /// bound when `exact` is false.
+    pub usd: String,
+    /// True when no part of the amount depends on an unknown price.
+    pub exact: bool,
+    /// Units of each item whose price is unknown.
+    pub unknown_units: HashMap<String, u32>,
+}
+
+/// What `client.usage()` returns: requests, billed units and US dollars so far.
 #[napi(object)]
 pub struct Usage {
     /// Billable requests sent, all actions together.
     pub total_requests: u32,
-    /// Per action (`enable`, `numbers_added`, `live_lookups`, `refreshes`); unused ones absent.
+    /// Billed units, all actions together (what `maxBillable` counts).
+    pub total_units: u32,
+    /// Dollars, all actions together, at `client.prices`.
+    pub usd: Amount,
+    /// Per action (`enable`, `numbers_added`, `live_lookups`, `refreshes`, `remediations`);
+    /// unused ones absent.
     pub actions: HashMap<String, ActionUsage>,
+}
+
+/// One row of the price table (`PRICES`, `client.prices`).
+#[napi(object, use_nullable = true)]
+pub struct Price {
+    /// What is priced: `monitoring`, `enable`, `numbers_added`, `live_lookups`,
+    /// `refreshes`, `scheduled_refresh` or `remediations`.
+    pub item: String,
+    /// Per what: `enterprise-month`, `check`, `number-added`, `number-remediated`, ...
+    pub unit: String,
+    /// The price of one unit in US dollars as a decimal string (`'0.10'`); `null` when the
+    /// source does not state it.
+    pub usd: Option<String>,
+    /// Where the price was read.
+    pub source: String,
+    /// When it was read (e.g. `2026-12`).
+    pub read: String,
+}
+
+/// A facade price table as `Price` rows.
+pub fn price_rows(table: &facade::PriceTable) -> Vec<Price> {
+    table
+        .rows()
+        .iter()
+        .map(|p| Price {
+            item: p.item.as_str().to_owned(),
+            unit: serde_json::to_value(p.unit)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            usd: p.usd.map(facade::Usd::to_decimal),
+            source: p.source.clone(),
+            read: p.read.clone(),
+        })
+        .collect()
 }
 
 /// Options of `new Client(..)`; each falls back to the environment, then the facade's
@@ -82,19 +137,44 @@ pub struct ClientOptions {
     pub user_agent: Option<String>,
     /// Allow sending the key over plain `http://` to a non-loopback host (default false).
     pub allow_insecure_http: Option<bool>,
-    /// Billable requests allowed for the client's lifetime; one over it rejects with code
+    /// Billed units allowed for the client's lifetime (numbers added, checks made, numbers
+    /// remediated, enterprises enabled; not requests); one over it rejects with code
     /// `BILLING_REFUSED` and nothing is sent (default: unlimited).
     pub max_billable: Option<u32>,
+    /// The same budget in US dollars (`'25.00'` or `25`) at `prices`; an action whose price
+    /// is unknown is refused under it (default: unlimited).
+    #[napi(ts_type = "string | number")]
+    pub max_spend: Option<serde_json::Value>,
+    /// Price overrides: item name to price (`'0.12'`, `0.12`, `'unknown'`) or
+    /// `{ usd, source?, read? }`; the others keep the published `PRICES`.
+    #[napi(
+        ts_type = "Record<string, string | number | { usd: string | number; source?: string; read?: string }>"
+    )]
+    pub prices: Option<serde_json::Value>,
     /// Called before each billable request; return `false` (or throw) to refuse it.
     #[napi(ts_type = "(request: BillableRequest) => boolean | undefined | void")]
     #[serde(skip)]
     pub on_billable: Option<BillingHook>,
 }
 
-impl From<ClientOptions> for facade::ClientOptions {
-    fn from(o: ClientOptions) -> Self {
+impl TryFrom<ClientOptions> for facade::ClientOptions {
+    type Error = facade::Error;
+
+    fn try_from(o: ClientOptions) -> Result<Self, facade::Error> {
         let ms = |v: Option<u32>| v.map(|ms| Duration::from_millis(ms.into()));
-        facade::ClientOptions {
+        let max_spend = o
+            .max_spend
+            .map(|v| {
+                serde_json::from_value::<facade::Usd>(v).map_err(|e| {
+                    facade::Error::invalid_input(format!("client options: maxSpend: {e}"))
+                })
+            })
+            .transpose()?;
+        let prices = o
+            .prices
+            .map(facade::PriceOverrides::from_json)
+            .transpose()?;
+        Ok(facade::ClientOptions {
             api_key: o.api_key.map(facade::ApiKey::new),
             base_url: o.base_url,
             timeout: ms(o.timeout_ms),
@@ -104,9 +184,9 @@ impl From<ClientOptions> for facade::ClientOptions {
             user_agent: o.user_agent,
             allow_insecure_http: o.allow_insecure_http,
             max_billable: o.max_billable.map(u64::from),
-            max_spend: None,
-            prices: None,
-        }
+            max_spend,
+            prices,
+        })
     }
 }
 
@@ -176,13 +256,24 @@ impl Client {
         self.inner.base_url().to_owned()
     }
 
-    /// Billable requests sent so far, per action. A request the server provably did not
+    /// Requests, billed units and US dollars so far, per action and in total. A request the server provably did not
     /// process (connection refused, 429) is not counted.
     #[napi]
     pub fn usage(&self) -> Usage {
         let usage = self.inner.usage();
         Usage {
             total_requests: clamp(usage.total_requests),
+            total_units: clamp(usage.total_units),
+            usd: Amount {
+                usd: usage.usd.known.to_decimal(),
+                exact: usage.usd.is_exact(),
+                unknown_units: usage
+                    .usd
+                    .unknown
+                    .iter()
+                    .map(|(item, units)| (item.as_str().to_owned(), clamp(*units)))
+                    .collect(),
+            },
             actions: usage
                 .actions
                 .iter()
@@ -190,6 +281,7 @@ impl Client {
                     let counts = ActionUsage {
                         requests: clamp(u.requests),
                         units: clamp(u.units),
+                        usd: u.usd.map(facade::Usd::to_decimal),
                     };
                     (action.as_str().to_owned(), counts)
                 })
@@ -203,10 +295,28 @@ impl Client {
         self.inner.max_billable().map(clamp)
     }
 
-    /// Billable requests the `maxBillable` budget still allows, if one was set.
+    /// Billed units the `maxBillable` budget still allows, if one was set.
     #[napi(getter)]
     pub fn remaining_billable(&self) -> Option<u32> {
         self.inner.remaining_billable().map(clamp)
+    }
+
+    /// The `maxSpend` budget in US dollars (a decimal string), if one was set.
+    #[napi(getter)]
+    pub fn max_spend(&self) -> Option<String> {
+        self.inner.max_spend().map(facade::Usd::to_decimal)
+    }
+
+    /// US dollars (a decimal string) the `maxSpend` budget still allows, if one was set.
+    #[napi(getter)]
+    pub fn remaining_spend(&self) -> Option<String> {
+        self.inner.remaining_spend().map(facade::Usd::to_decimal)
+    }
+
+    /// The prices this client counts with: `PRICES` unless overridden with `prices`.
+    #[napi(getter)]
+    pub fn prices(&self) -> Vec<Price> {
+        price_rows(self.inner.prices())
     }
 
     /// Terms of service: agree, status, info, agreements.
@@ -248,7 +358,7 @@ fn build(mut options: ClientOptions) -> Result<facade::Client, facade::Error> {
             "telnyx-reputation-node/",
             env!("CARGO_PKG_VERSION")
         ))
-        .with_options(options.into());
+        .with_options(options.try_into()?);
     if let Some(hook) = hook {
         let hook = Arc::new(hook);
         builder = builder.on_billable_async(Arc::new(move |request: facade::BillableRequest| {

@@ -85,7 +85,7 @@ struct ErrorClasses {
     make: Make,
 }
 
-/// Define the classes in this environment, export them and keep `make` for `error::to_js`.
+/// Define the classes in this environment, export them (and `PRICES`) and keep `make` for `error::to_js`.
 #[napi(module_exports)]
 pub fn exports(mut exports: Object, env: Env) -> napi::Result<()> {
     let defined: Object = env.run_script(CLASSES_JS)?;
@@ -94,6 +94,9 @@ pub fn exports(mut exports: Object, env: Env) -> napi::Result<()> {
         let class: napi::bindgen_prelude::Unknown = classes.get_named_property(name)?;
         exports.set_named_property(name, class)?;
     }
+    // The published price table, beside the classes (declared in the `index.d.ts` header).
+    let prices = crate::client::price_rows(&telnyx_reputation::PriceTable::default());
+    exports.set_named_property("PRICES", prices)?;
     let make: Function<(String, String), Object<'static>> = defined.get_named_property("make")?;
     env.set_instance_data(
         ErrorClasses {

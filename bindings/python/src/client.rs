@@ -15,8 +15,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 use serde::Serialize;
 use telnyx_reputation::{
-    BillableRequest, Client as Api, ClientBuilder, ClientOptions, Error, RawResponse,
-    RequestOptions, Usage, with_raw_response,
+    BillableRequest, Client as Api, ClientBuilder, ClientOptions, Error, PriceTable, RawResponse,
+    RequestOptions, Usage, Usd, with_raw_response,
 };
 
 use crate::convert::Json;
@@ -379,7 +379,8 @@ fn call_hook(hook: &Py<PyAny>, request: &BillableRequest) -> Result<(), String> 
     })
 }
 
-/// The facade's usage as the dict `models.Usage._from_api` reads.
+/// The facade's usage as the dict `models.Usage._from_api` reads; dollars as decimal
+/// strings (`models` makes them `Decimal`), an unknown price as `None`.
 fn usage_json(usage: &Usage) -> serde_json::Value {
     let actions: serde_json::Map<String, serde_json::Value> = usage
         .actions
@@ -387,11 +388,45 @@ fn usage_json(usage: &Usage) -> serde_json::Value {
         .map(|(action, u)| {
             (
                 action.as_str().to_owned(),
-                serde_json::json!({"requests": u.requests, "units": u.units}),
+                serde_json::json!({
+                    "requests": u.requests,
+                    "units": u.units,
+                    "usd": u.usd.map(Usd::to_decimal),
+                }),
             )
         })
         .collect();
-    serde_json::json!({"total_requests": usage.total_requests, "actions": actions})
+    serde_json::json!({
+        "total_requests": usage.total_requests,
+        "total_units": usage.total_units,
+        "usd": usage.usd,
+        "actions": actions,
+    })
+}
+
+/// A price table as a list of `models.Price`.
+pub fn prices_list<'py>(py: Python<'py>, table: &PriceTable) -> PyResult<Bound<'py, PyAny>> {
+    static MODELS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let value = Json::of(table)?.into_pyobject(py)?;
+    MODELS
+        .import(py, "telnyx_reputation", "models")?
+        .getattr("Price")?
+        .getattr("_list")?
+        .call1((value,))
+}
+
+/// The published price table (`telnyx_reputation.PRICES`), as `models.Price` rows.
+#[pyfunction]
+pub fn published_prices(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    prices_list(py, &PriceTable::default())
+}
+
+/// An amount of dollars as a Python `Decimal` (exact, unlike a float).
+fn decimal(py: Python<'_>, usd: Usd) -> PyResult<Bound<'_, PyAny>> {
+    static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    DECIMAL
+        .import(py, "decimal", "Decimal")?
+        .call1((usd.to_decimal(),))
 }
 
 /// `Client` and `AsyncClient` differ only in [`Mode`]; one macro keeps them identical.
@@ -407,7 +442,7 @@ macro_rules! client_class {
         impl $name {
             /// Keyword options: those of the facade's `ClientOptions` (`api_key`, `base_url`,
             /// `timeout`, `max_retries`, `retry_cap`, `retry_deadline`, `user_agent`,
-            /// `allow_insecure_http`, `max_billable`; times in seconds) and `on_billable`.
+            /// `allow_insecure_http`, `max_billable`, `max_spend`, `prices`; times in seconds) and `on_billable`.
             #[new]
             #[pyo3(signature = (*, on_billable=None, **options))]
             fn new(
@@ -443,6 +478,33 @@ macro_rules! client_class {
             #[getter]
             fn remaining_billable(&self) -> PyResult<Option<u64>> {
                 Ok(self.shared.api()?.remaining_billable())
+            }
+
+            /// The `max_spend` budget in US dollars (`Decimal`), if one was set.
+            #[getter]
+            fn max_spend<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+                self.shared
+                    .api()?
+                    .max_spend()
+                    .map(|usd| decimal(py, usd))
+                    .transpose()
+            }
+
+            /// Dollars (`Decimal`) the `max_spend` budget still allows, if one was set.
+            #[getter]
+            fn remaining_spend<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+                self.shared
+                    .api()?
+                    .remaining_spend()
+                    .map(|usd| decimal(py, usd))
+                    .transpose()
+            }
+
+            /// The prices this client counts with (`list[models.Price]`): the published
+            /// table unless overridden with `prices=`.
+            #[getter]
+            fn prices<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                prices_list(py, self.shared.api()?.prices())
             }
 
             /// Terms of service: agree, status, info, agreements.

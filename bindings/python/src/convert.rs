@@ -97,6 +97,9 @@ fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
         Ok(Value::Object(map))
     } else if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         value.try_iter()?.map(|v| to_json(&v?)).collect()
+    } else if value.get_type().name()? == "Decimal" {
+        // A `decimal.Decimal` (e.g. `max_spend`): its exact text, never a float.
+        Ok(Value::String(value.str()?.to_str()?.to_owned()))
     } else if value.hasattr("isoformat")? && value.hasattr("tzinfo")? {
         // A `datetime`: its ISO 8601 text is what the facade's chrono fields read.
         Ok(Value::String(value.call_method0("isoformat")?.extract()?))

@@ -29,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pager::PageCursor>()?;
     models::register(m)?;
     resources::register(m)?;
+    m.add_function(wrap_pyfunction!(client::published_prices, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::sign, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::public_key, m)?)?;

@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use telnyx_reputation::Usd;
 
 use crate::commands::{
-    account_numbers::AccountNumbersCommand, documents::DocumentsCommand,
+    account_numbers::AccountNumbersCommand, cost::CostCommand, documents::DocumentsCommand,
     enterprises::EnterprisesCommand, external_verification::ExternalVerificationCommand,
     listen::ListenArgs, loa::LoaCommand, monitor::MonitorCommand, numbers::NumbersCommand,
     remediation::RemediationCommand, reputation::ReputationCommand, terms::TermsCommand,
@@ -53,6 +54,18 @@ pub struct GlobalArgs {
     /// their whole plan first. 0 allows none.
     #[arg(long, value_name = "N", global = true)]
     pub max_billable: Option<u64>,
+    /// Refuse (exit 2, nothing sent) any request that would take this run past USD US
+    /// dollars (e.g. `25.00`) at the price table (see `--prices`); bulk commands check their
+    /// whole plan first, and an action whose price is unknown is refused under it.
+    #[arg(long, value_name = "USD", global = true)]
+    pub max_spend: Option<Usd>,
+    /// Price overrides, a TOML or JSON file mapping an item (`monitoring`, `enable`,
+    /// `numbers_added`, `live_lookups`, `refreshes`, `scheduled_refresh`, `remediations`)
+    /// to its price: `live_lookups = "0.08"`, `numbers_added = "unknown"` or
+    /// `remediations = { usd = "0.90", source = "our contract", read = "2027-01" }`.
+    /// Items left out keep the published prices.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub prices: Option<PathBuf>,
 }
 
 /// The subcommands, grouped like the API.
@@ -97,6 +110,9 @@ pub enum Command {
     Monitor(MonitorCommand),
     /// Receive signed webhooks: verify, record once, print, optionally forward.
     Listen(ListenArgs),
+    /// What the account costs: `cost forecast` (free calls only), `cost prices`.
+    #[command(subcommand)]
+    Cost(CostCommand),
 }
 
 /// Paging options of list commands.

@@ -57,6 +57,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Webhooks(c) => commands::webhooks::run(&ctx, c),
         Command::Monitor(c) => block_on(commands::monitor::run(&ctx, c)),
         Command::Listen(args) => block_on(commands::listen::run(args)),
+        Command::Cost(c) => block_on(commands::cost::run(&ctx, c)),
     }
 }
 

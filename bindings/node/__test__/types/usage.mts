@@ -6,7 +6,10 @@ import {
   type ErrorCode,
   InvalidInputError,
   NotFoundError,
+  PRICES,
   TelnyxReputationError,
+  type Amount,
+  type Price,
   webhooks,
   type BulkRefreshReport,
   type Enterprise,
@@ -17,6 +20,32 @@ import {
   type WebhookEvent,
 } from 'telnyx-reputation'
 import { startEmulator, type Emulator } from 'telnyx-reputation/testing'
+
+/** Money: budgets in units and dollars, prices, and usage in dollars (exact strings). */
+function money(): string {
+  const client = new Client({
+    maxBillable: 500,
+    maxSpend: '25.00',
+    prices: { live_lookups: '0.08', numbers_added: { usd: 0.01, source: 'contract' } },
+  })
+  const published: ReadonlyArray<Price> = PRICES
+  const unknown: string[] = client.prices.filter((p) => p.usd === null).map((p) => p.item)
+  const usage = client.usage()
+  const total: Amount = usage.usd
+  const lookups: string | null = usage.actions.live_lookups?.usd ?? null
+  const left: string | null = client.remainingSpend
+  const budget: string | null = client.maxSpend
+  return [
+    published.length,
+    unknown,
+    total.usd,
+    total.exact,
+    usage.totalUnits,
+    lookups,
+    left,
+    budget,
+  ].join()
+}
 
 async function journey(client: Client): Promise<string[]> {
   const agreement = await client.termsOfService.agreeNumberReputation()
@@ -204,6 +233,7 @@ export async function main(): Promise<void> {
     )
     void enumInputs
     void escapeHatches
+    void money
     const event = webhooks.verify(Buffer.from('{}'), { 'telnyx-timestamp': '0' }, 'key')
     console.log(describe(event), onWebhook, testDelivery('{}'))
   } finally {

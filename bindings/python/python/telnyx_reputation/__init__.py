@@ -11,16 +11,22 @@
         print(number.phone_number, number.reputation_data)
 
 Errors are in ``telnyx_reputation.errors``, models in ``telnyx_reputation.models``,
+the price table in ``telnyx_reputation.PRICES``,
 webhook verification in ``telnyx_reputation.webhooks``, pytest fixtures backed by the
 local emulator in ``telnyx_reputation.testing``.
 """
 
 from . import errors, models, webhooks
-from ._native import AsyncClient, Client, __version__
+from ._native import AsyncClient, Client, __version__, published_prices
 from ._paging import AsyncPager, AsyncPages, Pager, Pages
 from ._raw import RawHeaders, RawResponse
 from .errors import TelnyxReputationError
-from .models import Page
+from .models import Page, Price
+
+PRICES: tuple[Price, ...] = tuple(published_prices())
+"""The published price table: each billable item with its unit, price in US dollars
+(``None``: the pricing page does not state it), and the source and date it was read from.
+A client counts with ``client.prices`` (these, unless given ``prices=``)."""
 
 __all__ = [
     "AsyncClient",
@@ -28,8 +34,10 @@ __all__ = [
     "AsyncPages",
     "Client",
     "Page",
+    "PRICES",
     "Pager",
     "Pages",
+    "Price",
     "RawHeaders",
     "RawResponse",
     "TelnyxReputationError",

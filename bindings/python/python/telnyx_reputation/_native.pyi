@@ -10,6 +10,7 @@ client); here a separate class whose methods are typed as coroutines. Names star
 import builtins
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal, TypeAlias, final
 
 from typing_extensions import Self, disjoint_base
@@ -18,7 +19,7 @@ from ._paging import AsyncPager as _AsyncPager
 from ._paging import Pager as _Pager
 from ._raw import RawResponse
 from .errors import ErrorObject
-from .models import BillableRequest, Page, Usage
+from .models import BillableRequest, Page, Price, Usage
 
 __all__ = [
     "AccountNumbers",
@@ -49,6 +50,7 @@ __all__ = [
     "TermsOfService",
     "__version__",
     "public_key",
+    "published_prices",
     "sign",
     "verify",
 ]
@@ -74,13 +76,20 @@ class _ClientOptions:
         user_agent: str | None = None,
         allow_insecure_http: bool | None = None,
         max_billable: int | None = None,
+        max_spend: Decimal | str | int | float | None = None,
+        prices: Mapping[str, object] | None = None,
         on_billable: Callable[[BillableRequest], object] | None = None,
     ) -> Self:
         """Options default to ``TELNYX_API_KEY`` / ``TELNYX_BASE_URL``, then the core's
         defaults (60 s timeout, 2 retries, 8 s retry cap). Times are in seconds.
 
-        ``max_billable``: billable requests allowed for the client's lifetime (per process);
-        one over it raises ``BillingRefusedError`` and nothing is sent. ``on_billable`` is
+        ``max_billable``: billed units allowed for the client's lifetime (per process):
+        numbers added, checks made, numbers remediated, enterprises enabled, not requests;
+        one over it raises ``BillingRefusedError`` and nothing is sent. ``max_spend``: the
+        same in US dollars (``Decimal("25.00")`` or ``"25.00"``) at ``prices``, a map from
+        item to price (``"0.12"``, ``"unknown"`` or ``{"usd", "source", "read"}``)
+        overriding the published ``PRICES``; an action whose price is unknown is refused
+        under ``max_spend``. ``on_billable`` is
         called with each billable request before it is sent; returning ``False`` or raising
         refuses it. ``user_agent`` replaces the ``User-Agent`` header. An unknown keyword
         raises ``InvalidInputError`` naming it."""
@@ -90,9 +99,17 @@ class _ClientOptions:
     def max_billable(self) -> int | None: ...
     @property
     def remaining_billable(self) -> int | None:
-        """Billable requests the ``max_billable`` budget still allows, if one was set."""
+        """Billed units the ``max_billable`` budget still allows, if one was set."""
+    @property
+    def max_spend(self) -> Decimal | None: ...
+    @property
+    def remaining_spend(self) -> Decimal | None:
+        """US dollars the ``max_spend`` budget still allows, if one was set."""
+    @property
+    def prices(self) -> list[Price]:
+        """The prices this client counts with (``PRICES`` unless given ``prices=``)."""
     def usage(self) -> Usage:
-        """Billable requests sent so far, per action."""
+        """Requests, billed units and US dollars so far, per action and in total."""
 
 @final
 class Client(_ClientOptions):
@@ -1073,6 +1090,8 @@ def verify(payload: bytes, headers: list[tuple[str, str]], public_key: str) -> d
 
 def sign(payload: bytes, timestamp: int, signing_key: str) -> list[tuple[str, str]]: ...
 def public_key(signing_key: str) -> str: ...
+def published_prices() -> list[Price]:
+    """The published price table (``telnyx_reputation.PRICES``)."""
 
 # --- @generated models: cargo xtask codegen from crates/telnyx-reputation/src/{models,enums}.rs; do not edit below ---
 

@@ -24,6 +24,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Generic, Literal, TypedDict, TypeVar
 
 from .errors import ErrorObject
@@ -161,6 +162,8 @@ def _converter(hint: Any) -> Callable[[Any], Any] | None:
         return _parse_datetime
     if hint is date:
         return date.fromisoformat
+    if hint is Decimal:
+        return Decimal
     if isinstance(hint, type) and issubclass(hint, Model):
         return hint._from_api
     if hint is ErrorObject:
@@ -223,36 +226,93 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True, kw_only=True)
 class ActionUsage(Model):
-    """Billable requests of one action, and the units they carried."""
+    """Billable requests of one action, the units they carried and what those cost."""
 
     requests: int
     """Requests sent."""
     units: int
-    """Numbers added or refreshed; 1 per enable or live read."""
+    """Units billed: numbers added, refreshed or remediated; 1 per enable or live read."""
+    usd: Decimal | None = None
+    """What the units cost at the client's prices, in US dollars; ``None`` when the price of
+    this action is unknown (never guessed)."""
 
 
 class BillableRequest(TypedDict):
     """What the ``on_billable`` hook of ``Client`` / ``AsyncClient`` is called with."""
 
     operation: str
-    action: Literal["enable", "numbers_added", "live_lookups", "refreshes"]
+    action: Literal["enable", "numbers_added", "live_lookups", "refreshes", "remediations"]
+    """The billable action, named as the emulator's ledger names it."""
     method: str
     path: str
     units: int
 
 
 @dataclass(frozen=True, kw_only=True)
-class Usage(Model):
-    """What ``client.usage()`` returns: the billable requests the client has sent so far.
+class Amount(Model):
+    """A sum of US dollars that says when part of it is unknown: ``usd`` is what the units
+    with a known price cost; ``unknown_units`` counts, per item, the units whose price is
+    unknown (then ``exact`` is false and ``usd`` is a lower bound)."""
 
-    A request the server provably did not process (connection refused, 429) is not counted.
+    usd: Decimal
+    """Dollars of the units with a known price."""
+    exact: bool = True
+    """True when no part of the amount depends on an unknown price."""
+    unknown_units: dict[str, int] = field(default_factory=dict)
+    """Units of each item whose price is unknown."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Price(Model):
+    """One row of the price table (``telnyx_reputation.PRICES``, ``client.prices``)."""
+
+    item: str
+    """What is priced: ``monitoring``, ``enable``, ``numbers_added``, ``live_lookups``,
+    ``refreshes``, ``scheduled_refresh`` (the re-checks of an enterprise's
+    ``check_frequency``) or ``remediations``."""
+    unit: str
+    """Per what: ``enterprise-month``, ``check``, ``number-added``, ``number-remediated``..."""
+    usd: Decimal | None
+    """The price of one unit in US dollars; ``None`` when the source does not state it."""
+    source: str
+    """Where the price was read."""
+    read: str
+    """When it was read (e.g. ``2026-12``)."""
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> Price:
+        usd = data["usd"]
+        return cls(
+            item=data["item"],
+            unit=data["unit"],
+            usd=None if usd == "unknown" else Decimal(usd),
+            source=data["source"],
+            read=data["read"],
+        )
+
+    @classmethod
+    def _list(cls, rows: list[Mapping[str, Any]]) -> list[Price]:
+        return [cls._from_api(row) for row in rows]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Usage(Model):
+    """What ``client.usage()`` returns: what the client has been billed for so far, in
+    requests, billed units and US dollars, per action and in total.
+
+    A request the server provably did not process (connection refused, 429) is not counted;
+    neither is a cached read the answer shows was served from the cache.
     """
 
     total_requests: int
     """Billable requests sent, all actions together."""
+    total_units: int = 0
+    """Billed units, all actions together (what ``max_billable`` counts)."""
+    usd: Amount = field(default_factory=lambda: Amount(usd=Decimal("0.00")))
+    """Dollars, all actions together, at the client's prices (``client.prices``)."""
     actions: dict[str, ActionUsage] = field(default_factory=dict)
-    """Per action: ``enable``, ``numbers_added``, ``live_lookups``, ``refreshes`` (the
-    emulator ledger's names); an action never used is absent."""
+    """Per action: ``enable``, ``numbers_added``, ``live_lookups``, ``refreshes``,
+    ``remediations`` (the emulator ledger's names); an action never used is absent."""
 
     def requests(self, action: str) -> int:
         """Requests sent for ``action`` (0 when unused)."""
@@ -264,9 +324,23 @@ class Usage(Model):
         usage = self.actions.get(action)
         return usage.units if usage else 0
 
+    def dollars(self, action: str) -> Decimal | None:
+        """US dollars billed for ``action`` (``Decimal("0")`` when unused, ``None`` when its
+        price is unknown)."""
+        usage = self.actions.get(action)
+        return usage.usd if usage else Decimal("0")
+
 
 for _cls in _NATIVE:
     Model.register(_cls)
 
 # The native classes are listed in the generated region above.
-__all__ += ["ActionUsage", "BillableRequest", "Model", "Page", "Usage"]
+__all__ += [
+    "ActionUsage",
+    "Amount",
+    "BillableRequest",
+    "Model",
+    "Page",
+    "Price",
+    "Usage",
+]

@@ -3,6 +3,7 @@
 //! (API key, base URL, enterprise id) is [`Context`]; nothing here does HTTP itself.
 
 pub mod account_numbers;
+pub mod cost;
 pub mod documents;
 pub mod enterprises;
 pub mod external_verification;
@@ -18,7 +19,7 @@ pub mod webhooks;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use telnyx_reputation::{Client, Page, Pager, Reputation};
+use telnyx_reputation::{Client, Page, Pager, PriceOverrides, PriceTable, Reputation};
 
 use crate::cli::{GlobalArgs, PageArgs};
 use crate::exit::{CliError, CliResult};
@@ -52,7 +53,36 @@ impl Context {
         if let Some(max) = self.global.max_billable {
             builder = builder.max_billable(max);
         }
-        Ok(builder.build()?)
+        if let Some(max) = self.global.max_spend {
+            builder = builder.max_spend(max);
+        }
+        Ok(builder.prices(self.prices()?).build()?)
+    }
+
+    /// The price table: the published one with `--prices FILE` applied.
+    pub fn prices(&self) -> CliResult<PriceTable> {
+        let Some(path) = &self.global.prices else {
+            return Ok(PriceTable::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            || text.trim_start().starts_with('{');
+        let value: serde_json::Value = if is_json {
+            serde_json::from_str(&text).map_err(|e| {
+                CliError::usage(format!("{} is not valid JSON: {e}", path.display()))
+            })?
+        } else {
+            toml::from_str(&text).map_err(|e| {
+                CliError::usage(format!("{} is not valid TOML: {e}", path.display()))
+            })?
+        };
+        let overrides = PriceOverrides::from_json(value)
+            .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+        let source = format!("--prices {}", path.display());
+        Ok(PriceTable::default().with_overrides(&overrides, &source, "not stated"))
     }
 
     /// The enterprise id from `--enterprise`/`TELNYX_ENTERPRISE_ID`.

@@ -5,8 +5,8 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use telnyx_reputation::{
-    BatchFailure, BulkAddOptions, Client, Error, NumberOwnership, PhoneNumber, RefreshResult,
-    ReputationNumber,
+    Amount, BatchFailure, BulkAddOptions, Client, Error, NumberOwnership, PhoneNumber,
+    RefreshResult, ReputationNumber,
 };
 
 use super::{Context, fetch};
@@ -219,62 +219,82 @@ pub fn read_numbers(source: &NumberSource) -> CliResult<Numbers<PhoneNumber>> {
 }
 
 /// `--dry-run` of a bulk command: the requests it would send, one per batch of 100, with
-/// what each bills (from the facade's operations table); nothing is sent.
+/// what each bills (from the facade's operations table) and costs (at the price table,
+/// `--prices`); nothing is sent.
 fn dry_run(ctx: &Context, operation: &str, input: &Numbers<PhoneNumber>) -> CliResult {
     let op = telnyx_reputation::operation(operation).expect("a known operation");
-    let action = op
-        .billing()
-        .action()
-        .map_or_else(|| "free".to_owned(), |a| a.to_string());
+    let prices = ctx.prices()?;
+    let billed = op.billing().action();
+    let action = billed.map_or_else(|| "free".to_owned(), |a| a.to_string());
+    let cost_of = |units: usize| -> Amount {
+        billed.map_or_else(Amount::default, |a| {
+            prices.cost(a.price_item(), units as u64)
+        })
+    };
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
     for (i, batch) in input.batches().enumerate() {
         let (first, last) = (batch[0].0, batch[batch.len() - 1].0);
+        let cost = cost_of(batch.len());
         rows.push(vec![
             cell(format!("request {}", i + 1)),
             cell(format!("{} {}", op.method(), op.path())),
             cell(span(first, last)),
             cell(batch.len()),
             cell(&action),
+            cell(&cost),
         ]);
-        json_rows.push(json!({"request": i + 1, "method": op.method(), "path": op.path(), "from": first.to_string(), "to": last.to_string(), "numbers": batch.len(), "bills": action}));
+        json_rows.push(json!({"request": i + 1, "method": op.method(), "path": op.path(), "from": first.to_string(), "to": last.to_string(), "numbers": batch.len(), "bills": action, "usd": cost}));
     }
     let requests = rows.len();
+    let total = cost_of(input.valid.len());
     View::list(
-        vec!["request", "endpoint", "input", "numbers", "bills"],
+        vec!["request", "endpoint", "input", "numbers", "bills", "cost"],
         rows,
-        json!({"dry_run": true, "billable_requests": requests, "numbers": input.valid.len(), "requests": json_rows}),
+        json!({"dry_run": true, "billable_requests": requests, "numbers": input.valid.len(), "usd": total, "requests": json_rows}),
     )
     .print(ctx.format())?;
     eprintln!(
-        "dry run: would send {requests} billable requests ({action}, {} numbers); nothing was sent",
+        "dry run: would send {requests} billable requests ({action}, {} numbers), costing {total}; nothing was sent",
         input.valid.len()
     );
     Ok(())
 }
 
-/// `--dry-run` of a single billable request.
+/// `--dry-run` of a single billable request (one unit), with its cost at the price table.
 pub fn single_dry_run(ctx: &Context, operation: &str, target: &str) -> CliResult {
+    request_dry_run(ctx, operation, target, 1)
+}
+
+/// `--dry-run` of one billable request of `units` units (e.g. the numbers of a remediation
+/// request), with its cost at the price table.
+pub fn request_dry_run(ctx: &Context, operation: &str, target: &str, units: u64) -> CliResult {
     let op = telnyx_reputation::operation(operation).expect("a known operation");
-    let action = op
-        .billing()
-        .action()
-        .map_or_else(|| "free".to_owned(), |a| a.to_string());
+    let billed = op.billing().action();
+    let action = billed.map_or_else(|| "free".to_owned(), |a| a.to_string());
+    let cost = match billed {
+        Some(a) => ctx.prices()?.cost(a.price_item(), units),
+        None => Amount::default(),
+    };
     View::record(
-        vec!["endpoint", "target", "bills"],
+        vec!["endpoint", "target", "bills", "units", "cost"],
         vec![
             cell(format!("{} {}", op.method(), op.path())),
             cell(target),
             cell(&action),
+            cell(units),
+            cell(&cost),
         ],
-        json!({"dry_run": true, "billable_requests": 1, "method": op.method(), "path": op.path(), "target": target, "bills": action}),
+        json!({"dry_run": true, "billable_requests": 1, "method": op.method(), "path": op.path(), "target": target, "bills": action, "units": units, "usd": cost}),
     )
     .print(ctx.format())?;
-    eprintln!("dry run: would send 1 billable request ({action}); nothing was sent");
+    eprintln!(
+        "dry run: would send 1 billable request ({action}), costing {cost}; nothing was sent"
+    );
     Ok(())
 }
 
-/// The billable requests the command made, on stderr.
+/// The billable requests the command made and what they cost, on stderr.
 pub fn billable_summary(client: &Client) {
     let usage = client.usage();
     let detail: Vec<String> = usage
@@ -283,13 +303,14 @@ pub fn billable_summary(client: &Client) {
         .map(|(action, u)| format!("{action}: {} requests, {} units", u.requests, u.units))
         .collect();
     eprintln!(
-        "billable requests made: {}{}",
+        "billable requests made: {}{}, costing {}",
         usage.total_requests,
         if detail.is_empty() {
             String::new()
         } else {
             format!(" ({})", detail.join("; "))
-        }
+        },
+        usage.usd
     );
 }
 

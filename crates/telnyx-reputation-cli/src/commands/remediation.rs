@@ -9,7 +9,7 @@ use telnyx_reputation::{Remediation, RemediationRequest, RemediationStatus, Reme
 
 use super::{Context, fetch};
 use crate::cli::PageArgs;
-use crate::commands::numbers::read_numbers;
+use crate::commands::numbers::{read_numbers, request_dry_run};
 use crate::exit::{Class, CliError, CliResult};
 use crate::numbers_input::NumberSource;
 use crate::output::{View, cell, opt, time};
@@ -32,6 +32,10 @@ pub enum RemediationCommand {
         webhook_url: Option<String>,
         #[command(flatten)]
         wait: WaitArgs,
+        /// Print the request and what it would cost ($1.00 a number at the published
+        /// prices); send nothing.
+        #[arg(long, conflicts_with = "wait")]
+        dry_run: bool,
     },
     /// Show one request with its per-number results.
     Get {
@@ -126,8 +130,18 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
             contact_email,
             webhook_url,
             wait,
+            dry_run,
         } => {
             let input = read_numbers(&numbers)?;
+            if dry_run {
+                let target = format!(
+                    "enterprise {}, {} numbers",
+                    ctx.enterprise_id()?,
+                    input.valid.len()
+                );
+                let units = input.valid.len() as u64;
+                return request_dry_run(ctx, "remediation.submit", &target, units);
+            }
             let mut request =
                 RemediationRequest::new(input.valid.iter().map(|(_, n)| n.as_str()), call_purpose);
             request.contact_email = contact_email;
