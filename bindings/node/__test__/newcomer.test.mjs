@@ -50,7 +50,11 @@ async function receiver(publicKey) {
             resolve(event)
           })
         })
-  return { url: `http://127.0.0.1:${server.address().port}/hook`, next, close: () => server.close() }
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    next,
+    close: () => server.close(),
+  }
 }
 
 function fleetCsv(count) {
@@ -73,7 +77,11 @@ test('the first hour', async () => {
   const loa = await rep.loa.render()
   assert.equal(loa.subarray(0, 4).toString(), '%PDF')
   await rep.enable((await client.documents.upload('loa.pdf', loa)).id, 'business_daily')
-  await admin('POST', '/gates', { enterprise_id: enterprise.id, status: 'approved', loa_status: 'approved' })
+  await admin('POST', '/gates', {
+    enterprise_id: enterprise.id,
+    status: 'approved',
+    loa_status: 'approved',
+  })
   const settings = await rep.waitUntilApproved({ intervalMs: 10, timeoutMs: 5000 })
   // A property, as Python's `ready_for_numbers` (point 8).
   assert.equal(settings.readyForNumbers, true)
@@ -137,7 +145,10 @@ test('the first hour', async () => {
       null,
       hook.url,
     )
-    const done = await rep.remediation.waitUntilFinished(submitted.id, { intervalMs: 10, timeoutMs: 10_000 })
+    const done = await rep.remediation.waitUntilFinished(submitted.id, {
+      intervalMs: 10,
+      timeoutMs: 10_000,
+    })
     assert.equal(done.status, 'completed')
     const seen = []
     while (seen.at(-1) !== 'completed') {
@@ -161,6 +172,9 @@ test('the first hour', async () => {
   // A budget is a budget: past it, refused before I/O, nothing billed.
   const tight = new Client({ apiKey, baseUrl: emulator.baseUrl, maxBillable: 5 })
   const unchanged = await ledger()
-  await assert.rejects(tight.reputation(enterprise.id).numbers.refresh(numbers.slice(10, 20)), BillingRefusedError)
+  await assert.rejects(
+    tight.reputation(enterprise.id).numbers.refresh(numbers.slice(10, 20)),
+    BillingRefusedError,
+  )
   assert.deepEqual(await ledger(), unchanged)
 })
