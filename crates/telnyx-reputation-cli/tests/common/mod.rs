@@ -127,6 +127,17 @@ impl Drop for Harness {
     }
 }
 
+/// A data directory for this test process (removed by the OS's temp cleaning, not by us:
+/// a test may still be reading it when another ends).
+pub fn test_data_home() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "telnyx-reputation-cli-tests-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// The CLI binary with no TELNYX_* variables from the environment.
 pub fn bare_cli() -> Command {
     let mut cmd = Command::cargo_bin("telnyx-reputation").unwrap();
@@ -138,6 +149,10 @@ pub fn bare_cli() -> Command {
     ] {
         cmd.env_remove(var);
     }
+    // The default store (and anything else under the data directory) in a directory of
+    // this test process, never the user's own.
+    cmd.env_remove("TELNYX_REPUTATION_STORE");
+    cmd.env("XDG_DATA_HOME", test_data_home());
     cmd.timeout(Duration::from_secs(60));
     cmd
 }
