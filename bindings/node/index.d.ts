@@ -149,7 +149,6 @@ export type WithRawResponse<H> = {
       ? W
       : H[K]
 }
-
 /**
  * The published price table: each billable item with its unit, price in US dollars as a
  * decimal string (`null`: the pricing page does not state it), and the source and date it
