@@ -309,3 +309,43 @@ async fn a_read_only_store_names_its_path_when_written() {
     assert!(error.contains(&db.display().to_string()), "{error}");
     assert!(error.contains("readonly"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_whose_holder_was_killed_is_taken_at_once_not_after_its_lease() {
+    use sqlx::{Connection, Row};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    // A sync takes the lock and is killed: its row stays, with a lease of a minute, naming
+    // a process of this host that no longer runs.
+    let held = store.lock_sync("ent-1", None).await.unwrap();
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead_pid = gone.id();
+    gone.wait().unwrap();
+    let url = format!("sqlite://{}/nested/monitor.sqlite", dir.path().display());
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let owner: String = sqlx::query("SELECT owner FROM sync_locks WHERE enterprise_id = 'ent-1'")
+        .fetch_one(&mut db)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let dead_owner = owner.replacen(
+        &format!("pid {} ", std::process::id()),
+        &format!("pid {dead_pid} "),
+        1,
+    );
+    assert_ne!(dead_owner, owner);
+    sqlx::query("UPDATE sync_locks SET owner = $1 WHERE enterprise_id = 'ent-1'")
+        .bind(&dead_owner)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    drop(held);
+    // The next sync takes it without waiting out the lease.
+    let next = store
+        .lock_sync("ent-1", None)
+        .await
+        .expect("a dead holder's lock is free");
+    assert_ne!(next.owner(), dead_owner);
+    next.release().await.unwrap();
+}
