@@ -510,7 +510,9 @@ fn soak_200_syncs_and_a_receiver_under_failures_and_kills_lose_nothing_and_send_
             listener = soak.listen(listen_kills);
         }
         let left_kills = SYNC_KILLS.saturating_sub(runs.killed);
-        let left_runs = SYNCS + 1 - n;
+        // Spread over all but the last 20 runs, which take up any kill that came too late
+        // (the run had already exited).
+        let left_runs = (SYNCS + 1 - n).saturating_sub(20).max(1);
         let kill_after = (left_kills > 0 && rng.usize(..left_runs) < left_kills).then(|| {
             let ms = u64::try_from(typical.as_millis()).unwrap_or(1000).max(50);
             Duration::from_millis(rng.u64(0..ms))
