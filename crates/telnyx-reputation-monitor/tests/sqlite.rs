@@ -349,3 +349,73 @@ async fn a_lock_whose_holder_was_killed_is_taken_at_once_not_after_its_lease() {
     assert_ne!(next.owner(), dead_owner);
     next.release().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remediation_in_doubt_after_a_kill_is_found_and_not_submitted_again() {
+    use sqlx::Connection;
+    use telnyx_reputation::RemediationRequest;
+    use telnyx_reputation_monitor::outbox::{self, DeliverOptions, NewOutboxItem, OutboxKind};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let fleet = suite::Fleet::start(2).await;
+    let numbers = vec![fleet.numbers[0].clone()];
+    store
+        .enqueue(&[NewOutboxItem {
+            kind: OutboxKind::Remediate,
+            idempotency_key: "remediate|e|turned high|0|1".into(),
+            enterprise_id: Some(fleet.enterprise_id.clone()),
+            rule: Some("turned high".into()),
+            target: fleet.enterprise_id.clone(),
+            payload: serde_json::json!({ "numbers": numbers, "skipped": [],
+                "call_purpose": "Reminders", "contact_email": null }),
+        }])
+        .await
+        .unwrap();
+    // A sync marked the row in flight, its request reached the API, and it was killed
+    // before it could mark the row done.
+    let remediations = fleet.client.reputation(&fleet.enterprise_id).remediation();
+    let sent = remediations
+        .submit(RemediationRequest::new(&numbers, "Reminders"))
+        .await
+        .unwrap();
+    let url = format!("sqlite://{}/nested/monitor.sqlite", dir.path().display());
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    sqlx::query(
+        "UPDATE outbox SET attempts = 1, last_error = 'in flight: the attempt did not finish'",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    // The carriers finished it, so a second request would be accepted (and billed).
+    fleet
+        .admin(
+            "remediation/advance",
+            serde_json::json!({ "status": "completed" }),
+        )
+        .await;
+    let all = DeliverOptions {
+        ignore_schedule: true,
+        ..DeliverOptions::default()
+    };
+    // With a budget, so a second submission would go through.
+    let client = telnyx_reputation::Client::builder()
+        .api_key(&fleet.key)
+        .base_url(fleet.emulator.base_url())
+        .max_billable(10)
+        .build()
+        .unwrap();
+    let report = outbox::deliver(&store, Some(&client), &all).await.unwrap();
+    assert_eq!(report.delivered.len(), 1, "{report:?}");
+    assert_eq!(
+        report.delivered[0].result.as_deref(),
+        Some(sent.id.as_str())
+    );
+    let listed: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(remediations.list().stream())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.len(),
+        1,
+        "one request for the one decision: {listed:?}"
+    );
+}
