@@ -144,11 +144,16 @@ impl Store {
         owner: &str,
     ) -> Result<Option<Option<sqlx::AnyConnection>>> {
         let now = Utc::now();
-        // A holder on this host whose process is gone gave the lock up when it died.
-        let dead = self
-            .lock_holder(enterprise_id)
+        // A holder on this host whose process is gone gave the lock up when it died. The
+        // row's owner as stored (not the holder as shown, which adds when it was taken) is
+        // what the upsert below compares.
+        let dead = sqlx::query("SELECT owner FROM sync_locks WHERE enterprise_id = $1")
+            .bind(enterprise_id)
+            .fetch_optional(&self.pool)
             .await?
-            .filter(|holder| !holder_alive(holder))
+            .map(|row| row.try_get::<String, _>(0))
+            .transpose()?
+            .filter(|owner| !holder_alive(owner))
             .unwrap_or_default();
         let lease = chrono::Duration::from_std(LEASE).unwrap_or_default();
         let taken = sqlx::query(
@@ -213,7 +218,7 @@ fn host() -> String {
         .unwrap_or_else(|| "this host".into())
 }
 
-/// False only when `holder` (as [`Store::lock_holder`] shows it) is a process of this host
+/// False only when `holder` (a lock row's owner, or as [`Store::lock_holder`] shows it) is a process of this host
 /// that is known not to run any more (Linux: no `/proc/PID`).
 fn holder_alive(holder: &str) -> bool {
     let Some(rest) = holder.strip_prefix("pid ") else {

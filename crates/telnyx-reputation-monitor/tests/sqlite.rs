@@ -309,3 +309,113 @@ async fn a_read_only_store_names_its_path_when_written() {
     assert!(error.contains(&db.display().to_string()), "{error}");
     assert!(error.contains("readonly"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_whose_holder_was_killed_is_taken_at_once_not_after_its_lease() {
+    use sqlx::{Connection, Row};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    // A sync takes the lock and is killed: its row stays, with a lease of a minute, naming
+    // a process of this host that no longer runs.
+    let held = store.lock_sync("ent-1", None).await.unwrap();
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead_pid = gone.id();
+    gone.wait().unwrap();
+    let url = format!("sqlite://{}/nested/monitor.sqlite", dir.path().display());
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let owner: String = sqlx::query("SELECT owner FROM sync_locks WHERE enterprise_id = 'ent-1'")
+        .fetch_one(&mut db)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let dead_owner = owner.replacen(
+        &format!("pid {} ", std::process::id()),
+        &format!("pid {dead_pid} "),
+        1,
+    );
+    assert_ne!(dead_owner, owner);
+    sqlx::query("UPDATE sync_locks SET owner = $1 WHERE enterprise_id = 'ent-1'")
+        .bind(&dead_owner)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    drop(held);
+    // The next sync takes it without waiting out the lease.
+    let next = store
+        .lock_sync("ent-1", None)
+        .await
+        .expect("a dead holder's lock is free");
+    assert_ne!(next.owner(), dead_owner);
+    next.release().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remediation_in_doubt_after_a_kill_is_found_and_not_submitted_again() {
+    use sqlx::Connection;
+    use telnyx_reputation::RemediationRequest;
+    use telnyx_reputation_monitor::outbox::{self, DeliverOptions, NewOutboxItem, OutboxKind};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let fleet = suite::Fleet::start(2).await;
+    let numbers = vec![fleet.numbers[0].clone()];
+    store
+        .enqueue(&[NewOutboxItem {
+            kind: OutboxKind::Remediate,
+            idempotency_key: "remediate|e|turned high|0|1".into(),
+            enterprise_id: Some(fleet.enterprise_id.clone()),
+            rule: Some("turned high".into()),
+            target: fleet.enterprise_id.clone(),
+            payload: serde_json::json!({ "numbers": numbers, "skipped": [],
+                "call_purpose": "Reminders", "contact_email": null }),
+        }])
+        .await
+        .unwrap();
+    // A sync marked the row in flight, its request reached the API, and it was killed
+    // before it could mark the row done.
+    let remediations = fleet.client.reputation(&fleet.enterprise_id).remediation();
+    let sent = remediations
+        .submit(RemediationRequest::new(&numbers, "Reminders"))
+        .await
+        .unwrap();
+    let url = format!("sqlite://{}/nested/monitor.sqlite", dir.path().display());
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    sqlx::query(
+        "UPDATE outbox SET attempts = 1, last_error = 'in flight: the attempt did not finish'",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    // The carriers finished it, so a second request would be accepted (and billed).
+    fleet
+        .admin(
+            "remediation/advance",
+            serde_json::json!({ "status": "completed" }),
+        )
+        .await;
+    let all = DeliverOptions {
+        ignore_schedule: true,
+        ..DeliverOptions::default()
+    };
+    // With a budget, so a second submission would go through.
+    let client = telnyx_reputation::Client::builder()
+        .api_key(&fleet.key)
+        .base_url(fleet.emulator.base_url())
+        .max_billable(10)
+        .build()
+        .unwrap();
+    let report = outbox::deliver(&store, Some(&client), &all).await.unwrap();
+    assert_eq!(report.delivered.len(), 1, "{report:?}");
+    assert_eq!(
+        report.delivered[0].result.as_deref(),
+        Some(sent.id.as_str())
+    );
+    let listed: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(remediations.list().stream())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.len(),
+        1,
+        "one request for the one decision: {listed:?}"
+    );
+}
