@@ -502,6 +502,60 @@ fn listen_replay_sends_the_forwards_that_failed_again() {
 }
 
 #[test]
+fn a_notification_given_up_is_put_back_by_retry_failed_and_sent() {
+    use telnyx_reputation_monitor::outbox::{self, DeliverOptions, NewOutboxItem, OutboxKind};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let opened = runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    let item = NewOutboxItem {
+        kind: OutboxKind::Notify,
+        idempotency_key: "notify|rule|e|+12025550100|1".into(),
+        enterprise_id: Some("e".into()),
+        rule: Some("turned high".into()),
+        target: format!("http://127.0.0.1:{port}/hook"),
+        payload: serde_json::json!({ "body": { "rule": "turned high" } }),
+    };
+    runtime.block_on(opened.enqueue(&[item])).unwrap();
+    // The endpoint stays down through every attempt: the row is given up.
+    let all = DeliverOptions {
+        ignore_schedule: true,
+        ..DeliverOptions::default()
+    };
+    for _ in 0..outbox::MAX_ATTEMPTS {
+        runtime
+            .block_on(outbox::deliver(&opened, None, &all))
+            .unwrap();
+    }
+    let outbox = |extra: &[&str]| {
+        json_of(
+            common::bare_cli()
+                .args(["monitor", "outbox", "--store", &store])
+                .args(extra),
+        )
+    };
+    assert_eq!(outbox(&[])[0]["state"], "failed");
+    // Back up: put back, then delivered by the next delivery run, with its delivery id.
+    let listed = outbox(&["--retry-failed"]);
+    assert_eq!(listed[0]["state"], "pending", "{listed}");
+    assert_eq!(listed[0]["attempts"], 0, "{listed}");
+    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    let report = runtime
+        .block_on(outbox::deliver(&opened, None, &DeliverOptions::default()))
+        .unwrap();
+    assert_eq!(report.delivered.len(), 1);
+    assert_eq!(received.lock().unwrap().len(), 1);
+    assert_eq!(outbox(&[]).as_array().unwrap().len(), 0);
+}
+
+#[test]
 fn a_second_sync_of_one_enterprise_stops_naming_the_holder() {
     let harness = Harness::start("cli-monitor-lock");
     let (enterprise, _) = fleet(&harness, 1);

@@ -33,8 +33,10 @@ pub const DELIVERY_ID_HEADER: &str = "x-telnyx-reputation-delivery-id";
 pub const EVENT_ID_HEADER: &str = "x-telnyx-reputation-event-id";
 
 /// After this many failed attempts a row is marked failed (listed by `monitor outbox`;
-/// `listen replay` puts failed forwards back).
-pub const MAX_ATTEMPTS: i64 = 8;
+/// `monitor outbox --retry-failed` and `listen replay` put failed rows back). With
+/// [`retry_delay`]'s schedule (1 s doubling to 1 h) that is about a day of trying: an
+/// endpoint that is down for an afternoon loses nothing.
+pub const MAX_ATTEMPTS: i64 = 36;
 
 /// Written on a row just before it is sent: a row still carrying it was being sent when the
 /// process stopped, so whether the request arrived is unknown.
@@ -244,7 +246,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Put failed rows of `kind` back to pending, due now; returns how many.
+    /// Put failed rows of `kind` back to pending, due now, with a fresh count of attempts;
+    /// returns how many.
     pub async fn requeue_failed(&self, kind: OutboxKind) -> Result<u64> {
         let now = micros(Utc::now());
         let done = sqlx::query(

@@ -104,6 +104,10 @@ pub enum MonitorCommand {
         /// Also list the delivered ones.
         #[arg(long)]
         all: bool,
+        /// Put the failed notifications and remediations back, due now (the next
+        /// `monitor sync` sends them), then list.
+        #[arg(long)]
+        retry_failed: bool,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -235,7 +239,16 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
                 );
                 Ok(())
             }
-            MonitorCommand::Outbox { all, .. } => {
+            MonitorCommand::Outbox {
+                all, retry_failed, ..
+            } => {
+                if retry_failed {
+                    let mut requeued = 0;
+                    for kind in [OutboxKind::Notify, OutboxKind::Remediate] {
+                        requeued += store.requeue_failed(kind).await.map_err(named)?;
+                    }
+                    eprintln!("{requeued} failed item(s) put back, due now");
+                }
                 let states: &[OutboxState] = if all {
                     &[]
                 } else {
