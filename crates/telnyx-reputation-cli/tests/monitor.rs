@@ -276,6 +276,23 @@ fn rules_remediate_only_with_apply() {
     assert!(applied["rules"][0]["remediation_id"].is_string());
     let listed = json_of(harness.cli_for(&enterprise).args(["remediation", "list"]));
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    // The two numbers submitted are recorded as spent ($1.00 each), with the delivery.
+    let spend = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "spend", "--store", &store]),
+    );
+    let remediated: u64 = spend["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["remediations"].as_u64().unwrap())
+        .sum();
+    assert_eq!(remediated, 2, "{spend}");
+    assert_eq!(
+        spend["days"][0]["remediations_usd"]["usd"], "2.00",
+        "{spend}"
+    );
 }
 
 #[test]
@@ -934,4 +951,54 @@ fn a_store_that_cannot_be_opened_is_named_with_its_cause() {
         .failure()
         .stderr(contains("does not exist").and(contains("--create")));
     assert!(!mistyped.exists());
+}
+
+#[test]
+fn monitor_spend_prices_what_the_syncs_recorded() {
+    let harness = Harness::start("cli-monitor-spend");
+    let (enterprise, _) = fleet(&harness, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store])
+        .assert()
+        .success();
+    harness
+        .cli_for(&enterprise)
+        .args([
+            "--max-billable",
+            "3",
+            "monitor",
+            "sync",
+            "--fresh",
+            "--store",
+            &store,
+        ])
+        .assert()
+        .success();
+    let spend = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "spend", "--store", &store]),
+    );
+    let fresh: u64 = spend["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["fresh_checks"].as_u64().unwrap())
+        .sum();
+    assert_eq!(fresh, 3, "{spend}");
+    // Three checks at $0.10 and one enterprise-month at $100.
+    assert_eq!(spend["total_usd"]["usd"], "100.30", "{spend}");
+    assert_eq!(spend["months"][0]["fee_usd"]["usd"], "100.00", "{spend}");
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "spend", "--format", "csv", "--store", &store])
+        .assert()
+        .success()
+        .stdout(contains(
+            "enterprise_id,day,scheduled_checks,fresh_checks,remediations,usd",
+        ))
+        .stderr(contains("total $100.30"));
 }

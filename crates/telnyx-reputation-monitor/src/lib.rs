@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod receiver;
 pub mod report;
 pub mod rules;
+pub mod spend;
 mod store;
 
 pub use error::{MonitorError, Result};
@@ -19,6 +20,8 @@ pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, SyncRun, authorize_b
 pub use receiver::{Receiver, RejectLog, RejectReason, Rejection, ServeOptions};
 pub use report::Report;
 pub use rules::Rules;
+pub use spend::Spend;
 pub use store::{
-    Backend, Create, DayIndex, Latest, OPEN_TIMEOUT, RiskSpan, Store, StoreCounts, SweepWrite,
+    Backend, Create, DayIndex, Latest, OPEN_TIMEOUT, RiskSpan, SpendCounts, Store, StoreCounts,
+    SweepWrite,
 };

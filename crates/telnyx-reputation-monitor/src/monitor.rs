@@ -14,7 +14,7 @@ use crate::diff;
 use crate::error::{MonitorError, Result};
 use crate::model::{Reading, SyncReport};
 use crate::rules::{Outcome, Rules};
-use crate::store::{Store, SweepWrite, from_micros, micros};
+use crate::store::{SpendCounts, Store, SweepWrite, from_micros, micros};
 
 /// Default: a score counts as dropped when it fell by this much or more.
 pub const DEFAULT_SCORE_DROP: i64 = 10;
@@ -213,6 +213,7 @@ impl Monitor {
         let mut changes = Vec::new();
         let mut write = SweepWrite::default();
         let mut listed = HashSet::with_capacity(current.len());
+        let mut scheduled = std::collections::BTreeMap::new();
         for reading in &current {
             listed.insert(reading.phone_number.as_str());
             let before = latest.readings.get(&reading.phone_number);
@@ -228,10 +229,33 @@ impl Monitor {
             if !monitored {
                 write.added.push(reading.phone_number.as_str());
             }
+            // An advance of `last_refreshed_at` is one billed check: the monitor's own
+            // fresh read, or (otherwise) a scheduled re-check it observes.
+            let advanced = before.is_some_and(|b| {
+                reading.refreshed_at.is_some() && b.refreshed_at < reading.refreshed_at
+            });
             if before.is_none_or(|b| !b.same_as(reading)) {
                 write.readings.push(reading);
+            } else if advanced {
+                write.refreshed.push(reading);
+            }
+            if let (Some(_), true, false) = (reported, advanced, options.fresh) {
+                let day = reading.refreshed_at.unwrap_or(at).date_naive();
+                *scheduled.entry(day).or_insert(0u64) += 1;
             }
         }
+        let sync_day = at.date_naive();
+        scheduled.entry(sync_day).or_insert(0);
+        write.spend = scheduled
+            .into_iter()
+            .map(|(day, scheduled_checks)| SpendCounts {
+                enterprise_id: enterprise_id.to_owned(),
+                day,
+                scheduled_checks,
+                fresh_checks: if day == sync_day { fresh_reads } else { 0 },
+                remediations: 0,
+            })
+            .collect();
         let mut removed: Vec<&str> = latest
             .monitored
             .iter()

@@ -1,4 +1,4 @@
-//! `monitor sync|history|changes|report`: the fleet monitor of the
+//! `monitor sync|history|changes|spend|report`: the fleet monitor of the
 //! `telnyx-reputation-monitor` crate on the command line. Each subcommand opens the store
 //! (`--store URL`, default the SQLite file under the platform data dir), makes one library
 //! call and prints a [`View`]; sync adds a progress bar, rules and `--fail-on`.
@@ -8,13 +8,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use telnyx_reputation::PriceTable;
 use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
 use telnyx_reputation_monitor::rules::{self, Outcome};
 use telnyx_reputation_monitor::{
-    Change, Create, Monitor, MonitorError, Reading, Report, Rules, Store, SyncOptions, SyncReport,
-    SyncRun,
+    Change, Create, Monitor, MonitorError, Reading, Report, Rules, Spend, Store, SyncOptions,
+    SyncReport, SyncRun,
 };
 
 use crate::commands::Context;
@@ -116,6 +117,18 @@ pub enum MonitorCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// What the enterprise (or every enterprise in the store) cost per day, measured from
+    /// the data: scheduled re-checks the syncs observed (each advance of a number's last
+    /// refresh the monitor did not cause), the monitor's own fresh reads and remediations,
+    /// priced with the published price table, and the monthly monitoring fee per
+    /// enterprise-month.
+    Spend {
+        /// First day: `30d`, `2w`, … or an RFC 3339 time.
+        #[arg(long, default_value = "30d", value_parser = parse_since)]
+        since: DateTime<Utc>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Write a self-contained HTML report (`--format csv`: every reading as CSV).
     Report {
         /// Output file.
@@ -174,6 +187,7 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
         | MonitorCommand::Changes { store, .. }
         | MonitorCommand::Backup { store, .. }
         | MonitorCommand::Outbox { store, .. }
+        | MonitorCommand::Spend { store, .. }
         | MonitorCommand::Report { store, .. } => store,
     }
     .open()
@@ -213,6 +227,28 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
             MonitorCommand::Backup { to, .. } => {
                 store.backup_to(&to).await.map_err(named)?;
                 println!("backed up the store {} to {}", store.url(), to.display());
+                Ok(())
+            }
+            MonitorCommand::Spend { since, .. } => {
+                let spend = Spend::load(
+                    &store,
+                    enterprise.as_deref(),
+                    since.date_naive(),
+                    Utc::now().date_naive(),
+                    &PriceTable::default(),
+                )
+                .await
+                .map_err(named)?;
+                spend_view(&spend).print(ctx.format())?;
+                eprintln!(
+                    "{} day(s) recorded; total {} ({} in checks and remediations, the rest \
+                     monitoring fees of {} enterprise-month(s)); from the store {}",
+                    spend.days.len(),
+                    spend.total_usd,
+                    spend.usage_usd(),
+                    spend.months.len(),
+                    store.url()
+                );
                 Ok(())
             }
             MonitorCommand::Report { out, since, .. } => {
@@ -446,6 +482,34 @@ fn print_sync(
         }
     }
     Ok(())
+}
+
+fn spend_view(spend: &Spend) -> View {
+    View::list(
+        vec![
+            "enterprise_id",
+            "day",
+            "scheduled_checks",
+            "fresh_checks",
+            "remediations",
+            "usd",
+        ],
+        spend
+            .days
+            .iter()
+            .map(|d| {
+                vec![
+                    cell(&d.counts.enterprise_id),
+                    cell(d.counts.day),
+                    cell(d.counts.scheduled_checks),
+                    cell(d.counts.fresh_checks),
+                    cell(d.counts.remediations),
+                    cell(&d.total_usd),
+                ]
+            })
+            .collect(),
+        View::json_of(spend),
+    )
 }
 
 fn changes_view(changes: &[Change]) -> View {

@@ -1323,3 +1323,118 @@ pub async fn a_removal_during_the_listing_is_no_phantom_removal(store: Store) {
     assert_eq!(changes, [(ChangeKind::Removed, victim.as_str())]);
     assert_eq!(after.numbers, 299);
 }
+
+impl Fleet {
+    /// Units of `action` in the emulator's ledger so far.
+    pub async fn ledger_count(&self, action: &str) -> u64 {
+        let ledger = self.admin_get("ledger").await;
+        ledger["data"][action].as_u64().unwrap_or(0)
+    }
+}
+
+pub async fn spend_is_measured_from_observed_refreshes_and_the_monitors_own_reads(store: Store) {
+    use telnyx_reputation::{PriceTable, Usd};
+    use telnyx_reputation_monitor::Spend;
+    let fleet = Fleet::start(12).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let sync = || async {
+        monitor
+            .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+            .await
+            .unwrap()
+    };
+    sync().await;
+    let scheduled_before = fleet.ledger_count("scheduled_refresh").await;
+    // A day at a time on the emulator's clock (business_daily: a weekend day has no
+    // re-check); after each day the sync sees every re-check of that day.
+    for _ in 0..4 {
+        fleet
+            .admin("clock/advance", serde_json::json!({ "seconds": 86_400 }))
+            .await;
+        sync().await;
+    }
+    let billed = fleet.ledger_count("scheduled_refresh").await - scheduled_before;
+    assert!(billed >= 12 * 2, "four days hold business days: {billed}");
+    let today = Utc::now().date_naive();
+    let (since, until) = (today - chrono::Days::new(30), today + chrono::Days::new(30));
+    let recorded = store
+        .spend(Some(&fleet.enterprise_id), since, until)
+        .await
+        .unwrap();
+    let scheduled: u64 = recorded.iter().map(|d| d.scheduled_checks).sum();
+    assert_eq!(
+        scheduled, billed,
+        "every billed re-check observed once: {recorded:?}"
+    );
+    // The days are the re-checks' own (the emulator's clock), not the syncs'.
+    assert!(
+        recorded
+            .iter()
+            .any(|d| d.day > today && d.scheduled_checks > 0)
+    );
+    // A sync with nothing new records no re-check.
+    sync().await;
+    let again = store
+        .spend(Some(&fleet.enterprise_id), since, until)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.iter().map(|d| d.scheduled_checks).sum::<u64>(),
+        billed
+    );
+    // The monitor's own fresh reads are counted exactly and not as re-checks.
+    let budgeted = Client::builder()
+        .api_key(&fleet.key)
+        .base_url(fleet.emulator.base_url())
+        .max_billable(12)
+        .build()
+        .unwrap();
+    let lookups = fleet.live_lookups().await;
+    Monitor::new(budgeted, store.clone())
+        .sync(
+            &fleet.enterprise_id,
+            &SyncOptions {
+                fresh: true,
+                ..SyncOptions::default()
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+    sync().await;
+    assert_eq!(fleet.live_lookups().await, lookups + 12);
+    let spend = Spend::load(
+        &store,
+        Some(&fleet.enterprise_id),
+        since,
+        until,
+        &PriceTable::default(),
+    )
+    .await
+    .unwrap();
+    let fresh: u64 = spend.days.iter().map(|d| d.counts.fresh_checks).sum();
+    let scheduled: u64 = spend.days.iter().map(|d| d.counts.scheduled_checks).sum();
+    assert_eq!((fresh, scheduled), (12, billed));
+    // Priced with the facade's table: $0.10 a check, plus $100 per enterprise-month.
+    let usage = Usd::from_cents(10 * (12 + billed));
+    assert_eq!(spend.usage_usd().known, usage);
+    let months = spend.months.len() as u64;
+    assert!(months >= 1);
+    assert_eq!(
+        spend.total_usd.known,
+        usage.saturating_add(Usd::from_cents(10_000 * months))
+    );
+    // The report shows it.
+    let report = Report::build(
+        &store,
+        Some(&fleet.enterprise_id),
+        Utc::now() - chrono::Duration::days(30),
+        Utc::now() + chrono::Duration::days(30),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.spend.total_usd, spend.total_usd);
+    let html = report.html();
+    assert!(html.contains("What it cost (measured)"), "{html}");
+    assert!(html.contains(&spend.total_usd.to_string()), "{html}");
+}
