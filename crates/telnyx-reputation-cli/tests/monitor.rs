@@ -1002,3 +1002,64 @@ fn monitor_spend_prices_what_the_syncs_recorded() {
         ))
         .stderr(contains("total $100.30"));
 }
+
+#[test]
+fn sync_with_a_policy_reads_fresh_within_its_daily_cap_and_then_stops() {
+    let harness = Harness::start("cli-monitor-policy");
+    let (enterprise, numbers) = fleet(&harness, 6);
+    for (i, n) in numbers.iter().enumerate() {
+        let risk = if i < 2 { "high" } else { "low" };
+        admin(
+            &harness,
+            "numbers/reputation",
+            serde_json::json!({"phone_number": n, "reputation_data": {"spam_risk": risk}}),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        "[policy]\nmonthly_budget_usd = \"20.00\"\ndaily_cap_usd = \"0.20\"\n",
+    )
+    .unwrap();
+    let before = ledger(&harness)["live_lookups"].as_u64().unwrap();
+    let sync = || {
+        json_of(
+            harness
+                .cli_for(&enterprise)
+                .args(["monitor", "sync", "--store", &store, "--policy"])
+                .arg(&policy),
+        )
+    };
+    let first = sync();
+    let mut selected: Vec<String> = first["sync"]["policy"]["selected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect();
+    selected.sort();
+    assert_eq!(selected, numbers[..2].to_vec(), "{first}");
+    assert_eq!(
+        ledger(&harness)["live_lookups"].as_u64().unwrap(),
+        before + 2
+    );
+    // The day's $0.20 is spent: the next sync reads nothing fresh.
+    let second = sync();
+    assert_eq!(second["sync"]["policy"]["selected"], serde_json::json!([]));
+    assert_eq!(second["sync"]["policy"]["spent_today_usd"], "0.20");
+    assert_eq!(
+        ledger(&harness)["live_lookups"].as_u64().unwrap(),
+        before + 2
+    );
+    // A bad policy file is a usage error naming the file.
+    std::fs::write(&policy, "[policy]\nmonthly_budget = 5\n").unwrap();
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store, "--policy"])
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stderr(contains("policy.toml"));
+}

@@ -14,8 +14,8 @@ use telnyx_reputation_monitor::outbox::{
 };
 use telnyx_reputation_monitor::rules::{self, Outcome};
 use telnyx_reputation_monitor::{
-    Change, Create, Monitor, MonitorError, Reading, Report, Rules, Spend, Store, SyncOptions,
-    SyncReport, SyncRun,
+    Change, Create, Monitor, MonitorError, Policy, Reading, Report, Rules, Spend, Store,
+    SyncOptions, SyncReport, SyncRun,
 };
 
 use crate::commands::Context;
@@ -169,6 +169,12 @@ pub struct SyncArgs {
     /// A TOML rules file to run on what the sync saw.
     #[arg(long, value_name = "PATH")]
     pub rules: Option<PathBuf>,
+    /// A TOML file with a `[policy]` table: spend a monthly dollar budget (and a daily cap)
+    /// on fresh checks of the riskiest numbers (high, medium, scores that fell, recently
+    /// flagged or remediated, not checked for days), counted against what the store
+    /// recorded as spent; never above it. Not with --fresh.
+    #[arg(long, value_name = "PATH", conflicts_with = "fresh")]
+    pub policy: Option<PathBuf>,
     /// Send the rules' remediation requests (without it they are a dry run).
     #[arg(long, requires = "rules")]
     pub apply: bool,
@@ -320,11 +326,13 @@ async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
         .as_ref()
         .and_then(Rules::min_score_drop)
         .map_or(args.score_drop, |n| n.min(args.score_drop));
+    let policy = args.policy.as_deref().map(Policy::load).transpose()?;
     let monitor = Monitor::new(ctx.client()?, store.clone());
     let options = SyncOptions {
         score_drop,
         fresh: args.fresh,
         at: None,
+        policy,
     };
     // One sync per enterprise at a time: a second one waits or stops here, before anything.
     let lock = store.lock_sync(&enterprise, args.wait_lock).await?;
@@ -468,6 +476,19 @@ fn print_sync(
             None => String::new(),
         }
     );
+    if let Some(run) = &report.policy {
+        eprintln!(
+            "policy: {} of {} candidate(s) read fresh ({} failed), {} of {} allowed \
+             (spent before: {} today, {} this month)",
+            run.selected.len(),
+            run.candidates.len(),
+            run.failed,
+            run.planned_usd,
+            run.allowance_usd,
+            run.spent_today_usd,
+            run.spent_month_usd,
+        );
+    }
     changes_view(&report.changes).print(format)?;
     for outcome in outcomes {
         let line = match outcome {
@@ -654,6 +675,7 @@ impl From<MonitorError> for CliError {
             MonitorError::StoreUrl { .. }
             | MonitorError::StoreOpen { .. }
             | MonitorError::Rules { .. }
+            | MonitorError::Policy { .. }
             | MonitorError::BillingRefused { .. }
             | MonitorError::BudgetRequired { .. } => CliError::usage(error.to_string()),
             other => CliError::other(other.to_string()),
