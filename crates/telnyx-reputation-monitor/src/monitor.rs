@@ -14,7 +14,7 @@ use telnyx_reputation::{Client, PriceItem, Reputation, ReputationNumber, Usd};
 
 use crate::diff;
 use crate::error::{MonitorError, Result};
-use crate::model::{Reading, SyncReport};
+use crate::model::{ChangeKind, Reading, SyncReport};
 use crate::policy::{Policy, PolicyRun};
 use crate::rules::{Outcome, Rules};
 use crate::store::{SpendCounts, Store, SweepWrite, from_micros, micros};
@@ -363,11 +363,17 @@ impl Monitor {
         let day = at.date_naive();
         let month_start = day.with_day(1).expect("day 1 exists");
         let recent = at - Duration::days(i64::from(policy.recent_days));
-        let (spent, events, remediated) = futures::try_join!(
+        let (spent, events, remediated, recent_changes) = futures::try_join!(
             self.store.spend(Some(enterprise_id), month_start, day),
             self.store.events(Some(enterprise_id)),
             self.store.outbox(&[crate::outbox::OutboxState::Done]),
+            self.store.changes_since(Some(enterprise_id), recent),
         )?;
+        let fell_recently: HashSet<String> = recent_changes
+            .into_iter()
+            .filter(|c| matches!(c.kind, ChangeKind::ScoreDrop | ChangeKind::RiskUp))
+            .map(|c| c.phone_number)
+            .collect();
         let price = prices.usd(PriceItem::LiveLookups).unwrap_or(Usd::ZERO);
         let fresh = |today: bool| -> u64 {
             spent
@@ -405,7 +411,7 @@ impl Monitor {
             .iter()
             .map(|n| Reading::from_number(n, at))
             .collect();
-        let candidates = policy.rank(&current, &latest.readings, &flagged, at);
+        let candidates = policy.rank(&current, &latest.readings, &fell_recently, &flagged, at);
         let selected: Vec<String> = candidates
             .iter()
             .take(usize::try_from(count).unwrap_or(usize::MAX))

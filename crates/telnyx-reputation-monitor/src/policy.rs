@@ -1,6 +1,7 @@
 //! The budgeted re-check policy: let the enterprise's schedule run cheap (`weekly`, `never`)
 //! and spend a monthly dollar budget on fresh checks where risk is. Each sync ranks the
-//! numbers it listed (free) and reads fresh, highest risk first, as many as the budget left
+//! numbers it listed (free) and reads fresh, highest risk first (scores that fell or a risk
+//! that rose, then high, medium, recently flagged or remediated, not checked for days), as many as the budget left
 //! today and this month covers — counted from what the store recorded as spent — and never
 //! more: the number of reads is fixed before the first one is sent.
 //!
@@ -30,12 +31,14 @@ pub enum Reason {
     Stale,
     /// Flagged (a webhook) or submitted for remediation within `recent_days`.
     RecentlyFlagged,
-    /// A score fell by at least `score_drop`, or the risk rose, since the last reading.
-    ScoresFell,
     /// Its risk is `medium`.
     Medium,
     /// Its risk is `high`.
     High,
+    /// A score fell by at least `score_drop`, or the risk rose, since the last reading (or
+    /// such a change was recorded within `recent_days`): the earliest warning of a number
+    /// turning high, so it is followed up first.
+    ScoresFell,
 }
 
 /// The `[policy]` table.
@@ -140,12 +143,14 @@ impl Policy {
     }
 
     /// Rank `current` (what the listing says now) against `last` (the stored last
-    /// readings): every number with a reason, highest risk first, then the longest
-    /// unchecked, then by number.
+    /// readings) and `fell_recently` (numbers with a score drop or a risk rise recorded
+    /// within `recent_days`: a fresh read that saw the scores fall is followed up): every
+    /// number with a reason, highest risk first, then the longest unchecked, then by number.
     pub fn rank(
         &self,
         current: &[Reading],
         last: &HashMap<String, Reading>,
+        fell_recently: &HashSet<String>,
         recently_flagged: &HashSet<String>,
         at: DateTime<Utc>,
     ) -> Vec<Candidate> {
@@ -154,16 +159,17 @@ impl Policy {
             .iter()
             .filter_map(|r| {
                 let before = last.get(&r.phone_number);
-                let fell = before.is_some_and(|b| {
-                    risk_rank(r.spam_risk.as_deref()) > risk_rank(b.spam_risk.as_deref())
+                let fell = fell_recently.contains(&r.phone_number)
+                    || before.is_some_and(|b| {
+                        risk_rank(r.spam_risk.as_deref()) > risk_rank(b.spam_risk.as_deref())
                         || r.scores().iter().zip(b.scores()).any(|(now, then)| {
                             matches!((now, then), (Some(n), Some(t)) if t - n >= self.score_drop)
                         })
-                });
+                    });
                 let reason = match r.spam_risk.as_deref() {
+                    _ if fell => Reason::ScoresFell,
                     Some("high") => Reason::High,
                     Some("medium") => Reason::Medium,
-                    _ if fell => Reason::ScoresFell,
                     _ if recently_flagged.contains(&r.phone_number) => Reason::RecentlyFlagged,
                     _ if r.refreshed_at.is_none_or(|t| t < stale_before) => Reason::Stale,
                     _ => return None,
@@ -268,18 +274,26 @@ mod tests {
             .map(|r| (r.phone_number.clone(), r))
             .collect();
         let flagged: HashSet<String> = ["+6".to_string()].into();
-        let ranked = policy.rank(&current, &last, &flagged, Utc::now());
+        let ranked = policy.rank(&current, &last, &HashSet::new(), &flagged, Utc::now());
         let order: Vec<(&str, Reason)> = ranked
             .iter()
             .map(|c| (c.phone_number.as_str(), c.reason))
             .collect();
+        // A drop recorded by an earlier sync counts too.
+        let fell: HashSet<String> = ["+1".to_string()].into();
+        let again = policy.rank(&current, &last, &fell, &flagged, Utc::now());
+        assert!(
+            again
+                .iter()
+                .any(|c| c.phone_number == "+1" && c.reason == Reason::ScoresFell)
+        );
         assert_eq!(
             order,
             [
+                ("+3", Reason::ScoresFell),
                 ("+4", Reason::High),
                 ("+7", Reason::Medium),
                 ("+2", Reason::Medium),
-                ("+3", Reason::ScoresFell),
                 ("+6", Reason::RecentlyFlagged),
                 ("+5", Reason::Stale),
             ]
