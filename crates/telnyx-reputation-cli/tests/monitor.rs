@@ -276,6 +276,23 @@ fn rules_remediate_only_with_apply() {
     assert!(applied["rules"][0]["remediation_id"].is_string());
     let listed = json_of(harness.cli_for(&enterprise).args(["remediation", "list"]));
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    // The two numbers submitted are recorded as spent ($1.00 each), with the delivery.
+    let spend = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "spend", "--store", &store]),
+    );
+    let remediated: u64 = spend["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["remediations"].as_u64().unwrap())
+        .sum();
+    assert_eq!(remediated, 2, "{spend}");
+    assert_eq!(
+        spend["days"][0]["remediations_usd"]["usd"], "2.00",
+        "{spend}"
+    );
 }
 
 #[test]
@@ -988,4 +1005,115 @@ fn a_store_that_cannot_be_opened_is_named_with_its_cause() {
         .failure()
         .stderr(contains("does not exist").and(contains("--create")));
     assert!(!mistyped.exists());
+}
+
+#[test]
+fn monitor_spend_prices_what_the_syncs_recorded() {
+    let harness = Harness::start("cli-monitor-spend");
+    let (enterprise, _) = fleet(&harness, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store])
+        .assert()
+        .success();
+    harness
+        .cli_for(&enterprise)
+        .args([
+            "--max-billable",
+            "3",
+            "monitor",
+            "sync",
+            "--fresh",
+            "--store",
+            &store,
+        ])
+        .assert()
+        .success();
+    let spend = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "spend", "--store", &store]),
+    );
+    let fresh: u64 = spend["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["fresh_checks"].as_u64().unwrap())
+        .sum();
+    assert_eq!(fresh, 3, "{spend}");
+    // Three checks at $0.10 and one enterprise-month at $100.
+    assert_eq!(spend["total_usd"]["usd"], "100.30", "{spend}");
+    assert_eq!(spend["months"][0]["fee_usd"]["usd"], "100.00", "{spend}");
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "spend", "--format", "csv", "--store", &store])
+        .assert()
+        .success()
+        .stdout(contains(
+            "enterprise_id,day,scheduled_checks,fresh_checks,remediations,usd",
+        ))
+        .stderr(contains("total $100.30"));
+}
+
+#[test]
+fn sync_with_a_policy_reads_fresh_within_its_daily_cap_and_then_stops() {
+    let harness = Harness::start("cli-monitor-policy");
+    let (enterprise, numbers) = fleet(&harness, 6);
+    for (i, n) in numbers.iter().enumerate() {
+        let risk = if i < 2 { "high" } else { "low" };
+        admin(
+            &harness,
+            "numbers/reputation",
+            serde_json::json!({"phone_number": n, "reputation_data": {"spam_risk": risk}}),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        "[policy]\nmonthly_budget_usd = \"20.00\"\ndaily_cap_usd = \"0.20\"\n",
+    )
+    .unwrap();
+    let before = ledger(&harness)["live_lookups"].as_u64().unwrap();
+    let sync = || {
+        json_of(
+            harness
+                .cli_for(&enterprise)
+                .args(["monitor", "sync", "--store", &store, "--policy"])
+                .arg(&policy),
+        )
+    };
+    let first = sync();
+    let mut selected: Vec<String> = first["sync"]["policy"]["selected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect();
+    selected.sort();
+    assert_eq!(selected, numbers[..2].to_vec(), "{first}");
+    assert_eq!(
+        ledger(&harness)["live_lookups"].as_u64().unwrap(),
+        before + 2
+    );
+    // The day's $0.20 is spent: the next sync reads nothing fresh.
+    let second = sync();
+    assert_eq!(second["sync"]["policy"]["selected"], serde_json::json!([]));
+    assert_eq!(second["sync"]["policy"]["spent_today_usd"], "0.20");
+    assert_eq!(
+        ledger(&harness)["live_lookups"].as_u64().unwrap(),
+        before + 2
+    );
+    // A bad policy file is a usage error naming the file.
+    std::fs::write(&policy, "[policy]\nmonthly_budget = 5\n").unwrap();
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store, "--policy"])
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stderr(contains("policy.toml"));
 }

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/health", get(health))
         .route("/reset", post(reset))
         .route("/ledger", get(ledger))
+        .route("/reputation/transitions", get(transitions))
         .route("/gates", post(gates))
         .route("/numbers/reputation", post(set_reputation))
         .route("/numbers/ownership", post(set_ownership))
@@ -96,6 +97,77 @@ async fn ledger(
     Ok(Json(data(
         app.with_account(&key, |acct, _| acct.ledger.to_json()),
     )))
+}
+
+/// GET /_emulator/reputation/transitions?since=&until=&to=high: the ground truth of the
+/// timed drift model — every change of a registered number's risk label (to `to`, when
+/// given) in `(since, until]`, with the time the networks' data changed, oldest first.
+/// Numbers whose data was set through the admin API are left out (their data is not the
+/// model's). Under the default per-check drift the data changes only at scheduled checks,
+/// which the ledger records: this answers 409.
+async fn transitions(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let key = require_account(&query, &headers)?;
+    let config = app.config();
+    let crate::data::Drift::Timed(drift) = config.drift else {
+        return Err(ApiError::conflict(
+            "Transitions are computed by the timed drift model only: the emulator runs the \
+             per-check drift model, where data changes at scheduled checks (the ledger's \
+             scheduled_refresh entries). Start it with timed drift.",
+        ));
+    };
+    let time = |name: &str, default: DateTime<Utc>| -> Result<DateTime<Utc>, ApiError> {
+        match query.get(name) {
+            None => Ok(default),
+            Some(text) => DateTime::parse_from_rfc3339(text)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| {
+                    ApiError::invalid(
+                        &format!("/{name}"),
+                        format!("{name} must be an RFC 3339 time, got {text:?}."),
+                    )
+                }),
+        }
+    };
+    let since = time("since", drift.origin)?;
+    let until = time("until", app.now())?;
+    let to = query.get("to").map(str::to_owned);
+    let mut out: Vec<Value> = app.with_account(&key, |acct, _| {
+        let mut out = Vec::new();
+        for enterprise in acct.enterprises.iter().filter(|e| e.deleted_at.is_none()) {
+            for number in enterprise.numbers.values().map(|r| &r.phone_number) {
+                if acct.overrides.contains_key(number) {
+                    continue;
+                }
+                for t in drift.transitions(config.seed, number, since, until, to.as_deref()) {
+                    out.push(json!({
+                        "enterprise_id": enterprise.id,
+                        "phone_number": t.phone_number,
+                        "at": timestamp(t.at),
+                        "from": t.from,
+                        "to": t.to,
+                    }));
+                }
+            }
+        }
+        out
+    });
+    out.sort_by(|a, b| {
+        (a["at"].as_str(), a["phone_number"].as_str())
+            .cmp(&(b["at"].as_str(), b["phone_number"].as_str()))
+    });
+    Ok(Json(json!({
+        "data": out,
+        "model": {
+            "origin": timestamp(drift.origin),
+            "min_span_hours": drift.min_span_hours,
+            "max_span_hours": drift.max_span_hours,
+            "score_lead_hours": drift.score_lead_hours,
+        },
+    })))
 }
 
 fn gate_field(c: &mut Checker, body: &Map<String, Value>, name: &str) -> Option<Gate> {

@@ -61,6 +61,23 @@ pub struct EmulatorArgs {
     /// Close connections that have not sent a complete request head within this time.
     #[arg(long, default_value = "10s", value_parser = parse_timeout, value_name = "DURATION")]
     pub header_read_timeout: std::time::Duration,
+
+    /// How numbers' reputation drifts: `per-check` (redrawn at scheduled checks) or `timed`
+    /// (the networks' view changes with time from the emulator's start; checks read it).
+    #[arg(long, default_value = "per-check", value_parser = ["per-check", "timed"], value_name = "MODEL")]
+    pub drift: String,
+
+    /// Timed drift: the shortest time one draw of a number's data lasts, in hours.
+    #[arg(long, default_value_t = 72, value_name = "HOURS")]
+    pub drift_min_span_hours: u64,
+
+    /// Timed drift: the longest time one draw of a number's data lasts, in hours.
+    #[arg(long, default_value_t = 240, value_name = "HOURS")]
+    pub drift_max_span_hours: u64,
+
+    /// Timed drift: how long before a new risk label its scores show, in hours (0: together).
+    #[arg(long, default_value_t = 24, value_name = "HOURS")]
+    pub drift_score_lead_hours: u64,
 }
 
 /// The environment variable read for the admin token when `--admin-token` is not given.
@@ -121,6 +138,14 @@ impl EmulatorArgs {
             .refresh_limit(self.refresh_rate_limit.0)
             .max_accounts(self.max_accounts)
             .header_read_timeout(self.header_read_timeout);
+        if self.drift == "timed" {
+            builder = builder.drift(crate::Drift::Timed(crate::TimedDrift::new(
+                chrono::Utc::now(),
+                self.drift_min_span_hours,
+                self.drift_max_span_hours,
+                self.drift_score_lead_hours,
+            )));
+        }
         let from_env = || {
             std::env::var(ADMIN_TOKEN_ENV)
                 .ok()

@@ -141,6 +141,142 @@ pub fn drift_epoch(seed: u64, number: &str, check_index: u64) -> u64 {
     check_index / span
 }
 
+/// How the numbers' reputation drifts (see the README's "Drift model").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Drift {
+    /// The default: a number's data is redrawn at scheduled checks ([`drift_epoch`]), so
+    /// it changes only when the enterprise's schedule runs.
+    #[default]
+    PerCheck,
+    /// The networks' view changes with time whether anyone checks or not; a check (scheduled
+    /// or fresh) reads the view at its time. See [`TimedDrift`].
+    Timed(TimedDrift),
+}
+
+/// Time-driven drift: each number keeps one draw of its data for a span of
+/// `min_span_hours..=max_span_hours` (fixed per number by the seed, with a per-number
+/// phase so the fleet does not change all at once), then draws again from the same
+/// distribution as [`Profile::at_epoch`] (15 % high, 25 % medium, 60 % low; scores in
+/// the range of the risk). With `score_lead_hours` > 0 the scores of the next draw show
+/// that long before its risk label does (blocked calls and spam reports rise before the
+/// label appears).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimedDrift {
+    /// When epoch 0 (the registration data, [`Profile::derive`]) starts.
+    pub origin: DateTime<Utc>,
+    /// Shortest span of one draw, in hours (at least 1).
+    pub min_span_hours: u64,
+    /// Longest span of one draw, in hours.
+    pub max_span_hours: u64,
+    /// How long before a new draw's label its scores show, in hours (less than the span).
+    pub score_lead_hours: u64,
+}
+
+/// One change of a number's risk label under [`TimedDrift`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    /// The number.
+    pub phone_number: String,
+    /// When the label changed.
+    pub at: DateTime<Utc>,
+    /// The label before.
+    pub from: Option<String>,
+    /// The label after.
+    pub to: Option<String>,
+}
+
+impl TimedDrift {
+    /// The model with these parameters, starting at `origin`.
+    pub fn new(
+        origin: DateTime<Utc>,
+        min_span_hours: u64,
+        max_span_hours: u64,
+        score_lead_hours: u64,
+    ) -> Self {
+        let min_span_hours = min_span_hours.max(1);
+        let max_span_hours = max_span_hours.max(min_span_hours);
+        Self {
+            origin,
+            min_span_hours,
+            max_span_hours,
+            score_lead_hours: score_lead_hours.min(min_span_hours - 1),
+        }
+    }
+
+    fn span_secs(&self, seed: u64, number: &str) -> i64 {
+        let range = self.max_span_hours - self.min_span_hours + 1;
+        let hours = self.min_span_hours
+            + stable_hash(&[&seed.to_le_bytes(), number.as_bytes(), b"timed-span"]) % range;
+        (hours * 3600) as i64
+    }
+
+    fn phase_secs(&self, seed: u64, number: &str, span: i64) -> i64 {
+        (stable_hash(&[&seed.to_le_bytes(), number.as_bytes(), b"timed-phase"]) % span as u64)
+            as i64
+    }
+
+    /// The draw `number` is in at `t` (0 until its first change after `origin`).
+    pub fn epoch_at(&self, seed: u64, number: &str, t: DateTime<Utc>) -> u64 {
+        let span = self.span_secs(seed, number);
+        let phase = self.phase_secs(seed, number, span);
+        let elapsed = (t - self.origin).num_seconds() + phase;
+        if elapsed < 0 {
+            0
+        } else {
+            (elapsed / span) as u64
+        }
+    }
+
+    /// When draw `epoch` (≥ 1) of `number` starts.
+    fn epoch_start(&self, seed: u64, number: &str, epoch: u64) -> DateTime<Utc> {
+        let span = self.span_secs(seed, number);
+        let phase = self.phase_secs(seed, number, span);
+        self.origin + chrono::Duration::seconds(epoch as i64 * span - phase)
+    }
+
+    /// What the networks say about `number` at `t`: the label of the current draw, the
+    /// scores of the draw `score_lead_hours` ahead.
+    pub fn profile_at(&self, seed: u64, number: &str, t: DateTime<Utc>) -> Profile {
+        let label = Profile::at_epoch(seed, number, self.epoch_at(seed, number, t));
+        let ahead = t + chrono::Duration::hours(self.score_lead_hours as i64);
+        let scores = Profile::at_epoch(seed, number, self.epoch_at(seed, number, ahead));
+        Profile {
+            spam_risk: label.spam_risk,
+            spam_category: label.spam_category,
+            ..scores
+        }
+    }
+
+    /// Every change of `number`'s risk label to `to` (or every change, `None`) in
+    /// `(since, until]`: the ground truth a monitor's detection is measured against.
+    pub fn transitions(
+        &self,
+        seed: u64,
+        number: &str,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        to: Option<&str>,
+    ) -> Vec<Transition> {
+        let first = self.epoch_at(seed, number, since);
+        let last = self.epoch_at(seed, number, until);
+        let mut out = Vec::new();
+        let mut before = Profile::at_epoch(seed, number, first).spam_risk;
+        for epoch in first + 1..=last {
+            let after = Profile::at_epoch(seed, number, epoch).spam_risk;
+            if after != before && to.is_none_or(|t| after.as_deref() == Some(t)) {
+                out.push(Transition {
+                    phone_number: number.to_owned(),
+                    at: self.epoch_start(seed, number, epoch),
+                    from: before.clone(),
+                    to: after.clone(),
+                });
+            }
+            before = after;
+        }
+        out
+    }
+}
+
 /// Whether scheduled check `check_index` finds that `number` changed carrier (about 1 check
 /// in 500), which asks the owner to confirm ownership.
 pub fn carrier_changes(seed: u64, number: &str, check_index: u64) -> bool {
@@ -163,6 +299,48 @@ pub fn remediation_clears(seed: u64, number: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timed_drift_changes_with_time_and_scores_lead_the_label() {
+        let origin = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let drift = TimedDrift::new(origin, 72, 240, 24);
+        let until = origin + chrono::Duration::days(90);
+        let mut to_high = 0;
+        for i in 0..200 {
+            let n = format!("+1312555{i:04}");
+            assert_eq!(
+                drift.epoch_at(1, &n, origin - chrono::Duration::days(30)),
+                0
+            );
+            let changes = drift.transitions(1, &n, origin, until, Some("high"));
+            for t in &changes {
+                assert_eq!(t.to.as_deref(), Some("high"));
+                assert_ne!(t.from.as_deref(), Some("high"));
+                // The label changes exactly at the transition...
+                let just_before = t.at - chrono::Duration::seconds(1);
+                assert_ne!(
+                    drift.profile_at(1, &n, just_before).spam_risk.as_deref(),
+                    Some("high")
+                );
+                assert_eq!(
+                    drift.profile_at(1, &n, t.at).spam_risk.as_deref(),
+                    Some("high")
+                );
+                // ...and the scores of the high draw show a day before it.
+                let lead = t.at - chrono::Duration::hours(23);
+                let high = Profile::at_epoch(1, &n, drift.epoch_at(1, &n, t.at));
+                assert_eq!(
+                    drift.profile_at(1, &n, lead).maturity_score,
+                    high.maturity_score
+                );
+            }
+            to_high += changes.len();
+        }
+        // Spans of 3 to 10 days over 90 days: about 14 redraws a number, 15 % high.
+        assert!((150..600).contains(&to_high), "{to_high}");
+    }
 
     #[test]
     fn hash_is_stable_across_runs() {

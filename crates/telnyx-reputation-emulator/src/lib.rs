@@ -47,6 +47,7 @@ mod webhooks;
 
 pub use admin_guard::{ADMIN_TOKEN_HEADER, AdminToken, Policy};
 pub use cli::{EmulatorArgs, WebhookKey};
+pub use data::{Drift, TimedDrift, Transition};
 pub use routes::{router, router_with};
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
 pub use state::{AppState, ApprovalDelay, Config, RateLimit};

@@ -95,6 +95,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How the numbers' reputation drifts (default [`crate::Drift::PerCheck`]; see the
+    /// README's "Drift model").
+    pub fn drift(mut self, drift: crate::Drift) -> Self {
+        self.config.drift = drift;
+        self
+    }
+
     /// Per-enterprise limit on `POST .../numbers/refresh` (default 60 per minute); `None`
     /// lifts it.
     pub fn refresh_limit(mut self, limit: Option<crate::state::RateLimit>) -> Self {

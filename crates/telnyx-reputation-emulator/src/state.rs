@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::data::{Profile, carrier_changes, drift_epoch, remediation_clears, seeded_uuid};
+use crate::data::{Drift, Profile, carrier_changes, drift_epoch, remediation_clears, seeded_uuid};
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::ledger::{Billable, Ledger};
@@ -161,6 +161,8 @@ pub struct Config {
     pub seed: u64,
     /// Per-enterprise limit on `POST .../numbers/refresh`; `None` is unlimited.
     pub refresh_limit: Option<RateLimit>,
+    /// How the numbers' reputation drifts.
+    pub drift: Drift,
 }
 
 impl Default for Config {
@@ -169,6 +171,7 @@ impl Default for Config {
             approval_delay: ApprovalDelay::default(),
             seed: 0,
             refresh_limit: Some(RateLimit::default()),
+            drift: Drift::PerCheck,
         }
     }
 }
@@ -281,10 +284,19 @@ impl Account {
 
     /// What a live lookup of `record` returns now: the admin override if any, else the
     /// seeded profile, cleared if a remediation succeeded.
-    pub fn live_profile(&self, seed: u64, record: &NumberRecord) -> Option<Profile> {
+    pub fn live_profile(
+        &self,
+        seed: u64,
+        drift: Drift,
+        at: DateTime<Utc>,
+        record: &NumberRecord,
+    ) -> Option<Profile> {
         let base = match self.overrides.get(&record.phone_number) {
             Some(profile) => profile.clone(),
-            None => Some(Profile::at_epoch(seed, &record.phone_number, record.epoch)),
+            None => Some(match drift {
+                Drift::PerCheck => Profile::at_epoch(seed, &record.phone_number, record.epoch),
+                Drift::Timed(timed) => timed.profile_at(seed, &record.phone_number, at),
+            }),
         };
         if record.remediated {
             base.map(|p| p.cleared())
@@ -295,7 +307,7 @@ impl Account {
 
     /// Apply every transition due at `now`: review gates, remediation progress, scheduled
     /// re-checks and ownership deadlines, in time order.
-    pub fn settle(&mut self, now: DateTime<Utc>, seed: u64) {
+    pub fn settle(&mut self, now: DateTime<Utc>, seed: u64, drift: Drift) {
         let Self {
             enterprises,
             overrides,
@@ -349,7 +361,7 @@ impl Account {
                     r.updated_at = start;
                 }
             }
-            run_due(enterprise, now, seed, overrides, ledger, outbox);
+            run_due(enterprise, now, seed, drift, overrides, ledger, outbox);
         }
     }
 
@@ -372,6 +384,7 @@ fn run_due(
     enterprise: &mut Enterprise,
     now: DateTime<Utc>,
     seed: u64,
+    drift: Drift,
     overrides: &HashMap<String, Option<Profile>>,
     ledger: &mut Ledger,
     outbox: &mut Outbox,
@@ -400,7 +413,7 @@ fn run_due(
             Some((d, _, Due::Deadline)) => expire(enterprise, d, seed, outbox),
             Some((r, _, Due::Reverification)) => reverify_due(enterprise, r, seed, outbox),
             Some((c, _, Due::Check)) => {
-                scheduled_check(enterprise, c, seed, overrides, ledger, outbox);
+                scheduled_check(enterprise, c, seed, drift, overrides, ledger, outbox);
             }
             None => break,
         }
@@ -490,6 +503,7 @@ fn scheduled_check(
     enterprise: &mut Enterprise,
     at: DateTime<Utc>,
     seed: u64,
+    drift: Drift,
     overrides: &HashMap<String, Option<Profile>>,
     ledger: &mut Ledger,
     outbox: &mut Outbox,
@@ -507,14 +521,20 @@ fn scheduled_check(
     let mut deadline = enterprise.next_deadline;
     // Registration order: the ledger lists checks in the order numbers were added.
     for record in enterprise.numbers.values_mut() {
-        let epoch = drift_epoch(seed, &record.phone_number, index);
+        let epoch = match drift {
+            Drift::PerCheck => drift_epoch(seed, &record.phone_number, index),
+            Drift::Timed(timed) => timed.epoch_at(seed, &record.phone_number, at),
+        };
         if epoch != record.epoch {
             record.epoch = epoch;
             record.remediated = false;
         }
         let base = match overrides.get(&record.phone_number) {
             Some(profile) => profile.clone(),
-            None => Some(Profile::at_epoch(seed, &record.phone_number, epoch)),
+            None => Some(match drift {
+                Drift::PerCheck => Profile::at_epoch(seed, &record.phone_number, epoch),
+                Drift::Timed(timed) => timed.profile_at(seed, &record.phone_number, at),
+            }),
         };
         let profile = if record.remediated {
             base.map(|p| p.cleared())
@@ -819,7 +839,7 @@ impl AppState {
         let mut any = false;
         for key in keys {
             if let Some(account) = world.accounts.get_mut(&key) {
-                account.settle(now, seed);
+                account.settle(now, seed, self.shared.config.drift);
                 account.notify_changes(seed);
             }
             any |= world.drain_outbox(&key);
@@ -883,7 +903,7 @@ impl AppState {
         };
         let mut world = self.world();
         let account = world.account(key);
-        account.settle(ctx.now, ctx.config.seed);
+        account.settle(ctx.now, ctx.config.seed, ctx.config.drift);
         let out = f(account, ctx);
         account.notify_changes(ctx.config.seed);
         let queued = world.drain_outbox(key);

@@ -39,6 +39,14 @@ pub enum MonitorError {
     /// The Number Reputation API (through the facade) failed.
     #[error(transparent)]
     Api(#[from] telnyx_reputation::Error),
+    /// A policy file that cannot be used.
+    #[error("policy {origin}: {message}")]
+    Policy {
+        /// The file.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A rules file is invalid; `message` carries the line and column.
     #[error("rules {origin}: {message}")]
     Rules {

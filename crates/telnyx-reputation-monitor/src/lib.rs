@@ -7,18 +7,23 @@ mod lock;
 mod model;
 mod monitor;
 pub mod outbox;
+pub mod policy;
 pub mod receiver;
 pub mod report;
 pub mod rules;
+pub mod spend;
 mod store;
 
 pub use error::{MonitorError, Result};
 pub use lock::{LEASE, SyncLock};
 pub use model::{Change, ChangeKind, Reading, SCORES, StoredEvent, SyncReport};
 pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, SyncRun, authorize_billable};
+pub use policy::{Policy, PolicyRun};
 pub use receiver::{Receiver, RejectLog, RejectReason, Rejection, ServeOptions};
 pub use report::Report;
 pub use rules::Rules;
+pub use spend::Spend;
 pub use store::{
-    Backend, Create, DayIndex, Latest, OPEN_TIMEOUT, RiskSpan, Store, StoreCounts, SweepWrite,
+    Backend, Create, DayIndex, Latest, OPEN_TIMEOUT, RiskSpan, SpendCounts, Store, StoreCounts,
+    SweepWrite,
 };

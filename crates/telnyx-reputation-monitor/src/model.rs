@@ -206,6 +206,9 @@ pub struct SyncReport {
     /// The current reading of every number, in list order.
     #[serde(skip)]
     pub current: Vec<Reading>,
+    /// What the budgeted re-check policy did, when the sync ran one.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::policy::PolicyRun>,
 }
 
 /// A verified webhook delivery as stored.

@@ -6,15 +6,18 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, Utc};
 use futures::{StreamExt, TryStreamExt};
-use telnyx_reputation::{Client, Reputation, ReputationNumber};
+use telnyx_reputation::{Client, PriceItem, Reputation, ReputationNumber, Usd};
 
 use crate::diff;
 use crate::error::{MonitorError, Result};
-use crate::model::{Reading, SyncReport};
+use crate::model::{ChangeKind, Reading, SyncReport};
+use crate::policy::{Policy, PolicyRun};
 use crate::rules::{Outcome, Rules};
-use crate::store::{Store, SweepWrite, from_micros, micros};
+use crate::store::{SpendCounts, Store, SweepWrite, from_micros, micros};
 
 /// Default: a score counts as dropped when it fell by this much or more.
 pub const DEFAULT_SCORE_DROP: i64 = 10;
@@ -34,6 +37,9 @@ pub struct SyncOptions {
     pub fresh: bool,
     /// The sweep's time; default now. Set it to replay or to follow a virtual clock.
     pub at: Option<DateTime<Utc>>,
+    /// A budgeted re-check policy: read fresh the riskiest numbers the budget left today
+    /// and this month covers (see [`Policy`]). Not with `fresh`.
+    pub policy: Option<Policy>,
 }
 
 impl Default for SyncOptions {
@@ -42,6 +48,7 @@ impl Default for SyncOptions {
             score_drop: DEFAULT_SCORE_DROP,
             fresh: false,
             at: None,
+            policy: None,
         }
     }
 }
@@ -158,6 +165,12 @@ impl Monitor {
         mut progress: impl FnMut(u64),
     ) -> Result<SyncRun> {
         let rep = self.client.reputation(enterprise_id);
+        if options.fresh && options.policy.is_some() {
+            return Err(MonitorError::Policy {
+                origin: "sync".into(),
+                message: "a fresh sweep reads every number: not with a policy".into(),
+            });
+        }
         if options.fresh && self.client.remaining_billable().is_none() {
             // Refused before listing: how many reads it would be does not matter.
             return Err(MonitorError::BudgetRequired {
@@ -193,18 +206,34 @@ impl Monitor {
             .collect();
         absent.sort_unstable();
         numbers.extend(still_listed(&rep, &absent).await?);
-        let mut fresh_reads = 0;
-        if options.fresh {
-            let needed = numbers.len() as u64;
-            authorize_billable(&self.client, "numbers.get_fresh", needed)?;
-            numbers = read_fresh(&rep, &numbers).await?;
-            fresh_reads = needed;
-        }
         // Times are stored in microseconds; report them as stored.
         let mut at = from_micros(micros(options.at.unwrap_or_else(Utc::now)));
         if let Some(last) = latest.last_sweep.filter(|last| *last >= at) {
             // Sweeps are keyed by time: keep them strictly increasing.
             at = last + Duration::microseconds(1);
+        }
+        let mut fresh_reads = 0;
+        // Numbers this sync read fresh itself: their refresh is not a scheduled re-check.
+        let mut read_here: HashSet<String> = HashSet::new();
+        let mut policy_run = None;
+        if options.fresh {
+            let needed = numbers.len() as u64;
+            authorize_billable(&self.client, "numbers.get_fresh", needed)?;
+            numbers = read_fresh(&rep, &numbers).await?;
+            fresh_reads = needed;
+        } else if let Some(policy) = &options.policy {
+            let run = self
+                .run_policy(
+                    policy,
+                    enterprise_id,
+                    &latest,
+                    &mut numbers,
+                    &mut read_here,
+                    at,
+                )
+                .await?;
+            fresh_reads = run.billed;
+            policy_run = Some(run);
         }
         let current: Vec<Reading> = numbers
             .into_iter()
@@ -213,6 +242,7 @@ impl Monitor {
         let mut changes = Vec::new();
         let mut write = SweepWrite::default();
         let mut listed = HashSet::with_capacity(current.len());
+        let mut scheduled = std::collections::BTreeMap::new();
         for reading in &current {
             listed.insert(reading.phone_number.as_str());
             let before = latest.readings.get(&reading.phone_number);
@@ -228,10 +258,34 @@ impl Monitor {
             if !monitored {
                 write.added.push(reading.phone_number.as_str());
             }
+            // An advance of `last_refreshed_at` is one billed check: the monitor's own
+            // fresh read, or (otherwise) a scheduled re-check it observes.
+            let advanced = before.is_some_and(|b| {
+                reading.refreshed_at.is_some() && b.refreshed_at < reading.refreshed_at
+            });
             if before.is_none_or(|b| !b.same_as(reading)) {
                 write.readings.push(reading);
+            } else if advanced {
+                write.refreshed.push(reading);
+            }
+            let fresh_here = options.fresh || read_here.contains(&reading.phone_number);
+            if let (Some(_), true, false) = (reported, advanced, fresh_here) {
+                let day = reading.refreshed_at.unwrap_or(at).date_naive();
+                *scheduled.entry(day).or_insert(0u64) += 1;
             }
         }
+        let sync_day = at.date_naive();
+        scheduled.entry(sync_day).or_insert(0);
+        write.spend = scheduled
+            .into_iter()
+            .map(|(day, scheduled_checks)| SpendCounts {
+                enterprise_id: enterprise_id.to_owned(),
+                day,
+                scheduled_checks,
+                fresh_checks: if day == sync_day { fresh_reads } else { 0 },
+                remediations: 0,
+            })
+            .collect();
         let mut removed: Vec<&str> = latest
             .monitored
             .iter()
@@ -261,6 +315,7 @@ impl Monitor {
             changes: changes.clone(),
             high,
             current: current.clone(),
+            policy: policy_run,
         };
         let mut outcomes = Vec::new();
         if let Some((rules, apply)) = rules {
@@ -287,6 +342,144 @@ impl Monitor {
             queued,
         })
     }
+}
+
+impl Monitor {
+    /// Rank the listed numbers by [`Policy`], read fresh as many of the riskiest as the
+    /// budget left covers (fixed before the first read), and put what they returned in
+    /// `numbers`. A read that fails keeps its cached data; it counts as spent unless Telnyx
+    /// refused it before processing it (a 4xx other than 408), because it may have been
+    /// billed.
+    async fn run_policy(
+        &self,
+        policy: &Policy,
+        enterprise_id: &str,
+        latest: &crate::store::Latest,
+        numbers: &mut [ReputationNumber],
+        read_here: &mut HashSet<String>,
+        at: DateTime<Utc>,
+    ) -> Result<PolicyRun> {
+        let prices = self.client.prices();
+        let day = at.date_naive();
+        let month_start = day.with_day(1).expect("day 1 exists");
+        let recent = at - Duration::days(i64::from(policy.recent_days));
+        let (spent, events, remediated, recent_changes) = futures::try_join!(
+            self.store.spend(Some(enterprise_id), month_start, day),
+            self.store.events(Some(enterprise_id)),
+            self.store.outbox(&[crate::outbox::OutboxState::Done]),
+            self.store.changes_since(Some(enterprise_id), recent),
+        )?;
+        let fell_recently: HashSet<String> = recent_changes
+            .into_iter()
+            .filter(|c| matches!(c.kind, ChangeKind::ScoreDrop | ChangeKind::RiskUp))
+            .map(|c| c.phone_number)
+            .collect();
+        let price = prices.usd(PriceItem::LiveLookups).unwrap_or(Usd::ZERO);
+        let fresh = |today: bool| -> u64 {
+            spent
+                .iter()
+                .filter(|s| !today || s.day == day)
+                .map(|s| s.fresh_checks)
+                .sum()
+        };
+        let spent_today = price.checked_mul(fresh(true)).unwrap_or(Usd::ZERO);
+        let spent_month = price.checked_mul(fresh(false)).unwrap_or(Usd::ZERO);
+        let (mut count, allowance) = policy.allowance(day, spent_today, spent_month, prices)?;
+        // The client's own budgets bound it too.
+        if let Some(left) = self.client.remaining_billable() {
+            count = count.min(left);
+        }
+        if let Some(left) = self.client.remaining_spend() {
+            count = count.min(left.micros() / price.micros().max(1));
+        }
+        let mut flagged: HashSet<String> = events
+            .iter()
+            .filter(|e| e.event_type.ends_with(".flagged"))
+            .filter(|e| e.occurred_at.unwrap_or(e.received_at) >= recent)
+            .filter_map(|e| e.phone_number.clone())
+            .collect();
+        for item in remediated.iter().filter(|i| {
+            i.kind == crate::outbox::OutboxKind::Remediate
+                && i.target == enterprise_id
+                && i.updated_at >= recent
+        }) {
+            if let Some(listed) = item.payload["numbers"].as_array() {
+                flagged.extend(listed.iter().filter_map(|n| n.as_str().map(String::from)));
+            }
+        }
+        let current: Vec<Reading> = numbers
+            .iter()
+            .map(|n| Reading::from_number(n, at))
+            .collect();
+        let candidates = policy.rank(&current, &latest.readings, &fell_recently, &flagged, at);
+        let selected: Vec<String> = candidates
+            .iter()
+            .take(usize::try_from(count).unwrap_or(usize::MAX))
+            .map(|c| c.phone_number.clone())
+            .collect();
+        let planned_usd = prices.cost(PriceItem::LiveLookups, selected.len() as u64);
+        let rep = self.client.reputation(enterprise_id);
+        let reads = selected.iter().map(|number| {
+            let numbers = rep.numbers();
+            async move { (number, numbers.get_fresh(number).await) }
+        });
+        let results: Vec<_> = futures::stream::iter(reads)
+            .buffer_unordered(FRESH_CONCURRENCY)
+            .collect()
+            .await;
+        let index: HashMap<String, usize> = numbers
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.phone_number.clone(), i))
+            .collect();
+        let (mut billed, mut failed) = (0, 0);
+        for (number, result) in results {
+            match result {
+                Ok(read) => {
+                    billed += 1;
+                    read_here.insert(number.clone());
+                    if let Some(&i) = index.get(number) {
+                        numbers[i] = read;
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    if maybe_billed(&e) {
+                        billed += 1;
+                    }
+                }
+            }
+        }
+        Ok(PolicyRun {
+            candidates,
+            selected,
+            billed,
+            failed,
+            spent_today_usd: spent_today,
+            spent_month_usd: spent_month,
+            allowance_usd: allowance,
+            planned_usd,
+        })
+    }
+}
+
+/// Whether a failed billable request may have been billed: yes unless Telnyx (or the
+/// facade's own guard) refused it before processing it.
+fn maybe_billed(error: &telnyx_reputation::Error) -> bool {
+    use telnyx_reputation::ErrorKind as K;
+    !matches!(
+        error.kind(),
+        K::InvalidInput
+            | K::Authentication
+            | K::PermissionDenied
+            | K::NotFound
+            | K::Conflict
+            | K::Unprocessable
+            | K::RateLimited
+            | K::BadRequest
+            | K::GateRejected
+            | K::BillingRefused
+    )
 }
 
 /// What [`Monitor::sync_with_rules`] did.

@@ -23,7 +23,7 @@ use sqlx::any::AnyRow;
 use telnyx_reputation::{Client, RemediationRequest};
 
 use crate::error::{MonitorError, Result};
-use crate::store::{Store, from_micros, micros};
+use crate::store::{SpendCounts, Store, from_micros, micros};
 
 /// The header that carries a notification's stable delivery id (the outbox row's id): the
 /// same on every retry of one notification, so a receiver can drop repeats.
@@ -279,6 +279,40 @@ impl Store {
             .collect())
     }
 
+    /// [`Store::outbox_update`] of a delivered row, with what its delivery billed added to
+    /// the spend record in the same transaction.
+    async fn outbox_update_billed(
+        &self,
+        item: &OutboxItem,
+        state: OutboxState,
+        attempts: i64,
+        next: DateTime<Utc>,
+        result: Option<&str>,
+        spend: Option<SpendCounts>,
+    ) -> Result<()> {
+        let Some(spend) = spend else {
+            return self
+                .outbox_update(item, state, attempts, next, None, result)
+                .await;
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE outbox SET state = $1, attempts = $2, next_attempt_at = $3, last_error = NULL, \
+             result = $4, updated_at = $5 WHERE id = $6",
+        )
+        .bind(state.as_str())
+        .bind(attempts)
+        .bind(micros(next))
+        .bind(result)
+        .bind(micros(Utc::now()))
+        .bind(&item.id)
+        .execute(&mut *tx)
+        .await?;
+        self.add_spend(&mut tx, &[spend]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn outbox_update(
         &self,
         item: &OutboxItem,
@@ -378,7 +412,9 @@ pub async fn deliver(
             )
             .await?;
         let outcome = match item.kind {
-            OutboxKind::Notify | OutboxKind::Forward => send_http(&http, &item, timeout).await,
+            OutboxKind::Notify | OutboxKind::Forward => send_http(&http, &item, timeout)
+                .await
+                .map(|status| (status, 0)),
             OutboxKind::Remediate => {
                 let client = client.expect("checked above");
                 remediate(client, &item, in_doubt).await
@@ -395,9 +431,23 @@ pub async fn deliver(
             ..item.clone()
         };
         match outcome {
-            Ok(result) => {
+            Ok((result, remediated)) => {
+                // A submission Telnyx bills is recorded as spent with its row's delivery.
+                let spend = (remediated > 0).then(|| SpendCounts {
+                    enterprise_id: item.target.clone(),
+                    day: now.date_naive(),
+                    remediations: remediated,
+                    ..SpendCounts::default()
+                });
                 store
-                    .outbox_update(&item, OutboxState::Done, attempts, now, None, Some(&result))
+                    .outbox_update_billed(
+                        &item,
+                        OutboxState::Done,
+                        attempts,
+                        now,
+                        Some(&result),
+                        spend,
+                    )
                     .await?;
                 report
                     .delivered
@@ -471,13 +521,14 @@ pub(crate) struct RemediationPayload {
     pub(crate) contact_email: Option<String>,
 }
 
-/// Submit a remediation row; `Ok(remediation id)`. A row whose previous attempt has no known
-/// outcome is first looked for among the enterprise's requests since that attempt.
+/// Submit a remediation row; `Ok((remediation id, numbers billed by this attempt))`. A row
+/// whose previous attempt has no known outcome is first looked for among the enterprise's
+/// requests since that attempt (found: nothing more is billed).
 async fn remediate(
     client: &Client,
     item: &OutboxItem,
     in_doubt: bool,
-) -> std::result::Result<String, AttemptError> {
+) -> std::result::Result<(String, u64), AttemptError> {
     let payload: RemediationPayload =
         serde_json::from_value(item.payload.clone()).map_err(|e| AttemptError {
             message: format!("the stored remediation is not readable: {e}"),
@@ -498,7 +549,7 @@ async fn remediate(
                 && r.call_purpose == payload.call_purpose
                 && r.phone_numbers_count == payload.numbers.len() as u64
         }) {
-            return Ok(found.id.clone());
+            return Ok((found.id.clone(), 0));
         }
     }
     if let Err(e) = crate::monitor::authorize_billable(client, "remediation.submit", 1) {
@@ -512,10 +563,10 @@ async fn remediate(
         request = request.contact_email(email);
     }
     match remediations.submit(request).await {
-        Ok(submitted) => Ok(submitted.id),
+        Ok(submitted) => Ok((submitted.id, payload.numbers.len() as u64)),
         // A request for these numbers is in flight: ours, or one the user sent; either way
         // submitting again is what must not happen.
-        Err(telnyx_reputation::Error::Conflict(e)) => Ok(format!("already in flight ({e})")),
+        Err(telnyx_reputation::Error::Conflict(e)) => Ok((format!("already in flight ({e})"), 0)),
         Err(e) => {
             let permanent = matches!(
                 e.kind(),

@@ -8,9 +8,11 @@ use std::fmt::Write;
 use chrono::{DateTime, Duration, Utc};
 use plotters::prelude::*;
 use serde::Serialize;
+use telnyx_reputation::PriceTable;
 
 use crate::error::Result;
 use crate::model::{Change, ChangeKind, Reading, SCORES};
+use crate::spend::Spend;
 use crate::store::{DayIndex, RiskSpan, Store};
 
 /// How many numbers get their own trend chart.
@@ -72,6 +74,8 @@ pub struct Report {
     /// Readings in the window of the numbers that changed most (at most [`TREND_CHARTS`]),
     /// each with the reading in force at the window start.
     pub trends: Vec<(String, Vec<Reading>)>,
+    /// What the window cost, measured from the data (the store's spend record, priced).
+    pub spend: Spend,
 }
 
 /// How many of the window's changes a report lists (the newest).
@@ -90,6 +94,25 @@ impl Report {
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Self> {
+        Self::build_priced(store, enterprise_id, since, until, &PriceTable::default()).await
+    }
+
+    /// [`Report::build`], its spend priced with `prices` instead of the published table.
+    pub async fn build_priced(
+        store: &Store,
+        enterprise_id: Option<&str>,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        prices: &PriceTable,
+    ) -> Result<Self> {
+        let spend = Spend::load(
+            store,
+            enterprise_id,
+            since.date_naive(),
+            until.date_naive(),
+            prices,
+        )
+        .await?;
         let day_ends = day_ends(since, until);
         let window = DayIndex { since, until };
         let spans = store.risk_spans(enterprise_id, window).await?;
@@ -128,6 +151,7 @@ impl Report {
             changes_total,
             changes,
             trends,
+            spend,
         })
     }
 
@@ -163,6 +187,8 @@ impl Report {
             );
         }
         page.push_str("</p>");
+        page.push_str("<h2>What it cost (measured)</h2>");
+        page.push_str(&self.spend_table());
         page.push_str("<h2>Numbers that changed</h2>");
         page.push_str(&self.changes_table());
         if !self.trends.is_empty() {
@@ -337,6 +363,38 @@ impl Report {
             let _ = root.present();
         }
         svg
+    }
+
+    fn spend_table(&self) -> String {
+        let spend = &self.spend;
+        if spend.months.is_empty() {
+            return "<p>No spend recorded in this window.</p>".into();
+        }
+        let mut table = format!(
+            "<p>Total <b>{}</b> ({} in checks and remediations, the rest monitoring fees). \
+             Scheduled re-checks are those the monitor observed (each advance of a number's \
+             last refresh it did not cause itself); fresh reads and remediations are the \
+             monitor's own.</p>\
+             <table><thead><tr><th>enterprise</th><th>month</th><th>scheduled checks</th>\
+             <th>fresh reads</th><th>remediated</th><th>fee</th><th>total</th></tr></thead><tbody>",
+            escape(&spend.total_usd.to_string()),
+            escape(&spend.usage_usd().to_string()),
+        );
+        for m in &spend.months {
+            let _ = write!(
+                table,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&m.enterprise_id),
+                escape(&m.month),
+                m.scheduled_checks,
+                m.fresh_checks,
+                m.remediations,
+                escape(&m.fee_usd.to_string()),
+                escape(&m.total_usd.to_string()),
+            );
+        }
+        table.push_str("</tbody></table>");
+        table
     }
 
     fn changes_table(&self) -> String {

@@ -832,6 +832,7 @@ actions = [{ type = "print" }]
             numbers: 4,
             readings_written: 3,
             fresh_reads: 0,
+            policy: None,
             changes: vec![
                 change(
                     "+12025550001",

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
@@ -21,7 +22,7 @@ use crate::outbox::NewOutboxItem;
 use crate::rules::DeadlineAlert;
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 5] = [
+const MIGRATIONS: [(i64, &str, &str); 6] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
@@ -39,6 +40,7 @@ const MIGRATIONS: [(i64, &str, &str); 5] = [
         "sync_locks",
         include_str!("../migrations/0005_sync_locks.sql"),
     ),
+    (6, "spend", include_str!("../migrations/0006_spend.sql")),
 ];
 
 /// Set on every SQLite connection: write-ahead logging with `synchronous = NORMAL` (a commit
@@ -108,6 +110,29 @@ pub struct SweepWrite<'a> {
     pub outbox: Vec<NewOutboxItem>,
     /// The ownership deadlines its rules fired for.
     pub deadline_alerts: Vec<DeadlineAlert>,
+    /// Readings whose `refreshed_at` advanced while everything else stayed the same: not
+    /// stored as new readings, but kept as the number's latest so an advance is counted once.
+    pub refreshed: Vec<&'a Reading>,
+    /// What the sync saw billed, per UTC day (scheduled re-checks observed, its own fresh
+    /// reads), added to the store's spend record in the sync's transaction.
+    pub spend: Vec<SpendCounts>,
+}
+
+/// Billed units of one enterprise on one UTC day, as the monitor recorded them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SpendCounts {
+    /// The enterprise.
+    pub enterprise_id: String,
+    /// The UTC day.
+    pub day: NaiveDate,
+    /// Scheduled re-checks observed: advances of a number's `last_refreshed_at` the
+    /// monitor's own reads did not cause (a lower bound: two re-checks of one number between
+    /// two syncs are seen as one).
+    pub scheduled_checks: u64,
+    /// Fresh (live) reads the monitor made (exact).
+    pub fresh_checks: u64,
+    /// Numbers the monitor submitted for remediation (exact).
+    pub remediations: u64,
 }
 
 impl Store {
@@ -569,6 +594,15 @@ impl Store {
         .bind(to_i64(write.fresh_reads))
         .execute(&mut *tx)
         .await?;
+        let refreshed: Vec<&Reading> = write
+            .refreshed
+            .iter()
+            .copied()
+            .filter(|r| !added.contains(r.phone_number.as_str()))
+            .collect();
+        self.set_last_readings(&mut tx, enterprise_id, &refreshed)
+            .await?;
+        self.add_spend(&mut tx, &write.spend).await?;
         self.insert_outbox(&mut tx, &write.outbox, at).await?;
         for alert in &write.deadline_alerts {
             sqlx::query(
@@ -586,6 +620,62 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Add billed units to the spend record (one row per enterprise and UTC day).
+    pub(crate) async fn add_spend(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        spend: &[SpendCounts],
+    ) -> Result<()> {
+        for s in spend {
+            sqlx::query(
+                "INSERT INTO spend_days (enterprise_id, day, scheduled_checks, fresh_checks, remediations) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (enterprise_id, day) DO UPDATE SET \
+                 scheduled_checks = spend_days.scheduled_checks + excluded.scheduled_checks, \
+                 fresh_checks = spend_days.fresh_checks + excluded.fresh_checks, \
+                 remediations = spend_days.remediations + excluded.remediations",
+            )
+            .bind(&s.enterprise_id)
+            .bind(micros(day_start(s.day)))
+            .bind(to_i64(s.scheduled_checks))
+            .bind(to_i64(s.fresh_checks))
+            .bind(to_i64(s.remediations))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The spend record of `enterprise_id` (or every enterprise) for the UTC days from
+    /// `since`'s to `until`'s, by enterprise then day.
+    pub async fn spend(
+        &self,
+        enterprise_id: Option<&str>,
+        since: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<SpendCounts>> {
+        let rows = sqlx::query(
+            "SELECT enterprise_id, day, scheduled_checks, fresh_checks, remediations FROM spend_days \
+             WHERE day >= $1 AND day <= $2 AND ($3 IS NULL OR enterprise_id = $3) \
+             ORDER BY enterprise_id, day",
+        )
+        .bind(micros(day_start(since)))
+        .bind(micros(day_start(until)))
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SpendCounts {
+                    enterprise_id: row.try_get(0)?,
+                    day: from_micros(row.try_get(1)?).date_naive(),
+                    scheduled_checks: row.try_get::<i64, _>(2)?.max(0) as u64,
+                    fresh_checks: row.try_get::<i64, _>(3)?.max(0) as u64,
+                    remediations: row.try_get::<i64, _>(4)?.max(0) as u64,
+                })
+            })
+            .collect()
     }
 
     /// The ownership deadlines rules already fired for in `enterprise_id`.
@@ -1186,6 +1276,11 @@ fn decode_reading(number: &str, text: &str) -> Result<Reading> {
 }
 
 /// Microseconds since the epoch (the stored time unit).
+/// The UTC midnight starting `day`.
+pub(crate) fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
 pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
 }

@@ -39,6 +39,8 @@ on_sqlite!(
     a_second_sync_of_one_enterprise_waits_or_stops_naming_the_holder,
     an_ownership_deadline_fires_once_and_once_more_as_a_reminder,
     a_forward_is_recorded_answered_and_retried_until_the_target_takes_it,
+    spend_is_measured_from_observed_refreshes_and_the_monitors_own_reads,
+    the_budgeted_policy_checks_the_riskiest_first_and_never_spends_above_its_budget,
 );
 
 #[tokio::test]

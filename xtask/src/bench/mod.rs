@@ -18,6 +18,7 @@ mod emulator;
 mod measure;
 mod monitor;
 mod plot;
+mod policy;
 mod report;
 mod tools;
 
@@ -222,6 +223,10 @@ pub struct Context {
 
 /// `cargo xtask bench [--runs N] [--calls N] [--only python|node|rust]... [--rebuild-bindings]`
 pub fn run(root: &Path, args: &[&str]) -> Result {
+    // `--only policy`: the re-check cost/latency simulation (bench/policy.rs), alone.
+    if policy::asked(args) {
+        return policy::run(root);
+    }
     // `--only monitor` (never implied by a plain run): the monitor's workloads
     // (bench/monitor.rs), alone or after the rest.
     let monitor = monitor::split(args);
@@ -292,6 +297,7 @@ fn run_clients(root: &Path, options: &Options) -> Result {
     std::fs::write(docs.join("benchmarks.md"), &markdown)
         .map_err(|e| format!("cannot write docs/benchmarks.md: {e}"))?;
     monitor::keep_summary(&docs)?;
+    policy::keep_summary(&docs)?;
     println!("{}", report::summary(&outcomes));
     println!(
         "bench: wrote docs/benchmarks.md, docs/benchmarks-sweep.png, target/bench/results.json"

@@ -1,4 +1,4 @@
-//! `monitor sync|history|changes|report`: the fleet monitor of the
+//! `monitor sync|history|changes|spend|report`: the fleet monitor of the
 //! `telnyx-reputation-monitor` crate on the command line. Each subcommand opens the store
 //! (`--store URL`, default the SQLite file under the platform data dir), makes one library
 //! call and prints a [`View`]; sync adds a progress bar, rules and `--fail-on`.
@@ -8,13 +8,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use telnyx_reputation::PriceTable;
 use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
 use telnyx_reputation_monitor::rules::{self, Outcome};
 use telnyx_reputation_monitor::{
-    Change, Create, Monitor, MonitorError, Reading, Report, Rules, Store, SyncOptions, SyncReport,
-    SyncRun,
+    Change, Create, Monitor, MonitorError, Policy, Reading, Report, Rules, Spend, Store,
+    SyncOptions, SyncReport, SyncRun,
 };
 
 use crate::commands::Context;
@@ -120,6 +121,18 @@ pub enum MonitorCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// What the enterprise (or every enterprise in the store) cost per day, measured from
+    /// the data: scheduled re-checks the syncs observed (each advance of a number's last
+    /// refresh the monitor did not cause), the monitor's own fresh reads and remediations,
+    /// priced with the published price table, and the monthly monitoring fee per
+    /// enterprise-month.
+    Spend {
+        /// First day: `30d`, `2w`, … or an RFC 3339 time.
+        #[arg(long, default_value = "30d", value_parser = parse_since)]
+        since: DateTime<Utc>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Write a self-contained HTML report (`--format csv`: every reading as CSV).
     Report {
         /// Output file.
@@ -160,6 +173,12 @@ pub struct SyncArgs {
     /// A TOML rules file to run on what the sync saw.
     #[arg(long, value_name = "PATH")]
     pub rules: Option<PathBuf>,
+    /// A TOML file with a `[policy]` table: spend a monthly dollar budget (and a daily cap)
+    /// on fresh checks of the riskiest numbers (high, medium, scores that fell, recently
+    /// flagged or remediated, not checked for days), counted against what the store
+    /// recorded as spent; never above it. Not with --fresh.
+    #[arg(long, value_name = "PATH", conflicts_with = "fresh")]
+    pub policy: Option<PathBuf>,
     /// Send the rules' remediation requests (without it they are a dry run).
     #[arg(long, requires = "rules")]
     pub apply: bool,
@@ -178,6 +197,7 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
         | MonitorCommand::Changes { store, .. }
         | MonitorCommand::Backup { store, .. }
         | MonitorCommand::Outbox { store, .. }
+        | MonitorCommand::Spend { store, .. }
         | MonitorCommand::Report { store, .. } => store,
     }
     .open()
@@ -217,6 +237,28 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
             MonitorCommand::Backup { to, .. } => {
                 store.backup_to(&to).await.map_err(named)?;
                 println!("backed up the store {} to {}", store.url(), to.display());
+                Ok(())
+            }
+            MonitorCommand::Spend { since, .. } => {
+                let spend = Spend::load(
+                    &store,
+                    enterprise.as_deref(),
+                    since.date_naive(),
+                    Utc::now().date_naive(),
+                    &PriceTable::default(),
+                )
+                .await
+                .map_err(named)?;
+                spend_view(&spend).print(ctx.format())?;
+                eprintln!(
+                    "{} day(s) recorded; total {} ({} in checks and remediations, the rest \
+                     monitoring fees of {} enterprise-month(s)); from the store {}",
+                    spend.days.len(),
+                    spend.total_usd,
+                    spend.usage_usd(),
+                    spend.months.len(),
+                    store.url()
+                );
                 Ok(())
             }
             MonitorCommand::Report { out, since, .. } => {
@@ -297,11 +339,13 @@ async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
         .as_ref()
         .and_then(Rules::min_score_drop)
         .map_or(args.score_drop, |n| n.min(args.score_drop));
+    let policy = args.policy.as_deref().map(Policy::load).transpose()?;
     let monitor = Monitor::new(ctx.client()?, store.clone());
     let options = SyncOptions {
         score_drop,
         fresh: args.fresh,
         at: None,
+        policy,
     };
     // One sync per enterprise at a time: a second one waits or stops here, before anything.
     let lock = store.lock_sync(&enterprise, args.wait_lock).await?;
@@ -445,6 +489,19 @@ fn print_sync(
             None => String::new(),
         }
     );
+    if let Some(run) = &report.policy {
+        eprintln!(
+            "policy: {} of {} candidate(s) read fresh ({} failed), {} of {} allowed \
+             (spent before: {} today, {} this month)",
+            run.selected.len(),
+            run.candidates.len(),
+            run.failed,
+            run.planned_usd,
+            run.allowance_usd,
+            run.spent_today_usd,
+            run.spent_month_usd,
+        );
+    }
     changes_view(&report.changes).print(format)?;
     for outcome in outcomes {
         let line = match outcome {
@@ -459,6 +516,34 @@ fn print_sync(
         }
     }
     Ok(())
+}
+
+fn spend_view(spend: &Spend) -> View {
+    View::list(
+        vec![
+            "enterprise_id",
+            "day",
+            "scheduled_checks",
+            "fresh_checks",
+            "remediations",
+            "usd",
+        ],
+        spend
+            .days
+            .iter()
+            .map(|d| {
+                vec![
+                    cell(&d.counts.enterprise_id),
+                    cell(d.counts.day),
+                    cell(d.counts.scheduled_checks),
+                    cell(d.counts.fresh_checks),
+                    cell(d.counts.remediations),
+                    cell(&d.total_usd),
+                ]
+            })
+            .collect(),
+        View::json_of(spend),
+    )
 }
 
 fn changes_view(changes: &[Change]) -> View {
@@ -603,6 +688,7 @@ impl From<MonitorError> for CliError {
             MonitorError::StoreUrl { .. }
             | MonitorError::StoreOpen { .. }
             | MonitorError::Rules { .. }
+            | MonitorError::Policy { .. }
             | MonitorError::BillingRefused { .. }
             | MonitorError::BudgetRequired { .. } => CliError::usage(error.to_string()),
             other => CliError::other(other.to_string()),

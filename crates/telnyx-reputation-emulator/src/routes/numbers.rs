@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{data, enterprise_mut, enterprise_ref, require_gates};
+use crate::data::Drift;
 use crate::error::{ApiError, ErrorItem, codes, invalid_item, missing_item};
 use crate::extract::{Account, JsonObject, Query};
 use crate::ledger::Billable;
@@ -257,13 +258,30 @@ fn live_lookup(
     action: Billable,
 ) -> Option<Value> {
     let record = acct.enterprise(enterprise_id)?.numbers.get(number)?;
-    let profile = acct.live_profile(ctx.config.seed, record);
+    // Under timed drift a live lookup reads the view at its time: a new draw ends an
+    // earlier remediation's effect, as a scheduled check's does.
+    let epoch = match ctx.config.drift {
+        Drift::PerCheck => record.epoch,
+        Drift::Timed(timed) => timed.epoch_at(ctx.config.seed, number, ctx.now),
+    };
+    let renewed = epoch != record.epoch;
+    let profile = if renewed {
+        let mut renewed_record = record.clone();
+        renewed_record.remediated = false;
+        acct.live_profile(ctx.config.seed, ctx.config.drift, ctx.now, &renewed_record)
+    } else {
+        acct.live_profile(ctx.config.seed, ctx.config.drift, ctx.now, record)
+    };
     acct.ledger
         .charge(action, enterprise_id, Some(number), ctx.now);
     let record = acct
         .enterprise_mut(enterprise_id)?
         .numbers
         .get_mut(number)?;
+    if renewed {
+        record.epoch = epoch;
+        record.remediated = false;
+    }
     record.cached = Some((profile, ctx.now));
     record.updated_at = ctx.now;
     Some(record.to_json())

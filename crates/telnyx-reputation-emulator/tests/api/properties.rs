@@ -114,6 +114,7 @@ impl World {
             approval_delay: ApprovalDelay::After(std::time::Duration::ZERO),
             seed: 3,
             refresh_limit: None,
+            ..Config::default()
         });
         let mut world = World {
             runtime,

@@ -206,3 +206,93 @@ async fn reputation_set_for_the_next_check_waits_for_it() {
         .await;
     assert_eq!(status, 422, "{body}");
 }
+
+#[tokio::test]
+async fn timed_drift_changes_data_with_time_and_the_admin_api_gives_the_transitions() {
+    use telnyx_reputation_emulator::{Drift, Emulator, TimedDrift};
+    let origin = chrono::Utc::now();
+    let running = Emulator::builder()
+        .approval_delay(instant())
+        .seed(11)
+        .port(0)
+        .drift(Drift::Timed(TimedDrift::new(origin, 24, 48, 6)))
+        .start()
+        .await
+        .unwrap();
+    let emu = Emu {
+        running,
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+    };
+    // `never`: no scheduled check; only the model's time moves the data.
+    let (id, list) = monitored(&emu, "k", "never", 20).await;
+    advance(&emu, 10 * DAY).await;
+    let (status, body) = emu
+        .admin(
+            Method::GET,
+            "/reputation/transitions?api_key=k&to=high",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let transitions = body["data"].as_array().unwrap();
+    assert!(!transitions.is_empty(), "{body}");
+    assert_eq!(body["model"]["score_lead_hours"], 6);
+    let mut at_previous = String::new();
+    for t in transitions {
+        assert_eq!(t["to"], "high");
+        assert_ne!(t["from"], "high");
+        assert_eq!(t["enterprise_id"], id.as_str());
+        assert!(list.contains(&t["phone_number"].as_str().unwrap().to_owned()));
+        let at = t["at"].as_str().unwrap().to_owned();
+        assert!(at >= at_previous, "oldest first");
+        at_previous = at;
+    }
+    // A transition still ahead: a fresh read before it is not high, one after it is.
+    let (status, ahead) = emu
+        .admin(
+            Method::GET,
+            &format!(
+                "/reputation/transitions?api_key=k&to=high&until={}",
+                (origin + chrono::Duration::days(30))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{ahead}");
+    let now = origin + chrono::Duration::days(10);
+    let next = ahead["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| {
+            chrono::DateTime::parse_from_rfc3339(t["at"].as_str().unwrap()).unwrap()
+                > now + chrono::Duration::hours(1)
+        })
+        .expect("a transition to high in the next 20 days")
+        .clone();
+    let n = next["phone_number"].as_str().unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(next["at"].as_str().unwrap()).unwrap();
+    let path = format!("/enterprises/{id}/reputation/numbers/{n}?fresh=true");
+    let (status, before) = emu.get("k", &path).await;
+    assert_eq!(status, 200, "{before}");
+    assert_ne!(before["data"]["reputation_data"]["spam_risk"], "high");
+    let wait =
+        (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds() - 10 * 86_400 + 60;
+    advance(&emu, wait.max(1) as u64).await;
+    let (status, after) = emu.get("k", &path).await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(
+        after["data"]["reputation_data"]["spam_risk"], "high",
+        "{next}"
+    );
+    // A cached read without a check in between shows the last check's data.
+    let cached = number(&emu, "k", &id, n).await;
+    assert_eq!(cached["reputation_data"]["spam_risk"], "high");
+    // Under the default per-check model there is no such ground truth.
+    let plain = start(instant()).await;
+    let (status, _) = plain
+        .admin(Method::GET, "/reputation/transitions?api_key=k", None)
+        .await;
+    assert_eq!(status, 409);
+}

@@ -1323,3 +1323,238 @@ pub async fn a_removal_during_the_listing_is_no_phantom_removal(store: Store) {
     assert_eq!(changes, [(ChangeKind::Removed, victim.as_str())]);
     assert_eq!(after.numbers, 299);
 }
+
+impl Fleet {
+    /// Units of `action` in the emulator's ledger so far.
+    pub async fn ledger_count(&self, action: &str) -> u64 {
+        let ledger = self.admin_get("ledger").await;
+        ledger["data"][action].as_u64().unwrap_or(0)
+    }
+}
+
+pub async fn spend_is_measured_from_observed_refreshes_and_the_monitors_own_reads(store: Store) {
+    use telnyx_reputation::{PriceTable, Usd};
+    use telnyx_reputation_monitor::Spend;
+    let fleet = Fleet::start(12).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let sync = || async {
+        monitor
+            .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+            .await
+            .unwrap()
+    };
+    sync().await;
+    let scheduled_before = fleet.ledger_count("scheduled_refresh").await;
+    // A day at a time on the emulator's clock (business_daily: a weekend day has no
+    // re-check); after each day the sync sees every re-check of that day.
+    for _ in 0..4 {
+        fleet
+            .admin("clock/advance", serde_json::json!({ "seconds": 86_400 }))
+            .await;
+        sync().await;
+    }
+    let billed = fleet.ledger_count("scheduled_refresh").await - scheduled_before;
+    assert!(billed >= 12 * 2, "four days hold business days: {billed}");
+    let today = Utc::now().date_naive();
+    let (since, until) = (today - chrono::Days::new(30), today + chrono::Days::new(30));
+    let recorded = store
+        .spend(Some(&fleet.enterprise_id), since, until)
+        .await
+        .unwrap();
+    let scheduled: u64 = recorded.iter().map(|d| d.scheduled_checks).sum();
+    assert_eq!(
+        scheduled, billed,
+        "every billed re-check observed once: {recorded:?}"
+    );
+    // The days are the re-checks' own (the emulator's clock), not the syncs'.
+    assert!(
+        recorded
+            .iter()
+            .any(|d| d.day > today && d.scheduled_checks > 0)
+    );
+    // A sync with nothing new records no re-check.
+    sync().await;
+    let again = store
+        .spend(Some(&fleet.enterprise_id), since, until)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.iter().map(|d| d.scheduled_checks).sum::<u64>(),
+        billed
+    );
+    // The monitor's own fresh reads are counted exactly and not as re-checks.
+    let budgeted = Client::builder()
+        .api_key(&fleet.key)
+        .base_url(fleet.emulator.base_url())
+        .max_billable(12)
+        .build()
+        .unwrap();
+    let lookups = fleet.live_lookups().await;
+    Monitor::new(budgeted, store.clone())
+        .sync(
+            &fleet.enterprise_id,
+            &SyncOptions {
+                fresh: true,
+                ..SyncOptions::default()
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+    sync().await;
+    assert_eq!(fleet.live_lookups().await, lookups + 12);
+    let spend = Spend::load(
+        &store,
+        Some(&fleet.enterprise_id),
+        since,
+        until,
+        &PriceTable::default(),
+    )
+    .await
+    .unwrap();
+    let fresh: u64 = spend.days.iter().map(|d| d.counts.fresh_checks).sum();
+    let scheduled: u64 = spend.days.iter().map(|d| d.counts.scheduled_checks).sum();
+    assert_eq!((fresh, scheduled), (12, billed));
+    // Priced with the facade's table: $0.10 a check, plus $100 per enterprise-month.
+    let usage = Usd::from_cents(10 * (12 + billed));
+    assert_eq!(spend.usage_usd().known, usage);
+    let months = spend.months.len() as u64;
+    assert!(months >= 1);
+    assert_eq!(
+        spend.total_usd.known,
+        usage.saturating_add(Usd::from_cents(10_000 * months))
+    );
+    // The report shows it.
+    let report = Report::build(
+        &store,
+        Some(&fleet.enterprise_id),
+        Utc::now() - chrono::Duration::days(30),
+        Utc::now() + chrono::Duration::days(30),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.spend.total_usd, spend.total_usd);
+    let html = report.html();
+    assert!(html.contains("What it cost (measured)"), "{html}");
+    assert!(html.contains(&spend.total_usd.to_string()), "{html}");
+}
+
+pub async fn the_budgeted_policy_checks_the_riskiest_first_and_never_spends_above_its_budget(
+    store: Store,
+) {
+    use telnyx_reputation::Usd;
+    use telnyx_reputation_monitor::Policy;
+    let fleet = Fleet::start(10).await;
+    for n in &fleet.numbers[..2] {
+        fleet
+            .set_reputation(n, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+    }
+    for n in &fleet.numbers[2..4] {
+        fleet
+            .set_reputation(n, serde_json::json!({ "spam_risk": "medium" }))
+            .await;
+    }
+    for n in &fleet.numbers[4..] {
+        fleet
+            .set_reputation(n, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    // $0.30 a day (3 checks), $0.80 a month (8 checks).
+    let policy = Policy::parse(
+        "[policy]\nmonthly_budget_usd = \"0.80\"\ndaily_cap_usd = \"0.30\"\n",
+        "test",
+    )
+    .unwrap();
+    // Fixed days inside one month, on the sync's clock.
+    let day = |k: i64| {
+        chrono::DateTime::parse_from_rfc3339("2030-03-02T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+            + chrono::Duration::days(k)
+            + chrono::Duration::minutes(k)
+    };
+    let options = |at| SyncOptions {
+        policy: Some(policy.clone()),
+        at: Some(at),
+        ..SyncOptions::default()
+    };
+    let mut billed_total = 0;
+    let mut runs = Vec::new();
+    for (k, faults) in [(0, false), (0, false), (1, true), (2, true), (3, false)] {
+        if faults {
+            // The next per-number reads fail: one is processed and billed but its answer
+            // lost, one is a server error, one is rate limited and retried by the facade.
+            let prefix = format!(
+                "/v2/enterprises/{}/reputation/numbers/",
+                fleet.enterprise_id
+            );
+            for fault in [
+                serde_json::json!({"drop_after_processing": true, "count": 1}),
+                serde_json::json!({"status": 500, "count": 1}),
+                serde_json::json!({"status": 429, "retry_after_ms": 10, "count": 1}),
+            ] {
+                let mut fault = fault;
+                fault["method"] = "GET".into();
+                fault["path_prefix"] = prefix.clone().into();
+                fleet.admin("faults", fault).await;
+            }
+        }
+        let before = fleet.live_lookups().await;
+        let report = monitor
+            .sync(&fleet.enterprise_id, &options(day(k)), |_| {})
+            .await
+            .unwrap();
+        let billed = fleet.live_lookups().await - before;
+        billed_total += billed;
+        let run = report.policy.expect("the policy ran");
+        // What the store records as spent covers every billed check, and the checks
+        // planned never exceed what the day and the month have left.
+        assert!(run.billed >= billed, "day {k}: {run:?} billed {billed}");
+        assert!(run.planned_usd.known <= run.allowance_usd, "{run:?}");
+        assert!(billed <= 3, "day {k}: {billed} > the daily cap");
+        runs.push((k, run));
+    }
+    assert!(
+        billed_total <= 8,
+        "{billed_total} checks billed over a budget of 8"
+    );
+    // Recorded per day, never above the caps.
+    let recorded = store
+        .spend(
+            Some(&fleet.enterprise_id),
+            day(0).date_naive(),
+            day(3).date_naive(),
+        )
+        .await
+        .unwrap();
+    let fresh: Vec<u64> = recorded.iter().map(|d| d.fresh_checks).collect();
+    assert!(fresh.iter().all(|f| *f <= 3), "{recorded:?}");
+    assert!(fresh.iter().sum::<u64>() <= 8, "{recorded:?}");
+    assert!(fresh.iter().sum::<u64>() >= billed_total);
+    // Day 0: the two high numbers, then a medium one; the second sync of the day has
+    // nothing left to spend.
+    let first = &runs[0].1;
+    assert_eq!(first.selected.len(), 3, "{first:?}");
+    let mut highs = first.selected[..2].to_vec();
+    highs.sort();
+    assert_eq!(highs, fleet.numbers[..2].to_vec());
+    assert!(fleet.numbers[2..4].contains(&first.selected[2]));
+    assert_eq!(
+        first.candidates.len(),
+        10,
+        "all stale by 2030: every number is one"
+    );
+    assert!(runs[1].1.selected.is_empty(), "{:?}", runs[1].1);
+    assert_eq!(runs[1].1.spent_today_usd, Usd::from_cents(30));
+    // The faults made reads fail; what may have been billed was counted.
+    assert!(runs[2].1.failed > 0, "{:?}", runs[2].1);
+    // The month's budget ends it: day 3 has nothing left.
+    assert!(runs[4].1.selected.is_empty(), "{:?}", runs[4].1);
+    assert_eq!(runs[4].1.spent_month_usd, Usd::from_cents(80));
+}
