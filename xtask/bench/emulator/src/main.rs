@@ -94,6 +94,7 @@ async fn populated(frequency: &str) -> (axum::Router, String) {
         approval_delay: ApprovalDelay::After(Duration::ZERO),
         seed: 7,
         refresh_limit: None,
+        ..Config::default()
     };
     let app = router(AppState::new(config));
     call(
