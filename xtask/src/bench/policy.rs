@@ -112,7 +112,11 @@ pub fn markdown(figures: &Value, seconds: f64) -> Result<String> {
          - *Detection*: for every transition of a number to `high` in the emulator's ground truth \
          (`GET /_emulator/reputation/transitions`), the time from the data's change to the first \
          sync that recorded the number turning high (`risk_up` to `high`) while it still was; \
-         *within one business day*: by the same time the next day, a weekend moved to Monday.\n\
+         *within one business day*: by the same time the next day, a weekend moved to Monday. \
+         The ground truth is asked for at the start, for every number; a number the emulator \
+         removes during the run (its ownership confirmation not given: the simulation never \
+         confirms, and more checks find more carrier changes) is not counted after its removal, \
+         so the number of transitions differs a little between rows.\n\
          - The budgeted policies run on schedule `never` and spend a monthly budget given as a \
          share of what `business_daily` costs this fleet (about numbers × $0.10 × 21.7 a month).\n",
         world["numbers"],

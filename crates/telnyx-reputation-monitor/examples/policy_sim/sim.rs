@@ -163,6 +163,20 @@ pub async fn run(
     sync(now()).await?;
     let start = now();
     let checks_before = ledger().await?;
+    // Ground truth, asked for the whole window at the start: the model is a function of
+    // time, and every number is still registered (later, ownership deadlines remove some).
+    let horizon = start + chrono::Duration::days(world.days);
+    let truth: serde_json::Value = admin
+        .get(format!(
+            "{}/reputation/transitions?api_key={key}&since={}&until={}",
+            emulator.admin_url(),
+            start.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            horizon.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        ))
+        .send()
+        .await?
+        .json()
+        .await?;
     let steps = world.days * 24 / world.sync_hours;
     for _ in 0..steps {
         emulator
@@ -179,18 +193,6 @@ pub async fn run(
         .unwrap_or(Usd::ZERO)
         .checked_mul(checks)
         .unwrap_or(Usd::ZERO);
-    // Ground truth: every label change of the window.
-    let truth: serde_json::Value = admin
-        .get(format!(
-            "{}/reputation/transitions?api_key={key}&since={}&until={}",
-            emulator.admin_url(),
-            start.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            end.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        ))
-        .send()
-        .await?
-        .json()
-        .await?;
     let mut by_number: HashMap<String, Vec<LabelChange>> = HashMap::new();
     for t in truth["data"].as_array().ok_or("no transitions")? {
         let at =
@@ -201,16 +203,22 @@ pub async fn run(
             .push((at, t["to"].as_str().map(str::to_owned)));
     }
     let mut detections: HashMap<String, Vec<DateTime<Utc>>> = HashMap::new();
+    // A number the emulator removed (an ownership deadline missed) cannot be seen turning
+    // high after its removal: those transitions are not counted.
+    let mut removed: HashMap<String, DateTime<Utc>> = HashMap::new();
     for c in store.changes_since(Some(&enterprise.id), start).await? {
         if c.kind == ChangeKind::RiskUp && c.new_value.as_deref() == Some("high") {
             detections.entry(c.phone_number).or_default().push(c.at);
+        } else if c.kind == ChangeKind::Removed {
+            removed.entry(c.phone_number).or_insert(c.at);
         }
     }
     let (mut transitions, mut detected, mut within) = (0, 0, 0);
     let mut latencies = Vec::new();
     for (number, changes) in &by_number {
         for (i, (at, to)) in changes.iter().enumerate() {
-            if to.as_deref() != Some("high") {
+            let gone = removed.get(number).is_some_and(|r| *r <= *at);
+            if to.as_deref() != Some("high") || *at > end || gone {
                 continue;
             }
             transitions += 1;
