@@ -288,9 +288,10 @@ fn a_bad_rules_file_is_a_usage_error_naming_the_line() {
         "[[rule]]\nname = \"x\"\nwhen = { becomes_high = true }\nactions = []\n",
     )
     .unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
     harness
         .cli_for("e")
-        .args(["monitor", "sync", "--rules"])
+        .args(["monitor", "sync", "--store", &store, "--rules"])
         .arg(&rules)
         .assert()
         .code(2)
@@ -934,4 +935,90 @@ fn a_store_that_cannot_be_opened_is_named_with_its_cause() {
         .failure()
         .stderr(contains("does not exist").and(contains("--create")));
     assert!(!mistyped.exists());
+}
+
+#[test]
+fn sync_without_an_enterprise_syncs_every_approved_enterprise_of_the_account() {
+    let harness = Harness::start("cli-monitor-sync-all");
+    let (first, first_numbers) = fleet(&harness, 2);
+    let second = harness.approved_enterprise_from(
+        &common::ENTERPRISE_JSON
+            .replace("Acme Plumbing LLC", "Acme Heating LLC")
+            .replace("12-3456789", "12-3456780"),
+    );
+    let rep = harness.client().reputation(&second);
+    harness.runtime.block_on(async {
+        rep.numbers().add(&["+13125559001"]).await.unwrap();
+        rep.numbers().get("+13125559001").await.unwrap();
+    });
+    // An enterprise without Number Reputation: listed, said skipped, not an error.
+    let client = harness.client();
+    let bare = harness.runtime.block_on(async {
+        let json = common::ENTERPRISE_JSON
+            .replace("Acme Plumbing LLC", "Acme Cooling LLC")
+            .replace("12-3456789", "12-3456781");
+        let new = serde_json::from_str(&json).unwrap();
+        client.enterprises().create(new).await.unwrap().id
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let assert = harness
+        .cli()
+        .args(["monitor", "sync", "--store", &store, "--format", "json"])
+        .assert()
+        .success()
+        .stderr(
+            contains(format!("skipped enterprise {bare}"))
+                .and(contains("Number Reputation is not enabled"))
+                .and(contains(
+                    "synced 2 of the account's 3 enterprise(s); 0 failed",
+                )),
+        );
+    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let mut synced: Vec<(String, u64)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["sync"]["enterprise_id"].as_str().unwrap().to_owned(),
+                s["sync"]["numbers"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    synced.sort();
+    let mut expected = vec![(first.clone(), 2), (second.clone(), 1)];
+    expected.sort();
+    assert_eq!(synced, expected);
+    // Each enterprise under its own lock: one held stops only that one's sync.
+    let opened = harness
+        .runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    let lock = harness
+        .runtime
+        .block_on(opened.lock_sync(&first, None))
+        .unwrap();
+    admin(
+        &harness,
+        "numbers/reputation",
+        serde_json::json!({"phone_number": first_numbers[0], "reputation_data": {"spam_risk": "high"}}),
+    );
+    harness
+        .cli()
+        .args(["monitor", "sync", "--store", &store])
+        .assert()
+        .code(1)
+        .stderr(
+            contains(format!(
+                "enterprise {first}: another sync of enterprise {first} is running"
+            ))
+            .and(contains("1 of 2 enterprise sync(s) failed")),
+        );
+    harness.runtime.block_on(lock.release()).unwrap();
+    let counts = harness.runtime.block_on(opened.counts()).unwrap();
+    assert_eq!(
+        counts.sweeps, 3,
+        "two first syncs, then only the second enterprise's"
+    );
 }

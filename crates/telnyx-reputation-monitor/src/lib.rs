@@ -15,7 +15,9 @@ mod store;
 pub use error::{MonitorError, Result};
 pub use lock::{LEASE, SyncLock};
 pub use model::{Change, ChangeKind, Reading, SCORES, StoredEvent, SyncReport};
-pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, SyncRun, authorize_billable};
+pub use monitor::{
+    AccountEnterprise, DEFAULT_SCORE_DROP, Monitor, SyncOptions, SyncRun, authorize_billable,
+};
 pub use receiver::{Receiver, RejectLog, RejectReason, Rejection, ServeOptions};
 pub use report::Report;
 pub use rules::Rules;

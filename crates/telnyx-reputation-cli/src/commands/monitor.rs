@@ -81,7 +81,9 @@ where
 /// `monitor` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum MonitorCommand {
-    /// Sweep every number of the enterprise (cached reads: free) and print what changed.
+    /// Sweep every number of the enterprise (cached reads: free) and print what changed;
+    /// without --enterprise, of every enterprise of the account whose Number Reputation is
+    /// approved, one after another, each under its own lock.
     Sync(SyncArgs),
     /// Every stored reading of one number.
     History {
@@ -266,7 +268,6 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
 }
 
 async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
-    let enterprise = ctx.enterprise_id()?;
     let rules = args.rules.as_deref().map(Rules::load).transpose()?;
     for warning in rules.iter().flat_map(Rules::warnings) {
         eprintln!("warning: {warning}");
@@ -290,31 +291,108 @@ async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
         fresh: args.fresh,
         at: None,
     };
+    let Some(enterprise) = ctx.enterprise_filter() else {
+        let plan = Plan {
+            args: &args,
+            monitor: &monitor,
+            options: &options,
+            rules: rules.as_ref(),
+        };
+        return sync_all(ctx, &plan, store).await;
+    };
+    let mut json = Vec::new();
     // One sync per enterprise at a time: a second one waits or stops here, before anything.
     let lock = store.lock_sync(&enterprise, args.wait_lock).await?;
-    let result = locked_sync(
-        ctx,
-        &args,
-        store,
-        &monitor,
-        &enterprise,
-        &options,
-        rules.as_ref(),
-    )
-    .await;
+    let plan = Plan {
+        args: &args,
+        monitor: &monitor,
+        options: &options,
+        rules: rules.as_ref(),
+    };
+    let result = locked_sync(ctx, &plan, store, &enterprise, &mut json).await;
     lock.release().await?;
+    if let Some(value) = json.pop() {
+        View::list(Vec::new(), Vec::new(), value).print(ctx.format())?;
+    }
     result
+}
+
+/// `monitor sync` without `--enterprise`: every enterprise of the account whose Number
+/// Reputation is approved, one after another, each under its own lock. A failure of one
+/// does not stop the others; the command then exits with the most serious of them.
+async fn sync_all(ctx: &Context, plan: &Plan<'_>, store: &Store) -> CliResult {
+    let enterprises = plan.monitor.enterprises().await?;
+    let mut json = Vec::new();
+    let mut failures: Vec<CliError> = Vec::new();
+    let mut synced = 0;
+    for enterprise in &enterprises {
+        if let Some(why) = enterprise.skipped_because() {
+            eprintln!(
+                "skipped enterprise {} ({}): {why}",
+                enterprise.id, enterprise.legal_name
+            );
+            continue;
+        }
+        let result = async {
+            let lock = store.lock_sync(&enterprise.id, plan.args.wait_lock).await?;
+            let result = locked_sync(ctx, plan, store, &enterprise.id, &mut json).await;
+            lock.release().await?;
+            result
+        }
+        .await;
+        synced += 1;
+        if let Err(e) = result {
+            let e = e.context(&format!("enterprise {}", enterprise.id));
+            eprintln!("error: {e}");
+            failures.push(e);
+        }
+    }
+    if ctx.format() == Format::Json {
+        View::list(Vec::new(), Vec::new(), serde_json::Value::Array(json)).print(ctx.format())?;
+    }
+    eprintln!(
+        "synced {synced} of the account's {} enterprise(s); {} failed",
+        enterprises.len(),
+        failures.len()
+    );
+    // A failure to sync is more serious than a --fail-on condition met.
+    match failures
+        .iter()
+        .map(CliError::class)
+        .min_by_key(|c| *c == Class::Alert)
+    {
+        None => Ok(()),
+        Some(class) => Err(CliError::new(
+            class,
+            format!(
+                "{} of {synced} enterprise sync(s) failed (each error is above)",
+                failures.len()
+            ),
+        )),
+    }
+}
+
+/// What every enterprise's sync of one `monitor sync` shares.
+struct Plan<'a> {
+    args: &'a SyncArgs,
+    monitor: &'a Monitor,
+    options: &'a SyncOptions,
+    rules: Option<&'a Rules>,
 }
 
 async fn locked_sync(
     ctx: &Context,
-    args: &SyncArgs,
+    plan: &Plan<'_>,
     store: &Store,
-    monitor: &Monitor,
     enterprise: &str,
-    options: &SyncOptions,
-    rules: Option<&Rules>,
+    json: &mut Vec<serde_json::Value>,
 ) -> CliResult {
+    let Plan {
+        args,
+        monitor,
+        options,
+        rules,
+    } = *plan;
     let (store, monitor, enterprise, options) = (
         store.clone(),
         monitor,
@@ -364,13 +442,15 @@ async fn locked_sync(
             outcomes.push(rules::outcome_of(item));
         }
     }
-    print_sync(
+    if let Some(value) = print_sync(
         ctx.format(),
         &report,
         &outcomes,
         monitor.client(),
         store.url(),
-    )?;
+    )? {
+        json.push(value);
+    }
     let failed: Vec<&str> = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -407,7 +487,7 @@ fn print_sync(
     outcomes: &[Outcome],
     client: &telnyx_reputation::Client,
     store: &str,
-) -> CliResult {
+) -> CliResult<Option<serde_json::Value>> {
     let budget = client.max_billable().zip(client.remaining_billable());
     if format == Format::Json {
         let billing = serde_json::json!({
@@ -416,8 +496,7 @@ fn print_sync(
             "remaining_billable": budget.map(|(_, left)| left),
         });
         let json = serde_json::json!({ "sync": report, "rules": outcomes, "billing": billing, "store": store });
-        View::list(Vec::new(), Vec::new(), json).print(format)?;
-        return Ok(());
+        return Ok(Some(json));
     }
     eprintln!(
         "synced {} numbers of {} into the store {store}: {} reading(s) written, {} change(s), {} high, {} billable fresh read(s){}",
@@ -445,7 +524,7 @@ fn print_sync(
             println!("{line}");
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 fn changes_view(changes: &[Change]) -> View {
