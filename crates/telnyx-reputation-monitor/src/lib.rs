@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod receiver;
 pub mod report;
 pub mod rules;
+pub mod service;
 mod store;
 
 pub use error::{MonitorError, Result};

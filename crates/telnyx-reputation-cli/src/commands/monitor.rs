@@ -12,6 +12,7 @@ use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
 use telnyx_reputation_monitor::rules::{self, Outcome};
+use telnyx_reputation_monitor::service::{Config, Service, ServiceEvent};
 use telnyx_reputation_monitor::{
     Change, Create, Monitor, MonitorError, Reading, Report, Rules, Store, SyncOptions, SyncReport,
     SyncRun,
@@ -81,6 +82,15 @@ where
 /// `monitor` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum MonitorCommand {
+    /// Run the monitor as a service: sync every enterprise (or the configured ones) on a
+    /// schedule, run the rules after each sync and deliver their notifications, and serve
+    /// POST /webhooks/telnyx, GET /healthz and GET /readyz, until SIGTERM or SIGINT.
+    Serve {
+        /// The config file (TOML): store, every, listen, enterprises, public_key,
+        /// score_drop and [[rule]] tables. The API key comes from TELNYX_API_KEY.
+        #[arg(long, value_name = "PATH")]
+        config: PathBuf,
+    },
     /// Sweep every number of the enterprise (cached reads: free) and print what changed;
     /// without --enterprise, of every enterprise of the account whose Number Reputation is
     /// approved, one after another, each under its own lock.
@@ -171,6 +181,7 @@ pub struct SyncArgs {
 pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     let enterprise = ctx.enterprise_filter();
     let store = match &command {
+        MonitorCommand::Serve { config } => return serve(ctx, config).await,
         MonitorCommand::Sync(args) => &args.store,
         MonitorCommand::History { store, .. }
         | MonitorCommand::Changes { store, .. }
@@ -183,6 +194,7 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     with_store(store, |store| async move {
         let named = |e: MonitorError| CliError::from(store.named(e));
         match command {
+            MonitorCommand::Serve { .. } => unreachable!("served above"),
             MonitorCommand::Sync(args) => sync(ctx, args, &store).await,
             MonitorCommand::History { number, .. } => {
                 let readings = store
@@ -265,6 +277,107 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
         }
     })
     .await
+}
+
+/// `monitor serve --config PATH`: the [`Service`] of the monitor crate, logging what it does
+/// on stderr, stopped by SIGTERM/SIGINT (exit 0).
+async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
+    use std::io::Write;
+    let mut config = Config::load(path)?;
+    let client = ctx.client()?;
+    for warning in config.warnings(client.base_url()) {
+        eprintln!("warning: {path}: {warning}", path = path.display());
+    }
+    if config.public_key.is_none() {
+        config.public_key = std::env::var("TELNYX_PUBLIC_KEY")
+            .ok()
+            .filter(|k| !k.is_empty());
+        if config.public_key.is_none() {
+            eprintln!(
+                "warning: no public_key in {} nor TELNYX_PUBLIC_KEY: POST /webhooks/telnyx answers 503",
+                path.display()
+            );
+        }
+    }
+    let store = Store::open_with(&config.store, Create::InExistingDir)
+        .await
+        .map_err(|e| CliError::from(e).context(&format!("{}: store", path.display())))?;
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            store.close().await?;
+            return Err(CliError::other(format!(
+                "{}: listen: cannot listen on {}: {e}",
+                path.display(),
+                config.listen
+            )));
+        }
+    };
+    // The first line is the bare URL, for scripts that read it.
+    println!("listening on http://{}", listener.local_addr()?);
+    std::io::stdout().flush()?;
+    eprintln!(
+        "syncing {} every {} s into the store {}",
+        match &config.enterprises {
+            Some(list) => format!("{} enterprise(s)", list.len()),
+            None => "every approved enterprise of the account".into(),
+        },
+        config.every.as_secs(),
+        store.url()
+    );
+    let service = Service::new(config, client, store.clone()).on_event(log_event);
+    let (stopped_by, stopped) = tokio::sync::oneshot::channel();
+    let signal = crate::commands::shutdown_signal();
+    let ran = service
+        .run(listener, async move {
+            let _ = stopped_by.send(signal.await);
+        })
+        .await;
+    let signal = stopped.await.unwrap_or("shutdown");
+    let closed = store.close().await;
+    eprintln!("{signal}: stopped; the store {} was closed", store.url());
+    ran.map_err(|e| store.named(e))?;
+    Ok(closed?)
+}
+
+fn log_event(event: &ServiceEvent) {
+    match event {
+        ServiceEvent::Listening(_) => {}
+        ServiceEvent::Synced(report) => eprintln!(
+            "synced {} numbers of {}: {} reading(s) written, {} change(s), {} high",
+            report.numbers,
+            report.enterprise_id,
+            report.readings_written,
+            report.changes.len(),
+            report.high.len()
+        ),
+        ServiceEvent::Delivered(item) => eprintln!(
+            "{} {} {} to {}{}",
+            item.kind.as_str(),
+            item.id,
+            item.state.as_str(),
+            item.target,
+            item.last_error
+                .as_deref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        ),
+        ServiceEvent::SyncFailed {
+            enterprise_id,
+            message,
+        } => eprintln!("sync of {enterprise_id} failed: {message}"),
+        ServiceEvent::Locked {
+            enterprise_id,
+            holder,
+        } => eprintln!("sync of {enterprise_id} skipped: its lock is held by {holder}"),
+        ServiceEvent::Webhook {
+            event_id,
+            event_type,
+        } => eprintln!("recorded webhook {event_type} {event_id}"),
+        ServiceEvent::Abandoned { enterprise_id } => {
+            eprintln!("stopping: the sync of {enterprise_id} in flight was abandoned")
+        }
+    }
 }
 
 async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
@@ -669,6 +782,7 @@ impl From<MonitorError> for CliError {
             MonitorError::StoreUrl { .. }
             | MonitorError::StoreOpen { .. }
             | MonitorError::Rules { .. }
+            | MonitorError::Config { .. }
             | MonitorError::BillingRefused { .. }
             | MonitorError::BudgetRequired { .. } => CliError::usage(error.to_string()),
             other => CliError::other(other.to_string()),
