@@ -422,20 +422,19 @@ impl Service {
             if *stop.borrow() {
                 return;
             }
-            let watched = match self.watched().await {
-                Ok(watched) => watched,
+            let (watched, listed) = match self.watched().await {
+                Ok(watched) => (watched, true),
                 Err(e) => {
                     (self.on_event)(&ServiceEvent::SyncFailed {
                         enterprise_id: "(listing enterprises)".into(),
                         message: e.to_string(),
                     });
-                    health.lock().expect("health").listed = false;
-                    Vec::new()
+                    (Vec::new(), false)
                 }
             };
             {
                 let mut health = health.lock().expect("health");
-                health.listed = !watched.is_empty() || self.config.enterprises.is_some();
+                health.listed = listed;
                 health.watched = watched.clone();
             }
             for enterprise in &watched {
@@ -622,7 +621,7 @@ async fn readyz(State(state): State<ReadyState>) -> impl IntoResponse {
     let mut reasons = Vec::new();
     let mut enterprises = serde_json::Map::new();
     if !listed {
-        reasons.push("the enterprises to watch are not listed yet".to_owned());
+        reasons.push("the enterprises to watch could not be listed (yet)".to_owned());
     }
     for enterprise in &watched {
         match state.store.last_sweep(enterprise).await {
