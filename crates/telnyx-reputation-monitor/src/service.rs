@@ -458,14 +458,13 @@ impl Service {
                 if next > Utc::now() {
                     continue;
                 }
-                let synced = self.sync_one(enterprise, &mut stop).await;
-                let jitter = jitter(jitter_max);
-                let base = if synced {
-                    Utc::now()
+                let next = if self.sync_one(enterprise, &mut stop).await {
+                    Utc::now() + every + jitter(jitter_max)
                 } else {
-                    Utc::now() - every + chrono::Duration::seconds(1)
+                    // Its lock is held elsewhere: try again in a second.
+                    Utc::now() + chrono::Duration::seconds(1)
                 };
-                due.insert(enterprise.clone(), base + every + jitter);
+                due.insert(enterprise.clone(), next);
             }
             let now = Utc::now();
             let sleep = watched
