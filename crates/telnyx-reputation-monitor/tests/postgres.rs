@@ -60,6 +60,7 @@ on_postgres!(
     a_second_sync_of_one_enterprise_waits_or_stops_naming_the_holder,
     an_ownership_deadline_fires_once_and_once_more_as_a_reminder,
     a_forward_is_recorded_answered_and_retried_until_the_target_takes_it,
+    the_service_catches_up_once_and_waits_for_a_held_lock,
 );
 
 // Issue 24: removals confirmed.
