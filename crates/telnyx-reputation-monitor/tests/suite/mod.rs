@@ -1359,6 +1359,12 @@ pub async fn the_service_catches_up_once_and_waits_for_a_held_lock(store: Store)
         });
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let readyz = format!("http://{}/readyz", listener.local_addr().unwrap());
+    let ready = || async {
+        let response = reqwest::get(&readyz).await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<serde_json::Value>().await.unwrap())
+    };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let count = |what: &str| seen.lock().unwrap().iter().filter(|e| *e == what).count();
     let synced = format!("synced {}", fleet.enterprise_id);
@@ -1388,6 +1394,9 @@ pub async fn the_service_catches_up_once_and_waits_for_a_held_lock(store: Store)
             .unwrap()
             .unwrap();
         assert!(Utc::now() - last < chrono::Duration::minutes(1), "{last}");
+        let (status, body) = ready().await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["ready"], true, "{body}");
         stop.send(()).unwrap();
     };
     let (ran, ()) = tokio::time::timeout(
