@@ -325,6 +325,9 @@ impl Service {
     }
 
     /// Run until `shutdown` resolves: the scheduler and the HTTP server on `listener`.
+    /// Await it where it is (`block_on`, or inside a task's own future): like
+    /// [`Monitor::sync_with_rules`], whose sync it runs, the future is not `Send`, so it
+    /// cannot be handed to `tokio::spawn` as is.
     pub async fn run(
         self,
         listener: tokio::net::TcpListener,
