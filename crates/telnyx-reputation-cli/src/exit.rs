@@ -89,6 +89,11 @@ impl CliError {
         }
     }
 
+    /// The class, which decides the exit code.
+    pub fn class(&self) -> Class {
+        self.class
+    }
+
     /// Prefix the message with what was being done, e.g. `"add numbers"`.
     pub fn context(mut self, doing: &str) -> Self {
         self.message = format!("{doing}: {}", self.message);

@@ -305,9 +305,10 @@ fn a_bad_rules_file_is_a_usage_error_naming_the_line() {
         "[[rule]]\nname = \"x\"\nwhen = { becomes_high = true }\nactions = []\n",
     )
     .unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
     harness
         .cli_for("e")
-        .args(["monitor", "sync", "--rules"])
+        .args(["monitor", "sync", "--store", &store, "--rules"])
         .arg(&rules)
         .assert()
         .code(2)
@@ -1116,4 +1117,272 @@ fn sync_with_a_policy_reads_fresh_within_its_daily_cap_and_then_stops() {
         .assert()
         .code(2)
         .stderr(contains("policy.toml"));
+}
+
+#[test]
+fn sync_without_an_enterprise_syncs_every_approved_enterprise_of_the_account() {
+    let harness = Harness::start("cli-monitor-sync-all");
+    let (first, first_numbers) = fleet(&harness, 2);
+    let second = harness.approved_enterprise_from(
+        &common::ENTERPRISE_JSON
+            .replace("Acme Plumbing LLC", "Acme Heating LLC")
+            .replace("12-3456789", "12-3456780"),
+    );
+    let rep = harness.client().reputation(&second);
+    harness.runtime.block_on(async {
+        rep.numbers().add(&["+13125559001"]).await.unwrap();
+        rep.numbers().get("+13125559001").await.unwrap();
+    });
+    // An enterprise without Number Reputation: listed, said skipped, not an error.
+    let client = harness.client();
+    let bare = harness.runtime.block_on(async {
+        let json = common::ENTERPRISE_JSON
+            .replace("Acme Plumbing LLC", "Acme Cooling LLC")
+            .replace("12-3456789", "12-3456781");
+        let new = serde_json::from_str(&json).unwrap();
+        client.enterprises().create(new).await.unwrap().id
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let assert = harness
+        .cli()
+        .args(["monitor", "sync", "--store", &store, "--format", "json"])
+        .assert()
+        .success()
+        .stderr(
+            contains(format!("skipped enterprise {bare}"))
+                .and(contains("Number Reputation is not enabled"))
+                .and(contains(
+                    "synced 2 of the account's 3 enterprise(s); 0 failed",
+                )),
+        );
+    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let mut synced: Vec<(String, u64)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["sync"]["enterprise_id"].as_str().unwrap().to_owned(),
+                s["sync"]["numbers"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    synced.sort();
+    let mut expected = vec![(first.clone(), 2), (second.clone(), 1)];
+    expected.sort();
+    assert_eq!(synced, expected);
+    // Each enterprise under its own lock: one held stops only that one's sync.
+    let opened = harness
+        .runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    let lock = harness
+        .runtime
+        .block_on(opened.lock_sync(&first, None))
+        .unwrap();
+    admin(
+        &harness,
+        "numbers/reputation",
+        serde_json::json!({"phone_number": first_numbers[0], "reputation_data": {"spam_risk": "high"}}),
+    );
+    harness
+        .cli()
+        .args(["monitor", "sync", "--store", &store])
+        .assert()
+        .code(1)
+        .stderr(
+            contains(format!(
+                "enterprise {first}: another sync of enterprise {first} is running"
+            ))
+            .and(contains("1 of 2 enterprise sync(s) failed")),
+        );
+    harness.runtime.block_on(lock.release()).unwrap();
+    let counts = harness.runtime.block_on(opened.counts()).unwrap();
+    assert_eq!(
+        counts.sweeps, 3,
+        "two first syncs, then only the second enterprise's"
+    );
+}
+
+/// `GET url`: status and body, or `None` while nothing answers.
+fn http_get(harness: &Harness, url: &str) -> Option<(u16, String)> {
+    harness.runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(url)
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await
+            .ok()?;
+        let status = response.status().as_u16();
+        Some((status, response.text().await.unwrap_or_default()))
+    })
+}
+
+/// Poll `check` every 200 ms until it is true, failing with `what` after 60 s.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !check() {
+        assert!(std::time::Instant::now() < deadline, "never: {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_bad_serve_config_names_the_file_the_line_and_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("monitor.toml");
+    std::fs::write(
+        &config,
+        "store = \"sqlite://m.sqlite\"\nlisten = \"127.0.0.1:0\"\nevery = \"15 minutes\"\n",
+    )
+    .unwrap();
+    common::bare_cli()
+        .env("TELNYX_API_KEY", "KEY_unused")
+        .args(["monitor", "serve", "--config"])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(contains(format!("{}:3: every: ", config.display())));
+}
+
+#[test]
+fn serve_syncs_on_schedule_notifies_once_receives_webhooks_and_stops_on_sigterm() {
+    let harness = Harness::start("cli-monitor-serve");
+    let (enterprise, numbers) = fleet(&harness, 2);
+    for number in &numbers {
+        admin(
+            &harness,
+            "numbers/reputation",
+            serde_json::json!({"phone_number": number, "reputation_data": {"spam_risk": "low"}}),
+        );
+    }
+    let public_key = admin_get(&harness, "webhooks/public_key")["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.sqlite");
+    let store = format!("sqlite://{}", db.display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    let config = dir.path().join("monitor.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "store = \"{store}\"\nevery = \"2s\"\nlisten = \"127.0.0.1:0\"\n\
+             public_key = \"{public_key}\"\n\n[[rule]]\nname = \"turned high\"\n\
+             when = {{ became_high = true }}\n\
+             actions = [{{ type = \"notify\", url = \"http://127.0.0.1:{port}/hook\" }}]\n"
+        ),
+    )
+    .unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("telnyx-reputation");
+    let mut child = std::process::Command::new(binary)
+        .args([
+            "--base-url",
+            &harness.base_url,
+            "monitor",
+            "serve",
+            "--config",
+        ])
+        .arg(&config)
+        .env("TELNYX_API_KEY", &harness.key)
+        .env_remove("TELNYX_ENTERPRISE_ID")
+        .env_remove("TELNYX_PUBLIC_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the bound URL first")
+        .to_owned();
+    let errors = lines_of(child.stderr.take().unwrap());
+    let mut server = Listener {
+        child,
+        url: url.clone(),
+        lines: lines_of(stdout),
+        errors,
+    };
+    eventually("/healthz 200", || {
+        http_get(&harness, &format!("{url}/healthz")).is_some_and(|(s, _)| s == 200)
+    });
+    // Ready once the first scheduled sync is stored (no manual sync anywhere).
+    eventually("/readyz 200", || {
+        http_get(&harness, &format!("{url}/readyz")).is_some_and(|(s, _)| s == 200)
+    });
+    let (_, ready) = http_get(&harness, &format!("{url}/readyz")).unwrap();
+    let ready: serde_json::Value = serde_json::from_str(&ready).unwrap();
+    assert_eq!(ready["ready"], true, "{ready}");
+    assert!(
+        ready["enterprises"][&enterprise]["last_sync"].is_string(),
+        "{ready}"
+    );
+    let opened = harness
+        .runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    // A number turns high: a later scheduled sync records it and notifies once.
+    admin(
+        &harness,
+        "numbers/reputation",
+        serde_json::json!({"phone_number": numbers[0], "reputation_data": {"spam_risk": "high"}}),
+    );
+    eventually("the high reading recorded", || {
+        harness
+            .runtime
+            .block_on(opened.history(Some(&enterprise), &numbers[0]))
+            .unwrap()
+            .last()
+            .is_some_and(|r| r.spam_risk.as_deref() == Some("high"))
+    });
+    eventually("the notification delivered", || {
+        !received.lock().unwrap().is_empty()
+    });
+    let sweeps = harness.runtime.block_on(opened.counts()).unwrap().sweeps;
+    eventually("two more scheduled syncs", || {
+        harness.runtime.block_on(opened.counts()).unwrap().sweeps >= sweeps + 2
+    });
+    assert_eq!(received.lock().unwrap().len(), 1, "notified once");
+    // A signed webhook from the emulator, through POST /webhooks/telnyx.
+    let hook = format!("{url}/webhooks/telnyx");
+    json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["reputation", "webhook", &hook]),
+    );
+    admin(
+        &harness,
+        "numbers/ownership",
+        serde_json::json!({"phone_number": numbers[1], "ownership_status": "pending_confirmation", "flag_reason": "reverification_due"}),
+    );
+    eventually("the webhook recorded", || {
+        harness
+            .runtime
+            .block_on(opened.events(Some(&enterprise)))
+            .unwrap()
+            .iter()
+            .any(|e| {
+                e.event_type == "number_reputation.number.flagged"
+                    && e.phone_number.as_deref() == Some(numbers[1].as_str())
+            })
+    });
+    server.error_line("recorded webhook number_reputation.number.flagged");
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    server.error_line("SIGTERM: stopped; the store");
+    let events = harness
+        .runtime
+        .block_on(opened.events(Some(&enterprise)))
+        .unwrap();
+    assert_eq!(events.len(), 1, "recorded once: {events:?}");
 }

@@ -55,6 +55,18 @@ pub enum MonitorError {
         /// What is wrong, and where.
         message: String,
     },
+    /// A `monitor serve` config file is invalid.
+    #[error("{origin}:{line}: {key}: {message}")]
+    Config {
+        /// The file.
+        origin: String,
+        /// The line (1-based) of the offending key.
+        line: usize,
+        /// The key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A plan of billable requests was refused before any was sent: the client's
     /// `max_billable` budget does not cover it.
     #[error(

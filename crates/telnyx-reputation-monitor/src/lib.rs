@@ -11,13 +11,16 @@ pub mod policy;
 pub mod receiver;
 pub mod report;
 pub mod rules;
+pub mod service;
 pub mod spend;
 mod store;
 
 pub use error::{MonitorError, Result};
 pub use lock::{LEASE, SyncLock};
 pub use model::{Change, ChangeKind, Reading, SCORES, StoredEvent, SyncReport};
-pub use monitor::{DEFAULT_SCORE_DROP, Monitor, SyncOptions, SyncRun, authorize_billable};
+pub use monitor::{
+    AccountEnterprise, DEFAULT_SCORE_DROP, Monitor, SyncOptions, SyncRun, authorize_billable,
+};
 pub use policy::{Policy, PolicyRun};
 pub use receiver::{Receiver, RejectLog, RejectReason, Rejection, ServeOptions};
 pub use report::Report;

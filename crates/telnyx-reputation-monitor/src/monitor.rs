@@ -482,6 +482,68 @@ fn maybe_billed(error: &telnyx_reputation::Error) -> bool {
     )
 }
 
+/// An enterprise of the account as [`Monitor::enterprises`] found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountEnterprise {
+    /// The enterprise id.
+    pub id: String,
+    /// Its registered legal name.
+    pub legal_name: String,
+    /// The Number Reputation status (`approved`, `pending`, …); `None` when Number
+    /// Reputation is not enabled for it.
+    pub status: Option<String>,
+}
+
+impl AccountEnterprise {
+    /// True when its numbers can be synced: Number Reputation is enabled and approved.
+    pub fn watchable(&self) -> bool {
+        self.status.as_deref() == Some("approved")
+    }
+
+    /// Why it is not synced, when it is not.
+    pub fn skipped_because(&self) -> Option<String> {
+        match self.status.as_deref() {
+            Some("approved") => None,
+            Some(status) => Some(format!("Number Reputation is {status}")),
+            None => Some("Number Reputation is not enabled".into()),
+        }
+    }
+}
+
+impl Monitor {
+    /// Every enterprise of the account with its Number Reputation status, in the API's
+    /// order: one free listing and one free settings read per enterprise (no billable call).
+    pub async fn enterprises(&self) -> Result<Vec<AccountEnterprise>> {
+        let listed: Vec<_> = self
+            .client
+            .enterprises()
+            .list()
+            .page_size(250)
+            .stream()
+            .try_collect()
+            .await?;
+        let reads = listed.into_iter().map(|enterprise| {
+            let rep = self.client.reputation(&enterprise.id);
+            async move {
+                let status = match rep.settings().await {
+                    Ok(settings) => Some(settings.status.as_str().to_owned()),
+                    Err(e) if e.kind() == telnyx_reputation::ErrorKind::NotFound => None,
+                    Err(e) => return Err(MonitorError::from(e)),
+                };
+                Ok(AccountEnterprise {
+                    id: enterprise.id,
+                    legal_name: enterprise.legal_name,
+                    status,
+                })
+            }
+        });
+        futures::stream::iter(reads)
+            .buffered(FRESH_CONCURRENCY)
+            .try_collect()
+            .await
+    }
+}
+
 /// What [`Monitor::sync_with_rules`] did.
 #[derive(Debug, Clone)]
 pub struct SyncRun {

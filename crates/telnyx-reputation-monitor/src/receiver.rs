@@ -307,10 +307,34 @@ impl Receiver {
         options: ServeOptions,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        serve_router(self.router(), listener, options, shutdown).await
+    }
+
+    /// Start the worker delivering the outbox's forwards (when forwarding), as
+    /// [`Receiver::serve_with`] does; the caller aborts it when it stops serving.
+    pub(crate) fn spawn_forward_worker(&self) -> Option<tokio::task::JoinHandle<()>> {
+        self.forward_to.is_some().then(|| {
+            tokio::spawn(forward_worker(
+                self.store.clone(),
+                self.wake.clone(),
+                self.on_forward.clone(),
+            ))
+        })
+    }
+}
+
+/// Serve `app` on `listener` as [`Receiver::serve_with`] serves the receiver (HTTP/1.1
+/// through hyper, header-read timeout, connection cap, graceful stop).
+pub(crate) async fn serve_router(
+    app: Router,
+    listener: tokio::net::TcpListener,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    {
         use hyper_util::rt::{TokioIo, TokioTimer};
         use tower::ServiceExt;
 
-        let app = self.router();
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         let slots = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
         let mut http = hyper::server::conn::http1::Builder::new();

@@ -226,7 +226,7 @@ impl Rules {
         Self::parse(&text, &path.display().to_string())
     }
 
-    fn validate(&self, origin: &str) -> Result<()> {
+    pub(crate) fn validate(&self, origin: &str) -> Result<()> {
         let invalid = |rule: &Rule, message: &str| MonitorError::Rules {
             origin: origin.to_owned(),
             message: format!("rule {:?}: {message}", rule.name),

@@ -442,6 +442,17 @@ impl Store {
         Ok(())
     }
 
+    /// When the last sync of `enterprise_id` ran (`None`: never). One indexed query, so it
+    /// also tells that the store answers (the service's `/readyz`).
+    pub async fn last_sweep(&self, enterprise_id: &str) -> Result<Option<DateTime<Utc>>> {
+        let last: Option<i64> = sqlx::query("SELECT MAX(at) FROM sweeps WHERE enterprise_id = $1")
+            .bind(enterprise_id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok(last.map(from_micros))
+    }
+
     /// When `phone_number` was last listed by a sync of `enterprise_id` (`None`: never
     /// seen). A monitored number was listed by the enterprise's latest sync (a sync marks
     /// every number it does not list as removed), so its time is kept once per sync, in

@@ -41,6 +41,7 @@ on_sqlite!(
     a_forward_is_recorded_answered_and_retried_until_the_target_takes_it,
     spend_is_measured_from_observed_refreshes_and_the_monitors_own_reads,
     the_budgeted_policy_checks_the_riskiest_first_and_never_spends_above_its_budget,
+    the_service_catches_up_once_and_waits_for_a_held_lock,
 );
 
 #[tokio::test]

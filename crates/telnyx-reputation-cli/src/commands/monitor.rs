@@ -13,6 +13,7 @@ use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
 use telnyx_reputation_monitor::rules::{self, Outcome};
+use telnyx_reputation_monitor::service::{Config, Service, ServiceEvent};
 use telnyx_reputation_monitor::{
     Change, Create, Monitor, MonitorError, Policy, Reading, Report, Rules, Spend, Store,
     SyncOptions, SyncReport, SyncRun,
@@ -82,7 +83,18 @@ where
 /// `monitor` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum MonitorCommand {
-    /// Sweep every number of the enterprise (cached reads: free) and print what changed.
+    /// Run the monitor as a service: sync every enterprise (or the configured ones) on a
+    /// schedule, run the rules after each sync and deliver their notifications, and serve
+    /// POST /webhooks/telnyx, GET /healthz and GET /readyz, until SIGTERM or SIGINT.
+    Serve {
+        /// The config file (TOML): store, every, listen, enterprises, public_key,
+        /// score_drop and [[rule]] tables. The API key comes from TELNYX_API_KEY.
+        #[arg(long, value_name = "PATH")]
+        config: PathBuf,
+    },
+    /// Sweep every number of the enterprise (cached reads: free) and print what changed;
+    /// without --enterprise, of every enterprise of the account whose Number Reputation is
+    /// approved, one after another, each under its own lock.
     Sync(SyncArgs),
     /// Every stored reading of one number.
     History {
@@ -192,6 +204,7 @@ pub struct SyncArgs {
 pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     let enterprise = ctx.enterprise_filter();
     let store = match &command {
+        MonitorCommand::Serve { config } => return serve(ctx, config).await,
         MonitorCommand::Sync(args) => &args.store,
         MonitorCommand::History { store, .. }
         | MonitorCommand::Changes { store, .. }
@@ -205,6 +218,7 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     with_store(store, |store| async move {
         let named = |e: MonitorError| CliError::from(store.named(e));
         match command {
+            MonitorCommand::Serve { .. } => unreachable!("served above"),
             MonitorCommand::Sync(args) => sync(ctx, args, &store).await,
             MonitorCommand::History { number, .. } => {
                 let readings = store
@@ -320,8 +334,108 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     .await
 }
 
+/// `monitor serve --config PATH`: the [`Service`] of the monitor crate, logging what it does
+/// on stderr, stopped by SIGTERM/SIGINT (exit 0).
+async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
+    use std::io::Write;
+    let mut config = Config::load(path)?;
+    let client = ctx.client()?;
+    for warning in config.warnings(client.base_url()) {
+        eprintln!("warning: {path}: {warning}", path = path.display());
+    }
+    if config.public_key.is_none() {
+        config.public_key = std::env::var("TELNYX_PUBLIC_KEY")
+            .ok()
+            .filter(|k| !k.is_empty());
+        if config.public_key.is_none() {
+            eprintln!(
+                "warning: no public_key in {} nor TELNYX_PUBLIC_KEY: POST /webhooks/telnyx answers 503",
+                path.display()
+            );
+        }
+    }
+    let store = Store::open_with(&config.store, Create::InExistingDir)
+        .await
+        .map_err(|e| CliError::from(e).context(&format!("{}: store", path.display())))?;
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            store.close().await?;
+            return Err(CliError::other(format!(
+                "{}: listen: cannot listen on {}: {e}",
+                path.display(),
+                config.listen
+            )));
+        }
+    };
+    // The first line is the bare URL, for scripts that read it.
+    println!("listening on http://{}", listener.local_addr()?);
+    std::io::stdout().flush()?;
+    eprintln!(
+        "syncing {} every {} s into the store {}",
+        match &config.enterprises {
+            Some(list) => format!("{} enterprise(s)", list.len()),
+            None => "every approved enterprise of the account".into(),
+        },
+        config.every.as_secs(),
+        store.url()
+    );
+    let service = Service::new(config, client, store.clone()).on_event(log_event);
+    let (stopped_by, stopped) = tokio::sync::oneshot::channel();
+    let signal = crate::commands::shutdown_signal();
+    let ran = service
+        .run(listener, async move {
+            let _ = stopped_by.send(signal.await);
+        })
+        .await;
+    let signal = stopped.await.unwrap_or("shutdown");
+    let closed = store.close().await;
+    eprintln!("{signal}: stopped; the store {} was closed", store.url());
+    ran.map_err(|e| store.named(e))?;
+    Ok(closed?)
+}
+
+fn log_event(event: &ServiceEvent) {
+    match event {
+        ServiceEvent::Listening(_) => {}
+        ServiceEvent::Synced(report) => eprintln!(
+            "synced {} numbers of {}: {} reading(s) written, {} change(s), {} high",
+            report.numbers,
+            report.enterprise_id,
+            report.readings_written,
+            report.changes.len(),
+            report.high.len()
+        ),
+        ServiceEvent::Delivered(item) => eprintln!(
+            "{} {} {} to {}{}",
+            item.kind.as_str(),
+            item.id,
+            item.state.as_str(),
+            item.target,
+            item.last_error
+                .as_deref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        ),
+        ServiceEvent::SyncFailed {
+            enterprise_id,
+            message,
+        } => eprintln!("sync of {enterprise_id} failed: {message}"),
+        ServiceEvent::Locked {
+            enterprise_id,
+            holder,
+        } => eprintln!("sync of {enterprise_id} skipped: its lock is held by {holder}"),
+        ServiceEvent::Webhook {
+            event_id,
+            event_type,
+        } => eprintln!("recorded webhook {event_type} {event_id}"),
+        ServiceEvent::Abandoned { enterprise_id } => {
+            eprintln!("stopping: the sync of {enterprise_id} in flight was abandoned")
+        }
+    }
+}
+
 async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
-    let enterprise = ctx.enterprise_id()?;
     let rules = args.rules.as_deref().map(Rules::load).transpose()?;
     for warning in rules.iter().flat_map(Rules::warnings) {
         eprintln!("warning: {warning}");
@@ -347,31 +461,108 @@ async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
         at: None,
         policy,
     };
+    let Some(enterprise) = ctx.enterprise_filter() else {
+        let plan = Plan {
+            args: &args,
+            monitor: &monitor,
+            options: &options,
+            rules: rules.as_ref(),
+        };
+        return sync_all(ctx, &plan, store).await;
+    };
+    let mut json = Vec::new();
     // One sync per enterprise at a time: a second one waits or stops here, before anything.
     let lock = store.lock_sync(&enterprise, args.wait_lock).await?;
-    let result = locked_sync(
-        ctx,
-        &args,
-        store,
-        &monitor,
-        &enterprise,
-        &options,
-        rules.as_ref(),
-    )
-    .await;
+    let plan = Plan {
+        args: &args,
+        monitor: &monitor,
+        options: &options,
+        rules: rules.as_ref(),
+    };
+    let result = locked_sync(ctx, &plan, store, &enterprise, &mut json).await;
     lock.release().await?;
+    if let Some(value) = json.pop() {
+        View::list(Vec::new(), Vec::new(), value).print(ctx.format())?;
+    }
     result
+}
+
+/// `monitor sync` without `--enterprise`: every enterprise of the account whose Number
+/// Reputation is approved, one after another, each under its own lock. A failure of one
+/// does not stop the others; the command then exits with the most serious of them.
+async fn sync_all(ctx: &Context, plan: &Plan<'_>, store: &Store) -> CliResult {
+    let enterprises = plan.monitor.enterprises().await?;
+    let mut json = Vec::new();
+    let mut failures: Vec<CliError> = Vec::new();
+    let mut synced = 0;
+    for enterprise in &enterprises {
+        if let Some(why) = enterprise.skipped_because() {
+            eprintln!(
+                "skipped enterprise {} ({}): {why}",
+                enterprise.id, enterprise.legal_name
+            );
+            continue;
+        }
+        let result = async {
+            let lock = store.lock_sync(&enterprise.id, plan.args.wait_lock).await?;
+            let result = locked_sync(ctx, plan, store, &enterprise.id, &mut json).await;
+            lock.release().await?;
+            result
+        }
+        .await;
+        synced += 1;
+        if let Err(e) = result {
+            let e = e.context(&format!("enterprise {}", enterprise.id));
+            eprintln!("error: {e}");
+            failures.push(e);
+        }
+    }
+    if ctx.format() == Format::Json {
+        View::list(Vec::new(), Vec::new(), serde_json::Value::Array(json)).print(ctx.format())?;
+    }
+    eprintln!(
+        "synced {synced} of the account's {} enterprise(s); {} failed",
+        enterprises.len(),
+        failures.len()
+    );
+    // A failure to sync is more serious than a --fail-on condition met.
+    match failures
+        .iter()
+        .map(CliError::class)
+        .min_by_key(|c| *c == Class::Alert)
+    {
+        None => Ok(()),
+        Some(class) => Err(CliError::new(
+            class,
+            format!(
+                "{} of {synced} enterprise sync(s) failed (each error is above)",
+                failures.len()
+            ),
+        )),
+    }
+}
+
+/// What every enterprise's sync of one `monitor sync` shares.
+struct Plan<'a> {
+    args: &'a SyncArgs,
+    monitor: &'a Monitor,
+    options: &'a SyncOptions,
+    rules: Option<&'a Rules>,
 }
 
 async fn locked_sync(
     ctx: &Context,
-    args: &SyncArgs,
+    plan: &Plan<'_>,
     store: &Store,
-    monitor: &Monitor,
     enterprise: &str,
-    options: &SyncOptions,
-    rules: Option<&Rules>,
+    json: &mut Vec<serde_json::Value>,
 ) -> CliResult {
+    let Plan {
+        args,
+        monitor,
+        options,
+        rules,
+    } = *plan;
     let (store, monitor, enterprise, options) = (
         store.clone(),
         monitor,
@@ -421,13 +612,15 @@ async fn locked_sync(
             outcomes.push(rules::outcome_of(item));
         }
     }
-    print_sync(
+    if let Some(value) = print_sync(
         ctx.format(),
         &report,
         &outcomes,
         monitor.client(),
         store.url(),
-    )?;
+    )? {
+        json.push(value);
+    }
     let failed: Vec<&str> = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -464,7 +657,7 @@ fn print_sync(
     outcomes: &[Outcome],
     client: &telnyx_reputation::Client,
     store: &str,
-) -> CliResult {
+) -> CliResult<Option<serde_json::Value>> {
     let budget = client.max_billable().zip(client.remaining_billable());
     if format == Format::Json {
         let billing = serde_json::json!({
@@ -473,8 +666,7 @@ fn print_sync(
             "remaining_billable": budget.map(|(_, left)| left),
         });
         let json = serde_json::json!({ "sync": report, "rules": outcomes, "billing": billing, "store": store });
-        View::list(Vec::new(), Vec::new(), json).print(format)?;
-        return Ok(());
+        return Ok(Some(json));
     }
     eprintln!(
         "synced {} numbers of {} into the store {store}: {} reading(s) written, {} change(s), {} high, {} billable fresh read(s){}",
@@ -515,7 +707,7 @@ fn print_sync(
             println!("{line}");
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 fn spend_view(spend: &Spend) -> View {
@@ -689,6 +881,7 @@ impl From<MonitorError> for CliError {
             | MonitorError::StoreOpen { .. }
             | MonitorError::Rules { .. }
             | MonitorError::Policy { .. }
+            | MonitorError::Config { .. }
             | MonitorError::BillingRefused { .. }
             | MonitorError::BudgetRequired { .. } => CliError::usage(error.to_string()),
             other => CliError::other(other.to_string()),

@@ -94,6 +94,12 @@ impl Harness {
 
     /// An enterprise with both gates approved, set up through the facade; returns its id.
     pub fn approved_enterprise(&self) -> String {
+        self.approved_enterprise_from(ENTERPRISE_JSON)
+    }
+
+    /// [`Harness::approved_enterprise`] from another `enterprises create` body (an account
+    /// holds one enterprise per legal name and FEIN).
+    pub fn approved_enterprise_from(&self, json: &str) -> String {
         let client = self.client();
         self.runtime.block_on(async {
             client
@@ -101,7 +107,7 @@ impl Harness {
                 .agree_number_reputation()
                 .await
                 .unwrap();
-            let new = serde_json::from_str(ENTERPRISE_JSON).unwrap();
+            let new = serde_json::from_str(json).unwrap();
             let enterprise = client.enterprises().create(new).await.unwrap();
             let rep = client.reputation(&enterprise.id);
             let pdf = rep.loa().render(LoaRenderOptions::default()).await.unwrap();

@@ -1558,3 +1558,92 @@ pub async fn the_budgeted_policy_checks_the_riskiest_first_and_never_spends_abov
     assert!(runs[4].1.selected.is_empty(), "{:?}", runs[4].1);
     assert_eq!(runs[4].1.spent_month_usd, Usd::from_cents(80));
 }
+
+/// `monitor serve`'s scheduler: an enterprise whose lock another sync holds is skipped
+/// (and said so) until it is free; after downtime (a last sync ten one-hour slots ago) it
+/// is synced once, not once per missed slot.
+pub async fn the_service_catches_up_once_and_waits_for_a_held_lock(store: Store) {
+    use telnyx_reputation_monitor::service::{Config, Service, ServiceEvent};
+    let fleet = Fleet::start(2).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let options = SyncOptions {
+        at: Some(Utc::now() - chrono::Duration::hours(10)),
+        ..SyncOptions::default()
+    };
+    monitor
+        .sync(&fleet.enterprise_id, &options, |_| {})
+        .await
+        .unwrap();
+    let lock = store.lock_sync(&fleet.enterprise_id, None).await.unwrap();
+    let config = Config::parse(
+        &format!(
+            "store = \"(opened by the test)\"\nevery = \"1h\"\nlisten = \"127.0.0.1:0\"\n\
+             enterprises = [\"{}\"]\n",
+            fleet.enterprise_id
+        ),
+        "monitor.toml",
+    )
+    .unwrap();
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let service = Service::new(config, fleet.client.clone(), store.clone()).on_event(move |e| {
+        log.lock().unwrap().push(match e {
+            ServiceEvent::Synced(report) => format!("synced {}", report.enterprise_id),
+            ServiceEvent::Locked { .. } => "locked".into(),
+            other => format!("{other:?}"),
+        });
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let readyz = format!("http://{}/readyz", listener.local_addr().unwrap());
+    let ready = || async {
+        let response = reqwest::get(&readyz).await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<serde_json::Value>().await.unwrap())
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let count = |what: &str| seen.lock().unwrap().iter().filter(|e| *e == what).count();
+    let synced = format!("synced {}", fleet.enterprise_id);
+    let checks = async {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while count("locked") == 0 {
+            assert!(std::time::Instant::now() < deadline, "{:?}", seen.lock());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            store.counts().await.unwrap().sweeps,
+            1,
+            "a held lock stops it"
+        );
+        lock.release().await.unwrap();
+        while count(&synced) == 0 {
+            assert!(std::time::Instant::now() < deadline, "{:?}", seen.lock());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Ten missed slots, one catch-up: nothing more for a while.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(count(&synced), 1, "{:?}", seen.lock());
+        assert_eq!(store.counts().await.unwrap().sweeps, 2);
+        let last = store
+            .last_sweep(&fleet.enterprise_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(Utc::now() - last < chrono::Duration::minutes(1), "{last}");
+        let (status, body) = ready().await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["ready"], true, "{body}");
+        stop.send(()).unwrap();
+    };
+    let (ran, ()) = tokio::time::timeout(
+        Duration::from_secs(60),
+        futures::future::join(
+            service.run(listener, async move {
+                let _ = stopped.await;
+            }),
+            checks,
+        ),
+    )
+    .await
+    .expect("the service stops when told");
+    ran.unwrap();
+}

@@ -1,0 +1,731 @@
+//! The monitor as a service (`telnyx-reputation monitor serve --config monitor.toml`): one
+//! process that syncs every enterprise (or the configured ones) on a schedule, runs the
+//! rules after every sync and delivers what they decide through the outbox, and serves
+//! one HTTP server with the webhook receiver (`POST /webhooks/telnyx`), `GET /healthz`
+//! and `GET /readyz`.
+//!
+//! - **Schedule**: each enterprise is synced when its last sync (as stored) is `every`
+//!   old, plus a jitter of up to a tenth of `every` (at most 30 s), so several services
+//!   or enterprises do not all call at once. After downtime an overdue enterprise is
+//!   synced once, then every `every` from then: missed slots are not replayed.
+//! - **One sync per enterprise**: each sync takes the store's per-enterprise lock
+//!   ([`Store::lock_sync`]); one held elsewhere (a `monitor sync` from cron) skips this
+//!   turn and is tried again a second later.
+//! - **Cached reads only**: a service sync never makes a billable call; rules' remediation
+//!   actions are dry runs here.
+//! - **Stopping**: when `shutdown` resolves no new sync starts, a sync in flight gets
+//!   [`Service::grace`] to finish and is otherwise abandoned (its transaction is never
+//!   committed, so the store keeps the previous sync), the lock is released, and
+//!   [`Service::run`] returns.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use telnyx_reputation::Client;
+
+use crate::error::{MonitorError, Result};
+use crate::outbox::{self, DeliverOptions, OutboxItem, OutboxKind};
+use crate::receiver::{Receiver, ServeOptions, serve_router};
+use crate::rules::{Rule, Rules};
+use crate::{Monitor, Store, SyncOptions, SyncReport};
+
+/// Below this schedule against a base URL that is not loopback, [`Config::warnings`] warns.
+pub const MIN_REAL_EVERY: Duration = Duration::from_secs(60);
+
+/// A parsed `monitor.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Store URL: `sqlite://PATH` or `postgres://USER@HOST:PORT/DB`.
+    pub store: String,
+    /// How often each enterprise is synced (`30s`, `15m`, `1h`, `1d`; at least 1 s).
+    #[serde(deserialize_with = "deserialize_every")]
+    pub every: Duration,
+    /// Address of the HTTP server, e.g. `127.0.0.1:8080`.
+    pub listen: SocketAddr,
+    /// Enterprises to watch; default every enterprise of the account whose Number
+    /// Reputation is approved (listed again at each round, free).
+    #[serde(default)]
+    pub enterprises: Option<Vec<String>>,
+    /// Base64 Ed25519 public key verifying `POST /webhooks/telnyx` (Mission Control,
+    /// Keys & Credentials); without it (here or in `TELNYX_PUBLIC_KEY`, which the CLI
+    /// reads) the webhook route answers 503.
+    #[serde(default)]
+    pub public_key: Option<String>,
+    /// A score counts as dropped when it fell by at least this much (default 10; lowered to
+    /// the smallest `score_dropped_by` of the rules).
+    #[serde(default)]
+    pub score_drop: Option<i64>,
+    /// The rules, as the `[[rule]]` tables of a `monitor sync --rules` file.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<toml::Spanned<Rule>>,
+}
+
+fn deserialize_every<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Duration, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse_every(&text).map_err(serde::de::Error::custom)
+}
+
+/// `30s`, `15m`, `2h`, `1d`: a duration of whole seconds, at least one.
+pub fn parse_every(text: &str) -> std::result::Result<Duration, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30s, 15m, 2h or 1d"))?;
+    let seconds = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => {
+            return Err(format!(
+                "unknown unit {unit:?} in {text:?}: use s, m, h or d"
+            ));
+        }
+    };
+    if seconds == 0 {
+        return Err("must be at least 1s".into());
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+impl Config {
+    /// Parse a config from TOML text; `origin` (the file) is named in every error, with
+    /// the line and the key.
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, key) = locate(text, e.span(), e.message());
+            MonitorError::Config {
+                origin: origin.to_owned(),
+                line,
+                key,
+                message: e.message().trim_end().to_owned(),
+            }
+        })?;
+        let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        for rule in &config.rules {
+            let one = Rules {
+                rules: vec![rule.get_ref().clone()],
+            };
+            if let Err(MonitorError::Rules { message, .. }) = one.validate(origin) {
+                return Err(MonitorError::Config {
+                    origin: origin.to_owned(),
+                    line: line(rule.span().start),
+                    key: "rule".into(),
+                    message,
+                });
+            }
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for rule in &config.rules {
+            let here = line(rule.span().start);
+            if let Some(first) = seen.insert(&rule.get_ref().name, here) {
+                return Err(MonitorError::Config {
+                    origin: origin.to_owned(),
+                    line: here,
+                    key: "rule.name".into(),
+                    message: format!(
+                        "a rule named {:?} is already on line {first}; rule names must be unique",
+                        rule.get_ref().name
+                    ),
+                });
+            }
+        }
+        if let Some(score_drop) = config.score_drop.filter(|n| *n < 1) {
+            let at = text.find("score_drop").unwrap_or(0);
+            return Err(MonitorError::Config {
+                origin: origin.to_owned(),
+                line: line(at),
+                key: "score_drop".into(),
+                message: format!("must be at least 1, not {score_drop}"),
+            });
+        }
+        Ok(config)
+    }
+
+    /// Read and parse a config file.
+    pub fn load(path: &std::path::Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| MonitorError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// The rules of the `[[rule]]` tables.
+    pub fn rules(&self) -> Rules {
+        Rules {
+            rules: self.rules.iter().map(|r| r.get_ref().clone()).collect(),
+        }
+    }
+
+    /// What is accepted but worth a word: a schedule under a minute against an API that is
+    /// not on this machine (the emulator's tests use seconds; Telnyx's cache changes far
+    /// more slowly), and the rules' own warnings.
+    pub fn warnings(&self, base_url: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let loopback = url::Url::parse(base_url).is_ok_and(|u| match u.host() {
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        });
+        if self.every < MIN_REAL_EVERY && !loopback {
+            out.push(format!(
+                "every = {} s syncs {base_url} more than once a minute; cached readings change \
+                 far less often (15m is a good schedule)",
+                self.every.as_secs()
+            ));
+        }
+        out.extend(self.rules().warnings());
+        out
+    }
+}
+
+/// The line and key of a TOML error: the key named in the message (`unknown field
+/// `x``, `missing field `x``), else the key whose value the span points at.
+fn locate(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (usize, String) {
+    let start = span.map_or(0, |s| s.start.min(text.len()));
+    let line = text[..start].matches('\n').count() + 1;
+    let named = message
+        .split_once("field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(key, _)| key.to_owned());
+    if let Some(key) = named {
+        return (line, key);
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..start].trim_end();
+    let before = before.strip_suffix('=').unwrap_or(before).trim_end();
+    let key: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let key = if key.is_empty() {
+        // The span is the key itself, or a table header.
+        text[start..]
+            .split(['=', '\n'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['[', ']'])
+            .to_owned()
+    } else {
+        key.trim_matches('"').to_owned()
+    };
+    (line, if key.is_empty() { "(file)".into() } else { key })
+}
+
+/// What the service reports as it runs (the CLI prints each on stderr).
+#[derive(Debug, Clone)]
+pub enum ServiceEvent {
+    /// The HTTP server is bound.
+    Listening(SocketAddr),
+    /// An enterprise was synced.
+    Synced(SyncReport),
+    /// A rule's action was delivered or failed (see `state`).
+    Delivered(OutboxItem),
+    /// An enterprise's sync failed (it is tried again next turn).
+    SyncFailed {
+        /// The enterprise.
+        enterprise_id: String,
+        /// Why.
+        message: String,
+    },
+    /// An enterprise's sync was skipped: another sync holds its lock.
+    Locked {
+        /// The enterprise.
+        enterprise_id: String,
+        /// The holder.
+        holder: String,
+    },
+    /// A webhook delivery was recorded.
+    Webhook {
+        /// `data.id`.
+        event_id: String,
+        /// `data.event_type`.
+        event_type: String,
+    },
+    /// Stopping: the sync in flight did not finish within the grace and was abandoned.
+    Abandoned {
+        /// The enterprise.
+        enterprise_id: String,
+    },
+}
+
+type OnEvent = Arc<dyn Fn(&ServiceEvent) + Send + Sync>;
+
+/// The service: see the module docs.
+#[derive(Clone)]
+pub struct Service {
+    config: Config,
+    monitor: Monitor,
+    rules: Rules,
+    grace: Duration,
+    on_event: OnEvent,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("config", &self.config)
+            .field("monitor", &self.monitor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `/readyz` reads: the enterprises the scheduler watches.
+#[derive(Default)]
+struct Health {
+    watched: Vec<String>,
+    /// Set once the enterprises were listed.
+    listed: bool,
+}
+
+impl Service {
+    /// A service syncing through `client` into `store` as `config` says.
+    pub fn new(config: Config, client: Client, store: Store) -> Self {
+        let rules = config.rules();
+        Self {
+            config,
+            monitor: Monitor::new(client, store),
+            rules,
+            grace: Duration::from_secs(10),
+            on_event: Arc::new(|_| {}),
+        }
+    }
+
+    /// How long a sync in flight at shutdown may take to finish (default 10 s).
+    pub fn grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// Call `f` for everything the service does (e.g. to log it).
+    pub fn on_event(mut self, f: impl Fn(&ServiceEvent) + Send + Sync + 'static) -> Self {
+        self.on_event = Arc::new(f);
+        self
+    }
+
+    /// Run until `shutdown` resolves: the scheduler and the HTTP server on `listener`.
+    /// Await it where it is (`block_on`, or inside a task's own future): like
+    /// [`Monitor::sync_with_rules`], whose sync it runs, the future is not `Send`, so it
+    /// cannot be handed to `tokio::spawn` as is.
+    pub async fn run(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        let store = self.monitor.store().clone();
+        let health = Arc::new(Mutex::new(Health::default()));
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut app = axum::Router::new()
+            .route("/healthz", get(|| async { "ok\n" }))
+            .route("/readyz", get(readyz))
+            .with_state(ReadyState {
+                store: store.clone(),
+                every: self.config.every,
+                health: health.clone(),
+            });
+        let mut worker = None;
+        let public_key = self.config.public_key.clone();
+        match public_key {
+            Some(key) => {
+                let on_event = self.on_event.clone();
+                let receiver = Receiver::new(store.clone(), key)?.on_event(move |received| {
+                    if received.new {
+                        on_event(&ServiceEvent::Webhook {
+                            event_id: received.event.event_id.clone(),
+                            event_type: received.event.event_type.clone(),
+                        });
+                    }
+                });
+                worker = receiver.spawn_forward_worker();
+                // The receiver answers any POST; here it is mounted on its one path.
+                let inner = receiver.router();
+                app = app.route_service(
+                    "/webhooks/telnyx",
+                    tower::service_fn(move |request: axum::extract::Request| {
+                        use tower::ServiceExt;
+                        inner.clone().oneshot(request)
+                    }),
+                );
+            }
+            None => {
+                app = app.route(
+                    "/webhooks/telnyx",
+                    axum::routing::post(|| async {
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "no webhook public key configured (public_key or TELNYX_PUBLIC_KEY)\n",
+                        )
+                    }),
+                );
+            }
+        }
+        if let Ok(address) = listener.local_addr() {
+            (self.on_event)(&ServiceEvent::Listening(address));
+        }
+        let mut server_stop = stop_rx.clone();
+        let server = tokio::spawn(serve_router(
+            app,
+            listener,
+            ServeOptions::default(),
+            async move {
+                let _ = server_stop.wait_for(|stop| *stop).await;
+            },
+        ));
+        // The scheduler runs in this task (no spawn): it stops when told, after its sync.
+        let stopper = async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        };
+        tokio::join!(self.clone().schedule(health, stop_rx), stopper);
+        if let Some(worker) = worker {
+            worker.abort();
+        }
+        let served = server.await;
+        served
+            .map_err(std::io::Error::other)
+            .and_then(|r| r)
+            .map_err(|source| MonitorError::Io {
+                path: format!("HTTP server on {}", self.config.listen),
+                source,
+            })
+    }
+
+    /// The scheduler: sync each due enterprise, sleep until the next is due, until `stop`.
+    async fn schedule(
+        self,
+        health: Arc<Mutex<Health>>,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let every = chrono::Duration::from_std(self.config.every).unwrap_or(chrono::Duration::MAX);
+        let jitter_max = (self.config.every / 10).min(Duration::from_secs(30));
+        // When each enterprise is next due, with its jitter drawn once per slot.
+        let mut due: HashMap<String, DateTime<Utc>> = HashMap::new();
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            let (watched, listed) = match self.watched().await {
+                Ok(watched) => (watched, true),
+                Err(e) => {
+                    (self.on_event)(&ServiceEvent::SyncFailed {
+                        enterprise_id: "(listing enterprises)".into(),
+                        message: e.to_string(),
+                    });
+                    (Vec::new(), false)
+                }
+            };
+            {
+                let mut health = health.lock().expect("health");
+                health.listed = listed;
+                health.watched = watched.clone();
+            }
+            for enterprise in &watched {
+                if *stop.borrow() {
+                    return;
+                }
+                let next = match due.get(enterprise) {
+                    Some(at) => *at,
+                    None => {
+                        // First look since start: due `every` after the stored last sync,
+                        // or now when overdue (one catch-up, however many slots were missed).
+                        let last = self.monitor.store().last_sweep(enterprise).await;
+                        let at = match last {
+                            Ok(Some(last)) => last + every,
+                            _ => Utc::now(),
+                        };
+                        due.insert(enterprise.clone(), at);
+                        at
+                    }
+                };
+                if next > Utc::now() {
+                    continue;
+                }
+                let next = if self.sync_one(enterprise, &mut stop).await {
+                    Utc::now() + every + jitter(jitter_max)
+                } else {
+                    // Its lock is held elsewhere: try again in a second.
+                    Utc::now() + chrono::Duration::seconds(1)
+                };
+                due.insert(enterprise.clone(), next);
+            }
+            let now = Utc::now();
+            let sleep = watched
+                .iter()
+                .filter_map(|e| due.get(e))
+                .min()
+                .map_or(Duration::from_secs(1), |at| {
+                    (*at - now).to_std().unwrap_or(Duration::ZERO)
+                })
+                // Re-list the enterprises at least every minute.
+                .min(Duration::from_secs(60))
+                .max(Duration::from_millis(50));
+            tokio::select! {
+                () = tokio::time::sleep(sleep) => {}
+                _ = stop.wait_for(|stop| *stop) => return,
+            }
+        }
+    }
+
+    /// The enterprises to sync this round.
+    async fn watched(&self) -> Result<Vec<String>> {
+        if let Some(listed) = &self.config.enterprises {
+            return Ok(listed.clone());
+        }
+        Ok(self
+            .monitor
+            .enterprises()
+            .await?
+            .into_iter()
+            .filter(|e| e.watchable())
+            .map(|e| e.id)
+            .collect())
+    }
+
+    /// One enterprise's sync under its lock, its rules' notifications delivered; `true`
+    /// when it ran (synced or failed), `false` when another sync held the lock.
+    async fn sync_one(
+        &self,
+        enterprise: &str,
+        stop: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> bool {
+        let lock = match self.monitor.store().lock_sync(enterprise, None).await {
+            Ok(lock) => lock,
+            Err(MonitorError::Locked { holder, .. }) => {
+                (self.on_event)(&ServiceEvent::Locked {
+                    enterprise_id: enterprise.to_owned(),
+                    holder,
+                });
+                return false;
+            }
+            Err(e) => {
+                self.failed(enterprise, &e);
+                return true;
+            }
+        };
+        let work = self.sync_and_deliver(enterprise);
+        let mut work = std::pin::pin!(work);
+        let finished = tokio::select! {
+            result = &mut work => Some(result),
+            _ = stop.wait_for(|stop| *stop) => None,
+        };
+        let finished = match finished {
+            Some(result) => Some(result),
+            // Stopping: the sync in flight gets the grace to finish.
+            None => tokio::time::timeout(self.grace, &mut work).await.ok(),
+        };
+        match finished {
+            Some(Ok(())) => {}
+            Some(Err(e)) => self.failed(enterprise, &e),
+            None => (self.on_event)(&ServiceEvent::Abandoned {
+                enterprise_id: enterprise.to_owned(),
+            }),
+        }
+        if let Err(e) = lock.release().await {
+            self.failed(enterprise, &e);
+        }
+        true
+    }
+
+    async fn sync_and_deliver(&self, enterprise: &str) -> Result<()> {
+        let store = self.monitor.store();
+        let deliver = DeliverOptions {
+            kinds: vec![OutboxKind::Notify],
+            enterprise_id: Some(enterprise.to_owned()),
+            ..DeliverOptions::default()
+        };
+        // What earlier syncs decided and could not deliver goes first.
+        self.delivered(outbox::deliver(store, None, &deliver).await?);
+        let score_drop = self
+            .rules
+            .min_score_drop()
+            .into_iter()
+            .chain(self.config.score_drop)
+            .min()
+            .unwrap_or(crate::DEFAULT_SCORE_DROP);
+        let options = SyncOptions {
+            score_drop,
+            fresh: false,
+            at: None,
+        };
+        let run = self
+            .monitor
+            .sync_with_rules(enterprise, &options, &self.rules, false, |_| {})
+            .await
+            .map_err(|e| store.named(e))?;
+        (self.on_event)(&ServiceEvent::Synced(run.report));
+        if run.queued > 0 {
+            self.delivered(outbox::deliver(store, None, &deliver).await?);
+        }
+        Ok(())
+    }
+
+    fn delivered(&self, report: outbox::DeliveryReport) {
+        for item in report.delivered.into_iter().chain(report.failed) {
+            (self.on_event)(&ServiceEvent::Delivered(item));
+        }
+    }
+
+    fn failed(&self, enterprise: &str, error: &MonitorError) {
+        (self.on_event)(&ServiceEvent::SyncFailed {
+            enterprise_id: enterprise.to_owned(),
+            message: error.to_string(),
+        });
+    }
+}
+
+/// A random delay in `0..=max`.
+fn jitter(max: Duration) -> chrono::Duration {
+    let millis = u64::try_from(max.as_millis()).unwrap_or(u64::MAX);
+    if millis == 0 {
+        return chrono::Duration::zero();
+    }
+    let random = (uuid::Uuid::new_v4().as_u128() as u64) % (millis + 1);
+    chrono::Duration::milliseconds(i64::try_from(random).unwrap_or(0))
+}
+
+#[derive(Clone)]
+struct ReadyState {
+    store: Store,
+    every: Duration,
+    health: Arc<Mutex<Health>>,
+}
+
+/// 200 when the store answers and every watched enterprise was synced within 3
+/// intervals; 503 with the reasons otherwise.
+async fn readyz(State(state): State<ReadyState>) -> impl IntoResponse {
+    let (watched, listed) = {
+        let health = state.health.lock().expect("health");
+        (health.watched.clone(), health.listed)
+    };
+    let limit = chrono::Duration::from_std(state.every * 3).unwrap_or(chrono::Duration::MAX);
+    let now = Utc::now();
+    let mut reasons = Vec::new();
+    let mut enterprises = serde_json::Map::new();
+    if !listed {
+        reasons.push("the enterprises to watch could not be listed (yet)".to_owned());
+    }
+    for enterprise in &watched {
+        match state.store.last_sweep(enterprise).await {
+            Ok(last) => {
+                enterprises.insert(enterprise.clone(), serde_json::json!({ "last_sync": last }));
+                match last {
+                    None => reasons.push(format!("enterprise {enterprise} was never synced")),
+                    Some(at) if now - at > limit => reasons.push(format!(
+                        "the last sync of enterprise {enterprise} ({at}) is older than 3 intervals"
+                    )),
+                    Some(_) => {}
+                }
+            }
+            Err(e) => {
+                reasons.push(format!("the store does not answer: {e}"));
+                break;
+            }
+        }
+    }
+    let ready = reasons.is_empty();
+    let body = serde_json::json!({
+        "ready": ready,
+        "reasons": reasons,
+        "enterprises": enterprises,
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "store = \"sqlite://m.sqlite\"\nevery = \"2s\"\nlisten = \"127.0.0.1:0\"\n";
+
+    #[test]
+    fn a_good_config_parses_with_its_rules() {
+        let text = format!(
+            "{GOOD}enterprises = [\"e1\"]\n\n[[rule]]\nname = \"high\"\nwhen = {{ became_high = true }}\n\
+             actions = [{{ type = \"notify\", url = \"http://127.0.0.1:9/h\" }}]\n"
+        );
+        let config = Config::parse(&text, "monitor.toml").unwrap();
+        assert_eq!(config.every, Duration::from_secs(2));
+        assert_eq!(config.enterprises, Some(vec!["e1".to_owned()]));
+        assert_eq!(config.rules().rules.len(), 1);
+        assert_eq!(
+            config.warnings("http://127.0.0.1:1/v2"),
+            Vec::<String>::new()
+        );
+        assert_eq!(config.warnings("https://api.telnyx.com/v2").len(), 1);
+    }
+
+    fn error(text: &str) -> String {
+        Config::parse(text, "conf/monitor.toml")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn every_error_names_the_file_the_line_and_the_key() {
+        let unknown = error(&format!("{GOOD}evry = \"5m\"\n"));
+        assert!(
+            unknown.starts_with("conf/monitor.toml:4: evry: unknown field"),
+            "{unknown}"
+        );
+        let bad_every = error("store = \"x\"\nevery = \"5y\"\nlisten = \"127.0.0.1:0\"\n");
+        assert!(
+            bad_every.starts_with("conf/monitor.toml:2: every: unknown unit \"y\""),
+            "{bad_every}"
+        );
+        let zero = error("store = \"x\"\nevery = \"0s\"\nlisten = \"127.0.0.1:0\"\n");
+        assert!(
+            zero.starts_with("conf/monitor.toml:2: every: must be at least 1s"),
+            "{zero}"
+        );
+        let listen = error("store = \"x\"\nevery = \"5m\"\nlisten = \"nowhere\"\n");
+        assert!(
+            listen.starts_with("conf/monitor.toml:3: listen: "),
+            "{listen}"
+        );
+        let missing = error("every = \"5m\"\nlisten = \"127.0.0.1:0\"\n");
+        assert!(
+            missing.contains(": store: missing field `store`"),
+            "{missing}"
+        );
+        let rule = error(&format!(
+            "{GOOD}\n[[rule]]\nname = \"r\"\nwhen = {{ becomes_high = true }}\nactions = []\n"
+        ));
+        assert!(
+            rule.starts_with("conf/monitor.toml:7: becomes_high: unknown field"),
+            "{rule}"
+        );
+        let empty = error(&format!(
+            "{GOOD}\n[[rule]]\nname = \"r\"\nwhen = {{ became_high = true }}\nactions = []\n"
+        ));
+        assert!(
+            empty.starts_with("conf/monitor.toml:5: rule: rule \"r\": `actions` is empty"),
+            "{empty}"
+        );
+    }
+}
