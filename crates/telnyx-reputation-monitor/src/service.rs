@@ -67,6 +67,11 @@ pub struct Config {
     /// The rules, as the `[[rule]]` tables of a `monitor sync --rules` file.
     #[serde(default, rename = "rule")]
     pub rules: Vec<toml::Spanned<Rule>>,
+    /// A budgeted re-check policy (the `[policy]` table of `monitor sync --policy`): each
+    /// scheduled sync also reads fresh the riskiest numbers the day's and month's budget
+    /// left covers.
+    #[serde(default)]
+    pub policy: Option<crate::Policy>,
 }
 
 fn deserialize_every<'de, D: serde::Deserializer<'de>>(
@@ -567,6 +572,7 @@ impl Service {
             score_drop,
             fresh: false,
             at: None,
+            policy: self.config.policy.clone(),
         };
         let run = self
             .monitor
@@ -678,6 +684,23 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(config.warnings("https://api.telnyx.com/v2").len(), 1);
+    }
+
+    #[test]
+    fn a_policy_table_is_the_services_re_check_policy() {
+        let text = format!("{GOOD}\n[policy]\nmonthly_budget_usd = \"40.00\"\nstale_days = 14\n");
+        let config = Config::parse(&text, "monitor.toml").unwrap();
+        let policy = config.policy.expect("[policy] read");
+        assert_eq!(policy.monthly_budget_usd.to_string(), "$40.00");
+        assert_eq!(policy.stale_days, 14);
+        assert!(
+            Config::parse(GOOD, "monitor.toml")
+                .unwrap()
+                .policy
+                .is_none()
+        );
+        let bad = error(&format!("{GOOD}\n[policy]\nmonthly_budget = 5\n"));
+        assert!(bad.contains("monthly_budget"), "{bad}");
     }
 
     fn error(text: &str) -> String {
