@@ -209,6 +209,37 @@ fn cost_forecast_prices_the_month_with_free_calls_only() {
     assert_eq!(what_if["current_total"]["usd"], "317.410714");
     assert_eq!(what_if["what_if"]["numbers"], "+900");
 
+    // What if it re-checked weekly and ran a $40-a-month budgeted policy: the policy's
+    // budget is the most it adds. A bad policy file is a usage error naming it.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = file(
+        &dir,
+        "policy.toml",
+        "[policy]\nmonthly_budget_usd = \"40.00\"\n",
+    );
+    let with_policy = json_of(
+        h.cli()
+            .args(["cost", "forecast", "--frequency", "weekly", "--policy"])
+            .arg(&policy),
+    );
+    let row = with_policy["enterprises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["enterprise_id"] == id.as_str())
+        .unwrap();
+    assert_eq!(row["policy"], "40.00");
+    // $100 fee + 100 × $0.10 × 30.4375 / 7 + $40.
+    assert_eq!(with_policy["total"]["usd"], "183.482143");
+    assert_eq!(with_policy["what_if"]["policy_monthly_budget"], "40.00");
+    let bad = file(&dir, "bad.toml", "[policy]\nmonthly_budget = 5\n");
+    h.cli()
+        .args(["cost", "forecast", "--policy"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(contains("bad.toml"));
+
     // An unknown check price is named, never guessed.
     let dir = tempfile::tempdir().unwrap();
     let prices = file(&dir, "p.toml", "scheduled_refresh = \"unknown\"\n");

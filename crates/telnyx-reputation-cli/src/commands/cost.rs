@@ -41,6 +41,10 @@ pub struct ForecastArgs {
     /// (`2000`) numbers.
     #[arg(long, value_name = "+N|-N|N", allow_hyphen_values = true)]
     pub numbers: Option<NumbersChange>,
+    /// What if each enabled enterprise also ran this budgeted re-check policy (a
+    /// `monitor sync --policy` file): its monthly budget is added as the most it spends.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<std::path::PathBuf>,
 }
 
 /// `--numbers`: a change or a new count.
@@ -109,16 +113,19 @@ fn fraction(num: u128, den: u128) -> String {
     format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
-/// The monthly cost of one enterprise: its fee and its scheduled re-checks.
+/// The monthly cost of one enterprise: its fee, its scheduled re-checks and the most a
+/// budgeted re-check policy spends.
 struct Forecast {
     fee: Amount,
     rechecks: Amount,
+    policy: Usd,
 }
 
 impl Forecast {
     fn total(&self) -> Amount {
         let mut total = self.fee.clone();
         total.add_amount(&self.rechecks);
+        total.known = total.known.saturating_add(self.policy);
         total
     }
 }
@@ -143,7 +150,11 @@ fn forecast(prices: &PriceTable, frequency: &CheckFrequency, numbers: u64) -> Op
             }
         }
     }
-    Some(Forecast { fee, rechecks })
+    Some(Forecast {
+        fee,
+        rechecks,
+        policy: Usd::ZERO,
+    })
 }
 
 /// A unit price as a decimal, or `unknown`.
@@ -234,6 +245,13 @@ async fn forecast_command(ctx: &Context, args: ForecastArgs) -> CliResult {
             "--frequency {f}: expected business_daily, daily, weekly, biweekly, monthly or never"
         )));
     }
+    let policy = args
+        .policy
+        .as_deref()
+        .map(telnyx_reputation_monitor::Policy::load)
+        .transpose()
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let policy_budget = policy.as_ref().map(|p| p.monthly_budget_usd);
     let prices = ctx.prices()?;
     let client = ctx.client()?;
     let enterprises = client.enterprises().list().collect_all().await?;
@@ -298,7 +316,8 @@ async fn forecast_command(ctx: &Context, args: ForecastArgs) -> CliResult {
         };
         let now =
             forecast(&prices, frequency_now, account.numbers).ok_or_else(unknown_frequency)?;
-        let then = forecast(&prices, &frequency, numbers).ok_or_else(unknown_frequency)?;
+        let mut then = forecast(&prices, &frequency, numbers).ok_or_else(unknown_frequency)?;
+        then.policy = policy_budget.unwrap_or(Usd::ZERO);
         let (num, den) = checks_per_month(&frequency).expect("forecast checked the frequency");
         let checks = fraction(num, den);
         total_now.add_amount(&now.total());
@@ -319,8 +338,8 @@ async fn forecast_command(ctx: &Context, args: ForecastArgs) -> CliResult {
         json_rows.push(json!({
             "enterprise_id": account.id, "legal_name": account.name, "status": status,
             "check_frequency": frequency, "numbers": numbers, "checks_per_month": checks,
-            "monitoring": then.fee, "rechecks": then.rechecks, "total": then.total(),
-            "current_total": now.total(),
+            "monitoring": then.fee, "rechecks": then.rechecks, "policy": then.policy.to_decimal(),
+            "total": then.total(), "current_total": now.total(),
         }));
     }
     rows.push(vec![
@@ -341,6 +360,7 @@ async fn forecast_command(ctx: &Context, args: ForecastArgs) -> CliResult {
             NumbersChange::By(n) => format!("{n:+}"),
             NumbersChange::To(n) => n.to_string(),
         }),
+        "policy_monthly_budget": policy_budget.map(|b| b.to_decimal()),
     });
     let assumptions = ASSUMPTIONS.map(str::to_owned);
     let view = View::list(
@@ -369,6 +389,11 @@ async fn forecast_command(ctx: &Context, args: ForecastArgs) -> CliResult {
     view.print(ctx.format())?;
     if ctx.format() == Format::Table {
         eprintln!("monthly forecast: {total} ({total_numbers} numbers)");
+        if let Some(budget) = policy_budget {
+            eprintln!(
+                "includes a re-check policy of at most {budget} a month per enabled enterprise"
+            );
+        }
         for line in ASSUMPTIONS {
             eprintln!("assumes: {line}");
         }

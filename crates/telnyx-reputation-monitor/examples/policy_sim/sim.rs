@@ -261,8 +261,48 @@ pub async fn run(
 }
 
 /// The cost/latency plot as SVG: dollars against the share detected within a business day.
+/// Register DejaVu Sans (fonts-dejavu-core, on Debian's base image; or `POLICY_PLOT_FONT`)
+/// as the plot's `sans-serif`: plotters measures text through `ab_glyph`, which reads a
+/// TrueType file rather than a font library.
+fn load_font() -> Result<(), BoxError> {
+    static LOADED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    LOADED
+        .get_or_init(|| {
+            let candidates = std::env::var("POLICY_PLOT_FONT").into_iter().chain(
+                [
+                    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+                    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+                ]
+                .map(str::to_owned),
+            );
+            for path in candidates {
+                if let Ok(bytes) = std::fs::read(&path) {
+                    // plotters keeps fonts for the life of the process.
+                    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                    if plotters::style::register_font(
+                        "sans-serif",
+                        plotters::style::FontStyle::Normal,
+                        bytes,
+                    )
+                    .is_ok()
+                    {
+                        return Ok(());
+                    }
+                }
+            }
+            Err(
+                "no TrueType font for the plot: install fonts-dejavu-core or set POLICY_PLOT_FONT"
+                    .into(),
+            )
+        })
+        .clone()
+        .map_err(Into::into)
+}
+
 pub fn plot(outcomes: &[Outcome]) -> Result<String, BoxError> {
     use plotters::prelude::*;
+    load_font()?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (720, 440)).into_drawing_area();
