@@ -81,30 +81,40 @@ fn deserialize_every<'de, D: serde::Deserializer<'de>>(
     parse_every(&text).map_err(serde::de::Error::custom)
 }
 
-/// `30s`, `15m`, `2h`, `1d`: a duration of whole seconds, at least one.
-pub fn parse_every(text: &str) -> std::result::Result<Duration, String> {
+/// `500ms`, `30s` (or `30`), `5m`, `1h`, `1d`: the durations every command and config
+/// file of the monitor takes.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
     let n: u64 = digits
         .parse()
-        .map_err(|_| format!("{text:?} is not a duration like 30s, 15m, 2h or 1d"))?;
-    let seconds = match unit {
-        "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
+        .map_err(|_| format!("{text:?} is not a duration like 500ms, 30s, 5m or 1h"))?;
+    Ok(match unit {
+        "ms" => Duration::from_millis(n),
+        "s" | "" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n * 60),
+        "h" => Duration::from_secs(n * 3600),
+        "d" => Duration::from_secs(n * 86_400),
         _ => {
             return Err(format!(
-                "unknown unit {unit:?} in {text:?}: use s, m, h or d"
+                "unknown unit {unit:?} in {text:?}: use ms, s, m, h or d"
             ));
         }
-    };
-    if seconds == 0 {
+    })
+}
+
+/// `every`: a [`parse_duration`] of whole seconds, at least one.
+pub fn parse_every(text: &str) -> std::result::Result<Duration, String> {
+    let every = parse_duration(text)?;
+    if every < Duration::from_secs(1) {
         return Err("must be at least 1s".into());
     }
-    Ok(Duration::from_secs(seconds))
+    if every.subsec_nanos() != 0 {
+        return Err(format!("{text:?} is not whole seconds"));
+    }
+    Ok(every)
 }
 
 impl Config {

@@ -822,29 +822,8 @@ fn history_view(readings: &[Reading]) -> View {
     )
 }
 
-/// `500ms`, `30s`, `5m`, `2h`, `1d` (a bare number is seconds).
-pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    use std::time::Duration;
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration like 500ms, 30s, 5m or 1h"))?;
-    Ok(match unit {
-        "ms" => Duration::from_millis(n),
-        "s" | "" => Duration::from_secs(n),
-        "m" => Duration::from_secs(n * 60),
-        "h" => Duration::from_secs(n * 3600),
-        "d" => Duration::from_secs(n * 86_400),
-        _ => {
-            return Err(format!(
-                "unknown unit {unit:?} in {text:?}: use ms, s, m, h or d"
-            ));
-        }
-    })
-}
+/// `500ms`, `30s`, `5m`, `1h`, `1d`: the monitor's durations.
+pub use telnyx_reputation_monitor::service::parse_duration;
 
 /// `7d`, `12h`, `30m`, `45s`, `2w` ago, or an RFC 3339 time.
 pub fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
