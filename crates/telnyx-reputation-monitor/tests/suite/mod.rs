@@ -1214,6 +1214,11 @@ pub async fn a_forward_is_recorded_answered_and_retried_until_the_target_takes_i
     let seen = target.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 3, "two 500s then the 200: {seen:?}");
     assert!(seen.iter().all(|(id, _)| id == "ev-forward"), "{seen:?}");
+    // The target's 200 is seen before the worker records it: wait for the row to be marked.
+    eventually("the forward to be marked done", || async {
+        store.outbox(&[]).await.unwrap()[0].state == OutboxState::Done
+    })
+    .await;
     let done = store.outbox(&[]).await.unwrap();
     assert_eq!(done[0].state, OutboxState::Done);
     assert_eq!(done[0].attempts, 3);
