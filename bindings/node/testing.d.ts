@@ -3,7 +3,11 @@ import type { Client, ClientOptions } from './index'
 
 /** Options of {@link startEmulator}. */
 export interface StartOptions {
-  /** Emulator binary; default `$TELNYX_REPUTATION_EMULATOR_BIN`, else `telnyx-reputation-emulator` on PATH. */
+  /**
+   * Emulator binary; default `$TELNYX_REPUTATION_EMULATOR_BIN`, else the `telnyx-reputation`
+   * binary of the installed `telnyx-reputation-cli-<platform>` package (run as
+   * `telnyx-reputation emulator`), else `telnyx-reputation-emulator` on PATH.
+   */
   bin?: string
   /** `--approval-delay` of the emulator (`0s`, `500ms`, `2s`, `manual`); default `0s`. */
   approvalDelay?: string

@@ -6,6 +6,7 @@
 const { spawn } = require('node:child_process')
 const { randomUUID } = require('node:crypto')
 const { createInterface } = require('node:readline')
+const { cliBinary } = require('./cli-binary.js')
 const { Client } = require('./index.js')
 
 const BIN_ENV = 'TELNYX_REPUTATION_EMULATOR_BIN'
@@ -17,7 +18,11 @@ function readBaseUrl(child, bin) {
     const lines = createInterface({ input: child.stdout })
     const fail = (why) => {
       lines.close()
-      reject(new Error(`cannot start the emulator (${bin}): ${why}; set ${BIN_ENV} to its path`))
+      reject(
+        new Error(
+          `cannot start the emulator (${bin}): ${why}; set ${BIN_ENV} to its path, or install telnyx-reputation with its optional dependencies (the telnyx-reputation-cli-<platform> package)`,
+        ),
+      )
     }
     child.once('error', (e) => fail(e.message))
     child.once('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`))
@@ -37,13 +42,29 @@ function readBaseUrl(child, bin) {
 }
 
 /**
+ * The emulator to run: `bin`, else `$TELNYX_REPUTATION_EMULATOR_BIN`, else the installed
+ * command line package's binary (`telnyx-reputation emulator`, from
+ * `telnyx-reputation-cli-<platform>`), else `telnyx-reputation-emulator` on PATH.
+ * @param {string | undefined} bin
+ * @returns {{ bin: string, prefix: string[] }}
+ */
+function emulatorCommand(bin) {
+  const chosen = bin ?? process.env[BIN_ENV]
+  if (chosen) return { bin: chosen, prefix: [] }
+  const installed = cliBinary().path
+  if (installed !== null) return { bin: installed, prefix: ['emulator'] }
+  return { bin: DEFAULT_BIN, prefix: [] }
+}
+
+/**
  * Start the emulator and return a client for a fresh account on it.
  * @param {import('./testing').StartOptions} [options]
  * @returns {Promise<import('./testing').Emulator>}
  */
 async function startEmulator(options = {}) {
-  const bin = options.bin ?? process.env[BIN_ENV] ?? DEFAULT_BIN
+  const { bin, prefix } = emulatorCommand(options.bin)
   const args = [
+    ...prefix,
     '--host',
     '127.0.0.1',
     '--port',

@@ -22,6 +22,7 @@ mod readme;
 mod release;
 mod spec_diff;
 mod spec_import;
+mod user_suites;
 mod wheel;
 
 use std::path::{Path, PathBuf};

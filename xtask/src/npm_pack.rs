@@ -14,6 +14,10 @@
 //!    cargo or rustc on `PATH`; a script there `require`s `telnyx-reputation`, which must load
 //!    the binary from the platform package, and calls the emulator binary.
 //!
+//! 4. The command line's platform package (`bindings/cli/npm/<platform>/`), `npx
+//!    telnyx-reputation` and a user's test suite under `node --test --test-concurrency=4`, with
+//!    nothing of Rust ([`crate::user_suites`]).
+//!
 //! The tarballs land in `target/dist/npm/`; their sizes are printed.
 
 use std::path::{Path, PathBuf};
@@ -105,6 +109,12 @@ pub fn run(root: &Path) -> Result {
     );
     running.stop();
     result?;
+    crate::user_suites::node(
+        root,
+        platform,
+        &[main_tarball.clone(), platform_tarball.clone()],
+        &out,
+    )?;
     for tarball in [&main_tarball, &platform_tarball] {
         println!(
             "{}: {:.2} MiB",
@@ -139,7 +149,7 @@ pub(crate) fn stage_platform_package(
 /// `strip --strip-debug` on a copied binary, so the tarball carries what a release build
 /// ships rather than a dev build's debug info. Without binutils' `strip` the copy stays as
 /// built (larger, equally loadable) and the step says so.
-fn strip_debug_info(binary: &Path) -> Result {
+pub(crate) fn strip_debug_info(binary: &Path) -> Result {
     match Command::new("strip")
         .arg("--strip-debug")
         .arg(binary)

@@ -28,6 +28,8 @@ pub const CRATES: [&str; 5] = [
 
 const NODE: &str = "bindings/node";
 const PYPROJECT: &str = "bindings/python/pyproject.toml";
+/// The command line wheel (`bindings = "bin"`) and its npm platform packages.
+const CLI: &str = "bindings/cli";
 
 /// The pipeline step: every check below, each problem named with its file.
 pub fn check(root: &Path) -> Result {
@@ -40,7 +42,12 @@ pub fn check(root: &Path) -> Result {
     ));
     problems.extend(crate_problems(root, &version)?);
     problems.extend(internal_dependency_problems(&workspace, &version));
-    problems.extend(pyproject_problems(&read_toml(root, PYPROJECT)?));
+    problems.extend(pyproject_problems(PYPROJECT, &read_toml(root, PYPROJECT)?));
+    let cli_pyproject = format!("{CLI}/pyproject.toml");
+    problems.extend(pyproject_problems(
+        &cli_pyproject,
+        &read_toml(root, &cli_pyproject)?,
+    ));
     problems.extend(node_problems(root, &version)?);
     if problems.is_empty() {
         println!(
@@ -159,7 +166,7 @@ fn internal_dependency_problems(workspace: &toml::Table, version: &str) -> Vec<S
 }
 
 /// The wheel's version comes from Cargo.toml, never from a second copy in pyproject.toml.
-fn pyproject_problems(pyproject: &toml::Table) -> Vec<String> {
+fn pyproject_problems(file: &str, pyproject: &toml::Table) -> Vec<String> {
     let project = pyproject.get("project");
     let dynamic_version = project
         .and_then(|p| p.get("dynamic"))
@@ -168,12 +175,12 @@ fn pyproject_problems(pyproject: &toml::Table) -> Vec<String> {
     let mut problems = Vec::new();
     if !dynamic_version {
         problems.push(format!(
-            "{PYPROJECT}: [project] must list \"version\" in `dynamic` (maturin reads Cargo.toml)"
+            "{file}: [project] must list \"version\" in `dynamic` (maturin reads Cargo.toml)"
         ));
     }
     if project.and_then(|p| p.get("version")).is_some() {
         problems.push(format!(
-            "{PYPROJECT}: [project] sets a static version; remove it, the workspace version is the one"
+            "{file}: [project] sets a static version; remove it, the workspace version is the one"
         ));
     }
     problems
@@ -207,6 +214,17 @@ fn node_problems(root: &Path, version: &str) -> Result<Vec<String>> {
         let platform = napi_platform(&target).ok_or_else(|| {
             format!("{manifest_file}: napi target {target:?} is not one this check knows")
         })?;
+        let cli_file = format!("{CLI}/npm/{platform}/package.json");
+        match read_json(root, &cli_file) {
+            Ok(json) => {
+                let name = format!("{package}-cli-{platform}");
+                problems.extend(mismatch(&cli_file, &json, "/name", &name));
+                problems.extend(mismatch(&cli_file, &json, "/version", version));
+            }
+            Err(_) => problems.push(format!(
+                "{cli_file} is missing: the command line needs a package per napi target"
+            )),
+        }
         let file = format!("{NODE}/npm/{platform}/package.json");
         expected_dirs.push(platform.to_string());
         match read_json(root, &file) {
@@ -327,7 +345,7 @@ mod tests {
         let pyproject: toml::Table = "[project]\nname = \"x\"\nversion = \"0.2.0\"\n"
             .parse()
             .unwrap();
-        let problems = pyproject_problems(&pyproject);
+        let problems = pyproject_problems(PYPROJECT, &pyproject);
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[1].contains("static version"), "{problems:?}");
     }
@@ -352,9 +370,17 @@ mod tests {
             r#"{"name":"pkg-linux-x64-gnu","version":"0.9.0"}"#,
         )
         .unwrap();
+        let cli = dir.path().join(CLI).join("npm/linux-x64-gnu");
+        std::fs::create_dir_all(&cli).unwrap();
+        std::fs::write(
+            cli.join("package.json"),
+            r#"{"name":"pkg-cli-linux-x64-gnu","version":"1.0.0"}"#,
+        )
+        .unwrap();
         let problems = node_problems(dir.path(), "1.0.0").unwrap();
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].contains("linux-x64-gnu/package.json: /version is Some(\"0.9.0\")"));
-        assert!(problems[1].contains("npm/darwin-x64/package.json is missing"));
+        assert!(problems[1].contains("bindings/cli/npm/darwin-x64/package.json is missing"));
+        assert!(problems[2].contains("node/npm/darwin-x64/package.json is missing"));
     }
 }

@@ -12,6 +12,9 @@
 //!    (`--no-index`); the sdist into another new venv (it compiles there, so that one needs
 //!    cargo). Each then calls the emulator binary on a free loopback port.
 //!
+//! 4. The command line wheel (`bindings/cli`) and a user's test suite under `pytest -n 4`,
+//!    with the library wheel and nothing of Rust ([`crate::user_suites`]).
+//!
 //! The artifacts land in `target/dist/python/`; their sizes are printed.
 
 use std::path::{Path, PathBuf};
@@ -96,6 +99,7 @@ pub fn run(root: &Path) -> Result {
             .env("PATH", path_with(&sdist_venv.join("bin"))?),
     )?;
     smoke(&sdist_venv, &emulator, &work, false)?;
+    crate::user_suites::python(root, &wheel, &out)?;
 
     for artifact in [&wheel, &sdist] {
         println!(
@@ -190,13 +194,13 @@ fn path_with(dir: &Path) -> Result<std::ffi::OsString> {
     std::env::join_paths(dirs).map_err(|e| format!("cannot rebuild PATH: {e}"))
 }
 
-fn new_venv(dir: &Path) -> Result<PathBuf> {
+pub(crate) fn new_venv(dir: &Path) -> Result<PathBuf> {
     let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     run_command(Command::new(system).args(["-m", "venv"]).arg(dir))?;
     Ok(dir.to_path_buf())
 }
 
-fn pip(venv: &Path) -> Command {
+pub(crate) fn pip(venv: &Path) -> Command {
     let mut command = Command::new(venv.join("bin/python"));
     command.args(["-m", "pip", "--disable-pip-version-check", "--quiet"]);
     command

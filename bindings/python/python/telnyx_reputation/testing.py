@@ -9,8 +9,11 @@ In ``conftest.py``::
 ``emulator_server`` starts the ``telnyx-reputation-emulator`` binary once per session on a
 free loopback port (approvals instant). Every test then gets ``emulator``, a fresh account
 (its own API key, so tests never see each other's data) with the admin helpers, and
-``client`` / ``async_client`` configured for it. The binary is taken from
-``TELNYX_REPUTATION_EMULATOR_BIN``, else ``telnyx-reputation-emulator`` on ``PATH``.
+``client`` / ``async_client`` configured for it. The emulator is
+``$TELNYX_REPUTATION_EMULATOR_BIN``, else the ``telnyx-reputation`` command of the
+``telnyx-reputation-cli`` package installed in this environment (run as
+``telnyx-reputation emulator``; ``pip install telnyx-reputation-cli``, no Rust needed), else
+``telnyx-reputation-emulator`` or ``telnyx-reputation`` on ``PATH``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import sysconfig
 import urllib.parse
 import urllib.request
 import uuid
@@ -37,27 +41,45 @@ BINARY_ENV = "TELNYX_REPUTATION_EMULATOR_BIN"
 BINARY_NAME = "telnyx-reputation-emulator"
 
 
-def find_binary() -> str:
-    """The emulator binary: ``$TELNYX_REPUTATION_EMULATOR_BIN``, else on ``PATH``."""
+CLI_NAME = "telnyx-reputation"
+
+
+def find_command() -> list[str]:
+    """The command that runs the emulator (its arguments follow).
+
+    ``$TELNYX_REPUTATION_EMULATOR_BIN``; else ``telnyx-reputation emulator`` from the
+    ``telnyx-reputation-cli`` package installed in this interpreter's environment (its
+    scripts directory, found whether or not the environment is activated); else
+    ``telnyx-reputation-emulator`` on ``PATH``; else ``telnyx-reputation emulator`` on ``PATH``.
+    """
     configured = os.environ.get(BINARY_ENV)
     if configured:
         if not os.access(configured, os.X_OK):
             raise RuntimeError(f"{BINARY_ENV}={configured!r} is not an executable file")
-        return configured
+        return [configured]
+    scripts = sysconfig.get_path("scripts")
+    installed = shutil.which(CLI_NAME, path=scripts) if scripts else None
+    if installed is not None:
+        return [installed, "emulator"]
     found = shutil.which(BINARY_NAME)
-    if found is None:
-        raise RuntimeError(
-            f"cannot find the emulator: set {BINARY_ENV} to its path or put {BINARY_NAME} on "
-            f"PATH (cargo install --path crates/{BINARY_NAME}, or cargo build -p {BINARY_NAME})"
-        )
-    return found
+    if found is not None:
+        return [found]
+    cli = shutil.which(CLI_NAME)
+    if cli is not None:
+        return [cli, "emulator"]
+    raise RuntimeError(
+        f"cannot find the emulator: pip install telnyx-reputation-cli (no Rust needed), set "
+        f"{BINARY_ENV} to the path of {BINARY_NAME}, or put it on PATH "
+        f"(cargo install --path crates/{BINARY_NAME})"
+    )
 
 
 class EmulatorServer:
     """A running emulator process on a free loopback port; ``stop()`` ends it."""
 
     def __init__(self, binary: str | None = None, *, approval_delay: str = "0s") -> None:
-        command = [binary or find_binary(), "--host", "127.0.0.1", "--port", "0"]
+        command = [binary] if binary else find_command()
+        command += ["--host", "127.0.0.1", "--port", "0"]
         command += ["--approval-delay", approval_delay]
         self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         assert self._process.stdout is not None

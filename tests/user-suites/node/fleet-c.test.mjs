@@ -1,0 +1,4 @@
+// Part of the user suite (see suite.mjs): three tests with their own emulator.
+import { fleetTests } from './suite.mjs'
+
+fleetTests(6, 3)
