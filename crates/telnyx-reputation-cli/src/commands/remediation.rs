@@ -151,7 +151,11 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
                 let units = input.valid.len() as u64;
                 return request_dry_run(ctx, "remediation.submit", &target, units);
             }
-            let numbers: Vec<String> = input.valid.iter().map(|(_, n)| n.clone()).collect();
+            let numbers: Vec<String> = input
+                .valid
+                .iter()
+                .map(|(_, n)| n.as_str().to_owned())
+                .collect();
             let mut request = RemediationRequest::new(&numbers, call_purpose);
             request.contact_email = contact_email;
             request.webhook_url = webhook_url;
