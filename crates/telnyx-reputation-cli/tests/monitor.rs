@@ -1386,3 +1386,186 @@ fn serve_syncs_on_schedule_notifies_once_receives_webhooks_and_stops_on_sigterm(
         .unwrap();
     assert_eq!(events.len(), 1, "recorded once: {events:?}");
 }
+
+#[test]
+fn a_recorded_remediation_is_followed_listed_in_every_format_and_never_resubmitted_while_open() {
+    let harness = Harness::start("cli-monitor-remediations");
+    let (enterprise, numbers) = fleet(&harness, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    for n in &numbers[..2] {
+        admin(
+            &harness,
+            "numbers/reputation",
+            serde_json::json!({"phone_number": n, "reputation_data": {"spam_risk": "high"}}),
+        );
+    }
+    let submit = |number: &str| {
+        let mut cmd = harness.cli_for(&enterprise);
+        cmd.args(["remediation", "submit", number, "--call-purpose"])
+            .args(["Appointment reminders", "--record", "--store", &store])
+            .args(["--max-billable", "5"]);
+        cmd
+    };
+    let submitted = json_of(&mut submit(&numbers[0]));
+    let id = submitted["id"].as_str().unwrap().to_owned();
+    let listed = |args: &[&str]| {
+        let mut cmd = harness.cli_for(&enterprise);
+        cmd.args(["monitor", "remediations", "--store", &store])
+            .args(args);
+        cmd
+    };
+    let open = json_of(&mut listed(&["--open"]));
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["id"], id.as_str());
+    assert_eq!(open[0]["source"], "cli");
+    assert_eq!(open[0]["numbers"][0]["phone_number"], numbers[0].as_str());
+    assert!(open[0]["numbers"][0]["outcome"].is_null());
+    // Open in the store: submitting the number again is refused before anything is sent.
+    submit(&numbers[0])
+        .assert()
+        .code(2)
+        .stderr(contains("already in an open remediation").and(contains(id.as_str())));
+    let sent = json_of(harness.cli_for(&enterprise).args(["remediation", "list"]));
+    assert_eq!(sent.as_array().unwrap().len(), 1, "{sent}");
+    // --refresh polls it to its end and records each number's outcome.
+    let refreshed = harness
+        .cli_for(&enterprise)
+        .args(["monitor", "remediations", "--store", &store, "--refresh"])
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .stderr(contains("1 request(s) polled, 1 finished"))
+        .get_output()
+        .stdout
+        .clone();
+    let refreshed: serde_json::Value = serde_json::from_slice(&refreshed).unwrap();
+    assert_eq!(refreshed[0]["state"], "completed");
+    let answer = json_of(
+        harness
+            .cli_for(&enterprise)
+            .args(["remediation", "get", &id]),
+    );
+    let outcome = [
+        "remediated",
+        "requires_review",
+        "not_flagged",
+        "refused",
+        "ineligible",
+    ]
+    .into_iter()
+    .find(|bucket| {
+        answer["results"][*bucket]
+            .as_array()
+            .is_some_and(|numbers_of| numbers_of.contains(&serde_json::json!(numbers[0])))
+    })
+    .expect("the number has an outcome");
+    assert_eq!(refreshed[0]["numbers"][0]["outcome"], outcome);
+    assert!(
+        json_of(&mut listed(&["--open"]))
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Finished: the number may be submitted again (with --wait its end is recorded too).
+    let again = json_of(submit(&numbers[0]).args(["--wait", "--interval", "100ms"]));
+    assert_eq!(again["status"], "completed");
+    json_of(&mut submit(&numbers[1]));
+    let all = json_of(&mut listed(&[]));
+    assert_eq!(all.as_array().unwrap().len(), 3, "{all}");
+    // Table and CSV: one row per number.
+    let csv = listed(&["--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(csv).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,enterprise_id,submitted_at,state,finished_at,source,rule,phone_number,outcome,risk_1d,risk_7d,risk_30d"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with(&format!("{id},{enterprise},"))
+                && r.contains(&format!(",completed,"))
+                && r.contains(&format!(",cli,,{},{outcome},", numbers[0]))),
+        "{csv}"
+    );
+    assert_eq!(
+        rows.iter().filter(|r| r.contains(",pending,")).count(),
+        1,
+        "the last one is not polled yet: {csv}"
+    );
+    listed(&[])
+        .assert()
+        .success()
+        .stdout(contains("phone_number").and(contains(numbers[1].as_str())))
+        .stderr(contains("3 remediation request(s) in the store"));
+}
+
+#[test]
+fn prune_deletes_history_past_the_window_and_reports_the_bytes() {
+    let harness = Harness::start("cli-monitor-prune");
+    let (enterprise, numbers) = fleet(&harness, 5);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let sync = || {
+        let mut cmd = harness.cli_for(&enterprise);
+        cmd.args(["monitor", "sync", "--store", &store]);
+        json_of(&mut cmd);
+    };
+    sync();
+    for risk in ["high", "low"] {
+        admin(
+            &harness,
+            "numbers/reputation",
+            serde_json::json!({"phone_number": numbers[0], "reputation_data": {"spam_risk": risk}}),
+        );
+        sync();
+    }
+    let history = || {
+        json_of(
+            harness
+                .cli()
+                .args(["monitor", "history", &numbers[0], "--store", &store]),
+        )
+        .as_array()
+        .unwrap()
+        .len()
+    };
+    assert_eq!(history(), 3);
+    // Everything is younger than a day: nothing goes.
+    let kept =
+        json_of(
+            harness
+                .cli()
+                .args(["monitor", "prune", "--older-than", "1d", "--store", &store]),
+        );
+    assert!(kept["bytes_before"].as_u64().unwrap() > 0, "{kept}");
+    let rows: u64 = kept["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["rows"].as_u64().unwrap())
+        .sum();
+    assert_eq!(rows, 0, "{kept}");
+    assert_eq!(history(), 3);
+    harness
+        .cli()
+        .args(["monitor", "prune", "--older-than", "2h", "--store", &store])
+        .assert()
+        .code(2)
+        .stderr(contains("less than a day"));
+    harness
+        .cli()
+        .args(["monitor", "prune", "--older-than", "1d", "--store", &store])
+        .args(["--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("table,rows,batches").and(contains("readings,0,1")))
+        .stderr(contains("bytes before").and(contains("freed")));
+}

@@ -6,9 +6,11 @@
 //!    (every reading written) and a second sync with no change (no reading written).
 //! 2. report: a store holding `N` numbers × 90 daily sweeps in which `CHANGE_PCT` % of the
 //!    numbers (default 10) change each day, then `Report::build` + `html()`; and the SQLite
-//!    file's bytes per number-year.
+//!    file's bytes per number-year; then `Store::prune` of all but the last 30 days (rows
+//!    deleted, seconds, bytes before and after).
 //!
-//! `cargo run --release -p telnyx-reputation-monitor --example bench [-- N [CHANGE_PCT [RUNS]]]`
+//! `cargo run --release -p telnyx-reputation-monitor --example bench [-- N [CHANGE_PCT [RUNS [store]]]]`
+//! (`store`: only the second workload, without the emulator)
 //! prints progress on stderr and one JSON object of figures on stdout; `cargo xtask bench
 //! --only monitor` runs it and writes docs/monitor-benchmarks.md from that object.
 
@@ -40,12 +42,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let count: usize = args.first().map_or(Ok(100_000), |a| a.parse())?;
     let change_pct: usize = args.get(1).map_or(Ok(10), |a| a.parse())?;
     let runs: usize = args.get(2).map_or(Ok(3), |a| a.parse())?;
+    // `store`: only the stored-history workloads (report, prune), without the emulator.
+    let store_only = args.get(3).is_some_and(|a| a == "store");
     let dir = std::env::temp_dir().join(format!(
         "telnyx-reputation-monitor-bench-{}",
         std::process::id()
     ));
     std::fs::create_dir_all(&dir)?;
-    let sync = sync_workload(count, runs, &dir).await?;
+    let sync = if store_only {
+        serde_json::Value::Null
+    } else {
+        sync_workload(count, runs, &dir).await?
+    };
     let report = report_workload(count, change_pct, runs, &dir).await?;
     std::fs::remove_dir_all(&dir)?;
     let figures = serde_json::json!({
@@ -238,9 +246,21 @@ async fn report_workload(
         assert_eq!(report.days.len(), 90);
         assert_eq!(report.days[89].1.total(), count as u64);
     }
-    store.close().await?;
+    store.checkpoint().await?;
     let bytes = std::fs::metadata(&path)?.len();
     let per_number_90 = bytes as f64 / count as f64;
+    // Retention of 30 days over the 90: what `monitor prune --older-than 30d` does.
+    eprintln!("bench: pruning all but the last 30 days");
+    let t = Instant::now();
+    let pruned = store
+        .prune(
+            start + chrono::Duration::days(60),
+            telnyx_reputation_monitor::retention::DEFAULT_PRUNE_BATCH,
+        )
+        .await?;
+    let prune_s = t.elapsed().as_secs_f64();
+    let kept = store.counts().await?;
+    store.close().await?;
     Ok(serde_json::json!({
         "readings": counts.readings,
         "changes": counts.changes,
@@ -252,5 +272,15 @@ async fn report_workload(
         "bytes_per_number_year": per_number_90 * 365.0 / 90.0,
         "bytes_per_reading_row": bytes as f64 / counts.readings.max(1) as f64,
         "fill_s": filled.as_secs_f64(),
+        "prune": {
+            "kept_days": 30,
+            "seconds": prune_s,
+            "rows": pruned.rows(),
+            "tables": pruned.tables,
+            "bytes_before": pruned.bytes_before,
+            "bytes_after": pruned.bytes_after,
+            "readings_kept": kept.readings,
+            "changes_kept": kept.changes,
+        },
     }))
 }

@@ -325,7 +325,15 @@ impl Monitor {
             )?;
             let matches = rules.evaluate(&report, &events, at);
             let (matches, alerts) = rules.unfired(matches, &fired, at);
-            let (planned, items) = rules.plan(&matches, at, apply);
+            let (planned, mut items) = rules.plan(&matches, at, apply);
+            if items
+                .iter()
+                .any(|i| i.kind == crate::outbox::OutboxKind::Remediate)
+            {
+                // A number already in an open remediation is never submitted again.
+                let open = self.store.open_remediation_numbers(enterprise_id).await?;
+                crate::remediations::leave_out_open(&mut items, &open);
+            }
             outcomes = planned;
             write.outbox = items;
             write.deadline_alerts = alerts;

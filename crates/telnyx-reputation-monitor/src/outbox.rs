@@ -23,6 +23,7 @@ use sqlx::any::AnyRow;
 use telnyx_reputation::{Client, RemediationRequest};
 
 use crate::error::{MonitorError, Result};
+use crate::remediations::NewRemediation;
 use crate::store::{SpendCounts, Store, from_micros, micros};
 
 /// The header that carries a notification's stable delivery id (the outbox row's id): the
@@ -280,7 +281,8 @@ impl Store {
     }
 
     /// [`Store::outbox_update`] of a delivered row, with what its delivery billed added to
-    /// the spend record in the same transaction.
+    /// the spend record, and the remediation it submitted to the requests the store
+    /// follows, in the same transaction.
     async fn outbox_update_billed(
         &self,
         item: &OutboxItem,
@@ -289,12 +291,13 @@ impl Store {
         next: DateTime<Utc>,
         result: Option<&str>,
         spend: Option<SpendCounts>,
+        submitted: Option<&NewRemediation>,
     ) -> Result<()> {
-        let Some(spend) = spend else {
+        if spend.is_none() && submitted.is_none() {
             return self
                 .outbox_update(item, state, attempts, next, None, result)
                 .await;
-        };
+        }
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE outbox SET state = $1, attempts = $2, next_attempt_at = $3, last_error = NULL, \
@@ -308,7 +311,12 @@ impl Store {
         .bind(&item.id)
         .execute(&mut *tx)
         .await?;
-        self.add_spend(&mut tx, &[spend]).await?;
+        if let Some(spend) = spend {
+            self.add_spend(&mut tx, &[spend]).await?;
+        }
+        if let Some(submitted) = submitted {
+            self.insert_remediation(&mut tx, submitted).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -414,10 +422,10 @@ pub async fn deliver(
         let outcome = match item.kind {
             OutboxKind::Notify | OutboxKind::Forward => send_http(&http, &item, timeout)
                 .await
-                .map(|status| (status, 0)),
+                .map(|status| (status, 0, None)),
             OutboxKind::Remediate => {
                 let client = client.expect("checked above");
-                remediate(client, &item, in_doubt).await
+                remediate(store, client, &item, in_doubt).await
             }
         };
         let now = Utc::now();
@@ -431,7 +439,7 @@ pub async fn deliver(
             ..item.clone()
         };
         match outcome {
-            Ok((result, remediated)) => {
+            Ok((result, remediated, submitted)) => {
                 // A submission Telnyx bills is recorded as spent with its row's delivery.
                 let spend = (remediated > 0).then(|| SpendCounts {
                     enterprise_id: item.target.clone(),
@@ -447,6 +455,7 @@ pub async fn deliver(
                         now,
                         Some(&result),
                         spend,
+                        submitted.as_ref(),
                     )
                     .await?;
                 report
@@ -521,19 +530,59 @@ pub(crate) struct RemediationPayload {
     pub(crate) contact_email: Option<String>,
 }
 
-/// Submit a remediation row; `Ok((remediation id, numbers billed by this attempt))`. A row
-/// whose previous attempt has no known outcome is first looked for among the enterprise's
-/// requests since that attempt (found: nothing more is billed).
+/// What a delivered remediation row did: its result, the numbers this attempt billed, and
+/// the request to follow.
+type Remediated = (String, u64, Option<NewRemediation>);
+
+/// Submit a remediation row; `Ok((remediation id, numbers billed by this attempt, the
+/// request to follow))`. Numbers already in an open request the store follows are left
+/// out (a row left with none sends nothing). A row whose previous attempt has no known
+/// outcome is first looked for among the enterprise's requests since that attempt (found:
+/// nothing more is billed).
 async fn remediate(
+    store: &Store,
     client: &Client,
     item: &OutboxItem,
     in_doubt: bool,
-) -> std::result::Result<(String, u64), AttemptError> {
-    let payload: RemediationPayload =
+) -> std::result::Result<Remediated, AttemptError> {
+    let mut payload: RemediationPayload =
         serde_json::from_value(item.payload.clone()).map_err(|e| AttemptError {
             message: format!("the stored remediation is not readable: {e}"),
             permanent: true,
         })?;
+    let open = store
+        .open_remediation_numbers(&item.target)
+        .await
+        .map_err(|e| AttemptError::retry(format!("reading the open remediations: {e}")))?;
+    let (busy, free): (Vec<String>, Vec<String>) = std::mem::take(&mut payload.numbers)
+        .into_iter()
+        .partition(|n| open.contains_key(n));
+    payload.numbers = free;
+    if payload.numbers.is_empty() {
+        let requests: std::collections::BTreeSet<&str> = busy
+            .iter()
+            .filter_map(|n| open.get(n))
+            .map(String::as_str)
+            .collect();
+        let requests: Vec<&str> = requests.into_iter().collect();
+        return Ok((
+            format!(
+                "not submitted: every number is in an open remediation ({})",
+                requests.join(", ")
+            ),
+            0,
+            None,
+        ));
+    }
+    // Followed from the API's own time of the request, the clock its stages run on.
+    let follow = |id: &str, created_at: DateTime<Utc>| NewRemediation {
+        id: id.to_owned(),
+        enterprise_id: item.target.clone(),
+        numbers: payload.numbers.clone(),
+        submitted_at: created_at,
+        source: "rule".into(),
+        rule: item.rule.clone(),
+    };
     let remediations = client.reputation(&item.target).remediation();
     if in_doubt {
         use futures::TryStreamExt;
@@ -549,7 +598,11 @@ async fn remediate(
                 && r.call_purpose == payload.call_purpose
                 && r.phone_numbers_count == payload.numbers.len() as u64
         }) {
-            return Ok((found.id.clone(), 0));
+            return Ok((
+                found.id.clone(),
+                0,
+                Some(follow(&found.id, found.created_at)),
+            ));
         }
     }
     if let Err(e) = crate::monitor::authorize_billable(client, "remediation.submit", 1) {
@@ -563,10 +616,16 @@ async fn remediate(
         request = request.contact_email(email);
     }
     match remediations.submit(request).await {
-        Ok(submitted) => Ok((submitted.id, payload.numbers.len() as u64)),
+        Ok(submitted) => Ok((
+            submitted.id.clone(),
+            payload.numbers.len() as u64,
+            Some(follow(&submitted.id, submitted.created_at)),
+        )),
         // A request for these numbers is in flight: ours, or one the user sent; either way
         // submitting again is what must not happen.
-        Err(telnyx_reputation::Error::Conflict(e)) => Ok((format!("already in flight ({e})"), 0)),
+        Err(telnyx_reputation::Error::Conflict(e)) => {
+            Ok((format!("already in flight ({e})"), 0, None))
+        }
         Err(e) => {
             let permanent = matches!(
                 e.kind(),

@@ -13,6 +13,11 @@
 //!   turn and is tried again a second later.
 //! - **Cached reads only**: a service sync never makes a billable call; rules' remediation
 //!   actions are dry runs here.
+//! - **Remediations and retention**: every round it follows the remediations the store
+//!   tracks (submitted by `monitor sync --apply` or recorded by `remediation submit
+//!   --record`) to their outcome and re-checks the numbers they remediated
+//!   ([`Monitor::follow_remediations`]); with `retention` set it prunes the history past it
+//!   once a day ([`Store::prune`]).
 //! - **Stopping**: when `shutdown` resolves no new sync starts, a sync in flight gets
 //!   [`Service::grace`] to finish and is otherwise abandoned (its transaction is never
 //!   committed, so the store keeps the previous sync), the lock is released, and
@@ -72,6 +77,24 @@ pub struct Config {
     /// left covers.
     #[serde(default)]
     pub policy: Option<crate::Policy>,
+    /// How long history is kept (`400d`; at least a day): once a day the service deletes
+    /// readings, changes, delivered outbox rows, webhook events and finished remediations
+    /// older than this ([`Store::prune`]). Unset: everything is kept.
+    #[serde(default, deserialize_with = "deserialize_retention")]
+    pub retention: Option<Duration>,
+}
+
+fn deserialize_retention<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Duration>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    let retention = parse_duration(&text).map_err(serde::de::Error::custom)?;
+    if retention < crate::retention::MIN_RETENTION {
+        return Err(serde::de::Error::custom(format!(
+            "{text:?} is less than a day; retention keeps history for days (e.g. 400d)"
+        )));
+    }
+    Ok(Some(retention))
 }
 
 fn deserialize_every<'de, D: serde::Deserializer<'de>>(
@@ -283,6 +306,15 @@ pub enum ServiceEvent {
         /// The enterprise.
         enterprise_id: String,
     },
+    /// Followed remediations finished, or their numbers were re-checked (or a read failed).
+    Remediations(crate::remediations::FollowReport),
+    /// The daily prune of history past `retention` ran.
+    Pruned(crate::retention::PruneReport),
+    /// Following remediations or pruning failed (tried again next round, or next day).
+    HousekeepingFailed {
+        /// What failed and why.
+        message: String,
+    },
 }
 
 type OnEvent = Arc<dyn Fn(&ServiceEvent) + Send + Sync>;
@@ -436,6 +468,7 @@ impl Service {
         let jitter_max = (self.config.every / 10).min(Duration::from_secs(30));
         // When each enterprise is next due, with its jitter drawn once per slot.
         let mut due: HashMap<String, DateTime<Utc>> = HashMap::new();
+        let mut last_prune: Option<DateTime<Utc>> = None;
         loop {
             if *stop.borrow() {
                 return;
@@ -484,6 +517,10 @@ impl Service {
                 };
                 due.insert(enterprise.clone(), next);
             }
+            if *stop.borrow() {
+                return;
+            }
+            self.housekeeping(&mut last_prune).await;
             let now = Utc::now();
             let sleep = watched
                 .iter()
@@ -596,6 +633,39 @@ impl Service {
         Ok(())
     }
 
+    /// Every round: follow the remediations the store tracks; once a day, when the config
+    /// sets `retention`, prune the history past it.
+    async fn housekeeping(&self, last_prune: &mut Option<DateTime<Utc>>) {
+        let now = Utc::now();
+        match self.monitor.follow_remediations(now).await {
+            Ok(report) if !report.is_empty() => {
+                (self.on_event)(&ServiceEvent::Remediations(report));
+            }
+            Ok(_) => {}
+            Err(e) => (self.on_event)(&ServiceEvent::HousekeepingFailed {
+                message: format!("following remediations: {e}"),
+            }),
+        }
+        let Some(retention) = self.config.retention else {
+            return;
+        };
+        if last_prune.is_some_and(|at| now - at < chrono::Duration::days(1)) {
+            return;
+        }
+        *last_prune = Some(now);
+        let cutoff = now - chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::MAX);
+        let store = self.monitor.store();
+        match store
+            .prune(cutoff, crate::retention::DEFAULT_PRUNE_BATCH)
+            .await
+        {
+            Ok(report) => (self.on_event)(&ServiceEvent::Pruned(report)),
+            Err(e) => (self.on_event)(&ServiceEvent::HousekeepingFailed {
+                message: format!("pruning history before {cutoff}: {}", store.named(e)),
+            }),
+        }
+    }
+
     fn delivered(&self, report: outbox::DeliveryReport) {
         for item in report.delivered.into_iter().chain(report.failed) {
             (self.on_event)(&ServiceEvent::Delivered(item));
@@ -694,6 +764,19 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(config.warnings("https://api.telnyx.com/v2").len(), 1);
+    }
+
+    #[test]
+    fn retention_is_days_of_history_or_unset() {
+        let config = Config::parse(&format!("{GOOD}retention = \"400d\"\n"), "m.toml").unwrap();
+        assert_eq!(config.retention, Some(Duration::from_secs(400 * 86_400)));
+        assert_eq!(Config::parse(GOOD, "m.toml").unwrap().retention, None);
+        let short = error(&format!("{GOOD}retention = \"2h\"\n"));
+        assert!(
+            short.starts_with("conf/monitor.toml:4: retention: ")
+                && short.contains("less than a day"),
+            "{short}"
+        );
     }
 
     #[test]

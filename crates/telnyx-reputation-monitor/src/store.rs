@@ -22,7 +22,7 @@ use crate::outbox::NewOutboxItem;
 use crate::rules::DeadlineAlert;
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 6] = [
+const MIGRATIONS: [(i64, &str, &str); 7] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
@@ -41,6 +41,11 @@ const MIGRATIONS: [(i64, &str, &str); 6] = [
         include_str!("../migrations/0005_sync_locks.sql"),
     ),
     (6, "spend", include_str!("../migrations/0006_spend.sql")),
+    (
+        8,
+        "remediations",
+        include_str!("../migrations/0008_remediations.sql"),
+    ),
 ];
 
 /// Set on every SQLite connection: write-ahead logging with `synchronous = NORMAL` (a commit

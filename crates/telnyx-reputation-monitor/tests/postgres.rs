@@ -65,5 +65,13 @@ on_postgres!(
     the_service_catches_up_once_and_waits_for_a_held_lock,
 );
 
+// The fleet runs itself: remediations followed to their outcome, retention.
+on_postgres!(
+    a_rules_remediation_is_followed_to_its_outcome_and_re_checked,
+    a_number_in_an_open_remediation_is_never_submitted_again,
+    pruning_deletes_in_batches_keeps_each_numbers_newest_reading_and_reports_bytes,
+    the_service_follows_remediations_and_prunes_past_its_retention,
+);
+
 // Issue 24: removals confirmed.
 on_postgres!(a_removal_during_the_listing_is_no_phantom_removal);

@@ -44,6 +44,14 @@ on_sqlite!(
     the_service_catches_up_once_and_waits_for_a_held_lock,
 );
 
+// The fleet runs itself: remediations followed to their outcome, retention.
+on_sqlite!(
+    a_rules_remediation_is_followed_to_its_outcome_and_re_checked,
+    a_number_in_an_open_remediation_is_never_submitted_again,
+    pruning_deletes_in_batches_keeps_each_numbers_newest_reading_and_reports_bytes,
+    the_service_follows_remediations_and_prunes_past_its_retention,
+);
+
 #[tokio::test]
 async fn reopening_a_store_keeps_its_history_and_does_not_migrate_twice() {
     let dir = tempfile::tempdir().unwrap();

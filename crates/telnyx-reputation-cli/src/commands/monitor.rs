@@ -12,6 +12,8 @@ use telnyx_reputation::PriceTable;
 use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
+use telnyx_reputation_monitor::remediations::TrackedRemediation;
+use telnyx_reputation_monitor::retention::{DEFAULT_PRUNE_BATCH, PruneReport};
 use telnyx_reputation_monitor::rules::{self, Outcome};
 use telnyx_reputation_monitor::service::{Config, Service, ServiceEvent};
 use telnyx_reputation_monitor::{
@@ -124,6 +126,36 @@ pub enum MonitorCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// The remediation requests the store follows (a rule's, sent by `monitor sync --apply`,
+    /// or recorded by `remediation submit --record`), one row per number: the request's
+    /// status, the number's outcome once it finished, and for a remediated number its spam
+    /// risk re-read 1, 7 and 30 days later. `monitor serve` keeps them up to date.
+    Remediations {
+        /// Poll every open request and make the re-checks that are due first (free
+        /// reads; needs the API key).
+        #[arg(long)]
+        refresh: bool,
+        /// Only the requests that have not finished.
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Delete history older than a window, in batches, and report the bytes freed:
+    /// readings (never a number's newest, nor the one in force at the cutoff), changes,
+    /// syncs (never an enterprise's last), delivered outbox rows, webhook events, and
+    /// remediations that finished before it. `monitor serve` does it daily with
+    /// `retention` set.
+    Prune {
+        /// Keep this much history: `400d`, `90d`, … (at least 1d).
+        #[arg(long, value_name = "DURATION", value_parser = parse_retention)]
+        older_than: std::time::Duration,
+        /// Rows deleted per statement (each its own short transaction).
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_PRUNE_BATCH)]
+        batch: usize,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Copy an SQLite store to a new file, consistently, while other commands may be
     /// writing to it (SQLite's `VACUUM INTO`; PostgreSQL: use pg_dump).
     Backup {
@@ -210,6 +242,8 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
         | MonitorCommand::Changes { store, .. }
         | MonitorCommand::Backup { store, .. }
         | MonitorCommand::Outbox { store, .. }
+        | MonitorCommand::Remediations { store, .. }
+        | MonitorCommand::Prune { store, .. }
         | MonitorCommand::Spend { store, .. }
         | MonitorCommand::Report { store, .. } => store,
     }
@@ -246,6 +280,50 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
                     .map_err(named)?;
                 changes_view(&changes).print(ctx.format())?;
                 eprintln!("{} change(s) from the store {}", changes.len(), store.url());
+                Ok(())
+            }
+            MonitorCommand::Remediations { refresh, open, .. } => {
+                if refresh {
+                    let monitor = Monitor::new(ctx.client()?, store.clone());
+                    let followed = monitor.refresh_remediations(Utc::now()).await.map_err(named)?;
+                    for error in &followed.errors {
+                        eprintln!("warning: {error}");
+                    }
+                    eprintln!(
+                        "refreshed: {} request(s) polled, {} finished, {} re-check(s)",
+                        followed.polled,
+                        followed.finished.len(),
+                        followed.rechecked.len()
+                    );
+                }
+                let tracked = store
+                    .remediations(enterprise.as_deref(), open)
+                    .await
+                    .map_err(named)?;
+                remediations_view(&tracked).print(ctx.format())?;
+                eprintln!(
+                    "{} remediation request(s) in the store {}",
+                    tracked.len(),
+                    store.url()
+                );
+                Ok(())
+            }
+            MonitorCommand::Prune {
+                older_than, batch, ..
+            } => {
+                let cutoff = Utc::now()
+                    - Duration::from_std(older_than).unwrap_or(Duration::MAX);
+                let report = store.prune(cutoff, batch).await.map_err(named)?;
+                prune_view(&report).print(ctx.format())?;
+                eprintln!(
+                    "pruned {} row(s) older than {} from the store {}: {} bytes before, {} after, {} freed",
+                    report.rows(),
+                    cutoff.to_rfc3339(),
+                    store.url(),
+                    report.bytes_before,
+                    report.bytes_after,
+                    report.bytes_freed()
+                );
                 Ok(())
             }
             MonitorCommand::Backup { to, .. } => {
@@ -432,7 +510,91 @@ fn log_event(event: &ServiceEvent) {
         ServiceEvent::Abandoned { enterprise_id } => {
             eprintln!("stopping: the sync of {enterprise_id} in flight was abandoned")
         }
+        ServiceEvent::Remediations(report) => {
+            for (id, state) in &report.finished {
+                eprintln!("remediation {id} finished: {state}");
+            }
+            for (number, days, risk) in &report.rechecked {
+                eprintln!("re-checked {number} {days} day(s) after its remediation: {risk}");
+            }
+            for error in &report.errors {
+                eprintln!("following remediations: {error}");
+            }
+        }
+        ServiceEvent::Pruned(report) => eprintln!(
+            "pruned {} row(s) older than {}: {} bytes freed",
+            report.rows(),
+            report.cutoff.to_rfc3339(),
+            report.bytes_freed()
+        ),
+        ServiceEvent::HousekeepingFailed { message } => eprintln!("{message}"),
     }
+}
+
+/// `--older-than`: a duration of at least a day.
+fn parse_retention(text: &str) -> Result<std::time::Duration, String> {
+    let window = telnyx_reputation_monitor::service::parse_duration(text)?;
+    if window < telnyx_reputation_monitor::retention::MIN_RETENTION {
+        return Err(format!("{text:?} is less than a day (e.g. 400d)"));
+    }
+    Ok(window)
+}
+
+/// One row per number of each followed request.
+fn remediations_view(tracked: &[TrackedRemediation]) -> View {
+    let risk = |r: &Option<telnyx_reputation_monitor::remediations::Recheck>| {
+        r.as_ref().map(|r| r.risk.clone())
+    };
+    View::list(
+        vec![
+            "id",
+            "enterprise_id",
+            "submitted_at",
+            "state",
+            "finished_at",
+            "source",
+            "rule",
+            "phone_number",
+            "outcome",
+            "risk_1d",
+            "risk_7d",
+            "risk_30d",
+        ],
+        tracked
+            .iter()
+            .flat_map(|r| {
+                r.numbers.iter().map(move |n| {
+                    vec![
+                        cell(&r.id),
+                        cell(&r.enterprise_id),
+                        time(r.submitted_at),
+                        cell(&r.state),
+                        opt_time(r.finished_at),
+                        cell(&r.source),
+                        r.rule.clone(),
+                        cell(&n.phone_number),
+                        n.outcome.clone(),
+                        risk(&n.recheck_1d),
+                        risk(&n.recheck_7d),
+                        risk(&n.recheck_30d),
+                    ]
+                })
+            })
+            .collect(),
+        View::json_of(&tracked),
+    )
+}
+
+fn prune_view(report: &PruneReport) -> View {
+    View::list(
+        vec!["table", "rows", "batches"],
+        report
+            .tables
+            .iter()
+            .map(|t| vec![cell(&t.table), cell(t.rows), cell(t.batches)])
+            .collect(),
+        View::json_of(report),
+    )
 }
 
 async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {

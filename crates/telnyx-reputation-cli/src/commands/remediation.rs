@@ -36,6 +36,13 @@ pub enum RemediationCommand {
         /// prices); send nothing.
         #[arg(long, conflicts_with = "wait")]
         dry_run: bool,
+        /// Also record the request in the monitor's store (--store), which follows it to
+        /// its outcome (`monitor remediations`, `monitor serve`). Refused, before anything is
+        /// sent, when a number is already in an open request the store follows.
+        #[arg(long, conflicts_with = "dry_run")]
+        record: bool,
+        #[command(flatten)]
+        store: crate::commands::monitor::StoreArgs,
     },
     /// Show one request with its per-number results.
     Get {
@@ -131,6 +138,8 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
             webhook_url,
             wait,
             dry_run,
+            record,
+            store,
         } => {
             let input = read_numbers(&numbers)?;
             if dry_run {
@@ -142,17 +151,33 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
                 let units = input.valid.len() as u64;
                 return request_dry_run(ctx, "remediation.submit", &target, units);
             }
-            let mut request =
-                RemediationRequest::new(input.valid.iter().map(|(_, n)| n.as_str()), call_purpose);
+            let numbers: Vec<String> = input
+                .valid
+                .iter()
+                .map(|(_, n)| n.as_str().to_owned())
+                .collect();
+            let mut request = RemediationRequest::new(&numbers, call_purpose);
             request.contact_email = contact_email;
             request.webhook_url = webhook_url;
-            let submitted = remediation.submit(request).await?;
-            let done = if wait.wait {
-                follow(&remediation, &submitted.id, wait.into(), |_| {}).await?
-            } else {
-                submitted
+            let store = match record {
+                true => Some(open_for_record(ctx, &store, &numbers).await?),
+                false => None,
             };
-            remediation_view(&done)
+            let submitted = remediation.submit(request).await;
+            let done = match (&store, submitted) {
+                (Some(store), Ok(submitted)) => {
+                    record_submitted(ctx, store, &numbers, &submitted, &remediation, wait).await
+                }
+                (_, Ok(submitted)) if wait.wait => {
+                    follow(&remediation, &submitted.id, wait.into(), |_| {}).await
+                }
+                (_, Ok(submitted)) => Ok(submitted),
+                (_, Err(e)) => Err(e.into()),
+            };
+            if let Some(store) = &store {
+                store.close().await?;
+            }
+            remediation_view(&done?)
         }
         RemediationCommand::Get { id, wait } => {
             let request = if wait.wait {
@@ -171,6 +196,73 @@ pub async fn run(ctx: &Context, command: RemediationCommand) -> CliResult {
         }
     };
     Ok(view.print(ctx.format())?)
+}
+
+/// The store of `remediation submit --record`, refusing numbers already in an open request
+/// it follows (closed again on refusal).
+async fn open_for_record(
+    ctx: &Context,
+    args: &crate::commands::monitor::StoreArgs,
+    numbers: &[String],
+) -> CliResult<telnyx_reputation_monitor::Store> {
+    let store = args.open().await?;
+    let open = match store.open_remediation_numbers(&ctx.enterprise_id()?).await {
+        Ok(open) => open,
+        Err(e) => {
+            store.close().await?;
+            return Err(store.named(e).into());
+        }
+    };
+    let busy: Vec<String> = numbers
+        .iter()
+        .filter_map(|n| open.get(n).map(|id| format!("{n} (request {id})")))
+        .collect();
+    if busy.is_empty() {
+        return Ok(store);
+    }
+    store.close().await?;
+    Err(CliError::usage(format!(
+        "not submitted: already in an open remediation the store {} follows: {}",
+        store.url(),
+        busy.join(", ")
+    )))
+}
+
+/// Record a submitted request in the store and, with `--wait`, its final status.
+async fn record_submitted(
+    ctx: &Context,
+    store: &telnyx_reputation_monitor::Store,
+    numbers: &[String],
+    submitted: &Remediation,
+    remediation: &telnyx_reputation::Remediations,
+    wait: WaitArgs,
+) -> CliResult<Remediation> {
+    let new = telnyx_reputation_monitor::remediations::NewRemediation {
+        id: submitted.id.clone(),
+        enterprise_id: ctx.enterprise_id()?,
+        numbers: numbers.to_vec(),
+        submitted_at: submitted.created_at,
+        source: "cli".into(),
+        rule: None,
+    };
+    store
+        .record_remediation(&new)
+        .await
+        .map_err(|e| store.named(e))?;
+    eprintln!(
+        "recorded remediation {} in the store {}",
+        submitted.id,
+        store.url()
+    );
+    if !wait.wait {
+        return Ok(submitted.clone());
+    }
+    let done = follow(remediation, &submitted.id, wait.into(), |_| {}).await?;
+    store
+        .record_remediation_status(&done, chrono::Utc::now())
+        .await
+        .map_err(|e| store.named(e))?;
+    Ok(done)
 }
 
 /// Poll a request until its status is final, reporting each new status. The interval grows

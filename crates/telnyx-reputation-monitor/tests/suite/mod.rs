@@ -1652,3 +1652,516 @@ pub async fn the_service_catches_up_once_and_waits_for_a_held_lock(store: Store)
     .expect("the service stops when told");
     ran.unwrap();
 }
+
+/// A client of `fleet` that may submit up to 20 billable numbers (remediation).
+fn budgeted(fleet: &Fleet) -> Client {
+    Client::builder()
+        .api_key(&fleet.key)
+        .base_url(fleet.emulator.base_url())
+        .max_billable(20)
+        .build()
+        .unwrap()
+}
+
+fn remediate_rules() -> Rules {
+    Rules::parse(
+        "[[rule]]\nname = \"turned high\"\nwhen = { became_high = true }\n\
+         actions = [{ type = \"remediate\", call_purpose = \"Appointment reminders\" }]\n",
+        "rules.toml",
+    )
+    .unwrap()
+}
+
+/// Set `numbers` low, sync, then high, and sync with the remediate rule applied: the
+/// second sync's run.
+async fn turn_high(
+    fleet: &Fleet,
+    monitor: &Monitor,
+    numbers: &[String],
+) -> telnyx_reputation_monitor::SyncRun {
+    let rules = remediate_rules();
+    for risk in ["low", "high"] {
+        for number in numbers {
+            fleet
+                .set_reputation(number, serde_json::json!({ "spam_risk": risk }))
+                .await;
+        }
+        let run = monitor
+            .sync_with_rules(
+                &fleet.enterprise_id,
+                &SyncOptions::default(),
+                &rules,
+                true,
+                |_| {},
+            )
+            .await
+            .unwrap();
+        if risk == "high" {
+            return run;
+        }
+    }
+    unreachable!()
+}
+
+async fn deliver_all(
+    store: &Store,
+    client: &Client,
+) -> telnyx_reputation_monitor::outbox::DeliveryReport {
+    use telnyx_reputation_monitor::outbox::{self, DeliverOptions};
+    let all = DeliverOptions {
+        ignore_schedule: true,
+        ..DeliverOptions::default()
+    };
+    outbox::deliver(store, Some(client), &all).await.unwrap()
+}
+
+async fn requests_sent(fleet: &Fleet) -> usize {
+    futures::TryStreamExt::try_collect::<Vec<_>>(
+        fleet
+            .client
+            .reputation(&fleet.enterprise_id)
+            .remediation()
+            .list()
+            .stream(),
+    )
+    .await
+    .unwrap()
+    .len()
+}
+
+/// The spam risk the enterprise's listing shows for `number` now.
+async fn listed_risk(fleet: &Fleet, number: &str) -> String {
+    let page = fleet
+        .client
+        .reputation(&fleet.enterprise_id)
+        .numbers()
+        .list()
+        .phone_number_eq(number)
+        .first_page()
+        .await
+        .unwrap();
+    Reading::from_number(&page.items[0], Utc::now())
+        .spam_risk
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub async fn a_rules_remediation_is_followed_to_its_outcome_and_re_checked(store: Store) {
+    let fleet = Fleet::start(4).await;
+    let client = budgeted(&fleet);
+    let monitor = Monitor::new(client.clone(), store.clone());
+    let run = turn_high(&fleet, &monitor, &fleet.numbers).await;
+    assert_eq!(run.queued, 1, "{:?}", run.outcomes);
+    assert!(
+        store.remediations(None, false).await.unwrap().is_empty(),
+        "followed once submitted, not when decided"
+    );
+    let delivered = deliver_all(&store, &client).await;
+    assert_eq!(delivered.delivered.len(), 1, "{delivered:?}");
+    let id = delivered.delivered[0].result.clone().unwrap();
+    // Recorded with the delivery: open, nothing polled yet.
+    let tracked = store.remediations(None, false).await.unwrap();
+    assert_eq!(tracked.len(), 1);
+    let request = &tracked[0];
+    assert_eq!(
+        (
+            request.id.as_str(),
+            request.state.as_str(),
+            request.source.as_str()
+        ),
+        (id.as_str(), "pending", "rule")
+    );
+    assert_eq!(request.rule.as_deref(), Some("turned high"));
+    assert_eq!(request.numbers.len(), 4);
+    assert!(request.numbers.iter().all(|n| n.outcome.is_none()));
+    assert_eq!(store.remediations(None, true).await.unwrap().len(), 1);
+    // Patient polling: nothing is read before the first poll is due, 30 s on.
+    let submitted = request.submitted_at;
+    let early = monitor
+        .follow_remediations(submitted + chrono::Duration::seconds(10))
+        .await
+        .unwrap();
+    assert_eq!(early.polled, 0, "{early:?}");
+    let at = submitted + chrono::Duration::seconds(31);
+    let followed = monitor.follow_remediations(at).await.unwrap();
+    assert_eq!(followed.polled, 1, "{followed:?}");
+    assert_eq!(
+        followed.finished,
+        vec![(id.clone(), "completed".to_owned())]
+    );
+    // Each number's outcome is the API's.
+    let answer = client
+        .reputation(&fleet.enterprise_id)
+        .remediation()
+        .get(&id)
+        .await
+        .unwrap();
+    let results = answer.results.unwrap();
+    let tracked = store.remediations(None, false).await.unwrap();
+    let request = &tracked[0];
+    assert_eq!(request.state, "completed");
+    assert_eq!(request.polls, 1);
+    assert_eq!(request.last_polled_at, Some(at));
+    assert_eq!(request.finished_at, answer.tier2_completed_at);
+    let bucket = |name: &str| -> Vec<String> {
+        request
+            .numbers
+            .iter()
+            .filter(|n| n.outcome.as_deref() == Some(name))
+            .map(|n| n.phone_number.clone())
+            .collect()
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(bucket("remediated"), sorted(results.remediated.clone()));
+    assert_eq!(
+        bucket("requires_review"),
+        sorted(results.requires_review.clone())
+    );
+    assert_eq!(bucket("not_flagged"), sorted(results.not_flagged.clone()));
+    assert!(!results.remediated.is_empty(), "{results:?}");
+    assert!(store.remediations(None, true).await.unwrap().is_empty());
+    // Nothing polled again once finished.
+    let again = monitor
+        .follow_remediations(at + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(again.polled, 0);
+    assert!(again.rechecked.is_empty(), "not a day yet: {again:?}");
+    // 1, 7 and 30 days on (the emulator's clock), each remediated number is re-read, free.
+    let lookups = fleet.live_lookups().await;
+    let finished = request.finished_at.unwrap();
+    let mut elapsed = 0;
+    for days in [1, 7, 30] {
+        fleet
+            .admin(
+                "clock/advance",
+                serde_json::json!({ "seconds": (days - elapsed) * 86_400 + 60 }),
+            )
+            .await;
+        elapsed = days;
+        let now = fleet_now(&fleet).await;
+        assert!(now >= finished + chrono::Duration::days(days));
+        let followed = monitor.follow_remediations(now).await.unwrap();
+        assert_eq!(
+            followed.rechecked.len(),
+            results.remediated.len(),
+            "{days} d: {followed:?}"
+        );
+        assert!(followed.rechecked.iter().all(|(_, d, _)| *d == days));
+        let tracked = store.remediations(None, false).await.unwrap();
+        for number in &tracked[0].numbers {
+            let recheck = match days {
+                1 => &number.recheck_1d,
+                7 => &number.recheck_7d,
+                _ => &number.recheck_30d,
+            };
+            if number.outcome.as_deref() != Some("remediated") {
+                assert!(recheck.is_none(), "{number:?}");
+                continue;
+            }
+            let recheck = recheck.as_ref().expect("re-checked");
+            assert_eq!(recheck.at, now);
+            assert_eq!(
+                recheck.risk,
+                listed_risk(&fleet, &number.phone_number).await
+            );
+        }
+        // Each re-check once.
+        let same = monitor.follow_remediations(now).await.unwrap();
+        assert!(same.rechecked.is_empty(), "{same:?}");
+    }
+    assert_eq!(
+        fleet.live_lookups().await,
+        lookups,
+        "re-checks are cached reads"
+    );
+}
+
+pub async fn a_number_in_an_open_remediation_is_never_submitted_again(store: Store) {
+    use telnyx_reputation_monitor::outbox::{NewOutboxItem, OutboxKind};
+    let fleet = Fleet::start(3).await;
+    let client = budgeted(&fleet);
+    let monitor = Monitor::new(client.clone(), store.clone());
+    let first = vec![fleet.numbers[0].clone()];
+    assert_eq!(turn_high(&fleet, &monitor, &first).await.queued, 1);
+    deliver_all(&store, &client).await;
+    assert_eq!(requests_sent(&fleet).await, 1);
+    let open = store.remediations(None, true).await.unwrap();
+    assert_eq!(open.len(), 1);
+    // It turns high again while its request is open (the store has not seen it finish):
+    // the sync decides no second request, with another number it leaves it out.
+    let run = turn_high(&fleet, &monitor, &first).await;
+    assert_eq!(run.queued, 0, "{:?}", store.outbox(&[]).await.unwrap());
+    let both = vec![fleet.numbers[0].clone(), fleet.numbers[1].clone()];
+    assert_eq!(turn_high(&fleet, &monitor, &both).await.queued, 1);
+    let rows = store.outbox(&[]).await.unwrap();
+    let row = rows.last().unwrap();
+    assert_eq!(
+        row.payload["numbers"],
+        serde_json::json!([fleet.numbers[1]])
+    );
+    assert_eq!(
+        row.payload["in_open_remediation"],
+        serde_json::json!([fleet.numbers[0]])
+    );
+    deliver_all(&store, &client).await;
+    assert_eq!(requests_sent(&fleet).await, 2);
+    // A row decided before the request was recorded is checked again when delivered.
+    store
+        .enqueue(&[NewOutboxItem {
+            kind: OutboxKind::Remediate,
+            idempotency_key: "remediate|late".into(),
+            enterprise_id: Some(fleet.enterprise_id.clone()),
+            rule: Some("turned high".into()),
+            target: fleet.enterprise_id.clone(),
+            payload: serde_json::json!({ "numbers": first, "skipped": [],
+                "call_purpose": "Appointment reminders", "contact_email": null }),
+        }])
+        .await
+        .unwrap();
+    let late = deliver_all(&store, &client).await;
+    assert_eq!(late.delivered.len(), 1, "{late:?}");
+    let result = late.delivered[0].result.as_deref().unwrap();
+    assert!(
+        result.starts_with("not submitted: every number is in an open remediation")
+            && result.contains(&open[0].id),
+        "{result}"
+    );
+    assert_eq!(requests_sent(&fleet).await, 2, "nothing sent");
+    // Once its request finished, the number may be submitted again.
+    let later = fleet_now(&fleet).await + chrono::Duration::minutes(5);
+    let followed = monitor.follow_remediations(later).await.unwrap();
+    assert_eq!(followed.finished.len(), 2, "{followed:?}");
+    assert!(store.remediations(None, true).await.unwrap().is_empty());
+    assert_eq!(turn_high(&fleet, &monitor, &first).await.queued, 1);
+    deliver_all(&store, &client).await;
+    assert_eq!(requests_sent(&fleet).await, 3);
+}
+
+/// A store with 30 days of history: `numbers` numbers read once a day (each reading differs
+/// from the last), one number read only on the first day, webhook events and delivered
+/// outbox rows every day. Returns the days' times, oldest first.
+pub async fn fill_history(
+    store: &Store,
+    numbers: usize,
+    now: chrono::DateTime<Utc>,
+) -> Vec<chrono::DateTime<Utc>> {
+    use telnyx_reputation_monitor::{Change, StoredEvent};
+    // Times as the store keeps them: whole microseconds.
+    let now = chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap();
+    let days: Vec<_> = (0..30)
+        .rev()
+        .map(|d| now - chrono::Duration::days(d) - chrono::Duration::hours(1))
+        .collect();
+    let listed: Vec<String> = (0..numbers)
+        .map(|i| format!("+1312555{:04}", 3000 + i))
+        .collect();
+    for (day, at) in days.iter().enumerate() {
+        let mut readings: Vec<Reading> = listed
+            .iter()
+            .map(|n| reading_at(n, *at, Some("low"), day as i64))
+            .collect();
+        if day == 0 {
+            readings.push(reading_at("+13125559999", *at, Some("high"), 1));
+        }
+        let changes: Vec<Change> = readings
+            .iter()
+            .map(|r| Change {
+                enterprise_id: "ent".into(),
+                phone_number: r.phone_number.clone(),
+                at: *at,
+                kind: ChangeKind::ScoreDrop,
+                field: "maturity_score".into(),
+                old_value: None,
+                new_value: Some(day.to_string()),
+            })
+            .collect();
+        let write = SweepWrite {
+            readings: readings.iter().collect(),
+            added: if day == 0 {
+                readings.iter().map(|r| r.phone_number.as_str()).collect()
+            } else {
+                Vec::new()
+            },
+            changes: &changes,
+            numbers: readings.len() as u64,
+            ..SweepWrite::default()
+        };
+        store.record_sweep("ent", *at, &write).await.unwrap();
+        let event = StoredEvent {
+            event_id: format!("ev-{day}"),
+            event_type: "number_reputation.number.flagged".into(),
+            enterprise_id: Some("ent".into()),
+            phone_number: Some(listed[0].clone()),
+            occurred_at: Some(*at),
+            received_at: *at,
+            flag_reason: None,
+            confirm_by: None,
+        };
+        store
+            .record_event(&event, &"x".repeat(2_000))
+            .await
+            .unwrap();
+    }
+    days
+}
+
+pub async fn pruning_deletes_in_batches_keeps_each_numbers_newest_reading_and_reports_bytes(
+    store: Store,
+) {
+    let now = chrono::DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap();
+    let days = fill_history(&store, 20, now).await;
+    let before = store.counts().await.unwrap();
+    assert_eq!(before.readings, 20 * 30 + 1);
+    // Keep 10 days: the readings of days 0..=18 go, except each number's reading in force
+    // at the cutoff (day 19) and the lone number's only reading (day 0).
+    let cutoff = now - chrono::Duration::days(10);
+    let report = store.prune(cutoff, 7).await.unwrap();
+    let table = |name: &str| {
+        report
+            .tables
+            .iter()
+            .find(|t| t.table == name)
+            .unwrap()
+            .clone()
+    };
+    let readings = table("readings");
+    assert_eq!(readings.rows, 20 * 19);
+    assert_eq!(readings.batches, 20 * 19 / 7 + 1, "{readings:?}");
+    assert_eq!(table("changes").rows, 20 * 20 + 1, "changes of days 0..=19");
+    assert_eq!(table("sweeps").rows, 20);
+    assert_eq!(table("webhook_events").rows, 20);
+    let after = store.counts().await.unwrap();
+    assert_eq!(after.readings, 20 * 11 + 1);
+    assert_eq!(after.events, 10);
+    assert_eq!(after.sweeps, 10);
+    // Every number keeps its newest reading, the lone one too, and the one in force at the
+    // cutoff, so history starts right.
+    let lone = store.history(Some("ent"), "+13125559999").await.unwrap();
+    assert_eq!(lone.len(), 1, "never a number's newest reading");
+    assert_eq!(lone[0].observed_at, days[0]);
+    let kept = store.history(Some("ent"), "+13125553000").await.unwrap();
+    assert_eq!(kept.first().unwrap().observed_at, days[19]);
+    assert_eq!(kept.last().unwrap().observed_at, days[29]);
+    let latest = store.latest("ent").await.unwrap();
+    assert_eq!(latest.readings.len(), 21);
+    assert_eq!(latest.last_sweep, Some(days[29]));
+    // Bytes, as the backend counts them.
+    assert!(
+        report.bytes_before > 0 && report.bytes_after > 0,
+        "{report:?}"
+    );
+    if store.backend() == telnyx_reputation_monitor::Backend::Sqlite {
+        assert!(report.bytes_after < report.bytes_before, "{report:?}");
+        assert_eq!(
+            report.bytes_freed(),
+            report.bytes_before - report.bytes_after
+        );
+    }
+    // A second prune finds nothing more.
+    let again = store.prune(cutoff, 7).await.unwrap();
+    assert_eq!(again.rows(), 0, "{again:?}");
+    // Pruning everything but the newest keeps one reading per number.
+    store.prune(now, 1000).await.unwrap();
+    assert_eq!(store.counts().await.unwrap().readings, 21);
+}
+
+pub async fn the_service_follows_remediations_and_prunes_past_its_retention(store: Store) {
+    use telnyx_reputation::RemediationRequest;
+    use telnyx_reputation_monitor::remediations::NewRemediation;
+    use telnyx_reputation_monitor::service::{Config, Service, ServiceEvent};
+    let fleet = Fleet::start(2).await;
+    // History from a year and a half ago, and a request recorded by `--record` whose
+    // first poll is due.
+    let old = Utc::now() - chrono::Duration::days(540);
+    fill_history(&store, 3, old).await;
+    let readings_before = store.counts().await.unwrap().readings;
+    let client = budgeted(&fleet);
+    let submitted = client
+        .reputation(&fleet.enterprise_id)
+        .remediation()
+        .submit(RemediationRequest::new(&fleet.numbers[..1], "Reminders"))
+        .await
+        .unwrap();
+    store
+        .record_remediation(&NewRemediation {
+            id: submitted.id.clone(),
+            enterprise_id: fleet.enterprise_id.clone(),
+            numbers: fleet.numbers[..1].to_vec(),
+            submitted_at: submitted.created_at - chrono::Duration::minutes(1),
+            source: "cli".into(),
+            rule: None,
+        })
+        .await
+        .unwrap();
+    let config = Config::parse(
+        &format!(
+            "store = \"(opened by the test)\"\nevery = \"1h\"\nlisten = \"127.0.0.1:0\"\n\
+             enterprises = [\"{}\"]\nretention = \"400d\"\n",
+            fleet.enterprise_id
+        ),
+        "monitor.toml",
+    )
+    .unwrap();
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let service = Service::new(config, fleet.client.clone(), store.clone()).on_event(move |e| {
+        let line = match e {
+            ServiceEvent::Remediations(report) => format!("followed {:?}", report.finished),
+            ServiceEvent::Pruned(report) => format!("pruned {}", report.rows()),
+            other => format!("{other:?}"),
+        };
+        log.lock().unwrap().push(line);
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let has = |prefix: &str| seen.lock().unwrap().iter().any(|e| e.starts_with(prefix));
+    let checks = async {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !(has("followed") && has("pruned")) {
+            assert!(std::time::Instant::now() < deadline, "{:?}", seen.lock());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        stop.send(()).unwrap();
+    };
+    let (ran, ()) = tokio::time::timeout(
+        Duration::from_secs(60),
+        futures::future::join(
+            service.run(listener, async move {
+                let _ = stopped.await;
+            }),
+            checks,
+        ),
+    )
+    .await
+    .expect("the service stops when told");
+    ran.unwrap();
+    let events = seen.lock().unwrap().clone();
+    assert!(
+        events.contains(&format!("followed [({:?}, \"completed\")]", submitted.id)),
+        "{events:?}"
+    );
+    assert_eq!(
+        events.iter().filter(|e| e.starts_with("pruned")).count(),
+        1,
+        "once a day: {events:?}"
+    );
+    let tracked = store.remediations(None, false).await.unwrap();
+    assert_eq!(tracked[0].state, "completed");
+    assert!(tracked[0].numbers[0].outcome.is_some());
+    // Everything older than 400 days went, but each old number's newest reading and the
+    // service's own sync.
+    let counts = store.counts().await.unwrap();
+    assert!(counts.readings < readings_before, "{counts:?}");
+    assert_eq!(counts.readings, 4 + 2, "{counts:?}");
+    assert_eq!(
+        store
+            .history(Some("ent"), "+13125559999")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
