@@ -407,7 +407,12 @@ impl Leadership {
                 message,
             });
         }
-        let changed = self.role.send_replace(role) != role;
+        // Waiters are woken by a change only.
+        let changed = self.role.send_if_modified(|published| {
+            let changed = *published != role;
+            *published = role;
+            changed
+        });
         if changed || first {
             (self.on_event)(&ServiceEvent::Role {
                 role,

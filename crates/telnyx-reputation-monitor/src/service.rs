@@ -555,6 +555,8 @@ impl Service {
                 .max(Duration::from_millis(50));
             tokio::select! {
                 () = tokio::time::sleep(sleep) => {}
+                // Stepped down (or up again): the top of the loop sees which.
+                _ = role.changed() => {}
                 _ = stop.wait_for(|stop| *stop) => return,
             }
         }
@@ -677,8 +679,19 @@ async fn forward_while_leading(receiver: Receiver, mut role: tokio::sync::watch:
         let Some(worker) = receiver.spawn_forward_worker() else {
             return;
         };
+        // Stopped when this task is (the service stops) as when the replica steps down.
+        let worker = AbortOnDrop(worker);
         let _ = role.wait_for(|r| *r != Role::Leader).await;
-        worker.abort();
+        drop(worker);
+    }
+}
+
+/// A task aborted when its handle is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
