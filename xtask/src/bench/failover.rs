@@ -115,7 +115,9 @@ fn section(v: &Value) -> Result<String> {
          | `kill -9` of the leader → the other takes the lease (its `leader_terms` row) | {takeover:.2} s | {runs_t} s | | |\n\n\
          The lease is a PostgreSQL session advisory lock, freed when the killed process's \
          socket closes; the standby tries it every second and, once it leads, syncs each \
-         enterprise when it is due by the stored last sync (an overdue one at once).\n{END}",
+         enterprise when it is due by the stored last sync (an overdue one at once): a run \
+         takes at most one interval plus that second, and the median is what the target \
+         counts.\n{END}",
         runs_f = list("/failover_s")?,
         runs_t = list("/takeover_s")?,
     );
