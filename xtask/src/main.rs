@@ -60,7 +60,8 @@ commands:
                       the emulator's own speed (page, catch-up, cached-GET throughput and p99
                       vs a bare axum handler, RSS over --requests, default 1,000,000);
                       writes docs/benchmarks-emulator.md. `monitor` (never implied): the
-                      monitor's 100k sync and 90-day report, written to
+                      monitor's 100k sync and 90-day report, then the failover of two
+                      `serve` replicas on PostgreSQL (alone: `--only failover`), written to
                       docs/monitor-benchmarks.md (not in `test`)
 ";
 

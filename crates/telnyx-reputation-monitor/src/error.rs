@@ -115,6 +115,20 @@ pub enum MonitorError {
         /// How long this sync waited (`None`: it did not).
         waited: Option<std::time::Duration>,
     },
+    /// Another `monitor serve` runs on this SQLite store (SQLite takes one per file).
+    #[error(
+        "{store} is already served by another `monitor serve`: {holder} holds {lock_file}; \
+         SQLite takes one `serve` per file (stop that one first, or put both replicas on one \
+         PostgreSQL store)"
+    )]
+    Served {
+        /// The store URL.
+        store: String,
+        /// The lock file beside it.
+        lock_file: String,
+        /// What the lock file says of its holder (pid, replica, since when).
+        holder: String,
+    },
     /// Local I/O (report file, store directory).
     #[error("{path}: {source}")]
     Io {

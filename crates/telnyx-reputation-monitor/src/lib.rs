@@ -3,6 +3,7 @@
 
 mod diff;
 mod error;
+pub mod lease;
 mod lock;
 mod model;
 mod monitor;
@@ -18,6 +19,7 @@ pub mod spend;
 mod store;
 
 pub use error::{MonitorError, Result};
+pub use lease::{Lease, Role};
 pub use lock::{LEASE, SyncLock};
 pub use model::{Change, ChangeKind, Reading, SCORES, StoredEvent, SyncReport};
 pub use monitor::{

@@ -108,12 +108,24 @@ pub fn authorize_billable(client: &Client, operation: &str, requests: u64) -> Re
 pub struct Monitor {
     client: Client,
     store: Store,
+    replica: Option<String>,
 }
 
 impl Monitor {
     /// A monitor over `client`'s account, recording into `store`.
     pub fn new(client: Client, store: Store) -> Self {
-        Self { client, store }
+        Self {
+            client,
+            store,
+            replica: None,
+        }
+    }
+
+    /// Name the `monitor serve` replica running these syncs (`HOST:PID`): each sweep
+    /// stores it, so the store shows which replica ran it.
+    pub fn replica(mut self, replica: impl Into<String>) -> Self {
+        self.replica = Some(replica.into());
+        self
     }
 
     /// The store.
@@ -240,7 +252,10 @@ impl Monitor {
             .map(|n| Reading::from_owned(n, at))
             .collect();
         let mut changes = Vec::new();
-        let mut write = SweepWrite::default();
+        let mut write = SweepWrite {
+            replica: self.replica.as_deref(),
+            ..SweepWrite::default()
+        };
         let mut listed = HashSet::with_capacity(current.len());
         let mut scheduled = std::collections::BTreeMap::new();
         for reading in &current {

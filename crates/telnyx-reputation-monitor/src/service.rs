@@ -18,6 +18,10 @@
 //!   --record`) to their outcome and re-checks the numbers they remediated
 //!   ([`Monitor::follow_remediations`]); with `retention` set it prunes the history past it
 //!   once a day ([`Store::prune`]).
+//! - **Replicas**: only the replica holding the store's serve lease (`lease.rs`) syncs,
+//!   runs the rules and delivers; on PostgreSQL a second replica stands by, receiving
+//!   webhooks, and takes over when the leader stops; on SQLite a second `serve` on one
+//!   file is refused at start. `/readyz` and [`ServiceEvent::Role`] say which it is.
 //! - **Stopping**: when `shutdown` resolves no new sync starts, a sync in flight gets
 //!   [`Service::grace`] to finish and is otherwise abandoned (its transaction is never
 //!   committed, so the store keeps the previous sync), the lock is released, and
@@ -37,6 +41,7 @@ use serde::Deserialize;
 use telnyx_reputation::Client;
 
 use crate::error::{MonitorError, Result};
+use crate::lease::{Leadership, Lease, Role};
 use crate::outbox::{self, DeliverOptions, OutboxItem, OutboxKind};
 use crate::receiver::{Receiver, ServeOptions, serve_router};
 use crate::rules::{Rule, Rules};
@@ -301,6 +306,13 @@ pub enum ServiceEvent {
         /// `data.event_type`.
         event_type: String,
     },
+    /// This replica became the leader or a standby (also reported once at start).
+    Role {
+        /// What it does now.
+        role: Role,
+        /// The replica (`HOST:PID`).
+        replica: String,
+    },
     /// Stopping: the sync in flight did not finish within the grace and was abandoned.
     Abandoned {
         /// The enterprise.
@@ -327,6 +339,7 @@ pub struct Service {
     rules: Rules,
     grace: Duration,
     on_event: OnEvent,
+    lease: Arc<Mutex<Option<Lease>>>,
 }
 
 impl std::fmt::Debug for Service {
@@ -356,7 +369,15 @@ impl Service {
             rules,
             grace: Duration::from_secs(10),
             on_event: Arc::new(|_| {}),
+            lease: Arc::default(),
         }
+    }
+
+    /// Run under `lease` (from [`Store::serve_lease`], taken before listening so that a
+    /// refused SQLite store fails first); without it, [`Service::run`] takes one itself.
+    pub fn lease(self, lease: Lease) -> Self {
+        *self.lease.lock().expect("lease") = Some(lease);
+        self
     }
 
     /// How long a sync in flight at shutdown may take to finish (default 10 s).
@@ -376,11 +397,20 @@ impl Service {
     /// [`Monitor::sync_with_rules`], whose sync it runs, the future is not `Send`, so it
     /// cannot be handed to `tokio::spawn` as is.
     pub async fn run(
-        self,
+        mut self,
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
         let store = self.monitor.store().clone();
+        let lease = self.lease.lock().expect("lease").take();
+        let lease = match lease {
+            Some(lease) => lease,
+            None => store.serve_lease(crate::lease::replica_id()).await?,
+        };
+        let leadership = Arc::new(Leadership::new(lease, self.on_event.clone()));
+        self.monitor = self.monitor.replica(leadership.replica());
+        leadership.check(true).await;
+        let keeper = tokio::spawn(leadership.clone().keep());
         let health = Arc::new(Mutex::new(Health::default()));
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut app = axum::Router::new()
@@ -390,6 +420,7 @@ impl Service {
                 store: store.clone(),
                 every: self.config.every,
                 health: health.clone(),
+                leadership: leadership.clone(),
             });
         let mut worker = None;
         let public_key = self.config.public_key.clone();
@@ -404,7 +435,10 @@ impl Service {
                         });
                     }
                 });
-                worker = receiver.spawn_forward_worker();
+                worker = Some(tokio::spawn(forward_while_leading(
+                    receiver.clone(),
+                    leadership.subscribe(),
+                )));
                 // The receiver answers any POST; here it is mounted on its one path.
                 let inner = receiver.router();
                 app = app.route_service(
@@ -444,24 +478,33 @@ impl Service {
             shutdown.await;
             let _ = stop_tx.send(true);
         };
-        tokio::join!(self.clone().schedule(health, stop_rx), stopper);
+        tokio::join!(
+            self.clone().schedule(health, leadership.clone(), stop_rx),
+            stopper
+        );
         if let Some(worker) = worker {
             worker.abort();
         }
+        keeper.abort();
+        let _ = keeper.await;
         let served = server.await;
+        // The last holder now (the server's state went with it): the lease is given back.
+        let released = leadership.release().await;
         served
             .map_err(std::io::Error::other)
             .and_then(|r| r)
             .map_err(|source| MonitorError::Io {
                 path: format!("HTTP server on {}", self.config.listen),
                 source,
-            })
+            })?;
+        released
     }
 
     /// The scheduler: sync each due enterprise, sleep until the next is due, until `stop`.
     async fn schedule(
         self,
         health: Arc<Mutex<Health>>,
+        leadership: Arc<Leadership>,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
         let every = chrono::Duration::from_std(self.config.every).unwrap_or(chrono::Duration::MAX);
@@ -469,9 +512,19 @@ impl Service {
         // When each enterprise is next due, with its jitter drawn once per slot.
         let mut due: HashMap<String, DateTime<Utc>> = HashMap::new();
         let mut last_prune: Option<DateTime<Utc>> = None;
+        let mut role = leadership.subscribe();
         loop {
             if *stop.borrow() {
                 return;
+            }
+            if *role.borrow_and_update() != Role::Leader {
+                // A standby: when it leads, it reads when each enterprise is due afresh.
+                due.clear();
+                tokio::select! {
+                    _ = role.wait_for(|r| *r == Role::Leader) => {}
+                    _ = stop.wait_for(|stop| *stop) => return,
+                }
+                continue;
             }
             let (watched, listed) = match self.watched().await {
                 Ok(watched) => (watched, true),
@@ -509,6 +562,11 @@ impl Service {
                 if next > Utc::now() {
                     continue;
                 }
+                // The lease is checked right before each sync: a leader whose session was
+                // lost syncs nothing more.
+                if leadership.check(false).await != Role::Leader {
+                    break;
+                }
                 let next = if self.sync_one(enterprise, &mut stop).await {
                     Utc::now() + every + jitter(jitter_max)
                 } else {
@@ -534,6 +592,8 @@ impl Service {
                 .max(Duration::from_millis(50));
             tokio::select! {
                 () = tokio::time::sleep(sleep) => {}
+                // Stepped down (or up again): the top of the loop sees which.
+                _ = role.changed() => {}
                 _ = stop.wait_for(|stop| *stop) => return,
             }
         }
@@ -680,6 +740,31 @@ impl Service {
     }
 }
 
+/// Run the receiver's forward worker (when it forwards) only while this replica leads.
+async fn forward_while_leading(receiver: Receiver, mut role: tokio::sync::watch::Receiver<Role>) {
+    loop {
+        if role.wait_for(|r| *r == Role::Leader).await.is_err() {
+            return;
+        }
+        let Some(worker) = receiver.spawn_forward_worker() else {
+            return;
+        };
+        // Stopped when this task is (the service stops) as when the replica steps down.
+        let worker = AbortOnDrop(worker);
+        let _ = role.wait_for(|r| *r != Role::Leader).await;
+        drop(worker);
+    }
+}
+
+/// A task aborted when its handle is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A random delay in `0..=max`.
 fn jitter(max: Duration) -> chrono::Duration {
     let millis = u64::try_from(max.as_millis()).unwrap_or(u64::MAX);
@@ -695,14 +780,19 @@ struct ReadyState {
     store: Store,
     every: Duration,
     health: Arc<Mutex<Health>>,
+    leadership: Arc<Leadership>,
 }
 
-/// 200 when the store answers and every watched enterprise was synced within 3
-/// intervals; 503 with the reasons otherwise.
+/// 200 when the store answers and (on the leader) every watched enterprise was synced
+/// within 3 intervals; 503 with the reasons otherwise. The body names this replica and its
+/// role; a standby, which syncs nothing, is ready when the store answers.
 async fn readyz(State(state): State<ReadyState>) -> impl IntoResponse {
-    let (watched, listed) = {
+    let role = state.leadership.role();
+    let (watched, listed) = if role == Role::Leader {
         let health = state.health.lock().expect("health");
         (health.watched.clone(), health.listed)
+    } else {
+        (Vec::new(), true)
     };
     let limit = chrono::Duration::from_std(state.every * 3).unwrap_or(chrono::Duration::MAX);
     let now = Utc::now();
@@ -729,9 +819,19 @@ async fn readyz(State(state): State<ReadyState>) -> impl IntoResponse {
             }
         }
     }
+    let leader = match state.store.leader_terms().await {
+        Ok(terms) => terms.last().map(|t| t.replica.clone()),
+        Err(e) => {
+            reasons.push(format!("the store does not answer: {e}"));
+            None
+        }
+    };
     let ready = reasons.is_empty();
     let body = serde_json::json!({
         "ready": ready,
+        "replica": state.leadership.replica(),
+        "role": role,
+        "leader": leader,
         "reasons": reasons,
         "enterprises": enterprises,
     });

@@ -22,7 +22,7 @@ use crate::outbox::NewOutboxItem;
 use crate::rules::DeadlineAlert;
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 7] = [
+const MIGRATIONS: [(i64, &str, &str); 8] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
@@ -45,6 +45,11 @@ const MIGRATIONS: [(i64, &str, &str); 7] = [
         8,
         "remediations",
         include_str!("../migrations/0008_remediations.sql"),
+    ),
+    (
+        9,
+        "replicas",
+        include_str!("../migrations/0009_replicas.sql"),
     ),
 ];
 
@@ -121,6 +126,8 @@ pub struct SweepWrite<'a> {
     /// What the sync saw billed, per UTC day (scheduled re-checks observed, its own fresh
     /// reads), added to the store's spend record in the sync's transaction.
     pub spend: Vec<SpendCounts>,
+    /// The `monitor serve` replica running the sync (`HOST:PID`), stored with its sweep.
+    pub replica: Option<&'a str>,
 }
 
 /// Billed units of one enterprise on one UTC day, as the monitor recorded them.
@@ -275,7 +282,7 @@ impl Store {
     }
 
     /// The file of an `sqlite://` connect URL.
-    fn sqlite_file(connect_url: &str) -> &std::path::Path {
+    pub(crate) fn sqlite_file(connect_url: &str) -> &std::path::Path {
         std::path::Path::new(
             connect_url
                 .trim_start_matches("sqlite://")
@@ -599,8 +606,8 @@ impl Store {
             query.execute(&mut *tx).await?;
         }
         sqlx::query(
-            "INSERT INTO sweeps (enterprise_id, at, numbers, readings_written, changes, fresh_reads) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sweeps (enterprise_id, at, numbers, readings_written, changes, fresh_reads, replica) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(enterprise_id)
         .bind(at_us)
@@ -608,6 +615,7 @@ impl Store {
         .bind(to_i64(write.readings.len() as u64))
         .bind(to_i64(write.changes.len() as u64))
         .bind(to_i64(write.fresh_reads))
+        .bind(write.replica)
         .execute(&mut *tx)
         .await?;
         let refreshed: Vec<&Reading> = write

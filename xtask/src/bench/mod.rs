@@ -15,6 +15,7 @@
 //! benchmarks are not timed tests.
 
 mod emulator;
+mod failover;
 mod measure;
 mod monitor;
 mod plot;
@@ -227,11 +228,16 @@ pub fn run(root: &Path, args: &[&str]) -> Result {
     if policy::asked(args) {
         return policy::run(root);
     }
+    // `--only failover`: two `serve` replicas and a kill -9 (bench/failover.rs), alone.
+    if failover::asked(args) {
+        return failover::run(root);
+    }
     // `--only monitor` (never implied by a plain run): the monitor's workloads
-    // (bench/monitor.rs), alone or after the rest.
+    // (bench/monitor.rs) and the failover, alone or after the rest.
     let monitor = monitor::split(args);
     if monitor.monitor && !monitor.others {
-        return monitor::run(root, monitor.runs);
+        monitor::run(root, monitor.runs)?;
+        return failover::run(root);
     }
     let options = Options::parse(&monitor.rest)?;
     if options.clients {
@@ -242,6 +248,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result {
     }
     if monitor.monitor {
         monitor::run(root, monitor.runs)?;
+        failover::run(root)?;
     }
     Ok(())
 }

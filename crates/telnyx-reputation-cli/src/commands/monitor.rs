@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use telnyx_reputation::PriceTable;
+use telnyx_reputation_monitor::lease::replica_id;
 use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
@@ -17,7 +18,7 @@ use telnyx_reputation_monitor::retention::{DEFAULT_PRUNE_BATCH, PruneReport};
 use telnyx_reputation_monitor::rules::{self, Outcome};
 use telnyx_reputation_monitor::service::{Config, Service, ServiceEvent};
 use telnyx_reputation_monitor::{
-    Change, Create, Monitor, MonitorError, Policy, Reading, Report, Rules, Spend, Store,
+    Change, Create, Monitor, MonitorError, Policy, Reading, Report, Role, Rules, Spend, Store,
     SyncOptions, SyncReport, SyncRun,
 };
 
@@ -435,9 +436,18 @@ async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
     let store = Store::open_with(&config.store, Create::InExistingDir)
         .await
         .map_err(|e| CliError::from(e).context(&format!("{}: store", path.display())))?;
+    // Before listening: a second `serve` on one SQLite file stops here, naming the first.
+    let lease = match store.serve_lease(replica_id()).await {
+        Ok(lease) => lease,
+        Err(e) => {
+            store.close().await?;
+            return Err(CliError::from(e).context(&format!("{}: store", path.display())));
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(listener) => listener,
         Err(e) => {
+            drop(lease);
             store.close().await?;
             return Err(CliError::other(format!(
                 "{}: listen: cannot listen on {}: {e}",
@@ -458,7 +468,9 @@ async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
         config.every.as_secs(),
         store.url()
     );
-    let service = Service::new(config, client, store.clone()).on_event(log_event);
+    let service = Service::new(config, client, store.clone())
+        .on_event(log_event)
+        .lease(lease);
     let (stopped_by, stopped) = tokio::sync::oneshot::channel();
     let signal = crate::commands::shutdown_signal();
     let ran = service
@@ -507,6 +519,13 @@ fn log_event(event: &ServiceEvent) {
             event_id,
             event_type,
         } => eprintln!("recorded webhook {event_type} {event_id}"),
+        ServiceEvent::Role { role, replica } => match role {
+            Role::Leader => eprintln!("replica {replica} is the leader: it syncs and delivers"),
+            Role::Standby => eprintln!(
+                "replica {replica} is a standby: it receives webhooks and takes over when the \
+                 leader stops"
+            ),
+        },
         ServiceEvent::Abandoned { enterprise_id } => {
             eprintln!("stopping: the sync of {enterprise_id} in flight was abandoned")
         }
