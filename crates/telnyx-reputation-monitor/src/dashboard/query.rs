@@ -1062,7 +1062,7 @@ pub async fn metrics(store: &Store, now: DateTime<Utc>) -> Result<MetricsData> {
     .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, count(row, 2)?)))
     .collect::<Result<Vec<_>>>()?;
     let syncs = sqlx::query(
-        "SELECT enterprise_id, COUNT(*), COALESCE(SUM(fresh_reads), 0), MAX(at) FROM sweeps \
+        "SELECT enterprise_id, COUNT(*), CAST(COALESCE(SUM(fresh_reads), 0) AS BIGINT), MAX(at) FROM sweeps \
          GROUP BY enterprise_id ORDER BY enterprise_id",
     )
     .fetch_all(&store.pool)
