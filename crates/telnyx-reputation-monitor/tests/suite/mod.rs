@@ -2038,10 +2038,14 @@ pub async fn the_dashboard_exports_metrics_and_its_openapi_document(store: Store
         &[("enterprise", e)],
     );
     assert!((last - report.at.timestamp() as f64).abs() < 1.0, "{last}");
-    assert!(
-        matches!(scrape.docs.get("telnyx_reputation_syncs"), Some(_))
-            || scrape.docs.contains_key("telnyx_reputation_syncs_total")
-    );
+    // Counters are typed as counters, with help.
+    for counter in ["syncs", "changes", "fresh_reads"] {
+        assert!(
+            text.contains(&format!("# TYPE telnyx_reputation_{counter} counter")),
+            "{counter}: {text}"
+        );
+        assert!(text.contains(&format!("# HELP telnyx_reputation_{counter} ")));
+    }
 
     // The OpenAPI document: a valid OpenAPI 3 document naming every API path.
     let (status, _, document) = get(&format!("{}/api/v1/openapi.json", server.url)).await;
