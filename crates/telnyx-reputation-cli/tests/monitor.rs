@@ -1327,6 +1327,13 @@ fn serve_syncs_on_schedule_notifies_once_receives_webhooks_and_stops_on_sigterm(
         ready["enterprises"][&enterprise]["last_sync"].is_string(),
         "{ready}"
     );
+    // The dashboard on the same server (loopback: no token needed).
+    let (status, page) = http_get(&harness, &format!("{url}/")).unwrap();
+    assert_eq!(status, 200);
+    assert!(page.contains(&enterprise), "{page}");
+    let (_, summary) = http_get(&harness, &format!("{url}/api/v1/fleet")).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary["total"]["low"], 2, "{summary}");
     let opened = harness
         .runtime
         .block_on(telnyx_reputation_monitor::Store::open(&store))
@@ -1568,4 +1575,76 @@ fn prune_deletes_history_past_the_window_and_reports_the_bytes() {
         .success()
         .stdout(contains("table,rows,batches").and(contains("readings,0,1")))
         .stderr(contains("bytes before").and(contains("freed")));
+}
+
+#[test]
+fn dashboard_serves_the_store_read_only_and_refuses_a_public_address_without_a_token() {
+    let harness = Harness::start("cli-monitor-dashboard");
+    let (enterprise, numbers) = fleet(&harness, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("m.sqlite").display());
+    harness
+        .cli_for(&enterprise)
+        .args(["monitor", "sync", "--store", &store])
+        .assert()
+        .success();
+    // Not on a public address without a token: refused before anything is opened.
+    assert_cmd::Command::cargo_bin("telnyx-reputation")
+        .unwrap()
+        .args([
+            "monitor",
+            "dashboard",
+            "--listen",
+            "0.0.0.0:0",
+            "--store",
+            &store,
+        ])
+        .env_remove("TELNYX_REPUTATION_DASHBOARD_TOKEN")
+        .assert()
+        .failure()
+        .stderr(contains("--listen").and(contains("TELNYX_REPUTATION_DASHBOARD_TOKEN")));
+    let binary = assert_cmd::cargo::cargo_bin("telnyx-reputation");
+    // No API key in its environment: it reads the store only.
+    let mut child = std::process::Command::new(binary)
+        .args([
+            "monitor",
+            "dashboard",
+            "--listen",
+            "127.0.0.1:0",
+            "--store",
+            &store,
+        ])
+        .env_remove("TELNYX_API_KEY")
+        .env_remove("TELNYX_REPUTATION_DASHBOARD_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("dashboard on ")
+        .expect("the bound URL first")
+        .trim_end_matches('/')
+        .to_owned();
+    let errors = lines_of(child.stderr.take().unwrap());
+    let mut server = Listener {
+        child,
+        url: url.clone(),
+        lines: lines_of(stdout),
+        errors,
+    };
+    let (status, page) = http_get(&harness, &format!("{url}/numbers")).unwrap();
+    assert_eq!(status, 200);
+    for number in &numbers {
+        assert!(page.contains(number.as_str()), "{number} in {page}");
+    }
+    let (status, csv) = http_get(&harness, &format!("{url}/numbers.csv")).unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(csv.lines().count(), 1 + numbers.len(), "{csv}");
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    server.error_line("SIGTERM: stopped; the store");
 }

@@ -1,8 +1,8 @@
 //! The monitor as a service (`telnyx-reputation monitor serve --config monitor.toml`): one
 //! process that syncs every enterprise (or the configured ones) on a schedule, runs the
 //! rules after every sync and delivers what they decide through the outbox, and serves
-//! one HTTP server with the webhook receiver (`POST /webhooks/telnyx`), `GET /healthz`
-//! and `GET /readyz`.
+//! one HTTP server with the webhook receiver (`POST /webhooks/telnyx`), `GET /healthz`,
+//! `GET /readyz` and the dashboard ([`crate::dashboard`]).
 //!
 //! - **Schedule**: each enterprise is synced when its last sync (as stored) is `every`
 //!   old, plus a jitter of up to a tenth of `every` (at most 30 s), so several services
@@ -461,6 +461,8 @@ impl Service {
                 );
             }
         }
+        // The dashboard's pages, API and metrics (not on a public address without a token).
+        app = app.merge(crate::dashboard::for_service(&store, self.config.listen));
         if let Ok(address) = listener.local_addr() {
             (self.on_event)(&ServiceEvent::Listening(address));
         }

@@ -1169,7 +1169,7 @@ pub struct RiskSpan {
     pub numbers: u64,
 }
 
-fn change_of(row: &AnyRow) -> Result<Change> {
+pub(crate) fn change_of(row: &AnyRow) -> Result<Change> {
     let kind: String = row.try_get(3)?;
     Ok(Change {
         enterprise_id: row.try_get(0)?,
@@ -1186,7 +1186,7 @@ fn change_of(row: &AnyRow) -> Result<Change> {
     })
 }
 
-fn reading_of(row: &AnyRow) -> Result<Reading> {
+pub(crate) fn reading_of(row: &AnyRow) -> Result<Reading> {
     Ok(Reading {
         phone_number: row.try_get(0)?,
         observed_at: from_micros(row.try_get(1)?),

@@ -42,6 +42,9 @@ on_sqlite!(
     spend_is_measured_from_observed_refreshes_and_the_monitors_own_reads,
     the_budgeted_policy_checks_the_riskiest_first_and_never_spends_above_its_budget,
     the_service_catches_up_once_and_waits_for_a_held_lock,
+    the_dashboard_serves_the_fleet_numbers_history_and_changes,
+    the_dashboard_exports_metrics_and_its_openapi_document,
+    the_dashboard_needs_its_token_when_it_has_one,
 );
 
 // The fleet runs itself: remediations followed to their outcome, retention.

@@ -95,6 +95,17 @@ pub enum MonitorCommand {
         #[arg(long, value_name = "PATH")]
         config: PathBuf,
     },
+    /// Serve the dashboard over the store, read-only (no API key): the fleet, the numbers
+    /// (filter, sort, CSV export), each number's history, the changes, a JSON API at
+    /// /api/v1 (OpenAPI at /api/v1/openapi.json) and /metrics for Prometheus, until SIGTERM
+    /// or SIGINT. Only on a loopback address unless TELNYX_REPUTATION_DASHBOARD_TOKEN is set.
+    Dashboard {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = telnyx_reputation_monitor::dashboard::DEFAULT_LISTEN)]
+        listen: std::net::SocketAddr,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Sweep every number of the enterprise (cached reads: free) and print what changed;
     /// without --enterprise, of every enterprise of the account whose Number Reputation is
     /// approved, one after another, each under its own lock.
@@ -238,6 +249,7 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     let enterprise = ctx.enterprise_filter();
     let store = match &command {
         MonitorCommand::Serve { config } => return serve(ctx, config).await,
+        MonitorCommand::Dashboard { listen, store } => return dashboard(*listen, store).await,
         MonitorCommand::Sync(args) => &args.store,
         MonitorCommand::History { store, .. }
         | MonitorCommand::Changes { store, .. }
@@ -253,7 +265,9 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     with_store(store, |store| async move {
         let named = |e: MonitorError| CliError::from(store.named(e));
         match command {
-            MonitorCommand::Serve { .. } => unreachable!("served above"),
+            MonitorCommand::Serve { .. } | MonitorCommand::Dashboard { .. } => {
+                unreachable!("served above")
+            }
             MonitorCommand::Sync(args) => sync(ctx, args, &store).await,
             MonitorCommand::History { number, .. } => {
                 let readings = store
@@ -413,6 +427,51 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
     .await
 }
 
+/// `monitor dashboard`: the dashboard of the store on `listen` until SIGTERM/SIGINT (exit 0).
+async fn dashboard(listen: std::net::SocketAddr, store: &StoreArgs) -> CliResult {
+    use std::io::Write;
+    use telnyx_reputation_monitor::dashboard::{self, Dashboard, Token};
+    let token = Token::from_env();
+    // Refused before the store is opened or the port taken.
+    dashboard::check_listen(listen, token.as_ref())
+        .map_err(|e| CliError::other(format!("--listen: {e}")))?;
+    let store = store.open().await?;
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            store.close().await?;
+            return Err(CliError::other(format!(
+                "--listen: cannot listen on {listen}: {e}"
+            )));
+        }
+    };
+    // The first line is the bare URL, for scripts that read it.
+    println!("dashboard on http://{}/", listener.local_addr()?);
+    std::io::stdout().flush()?;
+    eprintln!(
+        "serving the store {} read-only{}",
+        store.url(),
+        if token.is_some() {
+            "; every request needs the access token"
+        } else {
+            ""
+        }
+    );
+    let (stopped_by, stopped) = tokio::sync::oneshot::channel();
+    let signal = crate::commands::shutdown_signal();
+    let served = Dashboard::new(store.clone())
+        .token(token)
+        .serve(listener, async move {
+            let _ = stopped_by.send(signal.await);
+        })
+        .await;
+    let signal = stopped.await.unwrap_or("shutdown");
+    let closed = store.close().await;
+    eprintln!("{signal}: stopped; the store {} was closed", store.url());
+    served.map_err(|e| store.named(e))?;
+    Ok(closed?)
+}
+
 /// `monitor serve --config PATH`: the [`Service`] of the monitor crate, logging what it does
 /// on stderr, stopped by SIGTERM/SIGINT (exit 0).
 async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
@@ -432,6 +491,15 @@ async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
                 path.display()
             );
         }
+    }
+    if let Err(refused) = telnyx_reputation_monitor::dashboard::check_listen(
+        config.listen,
+        telnyx_reputation_monitor::dashboard::Token::from_env().as_ref(),
+    ) {
+        eprintln!(
+            "warning: {}: listen: no dashboard: {refused}",
+            path.display()
+        );
     }
     let store = Store::open_with(&config.store, Create::InExistingDir)
         .await

@@ -2165,3 +2165,522 @@ pub async fn the_service_follows_remediations_and_prunes_past_its_retention(stor
         1
     );
 }
+
+/// A dashboard served on 127.0.0.1 until dropped.
+pub struct DashboardServer {
+    pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<telnyx_reputation_monitor::Result<()>>>,
+}
+
+impl DashboardServer {
+    pub async fn start(dashboard: telnyx_reputation_monitor::dashboard::Dashboard) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(dashboard.serve(listener, async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            url,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stop it and wait until it stopped.
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        let served = tokio::time::timeout(Duration::from_secs(10), self.task.take().unwrap())
+            .await
+            .expect("the dashboard stops");
+        served.unwrap().unwrap();
+    }
+}
+
+/// The spam category the dashboard tests inject: it must be shown as text.
+pub const SCRIPT_CATEGORY: &str = "<script>alert(1)</script>";
+
+/// A fleet of 12 synced twice: after the first sync two low numbers turn high, one with
+/// the [`SCRIPT_CATEGORY`]. Returns the fleet, the second sync's report and the two numbers.
+pub async fn seeded_dashboard_fleet(
+    store: &Store,
+) -> (Fleet, telnyx_reputation_monitor::SyncReport, [String; 2]) {
+    let fleet = Fleet::start(12).await;
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let first = monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    let mut low = first
+        .current
+        .iter()
+        .filter(|r| r.spam_risk.as_deref() == Some("low"))
+        .map(|r| r.phone_number.clone());
+    let turned = [low.next().expect("a low number"), low.next().expect("two")];
+    fleet
+        .set_reputation(
+            &turned[0],
+            serde_json::json!({"spam_risk": "high", "spam_category": SCRIPT_CATEGORY}),
+        )
+        .await;
+    fleet
+        .set_reputation(
+            &turned[1],
+            serde_json::json!({"spam_risk": "high", "spam_category": "robocall"}),
+        )
+        .await;
+    let second = monitor
+        .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
+        .await
+        .unwrap();
+    (fleet, second, turned)
+}
+
+async fn get(url: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
+    let response = reqwest::get(url).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.unwrap())
+}
+
+async fn get_json(url: &str) -> serde_json::Value {
+    let (status, _, body) = get(url).await;
+    assert_eq!(status, 200, "{url}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+pub async fn the_dashboard_serves_the_fleet_numbers_history_and_changes(store: Store) {
+    use telnyx_reputation_monitor::dashboard::Dashboard;
+    let (fleet, report, turned) = seeded_dashboard_fleet(&store).await;
+    let risk_of = |r: &Reading| r.spam_risk.clone().unwrap_or_else(|| "none".into());
+    let mut high: Vec<String> = report
+        .current
+        .iter()
+        .filter(|r| risk_of(r) == "high")
+        .map(|r| r.phone_number.clone())
+        .collect();
+    high.sort();
+    assert!(turned.iter().all(|n| high.contains(n)));
+    let server = DashboardServer::start(Dashboard::new(store.clone())).await;
+
+    // The fleet page: the counts per risk, and the security headers.
+    let (status, headers, fleet_page) = get(&format!("{}/", server.url)).await;
+    assert_eq!(status, 200);
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(
+        fleet_page.contains("<b id=\"total-numbers\">12</b>"),
+        "{fleet_page}"
+    );
+    for risk in ["high", "medium", "low", "none"] {
+        let n = report.current.iter().filter(|r| risk_of(r) == risk).count();
+        assert!(
+            fleet_page.contains(&format!("<b id=\"total-{risk}\">{n}</b>")),
+            "{risk}: {n} in {fleet_page}"
+        );
+    }
+    assert!(fleet_page.contains(&fleet.enterprise_id));
+    assert!(!fleet_page.contains("style="), "no inline style");
+    let api_fleet = get_json(&format!("{}/api/v1/fleet", server.url)).await;
+    assert_eq!(api_fleet["total"]["high"], high.len());
+    // Every number was added by the first sync, today.
+    assert_eq!(api_fleet["changed_24h"], 12);
+    assert_eq!(api_fleet["syncs"][0]["syncs"], 2);
+
+    // Filtering to high lists exactly the high numbers, in pages, in the HTML, API and CSV.
+    let mut paged = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = get_json(&format!(
+            "{}/api/v1/numbers?risk=high&limit=1&after={}",
+            server.url,
+            form_urlencoded::byte_serialize(after.as_bytes()).collect::<String>()
+        ))
+        .await;
+        for n in page["numbers"].as_array().unwrap() {
+            assert_eq!(n["spam_risk"], "high");
+            paged.push(n["phone_number"].as_str().unwrap().to_owned());
+        }
+        match page["next"].as_str() {
+            Some(next) => after = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(paged, high, "pages of one, in number order, each once");
+    let (_, _, numbers_page) = get(&format!("{}/numbers?risk=high", server.url)).await;
+    for r in &report.current {
+        assert_eq!(
+            numbers_page.contains(&format!(">{}</a>", r.phone_number)),
+            high.contains(&r.phone_number),
+            "{}",
+            r.phone_number
+        );
+    }
+    let (status, headers, csv) = get(&format!("{}/numbers.csv?risk=high", server.url)).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(telnyx_reputation_monitor::dashboard::CSV_HEADER)
+    );
+    let exported: Vec<&str> = lines.map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(
+        exported,
+        high.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+
+    // Sorting by a score pages through every number once, in score order.
+    let mut sorted = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = get_json(&format!(
+            "{}/api/v1/numbers?sort=maturity&dir=desc&limit=5&after={}",
+            server.url,
+            form_urlencoded::byte_serialize(after.as_bytes()).collect::<String>()
+        ))
+        .await;
+        for n in page["numbers"].as_array().unwrap() {
+            sorted.push((
+                n["maturity_score"].as_i64().unwrap_or(-1),
+                n["phone_number"].as_str().unwrap().to_owned(),
+            ));
+        }
+        match page["next"].as_str() {
+            Some(next) => after = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(sorted.len(), 12);
+    let mut expected: Vec<(i64, String)> = report
+        .current
+        .iter()
+        .map(|r| (r.maturity_score.unwrap_or(-1), r.phone_number.clone()))
+        .collect();
+    expected.sort();
+    expected.reverse();
+    assert_eq!(sorted, expected);
+    // A prefix and another filter combine.
+    let prefix = &turned[0][..turned[0].len() - 1];
+    let page = get_json(&format!(
+        "{}/api/v1/numbers?risk=high&prefix={}",
+        server.url,
+        form_urlencoded::byte_serialize(prefix.as_bytes()).collect::<String>()
+    ))
+    .await;
+    let by_prefix: Vec<&str> = page["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["phone_number"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = high
+        .iter()
+        .filter(|n| n.starts_with(prefix))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(by_prefix, expected);
+    // Changed since the second sync: the two numbers that turned high; of them, one is
+    // a robocall.
+    let since = form_urlencoded::byte_serialize(
+        report
+            .at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+            .as_bytes(),
+    )
+    .collect::<String>();
+    let listed = |page: serde_json::Value| -> Vec<String> {
+        page["numbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["phone_number"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut turned_sorted = turned.to_vec();
+    turned_sorted.sort();
+    let changed = get_json(&format!(
+        "{}/api/v1/numbers?changed_since={since}",
+        server.url
+    ))
+    .await;
+    assert_eq!(listed(changed), turned_sorted);
+    let robocall = get_json(&format!(
+        "{}/api/v1/numbers?category=robocall&changed_since={since}",
+        server.url
+    ))
+    .await;
+    assert_eq!(listed(robocall), vec![turned[1].clone()]);
+
+    // A bad parameter is a 400 naming it.
+    let (status, _, body) = get(&format!("{}/api/v1/numbers?risk=severe", server.url)).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("risk:"), "{body}");
+    let (status, _, body) = get(&format!("{}/numbers?sort=colour", server.url)).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("sort:"), "{body}");
+
+    // A number's page: its chart, its changes, the injected category as text.
+    let (status, _, number_page) = get(&format!("{}/numbers/{}", server.url, turned[0])).await;
+    assert_eq!(status, 200);
+    assert!(number_page.contains("<svg"), "a chart");
+    assert!(number_page.contains("risk_up"));
+    assert!(number_page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!number_page.contains(SCRIPT_CATEGORY), "escaped");
+    assert!(
+        !number_page.contains("style="),
+        "no inline style: {number_page}"
+    );
+    let history = get_json(&format!("{}/api/v1/numbers/{}", server.url, turned[0])).await;
+    assert_eq!(history[0]["enterprise_id"], fleet.enterprise_id.as_str());
+    assert_eq!(history[0]["readings"].as_array().unwrap().len(), 2);
+    assert_eq!(history[0]["readings"][1]["spam_category"], SCRIPT_CATEGORY);
+    let kinds: Vec<&str> = history[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"added") && kinds.contains(&"risk_up"),
+        "{kinds:?}"
+    );
+    let (status, _, _) = get(&format!("{}/numbers/+19995550000", server.url)).await;
+    assert_eq!(status, 404);
+
+    // Changes: newest first, filtered by kind, in pages.
+    let risk_up = get_json(&format!(
+        "{}/api/v1/changes?kind=risk_up&limit=1",
+        server.url
+    ))
+    .await;
+    assert_eq!(risk_up["changes"].as_array().unwrap().len(), 1);
+    let next = risk_up["next"].as_str().expect("a second page").to_owned();
+    let older = get_json(&format!(
+        "{}/api/v1/changes?kind=risk_up&limit=1&before={}",
+        server.url,
+        form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    ))
+    .await;
+    assert!(older["next"].is_null());
+    let mut both = vec![
+        risk_up["changes"][0]["phone_number"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        older["changes"][0]["phone_number"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    ];
+    both.sort();
+    let mut expected = turned.to_vec();
+    expected.sort();
+    assert_eq!(both, expected);
+    let (status, _, changes_page) = get(&format!("{}/changes?kind=risk_up", server.url)).await;
+    assert_eq!(status, 200);
+    assert!(turned.iter().all(|n| changes_page.contains(n.as_str())));
+    server.stop().await;
+}
+
+pub async fn the_dashboard_exports_metrics_and_its_openapi_document(store: Store) {
+    use telnyx_reputation_monitor::dashboard::Dashboard;
+    let (fleet, report, _) = seeded_dashboard_fleet(&store).await;
+    let server = DashboardServer::start(Dashboard::new(store.clone())).await;
+    let (status, headers, text) = get(&format!("{}/metrics", server.url)).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let lines = text.lines().map(|l| Ok(l.to_owned()));
+    let scrape = prometheus_parse::Scrape::parse(lines).expect("the Prometheus text format");
+    let value = |name: &str, labels: &[(&str, &str)]| -> f64 {
+        let sample = scrape
+            .samples
+            .iter()
+            .find(|s| s.metric == name && labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+            .unwrap_or_else(|| panic!("{name} {labels:?} in {text}"));
+        match sample.value {
+            prometheus_parse::Value::Gauge(v)
+            | prometheus_parse::Value::Counter(v)
+            | prometheus_parse::Value::Untyped(v) => v,
+            ref other => panic!("{name}: {other:?}"),
+        }
+    };
+    let e = fleet.enterprise_id.as_str();
+    let high = report.high.len() as f64;
+    assert_eq!(
+        value(
+            "telnyx_reputation_numbers",
+            &[("enterprise", e), ("risk", "high")]
+        ),
+        high
+    );
+    assert_eq!(
+        value("telnyx_reputation_syncs_total", &[("enterprise", e)]),
+        2.0
+    );
+    assert_eq!(
+        value(
+            "telnyx_reputation_changes_total",
+            &[("enterprise", e), ("kind", "risk_up")]
+        ),
+        2.0
+    );
+    assert_eq!(
+        value(
+            "telnyx_reputation_changes_total",
+            &[("enterprise", e), ("kind", "added")]
+        ),
+        12.0
+    );
+    let last = value(
+        "telnyx_reputation_last_sync_timestamp_seconds",
+        &[("enterprise", e)],
+    );
+    assert!((last - report.at.timestamp() as f64).abs() < 1.0, "{last}");
+    // Counters are typed as counters, with help.
+    for counter in ["syncs", "changes", "fresh_reads"] {
+        assert!(
+            text.contains(&format!("# TYPE telnyx_reputation_{counter} counter")),
+            "{counter}: {text}"
+        );
+        assert!(text.contains(&format!("# HELP telnyx_reputation_{counter} ")));
+    }
+
+    // The OpenAPI document: a valid OpenAPI 3 document naming every API path.
+    let (status, _, document) = get(&format!("{}/api/v1/openapi.json", server.url)).await;
+    assert_eq!(status, 200);
+    let spec = oas3::from_json(&document).expect("an OpenAPI 3.1 document");
+    assert!(spec.openapi.starts_with("3.1"), "{}", spec.openapi);
+    let paths = spec.paths.as_ref().expect("paths");
+    for path in [
+        "/api/v1/fleet",
+        "/api/v1/numbers",
+        "/api/v1/numbers/{number}",
+        "/api/v1/changes",
+    ] {
+        assert!(
+            paths.get(path).and_then(|item| item.get.as_ref()).is_some(),
+            "GET {path} in {:?}",
+            paths.keys().collect::<Vec<_>>()
+        );
+    }
+    let parameters: Vec<String> = paths["/api/v1/numbers"]
+        .get
+        .as_ref()
+        .unwrap()
+        .parameters
+        .iter()
+        .filter_map(|p| match p {
+            oas3::spec::ObjectOrReference::Object(p) => Some(p.name.clone()),
+            oas3::spec::ObjectOrReference::Ref { .. } => None,
+        })
+        .collect();
+    for name in [
+        "enterprise",
+        "risk",
+        "category",
+        "ownership",
+        "changed_since",
+        "prefix",
+        "sort",
+        "dir",
+        "after",
+        "limit",
+    ] {
+        assert!(
+            parameters.iter().any(|p| p == name),
+            "{name} in {parameters:?}"
+        );
+    }
+    let schemas = &spec.components.as_ref().expect("components").schemas;
+    for schema in [
+        "Fleet",
+        "NumberPage",
+        "NumberRow",
+        "NumberHistory",
+        "ChangePage",
+        "ApiError",
+    ] {
+        assert!(schemas.contains_key(schema), "{schema}");
+    }
+    // Every reference resolves to a schema of the document.
+    fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    out.push(r.clone());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&serde_json::from_str(&document).unwrap(), &mut found);
+    assert!(!found.is_empty());
+    for r in found {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{r} is not a local schema reference"));
+        assert!(schemas.contains_key(name), "{r} resolves");
+    }
+    server.stop().await;
+}
+
+pub async fn the_dashboard_needs_its_token_when_it_has_one(store: Store) {
+    use telnyx_reputation_monitor::dashboard::{Dashboard, Token};
+    let server =
+        DashboardServer::start(Dashboard::new(store.clone()).token(Token::new("t0ken"))).await;
+    let client = reqwest::Client::new();
+    for path in [
+        "/",
+        "/numbers",
+        "/api/v1/fleet",
+        "/metrics",
+        "/dashboard.css",
+    ] {
+        let url = format!("{}{path}", server.url);
+        let refused = client.get(&url).send().await.unwrap();
+        assert_eq!(refused.status(), 401, "{path}");
+        assert!(refused.headers().contains_key("www-authenticate"));
+        let wrong = client.get(&url).bearer_auth("t0ke").send().await.unwrap();
+        assert_eq!(wrong.status(), 401, "{path}");
+        let allowed = client.get(&url).bearer_auth("t0ken").send().await.unwrap();
+        assert_eq!(allowed.status(), 200, "{path}");
+        let basic = client
+            .get(&url)
+            .basic_auth("me", Some("t0ken"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(basic.status(), 200, "{path}");
+    }
+    server.stop().await;
+    // Not on a public address without a token.
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
+    let refused = Dashboard::new(store.clone())
+        .serve(listener, async {})
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains(telnyx_reputation_monitor::dashboard::TOKEN_ENV),
+        "{refused}"
+    );
+}
