@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod alerts;
+pub mod channels;
 mod diff;
 mod error;
 mod lock;

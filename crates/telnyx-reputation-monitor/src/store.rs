@@ -22,7 +22,7 @@ use crate::outbox::NewOutboxItem;
 use crate::rules::DeadlineAlert;
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 6] = [
+const MIGRATIONS: [(i64, &str, &str); 7] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
@@ -41,6 +41,7 @@ const MIGRATIONS: [(i64, &str, &str); 6] = [
         include_str!("../migrations/0005_sync_locks.sql"),
     ),
     (6, "spend", include_str!("../migrations/0006_spend.sql")),
+    (7, "alerts", include_str!("../migrations/0007_alerts.sql")),
 ];
 
 /// Set on every SQLite connection: write-ahead logging with `synchronous = NORMAL` (a commit
@@ -116,6 +117,8 @@ pub struct SweepWrite<'a> {
     /// What the sync saw billed, per UTC day (scheduled re-checks observed, its own fresh
     /// reads), added to the store's spend record in the sync's transaction.
     pub spend: Vec<SpendCounts>,
+    /// The alert transitions its rules decided, with their notifications.
+    pub alerts: crate::alerts::AlertPlan,
 }
 
 /// Billed units of one enterprise on one UTC day, as the monitor recorded them.
@@ -615,6 +618,7 @@ impl Store {
             .await?;
         self.add_spend(&mut tx, &write.spend).await?;
         self.insert_outbox(&mut tx, &write.outbox, at).await?;
+        self.write_alerts(&mut tx, &write.alerts, at).await?;
         for alert in &write.deadline_alerts {
             sqlx::query(
                 "INSERT INTO deadline_alerts (enterprise_id, rule, phone_number, confirm_by, stage, fired_at) \

@@ -42,6 +42,10 @@ on_sqlite!(
     spend_is_measured_from_observed_refreshes_and_the_monitors_own_reads,
     the_budgeted_policy_checks_the_riskiest_first_and_never_spends_above_its_budget,
     the_service_catches_up_once_and_waits_for_a_held_lock,
+    an_alert_opens_once_reminds_resolves_and_survives_a_restart,
+    each_channel_posts_its_exact_payload_to_a_real_receiver,
+    a_channel_down_for_three_syncs_delivers_every_notification_once,
+    failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it,
 );
 
 #[tokio::test]

@@ -300,7 +300,11 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
             } => {
                 if retry_failed {
                     let mut requeued = 0;
-                    for kind in [OutboxKind::Notify, OutboxKind::Remediate] {
+                    for kind in [
+                        OutboxKind::Notify,
+                        OutboxKind::Remediate,
+                        OutboxKind::Channel,
+                    ] {
                         requeued += store.requeue_failed(kind).await.map_err(named)?;
                     }
                     eprintln!("{requeued} failed item(s) put back, due now");
@@ -570,9 +574,15 @@ async fn locked_sync(
         options.clone(),
     );
     // What earlier syncs decided and could not deliver goes first.
+    // Alert notifications go through the `[[channel]]` tables of the rules file.
     let deliver = DeliverOptions {
-        kinds: vec![OutboxKind::Notify, OutboxKind::Remediate],
+        kinds: vec![
+            OutboxKind::Notify,
+            OutboxKind::Remediate,
+            OutboxKind::Channel,
+        ],
         enterprise_id: Some(enterprise.clone()),
+        channels: rules.map(|r| r.channels.clone()).unwrap_or_default(),
         ..DeliverOptions::default()
     };
     let earlier = outbox::deliver(&store, Some(monitor.client()), &deliver).await?;
