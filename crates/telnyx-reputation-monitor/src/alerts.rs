@@ -364,8 +364,13 @@ pub(crate) fn sync_holding(
             let mine = changes.get(number).map_or(&[][..], Vec::as_slice);
             let deadline = deadlines.get(number).copied();
             if crate::rules::matches(&rule.when, mine, Some(reading), deadline, now) {
+                // The changes say why a change condition holds; a state says itself.
+                let w = &rule.when;
+                let on_change =
+                    w.became_high || w.score_dropped_by.is_some() || w.category_in.is_some();
                 let mut why: Vec<String> = mine
                     .iter()
+                    .filter(|_| on_change)
                     .map(|c| {
                         format!(
                             "{} {} -> {}",
@@ -375,7 +380,7 @@ pub(crate) fn sync_holding(
                         )
                     })
                     .collect();
-                if rule.when.is_high && mine.is_empty() {
+                if rule.when.is_high {
                     why.push("spam_risk is high".into());
                 }
                 if let Some(days) = rule.when.no_reading_for_days {

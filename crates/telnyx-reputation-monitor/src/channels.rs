@@ -5,8 +5,18 @@
 //! ```toml
 //! [[channel]]
 //! name = "ops"
-//! type = "slack"            # slack | teams | webhook
+//! type = "slack"            # slack | teams | webhook | email
 //! url = "https://hooks.slack.com/services/T000/B000/XXXX"
+//!
+//! [[channel]]
+//! name = "oncall-mail"
+//! type = "email"
+//! smtp_host = "smtp.example.com"
+//! tls = "starttls"          # starttls (default, port 587) | tls (465) | none (25)
+//! username = "alerts@example.com"
+//! password_env = "SMTP_PASSWORD"
+//! from = "telnyx-reputation <alerts@example.com>"
+//! to = ["oncall@example.com"]
 //!
 //! [[channel]]
 //! name = "siem"
@@ -19,7 +29,8 @@
 //! outbox row with the decision); how it travels (the URL, the signing secret read from the
 //! environment at each attempt) is looked up by channel name when the row is sent
 //! ([`send`]), so a rotated secret or a fixed URL applies to what is still queued. This
-//! module holds no retry logic: the outbox retries, and marks a row done only on a 2xx.
+//! module holds no retry logic: the outbox retries, and marks a row done only on a 2xx (or,
+//! for e-mail, the SMTP server's 250 for the message).
 
 use std::time::Duration;
 
@@ -48,6 +59,8 @@ pub enum ChannelType {
     Teams,
     /// Any HTTP endpoint: the notification as JSON, signed (see [`SIGNATURE_HEADER`]).
     Webhook,
+    /// E-mail over SMTP (`lettre`): the title as subject, the title and detail as text.
+    Email,
 }
 
 impl ChannelType {
@@ -57,6 +70,7 @@ impl ChannelType {
             Self::Slack => "slack",
             Self::Teams => "teams",
             Self::Webhook => "webhook",
+            Self::Email => "email",
         }
     }
 }
@@ -72,6 +86,19 @@ pub enum TeamsCard {
     Adaptive,
 }
 
+/// How an `email` channel talks to its SMTP server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (required); default port 587.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (SMTPS); default port 465.
+    Tls,
+    /// No encryption (a relay on the same host or network); default port 25.
+    None,
+}
+
 /// A `[[channel]]` table.
 #[derive(Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -81,8 +108,9 @@ pub struct Channel {
     /// `slack`, `teams` or `webhook`.
     #[serde(rename = "type")]
     pub kind: ChannelType,
-    /// Where to POST (http or https).
-    pub url: String,
+    /// `slack`, `teams`, `webhook`: where to POST (http or https).
+    #[serde(default)]
+    pub url: Option<String>,
     /// `teams` only: `message_card` (default) or `adaptive`.
     #[serde(default)]
     pub card: Option<TeamsCard>,
@@ -90,12 +118,33 @@ pub struct Channel {
     /// a receiver must be able to tell our notifications from anyone's.
     #[serde(default)]
     pub secret_env: Option<String>,
+    /// `email`: the SMTP server's host name.
+    #[serde(default)]
+    pub smtp_host: Option<String>,
+    /// `email`: its port (default by `tls`: 587, 465 or 25).
+    #[serde(default)]
+    pub smtp_port: Option<u16>,
+    /// `email`: `starttls` (default), `tls` or `none`.
+    #[serde(default)]
+    pub tls: Option<SmtpTls>,
+    /// `email`: the SMTP user name (with `password_env`); no authentication without it.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// `email`: the environment variable holding the SMTP password.
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// `email`: the sender, `Name <address>` or `address`.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// `email`: the recipients.
+    #[serde(default)]
+    pub to: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for Channel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // A Slack or Teams webhook URL is itself a credential: only its host is shown.
-        let host = url::Url::parse(&self.url)
+        let host = url::Url::parse(self.url.as_deref().unwrap_or_default())
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_default();
@@ -105,6 +154,13 @@ impl std::fmt::Debug for Channel {
             .field("url", &format!("{host}/…"))
             .field("card", &self.card)
             .field("secret_env", &self.secret_env)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password_env", &self.password_env)
+            .field("from", &self.from)
+            .field("to", &self.to)
             .finish()
     }
 }
@@ -115,10 +171,28 @@ impl Channel {
         if self.name.trim().is_empty() {
             return Some(("name", "must not be empty".into()));
         }
-        if !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
-            return Some(("url", format!("{:?} is not http(s)", self.url)));
+        if self.kind == ChannelType::Email {
+            return self.check_email();
         }
-        if url::Url::parse(&self.url).is_err() {
+        let email_keys = [
+            ("smtp_host", self.smtp_host.is_some()),
+            ("smtp_port", self.smtp_port.is_some()),
+            ("tls", self.tls.is_some()),
+            ("username", self.username.is_some()),
+            ("password_env", self.password_env.is_some()),
+            ("from", self.from.is_some()),
+            ("to", self.to.is_some()),
+        ];
+        if let Some((key, _)) = email_keys.iter().find(|(_, set)| *set) {
+            return Some((key, "is only for type = \"email\"".into()));
+        }
+        let Some(url) = &self.url else {
+            return Some(("url", format!("a {} channel needs url", self.kind.as_str())));
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Some(("url", format!("{url:?} is not http(s)")));
+        }
+        if url::Url::parse(url).is_err() {
             return Some(("url", "is not a URL".into()));
         }
         if self.card.is_some() && self.kind != ChannelType::Teams {
@@ -139,6 +213,57 @@ impl Channel {
             }
             _ => None,
         }
+    }
+}
+
+impl Channel {
+    fn check_email(&self) -> Option<(&'static str, String)> {
+        for (key, set) in [
+            ("url", self.url.is_some()),
+            ("card", self.card.is_some()),
+            ("secret_env", self.secret_env.is_some()),
+        ] {
+            if set {
+                return Some((key, "is not for type = \"email\"".into()));
+            }
+        }
+        if self
+            .smtp_host
+            .as_deref()
+            .is_none_or(|h| h.trim().is_empty())
+        {
+            return Some(("smtp_host", "an email channel needs smtp_host".into()));
+        }
+        if self.username.is_some() != self.password_env.is_some() {
+            return Some((
+                "password_env",
+                "username and password_env go together (the password comes from the environment)"
+                    .into(),
+            ));
+        }
+        let Some(from) = &self.from else {
+            return Some(("from", "an email channel needs from".into()));
+        };
+        if let Err(e) = from.parse::<lettre::message::Mailbox>() {
+            return Some(("from", format!("{from:?} is not an address: {e}")));
+        }
+        match &self.to {
+            None => {
+                return Some((
+                    "to",
+                    "an email channel needs to (a list of addresses)".into(),
+                ));
+            }
+            Some(to) if to.is_empty() => return Some(("to", "must not be empty".into())),
+            Some(to) => {
+                for address in to {
+                    if let Err(e) = address.parse::<lettre::message::Mailbox>() {
+                        return Some(("to", format!("{address:?} is not an address: {e}")));
+                    }
+                }
+            }
+        }
+        None
     }
 }
 
@@ -173,6 +298,13 @@ pub fn render(channel: &Channel, notice: &AlertNotice) -> serde_json::Value {
             }),
         },
         ChannelType::Webhook => serde_json::to_value(notice).expect("a notice serialises"),
+        ChannelType::Email => {
+            return serde_json::json!({
+                "type": "email",
+                "subject": notice.title(),
+                "text": format!("{}\n", notice.text()),
+            });
+        }
     };
     serde_json::json!({ "type": channel.kind.as_str(), "body": body })
 }
@@ -203,9 +335,12 @@ pub(crate) async fn send(
             item.target
         ));
     };
+    if channel.kind == ChannelType::Email {
+        return send_email(channel, item, timeout).await;
+    }
     let body = serde_json::to_vec(&item.payload["body"]).expect("JSON serialises");
     let mut request = http
-        .post(&channel.url)
+        .post(channel.url.as_deref().unwrap_or_default())
         .timeout(timeout)
         .header(DELIVERY_ID_HEADER, &item.id)
         .header(http::header::CONTENT_TYPE, "application/json");
@@ -230,6 +365,71 @@ pub(crate) async fn send(
         )),
         // reqwest's error names the URL, which for Slack and Teams is a credential.
         Err(e) => Err(format!("channel {:?}: {}", channel.name, e.without_url())),
+    }
+}
+
+/// Send an `email` row; `Ok("250 …")` once the server accepted the message.
+async fn send_email(
+    channel: &Channel,
+    item: &OutboxItem,
+    timeout: Duration,
+) -> std::result::Result<String, String> {
+    use lettre::message::{Mailbox, header::ContentType};
+    use lettre::transport::smtp::authentication::Credentials;
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    let name = &channel.name;
+    let fail = |what: &str, e: &dyn std::fmt::Display| format!("channel {name:?}: {what}: {e}");
+    let host = channel.smtp_host.as_deref().unwrap_or_default();
+    let tls = channel.tls.unwrap_or_default();
+    let builder = match tls {
+        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+            .map_err(|e| fail("STARTTLS", &e))?,
+        SmtpTls::Tls => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| fail("TLS", &e))?
+        }
+        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+    };
+    let port = channel.smtp_port.unwrap_or(match tls {
+        SmtpTls::Starttls => 587,
+        SmtpTls::Tls => 465,
+        SmtpTls::None => 25,
+    });
+    let mut builder = builder.port(port).timeout(Some(timeout));
+    if let (Some(user), Some(env)) = (&channel.username, &channel.password_env) {
+        let password = std::env::var(env).map_err(|_| {
+            format!(
+                "channel {name:?}: the environment variable {env} (its SMTP password) is not set"
+            )
+        })?;
+        builder = builder.credentials(Credentials::new(user.clone(), password));
+    }
+    let transport = builder.build();
+    let parse = |address: &str| -> std::result::Result<Mailbox, String> {
+        address.parse().map_err(|e| fail(address, &e))
+    };
+    let mut message = Message::builder()
+        .from(parse(channel.from.as_deref().unwrap_or_default())?)
+        // Stable across retries: a mail system that saw the first attempt drops a repeat.
+        .message_id(Some(format!("<{}@telnyx-reputation>", item.id)))
+        .subject(item.payload["subject"].as_str().unwrap_or_default())
+        .header(ContentType::TEXT_PLAIN);
+    for to in channel.to.iter().flatten() {
+        message = message.to(parse(to)?);
+    }
+    let message = message
+        .body(item.payload["text"].as_str().unwrap_or_default().to_owned())
+        .map_err(|e| fail("building the message", &e))?;
+    match transport.send(message).await {
+        Ok(response) if response.is_positive() => Ok(format!(
+            "{} {}",
+            response.code(),
+            response.message().collect::<Vec<_>>().join(" ")
+        )),
+        Ok(response) => Err(format!(
+            "channel {name:?}: the SMTP server answered {}",
+            response.code()
+        )),
+        Err(e) => Err(fail("SMTP", &e)),
     }
 }
 

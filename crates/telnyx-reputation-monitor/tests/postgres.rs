@@ -67,6 +67,7 @@ on_postgres!(
     each_channel_posts_its_exact_payload_to_a_real_receiver,
     a_channel_down_for_three_syncs_delivers_every_notification_once,
     failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it,
+    the_email_channel_sends_each_notification_to_a_real_smtp_server,
 );
 
 // Issue 24: removals confirmed.

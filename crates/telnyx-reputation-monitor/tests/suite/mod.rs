@@ -1843,7 +1843,7 @@ pub async fn an_alert_opens_once_reminds_resolves_and_survives_a_restart(store: 
     assert_eq!(
         texts,
         vec![
-            format!("{}\nspam_risk low -> high", head("OPENED", "is high")),
+            format!("{}\nspam_risk is high", head("OPENED", "is high")),
             format!("{}\nspam_risk is high", head("OPENED", "high twice")),
             format!(
                 "{}\nstill open since 2031-03-01T09:00:00Z: spam_risk is high",
@@ -2176,4 +2176,207 @@ pub async fn failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it
         )),
         "{texts:?}"
     );
+}
+
+/// The Python with `aiosmtpd` (pinned in xtask/requirements.txt): `TELNYX_REPUTATION_TEST_PYTHON`,
+/// else the pipeline venv `cargo xtask` builds (`.cache/venv`). Absent: the test fails
+/// saying how to get it.
+fn smtp_python() -> std::path::PathBuf {
+    let python = std::env::var_os("TELNYX_REPUTATION_TEST_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/venv/bin/python")
+        });
+    let has_aiosmtpd = std::process::Command::new(&python)
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has_aiosmtpd,
+        "the e-mail channel test needs a real SMTP server: {} with aiosmtpd (xtask/requirements.txt). \
+         Run `cargo xtask test` once (it builds .cache/venv) or set TELNYX_REPUTATION_TEST_PYTHON \
+         to a Python that has aiosmtpd",
+        python.display()
+    );
+    python
+}
+
+/// `python -m aiosmtpd` on 127.0.0.1, storing what it accepts in a maildir; killed on drop.
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn smtp_server() -> SmtpServer {
+    let python = smtp_python();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let maildir = tempfile::tempdir().unwrap();
+    let child = std::process::Command::new(python)
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir.path().join("mail"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = SmtpServer {
+        child,
+        port,
+        maildir,
+    };
+    eventually("the SMTP server to listen", || async move {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+    })
+    .await;
+    server
+}
+
+/// The headers (unfolded, by lowercase name) and body of each message in a maildir.
+fn mails(dir: &std::path::Path) -> Vec<(std::collections::BTreeMap<String, String>, String)> {
+    let Ok(entries) = std::fs::read_dir(dir.join("mail/new")) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| {
+            let raw = std::fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .replace("\r\n", "\n");
+            let (head, body) = raw.split_once("\n\n").unwrap();
+            let body = if head
+                .to_ascii_lowercase()
+                .contains("content-transfer-encoding: quoted-printable")
+            {
+                quoted_printable(body)
+            } else {
+                body.to_owned()
+            };
+            let mut headers = std::collections::BTreeMap::new();
+            let mut last = String::new();
+            for line in head.lines() {
+                if line.starts_with([' ', '\t']) {
+                    let value: &mut String = headers.get_mut(&last).unwrap();
+                    value.push(' ');
+                    value.push_str(line.trim());
+                } else if let Some((name, value)) = line.split_once(':') {
+                    last = name.to_ascii_lowercase();
+                    headers.insert(last.clone(), value.trim().to_owned());
+                }
+            }
+            (headers, body)
+        })
+        .collect()
+}
+
+/// Decode a quoted-printable body (RFC 2045: `=` + newline is a soft break, `=XX` a byte).
+fn quoted_printable(text: &str) -> String {
+    let text = text.replace("=\n", "");
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 3 <= bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+pub async fn the_email_channel_sends_each_notification_to_a_real_smtp_server(store: Store) {
+    use telnyx_reputation_monitor::outbox::{self, OutboxState};
+    let fleet = Fleet::start(2).await;
+    let smtp = smtp_server().await;
+    let text = format!(
+        "[[channel]]\nname = \"mail\"\ntype = \"email\"\nsmtp_host = \"127.0.0.1\"\n\
+         smtp_port = {}\ntls = \"none\"\nfrom = \"telnyx-reputation <alerts@example.test>\"\n\
+         to = [\"oncall@example.test\", \"noc@example.test\"]\n\n\
+         [[rule]]\nname = \"is high\"\nwhen = {{ is_high = true }}\n\
+         actions = [{{ type = \"notify\", channel = \"mail\" }}]\n",
+        smtp.port
+    );
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let number = fleet.numbers[1].clone();
+    let e = fleet.enterprise_id.clone();
+    fleet
+        .set_reputation(&fleet.numbers[0], serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    let t0 = chrono::DateTime::parse_from_rfc3339("2031-06-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let run = sync_at(&monitor, &fleet, &rules, t0).await;
+    assert_eq!(run.queued, 1);
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    let run = sync_at(&monitor, &fleet, &rules, t0 + chrono::Duration::hours(1)).await;
+    assert_eq!(run.queued, 1);
+    let report = outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    assert_eq!(report.delivered.len(), 2, "{report:?}");
+    // Marked sent on the server's 250.
+    assert!(
+        report
+            .delivered
+            .iter()
+            .all(|d| d.result.as_deref().is_some_and(|r| r.starts_with("250"))),
+        "{report:?}"
+    );
+    assert!(
+        store
+            .outbox(&[OutboxState::Pending])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut got = mails(smtp.maildir.path());
+    got.sort_by(|a, b| a.0["subject"].cmp(&b.0["subject"]));
+    assert_eq!(got.len(), 2, "{got:?}");
+    let title = |what: &str| {
+        format!("[telnyx-reputation] {what}: {number} (rule \"is high\", enterprise {e})")
+    };
+    let (opened, resolved) = (&got[0], &got[1]);
+    assert_eq!(opened.0["subject"], title("OPENED"));
+    assert_eq!(
+        opened.1.trim_end(),
+        format!("{}\nspam_risk is high", title("OPENED"))
+    );
+    assert_eq!(resolved.0["subject"], title("RESOLVED"));
+    assert_eq!(
+        resolved.1.trim_end(),
+        format!(
+            "{}\nno longer holds (open since 2031-06-01T08:00:00Z)",
+            title("RESOLVED")
+        )
+    );
+    for (headers, _) in &got {
+        assert_eq!(headers["from"], "telnyx-reputation <alerts@example.test>");
+        assert_eq!(headers["to"], "oncall@example.test, noc@example.test");
+        assert!(
+            headers["message-id"].ends_with("@telnyx-reputation>"),
+            "{headers:?}"
+        );
+    }
 }
