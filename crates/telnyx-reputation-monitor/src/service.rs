@@ -906,6 +906,21 @@ mod tests {
                 "conf/monitor.toml:10: rule: rule \"high\": is_high, no_reading_for_days and sync_failing hold",
             ),
         ];
+        let mail = "\n[[channel]]\nname = \"ops\"\ntype = \"email\"\nfrom = \"a@example.test\"\nto = [\"b@example.test\"]\n";
+        let cases = cases.into_iter().chain([
+            (
+                format!("{GOOD}{mail}{rule}"),
+                "conf/monitor.toml:5: channel.smtp_host: channel \"ops\": an email channel needs smtp_host",
+            ),
+            (
+                format!("{GOOD}{}{rule}", mail.replace("type = \"email\"", "type = \"email\"\nsmtp_host = \"h\"\nusername = \"u\"")),
+                "conf/monitor.toml:5: channel.password_env: channel \"ops\": username and password_env go together",
+            ),
+            (
+                format!("{GOOD}{}{rule}", mail.replace("type = \"email\"", "type = \"email\"\nsmtp_host = \"h\"\ntls = \"ssl\"")),
+                "conf/monitor.toml:9: tls: unknown variant `ssl`",
+            ),
+        ]);
         for (text, expected) in cases {
             let got = error(&text);
             assert!(got.starts_with(expected), "{got}\nexpected: {expected}");
