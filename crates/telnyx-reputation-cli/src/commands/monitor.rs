@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use telnyx_reputation::PriceTable;
+use telnyx_reputation_monitor::alerts::{Alert, AlertState};
 use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
@@ -124,6 +125,15 @@ pub enum MonitorCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Alerts of the rules that notify channels: open (and pending) by default, or every
+    /// one with `--all` (resolved included), oldest first.
+    Alerts {
+        /// Also list the resolved ones.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Copy an SQLite store to a new file, consistently, while other commands may be
     /// writing to it (SQLite's `VACUUM INTO`; PostgreSQL: use pg_dump).
     Backup {
@@ -210,6 +220,7 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
         | MonitorCommand::Changes { store, .. }
         | MonitorCommand::Backup { store, .. }
         | MonitorCommand::Outbox { store, .. }
+        | MonitorCommand::Alerts { store, .. }
         | MonitorCommand::Spend { store, .. }
         | MonitorCommand::Report { store, .. } => store,
     }
@@ -293,6 +304,20 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
                     out.display(),
                     store.url()
                 );
+                Ok(())
+            }
+            MonitorCommand::Alerts { all, .. } => {
+                let states: &[AlertState] = if all {
+                    &[]
+                } else {
+                    &[AlertState::Open, AlertState::Pending]
+                };
+                let alerts = store
+                    .alerts(enterprise.as_deref(), states)
+                    .await
+                    .map_err(named)?;
+                alerts_view(&alerts).print(ctx.format())?;
+                eprintln!("{} alert(s) in the store {}", alerts.len(), store.url());
                 Ok(())
             }
             MonitorCommand::Outbox {
@@ -765,6 +790,39 @@ fn changes_view(changes: &[Change]) -> View {
             })
             .collect(),
         View::json_of(&changes),
+    )
+}
+
+fn alerts_view(alerts: &[Alert]) -> View {
+    View::list(
+        vec![
+            "id",
+            "state",
+            "rule",
+            "enterprise_id",
+            "subject",
+            "opened_at",
+            "reminders_sent",
+            "resolved_at",
+            "detail",
+        ],
+        alerts
+            .iter()
+            .map(|a| {
+                vec![
+                    cell(&a.id),
+                    cell(a.state.as_str()),
+                    cell(&a.rule),
+                    cell(&a.enterprise_id),
+                    cell(&a.subject),
+                    opt_time(a.opened_at),
+                    cell(a.reminders_sent),
+                    opt_time(a.resolved_at),
+                    a.detail.clone(),
+                ]
+            })
+            .collect(),
+        View::json_of(&alerts),
     )
 }
 
