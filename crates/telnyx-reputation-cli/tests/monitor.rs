@@ -426,6 +426,68 @@ fn a_notification_to_a_dead_endpoint_is_kept_listed_and_sent_by_the_next_sync() 
     assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
 }
 
+#[test]
+fn a_channel_in_the_rules_file_carries_an_alert_that_monitor_alerts_lists() {
+    let harness = Harness::start("cli-monitor-alerts");
+    let (enterprise, numbers) = fleet(&harness, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"http://127.0.0.1:{port}/hook\"\n\n\
+             [[rule]]\nname = \"high\"\nwhen = {{ is_high = true }}\n\
+             actions = [{{ type = \"notify\", channel = \"ops\" }}]\n"
+        ),
+    )
+    .unwrap();
+    let set = |risk: &str| {
+        admin(
+            &harness,
+            "numbers/reputation",
+            serde_json::json!({"phone_number": numbers[0], "reputation_data": {"spam_risk": risk}}),
+        );
+    };
+    let sync = || {
+        harness
+            .cli_for(&enterprise)
+            .args(["monitor", "sync", "--store", &store, "--rules"])
+            .arg(&rules)
+            .assert()
+            .success();
+    };
+    let alerts = |extra: &[&str]| {
+        json_of(
+            harness
+                .cli_for(&enterprise)
+                .args(["monitor", "alerts", "--store", &store])
+                .args(extra),
+        )
+    };
+    set("high");
+    sync();
+    let open = alerts(&[]);
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["state"], "open");
+    assert_eq!(open[0]["subject"], numbers[0].as_str());
+    assert_eq!(open[0]["rule"], "high");
+    sync();
+    assert_eq!(received.lock().unwrap().len(), 1, "opened once");
+    set("low");
+    sync();
+    assert_eq!(alerts(&[]).as_array().unwrap().len(), 0);
+    let all = alerts(&["--all"]);
+    assert_eq!(all[0]["state"], "resolved", "{all}");
+    assert_eq!(received.lock().unwrap().len(), 2, "and resolved once");
+}
+
 /// A minimal HTTP server on 127.0.0.1:`port` answering 200 to every request and keeping
 /// the value of the header `header` (lower case, with its colon) of each.
 fn http_sink(port: u16, header: &'static str) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {

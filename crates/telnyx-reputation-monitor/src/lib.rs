@@ -2,6 +2,8 @@
 #![deny(missing_docs)]
 
 pub mod dashboard;
+pub mod alerts;
+pub mod channels;
 mod diff;
 mod error;
 pub mod lease;

@@ -334,10 +334,13 @@ impl Monitor {
         };
         let mut outcomes = Vec::new();
         if let Some((rules, apply)) = rules {
-            let (events, fired) = futures::try_join!(
+            let (events, fired, live) = futures::try_join!(
                 self.store.events(Some(enterprise_id)),
-                self.store.deadline_alerts(enterprise_id)
+                self.store.deadline_alerts(enterprise_id),
+                self.store.live_alerts(enterprise_id)
             )?;
+            let holding = crate::alerts::sync_holding(rules, &report, &events, at);
+            write.alerts = crate::alerts::plan(rules, &holding, enterprise_id, &live, at);
             let matches = rules.evaluate(&report, &events, at);
             let (matches, alerts) = rules.unfired(matches, &fired, at);
             let (planned, mut items) = rules.plan(&matches, at, apply);
@@ -353,7 +356,7 @@ impl Monitor {
             write.outbox = items;
             write.deadline_alerts = alerts;
         }
-        let queued = write.outbox.len();
+        let queued = write.outbox.len() + write.alerts.outbox.len();
         write.removed = removed;
         write.changes = &changes;
         write.numbers = current.len() as u64;

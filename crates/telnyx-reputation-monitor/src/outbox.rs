@@ -57,6 +57,8 @@ pub enum OutboxKind {
     Remediate,
     /// Forward a verified webhook delivery.
     Forward,
+    /// Send an alert's notification to a `[[channel]]` (`target` is its name).
+    Channel,
 }
 
 impl OutboxKind {
@@ -66,11 +68,12 @@ impl OutboxKind {
             Self::Notify => "notify",
             Self::Remediate => "remediate",
             Self::Forward => "forward",
+            Self::Channel => "channel",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        [Self::Notify, Self::Remediate, Self::Forward]
+        [Self::Notify, Self::Remediate, Self::Forward, Self::Channel]
             .into_iter()
             .find(|k| k.as_str() == text)
     }
@@ -166,6 +169,9 @@ pub struct DeliverOptions {
     pub ignore_schedule: bool,
     /// Timeout of each HTTP attempt (default 10 s).
     pub timeout: Option<Duration>,
+    /// The channels `channel` rows are sent through, by name (a row whose channel is not
+    /// here stays pending, retried).
+    pub channels: Vec<crate::channels::Channel>,
 }
 
 /// What one delivery did.
@@ -423,6 +429,10 @@ pub async fn deliver(
             OutboxKind::Notify | OutboxKind::Forward => send_http(&http, &item, timeout)
                 .await
                 .map(|status| (status, 0, None)),
+            OutboxKind::Channel => crate::channels::send(&http, &options.channels, &item, timeout)
+                .await
+                .map(|status| (status, 0, None))
+                .map_err(AttemptError::retry),
             OutboxKind::Remediate => {
                 let client = client.expect("checked above");
                 remediate(store, client, &item, in_doubt).await

@@ -20,6 +20,13 @@
 //! optional `confirm_reminder_days = R`). Rule names are unique (a file with two rules of
 //! one name is refused, naming both lines); a `category_in` entry that is not a category the
 //! API reports is accepted with a warning ([`Rules::warnings`]).
+//! A `notify` action with `channel = "NAME"` (a `[[channel]]` table, see [`crate::channels`])
+//! makes the rule an *alert* ([`crate::alerts`]): it opens once per number while the
+//! conditions hold (after `open_after` consecutive syncs), reminds every `remind_every`, and
+//! resolves when they stop holding. Three conditions exist only for alerts: `is_high`
+//! (the number's risk is `high`), `no_reading_for_days = D` (its `last_refreshed_at` is
+//! older than D days, or missing) and `sync_failing = N` (the service's sync of the
+//! enterprise failed N times in a row, or once with a 401).
 //! Remediation is a dry run unless the caller applies it, and at most `max_per_run`
 //! numbers (default 10) per rule and run are submitted; applied, it goes through the
 //! facade's cost guard ([`crate::authorize_billable`]) like every request of the client.
@@ -30,8 +37,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use telnyx_reputation::{Client, RemediationRequest};
 
+use crate::channels::Channel;
 use crate::error::{MonitorError, Result};
-use crate::model::{Change, ChangeKind, StoredEvent, SyncReport};
+use crate::model::{Change, ChangeKind, Reading, StoredEvent, SyncReport};
 use crate::outbox::{NewOutboxItem, OutboxItem, OutboxKind, OutboxState};
 
 /// Default cap of numbers one remediate action submits per run.
@@ -49,6 +57,9 @@ pub struct Rules {
     /// The rules, in file order.
     #[serde(default, rename = "rule")]
     pub rules: Vec<Rule>,
+    /// The channels alert notifications go to (`[[channel]]` tables).
+    #[serde(default, rename = "channel", skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<Channel>,
 }
 
 /// One rule.
@@ -61,6 +72,13 @@ pub struct Rule {
     pub when: Conditions,
     /// What to do with the matching numbers.
     pub actions: Vec<Action>,
+    /// Alerts only: open after the conditions held in this many consecutive syncs
+    /// (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_after: Option<u32>,
+    /// Alerts only: remind at most this often while open (`30m`, `4h`, `1d`); default never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_every: Option<String>,
 }
 
 /// Conditions of a rule; at least one must be set.
@@ -80,6 +98,43 @@ pub struct Conditions {
     /// With `confirm_within_days`: fire once more, as a reminder, when the deadline is
     /// within this many days (fewer than `confirm_within_days`).
     pub confirm_reminder_days: Option<i64>,
+    /// Alerts only: the number's risk is `high` (the alert stays open while it is).
+    #[serde(default)]
+    pub is_high: bool,
+    /// Alerts only: the number's `last_refreshed_at` is older than this many days (or it
+    /// has none): it silently stopped being checked.
+    pub no_reading_for_days: Option<i64>,
+    /// Alerts only, alone: the service's sync of the enterprise failed this many times in a
+    /// row (a 401, a revoked key, opens at once). The alert's subject is `sync`.
+    pub sync_failing: Option<u32>,
+}
+
+impl Conditions {
+    /// Whether these conditions hold as long as a state lasts (not only in the sync that
+    /// saw a change): such a rule's actions must all be channel notifications.
+    pub fn is_state(&self) -> bool {
+        self.is_high || self.no_reading_for_days.is_some() || self.sync_failing.is_some()
+    }
+}
+
+impl Rule {
+    /// The channels this rule's `notify` actions name: non-empty for an alert rule.
+    pub fn channels(&self) -> Vec<&str> {
+        self.actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Notify(n) => n.channel.as_deref(),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `remind_every` parsed; `None` when unset.
+    pub fn remind_every(&self) -> Option<std::time::Duration> {
+        self.remind_every
+            .as_deref()
+            .and_then(|t| crate::service::parse_duration(t).ok())
+    }
 }
 
 /// An action of a rule.
@@ -94,12 +149,17 @@ pub enum Action {
     Remediate(Remediate),
 }
 
-/// POST a notification to `url`.
+/// POST a notification to `url` (at every sync the rule matches), or send an alert's
+/// notifications to the `channel` of that name (when it opens, reminds and resolves).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Notify {
     /// Where to POST.
-    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The `[[channel]]` to send alert notifications to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     /// `json` (the match itself, as `print` writes it) or `slack` (`{"text": …}`).
     #[serde(default)]
     pub format: NotifyFormat,
@@ -231,18 +291,39 @@ impl Rules {
             origin: origin.to_owned(),
             message: format!("rule {:?}: {message}", rule.name),
         };
+        let mut names = BTreeSet::new();
+        for channel in &self.channels {
+            if let Some((key, message)) = channel.check() {
+                return Err(MonitorError::Rules {
+                    origin: origin.to_owned(),
+                    message: format!("channel {:?}: {key}: {message}", channel.name),
+                });
+            }
+            if !names.insert(channel.name.as_str()) {
+                return Err(MonitorError::Rules {
+                    origin: origin.to_owned(),
+                    message: format!(
+                        "two channels are named {:?}; channel names must be unique",
+                        channel.name
+                    ),
+                });
+            }
+        }
         for rule in &self.rules {
             let w = &rule.when;
             if !w.became_high
                 && w.score_dropped_by.is_none()
                 && w.category_in.is_none()
                 && w.confirm_within_days.is_none()
+                && !w.is_state()
             {
                 return Err(invalid(
                     rule,
-                    "`when` sets no condition (became_high, score_dropped_by, category_in, confirm_within_days)",
+                    "`when` sets no condition (became_high, score_dropped_by, category_in, \
+                     confirm_within_days, is_high, no_reading_for_days, sync_failing)",
                 ));
             }
+            self.validate_alert(rule).map_err(|m| invalid(rule, &m))?;
             if w.score_dropped_by.is_some_and(|n| n < 1) {
                 return Err(invalid(rule, "score_dropped_by must be at least 1"));
             }
@@ -271,19 +352,87 @@ impl Rules {
             }
             for action in &rule.actions {
                 match action {
-                    Action::Notify(n)
-                        if !(n.url.starts_with("http://") || n.url.starts_with("https://")) =>
-                    {
-                        return Err(invalid(
-                            rule,
-                            &format!("notify url {:?} is not http(s)", n.url),
-                        ));
+                    Action::Notify(Notify {
+                        url: Some(url),
+                        channel: None,
+                        ..
+                    }) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+                        return Err(invalid(rule, &format!("notify url {url:?} is not http(s)")));
+                    }
+                    Action::Notify(Notify {
+                        url: Some(_),
+                        channel: Some(_),
+                        ..
+                    })
+                    | Action::Notify(Notify {
+                        url: None,
+                        channel: None,
+                        ..
+                    }) => {
+                        return Err(invalid(rule, "notify needs one of `url` or `channel`"));
                     }
                     Action::Remediate(r) if r.max_per_run == Some(0) => {
                         return Err(invalid(rule, "max_per_run must be at least 1"));
                     }
                     _ => {}
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// The alert settings of `rule`: its channels exist, state conditions only notify
+    /// channels, `sync_failing` stands alone, `open_after` and `remind_every` are sane.
+    fn validate_alert(&self, rule: &Rule) -> std::result::Result<(), String> {
+        let w = &rule.when;
+        for name in rule.channels() {
+            if !self.channels.iter().any(|c| c.name == name) {
+                let known: Vec<&str> = self.channels.iter().map(|c| c.name.as_str()).collect();
+                return Err(format!(
+                    "notify channel {name:?} is not a [[channel]] of this file (channels: {})",
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            }
+        }
+        let alert = !rule.channels().is_empty();
+        if w.is_state() && (!alert || rule.channels().len() != rule.actions.len()) {
+            return Err(
+                "is_high, no_reading_for_days and sync_failing hold for as long as a state \
+                 lasts: the rule's actions must all be `notify` with a `channel`"
+                    .into(),
+            );
+        }
+        if w.sync_failing.is_some()
+            && (w.became_high
+                || w.is_high
+                || w.score_dropped_by.is_some()
+                || w.category_in.is_some()
+                || w.confirm_within_days.is_some()
+                || w.no_reading_for_days.is_some())
+        {
+            return Err("sync_failing is about the service, not a number: it stands alone".into());
+        }
+        if w.sync_failing == Some(0) {
+            return Err("sync_failing must be at least 1".into());
+        }
+        if w.no_reading_for_days.is_some_and(|d| d < 1) {
+            return Err("no_reading_for_days must be at least 1".into());
+        }
+        if !alert && (rule.open_after.is_some() || rule.remind_every.is_some()) {
+            return Err("open_after and remind_every need a `notify` with a `channel`".into());
+        }
+        if rule.open_after == Some(0) {
+            return Err("open_after must be at least 1".into());
+        }
+        if let Some(text) = &rule.remind_every {
+            match crate::service::parse_duration(text) {
+                Ok(d) if d >= std::time::Duration::from_secs(1) => {}
+                Ok(_) => return Err("remind_every must be at least 1s".into()),
+                Err(e) => return Err(format!("remind_every: {e}")),
             }
         }
         Ok(())
@@ -328,13 +477,15 @@ impl Rules {
             .collect();
         self.rules
             .iter()
+            // State conditions are alerts' only ([`crate::alerts`]).
+            .filter(|rule| !rule.when.is_state())
             .filter_map(|rule| {
                 let empty = Vec::new();
                 let numbers: Vec<String> = candidates
                     .iter()
                     .filter(|n| {
                         let changes = by_number.get(*n).unwrap_or(&empty);
-                        matches(&rule.when, changes, deadlines.get(**n).copied(), now)
+                        matches(&rule.when, changes, None, deadlines.get(**n).copied(), now)
                     })
                     .map(|n| (*n).to_owned())
                     .collect();
@@ -440,12 +591,16 @@ impl Rules {
                         rule: m.rule.clone(),
                         line: serde_json::to_string(m).expect("a match serialises"),
                     }),
+                    // A channel's notifications follow the alert's lifecycle instead.
+                    Action::Notify(Notify {
+                        channel: Some(_), ..
+                    }) => {}
                     Action::Notify(n) => items.push(NewOutboxItem {
                         kind: OutboxKind::Notify,
                         idempotency_key: key("notify"),
                         enterprise_id: Some(m.enterprise_id.clone()),
                         rule: Some(m.rule.clone()),
-                        target: n.url.clone(),
+                        target: n.url.clone().unwrap_or_default(),
                         payload: serde_json::json!({ "body": notification_body(n, m) }),
                     }),
                     Action::Remediate(r) => {
@@ -492,6 +647,15 @@ impl Rules {
                 continue;
             };
             for action in &rule.actions {
+                if matches!(
+                    action,
+                    Action::Notify(Notify {
+                        channel: Some(_),
+                        ..
+                    })
+                ) {
+                    continue;
+                }
                 outcomes.push(match action {
                     Action::Print => Outcome::Print {
                         rule: m.rule.clone(),
@@ -539,7 +703,10 @@ fn unique_names(text: &str, origin: &str) -> Result<()> {
 }
 
 /// Each number's ownership deadline: from its current reading, or a later stored flag.
-fn deadlines(report: &SyncReport, events: &[StoredEvent]) -> BTreeMap<String, DateTime<Utc>> {
+pub(crate) fn deadlines(
+    report: &SyncReport,
+    events: &[StoredEvent],
+) -> BTreeMap<String, DateTime<Utc>> {
     let mut out: BTreeMap<String, DateTime<Utc>> = report
         .current
         .iter()
@@ -565,9 +732,12 @@ fn deadlines(report: &SyncReport, events: &[StoredEvent]) -> BTreeMap<String, Da
     out
 }
 
-fn matches(
+/// Whether `when` holds for one number: its `changes` in this sync, its current `reading`
+/// (for the state conditions), its ownership deadline.
+pub(crate) fn matches(
     when: &Conditions,
     changes: &[&Change],
+    reading: Option<&Reading>,
     confirm_by: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> bool {
@@ -594,7 +764,17 @@ fn matches(
         })
     };
     let due = |days: i64| confirm_by.is_some_and(|by| by <= now + Duration::days(days));
+    let is_high = || reading.is_some_and(|r| r.spam_risk.as_deref() == Some("high"));
+    let silent = |days: i64| {
+        reading.is_some_and(|r| {
+            r.refreshed_at
+                .is_none_or(|at| at < now - Duration::days(days))
+        })
+    };
     (!when.became_high || became_high())
+        && (!when.is_high || is_high())
+        && when.no_reading_for_days.is_none_or(silent)
+        && when.sync_failing.is_none()
         && when.score_dropped_by.is_none_or(dropped)
         && when.category_in.as_deref().is_none_or(category)
         && when.confirm_within_days.is_none_or(due)
@@ -703,8 +883,9 @@ pub struct DeadlineAlert {
 
 async fn notify(http: &reqwest::Client, n: &Notify, m: &Match) -> Outcome {
     let body = notification_body(n, m);
+    let url = n.url.clone().unwrap_or_default();
     let sent = http
-        .post(&n.url)
+        .post(&url)
         .json(&body)
         .timeout(std::time::Duration::from_secs(10))
         .send()
@@ -712,16 +893,16 @@ async fn notify(http: &reqwest::Client, n: &Notify, m: &Match) -> Outcome {
     match sent {
         Ok(response) if response.status().is_success() => Outcome::Notified {
             rule: m.rule.clone(),
-            url: n.url.clone(),
+            url,
             status: response.status().as_u16(),
         },
         Ok(response) => Outcome::Failed {
             rule: m.rule.clone(),
-            message: format!("notify {}: answered {}", n.url, response.status()),
+            message: format!("notify {url}: answered {}", response.status()),
         },
         Err(e) => Outcome::Failed {
             rule: m.rule.clone(),
-            message: format!("notify {}: {e}", n.url),
+            message: format!("notify {url}: {e}"),
         },
     }
 }

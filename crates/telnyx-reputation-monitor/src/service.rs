@@ -40,6 +40,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use telnyx_reputation::Client;
 
+use crate::channels::Channel;
 use crate::error::{MonitorError, Result};
 use crate::lease::{Leadership, Lease, Role};
 use crate::outbox::{self, DeliverOptions, OutboxItem, OutboxKind};
@@ -77,6 +78,10 @@ pub struct Config {
     /// The rules, as the `[[rule]]` tables of a `monitor sync --rules` file.
     #[serde(default, rename = "rule")]
     pub rules: Vec<toml::Spanned<Rule>>,
+    /// Where alert notifications go: `[[channel]]` tables (see [`crate::channels`]), named
+    /// by the rules' `notify` actions.
+    #[serde(default, rename = "channel")]
+    pub channels: Vec<toml::Spanned<Channel>>,
     /// A budgeted re-check policy (the `[policy]` table of `monitor sync --policy`): each
     /// scheduled sync also reads fresh the riskiest numbers the day's and month's budget
     /// left covers.
@@ -159,9 +164,16 @@ impl Config {
             }
         })?;
         let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        config.check_channels(text, origin)?;
+        let channels: Vec<Channel> = config
+            .channels
+            .iter()
+            .map(|c| c.get_ref().clone())
+            .collect();
         for rule in &config.rules {
             let one = Rules {
                 rules: vec![rule.get_ref().clone()],
+                channels: channels.clone(),
             };
             if let Err(MonitorError::Rules { message, .. }) = one.validate(origin) {
                 return Err(MonitorError::Config {
@@ -199,6 +211,51 @@ impl Config {
         Ok(config)
     }
 
+    /// Each `[[channel]]` table sane and its name unique; errors name the line of the key.
+    fn check_channels(&self, text: &str, origin: &str) -> Result<()> {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for channel in &self.channels {
+            // The table: from its header to the next header (its span is the header only).
+            let start = channel.span().start.min(text.len());
+            let rest = &text[start..];
+            let table = rest[1..].find("\n[").map_or(rest, |end| &rest[..end + 1]);
+            // The line of `key` inside this table (the table's first line when absent).
+            let line_of = |key: &str| {
+                let within = table
+                    .match_indices(key)
+                    .find(|(i, _)| {
+                        let rest = table[i + key.len()..].trim_start();
+                        rest.starts_with('=')
+                            && table[..*i].ends_with(|c: char| c.is_whitespace() || c == '{')
+                    })
+                    .map_or(0, |(i, _)| i);
+                text[..start + within].matches('\n').count() + 1
+            };
+            let c = channel.get_ref();
+            if let Some((key, message)) = c.check() {
+                return Err(MonitorError::Config {
+                    origin: origin.to_owned(),
+                    line: line_of(key),
+                    key: format!("channel.{key}"),
+                    message: format!("channel {:?}: {message}", c.name),
+                });
+            }
+            let here = line_of("name");
+            if let Some(first) = seen.insert(&c.name, here) {
+                return Err(MonitorError::Config {
+                    origin: origin.to_owned(),
+                    line: here,
+                    key: "channel.name".into(),
+                    message: format!(
+                        "a channel named {:?} is already on line {first}; channel names must be unique",
+                        c.name
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Read and parse a config file.
     pub fn load(path: &std::path::Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|source| MonitorError::Io {
@@ -212,6 +269,7 @@ impl Config {
     pub fn rules(&self) -> Rules {
         Rules {
             rules: self.rules.iter().map(|r| r.get_ref().clone()).collect(),
+            channels: self.channels.iter().map(|c| c.get_ref().clone()).collect(),
         }
     }
 
@@ -650,7 +708,10 @@ impl Service {
         };
         match finished {
             Some(Ok(())) => {}
-            Some(Err(e)) => self.failed(enterprise, &e),
+            Some(Err(e)) => {
+                self.failed(enterprise, &e);
+                self.alert_failure(enterprise, &e).await;
+            }
             None => (self.on_event)(&ServiceEvent::Abandoned {
                 enterprise_id: enterprise.to_owned(),
             }),
@@ -663,13 +724,7 @@ impl Service {
 
     async fn sync_and_deliver(&self, enterprise: &str) -> Result<()> {
         let store = self.monitor.store();
-        let deliver = DeliverOptions {
-            kinds: vec![OutboxKind::Notify],
-            enterprise_id: Some(enterprise.to_owned()),
-            ..DeliverOptions::default()
-        };
-        // What earlier syncs decided and could not deliver goes first.
-        self.delivered(outbox::deliver(store, None, &deliver).await?);
+        let deliver = self.deliver_options(enterprise);
         let score_drop = self
             .rules
             .min_score_drop()
@@ -689,9 +744,9 @@ impl Service {
             .await
             .map_err(|e| store.named(e))?;
         (self.on_event)(&ServiceEvent::Synced(run.report));
-        if run.queued > 0 {
-            self.delivered(outbox::deliver(store, None, &deliver).await?);
-        }
+        // After the sync, never before it: a channel that is down or slow does not hold
+        // the sync up. What earlier syncs could not deliver is due again here, oldest first.
+        self.delivered(outbox::deliver(store, None, &deliver).await?);
         Ok(())
     }
 
@@ -725,6 +780,35 @@ impl Service {
             Err(e) => (self.on_event)(&ServiceEvent::HousekeepingFailed {
                 message: format!("pruning history before {cutoff}: {}", store.named(e)),
             }),
+        }
+    }
+
+    /// What the service delivers for `enterprise`: its rules' notifications and alerts.
+    fn deliver_options(&self, enterprise: &str) -> DeliverOptions {
+        DeliverOptions {
+            kinds: vec![OutboxKind::Notify, OutboxKind::Channel],
+            enterprise_id: Some(enterprise.to_owned()),
+            channels: self.rules.channels.clone(),
+            ..DeliverOptions::default()
+        }
+    }
+
+    /// A failed sync counts toward the `sync_failing` alerts; what they queue is sent now
+    /// (through the outbox: a channel that is down is retried, the sync is not held up).
+    async fn alert_failure(&self, enterprise: &str, error: &MonitorError) {
+        let store = self.monitor.store();
+        let queued = match store
+            .record_sync_failure(&self.rules, enterprise, error)
+            .await
+        {
+            Ok(queued) => queued,
+            Err(e) => return self.failed(enterprise, &e),
+        };
+        if queued > 0 {
+            match outbox::deliver(store, None, &self.deliver_options(enterprise)).await {
+                Ok(report) => self.delivered(report),
+                Err(e) => self.failed(enterprise, &e),
+            }
         }
     }
 
@@ -945,5 +1029,86 @@ mod tests {
             empty.starts_with("conf/monitor.toml:5: rule: rule \"r\": `actions` is empty"),
             "{empty}"
         );
+    }
+
+    #[test]
+    fn channels_parse_and_bad_ones_name_the_file_the_line_and_the_key() {
+        let channels =
+            "\n[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"http://127.0.0.1:9/s\"\n";
+        let rule = "\n[[rule]]\nname = \"high\"\nwhen = { is_high = true }\nremind_every = \"4h\"\n\
+                    actions = [{ type = \"notify\", channel = \"ops\" }]\n";
+        let config = Config::parse(&format!("{GOOD}{channels}{rule}"), "monitor.toml").unwrap();
+        let rules = config.rules();
+        assert_eq!(rules.channels[0].name, "ops");
+        assert_eq!(
+            rules.rules[0].remind_every(),
+            Some(Duration::from_secs(4 * 3600))
+        );
+        // Lines 5-8: the channel; 10-14: the rule.
+        let cases = [
+            (
+                format!(
+                    "{GOOD}{}{rule}",
+                    channels.replace("type = \"slack\"", "type = \"pager\"")
+                ),
+                "conf/monitor.toml:7: type: unknown variant `pager`",
+            ),
+            (
+                format!(
+                    "{GOOD}{}{rule}",
+                    channels.replace("url = \"http://127.0.0.1:9/s\"", "url = \"ftp://x\"")
+                ),
+                "conf/monitor.toml:8: channel.url: channel \"ops\": \"ftp://x\" is not http(s)",
+            ),
+            (
+                format!("{GOOD}{}{rule}", channels.replace("slack", "webhook")),
+                "conf/monitor.toml:5: channel.secret_env: channel \"ops\": a webhook channel needs secret_env",
+            ),
+            (
+                format!("{GOOD}{channels}{channels}{rule}"),
+                "conf/monitor.toml:11: channel.name: a channel named \"ops\" is already on line 6",
+            ),
+            (
+                format!("{GOOD}{}{rule}", channels.replace("name = ", "nme = ")),
+                "conf/monitor.toml:6: nme: unknown field `nme`",
+            ),
+            (
+                format!(
+                    "{GOOD}{channels}{}",
+                    rule.replace("channel = \"ops\"", "channel = \"pager\"")
+                ),
+                "conf/monitor.toml:10: rule: rule \"high\": notify channel \"pager\" is not a [[channel]] of this file (channels: ops)",
+            ),
+            (
+                format!("{GOOD}{channels}{}", rule.replace("4h", "4y")),
+                "conf/monitor.toml:10: rule: rule \"high\": remind_every: unknown unit \"y\"",
+            ),
+            (
+                format!(
+                    "{GOOD}{channels}{}",
+                    rule.replace("channel = \"ops\"", "url = \"http://127.0.0.1:9/h\"")
+                ),
+                "conf/monitor.toml:10: rule: rule \"high\": is_high, no_reading_for_days and sync_failing hold",
+            ),
+        ];
+        let mail = "\n[[channel]]\nname = \"ops\"\ntype = \"email\"\nfrom = \"a@example.test\"\nto = [\"b@example.test\"]\n";
+        let cases = cases.into_iter().chain([
+            (
+                format!("{GOOD}{mail}{rule}"),
+                "conf/monitor.toml:5: channel.smtp_host: channel \"ops\": an email channel needs smtp_host",
+            ),
+            (
+                format!("{GOOD}{}{rule}", mail.replace("type = \"email\"", "type = \"email\"\nsmtp_host = \"h\"\nusername = \"u\"")),
+                "conf/monitor.toml:5: channel.password_env: channel \"ops\": username and password_env go together",
+            ),
+            (
+                format!("{GOOD}{}{rule}", mail.replace("type = \"email\"", "type = \"email\"\nsmtp_host = \"h\"\ntls = \"ssl\"")),
+                "conf/monitor.toml:9: tls: unknown variant `ssl`",
+            ),
+        ]);
+        for (text, expected) in cases {
+            let got = error(&text);
+            assert!(got.starts_with(expected), "{got}\nexpected: {expected}");
+        }
     }
 }

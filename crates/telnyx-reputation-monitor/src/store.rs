@@ -22,7 +22,7 @@ use crate::outbox::NewOutboxItem;
 use crate::rules::DeadlineAlert;
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 8] = [
+const MIGRATIONS: [(i64, &str, &str); 9] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
@@ -41,6 +41,7 @@ const MIGRATIONS: [(i64, &str, &str); 8] = [
         include_str!("../migrations/0005_sync_locks.sql"),
     ),
     (6, "spend", include_str!("../migrations/0006_spend.sql")),
+    (7, "alerts", include_str!("../migrations/0007_alerts.sql")),
     (
         8,
         "remediations",
@@ -128,6 +129,8 @@ pub struct SweepWrite<'a> {
     pub spend: Vec<SpendCounts>,
     /// The `monitor serve` replica running the sync (`HOST:PID`), stored with its sweep.
     pub replica: Option<&'a str>,
+    /// The alert transitions its rules decided, with their notifications.
+    pub alerts: crate::alerts::AlertPlan,
 }
 
 /// Billed units of one enterprise on one UTC day, as the monitor recorded them.
@@ -628,6 +631,7 @@ impl Store {
             .await?;
         self.add_spend(&mut tx, &write.spend).await?;
         self.insert_outbox(&mut tx, &write.outbox, at).await?;
+        self.write_alerts(&mut tx, &write.alerts, at).await?;
         for alert in &write.deadline_alerts {
             sqlx::query(
                 "INSERT INTO deadline_alerts (enterprise_id, rule, phone_number, confirm_by, stage, fired_at) \

@@ -53,6 +53,11 @@ on_sqlite!(
     a_number_in_an_open_remediation_is_never_submitted_again,
     pruning_deletes_in_batches_keeps_each_numbers_newest_reading_and_reports_bytes,
     the_service_follows_remediations_and_prunes_past_its_retention,
+    an_alert_opens_once_reminds_resolves_and_survives_a_restart,
+    each_channel_posts_its_exact_payload_to_a_real_receiver,
+    a_channel_down_for_three_syncs_delivers_every_notification_once,
+    failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it,
+    the_email_channel_sends_each_notification_to_a_real_smtp_server,
 );
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use telnyx_reputation::PriceTable;
 use telnyx_reputation_monitor::lease::replica_id;
+use telnyx_reputation_monitor::alerts::{Alert, AlertState};
 use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
@@ -168,6 +169,15 @@ pub enum MonitorCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Alerts of the rules that notify channels: open (and pending) by default, or every
+    /// one with `--all` (resolved included), oldest first.
+    Alerts {
+        /// Also list the resolved ones.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Copy an SQLite store to a new file, consistently, while other commands may be
     /// writing to it (SQLite's `VACUUM INTO`; PostgreSQL: use pg_dump).
     Backup {
@@ -257,6 +267,7 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
         | MonitorCommand::Outbox { store, .. }
         | MonitorCommand::Remediations { store, .. }
         | MonitorCommand::Prune { store, .. }
+        | MonitorCommand::Alerts { store, .. }
         | MonitorCommand::Spend { store, .. }
         | MonitorCommand::Report { store, .. } => store,
     }
@@ -388,12 +399,30 @@ pub async fn run(ctx: &Context, command: MonitorCommand) -> CliResult {
                 );
                 Ok(())
             }
+            MonitorCommand::Alerts { all, .. } => {
+                let states: &[AlertState] = if all {
+                    &[]
+                } else {
+                    &[AlertState::Open, AlertState::Pending]
+                };
+                let alerts = store
+                    .alerts(enterprise.as_deref(), states)
+                    .await
+                    .map_err(named)?;
+                alerts_view(&alerts).print(ctx.format())?;
+                eprintln!("{} alert(s) in the store {}", alerts.len(), store.url());
+                Ok(())
+            }
             MonitorCommand::Outbox {
                 all, retry_failed, ..
             } => {
                 if retry_failed {
                     let mut requeued = 0;
-                    for kind in [OutboxKind::Notify, OutboxKind::Remediate] {
+                    for kind in [
+                        OutboxKind::Notify,
+                        OutboxKind::Remediate,
+                        OutboxKind::Channel,
+                    ] {
                         requeued += store.requeue_failed(kind).await.map_err(named)?;
                     }
                     eprintln!("{requeued} failed item(s) put back, due now");
@@ -819,9 +848,15 @@ async fn locked_sync(
         options.clone(),
     );
     // What earlier syncs decided and could not deliver goes first.
+    // Alert notifications go through the `[[channel]]` tables of the rules file.
     let deliver = DeliverOptions {
-        kinds: vec![OutboxKind::Notify, OutboxKind::Remediate],
+        kinds: vec![
+            OutboxKind::Notify,
+            OutboxKind::Remediate,
+            OutboxKind::Channel,
+        ],
         enterprise_id: Some(enterprise.clone()),
+        channels: rules.map(|r| r.channels.clone()).unwrap_or_default(),
         ..DeliverOptions::default()
     };
     let earlier = outbox::deliver(&store, Some(monitor.client()), &deliver).await?;
@@ -1004,6 +1039,39 @@ fn changes_view(changes: &[Change]) -> View {
             })
             .collect(),
         View::json_of(&changes),
+    )
+}
+
+fn alerts_view(alerts: &[Alert]) -> View {
+    View::list(
+        vec![
+            "id",
+            "state",
+            "rule",
+            "enterprise_id",
+            "subject",
+            "opened_at",
+            "reminders_sent",
+            "resolved_at",
+            "detail",
+        ],
+        alerts
+            .iter()
+            .map(|a| {
+                vec![
+                    cell(&a.id),
+                    cell(a.state.as_str()),
+                    cell(&a.rule),
+                    cell(&a.enterprise_id),
+                    cell(&a.subject),
+                    opt_time(a.opened_at),
+                    cell(a.reminders_sent),
+                    opt_time(a.resolved_at),
+                    a.detail.clone(),
+                ]
+            })
+            .collect(),
+        View::json_of(&alerts),
     )
 }
 

@@ -2684,3 +2684,732 @@ pub async fn the_dashboard_needs_its_token_when_it_has_one(store: Store) {
         "{refused}"
     );
 }
+
+/// A channel receiver on 127.0.0.1: keeps every request (path, headers, body) and answers
+/// 503 while `down` is set, 200 otherwise.
+pub struct Receiving {
+    pub base: String,
+    pub got: Arc<Mutex<Vec<Received>>>,
+    pub down: Arc<std::sync::atomic::AtomicBool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub path: String,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+    pub status: u16,
+}
+
+impl Receiving {
+    /// The bodies answered 200 on `path`, as JSON.
+    pub fn taken(&self, path: &str) -> Vec<serde_json::Value> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path && r.status == 200)
+            .map(|r| serde_json::from_slice(&r.body).unwrap())
+            .collect()
+    }
+}
+
+pub async fn receiving() -> Receiving {
+    use axum::http::{HeaderMap, StatusCode, Uri};
+    let got: Arc<Mutex<Vec<Received>>> = Arc::default();
+    let down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (log, is_down) = (got.clone(), down.clone());
+    let app = axum::Router::new().fallback(axum::routing::post(
+        move |uri: Uri, headers: HeaderMap, body: axum::body::Bytes| {
+            let (log, is_down) = (log.clone(), is_down.clone());
+            async move {
+                let status = if is_down.load(std::sync::atomic::Ordering::SeqCst) {
+                    503
+                } else {
+                    200
+                };
+                log.lock().unwrap().push(Received {
+                    path: uri.path().to_owned(),
+                    headers,
+                    body: body.to_vec(),
+                    status,
+                });
+                StatusCode::from_u16(status).unwrap()
+            }
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Receiving { base, got, down }
+}
+
+fn channel_deliver(rules: &Rules) -> telnyx_reputation_monitor::outbox::DeliverOptions {
+    telnyx_reputation_monitor::outbox::DeliverOptions {
+        ignore_schedule: true,
+        timeout: Some(Duration::from_secs(5)),
+        channels: rules.channels.clone(),
+        ..Default::default()
+    }
+}
+
+/// A sync at `at` (so reminders follow a clock the test sets).
+async fn sync_at(
+    monitor: &Monitor,
+    fleet: &Fleet,
+    rules: &Rules,
+    at: chrono::DateTime<Utc>,
+) -> telnyx_reputation_monitor::SyncRun {
+    let options = SyncOptions {
+        at: Some(at),
+        ..SyncOptions::default()
+    };
+    monitor
+        .sync_with_rules(&fleet.enterprise_id, &options, rules, false, |_| {})
+        .await
+        .unwrap()
+}
+
+const ALERT_RULES: &str = r#"
+[[channel]]
+name = "ops"
+type = "slack"
+url = "BASE/slack"
+
+[[rule]]
+name = "is high"
+when = { is_high = true }
+remind_every = "2h"
+actions = [{ type = "notify", channel = "ops" }]
+
+[[rule]]
+name = "high twice"
+when = { is_high = true }
+open_after = 2
+actions = [{ type = "notify", channel = "ops" }]
+"#;
+
+pub async fn an_alert_opens_once_reminds_resolves_and_survives_a_restart(store: Store) {
+    use telnyx_reputation_monitor::alerts::AlertState;
+    use telnyx_reputation_monitor::outbox;
+    let fleet = Fleet::start(3).await;
+    let hook = receiving().await;
+    let text = ALERT_RULES.replace("BASE", &hook.base);
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let number = fleet.numbers[1].clone();
+    let e = fleet.enterprise_id.clone();
+    let t0 = chrono::DateTime::parse_from_rfc3339("2031-03-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let hour = chrono::Duration::hours(1);
+    for n in &fleet.numbers {
+        fleet
+            .set_reputation(n, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    sync_at(&monitor, &fleet, &rules, t0).await;
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    // 1: high. "is high" opens; "high twice" is pending.
+    let run = sync_at(&monitor, &fleet, &rules, t0 + hour).await;
+    assert_eq!(run.queued, 1);
+    outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    let open = store.alerts(Some(&e), &[AlertState::Open]).await.unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    let id = open[0].id.clone();
+    let pending = store
+        .alerts(Some(&e), &[AlertState::Pending])
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            pending.len(),
+            pending[0].rule.as_str(),
+            pending[0].consecutive
+        ),
+        (1, "high twice", 1)
+    );
+    // A restart: a new process opens the store and parses the rules again.
+    let store = Store::open(store.url()).await.unwrap();
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    // 2: an hour later, still high: no reminder yet (every 2 h); "high twice" opens.
+    let run = sync_at(&monitor, &fleet, &rules, t0 + hour * 2).await;
+    assert_eq!(run.queued, 1);
+    // 3: two hours after opening: the first reminder.
+    let run = sync_at(&monitor, &fleet, &rules, t0 + hour * 3).await;
+    assert_eq!(run.queued, 1);
+    outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    // 4: low again: both resolve.
+    let run = sync_at(&monitor, &fleet, &rules, t0 + hour * 4).await;
+    assert_eq!(run.queued, 2);
+    // 5: nothing more.
+    let run = sync_at(&monitor, &fleet, &rules, t0 + hour * 5).await;
+    assert_eq!(run.queued, 0);
+    for _ in 0..2 {
+        outbox::deliver(&store, None, &channel_deliver(&rules))
+            .await
+            .unwrap();
+    }
+    let texts: Vec<String> = hook
+        .taken("/slack")
+        .iter()
+        .map(|b| b["text"].as_str().unwrap().to_owned())
+        .collect();
+    let head = |what: &str, rule: &str| {
+        format!("[telnyx-reputation] {what}: {number} (rule \"{rule}\", enterprise {e})")
+    };
+    // The two resolutions are decided in one sync: their order is the outbox's.
+    let mut last_two = texts[3..].to_vec();
+    last_two.sort();
+    let texts = [&texts[..3], &last_two[..]].concat();
+    assert_eq!(
+        texts,
+        vec![
+            format!("{}\nspam_risk is high", head("OPENED", "is high")),
+            format!("{}\nspam_risk is high", head("OPENED", "high twice")),
+            format!(
+                "{}\nstill open since 2031-03-01T09:00:00Z: spam_risk is high",
+                head("REMINDER 1", "is high")
+            ),
+            format!(
+                "{}\nno longer holds (open since 2031-03-01T10:00:00Z)",
+                head("RESOLVED", "high twice")
+            ),
+            format!(
+                "{}\nno longer holds (open since 2031-03-01T09:00:00Z)",
+                head("RESOLVED", "is high")
+            ),
+        ]
+    );
+    let resolved = store
+        .alerts(Some(&e), &[AlertState::Resolved])
+        .await
+        .unwrap();
+    assert_eq!(resolved.len(), 2);
+    let first = resolved.iter().find(|a| a.id == id).unwrap();
+    assert_eq!(first.reminders_sent, 1);
+    assert_eq!(first.resolved_at, Some(t0 + hour * 4));
+    assert!(
+        store
+            .alerts(Some(&e), &[AlertState::Open, AlertState::Pending])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn each_channel_posts_its_exact_payload_to_a_real_receiver(store: Store) {
+    use hmac::Mac;
+    use telnyx_reputation_monitor::outbox;
+    let fleet = Fleet::start(2).await;
+    let hook = receiving().await;
+    // The secret comes from the environment, as in production; the crate forbids the
+    // unsafe `set_var`, so the test names a variable cargo sets for every test process.
+    let secret_env = "CARGO_PKG_NAME";
+    let secret = std::env::var(secret_env).expect("cargo sets CARGO_PKG_NAME");
+    let text = format!(
+        r#"
+[[channel]]
+name = "slack"
+type = "slack"
+url = "{base}/slack"
+
+[[channel]]
+name = "teams"
+type = "teams"
+url = "{base}/teams"
+
+[[channel]]
+name = "adaptive"
+type = "teams"
+card = "adaptive"
+url = "{base}/adaptive"
+
+[[channel]]
+name = "siem"
+type = "webhook"
+url = "{base}/webhook"
+secret_env = "{secret_env}"
+
+[[rule]]
+name = "turned high"
+when = {{ became_high = true }}
+actions = [
+  {{ type = "notify", channel = "slack" }},
+  {{ type = "notify", channel = "teams" }},
+  {{ type = "notify", channel = "adaptive" }},
+  {{ type = "notify", channel = "siem" }},
+]
+"#,
+        base = hook.base
+    );
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let number = fleet.numbers[0].clone();
+    let e = fleet.enterprise_id.clone();
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "medium" }))
+        .await;
+    let t0 = chrono::DateTime::parse_from_rfc3339("2031-04-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    sync_at(&monitor, &fleet, &rules, t0).await;
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    let t1 = t0 + chrono::Duration::minutes(15);
+    let run = sync_at(&monitor, &fleet, &rules, t1).await;
+    assert_eq!(run.queued, 4);
+    let report = outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    assert_eq!(report.delivered.len(), 4, "{report:?}");
+    let alert = &store.alerts(Some(&e), &[]).await.unwrap()[0];
+    let title =
+        format!("[telnyx-reputation] OPENED: {number} (rule \"turned high\", enterprise {e})");
+    let detail = "spam_risk medium -> high";
+    assert_eq!(
+        hook.taken("/slack"),
+        vec![serde_json::json!({ "text": format!("{title}\n{detail}") })]
+    );
+    assert_eq!(
+        hook.taken("/teams"),
+        vec![serde_json::json!({
+            "@type": "MessageCard",
+            "@context": "https://schema.org/extensions",
+            "summary": title,
+            "themeColor": "D93F0B",
+            "title": title,
+            "text": detail,
+        })]
+    );
+    assert_eq!(
+        hook.taken("/adaptive"),
+        vec![serde_json::json!({
+            "type": "message",
+            "attachments": [{
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "content": {
+                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                    "type": "AdaptiveCard",
+                    "version": "1.4",
+                    "body": [
+                        { "type": "TextBlock", "weight": "Bolder", "wrap": true, "text": title },
+                        { "type": "TextBlock", "wrap": true, "text": detail },
+                    ],
+                },
+            }],
+        })]
+    );
+    assert_eq!(
+        hook.taken("/webhook"),
+        vec![serde_json::json!({
+            "event": "opened",
+            "alert_id": alert.id,
+            "rule": "turned high",
+            "enterprise_id": e,
+            "subject": number,
+            "detail": detail,
+            "opened_at": "2031-04-01T08:15:00Z",
+            "at": "2031-04-01T08:15:00Z",
+        })]
+    );
+    // The webhook's signature verifies with the secret, over the exact bytes received.
+    let got = hook.got.lock().unwrap().clone();
+    let signed = got.iter().find(|r| r.path == "/webhook").unwrap();
+    let header = signed.headers[telnyx_reputation_monitor::channels::SIGNATURE_HEADER]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let (t, v1) = header
+        .strip_prefix("t=")
+        .and_then(|rest| rest.split_once(",v1="))
+        .unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(t.as_bytes());
+    mac.update(b".");
+    mac.update(&signed.body);
+    mac.verify_slice(&hex::decode(v1).unwrap())
+        .expect("the signature verifies");
+    // Slack and Teams are not signed; every request carries its delivery id.
+    let slack = got.iter().find(|r| r.path == "/slack").unwrap();
+    assert!(
+        slack
+            .headers
+            .get(telnyx_reputation_monitor::channels::SIGNATURE_HEADER)
+            .is_none()
+    );
+    assert!(got.iter().all(|r| {
+        r.headers
+            .contains_key(telnyx_reputation_monitor::outbox::DELIVERY_ID_HEADER)
+    }));
+}
+
+pub async fn a_channel_down_for_three_syncs_delivers_every_notification_once(store: Store) {
+    use std::sync::atomic::Ordering;
+    use telnyx_reputation_monitor::outbox::{self, OutboxState};
+    let fleet = Fleet::start(3).await;
+    let hook = receiving().await;
+    let one_rule = &ALERT_RULES[..ALERT_RULES.find("[[rule]]\nname = \"high twice\"").unwrap()];
+    let text = one_rule.replace("BASE", &hook.base);
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let (a, b) = (fleet.numbers[0].clone(), fleet.numbers[2].clone());
+    for n in &fleet.numbers {
+        fleet
+            .set_reputation(n, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    let t0 = chrono::DateTime::parse_from_rfc3339("2031-05-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let minute = chrono::Duration::minutes(1);
+    sync_at(&monitor, &fleet, &rules, t0).await;
+    hook.down.store(true, Ordering::SeqCst);
+    let deliver = channel_deliver(&rules);
+    // Three syncs while the channel answers 503: each decides, none is held up, nothing sent.
+    fleet
+        .set_reputation(&a, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    sync_at(&monitor, &fleet, &rules, t0 + minute).await;
+    outbox::deliver(&store, None, &deliver).await.unwrap();
+    fleet
+        .set_reputation(&b, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    sync_at(&monitor, &fleet, &rules, t0 + minute * 2).await;
+    outbox::deliver(&store, None, &deliver).await.unwrap();
+    fleet
+        .set_reputation(&a, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    sync_at(&monitor, &fleet, &rules, t0 + minute * 3).await;
+    let failing = outbox::deliver(&store, None, &deliver).await.unwrap();
+    assert!(failing.delivered.is_empty());
+    let pending = store.outbox(&[OutboxState::Pending]).await.unwrap();
+    // a opened, b opened, a resolved.
+    assert_eq!(pending.len(), 3, "{pending:?}");
+    assert!(
+        pending
+            .iter()
+            .all(|p| p.last_error.as_deref().is_some_and(|e| e.contains("503"))),
+        "{pending:?}"
+    );
+    // Back: every notification arrives once, in the order decided.
+    hook.down.store(false, Ordering::SeqCst);
+    sync_at(&monitor, &fleet, &rules, t0 + minute * 4).await;
+    let back = outbox::deliver(&store, None, &deliver).await.unwrap();
+    assert_eq!(back.delivered.len(), 3, "{back:?}");
+    let again = outbox::deliver(&store, None, &deliver).await.unwrap();
+    assert!(again.delivered.is_empty() && again.failed.is_empty());
+    let got = hook.got.lock().unwrap().clone();
+    let ok: Vec<&Received> = got.iter().filter(|r| r.status == 200).collect();
+    let ids: std::collections::BTreeSet<&str> = ok
+        .iter()
+        .map(|r| {
+            r.headers[telnyx_reputation_monitor::outbox::DELIVERY_ID_HEADER]
+                .to_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!((ok.len(), ids.len()), (3, 3), "each once");
+    let firsts: Vec<String> = hook
+        .taken("/slack")
+        .iter()
+        .map(|b| {
+            b["text"]
+                .as_str()
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let e = &fleet.enterprise_id;
+    assert_eq!(
+        firsts,
+        vec![
+            format!("[telnyx-reputation] OPENED: {a} (rule \"is high\", enterprise {e})"),
+            format!("[telnyx-reputation] OPENED: {b} (rule \"is high\", enterprise {e})"),
+            format!("[telnyx-reputation] RESOLVED: {a} (rule \"is high\", enterprise {e})"),
+        ]
+    );
+}
+
+pub async fn failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it(store: Store) {
+    use telnyx_reputation_monitor::alerts::AlertState;
+    use telnyx_reputation_monitor::outbox;
+    let fleet = Fleet::start(2).await;
+    let hook = receiving().await;
+    let text = format!(
+        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
+         [[rule]]\nname = \"sync down\"\nwhen = {{ sync_failing = 2 }}\n\
+         actions = [{{ type = \"notify\", channel = \"ops\" }}]\n",
+        hook.base
+    );
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let e = fleet.enterprise_id.clone();
+    // The API is unreachable: nothing listens on this loopback port.
+    let gone = Client::builder()
+        .api_key("k")
+        .base_url("http://127.0.0.1:9/v2")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let down = Monitor::new(gone, store.clone());
+    let mut queued = Vec::new();
+    for _ in 0..3 {
+        let error = down
+            .sync_with_rules(&e, &SyncOptions::default(), &rules, false, |_| {})
+            .await
+            .unwrap_err();
+        queued.push(store.record_sync_failure(&rules, &e, &error).await.unwrap());
+    }
+    assert_eq!(
+        queued,
+        vec![0, 1, 0],
+        "opens at the second failure in a row, once"
+    );
+    let open = store.alerts(Some(&e), &[AlertState::Open]).await.unwrap();
+    assert_eq!((open.len(), open[0].subject.as_str()), (1, "sync"));
+    let up = Monitor::new(fleet.client.clone(), store.clone());
+    let run = up
+        .sync_with_rules(&e, &SyncOptions::default(), &rules, false, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(run.queued, 1, "resolved");
+    outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    let texts: Vec<String> = hook
+        .taken("/slack")
+        .iter()
+        .map(|b| b["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts[0].starts_with(&format!(
+            "[telnyx-reputation] OPENED: sync (rule \"sync down\", enterprise {e})\nthe sync failed: "
+        )),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].starts_with(&format!(
+            "[telnyx-reputation] RESOLVED: sync (rule \"sync down\", enterprise {e})\nno longer holds"
+        )),
+        "{texts:?}"
+    );
+}
+
+/// The Python with `aiosmtpd` (pinned in xtask/requirements.txt): `TELNYX_REPUTATION_TEST_PYTHON`,
+/// else the pipeline venv `cargo xtask` builds (`.cache/venv`). Absent: the test fails
+/// saying how to get it.
+fn smtp_python() -> std::path::PathBuf {
+    let python = std::env::var_os("TELNYX_REPUTATION_TEST_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/venv/bin/python")
+        });
+    let has_aiosmtpd = std::process::Command::new(&python)
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has_aiosmtpd,
+        "the e-mail channel test needs a real SMTP server: {} with aiosmtpd (xtask/requirements.txt). \
+         Run `cargo xtask test` once (it builds .cache/venv) or set TELNYX_REPUTATION_TEST_PYTHON \
+         to a Python that has aiosmtpd",
+        python.display()
+    );
+    python
+}
+
+/// `python -m aiosmtpd` on 127.0.0.1, storing what it accepts in a maildir; killed on drop.
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn smtp_server() -> SmtpServer {
+    let python = smtp_python();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let maildir = tempfile::tempdir().unwrap();
+    let child = std::process::Command::new(python)
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir.path().join("mail"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = SmtpServer {
+        child,
+        port,
+        maildir,
+    };
+    eventually("the SMTP server to listen", || async move {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+    })
+    .await;
+    server
+}
+
+/// The headers (unfolded, by lowercase name) and body of each message in a maildir.
+fn mails(dir: &std::path::Path) -> Vec<(std::collections::BTreeMap<String, String>, String)> {
+    let Ok(entries) = std::fs::read_dir(dir.join("mail/new")) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| {
+            let raw = std::fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .replace("\r\n", "\n");
+            let (head, body) = raw.split_once("\n\n").unwrap();
+            let body = if head
+                .to_ascii_lowercase()
+                .contains("content-transfer-encoding: quoted-printable")
+            {
+                quoted_printable(body)
+            } else {
+                body.to_owned()
+            };
+            let mut headers = std::collections::BTreeMap::new();
+            let mut last = String::new();
+            for line in head.lines() {
+                if line.starts_with([' ', '\t']) {
+                    let value: &mut String = headers.get_mut(&last).unwrap();
+                    value.push(' ');
+                    value.push_str(line.trim());
+                } else if let Some((name, value)) = line.split_once(':') {
+                    last = name.to_ascii_lowercase();
+                    headers.insert(last.clone(), value.trim().to_owned());
+                }
+            }
+            (headers, body)
+        })
+        .collect()
+}
+
+/// Decode a quoted-printable body (RFC 2045: `=` + newline is a soft break, `=XX` a byte).
+fn quoted_printable(text: &str) -> String {
+    let text = text.replace("=\n", "");
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 3 <= bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+pub async fn the_email_channel_sends_each_notification_to_a_real_smtp_server(store: Store) {
+    use telnyx_reputation_monitor::outbox::{self, OutboxState};
+    let fleet = Fleet::start(2).await;
+    let smtp = smtp_server().await;
+    let text = format!(
+        "[[channel]]\nname = \"mail\"\ntype = \"email\"\nsmtp_host = \"127.0.0.1\"\n\
+         smtp_port = {}\ntls = \"none\"\nfrom = \"telnyx-reputation <alerts@example.test>\"\n\
+         to = [\"oncall@example.test\", \"noc@example.test\"]\n\n\
+         [[rule]]\nname = \"is high\"\nwhen = {{ is_high = true }}\n\
+         actions = [{{ type = \"notify\", channel = \"mail\" }}]\n",
+        smtp.port
+    );
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let number = fleet.numbers[1].clone();
+    let e = fleet.enterprise_id.clone();
+    fleet
+        .set_reputation(&fleet.numbers[0], serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    let t0 = chrono::DateTime::parse_from_rfc3339("2031-06-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let run = sync_at(&monitor, &fleet, &rules, t0).await;
+    assert_eq!(run.queued, 1);
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    let run = sync_at(&monitor, &fleet, &rules, t0 + chrono::Duration::hours(1)).await;
+    assert_eq!(run.queued, 1);
+    let report = outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    assert_eq!(report.delivered.len(), 2, "{report:?}");
+    // Marked sent on the server's 250.
+    assert!(
+        report
+            .delivered
+            .iter()
+            .all(|d| d.result.as_deref().is_some_and(|r| r.starts_with("250"))),
+        "{report:?}"
+    );
+    assert!(
+        store
+            .outbox(&[OutboxState::Pending])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut got = mails(smtp.maildir.path());
+    got.sort_by(|a, b| a.0["subject"].cmp(&b.0["subject"]));
+    assert_eq!(got.len(), 2, "{got:?}");
+    let title = |what: &str| {
+        format!("[telnyx-reputation] {what}: {number} (rule \"is high\", enterprise {e})")
+    };
+    let (opened, resolved) = (&got[0], &got[1]);
+    assert_eq!(opened.0["subject"], title("OPENED"));
+    assert_eq!(
+        opened.1.trim_end(),
+        format!("{}\nspam_risk is high", title("OPENED"))
+    );
+    assert_eq!(resolved.0["subject"], title("RESOLVED"));
+    assert_eq!(
+        resolved.1.trim_end(),
+        format!(
+            "{}\nno longer holds (open since 2031-06-01T08:00:00Z)",
+            title("RESOLVED")
+        )
+    );
+    for (headers, _) in &got {
+        assert_eq!(headers["from"], "telnyx-reputation <alerts@example.test>");
+        assert_eq!(headers["to"], "oncall@example.test, noc@example.test");
+        assert!(
+            headers["message-id"].ends_with("@telnyx-reputation>"),
+            "{headers:?}"
+        );
+    }
+}
