@@ -32,6 +32,7 @@ mod data;
 mod error;
 mod extract;
 mod faults;
+mod fixtures;
 mod journal;
 mod ledger;
 mod model;
