@@ -2,7 +2,9 @@
 //! maturin, type-check the package, its stubs, tests and examples with `mypy --strict`,
 //! check the stubs against the built module with `mypy.stubtest` (every class, method,
 //! parameter and default of the `.pyi` must exist at run time, and the reverse), then run
-//! pytest against the emulator binary.
+//! pytest against the emulator binary, then the user suite (`bindings/python/user_suite`: 40
+//! tests that each onboard an enterprise and advance their own test clock by 30 days) under
+//! `pytest -n 4` and serially, printing both times.
 
 use std::path::Path;
 use std::process::Command;
@@ -27,7 +29,13 @@ pub fn run(root: &Path) -> Result {
     )?;
     run_command(
         Command::new(venv_bin(root, "mypy"))
-            .args(["--strict", "python/telnyx_reputation", "tests", "examples"])
+            .args([
+                "--strict",
+                "python/telnyx_reputation",
+                "tests",
+                "examples",
+                "user_suite",
+            ])
             .current_dir(&package),
     )?;
     // No allowlist: every difference between the stubs and the module is an error.
@@ -40,6 +48,26 @@ pub fn run(root: &Path) -> Result {
         Command::new(venv_bin(root, "pytest"))
             .args(["-p", "no:cacheprovider", "tests"])
             .current_dir(&package)
-            .env("TELNYX_REPUTATION_EMULATOR_BIN", emulator),
-    )
+            .env("TELNYX_REPUTATION_EMULATOR_BIN", &emulator),
+    )?;
+    // The same user suite in parallel and serially: per-account test clocks keep the tests
+    // apart either way. The times are printed, not asserted (speed targets are not tests).
+    let mut times = Vec::new();
+    for (label, args) in [
+        ("pytest -n 4", &["-n", "4"][..]),
+        ("serially", &["-p", "no:xdist"][..]),
+    ] {
+        let started = std::time::Instant::now();
+        run_command(
+            Command::new(venv_bin(root, "pytest"))
+                .args(["-p", "no:cacheprovider", "-q"])
+                .args(args)
+                .arg("user_suite")
+                .current_dir(&package)
+                .env("TELNYX_REPUTATION_EMULATOR_BIN", &emulator),
+        )?;
+        times.push(format!("{label} {:.2} s", started.elapsed().as_secs_f64()));
+    }
+    println!("user suite (40 tests, 30 days each): {}", times.join(", "));
+    Ok(())
 }
