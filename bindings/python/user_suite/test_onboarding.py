@@ -5,13 +5,14 @@ another's clock or data."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from telnyx_reputation import Client
 from telnyx_reputation.testing import Emulator
 
-ENTERPRISE = {
+ENTERPRISE: dict[str, Any] = {
     "doing_business_as": "Acme Plumbing",
     "organization_type": "commercial",
     "organization_legal_type": "llc",
