@@ -21,7 +21,7 @@ def approved_scenario(count: int) -> dict[str, Any]:
     return {
         "fixtures": [
             {"path": "/v2/terms_of_service/number_reputation/agree"},
-            {"name": "acme", "path": "/v2/enterprises", "params": ENTERPRISE},
+            {"name": "acme", "path": "/v2/enterprises", "params": dict(ENTERPRISE)},
             {
                 "name": "loa",
                 "path": "/v2/documents",
