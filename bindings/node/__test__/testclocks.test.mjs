@@ -16,6 +16,9 @@ after(() => emulator.stop())
 const numbers = (first, count) =>
   Array.from({ length: count }, (_, i) => `+1202555${String(first + i).padStart(4, '0')}`)
 
+/** A fixture reference, `${name:path}`: the value at `path` of step `name`'s response. */
+const ref = (name, path) => `$${'{'}${name}:${path}}`
+
 /** Terms agreed, an approved enterprise on a daily schedule with `count` numbers. */
 function approvedScenario(count) {
   const address = {
@@ -25,7 +28,12 @@ function approvedScenario(count) {
     postal_code: '60601',
     street_address: '100 Main St',
   }
-  const contact = { first_name: 'Sam', last_name: 'Owner', email: 'sam@example.com', phone_number: '+13125550000' }
+  const contact = {
+    first_name: 'Sam',
+    last_name: 'Owner',
+    email: 'sam@example.com',
+    phone_number: '+13125550000',
+  }
   return {
     fixtures: [
       { path: '/v2/terms_of_service/number_reputation/agree' },
@@ -49,17 +57,25 @@ function approvedScenario(count) {
           billing_address: address,
         },
       },
-      { name: 'loa', path: '/v2/documents', params: { file: 'JVBERi0xLjcgc2lnbmVk', filename: 'loa.pdf' } },
       {
-        path: '/v2/enterprises/${acme:data.id}/reputation',
-        params: { loa_document_id: '${loa:data.id}', check_frequency: 'daily' },
+        name: 'loa',
+        path: '/v2/documents',
+        params: { file: 'JVBERi0xLjcgc2lnbmVk', filename: 'loa.pdf' },
+      },
+      {
+        path: `/v2/enterprises/${ref('acme', 'data.id')}/reputation`,
+        params: { loa_document_id: ref('loa', 'data.id'), check_frequency: 'daily' },
       },
       {
         path: '/_emulator/gates',
-        params: { enterprise_id: '${acme:data.id}', status: 'approved', loa_status: 'approved' },
+        params: {
+          enterprise_id: ref('acme', 'data.id'),
+          status: 'approved',
+          loa_status: 'approved',
+        },
       },
       {
-        path: '/v2/enterprises/${acme:data.id}/reputation/numbers',
+        path: `/v2/enterprises/${ref('acme', 'data.id')}/reputation/numbers`,
         params: { phone_numbers: numbers(500, count) },
       },
     ],
