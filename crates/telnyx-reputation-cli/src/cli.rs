@@ -75,7 +75,7 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serve the local emulator (same flags as `telnyx-reputation-emulator`), or fire an
     /// event on a running one (`emulator trigger`).
-    Emulator(EmulatorCommand),
+    Emulator(Box<EmulatorCommand>),
     /// Number Reputation terms of service.
     #[command(subcommand)]
     Terms(TermsCommand),

@@ -345,7 +345,11 @@ async fn an_account_test_clock_survives_a_restart() {
     emu.running.shutdown().await;
     let emu = start_with(&path).await;
     let (_, health) = emu.admin(Method::GET, "/health?api_key=k", None).await;
-    assert_eq!(health["account_clock_offset_ms"], json!(86_400_000), "{health}");
+    assert_eq!(
+        health["account_clock_offset_ms"],
+        json!(86_400_000),
+        "{health}"
+    );
     let (_, health) = emu.admin(Method::GET, "/health?api_key=other", None).await;
     assert_eq!(health["account_clock_offset_ms"], json!(0), "{health}");
     emu.running.shutdown().await;
