@@ -41,6 +41,67 @@ function readBaseUrl(child, bin) {
   })
 }
 
+/** Seconds in `{ days, hours, minutes, seconds }` (each optional, not negative in total). */
+function seconds({ days = 0, hours = 0, minutes = 0, seconds = 0 } = {}) {
+  const total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+  if (!Number.isFinite(total) || total < 0) {
+    throw new RangeError('advance moves the clock forward by a finite amount only')
+  }
+  return total
+}
+
+/**
+ * One account's side of the admin API: its test clock, triggers and fixtures.
+ * Every call names the account with `?api_key=`, so clock calls move this account only.
+ */
+class EmulatorAccount {
+  /**
+   * @param {string} adminUrl the admin API root, e.g. `http://127.0.0.1:40123/_emulator`
+   * @param {string} apiKey the account's API key
+   */
+  constructor(adminUrl, apiKey) {
+    this.adminUrl = adminUrl
+    this.apiKey = apiKey
+  }
+
+  /** Call an admin endpoint for this account; resolves to the parsed JSON (or null). */
+  async admin(method, path, body) {
+    const joiner = path.includes('?') ? '&' : '?'
+    const url = `${this.adminUrl}${path}${joiner}api_key=${encodeURIComponent(this.apiKey)}`
+    const response = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`${method} /_emulator${path}: ${response.status} ${text}`)
+    return text ? JSON.parse(text) : null
+  }
+
+  /** This account's time on its test clock. */
+  async now() {
+    return new Date((await this.admin('GET', '/health')).now)
+  }
+
+  /** Move this account's clock forward (others keep theirs); resolves to its new time. */
+  async advance(by) {
+    const moved = await this.admin('POST', '/clock/advance', { seconds: seconds(by) })
+    return new Date(moved.data.now)
+  }
+
+  /** Fire `event` as if it happened by itself (webhook included); resolves to what changed. */
+  async trigger(event, params = {}) {
+    const fired = await this.admin('POST', '/trigger', { ...params, event })
+    return fired.data.result
+  }
+
+  /** Run a fixture scenario as this account, every step or none; resolves to the named steps' responses. */
+  async loadFixtures(scenario) {
+    const loaded = await this.admin('POST', '/fixtures', scenario)
+    return loaded.data.steps
+  }
+}
+
 /**
  * The emulator to run: `bin`, else `$TELNYX_REPUTATION_EMULATOR_BIN`, else the installed
  * command line package's binary (`telnyx-reputation emulator`, from
@@ -77,11 +138,19 @@ async function startEmulator(options = {}) {
   const baseUrl = await readBaseUrl(child, bin)
   const adminUrl = baseUrl.replace(/\/v2\/?$/, '/_emulator')
   const clientOptions = options.client ?? {}
-  const account = (apiKey = `test-${randomUUID()}`) => ({
-    apiKey,
-    client: new Client({ ...clientOptions, apiKey, baseUrl }),
-  })
-  const { apiKey, client } = account(options.apiKey)
+  const account = (apiKey = `test-${randomUUID()}`) => {
+    const helpers = new EmulatorAccount(adminUrl, apiKey)
+    return {
+      apiKey,
+      client: new Client({ ...clientOptions, apiKey, baseUrl }),
+      now: () => helpers.now(),
+      advance: (by) => helpers.advance(by),
+      trigger: (event, params) => helpers.trigger(event, params),
+      loadFixtures: (scenario) => helpers.loadFixtures(scenario),
+    }
+  }
+  const first = account(options.apiKey)
+  const { apiKey, client } = first
 
   /** Call the emulator's admin API for this account; resolves to the parsed JSON (or null). */
   async function admin(method, path, body, key = apiKey) {
@@ -102,7 +171,19 @@ async function startEmulator(options = {}) {
     await exited
   }
 
-  return { client, baseUrl, apiKey, adminUrl, account, admin, stop }
+  return {
+    client,
+    baseUrl,
+    apiKey,
+    adminUrl,
+    account,
+    admin,
+    now: first.now,
+    advance: first.advance,
+    trigger: first.trigger,
+    loadFixtures: first.loadFixtures,
+    stop,
+  }
 }
 
-module.exports = { startEmulator }
+module.exports = { startEmulator, EmulatorAccount }

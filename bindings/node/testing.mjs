@@ -1,2 +1,2 @@
 // ESM entry of `telnyx-reputation/testing`; the implementation is testing.js.
-export { startEmulator } from './testing.js'
+export { startEmulator, EmulatorAccount } from './testing.js'

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as telnyx from 'telnyx-reputation'
+import * as testing from 'telnyx-reputation/testing'
 
 const TABLE = fileURLToPath(new URL('../../../docs/parity.md', import.meta.url))
 const BASE = { apiKey: 'KEY_parity', baseUrl: 'http://127.0.0.1:9/v2', maxRetries: 0 }
@@ -49,7 +50,7 @@ async function roots() {
       () => assert.fail('an invalid id must reject'),
       (e) => e,
     )
-  return { ...telnyx, client, err }
+  return { ...telnyx, testing, client, err }
 }
 
 /** `a.b(x).c` as `['a', 'b(x)', 'c']` (dots inside parentheses kept; `[Symbol.…]` its own). */

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import telnyx_reputation
+import telnyx_reputation.testing
 from telnyx_reputation import AsyncClient, Client, errors, models, webhooks
 
 TABLE = Path(__file__).resolve().parents[3] / "docs" / "parity.md"
@@ -66,6 +67,7 @@ def roots() -> dict[str, Any]:
         "errors": errors,
         "models": models,
         "webhooks": webhooks,
+        "testing": telnyx_reputation.testing,
         "client": client,
         "aclient": AsyncClient(**options),
         "err": err,

@@ -73,8 +73,9 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Run the whole journey against an embedded emulator (no credentials needed).
     Demo(DemoArgs),
-    /// Serve the local emulator (same flags as `telnyx-reputation-emulator`).
-    Emulator(telnyx_reputation_emulator::EmulatorArgs),
+    /// Serve the local emulator (same flags as `telnyx-reputation-emulator`), or fire an
+    /// event on a running one (`emulator trigger`).
+    Emulator(Box<EmulatorCommand>),
     /// Number Reputation terms of service.
     #[command(subcommand)]
     Terms(TermsCommand),
@@ -144,4 +145,60 @@ mod tests {
     fn the_grammar_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// `emulator [FLAGS]` serves; `emulator trigger EVENT ...` fires an event on a running one.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct EmulatorCommand {
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    pub action: Option<EmulatorAction>,
+    /// How to serve.
+    #[command(flatten)]
+    pub serve: telnyx_reputation_emulator::EmulatorArgs,
+}
+
+/// Calls on a running emulator.
+#[derive(Subcommand, Debug)]
+pub enum EmulatorAction {
+    /// Fire an event or state change for a number or enterprise of the account
+    /// (`--api-key`/`TELNYX_API_KEY`) on the emulator at `--base-url` (default
+    /// http://127.0.0.1:4010), through the path it takes when it happens by itself (webhook
+    /// included). Prints what changed.
+    Trigger(TriggerArgs),
+}
+
+/// `emulator trigger EVENT [--phone-number N] [--enterprise ID] ...`
+#[derive(Args, Debug)]
+pub struct TriggerArgs {
+    /// The event.
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(telnyx_reputation_emulator::TRIGGER_EVENTS))]
+    pub event: String,
+    /// The number (reputation.changed, number.flagged, number.removed).
+    #[arg(long, value_name = "E164")]
+    pub phone_number: Option<String>,
+    /// The gate (gate.approved, gate.rejected).
+    #[arg(long, value_parser = ["status", "loa_status"])]
+    pub gate: Option<String>,
+    /// The new status (external_verification.status_changed: approved|rejected;
+    /// remediation.status_changed: in_progress|completed|failed|cancelled).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// The remediation request (remediation.status_changed).
+    #[arg(long)]
+    pub remediation_id: Option<String>,
+    /// A rejection reason (repeatable; gate.rejected, external_verification.status_changed).
+    #[arg(long = "rejection-reason", value_name = "TEXT")]
+    pub rejection_reasons: Vec<String>,
+    /// The new spam risk (reputation.changed).
+    #[arg(long, value_parser = ["low", "medium", "high"])]
+    pub spam_risk: Option<String>,
+    /// The spam category (reputation.changed).
+    #[arg(long)]
+    pub spam_category: Option<String>,
+    /// Any other field of the trigger body, as KEY=VALUE (VALUE read as JSON when it parses,
+    /// else as text), e.g. `--set flag_reason=reverification_due` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
 }

@@ -44,7 +44,12 @@ fn run(cli: Cli) -> CliResult {
     let ctx = Context::new(cli.global.clone());
     match cli.command {
         Command::Demo(args) => block_on(demo::run(&cli.global, args)),
-        Command::Emulator(args) => block_on(serve_emulator(args)),
+        Command::Emulator(c) => match c.action {
+            None => block_on(serve_emulator(c.serve)),
+            Some(cli::EmulatorAction::Trigger(args)) => {
+                block_on(commands::emulator::trigger(&cli.global, args))
+            }
+        },
         Command::Terms(c) => block_on(commands::terms::run(&ctx, c)),
         Command::Enterprises(c) => block_on(commands::enterprises::run(&ctx, c)),
         Command::Documents(c) => block_on(commands::documents::run(&ctx, c)),

@@ -578,3 +578,57 @@ fn a_long_line_in_a_numbers_file_is_echoed_cut_with_its_length() {
     assert!(stderr.contains("… (2000000 characters)"), "{stderr}");
     assert!(stderr.len() < 2_000, "{} bytes of stderr", stderr.len());
 }
+
+#[test]
+fn emulator_trigger_fires_an_event_on_a_running_emulator() {
+    let h = Harness::with_delay(
+        "trigger-cli",
+        telnyx_reputation_emulator::ApprovalDelay::Manual,
+    );
+    let id = {
+        let client = h.client();
+        h.runtime.block_on(async {
+            client
+                .terms_of_service()
+                .agree_number_reputation()
+                .await
+                .unwrap();
+            let new = serde_json::from_str(ENTERPRISE_JSON).unwrap();
+            client.enterprises().create(new).await.unwrap().id
+        })
+    };
+    let pdf = tempfile::NamedTempFile::new().unwrap();
+    h.cli_for(&id)
+        .args(["loa", "render", "--out"])
+        .arg(pdf.path())
+        .assert()
+        .success();
+    let document = json_of(h.cli().args(["documents", "upload"]).arg(pdf.path()));
+    h.cli_for(&id)
+        .args(["reputation", "enable", "--loa-document-id"])
+        .arg(document["id"].as_str().unwrap())
+        .assert()
+        .success();
+    for gate in ["status", "loa_status"] {
+        h.cli_for(&id)
+            .args(["emulator", "trigger", "gate.approved", "--gate", gate])
+            .assert()
+            .success()
+            .stdout(contains("\"event\": \"gate.approved\""));
+    }
+    let settings = json_of(h.cli_for(&id).args(["reputation", "settings"]));
+    assert_eq!(settings["status"], "approved", "{settings}");
+    assert_eq!(settings["loa_status"], "approved", "{settings}");
+
+    // A refused trigger exits 3 naming the field.
+    h.cli()
+        .args(["emulator", "trigger", "number.flagged"])
+        .assert()
+        .code(3)
+        .stderr(contains("/phone_number"));
+    // An unknown event is a usage error before anything is sent.
+    h.cli()
+        .args(["emulator", "trigger", "number.exploded"])
+        .assert()
+        .code(2);
+}

@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/numbers/ownership", post(set_ownership))
         .route("/remediation/advance", post(advance_remediation))
         .route("/clock/advance", post(advance_clock))
+        .route("/trigger", post(trigger))
+        .route("/fixtures", post(load_fixtures))
         .route(
             "/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
@@ -51,6 +53,16 @@ fn account_of(query: &Query, headers: &HeaderMap) -> Option<String> {
         .or_else(|| bearer(headers))
 }
 
+/// The account whose test clock a clock call is about: the `api_key` query parameter only (a
+/// bearer header does not select it, so callers that reuse their client's headers keep moving
+/// and reading the whole emulator's clock, as before per-account clocks).
+fn clock_account(query: &Query) -> Option<String> {
+    query
+        .get("api_key")
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+}
+
 fn require_account(query: &Query, headers: &HeaderMap) -> Result<String, ApiError> {
     account_of(query, headers).ok_or_else(|| {
         ApiError::bad_parameter(
@@ -60,15 +72,22 @@ fn require_account(query: &Query, headers: &HeaderMap) -> Result<String, ApiErro
     })
 }
 
-async fn health(State(app): State<AppState>) -> Json<Value> {
+/// GET /_emulator/health: settings and the clock; with `api_key`, that account's clock.
+async fn health(State(app): State<AppState>, query: Query) -> Json<Value> {
     let config = app.config();
-    Json(json!({
+    let mut body = json!({
         "status": "ok",
         "approval_delay": config.approval_delay.to_string(),
         "seed": config.seed,
         "refresh_rate_limit": config.refresh_limit.map_or_else(|| "off".to_string(), |l| l.to_string()),
         "now": timestamp(app.now()),
-    }))
+    });
+    if let Some(key) = clock_account(&query) {
+        let (now, offset) = app.with_account(&key, |acct, ctx| (ctx.now, acct.clock_offset_ms));
+        body["now"] = json!(timestamp(now));
+        body["account_clock_offset_ms"] = json!(offset);
+    }
+    Json(body)
 }
 
 async fn reset(State(app): State<AppState>, query: Query, headers: HeaderMap) -> StatusCode {
@@ -119,11 +138,11 @@ async fn transitions(
              scheduled_refresh entries). Start it with timed drift.",
         ));
     };
-    let time = |name: &str, default: DateTime<Utc>| -> Result<DateTime<Utc>, ApiError> {
+    let time = |name: &str| -> Result<Option<DateTime<Utc>>, ApiError> {
         match query.get(name) {
-            None => Ok(default),
+            None => Ok(None),
             Some(text) => DateTime::parse_from_rfc3339(text)
-                .map(|t| t.with_timezone(&Utc))
+                .map(|t| Some(t.with_timezone(&Utc)))
                 .map_err(|_| {
                     ApiError::invalid(
                         &format!("/{name}"),
@@ -132,10 +151,12 @@ async fn transitions(
                 }),
         }
     };
-    let since = time("since", drift.origin)?;
-    let until = time("until", app.now())?;
+    let since = time("since")?.unwrap_or(drift.origin);
+    let until = time("until")?;
     let to = query.get("to").map(str::to_owned);
-    let mut out: Vec<Value> = app.with_account(&key, |acct, _| {
+    let mut out: Vec<Value> = app.with_account(&key, |acct, ctx| {
+        // Up to the account's now (its test clock) unless asked otherwise.
+        let until = until.unwrap_or(ctx.now);
         let mut out = Vec::new();
         for enterprise in acct.enterprises.iter().filter(|e| e.deleted_at.is_none()) {
             for number in enterprise.numbers.values().map(|r| &r.phone_number) {
@@ -560,9 +581,11 @@ async fn advance_remediation(
 /// The largest single clock advance accepted: ten years.
 pub const MAX_CLOCK_ADVANCE_MS: f64 = 10.0 * 366.0 * 86_400_000.0;
 
-/// POST /_emulator/clock/advance: move virtual time forward (all accounts).
+/// POST /_emulator/clock/advance: move virtual time forward — for every account, or with
+/// `api_key` for that account only (its test clock).
 async fn advance_clock(
     State(app): State<AppState>,
+    query: Query,
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut c = Checker::default();
@@ -601,8 +624,24 @@ async fn advance_clock(
             ),
         ));
     }
+    let by = Duration::from_millis(ms as u64);
+    if let Some(key) = clock_account(&query) {
+        let (offset, now) = app.advance_account_clock(&key, by).map_err(|total| {
+            ApiError::bad_request_at(
+                pointer,
+                format!(
+                    "this account's clock is already {total} ms ahead; advancing it further would leave the representable time range."
+                ),
+            )
+        })?;
+        return Ok(Json(data(json!({
+            "offset_ms": offset,
+            "now": timestamp(now),
+            "scope": "account",
+        }))));
+    }
     let offset = app
-        .advance_clock(Duration::from_millis(ms as u64))
+        .advance_clock(by)
         .map_err(|total| {
             ApiError::bad_request_at(
                 pointer,
@@ -614,7 +653,7 @@ async fn advance_clock(
     // Catch up every due check, deadline and review now, in order, for every account.
     app.settle_all();
     Ok(Json(data(
-        json!({ "offset_ms": offset, "now": timestamp(app.now()) }),
+        json!({ "offset_ms": offset, "now": timestamp(app.now()), "scope": "emulator" }),
     )))
 }
 
@@ -683,4 +722,167 @@ async fn clear_requests(
     let account = account_of(&query, &headers);
     app.journal().clear(account.as_deref());
     StatusCode::NO_CONTENT
+}
+
+/// The events and state changes `POST /_emulator/trigger` fires.
+pub const TRIGGER_EVENTS: &[&str] = &[
+    "reputation.changed",
+    "number.flagged",
+    "number.removed",
+    "external_verification.status_changed",
+    "gate.approved",
+    "gate.rejected",
+    "remediation.status_changed",
+];
+
+/// POST /_emulator/trigger: fire one documented event or state change for a number or an
+/// enterprise of the account, through the code path it takes when it happens by itself (so
+/// the webhook, if the enterprise has one, is queued, signed and delivered as usual). The
+/// body names the `event` (one of [`TRIGGER_EVENTS`]) and its parameters.
+async fn trigger(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+    JsonObject(mut body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let key = require_account(&query, &headers)?;
+    let event = match body.remove("event") {
+        Some(Value::String(name)) if TRIGGER_EVENTS.contains(&name.as_str()) => name,
+        Some(other) => {
+            return Err(ApiError::unprocessable(vec![invalid_item(
+                "/event",
+                format!(
+                    "event must be one of {}, got {other}.",
+                    TRIGGER_EVENTS.join(", ")
+                ),
+            )]));
+        }
+        None => return Err(ApiError::unprocessable(vec![missing_item("/event")])),
+    };
+    let result = match event.as_str() {
+        "reputation.changed" => {
+            set_reputation(State(app), query, headers, JsonObject(body)).await?
+        }
+        "number.flagged" => {
+            if let Some(status) = body.get("ownership_status") {
+                return Err(ApiError::unprocessable(vec![invalid_item(
+                    "/ownership_status",
+                    format!(
+                        "number.flagged sets ownership_status pending_confirmation itself; got {status}."
+                    ),
+                )]));
+            }
+            // As a carrier change found by a scheduled check: confirm within the window.
+            body.insert("ownership_status".into(), json!("pending_confirmation"));
+            body.entry("flag_reason")
+                .or_insert_with(|| json!("carrier_changed"));
+            set_ownership(State(app), query, headers, JsonObject(body)).await?
+        }
+        "number.removed" => remove_number(&app, &key, &body)?,
+        "external_verification.status_changed" => {
+            let mut c = Checker::default();
+            c.only(&body, "", &["enterprise_id", "status", "rejection_reasons"]);
+            let status = c
+                .required(&body, "", "status", Rule::OneOf(&["approved", "rejected"]))
+                .unwrap_or_default();
+            c.finish()?;
+            body.remove("status");
+            body.insert("external_verification_status".into(), json!(status));
+            gates(State(app), query, headers, JsonObject(body)).await?
+        }
+        "gate.approved" | "gate.rejected" => {
+            let mut c = Checker::default();
+            c.only(&body, "", &["enterprise_id", "gate", "rejection_reasons"]);
+            let gate = c
+                .required(&body, "", "gate", Rule::OneOf(&["status", "loa_status"]))
+                .unwrap_or_default();
+            if event == "gate.approved" && body.contains_key("rejection_reasons") {
+                c.push(invalid_item(
+                    "/rejection_reasons",
+                    "rejection_reasons applies only to gate.rejected.",
+                ));
+            }
+            c.finish()?;
+            body.remove("gate");
+            let decision = event.trim_start_matches("gate.");
+            body.insert(gate, json!(decision));
+            let view = gates(State(app.clone()), query, headers, JsonObject(body)).await?;
+            // Both gates approved: the check schedule starts now, as after a review.
+            app.with_account(&key, |_, _| ());
+            view
+        }
+        _ => {
+            // remediation.status_changed
+            let mut c = Checker::default();
+            c.required(&body, "", "remediation_id", Rule::Text);
+            c.required(
+                &body,
+                "",
+                "status",
+                Rule::OneOf(&["in_progress", "completed", "failed", "cancelled"]),
+            );
+            c.finish()?;
+            advance_remediation(State(app), query, headers, JsonObject(body)).await?
+        }
+    };
+    let Json(mut result) = result;
+    Ok(Json(data(json!({
+        "event": event,
+        "result": result.get_mut("data").map(Value::take).unwrap_or(result),
+    }))))
+}
+
+/// `number.removed`: Telnyx takes a number out of monitoring (by default for unconfirmed
+/// ownership), as when a confirmation deadline passes.
+fn remove_number(
+    app: &AppState,
+    key: &str,
+    body: &Map<String, Value>,
+) -> Result<Json<Value>, ApiError> {
+    let mut c = Checker::default();
+    c.only(body, "", &["phone_number", "removal_reason"]);
+    let number = c
+        .required(body, "", "phone_number", Rule::E164)
+        .unwrap_or_default();
+    let reason = c
+        .optional(body, "", "removal_reason", Rule::Text)
+        .flatten()
+        .unwrap_or_else(|| "unconfirmed_ownership".to_string());
+    c.finish()?;
+    app.with_account(key, |acct, ctx| {
+        let id = acct.enterprise_of_number(&number).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "Phone number '{number}' is not registered in this account."
+            ))
+        })?;
+        let enterprise = enterprise_mut(acct, &id)?;
+        let url = enterprise
+            .reputation
+            .as_ref()
+            .and_then(|r| r.webhook_url.clone());
+        let record = enterprise
+            .deregister(&number, &reason, ctx.now)
+            .ok_or_else(|| {
+                ApiError::not_found(format!("Phone number '{number}' is not monitored."))
+            })?;
+        acct.outbox.removed(url, &record, ctx.config.seed);
+        Ok(Json(data(record.to_json())))
+    })
+}
+
+/// POST /_emulator/fixtures: run a fixture scenario (see `crate::fixtures`) as the account
+/// named by `api_key` (or the bearer token, or else the file's own `api_key`).
+async fn load_fixtures(
+    State(app): State<AppState>,
+    query: Query,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let scenario = crate::fixtures::parse(&Value::Object(body))?;
+    let key = match account_of(&query, &headers).or_else(|| scenario.api_key.clone()) {
+        Some(key) => key,
+        None => require_account(&query, &headers)?,
+    };
+    let made = crate::fixtures::load(&app, &key, &scenario).await?;
+    Ok(Json(crate::fixtures::answer(made)))
 }

@@ -43,6 +43,11 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "PATH")]
     pub state_file: Option<std::path::PathBuf>,
 
+    /// Load this fixture scenario (JSON: steps of API and admin requests, later steps referring
+    /// to what earlier ones made) at start, as the account its api_key names.
+    #[arg(long, value_name = "FILE")]
+    pub fixtures: Option<std::path::PathBuf>,
+
     /// Require this token (header X-Emulator-Admin-Token) on every /_emulator call; needed to
     /// listen on a non-loopback address. Read from TELNYX_EMULATOR_ADMIN_TOKEN when not given
     /// (which keeps it out of the process list).
@@ -162,6 +167,9 @@ impl EmulatorArgs {
         }
         if let Some(path) = &self.state_file {
             builder = builder.state_file(path.clone());
+        }
+        if let Some(path) = &self.fixtures {
+            builder = builder.fixtures(path.clone());
         }
         for host in &self.webhook_allow_hosts {
             builder = builder.webhook_allow_host(host.clone());

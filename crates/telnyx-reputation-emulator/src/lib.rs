@@ -32,6 +32,7 @@ mod data;
 mod error;
 mod extract;
 mod faults;
+mod fixtures;
 mod journal;
 mod ledger;
 mod model;
@@ -45,8 +46,9 @@ mod state;
 mod validate;
 mod webhooks;
 
+pub use admin::TRIGGER_EVENTS;
 pub use admin_guard::{ADMIN_TOKEN_HEADER, AdminToken, Policy};
-pub use cli::{EmulatorArgs, WebhookKey};
+pub use cli::{ADMIN_TOKEN_ENV, EmulatorArgs, WebhookKey};
 pub use data::{Drift, TimedDrift, Transition};
 pub use routes::{router, router_with};
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};

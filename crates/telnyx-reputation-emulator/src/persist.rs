@@ -3,9 +3,9 @@
 //! so a crash mid-write leaves the previous complete file in place.
 //!
 //! Saved: every account (enterprises, numbers, remediations, documents, agreements, ledger,
-//! admin reputation overrides, pending events, id counters), the virtual clock offset, the
-//! webhook delivery queue, in-flight deliveries and log, and the fault rules. Not saved: the
-//! request journal (a debugging aid with raw headers).
+//! admin reputation overrides, pending events, id counters, test-clock offsets), the virtual
+//! clock offset, the webhook delivery queue, in-flight deliveries and log, and the fault
+//! rules. Not saved: the request journal (a debugging aid with raw headers).
 //!
 //! No API key is written: accounts are saved under the [`key_digest`] of their key (as are
 //! the account fields of their events and delivery attempts), and a restored account takes

@@ -48,6 +48,7 @@ pub struct EmulatorBuilder {
     webhook_secret: Option<[u8; 32]>,
     webhook_allow_hosts: Vec<String>,
     state_file: Option<std::path::PathBuf>,
+    fixtures: Option<std::path::PathBuf>,
     policy: Policy,
     header_read_timeout: Duration,
 }
@@ -64,6 +65,7 @@ impl Default for EmulatorBuilder {
             webhook_secret: None,
             webhook_allow_hosts: Vec::new(),
             state_file: None,
+            fixtures: None,
             policy: Policy::default(),
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
@@ -159,6 +161,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Load this fixture scenario (JSON, see the README's "Fixture files") at start, as the
+    /// account its `api_key` names; a start with a refused file fails, naming step and field.
+    pub fn fixtures(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.fixtures = Some(path.into());
+        self
+    }
+
     /// Bind and start serving in the background of the current tokio runtime. Fails with
     /// `InvalidInput` for a non-loopback address without an admin token.
     pub async fn start(self) -> io::Result<RunningEmulator> {
@@ -185,6 +194,9 @@ impl EmulatorBuilder {
             Some(path) => AppState::persisted(self.config, webhooks, path)?,
             None => AppState::with_webhooks(self.config, webhooks),
         };
+        if let Some(path) = &self.fixtures {
+            load_fixture_file(&state, path).await?;
+        }
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(background(state.clone(), stopped.clone()));
         if state.state_file().is_some() {
@@ -199,6 +211,46 @@ impl EmulatorBuilder {
             task: Some(task),
         })
     }
+}
+
+/// Load a `--fixtures` file into `state`; errors read `FILE: POINTER: message`.
+async fn load_fixture_file(state: &AppState, path: &std::path::Path) -> io::Result<()> {
+    let shown = path.display();
+    let invalid = |message: String| io::Error::new(io::ErrorKind::InvalidInput, message);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{shown}: cannot read the fixture file: {e}"),
+        )
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| invalid(format!("{shown}:{}: not JSON: {e}", e.line())))?;
+    let refused = |e: crate::error::ApiError| {
+        let lines: Vec<String> = e
+            .items
+            .iter()
+            .map(|item| {
+                let pointer = match &item.source {
+                    Some(crate::error::Source::Pointer(p) | crate::error::Source::Parameter(p)) => {
+                        p.as_str()
+                    }
+                    None => "",
+                };
+                format!("{shown}: {pointer}: {}", item.detail)
+            })
+            .collect();
+        invalid(lines.join("\n"))
+    };
+    let scenario = crate::fixtures::parse(&value).map_err(refused)?;
+    let Some(key) = scenario.api_key.clone() else {
+        return Err(invalid(format!(
+            "{shown}: /api_key: a fixture file loaded at start must name its account with api_key"
+        )));
+    };
+    crate::fixtures::load(state, &key, &scenario)
+        .await
+        .map_err(refused)?;
+    Ok(())
 }
 
 /// A started emulator. Dropping it stops the server (without waiting); prefer `shutdown`.

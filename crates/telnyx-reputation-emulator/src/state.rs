@@ -201,6 +201,10 @@ pub struct Account {
     pub overrides: HashMap<String, Option<Profile>>,
     /// Webhook events not yet queued for delivery.
     pub outbox: Outbox,
+    /// How far this account's test clock runs ahead of the emulator's clock, in milliseconds
+    /// (`POST /_emulator/clock/advance?api_key=`); everything the account schedules follows it.
+    #[serde(default)]
+    pub clock_offset_ms: i64,
 }
 
 impl Account {
@@ -215,6 +219,7 @@ impl Account {
             ledger: Ledger::default(),
             overrides: HashMap::new(),
             outbox: Outbox::new(key),
+            clock_offset_ms: 0,
         }
     }
 
@@ -235,6 +240,7 @@ impl Account {
             && self.ledger.is_empty()
             && self.overrides.is_empty()
             && self.outbox.events.is_empty()
+            && self.clock_offset_ms == 0
     }
 
     /// A new seeded id, unique within the account.
@@ -643,6 +649,14 @@ pub fn complete_remediation(
     }
 }
 
+/// An account's now: the emulator's virtual `now` moved on by the account's own test-clock
+/// offset (bounded with the global one by `MAX_CLOCK_OFFSET_MS`, so this stays in range).
+pub fn account_now(now: DateTime<Utc>, offset_ms: i64) -> DateTime<Utc> {
+    chrono::Duration::try_milliseconds(offset_ms)
+        .and_then(|d| now.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// The whole emulated world.
 #[derive(Debug, Default)]
 pub struct World {
@@ -781,6 +795,18 @@ impl AppState {
         }
     }
 
+    /// A separate state with this emulator's settings and clock holding `world`, for dry
+    /// runs: nothing it queues is delivered (no delivery task serves it) and it is never saved.
+    pub(crate) fn scratch(&self, world: World) -> Self {
+        Self::build(
+            self.shared.config,
+            self.shared.webhooks.clone(),
+            world,
+            self.shared.clock_offset_ms.load(Ordering::SeqCst),
+            None,
+        )
+    }
+
     /// Note that the world changed, so the state file (if any) is saved soon.
     pub fn mark_dirty(&self) {
         if self.shared.state_file.is_some() {
@@ -839,6 +865,7 @@ impl AppState {
         let mut any = false;
         for key in keys {
             if let Some(account) = world.accounts.get_mut(&key) {
+                let now = account_now(now, account.clock_offset_ms);
                 account.settle(now, seed, self.shared.config.drift);
                 account.notify_changes(seed);
             }
@@ -865,6 +892,17 @@ impl AppState {
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
+    /// The account `key`'s now (its test clock); the emulator's now for an account not held.
+    pub fn now_of(&self, key: &str) -> DateTime<Utc> {
+        let now = self.now();
+        let offset = self
+            .world()
+            .accounts
+            .get(key)
+            .map_or(0, |a| a.clock_offset_ms);
+        account_now(now, offset)
+    }
+
     /// Move the virtual clock forward; returns the new offset in milliseconds, or the
     /// current offset as the error if the total would pass `MAX_CLOCK_OFFSET_MS`.
     pub fn advance_clock(&self, by: Duration) -> Result<i64, i64> {
@@ -877,6 +915,38 @@ impl AppState {
                     .filter(|total| *total <= MAX_CLOCK_OFFSET_MS)
             })
             .map(|previous| previous + ms)
+    }
+
+    /// Move the test clock of the account `key` forward (creating the account if need be) and
+    /// settle it at its new time, queueing the events that produced; returns the account's
+    /// offset from the emulator's clock and its new now, or (as the error) the total offset in
+    /// milliseconds if the move would pass `MAX_CLOCK_OFFSET_MS`.
+    pub fn advance_account_clock(
+        &self,
+        key: &str,
+        by: Duration,
+    ) -> Result<(i64, DateTime<Utc>), i64> {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        let global = self.shared.clock_offset_ms.load(Ordering::SeqCst);
+        let base = Utc::now();
+        let config = self.shared.config;
+        let mut world = self.world();
+        let account = world.account(key);
+        let offset = account
+            .clock_offset_ms
+            .checked_add(ms)
+            .filter(|total| total.saturating_add(global) <= MAX_CLOCK_OFFSET_MS)
+            .ok_or(account.clock_offset_ms.saturating_add(global))?;
+        account.clock_offset_ms = offset;
+        let now = account_now(account_now(base, global), offset);
+        account.settle(now, config.seed, config.drift);
+        account.notify_changes(config.seed);
+        let queued = world.drain_outbox(key);
+        drop(world);
+        if queued {
+            self.shared.wake.notify_one();
+        }
+        Ok((offset, now))
     }
 
     /// Lock the world. A poisoned lock is recovered: handlers never leave it half-updated.
@@ -897,12 +967,13 @@ impl AppState {
 
     /// Run `f` on the settled account of `key`.
     pub fn with_account<T>(&self, key: &str, f: impl FnOnce(&mut Account, Ctx) -> T) -> T {
-        let ctx = Ctx {
-            config: self.shared.config,
-            now: self.now(),
-        };
+        let global = self.now();
         let mut world = self.world();
         let account = world.account(key);
+        let ctx = Ctx {
+            config: self.shared.config,
+            now: account_now(global, account.clock_offset_ms),
+        };
         account.settle(ctx.now, ctx.config.seed, ctx.config.drift);
         let out = f(account, ctx);
         account.notify_changes(ctx.config.seed);

@@ -456,7 +456,7 @@ async fn attempt_all(app: &crate::state::AppState, client: &reqwest::Client, eve
             attempt,
             status: None,
             error: None,
-            at: app.now(),
+            at: app.now_of(&event.account),
             timestamp: unix,
             account: event.account.clone(),
         };

@@ -20,6 +20,7 @@ import {
   type WebhookEvent,
 } from 'telnyx-reputation'
 import { startEmulator, type Emulator } from 'telnyx-reputation/testing'
+import type { FixtureScenario } from 'telnyx-reputation/testing'
 
 /** Money: budgets in units and dollars, prices, and usage in dollars (exact strings). */
 function money(): string {
@@ -224,6 +225,19 @@ async function escapeHatches(client: Client, id: string): Promise<string | null>
   return raw.response.requestId ?? null
 }
 
+/** Test clocks, triggers and fixtures of one account, typed. */
+async function timeTravel(emulator: Emulator): Promise<Date> {
+  const scenario: FixtureScenario = {
+    fixtures: [{ path: '/v2/terms_of_service/number_reputation/agree' }],
+  }
+  const made: Record<string, unknown> = await emulator.loadFixtures(scenario)
+  void made
+  const other = emulator.account()
+  await other.trigger('gate.approved', { enterprise_id: 'id', gate: 'status' }).catch(() => null)
+  const later: Date = await emulator.advance({ days: 7 })
+  return later
+}
+
 export async function main(): Promise<void> {
   const emulator: Emulator = await startEmulator({ approvalDelay: '0s', client: { maxRetries: 0 } })
   try {
@@ -234,6 +248,7 @@ export async function main(): Promise<void> {
     void enumInputs
     void escapeHatches
     void money
+    void timeTravel
     const event = webhooks.verify(Buffer.from('{}'), { 'telnyx-timestamp': '0' }, 'key')
     console.log(describe(event), onWebhook, testDelivery('{}'))
   } finally {

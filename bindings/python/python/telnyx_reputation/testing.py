@@ -14,6 +14,13 @@ free loopback port (approvals instant). Every test then gets ``emulator``, a fre
 ``telnyx-reputation-cli`` package installed in this environment (run as
 ``telnyx-reputation emulator``; ``pip install telnyx-reputation-cli``, no Rust needed), else
 ``telnyx-reputation-emulator`` or ``telnyx-reputation`` on ``PATH``.
+
+Each account has its own test clock: ``emulator.advance(days=30)`` moves that account's time
+only (its schedules, ownership deadlines, remediation stages and webhook times follow it), so
+tests that travel in time can run in parallel (``pytest -n 4`` with pytest-xdist: each worker
+starts its own emulator, each test gets its own account). ``emulator.trigger(...)`` fires an
+event or state change as if it happened by itself, and ``emulator.load_fixtures(...)`` sets
+up a scenario in one call.
 """
 
 from __future__ import annotations
@@ -21,21 +28,32 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import urllib.error
+from datetime import datetime
 import shutil
 import subprocess
 import sysconfig
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from telnyx_reputation import AsyncClient, Client
 
-__all__ = ["Emulator", "EmulatorServer", "async_client", "client", "emulator", "emulator_server"]
+__all__ = [
+    "Emulator",
+    "EmulatorError",
+    "EmulatorServer",
+    "async_client",
+    "client",
+    "emulator",
+    "emulator_server",
+]
 
 BINARY_ENV = "TELNYX_REPUTATION_EMULATOR_BIN"
 BINARY_NAME = "telnyx-reputation-emulator"
@@ -72,6 +90,23 @@ def find_command() -> list[str]:
         f"{BINARY_ENV} to the path of {BINARY_NAME}, or put it on PATH "
         f"(cargo install --path crates/{BINARY_NAME})"
     )
+
+
+class EmulatorError(RuntimeError):
+    """An admin call the emulator refused: ``status`` and the decoded error ``body``."""
+
+    def __init__(self, method: str, path: str, status: int, body: Any) -> None:
+        self.status = status
+        """The HTTP status."""
+        self.body = body
+        """The decoded JSON error body (Telnyx-shaped ``{"errors": [...]}``), or the text."""
+        details = body
+        if isinstance(body, dict) and isinstance(body.get("errors"), list):
+            details = "; ".join(
+                f"{e.get('source', {}).get('pointer', '')}: {e.get('detail', '')}".lstrip(": ")
+                for e in body["errors"]
+            )
+        super().__init__(f"{method} /_emulator{path}: {status}: {details}")
 
 
 class EmulatorServer:
@@ -135,9 +170,51 @@ class Emulator:
             f"{self.server.admin_url}{path}?{query}", data=data, method=method
         )
         request.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            raw = response.read()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as refused:
+            text = refused.read().decode(errors="replace")
+            try:
+                decoded: Any = json.loads(text)
+            except ValueError:
+                decoded = text
+            raise EmulatorError(method, path, refused.code, decoded) from None
         return json.loads(raw) if raw else None
+
+    def now(self) -> datetime:
+        """This account's current time on its test clock."""
+        return _time(self.admin("GET", "/health")["now"])
+
+    def advance(
+        self, *, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0
+    ) -> datetime:
+        """Move this account's test clock forward (other accounts keep theirs); everything
+        that came due in between happens, in order. Returns the account's new time."""
+        total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+        if total < 0:
+            raise ValueError("advance moves the clock forward only")
+        moved = self.admin("POST", "/clock/advance", {"seconds": total})["data"]
+        return _time(moved["now"])
+
+    def trigger(self, event: str, **params: Any) -> Any:
+        """Fire ``event`` for a number or enterprise of this account as if it happened by
+        itself (webhook included), e.g. ``trigger("number.flagged", phone_number=n)``.
+        Events: ``reputation.changed``, ``number.flagged``, ``number.removed``,
+        ``external_verification.status_changed``, ``gate.approved``, ``gate.rejected``,
+        ``remediation.status_changed``. Returns what changed (the record or settings)."""
+        fired = self.admin("POST", "/trigger", {"event": event, **params})["data"]
+        return fired["result"]
+
+    def load_fixtures(self, scenario: Mapping[str, Any] | str | os.PathLike[str]) -> dict[str, Any]:
+        """Run a fixture scenario (a mapping, or the path of a JSON file) as this account:
+        every step or none. Returns each named step's response body by name."""
+        if isinstance(scenario, Mapping):
+            body = dict(scenario)
+        else:
+            body = json.loads(Path(scenario).read_text())
+        loaded: dict[str, Any] = self.admin("POST", "/fixtures", body)["data"]["steps"]
+        return loaded
 
     def requests(self) -> list[dict[str, Any]]:
         """The API requests this account made, oldest first (the request journal)."""
@@ -156,6 +233,10 @@ class Emulator:
     def set_gates(self, enterprise_id: str, **gates: Any) -> None:
         """Force ``status`` / ``loa_status`` (and ``rejection_reasons``) of an enterprise."""
         self.admin("POST", "/gates", {"enterprise_id": enterprise_id, **gates})
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@
 pub mod account_numbers;
 pub mod cost;
 pub mod documents;
+pub mod emulator;
 pub mod enterprises;
 pub mod external_verification;
 pub mod listen;

@@ -328,3 +328,29 @@ async fn the_binary_keeps_state_across_a_sigterm_restart() {
     let _ = child.wait();
     assert_eq!(code, 200, "the agreement survived the restart");
 }
+
+#[tokio::test]
+async fn an_account_test_clock_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    let emu = start_with(&path).await;
+    let (status, body) = emu
+        .admin(
+            Method::POST,
+            "/clock/advance?api_key=k",
+            Some(json!({ "seconds": 86_400 })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    emu.running.shutdown().await;
+    let emu = start_with(&path).await;
+    let (_, health) = emu.admin(Method::GET, "/health?api_key=k", None).await;
+    assert_eq!(
+        health["account_clock_offset_ms"],
+        json!(86_400_000),
+        "{health}"
+    );
+    let (_, health) = emu.admin(Method::GET, "/health?api_key=other", None).await;
+    assert_eq!(health["account_clock_offset_ms"], json!(0), "{health}");
+    emu.running.shutdown().await;
+}

@@ -643,3 +643,258 @@ async fn reverification_dates_derive_from_the_seed() {
         "a batch does not all come due at once: {first:?}"
     );
 }
+
+/// POST /_emulator/trigger for account `key`.
+async fn trigger(emu: &Emu, key: &str, body: Value) -> (u16, Value) {
+    emu.admin(Method::POST, &format!("/trigger?api_key={key}"), Some(body))
+        .await
+}
+
+#[tokio::test]
+async fn triggered_flag_and_removal_send_signed_webhooks_and_change_the_number() {
+    let emu = start(instant()).await;
+    let hook = receiver(0).await;
+    let id = emu.approved_enterprise("k", "Triggered LLC").await;
+    set_webhook(&emu, "k", &id, &hook.url).await;
+    let list = vec!["+12025550100".to_string(), "+12025550101".to_string()];
+    emu.add_numbers("k", &id, &list).await;
+
+    let (status, body) = trigger(
+        &emu,
+        "k",
+        json!({ "event": "number.flagged", "phone_number": list[0] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["event"], "number.flagged");
+    assert_eq!(
+        body["data"]["result"]["ownership_status"],
+        "pending_confirmation"
+    );
+    let events = hook.bodies(&emu, 1).await;
+    envelope_ok(&events[0], "number_reputation.number.flagged", &hook.url);
+    let payload = &events[0]["data"]["payload"];
+    assert_eq!(payload["phone_number"], list[0]);
+    assert_eq!(payload["flag_reason"], "carrier_changed");
+    // Confirm within the 7 days a carrier change gives, then Telnyx removes it by itself.
+    let flagged_at = chrono::DateTime::parse_from_rfc3339(
+        events[0]["data"]["occurred_at"]
+            .as_str()
+            .expect("occurred_at"),
+    )
+    .expect("time");
+    let confirm_by =
+        chrono::DateTime::parse_from_rfc3339(payload["confirm_by"].as_str().expect("confirm_by"))
+            .expect("time");
+    assert_eq!(confirm_by - flagged_at, chrono::Duration::days(7));
+
+    let (status, body) = trigger(
+        &emu,
+        "k",
+        json!({ "event": "number.removed", "phone_number": list[1], "removal_reason": "number_released" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let events = hook.bodies(&emu, 2).await;
+    envelope_ok(&events[1], "number_reputation.number.removed", &hook.url);
+    assert_eq!(events[1]["data"]["payload"]["phone_number"], list[1]);
+    assert_eq!(
+        events[1]["data"]["payload"]["removal_reason"],
+        "number_released"
+    );
+    let (status, _) = emu
+        .get(
+            "k",
+            &format!("/enterprises/{id}/reputation/numbers/{}", list[1]),
+        )
+        .await;
+    assert_eq!(status, 404, "removed from monitoring");
+
+    // Another account's number is not this account's to flag.
+    let (status, body) = trigger(
+        &emu,
+        "other",
+        json!({ "event": "number.flagged", "phone_number": list[0] }),
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+}
+
+#[tokio::test]
+async fn triggered_gate_and_verification_decisions_go_through_the_review_path() {
+    let emu = start(manual()).await;
+    let hook = receiver(0).await;
+    let id = emu.enabled_enterprise("k", "Gated LLC").await;
+    set_webhook(&emu, "k", &id, &hook.url).await;
+    for gate in ["status", "loa_status"] {
+        let (status, body) = trigger(
+            &emu,
+            "k",
+            json!({ "event": "gate.approved", "enterprise_id": id, "gate": gate }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["result"][gate], "approved", "{body}");
+    }
+    let (_, settings) = emu.get("k", &format!("/enterprises/{id}/reputation")).await;
+    assert_eq!(settings["data"]["status"], "approved");
+    assert_eq!(settings["data"]["loa_status"], "approved");
+
+    let evidence = emu.upload_json("k", "invoice.pdf", b"%PDF invoice").await;
+    let (status, body) = emu
+        .post(
+            "k",
+            &format!("/enterprises/{id}/reputation/external_verification"),
+            json!({ "document_ids": [evidence] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = trigger(
+        &emu,
+        "k",
+        json!({ "event": "external_verification.status_changed", "enterprise_id": id,
+                "status": "rejected", "rejection_reasons": ["Invoice is unreadable"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let events = hook.bodies(&emu, 1).await;
+    envelope_ok(
+        &events[0],
+        "number_reputation.external_verification.status_changed",
+        &hook.url,
+    );
+    assert_eq!(events[0]["data"]["payload"]["status"], "rejected");
+    assert_eq!(
+        events[0]["data"]["payload"]["rejection_reason"],
+        "Invoice is unreadable"
+    );
+
+    let other = emu.enabled_enterprise("k", "Rejected LLC").await;
+    let (status, body) = trigger(
+        &emu,
+        "k",
+        json!({ "event": "gate.rejected", "enterprise_id": other, "gate": "loa_status",
+                "rejection_reasons": ["LOA is not signed"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, settings) = emu
+        .get("k", &format!("/enterprises/{other}/reputation"))
+        .await;
+    assert_eq!(settings["data"]["loa_status"], "rejected", "{settings}");
+    assert_eq!(settings["data"]["status"], "pending", "{settings}");
+}
+
+#[tokio::test]
+async fn triggered_remediation_outcome_and_risk_change() {
+    let emu = start(manual()).await;
+    let hook = receiver(0).await;
+    let id = emu.approved_enterprise("k", "Remedied LLC").await;
+    let numbers = vec!["+12025550104".to_string()];
+    emu.add_numbers("k", &id, &numbers).await;
+    let (status, body) = trigger(
+        &emu,
+        "k",
+        json!({ "event": "reputation.changed", "phone_number": numbers[0],
+                "reputation_data": { "spam_risk": "high", "spam_category": "robocall" } }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, record) = emu
+        .get(
+            "k",
+            &format!("/enterprises/{id}/reputation/numbers/{}", numbers[0]),
+        )
+        .await;
+    assert_eq!(
+        record["data"]["reputation_data"]["spam_risk"], "high",
+        "{record}"
+    );
+
+    let (status, body) = emu
+        .post(
+            "k",
+            &format!("/enterprises/{id}/reputation/remediation"),
+            json!({ "phone_numbers": numbers, "call_purpose": "Appointment reminders",
+                     "webhook_url": hook.url }),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let remediation_id = body["data"]["id"].clone();
+    let (status, body) = trigger(
+        &emu,
+        "k",
+        json!({ "event": "remediation.status_changed", "remediation_id": remediation_id,
+                "status": "failed" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let events = hook.bodies(&emu, 1).await;
+    envelope_ok(
+        &events[0],
+        "number_reputation.remediation.status_changed",
+        &hook.url,
+    );
+    assert_eq!(events[0]["data"]["payload"]["status"], "failed");
+    assert_eq!(events[0]["data"]["payload"]["id"], remediation_id);
+}
+
+#[tokio::test]
+async fn invalid_triggers_are_refused_naming_the_field_and_change_nothing() {
+    let emu = start(manual()).await;
+    let id = emu.approved_enterprise("k", "Careful LLC").await;
+    let n = "+12025550100".to_string();
+    emu.add_numbers("k", &id, std::slice::from_ref(&n)).await;
+    for (body, pointer) in [
+        (json!({ "phone_number": n }), "/event"),
+        (
+            json!({ "event": "number.exploded", "phone_number": n }),
+            "/event",
+        ),
+        (json!({ "event": "number.flagged" }), "/phone_number"),
+        (
+            json!({ "event": "number.flagged", "phone_number": n, "ownership_status": "verified" }),
+            "/ownership_status",
+        ),
+        (
+            json!({ "event": "gate.approved", "enterprise_id": id, "gate": "tax_status" }),
+            "/gate",
+        ),
+        (
+            json!({ "event": "gate.approved", "enterprise_id": id, "gate": "status", "rejection_reasons": ["x"] }),
+            "/rejection_reasons",
+        ),
+        (
+            json!({ "event": "external_verification.status_changed", "enterprise_id": id, "status": "pending" }),
+            "/status",
+        ),
+        (
+            json!({ "event": "remediation.status_changed", "status": "completed" }),
+            "/remediation_id",
+        ),
+        (
+            json!({ "event": "number.removed", "phone_number": "555" }),
+            "/phone_number",
+        ),
+    ] {
+        let (status, reply) = trigger(&emu, "k", body.clone()).await;
+        assert_eq!(status, 422, "{body} -> {reply}");
+        assert!(
+            crate::common::pointers(&reply).iter().any(|p| p == pointer),
+            "{body} names {pointer}: {reply}"
+        );
+    }
+    let (_, record) = emu
+        .get("k", &format!("/enterprises/{id}/reputation/numbers/{n}"))
+        .await;
+    assert_eq!(record["data"]["ownership_status"], "verified", "{record}");
+    // No account named: refused.
+    let (status, _) = emu
+        .admin(
+            Method::POST,
+            "/trigger",
+            Some(json!({ "event": "number.flagged", "phone_number": n })),
+        )
+        .await;
+    assert_eq!(status, 400);
+}

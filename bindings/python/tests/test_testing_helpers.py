@@ -1,0 +1,111 @@
+"""The test helpers of ``telnyx_reputation.testing``: per-account test clocks, triggers and
+fixture scenarios, checked through the client against the emulator."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from telnyx_reputation import errors
+from telnyx_reputation.testing import Emulator, EmulatorError, EmulatorServer
+
+from conftest import ENTERPRISE, numbers
+
+
+def approved_scenario(count: int) -> dict[str, Any]:
+    """Terms agreed and an approved enterprise on a daily schedule with ``count`` numbers."""
+    return {
+        "fixtures": [
+            {"path": "/v2/terms_of_service/number_reputation/agree"},
+            {"name": "acme", "path": "/v2/enterprises", "params": dict(ENTERPRISE)},
+            {
+                "name": "loa",
+                "path": "/v2/documents",
+                "params": {"file": "JVBERi0xLjcgc2lnbmVk", "filename": "loa.pdf"},
+            },
+            {
+                "path": "/v2/enterprises/${acme:data.id}/reputation",
+                "params": {"loa_document_id": "${loa:data.id}", "check_frequency": "daily"},
+            },
+            {
+                "path": "/_emulator/gates",
+                "params": {
+                    "enterprise_id": "${acme:data.id}",
+                    "status": "approved",
+                    "loa_status": "approved",
+                },
+            },
+            {
+                "path": "/v2/enterprises/${acme:data.id}/reputation/numbers",
+                "params": {"phone_numbers": numbers(700, count)},
+            },
+        ]
+    }
+
+
+def test_advance_moves_only_this_accounts_clock(
+    emulator: Emulator, emulator_server: EmulatorServer
+) -> None:
+    other = emulator_server.account()
+    emulator.load_fixtures(approved_scenario(2))
+    other.load_fixtures(approved_scenario(2))
+    start = other.now()
+    moved = emulator.advance(days=30)
+    assert moved - start >= timedelta(days=30)
+    assert emulator.now() - start >= timedelta(days=30)
+    assert other.now() - start < timedelta(days=1), "the other account keeps its clock"
+    assert emulator.ledger()["scheduled_refresh"] >= 30
+    assert other.ledger()["scheduled_refresh"] == 0
+    with pytest.raises(ValueError, match="forward"):
+        emulator.advance(hours=-1)
+
+
+def test_load_fixtures_returns_named_steps_and_the_client_sees_them(emulator: Emulator) -> None:
+    made = emulator.load_fixtures(approved_scenario(3))
+    enterprise_id = made["acme"]["data"]["id"]
+    client = emulator.client()
+    settings = client.reputation(enterprise_id).settings()
+    assert settings.status == "approved"
+    listed = list(client.reputation(enterprise_id).numbers.list())
+    assert sorted(n.phone_number for n in listed) == numbers(700, 3)
+
+
+def test_a_refused_scenario_names_step_and_field_and_applies_nothing(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    scenario = approved_scenario(1)
+    del scenario["fixtures"][1]["params"]["legal_name"]
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario))
+    with pytest.raises(EmulatorError) as refused:
+        emulator.load_fixtures(path)
+    assert refused.value.status == 422
+    assert "/fixtures/1/params/legal_name" in str(refused.value)
+    status = emulator.client().terms_of_service.status("number_reputation")
+    assert status.has_agreed is False
+
+
+def test_trigger_flags_then_the_deadline_removes_on_the_account_clock(emulator: Emulator) -> None:
+    made = emulator.load_fixtures(approved_scenario(1))
+    enterprise_id = made["acme"]["data"]["id"]
+    number = numbers(700, 1)[0]
+    flagged = emulator.trigger("number.flagged", phone_number=number)
+    assert flagged["ownership_status"] == "pending_confirmation"
+    numbers_api = emulator.client().reputation(enterprise_id).numbers
+    assert numbers_api.get(number).ownership_status == "pending_confirmation"
+    emulator.advance(days=8)
+    with pytest.raises(errors.NotFoundError):
+        numbers_api.get(number)
+    with pytest.raises(EmulatorError, match="/event"):
+        emulator.trigger("number.exploded", phone_number=number)
+
+
+def test_now_is_the_account_time(emulator: Emulator) -> None:
+    wall = datetime.now(UTC)
+    assert abs(emulator.now() - wall) < timedelta(minutes=1)
+    emulator.advance(hours=5)
+    assert emulator.now() - wall >= timedelta(hours=5)
