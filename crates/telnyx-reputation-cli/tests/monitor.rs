@@ -1560,7 +1560,7 @@ fn a_recorded_remediation_is_followed_listed_in_every_format_and_never_resubmitt
     assert!(
         rows.iter()
             .any(|r| r.starts_with(&format!("{id},{enterprise},"))
-                && r.contains(&format!(",completed,"))
+                && r.contains(",completed,")
                 && r.contains(&format!(",cli,,{},{outcome},", numbers[0]))),
         "{csv}"
     );

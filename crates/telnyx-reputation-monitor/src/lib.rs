@@ -1,9 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-pub mod dashboard;
 pub mod alerts;
 pub mod channels;
+pub mod dashboard;
 mod diff;
 mod error;
 pub mod lease;

@@ -286,19 +286,19 @@ impl Store {
             .collect())
     }
 
-    /// [`Store::outbox_update`] of a delivered row, with what its delivery billed added to
+    /// [`Store::outbox_update`] of a delivered row (marked done), with what its delivery billed added to
     /// the spend record, and the remediation it submitted to the requests the store
     /// follows, in the same transaction.
     async fn outbox_update_billed(
         &self,
         item: &OutboxItem,
-        state: OutboxState,
         attempts: i64,
         next: DateTime<Utc>,
         result: Option<&str>,
         spend: Option<SpendCounts>,
         submitted: Option<&NewRemediation>,
     ) -> Result<()> {
+        let state = OutboxState::Done;
         if spend.is_none() && submitted.is_none() {
             return self
                 .outbox_update(item, state, attempts, next, None, result)
@@ -460,7 +460,6 @@ pub async fn deliver(
                 store
                     .outbox_update_billed(
                         &item,
-                        OutboxState::Done,
                         attempts,
                         now,
                         Some(&result),

@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use telnyx_reputation::PriceTable;
-use telnyx_reputation_monitor::lease::replica_id;
 use telnyx_reputation_monitor::alerts::{Alert, AlertState};
+use telnyx_reputation_monitor::lease::replica_id;
 use telnyx_reputation_monitor::outbox::{
     self, DeliverOptions, OutboxItem, OutboxKind, OutboxState,
 };
