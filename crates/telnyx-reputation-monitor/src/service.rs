@@ -936,6 +936,25 @@ mod tests {
     const GOOD: &str = "store = \"sqlite://m.sqlite\"\nevery = \"2s\"\nlisten = \"127.0.0.1:0\"\n";
 
     #[test]
+    fn the_top_readme_config_parses_with_its_channel_and_alert_rule() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .unwrap();
+        let section = &readme[readme.find("## Keep a fleet clean").unwrap()..];
+        let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+        let block = &section[start..start + section[start..].find("```").unwrap()];
+        let config = Config::parse(block, "README.md").unwrap();
+        assert_eq!(config.every, Duration::from_secs(15 * 60));
+        assert_eq!(config.channels.len(), 1);
+        assert_eq!(config.rules.len(), 1);
+        assert!(config.rules[0].get_ref().when.is_high);
+        assert_eq!(
+            config.rules[0].get_ref().remind_every(),
+            Some(Duration::from_secs(86_400))
+        );
+    }
+
+    #[test]
     fn a_good_config_parses_with_its_rules() {
         let text = format!(
             "{GOOD}enterprises = [\"e1\"]\n\n[[rule]]\nname = \"high\"\nwhen = {{ became_high = true }}\n\
