@@ -186,14 +186,14 @@ pub(crate) fn pack(dir: &Path, out: &Path) -> Result<PathBuf> {
     }
 }
 
-fn list(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn list(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(std::fs::read_dir(dir)
         .map_err(|e| format!("cannot list {dir:?}: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect())
 }
 
-fn copy(from: &Path, to: &Path) -> Result {
+pub(crate) fn copy(from: &Path, to: &Path) -> Result {
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(|e| format!("cannot copy {from:?} to {to:?}: {e}"))

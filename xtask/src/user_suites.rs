@@ -20,7 +20,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::Result;
-use crate::npm_pack::{pack, strip_debug_info};
+use crate::npm_pack::{copy, list, pack, strip_debug_info};
 use crate::pipeline::{cargo, run_command};
 use crate::python::venv_bin;
 use crate::wheel::{new_venv, path_without_rust, pip, scratch_dir, size};
@@ -32,7 +32,7 @@ const BIN_ENV: &str = "TELNYX_REPUTATION_EMULATOR_BIN";
 
 /// Build the command line wheel into `out`; returns it.
 pub fn build_cli_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
-    let before: Vec<PathBuf> = wheels(out)?;
+    let before: Vec<PathBuf> = list(out)?;
     run_command(
         Command::new(venv_bin(root, "maturin"))
             .args([
@@ -47,7 +47,7 @@ pub fn build_cli_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
             .arg(out)
             .current_dir(root.join(CLI_PYTHON)),
     )?;
-    let new: Vec<PathBuf> = wheels(out)?
+    let new: Vec<PathBuf> = list(out)?
         .into_iter()
         .filter(|w| !before.contains(w))
         .collect();
@@ -57,17 +57,6 @@ pub fn build_cli_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
             "maturin build in {CLI_PYTHON} wrote {new:?}, expected one wheel"
         )),
     }
-}
-
-fn wheels(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    Ok(std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot list {dir:?}: {e}"))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "whl"))
-        .collect())
 }
 
 /// The Python half: the command line wheel and the user suite under `pytest -n 4`.
@@ -293,12 +282,6 @@ fn output(command: &mut Command) -> Result<String> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn copy(from: &Path, to: &Path) -> Result {
-    std::fs::copy(from, to)
-        .map(|_| ())
-        .map_err(|e| format!("cannot copy {from:?} to {to:?}: {e}"))
 }
 
 /// Copy the files of `from` (one level: the suites are flat) into a new `to`.
