@@ -25,6 +25,7 @@ pub enum Mode {
 
 pub fn run(root: &Path, mode: Mode) -> Result {
     run_client(root, mode)?;
+    crate::rules_codegen::run(root, mode)?;
     crate::models_codegen::run(root, mode)
 }
 

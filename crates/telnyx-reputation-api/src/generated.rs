@@ -171,6 +171,47 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    ///ISO 3166-1 alpha-2 country code; the API serves businesses in the US and Canada.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct CountryCode(pub ::std::string::String);
+    impl ::std::ops::Deref for CountryCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CountryCode> for ::std::string::String {
+        fn from(value: CountryCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CountryCode {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for CountryCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for CountryCode {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
     ///`CreateRemediationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -667,8 +708,7 @@ upload that is not linked to a service within 30 minutes is deleted.
         pub billing_contact: BillingContact,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub corporate_registration_number: ::std::option::Option<::std::string::String>,
-        ///ISO 3166-1 alpha-2 country of the business; currently `US` or `CA`.
-        pub country_code: ::std::string::String,
+        pub country_code: CountryCode,
         ///Free-form reference of the caller's choosing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_reference: ::std::option::Option<EnterpriseCreateCustomerReference>,
@@ -677,7 +717,7 @@ upload that is not linked to a service within 30 minutes is deleted.
         ///Nine-digit D-U-N-S number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dun_bradstreet_number: ::std::option::Option<::std::string::String>,
-        ///US Federal Employer Identification Number (`NN-NNNNNNN`) or the Canadian equivalent.
+        ///US Federal Employer Identification Number (`NN-NNNNNNN`) or the Canadian equivalent (a 9-digit business number, optionally followed by a 2-letter program code and 4 digits).
         pub fein: ::std::string::String,
         pub industry: Industry,
         ///State or province where the business is incorporated.
@@ -995,7 +1035,10 @@ upload that is not linked to a service within 30 minutes is deleted.
             Default::default()
         }
     }
-    /**Mutable enterprise fields; any subset may be sent. Immutable fields are not accepted.
+    /**Mutable enterprise fields; any subset may be sent. Immutable fields are not accepted:
+a property of `Enterprise` that is not listed here, or one named in `x-not-allowed`,
+is refused with 400. A property marked `x-locked-while-enabled` cannot change while
+Number Reputation is enabled for the enterprise (400).
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -2609,8 +2652,7 @@ upload that is not linked to a service within 30 minutes is deleted.
         ///State or province code, e.g. `IL` or `ON`.
         pub administrative_area: ::std::string::String,
         pub city: ::std::string::String,
-        ///ISO 3166-1 alpha-2 country code (`US` or `CA`).
-        pub country: ::std::string::String,
+        pub country: CountryCode,
         ///Suite, floor or other second address line.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extended_address: ::std::option::Option<::std::string::String>,
@@ -4857,7 +4899,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             country_code: ::std::result::Result<
-                ::std::string::String,
+                super::CountryCode,
                 ::std::string::String,
             >,
             customer_reference: ::std::result::Result<
@@ -5005,7 +5047,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn country_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CountryCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_code = value
@@ -8299,7 +8341,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
                 ::std::string::String,
             >,
             city: ::std::result::Result<::std::string::String, ::std::string::String>,
-            country: ::std::result::Result<::std::string::String, ::std::string::String>,
+            country: ::std::result::Result<super::CountryCode, ::std::string::String>,
             extended_address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8358,7 +8400,7 @@ apart by `data.event_type`. Signed with Ed25519 over `"{telnyx-timestamp}|{raw b
             }
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CountryCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country = value

@@ -2,11 +2,15 @@
 //! `openapi/number-reputation.yaml` (`cargo xtask codegen`). Application code should use
 //! the `telnyx-reputation` facade; this crate is its transport layer.
 //!
-//! `generated.rs` is never edited by hand; the wire fixes progenitor needs live in `hooks`.
+//! `generated.rs` and `rules/tables.rs` are never edited by hand; the wire fixes progenitor
+//! needs live in `hooks`. [`rules`] is the contract's validation rules as tables, shared by
+//! the facade's pre-I/O checks and the emulator's 422s.
 
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+pub mod nanp;
+pub mod rules;
 
 pub use generated::*;
 pub use hooks::{

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
+use telnyx_reputation_api::rules::ENTERPRISE;
 
 use crate::data::Profile;
 use crate::state::timestamp;
@@ -558,7 +559,7 @@ impl Enterprise {
         self.fields.get(name).and_then(Value::as_str)
     }
 
-    /// `EnterprisePublic`.
+    /// The contract's `Enterprise`.
     pub fn to_json(&self) -> Value {
         let mut map = self.fields.clone();
         map.insert("id".into(), json!(self.id));
@@ -573,6 +574,8 @@ impl Enterprise {
         map.insert("bpo_verification_rejection_reason".into(), Value::Null);
         map.insert("created_at".into(), json!(timestamp(self.created_at)));
         map.insert("updated_at".into(), json!(timestamp(self.updated_at)));
+        // Only what the contract's `Enterprise` has: a field it lacks is never emitted.
+        map.retain(|name, _| ENTERPRISE.field(name).is_some());
         Value::Object(map)
     }
 

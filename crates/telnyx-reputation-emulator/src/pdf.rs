@@ -16,34 +16,8 @@ use std::io::Write;
 /// Largest signature image accepted, per side, in pixels.
 pub const MAX_IMAGE_SIDE: u32 = 4096;
 
-/// The reseller block of the LOA.
-#[derive(Debug, Clone)]
-pub struct Agent {
-    /// Legal name.
-    pub legal_name: String,
-    /// Doing-business-as name.
-    pub dba: Option<String>,
-    /// Street.
-    pub street_address: String,
-    /// Suite etc.
-    pub extended_address: Option<String>,
-    /// City.
-    pub city: String,
-    /// State or province.
-    pub administrative_area: String,
-    /// Postal code.
-    pub postal_code: String,
-    /// Country code.
-    pub country: String,
-    /// Contact person.
-    pub contact_name: String,
-    /// Contact's title.
-    pub contact_title: String,
-    /// Contact's e-mail.
-    pub contact_email: String,
-    /// Contact's phone.
-    pub contact_phone: String,
-}
+/// The reseller block of the LOA: the contract's `LoaAgent`, as generated.
+pub use telnyx_reputation_api::types::LoaAgent as Agent;
 
 /// A decoded signature image, ready to embed.
 #[derive(Debug, Clone)]
@@ -347,29 +321,36 @@ fn enterprise_block(page: &mut Page, e: &Map<String, Value>) {
 
 fn agent_block(page: &mut Page, agent: &Agent) {
     page.heading("2. Agent (reseller acting for the customer)");
-    page.field("Legal name", &agent.legal_name);
+    page.field("Legal name", agent.legal_name.as_str());
     if let Some(dba) = &agent.dba {
-        page.field("Doing business as", dba);
+        page.field("Doing business as", dba.as_str());
     }
     let street = match &agent.extended_address {
-        Some(ext) => format!("{}, {ext}", agent.street_address),
-        None => agent.street_address.clone(),
+        Some(ext) => format!("{}, {}", agent.street_address.as_str(), ext.as_str()),
+        None => agent.street_address.to_string(),
     };
     page.field("Address", &street);
     page.field(
         "",
         &format!(
             "{}, {} {}, {}",
-            agent.city, agent.administrative_area, agent.postal_code, agent.country
+            agent.city.as_str(),
+            agent.administrative_area.as_str(),
+            agent.postal_code.as_str(),
+            agent.country.as_str()
         ),
     );
     page.field(
         "Contact",
-        &format!("{}, {}", agent.contact_name, agent.contact_title),
+        &format!(
+            "{}, {}",
+            agent.contact_name.as_str(),
+            agent.contact_title.as_str()
+        ),
     );
     page.field(
         "",
-        &format!("{}  {}", agent.contact_email, agent.contact_phone),
+        &format!("{}  {}", agent.contact_email, agent.contact_phone.as_str()),
     );
 }
 
@@ -398,7 +379,7 @@ pub fn render_loa(input: &LoaInput) -> Vec<u8> {
     }
     page.heading("Authorization");
     let on_behalf = match &input.agent {
-        Some(agent) => format!(" and its agent {}", agent.legal_name),
+        Some(agent) => format!(" and its agent {}", agent.legal_name.as_str()),
         None => String::new(),
     };
     let paragraph = format!(

@@ -5,7 +5,8 @@
 //! `+1` is shared by the whole North American Numbering Plan: Canada and the Caribbean
 //! members use it too. Which region an area code belongs to comes from the `phonenumber`
 //! crate (a port of libphonenumber, whose metadata is maintained upstream), read at build
-//! time by `build.rs`, not from a list kept here; a number of any region but `US` is rejected
+//! time by `telnyx-reputation-api`'s `build.rs` into `telnyx_reputation_api::nanp` (the
+//! table the emulator's add path uses too), not from a list kept here; a number of any region but `US` is rejected
 //! naming that region. A `+1` number whose area code no region claims is left to the server.
 
 use std::collections::HashMap;
@@ -14,6 +15,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use telnyx_reputation_api::nanp;
 
 use crate::Error;
 
@@ -67,17 +70,14 @@ fn problem(text: &str) -> Option<&'static str> {
 ///
 /// Non-US NANP regions are claimed by area code, so the answer depends on the NPA alone; the
 /// table of those area codes is built from libphonenumber's metadata when the crate is
-/// compiled (`build.rs`), because loading the metadata in the process costs far more than the
+/// compiled (`telnyx_reputation_api::nanp`), because loading the metadata in the process costs far more than the
 /// rest of validation (about 90 ms of CPU on the first number).
 fn non_us_region(text: &str) -> Option<&'static str> {
-    let npa: u16 = text.get(2..5)?.parse().ok()?;
-    NON_US_AREA_CODES
-        .binary_search_by_key(&npa, |&(code, _)| code)
-        .ok()
-        .map(|at| NON_US_AREA_CODES[at].1)
+    match nanp::region(nanp::area_code(text)?) {
+        nanp::Region::Other(region) => Some(region),
+        _ => None,
+    }
 }
-
-include!(concat!(env!("OUT_DIR"), "/nanp_regions.rs"));
 
 impl fmt::Display for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -264,14 +264,10 @@ mod tests {
 
     #[test]
     fn other_regions_come_from_the_build_time_area_code_table() {
-        assert!(
-            NON_US_AREA_CODES.windows(2).all(|w| w[0].0 < w[1].0),
-            "binary search needs the table sorted by area code"
-        );
         assert_eq!(non_us_region("+14165550123"), Some("CA"));
         assert_eq!(non_us_region("+17875550123"), Some("PR"));
         assert_eq!(non_us_region("+12025550123"), None);
-        for &(area_code, region) in NON_US_AREA_CODES {
+        for &(area_code, region) in nanp::NON_US_AREA_CODES {
             assert_eq!(
                 non_us_region(&format!("+1{area_code}5550123")),
                 Some(region)

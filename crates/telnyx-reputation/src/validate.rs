@@ -1,10 +1,13 @@
-//! Client-side input checks other than US phone numbers (see `phone`): ids, text lengths,
-//! webhook URLs, page sizes, e-mail addresses, any-country E.164 contact phones, FEINs, countries and
-//! the `contains` filter. Every check returns `Error::InvalidInput` naming the field (and
+//! Client-side input checks other than US phone numbers (see `phone`): the contract's field
+//! rules on a request body (`contract`: lengths, patterns such as the FEIN and E.164 contact
+//! phones, the country enum, e-mail formats, read from the tables `cargo xtask codegen`
+//! generates into `telnyx_reputation_api::rules`), ids, webhook URLs, page sizes and the
+//! `contains` filter. Every check returns `Error::InvalidInput` naming the field (and
 //! index), with an `errors` entry pointing at it, and runs before I/O; `all` reports every
 //! failed check of a request at once. They mirror what the server enforces, so a request that would
 //! be refused is refused here, with nothing sent.
 
+use telnyx_reputation_api::rules::{self, Enums, Options, Problem, Schema, Violation};
 use uuid::Uuid;
 
 use crate::Error;
@@ -91,31 +94,65 @@ pub(crate) fn document_id(field: &str, value: &str) -> Result<String, Error> {
     Ok(value.to_owned())
 }
 
-/// The API's `maxLength` limits, checked on a request body before any I/O: each `limits`
-/// entry is a dotted field path and its largest character count. Absent and null fields
-/// pass; the error names every field path over its limit.
-pub(crate) fn max_lengths<T: serde::Serialize>(
-    body: &T,
-    limits: &[(&str, usize)],
-) -> Result<(), Error> {
+/// How the facade reads a body against the contract: its bodies are typed, so no unknown
+/// field can occur; blank text is the server's to refuse; of the named enums only
+/// `CountryCode` is checked (the facade takes the country as text), the typed enums (with
+/// their `Unknown` arm) pass a value this version does not know on to the server.
+const FACADE: Options = Options {
+    unknown_fields: false,
+    refuse_blank: false,
+    enums: Enums::Only(&["CountryCode"]),
+};
+
+/// The contract's rules for `schema` (`minLength`/`maxLength`, `pattern`, `enum`,
+/// `format: email`, `required`, `minItems`/`maxItems`), generated from `openapi/` into
+/// `telnyx_reputation_api::rules`, checked on a request body before any I/O. Every failed
+/// rule is reported at once, each message naming the field path (`agent.city`).
+pub(crate) fn contract<T: serde::Serialize>(schema: &Schema, body: &T) -> Result<(), Error> {
     let value =
         serde_json::to_value(body).map_err(|e| Error::invalid(format!("request body: {e}")))?;
-    let mut problems = Vec::new();
-    for (path, max) in limits {
-        let found = path
-            .split('.')
-            .try_fold(&value, |v, key| v.get(key))
-            .and_then(serde_json::Value::as_str);
-        if let Some(text) = found {
-            let len = text.chars().count();
-            if len > *max {
-                problems.push(Error::invalid(format!(
-                    "{path}: expected at most {max} characters, got {len}"
-                )));
+    all(rules::check(schema, &value, "", FACADE)
+        .iter()
+        .map(|v| Err(Error::invalid(message(v)))))
+}
+
+/// The message of one failed contract rule, starting with the field path.
+fn message(v: &Violation) -> String {
+    let path = v.path();
+    let given = v.value.as_deref().unwrap_or_default();
+    match &v.problem {
+        Problem::Missing => format!("{path}: is required"),
+        Problem::WrongType(expected) => format!("{path}: must be {expected}"),
+        Problem::Blank => format!("{path}: must not be empty"),
+        Problem::Length { min, max, got } => match (min, max) {
+            (Some(min), Some(max)) => {
+                format!("{path}: expected {min} to {max} characters, got {got}")
             }
+            (None, Some(max)) => format!("{path}: expected at most {max} characters, got {got}"),
+            (Some(min), None) => format!("{path}: expected at least {min} characters, got {got}"),
+            (None, None) => format!("{path}: bad length {got}"),
+        },
+        Problem::NotOneOf(values) => format!(
+            "{path}: {given:?} is not supported (expected one of {})",
+            values.join(", ")
+        ),
+        Problem::Pattern(pattern) => format!("{path}: {given:?} does not match {pattern}"),
+        Problem::Format("email") => {
+            format!("{path}: {given:?} is not an e-mail address (expected name@example.com)")
         }
+        Problem::Format(format) => format!("{path}: {given:?} is not a valid {format}"),
+        Problem::Items { min, max, got } => format!(
+            "{path}: expected {} to {} items, got {got}",
+            min.unwrap_or(0),
+            max.map_or("any number of".to_string(), |m| m.to_string())
+        ),
+        Problem::Range { min, max } => format!(
+            "{path}: expected a value from {} to {}",
+            min.map_or("-inf".to_string(), |m| m.to_string()),
+            max.map_or("inf".to_string(), |m| m.to_string())
+        ),
+        Problem::Unknown => format!("{path}: is not a field of this request"),
     }
-    all(problems.into_iter().map(Err))
 }
 
 /// Most problems one `InvalidInput` message lists; the rest are counted.
@@ -131,9 +168,6 @@ pub(crate) fn all(checks: impl IntoIterator<Item = Result<(), Error>>) -> Result
     }
 }
 
-/// Countries an enterprise and its addresses may be in.
-pub(crate) const COUNTRIES: [&str; 2] = ["US", "CA"];
-
 /// Require a plausible e-mail address (`local@domain.tld`, no spaces, at most 255 chars).
 pub(crate) fn email(field: &str, value: &str) -> Result<(), Error> {
     length(field, value, 3, 255)?;
@@ -147,51 +181,6 @@ pub(crate) fn email(field: &str, value: &str) -> Result<(), Error> {
     if !plausible {
         return Err(Error::invalid(format!(
             "{field}: {value:?} is not an e-mail address (expected name@example.com)"
-        )));
-    }
-    Ok(())
-}
-
-/// Require an E.164 number of any country (`+` then 2 to 15 digits, not starting with 0).
-pub(crate) fn e164(field: &str, value: &str) -> Result<(), Error> {
-    let b = value.as_bytes();
-    let ok = (3..=16).contains(&b.len())
-        && b[0] == b'+'
-        && (b'1'..=b'9').contains(&b[1])
-        && b[2..].iter().all(u8::is_ascii_digit);
-    if !ok {
-        return Err(Error::invalid(format!(
-            "{field}: {value:?} is not an E.164 phone number (e.g. +13125550000)"
-        )));
-    }
-    Ok(())
-}
-
-/// Require a US FEIN (`NN-NNNNNNN`) or a Canadian business number (9 digits, optionally
-/// followed by a 2-letter program code and 4 digits).
-pub(crate) fn fein(field: &str, value: &str) -> Result<(), Error> {
-    let b = value.as_bytes();
-    let us = b.len() == 10 && b[2] == b'-' && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit);
-    let ca = b.len() >= 9
-        && b[..9].iter().all(u8::is_ascii_digit)
-        && (b.len() == 9
-            || (b.len() == 15
-                && b[9..11].iter().all(u8::is_ascii_uppercase)
-                && b[11..].iter().all(u8::is_ascii_digit)));
-    if !(us || ca) {
-        return Err(Error::invalid(format!(
-            "{field}: {value:?} is not a FEIN (NN-NNNNNNN) or a 9-digit Canadian business number"
-        )));
-    }
-    Ok(())
-}
-
-/// Require one of the supported country codes.
-pub(crate) fn country(field: &str, value: &str) -> Result<(), Error> {
-    if !COUNTRIES.contains(&value) {
-        return Err(Error::invalid(format!(
-            "{field}: {value:?} is not a supported country (expected one of {})",
-            COUNTRIES.join(", ")
         )));
     }
     Ok(())
@@ -231,15 +220,6 @@ mod tests {
                 .to_string();
             assert!(e.contains("organization_contact.email"), "{e}");
         }
-        assert!(e164("p", "+442071234567").is_ok());
-        assert!(e164("p", "3125550000").is_err());
-        assert!(e164("p", "+0123").is_err());
-        assert!(fein("fein", "12-3456789").is_ok());
-        assert!(fein("fein", "123456789").is_ok());
-        assert!(fein("fein", "123456789RT0001").is_ok());
-        assert!(fein("fein", "123-456789").is_err());
-        assert!(country("country_code", "CA").is_ok());
-        assert!(country("country_code", "usa").is_err());
         assert!(contains_digits("phone_number_contains", "20255").is_ok());
         let e = contains_digits("phone_number_contains", "+1202").unwrap_err();
         assert!(e.to_string().contains("at least 5 digits, got 4"), "{e}");
@@ -294,21 +274,34 @@ mod tests {
     }
 
     #[test]
-    fn max_lengths_name_the_nested_field() {
+    fn contract_rules_name_the_nested_field() {
+        use telnyx_reputation_api::rules::{ENTERPRISE_CREATE, ENTERPRISE_REPLACE};
         let body = serde_json::json!({
             "website": "https://a.example",
-            "billing_contact": { "first_name": "x".repeat(256), "last_name": null }
+            "fein": "123-456789",
+            "industry": "not-yet-known",
+            "billing_contact": { "first_name": "x".repeat(256), "last_name": "y",
+                                 "email": "b@x.example", "phone_number": "+13125550000" }
         });
-        let limits = [
-            ("website", 255),
-            ("billing_contact.first_name", 255),
-            ("billing_contact.last_name", 255),
-            ("customer_reference", 255),
-        ];
+        let e = contract(&ENTERPRISE_REPLACE, &body)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
-            max_lengths(&body, &limits).unwrap_err().to_string(),
-            "invalid input: billing_contact.first_name: expected at most 255 characters, got 256"
+            e,
+            "invalid input: fein: \"123-456789\" does not match \
+             ^([0-9]{2}-[0-9]{7}|[0-9]{9}([A-Z]{2}[0-9]{4})?)$; \
+             billing_contact.first_name: expected at most 255 characters, got 256"
         );
-        assert!(max_lengths(&body, &limits[..1]).is_ok());
+        let e = contract(
+            &ENTERPRISE_CREATE,
+            &serde_json::json!({"country_code": "GB"}),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("country_code: \"GB\" is not supported (expected one of US, CA)"),
+            "{e}"
+        );
+        assert!(e.contains("legal_name: is required"), "{e}");
     }
 }

@@ -24,7 +24,8 @@ use crate::model::{
 use crate::pdf::{self, Agent, Image, LoaInput, Signature};
 use crate::schedule::next_check;
 use crate::state::{Account as AccountState, AppState, Ctx};
-use crate::validate::{Checker, Rule, is_webhook_url, phone_list};
+use crate::validate::{Checker, Rule, contract_items, is_webhook_url, phone_list};
+use telnyx_reputation_api::rules::LOA_AGENT;
 
 /// Accepted `check_frequency` values.
 pub const FREQUENCIES: [&str; 6] = [
@@ -248,65 +249,30 @@ pub async fn update_webhook(
     })
 }
 
+/// The optional reseller block, checked against the contract's `LoaAgent` and read into
+/// the generated type by field name.
 fn read_agent(c: &mut Checker, body: &Map<String, Value>) -> Option<Agent> {
-    let obj = match body.get("agent") {
+    let value = match body.get("agent") {
         None | Some(Value::Null) => return None,
-        Some(_) => c.object(body, "", "agent")?,
+        Some(value) => value,
     };
-    const REQUIRED: [&str; 10] = [
-        "legal_name",
-        "street_address",
-        "city",
-        "administrative_area",
-        "postal_code",
-        "country",
-        "contact_name",
-        "contact_title",
-        "contact_email",
-        "contact_phone",
-    ];
-    let mut allowed = REQUIRED.to_vec();
-    allowed.extend(["dba", "extended_address"]);
-    c.only(obj, "/agent", &allowed);
-    let mut values = Vec::new();
-    for name in REQUIRED {
-        let rule = match name {
-            "contact_email" => Rule::Email,
-            "contact_phone" => Rule::E164,
-            "country" => Rule::Format(
-                |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
-                "a 2-letter country code",
-            ),
-            "legal_name" | "contact_name" | "contact_title" => Rule::TextMax(200),
-            "street_address" => Rule::TextMax(255),
-            "city" | "administrative_area" => Rule::TextMax(120),
-            "postal_code" => Rule::TextMax(30),
-            _ => Rule::Text,
-        };
-        values.push(c.required(obj, "/agent", name, rule).unwrap_or_default());
+    let items = contract_items(&LOA_AGENT, value, "/agent");
+    if !items.is_empty() {
+        for item in items {
+            c.push(item);
+        }
+        return None;
     }
-    let dba = c
-        .optional(obj, "/agent", "dba", Rule::TextMax(200))
-        .flatten();
-    let extended = c
-        .optional(obj, "/agent", "extended_address", Rule::TextMax(255))
-        .flatten();
-    let mut it = values.into_iter();
-    let mut next = || it.next().unwrap_or_default();
-    Some(Agent {
-        legal_name: next(),
-        street_address: next(),
-        city: next(),
-        administrative_area: next(),
-        postal_code: next(),
-        country: next(),
-        contact_name: next(),
-        contact_title: next(),
-        contact_email: next(),
-        contact_phone: next(),
-        dba,
-        extended_address: extended,
-    })
+    match serde_json::from_value::<Agent>(value.clone()) {
+        Ok(agent) => Some(agent),
+        Err(e) => {
+            c.push(invalid_item(
+                "/agent",
+                format!("'agent' is not valid: {e}."),
+            ));
+            None
+        }
+    }
 }
 
 fn read_signature(c: &mut Checker, body: &Map<String, Value>) -> Option<Signature> {

@@ -2,6 +2,7 @@
 //! settings.
 
 use futures::FutureExt;
+use telnyx_reputation_api::rules;
 use telnyx_reputation_api::types as g;
 
 use super::non_zero;
@@ -14,16 +15,6 @@ use crate::operations::{
 };
 use crate::pager::{ListQuery, Pager};
 use crate::{Error, validate};
-
-/// The API's `maxLength` limits on enterprise create and replace bodies.
-const ENTERPRISE_LIMITS: [(&str, usize); 6] = [
-    ("doing_business_as", 255),
-    ("jurisdiction_of_incorporation", 255),
-    ("website", 255),
-    ("customer_reference", 255),
-    ("billing_contact.first_name", 255),
-    ("billing_contact.last_name", 255),
-];
 
 /// Enterprises (`client.enterprises()`).
 #[derive(Debug, Clone)]
@@ -78,10 +69,7 @@ impl Enterprises {
         update: EnterpriseUpdate,
     ) -> Result<Enterprise, Error> {
         let id = validate::uuid("enterprise_id", &enterprise_id.into())?;
-        if let Some(name) = &update.legal_name {
-            validate::length("legal_name", name, 3, 64)?;
-        }
-        validate::max_lengths(&update, &ENTERPRISE_LIMITS)?;
+        validate::contract(&rules::ENTERPRISE_REPLACE, &update)?;
         let body: g::EnterpriseReplace = convert::request_body("enterprise", &update)?;
         let api = self.client.api();
         let wrapped = self
@@ -141,31 +129,10 @@ async fn list_page(client: Client, query: ListQuery) -> Result<Page<Enterprise>,
     })
 }
 
-/// The server-enforced formats of a new enterprise, each failure naming its field path;
-/// every bad field is reported at once.
+/// The contract's rules for a new enterprise (`EnterpriseCreate`), each failure naming its
+/// field path; every bad field is reported at once.
 fn checked(e: &NewEnterprise) -> Result<(), Error> {
-    let checks = [
-        validate::length("legal_name", &e.legal_name, 3, 64),
-        validate::country("country_code", &e.country_code),
-        validate::fein("fein", &e.fein),
-        validate::email("organization_contact.email", &e.organization_contact.email),
-        validate::e164(
-            "organization_contact.phone_number",
-            &e.organization_contact.phone_number,
-        ),
-        validate::email("billing_contact.email", &e.billing_contact.email),
-        validate::e164(
-            "billing_contact.phone_number",
-            &e.billing_contact.phone_number,
-        ),
-        validate::country(
-            "organization_physical_address.country",
-            &e.organization_physical_address.country,
-        ),
-        validate::country("billing_address.country", &e.billing_address.country),
-        validate::max_lengths(e, &ENTERPRISE_LIMITS),
-    ];
-    validate::all(checks)
+    validate::contract(&rules::ENTERPRISE_CREATE, e)
 }
 
 impl Enterprises {

@@ -4,6 +4,7 @@
 use bytes::{Bytes, BytesMut};
 use futures::TryStreamExt;
 use progenitor_client::ByteStream;
+use telnyx_reputation_api::rules;
 use telnyx_reputation_api::types as g;
 use uuid::Uuid;
 
@@ -13,20 +14,6 @@ use crate::error::from_transport;
 use crate::models::{LoaRenderOptions, ReputationSettings};
 use crate::operations::{LOA_RENDER as RENDER, LOA_REPLACE as REPLACE};
 use crate::{Error, validate};
-
-/// The API's `maxLength` limits on the LOA render body's reseller block.
-const AGENT_LIMITS: [(&str, usize); 10] = [
-    ("agent.legal_name", 200),
-    ("agent.dba", 200),
-    ("agent.street_address", 255),
-    ("agent.extended_address", 255),
-    ("agent.city", 120),
-    ("agent.administrative_area", 120),
-    ("agent.postal_code", 30),
-    ("agent.contact_name", 200),
-    ("agent.contact_title", 200),
-    ("agent.contact_phone", 30),
-];
 
 /// The enterprise's LOA (`client.reputation(id).loa()`).
 #[derive(Debug, Clone)]
@@ -50,7 +37,7 @@ impl Loa {
     /// Render the LOA as PDF bytes, pre-filled from the enterprise record.
     pub async fn render(&self, options: LoaRenderOptions) -> Result<Bytes, Error> {
         let id = self.id()?;
-        validate::max_lengths(&options, &AGENT_LIMITS)?;
+        validate::contract(&rules::LOA_RENDER_REQUEST, &options)?;
         let body: g::LoaRenderRequest = convert::request_body("loa", &options)?;
         let api = self.client.api();
         self.client

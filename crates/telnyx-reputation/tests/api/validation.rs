@@ -312,13 +312,14 @@ async fn every_bad_field_is_reported_at_once_as_entries_with_json_pointers() {
         .iter()
         .map(|entry| entry.pointer.as_deref().unwrap_or_default())
         .collect();
+    // In the contract's order of `EnterpriseCreate`'s properties.
     assert_eq!(
         pointers,
         [
             "/country_code",
+            "/website",
             "/fein",
-            "/billing_contact/email",
-            "/website"
+            "/billing_contact/email"
         ]
     );
     for entry in e.api_errors() {
@@ -332,7 +333,7 @@ async fn every_bad_field_is_reported_at_once_as_entries_with_json_pointers() {
     // The same entries go out through `details()`, as the bindings show them.
     let details = serde_json::to_value(e.details()).unwrap();
     assert_eq!(
-        details["errors"][2]["source"]["pointer"],
+        details["errors"][3]["source"]["pointer"],
         "/billing_contact/email"
     );
 
