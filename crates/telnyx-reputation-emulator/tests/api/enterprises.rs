@@ -257,3 +257,49 @@ async fn upstream_max_lengths_are_enforced() {
     let (status, body) = emu.post("k", "/enterprises", body).await;
     assert_eq!(status, 201, "255 characters are allowed: {body}");
 }
+
+/// The keys of `value` against the contract's `schema`: none it lacks, every one it requires.
+fn assert_follows_contract(
+    value: &serde_json::Value,
+    schema: &telnyx_reputation_api::rules::Schema,
+) {
+    let object = value.as_object().expect("object");
+    for key in object.keys() {
+        assert!(
+            schema.field(key).is_some(),
+            "{key} is not a property of the contract's {}",
+            schema.name
+        );
+    }
+    for field in schema.fields.iter().filter(|f| f.required) {
+        assert!(
+            object.contains_key(field.name),
+            "required {}.{} missing",
+            schema.name,
+            field.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn responses_carry_only_the_contract_s_fields_and_every_required_one() {
+    use telnyx_reputation_api::rules::{ENTERPRISE, REPUTATION_NUMBER};
+    let emu = start(instant()).await;
+    let id = emu.approved_enterprise("k", "Contract Co").await;
+    let (status, body) = emu.get("k", &format!("/enterprises/{id}")).await;
+    assert_eq!(status, 200);
+    assert_follows_contract(&body["data"], &ENTERPRISE);
+    let number = "+12025550100".to_string();
+    let (status, _) = emu
+        .add_numbers("k", &id, std::slice::from_ref(&number))
+        .await;
+    assert_eq!(status, 201);
+    let (status, body) = emu
+        .get(
+            "k",
+            &format!("/enterprises/{id}/reputation/numbers/%2B12025550100"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_follows_contract(&body["data"], &REPUTATION_NUMBER);
+}
