@@ -130,6 +130,18 @@ impl Schema {
     }
 }
 
+/// `maxItems` of `schema`'s array property `field` (e.g. the batch limit of
+/// `PhoneNumbersRequest.phone_numbers`); `None` when it has none.
+pub fn max_items(schema: &Schema, field: &str) -> Option<usize> {
+    match schema.field(field).map(|f| &f.shape) {
+        Some(Shape::Array {
+            max_items: Some(max),
+            ..
+        }) => usize::try_from(*max).ok(),
+        _ => None,
+    }
+}
+
 /// Fields a body for `update` may not carry although `record` has them (immutable or server
 /// fields), plus `update`'s `x-not-allowed`: the fields an update refuses with 400.
 pub fn refused_fields(update: &Schema, record: &'static Schema) -> Vec<&'static str> {
@@ -548,6 +560,10 @@ mod tests {
                 ..
             }
         ));
+        assert_eq!(
+            max_items(&PHONE_NUMBERS_REQUEST, "phone_numbers"),
+            Some(100)
+        );
         let refused = refused_fields(&ENTERPRISE_REPLACE, &ENTERPRISE);
         for name in [
             "id",

@@ -188,7 +188,7 @@ pub async fn add(
         let mut c = Checker::default();
         c.only(&body, "", &["phone_numbers"]);
         c.finish()?;
-        let numbers = phone_list(&body, "phone_numbers", 100)?;
+        let numbers = phone_list(&body, "phone_numbers", batch_limit())?;
         require_gates(enterprise, "add numbers")?;
         let taken: Vec<ErrorItem> = numbers
             .iter()
@@ -419,7 +419,7 @@ pub async fn refresh(
         let mut c = Checker::default();
         c.only(&body, "", &["phone_numbers"]);
         c.finish()?;
-        let numbers = phone_list(&body, "phone_numbers", 100)?;
+        let numbers = phone_list(&body, "phone_numbers", batch_limit())?;
         if let Some(limit) = ctx.config.refresh_limit {
             let enterprise = enterprise_mut(acct, &id)?;
             let window = chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::MAX);
@@ -542,4 +542,13 @@ pub async fn confirm_ownership(
         };
         Ok(Json(data(record.to_json())))
     })
+}
+
+/// Numbers one add or refresh takes: the contract's `maxItems` on `PhoneNumbersRequest`.
+fn batch_limit() -> usize {
+    telnyx_reputation_api::rules::max_items(
+        &telnyx_reputation_api::rules::PHONE_NUMBERS_REQUEST,
+        "phone_numbers",
+    )
+    .expect("the contract bounds PhoneNumbersRequest.phone_numbers with maxItems")
 }

@@ -22,8 +22,15 @@ use crate::operations::{
 use crate::pager::{ListQuery, Pager};
 use crate::{Error, phone, validate};
 
-/// Numbers per add or refresh request.
-const MAX_BATCH: usize = 100;
+/// Numbers per add or refresh request: the contract's `maxItems` on
+/// `PhoneNumbersRequest.phone_numbers` (generated into `telnyx_reputation_api::rules`).
+static MAX_BATCH: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+    telnyx_reputation_api::rules::max_items(
+        &telnyx_reputation_api::rules::PHONE_NUMBERS_REQUEST,
+        "phone_numbers",
+    )
+    .expect("the contract bounds PhoneNumbersRequest.phone_numbers with maxItems")
+});
 /// Most `add_all` batches in flight at once.
 const MAX_CONCURRENCY: usize = 16;
 
@@ -54,7 +61,7 @@ impl Numbers {
         S: AsRef<str>,
     {
         let id = self.id()?;
-        let numbers = phone::parse_batch("phone_numbers", numbers, 1, MAX_BATCH)?;
+        let numbers = phone::parse_batch("phone_numbers", numbers, 1, *MAX_BATCH)?;
         self.send_add(id, numbers).await
     }
 
@@ -165,7 +172,8 @@ impl Numbers {
         let id = self.id()?;
         let concurrency = validate_concurrency(options.concurrency)?;
         let numbers = phone::parse_distinct("phone_numbers", numbers)?;
-        let batches: Vec<Vec<String>> = numbers.chunks(MAX_BATCH).map(<[String]>::to_vec).collect();
+        let batches: Vec<Vec<String>> =
+            numbers.chunks(*MAX_BATCH).map(<[String]>::to_vec).collect();
         self.client.check_plan(op, numbers.len() as u64)?;
         let total = batches.len();
         let send_batch = &send_batch;
@@ -296,7 +304,7 @@ impl Numbers {
         S: AsRef<str>,
     {
         let id = self.id()?;
-        let numbers = phone::parse_batch("phone_numbers", numbers, 1, MAX_BATCH)?;
+        let numbers = phone::parse_batch("phone_numbers", numbers, 1, *MAX_BATCH)?;
         self.send_refresh(id, numbers).await
     }
 
