@@ -115,7 +115,9 @@ pub async fn act(
 ) -> CliResult<PathBuf> {
     let admin = emulator.admin_url();
     let say = |what: &str| println!("  - {what}");
-    println!("\nMonitoring act: `monitor serve` watches the numbers over time (telnyx-reputation-monitor)");
+    println!(
+        "\nMonitoring act: `monitor serve` watches the numbers over time (telnyx-reputation-monitor)"
+    );
     let path = dir.join("monitor.sqlite");
     let store = Store::open(&format!("sqlite://{}", path.display())).await?;
     let seen = Seen::default();
@@ -318,7 +320,11 @@ async fn script(
     advance(120).await?;
     until("the remediation followed to its end", || {
         seen.find(|e| match e {
-            ServiceEvent::Remediations(report) => report.finished.iter().find(|(id, _)| *id == submitted).cloned(),
+            ServiceEvent::Remediations(report) => report
+                .finished
+                .iter()
+                .find(|(id, _)| *id == submitted)
+                .cloned(),
             _ => None,
         })
         .is_some()
@@ -391,10 +397,7 @@ async fn start_receiver(notifications: Arc<Mutex<Vec<String>>>) -> CliResult<Str
             let notifications = notifications.clone();
             async move {
                 let text = body["text"].as_str().unwrap_or_default().to_owned();
-                println!(
-                    "  - the receiver got: {}",
-                    text.replace('\n', " — ")
-                );
+                println!("  - the receiver got: {}", text.replace('\n', " — "));
                 if let Ok(mut n) = notifications.lock() {
                     n.push(text);
                 }

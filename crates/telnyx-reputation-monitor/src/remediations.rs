@@ -514,7 +514,10 @@ impl RemediationBudget {
                 today.format("%Y-%m")
             ));
         }
-        if client.remaining_billable().is_some_and(|units| numbers > units) {
+        if client
+            .remaining_billable()
+            .is_some_and(|units| numbers > units)
+        {
             return Err(format!(
                 "remediating {numbers} number(s) passes the client's max_billable budget \
                  ({} unit(s) left): refused before anything was sent",

@@ -1080,7 +1080,10 @@ mod tests {
         let config = Config::parse(&format!("{GOOD}{budget}{rule}"), "monitor.toml").unwrap();
         let remediation = config.remediation.clone().expect("[remediation] read");
         assert_eq!(remediation.monthly_budget_usd.to_string(), "$25.00");
-        assert_eq!(config.warnings("http://127.0.0.1:1/v2"), Vec::<String>::new());
+        assert_eq!(
+            config.warnings("http://127.0.0.1:1/v2"),
+            Vec::<String>::new()
+        );
         let dry = Config::parse(&format!("{GOOD}{rule}"), "monitor.toml").unwrap();
         assert!(dry.remediation.is_none());
         let warned = dry.warnings("http://127.0.0.1:1/v2");
@@ -1095,7 +1098,9 @@ mod tests {
             bad.starts_with("conf/monitor.toml:6: monthly_budget: unknown field"),
             "{bad}"
         );
-        let bad = error(&format!("{GOOD}\n[remediation]\nmonthly_budget_usd = \"five\"\n"));
+        let bad = error(&format!(
+            "{GOOD}\n[remediation]\nmonthly_budget_usd = \"five\"\n"
+        ));
         assert!(
             bad.starts_with("conf/monitor.toml:6: monthly_budget_usd: "),
             "{bad}"

@@ -3601,7 +3601,11 @@ pub async fn the_service_submits_remediation_within_its_budget_once_and_follows_
             "{why}"
         );
         assert_eq!(refused.attempts, 1);
-        assert_eq!(requests_sent(&fleet).await, 1, "nothing sent over the budget");
+        assert_eq!(
+            requests_sent(&fleet).await,
+            1,
+            "nothing sent over the budget"
+        );
         // The alerts of all three opened; each number the request cleared resolves.
         let remediated: Vec<String> = tracked[0]
             .numbers
@@ -3668,15 +3672,16 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
     );
     let clock = emulator_clock(&fleet);
     let start = clock();
-    let service = Service::new(config, fleet.client.clone(), store.clone())
-        .clock(emulator_clock(&fleet));
+    let service =
+        Service::new(config, fleet.client.clone(), store.clone()).clock(emulator_clock(&fleet));
     serve_until(service, async {
         for step in 0..=(DAYS * 24 / STEP_HOURS) {
             if step > 0 {
+                // A minute more than the step: past the schedule's jitter (at most 30 s).
                 fleet
                     .admin(
                         "clock/advance",
-                        serde_json::json!({ "seconds": STEP_HOURS * 3600 }),
+                        serde_json::json!({ "seconds": STEP_HOURS * 3600 + 60 }),
                     )
                     .await;
             }
@@ -3698,6 +3703,14 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
+            assert!(
+                store
+                    .last_sweep(&fleet.enterprise_id)
+                    .await
+                    .unwrap()
+                    .is_some_and(|at| at >= now - chrono::Duration::seconds(1)),
+                "step {step}: not synced within 30 s"
+            );
         }
         // A request submitted by the last sync is polled once its first poll is due.
         fleet
@@ -3723,7 +3736,10 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
     let count = |event: &str| got.iter().filter(|(e, _)| e.starts_with(event)).count();
     let (opened, reminders, resolved) = (count("OPENED"), count("REMINDER"), count("RESOLVED"));
     println!("  opened {opened}, reminders {reminders}, resolved {resolved}");
-    assert!(opened >= 1, "30 days of drift turned no number high: {got:?}");
+    assert!(
+        opened >= 1,
+        "30 days of drift turned no number high: {got:?}"
+    );
     // Each notification delivered once: as many taken as channel rows done, ids unique.
     let rows: Vec<_> = store
         .outbox(&[])
@@ -3732,7 +3748,10 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
         .into_iter()
         .filter(|i| i.kind == OutboxKind::Channel)
         .collect();
-    assert!(rows.iter().all(|i| i.state == OutboxState::Done), "{rows:?}");
+    assert!(
+        rows.iter().all(|i| i.state == OutboxState::Done),
+        "{rows:?}"
+    );
     assert_eq!(rows.len(), got.len());
     let ids: std::collections::BTreeSet<String> = hook
         .got
@@ -3781,10 +3800,16 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
         tracked.len(),
         tracked
             .iter()
-            .flat_map(|r| r.numbers.iter().map(|n| n.outcome.clone().unwrap_or_default()))
+            .flat_map(|r| r
+                .numbers
+                .iter()
+                .map(|n| n.outcome.clone().unwrap_or_default()))
             .collect::<Vec<_>>()
     );
     assert!(submitted <= 10, "two virtual months at most: {tracked:?}");
     assert_eq!(tracked.len(), requests_sent(&fleet).await);
-    assert!(tracked.iter().all(|r| r.finished_at.is_some()), "{tracked:?}");
+    assert!(
+        tracked.iter().all(|r| r.finished_at.is_some()),
+        "{tracked:?}"
+    );
 }
