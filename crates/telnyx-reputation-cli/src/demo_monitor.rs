@@ -143,6 +143,23 @@ pub async fn act(
     let service = Service::new(config, client.clone(), store.clone())
         .clock(move || state.now_of(&key))
         .on_event(move |event| {
+            // What went wrong is said (on stderr), never hidden behind a timeout.
+            match event {
+                ServiceEvent::SyncFailed {
+                    enterprise_id,
+                    message,
+                } => eprintln!("monitor serve: sync of {enterprise_id} failed: {message}"),
+                ServiceEvent::HousekeepingFailed { message } => {
+                    eprintln!("monitor serve: {message}")
+                }
+                ServiceEvent::Delivered(item) if item.state != OutboxState::Done => eprintln!(
+                    "monitor serve: {} to {} not delivered: {}",
+                    item.kind.as_str(),
+                    item.target,
+                    item.last_error.as_deref().unwrap_or("unknown error")
+                ),
+                _ => {}
+            }
             if let Ok(mut log) = log.lock() {
                 log.push(event.clone());
             }
@@ -193,12 +210,13 @@ async fn script(
     seen: &Seen,
 ) -> CliResult<DateTime<Utc>> {
     let say = |what: &str| println!("  - {what}");
+    // Each advance is a minute longer than it says: past the schedule's jitter (≤ 30 s).
     let advance = |seconds: i64| {
         admin_post(
             admin,
             api_key,
             "clock/advance",
-            serde_json::json!({ "seconds": seconds }),
+            serde_json::json!({ "seconds": seconds + 60 }),
         )
     };
     until("the baseline sync", || !seen.syncs().is_empty()).await?;

@@ -676,8 +676,11 @@ impl Service {
                 if leadership.check(false).await != Role::Leader {
                     break;
                 }
+                // `every` from the sync's start (as from the stored last sync at start),
+                // whatever the sync and its deliveries took.
+                let started = self.now();
                 let next = if self.sync_one(enterprise, &mut stop).await {
-                    self.now() + every + jitter(jitter_max)
+                    started + every + jitter(jitter_max)
                 } else {
                     // Its lock is held elsewhere: try again in a second.
                     self.now() + chrono::Duration::seconds(1)
