@@ -46,6 +46,10 @@ pub struct DemoArgs {
     /// With `--live`: do not ask, accept the billing stated by the confirmation.
     #[arg(long, requires = "live")]
     pub yes: bool,
+    /// Exit at the end instead of serving the monitoring act's dashboard until Ctrl-C (it
+    /// is served only when stdout is a terminal).
+    #[arg(long)]
+    pub no_serve: bool,
 }
 
 impl DemoArgs {
@@ -112,10 +116,18 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
         let enterprise_id = journey(&client, &args).await?;
         // The monitoring act drives the emulator's admin API (its clock, a number's data):
         // it runs on the embedded emulator only, never against a live server.
-        if embedded.is_some() {
-            crate::demo_monitor::act(&client, &api_key, &enterprise_id, &out_dir(&args)?).await?;
+        match &embedded {
+            Some(emulator) => crate::demo_monitor::act(
+                &client,
+                emulator,
+                &api_key,
+                &enterprise_id,
+                &out_dir(&args)?,
+            )
+            .await
+            .map(Some),
+            None => Ok(None),
         }
-        Ok(())
     }
     .await;
     if result.is_ok() {
@@ -130,7 +142,39 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> CliResult {
     if let Some(emulator) = embedded {
         emulator.shutdown().await;
     }
-    result
+    match result? {
+        Some(store) => serve_dashboard(&store, &args).await,
+        None => Ok(()),
+    }
+}
+
+/// The end of the demo: the monitoring act's dashboard, served on 127.0.0.1 until Ctrl-C
+/// when stdout is a terminal (unless `--no-serve`); otherwise the command that serves it.
+async fn serve_dashboard(path: &std::path::Path, args: &DemoArgs) -> CliResult {
+    use telnyx_reputation_monitor::Store;
+    use telnyx_reputation_monitor::dashboard::Dashboard;
+    let url = format!("sqlite://{}", path.display());
+    if args.no_serve || !std::io::stdout().is_terminal() {
+        println!(
+            "dashboard of the monitoring act: telnyx-reputation monitor dashboard --store {url}"
+        );
+        return Ok(());
+    }
+    let store = Store::open(&url).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!(
+        "dashboard of the monitoring act: http://{}/ (served until Ctrl-C)",
+        listener.local_addr()?
+    );
+    std::io::stdout().flush()?;
+    let served = Dashboard::new(store.clone())
+        .serve(listener, async {
+            let _ = crate::commands::shutdown_signal().await;
+        })
+        .await;
+    let closed = store.close().await;
+    served.map_err(|e| store.named(e))?;
+    Ok(closed?)
 }
 
 /// State what a live run bills and ask for `yes` on the terminal, unless `--yes`.

@@ -172,6 +172,13 @@ pub struct DeliverOptions {
     /// The channels `channel` rows are sent through, by name (a row whose channel is not
     /// here stays pending, retried).
     pub channels: Vec<crate::channels::Channel>,
+    /// Price each remediation row against this monthly budget (the service's
+    /// `[remediation]` table) instead of requiring a `max_billable` budget on the client:
+    /// a row over it is refused before anything is sent, and marked failed.
+    pub remediation_budget: Option<crate::remediations::RemediationBudget>,
+    /// The time what a remediation bills is recorded at (the spend record's day, the
+    /// budget's month): default the host's now; the service passes its clock's.
+    pub billed_at: Option<DateTime<Utc>>,
 }
 
 /// What one delivery did.
@@ -213,7 +220,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO outbox (id, kind, idempotency_key, enterprise_id, rule, target, payload, \
                  state, attempts, next_attempt_at, last_error, result, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, NULL, NULL, $8, $8) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $9, NULL, NULL, $8, $8) \
                  ON CONFLICT (idempotency_key) DO NOTHING",
             )
             .bind(uuid::Uuid::new_v4().to_string())
@@ -224,6 +231,9 @@ impl Store {
             .bind(&item.target)
             .bind(item.payload.to_string())
             .bind(micros(now))
+            // Due at once: a decision made at a virtual time ahead of this host's clock
+            // (a sync following the emulator's) is not held back until then.
+            .bind(micros(now.min(Utc::now())))
             .execute(&mut **tx)
             .await?;
         }
@@ -435,7 +445,7 @@ pub async fn deliver(
                 .map_err(AttemptError::retry),
             OutboxKind::Remediate => {
                 let client = client.expect("checked above");
-                remediate(store, client, &item, in_doubt).await
+                remediate(store, client, &item, in_doubt, options).await
             }
         };
         let now = Utc::now();
@@ -453,7 +463,7 @@ pub async fn deliver(
                 // A submission Telnyx bills is recorded as spent with its row's delivery.
                 let spend = (remediated > 0).then(|| SpendCounts {
                     enterprise_id: item.target.clone(),
-                    day: now.date_naive(),
+                    day: options.billed_at.unwrap_or(now).date_naive(),
                     remediations: remediated,
                     ..SpendCounts::default()
                 });
@@ -553,6 +563,7 @@ async fn remediate(
     client: &Client,
     item: &OutboxItem,
     in_doubt: bool,
+    options: &DeliverOptions,
 ) -> std::result::Result<Remediated, AttemptError> {
     let mut payload: RemediationPayload =
         serde_json::from_value(item.payload.clone()).map_err(|e| AttemptError {
@@ -614,9 +625,23 @@ async fn remediate(
             ));
         }
     }
-    if let Err(e) = crate::monitor::authorize_billable(client, "remediation.submit", 1) {
+    let refused = match &options.remediation_budget {
+        Some(budget) => budget
+            .authorize(
+                store,
+                client,
+                &item.target,
+                payload.numbers.len() as u64,
+                options.billed_at.unwrap_or_else(Utc::now),
+            )
+            .await
+            .map(|_| ()),
+        None => crate::monitor::authorize_billable(client, "remediation.submit", 1)
+            .map_err(|e| e.to_string()),
+    };
+    if let Err(message) = refused {
         return Err(AttemptError {
-            message: e.to_string(),
+            message,
             permanent: true,
         });
     }

@@ -451,6 +451,92 @@ pub(crate) fn leave_out_open(items: &mut Vec<NewOutboxItem>, open: &HashMap<Stri
     });
 }
 
+/// The `[remediation]` table of a `monitor serve` config: with it the service submits the
+/// remediation its rules' `remediate` actions decide (without it they are dry runs), each
+/// request priced at the client's price table ([`telnyx_reputation::PriceTable`],
+/// `remediations`: per number submitted) and refused before anything is sent when this
+/// calendar month's remediation spend of the enterprise (the store's spend record) plus its
+/// price would pass `monthly_budget_usd`.
+///
+/// ```toml
+/// [remediation]
+/// monthly_budget_usd = "25.00"   # per enterprise and UTC calendar month
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemediationBudget {
+    /// Dollars of remediation submissions per enterprise and calendar month (UTC).
+    pub monthly_budget_usd: telnyx_reputation::Usd,
+}
+
+impl RemediationBudget {
+    /// Price a request of `numbers` numbers for `enterprise_id` at `client`'s prices and
+    /// check it against this month's remainder (as of `now`) and the client's own budgets;
+    /// `Ok(price)` when it fits, `Err(why)` — naming the price, the budget and what was
+    /// spent — when it does not. Nothing is sent either way.
+    pub async fn authorize(
+        &self,
+        store: &Store,
+        client: &telnyx_reputation::Client,
+        enterprise_id: &str,
+        numbers: u64,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<telnyx_reputation::Usd, String> {
+        use chrono::Datelike;
+        use telnyx_reputation::{Amount, PriceItem};
+        let prices = client.prices();
+        let price = prices.cost(PriceItem::Remediations, numbers);
+        if !price.is_exact() {
+            return Err(format!(
+                "remediating {numbers} number(s) has no known price (the price table has none \
+                 for remediations): refused, the budget could not be kept"
+            ));
+        }
+        let today = now.date_naive();
+        let first = today.with_day(1).unwrap_or(today);
+        let spent = store
+            .spend(Some(enterprise_id), first, today)
+            .await
+            .map_err(|e| format!("reading this month's spend: {e}"))?;
+        let mut spent_usd = Amount::default();
+        for day in &spent {
+            spent_usd.add(prices, PriceItem::Remediations, day.remediations);
+        }
+        let budget = self.monthly_budget_usd;
+        let left = budget.saturating_sub(spent_usd.known);
+        if price.known > left {
+            return Err(format!(
+                "remediating {numbers} number(s) costs {}; the [remediation] budget of {budget} \
+                 a month for enterprise {enterprise_id} has {left} left ({} spent in {}): refused \
+                 before anything was sent",
+                price.known,
+                spent_usd.known,
+                today.format("%Y-%m")
+            ));
+        }
+        if client
+            .remaining_billable()
+            .is_some_and(|units| numbers > units)
+        {
+            return Err(format!(
+                "remediating {numbers} number(s) passes the client's max_billable budget \
+                 ({} unit(s) left): refused before anything was sent",
+                client.remaining_billable().unwrap_or(0)
+            ));
+        }
+        if let Some(spend) = client.remaining_spend()
+            && price.known > spend
+        {
+            return Err(format!(
+                "remediating {numbers} number(s) costs {}; the client's max_spend budget has \
+                 {spend} left: refused before anything was sent",
+                price.known
+            ));
+        }
+        Ok(price.known)
+    }
+}
+
 impl Monitor {
     /// Follow every open request the store tracks, as of `at` (now, or a virtual clock):
     /// poll those whose next poll is due and record their status and, once final, each

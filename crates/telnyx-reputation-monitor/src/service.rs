@@ -11,8 +11,16 @@
 //! - **One sync per enterprise**: each sync takes the store's per-enterprise lock
 //!   ([`Store::lock_sync`]); one held elsewhere (a `monitor sync` from cron) skips this
 //!   turn and is tried again a second later.
-//! - **Cached reads only**: a service sync never makes a billable call; rules' remediation
-//!   actions are dry runs here.
+//! - **Cached reads only**: a service sync never makes a billable call. Rules' `remediate`
+//!   actions are dry runs unless the config has a `[remediation]` table
+//!   ([`crate::remediations::RemediationBudget`]): then what a sync decides is written to the
+//!   outbox with the sync (one row per rule and sweep, its idempotency key naming both, so a
+//!   restart or a `kill -9` never submits it twice), numbers already in an open remediation
+//!   are left out, each request is priced and refused before it is sent when it would pass
+//!   the enterprise's monthly budget, and what is submitted is followed to its outcome.
+//! - **Clock**: by default the host's; [`Service::clock`] makes the schedule, the sweeps'
+//!   times and the remediation follow-up run on another (the emulator's virtual clock in
+//!   the demo and the tests), looked at at least every quarter of a second.
 //! - **Remediations and retention**: every round it follows the remediations the store
 //!   tracks (submitted by `monitor sync --apply` or recorded by `remediation submit
 //!   --record`) to their outcome and re-checks the numbers they remediated
@@ -92,6 +100,11 @@ pub struct Config {
     /// older than this ([`Store::prune`]). Unset: everything is kept.
     #[serde(default, deserialize_with = "deserialize_retention")]
     pub retention: Option<Duration>,
+    /// Lets the service submit what its rules' `remediate` actions decide, within a monthly
+    /// dollar budget per enterprise (the `[remediation]` table); without it they are dry
+    /// runs.
+    #[serde(default)]
+    pub remediation: Option<crate::remediations::RemediationBudget>,
 }
 
 fn deserialize_retention<'de, D: serde::Deserializer<'de>>(
@@ -291,7 +304,21 @@ impl Config {
                 self.every.as_secs()
             ));
         }
-        out.extend(self.rules().warnings());
+        let rules = self.rules();
+        match (&self.remediation, rules.remediates()) {
+            (None, true) => out.push(
+                "a rule has a remediate action but there is no [remediation] table: the service \
+                 only reports what it would submit (add [remediation] monthly_budget_usd to \
+                 submit)"
+                    .into(),
+            ),
+            (Some(_), false) => out.push(
+                "[remediation] is set but no rule has a remediate action: nothing is submitted"
+                    .into(),
+            ),
+            _ => {}
+        }
+        out.extend(rules.warnings());
         out
     }
 }
@@ -389,6 +416,12 @@ pub enum ServiceEvent {
 
 type OnEvent = Arc<dyn Fn(&ServiceEvent) + Send + Sync>;
 
+/// Where the service reads the time (see [`Service::clock`]).
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// How often the scheduler looks at a clock set by [`Service::clock`] (which may jump).
+const CLOCK_LOOK: Duration = Duration::from_millis(250);
+
 /// The service: see the module docs.
 #[derive(Clone)]
 pub struct Service {
@@ -398,6 +431,7 @@ pub struct Service {
     grace: Duration,
     on_event: OnEvent,
     lease: Arc<Mutex<Option<Lease>>>,
+    clock: Option<Clock>,
 }
 
 impl std::fmt::Debug for Service {
@@ -428,7 +462,21 @@ impl Service {
             grace: Duration::from_secs(10),
             on_event: Arc::new(|_| {}),
             lease: Arc::default(),
+            clock: None,
         }
+    }
+
+    /// Run on another clock than the host's: the schedule, each sweep's time, the alerts'
+    /// reminders and the remediation follow-up read `now` (e.g. the emulator's virtual
+    /// clock, which an admin call moves days ahead). The scheduler looks at it at least
+    /// every quarter of a second. Retries of the outbox keep the host's clock.
+    pub fn clock(mut self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(now));
+        self
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.as_ref().map_or_else(Utc::now, |now| now())
     }
 
     /// Run under `lease` (from [`Store::serve_lease`], taken before listening so that a
@@ -479,6 +527,7 @@ impl Service {
                 every: self.config.every,
                 health: health.clone(),
                 leadership: leadership.clone(),
+                clock: self.clock.clone(),
             });
         let mut worker = None;
         let public_key = self.config.public_key.clone();
@@ -613,13 +662,13 @@ impl Service {
                         let last = self.monitor.store().last_sweep(enterprise).await;
                         let at = match last {
                             Ok(Some(last)) => last + every,
-                            _ => Utc::now(),
+                            _ => self.now(),
                         };
                         due.insert(enterprise.clone(), at);
                         at
                     }
                 };
-                if next > Utc::now() {
+                if next > self.now() {
                     continue;
                 }
                 // The lease is checked right before each sync: a leader whose session was
@@ -627,11 +676,14 @@ impl Service {
                 if leadership.check(false).await != Role::Leader {
                     break;
                 }
+                // `every` from the sync's start (as from the stored last sync at start),
+                // whatever the sync and its deliveries took.
+                let started = self.now();
                 let next = if self.sync_one(enterprise, &mut stop).await {
-                    Utc::now() + every + jitter(jitter_max)
+                    started + every + jitter(jitter_max)
                 } else {
                     // Its lock is held elsewhere: try again in a second.
-                    Utc::now() + chrono::Duration::seconds(1)
+                    self.now() + chrono::Duration::seconds(1)
                 };
                 due.insert(enterprise.clone(), next);
             }
@@ -639,7 +691,7 @@ impl Service {
                 return;
             }
             self.housekeeping(&mut last_prune).await;
-            let now = Utc::now();
+            let now = self.now();
             let sleep = watched
                 .iter()
                 .filter_map(|e| due.get(e))
@@ -649,6 +701,12 @@ impl Service {
                 })
                 // Re-list the enterprises at least every minute.
                 .min(Duration::from_secs(60))
+                // Another clock may jump ahead: look at it often.
+                .min(if self.clock.is_some() {
+                    CLOCK_LOOK
+                } else {
+                    Duration::MAX
+                })
                 .max(Duration::from_millis(50));
             tokio::select! {
                 () = tokio::time::sleep(sleep) => {}
@@ -735,25 +793,28 @@ impl Service {
         let options = SyncOptions {
             score_drop,
             fresh: false,
-            at: None,
+            at: self.clock.as_ref().map(|now| now()),
             policy: self.config.policy.clone(),
         };
+        // Remediation is applied (queued with the sync, sent below within the budget) only
+        // with a `[remediation]` table.
+        let apply = self.config.remediation.is_some();
         let run = self
             .monitor
-            .sync_with_rules(enterprise, &options, &self.rules, false, |_| {})
+            .sync_with_rules(enterprise, &options, &self.rules, apply, |_| {})
             .await
             .map_err(|e| store.named(e))?;
         (self.on_event)(&ServiceEvent::Synced(run.report));
         // After the sync, never before it: a channel that is down or slow does not hold
         // the sync up. What earlier syncs could not deliver is due again here, oldest first.
-        self.delivered(outbox::deliver(store, None, &deliver).await?);
+        self.delivered(outbox::deliver(store, Some(self.monitor.client()), &deliver).await?);
         Ok(())
     }
 
     /// Every round: follow the remediations the store tracks; once a day, when the config
     /// sets `retention`, prune the history past it.
     async fn housekeeping(&self, last_prune: &mut Option<DateTime<Utc>>) {
-        let now = Utc::now();
+        let now = self.now();
         match self.monitor.follow_remediations(now).await {
             Ok(report) if !report.is_empty() => {
                 (self.on_event)(&ServiceEvent::Remediations(report));
@@ -785,10 +846,16 @@ impl Service {
 
     /// What the service delivers for `enterprise`: its rules' notifications and alerts.
     fn deliver_options(&self, enterprise: &str) -> DeliverOptions {
+        let mut kinds = vec![OutboxKind::Notify, OutboxKind::Channel];
+        if self.config.remediation.is_some() {
+            kinds.push(OutboxKind::Remediate);
+        }
         DeliverOptions {
-            kinds: vec![OutboxKind::Notify, OutboxKind::Channel],
+            kinds,
             enterprise_id: Some(enterprise.to_owned()),
             channels: self.rules.channels.clone(),
+            remediation_budget: self.config.remediation.clone(),
+            billed_at: self.clock.as_ref().map(|now| now()),
             ..DeliverOptions::default()
         }
     }
@@ -805,7 +872,13 @@ impl Service {
             Err(e) => return self.failed(enterprise, &e),
         };
         if queued > 0 {
-            match outbox::deliver(store, None, &self.deliver_options(enterprise)).await {
+            match outbox::deliver(
+                store,
+                Some(self.monitor.client()),
+                &self.deliver_options(enterprise),
+            )
+            .await
+            {
                 Ok(report) => self.delivered(report),
                 Err(e) => self.failed(enterprise, &e),
             }
@@ -867,6 +940,7 @@ struct ReadyState {
     every: Duration,
     health: Arc<Mutex<Health>>,
     leadership: Arc<Leadership>,
+    clock: Option<Clock>,
 }
 
 /// 200 when the store answers and (on the leader) every watched enterprise was synced
@@ -881,7 +955,7 @@ async fn readyz(State(state): State<ReadyState>) -> impl IntoResponse {
         (Vec::new(), true)
     };
     let limit = chrono::Duration::from_std(state.every * 3).unwrap_or(chrono::Duration::MAX);
-    let now = Utc::now();
+    let now = state.clock.as_ref().map_or_else(Utc::now, |now| now());
     let mut reasons = Vec::new();
     let mut enterprises = serde_json::Map::new();
     if !listed {
@@ -999,6 +1073,41 @@ mod tests {
         );
         let bad = error(&format!("{GOOD}\n[policy]\nmonthly_budget = 5\n"));
         assert!(bad.contains("monthly_budget"), "{bad}");
+    }
+
+    #[test]
+    fn a_remediation_table_lets_the_service_submit_and_is_warned_about_when_alone() {
+        let rule = "\n[[rule]]\nname = \"turned high\"\nwhen = { became_high = true }\n\
+                    actions = [{ type = \"remediate\", call_purpose = \"Reminders\" }]\n";
+        let budget = "\n[remediation]\nmonthly_budget_usd = \"25.00\"\n";
+        let config = Config::parse(&format!("{GOOD}{budget}{rule}"), "monitor.toml").unwrap();
+        let remediation = config.remediation.clone().expect("[remediation] read");
+        assert_eq!(remediation.monthly_budget_usd.to_string(), "$25.00");
+        assert_eq!(
+            config.warnings("http://127.0.0.1:1/v2"),
+            Vec::<String>::new()
+        );
+        let dry = Config::parse(&format!("{GOOD}{rule}"), "monitor.toml").unwrap();
+        assert!(dry.remediation.is_none());
+        let warned = dry.warnings("http://127.0.0.1:1/v2");
+        assert!(
+            warned.len() == 1 && warned[0].contains("no [remediation] table"),
+            "{warned:?}"
+        );
+        let alone = Config::parse(&format!("{GOOD}{budget}"), "monitor.toml").unwrap();
+        assert!(alone.warnings("http://127.0.0.1:1/v2")[0].contains("no rule has a remediate"));
+        let bad = error(&format!("{GOOD}\n[remediation]\nmonthly_budget = \"5\"\n"));
+        assert!(
+            bad.starts_with("conf/monitor.toml:6: monthly_budget: unknown field"),
+            "{bad}"
+        );
+        let bad = error(&format!(
+            "{GOOD}\n[remediation]\nmonthly_budget_usd = \"five\"\n"
+        ));
+        assert!(
+            bad.starts_with("conf/monitor.toml:6: monthly_budget_usd: "),
+            "{bad}"
+        );
     }
 
     fn error(text: &str) -> String {

@@ -74,6 +74,7 @@ on_postgres!(
     a_number_in_an_open_remediation_is_never_submitted_again,
     pruning_deletes_in_batches_keeps_each_numbers_newest_reading_and_reports_bytes,
     the_service_follows_remediations_and_prunes_past_its_retention,
+    the_service_submits_remediation_within_its_budget_once_and_follows_it,
     an_alert_opens_once_reminds_resolves_and_survives_a_restart,
     each_channel_posts_its_exact_payload_to_a_real_receiver,
     a_channel_down_for_three_syncs_delivers_every_notification_once,

@@ -58,6 +58,8 @@ on_sqlite!(
     a_channel_down_for_three_syncs_delivers_every_notification_once,
     failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it,
     the_email_channel_sends_each_notification_to_a_real_smtp_server,
+    the_service_submits_remediation_within_its_budget_once_and_follows_it,
+    thirty_virtual_days_of_serve_send_each_notification_once,
 );
 
 #[tokio::test]

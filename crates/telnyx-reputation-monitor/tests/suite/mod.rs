@@ -3413,3 +3413,403 @@ pub async fn the_email_channel_sends_each_notification_to_a_real_smtp_server(sto
         );
     }
 }
+
+/// Run `service` on a listener of 127.0.0.1 until `checks` finish (at most 120 s).
+async fn serve_until(
+    service: telnyx_reputation_monitor::service::Service,
+    checks: impl std::future::Future<Output = ()>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let checks = async {
+        checks.await;
+        stop.send(()).unwrap();
+    };
+    let (ran, ()) = tokio::time::timeout(
+        Duration::from_secs(120),
+        futures::future::join(
+            service.run(listener, async move {
+                let _ = stopped.await;
+            }),
+            checks,
+        ),
+    )
+    .await
+    .expect("the service stops when told");
+    ran.unwrap();
+}
+
+/// The `(event, subject)` of each Slack alert notification `hook` took on `/slack`, in
+/// the order received: `("OPENED", "+1312…")`, `("REMINDER 1", …)`, `("RESOLVED", …)`.
+pub fn slack_alerts(hook: &Receiving) -> Vec<(String, String)> {
+    hook.taken("/slack")
+        .iter()
+        .map(|body| {
+            let text = body["text"].as_str().unwrap();
+            let title = text.lines().next().unwrap();
+            let rest = title.strip_prefix("[telnyx-reputation] ").unwrap();
+            let (event, rest) = rest.split_once(": ").unwrap();
+            let subject = rest.split(' ').next().unwrap();
+            (event.to_owned(), subject.to_owned())
+        })
+        .collect()
+}
+
+/// A `monitor serve` config on `fleet`'s enterprise: `every`, a Slack channel on `hook`, an
+/// `is_high` alert reminding every `remind`, a `became_high` rule that remediates, and
+/// `extra` (e.g. a `[remediation]` table).
+pub fn serve_config(
+    fleet: &Fleet,
+    hook: &Receiving,
+    every: &str,
+    remind: &str,
+    extra: &str,
+) -> telnyx_reputation_monitor::service::Config {
+    let text = format!(
+        "store = \"(opened by the test)\"\nevery = \"{every}\"\nlisten = \"127.0.0.1:0\"\n\
+         enterprises = [\"{}\"]\n{extra}\n\
+         [[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
+         [[rule]]\nname = \"is high\"\nwhen = {{ is_high = true }}\nremind_every = \"{remind}\"\n\
+         actions = [{{ type = \"notify\", channel = \"ops\" }}]\n\n\
+         [[rule]]\nname = \"turned high\"\nwhen = {{ became_high = true }}\n\
+         actions = [{{ type = \"remediate\", call_purpose = \"Appointment reminders\" }}]\n",
+        fleet.enterprise_id, hook.base
+    );
+    telnyx_reputation_monitor::service::Config::parse(&text, "monitor.toml").unwrap()
+}
+
+/// The emulator's clock of `fleet`'s account, for [`Service::clock`].
+pub fn emulator_clock(fleet: &Fleet) -> impl Fn() -> chrono::DateTime<Utc> + Send + Sync + 'static {
+    let state = fleet.emulator.state().clone();
+    let key = fleet.key.clone();
+    move || state.now_of(&key)
+}
+
+pub async fn the_service_submits_remediation_within_its_budget_once_and_follows_it(store: Store) {
+    use telnyx_reputation_monitor::outbox::{OutboxKind, OutboxState};
+    use telnyx_reputation_monitor::service::{Service, ServiceEvent};
+    let fleet = Fleet::start(4).await;
+    for number in &fleet.numbers {
+        fleet
+            .set_reputation(number, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    let hook = receiving().await;
+    // $1.00 per number remediated: two numbers fit the month's budget, a third does not.
+    let config = serve_config(
+        &fleet,
+        &hook,
+        "1s",
+        "1d",
+        "\n[remediation]\nmonthly_budget_usd = \"2.00\"\n",
+    );
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let on_event = move |e: &ServiceEvent| {
+        log.lock().unwrap().push(match e {
+            ServiceEvent::Synced(report) => format!("synced {}", report.changes.len()),
+            ServiceEvent::Remediations(report) => format!("followed {:?}", report.finished),
+            other => format!("{other:?}"),
+        })
+    };
+    let remediate_rows = || async {
+        store
+            .outbox(&[])
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.kind == OutboxKind::Remediate)
+            .collect::<Vec<_>>()
+    };
+    // The fleet's client has no budget of its own: the [remediation] table is the budget.
+    let service = Service::new(config.clone(), fleet.client.clone(), store.clone())
+        .clock(emulator_clock(&fleet))
+        .on_event(on_event.clone());
+    let (first, second) = (fleet.numbers[0].clone(), fleet.numbers[1].clone());
+    let third = fleet.numbers[2].clone();
+    serve_until(service, async {
+        eventually("the baseline sync", || async {
+            store.counts().await.unwrap().sweeps >= 1
+        })
+        .await;
+        for number in [&first, &second] {
+            fleet
+                .set_reputation(number, serde_json::json!({ "spam_risk": "high" }))
+                .await;
+        }
+        eventually("the service's submission", || async {
+            !store.remediations(None, false).await.unwrap().is_empty()
+        })
+        .await;
+        let tracked = store.remediations(None, false).await.unwrap();
+        assert_eq!(tracked.len(), 1);
+        assert_eq!(tracked[0].source, "rule");
+        assert_eq!(tracked[0].rule.as_deref(), Some("turned high"));
+        let mut both = vec![first.clone(), second.clone()];
+        both.sort();
+        let numbers: Vec<String> = tracked[0]
+            .numbers
+            .iter()
+            .map(|n| n.phone_number.clone())
+            .collect();
+        assert_eq!(numbers, both);
+        assert_eq!(requests_sent(&fleet).await, 1);
+        // Spent as recorded: two numbers remediated today.
+        let today = Utc::now().date_naive();
+        let spend = store
+            .spend(Some(&fleet.enterprise_id), today, today)
+            .await
+            .unwrap();
+        assert_eq!(spend.iter().map(|d| d.remediations).sum::<u64>(), 2);
+        // Two virtual minutes on, the request's first poll is due: followed to its end.
+        fleet
+            .admin("clock/advance", serde_json::json!({ "seconds": 120 }))
+            .await;
+        eventually("the request followed to its end", || async {
+            store.remediations(None, true).await.unwrap().is_empty()
+        })
+        .await;
+        let tracked = store.remediations(None, false).await.unwrap();
+        assert_eq!(tracked[0].state, "completed", "{tracked:?}");
+        assert!(
+            tracked[0].numbers.iter().all(|n| n.outcome.is_some()),
+            "{tracked:?}"
+        );
+        // A third number turns high: $1.00 more than the $0.00 the month has left.
+        fleet
+            .set_reputation(&third, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+        eventually("the third request refused", || async {
+            remediate_rows()
+                .await
+                .iter()
+                .any(|i| i.state == OutboxState::Failed)
+        })
+        .await;
+        let refused = remediate_rows()
+            .await
+            .into_iter()
+            .find(|i| i.state == OutboxState::Failed)
+            .unwrap();
+        assert_eq!(refused.payload["numbers"], serde_json::json!([third]));
+        let why = refused.last_error.clone().unwrap();
+        assert!(
+            why.contains("costs $1.00")
+                && why.contains("budget of $2.00")
+                && why.contains("$0.00 left")
+                && why.contains("refused before anything was sent"),
+            "{why}"
+        );
+        assert_eq!(refused.attempts, 1);
+        assert_eq!(
+            requests_sent(&fleet).await,
+            1,
+            "nothing sent over the budget"
+        );
+        // The alerts of all three opened; each number the request cleared resolves.
+        let remediated: Vec<String> = tracked[0]
+            .numbers
+            .iter()
+            .filter(|n| n.outcome.as_deref() == Some("remediated"))
+            .map(|n| n.phone_number.clone())
+            .collect();
+        eventually("the alerts' notifications", || async {
+            let got = slack_alerts(&hook);
+            [&first, &second, &third]
+                .iter()
+                .all(|n| got.contains(&("OPENED".to_owned(), (*n).clone())))
+                && remediated
+                    .iter()
+                    .all(|n| got.contains(&("RESOLVED".to_owned(), n.clone())))
+        })
+        .await;
+    })
+    .await;
+    let rows = remediate_rows().await.len();
+    assert_eq!(rows, 2, "one row per decision");
+    // A restart on the same store: nothing decided is sent again, nothing new is decided.
+    let sweeps = store.counts().await.unwrap().sweeps;
+    let service = Service::new(config, fleet.client.clone(), store.clone())
+        .clock(emulator_clock(&fleet))
+        .on_event(on_event);
+    serve_until(service, async {
+        eventually("two more syncs", || async {
+            store.counts().await.unwrap().sweeps >= sweeps + 2
+        })
+        .await;
+    })
+    .await;
+    assert_eq!(requests_sent(&fleet).await, 1);
+    assert_eq!(remediate_rows().await.len(), rows);
+    let opened = slack_alerts(&hook)
+        .iter()
+        .filter(|(e, _)| e == "OPENED")
+        .count();
+    assert_eq!(opened, 3, "{:?}", slack_alerts(&hook));
+}
+
+/// The closing note's run: `monitor serve` on the emulator for 30 virtual days (its clock
+/// moved 12 hours at a time, each step synced once), numbers drifting as the emulator's
+/// scheduled re-checks move them, an `is_high` alert reminding daily and a `became_high`
+/// rule remediating within $5.00 a month. Prints every notification the local receiver
+/// took (run with `--nocapture` to see them) and checks them against the store: each
+/// delivered once, in order (opened, reminders, resolved), and the remediation within its
+/// budget.
+pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Store) {
+    use telnyx_reputation_monitor::alerts::AlertState;
+    use telnyx_reputation_monitor::outbox::{OutboxKind, OutboxState};
+    use telnyx_reputation_monitor::service::Service;
+    const DAYS: i64 = 30;
+    const STEP_HOURS: i64 = 12;
+    let fleet = Fleet::start(20).await;
+    let hook = receiving().await;
+    let config = serve_config(
+        &fleet,
+        &hook,
+        "12h",
+        "1d",
+        "\n[remediation]\nmonthly_budget_usd = \"5.00\"\n",
+    );
+    let clock = emulator_clock(&fleet);
+    let start = clock();
+    let service =
+        Service::new(config, fleet.client.clone(), store.clone()).clock(emulator_clock(&fleet));
+    serve_until(service, async {
+        for step in 0..=(DAYS * 24 / STEP_HOURS) {
+            if step > 0 {
+                // A minute more than the step: past the schedule's jitter (at most 30 s).
+                fleet
+                    .admin(
+                        "clock/advance",
+                        serde_json::json!({ "seconds": STEP_HOURS * 3600 + 60 }),
+                    )
+                    .await;
+            }
+            let now = clock();
+            // Synced at (or after) this step's time, and what it decided delivered.
+            for _ in 0..600 {
+                let synced = store
+                    .last_sweep(&fleet.enterprise_id)
+                    .await
+                    .unwrap()
+                    .is_some_and(|at| at >= now - chrono::Duration::seconds(1));
+                let pending = store
+                    .outbox(&[OutboxState::Pending])
+                    .await
+                    .unwrap()
+                    .is_empty();
+                if synced && pending {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(
+                store
+                    .last_sweep(&fleet.enterprise_id)
+                    .await
+                    .unwrap()
+                    .is_some_and(|at| at >= now - chrono::Duration::seconds(1)),
+                "step {step}: not synced within 30 s"
+            );
+        }
+        // A request submitted by the last sync is polled once its first poll is due.
+        fleet
+            .admin("clock/advance", serde_json::json!({ "seconds": 120 }))
+            .await;
+        eventually("every request followed to its end", || async {
+            store.remediations(None, true).await.unwrap().is_empty()
+        })
+        .await;
+    })
+    .await;
+    let days = (clock() - start).num_hours() as f64 / 24.0;
+    assert!(days >= DAYS as f64, "{days} virtual days");
+    let got = slack_alerts(&hook);
+    println!(
+        "30 virtual days of `monitor serve` on the emulator ({} syncs): {} notification(s)",
+        store.counts().await.unwrap().sweeps,
+        got.len()
+    );
+    for body in hook.taken("/slack") {
+        println!("  {}", body["text"].as_str().unwrap().replace('\n', " | "));
+    }
+    let count = |event: &str| got.iter().filter(|(e, _)| e.starts_with(event)).count();
+    let (opened, reminders, resolved) = (count("OPENED"), count("REMINDER"), count("RESOLVED"));
+    println!("  opened {opened}, reminders {reminders}, resolved {resolved}");
+    assert!(
+        opened >= 1,
+        "30 days of drift turned no number high: {got:?}"
+    );
+    // Each notification delivered once: as many taken as channel rows done, ids unique.
+    let rows: Vec<_> = store
+        .outbox(&[])
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.kind == OutboxKind::Channel)
+        .collect();
+    assert!(
+        rows.iter().all(|i| i.state == OutboxState::Done),
+        "{rows:?}"
+    );
+    assert_eq!(rows.len(), got.len());
+    let ids: std::collections::BTreeSet<String> = hook
+        .got
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.path == "/slack")
+        .map(|r| {
+            r.headers[telnyx_reputation_monitor::outbox::DELIVERY_ID_HEADER]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), got.len(), "no notification twice");
+    // In order per number: opened, then reminders, then resolved, then maybe again.
+    let alerts = store.alerts(None, &[]).await.unwrap();
+    for alert in &alerts {
+        let mine: Vec<&str> = got
+            .iter()
+            .filter(|(_, subject)| *subject == alert.subject)
+            .map(|(e, _)| e.as_str())
+            .collect();
+        assert_eq!(mine.first().copied(), Some("OPENED"), "{mine:?}");
+    }
+    assert_eq!(
+        opened,
+        alerts.iter().filter(|a| a.opened_at.is_some()).count()
+    );
+    assert_eq!(
+        resolved,
+        alerts
+            .iter()
+            .filter(|a| a.state == AlertState::Resolved)
+            .count()
+    );
+    assert_eq!(
+        reminders as i64,
+        alerts.iter().map(|a| a.reminders_sent).sum::<i64>()
+    );
+    // The remediation it submitted: within $5.00 a (virtual) month, each request followed.
+    let tracked = store.remediations(None, false).await.unwrap();
+    let submitted: usize = tracked.iter().map(|r| r.numbers.len()).sum();
+    println!(
+        "  remediation: {} request(s), {submitted} number(s) submitted; outcomes {:?}",
+        tracked.len(),
+        tracked
+            .iter()
+            .flat_map(|r| r
+                .numbers
+                .iter()
+                .map(|n| n.outcome.clone().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    );
+    assert!(submitted <= 10, "two virtual months at most: {tracked:?}");
+    assert_eq!(tracked.len(), requests_sent(&fleet).await);
+    assert!(
+        tracked.iter().all(|r| r.finished_at.is_some()),
+        "{tracked:?}"
+    );
+}
