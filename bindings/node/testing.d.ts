@@ -64,8 +64,12 @@ export interface AccountHelpers {
   advance(by: AdvanceBy): Promise<Date>
   /** Fire an event for a number or enterprise of this account (webhook included); resolves to what changed. */
   trigger(event: TriggerEvent, params?: Record<string, unknown>): Promise<any>
-  /** Run a fixture scenario as this account, every step or none; resolves to the named steps' responses. */
-  loadFixtures(scenario: FixtureScenario): Promise<Record<string, any>>
+  /**
+   * Run a fixture scenario as this account, every step or none; resolves to the named steps'
+   * responses. An object, or the path (or file URL) of a JSON file or of a YAML file ending
+   * `.yaml`/`.yml`.
+   */
+  loadFixtures(scenario: FixtureScenario | string | URL): Promise<Record<string, any>>
 }
 
 /** The admin API of one account, scoped with `?api_key=`. */
@@ -80,7 +84,7 @@ export declare class EmulatorAccount implements AccountHelpers {
   now(): Promise<Date>
   advance(by: AdvanceBy): Promise<Date>
   trigger(event: TriggerEvent, params?: Record<string, unknown>): Promise<any>
-  loadFixtures(scenario: FixtureScenario): Promise<Record<string, any>>
+  loadFixtures(scenario: FixtureScenario | string | URL): Promise<Record<string, any>>
 }
 
 /** A running emulator and a client for one fresh account on it (with that account's helpers). */

@@ -5,6 +5,7 @@
 
 const { spawn } = require('node:child_process')
 const { randomUUID } = require('node:crypto')
+const { readFile } = require('node:fs/promises')
 const { createInterface } = require('node:readline')
 const { cliBinary } = require('./cli-binary.js')
 const { Client } = require('./index.js')
@@ -66,13 +67,14 @@ class EmulatorAccount {
 
   /** Call an admin endpoint for this account; resolves to the parsed JSON (or null). */
   async admin(method, path, body) {
+    const text = body === undefined ? undefined : JSON.stringify(body)
+    return this.#send(method, path, text, 'application/json')
+  }
+
+  async #send(method, path, body, contentType) {
     const joiner = path.includes('?') ? '&' : '?'
     const url = `${this.adminUrl}${path}${joiner}api_key=${encodeURIComponent(this.apiKey)}`
-    const response = await fetch(url, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
+    const response = await fetch(url, { method, headers: { 'content-type': contentType }, body })
     const text = await response.text()
     if (!response.ok) throw new Error(`${method} /_emulator${path}: ${response.status} ${text}`)
     return text ? JSON.parse(text) : null
@@ -95,10 +97,20 @@ class EmulatorAccount {
     return fired.data.result
   }
 
-  /** Run a fixture scenario as this account, every step or none; resolves to the named steps' responses. */
+  /**
+   * Run a fixture scenario as this account, every step or none; resolves to the named steps'
+   * responses. `scenario` is an object, or the path (or file URL) of a JSON file, or of a YAML
+   * file ending `.yaml`/`.yml` (the emulator reads it: no YAML library needed here).
+   */
   async loadFixtures(scenario) {
-    const loaded = await this.admin('POST', '/fixtures', scenario)
-    return loaded.data.steps
+    if (typeof scenario !== 'string' && !(scenario instanceof URL)) {
+      return (await this.admin('POST', '/fixtures', scenario)).data.steps
+    }
+    const name = scenario instanceof URL ? scenario.pathname : scenario
+    const yaml = /\.ya?ml$/i.test(name)
+    const text = await readFile(scenario, 'utf8')
+    const type = yaml ? 'application/yaml' : 'application/json'
+    return (await this.#send('POST', '/fixtures', text, type)).data.steps
   }
 }
 

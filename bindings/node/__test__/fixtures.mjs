@@ -1,41 +1,25 @@
 // Shared test data and helpers: an enterprise body, the journal reader, a PDF check.
 
-/** A complete `enterprises.create` body, as in the seed's quickstart. */
+import { readFileSync } from 'node:fs'
+
+/** The example enterprise the suites share: a fixture scenario (terms, enterprise, LOA, daily
+ * checks, both gates approved) for `loadFixtures`. */
+export const APPROVED = new URL('../../fixtures/approved-enterprise.json', import.meta.url)
+
+const camel = (value) =>
+  value && typeof value === 'object'
+    ? Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k.replace(/_(\w)/g, (_, c) => c.toUpperCase()),
+          camel(v),
+        ]),
+      )
+    : value
+
+/** A complete `enterprises.create` body: the shared example enterprise, as the client takes it. */
 export function newEnterprise(legalName = 'Acme Plumbing LLC') {
-  const address = {
-    country: 'US',
-    administrativeArea: 'IL',
-    city: 'Chicago',
-    postalCode: '60601',
-    streetAddress: '100 Main St',
-  }
-  return {
-    legalName,
-    doingBusinessAs: 'Acme Plumbing',
-    organizationType: 'commercial',
-    organizationLegalType: 'llc',
-    countryCode: 'US',
-    jurisdictionOfIncorporation: 'Delaware',
-    website: 'https://acmeplumbing.example.com',
-    fein: '12-3456789',
-    industry: 'technology',
-    numberOfEmployees: '51-200',
-    organizationContact: {
-      firstName: 'Sam',
-      lastName: 'Owner',
-      email: 'sam@acmeplumbing.example.com',
-      jobTitle: 'Compliance Lead',
-      phoneNumber: '+13125550000',
-    },
-    billingContact: {
-      firstName: 'Alex',
-      lastName: 'Bill',
-      email: 'billing@acmeplumbing.example.com',
-      phoneNumber: '+13125550001',
-    },
-    organizationPhysicalAddress: address,
-    billingAddress: address,
-  }
+  const { params } = JSON.parse(readFileSync(APPROVED, 'utf8')).fixtures[1]
+  return { ...camel(params), legalName }
 }
 
 /** The API requests the emulator recorded for the emulator's account. */

@@ -871,14 +871,41 @@ fn remove_number(
 }
 
 /// POST /_emulator/fixtures: run a fixture scenario (see `crate::fixtures`) as the account
-/// named by `api_key` (or the bearer token, or else the file's own `api_key`).
+/// named by `api_key` (or the bearer token, or else the file's own `api_key`). The body is
+/// JSON, or YAML when sent as `application/yaml`.
 async fn load_fixtures(
     State(app): State<AppState>,
     query: Query,
     headers: HeaderMap,
-    JsonObject(body): JsonObject,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let scenario = crate::fixtures::parse(&Value::Object(body))?;
+    use crate::error::{ErrorItem, codes};
+    use crate::fixtures::Format;
+    let body = body.map_err(|_| ApiError::too_large(crate::routes::BODY_LIMIT))?;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let document = match Format::of_content_type(content_type) {
+        Format::Json => Value::Object(JsonObject::parse(&body)?.0),
+        Format::Yaml => {
+            let text = std::str::from_utf8(&body).map_err(|_| {
+                ApiError::invalid("/", "A YAML fixture scenario must be UTF-8 text.")
+            })?;
+            crate::fixtures::read(text, Format::Yaml).map_err(|e| {
+                let at = e.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                ApiError::one(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    ErrorItem::new(
+                        codes::BAD_REQUEST,
+                        "Bad Request",
+                        format!("The request failed because it was not well-formed{at}: {e}."),
+                    )
+                    .at("/"),
+                )
+            })?
+        }
+    };
+    let scenario = crate::fixtures::parse(&document)?;
     let key = match account_of(&query, &headers).or_else(|| scenario.api_key.clone()) {
         Some(key) => key,
         None => require_account(&query, &headers)?,

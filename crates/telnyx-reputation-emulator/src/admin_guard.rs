@@ -5,7 +5,9 @@
 //! - requests addressed (`Host`) to a loopback name, or to a host allowed with
 //!   `--admin-allow-host`, which defeats DNS rebinding from a web page;
 //! - with `Content-Type: application/json` on `POST`/`PUT`/`PATCH` (an empty body is fine),
-//!   which a web page cannot send without a CORS preflight the emulator never grants;
+//!   which a web page cannot send without a CORS preflight the emulator never grants
+//!   (`POST /_emulator/fixtures` also takes `application/yaml` and its older names, which
+//!   are not CORS-safelisted either);
 //! - when started with `--admin-token`, requests carrying it in `X-Emulator-Admin-Token`
 //!   (`Authorization: Bearer` already names the *account* an admin call is about).
 
@@ -101,7 +103,20 @@ fn refuse(status: StatusCode, code: &'static str, title: &str, detail: String) -
     ApiError::one(status, ErrorItem::new(code, title, detail))
 }
 
-fn check(policy: &Policy, method: &Method, headers: &HeaderMap) -> Result<(), ApiError> {
+/// Media types a fixture scenario may be sent as besides JSON (none is CORS-safelisted).
+const YAML_TYPES: [&str; 4] = [
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "text/x-yaml",
+];
+
+fn check(
+    policy: &Policy,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
     if let Some(host) = headers.get(header::HOST) {
         let host = String::from_utf8_lossy(host.as_bytes());
         let name = host_name(&host);
@@ -143,12 +158,15 @@ fn check(policy: &Policy, method: &Method, headers: &HeaderMap) -> Result<(), Ap
         let content_type = headers
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let is_json = content_type.as_deref().is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+        let yaml_allowed = *method == Method::POST && path.ends_with("/fixtures");
+        let allowed = content_type.as_deref().is_some_and(|ct| {
+            ct.split(';').next().is_some_and(|media| {
+                let media = media.trim();
+                media.eq_ignore_ascii_case("application/json")
+                    || (yaml_allowed && YAML_TYPES.iter().any(|y| media.eq_ignore_ascii_case(y)))
+            })
         });
-        if !is_json {
+        if !allowed {
             let got = content_type.map_or_else(|| "none".to_string(), |ct| format!("'{ct}'"));
             return Err(refuse(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -165,7 +183,7 @@ fn check(policy: &Policy, method: &Method, headers: &HeaderMap) -> Result<(), Ap
 
 /// Middleware in front of the admin router.
 pub async fn admin_guard(State(policy): State<Arc<Policy>>, req: Request, next: Next) -> Response {
-    match check(&policy, req.method(), req.headers()) {
+    match check(&policy, req.method(), req.uri().path(), req.headers()) {
         Ok(()) => next.run(req).await,
         Err(refused) => refused.into_response(),
     }

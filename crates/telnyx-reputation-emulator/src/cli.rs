@@ -43,8 +43,9 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "PATH")]
     pub state_file: Option<std::path::PathBuf>,
 
-    /// Load this fixture scenario (JSON: steps of API and admin requests, later steps referring
-    /// to what earlier ones made) at start, as the account its api_key names.
+    /// Load this fixture scenario (JSON, or YAML when it ends .yaml/.yml: steps of API and admin
+    /// requests, later steps referring to what earlier ones made) at start, as the account its
+    /// api_key names.
     #[arg(long, value_name = "FILE")]
     pub fixtures: Option<std::path::PathBuf>,
 

@@ -1,5 +1,5 @@
-//! Fixture scenarios: a JSON document of API and admin requests run as one account, in order,
-//! every step or none (`POST /_emulator/fixtures`, `--fixtures FILE` at start).
+//! Fixture scenarios: a JSON or YAML document of API and admin requests run as one account,
+//! in order, every step or none (`POST /_emulator/fixtures`, `--fixtures FILE` at start).
 //!
 //! ```json
 //! { "api_key": "KEY_demo",
@@ -9,6 +9,9 @@
 //!     { "path": "/_emulator/gates",
 //!       "params": { "enterprise_id": "${acme:data.id}", "status": "approved" } } ] }
 //! ```
+//!
+//! The same scenario in YAML (a file ending `.yaml`/`.yml`, or a body sent as
+//! `application/yaml`) reads into the same document, so it is checked and run the same way.
 //!
 //! A step is `name` (optional; how later steps refer to its response), `method` (default
 //! `post`), `path` (under `/v2/` or `/_emulator/`) and `params` (the JSON body). A string
@@ -30,6 +33,74 @@ use tower::ServiceExt;
 
 use crate::error::{ApiError, ErrorItem, invalid_item, missing_item};
 use crate::state::{AppState, World};
+
+/// The notation a scenario is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// A file's notation by its name: `.yaml` and `.yml` are YAML, anything else JSON.
+    pub fn of_path(path: &std::path::Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") => {
+                Self::Yaml
+            }
+            _ => Self::Json,
+        }
+    }
+
+    /// A request body's notation by its `Content-Type`: `application/yaml` (and the older
+    /// `application/x-yaml`, `text/yaml`, `text/x-yaml`) is YAML, anything else JSON.
+    pub fn of_content_type(content_type: Option<&str>) -> Self {
+        let essence = content_type
+            .and_then(|t| t.split(';').next())
+            .map(|t| t.trim().to_ascii_lowercase());
+        match essence.as_deref() {
+            Some("application/yaml" | "application/x-yaml" | "text/yaml" | "text/x-yaml") => {
+                Self::Yaml
+            }
+            _ => Self::Json,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Json => "JSON",
+            Self::Yaml => "YAML",
+        }
+    }
+}
+
+/// Why a scenario's text could not be read: the line (1-based) when known, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Read a scenario's text into the document `parse` checks. YAML is read with
+/// serde-saphyr's default budgets (bounded aliases, depth and size), one document only.
+pub fn read(text: &str, format: Format) -> Result<Value, Unreadable> {
+    match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| Unreadable {
+            line: Some(e.line() as u64).filter(|l| *l > 0),
+            message: format!("not JSON: {e}"),
+        }),
+        Format::Yaml => serde_saphyr::from_str::<Value>(text).map_err(|e| Unreadable {
+            line: e.location().map(|l| l.line()).filter(|l| *l > 0),
+            message: format!("not {}: {}", format.name(), e.without_snippet()),
+        }),
+    }
+}
 
 /// One checked step.
 #[derive(Debug, Clone)]
@@ -116,7 +187,7 @@ pub fn parse(body: &Value) -> Result<Scenario, ApiError> {
     let Some(top) = body.as_object() else {
         return Err(ApiError::unprocessable(vec![invalid_item(
             "",
-            "A fixture scenario is a JSON object with a fixtures array.",
+            "A fixture scenario is an object (JSON or YAML) with a fixtures array.",
         )]));
     };
     for key in top.keys() {
@@ -244,7 +315,7 @@ pub fn parse(body: &Value) -> Result<Scenario, ApiError> {
             if !params.is_object() {
                 errors.push(invalid_item(
                     &format!("{at}/params"),
-                    format!("Step {i}: params must be a JSON object (the request body)."),
+                    format!("Step {i}: params must be an object (the request body)."),
                 ));
             }
             check_references(params, &format!("{at}/params"), &known, &mut errors);

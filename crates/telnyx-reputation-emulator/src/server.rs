@@ -161,8 +161,9 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Load this fixture scenario (JSON, see the README's "Fixture files") at start, as the
-    /// account its `api_key` names; a start with a refused file fails, naming step and field.
+    /// Load this fixture scenario (JSON, or YAML when it ends `.yaml`/`.yml`; see the README's
+    /// "Fixture files") at start, as the account its `api_key` names; a start with a refused
+    /// file fails, naming step and field.
     pub fn fixtures(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.fixtures = Some(path.into());
         self
@@ -213,7 +214,8 @@ impl EmulatorBuilder {
     }
 }
 
-/// Load a `--fixtures` file into `state`; errors read `FILE: POINTER: message`.
+/// Load a `--fixtures` file (JSON, or YAML when it ends `.yaml`/`.yml`) into `state`;
+/// errors read `FILE: POINTER: message` (`FILE:LINE: …` when the text cannot be read).
 async fn load_fixture_file(state: &AppState, path: &std::path::Path) -> io::Result<()> {
     let shown = path.display();
     let invalid = |message: String| io::Error::new(io::ErrorKind::InvalidInput, message);
@@ -223,8 +225,11 @@ async fn load_fixture_file(state: &AppState, path: &std::path::Path) -> io::Resu
             format!("{shown}: cannot read the fixture file: {e}"),
         )
     })?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| invalid(format!("{shown}:{}: not JSON: {e}", e.line())))?;
+    let format = crate::fixtures::Format::of_path(path);
+    let value = crate::fixtures::read(&text, format).map_err(|e| match e.line {
+        Some(line) => invalid(format!("{shown}:{line}: {e}")),
+        None => invalid(format!("{shown}: {e}")),
+    })?;
     let refused = |e: crate::error::ApiError| {
         let lines: Vec<String> = e
             .items

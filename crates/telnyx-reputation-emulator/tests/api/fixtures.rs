@@ -183,3 +183,261 @@ async fn a_fixture_file_loads_at_start_and_a_bad_one_stops_the_start() {
         "{message}"
     );
 }
+
+/// The approved scenario in YAML: comments, an anchor reused for the billing address, quoted
+/// references and phone numbers (an unquoted `+1…` would read as a number).
+fn approved_yaml(legal_name: &str, numbers: &[String]) -> String {
+    let list: Vec<String> = numbers.iter().map(|n| format!("'{n}'")).collect();
+    format!(
+        r#"# Terms, an approved enterprise and its numbers.
+fixtures:
+  - path: /v2/terms_of_service/number_reputation/agree
+  - name: acme
+    path: /v2/enterprises
+    params:
+      legal_name: {legal_name}
+      doing_business_as: Acme Plumbing
+      organization_type: commercial
+      organization_legal_type: llc
+      country_code: US
+      jurisdiction_of_incorporation: Delaware
+      website: https://acmeplumbing.example.com
+      fein: 12-3456789
+      industry: technology
+      number_of_employees: 51-200
+      organization_contact:
+        first_name: Sam
+        last_name: Owner
+        email: sam@acmeplumbing.example.com
+        job_title: Compliance Lead
+        phone_number: '+13125550000'
+      billing_contact: {{ first_name: Alex, last_name: Bill, email: billing@acmeplumbing.example.com, phone_number: '+13125550001' }}
+      organization_physical_address: &office
+        country: US
+        administrative_area: IL
+        city: Chicago
+        postal_code: '60601'
+        street_address: 100 Main St
+      billing_address: *office
+  - name: loa
+    path: /v2/documents
+    params: {{ file: JVBERi0xLjcgc2lnbmVk, filename: loa.pdf }}
+  - path: /v2/enterprises/${{acme:data.id}}/reputation
+    params: {{ loa_document_id: '${{loa:data.id}}' }}
+  - path: /_emulator/gates
+    params: {{ enterprise_id: '${{acme:data.id}}', status: approved, loa_status: approved }}
+  - name: numbers
+    path: /v2/enterprises/${{acme:data.id}}/reputation/numbers
+    params:
+      phone_numbers: [{}]
+"#,
+        list.join(", ")
+    )
+}
+
+async fn load_yaml(emu: &Emu, key: &str, yaml: String, content_type: &str) -> (u16, Value) {
+    let response = emu
+        .http
+        .post(format!(
+            "{}/fixtures?api_key={key}",
+            emu.running.admin_url()
+        ))
+        .header("content-type", content_type)
+        .body(yaml)
+        .send()
+        .await
+        .expect("answered");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_yaml_scenario_loads_like_its_json_twin() {
+    let emu = start(instant()).await;
+    let list = numbers(400, 2);
+    let (status, body) = load_yaml(
+        &emu,
+        "k",
+        approved_yaml("Yaml Plumbing LLC", &list),
+        "application/yaml; charset=utf-8",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["data"]["steps"]["acme"]["data"]["id"]
+        .as_str()
+        .expect("the named step's response")
+        .to_string();
+    let (_, enterprise) = emu.get("k", &format!("/enterprises/{id}")).await;
+    assert_eq!(enterprise["data"]["legal_name"], "Yaml Plumbing LLC");
+    // The anchor's address, reused as the billing address.
+    assert_eq!(
+        enterprise["data"]["billing_address"]["city"], "Chicago",
+        "{enterprise}"
+    );
+    let (_, settings) = emu.get("k", &format!("/enterprises/{id}/reputation")).await;
+    assert_eq!(settings["data"]["status"], "approved", "{settings}");
+    let (_, listed) = emu
+        .get("k", &format!("/enterprises/{id}/reputation/numbers"))
+        .await;
+    let mut got: Vec<String> = listed["data"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|n| n["phone_number"].as_str().map(str::to_string))
+        .collect();
+    got.sort();
+    assert_eq!(got, list, "{listed}");
+    // The same text sent as JSON is not JSON: the content type decides how it is read.
+    let (status, body) = load_yaml(
+        &emu,
+        "other",
+        approved_yaml("Json Plumbing LLC", &list),
+        "application/json",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn a_refused_yaml_scenario_names_step_and_field_and_applies_nothing() {
+    let emu = start(instant()).await;
+    // An unquoted phone number reads as a YAML number: refused at its field, step 5.
+    let yaml = approved_yaml("Half Yaml LLC", &numbers(410, 1)).replace("['+", "[+");
+    let yaml = yaml.replace("'],", "],").replace("']\n", "]\n");
+    assert!(yaml.contains("[+1"), "{yaml}");
+    let (status, body) = load_yaml(&emu, "k", yaml, "application/yaml").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        pointers(&body)
+            .iter()
+            .any(|p| p.starts_with("/fixtures/5/params/phone_numbers")),
+        "{body}"
+    );
+    let (_, listed) = emu.get("k", "/enterprises").await;
+    assert_eq!(listed["data"], json!([]), "nothing applied: {listed}");
+    let (_, terms) = emu
+        .get(
+            "k",
+            "/terms_of_service/status?product_type=number_reputation",
+        )
+        .await;
+    assert_eq!(
+        terms["data"]["has_agreed"], false,
+        "nothing applied: {terms}"
+    );
+
+    // A step the checks refuse before anything runs, pointed at the same way.
+    let yaml = "fixtures:\n  - path: /v2/terms_of_service/number_reputation/agree\n  - path: /_emulator/gates\n    params: { enterprise_id: '${acme:data.id}' }\n";
+    let (status, body) = load_yaml(&emu, "k", yaml.to_string(), "text/yaml").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        pointers(&body),
+        ["/fixtures/1/params/enterprise_id"],
+        "{body}"
+    );
+
+    // YAML is taken by the fixtures endpoint only: other admin POSTs still need JSON.
+    let response = emu
+        .http
+        .post(format!("{}/gates?api_key=k", emu.running.admin_url()))
+        .header("content-type", "application/yaml")
+        .body("enterprise_id: x\nstatus: approved\n")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status().as_u16(), 415);
+
+    // Text that is not YAML: a 400 giving the line.
+    let (status, body) = load_yaml(
+        &emu,
+        "k",
+        "fixtures:\n  - path: [unclosed\n".to_string(),
+        "application/x-yaml",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let detail = body["errors"][0]["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("line") && detail.contains("YAML"), "{body}");
+    let (_, terms) = emu
+        .get(
+            "k",
+            "/terms_of_service/status?product_type=number_reputation",
+        )
+        .await;
+    assert_eq!(
+        terms["data"]["has_agreed"], false,
+        "nothing applied: {terms}"
+    );
+}
+
+#[tokio::test]
+async fn a_yaml_fixture_file_loads_at_start_and_a_bad_one_stops_the_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("scenario.yaml");
+    let yaml = format!(
+        "api_key: KEY_yaml\n{}",
+        approved_yaml("Started Yaml LLC", &numbers(420, 2))
+    );
+    std::fs::write(&good, &yaml).expect("write");
+    let running = telnyx_reputation_emulator::Emulator::builder()
+        .approval_delay(instant())
+        .port(0)
+        .fixtures(&good)
+        .start()
+        .await
+        .expect("starts with the YAML fixtures loaded");
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let listed: Value = http
+        .get(format!("{}/enterprises", running.base_url()))
+        .bearer_auth("KEY_yaml")
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        listed["data"][0]["legal_name"], "Started Yaml LLC",
+        "{listed}"
+    );
+    running.shutdown().await;
+
+    // A refused step: the file, then the step and field.
+    let bad = dir.path().join("bad.yml");
+    std::fs::write(
+        &bad,
+        yaml.replace("      legal_name: Started Yaml LLC\n", ""),
+    )
+    .expect("write");
+    let refused = telnyx_reputation_emulator::Emulator::builder()
+        .port(0)
+        .fixtures(&bad)
+        .start()
+        .await
+        .expect_err("a refused scenario stops the start");
+    let message = refused.to_string();
+    assert!(
+        message.contains("bad.yml: /fixtures/1/params/legal_name"),
+        "{message}"
+    );
+
+    // Not YAML: the file and the line.
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(
+        &broken,
+        "api_key: KEY_yaml\nfixtures:\n  - path: [unclosed\n",
+    )
+    .expect("write");
+    let refused = telnyx_reputation_emulator::Emulator::builder()
+        .port(0)
+        .fixtures(&broken)
+        .start()
+        .await
+        .expect_err("text that is not YAML stops the start");
+    let message = refused.to_string();
+    assert!(message.contains("broken.yaml:"), "{message}");
+    assert!(message.contains("not YAML"), "{message}");
+}
