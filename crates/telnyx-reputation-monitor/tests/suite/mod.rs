@@ -3413,3 +3413,323 @@ pub async fn the_email_channel_sends_each_notification_to_a_real_smtp_server(sto
         );
     }
 }
+
+pub async fn pruning_deletes_resolved_alerts_with_their_delivered_notifications_never_an_open_one(
+    store: Store,
+) {
+    use telnyx_reputation_monitor::alerts::AlertState;
+    use telnyx_reputation_monitor::outbox::{self, OutboxState};
+    let fleet = Fleet::start(1).await;
+    let hook = receiving().await;
+    let text = format!(
+        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
+         [[rule]]\nname = \"sync down\"\nwhen = {{ sync_failing = 1 }}\n\
+         actions = [{{ type = \"notify\", channel = \"ops\" }}]\n",
+        hook.base
+    );
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let e = fleet.enterprise_id.clone();
+    let gone = Client::builder()
+        .api_key("k")
+        .base_url("http://127.0.0.1:9/v2")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let down = Monitor::new(gone, store.clone());
+    // Two alerts open: one of the fleet's enterprise, one of another that stays open.
+    for enterprise in [e.as_str(), "other"] {
+        let error = down
+            .sync_with_rules(enterprise, &SyncOptions::default(), &rules, false, |_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(
+            store
+                .record_sync_failure(&rules, enterprise, &error)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+    outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    // The fleet's syncs work again: its alert resolves; the notification is not sent yet.
+    let up = Monitor::new(fleet.client.clone(), store.clone());
+    let run = up
+        .sync_with_rules(&e, &SyncOptions::default(), &rules, false, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(run.queued, 1, "resolved");
+    let resolved = store
+        .alerts(Some(&e), &[AlertState::Resolved])
+        .await
+        .unwrap();
+    assert_eq!(resolved.len(), 1);
+    let alerts_of = |rows: &[telnyx_reputation_monitor::outbox::OutboxItem], id: &str| {
+        rows.iter()
+            .filter(|r| r.idempotency_key.starts_with(&format!("alert:{id}:")))
+            .count()
+    };
+    let alert_table = |report: &telnyx_reputation_monitor::retention::PruneReport| {
+        report
+            .tables
+            .iter()
+            .find(|t| t.table == "alerts")
+            .unwrap()
+            .clone()
+    };
+    // A cutoff after everything: the resolved alert's notification is still pending, so
+    // the alert stays; the open one stays whatever its age.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let cutoff = Utc::now();
+    let first = store.prune(cutoff, 1).await.unwrap();
+    assert_eq!(alert_table(&first).rows, 0, "{first:?}");
+    assert_eq!(store.alerts(None, &[]).await.unwrap().len(), 2);
+    // Delivered after the cutoff: it and its alert go all the same (the alert resolved
+    // before the cutoff), one row per batch.
+    outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    let all = store
+        .outbox(&[OutboxState::Done, OutboxState::Pending, OutboxState::Failed])
+        .await
+        .unwrap();
+    let late: Vec<_> = all
+        .iter()
+        .filter(|r| {
+            r.idempotency_key
+                .starts_with(&format!("alert:{}:", resolved[0].id))
+        })
+        .collect();
+    assert_eq!(late.len(), 1, "{all:?}");
+    assert_eq!(late[0].state, OutboxState::Done);
+    assert!(late[0].updated_at > cutoff, "delivered after the cutoff");
+    let second = store.prune(cutoff, 1).await.unwrap();
+    let alerts = alert_table(&second);
+    assert_eq!((alerts.rows, alerts.batches), (1, 2), "{second:?}");
+    let left = store.alerts(None, &[]).await.unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(
+        (left[0].enterprise_id.as_str(), left[0].state),
+        ("other", AlertState::Open),
+        "never an open alert"
+    );
+    let all = store
+        .outbox(&[OutboxState::Done, OutboxState::Pending, OutboxState::Failed])
+        .await
+        .unwrap();
+    assert_eq!(alerts_of(&all, &resolved[0].id), 0, "{all:?}");
+    // Nothing more to prune at this cutoff; the open alert survives any cutoff.
+    assert_eq!(store.prune(cutoff, 1).await.unwrap().rows(), 0);
+    store
+        .prune(Utc::now() + chrono::Duration::days(1), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.alerts(None, &[AlertState::Open]).await.unwrap().len(),
+        1
+    );
+    assert_eq!(hook.taken("/slack").len(), 3, "opened twice, resolved once");
+}
+
+/// A real SMTP server (aiosmtpd) on 127.0.0.1 with TLS (`starttls`: required before
+/// anything else; `tls`: from the first byte) and SMTP AUTH required for `user` and
+/// `password`; what it accepts goes to a maildir.
+const TLS_SMTP_SERVER: &str = r#"
+import ssl, sys, warnings
+warnings.filterwarnings("ignore")
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+port, maildir, cert, key, mode, user, password = sys.argv[1:8]
+context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+context.load_cert_chain(cert, key)
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = (isinstance(auth_data, LoginPassword)
+          and auth_data.login == user.encode() and auth_data.password == password.encode())
+    return AuthResult(success=ok)
+
+options = dict(hostname="127.0.0.1", port=int(port), authenticator=authenticate,
+               auth_required=True)
+if mode == "starttls":
+    options.update(tls_context=context, require_starttls=True)
+else:
+    options.update(ssl_context=context, auth_require_tls=False)
+controller = Controller(Mailbox(maildir), **options)
+controller.start()
+print("ready", flush=True)
+sys.stdin.read()
+controller.stop()
+"#;
+
+/// [`TLS_SMTP_SERVER`] running, with its certificate's PEM file; stopped on drop.
+struct TlsSmtpServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl Drop for TlsSmtpServer {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tls_smtp_server(
+    mode: &str,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+    password: &str,
+) -> TlsSmtpServer {
+    use std::io::BufRead;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let maildir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(smtp_python())
+        .args(["-c", TLS_SMTP_SERVER, &port.to_string()])
+        .arg(maildir.path().join("mail"))
+        .args([cert, key])
+        .args([mode, "alerts", password])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready", "the SMTP server did not start");
+    TlsSmtpServer {
+        child,
+        port,
+        maildir,
+    }
+}
+
+pub async fn the_email_channel_sends_over_starttls_and_tls_with_smtp_auth(store: Store) {
+    use telnyx_reputation_monitor::outbox::{self, OutboxState};
+    let fleet = Fleet::start(1).await;
+    let number = fleet.numbers[0].clone();
+    let e = fleet.enterprise_id.clone();
+    // A self-signed certificate for 127.0.0.1, made here; the channel trusts it through
+    // tls_ca_file, and nothing else does.
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    // The password comes from the environment: a variable cargo sets for every test
+    // process (tests must not call the unsafe `set_var`), and a wrong one beside it.
+    let password = std::env::var("CARGO_PKG_NAME").unwrap();
+    let mut at = chrono::DateTime::parse_from_rfc3339("2031-06-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    for (mode, port_of_default) in [("starttls", 587), ("tls", 465)] {
+        let smtp = tls_smtp_server(mode, &cert, &key, &password);
+        let channel = |extra: &str| {
+            format!(
+                "[[channel]]\nname = \"mail\"\ntype = \"email\"\nsmtp_host = \"127.0.0.1\"\n\
+                 smtp_port = {}\ntls = \"{mode}\"\nfrom = \"alerts@example.test\"\n\
+                 to = [\"oncall@example.test\"]\n{extra}\n\
+                 [[rule]]\nname = \"is high\"\nwhen = {{ is_high = true }}\n\
+                 actions = [{{ type = \"notify\", channel = \"mail\" }}]\n",
+                smtp.port
+            )
+        };
+        let ca = format!("tls_ca_file = \"{}\"\n", cert.display());
+        let good = Rules::parse(
+            &channel(&format!(
+                "{ca}username = \"alerts\"\npassword_env = \"CARGO_PKG_NAME\"\n"
+            )),
+            "rules.toml",
+        )
+        .unwrap();
+        assert_ne!(port_of_default, smtp.port);
+        // The number turns high: one notification queued.
+        let monitor = Monitor::new(fleet.client.clone(), store.clone());
+        fleet
+            .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+        sync_at(&monitor, &fleet, &good, at).await;
+        fleet
+            .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+        at += chrono::Duration::hours(1);
+        assert_eq!(sync_at(&monitor, &fleet, &good, at).await.queued, 1);
+        // Each way that must fail, fails and keeps the row: the certificate not trusted,
+        // no authentication (the server requires it), a wrong password.
+        let attempts = [
+            (
+                channel("username = \"alerts\"\npassword_env = \"CARGO_PKG_NAME\"\n"),
+                "certificate",
+            ),
+            (channel(&ca), "530"),
+            (
+                channel(&format!(
+                    "{ca}username = \"alerts\"\npassword_env = \"CARGO_PKG_VERSION\"\n"
+                )),
+                "535",
+            ),
+        ];
+        for (text, why) in attempts {
+            let rules = Rules::parse(&text, "rules.toml").unwrap();
+            let report = outbox::deliver(&store, None, &channel_deliver(&rules))
+                .await
+                .unwrap();
+            assert!(report.delivered.is_empty(), "{mode} {why}: {report:?}");
+            let error = report.failed[0].last_error.clone().unwrap();
+            assert!(error.contains(why), "{mode}: {error}");
+            assert!(!error.contains(&password), "the password in {error}");
+        }
+        assert!(mails(smtp.maildir.path()).is_empty(), "nothing accepted");
+        // Trusted and authenticated: accepted (250) and marked sent.
+        let report = outbox::deliver(&store, None, &channel_deliver(&good))
+            .await
+            .unwrap();
+        assert_eq!(report.delivered.len(), 1, "{mode}: {report:?}");
+        assert!(
+            report.delivered[0]
+                .result
+                .as_deref()
+                .is_some_and(|r| r.starts_with("250")),
+            "{report:?}"
+        );
+        assert!(
+            store
+                .outbox(&[OutboxState::Pending])
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let got = mails(smtp.maildir.path());
+        assert_eq!(got.len(), 1, "{mode}: {got:?}");
+        let (headers, body) = &got[0];
+        let title =
+            format!("[telnyx-reputation] OPENED: {number} (rule \"is high\", enterprise {e})");
+        assert_eq!(headers["subject"], title);
+        assert_eq!(headers["from"], "alerts@example.test");
+        assert_eq!(headers["to"], "oncall@example.test");
+        assert_eq!(
+            headers["message-id"],
+            format!("<{}@telnyx-reputation>", report.delivered[0].id)
+        );
+        assert_eq!(body.trim_end(), format!("{title}\nspam_risk is high"));
+        // Back to low for the next mode: its resolved notification is not this test's.
+        fleet
+            .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+        at += chrono::Duration::hours(1);
+        sync_at(&monitor, &fleet, &good, at).await;
+        outbox::deliver(&store, None, &channel_deliver(&good))
+            .await
+            .unwrap();
+        assert_eq!(mails(smtp.maildir.path()).len(), 2, "{mode}: and resolved");
+    }
+}
