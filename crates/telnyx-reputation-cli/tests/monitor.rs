@@ -2023,8 +2023,7 @@ fn serve_opens_a_sync_failing_alert_on_a_revoked_key_and_on_5xx_and_resolves_it(
     assert_eq!(
         first[0].detail.as_deref(),
         Some(
-            "the sync failed: API error: authentication: 401 Unauthorized: Authentication failed \
-             (code 10009): The API key was not accepted."
+            "the sync failed: 401 Unauthorized: 10015 Unauthorized: Error injected by the emulator."
         ),
         "{first:?}"
     );
@@ -2046,9 +2045,16 @@ fn serve_opens_a_sync_failing_alert_on_a_revoked_key_and_on_5xx_and_resolves_it(
     let both = alerts();
     assert_eq!(both.len(), 2, "{both:?}");
     let second = &both[1];
+    assert!(
+        second.opened_at.unwrap() > second.first_seen_at,
+        "pending after the first failed sync, opened at the second: {second:?}"
+    );
     assert_eq!(
         second.detail.as_deref(),
-        Some("the sync failed: API error: server: 503 Service Unavailable: ..."),
+        Some(
+            "the sync failed: 503 Server Error: 10007 Unexpected error: An unexpected error \
+             occurred (injected by the emulator)."
+        ),
         "{both:?}"
     );
     assert_eq!(
