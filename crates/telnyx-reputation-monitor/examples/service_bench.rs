@@ -194,20 +194,16 @@ async fn workload(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let measure = async {
-        let mut next = || {
-            let synced = &mut synced;
-            async move { synced.recv().await.expect("the service runs") }
-        };
         eprintln!("bench service: first sync (import)");
-        next().await;
-        next().await;
+        synced.recv().await.expect("the service runs");
+        synced.recv().await.expect("the service runs");
         let (cpu0, rss0, t0) = (cpu_seconds(), rss_kib(), Instant::now());
         let (size0, file0) = (store.size_bytes().await?, file_bytes(&db));
         let mut peak = rss0;
         let mut written = 0u64;
         let mut changes = 0usize;
         for i in 0..syncs {
-            let (w, c) = next().await;
+            let (w, c) = synced.recv().await.expect("the service runs");
             written += w;
             changes += c;
             peak = peak.max(rss_kib());

@@ -15,7 +15,6 @@
 //! tls = "starttls"          # starttls (default, port 587) | tls (465) | none (25)
 //! username = "alerts@example.com"
 //! password_env = "SMTP_PASSWORD"
-//! # tls_ca_file = "/etc/ssl/internal-ca.pem"   # also trust this CA (PEM), e.g. an internal relay's
 //! from = "telnyx-reputation <alerts@example.com>"
 //! to = ["oncall@example.com"]
 //!
@@ -134,10 +133,6 @@ pub struct Channel {
     /// `email`: the environment variable holding the SMTP password.
     #[serde(default)]
     pub password_env: Option<String>,
-    /// `email` with `tls` = `starttls` or `tls`: a PEM file of certificates to trust besides
-    /// the system's (an internal relay's own CA, or its self-signed certificate).
-    #[serde(default)]
-    pub tls_ca_file: Option<std::path::PathBuf>,
     /// `email`: the sender, `Name <address>` or `address`.
     #[serde(default)]
     pub from: Option<String>,
@@ -164,7 +159,6 @@ impl std::fmt::Debug for Channel {
             .field("tls", &self.tls)
             .field("username", &self.username)
             .field("password_env", &self.password_env)
-            .field("tls_ca_file", &self.tls_ca_file)
             .field("from", &self.from)
             .field("to", &self.to)
             .finish()
@@ -186,7 +180,6 @@ impl Channel {
             ("tls", self.tls.is_some()),
             ("username", self.username.is_some()),
             ("password_env", self.password_env.is_some()),
-            ("tls_ca_file", self.tls_ca_file.is_some()),
             ("from", self.from.is_some()),
             ("to", self.to.is_some()),
         ];
@@ -240,12 +233,6 @@ impl Channel {
             .is_none_or(|h| h.trim().is_empty())
         {
             return Some(("smtp_host", "an email channel needs smtp_host".into()));
-        }
-        if self.tls_ca_file.is_some() && self.tls == Some(SmtpTls::None) {
-            return Some((
-                "tls_ca_file",
-                "is for tls = \"starttls\" or \"tls\", not \"none\"".into(),
-            ));
         }
         if self.username.is_some() != self.password_env.is_some() {
             return Some((
@@ -392,26 +379,15 @@ async fn send_email(
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     let name = &channel.name;
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("channel {name:?}: {what}: {e}");
-    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
     let host = channel.smtp_host.as_deref().unwrap_or_default();
     let tls = channel.tls.unwrap_or_default();
-    // The system's roots, and the channel's own CA file when it names one.
-    let parameters = || -> std::result::Result<TlsParameters, String> {
-        let mut builder = TlsParameters::builder(host.to_owned());
-        if let Some(path) = &channel.tls_ca_file {
-            let pem = std::fs::read(path)
-                .map_err(|e| fail(&format!("tls_ca_file {}", path.display()), &e))?;
-            let certificate = Certificate::from_pem(&pem)
-                .map_err(|e| fail(&format!("tls_ca_file {}", path.display()), &e))?;
-            builder = builder.add_root_certificate(certificate);
-        }
-        builder.build().map_err(|e| fail("TLS", &e))
-    };
-    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host);
     let builder = match tls {
-        SmtpTls::Starttls => builder.tls(Tls::Required(parameters()?)),
-        SmtpTls::Tls => builder.tls(Tls::Wrapper(parameters()?)),
-        SmtpTls::None => builder,
+        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+            .map_err(|e| fail("STARTTLS", &e))?,
+        SmtpTls::Tls => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| fail("TLS", &e))?
+        }
+        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
     };
     let port = channel.smtp_port.unwrap_or(match tls {
         SmtpTls::Starttls => 587,

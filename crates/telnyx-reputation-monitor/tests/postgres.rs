@@ -80,7 +80,6 @@ on_postgres!(
     failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it,
     pruning_deletes_resolved_alerts_with_their_delivered_notifications_never_an_open_one,
     the_email_channel_sends_each_notification_to_a_real_smtp_server,
-    the_email_channel_sends_over_starttls_and_tls_with_smtp_auth,
 );
 
 // Issue 24: removals confirmed.

@@ -235,7 +235,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result {
     }
     // `--only monitor-service`: the service watching 100,000 numbers (bench/service.rs).
     if service::asked(args) {
-        return service::run(root);
+        return match service::from(args) {
+            Some(path) => service::write_from(root, &path),
+            None => service::run(root),
+        };
     }
     // `--only monitor` (never implied by a plain run): the monitor's workloads
     // (bench/monitor.rs) and the failover, alone or after the rest.
