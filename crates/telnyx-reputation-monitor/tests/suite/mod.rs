@@ -3531,3 +3531,52 @@ pub async fn pruning_deletes_resolved_alerts_with_their_delivered_notifications_
     );
     assert_eq!(hook.taken("/slack").len(), 3, "opened twice, resolved once");
 }
+
+pub async fn a_monitor_starts_from_its_last_sync_only_while_no_other_sync_ran_since(store: Store) {
+    let fleet = Fleet::start(3).await;
+    let e = fleet.enterprise_id.clone();
+    let number = fleet.numbers[0].clone();
+    let sync = |monitor: Monitor| {
+        let enterprise = e.clone();
+        async move {
+            monitor
+                .sync(&enterprise, &SyncOptions::default(), |_| {})
+                .await
+                .unwrap()
+        }
+    };
+    // The service's monitor: its syncs keep what they left for the next.
+    let service = Monitor::new(fleet.client.clone(), store.clone());
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    sync(service.clone()).await;
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    let turned = sync(service.clone()).await;
+    assert_eq!(turned.readings_written, 1, "{:?}", turned.changes);
+    // Another process (a `monitor sync` from cron) records the number back to low.
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    let other = sync(Monitor::new(fleet.client.clone(), store.clone())).await;
+    assert_eq!(other.readings_written, 1);
+    // The service's next sync starts from what the store holds now, not from its own last
+    // sync (which saw the number high): nothing changed since, nothing is written.
+    let next = sync(service.clone()).await;
+    assert_eq!(next.readings_written, 0, "{:?}", next.changes);
+    assert!(next.changes.is_empty(), "{:?}", next.changes);
+    // And from its own state again: still nothing, and a change is seen once.
+    assert!(sync(service.clone()).await.changes.is_empty());
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    assert_eq!(sync(service.clone()).await.readings_written, 1);
+    assert_eq!(sync(service.clone()).await.readings_written, 0);
+    assert_eq!(
+        store.history(Some(&e), &number).await.unwrap().len(),
+        4,
+        "low, high, low, high"
+    );
+}
