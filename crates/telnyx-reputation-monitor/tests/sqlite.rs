@@ -130,6 +130,9 @@ async fn a_store_without_last_readings_is_filled_from_its_history_once() {
                 "sentiment_score": 10 }),
         )
         .await;
+    // A new process, as after the migration (a monitor keeps its last sync's state only
+    // while it runs).
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
     let second = monitor
         .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
         .await
