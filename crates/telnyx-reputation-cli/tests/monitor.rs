@@ -1710,3 +1710,368 @@ fn dashboard_serves_the_store_read_only_and_refuses_a_public_address_without_a_t
     assert!(status.success(), "{status:?}");
     server.error_line("SIGTERM: stopped; the store");
 }
+
+/// A minimal HTTP receiver on 127.0.0.1 (an ephemeral port) answering 200 to every request
+/// and keeping each request's path and body; its base URL and what it got.
+type Got = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+fn body_sink() -> (String, Got) {
+    let received: Got = Default::default();
+    let log = received.clone();
+    let server = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let base = format!("http://{}", server.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in server.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            std::io::Read::read_exact(&mut reader, &mut body).unwrap();
+            let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
+            log.lock()
+                .unwrap()
+                .push((path, String::from_utf8(body).unwrap()));
+            std::io::Write::write_all(
+                &mut stream,
+                b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            )
+            .unwrap();
+        }
+    });
+    (base, received)
+}
+
+/// `monitor serve --config CONFIG` as a child process against the harness's emulator, with
+/// `env` set (and no ambient TELNYX_* variables); waits for its bound URL.
+fn spawn_serve(harness: &Harness, config: &std::path::Path, env: &[(&str, &str)]) -> Listener {
+    let binary = assert_cmd::cargo::cargo_bin("telnyx-reputation");
+    let mut command = std::process::Command::new(binary);
+    command
+        .args([
+            "--base-url",
+            &harness.base_url,
+            "monitor",
+            "serve",
+            "--config",
+        ])
+        .arg(config)
+        .env_remove("TELNYX_API_KEY")
+        .env_remove("TELNYX_ENTERPRISE_ID")
+        .env_remove("TELNYX_PUBLIC_KEY")
+        .env_remove("TELNYX_REPUTATION_STORE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("the bound URL first, not {line:?}"))
+        .to_owned();
+    let errors = lines_of(child.stderr.take().unwrap());
+    Listener {
+        child,
+        url,
+        lines: lines_of(stdout),
+        errors,
+    }
+}
+
+/// Every stderr line the process printed so far (after it stopped: all of them).
+fn drain(listener: &Listener) -> Vec<String> {
+    listener.errors.try_iter().collect()
+}
+
+/// An approved enterprise with `count` numbers in the account of `key` on the harness's
+/// emulator (another account than the harness's own when `key` differs).
+fn fleet_of(harness: &mut Harness, key: &str, count: usize, first: usize) -> (String, Vec<String>) {
+    let own = std::mem::replace(&mut harness.key, key.to_owned());
+    let enterprise = harness.approved_enterprise();
+    let numbers: Vec<String> = (0..count)
+        .map(|i| format!("+1312555{:04}", first + i))
+        .collect();
+    let rep = harness.client().reputation(&enterprise);
+    harness.runtime.block_on(async {
+        rep.numbers().add(&numbers).await.unwrap();
+        for n in &numbers {
+            rep.numbers().get(n).await.unwrap();
+        }
+    });
+    harness.key = own;
+    (enterprise, numbers)
+}
+
+#[test]
+fn serve_and_sync_watch_every_enterprise_of_each_account_with_its_own_key() {
+    let mut harness = Harness::start("KEY_east_account_secret");
+    let east_key = harness.key.clone();
+    let west_key = "KEY_west_account_secret";
+    let (east, _) = fleet_of(&mut harness, &east_key.clone(), 2, 6000);
+    // The west account has two enterprises; its table lists one.
+    let (west, _) = fleet_of(&mut harness, west_key, 3, 6100);
+    let own = std::mem::replace(&mut harness.key, west_key.to_owned());
+    let unlisted = harness.approved_enterprise_from(
+        &common::ENTERPRISE_JSON
+            .replace("Acme Plumbing LLC", "Acme Heating LLC")
+            .replace("12-3456789", "12-3456780"),
+    );
+    harness.key = own;
+    assert_ne!(east, west);
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let config = dir.path().join("monitor.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "store = \"{store}\"\nevery = \"1s\"\nlisten = \"127.0.0.1:0\"\n\n\
+             [[account]]\nname = \"east\"\napi_key_env = \"TEST_KEY_EAST\"\n\n\
+             [[account]]\nname = \"west\"\napi_key_env = \"TEST_KEY_WEST\"\n\
+             enterprises = [\"{west}\"]\n"
+        ),
+    )
+    .unwrap();
+    // `monitor sync --accounts`: every account's enterprises, each with its own key.
+    let assert = common::bare_cli()
+        .env("TEST_KEY_EAST", &east_key)
+        .env("TEST_KEY_WEST", west_key)
+        .args(["--base-url", &harness.base_url])
+        .args([
+            "monitor",
+            "sync",
+            "--store",
+            &store,
+            "--format",
+            "json",
+            "--accounts",
+        ])
+        .arg(&config)
+        .assert()
+        .success()
+        .stderr(
+            contains("account east: synced 1 of its 1 enterprise(s)").and(contains(
+                "account west: synced 1 of its 2 enterprise(s) (1 listed in its [[account]] table)",
+            )),
+        );
+    let output = assert.get_output();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut synced: Vec<(String, u64)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["sync"]["enterprise_id"].as_str().unwrap().to_owned(),
+                s["sync"]["numbers"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    synced.sort();
+    let mut expected = vec![(east.clone(), 2), (west.clone(), 3)];
+    expected.sort();
+    assert_eq!(synced, expected);
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(
+            !text.contains(&east_key) && !text.contains(west_key),
+            "a key was printed: {text}"
+        );
+    }
+    // A variable that is not set: the file, the line of the table and the key.
+    common::bare_cli()
+        .env("TEST_KEY_EAST", &east_key)
+        .args(["--base-url", &harness.base_url])
+        .args(["monitor", "sync", "--store", &store, "--accounts"])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(contains(format!(
+            "{}:9: account.api_key_env: account \"west\": the environment variable TEST_KEY_WEST is not set",
+            config.display()
+        )));
+    // `serve`: both accounts' enterprises synced on schedule, the unlisted one never.
+    let opened = harness
+        .runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    let sweeps_of = |enterprise: &str| {
+        harness
+            .runtime
+            .block_on(opened.last_sweep(enterprise))
+            .unwrap()
+    };
+    let (east_before, west_before) = (sweeps_of(&east), sweeps_of(&west));
+    let mut server = spawn_serve(
+        &harness,
+        &config,
+        &[("TEST_KEY_EAST", &east_key), ("TEST_KEY_WEST", west_key)],
+    );
+    let url = server.url.clone();
+    eventually("both accounts' enterprises synced again", || {
+        sweeps_of(&east) > east_before && sweeps_of(&west) > west_before
+    });
+    eventually("/readyz 200", || {
+        http_get(&harness, &format!("{url}/readyz")).is_some_and(|(s, _)| s == 200)
+    });
+    let (_, ready) = http_get(&harness, &format!("{url}/readyz")).unwrap();
+    let ready: serde_json::Value = serde_json::from_str(&ready).unwrap();
+    let mut watched: Vec<&String> = ready["enterprises"].as_object().unwrap().keys().collect();
+    watched.sort();
+    let mut both = vec![&east, &west];
+    both.sort();
+    assert_eq!(watched, both, "{ready}");
+    assert!(sweeps_of(&unlisted).is_none(), "not in west's list");
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    let lines = drain(&server);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("the enterprises of 2 account(s) (east, west)")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&format!("synced 3 numbers of {west}"))),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.contains(&east_key) && !l.contains(west_key)),
+        "a key was logged: {lines:?}"
+    );
+}
+
+#[test]
+fn serve_opens_a_sync_failing_alert_on_a_revoked_key_and_on_5xx_and_resolves_it() {
+    let harness = Harness::start("cli-monitor-serve-failing");
+    let (enterprise, _) = fleet(&harness, 2);
+    let (base, received) = body_sink();
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/m.sqlite", dir.path().display());
+    let config = dir.path().join("monitor.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "store = \"{store}\"\nevery = \"1s\"\nlisten = \"127.0.0.1:0\"\n\
+             enterprises = [\"{enterprise}\"]\n\n\
+             [[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{base}/slack\"\n\n\
+             [[rule]]\nname = \"sync down\"\nwhen = {{ sync_failing = 2 }}\n\
+             actions = [{{ type = \"notify\", channel = \"ops\" }}]\n"
+        ),
+    )
+    .unwrap();
+    let opened = harness
+        .runtime
+        .block_on(telnyx_reputation_monitor::Store::open(&store))
+        .unwrap();
+    let server = spawn_serve(&harness, &config, &[("TELNYX_API_KEY", &harness.key)]);
+    let sweeps = || harness.runtime.block_on(opened.counts()).unwrap().sweeps;
+    eventually("a first good sync", || sweeps() >= 1);
+    let texts = || -> Vec<serde_json::Value> {
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(path, body)| {
+                assert_eq!(path, "/slack");
+                serde_json::from_str(body).unwrap()
+            })
+            .collect()
+    };
+    let alerts = || {
+        harness
+            .runtime
+            .block_on(opened.alerts(Some(&enterprise), &[]))
+            .unwrap()
+    };
+    let since = |alert: &telnyx_reputation_monitor::alerts::Alert| {
+        alert
+            .opened_at
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let title = |what: &str| {
+        format!("[telnyx-reputation] {what}: sync (rule \"sync down\", enterprise {enterprise})")
+    };
+    // The key is revoked: the API answers 401 (once). A 401 opens the alert at once.
+    admin(
+        &harness,
+        "faults",
+        serde_json::json!({"status": 401, "path_prefix": "/v2/enterprises", "count": 1}),
+    );
+    eventually("the 401 alert opened and resolved", || texts().len() >= 2);
+    let first = alerts();
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(
+        first[0].detail.as_deref(),
+        Some(
+            "the sync failed: 401 Unauthorized: 10015 Unauthorized: Error injected by the emulator."
+        ),
+        "{first:?}"
+    );
+    assert_eq!(
+        texts(),
+        vec![
+            serde_json::json!({"text": format!("{}\n{}", title("OPENED"), first[0].detail.as_deref().unwrap())}),
+            serde_json::json!({"text": format!("{}\nno longer holds (open since {})", title("RESOLVED"), since(&first[0]))}),
+        ]
+    );
+    // A 5xx streak: every attempt of two syncs (three each: the client retries twice).
+    // The first failed sync leaves the alert pending; the second opens it.
+    admin(
+        &harness,
+        "faults",
+        serde_json::json!({"status": 503, "path_prefix": "/v2/enterprises", "count": 6}),
+    );
+    eventually("the 5xx alert opened and resolved", || texts().len() >= 4);
+    let both = alerts();
+    assert_eq!(both.len(), 2, "{both:?}");
+    let second = &both[1];
+    assert!(
+        second.opened_at.unwrap() > second.first_seen_at,
+        "pending after the first failed sync, opened at the second: {second:?}"
+    );
+    assert_eq!(
+        second.detail.as_deref(),
+        Some(
+            "the sync failed: 503 Server Error: 10007 Unexpected error: An unexpected error \
+             occurred (injected by the emulator)."
+        ),
+        "{both:?}"
+    );
+    assert_eq!(
+        texts()[2..],
+        [
+            serde_json::json!({"text": format!("{}\n{}", title("OPENED"), second.detail.as_deref().unwrap())}),
+            serde_json::json!({"text": format!("{}\nno longer holds (open since {})", title("RESOLVED"), since(second))}),
+        ]
+    );
+    assert!(
+        both.iter()
+            .all(|a| a.state == telnyx_reputation_monitor::alerts::AlertState::Resolved),
+        "{both:?}"
+    );
+    // Nothing more: later good syncs send nothing.
+    let now = sweeps();
+    eventually("two more good syncs", || sweeps() >= now + 2);
+    assert_eq!(texts().len(), 4);
+    drop(server);
+}

@@ -125,6 +125,8 @@ async fn sync_workload(
         first.push(t.elapsed());
         assert_eq!(report.readings_written as usize, count);
         let before = store.counts().await?.readings;
+        // A new process, as each `monitor sync` from cron is (no state kept in memory).
+        let monitor = Monitor::new(client.clone(), store.clone());
         let t = Instant::now();
         let report = monitor
             .sync(&enterprise.id, &SyncOptions::default(), |_| {})

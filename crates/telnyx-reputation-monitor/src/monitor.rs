@@ -17,7 +17,7 @@ use crate::error::{MonitorError, Result};
 use crate::model::{ChangeKind, Reading, SyncReport};
 use crate::policy::{Policy, PolicyRun};
 use crate::rules::{Outcome, Rules};
-use crate::store::{SpendCounts, Store, SweepWrite, from_micros, micros};
+use crate::store::{Latest, SpendCounts, Store, SweepWrite, from_micros, micros};
 
 /// Default: a score counts as dropped when it fell by this much or more.
 pub const DEFAULT_SCORE_DROP: i64 = 10;
@@ -109,6 +109,11 @@ pub struct Monitor {
     client: Client,
     store: Store,
     replica: Option<String>,
+    /// Per enterprise, the store's state after this monitor's last sync of it (shared by
+    /// the clones): a long-running service's next sync starts from it instead of reading
+    /// every number's row again, as long as no other sync ran since (see
+    /// [`Monitor::previous`]).
+    cache: std::sync::Arc<std::sync::Mutex<HashMap<String, std::sync::Arc<Latest>>>>,
 }
 
 impl Monitor {
@@ -118,6 +123,7 @@ impl Monitor {
             client,
             store,
             replica: None,
+            cache: Default::default(),
         }
     }
 
@@ -169,6 +175,21 @@ impl Monitor {
             .await
     }
 
+    /// The store's state of `enterprise_id` before a sync: what this monitor's last sync of
+    /// it left, when the enterprise's last stored sync is still that one (no other process
+    /// or monitor synced it since; only a sync writes the numbers' rows), else read from the
+    /// store ([`Store::latest`]). Taken out of the cache: a sync that fails leaves nothing
+    /// behind, and the next one reads the store.
+    async fn previous(&self, enterprise_id: &str) -> Result<std::sync::Arc<Latest>> {
+        let cached = self.cache.lock().expect("cache").remove(enterprise_id);
+        if let Some(cached) = cached
+            && self.store.last_sweep(enterprise_id).await? == cached.last_sweep
+        {
+            return Ok(cached);
+        }
+        Ok(std::sync::Arc::new(self.store.latest(enterprise_id).await?))
+    }
+
     async fn sync_inner(
         &self,
         enterprise_id: &str,
@@ -204,7 +225,7 @@ impl Monitor {
             progress(numbers.len() as u64);
             Ok::<_, MonitorError>(numbers)
         };
-        let (latest, mut numbers) = futures::try_join!(self.store.latest(enterprise_id), list)?;
+        let (latest, mut numbers) = futures::try_join!(self.previous(enterprise_id), list)?;
         // Offset pages shift when a number is added or removed while they are listed: a
         // number may be listed twice, or missed. Repeats are kept once; a monitored number
         // the listing missed is looked up alone before it counts as removed.
@@ -362,6 +383,29 @@ impl Monitor {
         write.numbers = current.len() as u64;
         write.fresh_reads = fresh_reads;
         self.store.record_sweep(enterprise_id, at, &write).await?;
+        // The store's state now, as `Store::latest` would read it, for the next sync.
+        let stored: Vec<Reading> = write
+            .readings
+            .iter()
+            .chain(&write.refreshed)
+            .map(|r| (*r).clone())
+            .collect();
+        let added: Vec<String> = write.added.iter().map(|n| (*n).to_owned()).collect();
+        let removed: Vec<String> = write.removed.iter().map(|n| (*n).to_owned()).collect();
+        drop(write);
+        let mut next = std::sync::Arc::try_unwrap(latest).unwrap_or_else(|l| (*l).clone());
+        for reading in stored {
+            next.readings.insert(reading.phone_number.clone(), reading);
+        }
+        next.monitored.extend(added);
+        for number in &removed {
+            next.monitored.remove(number);
+        }
+        next.last_sweep = Some(at);
+        self.cache
+            .lock()
+            .expect("cache")
+            .insert(enterprise_id.to_owned(), std::sync::Arc::new(next));
         Ok(SyncRun {
             report,
             outcomes,

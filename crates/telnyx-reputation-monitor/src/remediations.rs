@@ -546,19 +546,38 @@ impl Monitor {
     /// tried again at the next call. The service calls it on every round;
     /// `monitor remediations --refresh` once.
     pub async fn follow_remediations(&self, at: DateTime<Utc>) -> Result<FollowReport> {
-        self.follow(at, false).await
+        self.follow(at, false, None).await
+    }
+
+    /// [`Monitor::follow_remediations`] for the requests of `enterprises` only: what a
+    /// service watching several accounts runs once per account, each with its own key.
+    pub async fn follow_remediations_of(
+        &self,
+        at: DateTime<Utc>,
+        enterprises: &[String],
+    ) -> Result<FollowReport> {
+        self.follow(at, false, Some(enterprises)).await
     }
 
     /// [`Monitor::follow_remediations`], polling every open request now whatever its
     /// schedule (`monitor remediations --refresh`: the user asked).
     pub async fn refresh_remediations(&self, at: DateTime<Utc>) -> Result<FollowReport> {
-        self.follow(at, true).await
+        self.follow(at, true, None).await
     }
 
-    async fn follow(&self, at: DateTime<Utc>, all: bool) -> Result<FollowReport> {
+    async fn follow(
+        &self,
+        at: DateTime<Utc>,
+        all: bool,
+        only: Option<&[String]>,
+    ) -> Result<FollowReport> {
         let store = self.store();
         let mut report = FollowReport::default();
+        let mine = |enterprise: &String| only.is_none_or(|only| only.contains(enterprise));
         for (id, enterprise) in store.due_remediations(at, all).await? {
+            if !mine(&enterprise) {
+                continue;
+            }
             let read = self
                 .client()
                 .reputation(&enterprise)
@@ -579,6 +598,9 @@ impl Monitor {
             }
         }
         for (id, enterprise, number, days) in store.due_rechecks(at).await? {
+            if !mine(&enterprise) {
+                continue;
+            }
             let listed = self
                 .client()
                 .reputation(&enterprise)

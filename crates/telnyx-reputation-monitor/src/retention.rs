@@ -3,8 +3,10 @@
 //! and the receiver keep writing meanwhile), and reports the bytes it freed: readings
 //! (never a number's newest, nor the one in force at the cutoff, so every number keeps its
 //! state and a report over the retained window starts right), changes, syncs (never an
-//! enterprise's last), delivered outbox rows, webhook events, and followed remediations
-//! that finished before the cutoff. What each table loses is listed once, in
+//! enterprise's last), delivered outbox rows, webhook events, followed remediations that
+//! finished before the cutoff, and alerts resolved before it with their delivered
+//! notifications (never an open or pending alert, nor one with a notification still to
+//! deliver). What each table loses is listed once, in
 //! [`prunable_tables`]; a new table that should age out is one more entry there.
 //! Deciding *when* to prune is the caller's: `monitor prune`, or the service once a day
 //! when its config sets `retention`.
@@ -37,8 +39,8 @@ pub struct Prunable {
     pub older: &'static str,
 }
 
-/// Every table retention deletes from, in the order it deletes. To age out another table
-/// (e.g. resolved alerts), add its entry here: its rows past the window, by key.
+/// Every table retention deletes from, in the order it deletes. To age out another table,
+/// add its entry here: its rows past the window, by key.
 pub fn prunable_tables() -> Vec<Prunable> {
     vec![
         Prunable {
@@ -65,7 +67,20 @@ pub fn prunable_tables() -> Vec<Prunable> {
         Prunable {
             table: "outbox",
             key: "id",
-            older: "t.state = 'done' AND t.updated_at < $1",
+            // Delivered rows past the window, and every delivered notification of an alert
+            // that resolved before it (however late it was delivered).
+            older: "t.state = 'done' AND (t.updated_at < $1 OR (t.idempotency_key LIKE 'alert:%' \
+                    AND EXISTS (SELECT 1 FROM alerts a WHERE a.state = 'resolved' \
+                    AND a.resolved_at < $1 AND t.idempotency_key LIKE 'alert:' || a.id || ':%')))",
+        },
+        Prunable {
+            table: "alerts",
+            key: "id",
+            // Resolved before the cutoff, and nothing of it left to deliver (a notification
+            // pending or given up keeps it, for `monitor outbox` to explain). Open and
+            // pending alerts are never deleted.
+            older: "t.state = 'resolved' AND t.resolved_at < $1 AND NOT EXISTS \
+                    (SELECT 1 FROM outbox o WHERE o.idempotency_key LIKE 'alert:' || t.id || ':%')",
         },
         Prunable {
             table: "webhook_events",

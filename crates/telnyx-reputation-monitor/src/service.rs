@@ -4,6 +4,12 @@
 //! one HTTP server with the webhook receiver (`POST /webhooks/telnyx`), `GET /healthz`,
 //! `GET /readyz` and the dashboard ([`crate::dashboard`]).
 //!
+//! - **Accounts**: one account (the client given to [`Service::new`]), or every
+//!   `[[account]]` of the config ([`Service::for_accounts`]), each with its own client
+//!   (its key read from the environment variable the table names): every account's
+//!   enterprises (its listed ones, or every approved one) are synced, and each account's
+//!   remediations are followed with its key. An account whose enterprises cannot be listed
+//!   is reported and skipped that round; the others go on.
 //! - **Schedule**: each enterprise is synced when its last sync (as stored) is `every`
 //!   old, plus a jitter of up to a tenth of `every` (at most 30 s), so several services
 //!   or enterprises do not all call at once. After downtime an overdue enterprise is
@@ -96,8 +102,8 @@ pub struct Config {
     #[serde(default)]
     pub policy: Option<crate::Policy>,
     /// How long history is kept (`400d`; at least a day): once a day the service deletes
-    /// readings, changes, delivered outbox rows, webhook events and finished remediations
-    /// older than this ([`Store::prune`]). Unset: everything is kept.
+    /// readings, changes, delivered outbox rows, webhook events, finished remediations and
+    /// resolved alerts older than this ([`Store::prune`]). Unset: everything is kept.
     #[serde(default, deserialize_with = "deserialize_retention")]
     pub retention: Option<Duration>,
     /// Lets the service submit what its rules' `remediate` actions decide, within a monthly
@@ -105,6 +111,57 @@ pub struct Config {
     /// runs.
     #[serde(default)]
     pub remediation: Option<crate::remediations::RemediationBudget>,
+    /// The Telnyx accounts to watch, for platforms that manage several: `[[account]]`
+    /// tables, each naming the environment variable that holds its API key. None: the one
+    /// account of `TELNYX_API_KEY`.
+    #[serde(default, rename = "account")]
+    pub accounts: Vec<Account>,
+}
+
+/// One `[[account]]` table: a Telnyx account the service syncs, its API key read from the
+/// environment variable `api_key_env` (never from the file; never logged).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// A name for the account, unique in the file (logs and errors say it).
+    pub name: String,
+    /// The environment variable holding the account's API key, e.g. `TELNYX_API_KEY_EAST`.
+    pub api_key_env: String,
+    /// Its enterprises to watch; default every one whose Number Reputation is approved.
+    #[serde(default)]
+    pub enterprises: Option<Vec<String>>,
+    /// The line of the table's header in the file (for errors found after parsing).
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl Account {
+    /// The account's API key from its environment variable (`env` reads one, e.g.
+    /// `|name| std::env::var(name).ok()`); an error names `origin`, the table's line and
+    /// `account.api_key_env` when it is unset or empty. The key itself is never in an error.
+    pub fn api_key(&self, origin: &str, env: impl Fn(&str) -> Option<String>) -> Result<String> {
+        env(&self.api_key_env)
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| MonitorError::Config {
+                origin: origin.to_owned(),
+                line: self.line,
+                key: "account.api_key_env".into(),
+                message: format!(
+                    "account {:?}: the environment variable {} is not set (or empty); it must \
+                     hold the account's API key",
+                    self.name, self.api_key_env
+                ),
+            })
+    }
+}
+
+/// Whether `name` is an environment variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn deserialize_retention<'de, D: serde::Deserializer<'de>>(
@@ -167,7 +224,7 @@ impl Config {
     /// Parse a config from TOML text; `origin` (the file) is named in every error, with
     /// the line and the key.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let (line, key) = locate(text, e.span(), e.message());
             MonitorError::Config {
                 origin: origin.to_owned(),
@@ -178,6 +235,7 @@ impl Config {
         })?;
         let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
         config.check_channels(text, origin)?;
+        config.check_accounts(text, origin)?;
         let channels: Vec<Channel> = config
             .channels
             .iter()
@@ -222,6 +280,114 @@ impl Config {
             });
         }
         Ok(config)
+    }
+
+    /// Each `[[account]]` table sane (an environment variable name, not a key; a unique
+    /// name), and no top-level `enterprises` beside them; errors name the line of the key.
+    fn check_accounts(&mut self, text: &str, origin: &str) -> Result<()> {
+        if self.accounts.is_empty() {
+            return Ok(());
+        }
+        // The `[[account]]` headers, in order: the tables deserialized in the same order.
+        let headers: Vec<usize> = text
+            .match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .chain([0])
+            .filter(|&i| {
+                text[i..]
+                    .trim_start_matches([' ', '\t'])
+                    .starts_with("[[account]]")
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let line_at = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let error = |line: usize, key: &str, message: String| MonitorError::Config {
+            origin: origin.to_owned(),
+            line,
+            key: key.to_owned(),
+            message,
+        };
+        if self.enterprises.is_some() {
+            let at = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("enterprises"))
+                .map_or(1, |i| i + 1);
+            return Err(error(
+                at,
+                "enterprises",
+                "with [[account]] tables, list each account's enterprises in its table".into(),
+            ));
+        }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, account) in self.accounts.iter_mut().enumerate() {
+            let start = headers.get(i).copied().unwrap_or(0);
+            // The table: from its header to the next header.
+            let rest = &text[start..];
+            let table = rest
+                .get(1..)
+                .and_then(|r| r.find("\n["))
+                .map_or(rest, |end| &rest[..end + 1]);
+            let line_of = |key: &str| {
+                let within = table
+                    .lines()
+                    .scan(0, |offset, l| {
+                        let here = *offset;
+                        *offset += l.len() + 1;
+                        Some((here, l))
+                    })
+                    .find(|(_, l)| {
+                        l.trim_start()
+                            .strip_prefix(key)
+                            .is_some_and(|rest| rest.trim_start().starts_with('='))
+                    })
+                    .map_or(0, |(offset, _)| offset);
+                line_at(start + within)
+            };
+            account.line = line_at(start);
+            if account.name.trim().is_empty() {
+                return Err(error(
+                    line_of("name"),
+                    "account.name",
+                    "an account needs a name".into(),
+                ));
+            }
+            if !is_env_name(&account.api_key_env) {
+                return Err(error(
+                    line_of("api_key_env"),
+                    "account.api_key_env",
+                    format!(
+                        "account {:?}: api_key_env names the environment variable that holds \
+                         the API key (e.g. TELNYX_API_KEY_EAST), never the key itself",
+                        account.name
+                    ),
+                ));
+            }
+            if account.enterprises.as_ref().is_some_and(Vec::is_empty) {
+                return Err(error(
+                    line_of("enterprises"),
+                    "account.enterprises",
+                    format!(
+                        "account {:?}: enterprises is empty (leave it out to watch every \
+                         approved enterprise of the account)",
+                        account.name
+                    ),
+                ));
+            }
+            let here = line_of("name");
+            if let Some(first) = seen.insert(account.name.clone(), here) {
+                return Err(error(
+                    here,
+                    "account.name",
+                    format!(
+                        "an account named {:?} is already on line {first}; account names must \
+                         be unique",
+                        account.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Each `[[channel]]` table sane and its name unique; errors name the line of the key.
@@ -421,12 +587,24 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// How often the scheduler looks at a clock set by [`Service::clock`] (which may jump).
 const CLOCK_LOOK: Duration = Duration::from_millis(250);
+/// One account the service syncs: its monitor (its client) and the enterprises to watch.
+#[derive(Debug, Clone)]
+struct Watch {
+    /// The `[[account]]` name; `None` for the one account of [`Service::new`].
+    account: Option<String>,
+    monitor: Monitor,
+    /// The listed enterprises; `None`: every approved one.
+    enterprises: Option<Vec<String>>,
+}
 
 /// The service: see the module docs.
 #[derive(Clone)]
 pub struct Service {
     config: Config,
+    /// The store's monitor (the first account's).
     monitor: Monitor,
+    /// Every account synced.
+    watches: Vec<Watch>,
     rules: Rules,
     grace: Duration,
     on_event: OnEvent,
@@ -443,7 +621,7 @@ impl std::fmt::Debug for Service {
     }
 }
 
-/// What `/readyz` reads: the enterprises the scheduler watches.
+/// What `/readyz` reads: the enterprises the scheduler watches (of every account).
 #[derive(Default)]
 struct Health {
     watched: Vec<String>,
@@ -452,12 +630,61 @@ struct Health {
 }
 
 impl Service {
-    /// A service syncing through `client` into `store` as `config` says.
+    /// A service syncing one account through `client` into `store` as `config` says
+    /// (its `enterprises`, or every approved one).
     pub fn new(config: Config, client: Client, store: Store) -> Self {
+        let monitor = Monitor::new(client, store);
+        let watches = vec![Watch {
+            account: None,
+            monitor: monitor.clone(),
+            enterprises: config.enterprises.clone(),
+        }];
+        Self::with_watches(config, monitor, watches)
+    }
+
+    /// A service syncing every `[[account]]` of `config`, each through its client in
+    /// `clients` (by account name, e.g. built with the key [`Account::api_key`] read), into
+    /// `store`. An account without a client is an error naming its table.
+    pub fn for_accounts(
+        config: Config,
+        mut clients: HashMap<String, Client>,
+        store: Store,
+        origin: &str,
+    ) -> Result<Self> {
+        let mut watches = Vec::new();
+        for account in &config.accounts {
+            let client = clients
+                .remove(&account.name)
+                .ok_or_else(|| MonitorError::Config {
+                    origin: origin.to_owned(),
+                    line: account.line,
+                    key: "account".into(),
+                    message: format!("no client for account {:?}", account.name),
+                })?;
+            watches.push(Watch {
+                account: Some(account.name.clone()),
+                monitor: Monitor::new(client, store.clone()),
+                enterprises: account.enterprises.clone(),
+            });
+        }
+        let Some(first) = watches.first() else {
+            return Err(MonitorError::Config {
+                origin: origin.to_owned(),
+                line: 1,
+                key: "account".into(),
+                message: "no [[account]] table".into(),
+            });
+        };
+        let monitor = first.monitor.clone();
+        Ok(Self::with_watches(config, monitor, watches))
+    }
+
+    fn with_watches(config: Config, monitor: Monitor, watches: Vec<Watch>) -> Self {
         let rules = config.rules();
         Self {
             config,
-            monitor: Monitor::new(client, store),
+            monitor,
+            watches,
             rules,
             grace: Duration::from_secs(10),
             on_event: Arc::new(|_| {}),
@@ -515,6 +742,9 @@ impl Service {
         };
         let leadership = Arc::new(Leadership::new(lease, self.on_event.clone()));
         self.monitor = self.monitor.replica(leadership.replica());
+        for watch in &mut self.watches {
+            watch.monitor = watch.monitor.clone().replica(leadership.replica());
+        }
         leadership.check(true).await;
         let keeper = tokio::spawn(leadership.clone().keep());
         let health = Arc::new(Mutex::new(Health::default()));
@@ -635,22 +865,14 @@ impl Service {
                 }
                 continue;
             }
-            let (watched, listed) = match self.watched().await {
-                Ok(watched) => (watched, true),
-                Err(e) => {
-                    (self.on_event)(&ServiceEvent::SyncFailed {
-                        enterprise_id: "(listing enterprises)".into(),
-                        message: e.to_string(),
-                    });
-                    (Vec::new(), false)
-                }
-            };
+            let (watched, listed) = self.watched().await;
+            let watched_ids: Vec<String> = watched.iter().map(|(_, e)| e.clone()).collect();
             {
                 let mut health = health.lock().expect("health");
                 health.listed = listed;
-                health.watched = watched.clone();
+                health.watched = watched_ids.clone();
             }
-            for enterprise in &watched {
+            for (account, enterprise) in &watched {
                 if *stop.borrow() {
                     return;
                 }
@@ -679,7 +901,7 @@ impl Service {
                 // `every` from the sync's start (as from the stored last sync at start),
                 // whatever the sync and its deliveries took.
                 let started = self.now();
-                let next = if self.sync_one(enterprise, &mut stop).await {
+                let next = if self.sync_one(*account, enterprise, &mut stop).await {
                     started + every + jitter(jitter_max)
                 } else {
                     // Its lock is held elsewhere: try again in a second.
@@ -690,9 +912,9 @@ impl Service {
             if *stop.borrow() {
                 return;
             }
-            self.housekeeping(&mut last_prune).await;
+            self.housekeeping(&watched, &mut last_prune).await;
             let now = self.now();
-            let sleep = watched
+            let sleep = watched_ids
                 .iter()
                 .filter_map(|e| due.get(e))
                 .min()
@@ -717,25 +939,39 @@ impl Service {
         }
     }
 
-    /// The enterprises to sync this round.
-    async fn watched(&self) -> Result<Vec<String>> {
-        if let Some(listed) = &self.config.enterprises {
-            return Ok(listed.clone());
+    /// The enterprises to sync this round, each with its account (an index of
+    /// `watches`), and whether every account's could be listed (an account whose listing
+    /// failed is reported and skipped this round; the others go on).
+    async fn watched(&self) -> (Vec<(usize, String)>, bool) {
+        let mut out = Vec::new();
+        let mut listed = true;
+        for (i, watch) in self.watches.iter().enumerate() {
+            if let Some(enterprises) = &watch.enterprises {
+                out.extend(enterprises.iter().map(|e| (i, e.clone())));
+                continue;
+            }
+            match watch.monitor.enterprises().await {
+                Ok(all) => out.extend(all.into_iter().filter(|e| e.watchable()).map(|e| (i, e.id))),
+                Err(e) => {
+                    listed = false;
+                    (self.on_event)(&ServiceEvent::SyncFailed {
+                        enterprise_id: match &watch.account {
+                            Some(name) => format!("(listing enterprises of account {name})"),
+                            None => "(listing enterprises)".into(),
+                        },
+                        message: e.to_string(),
+                    });
+                }
+            }
         }
-        Ok(self
-            .monitor
-            .enterprises()
-            .await?
-            .into_iter()
-            .filter(|e| e.watchable())
-            .map(|e| e.id)
-            .collect())
+        (out, listed)
     }
 
     /// One enterprise's sync under its lock, its rules' notifications delivered; `true`
     /// when it ran (synced or failed), `false` when another sync held the lock.
     async fn sync_one(
         &self,
+        account: usize,
         enterprise: &str,
         stop: &mut tokio::sync::watch::Receiver<bool>,
     ) -> bool {
@@ -753,7 +989,7 @@ impl Service {
                 return true;
             }
         };
-        let work = self.sync_and_deliver(enterprise);
+        let work = self.sync_and_deliver(account, enterprise);
         let mut work = std::pin::pin!(work);
         let finished = tokio::select! {
             result = &mut work => Some(result),
@@ -768,7 +1004,7 @@ impl Service {
             Some(Ok(())) => {}
             Some(Err(e)) => {
                 self.failed(enterprise, &e);
-                self.alert_failure(enterprise, &e).await;
+                self.alert_failure(account, enterprise, &e).await;
             }
             None => (self.on_event)(&ServiceEvent::Abandoned {
                 enterprise_id: enterprise.to_owned(),
@@ -780,8 +1016,9 @@ impl Service {
         true
     }
 
-    async fn sync_and_deliver(&self, enterprise: &str) -> Result<()> {
+    async fn sync_and_deliver(&self, account: usize, enterprise: &str) -> Result<()> {
         let store = self.monitor.store();
+        let monitor = &self.watches[account].monitor;
         let deliver = self.deliver_options(enterprise);
         let score_drop = self
             .rules
@@ -799,30 +1036,48 @@ impl Service {
         // Remediation is applied (queued with the sync, sent below within the budget) only
         // with a `[remediation]` table.
         let apply = self.config.remediation.is_some();
-        let run = self
-            .monitor
+        let run = monitor
             .sync_with_rules(enterprise, &options, &self.rules, apply, |_| {})
             .await
             .map_err(|e| store.named(e))?;
         (self.on_event)(&ServiceEvent::Synced(run.report));
         // After the sync, never before it: a channel that is down or slow does not hold
         // the sync up. What earlier syncs could not deliver is due again here, oldest first.
-        self.delivered(outbox::deliver(store, Some(self.monitor.client()), &deliver).await?);
+        // Remediation goes out with the enterprise's own account's key.
+        self.delivered(outbox::deliver(store, Some(monitor.client()), &deliver).await?);
         Ok(())
     }
 
     /// Every round: follow the remediations the store tracks; once a day, when the config
     /// sets `retention`, prune the history past it.
-    async fn housekeeping(&self, last_prune: &mut Option<DateTime<Utc>>) {
+    async fn housekeeping(
+        &self,
+        watched: &[(usize, String)],
+        last_prune: &mut Option<DateTime<Utc>>,
+    ) {
         let now = self.now();
-        match self.monitor.follow_remediations(now).await {
-            Ok(report) if !report.is_empty() => {
-                (self.on_event)(&ServiceEvent::Remediations(report));
+        for (i, watch) in self.watches.iter().enumerate() {
+            // One account: every request the store follows. Several: each account's own
+            // enterprises', polled with its key.
+            let followed = if self.watches.len() == 1 {
+                watch.monitor.follow_remediations(now).await
+            } else {
+                let mine: Vec<String> = watched
+                    .iter()
+                    .filter(|(a, _)| *a == i)
+                    .map(|(_, e)| e.clone())
+                    .collect();
+                watch.monitor.follow_remediations_of(now, &mine).await
+            };
+            match followed {
+                Ok(report) if !report.is_empty() => {
+                    (self.on_event)(&ServiceEvent::Remediations(report));
+                }
+                Ok(_) => {}
+                Err(e) => (self.on_event)(&ServiceEvent::HousekeepingFailed {
+                    message: format!("following remediations: {e}"),
+                }),
             }
-            Ok(_) => {}
-            Err(e) => (self.on_event)(&ServiceEvent::HousekeepingFailed {
-                message: format!("following remediations: {e}"),
-            }),
         }
         let Some(retention) = self.config.retention else {
             return;
@@ -862,7 +1117,7 @@ impl Service {
 
     /// A failed sync counts toward the `sync_failing` alerts; what they queue is sent now
     /// (through the outbox: a channel that is down is retried, the sync is not held up).
-    async fn alert_failure(&self, enterprise: &str, error: &MonitorError) {
+    async fn alert_failure(&self, account: usize, enterprise: &str, error: &MonitorError) {
         let store = self.monitor.store();
         let queued = match store
             .record_sync_failure(&self.rules, enterprise, error)
@@ -874,7 +1129,7 @@ impl Service {
         if queued > 0 {
             match outbox::deliver(
                 store,
-                Some(self.monitor.client()),
+                Some(self.watches[account].monitor.client()),
                 &self.deliver_options(enterprise),
             )
             .await
@@ -1157,6 +1412,89 @@ mod tests {
             empty.starts_with("conf/monitor.toml:5: rule: rule \"r\": `actions` is empty"),
             "{empty}"
         );
+    }
+
+    #[test]
+    fn account_tables_name_their_key_variables_and_bad_ones_name_the_line_and_the_key() {
+        let accounts = "\n[[account]]\nname = \"east\"\napi_key_env = \"KEY_EAST\"\n\n\
+                        [[account]]\nname = \"west\"\napi_key_env = \"KEY_WEST\"\n\
+                        enterprises = [\"e1\", \"e2\"]\n";
+        let config = Config::parse(&format!("{GOOD}{accounts}"), "monitor.toml").unwrap();
+        let names: Vec<(&str, &str, usize)> = config
+            .accounts
+            .iter()
+            .map(|a| (a.name.as_str(), a.api_key_env.as_str(), a.line))
+            .collect();
+        assert_eq!(
+            names,
+            vec![("east", "KEY_EAST", 5), ("west", "KEY_WEST", 9)]
+        );
+        assert_eq!(config.accounts[0].enterprises, None);
+        assert_eq!(
+            config.accounts[1].enterprises,
+            Some(vec!["e1".to_owned(), "e2".to_owned()])
+        );
+        // The key from the variable; unset or empty: the table's line, never a key.
+        let env = |name: &str| (name == "KEY_EAST").then(|| "KEY_secret".to_owned());
+        assert_eq!(
+            config.accounts[0].api_key("monitor.toml", env).unwrap(),
+            "KEY_secret"
+        );
+        let unset = config.accounts[1]
+            .api_key("monitor.toml", env)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unset.starts_with(
+                "monitor.toml:9: account.api_key_env: account \"west\": the environment variable KEY_WEST is not set"
+            ),
+            "{unset}"
+        );
+        let empty = config.accounts[0]
+            .api_key("monitor.toml", |_| Some("  ".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            empty.starts_with("monitor.toml:5: account.api_key_env: "),
+            "{empty}"
+        );
+        // Lines 5-7: east; 9-12: west.
+        let cases = [
+            (
+                format!(
+                    "{GOOD}{}",
+                    accounts.replace("\"KEY_EAST\"", "\"KEY_live_0123abc-x\"")
+                ),
+                "conf/monitor.toml:7: account.api_key_env: account \"east\": api_key_env names the environment variable",
+            ),
+            (
+                format!("{GOOD}{}", accounts.replace("\"west\"", "\"east\"")),
+                "conf/monitor.toml:10: account.name: an account named \"east\" is already on line 6",
+            ),
+            (
+                format!("{GOOD}{}", accounts.replace("[\"e1\", \"e2\"]", "[]")),
+                "conf/monitor.toml:12: account.enterprises: account \"west\": enterprises is empty",
+            ),
+            (
+                format!(
+                    "{GOOD}{}",
+                    accounts.replace("api_key_env = \"KEY_WEST\"", "api_key = \"KEY_WEST\"")
+                ),
+                "conf/monitor.toml:11: api_key: unknown field `api_key`",
+            ),
+            (
+                format!("{GOOD}{}", accounts.replace("name = \"east\"\n", "")),
+                "conf/monitor.toml:5: name: missing field `name`",
+            ),
+            (
+                format!("{GOOD}enterprises = [\"e9\"]\n{accounts}"),
+                "conf/monitor.toml:4: enterprises: with [[account]] tables, list each account's enterprises in its table",
+            ),
+        ];
+        for (text, expected) in cases {
+            let got = error(&text);
+            assert!(got.starts_with(expected), "{got}\nexpected: {expected}");
+        }
     }
 
     #[test]

@@ -1120,7 +1120,7 @@ impl Store {
 }
 
 /// What the store knows about an enterprise before a sync.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Latest {
     /// Latest reading per number.
     pub readings: HashMap<String, Reading>,

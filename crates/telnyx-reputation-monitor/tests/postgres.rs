@@ -79,6 +79,8 @@ on_postgres!(
     each_channel_posts_its_exact_payload_to_a_real_receiver,
     a_channel_down_for_three_syncs_delivers_every_notification_once,
     failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it,
+    pruning_deletes_resolved_alerts_with_their_delivered_notifications_never_an_open_one,
+    a_monitor_starts_from_its_last_sync_only_while_no_other_sync_ran_since,
     the_email_channel_sends_each_notification_to_a_real_smtp_server,
 );
 

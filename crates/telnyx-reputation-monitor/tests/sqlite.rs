@@ -57,6 +57,8 @@ on_sqlite!(
     each_channel_posts_its_exact_payload_to_a_real_receiver,
     a_channel_down_for_three_syncs_delivers_every_notification_once,
     failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it,
+    pruning_deletes_resolved_alerts_with_their_delivered_notifications_never_an_open_one,
+    a_monitor_starts_from_its_last_sync_only_while_no_other_sync_ran_since,
     the_email_channel_sends_each_notification_to_a_real_smtp_server,
     the_service_submits_remediation_within_its_budget_once_and_follows_it,
     thirty_virtual_days_of_serve_send_each_notification_once,
@@ -130,6 +132,9 @@ async fn a_store_without_last_readings_is_filled_from_its_history_once() {
                 "sentiment_score": 10 }),
         )
         .await;
+    // A new process, as after the migration (a monitor keeps its last sync's state only
+    // while it runs).
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
     let second = monitor
         .sync(&fleet.enterprise_id, &SyncOptions::default(), |_| {})
         .await

@@ -21,6 +21,7 @@ mod monitor;
 mod plot;
 mod policy;
 mod report;
+mod service;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -232,11 +233,19 @@ pub fn run(root: &Path, args: &[&str]) -> Result {
     if failover::asked(args) {
         return failover::run(root);
     }
+    // `--only monitor-service`: the service watching 100,000 numbers (bench/service.rs).
+    if service::asked(args) {
+        return match service::from(args) {
+            Some(path) => service::write_from(root, &path),
+            None => service::run(root),
+        };
+    }
     // `--only monitor` (never implied by a plain run): the monitor's workloads
     // (bench/monitor.rs) and the failover, alone or after the rest.
     let monitor = monitor::split(args);
     if monitor.monitor && !monitor.others {
         monitor::run(root, monitor.runs)?;
+        service::run(root)?;
         return failover::run(root);
     }
     let options = Options::parse(&monitor.rest)?;
@@ -248,6 +257,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result {
     }
     if monitor.monitor {
         monitor::run(root, monitor.runs)?;
+        service::run(root)?;
         failover::run(root)?;
     }
     Ok(())

@@ -47,6 +47,12 @@ impl Context {
         let key = self.global.api_key.as_deref().filter(|k| !k.is_empty()).ok_or_else(|| {
             CliError::usage("no API key: pass --api-key or set TELNYX_API_KEY (try `telnyx-reputation demo`, which needs none)")
         })?;
+        self.client_with_key(key)
+    }
+
+    /// A facade client like [`Context::client`]'s (base URL, budgets, prices) with another
+    /// account's API key (a `[[account]]` of `monitor.toml`).
+    pub fn client_with_key(&self, key: &str) -> CliResult<Client> {
         let mut builder = Client::builder().api_key(key);
         if let Some(url) = &self.global.base_url {
             builder = builder.base_url(url);

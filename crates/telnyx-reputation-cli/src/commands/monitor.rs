@@ -156,8 +156,9 @@ pub enum MonitorCommand {
     },
     /// Delete history older than a window, in batches, and report the bytes freed:
     /// readings (never a number's newest, nor the one in force at the cutoff), changes,
-    /// syncs (never an enterprise's last), delivered outbox rows, webhook events, and
-    /// remediations that finished before it. `monitor serve` does it daily with
+    /// syncs (never an enterprise's last), delivered outbox rows, webhook events,
+    /// remediations that finished before it, and alerts resolved before it with their
+    /// delivered notifications (never an open one). `monitor serve` does it daily with
     /// `retention` set.
     Prune {
         /// Keep this much history: `400d`, `90d`, … (at least 1d).
@@ -252,6 +253,12 @@ pub struct SyncArgs {
     /// `5m`, `1h`; default 10m) instead of exiting 1 at once.
     #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "10m", value_parser = parse_duration)]
     pub wait_lock: Option<std::time::Duration>,
+    /// A `monitor serve` config (monitor.toml) whose `[[account]]` tables name the accounts
+    /// to sync, each with the environment variable holding its API key: without
+    /// --enterprise, every account's enterprises (its listed ones, or every approved one)
+    /// are synced, each with its own key.
+    #[arg(long, value_name = "PATH")]
+    pub accounts: Option<PathBuf>,
 }
 
 /// Run one `monitor` subcommand.
@@ -506,7 +513,15 @@ async fn dashboard(listen: std::net::SocketAddr, store: &StoreArgs) -> CliResult
 async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
     use std::io::Write;
     let mut config = Config::load(path)?;
-    let client = ctx.client()?;
+    let origin = path.display().to_string();
+    // One account (TELNYX_API_KEY), or each `[[account]]` with the key its variable holds.
+    let (client, clients) = if config.accounts.is_empty() {
+        (ctx.client()?, None)
+    } else {
+        let clients = account_clients(ctx, &config, &origin)?;
+        let first = clients[&config.accounts[0].name].clone();
+        (first, Some(clients))
+    };
     for warning in config.warnings(client.base_url()) {
         eprintln!("warning: {path}: {warning}", path = path.display());
     }
@@ -558,16 +573,29 @@ async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
     std::io::stdout().flush()?;
     eprintln!(
         "syncing {} every {} s into the store {}",
-        match &config.enterprises {
-            Some(list) => format!("{} enterprise(s)", list.len()),
-            None => "every approved enterprise of the account".into(),
+        match (&config.enterprises, config.accounts.as_slice()) {
+            (_, [_, ..]) => format!(
+                "the enterprises of {} account(s) ({})",
+                config.accounts.len(),
+                config
+                    .accounts
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (Some(list), []) => format!("{} enterprise(s)", list.len()),
+            (None, []) => "every approved enterprise of the account".into(),
         },
         config.every.as_secs(),
         store.url()
     );
-    let service = Service::new(config, client, store.clone())
-        .on_event(log_event)
-        .lease(lease);
+    let service = match clients {
+        None => Service::new(config, client, store.clone()),
+        Some(clients) => Service::for_accounts(config, clients, store.clone(), &origin)?,
+    }
+    .on_event(log_event)
+    .lease(lease);
     let (stopped_by, stopped) = tokio::sync::oneshot::channel();
     let signal = crate::commands::shutdown_signal();
     let ran = service
@@ -580,6 +608,21 @@ async fn serve(ctx: &Context, path: &std::path::Path) -> CliResult {
     eprintln!("{signal}: stopped; the store {} was closed", store.url());
     ran.map_err(|e| store.named(e))?;
     Ok(closed?)
+}
+
+/// A client per `[[account]]` of `config`, by name, each with the API key its environment
+/// variable holds (an unset one is an error naming the file, the line and the key).
+fn account_clients(
+    ctx: &Context,
+    config: &Config,
+    origin: &str,
+) -> CliResult<std::collections::HashMap<String, telnyx_reputation::Client>> {
+    let mut clients = std::collections::HashMap::new();
+    for account in &config.accounts {
+        let key = account.api_key(origin, |name| std::env::var(name).ok())?;
+        clients.insert(account.name.clone(), ctx.client_with_key(&key)?);
+    }
+    Ok(clients)
 }
 
 fn log_event(event: &ServiceEvent) {
@@ -732,22 +775,45 @@ async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
         .and_then(Rules::min_score_drop)
         .map_or(args.score_drop, |n| n.min(args.score_drop));
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
-    let monitor = Monitor::new(ctx.client()?, store.clone());
     let options = SyncOptions {
         score_drop,
         fresh: args.fresh,
         at: None,
         policy,
     };
+    if args.accounts.is_some() && ctx.enterprise_filter().is_some() {
+        return Err(CliError::usage(
+            "--accounts syncs the enterprises of every [[account]]: leave out --enterprise \
+             (and TELNYX_ENTERPRISE_ID)",
+        ));
+    }
     let Some(enterprise) = ctx.enterprise_filter() else {
-        let plan = Plan {
-            args: &args,
-            monitor: &monitor,
-            options: &options,
-            rules: rules.as_ref(),
+        // The account of TELNYX_API_KEY, or each `[[account]]` with its own key.
+        let accounts = match &args.accounts {
+            None => vec![(None, Monitor::new(ctx.client()?, store.clone()))],
+            Some(path) => {
+                let config = Config::load(path)?;
+                if config.accounts.is_empty() {
+                    return Err(CliError::usage(format!(
+                        "{}: no [[account]] table (each names the environment variable \
+                         holding an account's API key)",
+                        path.display()
+                    )));
+                }
+                let clients = account_clients(ctx, &config, &path.display().to_string())?;
+                config
+                    .accounts
+                    .into_iter()
+                    .map(|a| {
+                        let monitor = Monitor::new(clients[&a.name].clone(), store.clone());
+                        (Some(a), monitor)
+                    })
+                    .collect()
+            }
         };
-        return sync_all(ctx, &plan, store).await;
+        return sync_all(ctx, &args, &options, rules.as_ref(), &accounts, store).await;
     };
+    let monitor = Monitor::new(ctx.client()?, store.clone());
     let mut json = Vec::new();
     // One sync per enterprise at a time: a second one waits or stops here, before anything.
     let lock = store.lock_sync(&enterprise, args.wait_lock).await?;
@@ -766,43 +832,53 @@ async fn sync(ctx: &Context, args: SyncArgs, store: &Store) -> CliResult {
 }
 
 /// `monitor sync` without `--enterprise`: every enterprise of the account whose Number
-/// Reputation is approved, one after another, each under its own lock. A failure of one
-/// does not stop the others; the command then exits with the most serious of them.
-async fn sync_all(ctx: &Context, plan: &Plan<'_>, store: &Store) -> CliResult {
-    let enterprises = plan.monitor.enterprises().await?;
+/// Reputation is approved (of each account of `--accounts`: its listed ones, or every
+/// approved one), one after another, each under its own lock. A failure of one does not
+/// stop the others; the command then exits with the most serious of them.
+async fn sync_all(
+    ctx: &Context,
+    args: &SyncArgs,
+    options: &SyncOptions,
+    rules: Option<&Rules>,
+    accounts: &[(Option<telnyx_reputation_monitor::service::Account>, Monitor)],
+    store: &Store,
+) -> CliResult {
     let mut json = Vec::new();
     let mut failures: Vec<CliError> = Vec::new();
     let mut synced = 0;
-    for enterprise in &enterprises {
-        if let Some(why) = enterprise.skipped_because() {
-            eprintln!(
-                "skipped enterprise {} ({}): {why}",
-                enterprise.id, enterprise.legal_name
-            );
-            continue;
-        }
-        let result = async {
-            let lock = store.lock_sync(&enterprise.id, plan.args.wait_lock).await?;
-            let result = locked_sync(ctx, plan, store, &enterprise.id, &mut json).await;
-            lock.release().await?;
-            result
-        }
-        .await;
-        synced += 1;
-        if let Err(e) = result {
-            let e = e.context(&format!("enterprise {}", enterprise.id));
-            eprintln!("error: {e}");
-            failures.push(e);
+    for (account, monitor) in accounts {
+        let plan = Plan {
+            args,
+            monitor,
+            options,
+            rules,
+        };
+        match sync_account(
+            ctx,
+            &plan,
+            store,
+            account.as_ref(),
+            &mut json,
+            &mut failures,
+        )
+        .await
+        {
+            Ok(n) => synced += n,
+            // One account: its listing failing is the command's error, as before.
+            Err(e) if account.is_none() => return Err(e),
+            // Several: an account whose enterprises cannot be listed (a revoked key) is one
+            // failure; the other accounts go on.
+            Err(e) => {
+                let name = account.as_ref().map_or("", |a| a.name.as_str());
+                let e = e.context(&format!("account {name}"));
+                eprintln!("error: {e}");
+                failures.push(e);
+            }
         }
     }
     if ctx.format() == Format::Json {
         View::list(Vec::new(), Vec::new(), serde_json::Value::Array(json)).print(ctx.format())?;
     }
-    eprintln!(
-        "synced {synced} of the account's {} enterprise(s); {} failed",
-        enterprises.len(),
-        failures.len()
-    );
     // A failure to sync is more serious than a --fail-on condition met.
     match failures
         .iter()
@@ -818,6 +894,74 @@ async fn sync_all(ctx: &Context, plan: &Plan<'_>, store: &Store) -> CliResult {
             ),
         )),
     }
+}
+
+/// The enterprises of one account (`account`: an `[[account]]` of `--accounts`, with its
+/// own list of enterprises or none), synced one after another; returns how many ran.
+async fn sync_account(
+    ctx: &Context,
+    plan: &Plan<'_>,
+    store: &Store,
+    account: Option<&telnyx_reputation_monitor::service::Account>,
+    json: &mut Vec<serde_json::Value>,
+    failures: &mut Vec<CliError>,
+) -> CliResult<usize> {
+    let enterprises = plan.monitor.enterprises().await?;
+    let listed = account.and_then(|a| a.enterprises.as_ref());
+    let mut synced = 0;
+    for enterprise in &enterprises {
+        if listed.is_some_and(|l| !l.contains(&enterprise.id)) {
+            continue;
+        }
+        if let Some(why) = enterprise.skipped_because() {
+            eprintln!(
+                "skipped enterprise {} ({}): {why}",
+                enterprise.id, enterprise.legal_name
+            );
+            continue;
+        }
+        let result = async {
+            let lock = store.lock_sync(&enterprise.id, plan.args.wait_lock).await?;
+            let result = locked_sync(ctx, plan, store, &enterprise.id, json).await;
+            lock.release().await?;
+            result
+        }
+        .await;
+        synced += 1;
+        if let Err(e) = result {
+            let e = e.context(&format!("enterprise {}", enterprise.id));
+            eprintln!("error: {e}");
+            failures.push(e);
+        }
+    }
+    let failed = failures.len();
+    match account {
+        None => eprintln!(
+            "synced {synced} of the account's {} enterprise(s); {failed} failed",
+            enterprises.len()
+        ),
+        Some(account) => eprintln!(
+            "account {}: synced {synced} of its {} enterprise(s){}",
+            account.name,
+            enterprises.len(),
+            match listed {
+                Some(l) => format!(" ({} listed in its [[account]] table)", l.len()),
+                None => String::new(),
+            }
+        ),
+    }
+    if let Some(missing) = listed.and_then(|l| {
+        l.iter()
+            .find(|id| !enterprises.iter().any(|e| &&e.id == id))
+    }) {
+        let e = CliError::other(format!(
+            "account {}: enterprise {missing} is not one of the account's",
+            account.map_or("", |a| a.name.as_str())
+        ));
+        eprintln!("error: {e}");
+        failures.push(e);
+    }
+    Ok(synced)
 }
 
 /// What every enterprise's sync of one `monitor sync` shares.

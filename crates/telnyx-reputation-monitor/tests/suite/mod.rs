@@ -3813,3 +3813,170 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
         "{tracked:?}"
     );
 }
+
+pub async fn pruning_deletes_resolved_alerts_with_their_delivered_notifications_never_an_open_one(
+    store: Store,
+) {
+    use telnyx_reputation_monitor::alerts::AlertState;
+    use telnyx_reputation_monitor::outbox::{self, OutboxState};
+    let fleet = Fleet::start(1).await;
+    let hook = receiving().await;
+    let text = format!(
+        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
+         [[rule]]\nname = \"sync down\"\nwhen = {{ sync_failing = 1 }}\n\
+         actions = [{{ type = \"notify\", channel = \"ops\" }}]\n",
+        hook.base
+    );
+    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let e = fleet.enterprise_id.clone();
+    let gone = Client::builder()
+        .api_key("k")
+        .base_url("http://127.0.0.1:9/v2")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let down = Monitor::new(gone, store.clone());
+    // Two alerts open: one of the fleet's enterprise, one of another that stays open.
+    for enterprise in [e.as_str(), "other"] {
+        let error = down
+            .sync_with_rules(enterprise, &SyncOptions::default(), &rules, false, |_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(
+            store
+                .record_sync_failure(&rules, enterprise, &error)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+    outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    // The fleet's syncs work again: its alert resolves; the notification is not sent yet.
+    let up = Monitor::new(fleet.client.clone(), store.clone());
+    let run = up
+        .sync_with_rules(&e, &SyncOptions::default(), &rules, false, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(run.queued, 1, "resolved");
+    let resolved = store
+        .alerts(Some(&e), &[AlertState::Resolved])
+        .await
+        .unwrap();
+    assert_eq!(resolved.len(), 1);
+    let alerts_of = |rows: &[telnyx_reputation_monitor::outbox::OutboxItem], id: &str| {
+        rows.iter()
+            .filter(|r| r.idempotency_key.starts_with(&format!("alert:{id}:")))
+            .count()
+    };
+    let alert_table = |report: &telnyx_reputation_monitor::retention::PruneReport| {
+        report
+            .tables
+            .iter()
+            .find(|t| t.table == "alerts")
+            .unwrap()
+            .clone()
+    };
+    // A cutoff after everything: the resolved alert's notification is still pending, so
+    // the alert stays; the open one stays whatever its age.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let cutoff = Utc::now();
+    let first = store.prune(cutoff, 1).await.unwrap();
+    assert_eq!(alert_table(&first).rows, 0, "{first:?}");
+    assert_eq!(store.alerts(None, &[]).await.unwrap().len(), 2);
+    // Delivered after the cutoff: it and its alert go all the same (the alert resolved
+    // before the cutoff), one row per batch.
+    outbox::deliver(&store, None, &channel_deliver(&rules))
+        .await
+        .unwrap();
+    let all = store
+        .outbox(&[OutboxState::Done, OutboxState::Pending, OutboxState::Failed])
+        .await
+        .unwrap();
+    let late: Vec<_> = all
+        .iter()
+        .filter(|r| {
+            r.idempotency_key
+                .starts_with(&format!("alert:{}:", resolved[0].id))
+        })
+        .collect();
+    assert_eq!(late.len(), 1, "{all:?}");
+    assert_eq!(late[0].state, OutboxState::Done);
+    assert!(late[0].updated_at > cutoff, "delivered after the cutoff");
+    let second = store.prune(cutoff, 1).await.unwrap();
+    let alerts = alert_table(&second);
+    assert_eq!((alerts.rows, alerts.batches), (1, 2), "{second:?}");
+    let left = store.alerts(None, &[]).await.unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(
+        (left[0].enterprise_id.as_str(), left[0].state),
+        ("other", AlertState::Open),
+        "never an open alert"
+    );
+    let all = store
+        .outbox(&[OutboxState::Done, OutboxState::Pending, OutboxState::Failed])
+        .await
+        .unwrap();
+    assert_eq!(alerts_of(&all, &resolved[0].id), 0, "{all:?}");
+    // Nothing more to prune at this cutoff; the open alert survives any cutoff.
+    assert_eq!(store.prune(cutoff, 1).await.unwrap().rows(), 0);
+    store
+        .prune(Utc::now() + chrono::Duration::days(1), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.alerts(None, &[AlertState::Open]).await.unwrap().len(),
+        1
+    );
+    assert_eq!(hook.taken("/slack").len(), 3, "opened twice, resolved once");
+}
+
+pub async fn a_monitor_starts_from_its_last_sync_only_while_no_other_sync_ran_since(store: Store) {
+    let fleet = Fleet::start(3).await;
+    let e = fleet.enterprise_id.clone();
+    let number = fleet.numbers[0].clone();
+    let sync = |monitor: Monitor| {
+        let enterprise = e.clone();
+        async move {
+            monitor
+                .sync(&enterprise, &SyncOptions::default(), |_| {})
+                .await
+                .unwrap()
+        }
+    };
+    // The service's monitor: its syncs keep what they left for the next.
+    let service = Monitor::new(fleet.client.clone(), store.clone());
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    sync(service.clone()).await;
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    let turned = sync(service.clone()).await;
+    assert_eq!(turned.readings_written, 1, "{:?}", turned.changes);
+    // Another process (a `monitor sync` from cron) records the number back to low.
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    let other = sync(Monitor::new(fleet.client.clone(), store.clone())).await;
+    assert_eq!(other.readings_written, 1);
+    // The service's next sync starts from what the store holds now, not from its own last
+    // sync (which saw the number high): nothing changed since, nothing is written.
+    let next = sync(service.clone()).await;
+    assert_eq!(next.readings_written, 0, "{:?}", next.changes);
+    assert!(next.changes.is_empty(), "{:?}", next.changes);
+    // And from its own state again: still nothing, and a change is seen once.
+    assert!(sync(service.clone()).await.changes.is_empty());
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    assert_eq!(sync(service.clone()).await.readings_written, 1);
+    assert_eq!(sync(service.clone()).await.readings_written, 0);
+    assert_eq!(
+        store.history(Some(&e), &number).await.unwrap().len(),
+        4,
+        "low, high, low, high"
+    );
+}
