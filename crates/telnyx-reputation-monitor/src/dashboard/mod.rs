@@ -598,23 +598,25 @@ impl AlertForm {
     }
 }
 
-/// Check a form's CSRF token against the browser's session; the refusal otherwise.
-fn checked_form(app: &App, headers: &HeaderMap, body: &[u8]) -> Result<AlertForm, Response> {
+/// The form, when its CSRF token is the browser's session's.
+fn checked_form(app: &App, headers: &HeaderMap, body: &[u8]) -> Option<AlertForm> {
     let form = AlertForm::parse(body);
-    let valid = session_of(headers).is_some_and(|s| app.csrf.check(&s, &form.csrf));
-    if valid {
-        Ok(form)
-    } else {
-        Err((
-            StatusCode::FORBIDDEN,
-            pages::error(
-                "Refused",
-                "This form's security token is missing or stale (it is tied to this browser's \
-                 session and to the running dashboard): reload the page and try again.",
-            ),
-        )
-            .into_response())
-    }
+    session_of(headers)
+        .is_some_and(|s| app.csrf.check(&s, &form.csrf))
+        .then_some(form)
+}
+
+/// The answer to a form without a valid CSRF token.
+fn csrf_refused() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        pages::error(
+            "Refused",
+            "This form's security token is missing or stale (it is tied to this browser's \
+             session and to the running dashboard): reload the page and try again.",
+        ),
+    )
+        .into_response()
 }
 
 fn action_page(result: crate::Result<query::AlertAction>, back: String) -> Response {
@@ -642,9 +644,8 @@ async fn acknowledge_form(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
-    let form = match checked_form(&app, &headers, &body) {
-        Ok(form) => form,
-        Err(refused) => return refused,
+    let Some(form) = checked_form(&app, &headers, &body) else {
+        return csrf_refused();
     };
     let who = actor(&headers, "dashboard");
     action_page(
@@ -659,9 +660,8 @@ async fn snooze_form(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
-    let form = match checked_form(&app, &headers, &body) {
-        Ok(form) => form,
-        Err(refused) => return refused,
+    let Some(form) = checked_form(&app, &headers, &body) else {
+        return csrf_refused();
     };
     let now = Utc::now();
     let until = match query::parse_snooze(form.span.as_deref().unwrap_or(""), now) {

@@ -3495,10 +3495,7 @@ pub async fn the_dashboard_acknowledges_and_snoozes_alerts_and_they_stop_remindi
     let cookie = session_cookie(page.headers());
     assert!(cookie.starts_with("trd_session="), "{cookie}");
     let html = page.text().await.unwrap();
-    assert!(
-        html.contains(&format!("<b id=\"count-open\">2</b>")),
-        "{html}"
-    );
+    assert!(html.contains("<b id=\"count-open\">2</b>"), "{html}");
     for id in [&acked, &snoozed] {
         assert!(html.contains(&format!("action=\"/alerts/{id}/acknowledge\"")));
         assert!(html.contains(&format!("action=\"/alerts/{id}/snooze\"")));
