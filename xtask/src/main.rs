@@ -4,6 +4,7 @@
 //! here is shipped to users.
 
 mod bench;
+mod chromium;
 mod codegen;
 mod conformance;
 mod crates_package;
@@ -55,7 +56,11 @@ commands:
   with-postgres CMD...
                       run CMD with TELNYX_REPUTATION_TEST_POSTGRES_URL set to a throw-away
                       PostgreSQL on 127.0.0.1 (e.g. `cargo test -p telnyx-reputation-monitor`)
-  bench [--runs N] [--calls N] [--only python|node|rust|emulator|monitor]... [--requests N]
+  with-chromium CMD...
+                      run CMD with TELNYX_REPUTATION_TEST_CHROMEDRIVER and
+                      TELNYX_REPUTATION_TEST_CHROMIUM set to Debian's chromedriver and chromium
+                      (apt-get installs them when missing), for the dashboard's browser test
+  bench [--runs N] [--calls N] [--only python|node|rust|emulator|monitor|dashboard]... [--requests N]
         [--rebuild-bindings]
                       our clients vs the official SDKs and raw HTTP loops against the
                       release emulator; writes docs/benchmarks.md and a plot. `emulator`:
@@ -64,7 +69,9 @@ commands:
                       writes docs/benchmarks-emulator.md. `monitor` (never implied): the
                       monitor's 100k sync and 90-day report, then the failover of two
                       `serve` replicas on PostgreSQL (alone: `--only failover`), written to
-                      docs/monitor-benchmarks.md (not in `test`)
+                      docs/monitor-benchmarks.md (not in `test`). `dashboard` (never
+                      implied): the dashboard's pages over the report's 100k × 90-day store,
+                      the Dashboard section of docs/monitor-benchmarks.md
 ";
 
 fn main() -> ExitCode {
@@ -80,6 +87,7 @@ fn main() -> ExitCode {
         ["test", only @ ..] => pipeline::test(&root, only),
         ["bench", rest @ ..] => bench::run(&root, rest),
         ["with-postgres", command @ ..] => postgres::run_with(&root, command),
+        ["with-chromium", command @ ..] => chromium::run_with(&root, command),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -7,6 +7,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::Result;
+use crate::chromium;
 use crate::codegen::{self, Mode};
 use crate::conformance;
 use crate::crates_package;
@@ -60,14 +61,14 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
                 &[("RUSTDOCFLAGS", "-D warnings")],
             )
         }),
-        // The monitor's store tests need a real PostgreSQL; it lives as long as this step.
-        ("cargo test (with PostgreSQL)", &|r| {
+        // The monitor's store tests need a real PostgreSQL (it lives as long as this step)
+        // and the dashboard's browser test headless Chromium (installed when missing).
+        ("cargo test (with PostgreSQL and Chromium)", &|r| {
+            let browser = chromium::env()?;
             postgres::with_server(|url| {
-                cargo_with_env(
-                    r,
-                    &["test", "--workspace", "--locked"],
-                    &[(postgres::URL_VAR, url)],
-                )
+                let mut env = vec![(postgres::URL_VAR, url)];
+                env.extend(browser.iter().map(|(k, v)| (*k, v.as_str())));
+                cargo_with_env(r, &["test", "--workspace", "--locked"], &env)
             })
         }),
         ("cargo package", &crates_package::run),

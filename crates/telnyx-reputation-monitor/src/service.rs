@@ -799,7 +799,11 @@ impl Service {
             }
         }
         // The dashboard's pages, API and metrics (not on a public address without a token).
-        app = app.merge(crate::dashboard::for_service(&store, self.config.listen));
+        app = app.merge(crate::dashboard::for_service(
+            &store,
+            self.config.listen,
+            self.config.policy.as_ref().map(|p| p.monthly_budget_usd),
+        ));
         if let Ok(address) = listener.local_addr() {
             (self.on_event)(&ServiceEvent::Listening(address));
         }

@@ -22,7 +22,7 @@ use crate::outbox::NewOutboxItem;
 use crate::rules::DeadlineAlert;
 
 /// The schema, embedded so an installed binary carries it.
-const MIGRATIONS: [(i64, &str, &str); 9] = [
+const MIGRATIONS: [(i64, &str, &str); 10] = [
     (1, "monitor", include_str!("../migrations/0001_monitor.sql")),
     (
         2,
@@ -51,6 +51,11 @@ const MIGRATIONS: [(i64, &str, &str); 9] = [
         9,
         "replicas",
         include_str!("../migrations/0009_replicas.sql"),
+    ),
+    (
+        10,
+        "dashboard",
+        include_str!("../migrations/0010_dashboard.sql"),
     ),
 ];
 
@@ -413,6 +418,8 @@ impl Store {
         let refs: Vec<&Reading> = readings.iter().collect();
         self.set_last_readings(&mut tx, enterprise_id, &refs)
             .await?;
+        self.set_current(&mut tx, enterprise_id, &refs, None)
+            .await?;
         tx.commit().await?;
         Ok(readings
             .into_iter()
@@ -453,6 +460,141 @@ impl Store {
                 query = query.bind(&r.phone_number);
             }
             query.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Write the current state of each number of `readings` (its newest stored reading) to
+    /// its row's `cur_*` columns (migration 0010), observed at `at_us` (the sweep's time,
+    /// which the readings are stored under) or each reading's own time.
+    async fn set_current(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        enterprise_id: &str,
+        readings: &[&Reading],
+        at_us: Option<i64>,
+    ) -> Result<()> {
+        const COLUMNS: [&str; 8] = [
+            "cur_observed_at",
+            "cur_risk",
+            "cur_category",
+            "cur_maturity",
+            "cur_connection",
+            "cur_engagement",
+            "cur_sentiment",
+            "cur_ownership",
+        ];
+        // 8 CASE columns of 2 values per number: a quarter of a batch per statement.
+        for chunk in readings.chunks(BATCH / 4) {
+            let mut p = Params::new(self.backend);
+            let mut sets = Vec::with_capacity(COLUMNS.len());
+            for column in COLUMNS {
+                let mut set = format!("{column} = CASE phone_number");
+                for _ in chunk {
+                    let (number, value) = (p.next(), p.next());
+                    set.push_str(&format!(" WHEN {number} THEN {value}"));
+                }
+                set.push_str(&format!(" ELSE {column} END"));
+                sets.push(set);
+            }
+            let mut sql = format!(
+                "UPDATE monitored_numbers SET {} WHERE enterprise_id = {} AND phone_number IN (",
+                sets.join(", "),
+                p.next()
+            );
+            for i in 0..chunk.len() {
+                sql.push_str(if i == 0 { "" } else { ", " });
+                sql.push_str(&p.next());
+            }
+            sql.push(')');
+            let mut query = sqlx::query(&sql);
+            for r in chunk {
+                query = query
+                    .bind(&r.phone_number)
+                    .bind(at_us.unwrap_or_else(|| micros(r.observed_at)));
+            }
+            for r in chunk {
+                query = query.bind(&r.phone_number).bind(&r.spam_risk);
+            }
+            for r in chunk {
+                query = query.bind(&r.phone_number).bind(&r.spam_category);
+            }
+            for score in 0..4 {
+                for r in chunk {
+                    let value = [
+                        r.maturity_score,
+                        r.connection_score,
+                        r.engagement_score,
+                        r.sentiment_score,
+                    ][score];
+                    query = query.bind(&r.phone_number).bind(value);
+                }
+            }
+            for r in chunk {
+                query = query.bind(&r.phone_number).bind(&r.ownership_status);
+            }
+            query = query.bind(enterprise_id);
+            for r in chunk {
+                query = query.bind(&r.phone_number);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Record `changes` in each number's `last_changed_at` and in the per-kind counts
+    /// (migration 0010).
+    async fn count_changes(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        changes: &[Change],
+    ) -> Result<()> {
+        use std::collections::{BTreeMap, BTreeSet};
+        let mut by_time: BTreeMap<(&str, i64), BTreeSet<&str>> = BTreeMap::new();
+        let mut counts: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        for c in changes {
+            by_time
+                .entry((c.enterprise_id.as_str(), micros(c.at)))
+                .or_default()
+                .insert(c.phone_number.as_str());
+            *counts
+                .entry((c.enterprise_id.as_str(), c.kind.as_str()))
+                .or_default() += 1;
+        }
+        for ((enterprise_id, at), numbers) in &by_time {
+            let numbers: Vec<&str> = numbers.iter().copied().collect();
+            for chunk in numbers.chunks(BATCH) {
+                let mut p = Params::new(self.backend);
+                let mut sql = format!(
+                    "UPDATE monitored_numbers SET last_changed_at = CASE WHEN last_changed_at IS NULL \
+                     OR last_changed_at < {} THEN {} ELSE last_changed_at END \
+                     WHERE enterprise_id = {} AND phone_number IN (",
+                    p.next(),
+                    p.next(),
+                    p.next()
+                );
+                for i in 0..chunk.len() {
+                    sql.push_str(if i == 0 { "" } else { ", " });
+                    sql.push_str(&p.next());
+                }
+                sql.push(')');
+                let mut query = sqlx::query(&sql).bind(*at).bind(*at).bind(*enterprise_id);
+                for number in chunk {
+                    query = query.bind(*number);
+                }
+                query.execute(&mut **tx).await?;
+            }
+        }
+        for ((enterprise_id, kind), n) in counts {
+            sqlx::query(
+                "INSERT INTO change_counts (enterprise_id, kind, n) VALUES ($1, $2, $3) \
+                 ON CONFLICT (enterprise_id, kind) DO UPDATE SET n = change_counts.n + excluded.n",
+            )
+            .bind(enterprise_id)
+            .bind(kind)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
         }
         Ok(())
     }
@@ -565,6 +707,9 @@ impl Store {
             .collect();
         self.set_last_readings(&mut tx, enterprise_id, &changed)
             .await?;
+        // Every number with a new reading: its current state (migration 0010).
+        self.set_current(&mut tx, enterprise_id, &write.readings, Some(at_us))
+            .await?;
         for chunk in write.removed.chunks(BATCH) {
             // Its last sighting was the sweep before this one (this one's row comes last).
             let mut p = Params::new(self.backend);
@@ -608,6 +753,7 @@ impl Store {
             }
             query.execute(&mut *tx).await?;
         }
+        self.count_changes(&mut tx, write.changes).await?;
         sqlx::query(
             "INSERT INTO sweeps (enterprise_id, at, numbers, readings_written, changes, fresh_reads, replica) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -45,6 +45,9 @@ on_sqlite!(
     the_dashboard_serves_the_fleet_numbers_history_and_changes,
     the_dashboard_exports_metrics_and_its_openapi_document,
     the_dashboard_needs_its_token_when_it_has_one,
+    the_dashboard_acknowledges_and_snoozes_alerts_and_they_stop_reminding,
+    the_dashboard_shows_remediations_with_outcomes_and_re_checks,
+    the_fleet_chart_walks_risk_back_through_the_changes,
 );
 
 // The fleet runs itself: remediations followed to their outcome, retention.

@@ -14,6 +14,7 @@
 //! `xtask/bench/emulator`) is reported by `emulator.rs`. Not part of `cargo xtask test`:
 //! benchmarks are not timed tests.
 
+mod dashboard;
 mod emulator;
 mod failover;
 mod measure;
@@ -228,6 +229,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result {
     // `--only policy`: the re-check cost/latency simulation (bench/policy.rs), alone.
     if policy::asked(args) {
         return policy::run(root);
+    }
+    // `--only dashboard`: the dashboard's pages over the report's store (bench/dashboard.rs).
+    if dashboard::asked(args) {
+        return dashboard::run(root);
     }
     // `--only failover`: two `serve` replicas and a kill -9 (bench/failover.rs), alone.
     if failover::asked(args) {

@@ -96,10 +96,11 @@ pub enum MonitorCommand {
         #[arg(long, value_name = "PATH")]
         config: PathBuf,
     },
-    /// Serve the dashboard over the store, read-only (no API key): the fleet, the numbers
-    /// (filter, sort, CSV export), each number's history, the changes, a JSON API at
-    /// /api/v1 (OpenAPI at /api/v1/openapi.json) and /metrics for Prometheus, until SIGTERM
-    /// or SIGINT. Only on a loopback address unless TELNYX_REPUTATION_DASHBOARD_TOKEN is set.
+    /// Serve the dashboard over the store (no API key): the fleet, the numbers (filter,
+    /// sort, CSV export), each number's history, the changes, the alerts (acknowledge,
+    /// snooze), the remediations, a JSON API at /api/v1 (OpenAPI at /api/v1/openapi.json)
+    /// and /metrics for Prometheus, until SIGTERM or SIGINT. Only on a loopback address
+    /// unless TELNYX_REPUTATION_DASHBOARD_TOKEN is set.
     Dashboard {
         /// Address to listen on.
         #[arg(long, value_name = "ADDR", default_value = telnyx_reputation_monitor::dashboard::DEFAULT_LISTEN)]

@@ -3,19 +3,33 @@
 //! (`/api/v1/openapi.json`).
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
-use super::EnterpriseParam;
 use super::query::{
-    self, ChangePage, ChangeParams, Fleet, NumberHistory, NumberPage, NumberParams, QueryError,
+    self, AlertAction, AlertPage, AlertParams, AlertRow, ChangePage, ChangeParams, Fleet,
+    NumberHistory, NumberPage, NumberParams, QueryError, RemediationPage, RemediationParams,
 };
+use super::{App, EnterpriseParam};
 use crate::Store;
+
+/// The body of `POST /api/v1/alerts/{id}/acknowledge`: an empty object (a JSON body, so
+/// that a page of another site cannot send it).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct AcknowledgeRequest {}
+
+/// The body of `POST /api/v1/alerts/{id}/snooze`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SnoozeRequest {
+    /// How long: `30m`, `4h`, `24h`, `7d`, … (at most 90 days).
+    #[serde(rename = "for")]
+    pub span: String,
+}
 
 /// What a failed API request answers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,9 +43,18 @@ pub struct ApiError {
 #[openapi(
     info(
         title = "telnyx-reputation monitor dashboard API",
-        description = "The monitor's store, read-only: the fleet, numbers, one number's history, changes."
+        description = "The monitor's store: the fleet, numbers, one number's history, changes, alerts (acknowledge, snooze) and remediation requests."
     ),
-    paths(fleet, numbers, number, changes),
+    paths(
+        fleet,
+        numbers,
+        number,
+        changes,
+        alerts,
+        acknowledge,
+        snooze,
+        remediations
+    ),
     components(schemas(ApiError))
 )]
 pub struct ApiDoc;
@@ -43,13 +66,17 @@ pub fn openapi_json() -> String {
         .expect("the OpenAPI document serialises")
 }
 
-pub(super) fn router() -> Router<Store> {
+pub(super) fn router() -> Router<App> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/fleet", get(fleet))
         .route("/api/v1/numbers", get(numbers))
         .route("/api/v1/numbers/{number}", get(number))
         .route("/api/v1/changes", get(changes))
+        .route("/api/v1/alerts", get(alerts))
+        .route("/api/v1/alerts/{id}/acknowledge", post(acknowledge))
+        .route("/api/v1/alerts/{id}/snooze", post(snooze))
+        .route("/api/v1/remediations", get(remediations))
 }
 
 fn failed(error: QueryError) -> Response {
@@ -81,8 +108,12 @@ async fn openapi() -> Response {
     (status = 200, description = "The fleet summary", body = Fleet),
     (status = 500, description = "The store failed", body = ApiError),
 ))]
-async fn fleet(State(store): State<Store>) -> Response {
-    answer(query::fleet(&store, Utc::now()).await.map_err(Into::into))
+async fn fleet(State(app): State<App>) -> Response {
+    answer(
+        query::fleet(&app.store, Utc::now(), app.budget)
+            .await
+            .map_err(Into::into),
+    )
 }
 
 /// One page of the monitored numbers with their current state, filtered and sorted as the
@@ -145,6 +176,112 @@ async fn changes(
         let params = super::unreadable(params)?;
         let filter = params.filter(Utc::now())?;
         Ok(query::changes(&store, &filter).await?)
+    };
+    answer(run.await)
+}
+
+/// One page of alerts, newest first, with the number of alerts per state; `next` is the
+/// `before` of the next (older) page.
+#[utoipa::path(get, path = "/api/v1/alerts", params(AlertParams), responses(
+    (status = 200, description = "A page of alerts", body = AlertPage),
+    (status = 400, description = "A bad parameter", body = ApiError),
+    (status = 500, description = "The store failed", body = ApiError),
+))]
+async fn alerts(
+    State(store): State<Store>,
+    params: Result<Query<AlertParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let run = async {
+        let params = super::unreadable(params)?;
+        let filter = params.filter()?;
+        Ok(query::alerts(&store, &filter).await?)
+    };
+    answer(run.await)
+}
+
+fn acted(result: crate::Result<AlertAction>) -> Response {
+    match result {
+        Ok(AlertAction::Done(alert)) => Json(alert).into_response(),
+        Ok(AlertAction::NotFound) => (
+            StatusCode::NOT_FOUND,
+            Json(ApiError {
+                error: "no alert has this id".into(),
+            }),
+        )
+            .into_response(),
+        Ok(AlertAction::Resolved(_)) => (
+            StatusCode::CONFLICT,
+            Json(ApiError {
+                error: "the alert resolved already: nothing to hold".into(),
+            }),
+        )
+            .into_response(),
+        Err(e) => failed(e.into()),
+    }
+}
+
+/// Acknowledge an open (or pending) alert: no reminder is sent for it after. Who did it is
+/// the request's basic-auth user, or `api`.
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge",
+    params(("id" = String, Path, description = "The alert's id")),
+    request_body = AcknowledgeRequest,
+    responses(
+        (status = 200, description = "The alert, acknowledged", body = AlertRow),
+        (status = 404, description = "No alert has this id", body = ApiError),
+        (status = 409, description = "The alert resolved already", body = ApiError),
+        (status = 500, description = "The store failed", body = ApiError),
+    ))]
+async fn acknowledge(
+    State(store): State<Store>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(_): Json<AcknowledgeRequest>,
+) -> Response {
+    let who = super::actor(&headers, "api");
+    acted(query::acknowledge(&store, &id, &who, Utc::now()).await)
+}
+
+/// Snooze an open (or pending) alert: no reminder is sent for it until the time given.
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/snooze",
+    params(("id" = String, Path, description = "The alert's id")),
+    request_body = SnoozeRequest,
+    responses(
+        (status = 200, description = "The alert, snoozed", body = AlertRow),
+        (status = 400, description = "A bad span", body = ApiError),
+        (status = 404, description = "No alert has this id", body = ApiError),
+        (status = 409, description = "The alert resolved already", body = ApiError),
+        (status = 500, description = "The store failed", body = ApiError),
+    ))]
+async fn snooze(
+    State(store): State<Store>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(request): Json<SnoozeRequest>,
+) -> Response {
+    let now = Utc::now();
+    let until = match query::parse_snooze(&request.span, now) {
+        Ok(until) => until,
+        Err(bad) => return failed(QueryError::Bad(bad)),
+    };
+    let who = super::actor(&headers, "api");
+    acted(query::snooze(&store, &id, &who, until).await)
+}
+
+/// One page of the followed remediation requests, newest first, each with its numbers'
+/// outcomes and 1-, 7- and 30-day re-checks; `next` is the `before` of the next page.
+#[utoipa::path(get, path = "/api/v1/remediations", params(RemediationParams), responses(
+    (status = 200, description = "A page of remediation requests", body = RemediationPage),
+    (status = 400, description = "A bad parameter", body = ApiError),
+    (status = 500, description = "The store failed", body = ApiError),
+))]
+async fn remediations(
+    State(store): State<Store>,
+    params: Result<Query<RemediationParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let run = async {
+        let params = super::unreadable(params)?;
+        let filter = params.filter()?;
+        Ok(query::remediations(&store, &filter).await?)
     };
     answer(run.await)
 }

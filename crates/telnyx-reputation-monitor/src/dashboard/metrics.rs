@@ -111,6 +111,20 @@ pub fn render(data: &MetricsData) -> String {
         Unit::Other("usd".into()),
         spend,
     );
+    let alerts = Family::<Labels, Gauge>::default();
+    for (enterprise, state, n) in &data.alerts {
+        alerts
+            .get_or_create(&vec![
+                ("enterprise", enterprise.clone()),
+                ("state", state.clone()),
+            ])
+            .set(i64::try_from(*n).unwrap_or(i64::MAX));
+    }
+    registry.register(
+        "alerts",
+        "Live alerts by enterprise and state (open, pending)",
+        alerts,
+    );
     let mut text = String::new();
     encode(&mut text, &registry).expect("writing to a String cannot fail");
     text

@@ -7,15 +7,29 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::chart;
 use super::query::{
-    ChangePage, ChangeParams, Fleet, NumberHistory, NumberPage, NumberParams, RISKS, Sort,
+    ALERT_STATES, AlertPage, AlertParams, AlertRow, ChangePage, ChangeParams, Fleet, NumberHistory,
+    NumberPage, NumberParams, REMEDIATION_STATES, RISKS, RecheckRow, RemediationPage,
+    RemediationParams, SNOOZES, Sort,
 };
 
-/// The navigation, in order. Pages added later (alerts, remediations) add their entry here.
-pub const NAV: [(&str, &str); 3] = [
+/// The navigation, in order.
+pub const NAV: [(&str, &str); 5] = [
     ("/", "Fleet"),
     ("/numbers", "Numbers"),
     ("/changes", "Changes"),
+    ("/alerts", "Alerts"),
+    ("/remediations", "Remediations"),
 ];
+
+/// What a page's forms carry: the CSRF token of the browser's session, and the page to
+/// come back to.
+#[derive(Debug, Clone)]
+pub struct FormContext {
+    /// The token ([`super::Csrf::token`] of the session).
+    pub token: String,
+    /// The path (and query) of the page the form is on.
+    pub back: String,
+}
 
 /// The stylesheet of every page.
 pub const CSS: &str = "\
@@ -34,6 +48,9 @@ form.filters label{display:flex;flex-direction:column;font-size:.85em}\
 .s0{background:#1f77b4}.s1{background:#9467bd}.s2{background:#17becf}.s3{background:#bcbd22}\
 .rhigh{background:#d22d2d}.rmedium{background:#e6961e}.rlow{background:#2ea043}.rnone{background:#a0a0a0}\
 figure{margin:0;background:#fff;border:1px solid #ddd;display:inline-block}\
+.charts{display:flex;gap:1em;flex-wrap:wrap}.charts figcaption{padding:.3em .6em;font-size:.9em}\
+form.inline{display:inline-flex;gap:.3em;margin:0 .4em 0 0}form.inline button{font-size:.85em}\
+.quiet{color:#777}.over{color:#c62828;font-weight:bold}td.detail{max-width:28em}\
 ";
 
 fn layout(title: &str, here: &str, body: Markup) -> Markup {
@@ -84,7 +101,7 @@ fn risk_class(risk: Option<&str>) -> &'static str {
     }
 }
 
-fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
+pub(super) fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     for (key, value) in pairs {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
@@ -119,7 +136,21 @@ pub fn fleet(fleet: &Fleet) -> Markup {
                 div.tile { b id="changed-24h" { (fleet.changed_24h) } "changed in 24 h" }
                 div.tile { b id="changed-7d" { (fleet.changed_7d) } "changed in 7 d" }
                 div.tile { b id="spend-month" { (fleet.spend_total) } "spent in " (fleet.month) }
+                a.tile.high href="/alerts?state=open" { b id="alerts-open" { (fleet.alerts.open) } "open alerts" }
+                a.tile href="/alerts?state=open" { b id="alerts-acknowledged" { (fleet.alerts.acknowledged) } "acknowledged" }
+                a.tile href="/alerts?state=pending" { b id="alerts-pending" { (fleet.alerts.pending) } "pending alerts" }
             }
+            h2 { "Numbers per risk level, last " (super::query::RISK_DAYS) " days" }
+            div.charts {
+                @for h in &fleet.risk_history {
+                    @let name = h.enterprise_id.as_deref().unwrap_or("All enterprises");
+                    figure.risk-chart id=[h.enterprise_id.is_none().then_some("risk-chart-total")] {
+                        (PreEscaped(chart::risk_svg(&h.points, h.enterprise_id.is_none())))
+                        figcaption { (name) }
+                    }
+                }
+            }
+            p.legend { @for risk in RISKS { span class={ "r" (risk) } {} (risk) } }
             h2 { "Numbers per enterprise and risk" }
             @if fleet.enterprises.is_empty() {
                 p { "No numbers yet: run a sync (" code { "telnyx-reputation monitor sync" } ")." }
@@ -158,10 +189,15 @@ pub fn fleet(fleet: &Fleet) -> Markup {
                 p { "Nothing recorded this month." }
             } @else {
                 table id="spend" {
-                    thead { tr { th { "enterprise" } th.n { "scheduled re-checks" } th.n { "fresh reads" } th.n { "remediations" } th.n { "total (with the monthly fee)" } } }
+                    thead { tr { th { "enterprise" } th.n { "scheduled re-checks" } th.n { "fresh reads" } th.n { "fresh reads' cost" } th.n { "monthly budget" } th.n { "remediations" } th.n { "total (with the monthly fee)" } } }
                     tbody {
                         @for s in &fleet.spend {
-                            tr { td { (s.enterprise_id) } td.n { (s.scheduled_checks) } td.n { (s.fresh_checks) } td.n { (s.remediations) } td.n { (s.total) } }
+                            tr {
+                                td { (s.enterprise_id) } td.n { (s.scheduled_checks) } td.n { (s.fresh_checks) }
+                                td.n.over[s.over_budget] { (s.fresh) }
+                                td.n { (s.budget.as_deref().unwrap_or("none set")) }
+                                td.n { (s.remediations) } td.n { (s.total) }
+                            }
                         }
                     }
                 }
@@ -258,7 +294,12 @@ pub fn numbers(params: &NumberParams, page: &NumberPage) -> Markup {
 }
 
 /// `/numbers/{number}`: a number's history in every enterprise that monitors it.
-pub fn number(phone_number: &str, histories: &[NumberHistory], now: DateTime<Utc>) -> Markup {
+pub fn number(
+    phone_number: &str,
+    histories: &[NumberHistory],
+    now: DateTime<Utc>,
+    form: &FormContext,
+) -> Markup {
     layout(
         phone_number,
         "/numbers",
@@ -320,6 +361,25 @@ pub fn number(phone_number: &str, histories: &[NumberHistory], now: DateTime<Utc
                             }
                         }
                     }
+                    h3 { "Alerts (" (h.alerts.len()) ")" }
+                    @if !h.alerts.is_empty() { (alerts_table(&h.alerts, now, form, false)) }
+                    h3 { "Remediation requests (" (h.remediations.len()) ")" }
+                    @if !h.remediations.is_empty() {
+                        table.remediations {
+                            thead { tr { th { "submitted" } th { "request" } th { "status" } th { "finished" } th { "by" } th { "outcome" } th { "1 day" } th { "7 days" } th { "30 days" } } }
+                            tbody {
+                                @for r in h.remediations.iter().rev() {
+                                    tr {
+                                        td { (when(r.submitted_at)) } td { (r.id) } td { (r.state) }
+                                        td { (r.finished_at.map(when).unwrap_or_default()) }
+                                        td { (r.source) @if let Some(rule) = &r.rule { " (" (rule) ")" } }
+                                        td { (opt(&r.number.outcome)) }
+                                        td { (recheck(&r.number.recheck_1d)) } td { (recheck(&r.number.recheck_7d)) } td { (recheck(&r.number.recheck_30d)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         },
@@ -367,6 +427,189 @@ pub fn changes(params: &ChangeParams, page: &ChangePage) -> Markup {
             }
             @if page.changes.is_empty() { p { "No change matches." } }
             @if let Some(next) = &next { p { a id="next" rel="next" href=(next) { "Older changes" } } }
+        },
+    )
+}
+
+fn recheck(r: &Option<RecheckRow>) -> Markup {
+    match r {
+        Some(r) => {
+            html! { span class=(risk_class(Some(r.risk.as_str()))) title=(when(r.at)) { (r.risk) } }
+        }
+        None => html! { "—" },
+    }
+}
+
+/// The alerts of `rows` as a table, with acknowledge and snooze forms on the live ones.
+fn alerts_table(
+    rows: &[AlertRow],
+    now: DateTime<Utc>,
+    form: &FormContext,
+    with_number: bool,
+) -> Markup {
+    html! {
+        table.alerts {
+            thead { tr {
+                th { "state" } th { "rule" } @if with_number { th { "subject" } th { "enterprise" } }
+                th { "first seen" } th { "opened" } th { "resolved" } th.n { "reminders" } th { "detail" } th { "held" } th { "actions" }
+            } }
+            tbody {
+                @for a in rows {
+                    tr id={ "alert-" (a.id) } data-state=(a.state) {
+                        td.state { (a.state) }
+                        td { (a.rule) }
+                        @if with_number {
+                            td {
+                                @if a.subject == crate::alerts::SYNC_SUBJECT { (a.subject) }
+                                @else { a href={ "/numbers/" (a.subject) "?" (query_string(&[("enterprise", Some(&a.enterprise_id))])) } { (a.subject) } }
+                            }
+                            td { (a.enterprise_id) }
+                        }
+                        td { (when(a.first_seen_at)) }
+                        td { (a.opened_at.map(when).unwrap_or_default()) }
+                        td { (a.resolved_at.map(when).unwrap_or_default()) }
+                        td.n { (a.reminders_sent) }
+                        td.detail { (opt(&a.detail)) }
+                        td.held {
+                            @if let Some(at) = a.acknowledged_at {
+                                span.acknowledged { "acknowledged " (when(at)) " by " (opt(&a.acknowledged_by)) }
+                            }
+                            @if let Some(until) = a.snoozed_until.filter(|u| *u > now) {
+                                " " span.snoozed { "snoozed until " (when(until)) " by " (opt(&a.snoozed_by)) }
+                            }
+                        }
+                        td.actions {
+                            @if a.state != "resolved" {
+                                @if a.acknowledged_at.is_none() {
+                                    form.inline.acknowledge method="post" action={ "/alerts/" (a.id) "/acknowledge" } {
+                                        input type="hidden" name="csrf" value=(form.token);
+                                        input type="hidden" name="back" value=(form.back);
+                                        button type="submit" { "Acknowledge" }
+                                    }
+                                }
+                                form.inline.snooze method="post" action={ "/alerts/" (a.id) "/snooze" } {
+                                    input type="hidden" name="csrf" value=(form.token);
+                                    input type="hidden" name="back" value=(form.back);
+                                    select name="for" { @for s in SNOOZES { option value=(s) { (s) } } }
+                                    button type="submit" { "Snooze" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `/alerts`: one page of alerts, newest first.
+pub fn alerts(
+    params: &AlertParams,
+    page: &AlertPage,
+    now: DateTime<Utc>,
+    form: &FormContext,
+) -> Markup {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let limit = params.limit.map(|l| l.to_string());
+    let pairs = [
+        ("state", params.state.as_deref()),
+        ("enterprise", params.enterprise.as_deref()),
+        ("rule", params.rule.as_deref()),
+        ("subject", params.subject.as_deref()),
+        ("limit", limit.as_deref()),
+    ];
+    let next = page.next.as_deref().map(|next| {
+        let mut with = pairs.to_vec();
+        with.push(("before", Some(next)));
+        format!("/alerts?{}", query_string(&with))
+    });
+    let state_link = |state: &str| {
+        let mut with = pairs.to_vec();
+        with[0] = ("state", Some(state));
+        format!("/alerts?{}", query_string(&with))
+    };
+    let c = &page.counts;
+    layout(
+        "Alerts",
+        "/alerts",
+        html! {
+            h1 { "Alerts" }
+            div.tiles {
+                a.tile.high href=(state_link("open")) { b id="count-open" { (c.open) } "open" }
+                div.tile { b id="count-acknowledged" { (c.acknowledged) } "of them acknowledged" }
+                a.tile href=(state_link("pending")) { b id="count-pending" { (c.pending) } "pending" }
+                a.tile.low href=(state_link("resolved")) { b id="count-resolved" { (c.resolved) } "resolved" }
+            }
+            form.filters method="get" action="/alerts" {
+                label { "state" (select("state", params.state.as_deref().or(Some("open")), &ALERT_STATES)) }
+                label { "enterprise" input name="enterprise" value=(text(&params.enterprise)); }
+                label { "rule" input name="rule" value=(text(&params.rule)); }
+                label { "number" input name="subject" placeholder="+12025550100" value=(text(&params.subject)); }
+                button type="submit" { "Show" }
+            }
+            @if page.alerts.is_empty() { p { "No alert matches." } }
+            @else { (alerts_table(&page.alerts, now, form, true)) }
+            @if let Some(next) = &next { p { a id="next" rel="next" href=(next) { "Older alerts" } } }
+            p { small { "Acknowledging an alert stops its reminders; snoozing holds them until the time chosen. JSON: "
+                a href="/api/v1/alerts" { "/api/v1/alerts" } "." } }
+        },
+    )
+}
+
+/// `/remediations`: the followed remediation requests, newest first.
+pub fn remediations(params: &RemediationParams, page: &RemediationPage) -> Markup {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let limit = params.limit.map(|l| l.to_string());
+    let pairs = [
+        ("state", params.state.as_deref()),
+        ("enterprise", params.enterprise.as_deref()),
+        ("limit", limit.as_deref()),
+    ];
+    let next = page.next.as_deref().map(|next| {
+        let mut with = pairs.to_vec();
+        with.push(("before", Some(next)));
+        format!("/remediations?{}", query_string(&with))
+    });
+    layout(
+        "Remediations",
+        "/remediations",
+        html! {
+            h1 { "Remediation requests" }
+            form.filters method="get" action="/remediations" {
+                label { "state" (select("state", params.state.as_deref(), &REMEDIATION_STATES)) }
+                label { "enterprise" input name="enterprise" value=(text(&params.enterprise)); }
+                button type="submit" { "Show" }
+            }
+            @if page.remediations.is_empty() { p { "No remediation request matches." } }
+            @for r in &page.remediations {
+                section.remediation id={ "remediation-" (r.id) } {
+                    h2 { "Request " (r.id) " · " span.state { (r.state) } }
+                    p {
+                        "Enterprise " (r.enterprise_id) ", submitted " (when(r.submitted_at))
+                        " by " (r.source) @if let Some(rule) = &r.rule { " (rule " (rule) ")" } "; "
+                        (r.polls) " poll(s)"
+                        @if let Some(at) = r.last_polled_at { ", last " (when(at)) }
+                        @match r.finished_at {
+                            Some(at) => { "; finished " (when(at)) "." }
+                            None => { "; next poll " (when(r.next_poll_at)) "." }
+                        }
+                    }
+                    table.numbers {
+                        thead { tr { th { "number" } th { "outcome" } th { "risk 1 day after" } th { "7 days" } th { "30 days" } } }
+                        tbody {
+                            @for n in &r.numbers {
+                                tr {
+                                    td { a href={ "/numbers/" (n.phone_number) "?" (query_string(&[("enterprise", Some(&r.enterprise_id))])) } { (n.phone_number) } }
+                                    td.outcome { (opt(&n.outcome)) }
+                                    td { (recheck(&n.recheck_1d)) } td { (recheck(&n.recheck_7d)) } td { (recheck(&n.recheck_30d)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(next) = &next { p { a id="next" rel="next" href=(next) { "Older requests" } } }
+            p { small { "JSON: " a href="/api/v1/remediations" { "/api/v1/remediations" } "." } }
         },
     )
 }

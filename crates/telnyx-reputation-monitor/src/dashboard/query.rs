@@ -3,7 +3,10 @@
 //!
 //! A number's *current* state is its newest stored reading (a sync stores a reading only
 //! when something but the refresh time changed, so the newest row holds the number's
-//! current risk, category, scores and ownership status). The numbers table pages with
+//! current risk, category, scores and ownership status), which the store keeps on the
+//! number's row (`monitored_numbers.cur_*`, migration 0010) with the time it last changed
+//! (`last_changed_at`), so no query looks for each number's newest reading in the history.
+//! The numbers table pages with
 //! keyset pagination — each page starts after the sort key, enterprise and number of the
 //! previous page's last row — so a deep page costs what the first one does.
 
@@ -124,18 +127,19 @@ impl Sort {
         })
     }
 
-    /// The sort key as an SQL expression over the current reading `r` (an integer).
-    fn key_sql(self) -> &'static str {
-        match self {
-            Sort::Number => "0",
+    /// The sort key as an SQL expression over the number's current state `m` (an integer;
+    /// `None` for the number order, which is the table's own).
+    fn key_sql(self) -> Option<&'static str> {
+        Some(match self {
+            Sort::Number => return None,
             Sort::Risk => {
-                "CASE r.spam_risk WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END"
+                "CASE m.cur_risk WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END"
             }
-            Sort::Score(0) => "COALESCE(r.maturity_score, -1)",
-            Sort::Score(1) => "COALESCE(r.connection_score, -1)",
-            Sort::Score(2) => "COALESCE(r.engagement_score, -1)",
-            Sort::Score(_) => "COALESCE(r.sentiment_score, -1)",
-        }
+            Sort::Score(0) => "COALESCE(m.cur_maturity, -1)",
+            Sort::Score(1) => "COALESCE(m.cur_connection, -1)",
+            Sort::Score(2) => "COALESCE(m.cur_engagement, -1)",
+            Sort::Score(_) => "COALESCE(m.cur_sentiment, -1)",
+        })
     }
 }
 
@@ -367,13 +371,9 @@ impl Where {
     }
 }
 
-/// The current reading of every number still monitored: `m` (monitored_numbers) joined
-/// with `r`, its newest reading.
-const CURRENT: &str = "FROM monitored_numbers m JOIN readings r \
-     ON r.enterprise_id = m.enterprise_id AND r.phone_number = m.phone_number \
-     AND r.observed_at = (SELECT MAX(x.observed_at) FROM readings x \
-     WHERE x.enterprise_id = m.enterprise_id AND x.phone_number = m.phone_number) \
-     WHERE m.removed_at IS NULL";
+/// Every number still monitored that has a reading, with its current state (`m.cur_*`).
+const CURRENT: &str =
+    "FROM monitored_numbers m WHERE m.removed_at IS NULL AND m.cur_observed_at IS NOT NULL";
 
 impl NumberFilter {
     /// The WHERE clauses of the filter (not the cursor).
@@ -383,27 +383,19 @@ impl NumberFilter {
             w.push(|p| format!("m.enterprise_id = {p}"), Bind::Text(e.clone()));
         }
         match self.risk.as_deref() {
-            Some("none") => w.clauses.push("r.spam_risk IS NULL".into()),
-            Some(risk) => w.push(|p| format!("r.spam_risk = {p}"), Bind::Text(risk.into())),
+            Some("none") => w.clauses.push("m.cur_risk IS NULL".into()),
+            Some(risk) => w.push(|p| format!("m.cur_risk = {p}"), Bind::Text(risk.into())),
             None => {}
         }
         if let Some(c) = &self.category {
-            w.push(|p| format!("r.spam_category = {p}"), Bind::Text(c.clone()));
+            w.push(|p| format!("m.cur_category = {p}"), Bind::Text(c.clone()));
         }
         if let Some(o) = &self.ownership {
-            w.push(
-                |p| format!("r.ownership_status = {p}"),
-                Bind::Text(o.clone()),
-            );
+            w.push(|p| format!("m.cur_ownership = {p}"), Bind::Text(o.clone()));
         }
         if let Some(since) = self.changed_since {
             w.push(
-                |p| {
-                    format!(
-                        "EXISTS (SELECT 1 FROM changes c WHERE c.enterprise_id = m.enterprise_id \
-                         AND c.phone_number = m.phone_number AND c.at >= {p})"
-                    )
-                },
+                |p| format!("m.last_changed_at >= {p}"),
                 Bind::Int(micros(since)),
             );
         }
@@ -436,23 +428,43 @@ pub async fn numbers(store: &Store, filter: &NumberFilter) -> Result<NumberPage>
         (">", "ASC")
     };
     if let Some(after) = &filter.after {
-        w.binds.push(Bind::Int(after.key));
-        w.binds.push(Bind::Text(after.enterprise_id.clone()));
-        w.binds.push(Bind::Text(after.phone_number.clone()));
-        let n = w.binds.len();
         // Row-value comparison (SQLite and PostgreSQL both have it).
-        w.clauses.push(format!(
-            "({key}, m.enterprise_id, m.phone_number) {cmp} (${}, ${}, ${})",
-            n - 2,
-            n - 1,
-            n
-        ));
+        if let Some(key) = key {
+            w.binds.push(Bind::Int(after.key));
+            w.binds.push(Bind::Text(after.enterprise_id.clone()));
+            w.binds.push(Bind::Text(after.phone_number.clone()));
+            let n = w.binds.len();
+            w.clauses.push(format!(
+                "({key}, m.enterprise_id, m.phone_number) {cmp} (${}, ${}, ${})",
+                n - 2,
+                n - 1,
+                n
+            ));
+        } else {
+            w.binds.push(Bind::Text(after.enterprise_id.clone()));
+            w.binds.push(Bind::Text(after.phone_number.clone()));
+            let n = w.binds.len();
+            w.clauses.push(format!(
+                "(m.enterprise_id, m.phone_number) {cmp} (${}, ${})",
+                n - 1,
+                n
+            ));
+        }
     }
+    // In number order the table's primary key is the order: no sort key, so the database
+    // walks that index and stops at the page's end.
+    let (key_column, key_order) = match key {
+        Some(key) => (
+            format!("CAST({key} AS BIGINT)"),
+            format!("sort_key {order}, "),
+        ),
+        None => ("CAST(0 AS BIGINT)".to_owned(), String::new()),
+    };
     let sql = format!(
-        "SELECT m.enterprise_id, m.phone_number, r.observed_at, r.spam_risk, r.spam_category, \
-         r.maturity_score, r.connection_score, r.engagement_score, r.sentiment_score, \
-         r.ownership_status, {key} AS sort_key {CURRENT}{} \
-         ORDER BY sort_key {order}, m.enterprise_id {order}, m.phone_number {order} LIMIT {}",
+        "SELECT m.enterprise_id, m.phone_number, m.cur_observed_at, m.cur_risk, m.cur_category, \
+         m.cur_maturity, m.cur_connection, m.cur_engagement, m.cur_sentiment, \
+         m.cur_ownership, {key_column} AS sort_key {CURRENT}{} \
+         ORDER BY {key_order}m.enterprise_id {order}, m.phone_number {order} LIMIT {}",
         w.sql(),
         filter.limit + 1
     );
@@ -582,6 +594,13 @@ pub struct MonthSpend {
     /// Checks, remediations and the monthly fee, e.g. `$12.30` (with `+ unknown (…)` when
     /// part of it has no known price).
     pub total: String,
+    /// The fresh reads' part of it, e.g. `$1.20`.
+    pub fresh: String,
+    /// The monthly budget of fresh reads (the service's `[policy] monthly_budget_usd`),
+    /// when the dashboard knows one.
+    pub budget: Option<String>,
+    /// Whether the fresh reads spent more than the budget.
+    pub over_budget: bool,
 }
 
 /// The fleet page's figures.
@@ -605,13 +624,18 @@ pub struct Fleet {
     pub spend: Vec<MonthSpend>,
     /// This month's spend in all, e.g. `$12.30`.
     pub spend_total: String,
+    /// Alerts per state, over every enterprise.
+    pub alerts: AlertCounts,
+    /// Numbers per risk level over the last 30 days: the total first, then each
+    /// enterprise.
+    pub risk_history: Vec<RiskHistory>,
 }
 
 /// Numbers per enterprise and current risk (`None`: no data).
 pub async fn risk_counts(store: &Store) -> Result<Vec<(String, Option<String>, u64)>> {
     let rows = sqlx::query(&format!(
-        "SELECT m.enterprise_id, r.spam_risk, COUNT(*) {CURRENT} \
-         GROUP BY m.enterprise_id, r.spam_risk ORDER BY m.enterprise_id"
+        "SELECT m.enterprise_id, m.cur_risk, COUNT(*) {CURRENT} \
+         GROUP BY m.enterprise_id, m.cur_risk ORDER BY m.enterprise_id"
     ))
     .fetch_all(&store.pool)
     .await?;
@@ -627,14 +651,11 @@ pub async fn risk_counts(store: &Store) -> Result<Vec<(String, Option<String>, u
 }
 
 async fn numbers_changed_since(store: &Store, since: DateTime<Utc>) -> Result<u64> {
-    let n: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM (SELECT DISTINCT enterprise_id, phone_number FROM changes \
-         WHERE at >= $1) t",
-    )
-    .bind(micros(since))
-    .fetch_one(&store.pool)
-    .await?
-    .try_get(0)?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM monitored_numbers WHERE last_changed_at >= $1")
+        .bind(micros(since))
+        .fetch_one(&store.pool)
+        .await?
+        .try_get(0)?;
     Ok(n.max(0) as u64)
 }
 
@@ -661,8 +682,13 @@ pub async fn sync_health(store: &Store) -> Result<Vec<SyncHealth>> {
         .collect()
 }
 
-/// The fleet summary at `now`.
-pub async fn fleet(store: &Store, now: DateTime<Utc>) -> Result<Fleet> {
+/// The fleet summary at `now`; `budget`: the monthly budget of fresh reads per
+/// enterprise, when known.
+pub async fn fleet(
+    store: &Store,
+    now: DateTime<Utc>,
+    budget: Option<telnyx_reputation::Usd>,
+) -> Result<Fleet> {
     let mut enterprises: Vec<RiskCounts> = Vec::new();
     let mut total = RiskCounts::default();
     for (enterprise, risk, n) in risk_counts(store).await? {
@@ -680,6 +706,7 @@ pub async fn fleet(store: &Store, now: DateTime<Utc>) -> Result<Fleet> {
     let today = now.date_naive();
     let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
     let spend = Spend::load(store, None, first, today, &PriceTable::default()).await?;
+    let risk_history = risk_history(store, &enterprises, now).await?;
     Ok(Fleet {
         at: now,
         enterprises,
@@ -691,15 +718,42 @@ pub async fn fleet(store: &Store, now: DateTime<Utc>) -> Result<Fleet> {
         spend: spend
             .months
             .iter()
-            .map(|m| MonthSpend {
-                enterprise_id: m.enterprise_id.clone(),
-                scheduled_checks: m.scheduled_checks,
-                fresh_checks: m.fresh_checks,
-                remediations: m.remediations,
-                total: m.total_usd.to_string(),
+            .map(|m| {
+                let mut fresh = telnyx_reputation::Usd::ZERO;
+                for d in spend
+                    .days
+                    .iter()
+                    .filter(|d| d.counts.enterprise_id == m.enterprise_id)
+                {
+                    fresh = fresh.saturating_add(d.fresh_usd.known);
+                }
+                MonthSpend {
+                    enterprise_id: m.enterprise_id.clone(),
+                    scheduled_checks: m.scheduled_checks,
+                    fresh_checks: m.fresh_checks,
+                    remediations: m.remediations,
+                    total: m.total_usd.to_string(),
+                    fresh: fresh.to_string(),
+                    budget: budget.map(|b| b.to_string()),
+                    over_budget: budget.is_some_and(|b| fresh > b),
+                }
             })
             .collect(),
         spend_total: spend.total_usd.to_string(),
+        alerts: alerts(
+            store,
+            &AlertFilter {
+                state: Some("open".into()),
+                enterprise: None,
+                rule: None,
+                subject: None,
+                before: None,
+                limit: 1,
+            },
+        )
+        .await?
+        .counts,
+        risk_history,
     })
 }
 
@@ -805,6 +859,10 @@ pub struct NumberHistory {
     pub changes: Vec<ChangeRow>,
     /// Its webhook events, oldest first.
     pub events: Vec<NumberEvent>,
+    /// Its alerts, oldest first.
+    pub alerts: Vec<AlertRow>,
+    /// The remediation requests it was in, oldest first, with its outcome.
+    pub remediations: Vec<NumberRemediation>,
 }
 
 /// The history of `phone_number` in every enterprise that monitors it (or only
@@ -871,6 +929,8 @@ pub async fn number(
             })
         })
         .collect::<Result<Vec<_>>>()?;
+        let alerts = number_alerts(store, &enterprise_id, phone_number).await?;
+        let remediations = number_remediations(store, &enterprise_id, phone_number).await?;
         out.push(NumberHistory {
             enterprise_id,
             phone_number: phone_number.to_owned(),
@@ -878,6 +938,8 @@ pub async fn number(
             readings,
             changes,
             events,
+            alerts,
+            remediations,
         });
     }
     Ok(out)
@@ -1025,6 +1087,797 @@ pub async fn changes(store: &Store, filter: &ChangeFilter) -> Result<ChangePage>
     Ok(ChangePage { changes, next })
 }
 
+/// The states the alerts page filters by (`all`: every state).
+pub const ALERT_STATES: [&str; 4] = ["open", "pending", "resolved", "all"];
+
+/// The query parameters of `/alerts` and `/api/v1/alerts`, as given.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AlertParams {
+    /// `open` (default), `pending`, `resolved` or `all`.
+    pub state: Option<String>,
+    /// Only this enterprise.
+    pub enterprise: Option<String>,
+    /// Only this rule.
+    pub rule: Option<String>,
+    /// Only this subject: a phone number, or `sync`.
+    pub subject: Option<String>,
+    /// The cursor of the page to show (the previous page's `next`).
+    pub before: Option<String>,
+    /// Rows per page (1 to 1000, default 100).
+    pub limit: Option<u32>,
+}
+
+/// The alerts filter, parsed and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertFilter {
+    /// Only this state (`None`: all).
+    pub state: Option<String>,
+    /// Only this enterprise.
+    pub enterprise: Option<String>,
+    /// Only this rule.
+    pub rule: Option<String>,
+    /// Only this subject.
+    pub subject: Option<String>,
+    /// Older than this alert (first seen, id), newest first.
+    before: Option<(i64, String)>,
+    /// Rows per page.
+    pub limit: u32,
+}
+
+fn limit_of(limit: Option<u32>) -> std::result::Result<u32, BadRequest> {
+    let limit = limit.unwrap_or(PAGE);
+    if (1..=MAX_PAGE).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(BadRequest(format!(
+            "limit: {limit} is not between 1 and {MAX_PAGE}"
+        )))
+    }
+}
+
+/// A `MICROS|ID` cursor.
+fn time_id_cursor(
+    name: &str,
+    text: Option<String>,
+) -> std::result::Result<Option<(i64, String)>, BadRequest> {
+    text.map(|b| {
+        b.split_once('|')
+            .and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned())))
+            .ok_or_else(|| BadRequest(format!("{name}: {b:?} is not a page cursor")))
+    })
+    .transpose()
+}
+
+impl AlertParams {
+    /// Check and parse the parameters.
+    pub fn filter(&self) -> std::result::Result<AlertFilter, BadRequest> {
+        let state = match non_empty(&self.state).as_deref() {
+            None | Some("open") => Some("open".to_owned()),
+            Some("all") => None,
+            Some(s) if ALERT_STATES.contains(&s) => Some(s.to_owned()),
+            Some(other) => {
+                return Err(BadRequest(format!(
+                    "state: {other:?} is not one of {}",
+                    ALERT_STATES.join(", ")
+                )));
+            }
+        };
+        Ok(AlertFilter {
+            state,
+            enterprise: non_empty(&self.enterprise),
+            rule: non_empty(&self.rule),
+            subject: non_empty(&self.subject),
+            before: time_id_cursor("before", non_empty(&self.before))?,
+            limit: limit_of(self.limit)?,
+        })
+    }
+}
+
+/// One alert as the dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AlertRow {
+    /// Its id.
+    pub id: String,
+    /// The rule that opened it.
+    pub rule: String,
+    /// The enterprise.
+    pub enterprise_id: String,
+    /// The phone number, or `sync` (a `sync_failing` alert).
+    pub subject: String,
+    /// `pending`, `open` or `resolved`.
+    pub state: String,
+    /// The first sync its conditions held in.
+    pub first_seen_at: DateTime<Utc>,
+    /// When it opened.
+    pub opened_at: Option<DateTime<Utc>>,
+    /// When a notification was last queued.
+    pub last_notified_at: Option<DateTime<Utc>>,
+    /// Reminders queued.
+    pub reminders_sent: i64,
+    /// When it resolved.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Why it holds.
+    pub detail: Option<String>,
+    /// When it was acknowledged (no reminders after).
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// Who acknowledged it (the basic-auth user, or `dashboard` / `api`).
+    pub acknowledged_by: Option<String>,
+    /// No reminders before this time.
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// Who snoozed it.
+    pub snoozed_by: Option<String>,
+}
+
+impl AlertRow {
+    /// Whether reminders are held at `now` (acknowledged, or snoozed until later).
+    pub fn quiet(&self, now: DateTime<Utc>) -> bool {
+        self.acknowledged_at.is_some() || self.snoozed_until.is_some_and(|u| u > now)
+    }
+}
+
+/// Alerts per state (over the filter's enterprise, rule and subject).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AlertCounts {
+    /// Open.
+    pub open: u64,
+    /// Open and acknowledged.
+    pub acknowledged: u64,
+    /// Pending (the conditions hold, not for long enough yet).
+    pub pending: u64,
+    /// Resolved.
+    pub resolved: u64,
+}
+
+/// One page of alerts, newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlertPage {
+    /// The alerts, newest first (by when first seen).
+    pub alerts: Vec<AlertRow>,
+    /// The `before` cursor of the next (older) page; null on the last page.
+    pub next: Option<String>,
+    /// How many alerts there are per state.
+    pub counts: AlertCounts,
+}
+
+const ALERT_COLUMNS: &str = "id, rule, enterprise_id, subject, state, first_seen_at, opened_at, \
+     last_notified_at, reminders_sent, resolved_at, detail, acknowledged_at, acknowledged_by, \
+     snoozed_until, snoozed_by";
+
+fn alert_row(row: &sqlx::any::AnyRow) -> Result<AlertRow> {
+    let at = |i: usize| -> Result<Option<DateTime<Utc>>> {
+        Ok(row.try_get::<Option<i64>, _>(i)?.map(from_micros))
+    };
+    Ok(AlertRow {
+        id: row.try_get(0)?,
+        rule: row.try_get(1)?,
+        enterprise_id: row.try_get(2)?,
+        subject: row.try_get(3)?,
+        state: row.try_get(4)?,
+        first_seen_at: from_micros(row.try_get(5)?),
+        opened_at: at(6)?,
+        last_notified_at: at(7)?,
+        reminders_sent: row.try_get(8)?,
+        resolved_at: at(9)?,
+        detail: row.try_get(10)?,
+        acknowledged_at: at(11)?,
+        acknowledged_by: row.try_get(12)?,
+        snoozed_until: at(13)?,
+        snoozed_by: row.try_get(14)?,
+    })
+}
+
+/// One page of alerts matching `filter`, newest first, with the counts per state.
+pub async fn alerts(store: &Store, filter: &AlertFilter) -> Result<AlertPage> {
+    let mut w = Where::default();
+    if let Some(e) = &filter.enterprise {
+        w.push(|p| format!("enterprise_id = {p}"), Bind::Text(e.clone()));
+    }
+    if let Some(r) = &filter.rule {
+        w.push(|p| format!("rule = {p}"), Bind::Text(r.clone()));
+    }
+    if let Some(s) = &filter.subject {
+        w.push(|p| format!("subject = {p}"), Bind::Text(s.clone()));
+    }
+    let counted = format!(
+        "SELECT state, CAST(CASE WHEN acknowledged_at IS NULL THEN 0 ELSE 1 END AS BIGINT), \
+         COUNT(*) FROM alerts WHERE 1 = 1{} \
+         GROUP BY state, CASE WHEN acknowledged_at IS NULL THEN 0 ELSE 1 END",
+        w.sql()
+    );
+    let mut counts = AlertCounts::default();
+    for row in w.bind(sqlx::query(&counted)).fetch_all(&store.pool).await? {
+        let state: String = row.try_get(0)?;
+        let acknowledged: i64 = row.try_get(1)?;
+        let n = row.try_get::<i64, _>(2)?.max(0) as u64;
+        match state.as_str() {
+            "open" => {
+                counts.open += n;
+                if acknowledged == 1 {
+                    counts.acknowledged += n;
+                }
+            }
+            "pending" => counts.pending += n,
+            _ => counts.resolved += n,
+        }
+    }
+    if let Some(s) = &filter.state {
+        w.push(|p| format!("state = {p}"), Bind::Text(s.clone()));
+    }
+    if let Some((at, id)) = &filter.before {
+        w.binds.push(Bind::Int(*at));
+        w.binds.push(Bind::Text(id.clone()));
+        let n = w.binds.len();
+        w.clauses
+            .push(format!("(first_seen_at, id) < (${}, ${})", n - 1, n));
+    }
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} FROM alerts WHERE 1 = 1{} \
+         ORDER BY first_seen_at DESC, id DESC LIMIT {}",
+        w.sql(),
+        filter.limit + 1
+    );
+    let rows = w.bind(sqlx::query(&sql)).fetch_all(&store.pool).await?;
+    let mut alerts = rows.iter().map(alert_row).collect::<Result<Vec<_>>>()?;
+    let next = if alerts.len() > filter.limit as usize {
+        alerts.truncate(filter.limit as usize);
+        alerts
+            .last()
+            .map(|a| format!("{}|{}", micros(a.first_seen_at), a.id))
+    } else {
+        None
+    };
+    Ok(AlertPage {
+        alerts,
+        next,
+        counts,
+    })
+}
+
+/// One alert by id.
+pub async fn alert(store: &Store, id: &str) -> Result<Option<AlertRow>> {
+    sqlx::query(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&store.pool)
+        .await?
+        .as_ref()
+        .map(alert_row)
+        .transpose()
+}
+
+/// What acknowledging or snoozing an alert did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertAction {
+    /// Done: the alert as it is now.
+    Done(AlertRow),
+    /// No alert has this id.
+    NotFound,
+    /// The alert resolved already: nothing to hold.
+    Resolved(AlertRow),
+}
+
+/// Acknowledge alert `id` at `at` (by `who`): no reminder is sent for it after. An alert
+/// acknowledged before keeps its first acknowledgement.
+pub async fn acknowledge(
+    store: &Store,
+    id: &str,
+    who: &str,
+    at: DateTime<Utc>,
+) -> Result<AlertAction> {
+    sqlx::query(
+        "UPDATE alerts SET acknowledged_at = $1, acknowledged_by = $2 \
+         WHERE id = $3 AND state <> 'resolved' AND acknowledged_at IS NULL",
+    )
+    .bind(micros(at))
+    .bind(who)
+    .bind(id)
+    .execute(&store.pool)
+    .await?;
+    action_result(store, id).await
+}
+
+/// Snooze alert `id` until `until` (by `who`): no reminder is sent for it before then.
+pub async fn snooze(
+    store: &Store,
+    id: &str,
+    who: &str,
+    until: DateTime<Utc>,
+) -> Result<AlertAction> {
+    sqlx::query(
+        "UPDATE alerts SET snoozed_until = $1, snoozed_by = $2 WHERE id = $3 AND state <> 'resolved'",
+    )
+    .bind(micros(until))
+    .bind(who)
+    .bind(id)
+    .execute(&store.pool)
+    .await?;
+    action_result(store, id).await
+}
+
+async fn action_result(store: &Store, id: &str) -> Result<AlertAction> {
+    Ok(match alert(store, id).await? {
+        None => AlertAction::NotFound,
+        Some(a) if a.state == "resolved" => AlertAction::Resolved(a),
+        Some(a) => AlertAction::Done(a),
+    })
+}
+
+/// How long an alert can be snoozed for, as the forms offer it.
+pub const SNOOZES: [&str; 4] = ["1h", "4h", "24h", "7d"];
+
+/// A snooze span: `30m`, `4h`, `7d`, `2w`, at most 90 days.
+pub fn parse_snooze(
+    text: &str,
+    now: DateTime<Utc>,
+) -> std::result::Result<DateTime<Utc>, BadRequest> {
+    let bad = || {
+        BadRequest(format!(
+            "for: {text:?} is not a span such as 1h, 4h, 24h or 7d"
+        ))
+    };
+    if DateTime::parse_from_rfc3339(text).is_ok() {
+        return Err(bad());
+    }
+    let before = parse_since(text, now).map_err(|_| bad())?;
+    let span = now - before;
+    if span <= Duration::zero() || span > Duration::days(90) {
+        return Err(BadRequest(format!(
+            "for: {text:?} is not between 1 minute and 90 days"
+        )));
+    }
+    Ok(now + span)
+}
+
+/// The states the remediations page filters by.
+pub const REMEDIATION_STATES: [&str; 3] = ["open", "finished", "all"];
+
+/// The query parameters of `/remediations` and `/api/v1/remediations`, as given.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RemediationParams {
+    /// `all` (default), `open` (not finished) or `finished`.
+    pub state: Option<String>,
+    /// Only this enterprise.
+    pub enterprise: Option<String>,
+    /// The cursor of the page to show (the previous page's `next`).
+    pub before: Option<String>,
+    /// Requests per page (1 to 1000, default 100).
+    pub limit: Option<u32>,
+}
+
+/// The remediations filter, parsed and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemediationFilter {
+    /// `open`, `finished`, or `None`: all.
+    pub state: Option<String>,
+    /// Only this enterprise.
+    pub enterprise: Option<String>,
+    before: Option<(i64, String)>,
+    /// Requests per page.
+    pub limit: u32,
+}
+
+impl RemediationParams {
+    /// Check and parse the parameters.
+    pub fn filter(&self) -> std::result::Result<RemediationFilter, BadRequest> {
+        let state = match non_empty(&self.state).as_deref() {
+            None | Some("all") => None,
+            Some(s) if REMEDIATION_STATES.contains(&s) => Some(s.to_owned()),
+            Some(other) => {
+                return Err(BadRequest(format!(
+                    "state: {other:?} is not one of {}",
+                    REMEDIATION_STATES.join(", ")
+                )));
+            }
+        };
+        Ok(RemediationFilter {
+            state,
+            enterprise: non_empty(&self.enterprise),
+            before: time_id_cursor("before", non_empty(&self.before))?,
+            limit: limit_of(self.limit)?,
+        })
+    }
+}
+
+/// A remediated number's spam risk read again some days after its request finished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RecheckRow {
+    /// `low`, `medium`, `high`, `unknown` (no data) or `removed` (no longer monitored).
+    pub risk: String,
+    /// When it was read.
+    pub at: DateTime<Utc>,
+}
+
+/// One number of a remediation request and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RemediationNumberRow {
+    /// The number.
+    pub phone_number: String,
+    /// `remediated`, `requires_review`, `refused`, `not_flagged`, `ineligible`, `failed`,
+    /// `cancelled`; null while the request is open.
+    pub outcome: Option<String>,
+    /// Its risk 1 day after the request finished (remediated numbers).
+    pub recheck_1d: Option<RecheckRow>,
+    /// 7 days after.
+    pub recheck_7d: Option<RecheckRow>,
+    /// 30 days after.
+    pub recheck_30d: Option<RecheckRow>,
+}
+
+/// A followed remediation request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RemediationRow {
+    /// Telnyx's request id.
+    pub id: String,
+    /// The enterprise.
+    pub enterprise_id: String,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// Its last polled status: `pending`, `in_progress`, `completed`, `failed`, `cancelled`.
+    pub state: String,
+    /// Polls made.
+    pub polls: i64,
+    /// When it was last polled.
+    pub last_polled_at: Option<DateTime<Utc>>,
+    /// When the next poll is due (while open).
+    pub next_poll_at: DateTime<Utc>,
+    /// When it reached its final status.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// `rule` (a rule's, through the outbox) or `cli`.
+    pub source: String,
+    /// The rule that decided it.
+    pub rule: Option<String>,
+    /// Its numbers, sorted.
+    pub numbers: Vec<RemediationNumberRow>,
+}
+
+/// One page of remediation requests, newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RemediationPage {
+    /// The requests, newest first.
+    pub remediations: Vec<RemediationRow>,
+    /// The `before` cursor of the next (older) page; null on the last page.
+    pub next: Option<String>,
+}
+
+const REMEDIATION_COLUMNS: &str = "r.id, r.enterprise_id, r.submitted_at, r.state, r.polls, \
+     r.last_polled_at, r.next_poll_at, r.finished_at, r.source, r.rule";
+
+fn remediation_row(row: &sqlx::any::AnyRow) -> Result<RemediationRow> {
+    Ok(RemediationRow {
+        id: row.try_get(0)?,
+        enterprise_id: row.try_get(1)?,
+        submitted_at: from_micros(row.try_get(2)?),
+        state: row.try_get(3)?,
+        polls: row.try_get(4)?,
+        last_polled_at: row.try_get::<Option<i64>, _>(5)?.map(from_micros),
+        next_poll_at: from_micros(row.try_get(6)?),
+        finished_at: row.try_get::<Option<i64>, _>(7)?.map(from_micros),
+        source: row.try_get(8)?,
+        rule: row.try_get(9)?,
+        numbers: Vec::new(),
+    })
+}
+
+const REMEDIATION_NUMBER_COLUMNS: &str = "n.remediation_id, n.phone_number, n.outcome, \
+     n.recheck_1d_risk, n.recheck_1d_at, n.recheck_7d_risk, n.recheck_7d_at, \
+     n.recheck_30d_risk, n.recheck_30d_at";
+
+fn remediation_number_row(row: &sqlx::any::AnyRow) -> Result<RemediationNumberRow> {
+    let pair = |i: usize| -> Result<Option<RecheckRow>> {
+        let risk: Option<String> = row.try_get(i)?;
+        let at: Option<i64> = row.try_get(i + 1)?;
+        Ok(risk.zip(at).map(|(risk, at)| RecheckRow {
+            risk,
+            at: from_micros(at),
+        }))
+    };
+    Ok(RemediationNumberRow {
+        phone_number: row.try_get(1)?,
+        outcome: row.try_get(2)?,
+        recheck_1d: pair(3)?,
+        recheck_7d: pair(5)?,
+        recheck_30d: pair(7)?,
+    })
+}
+
+/// One page of remediation requests matching `filter`, newest first, with their numbers.
+pub async fn remediations(store: &Store, filter: &RemediationFilter) -> Result<RemediationPage> {
+    let mut w = Where::default();
+    if let Some(e) = &filter.enterprise {
+        w.push(|p| format!("r.enterprise_id = {p}"), Bind::Text(e.clone()));
+    }
+    match filter.state.as_deref() {
+        Some("open") => w.clauses.push("r.finished_at IS NULL".into()),
+        Some("finished") => w.clauses.push("r.finished_at IS NOT NULL".into()),
+        _ => {}
+    }
+    if let Some((at, id)) = &filter.before {
+        w.binds.push(Bind::Int(*at));
+        w.binds.push(Bind::Text(id.clone()));
+        let n = w.binds.len();
+        w.clauses
+            .push(format!("(r.submitted_at, r.id) < (${}, ${})", n - 1, n));
+    }
+    let sql = format!(
+        "SELECT {REMEDIATION_COLUMNS} FROM remediations r WHERE 1 = 1{} \
+         ORDER BY r.submitted_at DESC, r.id DESC LIMIT {}",
+        w.sql(),
+        filter.limit + 1
+    );
+    let rows = w.bind(sqlx::query(&sql)).fetch_all(&store.pool).await?;
+    let mut remediations = rows
+        .iter()
+        .map(remediation_row)
+        .collect::<Result<Vec<_>>>()?;
+    let next = if remediations.len() > filter.limit as usize {
+        remediations.truncate(filter.limit as usize);
+        remediations
+            .last()
+            .map(|r| format!("{}|{}", micros(r.submitted_at), r.id))
+    } else {
+        None
+    };
+    attach_numbers(store, &mut remediations).await?;
+    Ok(RemediationPage { remediations, next })
+}
+
+/// Read the numbers of `remediations` (one query per 400 requests).
+async fn attach_numbers(store: &Store, remediations: &mut [RemediationRow]) -> Result<()> {
+    let index: std::collections::HashMap<String, usize> = remediations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let ids: Vec<String> = remediations.iter().map(|r| r.id.clone()).collect();
+    for chunk in ids.chunks(400) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {REMEDIATION_NUMBER_COLUMNS} FROM remediation_numbers n \
+             WHERE n.remediation_id IN ({}) ORDER BY n.remediation_id, n.phone_number",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id.as_str());
+        }
+        for row in query.fetch_all(&store.pool).await? {
+            let id: String = row.try_get(0)?;
+            if let Some(&i) = index.get(&id) {
+                remediations[i].numbers.push(remediation_number_row(&row)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A remediation request of one number, with that number's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct NumberRemediation {
+    /// The request id.
+    pub id: String,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// The request's status.
+    pub state: String,
+    /// When it finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// `rule` or `cli`.
+    pub source: String,
+    /// The rule that decided it.
+    pub rule: Option<String>,
+    /// The number's outcome and re-checks.
+    pub number: RemediationNumberRow,
+}
+
+async fn number_remediations(
+    store: &Store,
+    enterprise_id: &str,
+    phone_number: &str,
+) -> Result<Vec<NumberRemediation>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REMEDIATION_NUMBER_COLUMNS}, r.submitted_at, r.state, r.finished_at, r.source, \
+         r.rule FROM remediation_numbers n JOIN remediations r ON r.id = n.remediation_id \
+         WHERE n.enterprise_id = $1 AND n.phone_number = $2 ORDER BY r.submitted_at, r.id"
+    ))
+    .bind(enterprise_id)
+    .bind(phone_number)
+    .fetch_all(&store.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(NumberRemediation {
+                id: row.try_get(0)?,
+                submitted_at: from_micros(row.try_get(9)?),
+                state: row.try_get(10)?,
+                finished_at: row.try_get::<Option<i64>, _>(11)?.map(from_micros),
+                source: row.try_get(12)?,
+                rule: row.try_get(13)?,
+                number: remediation_number_row(row)?,
+            })
+        })
+        .collect()
+}
+
+async fn number_alerts(
+    store: &Store,
+    enterprise_id: &str,
+    phone_number: &str,
+) -> Result<Vec<AlertRow>> {
+    sqlx::query(&format!(
+        "SELECT {ALERT_COLUMNS} FROM alerts WHERE enterprise_id = $1 AND subject = $2 \
+         ORDER BY first_seen_at, id"
+    ))
+    .bind(enterprise_id)
+    .bind(phone_number)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(alert_row)
+    .collect()
+}
+
+/// Days of the fleet's risk chart.
+pub const RISK_DAYS: i64 = 30;
+
+/// The numbers per risk level at one time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RiskPoint {
+    /// The time: each UTC midnight of the chart's days, then now.
+    pub at: DateTime<Utc>,
+    /// `high`.
+    pub high: u64,
+    /// `medium`.
+    pub medium: u64,
+    /// `low`.
+    pub low: u64,
+    /// No data.
+    pub none: u64,
+}
+
+/// Numbers per risk level over time, of one enterprise or of all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RiskHistory {
+    /// The enterprise; null for the total.
+    pub enterprise_id: Option<String>,
+    /// Oldest first; the last point is now.
+    pub points: Vec<RiskPoint>,
+}
+
+/// Signed per-level counts while walking back through the changes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally([i64; 4]);
+
+impl Tally {
+    fn slot(risk: Option<&str>) -> usize {
+        match risk {
+            Some("high") => 0,
+            Some("medium") => 1,
+            Some("low") => 2,
+            _ => 3,
+        }
+    }
+
+    fn point(&self, at: DateTime<Utc>) -> RiskPoint {
+        let n = |i: usize| self.0[i].max(0) as u64;
+        RiskPoint {
+            at,
+            high: n(0),
+            medium: n(1),
+            low: n(2),
+            none: n(3),
+        }
+    }
+}
+
+/// The numbers per risk level of each enterprise and in total at each UTC midnight of the
+/// last [`RISK_DAYS`] days and now: today's counts walked back through the changes of a
+/// number's risk, its arrival and its departure (each undone, newest first). Days older
+/// than the store's retention keep the counts of the oldest change kept.
+pub async fn risk_history(
+    store: &Store,
+    current: &[RiskCounts],
+    now: DateTime<Utc>,
+) -> Result<Vec<RiskHistory>> {
+    let today = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or(now);
+    let mut times: Vec<DateTime<Utc>> = (0..RISK_DAYS)
+        .map(|k| today - Duration::days(RISK_DAYS - 1 - k))
+        .collect();
+    times.push(now);
+    let since = times[0];
+    let rows = sqlx::query(
+        "SELECT enterprise_id, at, kind, old_value, new_value FROM changes \
+         WHERE field IN ('spam_risk', 'number') AND at > $1 ORDER BY at DESC",
+    )
+    .bind(micros(since))
+    .fetch_all(&store.pool)
+    .await?;
+    let mut names: Vec<Option<String>> = current.iter().map(|c| c.enterprise_id.clone()).collect();
+    let mut tallies: Vec<Tally> = current
+        .iter()
+        .map(|c| Tally([c.high, c.medium, c.low, c.none].map(|n| n as i64)))
+        .collect();
+    let mut series: Vec<Vec<RiskPoint>> = vec![Vec::with_capacity(times.len()); names.len()];
+    let mut rows = rows.iter().peekable();
+    for &t in times.iter().rev() {
+        // Undo every change after `t`.
+        while let Some(row) = rows.peek() {
+            let at = from_micros(row.try_get(1)?);
+            if at <= t {
+                break;
+            }
+            let enterprise: String = row.try_get(0)?;
+            let kind: String = row.try_get(2)?;
+            let old: Option<String> = row.try_get(3)?;
+            let new: Option<String> = row.try_get(4)?;
+            let i = match names
+                .iter()
+                .position(|n| n.as_deref() == Some(enterprise.as_str()))
+            {
+                Some(i) => i,
+                None => {
+                    // An enterprise with no number now, but some in the chart's days.
+                    names.push(Some(enterprise));
+                    tallies.push(Tally::default());
+                    series.push(vec![]);
+                    names.len() - 1
+                }
+            };
+            let tally = &mut tallies[i];
+            match kind.as_str() {
+                "added" => tally.0[Tally::slot(new.as_deref())] -= 1,
+                "removed" => tally.0[Tally::slot(old.as_deref())] += 1,
+                _ => {
+                    tally.0[Tally::slot(new.as_deref())] -= 1;
+                    tally.0[Tally::slot(old.as_deref())] += 1;
+                }
+            }
+            rows.next();
+        }
+        for (i, tally) in tallies.iter().enumerate() {
+            series[i].push(tally.point(t));
+        }
+    }
+    let mut out: Vec<RiskHistory> = names
+        .into_iter()
+        .zip(series)
+        .map(|(enterprise_id, mut points)| {
+            // A series added mid-walk has no points for the later times: it had no number then.
+            points.reverse();
+            while points.len() < times.len() {
+                let at = times[points.len()];
+                points.push(Tally::default().point(at));
+            }
+            RiskHistory {
+                enterprise_id,
+                points,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.enterprise_id.cmp(&b.enterprise_id));
+    let total = RiskHistory {
+        enterprise_id: None,
+        points: (0..times.len())
+            .map(|k| {
+                let mut p = Tally::default().point(times[k]);
+                for h in &out {
+                    p.high += h.points[k].high;
+                    p.medium += h.points[k].medium;
+                    p.low += h.points[k].low;
+                    p.none += h.points[k].none;
+                }
+                p
+            })
+            .collect(),
+    };
+    out.insert(0, total);
+    Ok(out)
+}
+
 /// The figures `/metrics` exports, read from the store at each scrape.
 #[derive(Debug, Clone, Default)]
 pub struct MetricsData {
@@ -1040,6 +1893,8 @@ pub struct MetricsData {
     pub outbox: Vec<(String, String, u64)>,
     /// This month's spend per enterprise, in US dollars.
     pub spend: Vec<(String, f64)>,
+    /// Alerts per enterprise and state (`open`, `pending`).
+    pub alerts: Vec<(String, String, u64)>,
 }
 
 /// Read what `/metrics` exports.
@@ -1053,8 +1908,7 @@ pub async fn metrics(store: &Store, now: DateTime<Utc>) -> Result<MetricsData> {
         .map(|(e, r, n)| (e, r.unwrap_or_else(|| "none".into()), n))
         .collect();
     let changes = sqlx::query(
-        "SELECT enterprise_id, kind, COUNT(*) FROM changes GROUP BY enterprise_id, kind \
-         ORDER BY enterprise_id, kind",
+        "SELECT enterprise_id, kind, n FROM change_counts ORDER BY enterprise_id, kind",
     )
     .fetch_all(&store.pool)
     .await?
@@ -1104,7 +1958,17 @@ pub async fn metrics(store: &Store, now: DateTime<Utc>) -> Result<MetricsData> {
             (m.enterprise_id.clone(), dollars)
         })
         .collect();
+    let alerts = sqlx::query(
+        "SELECT enterprise_id, state, COUNT(*) FROM alerts WHERE state <> 'resolved' \
+         GROUP BY enterprise_id, state ORDER BY enterprise_id, state",
+    )
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, count(row, 2)?)))
+    .collect::<Result<Vec<_>>>()?;
     Ok(MetricsData {
+        alerts,
         numbers,
         changes,
         syncs,

@@ -3980,3 +3980,351 @@ pub async fn a_monitor_starts_from_its_last_sync_only_while_no_other_sync_ran_si
         "low, high, low, high"
     );
 }
+
+/// Two alert rules reminding every 2 h: one to acknowledge, one to snooze.
+const HELD_RULES: &str = r#"
+[[channel]]
+name = "ops"
+type = "slack"
+url = "BASE/slack"
+
+[[rule]]
+name = "is high"
+when = { is_high = true }
+remind_every = "2h"
+actions = [{ type = "notify", channel = "ops" }]
+
+[[rule]]
+name = "also high"
+when = { is_high = true }
+remind_every = "2h"
+actions = [{ type = "notify", channel = "ops" }]
+"#;
+
+/// The CSRF token in a dashboard page's forms.
+pub fn csrf_of(page: &str) -> String {
+    let at = page
+        .find("name=\"csrf\" value=\"")
+        .unwrap_or_else(|| panic!("a form with a CSRF token in {page}"));
+    let rest = &page[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// The `name=value` of a response's session cookie.
+pub fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
+    let cookie = headers
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+pub async fn the_dashboard_acknowledges_and_snoozes_alerts_and_they_stop_reminding(store: Store) {
+    use telnyx_reputation_monitor::alerts::AlertState;
+    use telnyx_reputation_monitor::dashboard::Dashboard;
+    let fleet = Fleet::start(3).await;
+    let hook = receiving().await;
+    let rules = Rules::parse(&HELD_RULES.replace("BASE", &hook.base), "rules.toml").unwrap();
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let number = fleet.numbers[0].clone();
+    let e = fleet.enterprise_id.clone();
+    let hour = chrono::Duration::hours(1);
+    // Virtual sync times around the wall clock, which the snoozes are measured from.
+    let t0 = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap() - hour * 10;
+    for n in &fleet.numbers {
+        fleet
+            .set_reputation(n, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    sync_at(&monitor, &fleet, &rules, t0).await;
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    let run = sync_at(&monitor, &fleet, &rules, t0 + hour).await;
+    assert_eq!(run.queued, 2, "both open");
+    let open = store.alerts(Some(&e), &[AlertState::Open]).await.unwrap();
+    let id_of = |rule: &str| open.iter().find(|a| a.rule == rule).unwrap().id.clone();
+    let (acked, snoozed) = (id_of("is high"), id_of("also high"));
+
+    let server = DashboardServer::start(Dashboard::new(store.clone())).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // The alerts page: both open, each with its forms; a session cookie for the browser.
+    let page = client
+        .get(format!("{}/alerts", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let cookie = session_cookie(page.headers());
+    assert!(cookie.starts_with("trd_session="), "{cookie}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<b id=\"count-open\">2</b>"), "{html}");
+    for id in [&acked, &snoozed] {
+        assert!(html.contains(&format!("action=\"/alerts/{id}/acknowledge\"")));
+        assert!(html.contains(&format!("action=\"/alerts/{id}/snooze\"")));
+    }
+    let token = csrf_of(&html);
+    let ack_url = format!("{}/alerts/{acked}/acknowledge", server.url);
+    let form = |token: &str| format!("csrf={token}&back=%2Falerts%3Fstate%3Dall");
+    // Refused: no token, a token without its session, a token of another session.
+    for (cookie, body) in [
+        (Some(cookie.as_str()), "back=%2Falerts".to_owned()),
+        (None, form(&token)),
+        (
+            Some("trd_session=00000000000000000000000000000000"),
+            form(&token),
+        ),
+    ] {
+        let mut request = client
+            .post(&ack_url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let refused = request.send().await.unwrap();
+        assert_eq!(refused.status(), 403);
+    }
+    assert!(
+        store
+            .alerts(Some(&e), &[AlertState::Open])
+            .await
+            .unwrap()
+            .iter()
+            .all(|a| a.acknowledged_at.is_none()),
+        "nothing held by a refused form"
+    );
+    // Acknowledged with the session's token: back to the page the form was on.
+    let done = client
+        .post(&ack_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", &cookie)
+        .body(form(&token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], "/alerts?state=all");
+    // The API refuses a form-encoded POST (only JSON, which another site cannot send).
+    let api_snooze = format!("{}/api/v1/alerts/{snoozed}/snooze", server.url);
+    let refused = client
+        .post(&api_snooze)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("for=1h")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 415);
+    let bad = client
+        .post(&api_snooze)
+        .json(&serde_json::json!({"for": "forever"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let held = client
+        .post(&api_snooze)
+        .json(&serde_json::json!({"for": "1h"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(held.status(), 200);
+    let held: serde_json::Value = held.json().await.unwrap();
+    assert_eq!(held["snoozed_by"], "api");
+    let until = chrono::DateTime::parse_from_rfc3339(held["snoozed_until"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    assert!(
+        (until - (Utc::now() + hour)).num_seconds().abs() < 60,
+        "{until}"
+    );
+    let missing = client
+        .post(format!("{}/api/v1/alerts/nope/acknowledge", server.url))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let listed = get_json(&format!("{}/api/v1/alerts?state=open", server.url)).await;
+    let row = |id: &str| {
+        listed["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row(&acked)["acknowledged_by"], "dashboard");
+    assert!(row(&acked)["acknowledged_at"].is_string());
+    assert!(row(&snoozed)["acknowledged_at"].is_null());
+    assert_eq!(listed["counts"]["open"], 2);
+    assert_eq!(listed["counts"]["acknowledged"], 1);
+    // The alerts page shows both held, and the acknowledged one without its button.
+    let (_, _, html) = get(&format!("{}/alerts", server.url)).await;
+    assert!(html.contains("acknowledged "), "{html}");
+    assert!(html.contains("snoozed until "), "{html}");
+    assert!(!html.contains(&format!("action=\"/alerts/{acked}/acknowledge\"")));
+    // The number's page lists its alerts with the same forms.
+    let (_, _, number_page) = get(&format!("{}/numbers/{number}", server.url)).await;
+    assert!(number_page.contains(&format!("id=\"alert-{snoozed}\"")));
+    assert!(number_page.contains(&format!("action=\"/alerts/{snoozed}/acknowledge\"")));
+
+    // Two hours after opening both are due a reminder, and both are held: none is queued.
+    let run = sync_at(&monitor, &fleet, &rules, t0 + hour * 3).await;
+    assert_eq!(run.queued, 0, "{:?}", run.outcomes);
+    // Past the snooze (an hour from now) the snoozed one reminds; the acknowledged never.
+    let run = sync_at(&monitor, &fleet, &rules, t0 + hour * 12).await;
+    assert_eq!(run.queued, 1, "{:?}", run.outcomes);
+    let open = store.alerts(Some(&e), &[AlertState::Open]).await.unwrap();
+    let sent = |id: &str| open.iter().find(|a| a.id == id).unwrap().reminders_sent;
+    assert_eq!((sent(&acked), sent(&snoozed)), (0, 1));
+    // Resolved alerts cannot be held any more.
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "low" }))
+        .await;
+    sync_at(&monitor, &fleet, &rules, t0 + hour * 13).await;
+    let late = client
+        .post(format!(
+            "{}/api/v1/alerts/{snoozed}/acknowledge",
+            server.url
+        ))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), 409);
+    let resolved = get_json(&format!("{}/api/v1/alerts?state=resolved", server.url)).await;
+    assert_eq!(resolved["alerts"].as_array().unwrap().len(), 2);
+    let (_, _, html) = get(&format!("{}/alerts?state=resolved", server.url)).await;
+    assert!(!html.contains("/snooze\""), "no form on a resolved alert");
+    // The fleet page and /metrics count open alerts.
+    let fleet_json = get_json(&format!("{}/api/v1/fleet", server.url)).await;
+    assert_eq!(fleet_json["alerts"]["resolved"], 2);
+    assert_eq!(fleet_json["alerts"]["open"], 0);
+    server.stop().await;
+}
+
+pub async fn the_dashboard_shows_remediations_with_outcomes_and_re_checks(store: Store) {
+    use telnyx_reputation_monitor::dashboard::Dashboard;
+    let fleet = Fleet::start(4).await;
+    let client = budgeted(&fleet);
+    let monitor = Monitor::new(client.clone(), store.clone());
+    turn_high(&fleet, &monitor, &fleet.numbers).await;
+    let delivered = deliver_all(&store, &client).await;
+    let id = delivered.delivered[0].result.clone().unwrap();
+    let server = DashboardServer::start(Dashboard::new(store.clone())).await;
+    // Open: pending, no outcome yet.
+    let open = get_json(&format!("{}/api/v1/remediations?state=open", server.url)).await;
+    assert_eq!(open["remediations"][0]["id"], id.as_str());
+    assert_eq!(open["remediations"][0]["state"], "pending");
+    assert_eq!(
+        open["remediations"][0]["numbers"].as_array().unwrap().len(),
+        4
+    );
+    let submitted = store.remediations(None, false).await.unwrap()[0].submitted_at;
+    monitor
+        .follow_remediations(submitted + chrono::Duration::seconds(31))
+        .await
+        .unwrap();
+    let finished = store.remediations(None, false).await.unwrap()[0]
+        .finished_at
+        .unwrap();
+    let rechecked = monitor
+        .follow_remediations(finished + chrono::Duration::days(1) + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    let tracked = store.remediations(None, false).await.unwrap();
+    let request = &tracked[0];
+    let remediated: Vec<&str> = request
+        .numbers
+        .iter()
+        .filter(|n| n.outcome.as_deref() == Some("remediated"))
+        .map(|n| n.phone_number.as_str())
+        .collect();
+    assert_eq!(rechecked.rechecked.len(), remediated.len());
+    // The API: the request's state, each number's outcome, the 1-day re-check.
+    let all = get_json(&format!("{}/api/v1/remediations", server.url)).await;
+    let r = &all["remediations"][0];
+    assert_eq!(r["state"], "completed");
+    assert_eq!(r["rule"], "turned high");
+    for n in r["numbers"].as_array().unwrap() {
+        let number = n["phone_number"].as_str().unwrap();
+        let stored = request
+            .numbers
+            .iter()
+            .find(|s| s.phone_number == number)
+            .unwrap();
+        assert_eq!(n["outcome"].as_str(), stored.outcome.as_deref());
+        assert_eq!(
+            n["recheck_1d"]["risk"].as_str(),
+            stored.recheck_1d.as_ref().map(|r| r.risk.as_str())
+        );
+        assert_eq!(n["recheck_1d"].is_null(), !remediated.contains(&number));
+    }
+    assert!(
+        get_json(&format!("{}/api/v1/remediations?state=open", server.url)).await["remediations"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _, _) = get(&format!("{}/api/v1/remediations?state=stuck", server.url)).await;
+    assert_eq!(status, 400);
+    // The page: the request, its outcomes, the re-check column.
+    let (status, _, html) = get(&format!("{}/remediations", server.url)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("id=\"remediation-{id}\"")), "{html}");
+    assert!(html.contains("completed"));
+    for n in &request.numbers {
+        assert!(html.contains(n.phone_number.as_str()));
+        assert!(html.contains(n.outcome.as_deref().unwrap()));
+    }
+    // A number's page: its request and outcome.
+    let number = &request.numbers[0];
+    let history = get_json(&format!(
+        "{}/api/v1/numbers/{}",
+        server.url, number.phone_number
+    ))
+    .await;
+    assert_eq!(history[0]["remediations"][0]["id"], id.as_str());
+    assert_eq!(
+        history[0]["remediations"][0]["number"]["outcome"].as_str(),
+        number.outcome.as_deref()
+    );
+    let (_, _, page) = get(&format!("{}/numbers/{}", server.url, number.phone_number)).await;
+    assert!(page.contains("Remediation requests (1)"), "{page}");
+    assert!(page.contains(&id));
+    server.stop().await;
+}
+
+pub async fn the_fleet_chart_walks_risk_back_through_the_changes(store: Store) {
+    use telnyx_reputation_monitor::dashboard::query;
+    let (_fleet, report, turned) = seeded_dashboard_fleet(&store).await;
+    let now = Utc::now();
+    let fleet = query::fleet(&store, now, None).await.unwrap();
+    let total = &fleet.risk_history[0];
+    assert!(total.enterprise_id.is_none());
+    assert_eq!(total.points.len(), query::RISK_DAYS as usize + 1);
+    let last = total.points.last().unwrap();
+    assert_eq!(last.high, fleet.total.high);
+    assert_eq!(last.low, fleet.total.low);
+    // Before today's first sync: no number at all.
+    let first = &total.points[0];
+    assert_eq!(first.high + first.medium + first.low + first.none, 0);
+    // Between the two syncs the two turned numbers were still low.
+    let between = query::risk_history(
+        &store,
+        &fleet.enterprises,
+        report.at - chrono::Duration::microseconds(1),
+    )
+    .await
+    .unwrap();
+    let at = between[0].points.last().unwrap();
+    assert_eq!(at.high + 2, fleet.total.high, "{turned:?}");
+    assert_eq!(at.low, fleet.total.low + 2);
+    assert_eq!(fleet.risk_history[1].points, total.points, "one enterprise");
+}
