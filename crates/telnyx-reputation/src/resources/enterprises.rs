@@ -48,7 +48,7 @@ impl Enterprises {
                 send(api.create_enterprise().body(body.clone()).send())
             })
             .await?;
-        convert::enterprise(wrapped.data)
+        Ok(convert::enterprise(wrapped.data))
     }
 
     /// Enterprises you own, paged; filter with [`Pager::legal_name_contains`] and
@@ -68,7 +68,7 @@ impl Enterprises {
                 send(api.get_enterprise().enterprise_id(id).send())
             })
             .await?;
-        convert::enterprise(wrapped.data)
+        Ok(convert::enterprise(wrapped.data))
     }
 
     /// Replace the enterprise's mutable fields with those set in `update`.
@@ -95,7 +95,7 @@ impl Enterprises {
                 )
             })
             .await?;
-        convert::enterprise(wrapped.data)
+        Ok(convert::enterprise(wrapped.data))
     }
 
     /// Soft-delete an enterprise.
@@ -130,11 +130,7 @@ async fn list_page(client: Client, query: ListQuery) -> Result<Page<Enterprise>,
             send(call.send())
         })
         .await?;
-    let items = list
-        .data
-        .into_iter()
-        .map(convert::enterprise)
-        .collect::<Result<Vec<_>, _>>()?;
+    let items = list.data.into_iter().map(convert::enterprise).collect();
     Ok(Page {
         items,
         meta: convert::meta(list.meta),
