@@ -1,41 +1,33 @@
 // Shared test data and helpers: an enterprise body, the journal reader, a PDF check.
 
-/** A complete `enterprises.create` body, as in the seed's quickstart. */
+import { readFileSync } from 'node:fs'
+
+/**
+ * The shared example enterprise (the Rust facade's `telnyx_reputation::examples::acme()`): one
+ * JSON file read by the Rust, Python, Node and emulator suites, in the API's snake_case.
+ */
+const ACME = JSON.parse(
+  readFileSync(
+    new URL('../../../crates/telnyx-reputation/src/examples/acme-enterprise.json', import.meta.url),
+    'utf8',
+  ),
+)
+
+/** The keys of a wire object in the binding's camelCase, recursively. */
+function camelCase(value) {
+  if (Array.isArray(value)) return value.map(camelCase)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [
+      key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()),
+      camelCase(v),
+    ]),
+  )
+}
+
+/** A complete `enterprises.create` body: the shared example under `legalName`. */
 export function newEnterprise(legalName = 'Acme Plumbing LLC') {
-  const address = {
-    country: 'US',
-    administrativeArea: 'IL',
-    city: 'Chicago',
-    postalCode: '60601',
-    streetAddress: '100 Main St',
-  }
-  return {
-    legalName,
-    doingBusinessAs: 'Acme Plumbing',
-    organizationType: 'commercial',
-    organizationLegalType: 'llc',
-    countryCode: 'US',
-    jurisdictionOfIncorporation: 'Delaware',
-    website: 'https://acmeplumbing.example.com',
-    fein: '12-3456789',
-    industry: 'technology',
-    numberOfEmployees: '51-200',
-    organizationContact: {
-      firstName: 'Sam',
-      lastName: 'Owner',
-      email: 'sam@acmeplumbing.example.com',
-      jobTitle: 'Compliance Lead',
-      phoneNumber: '+13125550000',
-    },
-    billingContact: {
-      firstName: 'Alex',
-      lastName: 'Bill',
-      email: 'billing@acmeplumbing.example.com',
-      phoneNumber: '+13125550001',
-    },
-    organizationPhysicalAddress: address,
-    billingAddress: address,
-  }
+  return { ...camelCase(ACME), legalName }
 }
 
 /** The API requests the emulator recorded for the emulator's account. */

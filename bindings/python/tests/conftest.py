@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 from collections.abc import AsyncIterable, Coroutine, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import pytest
@@ -24,45 +26,12 @@ __all__ = ["async_client", "client", "emulator", "emulator_server"]
 
 T = TypeVar("T")
 
-ENTERPRISE: dict[str, Any] = {
-    "legal_name": "Acme Plumbing LLC",
-    "doing_business_as": "Acme Plumbing",
-    "organization_type": "commercial",
-    "organization_legal_type": "llc",
-    "country_code": "US",
-    "jurisdiction_of_incorporation": "Delaware",
-    "website": "https://acmeplumbing.example.com",
-    "fein": "12-3456789",
-    "industry": "technology",
-    "number_of_employees": "51-200",
-    "organization_contact": {
-        "first_name": "Sam",
-        "last_name": "Owner",
-        "email": "sam@acmeplumbing.example.com",
-        "job_title": "Compliance Lead",
-        "phone_number": "+13125550000",
-    },
-    "billing_contact": {
-        "first_name": "Alex",
-        "last_name": "Bill",
-        "email": "billing@acmeplumbing.example.com",
-        "phone_number": "+13125550001",
-    },
-    "organization_physical_address": {
-        "country": "US",
-        "administrative_area": "IL",
-        "city": "Chicago",
-        "postal_code": "60601",
-        "street_address": "100 Main St",
-    },
-    "billing_address": {
-        "country": "US",
-        "administrative_area": "IL",
-        "city": "Chicago",
-        "postal_code": "60601",
-        "street_address": "100 Main St",
-    },
-}
+# The shared example enterprise: one JSON file read by the Rust, Python, Node and emulator
+# suites (the Rust facade's `telnyx_reputation::examples::acme()`).
+ACME_JSON = Path(__file__).parents[3].joinpath(
+    "crates", "telnyx-reputation", "src", "examples", "acme-enterprise.json"
+)
+ENTERPRISE: dict[str, Any] = json.loads(ACME_JSON.read_text(encoding="utf-8"))
 
 
 def numbers(first: int, count: int) -> list[str]:
