@@ -63,11 +63,7 @@ impl ClientHooks<()> for Client {
                 request_id: response.headers().get("x-request-id").cloned(),
             }))
         });
-        // Inside `with_raw_body`: keep the body for the caller, hand progenitor the stand-in.
-        match RAW_BODY.try_with(|slot| slot.placeholder) {
-            Ok(placeholder) => keep_raw_body(response, placeholder).await,
-            Err(_) => Ok(response),
-        }
+        Ok(response)
     }
 }
 
@@ -101,53 +97,6 @@ pub async fn with_response_meta<F: Future>(call: F) -> (F::Output, Option<Respon
             (output, RESPONSE_META.with(Cell::take))
         })
         .await
-}
-
-struct RawBody {
-    /// The body progenitor decodes instead (a valid, minimal value of the operation's type).
-    placeholder: &'static str,
-    body: Cell<Option<bytes::Bytes>>,
-}
-
-tokio::task_local! {
-    static RAW_BODY: RawBody;
-}
-
-/// Run `call` (a generated-client call) and return its output with the raw body of its last
-/// 2xx answer, which the caller decodes itself (e.g. a page straight into its own models).
-/// Progenitor decodes `placeholder` instead of that body, so it must be a valid, minimal JSON
-/// value of the operation's response type; everything else (the request, the hooks, the
-/// error statuses) is the generated call's own.
-pub async fn with_raw_body<F: Future>(
-    placeholder: &'static str,
-    call: F,
-) -> (F::Output, Option<bytes::Bytes>) {
-    let slot = RawBody {
-        placeholder,
-        body: Cell::new(None),
-    };
-    RAW_BODY
-        .scope(slot, async move {
-            let output = call.await;
-            (output, RAW_BODY.with(|slot| slot.body.take()))
-        })
-        .await
-}
-
-async fn keep_raw_body(
-    response: reqwest::Response,
-    placeholder: &'static str,
-) -> reqwest::Result<reqwest::Response> {
-    let status = response.status();
-    let mut headers = response.headers().clone();
-    let body = response.bytes().await?;
-    RAW_BODY.with(|slot| slot.body.set(Some(body)));
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.remove(CONTENT_LENGTH);
-    let mut stand_in = http::Response::new(bytes::Bytes::from_static(placeholder.as_bytes()));
-    *stand_in.status_mut() = status;
-    *stand_in.headers_mut() = headers;
-    Ok(reqwest::Response::from(stand_in))
 }
 
 /// What one call adds to each of its requests: headers (replacing any of the same name),

@@ -10,6 +10,5 @@ mod hooks;
 
 pub use generated::*;
 pub use hooks::{
-    RequestExtras, ResponseMeta, apply_request_extras, with_raw_body, with_request_extras,
-    with_response_meta,
+    RequestExtras, ResponseMeta, apply_request_extras, with_request_extras, with_response_meta,
 };

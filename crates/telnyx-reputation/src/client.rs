@@ -348,34 +348,6 @@ where
     }
 }
 
-/// [`send`] for a list operation whose page is decoded straight into the facade's model `T`
-/// (the hot path of a sweep: no generated intermediate to convert). The request, its hooks
-/// and its error statuses are the generated call's; only the 2xx body is read here, while
-/// the generated client decodes `placeholder` (an empty page of its own list type).
-pub(crate) async fn send_page<T, G, Fut>(
-    placeholder: &'static str,
-    call: Fut,
-) -> Result<crate::models::Page<T>, Error>
-where
-    T: serde::de::DeserializeOwned,
-    Fut: Future<Output = Result<ResponseValue<G>, progenitor_client::Error<Errors>>>,
-{
-    #[derive(serde::Deserialize)]
-    struct Wire<T> {
-        data: Vec<T>,
-        meta: crate::models::PageMeta,
-    }
-    let (sent, body) = telnyx_reputation_api::with_raw_body(placeholder, send(call)).await;
-    sent?;
-    let body = body.unwrap_or_default();
-    let wire: Wire<T> =
-        serde_json::from_slice(&body).map_err(|e| decode_error(Some(200), None, e, &body))?;
-    Ok(crate::models::Page {
-        items: wire.data,
-        meta: wire.meta,
-    })
-}
-
 /// [`send`] for the operations whose success status the product docs and the upstream
 /// spec disagree on (enable, add numbers, the terms agreement: 201 upstream; document
 /// upload: 200 upstream). The generated client accepts only the code the contract

@@ -6,7 +6,7 @@ use telnyx_reputation_api::types as g;
 use uuid::Uuid;
 
 use super::non_zero;
-use crate::client::{Client, send, send_any_2xx, send_page};
+use crate::client::{Client, send, send_any_2xx};
 use crate::convert;
 use crate::models::{
     BatchFailure, BatchProgress, BulkAddOptions, BulkAddReport, BulkRefreshReport, NumberOwnership,
@@ -442,22 +442,21 @@ async fn list_page(
         ));
     }
     let api = client.api();
-    client
+    let list = client
         .run(LIST, || {
             let mut call = api
                 .list_reputation_numbers()
                 .enterprise_id(id)
                 .page_number(non_zero(query.page_number));
             call = number_filter!(call, &query);
-            send_page(EMPTY_NUMBER_LIST, call.send())
+            send(call.send())
         })
-        .await
+        .await?;
+    Ok(Page {
+        items: convert::numbers(list.data),
+        meta: convert::meta(list.meta),
+    })
 }
-
-/// What the generated client decodes while a page of numbers is read straight into the
-/// facade's models ([`send_page`]): an empty `ReputationNumberList`.
-const EMPTY_NUMBER_LIST: &str =
-    r#"{"data":[],"meta":{"page_number":1,"page_size":0,"total_pages":0,"total_results":0}}"#;
 
 /// Monitored numbers across every enterprise of the account (`client.numbers()`).
 #[derive(Debug, Clone)]
@@ -542,7 +541,7 @@ async fn account_list_page(
         .map(|id| validate::uuid("enterprise_id", id))
         .transpose()?;
     let api = client.api();
-    client
+    let list = client
         .run(ACCOUNT_LIST, || {
             let mut call = api
                 .list_account_reputation_numbers()
@@ -551,9 +550,13 @@ async fn account_list_page(
                 call = call.filter_enterprise_id(id);
             }
             call = number_filter!(call, &query);
-            send_page(EMPTY_NUMBER_LIST, call.send())
+            send(call.send())
         })
-        .await
+        .await?;
+    Ok(Page {
+        items: convert::numbers(list.data),
+        meta: convert::meta(list.meta),
+    })
 }
 
 impl Numbers {
