@@ -203,48 +203,11 @@ async fn approved_enterprise(client: &Client, admin: &Admin) -> String {
     enterprise.id
 }
 
+/// The shared example enterprise under this suite's own name.
 fn new_enterprise() -> NewEnterprise {
-    let address = PhysicalAddress {
-        street_address: "100 Main St".into(),
-        extended_address: None,
-        city: "Chicago".into(),
-        administrative_area: "IL".into(),
-        postal_code: "60601".into(),
-        country: "US".into(),
-    };
-    NewEnterprise {
-        legal_name: "Chaos Soak LLC".into(),
-        doing_business_as: "Chaos Soak".into(),
-        organization_type: OrganizationType::Commercial,
-        organization_legal_type: OrganizationLegalType::Llc,
-        country_code: "US".into(),
-        jurisdiction_of_incorporation: "Delaware".into(),
-        website: "https://chaos.example.com".into(),
-        fein: "12-3456789".into(),
-        industry: "technology".into(),
-        number_of_employees: NumberOfEmployees::From51To200,
-        organization_contact: OrganizationContact {
-            first_name: "Sam".into(),
-            last_name: "Soak".into(),
-            email: "sam@chaos.example.com".into(),
-            job_title: "Compliance Lead".into(),
-            phone_number: "+13125550000".into(),
-        },
-        billing_contact: BillingContact {
-            first_name: "Alex".into(),
-            last_name: "Soak".into(),
-            email: "billing@chaos.example.com".into(),
-            phone_number: "+13125550001".into(),
-        },
-        organization_physical_address: address.clone(),
-        billing_address: address,
-        corporate_registration_number: None,
-        customer_reference: None,
-        dun_bradstreet_number: None,
-        primary_business_domain_sic_code: None,
-        professional_license_number: None,
-        role_type: None,
-    }
+    let mut enterprise = telnyx_reputation::examples::acme();
+    enterprise.legal_name = "Chaos Soak LLC".into();
+    enterprise
 }
 
 /// The phone numbers of a journaled request body.

@@ -2,24 +2,36 @@
 
 import { readFileSync } from 'node:fs'
 
-/** The example enterprise the suites share: a fixture scenario (terms, enterprise, LOA, daily
+/** The approved-enterprise fixture scenario (terms, the shared example enterprise, LOA, daily
  * checks, both gates approved) for `loadFixtures`. */
 export const APPROVED = new URL('../../fixtures/approved-enterprise.json', import.meta.url)
 
-const camel = (value) =>
-  value && typeof value === 'object'
-    ? Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [
-          k.replace(/_(\w)/g, (_, c) => c.toUpperCase()),
-          camel(v),
-        ]),
-      )
-    : value
+/**
+ * The shared example enterprise (the Rust facade's `telnyx_reputation::examples::acme()`): one
+ * JSON file read by the Rust, Python, Node and emulator suites, in the API's snake_case.
+ */
+const ACME = JSON.parse(
+  readFileSync(
+    new URL('../../../crates/telnyx-reputation/src/examples/acme-enterprise.json', import.meta.url),
+    'utf8',
+  ),
+)
 
-/** A complete `enterprises.create` body: the shared example enterprise, as the client takes it. */
+/** The keys of a wire object in the binding's camelCase, recursively. */
+function camelCase(value) {
+  if (Array.isArray(value)) return value.map(camelCase)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [
+      key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()),
+      camelCase(v),
+    ]),
+  )
+}
+
+/** A complete `enterprises.create` body: the shared example under `legalName`. */
 export function newEnterprise(legalName = 'Acme Plumbing LLC') {
-  const { params } = JSON.parse(readFileSync(APPROVED, 'utf8')).fixtures[1]
-  return { ...camel(params), legalName }
+  return { ...camelCase(ACME), legalName }
 }
 
 /** The API requests the emulator recorded for the emulator's account. */

@@ -26,12 +26,15 @@ __all__ = ["async_client", "client", "emulator", "emulator_server"]
 
 T = TypeVar("T")
 
-#: The example enterprise the suites share (bindings/fixtures/approved-enterprise.json): a
-#: fixture scenario that agrees to the terms, creates it, enables reputation and approves it.
+#: The approved-enterprise fixture scenario (terms, the shared example enterprise, LOA, daily
+#: checks, both gates approved) for `load_fixtures`; its enterprise is ACME_JSON's.
 APPROVED = Path(__file__).parents[2] / "fixtures" / "approved-enterprise.json"
-ENTERPRISE: dict[str, Any] = json.loads(APPROVED.read_text(encoding="utf-8"))["fixtures"][1][
-    "params"
-]
+# The shared example enterprise: one JSON file read by the Rust, Python, Node and emulator
+# suites (the Rust facade's `telnyx_reputation::examples::acme()`).
+ACME_JSON = Path(__file__).parents[3].joinpath(
+    "crates", "telnyx-reputation", "src", "examples", "acme-enterprise.json"
+)
+ENTERPRISE: dict[str, Any] = json.loads(ACME_JSON.read_text(encoding="utf-8"))
 
 
 def numbers(first: int, count: int) -> list[str]:

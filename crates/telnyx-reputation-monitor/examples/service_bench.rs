@@ -122,7 +122,7 @@ async fn workload(
         .base_url(&base_url)
         .build()?;
     client.terms_of_service().agree_number_reputation().await?;
-    let new: NewEnterprise = serde_json::from_str(include_str!("../tests/enterprise.json"))?;
+    let new: NewEnterprise = telnyx_reputation::examples::acme();
     let enterprise = client.enterprises().create(new).await?;
     let rep = client.reputation(&enterprise.id);
     let pdf = rep.loa().render(LoaRenderOptions::default()).await?;

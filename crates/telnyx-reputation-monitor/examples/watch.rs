@@ -9,17 +9,6 @@ use telnyx_reputation::{CheckFrequency, Client, LoaRenderOptions, NewEnterprise,
 use telnyx_reputation_emulator::{ApprovalDelay, Emulator};
 use telnyx_reputation_monitor::{Monitor, Report, Rules, Store, SyncOptions};
 
-const ENTERPRISE: &str = r#"{
-  "legal_name": "Acme Plumbing LLC", "doing_business_as": "Acme Plumbing",
-  "organization_type": "commercial", "organization_legal_type": "llc", "country_code": "US",
-  "jurisdiction_of_incorporation": "Delaware", "website": "https://acmeplumbing.example.com",
-  "fein": "12-3456789", "industry": "technology", "number_of_employees": "51-200",
-  "organization_contact": {"first_name": "Sam", "last_name": "Owner", "email": "sam@acmeplumbing.example.com", "job_title": "Compliance Lead", "phone_number": "+13125550000"},
-  "billing_contact": {"first_name": "Alex", "last_name": "Bill", "email": "billing@acmeplumbing.example.com", "phone_number": "+13125550001"},
-  "organization_physical_address": {"country": "US", "administrative_area": "IL", "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St"},
-  "billing_address": {"country": "US", "administrative_area": "IL", "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St"}
-}"#;
-
 const RULES: &str = r#"
 [[rule]]
 name = "turned high"
@@ -39,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(emulator.base_url())
         .build()?;
     client.terms_of_service().agree_number_reputation().await?;
-    let new: NewEnterprise = serde_json::from_str(ENTERPRISE)?;
+    let new: NewEnterprise = telnyx_reputation::examples::acme();
     let enterprise = client.enterprises().create(new).await?;
     let rep = client.reputation(&enterprise.id);
     let pdf = rep.loa().render(LoaRenderOptions::default()).await?;

@@ -35,6 +35,7 @@ pub const SYNC_SUBJECT: &str = "sync";
 /// Where an alert is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AlertState {
     /// The conditions hold, for fewer consecutive syncs than the rule's `open_after`.
     Pending,
@@ -98,6 +99,7 @@ pub struct Alert {
 /// What a notification announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AlertEvent {
     /// The alert opened.
     Opened,

@@ -78,6 +78,7 @@ impl ChannelType {
 /// The card a `teams` channel posts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TeamsCard {
     /// A legacy connector MessageCard (`@type = MessageCard`).
     #[default]
@@ -89,6 +90,7 @@ pub enum TeamsCard {
 /// How an `email` channel talks to its SMTP server.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SmtpTls {
     /// Plain connection upgraded with STARTTLS (required); default port 587.
     #[default]

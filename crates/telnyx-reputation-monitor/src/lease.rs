@@ -42,6 +42,7 @@ const LEADER_KEY: &str = "telnyx-reputation-monitor serve leader";
 /// What a `serve` replica does now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Role {
     /// It syncs, runs the rules and delivers the outbox (and receives webhooks).
     Leader,

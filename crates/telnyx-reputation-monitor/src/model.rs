@@ -106,6 +106,7 @@ impl Reading {
 /// What changed about a number between two syncs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChangeKind {
     /// First seen by the monitor.
     Added,

@@ -50,6 +50,7 @@ const RECONCILE_SKEW: chrono::Duration = chrono::Duration::minutes(5);
 /// What an outbox row does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum OutboxKind {
     /// POST a rule's notification.
     Notify,
@@ -82,6 +83,7 @@ impl OutboxKind {
 /// Where an outbox row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum OutboxState {
     /// Not delivered yet; due at `next_attempt_at`.
     Pending,

@@ -26,6 +26,7 @@ use crate::model::Reading;
 /// Why a number is a candidate for a fresh check, highest risk first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason {
     /// Not checked for `stale_days` (or never).
     Stale,

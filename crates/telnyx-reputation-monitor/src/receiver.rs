@@ -45,6 +45,7 @@ pub type OnForward = Arc<dyn Fn(&OutboxItem) + Send + Sync>;
 
 /// Why a delivery was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RejectReason {
     /// The signature does not verify with the configured public key (401): a forged
     /// delivery, or `listen` configured with another account's key.

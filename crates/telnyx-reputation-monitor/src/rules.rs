@@ -140,6 +140,7 @@ impl Rule {
 /// An action of a rule.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Action {
     /// Print one JSON line for the match.
     Print,
@@ -168,6 +169,7 @@ pub struct Notify {
 /// Body shape of a notification.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NotifyFormat {
     /// The match as JSON.
     #[default]
@@ -206,6 +208,7 @@ pub struct Match {
 /// What one action did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Outcome {
     /// A JSON line to print.
     Print {

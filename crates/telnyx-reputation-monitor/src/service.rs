@@ -529,6 +529,7 @@ fn locate(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (u
 
 /// What the service reports as it runs (the CLI prints each on stderr).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ServiceEvent {
     /// The HTTP server is bound.
     Listening(SocketAddr),

@@ -75,6 +75,7 @@ const BATCH: usize = 400;
 
 /// Which database a store is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Backend {
     /// An SQLite file.
     Sqlite,
@@ -97,6 +98,7 @@ pub struct Store {
 
 /// Whether [`Store::open_with`] may create a missing SQLite file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Create {
     /// Only open an existing store: a missing file is an error naming the path.
     Never,

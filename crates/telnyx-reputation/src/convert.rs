@@ -1,6 +1,11 @@
 //! The one place generated-client types become facade types (and facade request structs
-//! become generated bodies). Hot paths (numbers, pages) move fields one by one; large,
-//! rarely used shapes (enterprises, request bodies) go through `serde_json::Value`.
+//! become generated bodies).
+//!
+//! Every response conversion takes the generated struct apart with an exhaustive `let`
+//! pattern (no `..`), so when `cargo xtask codegen` adds a field to a contract schema the
+//! compiler names this function until the facade model carries the field (or the pattern
+//! drops it on purpose with `field: _` and a comment). Request bodies still go through
+//! `serde_json`: the generated types' `TryFrom` checks are the length and pattern rules.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -8,92 +13,240 @@ use telnyx_reputation_api::types as g;
 
 use crate::Error;
 use crate::enums::*;
-use crate::error::undecodable_model;
 use crate::models::*;
 
-/// Re-shape `value` through JSON. A failure means the shapes disagree: for request bodies
-/// the input was invalid, for responses the server sent something unexpected.
-fn via_json<A: Serialize, B: DeserializeOwned>(value: &A) -> Result<B, serde_json::Error> {
-    serde_json::from_value(serde_json::to_value(value)?)
-}
-
-/// Build a generated request body from a facade request struct.
+/// Build a generated request body from a facade request struct: its `TryFrom` checks are the
+/// contract's length and pattern rules, so a failure is invalid input.
 pub(crate) fn request_body<A: Serialize, B: DeserializeOwned>(
     field: &str,
     value: &A,
 ) -> Result<B, Error> {
-    via_json(value).map_err(|e| Error::invalid(format!("{field}: {e}")))
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| Error::invalid(format!("{field}: {e}")))
 }
 
-fn response<A: Serialize, B: DeserializeOwned>(value: &A) -> Result<B, Error> {
-    via_json(value).map_err(undecodable_model)
+fn address(a: g::PhysicalAddress) -> PhysicalAddress {
+    let g::PhysicalAddress {
+        street_address,
+        extended_address,
+        city,
+        administrative_area,
+        postal_code,
+        country,
+    } = a;
+    PhysicalAddress {
+        street_address,
+        extended_address,
+        city,
+        administrative_area,
+        postal_code,
+        country: country.0,
+    }
 }
 
-pub(crate) fn enterprise(e: g::Enterprise) -> Result<Enterprise, Error> {
-    response(&e)
+fn billing_contact(c: g::BillingContact) -> BillingContact {
+    let g::BillingContact {
+        first_name,
+        last_name,
+        email,
+        phone_number,
+    } = c;
+    BillingContact {
+        first_name: first_name.into(),
+        last_name: last_name.into(),
+        email,
+        phone_number,
+    }
+}
+
+fn organization_contact(c: g::OrganizationContact) -> OrganizationContact {
+    let g::OrganizationContact {
+        first_name,
+        last_name,
+        email,
+        job_title,
+        phone_number,
+    } = c;
+    OrganizationContact {
+        first_name,
+        last_name,
+        email,
+        job_title,
+        phone_number,
+    }
+}
+
+pub(crate) fn enterprise(e: g::Enterprise) -> Enterprise {
+    let g::Enterprise {
+        id,
+        legal_name,
+        doing_business_as,
+        organization_type,
+        organization_legal_type,
+        country_code,
+        jurisdiction_of_incorporation,
+        website,
+        fein,
+        industry,
+        number_of_employees,
+        organization_contact: contact,
+        billing_contact: billing,
+        organization_physical_address,
+        billing_address,
+        corporate_registration_number,
+        customer_reference,
+        dun_bradstreet_number,
+        primary_business_domain_sic_code,
+        professional_license_number,
+        role_type,
+        number_reputation_enabled,
+        branded_calling_enabled,
+        bpo_verification_status,
+        bpo_verification_rejection_reason,
+        created_at,
+        updated_at,
+    } = e;
+    Enterprise {
+        id: id.to_string(),
+        legal_name,
+        doing_business_as,
+        organization_type: OrganizationType::from_wire(&organization_type.0),
+        organization_legal_type: OrganizationLegalType::from_wire(&organization_legal_type.0),
+        country_code,
+        jurisdiction_of_incorporation,
+        website,
+        fein,
+        industry: industry.0,
+        number_of_employees: NumberOfEmployees::from_wire(&number_of_employees.0),
+        organization_contact: organization_contact(contact),
+        billing_contact: billing_contact(billing),
+        organization_physical_address: address(organization_physical_address),
+        billing_address: address(billing_address),
+        corporate_registration_number,
+        customer_reference,
+        dun_bradstreet_number,
+        primary_business_domain_sic_code,
+        professional_license_number,
+        role_type: role_type.map(|r| RoleType::from_wire(&r.0)),
+        number_reputation_enabled,
+        branded_calling_enabled,
+        bpo_verification_status: bpo_verification_status.map(|s| GateStatus::from_wire(&s.0)),
+        bpo_verification_rejection_reason,
+        created_at,
+        updated_at,
+    }
 }
 
 pub(crate) fn document(d: g::Document) -> Document {
+    let g::Document {
+        id,
+        filename,
+        content_type,
+        size,
+        sha256,
+        status,
+        av_scan_status,
+        customer_reference,
+        created_at,
+        updated_at,
+        // Always `"document"`: the facade's type says what it is.
+        record_type: _,
+    } = d;
     Document {
-        id: d.id.to_string(),
-        filename: d.filename,
-        content_type: d.content_type,
-        size: d.size.map(|s| DocumentSize {
-            amount: s.amount,
-            unit: s.unit,
+        id: id.to_string(),
+        filename,
+        content_type,
+        size: size.map(|s| {
+            let g::DocumentSize { amount, unit } = s;
+            DocumentSize { amount, unit }
         }),
-        sha256: d.sha256,
-        status: d.status.map(|s| s.0),
-        av_scan_status: d.av_scan_status.map(|s| s.0),
-        customer_reference: d.customer_reference,
-        created_at: d.created_at,
-        updated_at: d.updated_at,
+        sha256,
+        status: status.map(|s| s.0),
+        av_scan_status: av_scan_status.map(|s| s.0),
+        customer_reference,
+        created_at,
+        updated_at,
     }
 }
 
 pub(crate) fn settings(s: g::ReputationSettings) -> ReputationSettings {
+    let g::ReputationSettings {
+        enterprise_id,
+        status,
+        loa_status,
+        check_frequency,
+        loa_document_id,
+        rejection_reasons,
+        external_verification_status,
+        webhook_url,
+        created_at,
+        updated_at,
+    } = s;
     ReputationSettings {
-        enterprise_id: s.enterprise_id.to_string(),
-        status: ReputationStatus::from_wire(&s.status.0),
-        loa_status: GateStatus::from_wire(&s.loa_status.0),
-        check_frequency: CheckFrequency::from_wire(&s.check_frequency.0),
-        loa_document_id: s.loa_document_id.map(|id| id.to_string()),
-        rejection_reasons: s.rejection_reasons.unwrap_or_default(),
-        external_verification_status: s
-            .external_verification_status
+        enterprise_id: enterprise_id.to_string(),
+        status: ReputationStatus::from_wire(&status.0),
+        loa_status: GateStatus::from_wire(&loa_status.0),
+        check_frequency: CheckFrequency::from_wire(&check_frequency.0),
+        loa_document_id,
+        rejection_reasons: rejection_reasons.unwrap_or_default(),
+        external_verification_status: external_verification_status
             .map(|v| GateStatus::from_wire(&v.0)),
-        webhook_url: s.webhook_url,
-        created_at: s.created_at,
-        updated_at: s.updated_at,
+        webhook_url,
+        created_at,
+        updated_at,
     }
 }
 
 fn reputation_data(d: g::ReputationData) -> ReputationData {
+    let g::ReputationData {
+        spam_risk,
+        spam_category,
+        maturity_score,
+        connection_score,
+        engagement_score,
+        sentiment_score,
+        last_refreshed_at,
+    } = d;
     ReputationData {
-        spam_risk: d.spam_risk.map(|r| SpamRisk::from_wire(&r.0)),
-        spam_category: d.spam_category,
-        maturity_score: d.maturity_score,
-        connection_score: d.connection_score,
-        engagement_score: d.engagement_score,
-        sentiment_score: d.sentiment_score,
-        last_refreshed_at: d.last_refreshed_at,
+        spam_risk: spam_risk.map(|r| SpamRisk::from_wire(&r.0)),
+        spam_category,
+        maturity_score,
+        connection_score,
+        engagement_score,
+        sentiment_score,
+        last_refreshed_at,
     }
 }
 
 pub(crate) fn number(n: g::ReputationNumber) -> ReputationNumber {
+    let g::ReputationNumber {
+        id,
+        enterprise_id,
+        phone_number,
+        reputation_data: data,
+        source,
+        ownership_status,
+        flag_reason,
+        confirm_by,
+        removal_reason,
+        removed_at,
+        created_at,
+        updated_at,
+    } = n;
     ReputationNumber {
-        id: n.id.to_string(),
-        enterprise_id: n.enterprise_id.to_string(),
-        phone_number: n.phone_number,
-        reputation_data: n.reputation_data.map(reputation_data),
-        source: n.source.map(|s| NumberSource::from_wire(&s.0)),
-        ownership_status: n.ownership_status.map(|s| OwnershipStatus::from_wire(&s.0)),
-        flag_reason: n.flag_reason,
-        confirm_by: n.confirm_by,
-        removal_reason: n.removal_reason.map(|r| RemovalReason::from_wire(&r.0)),
-        removed_at: n.removed_at,
-        created_at: n.created_at,
-        updated_at: n.updated_at,
+        id: id.to_string(),
+        enterprise_id: enterprise_id.to_string(),
+        phone_number,
+        reputation_data: data.map(reputation_data),
+        source: source.map(|s| NumberSource::from_wire(&s.0)),
+        ownership_status: ownership_status.map(|s| OwnershipStatus::from_wire(&s.0)),
+        flag_reason,
+        confirm_by,
+        removal_reason: removal_reason.map(|r| RemovalReason::from_wire(&r.0)),
+        removed_at,
+        created_at,
+        updated_at,
     }
 }
 
@@ -102,135 +255,234 @@ pub(crate) fn numbers(list: Vec<g::ReputationNumber>) -> Vec<ReputationNumber> {
 }
 
 pub(crate) fn meta(m: g::PaginationMeta) -> PageMeta {
+    let g::PaginationMeta {
+        page_number,
+        page_size,
+        total_pages,
+        total_results,
+    } = m;
     PageMeta {
-        page_number: m.page_number.get(),
-        page_size: m.page_size,
-        total_pages: m.total_pages,
-        total_results: m.total_results,
+        page_number: page_number.get(),
+        page_size,
+        total_pages,
+        total_results,
     }
 }
 
 pub(crate) fn refresh(r: g::RefreshResult) -> RefreshOutcome {
+    let g::RefreshResult {
+        results,
+        total_requested,
+        total_successful,
+        total_failed,
+    } = r;
     RefreshOutcome {
-        results: r
-            .results
+        results: results
             .into_iter()
-            .map(|i| RefreshResult {
-                phone_number: i.phone_number,
-                success: i.success,
-                error: i.error,
+            .map(|i| {
+                let g::RefreshResultItem {
+                    phone_number,
+                    success,
+                    error,
+                } = i;
+                RefreshResult {
+                    phone_number,
+                    success,
+                    error,
+                }
             })
             .collect(),
-        total_requested: r.total_requested,
-        total_successful: r.total_successful,
-        total_failed: r.total_failed,
+        total_requested,
+        total_successful,
+        total_failed,
     }
 }
 
 pub(crate) fn ownership(o: g::NumberOwnership) -> NumberOwnership {
+    let g::NumberOwnership {
+        phone_number,
+        source,
+        ownership_status,
+        flag_reason,
+        confirm_by,
+        baseline_carrier,
+        baseline_recorded_at,
+        last_checked_at,
+        history,
+    } = o;
     NumberOwnership {
-        phone_number: o.phone_number,
-        source: o.source.map(|s| NumberSource::from_wire(&s.0)),
-        ownership_status: o.ownership_status.map(|s| OwnershipStatus::from_wire(&s.0)),
-        flag_reason: o.flag_reason,
-        confirm_by: o.confirm_by,
-        baseline_carrier: o.baseline_carrier,
-        baseline_recorded_at: o.baseline_recorded_at,
-        last_checked_at: o.last_checked_at,
-        history: o
-            .history
+        phone_number,
+        source: source.map(|s| NumberSource::from_wire(&s.0)),
+        ownership_status: ownership_status.map(|s| OwnershipStatus::from_wire(&s.0)),
+        flag_reason,
+        confirm_by,
+        baseline_carrier,
+        baseline_recorded_at,
+        last_checked_at,
+        history: history
             .into_iter()
-            .map(|h| OwnershipEvent {
-                event_type: h.event_type,
-                occurred_at: h.occurred_at,
-                outcome: h.outcome,
+            .map(|h| {
+                let g::OwnershipHistoryEntry {
+                    event_type,
+                    occurred_at,
+                    outcome,
+                } = h;
+                OwnershipEvent {
+                    event_type,
+                    occurred_at,
+                    outcome,
+                }
             })
             .collect(),
     }
 }
 
 pub(crate) fn remediation_results(r: g::RemediationResults) -> RemediationResults {
+    let g::RemediationResults {
+        remediated,
+        not_flagged,
+        requires_review,
+        ineligible,
+        refused,
+    } = r;
     RemediationResults {
-        remediated: r.remediated,
-        not_flagged: r.not_flagged,
-        requires_review: r.requires_review,
-        ineligible: r.ineligible,
-        refused: r.refused,
+        remediated,
+        not_flagged,
+        requires_review,
+        ineligible,
+        refused,
     }
 }
 
 pub(crate) fn remediation(r: g::Remediation) -> Remediation {
+    let g::Remediation {
+        id,
+        status,
+        phone_numbers_count,
+        phone_numbers_submitted,
+        phone_numbers_ineligible,
+        call_purpose,
+        contact_email,
+        webhook_url,
+        tier1_completed_at,
+        tier2_completed_at,
+        results,
+        created_at,
+        updated_at,
+    } = r;
     Remediation {
-        id: r.id.to_string(),
-        status: RemediationStatus::from_wire(&r.status.0),
-        phone_numbers_count: r.phone_numbers_count,
-        phone_numbers_submitted: r.phone_numbers_submitted,
-        phone_numbers_ineligible: r.phone_numbers_ineligible,
-        call_purpose: r.call_purpose,
-        contact_email: r.contact_email,
-        webhook_url: r.webhook_url,
-        tier1_completed_at: r.tier1_completed_at,
-        tier2_completed_at: r.tier2_completed_at,
-        results: r.results.map(remediation_results),
-        created_at: r.created_at,
-        updated_at: r.updated_at,
+        id: id.to_string(),
+        status: RemediationStatus::from_wire(&status.0),
+        phone_numbers_count,
+        phone_numbers_submitted,
+        phone_numbers_ineligible,
+        call_purpose,
+        contact_email,
+        webhook_url,
+        tier1_completed_at,
+        tier2_completed_at,
+        results: results.map(remediation_results),
+        created_at,
+        updated_at,
     }
 }
 
 pub(crate) fn remediation_summary(r: g::RemediationSummary) -> RemediationSummary {
+    let g::RemediationSummary {
+        id,
+        status,
+        phone_numbers_count,
+        call_purpose,
+        tier1_completed_at,
+        tier2_completed_at,
+        created_at,
+        updated_at,
+    } = r;
     RemediationSummary {
-        id: r.id.to_string(),
-        status: RemediationStatus::from_wire(&r.status.0),
-        phone_numbers_count: r.phone_numbers_count,
-        call_purpose: r.call_purpose,
-        tier1_completed_at: r.tier1_completed_at,
-        tier2_completed_at: r.tier2_completed_at,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
+        id: id.to_string(),
+        status: RemediationStatus::from_wire(&status.0),
+        phone_numbers_count,
+        call_purpose,
+        tier1_completed_at,
+        tier2_completed_at,
+        created_at,
+        updated_at,
     }
 }
 
 pub(crate) fn external_verification(v: g::ExternalVerification) -> ExternalVerification {
+    let g::ExternalVerification {
+        enterprise_id,
+        status,
+        document_ids,
+        phone_numbers,
+        rejection_reason,
+        submitted_at,
+        reviewed_at,
+    } = v;
     ExternalVerification {
-        enterprise_id: v.enterprise_id.map(|id| id.to_string()),
-        status: v.status.map(|s| GateStatus::from_wire(&s.0)),
-        document_ids: v.document_ids,
-        phone_numbers: v.phone_numbers,
-        rejection_reason: v.rejection_reason,
-        submitted_at: v.submitted_at,
-        reviewed_at: v.reviewed_at,
+        enterprise_id: enterprise_id.map(|id| id.to_string()),
+        status: status.map(|s| GateStatus::from_wire(&s.0)),
+        document_ids,
+        phone_numbers,
+        rejection_reason,
+        submitted_at,
+        reviewed_at,
     }
 }
 
 pub(crate) fn agreement(a: g::TosAgreement) -> TosAgreement {
+    let g::TosAgreement {
+        id,
+        product_type,
+        version,
+        terms_version,
+        agreed_at,
+        created_at,
+    } = a;
     TosAgreement {
-        id: a.id.to_string(),
-        product_type: ProductType::from_wire(&a.product_type.0),
-        version: a.version,
-        terms_version: a.terms_version,
-        agreed_at: a.agreed_at,
-        created_at: a.created_at,
+        id: id.to_string(),
+        product_type: ProductType::from_wire(&product_type.0),
+        version,
+        terms_version,
+        agreed_at,
+        created_at,
     }
 }
 
 pub(crate) fn tos_status(s: g::TosStatus) -> TosStatus {
+    let g::TosStatus {
+        product_type,
+        has_agreed,
+        agreement_required,
+        current_terms_version,
+        agreed_version,
+        agreed_at,
+    } = s;
     TosStatus {
-        product_type: ProductType::from_wire(&s.product_type.0),
-        has_agreed: s.has_agreed,
-        agreement_required: s.agreement_required,
-        current_terms_version: s.current_terms_version,
-        agreed_version: s.agreed_version,
-        agreed_at: s.agreed_at,
+        product_type: ProductType::from_wire(&product_type.0),
+        has_agreed,
+        agreement_required,
+        current_terms_version,
+        agreed_version,
+        agreed_at,
     }
 }
 
 pub(crate) fn terms_info(t: g::TosTermsInfo) -> TermsInfo {
+    let g::TosTermsInfo {
+        product_type,
+        current_version,
+        description,
+        effective_date,
+        terms_url,
+    } = t;
     TermsInfo {
-        product_type: t.product_type.map(|p| ProductType::from_wire(&p.0)),
-        current_version: t.current_version,
-        description: t.description,
-        effective_date: t.effective_date,
-        terms_url: t.terms_url,
+        product_type: product_type.map(|p| ProductType::from_wire(&p.0)),
+        current_version,
+        description,
+        effective_date,
+        terms_url,
     }
 }
 

@@ -713,12 +713,6 @@ pub(crate) fn decode_error(
     }
 }
 
-/// A decoded 2xx answer whose content the facade could not convert into its model (a value
-/// the contract's types accept but the facade's do not): no body bytes are left to quote.
-pub(crate) fn undecodable_model(detail: impl fmt::Display) -> Error {
-    decode_error(Some(200), None, detail, b"")
-}
-
 /// Everything an [`Error`] carries, as one serializable value ([`Error::details`]). Fields
 /// that do not apply to the error's kind are `None` (`null`); `errors` is always a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,9 +3,12 @@
 
 mod billing;
 mod client;
+#[cfg(test)]
+mod contract_check;
 mod convert;
 mod enums;
 mod error;
+pub mod examples;
 mod models;
 mod money;
 mod operations;
@@ -34,10 +37,11 @@ pub use error::{
 pub use models::{
     BatchFailure, BatchProgress, BillingContact, BulkAddOptions, BulkAddReport, BulkRefreshReport,
     Document, DocumentSize, Enterprise, EnterpriseUpdate, ExternalVerification, LoaAgent,
-    LoaRenderOptions, LoaSignature, NewEnterprise, NumberOwnership, OrganizationContact,
-    OwnershipEvent, Page, PageMeta, PhysicalAddress, RefreshOutcome, RefreshResult, Remediation,
-    RemediationRequest, RemediationResults, RemediationSummary, ReputationData, ReputationNumber,
-    ReputationSettings, TermsInfo, TosAgreement, TosStatus, WaitOptions,
+    LoaRenderOptions, LoaSignature, NewEnterprise, NewEnterpriseBuilder, NumberOwnership,
+    OrganizationContact, OwnershipEvent, Page, PageMeta, PhysicalAddress, RefreshOutcome,
+    RefreshResult, Remediation, RemediationRequest, RemediationResults, RemediationSummary,
+    ReputationData, ReputationNumber, ReputationSettings, TermsInfo, TosAgreement, TosStatus,
+    WaitOptions,
 };
 pub use money::{
     Amount, Price, PriceItem, PriceOverride, PriceOverrides, PriceTable, PriceUnit, Usd,

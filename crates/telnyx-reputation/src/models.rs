@@ -17,6 +17,15 @@ use crate::enums::{
     ReputationStatus, RoleType, SpamRisk,
 };
 
+/// A list the API sends as `null` when empty.
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<Vec<T>>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhysicalAddress {
@@ -183,6 +192,114 @@ pub struct NewEnterprise {
     pub role_type: Option<RoleType>,
 }
 
+impl NewEnterprise {
+    /// A builder: set the required fields (and any optional ones), then
+    /// [`NewEnterpriseBuilder::build`]. Unlike a struct literal, code written with the
+    /// builder keeps compiling when a later version adds an optional field.
+    pub fn builder() -> NewEnterpriseBuilder {
+        NewEnterpriseBuilder::default()
+    }
+}
+
+/// Declare the builder's setters: required fields are kept as `Option` until `build`.
+macro_rules! new_enterprise_builder {
+    (
+        required { $( $(#[$rmeta:meta])* $req:ident : $rty:ty ),+ $(,)? }
+        optional { $( $(#[$ometa:meta])* $opt:ident : $oty:ty ),+ $(,)? }
+    ) => {
+        /// Builds a [`NewEnterprise`] ([`NewEnterprise::builder`]).
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct NewEnterpriseBuilder {
+            $( $req: Option<$rty>, )+
+            $( $opt: Option<$oty>, )+
+        }
+
+        impl NewEnterpriseBuilder {
+            $(
+                $(#[$rmeta])*
+                pub fn $req(mut self, value: impl Into<$rty>) -> Self {
+                    self.$req = Some(value.into());
+                    self
+                }
+            )+
+            $(
+                $(#[$ometa])*
+                pub fn $opt(mut self, value: impl Into<$oty>) -> Self {
+                    self.$opt = Some(value.into());
+                    self
+                }
+            )+
+
+            /// The enterprise, or [`Error::InvalidInput`] naming every required field left
+            /// unset. The values themselves are checked by `enterprises().create(..)`.
+            pub fn build(self) -> Result<NewEnterprise, Error> {
+                let missing: Vec<&str> = [$( (stringify!($req), self.$req.is_none()), )+]
+                    .into_iter()
+                    .filter(|(_, unset)| *unset)
+                    .map(|(name, _)| name)
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(Error::invalid(format!(
+                        "{}: required, not set on the NewEnterprise builder",
+                        missing.join(", ")
+                    )));
+                }
+                Ok(NewEnterprise {
+                    $( $req: self.$req.expect("checked above"), )+
+                    $( $opt: self.$opt, )+
+                })
+            }
+        }
+    };
+}
+
+new_enterprise_builder! {
+    required {
+        /// Registered legal name, 3 to 64 characters.
+        legal_name: String,
+        /// Trading name.
+        doing_business_as: String,
+        /// Kind of organisation.
+        organization_type: OrganizationType,
+        /// Legal form.
+        organization_legal_type: OrganizationLegalType,
+        /// ISO 3166-1 alpha-2 country code (`US` or `CA`).
+        country_code: String,
+        /// Where the enterprise is incorporated.
+        jurisdiction_of_incorporation: String,
+        /// Public website.
+        website: String,
+        /// Federal Employer Identification Number.
+        fein: String,
+        /// Industry, e.g. `technology`.
+        industry: String,
+        /// Head-count band.
+        number_of_employees: NumberOfEmployees,
+        /// Authorised representative.
+        organization_contact: OrganizationContact,
+        /// Billing contact.
+        billing_contact: BillingContact,
+        /// Registered address.
+        organization_physical_address: PhysicalAddress,
+        /// Billing address.
+        billing_address: PhysicalAddress,
+    }
+    optional {
+        /// Corporate registration number.
+        corporate_registration_number: String,
+        /// Your own reference.
+        customer_reference: String,
+        /// 9-digit D-U-N-S number.
+        dun_bradstreet_number: String,
+        /// 4-digit SIC code.
+        primary_business_domain_sic_code: String,
+        /// Professional licence number.
+        professional_license_number: String,
+        /// Enterprise (default) or BPO; fixed at creation.
+        role_type: RoleType,
+    }
+}
+
 /// The body of `enterprises().replace(..)`: every mutable field, all optional; absent fields
 /// are not sent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -254,8 +371,8 @@ pub struct ReputationSettings {
     /// Document id of the signed LOA in use.
     #[serde(default)]
     pub loa_document_id: Option<String>,
-    /// Why activation was rejected (empty unless `status` is `rejected`).
-    #[serde(default)]
+    /// Why activation was rejected (empty unless `status` is `rejected`; the API sends null).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub rejection_reasons: Vec<String>,
     /// Review state of the evidence for externally hosted numbers, if any was submitted.
     #[serde(default)]

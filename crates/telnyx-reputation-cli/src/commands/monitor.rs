@@ -666,6 +666,7 @@ fn log_event(event: &ServiceEvent) {
                 "replica {replica} is a standby: it receives webhooks and takes over when the \
                  leader stops"
             ),
+            other => eprintln!("replica {replica} is now {other:?}"),
         },
         ServiceEvent::Abandoned { enterprise_id } => {
             eprintln!("stopping: the sync of {enterprise_id} in flight was abandoned")
@@ -688,6 +689,8 @@ fn log_event(event: &ServiceEvent) {
             report.bytes_freed()
         ),
         ServiceEvent::HousekeepingFailed { message } => eprintln!("{message}"),
+        // An event a newer monitor reports that this CLI does not describe yet.
+        other => eprintln!("{other:?}"),
     }
 }
 

@@ -175,14 +175,6 @@ pub fn json_of(cmd: &mut Command) -> serde_json::Value {
     serde_json::from_slice(&output).expect("JSON output")
 }
 
-/// The quickstart's enterprise, as `enterprises create --json` takes it.
-pub const ENTERPRISE_JSON: &str = r#"{
-  "legal_name": "Acme Plumbing LLC", "doing_business_as": "Acme Plumbing",
-  "organization_type": "commercial", "organization_legal_type": "llc", "country_code": "US",
-  "jurisdiction_of_incorporation": "Delaware", "website": "https://acmeplumbing.example.com",
-  "fein": "12-3456789", "industry": "technology", "number_of_employees": "51-200",
-  "organization_contact": {"first_name": "Sam", "last_name": "Owner", "email": "sam@acmeplumbing.example.com", "job_title": "Compliance Lead", "phone_number": "+13125550000"},
-  "billing_contact": {"first_name": "Alex", "last_name": "Bill", "email": "billing@acmeplumbing.example.com", "phone_number": "+13125550001"},
-  "organization_physical_address": {"country": "US", "administrative_area": "IL", "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St"},
-  "billing_address": {"country": "US", "administrative_area": "IL", "city": "Chicago", "postal_code": "60601", "street_address": "100 Main St"}
-}"#;
+/// The quickstart's enterprise, as `enterprises create --json` takes it: the shared example
+/// (`telnyx_reputation::examples`).
+pub const ENTERPRISE_JSON: &str = telnyx_reputation::examples::ACME_JSON;

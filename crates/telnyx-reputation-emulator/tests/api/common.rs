@@ -193,36 +193,15 @@ pub fn numbers(first: u32, count: u32) -> Vec<String> {
         .collect()
 }
 
-/// A complete, valid enterprise body (the product docs' example).
+/// A complete, valid enterprise body: the shared example enterprise (the facade's
+/// `examples::acme`, one JSON file read by every suite) under `legal_name`.
 pub fn enterprise_body(legal_name: &str) -> Value {
-    json!({
-        "legal_name": legal_name,
-        "doing_business_as": "Acme Plumbing",
-        "organization_type": "commercial",
-        "organization_legal_type": "llc",
-        "country_code": "US",
-        "jurisdiction_of_incorporation": "Delaware",
-        "website": "https://acmeplumbing.example.com",
-        "fein": "12-3456789",
-        "industry": "technology",
-        "number_of_employees": "51-200",
-        "organization_contact": {
-            "first_name": "Sam", "last_name": "Owner", "email": "sam@acmeplumbing.example.com",
-            "job_title": "Compliance Lead", "phone_number": "+13125550000"
-        },
-        "billing_contact": {
-            "first_name": "Alex", "last_name": "Bill", "email": "billing@acmeplumbing.example.com",
-            "phone_number": "+13125550001"
-        },
-        "organization_physical_address": {
-            "country": "US", "administrative_area": "IL", "city": "Chicago",
-            "postal_code": "60601", "street_address": "100 Main St"
-        },
-        "billing_address": {
-            "country": "US", "administrative_area": "IL", "city": "Chicago",
-            "postal_code": "60601", "street_address": "100 Main St"
-        }
-    })
+    let mut body: Value = serde_json::from_str(include_str!(
+        "../../../telnyx-reputation/src/examples/acme-enterprise.json"
+    ))
+    .expect("the shared example enterprise is JSON");
+    body["legal_name"] = json!(legal_name);
+    body
 }
 
 /// The first error item of a Telnyx error body.

@@ -41,6 +41,7 @@ impl std::fmt::Display for BadRequest {
 
 /// What the dashboard's queries fail with.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum QueryError {
     /// A bad parameter (400).
     Bad(BadRequest),
@@ -95,6 +96,7 @@ pub struct NumberParams {
 
 /// What a number can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Sort {
     /// Enterprise and number.
     Number,

@@ -27,7 +27,8 @@ pub struct Fleet {
     pub numbers: Vec<String>,
 }
 
-pub const ENTERPRISE_JSON: &str = include_str!("../enterprise.json");
+/// The shared example enterprise (`telnyx_reputation::examples`).
+pub const ENTERPRISE_JSON: &str = telnyx_reputation::examples::ACME_JSON;
 
 /// A test signing key (base64 of 32 bytes) and its public key.
 pub const SIGNING_KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";

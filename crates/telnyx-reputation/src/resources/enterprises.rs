@@ -39,7 +39,7 @@ impl Enterprises {
                 send(api.create_enterprise().body(body.clone()).send())
             })
             .await?;
-        convert::enterprise(wrapped.data)
+        Ok(convert::enterprise(wrapped.data))
     }
 
     /// Enterprises you own, paged; filter with [`Pager::legal_name_contains`] and
@@ -59,7 +59,7 @@ impl Enterprises {
                 send(api.get_enterprise().enterprise_id(id).send())
             })
             .await?;
-        convert::enterprise(wrapped.data)
+        Ok(convert::enterprise(wrapped.data))
     }
 
     /// Replace the enterprise's mutable fields with those set in `update`.
@@ -83,7 +83,7 @@ impl Enterprises {
                 )
             })
             .await?;
-        convert::enterprise(wrapped.data)
+        Ok(convert::enterprise(wrapped.data))
     }
 
     /// Soft-delete an enterprise.
@@ -118,11 +118,7 @@ async fn list_page(client: Client, query: ListQuery) -> Result<Page<Enterprise>,
             send(call.send())
         })
         .await?;
-    let items = list
-        .data
-        .into_iter()
-        .map(convert::enterprise)
-        .collect::<Result<Vec<_>, _>>()?;
+    let items = list.data.into_iter().map(convert::enterprise).collect();
     Ok(Page {
         items,
         meta: convert::meta(list.meta),

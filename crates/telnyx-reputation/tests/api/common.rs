@@ -216,51 +216,11 @@ impl Harness {
     }
 }
 
-pub fn address() -> PhysicalAddress {
-    PhysicalAddress {
-        street_address: "100 Main St".into(),
-        extended_address: None,
-        city: "Chicago".into(),
-        administrative_area: "IL".into(),
-        postal_code: "60601".into(),
-        country: "US".into(),
-    }
-}
-
+/// The shared example enterprise (`telnyx_reputation::examples::acme`) under `legal_name`.
 pub fn new_enterprise(legal_name: &str) -> NewEnterprise {
-    NewEnterprise {
-        legal_name: legal_name.into(),
-        doing_business_as: "Acme Plumbing".into(),
-        organization_type: OrganizationType::Commercial,
-        organization_legal_type: OrganizationLegalType::Llc,
-        country_code: "US".into(),
-        jurisdiction_of_incorporation: "Delaware".into(),
-        website: "https://acmeplumbing.example.com".into(),
-        fein: "12-3456789".into(),
-        industry: "technology".into(),
-        number_of_employees: NumberOfEmployees::From51To200,
-        organization_contact: OrganizationContact {
-            first_name: "Sam".into(),
-            last_name: "Owner".into(),
-            email: "sam@acmeplumbing.example.com".into(),
-            job_title: "Compliance Lead".into(),
-            phone_number: "+13125550000".into(),
-        },
-        billing_contact: BillingContact {
-            first_name: "Alex".into(),
-            last_name: "Bill".into(),
-            email: "billing@acmeplumbing.example.com".into(),
-            phone_number: "+13125550001".into(),
-        },
-        organization_physical_address: address(),
-        billing_address: address(),
-        corporate_registration_number: None,
-        customer_reference: None,
-        dun_bradstreet_number: None,
-        primary_business_domain_sic_code: None,
-        professional_license_number: None,
-        role_type: None,
-    }
+    let mut enterprise = telnyx_reputation::examples::acme();
+    enterprise.legal_name = legal_name.into();
+    enterprise
 }
 
 /// `count` distinct valid numbers starting at +1202555NNNN.
