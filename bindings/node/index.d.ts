@@ -1377,7 +1377,7 @@ export interface ReputationSettings {
   checkFrequency: 'business_daily' | 'daily' | 'weekly' | 'biweekly' | 'monthly' | 'never' | (string & {})
   /** Document id of the signed LOA in use. */
   loaDocumentId: string | null
-  /** Why activation was rejected (empty unless `status` is `rejected`). */
+  /** Why activation was rejected (empty unless `status` is `rejected`; the API sends null). */
   rejectionReasons: Array<string>
   /** Review state of the evidence for externally hosted numbers, if any was submitted. */
   externalVerificationStatus: 'pending' | 'approved' | 'rejected' | (string & {}) | null

@@ -404,7 +404,7 @@ pub struct ReputationSettings {
     pub check_frequency: String,
     /// Document id of the signed LOA in use.
     pub loa_document_id: Option<String>,
-    /// Why activation was rejected (empty unless `status` is `rejected`).
+    /// Why activation was rejected (empty unless `status` is `rejected`; the API sends null).
     pub rejection_reasons: Vec<String>,
     /// Review state of the evidence for externally hosted numbers, if any was submitted.
     #[napi(ts_type = "'pending' | 'approved' | 'rejected' | (string & {})")]

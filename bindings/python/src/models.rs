@@ -871,7 +871,7 @@ impl ReputationSettings {
     fn loa_document_id<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.0.loa_document_id.to_py(py)
     }
-    /// Why activation was rejected (empty unless `status` is `rejected`).
+    /// Why activation was rejected (empty unless `status` is `rejected`; the API sends null).
     #[getter]
     fn rejection_reasons<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.0.rejection_reasons.to_py(py)

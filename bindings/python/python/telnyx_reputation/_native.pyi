@@ -1424,7 +1424,7 @@ class ReputationSettings:
         """Document id of the signed LOA in use."""
     @property
     def rejection_reasons(self) -> list[str]:
-        """Why activation was rejected (empty unless ``status`` is ``rejected``)."""
+        """Why activation was rejected (empty unless ``status`` is ``rejected``; the API sends null)."""
     @property
     def external_verification_status(self) -> _GateStatus | str | None:
         """Review state of the evidence for externally hosted numbers, if any was submitted."""
