@@ -31,8 +31,10 @@ T = TypeVar("T")
 APPROVED = Path(__file__).parents[2] / "fixtures" / "approved-enterprise.json"
 # The shared example enterprise: one JSON file read by the Rust, Python, Node and emulator
 # suites (the Rust facade's `telnyx_reputation::examples::acme()`).
-ACME_JSON = Path(__file__).parents[3].joinpath(
-    "crates", "telnyx-reputation", "src", "examples", "acme-enterprise.json"
+ACME_JSON = (
+    Path(__file__)
+    .parents[3]
+    .joinpath("crates", "telnyx-reputation", "src", "examples", "acme-enterprise.json")
 )
 ENTERPRISE: dict[str, Any] = json.loads(ACME_JSON.read_text(encoding="utf-8"))
 
