@@ -211,6 +211,19 @@ pub fn retry_delay(attempts: i64) -> Duration {
 }
 
 impl Store {
+    /// Whether remediation request `id` already belongs to a row: a delivered `remediate`
+    /// row's result, or a request the store follows.
+    pub(crate) async fn remediation_claimed(&self, id: &str) -> Result<bool> {
+        let found = sqlx::query(
+            "SELECT 1 FROM outbox WHERE kind = 'remediate' AND state = 'done' AND result = $1 \
+             UNION ALL SELECT 1 FROM remediations WHERE id = $1 LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Insert rows (a decision already stored is left alone), inside `tx`.
     pub(crate) async fn insert_outbox(
         &self,
@@ -615,16 +628,24 @@ async fn remediate(
             .try_collect()
             .await
             .map_err(|e| AttemptError::retry(format!("looking for an earlier submission: {e}")))?;
-        if let Some(found) = listed.iter().find(|r| {
+        // A request another row already delivered (its result) or the store follows is
+        // that row's, never this one's: two rows of the same size and purpose in one
+        // window would otherwise both claim the first request.
+        for found in listed.iter().filter(|r| {
             r.created_at >= since
                 && r.call_purpose == payload.call_purpose
                 && r.phone_numbers_count == payload.numbers.len() as u64
         }) {
-            return Ok((
-                found.id.clone(),
-                0,
-                Some(follow(&found.id, found.created_at)),
-            ));
+            let claimed = store.remediation_claimed(&found.id).await.map_err(|e| {
+                AttemptError::retry(format!("looking for an earlier submission: {e}"))
+            })?;
+            if !claimed {
+                return Ok((
+                    found.id.clone(),
+                    0,
+                    Some(follow(&found.id, found.created_at)),
+                ));
+            }
         }
     }
     let refused = match &options.remediation_budget {
