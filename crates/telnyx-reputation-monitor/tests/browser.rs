@@ -140,6 +140,28 @@ async fn text(client: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// The text of `css` once `ready` holds for it, waiting (at most 10 s) for the page a click
+/// or a form's POST and redirect is loading: until then the old page's element may be found
+/// and go stale before it is read.
+async fn text_when(client: &Client, css: &str, ready: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut last = String::from("(not found)");
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            match element.text().await {
+                Ok(text) if ready(&text) => return text,
+                Ok(text) => last = text,
+                Err(e) => last = format!("({e})"),
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{css}: still {last:?} after 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The first column's texts of the rows of `table`.
 async fn first_column(client: &Client, table: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -254,7 +276,18 @@ async fn scenario(
         .await
         .unwrap();
     form.submit().await.unwrap();
-    let url = client.current_url().await.unwrap();
+    // The submit starts a navigation; wait (bounded) until the browser is on the filtered
+    // page before reading it, not on the form's page it is leaving.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let url = loop {
+        let url = client.current_url().await.unwrap();
+        if url.query().unwrap_or_default().contains("risk=high")
+            || tokio::time::Instant::now() >= deadline
+        {
+            break url;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert!(
         url.query().unwrap_or_default().contains("risk=high"),
         "{url}"
@@ -287,8 +320,11 @@ async fn scenario(
         .click()
         .await
         .unwrap();
+    // The click loads the number's page: wait for it (bounded) rather than read the old one.
     client
-        .find(Locator::Css("section.enterprise figure svg"))
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("section.enterprise figure svg"))
         .await
         .expect("the number's chart");
     let kinds = {
@@ -338,7 +374,10 @@ async fn scenario(
         .click()
         .await
         .unwrap();
-    let held = text(client, &format!("#{row_id} td.held")).await;
+    let held = text_when(client, &format!("#{row_id} td.held"), |t| {
+        t.starts_with("acknowledged ")
+    })
+    .await;
     assert!(held.starts_with("acknowledged "), "{held}");
     assert_eq!(text(client, "#count-acknowledged").await, "1");
     let stored = store
