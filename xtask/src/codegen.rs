@@ -63,12 +63,14 @@ pub fn generate(spec_text: &str, verbose: bool) -> Result<String> {
     if verbose {
         eprintln!(
             "normalised: dropped multipart-only {:?}; json-only bodies {:?}; default split {:?}; \
-             extra 2xx removed {:?}; {} enum/pattern keywords removed",
+             extra 2xx removed {:?}; {} enum/pattern keywords removed; {} response length \
+             limits removed",
             report.dropped_multipart,
             report.json_only_bodies,
             report.split_defaults,
             report.single_success,
-            report.constraints_removed
+            report.constraints_removed,
+            report.lengths_removed
         );
     }
     let spec: openapiv3::OpenAPI = serde_json::from_value(doc)

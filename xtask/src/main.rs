@@ -46,11 +46,15 @@ commands:
   spec diff [--list]  compare that subset with the contract field by field; fail on a
                       difference openapi/divergences.yaml does not declare, or on an entry
                       that no longer matches one (--list: every difference and its reason)
+  drill               the spec-update drill: new fields in a copy of the contract go
+                      through codegen, the facade (hand edits the compiler names), the
+                      emulator and the bindings; prints the files edited by hand
   validate-spec       validate the OpenAPI document and the upstream subset with
                       openapi-spec-validator (venv)
   test [STEP...]      everything CI runs: codegen --check, release metadata, spec validation,
                       spec diff vs upstream, fmt, clippy, ruff, biome, actionlint, Rust tests,
-                      cargo package, the Python and Node suites, the wheel/sdist and npm pack
+                      the spec-update drill, cargo package, the Python and Node suites, the
+                      wheel/sdist and npm pack
                       installs, emulator conformance
                       (STEP: run only the steps whose name contains it, e.g. `node`)
   with-postgres CMD...
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
         ["spec", "import", rest @ ..] => spec_import::run(&root, rest),
         ["spec", "diff", rest @ ..] => spec_diff::run(&root, rest),
+        ["drill"] => drill::run(&root),
         ["validate-spec"] => python::validate_spec(&root),
         ["test", only @ ..] => pipeline::test(&root, only),
         ["bench", rest @ ..] => bench::run(&root, rest),

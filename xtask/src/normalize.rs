@@ -26,6 +26,9 @@ pub struct Report {
     pub single_success: Vec<String>,
     /// How many `enum` and `pattern` keywords were removed.
     pub constraints_removed: usize,
+    /// How many `minLength`/`maxLength` keywords were removed from schemas no request
+    /// body uses.
+    pub lengths_removed: usize,
 }
 
 /// Apply every rule, in order, to a parsed OpenAPI document.
@@ -52,6 +55,7 @@ pub fn normalize(spec: &mut Value) -> Report {
         });
     }
     report.constraints_removed = strip_constraints(spec);
+    report.lengths_removed = strip_response_lengths(spec);
     report
 }
 
@@ -152,6 +156,93 @@ fn strip_constraints_in_object(map: &mut Map<String, Value>) -> usize {
     removed
 }
 
+/// Rule 6: remove `minLength` and `maxLength` from the component schemas no request body
+/// reaches (through `$ref`s), so a server's longer or shorter string still decodes instead
+/// of failing a generated newtype's check. Request schemas keep them: their generated types
+/// enforce the contract's limits on what we send (as do the rules tables, which read the
+/// contract itself).
+fn strip_response_lengths(spec: &mut Value) -> usize {
+    let mut request = std::collections::BTreeSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
+        for item in paths.values().filter_map(Value::as_object) {
+            for method in METHODS {
+                if let Some(body) = item.get(method).and_then(|op| op.get("requestBody")) {
+                    collect_refs(body, &mut pending);
+                }
+            }
+        }
+    }
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    while let Some(name) = pending.pop() {
+        if request.insert(name.clone())
+            && let Some(schema) = schemas.get(&name)
+        {
+            collect_refs(schema, &mut pending);
+        }
+    }
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return 0;
+    };
+    schemas
+        .iter_mut()
+        .filter(|(name, _)| !request.contains(*name))
+        .map(|(_, schema)| strip_lengths(schema))
+        .sum()
+}
+
+/// The schema names `value` refers to (`#/components/schemas/NAME`), appended to `into`.
+fn collect_refs(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                into.push(name.to_string());
+            }
+            map.values().for_each(|child| collect_refs(child, into));
+        }
+        Value::Array(items) => items.iter().for_each(|child| collect_refs(child, into)),
+        _ => {}
+    }
+}
+
+fn strip_lengths(value: &mut Value) -> usize {
+    match value {
+        Value::Object(map) => {
+            let mut removed = 0;
+            for keyword in ["minLength", "maxLength"] {
+                if map.get(keyword).is_some_and(Value::is_number) {
+                    map.remove(keyword);
+                    removed += 1;
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                removed += if key == "properties" {
+                    child
+                        .as_object_mut()
+                        .map(|props| props.values_mut().map(strip_lengths).sum())
+                        .unwrap_or(0)
+                } else {
+                    strip_lengths(child)
+                };
+            }
+            removed
+        }
+        Value::Array(items) => items.iter_mut().map(strip_lengths).sum(),
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +323,48 @@ mod tests {
         assert_eq!(props["enum"], json!({ "type": "string" }));
         assert_eq!(props["pattern"], json!({ "type": "string" }));
         assert_eq!(props["risk"], json!({ "type": "string", "nullable": true }));
+    }
+
+    #[test]
+    fn strips_lengths_only_from_schemas_no_request_body_reaches() {
+        let mut doc = json!({
+            "paths": { "/things": { "post": {
+                "operationId": "createThing",
+                "requestBody": { "content": { "application/json": { "schema": {
+                    "$ref": "#/components/schemas/ThingCreate"
+                }}}},
+                "responses": { "201": { "description": "ok", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Thing" }
+                }}}}
+            }}},
+            "components": { "schemas": {
+                "ThingCreate": { "type": "object", "properties": {
+                    "note": { "type": "string", "maxLength": 40 },
+                    "owner": { "$ref": "#/components/schemas/Owner" }
+                }},
+                "Owner": { "type": "object", "properties": {
+                    "name": { "type": "string", "minLength": 1, "maxLength": 20 }
+                }},
+                "Thing": { "type": "object", "properties": {
+                    "note": { "type": "string", "maxLength": 40 },
+                    "maxLength": { "type": "string", "minLength": 2 }
+                }}
+            }}
+        });
+        assert_eq!(normalize(&mut doc).lengths_removed, 2);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Thing"]["properties"]["note"],
+            json!({ "type": "string" })
+        );
+        assert_eq!(
+            schemas["Thing"]["properties"]["maxLength"],
+            json!({ "type": "string" })
+        );
+        assert_eq!(
+            schemas["ThingCreate"]["properties"]["note"]["maxLength"],
+            40
+        );
+        assert_eq!(schemas["Owner"]["properties"]["name"]["minLength"], 1);
     }
 }

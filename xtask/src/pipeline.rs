@@ -11,6 +11,7 @@ use crate::chromium;
 use crate::codegen::{self, Mode};
 use crate::conformance;
 use crate::crates_package;
+use crate::drill;
 use crate::lint;
 use crate::node_suite;
 use crate::npm_pack;
@@ -71,6 +72,7 @@ pub fn test(root: &Path, only: &[&str]) -> Result {
                 cargo_with_env(r, &["test", "--workspace", "--locked"], &env)
             })
         }),
+        ("spec-update drill", &drill::run),
         ("cargo package", &crates_package::run),
         ("python package", &python_suite::run),
         ("python wheel + sdist", &wheel::run),
