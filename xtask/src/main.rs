@@ -54,8 +54,7 @@ commands:
   test [STEP...]      everything CI runs: codegen --check, release metadata, spec validation,
                       spec diff vs upstream, fmt, clippy, ruff, biome, actionlint, Rust tests,
                       the spec-update drill, cargo package, the Python and Node suites, the
-                      wheel/sdist and npm pack
-                      installs, emulator conformance
+                      wheel/sdist and npm pack installs, emulator conformance
                       (STEP: run only the steps whose name contains it, e.g. `node`)
   with-postgres CMD...
                       run CMD with TELNYX_REPUTATION_TEST_POSTGRES_URL set to a throw-away
