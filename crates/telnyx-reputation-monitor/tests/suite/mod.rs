@@ -3415,6 +3415,380 @@ pub async fn the_email_channel_sends_each_notification_to_a_real_smtp_server(sto
     }
 }
 
+/// A CA and a server certificate it issued for `127.0.0.1` and `localhost`, written to
+/// `dir` as `ca.pem`, `server.pem` and `server.key`.
+fn smtp_certificates(dir: &std::path::Path) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    ca.distinguished_name
+        .push(DnType::CommonName, "telnyx-reputation test CA");
+    let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
+    let mut server =
+        CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).unwrap();
+    server
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    let key = KeyPair::generate().unwrap();
+    let cert = server.signed_by(&key, &ca).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
+    std::fs::write(dir.join("server.pem"), cert.pem()).unwrap();
+    std::fs::write(dir.join("server.key"), key.serialize_pem()).unwrap();
+}
+
+/// The user and the password (the value of a variable cargo sets for every test process,
+/// since `set_var` is unsafe in a multi-threaded test) the TLS SMTP server accepts.
+const SMTP_USER: &str = "alerts";
+const SMTP_PASSWORD_ENV: &str = "CARGO_PKG_NAME";
+
+/// `tests/smtp_server.py` (aiosmtpd) on 127.0.0.1: `tls` is `starttls` (STARTTLS required
+/// before MAIL or AUTH) or `tls` (TLS from the first byte); AUTH required, checked against
+/// [`SMTP_USER`] and the value of [`SMTP_PASSWORD_ENV`]. Its certificate, issued by the CA in
+/// `ca.pem` of `dir`, names 127.0.0.1. It stops when dropped (its stdin closes) and by itself
+/// after 120 s.
+struct TlsSmtpServer {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl TlsSmtpServer {
+    async fn start(tls: &str) -> Self {
+        let python = smtp_python();
+        let dir = tempfile::tempdir().unwrap();
+        smtp_certificates(&dir.path().join("certs"));
+        let password = std::env::var(SMTP_PASSWORD_ENV).expect("cargo sets CARGO_PKG_NAME");
+        let certs = dir.path().join("certs");
+        let mut child = std::process::Command::new(python)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py"))
+            .args(["--tls", tls, "--user", SMTP_USER])
+            .arg("--cert")
+            .arg(certs.join("server.pem"))
+            .arg("--key")
+            .arg(certs.join("server.key"))
+            .arg("--maildir")
+            .arg(dir.path().join("mail"))
+            .arg("--events")
+            .arg(dir.path().join("events.jsonl"))
+            .env("SMTP_TEST_PASSWORD", password)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
+            .spawn()
+            .unwrap();
+        // The port is the one line the server prints; read it on a thread so a server that
+        // never starts fails the test in 30 s instead of hanging it.
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+            let _ = tx.send(line);
+        });
+        let line = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)))
+            .await
+            .unwrap();
+        let mut server = Self {
+            child,
+            port: 0,
+            dir,
+        };
+        server.port = match line.as_deref().map(str::trim).map(str::parse) {
+            Ok(Ok(port)) => port,
+            other => panic!(
+                "the SMTP server did not print its port within 30 s ({other:?}); its stderr: {}",
+                server.stderr()
+            ),
+        };
+        server
+    }
+
+    fn ca_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("certs/ca.pem")
+    }
+
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
+    }
+
+    /// What the server recorded: one JSON object per AUTH attempt and per accepted message.
+    fn events(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.dir.path().join("events.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    /// The messages it accepted, as [`mails`] reads them.
+    fn mails(&self) -> Vec<(std::collections::BTreeMap<String, String>, String)> {
+        mails(self.dir.path())
+    }
+}
+
+impl Drop for TlsSmtpServer {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An `email` channel named `mail` to `server` on 127.0.0.1, with `extra` keys, and a rule
+/// alerting on it when a number is high.
+fn tls_email_rules(server: &TlsSmtpServer, extra: &str) -> Rules {
+    let text = format!(
+        "[[channel]]\nname = \"mail\"\ntype = \"email\"\nsmtp_host = \"127.0.0.1\"\n\
+         smtp_port = {}\n{extra}\nfrom = \"telnyx-reputation <alerts@example.test>\"\n\
+         to = [\"oncall@example.test\"]\n\n\
+         [[rule]]\nname = \"is high\"\nwhen = {{ is_high = true }}\n\
+         actions = [{{ type = \"notify\", channel = \"mail\" }}]\n",
+        server.port
+    );
+    Rules::parse(&text, "rules.toml").unwrap()
+}
+
+/// The keys of a channel that trusts `server`'s CA and signs in as [`SMTP_USER`] with the
+/// password in `password_env`.
+fn tls_email_keys(server: &TlsSmtpServer, tls: &str, password_env: &str) -> String {
+    format!(
+        "tls = \"{tls}\"\ntls_ca_file = {:?}\nusername = \"{SMTP_USER}\"\npassword_env = \"{password_env}\"",
+        server.ca_file().display().to_string()
+    )
+}
+
+/// Open one `is high` alert on `fleet` through `rules`: one e-mail row queued. Its title.
+async fn queue_one_email(store: &Store, fleet: &Fleet, rules: &Rules) -> String {
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let number = fleet.numbers[0].clone();
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    let t0 = chrono::DateTime::parse_from_rfc3339("2031-06-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let run = sync_at(&monitor, fleet, rules, t0).await;
+    assert_eq!(run.queued, 1);
+    format!(
+        "[telnyx-reputation] OPENED: {number} (rule \"is high\", enterprise {})",
+        fleet.enterprise_id
+    )
+}
+
+/// Deliver the channel rows through `rules`' channels; a delivery that does not return within
+/// 60 s fails the test (the channel bounds each attempt by 5 s).
+async fn deliver_email(
+    store: &Store,
+    rules: &Rules,
+) -> telnyx_reputation_monitor::outbox::DeliveryReport {
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        telnyx_reputation_monitor::outbox::deliver(store, None, &channel_deliver(rules)),
+    )
+    .await
+    .expect("the e-mail delivery returns (each attempt is bounded by its timeout)")
+    .unwrap()
+}
+
+async fn the_email_channel_sends_over(store: Store, tls: &str) {
+    use telnyx_reputation_monitor::outbox::OutboxState;
+    let fleet = Fleet::start(1).await;
+    let server = TlsSmtpServer::start(tls).await;
+    let rules = tls_email_rules(&server, &tls_email_keys(&server, tls, SMTP_PASSWORD_ENV));
+    let title = queue_one_email(&store, &fleet, &rules).await;
+    let report = deliver_email(&store, &rules).await;
+    assert_eq!(
+        report.delivered.len(),
+        1,
+        "{report:?}; the server's stderr: {}",
+        server.stderr()
+    );
+    let row = &report.delivered[0];
+    assert!(
+        row.result.as_deref().is_some_and(|r| r.starts_with("250")),
+        "{row:?}"
+    );
+    assert!(
+        store
+            .outbox(&[OutboxState::Pending])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The server checked the credentials, over TLS, before it took the message.
+    let events = server.events();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0]["event"], "auth", "{events:?}");
+    assert_eq!(events[0]["login"], SMTP_USER);
+    assert_eq!(events[0]["ok"], true, "{events:?}");
+    assert_eq!(events[1]["event"], "message", "{events:?}");
+    assert!(
+        events[1]["tls"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("TLSv1.")),
+        "{events:?}"
+    );
+    assert_eq!(events[1]["authenticated"], true);
+    assert_eq!(events[1]["login"], SMTP_USER);
+    assert_eq!(events[1]["mail_from"], "alerts@example.test");
+    assert_eq!(
+        events[1]["rcpt_tos"],
+        serde_json::json!(["oncall@example.test"])
+    );
+    // Exactly what the channel rendered.
+    let got = server.mails();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (headers, body) = &got[0];
+    assert_eq!(headers["subject"], title);
+    assert_eq!(headers["from"], "telnyx-reputation <alerts@example.test>");
+    assert_eq!(headers["to"], "oncall@example.test");
+    assert_eq!(
+        headers["message-id"],
+        format!("<{}@telnyx-reputation>", row.id)
+    );
+    assert_eq!(body.trim_end(), format!("{title}\nspam_risk is high"));
+}
+
+pub async fn the_email_channel_sends_over_starttls_with_smtp_auth(store: Store) {
+    the_email_channel_sends_over(store, "starttls").await;
+}
+
+pub async fn the_email_channel_sends_over_implicit_tls_with_smtp_auth(store: Store) {
+    the_email_channel_sends_over(store, "tls").await;
+}
+
+pub async fn a_refused_smtp_password_keeps_the_email_pending_until_it_is_fixed(store: Store) {
+    use telnyx_reputation_monitor::outbox::OutboxState;
+    let fleet = Fleet::start(1).await;
+    let server = TlsSmtpServer::start("starttls").await;
+    // Another variable cargo sets, so another value: the wrong password.
+    let wrong = "CARGO_MANIFEST_DIR";
+    let rules = tls_email_rules(&server, &tls_email_keys(&server, "starttls", wrong));
+    let title = queue_one_email(&store, &fleet, &rules).await;
+    let report = deliver_email(&store, &rules).await;
+    assert!(report.delivered.is_empty(), "{report:?}");
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    let pending = store.outbox(&[OutboxState::Pending]).await.unwrap();
+    assert_eq!(pending.len(), 1, "kept, to retry: {pending:?}");
+    let row = &pending[0];
+    assert_eq!(row.attempts, 1);
+    let error = row.last_error.as_deref().unwrap();
+    assert!(
+        error.starts_with(&format!(
+            "channel \"mail\": the SMTP server refused the credentials of user \"{SMTP_USER}\" \
+             (the password in ${wrong}): permanent error (535)"
+        )),
+        "{error}"
+    );
+    for secret in [
+        std::env::var(wrong).unwrap(),
+        std::env::var(SMTP_PASSWORD_ENV).unwrap(),
+    ] {
+        assert!(
+            !error.contains(&secret),
+            "the error shows a password: {error}"
+        );
+    }
+    // The server saw the attempt and refused it; nothing was sent.
+    let events = server.events();
+    assert!(!events.is_empty(), "no AUTH reached the server");
+    assert!(
+        events
+            .iter()
+            .all(|e| e["event"] == "auth" && e["ok"] == false && e["login"] == SMTP_USER),
+        "{events:?}"
+    );
+    assert!(server.mails().is_empty());
+
+    // The operator fixes the password: the same row goes out, once.
+    let fixed = tls_email_rules(
+        &server,
+        &tls_email_keys(&server, "starttls", SMTP_PASSWORD_ENV),
+    );
+    let report = deliver_email(&store, &fixed).await;
+    assert_eq!(report.delivered.len(), 1, "{report:?}");
+    assert_eq!(report.delivered[0].id, row.id);
+    assert_eq!(report.delivered[0].attempts, 2);
+    assert!(
+        store
+            .outbox(&[OutboxState::Pending])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let got = server.mails();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0["subject"], title);
+    assert_eq!(got[0].1.trim_end(), format!("{title}\nspam_risk is high"));
+    let outcomes: Vec<_> = server
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "auth")
+        .map(|e| e["ok"].clone())
+        .collect();
+    assert_eq!(
+        outcomes.last(),
+        Some(&serde_json::json!(true)),
+        "{outcomes:?}"
+    );
+}
+
+pub async fn the_email_channel_trusts_only_its_ca_and_gives_up_on_a_silent_server(store: Store) {
+    use telnyx_reputation_monitor::outbox::OutboxState;
+    let fleet = Fleet::start(1).await;
+    let server = TlsSmtpServer::start("tls").await;
+    // Another CA than the one that issued the server's certificate.
+    let other = tempfile::tempdir().unwrap();
+    smtp_certificates(other.path());
+    let untrusted = format!(
+        "tls = \"tls\"\ntls_ca_file = {:?}\nusername = \"{SMTP_USER}\"\npassword_env = \"{SMTP_PASSWORD_ENV}\"",
+        other.path().join("ca.pem").display().to_string()
+    );
+    let rules = tls_email_rules(&server, &untrusted);
+    queue_one_email(&store, &fleet, &rules).await;
+    let report = deliver_email(&store, &rules).await;
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    let error = report.failed[0].last_error.clone().unwrap();
+    assert!(
+        error.starts_with("channel \"mail\": SMTP: ") && error.contains("invalid peer certificate"),
+        "{error}"
+    );
+    // The credentials never went to a server the channel could not verify.
+    assert!(server.events().is_empty(), "{:?}", server.events());
+
+    // STARTTLS against a listener that waits for a TLS handshake: neither side speaks first.
+    // lettre bounds only the TCP connect; the channel bounds the whole exchange.
+    let silent = tls_email_rules(
+        &server,
+        &tls_email_keys(&server, "starttls", SMTP_PASSWORD_ENV),
+    );
+    let report = deliver_email(&store, &silent).await;
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    let error = report.failed[0].last_error.clone().unwrap();
+    assert!(
+        error.contains("did not finish the exchange within 5s"),
+        "{error}"
+    );
+    let pending = store.outbox(&[OutboxState::Pending]).await.unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].attempts, 2);
+    assert!(server.events().is_empty() && server.mails().is_empty());
+
+    // Its own CA: sent.
+    let trusted = tls_email_rules(&server, &tls_email_keys(&server, "tls", SMTP_PASSWORD_ENV));
+    let report = deliver_email(&store, &trusted).await;
+    assert_eq!(report.delivered.len(), 1, "{report:?}");
+    assert_eq!(server.mails().len(), 1);
+}
+
 /// Run `service` on a listener of 127.0.0.1 until `checks` finish (at most 120 s).
 async fn serve_until(
     service: telnyx_reputation_monitor::service::Service,
