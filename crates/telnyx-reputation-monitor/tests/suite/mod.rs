@@ -2745,6 +2745,31 @@ pub async fn receiving() -> Receiving {
     Receiving { base, got, down }
 }
 
+/// What the alert, remediation and prune tests notify: a local receiver and the
+/// `[[channel]]` table of a Slack channel `ops` posting to its `/slack` (read back with
+/// [`slack_alerts`]).
+pub struct OpsChannel {
+    pub hook: Receiving,
+    /// The `[[channel]]` table, to start a rules or `monitor serve` config file with.
+    pub table: String,
+}
+
+pub async fn ops_channel() -> OpsChannel {
+    let hook = receiving().await;
+    let table = format!(
+        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n",
+        hook.base
+    );
+    OpsChannel { hook, table }
+}
+
+impl OpsChannel {
+    /// The rules file of the `ops` channel and `rules` (`[[rule]]` tables notifying it).
+    pub fn rules(&self, rules: &str) -> Rules {
+        Rules::parse(&format!("{}\n{rules}", self.table), "rules.toml").unwrap()
+    }
+}
+
 fn channel_deliver(rules: &Rules) -> telnyx_reputation_monitor::outbox::DeliverOptions {
     telnyx_reputation_monitor::outbox::DeliverOptions {
         ignore_schedule: true,
@@ -2771,12 +2796,8 @@ async fn sync_at(
         .unwrap()
 }
 
+/// Rules for [`OpsChannel::rules`].
 const ALERT_RULES: &str = r#"
-[[channel]]
-name = "ops"
-type = "slack"
-url = "BASE/slack"
-
 [[rule]]
 name = "is high"
 when = { is_high = true }
@@ -2794,9 +2815,9 @@ pub async fn an_alert_opens_once_reminds_resolves_and_survives_a_restart(store: 
     use telnyx_reputation_monitor::alerts::AlertState;
     use telnyx_reputation_monitor::outbox;
     let fleet = Fleet::start(3).await;
-    let hook = receiving().await;
-    let text = ALERT_RULES.replace("BASE", &hook.base);
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
+    let rules = ops.rules(ALERT_RULES);
     let monitor = Monitor::new(fleet.client.clone(), store.clone());
     let number = fleet.numbers[1].clone();
     let e = fleet.enterprise_id.clone();
@@ -2837,7 +2858,7 @@ pub async fn an_alert_opens_once_reminds_resolves_and_survives_a_restart(store: 
     // A restart: a new process opens the store and parses the rules again.
     let store = Store::open(store.url()).await.unwrap();
     let monitor = Monitor::new(fleet.client.clone(), store.clone());
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let rules = ops.rules(ALERT_RULES);
     // 2: an hour later, still high: no reminder yet (every 2 h); "high twice" opens.
     let run = sync_at(&monitor, &fleet, &rules, t0 + hour * 2).await;
     assert_eq!(run.queued, 1);
@@ -3060,10 +3081,10 @@ pub async fn a_channel_down_for_three_syncs_delivers_every_notification_once(sto
     use std::sync::atomic::Ordering;
     use telnyx_reputation_monitor::outbox::{self, OutboxState};
     let fleet = Fleet::start(3).await;
-    let hook = receiving().await;
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
     let one_rule = &ALERT_RULES[..ALERT_RULES.find("[[rule]]\nname = \"high twice\"").unwrap()];
-    let text = one_rule.replace("BASE", &hook.base);
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let rules = ops.rules(one_rule);
     let monitor = Monitor::new(fleet.client.clone(), store.clone());
     let (a, b) = (fleet.numbers[0].clone(), fleet.numbers[2].clone());
     for n in &fleet.numbers {
@@ -3150,14 +3171,12 @@ pub async fn failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it
     use telnyx_reputation_monitor::alerts::AlertState;
     use telnyx_reputation_monitor::outbox;
     let fleet = Fleet::start(2).await;
-    let hook = receiving().await;
-    let text = format!(
-        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
-         [[rule]]\nname = \"sync down\"\nwhen = {{ sync_failing = 2 }}\n\
-         actions = [{{ type = \"notify\", channel = \"ops\" }}]\n",
-        hook.base
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
+    let rules = ops.rules(
+        "[[rule]]\nname = \"sync down\"\nwhen = { sync_failing = 2 }\n\
+         actions = [{ type = \"notify\", channel = \"ops\" }]\n",
     );
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
     let e = fleet.enterprise_id.clone();
     // The API is unreachable: nothing listens on this loopback port.
     let gone = Client::builder()
@@ -3830,25 +3849,39 @@ pub fn slack_alerts(hook: &Receiving) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A `monitor serve` config on `fleet`'s enterprise: `every`, a Slack channel on `hook`, an
+/// A `monitor serve` config on `fleet`'s enterprise: `every`, the [`OpsChannel`] `ops`, an
 /// `is_high` alert reminding every `remind`, a `became_high` rule that remediates, and
 /// `extra` (e.g. a `[remediation]` table).
 pub fn serve_config(
     fleet: &Fleet,
-    hook: &Receiving,
+    ops: &OpsChannel,
     every: &str,
     remind: &str,
     extra: &str,
 ) -> telnyx_reputation_monitor::service::Config {
-    let text = format!(
+    let head = format!(
         "store = \"(opened by the test)\"\nevery = \"{every}\"\nlisten = \"127.0.0.1:0\"\n\
-         enterprises = [\"{}\"]\n{extra}\n\
-         [[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
+         enterprises = [\"{}\"]\n{extra}\n",
+        fleet.enterprise_id
+    );
+    serve_config_of(&head, ops, remind)
+}
+
+/// A `monitor serve` config: `head` (the top-level keys, `[[account]]` and other tables),
+/// the [`OpsChannel`] `ops`, an `is_high` alert reminding every `remind` and a
+/// `became_high` rule that remediates.
+pub fn serve_config_of(
+    head: &str,
+    ops: &OpsChannel,
+    remind: &str,
+) -> telnyx_reputation_monitor::service::Config {
+    let text = format!(
+        "{head}\n{}\n\
          [[rule]]\nname = \"is high\"\nwhen = {{ is_high = true }}\nremind_every = \"{remind}\"\n\
          actions = [{{ type = \"notify\", channel = \"ops\" }}]\n\n\
          [[rule]]\nname = \"turned high\"\nwhen = {{ became_high = true }}\n\
          actions = [{{ type = \"remediate\", call_purpose = \"Appointment reminders\" }}]\n",
-        fleet.enterprise_id, hook.base
+        ops.table
     );
     telnyx_reputation_monitor::service::Config::parse(&text, "monitor.toml").unwrap()
 }
@@ -3869,11 +3902,12 @@ pub async fn the_service_submits_remediation_within_its_budget_once_and_follows_
             .set_reputation(number, serde_json::json!({ "spam_risk": "low" }))
             .await;
     }
-    let hook = receiving().await;
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
     // $1.00 per number remediated: two numbers fit the month's budget, a third does not.
     let config = serve_config(
         &fleet,
-        &hook,
+        &ops,
         "1s",
         "1d",
         "\n[remediation]\nmonthly_budget_usd = \"2.00\"\n",
@@ -4037,10 +4071,11 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
     const DAYS: i64 = 30;
     const STEP_HOURS: i64 = 12;
     let fleet = Fleet::start(20).await;
-    let hook = receiving().await;
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
     let config = serve_config(
         &fleet,
-        &hook,
+        &ops,
         "12h",
         "1d",
         "\n[remediation]\nmonthly_budget_usd = \"5.00\"\n",
@@ -4195,14 +4230,12 @@ pub async fn pruning_deletes_resolved_alerts_with_their_delivered_notifications_
     use telnyx_reputation_monitor::alerts::AlertState;
     use telnyx_reputation_monitor::outbox::{self, OutboxState};
     let fleet = Fleet::start(1).await;
-    let hook = receiving().await;
-    let text = format!(
-        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
-         [[rule]]\nname = \"sync down\"\nwhen = {{ sync_failing = 1 }}\n\
-         actions = [{{ type = \"notify\", channel = \"ops\" }}]\n",
-        hook.base
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
+    let rules = ops.rules(
+        "[[rule]]\nname = \"sync down\"\nwhen = { sync_failing = 1 }\n\
+         actions = [{ type = \"notify\", channel = \"ops\" }]\n",
     );
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
     let e = fleet.enterprise_id.clone();
     let gone = Client::builder()
         .api_key("k")
