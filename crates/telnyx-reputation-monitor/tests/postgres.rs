@@ -97,3 +97,6 @@ on_postgres!(
     a_refused_smtp_password_keeps_the_email_pending_until_it_is_fixed,
     the_email_channel_trusts_only_its_ca_and_gives_up_on_a_silent_server,
 );
+
+// Budgeted remediation under two [[account]] tables.
+on_postgres!(two_accounts_remediate_each_enterprise_with_its_own_key_within_its_own_budget);

@@ -18,6 +18,46 @@ use telnyx_reputation_monitor::{
     SyncOptions,
 };
 
+/// Agree to the terms as `client`'s account, create the example enterprise, approve its
+/// Number Reputation and register `numbers`, each read once so that the monitor's list
+/// sweep sees cached data, as it would in production (reading a number without data is a
+/// live lookup). The enterprise's id.
+async fn enroll(client: &Client, numbers: &[String]) -> String {
+    client
+        .terms_of_service()
+        .agree_number_reputation()
+        .await
+        .unwrap();
+    let new: NewEnterprise = serde_json::from_str(ENTERPRISE_JSON).unwrap();
+    let enterprise = client.enterprises().create(new).await.unwrap();
+    let rep = client.reputation(&enterprise.id);
+    let pdf = rep.loa().render(LoaRenderOptions::default()).await.unwrap();
+    let document = client.documents().upload("loa.pdf", pdf).await.unwrap();
+    rep.enable(&document.id, CheckFrequency::BusinessDaily)
+        .await
+        .unwrap();
+    let wait = WaitOptions {
+        interval: Duration::from_millis(20),
+        timeout: Duration::from_secs(10),
+    };
+    rep.wait_until_approved(wait).await.unwrap();
+    for batch in numbers.chunks(100) {
+        rep.numbers().add(batch).await.unwrap();
+    }
+    for n in numbers {
+        rep.numbers().get(n).await.unwrap();
+    }
+    enterprise.id
+}
+
+/// A second account on a [`Fleet`]'s emulator ([`Fleet::other_account`]).
+pub struct OtherAccount {
+    pub client: Client,
+    pub key: String,
+    pub enterprise_id: String,
+    pub numbers: Vec<String>,
+}
+
 /// A running emulator and an approved enterprise with `numbers` registered.
 pub struct Fleet {
     pub emulator: RunningEmulator,
@@ -52,47 +92,48 @@ impl Fleet {
             .base_url(emulator.base_url())
             .build()
             .unwrap();
-        client
-            .terms_of_service()
-            .agree_number_reputation()
-            .await
-            .unwrap();
-        let new: NewEnterprise = serde_json::from_str(ENTERPRISE_JSON).unwrap();
-        let enterprise = client.enterprises().create(new).await.unwrap();
-        let rep = client.reputation(&enterprise.id);
-        let pdf = rep.loa().render(LoaRenderOptions::default()).await.unwrap();
-        let document = client.documents().upload("loa.pdf", pdf).await.unwrap();
-        rep.enable(&document.id, CheckFrequency::BusinessDaily)
-            .await
-            .unwrap();
-        let wait = WaitOptions {
-            interval: Duration::from_millis(20),
-            timeout: Duration::from_secs(10),
-        };
-        rep.wait_until_approved(wait).await.unwrap();
         let numbers: Vec<String> = (0..count)
             .map(|i| format!("+1312555{:04}", 2000 + i))
             .collect();
-        for batch in numbers.chunks(100) {
-            rep.numbers().add(batch).await.unwrap();
-        }
-        // Reading a number without data is a live lookup; read each once so that the
-        // monitor's list sweep sees cached data, as it would in production.
-        for n in &numbers {
-            rep.numbers().get(n).await.unwrap();
-        }
+        let enterprise_id = enroll(&client, &numbers).await;
         Fleet {
             emulator,
             client,
             key,
-            enterprise_id: enterprise.id,
+            enterprise_id,
+            numbers,
+        }
+    }
+
+    /// Another account on this emulator (API key `key`): an approved enterprise with
+    /// `count` numbers from `+1312555{first}`, and a client with that key.
+    pub async fn other_account(&self, key: &str, first: usize, count: usize) -> OtherAccount {
+        let client = Client::builder()
+            .api_key(key)
+            .base_url(self.emulator.base_url())
+            .build()
+            .unwrap();
+        let numbers: Vec<String> = (0..count)
+            .map(|i| format!("+1312555{:04}", first + i))
+            .collect();
+        let enterprise_id = enroll(&client, &numbers).await;
+        OtherAccount {
+            client,
+            key: key.to_owned(),
+            enterprise_id,
             numbers,
         }
     }
 
     /// Set what the emulator says about `number` from now on.
     pub async fn set_reputation(&self, number: &str, data: serde_json::Value) {
-        self.admin(
+        self.set_reputation_as(&self.key, number, data).await;
+    }
+
+    /// [`Fleet::set_reputation`] for a number of the account of `key`.
+    pub async fn set_reputation_as(&self, key: &str, number: &str, data: serde_json::Value) {
+        self.admin_as(
+            key,
             "numbers/reputation",
             serde_json::json!({ "phone_number": number, "reputation_data": data }),
         )
@@ -129,9 +170,14 @@ impl Fleet {
 
     /// An admin GET (`path` under `/_emulator/`) of this account, as JSON.
     pub async fn admin_get(&self, path: &str) -> serde_json::Value {
+        self.admin_get_as(&self.key, path).await
+    }
+
+    /// An admin GET (`path` under `/_emulator/`) of the account of `key`, as JSON.
+    pub async fn admin_get_as(&self, key: &str, path: &str) -> serde_json::Value {
         reqwest::Client::new()
             .get(format!("{}/{path}", self.emulator.admin_url()))
-            .bearer_auth(&self.key)
+            .bearer_auth(key)
             .send()
             .await
             .unwrap()
@@ -142,9 +188,14 @@ impl Fleet {
 
     /// An admin POST (`path` under `/_emulator/`) that must succeed.
     pub async fn admin(&self, path: &str, body: serde_json::Value) {
+        self.admin_as(&self.key, path, body).await;
+    }
+
+    /// An admin POST (`path` under `/_emulator/`) as the account of `key`; must succeed.
+    pub async fn admin_as(&self, key: &str, path: &str, body: serde_json::Value) {
         let response = reqwest::Client::new()
             .post(format!("{}/{path}", self.emulator.admin_url()))
-            .bearer_auth(&self.key)
+            .bearer_auth(key)
             .json(&body)
             .send()
             .await
@@ -4023,7 +4074,7 @@ pub async fn the_service_submits_remediation_within_its_budget_once_and_follows_
             .map(|n| n.phone_number.clone())
             .collect();
         eventually("the alerts' notifications", || async {
-            let got = slack_alerts(&hook);
+            let got = slack_alerts(hook);
             [&first, &second, &third]
                 .iter()
                 .all(|n| got.contains(&("OPENED".to_owned(), (*n).clone())))
@@ -4050,11 +4101,230 @@ pub async fn the_service_submits_remediation_within_its_budget_once_and_follows_
     .await;
     assert_eq!(requests_sent(&fleet).await, 1);
     assert_eq!(remediate_rows().await.len(), rows);
-    let opened = slack_alerts(&hook)
+    let opened = slack_alerts(hook)
         .iter()
         .filter(|(e, _)| e == "OPENED")
         .count();
-    assert_eq!(opened, 3, "{:?}", slack_alerts(&hook));
+    assert_eq!(opened, 3, "{:?}", slack_alerts(hook));
+}
+
+/// The numbers `key`'s account was billed remediation for, from the emulator's ledger, as
+/// `(enterprise, number)`, sorted.
+async fn remediations_billed(fleet: &Fleet, key: &str) -> Vec<(String, String)> {
+    let ledger = fleet.admin_get_as(key, "ledger").await;
+    let mut billed: Vec<(String, String)> = ledger["data"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "remediations")
+        .map(|e| {
+            (
+                e["enterprise_id"].as_str().unwrap().to_owned(),
+                e["phone_number"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    billed.sort();
+    billed
+}
+
+/// The paths of the remediation submissions (`POST …/reputation/remediation`) the emulator
+/// took with `key`.
+async fn remediation_posts(fleet: &Fleet, key: &str) -> Vec<String> {
+    let journal = fleet.admin_get_as(key, "requests").await;
+    journal["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "POST")
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .filter(|path| path.ends_with("/reputation/remediation"))
+        .collect()
+}
+
+pub async fn two_accounts_remediate_each_enterprise_with_its_own_key_within_its_own_budget(
+    store: Store,
+) {
+    use std::collections::HashMap;
+    use telnyx_reputation_monitor::outbox::{OutboxKind, OutboxState};
+    use telnyx_reputation_monitor::service::Service;
+    let fleet = Fleet::start(3).await;
+    let west = fleet.other_account("monitor-test-west", 6000, 3).await;
+    let east = fleet.enterprise_id.clone();
+    for number in &fleet.numbers {
+        fleet
+            .set_reputation(number, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    for number in &west.numbers {
+        fleet
+            .set_reputation_as(&west.key, number, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    let ops = ops_channel().await;
+    // $1.00 per number remediated; the budget is per enterprise and calendar month
+    // (`RemediationBudget`): each enterprise may spend $2.00, whatever the other spent.
+    let head = format!(
+        "store = \"(opened by the test)\"\nevery = \"1s\"\nlisten = \"127.0.0.1:0\"\n\n\
+         [remediation]\nmonthly_budget_usd = \"2.00\"\n\n\
+         [[account]]\nname = \"east\"\napi_key_env = \"TEST_KEY_EAST\"\nenterprises = [\"{east}\"]\n\n\
+         [[account]]\nname = \"west\"\napi_key_env = \"TEST_KEY_WEST\"\nenterprises = [\"{}\"]\n",
+        west.enterprise_id
+    );
+    let config = serve_config_of(&head, &ops, "1d");
+    let clients = HashMap::from([
+        ("east".to_owned(), fleet.client.clone()),
+        ("west".to_owned(), west.client.clone()),
+    ]);
+    let service = Service::for_accounts(config, clients, store.clone(), "monitor.toml")
+        .unwrap()
+        .clock(emulator_clock(&fleet));
+    let submitted = || async {
+        let mut numbers: Vec<(String, String)> = store
+            .remediations(None, false)
+            .await
+            .unwrap()
+            .iter()
+            .flat_map(|r| {
+                r.numbers
+                    .iter()
+                    .map(|n| (r.enterprise_id.clone(), n.phone_number.clone()))
+            })
+            .collect();
+        numbers.sort();
+        numbers
+    };
+    let remediate_rows = || async {
+        store
+            .outbox(&[])
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.kind == OutboxKind::Remediate)
+            .collect::<Vec<_>>()
+    };
+    let (e0, e1, e2) = (&fleet.numbers[0], &fleet.numbers[1], &fleet.numbers[2]);
+    let (w0, w1) = (&west.numbers[0], &west.numbers[1]);
+    let pairs = |enterprise: &str, numbers: &[&String]| {
+        let mut pairs: Vec<(String, String)> = numbers
+            .iter()
+            .map(|n| (enterprise.to_owned(), (*n).clone()))
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    let east_two = pairs(&east, &[e0, e1]);
+    let west_two = pairs(&west.enterprise_id, &[w0, w1]);
+    serve_until(service, async {
+        eventually("both accounts' baseline syncs", || async {
+            store.last_sweep(&east).await.unwrap().is_some()
+                && store
+                    .last_sweep(&west.enterprise_id)
+                    .await
+                    .unwrap()
+                    .is_some()
+        })
+        .await;
+        // East: two numbers, its whole $2.00. West: one number, $1.00 of its own $2.00.
+        for number in [e0, e1] {
+            fleet
+                .set_reputation(number, serde_json::json!({ "spam_risk": "high" }))
+                .await;
+        }
+        fleet
+            .set_reputation_as(&west.key, w0, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+        let expected = [east_two.clone(), pairs(&west.enterprise_id, &[w0])].concat();
+        let mut expected = expected;
+        expected.sort();
+        eventually("both enterprises' submissions", || async {
+            submitted().await == expected
+        })
+        .await;
+        // West's second number: $1.00 more, within west's own budget although east spent
+        // its $2.00 (the budget is not shared between enterprises or accounts).
+        fleet
+            .set_reputation_as(&west.key, w1, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+        let mut expected = [east_two.clone(), west_two.clone()].concat();
+        expected.sort();
+        eventually("west's second submission", || async {
+            submitted().await == expected
+        })
+        .await;
+        // East's third number: $1.00 more than the $0.00 east has left: refused.
+        fleet
+            .set_reputation(e2, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+        eventually("east's third request refused", || async {
+            remediate_rows()
+                .await
+                .iter()
+                .any(|i| i.state == OutboxState::Failed)
+        })
+        .await;
+    })
+    .await;
+    let rows = remediate_rows().await;
+    let refused: Vec<_> = rows
+        .iter()
+        .filter(|i| i.state == OutboxState::Failed)
+        .collect();
+    assert_eq!(refused.len(), 1, "{rows:?}");
+    assert_eq!(refused[0].target, east);
+    assert_eq!(refused[0].payload["numbers"], serde_json::json!([e2]));
+    assert_eq!(refused[0].attempts, 1);
+    let why = refused[0].last_error.clone().unwrap();
+    assert!(
+        why.contains("costs $1.00")
+            && why.contains(&format!(
+                "the [remediation] budget of $2.00 a month for enterprise {east} has $0.00 left"
+            ))
+            && why.contains("refused before anything was sent"),
+        "{why}"
+    );
+    assert!(
+        rows.iter()
+            .filter(|i| i.state != OutboxState::Failed)
+            .all(|i| i.state == OutboxState::Done),
+        "{rows:?}"
+    );
+    // Each account's key carried exactly its own enterprise's submissions: what the
+    // emulator billed each account, and the requests it took with each key.
+    assert_eq!(remediations_billed(&fleet, &fleet.key).await, east_two);
+    assert_eq!(remediations_billed(&fleet, &west.key).await, west_two);
+    let east_posts = remediation_posts(&fleet, &fleet.key).await;
+    let west_posts = remediation_posts(&fleet, &west.key).await;
+    assert!(
+        !east_posts.is_empty()
+            && east_posts
+                .iter()
+                .all(|p| p.contains(&format!("/enterprises/{east}/"))),
+        "{east_posts:?}"
+    );
+    assert!(
+        !west_posts.is_empty()
+            && west_posts
+                .iter()
+                .all(|p| p.contains(&format!("/enterprises/{}/", west.enterprise_id))),
+        "{west_posts:?}"
+    );
+    let done = rows.iter().filter(|i| i.state == OutboxState::Done).count();
+    assert_eq!(
+        east_posts.len() + west_posts.len(),
+        done,
+        "one submission per row sent"
+    );
+    // The store's spend record, per enterprise: two numbers each.
+    let today = emulator_clock(&fleet)().date_naive();
+    for enterprise in [&east, &west.enterprise_id] {
+        let spend = store.spend(Some(enterprise), today, today).await.unwrap();
+        assert_eq!(
+            spend.iter().map(|d| d.remediations).sum::<u64>(),
+            2,
+            "{enterprise}: {spend:?}"
+        );
+    }
 }
 
 /// The closing note's run: `monitor serve` on the emulator for 30 virtual days (its clock
@@ -4134,7 +4404,7 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
     .await;
     let days = (clock() - start).num_hours() as f64 / 24.0;
     assert!(days >= DAYS as f64, "{days} virtual days");
-    let got = slack_alerts(&hook);
+    let got = slack_alerts(hook);
     println!(
         "30 virtual days of `monitor serve` on the emulator ({} syncs): {} notification(s)",
         store.counts().await.unwrap().sweeps,
