@@ -13,6 +13,7 @@
 //! type = "email"
 //! smtp_host = "smtp.example.com"
 //! tls = "starttls"          # starttls (default, port 587) | tls (465) | none (25)
+//! # tls_ca_file = "/etc/telnyx-reputation/smtp-ca.pem"   # trust only this CA (PEM)
 //! username = "alerts@example.com"
 //! password_env = "SMTP_PASSWORD"
 //! from = "telnyx-reputation <alerts@example.com>"
@@ -101,6 +102,17 @@ pub enum SmtpTls {
     None,
 }
 
+impl SmtpTls {
+    /// As written in the config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Starttls => "starttls",
+            Self::Tls => "tls",
+            Self::None => "none",
+        }
+    }
+}
+
 /// A `[[channel]]` table.
 #[derive(Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -129,6 +141,11 @@ pub struct Channel {
     /// `email`: `starttls` (default), `tls` or `none`.
     #[serde(default)]
     pub tls: Option<SmtpTls>,
+    /// `email` with `tls = "starttls"` or `"tls"`: a PEM file of the CA certificate(s) to
+    /// trust for the SMTP server instead of the system's roots (a private CA, a self-signed
+    /// relay). Read at each attempt. The server's certificate must still name `smtp_host`.
+    #[serde(default)]
+    pub tls_ca_file: Option<std::path::PathBuf>,
     /// `email`: the SMTP user name (with `password_env`); no authentication without it.
     #[serde(default)]
     pub username: Option<String>,
@@ -159,6 +176,7 @@ impl std::fmt::Debug for Channel {
             .field("smtp_host", &self.smtp_host)
             .field("smtp_port", &self.smtp_port)
             .field("tls", &self.tls)
+            .field("tls_ca_file", &self.tls_ca_file)
             .field("username", &self.username)
             .field("password_env", &self.password_env)
             .field("from", &self.from)
@@ -180,6 +198,7 @@ impl Channel {
             ("smtp_host", self.smtp_host.is_some()),
             ("smtp_port", self.smtp_port.is_some()),
             ("tls", self.tls.is_some()),
+            ("tls_ca_file", self.tls_ca_file.is_some()),
             ("username", self.username.is_some()),
             ("password_env", self.password_env.is_some()),
             ("from", self.from.is_some()),
@@ -235,6 +254,26 @@ impl Channel {
             .is_none_or(|h| h.trim().is_empty())
         {
             return Some(("smtp_host", "an email channel needs smtp_host".into()));
+        }
+        if self.tls_ca_file.is_some() && self.tls == Some(SmtpTls::None) {
+            return Some((
+                "tls_ca_file",
+                "is for tls = \"starttls\" or \"tls\" (this channel has tls = \"none\")".into(),
+            ));
+        }
+        if self
+            .password_env
+            .as_deref()
+            .is_some_and(|env| env.trim().is_empty())
+        {
+            return Some(("password_env", "must name an environment variable".into()));
+        }
+        if self.username.is_some() && self.tls == Some(SmtpTls::None) {
+            return Some((
+                "username",
+                "SMTP AUTH would send the password in the clear: use tls = \"starttls\" or \"tls\""
+                    .into(),
+            ));
         }
         if self.username.is_some() != self.password_env.is_some() {
             return Some((
@@ -370,7 +409,10 @@ pub(crate) async fn send(
     }
 }
 
-/// Send an `email` row; `Ok("250 …")` once the server accepted the message.
+/// Send an `email` row; `Ok("250 …")` once the server accepted the message. The whole
+/// exchange (connection, TLS handshake, AUTH, the message) is bounded by `timeout`: lettre
+/// bounds only the TCP connect, and a server that never answers (say, one expecting a TLS
+/// handshake from a client waiting for its greeting) would hold the outbox forever.
 async fn send_email(
     channel: &Channel,
     item: &OutboxItem,
@@ -378,25 +420,40 @@ async fn send_email(
 ) -> std::result::Result<String, String> {
     use lettre::message::{Mailbox, header::ContentType};
     use lettre::transport::smtp::authentication::Credentials;
+    use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     let name = &channel.name;
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("channel {name:?}: {what}: {e}");
     let host = channel.smtp_host.as_deref().unwrap_or_default();
     let tls = channel.tls.unwrap_or_default();
-    let builder = match tls {
-        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
-            .map_err(|e| fail("STARTTLS", &e))?,
-        SmtpTls::Tls => {
-            AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| fail("TLS", &e))?
-        }
-        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+    let parameters = || -> std::result::Result<TlsParameters, String> {
+        let Some(file) = &channel.tls_ca_file else {
+            return TlsParameters::new(host.to_owned()).map_err(|e| fail("TLS", &e));
+        };
+        let shown = file.display();
+        let pem = std::fs::read(file).map_err(|e| fail(&format!("tls_ca_file {shown}"), &e))?;
+        let ca = Certificate::from_pem(&pem)
+            .map_err(|e| fail(&format!("tls_ca_file {shown} (a PEM certificate)"), &e))?;
+        TlsParameters::builder(host.to_owned())
+            .certificate_store(CertificateStore::None)
+            .add_root_certificate(ca)
+            .build()
+            .map_err(|e| fail(&format!("tls_ca_file {shown}"), &e))
+    };
+    let tls_setting = match tls {
+        SmtpTls::Starttls => Tls::Required(parameters()?),
+        SmtpTls::Tls => Tls::Wrapper(parameters()?),
+        SmtpTls::None => Tls::None,
     };
     let port = channel.smtp_port.unwrap_or(match tls {
         SmtpTls::Starttls => 587,
         SmtpTls::Tls => 465,
         SmtpTls::None => 25,
     });
-    let mut builder = builder.port(port).timeout(Some(timeout));
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(port)
+        .tls(tls_setting)
+        .timeout(Some(timeout));
     if let (Some(user), Some(env)) = (&channel.username, &channel.password_env) {
         let password = std::env::var(env).map_err(|_| {
             format!(
@@ -421,7 +478,16 @@ async fn send_email(
     let message = message
         .body(item.payload["text"].as_str().unwrap_or_default().to_owned())
         .map_err(|e| fail("building the message", &e))?;
-    match transport.send(message).await {
+    let sent = tokio::time::timeout(timeout, transport.send(message))
+        .await
+        .map_err(|_| {
+            format!(
+                "channel {name:?}: the SMTP server {host}:{port} did not finish the exchange \
+                 within {timeout:?} (is tls = \"{}\" what it speaks on that port?)",
+                tls.as_str()
+            )
+        })?;
+    match sent {
         Ok(response) if response.is_positive() => Ok(format!(
             "{} {}",
             response.code(),
@@ -431,6 +497,13 @@ async fn send_email(
             "channel {name:?}: the SMTP server answered {}",
             response.code()
         )),
+        // 535: RFC 4954's "authentication credentials invalid".
+        Err(e) if e.status().is_some_and(|code| code.to_string() == "535") => Err(format!(
+            "channel {name:?}: the SMTP server refused the credentials of user {:?} (the \
+             password in ${}): {e}",
+            channel.username.as_deref().unwrap_or_default(),
+            channel.password_env.as_deref().unwrap_or_default(),
+        )),
         Err(e) => Err(fail("SMTP", &e)),
     }
 }
@@ -438,6 +511,46 @@ async fn send_email(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn email(extra: &str) -> Channel {
+        toml::from_str(&format!(
+            "name = \"mail\"\ntype = \"email\"\nsmtp_host = \"smtp.example.test\"\n\
+             from = \"a@example.test\"\nto = [\"b@example.test\"]\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_email_channel_never_sends_its_password_in_the_clear() {
+        let auth = "username = \"u\"\npassword_env = \"SMTP_PASSWORD\"\n";
+        assert_eq!(email(auth).check(), None, "STARTTLS by default");
+        assert_eq!(email(&format!("{auth}tls = \"tls\"")).check(), None);
+        let (key, message) = email(&format!("{auth}tls = \"none\"")).check().unwrap();
+        assert_eq!(key, "username");
+        assert!(message.contains("in the clear"), "{message}");
+        assert_eq!(
+            email("tls = \"none\"").check(),
+            None,
+            "a relay without AUTH"
+        );
+    }
+
+    #[test]
+    fn tls_ca_file_is_for_an_email_channel_with_tls() {
+        let ca = "tls_ca_file = \"/etc/ca.pem\"\n";
+        assert_eq!(email(ca).check(), None);
+        assert_eq!(email(&format!("{ca}tls = \"tls\"")).check(), None);
+        assert_eq!(
+            email(&format!("{ca}tls = \"none\"")).check().unwrap().0,
+            "tls_ca_file"
+        );
+        let slack: Channel = toml::from_str(
+            "name = \"s\"\ntype = \"slack\"\nurl = \"https://hooks.example.test/x\"\n\
+             tls_ca_file = \"/etc/ca.pem\"",
+        )
+        .unwrap();
+        assert_eq!(slack.check().unwrap().0, "tls_ca_file");
+    }
 
     #[test]
     fn the_signature_is_hmac_sha256_of_the_timestamp_and_body() {

@@ -89,3 +89,14 @@ on_postgres!(
 
 // Issue 24: removals confirmed.
 on_postgres!(a_removal_during_the_listing_is_no_phantom_removal);
+
+// Issue 25: the e-mail channel over STARTTLS and implicit TLS, with SMTP AUTH.
+on_postgres!(
+    the_email_channel_sends_over_starttls_with_smtp_auth,
+    the_email_channel_sends_over_implicit_tls_with_smtp_auth,
+    a_refused_smtp_password_keeps_the_email_pending_until_it_is_fixed,
+    the_email_channel_trusts_only_its_ca_and_gives_up_on_a_silent_server,
+);
+
+// Budgeted remediation under two [[account]] tables.
+on_postgres!(two_accounts_remediate_each_enterprise_with_its_own_key_within_its_own_budget);

@@ -448,3 +448,14 @@ async fn a_remediation_in_doubt_after_a_kill_is_found_and_not_submitted_again() 
         "one request for the one decision: {listed:?}"
     );
 }
+
+// Issue 25: the e-mail channel over STARTTLS and implicit TLS, with SMTP AUTH.
+on_sqlite!(
+    the_email_channel_sends_over_starttls_with_smtp_auth,
+    the_email_channel_sends_over_implicit_tls_with_smtp_auth,
+    a_refused_smtp_password_keeps_the_email_pending_until_it_is_fixed,
+    the_email_channel_trusts_only_its_ca_and_gives_up_on_a_silent_server,
+);
+
+// Budgeted remediation under two [[account]] tables.
+on_sqlite!(two_accounts_remediate_each_enterprise_with_its_own_key_within_its_own_budget);

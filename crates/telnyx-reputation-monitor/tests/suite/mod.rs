@@ -18,6 +18,46 @@ use telnyx_reputation_monitor::{
     SyncOptions,
 };
 
+/// Agree to the terms as `client`'s account, create the example enterprise, approve its
+/// Number Reputation and register `numbers`, each read once so that the monitor's list
+/// sweep sees cached data, as it would in production (reading a number without data is a
+/// live lookup). The enterprise's id.
+async fn enroll(client: &Client, numbers: &[String]) -> String {
+    client
+        .terms_of_service()
+        .agree_number_reputation()
+        .await
+        .unwrap();
+    let new: NewEnterprise = serde_json::from_str(ENTERPRISE_JSON).unwrap();
+    let enterprise = client.enterprises().create(new).await.unwrap();
+    let rep = client.reputation(&enterprise.id);
+    let pdf = rep.loa().render(LoaRenderOptions::default()).await.unwrap();
+    let document = client.documents().upload("loa.pdf", pdf).await.unwrap();
+    rep.enable(&document.id, CheckFrequency::BusinessDaily)
+        .await
+        .unwrap();
+    let wait = WaitOptions {
+        interval: Duration::from_millis(20),
+        timeout: Duration::from_secs(10),
+    };
+    rep.wait_until_approved(wait).await.unwrap();
+    for batch in numbers.chunks(100) {
+        rep.numbers().add(batch).await.unwrap();
+    }
+    for n in numbers {
+        rep.numbers().get(n).await.unwrap();
+    }
+    enterprise.id
+}
+
+/// A second account on a [`Fleet`]'s emulator ([`Fleet::other_account`]).
+pub struct OtherAccount {
+    pub client: Client,
+    pub key: String,
+    pub enterprise_id: String,
+    pub numbers: Vec<String>,
+}
+
 /// A running emulator and an approved enterprise with `numbers` registered.
 pub struct Fleet {
     pub emulator: RunningEmulator,
@@ -52,47 +92,48 @@ impl Fleet {
             .base_url(emulator.base_url())
             .build()
             .unwrap();
-        client
-            .terms_of_service()
-            .agree_number_reputation()
-            .await
-            .unwrap();
-        let new: NewEnterprise = serde_json::from_str(ENTERPRISE_JSON).unwrap();
-        let enterprise = client.enterprises().create(new).await.unwrap();
-        let rep = client.reputation(&enterprise.id);
-        let pdf = rep.loa().render(LoaRenderOptions::default()).await.unwrap();
-        let document = client.documents().upload("loa.pdf", pdf).await.unwrap();
-        rep.enable(&document.id, CheckFrequency::BusinessDaily)
-            .await
-            .unwrap();
-        let wait = WaitOptions {
-            interval: Duration::from_millis(20),
-            timeout: Duration::from_secs(10),
-        };
-        rep.wait_until_approved(wait).await.unwrap();
         let numbers: Vec<String> = (0..count)
             .map(|i| format!("+1312555{:04}", 2000 + i))
             .collect();
-        for batch in numbers.chunks(100) {
-            rep.numbers().add(batch).await.unwrap();
-        }
-        // Reading a number without data is a live lookup; read each once so that the
-        // monitor's list sweep sees cached data, as it would in production.
-        for n in &numbers {
-            rep.numbers().get(n).await.unwrap();
-        }
+        let enterprise_id = enroll(&client, &numbers).await;
         Fleet {
             emulator,
             client,
             key,
-            enterprise_id: enterprise.id,
+            enterprise_id,
+            numbers,
+        }
+    }
+
+    /// Another account on this emulator (API key `key`): an approved enterprise with
+    /// `count` numbers from `+1312555{first}`, and a client with that key.
+    pub async fn other_account(&self, key: &str, first: usize, count: usize) -> OtherAccount {
+        let client = Client::builder()
+            .api_key(key)
+            .base_url(self.emulator.base_url())
+            .build()
+            .unwrap();
+        let numbers: Vec<String> = (0..count)
+            .map(|i| format!("+1312555{:04}", first + i))
+            .collect();
+        let enterprise_id = enroll(&client, &numbers).await;
+        OtherAccount {
+            client,
+            key: key.to_owned(),
+            enterprise_id,
             numbers,
         }
     }
 
     /// Set what the emulator says about `number` from now on.
     pub async fn set_reputation(&self, number: &str, data: serde_json::Value) {
-        self.admin(
+        self.set_reputation_as(&self.key, number, data).await;
+    }
+
+    /// [`Fleet::set_reputation`] for a number of the account of `key`.
+    pub async fn set_reputation_as(&self, key: &str, number: &str, data: serde_json::Value) {
+        self.admin_as(
+            key,
             "numbers/reputation",
             serde_json::json!({ "phone_number": number, "reputation_data": data }),
         )
@@ -129,9 +170,14 @@ impl Fleet {
 
     /// An admin GET (`path` under `/_emulator/`) of this account, as JSON.
     pub async fn admin_get(&self, path: &str) -> serde_json::Value {
+        self.admin_get_as(&self.key, path).await
+    }
+
+    /// An admin GET (`path` under `/_emulator/`) of the account of `key`, as JSON.
+    pub async fn admin_get_as(&self, key: &str, path: &str) -> serde_json::Value {
         reqwest::Client::new()
             .get(format!("{}/{path}", self.emulator.admin_url()))
-            .bearer_auth(&self.key)
+            .bearer_auth(key)
             .send()
             .await
             .unwrap()
@@ -142,9 +188,14 @@ impl Fleet {
 
     /// An admin POST (`path` under `/_emulator/`) that must succeed.
     pub async fn admin(&self, path: &str, body: serde_json::Value) {
+        self.admin_as(&self.key, path, body).await;
+    }
+
+    /// An admin POST (`path` under `/_emulator/`) as the account of `key`; must succeed.
+    pub async fn admin_as(&self, key: &str, path: &str, body: serde_json::Value) {
         let response = reqwest::Client::new()
             .post(format!("{}/{path}", self.emulator.admin_url()))
-            .bearer_auth(&self.key)
+            .bearer_auth(key)
             .json(&body)
             .send()
             .await
@@ -2745,6 +2796,31 @@ pub async fn receiving() -> Receiving {
     Receiving { base, got, down }
 }
 
+/// What the alert, remediation and prune tests notify: a local receiver and the
+/// `[[channel]]` table of a Slack channel `ops` posting to its `/slack` (read back with
+/// [`slack_alerts`]).
+pub struct OpsChannel {
+    pub hook: Receiving,
+    /// The `[[channel]]` table, to start a rules or `monitor serve` config file with.
+    pub table: String,
+}
+
+pub async fn ops_channel() -> OpsChannel {
+    let hook = receiving().await;
+    let table = format!(
+        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n",
+        hook.base
+    );
+    OpsChannel { hook, table }
+}
+
+impl OpsChannel {
+    /// The rules file of the `ops` channel and `rules` (`[[rule]]` tables notifying it).
+    pub fn rules(&self, rules: &str) -> Rules {
+        Rules::parse(&format!("{}\n{rules}", self.table), "rules.toml").unwrap()
+    }
+}
+
 fn channel_deliver(rules: &Rules) -> telnyx_reputation_monitor::outbox::DeliverOptions {
     telnyx_reputation_monitor::outbox::DeliverOptions {
         ignore_schedule: true,
@@ -2771,12 +2847,8 @@ async fn sync_at(
         .unwrap()
 }
 
+/// Rules for [`OpsChannel::rules`].
 const ALERT_RULES: &str = r#"
-[[channel]]
-name = "ops"
-type = "slack"
-url = "BASE/slack"
-
 [[rule]]
 name = "is high"
 when = { is_high = true }
@@ -2794,9 +2866,9 @@ pub async fn an_alert_opens_once_reminds_resolves_and_survives_a_restart(store: 
     use telnyx_reputation_monitor::alerts::AlertState;
     use telnyx_reputation_monitor::outbox;
     let fleet = Fleet::start(3).await;
-    let hook = receiving().await;
-    let text = ALERT_RULES.replace("BASE", &hook.base);
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
+    let rules = ops.rules(ALERT_RULES);
     let monitor = Monitor::new(fleet.client.clone(), store.clone());
     let number = fleet.numbers[1].clone();
     let e = fleet.enterprise_id.clone();
@@ -2837,7 +2909,7 @@ pub async fn an_alert_opens_once_reminds_resolves_and_survives_a_restart(store: 
     // A restart: a new process opens the store and parses the rules again.
     let store = Store::open(store.url()).await.unwrap();
     let monitor = Monitor::new(fleet.client.clone(), store.clone());
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let rules = ops.rules(ALERT_RULES);
     // 2: an hour later, still high: no reminder yet (every 2 h); "high twice" opens.
     let run = sync_at(&monitor, &fleet, &rules, t0 + hour * 2).await;
     assert_eq!(run.queued, 1);
@@ -3060,10 +3132,10 @@ pub async fn a_channel_down_for_three_syncs_delivers_every_notification_once(sto
     use std::sync::atomic::Ordering;
     use telnyx_reputation_monitor::outbox::{self, OutboxState};
     let fleet = Fleet::start(3).await;
-    let hook = receiving().await;
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
     let one_rule = &ALERT_RULES[..ALERT_RULES.find("[[rule]]\nname = \"high twice\"").unwrap()];
-    let text = one_rule.replace("BASE", &hook.base);
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
+    let rules = ops.rules(one_rule);
     let monitor = Monitor::new(fleet.client.clone(), store.clone());
     let (a, b) = (fleet.numbers[0].clone(), fleet.numbers[2].clone());
     for n in &fleet.numbers {
@@ -3150,14 +3222,12 @@ pub async fn failing_syncs_open_a_sync_failing_alert_and_a_good_sync_resolves_it
     use telnyx_reputation_monitor::alerts::AlertState;
     use telnyx_reputation_monitor::outbox;
     let fleet = Fleet::start(2).await;
-    let hook = receiving().await;
-    let text = format!(
-        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
-         [[rule]]\nname = \"sync down\"\nwhen = {{ sync_failing = 2 }}\n\
-         actions = [{{ type = \"notify\", channel = \"ops\" }}]\n",
-        hook.base
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
+    let rules = ops.rules(
+        "[[rule]]\nname = \"sync down\"\nwhen = { sync_failing = 2 }\n\
+         actions = [{ type = \"notify\", channel = \"ops\" }]\n",
     );
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
     let e = fleet.enterprise_id.clone();
     // The API is unreachable: nothing listens on this loopback port.
     let gone = Client::builder()
@@ -3415,6 +3485,380 @@ pub async fn the_email_channel_sends_each_notification_to_a_real_smtp_server(sto
     }
 }
 
+/// A CA and a server certificate it issued for `127.0.0.1` and `localhost`, written to
+/// `dir` as `ca.pem`, `server.pem` and `server.key`.
+fn smtp_certificates(dir: &std::path::Path) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    ca.distinguished_name
+        .push(DnType::CommonName, "telnyx-reputation test CA");
+    let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
+    let mut server =
+        CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).unwrap();
+    server
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    let key = KeyPair::generate().unwrap();
+    let cert = server.signed_by(&key, &ca).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
+    std::fs::write(dir.join("server.pem"), cert.pem()).unwrap();
+    std::fs::write(dir.join("server.key"), key.serialize_pem()).unwrap();
+}
+
+/// The user and the password (the value of a variable cargo sets for every test process,
+/// since `set_var` is unsafe in a multi-threaded test) the TLS SMTP server accepts.
+const SMTP_USER: &str = "alerts";
+const SMTP_PASSWORD_ENV: &str = "CARGO_PKG_NAME";
+
+/// `tests/smtp_server.py` (aiosmtpd) on 127.0.0.1: `tls` is `starttls` (STARTTLS required
+/// before MAIL or AUTH) or `tls` (TLS from the first byte); AUTH required, checked against
+/// [`SMTP_USER`] and the value of [`SMTP_PASSWORD_ENV`]. Its certificate, issued by the CA in
+/// `ca.pem` of `dir`, names 127.0.0.1. It stops when dropped (its stdin closes) and by itself
+/// after 120 s.
+struct TlsSmtpServer {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl TlsSmtpServer {
+    async fn start(tls: &str) -> Self {
+        let python = smtp_python();
+        let dir = tempfile::tempdir().unwrap();
+        smtp_certificates(&dir.path().join("certs"));
+        let password = std::env::var(SMTP_PASSWORD_ENV).expect("cargo sets CARGO_PKG_NAME");
+        let certs = dir.path().join("certs");
+        let mut child = std::process::Command::new(python)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py"))
+            .args(["--tls", tls, "--user", SMTP_USER])
+            .arg("--cert")
+            .arg(certs.join("server.pem"))
+            .arg("--key")
+            .arg(certs.join("server.key"))
+            .arg("--maildir")
+            .arg(dir.path().join("mail"))
+            .arg("--events")
+            .arg(dir.path().join("events.jsonl"))
+            .env("SMTP_TEST_PASSWORD", password)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
+            .spawn()
+            .unwrap();
+        // The port is the one line the server prints; read it on a thread so a server that
+        // never starts fails the test in 30 s instead of hanging it.
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+            let _ = tx.send(line);
+        });
+        let line = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)))
+            .await
+            .unwrap();
+        let mut server = Self {
+            child,
+            port: 0,
+            dir,
+        };
+        server.port = match line.as_deref().map(str::trim).map(str::parse) {
+            Ok(Ok(port)) => port,
+            other => panic!(
+                "the SMTP server did not print its port within 30 s ({other:?}); its stderr: {}",
+                server.stderr()
+            ),
+        };
+        server
+    }
+
+    fn ca_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("certs/ca.pem")
+    }
+
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
+    }
+
+    /// What the server recorded: one JSON object per AUTH attempt and per accepted message.
+    fn events(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.dir.path().join("events.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    /// The messages it accepted, as [`mails`] reads them.
+    fn mails(&self) -> Vec<(std::collections::BTreeMap<String, String>, String)> {
+        mails(self.dir.path())
+    }
+}
+
+impl Drop for TlsSmtpServer {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An `email` channel named `mail` to `server` on 127.0.0.1, with `extra` keys, and a rule
+/// alerting on it when a number is high.
+fn tls_email_rules(server: &TlsSmtpServer, extra: &str) -> Rules {
+    let text = format!(
+        "[[channel]]\nname = \"mail\"\ntype = \"email\"\nsmtp_host = \"127.0.0.1\"\n\
+         smtp_port = {}\n{extra}\nfrom = \"telnyx-reputation <alerts@example.test>\"\n\
+         to = [\"oncall@example.test\"]\n\n\
+         [[rule]]\nname = \"is high\"\nwhen = {{ is_high = true }}\n\
+         actions = [{{ type = \"notify\", channel = \"mail\" }}]\n",
+        server.port
+    );
+    Rules::parse(&text, "rules.toml").unwrap()
+}
+
+/// The keys of a channel that trusts `server`'s CA and signs in as [`SMTP_USER`] with the
+/// password in `password_env`.
+fn tls_email_keys(server: &TlsSmtpServer, tls: &str, password_env: &str) -> String {
+    format!(
+        "tls = \"{tls}\"\ntls_ca_file = {:?}\nusername = \"{SMTP_USER}\"\npassword_env = \"{password_env}\"",
+        server.ca_file().display().to_string()
+    )
+}
+
+/// Open one `is high` alert on `fleet` through `rules`: one e-mail row queued. Its title.
+async fn queue_one_email(store: &Store, fleet: &Fleet, rules: &Rules) -> String {
+    let monitor = Monitor::new(fleet.client.clone(), store.clone());
+    let number = fleet.numbers[0].clone();
+    fleet
+        .set_reputation(&number, serde_json::json!({ "spam_risk": "high" }))
+        .await;
+    let t0 = chrono::DateTime::parse_from_rfc3339("2031-06-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let run = sync_at(&monitor, fleet, rules, t0).await;
+    assert_eq!(run.queued, 1);
+    format!(
+        "[telnyx-reputation] OPENED: {number} (rule \"is high\", enterprise {})",
+        fleet.enterprise_id
+    )
+}
+
+/// Deliver the channel rows through `rules`' channels; a delivery that does not return within
+/// 60 s fails the test (the channel bounds each attempt by 5 s).
+async fn deliver_email(
+    store: &Store,
+    rules: &Rules,
+) -> telnyx_reputation_monitor::outbox::DeliveryReport {
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        telnyx_reputation_monitor::outbox::deliver(store, None, &channel_deliver(rules)),
+    )
+    .await
+    .expect("the e-mail delivery returns (each attempt is bounded by its timeout)")
+    .unwrap()
+}
+
+async fn the_email_channel_sends_over(store: Store, tls: &str) {
+    use telnyx_reputation_monitor::outbox::OutboxState;
+    let fleet = Fleet::start(1).await;
+    let server = TlsSmtpServer::start(tls).await;
+    let rules = tls_email_rules(&server, &tls_email_keys(&server, tls, SMTP_PASSWORD_ENV));
+    let title = queue_one_email(&store, &fleet, &rules).await;
+    let report = deliver_email(&store, &rules).await;
+    assert_eq!(
+        report.delivered.len(),
+        1,
+        "{report:?}; the server's stderr: {}",
+        server.stderr()
+    );
+    let row = &report.delivered[0];
+    assert!(
+        row.result.as_deref().is_some_and(|r| r.starts_with("250")),
+        "{row:?}"
+    );
+    assert!(
+        store
+            .outbox(&[OutboxState::Pending])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The server checked the credentials, over TLS, before it took the message.
+    let events = server.events();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0]["event"], "auth", "{events:?}");
+    assert_eq!(events[0]["login"], SMTP_USER);
+    assert_eq!(events[0]["ok"], true, "{events:?}");
+    assert_eq!(events[1]["event"], "message", "{events:?}");
+    assert!(
+        events[1]["tls"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("TLSv1.")),
+        "{events:?}"
+    );
+    assert_eq!(events[1]["authenticated"], true);
+    assert_eq!(events[1]["login"], SMTP_USER);
+    assert_eq!(events[1]["mail_from"], "alerts@example.test");
+    assert_eq!(
+        events[1]["rcpt_tos"],
+        serde_json::json!(["oncall@example.test"])
+    );
+    // Exactly what the channel rendered.
+    let got = server.mails();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (headers, body) = &got[0];
+    assert_eq!(headers["subject"], title);
+    assert_eq!(headers["from"], "telnyx-reputation <alerts@example.test>");
+    assert_eq!(headers["to"], "oncall@example.test");
+    assert_eq!(
+        headers["message-id"],
+        format!("<{}@telnyx-reputation>", row.id)
+    );
+    assert_eq!(body.trim_end(), format!("{title}\nspam_risk is high"));
+}
+
+pub async fn the_email_channel_sends_over_starttls_with_smtp_auth(store: Store) {
+    the_email_channel_sends_over(store, "starttls").await;
+}
+
+pub async fn the_email_channel_sends_over_implicit_tls_with_smtp_auth(store: Store) {
+    the_email_channel_sends_over(store, "tls").await;
+}
+
+pub async fn a_refused_smtp_password_keeps_the_email_pending_until_it_is_fixed(store: Store) {
+    use telnyx_reputation_monitor::outbox::OutboxState;
+    let fleet = Fleet::start(1).await;
+    let server = TlsSmtpServer::start("starttls").await;
+    // Another variable cargo sets, so another value: the wrong password.
+    let wrong = "CARGO_MANIFEST_DIR";
+    let rules = tls_email_rules(&server, &tls_email_keys(&server, "starttls", wrong));
+    let title = queue_one_email(&store, &fleet, &rules).await;
+    let report = deliver_email(&store, &rules).await;
+    assert!(report.delivered.is_empty(), "{report:?}");
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    let pending = store.outbox(&[OutboxState::Pending]).await.unwrap();
+    assert_eq!(pending.len(), 1, "kept, to retry: {pending:?}");
+    let row = &pending[0];
+    assert_eq!(row.attempts, 1);
+    let error = row.last_error.as_deref().unwrap();
+    assert!(
+        error.starts_with(&format!(
+            "channel \"mail\": the SMTP server refused the credentials of user \"{SMTP_USER}\" \
+             (the password in ${wrong}): permanent error (535)"
+        )),
+        "{error}"
+    );
+    for secret in [
+        std::env::var(wrong).unwrap(),
+        std::env::var(SMTP_PASSWORD_ENV).unwrap(),
+    ] {
+        assert!(
+            !error.contains(&secret),
+            "the error shows a password: {error}"
+        );
+    }
+    // The server saw the attempt and refused it; nothing was sent.
+    let events = server.events();
+    assert!(!events.is_empty(), "no AUTH reached the server");
+    assert!(
+        events
+            .iter()
+            .all(|e| e["event"] == "auth" && e["ok"] == false && e["login"] == SMTP_USER),
+        "{events:?}"
+    );
+    assert!(server.mails().is_empty());
+
+    // The operator fixes the password: the same row goes out, once.
+    let fixed = tls_email_rules(
+        &server,
+        &tls_email_keys(&server, "starttls", SMTP_PASSWORD_ENV),
+    );
+    let report = deliver_email(&store, &fixed).await;
+    assert_eq!(report.delivered.len(), 1, "{report:?}");
+    assert_eq!(report.delivered[0].id, row.id);
+    assert_eq!(report.delivered[0].attempts, 2);
+    assert!(
+        store
+            .outbox(&[OutboxState::Pending])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let got = server.mails();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0["subject"], title);
+    assert_eq!(got[0].1.trim_end(), format!("{title}\nspam_risk is high"));
+    let outcomes: Vec<_> = server
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "auth")
+        .map(|e| e["ok"].clone())
+        .collect();
+    assert_eq!(
+        outcomes.last(),
+        Some(&serde_json::json!(true)),
+        "{outcomes:?}"
+    );
+}
+
+pub async fn the_email_channel_trusts_only_its_ca_and_gives_up_on_a_silent_server(store: Store) {
+    use telnyx_reputation_monitor::outbox::OutboxState;
+    let fleet = Fleet::start(1).await;
+    let server = TlsSmtpServer::start("tls").await;
+    // Another CA than the one that issued the server's certificate.
+    let other = tempfile::tempdir().unwrap();
+    smtp_certificates(other.path());
+    let untrusted = format!(
+        "tls = \"tls\"\ntls_ca_file = {:?}\nusername = \"{SMTP_USER}\"\npassword_env = \"{SMTP_PASSWORD_ENV}\"",
+        other.path().join("ca.pem").display().to_string()
+    );
+    let rules = tls_email_rules(&server, &untrusted);
+    queue_one_email(&store, &fleet, &rules).await;
+    let report = deliver_email(&store, &rules).await;
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    let error = report.failed[0].last_error.clone().unwrap();
+    assert!(
+        error.starts_with("channel \"mail\": SMTP: ") && error.contains("invalid peer certificate"),
+        "{error}"
+    );
+    // The credentials never went to a server the channel could not verify.
+    assert!(server.events().is_empty(), "{:?}", server.events());
+
+    // STARTTLS against a listener that waits for a TLS handshake: neither side speaks first.
+    // lettre bounds only the TCP connect; the channel bounds the whole exchange.
+    let silent = tls_email_rules(
+        &server,
+        &tls_email_keys(&server, "starttls", SMTP_PASSWORD_ENV),
+    );
+    let report = deliver_email(&store, &silent).await;
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    let error = report.failed[0].last_error.clone().unwrap();
+    assert!(
+        error.contains("did not finish the exchange within 5s"),
+        "{error}"
+    );
+    let pending = store.outbox(&[OutboxState::Pending]).await.unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].attempts, 2);
+    assert!(server.events().is_empty() && server.mails().is_empty());
+
+    // Its own CA: sent.
+    let trusted = tls_email_rules(&server, &tls_email_keys(&server, "tls", SMTP_PASSWORD_ENV));
+    let report = deliver_email(&store, &trusted).await;
+    assert_eq!(report.delivered.len(), 1, "{report:?}");
+    assert_eq!(server.mails().len(), 1);
+}
+
 /// Run `service` on a listener of 127.0.0.1 until `checks` finish (at most 120 s).
 async fn serve_until(
     service: telnyx_reputation_monitor::service::Service,
@@ -3456,25 +3900,39 @@ pub fn slack_alerts(hook: &Receiving) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A `monitor serve` config on `fleet`'s enterprise: `every`, a Slack channel on `hook`, an
+/// A `monitor serve` config on `fleet`'s enterprise: `every`, the [`OpsChannel`] `ops`, an
 /// `is_high` alert reminding every `remind`, a `became_high` rule that remediates, and
 /// `extra` (e.g. a `[remediation]` table).
 pub fn serve_config(
     fleet: &Fleet,
-    hook: &Receiving,
+    ops: &OpsChannel,
     every: &str,
     remind: &str,
     extra: &str,
 ) -> telnyx_reputation_monitor::service::Config {
-    let text = format!(
+    let head = format!(
         "store = \"(opened by the test)\"\nevery = \"{every}\"\nlisten = \"127.0.0.1:0\"\n\
-         enterprises = [\"{}\"]\n{extra}\n\
-         [[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
+         enterprises = [\"{}\"]\n{extra}\n",
+        fleet.enterprise_id
+    );
+    serve_config_of(&head, ops, remind)
+}
+
+/// A `monitor serve` config: `head` (the top-level keys, `[[account]]` and other tables),
+/// the [`OpsChannel`] `ops`, an `is_high` alert reminding every `remind` and a
+/// `became_high` rule that remediates.
+pub fn serve_config_of(
+    head: &str,
+    ops: &OpsChannel,
+    remind: &str,
+) -> telnyx_reputation_monitor::service::Config {
+    let text = format!(
+        "{head}\n{}\n\
          [[rule]]\nname = \"is high\"\nwhen = {{ is_high = true }}\nremind_every = \"{remind}\"\n\
          actions = [{{ type = \"notify\", channel = \"ops\" }}]\n\n\
          [[rule]]\nname = \"turned high\"\nwhen = {{ became_high = true }}\n\
          actions = [{{ type = \"remediate\", call_purpose = \"Appointment reminders\" }}]\n",
-        fleet.enterprise_id, hook.base
+        ops.table
     );
     telnyx_reputation_monitor::service::Config::parse(&text, "monitor.toml").unwrap()
 }
@@ -3495,11 +3953,12 @@ pub async fn the_service_submits_remediation_within_its_budget_once_and_follows_
             .set_reputation(number, serde_json::json!({ "spam_risk": "low" }))
             .await;
     }
-    let hook = receiving().await;
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
     // $1.00 per number remediated: two numbers fit the month's budget, a third does not.
     let config = serve_config(
         &fleet,
-        &hook,
+        &ops,
         "1s",
         "1d",
         "\n[remediation]\nmonthly_budget_usd = \"2.00\"\n",
@@ -3615,7 +4074,7 @@ pub async fn the_service_submits_remediation_within_its_budget_once_and_follows_
             .map(|n| n.phone_number.clone())
             .collect();
         eventually("the alerts' notifications", || async {
-            let got = slack_alerts(&hook);
+            let got = slack_alerts(hook);
             [&first, &second, &third]
                 .iter()
                 .all(|n| got.contains(&("OPENED".to_owned(), (*n).clone())))
@@ -3642,11 +4101,230 @@ pub async fn the_service_submits_remediation_within_its_budget_once_and_follows_
     .await;
     assert_eq!(requests_sent(&fleet).await, 1);
     assert_eq!(remediate_rows().await.len(), rows);
-    let opened = slack_alerts(&hook)
+    let opened = slack_alerts(hook)
         .iter()
         .filter(|(e, _)| e == "OPENED")
         .count();
-    assert_eq!(opened, 3, "{:?}", slack_alerts(&hook));
+    assert_eq!(opened, 3, "{:?}", slack_alerts(hook));
+}
+
+/// The numbers `key`'s account was billed remediation for, from the emulator's ledger, as
+/// `(enterprise, number)`, sorted.
+async fn remediations_billed(fleet: &Fleet, key: &str) -> Vec<(String, String)> {
+    let ledger = fleet.admin_get_as(key, "ledger").await;
+    let mut billed: Vec<(String, String)> = ledger["data"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "remediations")
+        .map(|e| {
+            (
+                e["enterprise_id"].as_str().unwrap().to_owned(),
+                e["phone_number"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    billed.sort();
+    billed
+}
+
+/// The paths of the remediation submissions (`POST …/reputation/remediation`) the emulator
+/// took with `key`.
+async fn remediation_posts(fleet: &Fleet, key: &str) -> Vec<String> {
+    let journal = fleet.admin_get_as(key, "requests").await;
+    journal["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "POST")
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .filter(|path| path.ends_with("/reputation/remediation"))
+        .collect()
+}
+
+pub async fn two_accounts_remediate_each_enterprise_with_its_own_key_within_its_own_budget(
+    store: Store,
+) {
+    use std::collections::HashMap;
+    use telnyx_reputation_monitor::outbox::{OutboxKind, OutboxState};
+    use telnyx_reputation_monitor::service::Service;
+    let fleet = Fleet::start(3).await;
+    let west = fleet.other_account("monitor-test-west", 6000, 3).await;
+    let east = fleet.enterprise_id.clone();
+    for number in &fleet.numbers {
+        fleet
+            .set_reputation(number, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    for number in &west.numbers {
+        fleet
+            .set_reputation_as(&west.key, number, serde_json::json!({ "spam_risk": "low" }))
+            .await;
+    }
+    let ops = ops_channel().await;
+    // $1.00 per number remediated; the budget is per enterprise and calendar month
+    // (`RemediationBudget`): each enterprise may spend $2.00, whatever the other spent.
+    let head = format!(
+        "store = \"(opened by the test)\"\nevery = \"1s\"\nlisten = \"127.0.0.1:0\"\n\n\
+         [remediation]\nmonthly_budget_usd = \"2.00\"\n\n\
+         [[account]]\nname = \"east\"\napi_key_env = \"TEST_KEY_EAST\"\nenterprises = [\"{east}\"]\n\n\
+         [[account]]\nname = \"west\"\napi_key_env = \"TEST_KEY_WEST\"\nenterprises = [\"{}\"]\n",
+        west.enterprise_id
+    );
+    let config = serve_config_of(&head, &ops, "1d");
+    let clients = HashMap::from([
+        ("east".to_owned(), fleet.client.clone()),
+        ("west".to_owned(), west.client.clone()),
+    ]);
+    let service = Service::for_accounts(config, clients, store.clone(), "monitor.toml")
+        .unwrap()
+        .clock(emulator_clock(&fleet));
+    let submitted = || async {
+        let mut numbers: Vec<(String, String)> = store
+            .remediations(None, false)
+            .await
+            .unwrap()
+            .iter()
+            .flat_map(|r| {
+                r.numbers
+                    .iter()
+                    .map(|n| (r.enterprise_id.clone(), n.phone_number.clone()))
+            })
+            .collect();
+        numbers.sort();
+        numbers
+    };
+    let remediate_rows = || async {
+        store
+            .outbox(&[])
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.kind == OutboxKind::Remediate)
+            .collect::<Vec<_>>()
+    };
+    let (e0, e1, e2) = (&fleet.numbers[0], &fleet.numbers[1], &fleet.numbers[2]);
+    let (w0, w1) = (&west.numbers[0], &west.numbers[1]);
+    let pairs = |enterprise: &str, numbers: &[&String]| {
+        let mut pairs: Vec<(String, String)> = numbers
+            .iter()
+            .map(|n| (enterprise.to_owned(), (*n).clone()))
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    let east_two = pairs(&east, &[e0, e1]);
+    let west_two = pairs(&west.enterprise_id, &[w0, w1]);
+    serve_until(service, async {
+        eventually("both accounts' baseline syncs", || async {
+            store.last_sweep(&east).await.unwrap().is_some()
+                && store
+                    .last_sweep(&west.enterprise_id)
+                    .await
+                    .unwrap()
+                    .is_some()
+        })
+        .await;
+        // East: two numbers, its whole $2.00. West: one number, $1.00 of its own $2.00.
+        for number in [e0, e1] {
+            fleet
+                .set_reputation(number, serde_json::json!({ "spam_risk": "high" }))
+                .await;
+        }
+        fleet
+            .set_reputation_as(&west.key, w0, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+        let expected = [east_two.clone(), pairs(&west.enterprise_id, &[w0])].concat();
+        let mut expected = expected;
+        expected.sort();
+        eventually("both enterprises' submissions", || async {
+            submitted().await == expected
+        })
+        .await;
+        // West's second number: $1.00 more, within west's own budget although east spent
+        // its $2.00 (the budget is not shared between enterprises or accounts).
+        fleet
+            .set_reputation_as(&west.key, w1, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+        let mut expected = [east_two.clone(), west_two.clone()].concat();
+        expected.sort();
+        eventually("west's second submission", || async {
+            submitted().await == expected
+        })
+        .await;
+        // East's third number: $1.00 more than the $0.00 east has left: refused.
+        fleet
+            .set_reputation(e2, serde_json::json!({ "spam_risk": "high" }))
+            .await;
+        eventually("east's third request refused", || async {
+            remediate_rows()
+                .await
+                .iter()
+                .any(|i| i.state == OutboxState::Failed)
+        })
+        .await;
+    })
+    .await;
+    let rows = remediate_rows().await;
+    let refused: Vec<_> = rows
+        .iter()
+        .filter(|i| i.state == OutboxState::Failed)
+        .collect();
+    assert_eq!(refused.len(), 1, "{rows:?}");
+    assert_eq!(refused[0].target, east);
+    assert_eq!(refused[0].payload["numbers"], serde_json::json!([e2]));
+    assert_eq!(refused[0].attempts, 1);
+    let why = refused[0].last_error.clone().unwrap();
+    assert!(
+        why.contains("costs $1.00")
+            && why.contains(&format!(
+                "the [remediation] budget of $2.00 a month for enterprise {east} has $0.00 left"
+            ))
+            && why.contains("refused before anything was sent"),
+        "{why}"
+    );
+    assert!(
+        rows.iter()
+            .filter(|i| i.state != OutboxState::Failed)
+            .all(|i| i.state == OutboxState::Done),
+        "{rows:?}"
+    );
+    // Each account's key carried exactly its own enterprise's submissions: what the
+    // emulator billed each account, and the requests it took with each key.
+    assert_eq!(remediations_billed(&fleet, &fleet.key).await, east_two);
+    assert_eq!(remediations_billed(&fleet, &west.key).await, west_two);
+    let east_posts = remediation_posts(&fleet, &fleet.key).await;
+    let west_posts = remediation_posts(&fleet, &west.key).await;
+    assert!(
+        !east_posts.is_empty()
+            && east_posts
+                .iter()
+                .all(|p| p.contains(&format!("/enterprises/{east}/"))),
+        "{east_posts:?}"
+    );
+    assert!(
+        !west_posts.is_empty()
+            && west_posts
+                .iter()
+                .all(|p| p.contains(&format!("/enterprises/{}/", west.enterprise_id))),
+        "{west_posts:?}"
+    );
+    let done = rows.iter().filter(|i| i.state == OutboxState::Done).count();
+    assert_eq!(
+        east_posts.len() + west_posts.len(),
+        done,
+        "one submission per row sent"
+    );
+    // The store's spend record, per enterprise: two numbers each.
+    let today = emulator_clock(&fleet)().date_naive();
+    for enterprise in [&east, &west.enterprise_id] {
+        let spend = store.spend(Some(enterprise), today, today).await.unwrap();
+        assert_eq!(
+            spend.iter().map(|d| d.remediations).sum::<u64>(),
+            2,
+            "{enterprise}: {spend:?}"
+        );
+    }
 }
 
 /// The closing note's run: `monitor serve` on the emulator for 30 virtual days (its clock
@@ -3663,10 +4341,11 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
     const DAYS: i64 = 30;
     const STEP_HOURS: i64 = 12;
     let fleet = Fleet::start(20).await;
-    let hook = receiving().await;
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
     let config = serve_config(
         &fleet,
-        &hook,
+        &ops,
         "12h",
         "1d",
         "\n[remediation]\nmonthly_budget_usd = \"5.00\"\n",
@@ -3725,7 +4404,7 @@ pub async fn thirty_virtual_days_of_serve_send_each_notification_once(store: Sto
     .await;
     let days = (clock() - start).num_hours() as f64 / 24.0;
     assert!(days >= DAYS as f64, "{days} virtual days");
-    let got = slack_alerts(&hook);
+    let got = slack_alerts(hook);
     println!(
         "30 virtual days of `monitor serve` on the emulator ({} syncs): {} notification(s)",
         store.counts().await.unwrap().sweeps,
@@ -3821,14 +4500,12 @@ pub async fn pruning_deletes_resolved_alerts_with_their_delivered_notifications_
     use telnyx_reputation_monitor::alerts::AlertState;
     use telnyx_reputation_monitor::outbox::{self, OutboxState};
     let fleet = Fleet::start(1).await;
-    let hook = receiving().await;
-    let text = format!(
-        "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"{}/slack\"\n\n\
-         [[rule]]\nname = \"sync down\"\nwhen = {{ sync_failing = 1 }}\n\
-         actions = [{{ type = \"notify\", channel = \"ops\" }}]\n",
-        hook.base
+    let ops = ops_channel().await;
+    let hook = &ops.hook;
+    let rules = ops.rules(
+        "[[rule]]\nname = \"sync down\"\nwhen = { sync_failing = 1 }\n\
+         actions = [{ type = \"notify\", channel = \"ops\" }]\n",
     );
-    let rules = Rules::parse(&text, "rules.toml").unwrap();
     let e = fleet.enterprise_id.clone();
     let gone = Client::builder()
         .api_key("k")
