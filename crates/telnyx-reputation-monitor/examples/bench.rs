@@ -14,22 +14,15 @@
 //! prints progress on stderr and one JSON object of figures on stdout; `cargo xtask bench
 //! --only monitor` runs it and writes docs/monitor-benchmarks.md from that object.
 
+mod bench_store;
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use telnyx_reputation::{CheckFrequency, Client, LoaRenderOptions, NewEnterprise, WaitOptions};
 use telnyx_reputation_emulator::{ApprovalDelay, Emulator};
-use telnyx_reputation_monitor::{
-    Change, ChangeKind, Monitor, Reading, Report, Store, SweepWrite, SyncOptions,
-};
-
-fn numbers(count: usize) -> Vec<String> {
-    // NXX 200.. and 10,000 lines each: valid US E.164 for any count up to 8 million.
-    (0..count)
-        .map(|i| format!("+1312{:03}{:04}", 200 + i / 10_000, i % 10_000))
-        .collect()
-}
+use telnyx_reputation_monitor::{Monitor, Report, Store, SyncOptions};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -95,7 +88,7 @@ async fn sync_workload(
     let loa = client.documents().upload("loa.pdf", pdf).await?;
     rep.enable(&loa.id, CheckFrequency::BusinessDaily).await?;
     rep.wait_until_approved(WaitOptions::default()).await?;
-    let all = numbers(count);
+    let all = bench_store::numbers(count);
     for batch in all.chunks(100) {
         rep.numbers().add(batch).await?;
         rep.numbers().refresh(batch).await?;
@@ -151,30 +144,6 @@ async fn sync_workload(
     }))
 }
 
-fn reading(number: &str, at: DateTime<Utc>, day: usize, changed: bool) -> Reading {
-    let shift = if changed { (day % 7) as i64 * 9 } else { 0 };
-    Reading {
-        phone_number: number.to_owned(),
-        observed_at: at,
-        spam_risk: Some(
-            if changed && day.is_multiple_of(3) {
-                "high"
-            } else {
-                "low"
-            }
-            .into(),
-        ),
-        spam_category: (changed && day.is_multiple_of(3)).then(|| "robocall".into()),
-        maturity_score: Some(80 - shift),
-        connection_score: Some(70),
-        engagement_score: Some(60 - shift / 2),
-        sentiment_score: Some(75),
-        ownership_status: Some("verified".into()),
-        confirm_by: None,
-        refreshed_at: Some(at),
-    }
-}
-
 async fn report_workload(
     count: usize,
     change_pct: usize,
@@ -184,51 +153,14 @@ async fn report_workload(
     let path = dir.join("report.sqlite");
     let store = Store::open(&format!("sqlite://{}", path.display())).await?;
     let enterprise = "bench-enterprise";
-    let all = numbers(count);
+    let all = bench_store::numbers(count);
     let start = DateTime::from_timestamp(Utc::now().timestamp() - 90 * 86_400, 0).unwrap();
     let t = Instant::now();
     eprintln!("bench: filling the report store (90 sweeps of {count} numbers)");
-    for day in 0..90usize {
-        let at = start + chrono::Duration::days(day as i64);
-        let changing = count * change_pct / 100;
-        let offset = (day * changing) % count.max(1);
-        let chosen: Vec<&String> = if day == 0 {
-            all.iter().collect()
-        } else {
-            all.iter().cycle().skip(offset).take(changing).collect()
-        };
-        let readings: Vec<Reading> = chosen
-            .iter()
-            .map(|n| reading(n, at, day, day > 0))
-            .collect();
-        let changes: Vec<Change> = readings
-            .iter()
-            .filter(|_| day > 0)
-            .map(|r| Change {
-                enterprise_id: enterprise.into(),
-                phone_number: r.phone_number.clone(),
-                at,
-                kind: ChangeKind::ScoreDrop,
-                field: "maturity_score".into(),
-                old_value: Some("80".into()),
-                new_value: r.maturity_score.map(|s| s.to_string()),
-            })
-            .collect();
-        let write = SweepWrite {
-            readings: readings.iter().collect(),
-            added: if day == 0 {
-                all.iter().map(String::as_str).collect()
-            } else {
-                Vec::new()
-            },
-            removed: Vec::new(),
-            changes: &changes,
-            numbers: count as u64,
-            fresh_reads: 0,
-            ..Default::default()
-        };
-        store.record_sweep(enterprise, at, &write).await?;
-    }
+    bench_store::fill(&store, enterprise, &all, change_pct, start, |_, _| {
+        Default::default()
+    })
+    .await?;
     let filled = t.elapsed();
     let counts = store.counts().await?;
     let mut samples = Vec::new();

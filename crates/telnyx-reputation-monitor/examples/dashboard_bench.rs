@@ -10,44 +10,15 @@
 //! prints progress on stderr and one JSON object of figures on stdout; `cargo xtask bench
 //! --only dashboard` runs it and writes the section from that object.
 
+mod bench_store;
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use telnyx_reputation_monitor::Store;
 use telnyx_reputation_monitor::alerts::{Alert, AlertPlan, AlertState};
 use telnyx_reputation_monitor::dashboard::Dashboard;
 use telnyx_reputation_monitor::remediations::NewRemediation;
-use telnyx_reputation_monitor::{Change, ChangeKind, Reading, Store, SweepWrite};
-
-fn numbers(count: usize) -> Vec<String> {
-    (0..count)
-        .map(|i| format!("+1312{:03}{:04}", 200 + i / 10_000, i % 10_000))
-        .collect()
-}
-
-/// The report benchmark's reading of a number on a day.
-fn reading(number: &str, at: DateTime<Utc>, day: usize, changed: bool) -> Reading {
-    let shift = if changed { (day % 7) as i64 * 9 } else { 0 };
-    Reading {
-        phone_number: number.to_owned(),
-        observed_at: at,
-        spam_risk: Some(
-            if changed && day.is_multiple_of(3) {
-                "high"
-            } else {
-                "low"
-            }
-            .into(),
-        ),
-        spam_category: (changed && day.is_multiple_of(3)).then(|| "robocall".into()),
-        maturity_score: Some(80 - shift),
-        connection_score: Some(70),
-        engagement_score: Some(60 - shift / 2),
-        sentiment_score: Some(75),
-        ownership_status: Some("verified".into()),
-        confirm_by: None,
-        refreshed_at: Some(at),
-    }
-}
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -71,41 +42,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let store = Store::open(&format!("sqlite://{}/dashboard.sqlite", dir.display())).await?;
     let enterprise = "bench-enterprise";
-    let all = numbers(count);
+    let all = bench_store::numbers(count);
     let now = Utc::now();
     let start = DateTime::from_timestamp(now.timestamp() - 90 * 86_400, 0).unwrap();
     let t = Instant::now();
     eprintln!("dashboard bench: filling the store (90 sweeps of {count} numbers)");
-    let mut last = start;
-    for day in 0..90usize {
-        let at = start + chrono::Duration::days(day as i64);
-        last = at;
-        let changing = count * change_pct / 100;
-        let offset = (day * changing) % count.max(1);
-        let chosen: Vec<&String> = if day == 0 {
-            all.iter().collect()
-        } else {
-            all.iter().cycle().skip(offset).take(changing).collect()
-        };
-        let readings: Vec<Reading> = chosen
-            .iter()
-            .map(|n| reading(n, at, day, day > 0))
-            .collect();
-        let changes: Vec<Change> = readings
-            .iter()
-            .filter(|_| day > 0)
-            .map(|r| Change {
-                enterprise_id: enterprise.into(),
-                phone_number: r.phone_number.clone(),
-                at,
-                kind: ChangeKind::ScoreDrop,
-                field: "maturity_score".into(),
-                old_value: Some("80".into()),
-                new_value: r.maturity_score.map(|s| s.to_string()),
-            })
-            .collect();
+    let last = bench_store::fill(&store, enterprise, &all, change_pct, start, |day, at| {
         // The last day opens an alert for 1,000 of the numbers.
-        let alerts = if day == 89 {
+        if day == bench_store::DAYS - 1 {
             AlertPlan {
                 alerts: all
                     .iter()
@@ -131,23 +75,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         } else {
             AlertPlan::default()
-        };
-        let write = SweepWrite {
-            readings: readings.iter().collect(),
-            added: if day == 0 {
-                all.iter().map(String::as_str).collect()
-            } else {
-                Vec::new()
-            },
-            removed: Vec::new(),
-            changes: &changes,
-            numbers: count as u64,
-            fresh_reads: 0,
-            alerts,
-            ..Default::default()
-        };
-        store.record_sweep(enterprise, at, &write).await?;
-    }
+        }
+    })
+    .await?;
     for i in 0..100usize {
         store
             .record_remediation(&NewRemediation {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use telnyx_reputation::ReputationNumber;
+use telnyx_reputation::{OwnershipStatus, ReputationNumber, SpamRisk};
 
 /// One observation of a number. Two readings are the *same* when everything but
 /// `observed_at` and `refreshed_at` is equal; only a different one is stored.
@@ -71,13 +71,19 @@ impl Reading {
         Self {
             phone_number,
             observed_at: at,
-            spam_risk: data.spam_risk.as_ref().map(ToString::to_string),
+            spam_risk: data.spam_risk.map(|risk| match risk {
+                SpamRisk::Unknown(other) => other,
+                known => known.as_str().to_owned(),
+            }),
             spam_category: data.spam_category,
             maturity_score: data.maturity_score,
             connection_score: data.connection_score,
             engagement_score: data.engagement_score,
             sentiment_score: data.sentiment_score,
-            ownership_status: ownership_status.as_ref().map(ToString::to_string),
+            ownership_status: ownership_status.map(|status| match status {
+                OwnershipStatus::Unknown(other) => other,
+                known => known.as_str().to_owned(),
+            }),
             confirm_by,
             refreshed_at: data.last_refreshed_at,
         }

@@ -113,7 +113,17 @@ pub struct Monitor {
     /// the clones): a long-running service's next sync starts from it instead of reading
     /// every number's row again, as long as no other sync ran since (see
     /// [`Monitor::previous`]).
-    cache: std::sync::Arc<std::sync::Mutex<HashMap<String, std::sync::Arc<Latest>>>>,
+    cache: std::sync::Arc<std::sync::Mutex<HashMap<String, std::sync::Arc<Known>>>>,
+}
+
+/// What a sync of an enterprise starts from: the store's state, and (when this monitor's
+/// last sync left it) the numbers that sync listed, in the listing's order.
+#[derive(Debug, Clone, Default)]
+struct Known {
+    latest: Latest,
+    /// The last sync's listed numbers in list order (each once; the same set as
+    /// `latest.monitored` after that sync); empty when read from the store.
+    order: Vec<String>,
 }
 
 impl Monitor {
@@ -180,14 +190,17 @@ impl Monitor {
     /// or monitor synced it since; only a sync writes the numbers' rows), else read from the
     /// store ([`Store::latest`]). Taken out of the cache: a sync that fails leaves nothing
     /// behind, and the next one reads the store.
-    async fn previous(&self, enterprise_id: &str) -> Result<std::sync::Arc<Latest>> {
+    async fn previous(&self, enterprise_id: &str) -> Result<std::sync::Arc<Known>> {
         let cached = self.cache.lock().expect("cache").remove(enterprise_id);
         if let Some(cached) = cached
-            && self.store.last_sweep(enterprise_id).await? == cached.last_sweep
+            && self.store.last_sweep(enterprise_id).await? == cached.latest.last_sweep
         {
             return Ok(cached);
         }
-        Ok(std::sync::Arc::new(self.store.latest(enterprise_id).await?))
+        Ok(std::sync::Arc::new(Known {
+            latest: self.store.latest(enterprise_id).await?,
+            order: Vec::new(),
+        }))
     }
 
     async fn sync_inner(
@@ -211,10 +224,17 @@ impl Monitor {
                 needed: 0,
             });
         }
+        // The last sync's count, when known, sizes the listing (no regrowing a large one).
+        let expected = self
+            .cache
+            .lock()
+            .expect("cache")
+            .get(enterprise_id)
+            .map_or(0, |k| k.order.len());
         // The store's previous state is read while the pages are fetched: the listing
         // waits on the API, the store's queries on the database, and neither needs the other.
         let list = async {
-            let mut numbers = Vec::new();
+            let mut numbers = Vec::with_capacity(expected);
             let mut listing = std::pin::pin!(rep.numbers().list().page_size(250).stream());
             while let Some(number) = listing.try_next().await? {
                 numbers.push(number);
@@ -225,20 +245,48 @@ impl Monitor {
             progress(numbers.len() as u64);
             Ok::<_, MonitorError>(numbers)
         };
-        let (latest, mut numbers) = futures::try_join!(self.previous(enterprise_id), list)?;
+        let (known, mut numbers) = futures::try_join!(self.previous(enterprise_id), list)?;
+        let latest = &known.latest;
+        // A listing of exactly the numbers the last sync listed, in the same order (the
+        // common case of a long-running service): no repeat, none missed, none new, none
+        // removed, every number monitored; nothing to look up in a set.
+        let same_listing = !known.order.is_empty()
+            && numbers.len() == known.order.len()
+            && numbers
+                .iter()
+                .zip(&known.order)
+                .all(|(n, o)| n.phone_number == *o);
         // Offset pages shift when a number is added or removed while they are listed: a
         // number may be listed twice, or missed. Repeats are kept once; a monitored number
         // the listing missed is looked up alone before it counts as removed.
-        let mut seen = HashSet::with_capacity(numbers.len());
-        numbers.retain(|n| seen.insert(n.phone_number.clone()));
-        let mut absent: Vec<&str> = latest
-            .monitored
-            .iter()
-            .map(String::as_str)
-            .filter(|n| !seen.contains(*n))
-            .collect();
-        absent.sort_unstable();
-        numbers.extend(still_listed(&rep, &absent).await?);
+        let mut absent: Vec<String> = Vec::new();
+        if !same_listing {
+            let keep: Vec<bool> = {
+                let mut seen = HashSet::with_capacity(numbers.len());
+                let keep = numbers
+                    .iter()
+                    .map(|n| seen.insert(n.phone_number.as_str()))
+                    .collect();
+                absent = latest
+                    .monitored
+                    .iter()
+                    .filter(|n| !seen.contains(n.as_str()))
+                    .cloned()
+                    .collect();
+                keep
+            };
+            let mut keep = keep.into_iter();
+            numbers.retain(|_| keep.next().unwrap_or(true));
+            absent.sort_unstable();
+            let absent_refs: Vec<&str> = absent.iter().map(String::as_str).collect();
+            let found = still_listed(&rep, &absent_refs).await?;
+            // What the lookups found is listed after all; the rest is removed.
+            let listed_after_all: HashSet<&str> =
+                found.iter().map(|n| n.phone_number.as_str()).collect();
+            absent.retain(|a| !listed_after_all.contains(a.as_str()));
+            numbers.extend(found);
+        }
+        let removed: Vec<&str> = absent.iter().map(String::as_str).collect();
         // Times are stored in microseconds; report them as stored.
         let mut at = from_micros(micros(options.at.unwrap_or_else(Utc::now)));
         if let Some(last) = latest.last_sweep.filter(|last| *last >= at) {
@@ -259,7 +307,7 @@ impl Monitor {
                 .run_policy(
                     policy,
                     enterprise_id,
-                    &latest,
+                    latest,
                     &mut numbers,
                     &mut read_here,
                     at,
@@ -268,50 +316,92 @@ impl Monitor {
             fresh_reads = run.billed;
             policy_run = Some(run);
         }
+        // The order of the listing, kept for the next sync (unchanged when it is the same).
+        let order: Option<Vec<String>> =
+            (!same_listing).then(|| numbers.iter().map(|n| n.phone_number.clone()).collect());
         let current: Vec<Reading> = numbers
             .into_iter()
             .map(|n| Reading::from_owned(n, at))
             .collect();
+        // One pass over the readings: what changed, and which of them the store's write
+        // takes (by position: the write refers to the report's readings once it owns them).
         let mut changes = Vec::new();
-        let mut write = SweepWrite {
-            replica: self.replica.as_deref(),
-            ..SweepWrite::default()
-        };
-        let mut listed = HashSet::with_capacity(current.len());
+        let (mut written, mut refreshed, mut added) = (Vec::new(), Vec::new(), Vec::new());
         let mut scheduled = std::collections::BTreeMap::new();
-        for reading in &current {
-            listed.insert(reading.phone_number.as_str());
+        for (i, reading) in current.iter().enumerate() {
             let before = latest.readings.get(&reading.phone_number);
-            let monitored = latest.monitored.contains(&reading.phone_number);
+            let monitored = same_listing || latest.monitored.contains(&reading.phone_number);
             let reported = if monitored { before } else { None };
-            changes.extend(diff::changes(
-                enterprise_id,
-                reported,
-                reading,
-                options.score_drop,
-                at,
-            ));
+            let same = before.is_some_and(|b| b.same_as(reading));
+            if !(monitored && same) {
+                changes.extend(diff::changes(
+                    enterprise_id,
+                    reported,
+                    reading,
+                    options.score_drop,
+                    at,
+                ));
+            }
             if !monitored {
-                write.added.push(reading.phone_number.as_str());
+                added.push(i);
             }
             // An advance of `last_refreshed_at` is one billed check: the monitor's own
             // fresh read, or (otherwise) a scheduled re-check it observes.
             let advanced = before.is_some_and(|b| {
                 reading.refreshed_at.is_some() && b.refreshed_at < reading.refreshed_at
             });
-            if before.is_none_or(|b| !b.same_as(reading)) {
-                write.readings.push(reading);
+            if !same {
+                written.push(i);
             } else if advanced {
-                write.refreshed.push(reading);
+                refreshed.push(i);
             }
-            let fresh_here = options.fresh || read_here.contains(&reading.phone_number);
-            if let (Some(_), true, false) = (reported, advanced, fresh_here) {
+            let fresh_here = options.fresh
+                || (!read_here.is_empty() && read_here.contains(&reading.phone_number));
+            if reported.is_some() && advanced && !fresh_here {
                 let day = reading.refreshed_at.unwrap_or(at).date_naive();
                 *scheduled.entry(day).or_insert(0u64) += 1;
             }
         }
+        for number in &removed {
+            let last_risk = latest
+                .readings
+                .get(*number)
+                .and_then(|r| r.spam_risk.clone());
+            changes.push(diff::removed(enterprise_id, number, last_risk, at));
+        }
+        let high = current
+            .iter()
+            .filter(|r| r.spam_risk.as_deref() == Some("high"))
+            .map(|r| r.phone_number.clone())
+            .collect();
+        // The report owns the sync's readings and changes; the store's write below refers
+        // to them (no copy of every reading).
+        let report = SyncReport {
+            enterprise_id: enterprise_id.to_owned(),
+            at,
+            numbers: current.len() as u64,
+            readings_written: written.len() as u64,
+            fresh_reads,
+            changes,
+            high,
+            current,
+            policy: policy_run,
+        };
         let sync_day = at.date_naive();
         scheduled.entry(sync_day).or_insert(0);
+        let at_positions = |positions: &[usize]| -> Vec<&Reading> {
+            positions.iter().map(|&i| &report.current[i]).collect()
+        };
+        let mut write = SweepWrite {
+            replica: self.replica.as_deref(),
+            readings: at_positions(&written),
+            refreshed: at_positions(&refreshed),
+            added: added
+                .iter()
+                .map(|&i| report.current[i].phone_number.as_str())
+                .collect(),
+            ..SweepWrite::default()
+        };
         write.spend = scheduled
             .into_iter()
             .map(|(day, scheduled_checks)| SpendCounts {
@@ -322,47 +412,17 @@ impl Monitor {
                 remediations: 0,
             })
             .collect();
-        let mut removed: Vec<&str> = latest
-            .monitored
-            .iter()
-            .map(String::as_str)
-            .filter(|n| !listed.contains(n))
-            .collect();
-        removed.sort_unstable();
-        for number in &removed {
-            let last_risk = latest
-                .readings
-                .get(*number)
-                .and_then(|r| r.spam_risk.clone());
-            changes.push(diff::removed(enterprise_id, number, last_risk, at));
-        }
-        let readings_written = write.readings.len() as u64;
-        let high = current
-            .iter()
-            .filter(|r| r.spam_risk.as_deref() == Some("high"))
-            .map(|r| r.phone_number.clone())
-            .collect();
-        let report = SyncReport {
-            enterprise_id: enterprise_id.to_owned(),
-            at,
-            numbers: current.len() as u64,
-            readings_written,
-            fresh_reads,
-            changes: changes.clone(),
-            high,
-            current: current.clone(),
-            policy: policy_run,
-        };
         let mut outcomes = Vec::new();
         if let Some((rules, apply)) = rules {
+            let report = &report;
             let (events, fired, live) = futures::try_join!(
                 self.store.events(Some(enterprise_id)),
                 self.store.deadline_alerts(enterprise_id),
                 self.store.live_alerts(enterprise_id)
             )?;
-            let holding = crate::alerts::sync_holding(rules, &report, &events, at);
+            let holding = crate::alerts::sync_holding(rules, report, &events, at);
             write.alerts = crate::alerts::plan(rules, &holding, enterprise_id, &live, at);
-            let matches = rules.evaluate(&report, &events, at);
+            let matches = rules.evaluate(report, &events, at);
             let (matches, alerts) = rules.unfired(matches, &fired, at);
             let (planned, mut items) = rules.plan(&matches, at, apply);
             if items
@@ -379,11 +439,12 @@ impl Monitor {
         }
         let queued = write.outbox.len() + write.alerts.outbox.len();
         write.removed = removed;
-        write.changes = &changes;
-        write.numbers = current.len() as u64;
+        write.changes = &report.changes;
+        write.numbers = report.current.len() as u64;
         write.fresh_reads = fresh_reads;
         self.store.record_sweep(enterprise_id, at, &write).await?;
-        // The store's state now, as `Store::latest` would read it, for the next sync.
+        // The store's state now, as `Store::latest` would read it, for the next sync: only
+        // what this sync wrote differs from what it started from.
         let stored: Vec<Reading> = write
             .readings
             .iter()
@@ -391,17 +452,21 @@ impl Monitor {
             .map(|r| (*r).clone())
             .collect();
         let added: Vec<String> = write.added.iter().map(|n| (*n).to_owned()).collect();
-        let removed: Vec<String> = write.removed.iter().map(|n| (*n).to_owned()).collect();
         drop(write);
-        let mut next = std::sync::Arc::try_unwrap(latest).unwrap_or_else(|l| (*l).clone());
+        let mut next = std::sync::Arc::try_unwrap(known).unwrap_or_else(|k| (*k).clone());
         for reading in stored {
-            next.readings.insert(reading.phone_number.clone(), reading);
+            next.latest
+                .readings
+                .insert(reading.phone_number.clone(), reading);
         }
-        next.monitored.extend(added);
-        for number in &removed {
-            next.monitored.remove(number);
+        next.latest.monitored.extend(added);
+        for number in &absent {
+            next.latest.monitored.remove(number);
         }
-        next.last_sweep = Some(at);
+        next.latest.last_sweep = Some(at);
+        if let Some(order) = order {
+            next.order = order;
+        }
         self.cache
             .lock()
             .expect("cache")

@@ -17,6 +17,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use telnyx_reputation::{Remediation, RemediationResults};
+use utoipa::ToSchema;
 
 use crate::error::Result;
 use crate::model::Reading;
@@ -60,7 +61,7 @@ pub struct NewRemediation {
 }
 
 /// A remediated number's spam risk read again some days after its request finished.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Recheck {
     /// The spam risk read (`low`, `medium`, `high`), `unknown` when the number had no data,
     /// or `removed` when it was no longer monitored.
@@ -70,7 +71,7 @@ pub struct Recheck {
 }
 
 /// One number of a followed request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct TrackedNumber {
     /// The number.
     pub phone_number: String,
@@ -86,7 +87,7 @@ pub struct TrackedNumber {
 }
 
 /// A followed request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct TrackedRemediation {
     /// Telnyx's request id.
     pub id: String,
@@ -110,6 +111,20 @@ pub struct TrackedRemediation {
     pub rule: Option<String>,
     /// Its numbers, sorted.
     pub numbers: Vec<TrackedNumber>,
+}
+
+/// Which followed requests [`Store::remediation_page`] reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemediationQuery {
+    /// Only this enterprise's.
+    pub enterprise_id: Option<String>,
+    /// Only the open ones (`Some(true)`), only the finished ones (`Some(false)`), or all.
+    pub open: Option<bool>,
+    /// Only the requests after this one (its submission time and id) in the newest-first
+    /// order: the next page after a page that ended with it.
+    pub before: Option<(DateTime<Utc>, String)>,
+    /// At most this many requests.
+    pub limit: Option<u32>,
 }
 
 /// What one [`Monitor::follow_remediations`] did.
@@ -262,46 +277,78 @@ impl Store {
     }
 
     /// The followed requests (of one enterprise, or all; only the open ones when `open`),
-    /// newest first, with their numbers.
+    /// newest first, with their numbers ([`Store::remediation_page`] without a page).
     pub async fn remediations(
         &self,
         enterprise_id: Option<&str>,
         open: bool,
     ) -> Result<Vec<TrackedRemediation>> {
-        let rows = sqlx::query(
+        self.remediation_page(&RemediationQuery {
+            enterprise_id: enterprise_id.map(str::to_owned),
+            open: open.then_some(true),
+            ..RemediationQuery::default()
+        })
+        .await
+    }
+
+    /// The followed requests `query` selects, newest first (by submission time, then id,
+    /// both descending), with their numbers: one query for the requests (`query.before`
+    /// pages on the same order) and one per 400 of them for their numbers. The dashboard's
+    /// remediations page and API read through it.
+    pub async fn remediation_page(
+        &self,
+        query: &RemediationQuery,
+    ) -> Result<Vec<TrackedRemediation>> {
+        let (before_at, before_id) = match &query.before {
+            Some((at, id)) => (Some(micros(*at)), Some(id.as_str())),
+            None => (None, None),
+        };
+        let limit = query
+            .limit
+            .map_or_else(String::new, |n| format!(" LIMIT {n}"));
+        let rows = sqlx::query(&format!(
             "SELECT id, enterprise_id, submitted_at, state, polls, last_polled_at, next_poll_at, \
              finished_at, source, rule FROM remediations \
              WHERE ($1 IS NULL OR enterprise_id = $1) AND ($2 = 0 OR finished_at IS NULL) \
-             ORDER BY submitted_at DESC, id",
-        )
-        .bind(enterprise_id)
-        .bind(i64::from(open))
+             AND ($3 = 0 OR finished_at IS NOT NULL) \
+             AND ($4 IS NULL OR submitted_at < $4 OR (submitted_at = $4 AND id < $5)) \
+             ORDER BY submitted_at DESC, id DESC{limit}"
+        ))
+        .bind(query.enterprise_id.as_deref())
+        .bind(i64::from(query.open == Some(true)))
+        .bind(i64::from(query.open == Some(false)))
+        .bind(before_at)
+        .bind(before_id)
         .fetch_all(&self.pool)
         .await?;
         let mut out = rows
             .iter()
             .map(remediation_of)
             .collect::<Result<Vec<_>>>()?;
-        let numbers = sqlx::query(
-            "SELECT n.remediation_id, n.phone_number, n.outcome, n.recheck_1d_risk, n.recheck_1d_at, \
-             n.recheck_7d_risk, n.recheck_7d_at, n.recheck_30d_risk, n.recheck_30d_at \
-             FROM remediation_numbers n JOIN remediations r ON r.id = n.remediation_id \
-             WHERE ($1 IS NULL OR r.enterprise_id = $1) AND ($2 = 0 OR r.finished_at IS NULL) \
-             ORDER BY n.remediation_id, n.phone_number",
-        )
-        .bind(enterprise_id)
-        .bind(i64::from(open))
-        .fetch_all(&self.pool)
-        .await?;
         let index: HashMap<String, usize> = out
             .iter()
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
-        for row in &numbers {
-            let id: String = row.try_get(0)?;
-            if let Some(&i) = index.get(&id) {
-                out[i].numbers.push(number_of(row)?);
+        let ids: Vec<String> = out.iter().map(|r| r.id.clone()).collect();
+        for chunk in ids.chunks(400) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT n.remediation_id, n.phone_number, n.outcome, n.recheck_1d_risk, \
+                 n.recheck_1d_at, n.recheck_7d_risk, n.recheck_7d_at, n.recheck_30d_risk, \
+                 n.recheck_30d_at FROM remediation_numbers n \
+                 WHERE n.remediation_id IN ({}) ORDER BY n.remediation_id, n.phone_number",
+                placeholders.join(", ")
+            );
+            let mut numbers = sqlx::query(&sql);
+            for id in chunk {
+                numbers = numbers.bind(id.as_str());
+            }
+            for row in numbers.fetch_all(&self.pool).await? {
+                let id: String = row.try_get(0)?;
+                if let Some(&i) = index.get(&id) {
+                    out[i].numbers.push(number_of(&row)?);
+                }
             }
         }
         Ok(out)
@@ -396,7 +443,7 @@ fn outcomes(remediation: &Remediation) -> Vec<(&str, &'static str)> {
     .collect()
 }
 
-fn remediation_of(row: &AnyRow) -> Result<TrackedRemediation> {
+pub(crate) fn remediation_of(row: &AnyRow) -> Result<TrackedRemediation> {
     Ok(TrackedRemediation {
         id: row.try_get(0)?,
         enterprise_id: row.try_get(1)?,
@@ -412,7 +459,7 @@ fn remediation_of(row: &AnyRow) -> Result<TrackedRemediation> {
     })
 }
 
-fn number_of(row: &AnyRow) -> Result<TrackedNumber> {
+pub(crate) fn number_of(row: &AnyRow) -> Result<TrackedNumber> {
     let pair = |i: usize| -> Result<Option<Recheck>> {
         let risk: Option<String> = row.try_get(i)?;
         let at: Option<i64> = row.try_get(i + 1)?;

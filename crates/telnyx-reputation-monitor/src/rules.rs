@@ -715,18 +715,25 @@ pub(crate) fn deadlines(
         .iter()
         .filter_map(|r| r.confirm_by.map(|d| (r.phone_number.clone(), d)))
         .collect();
+    // Only the stored flags' numbers are looked for among the listed ones (most syncs
+    // have none, and a sync lists every number).
+    let flags: Vec<(&String, DateTime<Utc>)> = events
+        .iter()
+        .filter(|e| e.enterprise_id.as_deref() == Some(report.enterprise_id.as_str()))
+        .filter_map(|e| e.phone_number.as_ref().zip(e.confirm_by))
+        .collect();
+    if flags.is_empty() {
+        return out;
+    }
+    let flagged: BTreeSet<&str> = flags.iter().map(|(n, _)| n.as_str()).collect();
     let listed: BTreeSet<&str> = report
         .current
         .iter()
         .map(|r| r.phone_number.as_str())
+        .filter(|n| flagged.contains(n))
         .collect();
-    for event in events {
-        if event.enterprise_id.as_deref() != Some(report.enterprise_id.as_str()) {
-            continue;
-        }
-        if let (Some(number), Some(by)) = (&event.phone_number, event.confirm_by)
-            && listed.contains(number.as_str())
-        {
+    for (number, by) in flags {
+        if listed.contains(number.as_str()) {
             out.entry(number.clone())
                 .and_modify(|d| *d = (*d).max(by))
                 .or_insert(by);

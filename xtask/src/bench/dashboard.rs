@@ -6,12 +6,11 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
+use super::example::{self, met};
 use crate::Result;
-use crate::pipeline::cargo;
 
 /// Numbers of the store (the report benchmark's).
 const NUMBERS: u64 = 100_000;
@@ -44,52 +43,20 @@ pub fn asked(args: &[&str]) -> bool {
 
 /// Build, run, and write the section.
 pub fn run(root: &Path) -> Result {
-    cargo(
-        root,
-        &[
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "telnyx-reputation-monitor",
-            "--example",
-            "dashboard_bench",
-        ],
-    )?;
-    let binary = root.join("target/release/examples/dashboard_bench");
-    let load_before = load_average();
     println!("bench dashboard: {NUMBERS} numbers × 90 days, {RUNS} requests of each page");
-    let output = Command::new(&binary)
-        .args([
+    let ran = example::run(
+        root,
+        "dashboard_bench",
+        &[
             NUMBERS.to_string(),
             CHANGE_PCT.to_string(),
             RUNS.to_string(),
-        ])
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{} exited with {}",
-            binary.display(),
-            output.status
-        ));
-    }
-    let figures: Value = serde_json::from_slice(&output.stdout).map_err(|e| {
-        format!(
-            "the dashboard benchmark printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })?;
-    let section = section(&figures, &load_before, &load_average())?;
-    let path = root.join("docs/monitor-benchmarks.md");
-    let doc = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Monitor benchmarks\n".into());
-    std::fs::write(&path, with_section(&doc, &section))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let scratch = root.join("target/bench");
-    std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {scratch:?}: {e}"))?;
-    std::fs::write(scratch.join("dashboard.json"), &output.stdout)
-        .map_err(|e| format!("cannot write target/bench/dashboard.json: {e}"))?;
+        ],
+        "dashboard benchmark",
+    )?;
+    let section = section(&ran.figures, &ran.load_before, &ran.load_after)?;
+    example::write_section(root, BEGIN, END, &section)?;
+    example::keep(root, "dashboard.json", &ran.stdout)?;
     println!("bench: wrote the dashboard section of docs/monitor-benchmarks.md");
     Ok(())
 }
@@ -159,27 +126,10 @@ fn section(v: &Value, load_before: &str, load_after: &str) -> Result<String> {
     Ok(md)
 }
 
-fn met(ok: bool) -> &'static str {
-    if ok { "yes" } else { "**no**" }
-}
-
-/// `doc` with the marked section replaced by `section`, or `section` appended.
+/// `doc` with this section replaced by `section`, or `section` appended (the tests' view).
+#[cfg(test)]
 fn with_section(doc: &str, section: &str) -> String {
-    match (doc.find(BEGIN), doc.find(END)) {
-        (Some(start), Some(end)) if end > start => format!(
-            "{}{}{}",
-            &doc[..start],
-            section.trim_end(),
-            &doc[end + END.len()..]
-        ),
-        _ => format!("{}\n\n{}", doc.trim_end(), section),
-    }
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
+    example::with_section(doc, BEGIN, END, section)
 }
 
 #[cfg(test)]

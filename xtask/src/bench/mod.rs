@@ -16,6 +16,7 @@
 
 mod dashboard;
 mod emulator;
+mod example;
 mod failover;
 mod measure;
 mod monitor;

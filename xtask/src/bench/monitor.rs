@@ -13,12 +13,11 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
+use super::example::{self, met};
 use crate::Result;
-use crate::pipeline::cargo;
 
 /// Numbers of both workloads (the figure).
 pub const NUMBERS: u64 = 100_000;
@@ -74,53 +73,24 @@ pub fn split<'a>(args: &[&'a str]) -> Split<'a> {
 /// Build and run the workloads, write `docs/monitor-benchmarks.md` and the summary row.
 pub fn run(root: &Path, runs: Option<usize>) -> Result {
     let runs = runs.unwrap_or(DEFAULT_RUNS);
-    cargo(
-        root,
-        &[
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "telnyx-reputation-monitor",
-            "--example",
-            "bench",
-        ],
-    )?;
-    let binary = root.join("target/release/examples/bench");
-    let load_before = load_average();
     println!("bench monitor: {NUMBERS} numbers, {runs} run(s) of each workload");
-    let output = Command::new(&binary)
-        .args([
+    let ran = example::run(
+        root,
+        "bench",
+        &[
             NUMBERS.to_string(),
             CHANGE_PCT.to_string(),
             runs.to_string(),
-        ])
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{} exited with {}",
-            binary.display(),
-            output.status
-        ));
-    }
-    let figures: Value = serde_json::from_slice(&output.stdout).map_err(|e| {
-        format!(
-            "the monitor benchmark printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })?;
-    let figures = Figures::of(&figures)?;
+        ],
+        "monitor benchmark",
+    )?;
+    let figures = Figures::of(&ran.figures)?;
     let docs = root.join("docs");
-    let markdown = markdown(&figures, runs, &load_before, &load_average());
+    let markdown = markdown(&figures, runs, &ran.load_before, &ran.load_after);
     std::fs::write(docs.join("monitor-benchmarks.md"), markdown)
         .map_err(|e| format!("cannot write docs/monitor-benchmarks.md: {e}"))?;
     keep_summary(&docs)?;
-    let scratch = root.join("target/bench");
-    std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {scratch:?}: {e}"))?;
-    std::fs::write(scratch.join("monitor.json"), &output.stdout)
-        .map_err(|e| format!("cannot write target/bench/monitor.json: {e}"))?;
+    example::keep(root, "monitor.json", &ran.stdout)?;
     println!("{}", summary_row(&figures));
     println!("bench: wrote docs/monitor-benchmarks.md, target/bench/monitor.json");
     Ok(())
@@ -178,10 +148,6 @@ impl Figures {
             fill: f("/report/fill_s")?,
         })
     }
-}
-
-fn met(ok: bool) -> &'static str {
-    if ok { "yes" } else { "**no**" }
 }
 
 fn markdown(f: &Figures, runs: usize, load_before: &str, load_after: &str) -> String {
@@ -298,12 +264,6 @@ pub fn keep_summary(docs: &Path) -> Result {
         _ => format!("{}\n\n{block}\n", main.trim_end()),
     };
     std::fs::write(&path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 #[cfg(test)]

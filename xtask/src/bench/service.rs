@@ -8,12 +8,11 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
+use super::example::{self, met};
 use crate::Result;
-use crate::pipeline::cargo;
 
 /// Numbers watched (the figure).
 pub const NUMBERS: u64 = 100_000;
@@ -66,62 +65,25 @@ pub fn write_from(root: &Path, path: &Path) -> Result {
 }
 
 fn write_section(root: &Path, section: &str) -> Result {
-    let path = root.join("docs/monitor-benchmarks.md");
-    let doc = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Monitor benchmarks\n".into());
-    std::fs::write(&path, with_section(&doc, section))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    example::write_section(root, BEGIN, END, section)?;
     println!("bench: wrote the service section of docs/monitor-benchmarks.md");
     Ok(())
 }
 
 /// Build, run, and write the section.
 pub fn run(root: &Path) -> Result {
-    cargo(
-        root,
-        &[
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "telnyx-reputation-monitor",
-            "--example",
-            "service_bench",
-        ],
-    )?;
-    let binary = root.join("target/release/examples/service_bench");
-    let load_before = load_average();
     println!("bench monitor-service: {NUMBERS} numbers, {SYNCS} no-change syncs");
-    let output = Command::new(&binary)
-        .args([NUMBERS.to_string(), SYNCS.to_string()])
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{} exited with {}",
-            binary.display(),
-            output.status
-        ));
-    }
-    let figures: Value = serde_json::from_slice(&output.stdout).map_err(|e| {
-        format!(
-            "the service benchmark printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })?;
-    let load_after = load_average();
-    let section = section(&figures, &load_before, &load_after)?;
-    let mut kept = figures.clone();
-    kept["load"] = serde_json::json!([load_before, load_after]);
-    let scratch = root.join("target/bench");
-    std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {scratch:?}: {e}"))?;
-    std::fs::write(scratch.join("monitor-service.json"), kept.to_string())
-        .map_err(|e| format!("cannot write target/bench/monitor-service.json: {e}"))?;
+    let ran = example::run(
+        root,
+        "service_bench",
+        &[NUMBERS.to_string(), SYNCS.to_string()],
+        "service benchmark",
+    )?;
+    let section = section(&ran.figures, &ran.load_before, &ran.load_after)?;
+    let mut kept = ran.figures.clone();
+    kept["load"] = serde_json::json!([ran.load_before, ran.load_after]);
+    example::keep(root, "monitor-service.json", kept.to_string().as_bytes())?;
     write_section(root, &section)
-}
-
-fn met(ok: bool) -> &'static str {
-    if ok { "yes" } else { "**no**" }
 }
 
 fn section(v: &Value, load_before: &str, load_after: &str) -> Result<String> {
@@ -201,23 +163,10 @@ fn section(v: &Value, load_before: &str, load_after: &str) -> Result<String> {
     Ok(md)
 }
 
-/// `doc` with the marked section replaced by `section`, or `section` appended.
+/// `doc` with this section replaced by `section`, or `section` appended (the tests' view).
+#[cfg(test)]
 fn with_section(doc: &str, section: &str) -> String {
-    match (doc.find(BEGIN), doc.find(END)) {
-        (Some(start), Some(end)) if end > start => format!(
-            "{}{}{}",
-            &doc[..start],
-            section.trim_end(),
-            &doc[end + END.len()..]
-        ),
-        _ => format!("{}\n\n{}", doc.trim_end(), section),
-    }
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
+    example::with_section(doc, BEGIN, END, section)
 }
 
 #[cfg(test)]

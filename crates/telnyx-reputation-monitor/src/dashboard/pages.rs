@@ -8,8 +8,8 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::chart;
 use super::query::{
     ALERT_STATES, AlertPage, AlertParams, AlertRow, ChangePage, ChangeParams, Fleet, NumberHistory,
-    NumberPage, NumberParams, REMEDIATION_STATES, RISKS, RecheckRow, RemediationPage,
-    RemediationParams, SNOOZES, Sort,
+    NumberPage, NumberParams, REMEDIATION_STATES, RISKS, RemediationPage, RemediationParams,
+    SNOOZES, Sort,
 };
 
 /// The navigation, in order.
@@ -431,7 +431,7 @@ pub fn changes(params: &ChangeParams, page: &ChangePage) -> Markup {
     )
 }
 
-fn recheck(r: &Option<RecheckRow>) -> Markup {
+fn recheck(r: &Option<crate::remediations::Recheck>) -> Markup {
     match r {
         Some(r) => {
             html! { span class=(risk_class(Some(r.risk.as_str()))) title=(when(r.at)) { (r.risk) } }

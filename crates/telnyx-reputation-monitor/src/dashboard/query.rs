@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{MonitorError, Result};
 use crate::model::{Change, Reading};
+use crate::remediations::{RemediationQuery, TrackedNumber, TrackedRemediation};
 use crate::spend::Spend;
 use crate::store::{Store, change_of, from_micros, micros, reading_of};
 
@@ -1481,137 +1482,36 @@ impl RemediationParams {
     }
 }
 
-/// A remediated number's spam risk read again some days after its request finished.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct RecheckRow {
-    /// `low`, `medium`, `high`, `unknown` (no data) or `removed` (no longer monitored).
-    pub risk: String,
-    /// When it was read.
-    pub at: DateTime<Utc>,
-}
-
-/// One number of a remediation request and what became of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct RemediationNumberRow {
-    /// The number.
-    pub phone_number: String,
-    /// `remediated`, `requires_review`, `refused`, `not_flagged`, `ineligible`, `failed`,
-    /// `cancelled`; null while the request is open.
-    pub outcome: Option<String>,
-    /// Its risk 1 day after the request finished (remediated numbers).
-    pub recheck_1d: Option<RecheckRow>,
-    /// 7 days after.
-    pub recheck_7d: Option<RecheckRow>,
-    /// 30 days after.
-    pub recheck_30d: Option<RecheckRow>,
-}
-
-/// A followed remediation request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct RemediationRow {
-    /// Telnyx's request id.
-    pub id: String,
-    /// The enterprise.
-    pub enterprise_id: String,
-    /// When it was submitted.
-    pub submitted_at: DateTime<Utc>,
-    /// Its last polled status: `pending`, `in_progress`, `completed`, `failed`, `cancelled`.
-    pub state: String,
-    /// Polls made.
-    pub polls: i64,
-    /// When it was last polled.
-    pub last_polled_at: Option<DateTime<Utc>>,
-    /// When the next poll is due (while open).
-    pub next_poll_at: DateTime<Utc>,
-    /// When it reached its final status.
-    pub finished_at: Option<DateTime<Utc>>,
-    /// `rule` (a rule's, through the outbox) or `cli`.
-    pub source: String,
-    /// The rule that decided it.
-    pub rule: Option<String>,
-    /// Its numbers, sorted.
-    pub numbers: Vec<RemediationNumberRow>,
-}
-
 /// One page of remediation requests, newest first.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RemediationPage {
     /// The requests, newest first.
-    pub remediations: Vec<RemediationRow>,
+    pub remediations: Vec<TrackedRemediation>,
     /// The `before` cursor of the next (older) page; null on the last page.
     pub next: Option<String>,
-}
-
-const REMEDIATION_COLUMNS: &str = "r.id, r.enterprise_id, r.submitted_at, r.state, r.polls, \
-     r.last_polled_at, r.next_poll_at, r.finished_at, r.source, r.rule";
-
-fn remediation_row(row: &sqlx::any::AnyRow) -> Result<RemediationRow> {
-    Ok(RemediationRow {
-        id: row.try_get(0)?,
-        enterprise_id: row.try_get(1)?,
-        submitted_at: from_micros(row.try_get(2)?),
-        state: row.try_get(3)?,
-        polls: row.try_get(4)?,
-        last_polled_at: row.try_get::<Option<i64>, _>(5)?.map(from_micros),
-        next_poll_at: from_micros(row.try_get(6)?),
-        finished_at: row.try_get::<Option<i64>, _>(7)?.map(from_micros),
-        source: row.try_get(8)?,
-        rule: row.try_get(9)?,
-        numbers: Vec::new(),
-    })
 }
 
 const REMEDIATION_NUMBER_COLUMNS: &str = "n.remediation_id, n.phone_number, n.outcome, \
      n.recheck_1d_risk, n.recheck_1d_at, n.recheck_7d_risk, n.recheck_7d_at, \
      n.recheck_30d_risk, n.recheck_30d_at";
 
-fn remediation_number_row(row: &sqlx::any::AnyRow) -> Result<RemediationNumberRow> {
-    let pair = |i: usize| -> Result<Option<RecheckRow>> {
-        let risk: Option<String> = row.try_get(i)?;
-        let at: Option<i64> = row.try_get(i + 1)?;
-        Ok(risk.zip(at).map(|(risk, at)| RecheckRow {
-            risk,
-            at: from_micros(at),
-        }))
-    };
-    Ok(RemediationNumberRow {
-        phone_number: row.try_get(1)?,
-        outcome: row.try_get(2)?,
-        recheck_1d: pair(3)?,
-        recheck_7d: pair(5)?,
-        recheck_30d: pair(7)?,
-    })
-}
-
-/// One page of remediation requests matching `filter`, newest first, with their numbers.
+/// One page of remediation requests matching `filter`, newest first, with their numbers
+/// (read by [`Store::remediation_page`], the store's own reader).
 pub async fn remediations(store: &Store, filter: &RemediationFilter) -> Result<RemediationPage> {
-    let mut w = Where::default();
-    if let Some(e) = &filter.enterprise {
-        w.push(|p| format!("r.enterprise_id = {p}"), Bind::Text(e.clone()));
-    }
-    match filter.state.as_deref() {
-        Some("open") => w.clauses.push("r.finished_at IS NULL".into()),
-        Some("finished") => w.clauses.push("r.finished_at IS NOT NULL".into()),
-        _ => {}
-    }
-    if let Some((at, id)) = &filter.before {
-        w.binds.push(Bind::Int(*at));
-        w.binds.push(Bind::Text(id.clone()));
-        let n = w.binds.len();
-        w.clauses
-            .push(format!("(r.submitted_at, r.id) < (${}, ${})", n - 1, n));
-    }
-    let sql = format!(
-        "SELECT {REMEDIATION_COLUMNS} FROM remediations r WHERE 1 = 1{} \
-         ORDER BY r.submitted_at DESC, r.id DESC LIMIT {}",
-        w.sql(),
-        filter.limit + 1
-    );
-    let rows = w.bind(sqlx::query(&sql)).fetch_all(&store.pool).await?;
-    let mut remediations = rows
-        .iter()
-        .map(remediation_row)
-        .collect::<Result<Vec<_>>>()?;
+    let query = RemediationQuery {
+        enterprise_id: filter.enterprise.clone(),
+        open: match filter.state.as_deref() {
+            Some("open") => Some(true),
+            Some("finished") => Some(false),
+            _ => None,
+        },
+        before: filter
+            .before
+            .as_ref()
+            .map(|(at, id)| (from_micros(*at), id.clone())),
+        limit: Some(filter.limit + 1),
+    };
+    let mut remediations = store.remediation_page(&query).await?;
     let next = if remediations.len() > filter.limit as usize {
         remediations.truncate(filter.limit as usize);
         remediations
@@ -1620,37 +1520,7 @@ pub async fn remediations(store: &Store, filter: &RemediationFilter) -> Result<R
     } else {
         None
     };
-    attach_numbers(store, &mut remediations).await?;
     Ok(RemediationPage { remediations, next })
-}
-
-/// Read the numbers of `remediations` (one query per 400 requests).
-async fn attach_numbers(store: &Store, remediations: &mut [RemediationRow]) -> Result<()> {
-    let index: std::collections::HashMap<String, usize> = remediations
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.clone(), i))
-        .collect();
-    let ids: Vec<String> = remediations.iter().map(|r| r.id.clone()).collect();
-    for chunk in ids.chunks(400) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT {REMEDIATION_NUMBER_COLUMNS} FROM remediation_numbers n \
-             WHERE n.remediation_id IN ({}) ORDER BY n.remediation_id, n.phone_number",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(id.as_str());
-        }
-        for row in query.fetch_all(&store.pool).await? {
-            let id: String = row.try_get(0)?;
-            if let Some(&i) = index.get(&id) {
-                remediations[i].numbers.push(remediation_number_row(&row)?);
-            }
-        }
-    }
-    Ok(())
 }
 
 /// A remediation request of one number, with that number's outcome.
@@ -1669,7 +1539,7 @@ pub struct NumberRemediation {
     /// The rule that decided it.
     pub rule: Option<String>,
     /// The number's outcome and re-checks.
-    pub number: RemediationNumberRow,
+    pub number: TrackedNumber,
 }
 
 async fn number_remediations(
@@ -1695,7 +1565,7 @@ async fn number_remediations(
                 finished_at: row.try_get::<Option<i64>, _>(11)?.map(from_micros),
                 source: row.try_get(12)?,
                 rule: row.try_get(13)?,
-                number: remediation_number_row(row)?,
+                number: crate::remediations::number_of(row)?,
             })
         })
         .collect()
