@@ -185,10 +185,30 @@ fn collect(tokens: TokenStream, here: &[String], out: &mut Vec<RootPath>) {
                 collect(group.stream(), here, out);
             }
             TokenTree::Group(group) => collect(group.stream(), here, out),
+            TokenTree::Literal(lit) if names_a_path(&tokens, i) => {
+                // `#[serde(serialize_with = "crate::m::f")]`: a path inside a string.
+                let text = lit.to_string();
+                if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
+                    && let Ok(path) = inner.parse::<TokenStream>()
+                {
+                    collect(path, here, out);
+                }
+            }
             _ => {}
         }
         i += 1;
     }
+}
+
+/// Whether the literal at `i` is the value of a serde attribute that names a function
+/// (`serialize_with = "…"`, `deserialize_with`, `with`, `default`).
+fn names_a_path(tokens: &[TokenTree], i: usize) -> bool {
+    i >= 2
+        && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '=')
+        && matches!(&tokens[i - 2], TokenTree::Ident(id)
+            if ["serialize_with", "deserialize_with", "with", "default"]
+                .iter()
+                .any(|name| id == name))
 }
 
 fn is_anchor(id: &proc_macro2::Ident) -> bool {
@@ -450,6 +470,19 @@ mod tests {
     }
 
     #[test]
+    fn serde_function_paths_count() {
+        let graph = fixture(&[
+            ("", ROOT),
+            (
+                "a",
+                "#[derive(Serialize)] struct S { #[serde(serialize_with = \"crate::b::f\")] k: String }",
+            ),
+            ("b", "use crate::a::S;"),
+        ]);
+        assert_eq!(walks(&graph), vec![vec!["a", "b", "a"]]);
+    }
+
+    #[test]
     fn a_three_module_cycle_is_named_in_order() {
         let graph = fixture(&[
             ("", ROOT),
@@ -462,13 +495,7 @@ mod tests {
 
     /// The cycles the emulator still has, as sets of modules; the test fails on any other
     /// cycle and on an entry here that no longer is one (so the list only shrinks).
-    const KNOWN: &[&[&str]] = &[
-        &["admin", "extract", "fixtures", "paging", "routes"],
-        &[
-            "data", "faults", "journal", "ledger", "model", "persist", "schedule", "state",
-            "webhooks",
-        ],
-    ];
+    const KNOWN: &[&[&str]] = &[&["admin", "routes"]];
 
     #[test]
     fn the_emulator_has_no_module_cycle() {

@@ -71,23 +71,8 @@ pub async fn create(
             .remove("role_type")
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_else(|| "enterprise".to_string());
-        let enterprise = Enterprise {
-            id: acct.next_id(ctx.config.seed),
-            fields,
-            role_type,
-            reputation: None,
-            numbers: Default::default(),
-            removed_numbers: Vec::new(),
-            remediations: Vec::new(),
-            notified_verification: None,
-            next_deadline: None,
-            next_reverification: None,
-            refresh_times: Default::default(),
-            external_verification: None,
-            created_at: ctx.now,
-            updated_at: ctx.now,
-            deleted_at: None,
-        };
+        let enterprise =
+            Enterprise::created(acct.next_id(ctx.config.seed), fields, role_type, ctx.now);
         let view = enterprise.to_json();
         acct.enterprises.push(enterprise);
         Ok((StatusCode::CREATED, Json(data(view))).into_response())

@@ -1,6 +1,6 @@
 //! Remediation requests: submit (202, validated, 409 for numbers already in flight, 422 for
 //! numbers outside the enterprise), get by id (full shape) and list (slim shape, filters,
-//! paging, newest first). Progress over time is applied in `state.rs`.
+//! paging, newest first). Progress over time is applied in `lifecycle.rs`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -100,21 +100,15 @@ pub async fn create(
                 busy.join(", ")
             )));
         }
-        let request = Remediation {
-            id: acct.next_id(ctx.config.seed),
-            phone_numbers: numbers,
-            call_purpose: call_purpose.unwrap_or_default(),
+        let request = Remediation::submitted(
+            acct.next_id(ctx.config.seed),
+            numbers,
+            call_purpose.unwrap_or_default(),
             contact_email,
             webhook_url,
-            status: RemediationStatus::Pending,
-            notified_status: RemediationStatus::Pending,
-            schedule: ctx.config.approval_delay.remediation_schedule(ctx.now),
-            tier1_completed_at: None,
-            tier2_completed_at: None,
-            results: None,
-            created_at: ctx.now,
-            updated_at: ctx.now,
-        };
+            ctx.config.approval_delay.remediation_schedule(ctx.now),
+            ctx.now,
+        );
         let view = request.to_json();
         // Billed per number submitted ($1.00 a number on the pricing page).
         for number in &request.phone_numbers {

@@ -4,7 +4,7 @@
 //!
 //! The approval outcome is decided at submission from the trigger conventions (legal name
 //! containing `REJECT` / `LOAREJECT`, document file names containing `REJECT`) and applied
-//! when the review comes due (see `state.rs`).
+//! when the review comes due (see `lifecycle.rs`).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::documents::decode_base64;
 use super::{data, enterprise_mut, enterprise_ref, not_enabled, reputation_ref};
+use crate::accounts::Account as AccountState;
 use crate::error::{ApiError, invalid_item, missing_item};
 use crate::extract::{Account, JsonObject};
 use crate::ledger::Billable;
@@ -23,7 +24,7 @@ use crate::model::{
 };
 use crate::pdf::{self, Agent, Image, LoaInput, Signature};
 use crate::schedule::next_check;
-use crate::state::{Account as AccountState, AppState, Ctx};
+use crate::state::{AppState, Ctx};
 use crate::validate::{Checker, Rule, contract_items, is_webhook_url, phone_list};
 use telnyx_reputation_api::rules::LOA_AGENT;
 
@@ -121,18 +122,13 @@ pub async fn enable(
         let loa_rejected =
             enterprise.legal_name().contains("LOAREJECT") || document.has_reject_trigger();
         let due = ctx.config.approval_delay.due(ctx.now);
-        let reputation = Reputation {
-            status: Review::pending(due, status_verdict(enterprise)),
-            loa: Review::pending(due, loa_verdict(loa_rejected)),
-            check_frequency: frequency.unwrap_or_else(|| "business_daily".to_string()),
+        let reputation = Reputation::enabled(
             loa_document_id,
-            webhook_url: None,
-            schedule_started: false,
-            next_check_at: None,
-            checks_done: 0,
-            created_at: ctx.now,
-            updated_at: ctx.now,
-        };
+            frequency.unwrap_or_else(|| "business_daily".to_string()),
+            Review::pending(due, status_verdict(enterprise)),
+            Review::pending(due, loa_verdict(loa_rejected)),
+            ctx.now,
+        );
         acct.ledger.charge(Billable::Enable, &id, None, ctx.now);
         let enterprise = enterprise_mut(acct, &id)?;
         enterprise.updated_at = ctx.now;

@@ -75,7 +75,7 @@ pub async fn status(
             "has_agreed": agreement.is_some(),
             "agreement_required": agreement.is_none(),
             "current_terms_version": TERMS_VERSION,
-            "agreed_at": agreement.map(|a| crate::state::timestamp(a.agreed_at)),
+            "agreed_at": agreement.map(|a| crate::clock::timestamp(a.agreed_at)),
             "agreed_version": agreement.map(|a| a.terms_version.clone()),
         }))))
     })
