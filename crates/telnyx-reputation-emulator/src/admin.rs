@@ -264,7 +264,7 @@ async fn gates(
         }
         if status.is_none() && loa.is_none() {
             let view = match &enterprise.reputation {
-                Some(rep) => rep.to_json(&id, enterprise.external_verification.as_ref()),
+                Some(rep) => rep.to_json(&id, enterprise.external_verification.as_ref())?,
                 None => Value::Null,
             };
             return Ok(Json(data(view)));
@@ -280,9 +280,10 @@ async fn gates(
             rep.loa.force(gate, reasons, ctx.now);
         }
         rep.updated_at = ctx.now;
-        Ok(Json(data(
-            rep.to_json(&id, enterprise.external_verification.as_ref()),
-        )))
+        Ok(Json(data(rep.to_json(
+            &id,
+            enterprise.external_verification.as_ref(),
+        )?)))
     })
 }
 
@@ -568,7 +569,7 @@ async fn advance_remediation(
                         request.updated_at = ctx.now;
                     }
                 }
-                advanced.push(enterprise.remediations[i].to_json());
+                advanced.push(enterprise.remediations[i].to_json()?);
             }
         }
         if advanced.is_empty() && remediation_id.is_some() {

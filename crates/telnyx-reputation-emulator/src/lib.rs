@@ -52,6 +52,7 @@ mod state;
 mod validate;
 mod views;
 mod webhooks;
+mod wire;
 
 pub use admin::TRIGGER_EVENTS;
 pub use admin_guard::{ADMIN_TOKEN_HEADER, AdminToken, Policy};

@@ -195,7 +195,9 @@ impl Outbox {
 
     /// Our remediation status notification to the request's own `webhook_url`.
     pub fn remediation(&mut self, enterprise_id: &str, request: &Remediation, seed: u64) {
-        let mut payload = request.to_json();
+        // The contract's `Remediation`; a request it refused (an emulator bug, answered as a
+        // 500 on the API) is still notified, with that error as its data.
+        let mut payload = request.to_json().unwrap_or_else(|refused| refused.body());
         payload["record_type"] = json!("remediation_request");
         payload["enterprise_id"] = json!(enterprise_id);
         self.emit(

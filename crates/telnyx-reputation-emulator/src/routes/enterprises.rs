@@ -73,7 +73,7 @@ pub async fn create(
             .unwrap_or_else(|| "enterprise".to_string());
         let enterprise =
             Enterprise::created(acct.next_id(ctx.config.seed), fields, role_type, ctx.now);
-        let view = enterprise.to_json();
+        let view = enterprise.to_json()?;
         acct.enterprises.push(enterprise);
         Ok((StatusCode::CREATED, Json(data(view))).into_response())
     })
@@ -108,7 +108,7 @@ pub async fn list(
             })
             .filter(|e| role.is_none_or(|r| e.role_type == r))
             .collect();
-        Ok(Json(page.envelope(items, Enterprise::to_json)))
+        Ok(Json(page.try_envelope(items, Enterprise::to_json)?))
     })
 }
 
@@ -119,7 +119,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     app.with_account(&key, |acct, _| {
-        Ok(Json(data(enterprise_ref(acct, &id)?.to_json())))
+        Ok(Json(data(enterprise_ref(acct, &id)?.to_json()?)))
     })
 }
 
@@ -153,7 +153,7 @@ pub async fn replace(
         }
         enterprise.fields.extend(body);
         enterprise.updated_at = ctx.now;
-        Ok(Json(data(enterprise.to_json())))
+        Ok(Json(data(enterprise.to_json()?)))
     })
 }
 

@@ -457,8 +457,8 @@ pub async fn ownership(
         enterprise_ref(acct, &id)?
             .numbers
             .get(&number)
-            .map(|r| Json(data(r.ownership_json())))
-            .ok_or_else(|| not_registered(&number, Some(&id)))
+            .map(|r| r.ownership_json().map(|v| Json(data(v))))
+            .ok_or_else(|| not_registered(&number, Some(&id)))?
     })
 }
 

@@ -109,7 +109,7 @@ pub async fn create(
             ctx.config.approval_delay.remediation_schedule(ctx.now),
             ctx.now,
         );
-        let view = request.to_json();
+        let view = request.to_json()?;
         // Billed per number submitted ($1.00 a number on the pricing page).
         for number in &request.phone_numbers {
             acct.ledger
@@ -131,12 +131,12 @@ pub async fn get(
             .remediations
             .iter()
             .find(|r| r.id == remediation_id)
-            .map(|r| Json(data(r.to_json())))
+            .map(|r| r.to_json().map(|v| Json(data(v))))
             .ok_or_else(|| {
                 ApiError::not_found(format!(
                     "Remediation request '{remediation_id}' was not found on enterprise '{id}'."
                 ))
-            })
+            })?
     })
 }
 
@@ -168,6 +168,6 @@ pub async fn list(
             .filter(|r| gte.is_none_or(|t| r.created_at >= t))
             .filter(|r| lte.is_none_or(|t| r.created_at <= t))
             .collect();
-        Ok(Json(page.envelope(items, Remediation::slim_json)))
+        Ok(Json(page.try_envelope(items, Remediation::slim_json)?))
     })
 }

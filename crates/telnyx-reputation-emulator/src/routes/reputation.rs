@@ -38,8 +38,11 @@ pub const FREQUENCIES: [&str; 6] = [
     "never",
 ];
 
-fn settings_json(enterprise: &Enterprise, rep: &Reputation) -> Value {
-    data(rep.to_json(&enterprise.id, enterprise.external_verification.as_ref()))
+fn settings_json(enterprise: &Enterprise, rep: &Reputation) -> Result<Value, ApiError> {
+    Ok(data(rep.to_json(
+        &enterprise.id,
+        enterprise.external_verification.as_ref(),
+    )?))
 }
 
 /// The status-gate verdict for an enterprise: `REJECT` in the legal name rejects it, unless
@@ -89,7 +92,10 @@ pub async fn get(
 ) -> Result<Json<Value>, ApiError> {
     app.with_account(&key, |acct, _| {
         let enterprise = enterprise_ref(acct, &id)?;
-        Ok(Json(settings_json(enterprise, reputation_ref(enterprise)?)))
+        Ok(Json(settings_json(
+            enterprise,
+            reputation_ref(enterprise)?,
+        )?))
     })
 }
 
@@ -132,7 +138,7 @@ pub async fn enable(
         acct.ledger.charge(Billable::Enable, &id, None, ctx.now);
         let enterprise = enterprise_mut(acct, &id)?;
         enterprise.updated_at = ctx.now;
-        let view = settings_json(enterprise, &reputation);
+        let view = settings_json(enterprise, &reputation)?;
         enterprise.reputation = Some(reputation);
         Ok((StatusCode::CREATED, Json(view)))
     })
@@ -180,7 +186,7 @@ fn update_settings(
         .ok_or_else(|| not_enabled(id))?;
     f(rep)?;
     rep.updated_at = ctx.now;
-    let view = rep.to_json(id, enterprise.external_verification.as_ref());
+    let view = rep.to_json(id, enterprise.external_verification.as_ref())?;
     Ok(Json(data(view)))
 }
 
@@ -430,7 +436,7 @@ pub async fn submit_external_verification(
             review: Review::pending(ctx.config.approval_delay.due(ctx.now), verdict),
             submitted_at: ctx.now,
         };
-        let view = verification.to_json(&id);
+        let view = verification.to_json(&id)?;
         enterprise_mut(acct, &id)?.external_verification = Some(verification);
         Ok((StatusCode::CREATED, Json(data(view))).into_response())
     })
@@ -447,11 +453,11 @@ pub async fn get_external_verification(
         enterprise
             .external_verification
             .as_ref()
-            .map(|e| Json(data(e.to_json(&id))))
+            .map(|e| e.to_json(&id).map(|v| Json(data(v))))
             .ok_or_else(|| {
                 ApiError::not_found(format!(
                     "No external verification has been submitted for enterprise '{id}'."
                 ))
-            })
+            })?
     })
 }

@@ -95,7 +95,7 @@ pub async fn list_agreements(
             .iter()
             .filter(|a| a.product_type == product)
             .collect();
-        Ok(Json(page.envelope(items, TosAgreement::to_json)))
+        Ok(Json(page.try_envelope(items, TosAgreement::to_json)?))
     })
 }
 
@@ -109,8 +109,8 @@ pub async fn get_agreement(
         acct.agreements
             .iter()
             .find(|a| a.id == id)
-            .map(|a| Json(data(a.to_json())))
-            .ok_or_else(|| ApiError::not_found(format!("Agreement '{id}' was not found.")))
+            .map(|a| a.to_json().map(|v| Json(data(v))))
+            .ok_or_else(|| ApiError::not_found(format!("Agreement '{id}' was not found.")))?
     })
 }
 
@@ -119,14 +119,14 @@ pub async fn get_agreement(
 pub async fn agree(
     State(app): State<AppState>,
     Account(key): Account,
-) -> (StatusCode, Json<Value>) {
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     app.with_account(&key, |acct, ctx| {
         if let Some(existing) = acct
             .agreements
             .iter()
             .find(|a| a.product_type == "number_reputation" && a.terms_version == TERMS_VERSION)
         {
-            return (StatusCode::CREATED, Json(data(existing.to_json())));
+            return Ok((StatusCode::CREATED, Json(data(existing.to_json()?))));
         }
         let agreement = TosAgreement {
             id: acct.next_id(ctx.config.seed),
@@ -134,8 +134,8 @@ pub async fn agree(
             terms_version: TERMS_VERSION.to_string(),
             agreed_at: ctx.now,
         };
-        let view = agreement.to_json();
+        let view = agreement.to_json()?;
         acct.agreements.push(agreement);
-        (StatusCode::CREATED, Json(data(view)))
+        Ok((StatusCode::CREATED, Json(data(view))))
     })
 }
