@@ -32,7 +32,7 @@ fn off_contract(schema: &str, problem: impl Display) -> ApiError {
 }
 
 /// A wire value read into the contract's type for `schema`'s `field` (its enums, mostly).
-fn parse<T: FromStr>(schema: &str, field: &str, value: &str) -> Result<T, ApiError>
+pub fn parse<T: FromStr>(schema: &str, field: &str, value: &str) -> Result<T, ApiError>
 where
     T::Err: Display,
 {
@@ -47,7 +47,7 @@ fn uuid(schema: &str, field: &str, value: &str) -> Result<uuid::Uuid, ApiError> 
 }
 
 /// A generated type as JSON, with the API's timestamps (see `wire.rs`).
-fn contract_json<T: Serialize>(schema: &str, typed: &T) -> Result<Value, ApiError> {
+pub fn contract_json<T: Serialize>(schema: &str, typed: &T) -> Result<Value, ApiError> {
     crate::wire::to_value(typed).map_err(|e| off_contract(schema, e))
 }
 

@@ -15,7 +15,8 @@ use crate::extract::{Account, JsonObject, Query};
 use crate::model::Enterprise;
 use crate::paging::Page;
 use crate::state::AppState;
-use crate::validate::{contract, enum_values};
+use crate::validate::{contract, enum_values, typed};
+use telnyx_reputation_api::types;
 
 // The contract's enterprise schemas: what a create carries, what a PUT may change (its
 // `x-locked-while-enabled` fields frozen while reputation is enabled) and the record.
@@ -24,7 +25,9 @@ use telnyx_reputation_api::rules::{
 };
 
 fn validate_create(body: &Map<String, Value>) -> Result<(), ApiError> {
-    contract(&ENTERPRISE_CREATE, &Value::Object(body.clone()))
+    contract(&ENTERPRISE_CREATE, &Value::Object(body.clone()))?;
+    // The rules passed: the contract's `EnterpriseCreate` reads it too.
+    typed::<types::EnterpriseCreate>(body).map(drop)
 }
 
 /// A PUT refuses with 400 the record's fields the replace schema lacks (and its

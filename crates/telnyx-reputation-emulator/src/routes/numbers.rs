@@ -22,6 +22,8 @@ use crate::paging::Page;
 use crate::schedule::reverification_due;
 use crate::state::{AppState, Ctx};
 use crate::validate::{Checker, Rule, phone_list};
+use crate::views::contract_json;
+use telnyx_reputation_api::types;
 
 const OWNERSHIP_STATUSES: [&str; 4] = ["verified", "flagged", "pending_confirmation", "removed"];
 const SOURCES: [&str; 2] = ["telnyx", "external"];
@@ -426,24 +428,23 @@ pub async fn refresh(
         let mut results = Vec::with_capacity(numbers.len());
         for number in &numbers {
             let outcome = live_lookup(acct, &id, number, ctx, Billable::Refreshes);
-            results.push(json!({
-                "phone_number": number,
-                "success": outcome.is_some(),
-                "error": if outcome.is_some() {
-                    Value::Null
-                } else {
-                    json!(format!("Phone number '{number}' is not registered for reputation monitoring on this enterprise."))
-                },
-            }));
+            results.push(types::RefreshResultItem {
+                error: outcome.is_none().then(|| format!(
+                    "Phone number '{number}' is not registered for reputation monitoring on this enterprise."
+                )),
+                phone_number: number.clone(),
+                success: outcome.is_some(),
+            });
         }
-        let successful = results.iter().filter(|r| r["success"] == json!(true)).count();
-        Ok(Json(data(json!({
-            "results": results,
-            "total_requested": numbers.len(),
-            "total_successful": successful,
-            "total_failed": numbers.len() - successful,
-        })))
-        .into_response())
+        let successful = results.iter().filter(|r| r.success).count() as u64;
+        let requested = numbers.len() as u64;
+        let answer = types::RefreshResult {
+            results,
+            total_failed: requested - successful,
+            total_requested: requested,
+            total_successful: successful,
+        };
+        Ok(Json(data(contract_json("RefreshResult", &answer)?)).into_response())
     })
 }
 

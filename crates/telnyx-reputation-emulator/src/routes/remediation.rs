@@ -15,7 +15,8 @@ use crate::ledger::Billable;
 use crate::model::{Remediation, RemediationStatus};
 use crate::paging::Page;
 use crate::state::AppState;
-use crate::validate::{Checker, Rule, is_email, is_webhook_url, phone_list};
+use crate::validate::{Checker, Rule, is_email, is_webhook_url, phone_list, typed};
+use telnyx_reputation_api::types;
 
 /// POST /enterprises/{enterprise_id}/reputation/remediation
 pub async fn create(
@@ -44,30 +45,31 @@ pub async fn create(
         let numbers = phone_list(&body, "phone_numbers", 2000)
             .map_err(|e| e.items.into_iter().for_each(|item| c.push(item)))
             .unwrap_or_default();
-        let call_purpose = c.required(&body, "", "call_purpose", Rule::Length(1, 2000));
-        let contact_email = c
-            .optional(
-                &body,
-                "",
-                "contact_email",
-                Rule::Format(
-                    |s| is_email(s) && s.len() <= 255,
-                    "an e-mail address of at most 255 characters",
-                ),
-            )
-            .flatten();
-        let webhook_url = c
-            .optional(
-                &body,
-                "",
-                "webhook_url",
-                Rule::Format(
-                    |s| is_webhook_url(s) && s.len() <= 2048,
-                    "an https:// URL (or http:// to a loopback host) of at most 2048 characters",
-                ),
-            )
-            .flatten();
+        c.required(&body, "", "call_purpose", Rule::Length(1, 2000));
+        c.optional(
+            &body,
+            "",
+            "contact_email",
+            Rule::Format(
+                |s| is_email(s) && s.len() <= 255,
+                "an e-mail address of at most 255 characters",
+            ),
+        );
+        c.optional(
+            &body,
+            "",
+            "webhook_url",
+            Rule::Format(
+                |s| is_webhook_url(s) && s.len() <= 2048,
+                "an https:// URL (or http:// to a loopback host) of at most 2048 characters",
+            ),
+        );
         c.finish()?;
+        // The values as the contract's `CreateRemediationRequest` reads them.
+        let request: types::CreateRemediationRequest = typed(&body)?;
+        let call_purpose = String::from(request.call_purpose);
+        let contact_email = request.contact_email.map(String::from);
+        let webhook_url = request.webhook_url.map(String::from);
         let outside: Vec<ErrorItem> = numbers
             .iter()
             .enumerate()
@@ -103,7 +105,7 @@ pub async fn create(
         let request = Remediation::submitted(
             acct.next_id(ctx.config.seed),
             numbers,
-            call_purpose.unwrap_or_default(),
+            call_purpose,
             contact_email,
             webhook_url,
             ctx.config.approval_delay.remediation_schedule(ctx.now),

@@ -25,8 +25,9 @@ use crate::model::{
 use crate::pdf::{self, Agent, Image, LoaInput, Signature};
 use crate::schedule::next_check;
 use crate::state::{AppState, Ctx};
-use crate::validate::{Checker, Rule, contract_items, is_webhook_url, phone_list};
+use crate::validate::{Checker, Rule, contract_items, is_webhook_url, phone_list, typed};
 use telnyx_reputation_api::rules::LOA_AGENT;
+use telnyx_reputation_api::types;
 
 /// Accepted `check_frequency` values.
 pub const FREQUENCIES: [&str; 6] = [
@@ -113,12 +114,13 @@ pub async fn enable(
         }
         let mut c = Checker::default();
         c.only(&body, "", &["loa_document_id", "check_frequency"]);
-        let loa_document_id = c.required(&body, "", "loa_document_id", Rule::TextMax(255));
-        let frequency = c
-            .optional(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES))
-            .flatten();
+        c.required(&body, "", "loa_document_id", Rule::TextMax(255));
+        c.optional(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES));
         c.finish()?;
-        let loa_document_id = loa_document_id.unwrap_or_default();
+        // The values (and `check_frequency`'s default) as the contract's type reads them.
+        let request: types::EnableReputationRequest = typed(&body)?;
+        let loa_document_id = String::from(request.loa_document_id);
+        let frequency = request.check_frequency.to_string();
         let document = known_document(acct, &loa_document_id, "/loa_document_id")?;
         if enterprise.reputation.is_some() {
             return Err(ApiError::bad_request(format!(
@@ -130,7 +132,7 @@ pub async fn enable(
         let due = ctx.config.approval_delay.due(ctx.now);
         let reputation = Reputation::enabled(
             loa_document_id,
-            frequency.unwrap_or_else(|| "business_daily".to_string()),
+            frequency,
             Review::pending(due, status_verdict(enterprise)),
             Review::pending(due, loa_verdict(loa_rejected)),
             ctx.now,
@@ -199,17 +201,18 @@ pub async fn update_frequency(
 ) -> Result<Json<Value>, ApiError> {
     let mut c = Checker::default();
     c.only(&body, "", &["check_frequency"]);
-    let frequency = c.required(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES));
+    c.required(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES));
     app.with_account(&key, |acct, ctx| {
         update_settings(acct, &id, ctx, |rep| {
             c.finish()?;
+            let request: types::UpdateFrequencyRequest = typed(&body)?;
             if rep.status.gate != Gate::Approved {
                 return Err(ApiError::bad_request(format!(
                     "The reputation status must be approved before the check frequency can change (it is '{}').",
                     rep.status.gate.as_str()
                 )));
             }
-            rep.check_frequency = frequency.unwrap_or_default();
+            rep.check_frequency = request.check_frequency.to_string();
             if rep.schedule_started {
                 rep.next_check_at = next_check(&rep.check_frequency, ctx.now);
             }

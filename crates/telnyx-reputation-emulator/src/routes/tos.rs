@@ -14,6 +14,8 @@ use crate::extract::{Account, Query};
 use crate::model::TosAgreement;
 use crate::paging::Page;
 use crate::state::AppState;
+use crate::views::{contract_json, parse};
+use telnyx_reputation_api::types;
 
 /// The terms version the emulator publishes for both products.
 pub const TERMS_VERSION: &str = "2026-01-15";
@@ -70,14 +72,16 @@ pub async fn status(
     let product = product(&query, Some("branded_calling"))?.unwrap_or_default();
     app.with_account(&key, |acct, _| {
         let agreement = acct.agreements.iter().find(|a| a.product_type == product);
-        Ok(Json(data(json!({
-            "product_type": product,
-            "has_agreed": agreement.is_some(),
-            "agreement_required": agreement.is_none(),
-            "current_terms_version": TERMS_VERSION,
-            "agreed_at": agreement.map(|a| crate::clock::timestamp(a.agreed_at)),
-            "agreed_version": agreement.map(|a| a.terms_version.clone()),
-        }))))
+        const SCHEMA: &str = "TosStatus";
+        let status = types::TosStatus {
+            agreed_at: agreement.map(|a| a.agreed_at),
+            agreed_version: agreement.map(|a| a.terms_version.clone()),
+            agreement_required: agreement.is_none(),
+            current_terms_version: TERMS_VERSION.to_string(),
+            has_agreed: agreement.is_some(),
+            product_type: parse(SCHEMA, "product_type", &product)?,
+        };
+        Ok(Json(data(contract_json(SCHEMA, &status)?)))
     })
 }
 
