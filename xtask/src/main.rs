@@ -10,6 +10,8 @@ mod conformance;
 mod crates_package;
 mod drill;
 mod lint;
+#[cfg(test)]
+mod modcycles;
 mod models_codegen;
 mod node_suite;
 mod normalize;

@@ -14,12 +14,14 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
+use crate::clock::timestamp;
 use crate::data::Profile;
 use crate::error::{ApiError, invalid_item, missing_item};
 use crate::extract::{JsonObject, Query, bearer};
+use crate::lifecycle::complete_remediation;
 use crate::model::{Gate, HistoryEvent, RemediationStatus};
 use crate::routes::{data, enterprise_mut, not_enabled};
-use crate::state::{AppState, complete_remediation, timestamp};
+use crate::state::AppState;
 use crate::validate::{Checker, Rule};
 
 /// The admin routes, to be nested under `/_emulator`.
@@ -262,7 +264,7 @@ async fn gates(
         }
         if status.is_none() && loa.is_none() {
             let view = match &enterprise.reputation {
-                Some(rep) => rep.to_json(&id, enterprise.external_verification.as_ref()),
+                Some(rep) => rep.to_json(&id, enterprise.external_verification.as_ref())?,
                 None => Value::Null,
             };
             return Ok(Json(data(view)));
@@ -278,9 +280,10 @@ async fn gates(
             rep.loa.force(gate, reasons, ctx.now);
         }
         rep.updated_at = ctx.now;
-        Ok(Json(data(
-            rep.to_json(&id, enterprise.external_verification.as_ref()),
-        )))
+        Ok(Json(data(rep.to_json(
+            &id,
+            enterprise.external_verification.as_ref(),
+        )?)))
     })
 }
 
@@ -566,7 +569,7 @@ async fn advance_remediation(
                         request.updated_at = ctx.now;
                     }
                 }
-                advanced.push(enterprise.remediations[i].to_json());
+                advanced.push(enterprise.remediations[i].to_json()?);
             }
         }
         if advanced.is_empty() && remediation_id.is_some() {
@@ -881,7 +884,7 @@ async fn load_fixtures(
 ) -> Result<Json<Value>, ApiError> {
     use crate::error::{ErrorItem, codes};
     use crate::fixtures::Format;
-    let body = body.map_err(|_| ApiError::too_large(crate::routes::BODY_LIMIT))?;
+    let body = body.map_err(|_| ApiError::too_large(crate::extract::BODY_LIMIT))?;
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
@@ -910,6 +913,6 @@ async fn load_fixtures(
         Some(key) => key,
         None => require_account(&query, &headers)?,
     };
-    let made = crate::fixtures::load(&app, &key, &scenario).await?;
+    let made = crate::fixtures::load(&app, &key, &scenario, crate::routes::router).await?;
     Ok(Json(crate::fixtures::answer(made)))
 }

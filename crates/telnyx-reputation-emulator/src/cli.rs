@@ -2,8 +2,8 @@
 //! can mount the same flags under its `emulator` subcommand.
 
 use crate::admin_guard::AdminToken;
+use crate::config::{ApprovalDelay, RateLimit};
 use crate::server::{Emulator, EmulatorBuilder};
-use crate::state::{ApprovalDelay, RateLimit};
 
 /// `[--host 127.0.0.1] [--port 4010] [--approval-delay 2s|0s|500ms|manual] [--seed N]`
 #[derive(Debug, Clone, clap::Args)]

@@ -128,7 +128,7 @@ impl Profile {
             "connection_score": self.connection_score,
             "engagement_score": self.engagement_score,
             "sentiment_score": self.sentiment_score,
-            "last_refreshed_at": crate::state::timestamp(refreshed_at),
+            "last_refreshed_at": crate::clock::timestamp(refreshed_at),
         })
     }
 }

@@ -11,6 +11,9 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ErrorItem, codes};
 
+/// Largest request body accepted (10 MiB); larger bodies get a Telnyx-shaped 413.
+pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
+
 /// The calling account: the bearer token of `Authorization: Bearer <key>`.
 #[derive(Debug, Clone)]
 pub struct Account(pub ApiKey);
@@ -95,7 +98,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|_| ApiError::too_large(crate::routes::BODY_LIMIT))?;
+            .map_err(|_| ApiError::too_large(BODY_LIMIT))?;
         Self::parse(&bytes)
     }
 }

@@ -31,8 +31,9 @@ use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 use tower::ServiceExt;
 
+use crate::accounts::World;
 use crate::error::{ApiError, ErrorItem, invalid_item, missing_item};
-use crate::state::{AppState, World};
+use crate::state::AppState;
 
 /// The notation a scenario is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,8 +402,13 @@ fn substitute(value: &Value, pointer: &str, made: &Made) -> Result<Value, (Strin
 
 /// Run every step against `app` as account `key`; the first failure is returned as a 422
 /// naming the step (and, where the answer named one, the field).
-async fn run(app: &AppState, key: &str, scenario: &Scenario) -> Result<Made, ApiError> {
-    let router = crate::routes::router(app.clone());
+async fn run(
+    app: &AppState,
+    key: &str,
+    scenario: &Scenario,
+    router: fn(AppState) -> axum::Router,
+) -> Result<Made, ApiError> {
+    let router = router(app.clone());
     let mut made = Made::new();
     for (i, step) in scenario.steps.iter().enumerate() {
         let at = format!("/fixtures/{i}");
@@ -458,7 +464,7 @@ async fn run(app: &AppState, key: &str, scenario: &Scenario) -> Result<Made, Api
             .await
             .unwrap_or_else(|never| match never {});
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), crate::routes::BODY_LIMIT)
+        let bytes = axum::body::to_bytes(response.into_body(), crate::extract::BODY_LIMIT)
             .await
             .unwrap_or_default();
         let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -512,8 +518,14 @@ async fn run(app: &AppState, key: &str, scenario: &Scenario) -> Result<Made, Api
 }
 
 /// Load `scenario` as account `key`: a dry run on a scratch copy of the account first, then
-/// for real; on any failure the account is left (or put back) as it was.
-pub async fn load(app: &AppState, key: &str, scenario: &Scenario) -> Result<Made, ApiError> {
+/// for real; on any failure the account is left (or put back) as it was. Each step goes
+/// through `router` (the emulator's API, `routes::router`) built on the state it runs on.
+pub async fn load(
+    app: &AppState,
+    key: &str,
+    scenario: &Scenario,
+    router: fn(AppState) -> axum::Router,
+) -> Result<Made, ApiError> {
     let snapshot = {
         let mut world = app.world();
         let account = world.account(key).clone();
@@ -527,7 +539,7 @@ pub async fn load(app: &AppState, key: &str, scenario: &Scenario) -> Result<Made
         world.accounts.insert(key.to_string(), snapshot.clone());
         app.scratch(world)
     };
-    run(&scratch, key, scenario).await?;
+    run(&scratch, key, scenario, router).await?;
     let queued_before: HashSet<String> = app
         .world()
         .deliveries
@@ -536,7 +548,7 @@ pub async fn load(app: &AppState, key: &str, scenario: &Scenario) -> Result<Made
         .filter(|e| e.account == key)
         .map(|e| e.id.clone())
         .collect();
-    match run(app, key, scenario).await {
+    match run(app, key, scenario, router).await {
         Ok(made) => {
             app.mark_dirty();
             Ok(made)

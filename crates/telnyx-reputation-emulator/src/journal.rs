@@ -362,7 +362,7 @@ fn entry_json(seq: u64, e: &Entry) -> Value {
     json!({
         "seq": seq,
         "request_id": e.request_id(),
-        "at": crate::state::timestamp(e.at),
+        "at": crate::clock::timestamp(e.at),
         "account": e.account.as_ref().map(Fingerprint::as_str),
         "method": text(e.method()),
         "path": text(e.path()),

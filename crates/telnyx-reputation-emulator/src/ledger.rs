@@ -106,7 +106,7 @@ impl Ledger {
                     "action": e.action.as_str(),
                     "enterprise_id": e.enterprise_id,
                     "phone_number": e.phone_number,
-                    "at": crate::state::timestamp(e.at),
+                    "at": crate::clock::timestamp(e.at),
                 })
             })
             .collect();

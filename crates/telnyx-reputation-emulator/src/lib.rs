@@ -25,16 +25,22 @@
 
 #![deny(missing_docs)]
 
+mod accounts;
 mod admin;
 mod admin_guard;
 mod cli;
+mod clock;
+mod config;
 mod data;
+mod delivery;
 mod error;
 mod extract;
 mod faults;
 mod fixtures;
 mod journal;
+mod keys;
 mod ledger;
+mod lifecycle;
 mod model;
 mod paging;
 mod pdf;
@@ -44,15 +50,18 @@ mod schedule;
 mod server;
 mod state;
 mod validate;
+mod views;
 mod webhooks;
+mod wire;
 
 pub use admin::TRIGGER_EVENTS;
 pub use admin_guard::{ADMIN_TOKEN_HEADER, AdminToken, Policy};
 pub use cli::{ADMIN_TOKEN_ENV, EmulatorArgs, WebhookKey};
+pub use config::{ApprovalDelay, Config, RateLimit};
 pub use data::{Drift, TimedDrift, Transition};
 pub use routes::{router, router_with};
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
-pub use state::{AppState, ApprovalDelay, Config, RateLimit};
+pub use state::AppState;
 
 /// Compiles the Rust examples of the README as doctests.
 #[cfg(doctest)]

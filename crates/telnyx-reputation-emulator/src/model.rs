@@ -1,18 +1,15 @@
 //! The emulated resources (enterprises, reputation settings, numbers, remediation requests,
-//! external verification, documents, terms agreements) and their JSON views.
+//! external verification, documents, terms agreements): the domain types only.
 //!
-//! Each type knows how to render itself in the wire shape of the official SDK models. The
-//! time-driven transitions between states live in `state.rs`; request validation lives in the
-//! route modules.
+//! How they render on the wire lives in `views.rs`; the time-driven transitions between
+//! states in `lifecycle.rs`; request validation in `validate.rs` and the route modules.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
-use telnyx_reputation_api::rules::ENTERPRISE;
 
 use crate::data::Profile;
-use crate::state::timestamp;
 
 /// Outcome of a review gate (`status`, `loa_status`, external verification).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,25 +151,32 @@ pub struct Reputation {
 }
 
 impl Reputation {
+    /// Settings just enabled at `now`: both gates pending (resolving at `due` as decided by
+    /// the verdicts), no schedule until both are approved.
+    pub fn enabled(
+        loa_document_id: String,
+        check_frequency: String,
+        status: Review,
+        loa: Review,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            status,
+            loa,
+            check_frequency,
+            loa_document_id,
+            webhook_url: None,
+            schedule_started: false,
+            next_check_at: None,
+            checks_done: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// Whether both gates read `approved`.
     pub fn both_gates_approved(&self) -> bool {
         self.status.gate == Gate::Approved && self.loa.gate == Gate::Approved
-    }
-
-    /// `EnterpriseReputationPublic`.
-    pub fn to_json(&self, enterprise_id: &str, external: Option<&ExternalVerification>) -> Value {
-        json!({
-            "enterprise_id": enterprise_id,
-            "status": self.status.gate.as_str(),
-            "loa_status": self.loa.gate.as_str(),
-            "loa_document_id": self.loa_document_id,
-            "check_frequency": self.check_frequency,
-            "rejection_reasons": self.status.rejection_reasons,
-            "webhook_url": self.webhook_url,
-            "external_verification_status": external.map(|e| e.review.gate.as_str()),
-            "created_at": timestamp(self.created_at),
-            "updated_at": timestamp(self.updated_at),
-        })
     }
 }
 
@@ -224,20 +228,22 @@ pub struct NumberRecord {
     /// `schedule::reverification_due`.
     #[serde(default)]
     pub reverify_at: Option<DateTime<Utc>>,
-    /// Its JSON, rendered on the first read through [`Numbers`] and forgotten whenever the
-    /// record is reached mutably through it (never persisted).
+    /// Its JSON, rendered on the first read (see [`Rendered`]; never persisted).
     #[serde(skip)]
     pub(crate) rendered: Rendered,
 }
 
-/// A record's rendered JSON (`ReputationPhoneNumber`), kept until the record changes, as the
-/// cached GET answers it: `{"data":…}`, shared (not copied) with every answer.
+/// A record's rendered JSON (`{"data":…}`), kept until the record changes: filled by
+/// `views.rs` on the first read, forgotten whenever [`Numbers`] hands the record out mutably.
 #[derive(Clone, Default)]
 pub struct Rendered(std::sync::OnceLock<axum::body::Bytes>);
 
-/// What [`Rendered`] wraps around a record's JSON.
-const DATA_OPEN: &[u8] = b"{\"data\":";
-const DATA_CLOSE: &[u8] = b"}";
+impl Rendered {
+    /// The kept bytes, rendered by `render` if there are none.
+    pub fn get_or_init(&self, render: impl FnOnce() -> axum::body::Bytes) -> &axum::body::Bytes {
+        self.0.get_or_init(render)
+    }
+}
 
 impl std::fmt::Debug for Rendered {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -249,100 +255,68 @@ impl std::fmt::Debug for Rendered {
     }
 }
 
-impl NumberRecord {
-    /// `{"data":…}` of the record, rendered once until [`Numbers`] hands the record out
-    /// mutably.
-    fn rendered_data(&self) -> &axum::body::Bytes {
-        self.rendered.0.get_or_init(|| {
-            let mut out = DATA_OPEN.to_vec();
-            // A view of plain fields always serialises.
-            let _ = serde_json::to_writer(&mut out, &self.view());
-            out.extend_from_slice(DATA_CLOSE);
-            out.into()
-        })
+impl HistoryEvent {
+    /// An event at `at` with an outcome.
+    pub fn new(event_type: &str, at: DateTime<Utc>, outcome: &str) -> Self {
+        Self {
+            event_type: event_type.to_string(),
+            occurred_at: at,
+            outcome: Some(outcome.to_string()),
+        }
     }
+}
 
-    /// The record's JSON bytes (see [`NumberRecord::rendered_data`]).
-    fn rendered(&self) -> &[u8] {
-        let data = self.rendered_data();
-        &data[DATA_OPEN.len()..data.len() - DATA_CLOSE.len()]
+/// What registering a number needs; the rest of a [`NumberRecord`] starts the same for every
+/// number (`verified`, no reputation collected yet, an `added` history entry).
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// Registration id.
+    pub id: String,
+    /// Owning enterprise.
+    pub enterprise_id: String,
+    /// E.164 number.
+    pub phone_number: String,
+    /// Account-wide insertion order.
+    pub seq: u64,
+    /// When its ownership first comes due for re-verification.
+    pub reverify_at: Option<DateTime<Utc>>,
+}
+
+impl NumberRecord {
+    /// A number registered at `now`: `verified`, no reputation data until the first lookup.
+    pub fn registered(registration: Registration, now: DateTime<Utc>) -> Self {
+        let Registration {
+            id,
+            enterprise_id,
+            phone_number,
+            seq,
+            reverify_at,
+        } = registration;
+        Self {
+            id,
+            enterprise_id,
+            phone_number,
+            seq,
+            cached: None,
+            remediated: false,
+            epoch: 0,
+            ownership_status: "verified".to_string(),
+            confirm_by: None,
+            flag_reason: None,
+            removal_reason: None,
+            removed_at: None,
+            history: vec![HistoryEvent::new("added", now, "verified")],
+            created_at: now,
+            updated_at: now,
+            reverify_at,
+            rendered: Rendered::default(),
+        }
     }
 
     /// Forget the rendered JSON (the record is about to change).
     fn changed(&mut self) -> &mut Self {
         self.rendered = Rendered::default();
         self
-    }
-
-    /// `ReputationPhoneNumber` as JSON bytes, rendered now.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.view()).unwrap_or_default()
-    }
-
-    /// `ReputationPhoneNumber`, as a serialisable view.
-    pub fn view(&self) -> NumberView<'_> {
-        let reputation_data = match &self.cached {
-            Some((Some(p), at)) => Some(ProfileView {
-                spam_risk: p.spam_risk.as_deref(),
-                spam_category: p.spam_category.as_deref(),
-                maturity_score: p.maturity_score,
-                connection_score: p.connection_score,
-                engagement_score: p.engagement_score,
-                sentiment_score: p.sentiment_score,
-                last_refreshed_at: Stamp(*at),
-            }),
-            _ => None,
-        };
-        NumberView {
-            id: &self.id,
-            enterprise_id: &self.enterprise_id,
-            phone_number: &self.phone_number,
-            reputation_data,
-            source: "telnyx",
-            ownership_status: &self.ownership_status,
-            confirm_by: self.confirm_by.map(Stamp),
-            flag_reason: self.flag_reason.as_deref(),
-            removal_reason: self.removal_reason.as_deref(),
-            removed_at: self.removed_at.map(Stamp),
-            created_at: Stamp(self.created_at),
-            updated_at: Stamp(self.updated_at),
-        }
-    }
-
-    /// `ReputationPhoneNumber` as a JSON value.
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(self.view()).unwrap_or(Value::Null)
-    }
-
-    /// The `ownership` view.
-    pub fn ownership_json(&self) -> Value {
-        let history: Vec<Value> = self
-            .history
-            .iter()
-            .rev()
-            .map(|h| {
-                json!({
-                    "event_type": h.event_type,
-                    "occurred_at": timestamp(h.occurred_at),
-                    "outcome": h.outcome,
-                })
-            })
-            .collect();
-        let last_checked = self
-            .history
-            .last()
-            .map_or(self.created_at, |h| h.occurred_at);
-        json!({
-            "phone_number": self.phone_number,
-            "source": "telnyx",
-            "ownership_status": self.ownership_status,
-            "baseline_carrier": "Telnyx",
-            "baseline_recorded_at": timestamp(self.created_at),
-            "last_checked_at": timestamp(last_checked),
-            "confirm_by": self.confirm_by.map(timestamp),
-            "flag_reason": self.flag_reason,
-            "history": history,
-        })
     }
 }
 
@@ -438,44 +412,32 @@ pub struct Remediation {
 }
 
 impl Remediation {
-    /// The full `RemediationRequest`.
-    pub fn to_json(&self) -> Value {
-        let results = self.results.as_ref().map(|r| {
-            json!({
-                "remediated": r.remediated,
-                "not_flagged": r.not_flagged,
-                "requires_review": r.requires_review,
-                "ineligible": r.ineligible,
-                "refused": r.refused,
-            })
-        });
-        let mut v = self.slim_json();
-        if let Value::Object(map) = &mut v {
-            map.insert(
-                "phone_numbers_submitted".into(),
-                json!(self.phone_numbers.len()),
-            );
-            let ineligible = self.results.as_ref().map_or(0, |r| r.ineligible.len());
-            map.insert("phone_numbers_ineligible".into(), json!(ineligible));
-            map.insert("contact_email".into(), json!(self.contact_email));
-            map.insert("webhook_url".into(), json!(self.webhook_url));
-            map.insert("results".into(), json!(results));
+    /// A request submitted at `now`, `pending`; `schedule` says when it moves on (`None`
+    /// waits for the admin API).
+    pub fn submitted(
+        id: String,
+        phone_numbers: Vec<String>,
+        call_purpose: String,
+        contact_email: Option<String>,
+        webhook_url: Option<String>,
+        schedule: Option<(DateTime<Utc>, DateTime<Utc>)>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            phone_numbers,
+            call_purpose,
+            contact_email,
+            webhook_url,
+            status: RemediationStatus::Pending,
+            notified_status: RemediationStatus::Pending,
+            schedule,
+            tier1_completed_at: None,
+            tier2_completed_at: None,
+            results: None,
+            created_at: now,
+            updated_at: now,
         }
-        v
-    }
-
-    /// The slim list item (`RemediationListResponse`).
-    pub fn slim_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "status": self.status.as_str(),
-            "phone_numbers_count": self.phone_numbers.len(),
-            "call_purpose": self.call_purpose,
-            "created_at": timestamp(self.created_at),
-            "updated_at": timestamp(self.updated_at),
-            "tier1_completed_at": self.tier1_completed_at.map(timestamp),
-            "tier2_completed_at": self.tier2_completed_at.map(timestamp),
-        })
     }
 }
 
@@ -492,21 +454,7 @@ pub struct ExternalVerification {
     pub submitted_at: DateTime<Utc>,
 }
 
-impl ExternalVerification {
-    /// `ExternalVerification`.
-    pub fn to_json(&self, enterprise_id: &str) -> Value {
-        let reason = self.review.rejection_reasons.as_ref().map(|r| r.join("; "));
-        json!({
-            "enterprise_id": enterprise_id,
-            "document_ids": self.document_ids,
-            "phone_numbers": self.phone_numbers,
-            "status": self.review.gate.as_str(),
-            "rejection_reason": reason,
-            "submitted_at": timestamp(self.submitted_at),
-            "reviewed_at": self.review.decided_at.map(timestamp),
-        })
-    }
-}
+impl ExternalVerification {}
 
 /// An enterprise (soft-deleted ones are kept but invisible).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -546,6 +494,33 @@ pub struct Enterprise {
 }
 
 impl Enterprise {
+    /// An enterprise created at `now` from its validated client fields: no reputation
+    /// settings, numbers, requests or verification yet.
+    pub fn created(
+        id: String,
+        fields: Map<String, Value>,
+        role_type: String,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            fields,
+            role_type,
+            reputation: None,
+            numbers: Numbers::default(),
+            removed_numbers: Vec::new(),
+            remediations: Vec::new(),
+            external_verification: None,
+            notified_verification: None,
+            next_deadline: None,
+            next_reverification: None,
+            refresh_times: Default::default(),
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        }
+    }
+
     /// The legal name (validated present at creation).
     pub fn legal_name(&self) -> &str {
         self.fields
@@ -557,26 +532,6 @@ impl Enterprise {
     /// A string field, if set.
     pub fn text(&self, name: &str) -> Option<&str> {
         self.fields.get(name).and_then(Value::as_str)
-    }
-
-    /// The contract's `Enterprise`.
-    pub fn to_json(&self) -> Value {
-        let mut map = self.fields.clone();
-        map.insert("id".into(), json!(self.id));
-        map.insert("role_type".into(), json!(self.role_type));
-        map.insert(
-            "number_reputation_enabled".into(),
-            json!(self.reputation.is_some()),
-        );
-        map.insert("branded_calling_enabled".into(), json!(false));
-        let bpo = (self.role_type == "bpo").then_some("pending");
-        map.insert("bpo_verification_status".into(), json!(bpo));
-        map.insert("bpo_verification_rejection_reason".into(), Value::Null);
-        map.insert("created_at".into(), json!(timestamp(self.created_at)));
-        map.insert("updated_at".into(), json!(timestamp(self.updated_at)));
-        // Only what the contract's `Enterprise` has: a field it lacks is never emitted.
-        map.retain(|name, _| ENTERPRISE.field(name).is_some());
-        Value::Object(map)
     }
 
     /// Recompute `next_deadline` after a `confirm_by` changed.
@@ -613,11 +568,9 @@ impl Enterprise {
         record.confirm_by = None;
         record.reverify_at = None;
         record.updated_at = at;
-        record.history.push(HistoryEvent {
-            event_type: "removed".into(),
-            occurred_at: at,
-            outcome: Some(reason.to_string()),
-        });
+        record
+            .history
+            .push(HistoryEvent::new("removed", at, reason));
         self.removed_numbers.push(record.clone());
         if self.next_deadline.is_some() {
             self.refresh_deadline();
@@ -650,21 +603,6 @@ impl Numbers {
     pub fn get_mut(&mut self, number: &str) -> Option<&mut NumberRecord> {
         let seq = *self.seq_of.get(number)?;
         self.by_seq.get_mut(&seq).map(NumberRecord::changed)
-    }
-
-    /// The JSON of `number`'s record, rendered once and reused until the record changes.
-    pub fn json_of(&self, number: &str) -> Option<&[u8]> {
-        self.get(number).map(NumberRecord::rendered)
-    }
-
-    /// `{"data":…}` of `number`'s record, shared with the rendered copy (no bytes copied).
-    pub fn data_json_of(&self, number: &str) -> Option<axum::body::Bytes> {
-        self.get(number).map(|r| r.rendered_data().clone())
-    }
-
-    /// The JSON of every record, in registration order (see [`Numbers::json_of`]).
-    pub fn json_in_order(&self) -> impl Iterator<Item = &[u8]> {
-        self.by_seq.values().map(NumberRecord::rendered)
     }
 
     /// Whether `number` is registered.
@@ -733,99 +671,6 @@ impl<'de> Deserialize<'de> for Numbers {
     }
 }
 
-/// `ReputationPhoneNumber`, serialised straight from the record (no `Value` tree).
-#[derive(Serialize)]
-pub struct NumberView<'a> {
-    id: &'a str,
-    enterprise_id: &'a str,
-    phone_number: &'a str,
-    reputation_data: Option<ProfileView<'a>>,
-    source: &'static str,
-    ownership_status: &'a str,
-    confirm_by: Option<Stamp>,
-    flag_reason: Option<&'a str>,
-    removal_reason: Option<&'a str>,
-    removed_at: Option<Stamp>,
-    created_at: Stamp,
-    updated_at: Stamp,
-}
-
-/// `reputation_data`.
-#[derive(Serialize)]
-pub struct ProfileView<'a> {
-    spam_risk: Option<&'a str>,
-    spam_category: Option<&'a str>,
-    maturity_score: Option<i64>,
-    connection_score: Option<i64>,
-    engagement_score: Option<i64>,
-    sentiment_score: Option<i64>,
-    last_refreshed_at: Stamp,
-}
-
-/// A timestamp serialised as the API renders them (RFC 3339, microseconds, `Z`).
-pub struct Stamp(pub DateTime<Utc>);
-
-impl Serialize for Stamp {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buf = [0u8; 27];
-        match stamp_bytes(self.0, &mut buf) {
-            Some(text) => s.serialize_str(text),
-            // Years outside 0000-9999 take the general path.
-            None => s.serialize_str(&timestamp(self.0)),
-        }
-    }
-}
-
-/// `YYYY-MM-DDTHH:MM:SS.ffffffZ` written digit by digit (the same text as `timestamp`,
-/// without `fmt` or an allocation); `None` outside years 0-9999.
-fn stamp_bytes(t: DateTime<Utc>, buf: &mut [u8; 27]) -> Option<&str> {
-    use chrono::{Datelike, Timelike};
-    let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
-    let micros = (t.nanosecond() % 1_000_000_000) / 1000;
-    let mut put = |at: usize, value: u32, width: usize| {
-        let mut v = value;
-        for i in (0..width).rev() {
-            buf[at + i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    };
-    put(0, year, 4);
-    put(5, t.month(), 2);
-    put(8, t.day(), 2);
-    put(11, t.hour(), 2);
-    put(14, t.minute(), 2);
-    put(17, t.second(), 2);
-    put(20, micros, 6);
-    buf[4] = b'-';
-    buf[7] = b'-';
-    buf[10] = b'T';
-    buf[13] = b':';
-    buf[16] = b':';
-    buf[19] = b'.';
-    buf[26] = b'Z';
-    std::str::from_utf8(buf).ok()
-}
-
-#[cfg(test)]
-mod stamp_tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn fast_stamps_match_the_api_format() {
-        for t in [
-            Utc.with_ymd_and_hms(2026, 12, 1, 9, 5, 7)
-                .single()
-                .expect("t"),
-            Utc::now(),
-            Utc.timestamp_opt(0, 123_456_789).single().expect("t"),
-        ] {
-            let mut buf = [0u8; 27];
-            assert_eq!(stamp_bytes(t, &mut buf), Some(timestamp(t).as_str()));
-        }
-    }
-}
-
 /// An uploaded document.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
@@ -846,28 +691,6 @@ pub struct Document {
 }
 
 impl Document {
-    /// `DocServiceDocument`. The emulator has no document review, so a document stays
-    /// `pending` (the only time it is shown is the upload answer).
-    pub fn to_json(&self) -> Value {
-        let mut view = json!({
-            "id": self.id,
-            "record_type": "document",
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "size": { "amount": self.size, "unit": "bytes" },
-            "sha256": self.sha256,
-            "status": "pending",
-            "av_scan_status": "scanned",
-            "created_at": timestamp(self.created_at),
-            "updated_at": timestamp(self.created_at),
-        });
-        // `customer_reference` is a non-nullable string: present only when given.
-        if let Some(reference) = &self.customer_reference {
-            view["customer_reference"] = json!(reference);
-        }
-        view
-    }
-
     /// Whether the file name carries the `REJECT` trigger.
     pub fn has_reject_trigger(&self) -> bool {
         self.filename.contains("REJECT")
@@ -887,16 +710,4 @@ pub struct TosAgreement {
     pub agreed_at: DateTime<Utc>,
 }
 
-impl TosAgreement {
-    /// `TosAgreement`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "product_type": self.product_type,
-            "terms_version": self.terms_version,
-            "version": self.terms_version,
-            "agreed_at": timestamp(self.agreed_at),
-            "created_at": timestamp(self.agreed_at),
-        })
-    }
-}
+impl TosAgreement {}

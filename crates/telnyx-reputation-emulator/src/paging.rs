@@ -32,6 +32,21 @@ impl Page {
 
     /// Cut one page out of `items`, render only that page, and wrap it in `{data, meta}`.
     pub fn envelope<T>(self, items: Vec<T>, render: impl Fn(T) -> Value) -> Value {
+        match self.try_envelope(items, |item| {
+            Ok::<_, std::convert::Infallible>(render(item))
+        }) {
+            Ok(envelope) => envelope,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Page::envelope`] with a fallible `render` (a view that goes through the contract's
+    /// types); the first failure is the answer.
+    pub fn try_envelope<T, E>(
+        self,
+        items: Vec<T>,
+        render: impl Fn(T) -> Result<Value, E>,
+    ) -> Result<Value, E> {
         let total = items.len();
         let total_pages = total.div_ceil(self.size);
         let start = (self.number - 1).saturating_mul(self.size);
@@ -40,8 +55,8 @@ impl Page {
             .skip(start)
             .take(self.size)
             .map(render)
-            .collect();
-        json!({
+            .collect::<Result<_, E>>()?;
+        Ok(json!({
             "data": data,
             "meta": {
                 "page_number": self.number,
@@ -49,7 +64,7 @@ impl Page {
                 "total_results": total,
                 "total_pages": total_pages,
             },
-        })
+        }))
     }
 }
 

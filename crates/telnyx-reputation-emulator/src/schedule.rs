@@ -5,7 +5,7 @@
 //! Monday), `daily` every 24 h, `weekly` every 7 days, `biweekly` every 14 days, `monthly`
 //! on the same day of the next calendar month (clamped to its last day), `never` not at all.
 //! Ownership re-verification has its own calendar, independent of `check_frequency`: see
-//! [`reverification_due`]. Running the checks themselves is `state.rs`'s job.
+//! [`reverification_due`]. Running the checks themselves is `lifecycle.rs`'s job.
 
 use chrono::{DateTime, Datelike, Months, Utc, Weekday};
 

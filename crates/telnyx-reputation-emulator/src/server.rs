@@ -21,8 +21,9 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::admin_guard::{AdminToken, Policy};
+use crate::config::{ApprovalDelay, Config};
 use crate::routes::{DropConnection, router_with};
-use crate::state::{AppState, ApprovalDelay, Config};
+use crate::state::AppState;
 use crate::webhooks::WebhookSettings;
 
 /// How long shutdown waits for in-flight requests before closing connections anyway.
@@ -106,7 +107,7 @@ impl EmulatorBuilder {
 
     /// Per-enterprise limit on `POST .../numbers/refresh` (default 60 per minute); `None`
     /// lifts it.
-    pub fn refresh_limit(mut self, limit: Option<crate::state::RateLimit>) -> Self {
+    pub fn refresh_limit(mut self, limit: Option<crate::config::RateLimit>) -> Self {
         self.config.refresh_limit = limit;
         self
     }
@@ -252,7 +253,7 @@ async fn load_fixture_file(state: &AppState, path: &std::path::Path) -> io::Resu
             "{shown}: /api_key: a fixture file loaded at start must name its account with api_key"
         )));
     };
-    crate::fixtures::load(state, &key, &scenario)
+    crate::fixtures::load(state, &key, &scenario, crate::routes::router)
         .await
         .map_err(refused)?;
     Ok(())
@@ -352,7 +353,7 @@ async fn background(state: AppState, mut stopped: watch::Receiver<bool>) {
             events
         };
         for event in events {
-            tokio::spawn(crate::webhooks::deliver(
+            tokio::spawn(crate::delivery::deliver(
                 state.clone(),
                 client.clone(),
                 event,

@@ -23,9 +23,9 @@ use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use crate::clock::timestamp;
 use crate::data::seeded_uuid;
 use crate::model::{Enterprise, ExternalVerification, NumberRecord, Remediation};
-use crate::state::timestamp;
 
 /// Waits between attempts; its length + 1 is the attempt limit.
 pub const RETRY_DELAYS: [Duration; 4] = [
@@ -55,7 +55,7 @@ pub struct Event {
     /// Where it goes (`meta.delivered_to`).
     pub url: String,
     /// The API key of the account it belongs to (saved as its digest).
-    #[serde(serialize_with = "crate::persist::as_digest")]
+    #[serde(serialize_with = "crate::keys::as_digest")]
     pub account: String,
 }
 
@@ -78,7 +78,7 @@ impl Event {
 /// Events an account produced that still have to reach the delivery queue.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Outbox {
-    #[serde(serialize_with = "crate::persist::as_digest")]
+    #[serde(serialize_with = "crate::keys::as_digest")]
     key: String,
     counter: u64,
     /// Pending events, oldest first.
@@ -195,7 +195,9 @@ impl Outbox {
 
     /// Our remediation status notification to the request's own `webhook_url`.
     pub fn remediation(&mut self, enterprise_id: &str, request: &Remediation, seed: u64) {
-        let mut payload = request.to_json();
+        // The contract's `Remediation`; a request it refused (an emulator bug, answered as a
+        // 500 on the API) is still notified, with that error as its data.
+        let mut payload = request.to_json().unwrap_or_else(|refused| refused.body());
         payload["record_type"] = json!("remediation_request");
         payload["enterprise_id"] = json!(enterprise_id);
         self.emit(
@@ -253,7 +255,7 @@ pub struct Attempt {
     /// The `telnyx-timestamp` header sent (wall-clock Unix seconds).
     pub timestamp: i64,
     /// Owning account (saved as its key's digest).
-    #[serde(serialize_with = "crate::persist::as_digest")]
+    #[serde(serialize_with = "crate::keys::as_digest")]
     pub account: String,
 }
 
@@ -425,75 +427,6 @@ pub fn is_loopback_host(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     bare.eq_ignore_ascii_case("localhost")
         || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// Deliver one event (tracked as in flight until it is done, so a restart resumes it).
-pub async fn deliver(app: crate::state::AppState, client: reqwest::Client, event: Event) {
-    attempt_all(&app, &client, &event).await;
-    let mut world = app.world();
-    if let Some(i) = world
-        .deliveries
-        .in_flight
-        .iter()
-        .position(|e| e.id == event.id && e.url == event.url)
-    {
-        world.deliveries.in_flight.remove(i);
-    }
-    drop(world);
-    app.mark_dirty();
-}
-
-/// Attempts with backoff until a 2xx or the attempt limit, each logged.
-async fn attempt_all(app: &crate::state::AppState, client: &reqwest::Client, event: &Event) {
-    let settings = app.webhooks();
-    for attempt in 1..=(RETRY_DELAYS.len() as u32 + 1) {
-        let body = event.envelope(attempt).to_string();
-        let unix = Utc::now().timestamp();
-        let mut log = Attempt {
-            event_id: event.id.clone(),
-            event_type: event.event_type.clone(),
-            url: event.url.clone(),
-            attempt,
-            status: None,
-            error: None,
-            at: app.now_of(&event.account),
-            timestamp: unix,
-            account: event.account.clone(),
-        };
-        if let Some(refused) = settings.refuse(&event.url) {
-            log.error = Some(refused);
-            app.world().deliveries.record(log);
-            app.mark_dirty();
-            return;
-        }
-        let signature = settings.sign(unix, body.as_bytes());
-        let sent = client
-            .post(&event.url)
-            .header("content-type", "application/json")
-            .header("telnyx-signature-ed25519", signature)
-            .header("telnyx-timestamp", unix.to_string())
-            .body(body)
-            .send()
-            .await;
-        let delivered = match sent {
-            Ok(response) => {
-                log.status = Some(response.status().as_u16());
-                response.status().is_success()
-            }
-            Err(e) => {
-                log.error = Some(format!("connection failed: {e}"));
-                false
-            }
-        };
-        app.world().deliveries.record(log);
-        app.mark_dirty();
-        if delivered {
-            return;
-        }
-        if let Some(wait) = RETRY_DELAYS.get(attempt as usize - 1) {
-            tokio::time::sleep(*wait).await;
-        }
-    }
 }
 
 /// The HTTP client deliveries use: no redirects, no proxies, 5 s per attempt.

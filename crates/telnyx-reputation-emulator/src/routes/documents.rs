@@ -93,7 +93,7 @@ pub async fn upload(
         view
     });
     // 200, as the upstream spec declares for CreateDocument.
-    Ok((StatusCode::OK, Json(data(view))).into_response())
+    Ok((StatusCode::OK, Json(data(view?))).into_response())
 }
 
 async fn read_multipart(mut multipart: Multipart) -> Result<Upload, ApiError> {

@@ -15,7 +15,8 @@ use crate::extract::{Account, JsonObject, Query};
 use crate::model::Enterprise;
 use crate::paging::Page;
 use crate::state::AppState;
-use crate::validate::{contract, enum_values};
+use crate::validate::{contract, enum_values, typed};
+use telnyx_reputation_api::types;
 
 // The contract's enterprise schemas: what a create carries, what a PUT may change (its
 // `x-locked-while-enabled` fields frozen while reputation is enabled) and the record.
@@ -24,7 +25,9 @@ use telnyx_reputation_api::rules::{
 };
 
 fn validate_create(body: &Map<String, Value>) -> Result<(), ApiError> {
-    contract(&ENTERPRISE_CREATE, &Value::Object(body.clone()))
+    contract(&ENTERPRISE_CREATE, &Value::Object(body.clone()))?;
+    // The rules passed: the contract's `EnterpriseCreate` reads it too.
+    typed::<types::EnterpriseCreate>(body).map(drop)
 }
 
 /// A PUT refuses with 400 the record's fields the replace schema lacks (and its
@@ -71,24 +74,9 @@ pub async fn create(
             .remove("role_type")
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_else(|| "enterprise".to_string());
-        let enterprise = Enterprise {
-            id: acct.next_id(ctx.config.seed),
-            fields,
-            role_type,
-            reputation: None,
-            numbers: Default::default(),
-            removed_numbers: Vec::new(),
-            remediations: Vec::new(),
-            notified_verification: None,
-            next_deadline: None,
-            next_reverification: None,
-            refresh_times: Default::default(),
-            external_verification: None,
-            created_at: ctx.now,
-            updated_at: ctx.now,
-            deleted_at: None,
-        };
-        let view = enterprise.to_json();
+        let enterprise =
+            Enterprise::created(acct.next_id(ctx.config.seed), fields, role_type, ctx.now);
+        let view = enterprise.to_json()?;
         acct.enterprises.push(enterprise);
         Ok((StatusCode::CREATED, Json(data(view))).into_response())
     })
@@ -123,7 +111,7 @@ pub async fn list(
             })
             .filter(|e| role.is_none_or(|r| e.role_type == r))
             .collect();
-        Ok(Json(page.envelope(items, Enterprise::to_json)))
+        Ok(Json(page.try_envelope(items, Enterprise::to_json)?))
     })
 }
 
@@ -134,7 +122,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     app.with_account(&key, |acct, _| {
-        Ok(Json(data(enterprise_ref(acct, &id)?.to_json())))
+        Ok(Json(data(enterprise_ref(acct, &id)?.to_json()?)))
     })
 }
 
@@ -168,7 +156,7 @@ pub async fn replace(
         }
         enterprise.fields.extend(body);
         enterprise.updated_at = ctx.now;
-        Ok(Json(data(enterprise.to_json())))
+        Ok(Json(data(enterprise.to_json()?)))
     })
 }
 

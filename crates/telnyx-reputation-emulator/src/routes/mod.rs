@@ -20,15 +20,15 @@ use serde_json::{Value, json};
 
 use std::sync::Arc;
 
+use crate::accounts::Account;
 use crate::admin_guard::Policy;
 use crate::error::{ApiError, ErrorItem, codes};
 use crate::extract::bearer_str;
 use crate::journal::{self, Entry};
 use crate::model::{Enterprise, Reputation};
-use crate::state::{Account, AppState};
+use crate::state::AppState;
 
-/// Largest request body accepted (10 MiB); larger bodies get a Telnyx-shaped 413.
-pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
+pub use crate::extract::BODY_LIMIT;
 
 /// Response extension asking the server loop to close the connection without answering
 /// (the `drop_connection` and `drop_after_processing` faults). Routers used without the

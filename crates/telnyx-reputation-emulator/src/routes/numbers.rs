@@ -11,15 +11,19 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{data, enterprise_mut, enterprise_ref, require_gates};
+use crate::accounts::Account as AccountState;
+use crate::config::RateLimit;
 use crate::data::Drift;
 use crate::error::{ApiError, ErrorItem, codes, invalid_item, missing_item};
 use crate::extract::{Account, JsonObject, Query};
 use crate::ledger::Billable;
-use crate::model::{Enterprise, HistoryEvent, NumberRecord};
+use crate::model::{Enterprise, HistoryEvent, NumberRecord, Registration};
 use crate::paging::Page;
 use crate::schedule::reverification_due;
-use crate::state::{Account as AccountState, AppState, Ctx, RateLimit};
+use crate::state::{AppState, Ctx};
 use crate::validate::{Checker, Rule, phone_list};
+use crate::views::contract_json;
+use telnyx_reputation_api::types;
 
 const OWNERSHIP_STATUSES: [&str; 4] = ["verified", "flagged", "pending_confirmation", "removed"];
 const SOURCES: [&str; 2] = ["telnyx", "external"];
@@ -209,29 +213,14 @@ pub async fn add(
         }
         let mut added = Vec::with_capacity(numbers.len());
         for number in numbers {
-            let record = NumberRecord {
+            let registration = Registration {
                 id: acct.next_id(ctx.config.seed),
                 enterprise_id: id.clone(),
                 seq: acct.next_number_seq(),
-                cached: None,
-                remediated: false,
-                epoch: 0,
-                ownership_status: "verified".to_string(),
-                confirm_by: None,
-                flag_reason: None,
-                removal_reason: None,
-                removed_at: None,
-                history: vec![HistoryEvent {
-                    event_type: "added".into(),
-                    occurred_at: ctx.now,
-                    outcome: Some("verified".to_string()),
-                }],
-                created_at: ctx.now,
-                updated_at: ctx.now,
                 reverify_at: reverification_due(ctx.config.seed, &number, ctx.now, true),
                 phone_number: number.clone(),
-                rendered: Default::default(),
             };
+            let record = NumberRecord::registered(registration, ctx.now);
             acct.ledger.charge(Billable::NumbersAdded, &id, Some(&number), ctx.now);
             added.push(record.to_json());
             enterprise_mut(acct, &id)?.numbers.insert(number, record);
@@ -395,7 +384,7 @@ fn rate_limited(id: &str, limit: RateLimit, retry_after: chrono::Duration) -> Re
             format!(
                 "Enterprise '{id}' may refresh at most {} times per {}; retry in {seconds} s.",
                 limit.requests,
-                crate::state::ApprovalDelay::After(limit.window)
+                crate::config::ApprovalDelay::After(limit.window)
             ),
         ),
     )
@@ -439,24 +428,23 @@ pub async fn refresh(
         let mut results = Vec::with_capacity(numbers.len());
         for number in &numbers {
             let outcome = live_lookup(acct, &id, number, ctx, Billable::Refreshes);
-            results.push(json!({
-                "phone_number": number,
-                "success": outcome.is_some(),
-                "error": if outcome.is_some() {
-                    Value::Null
-                } else {
-                    json!(format!("Phone number '{number}' is not registered for reputation monitoring on this enterprise."))
-                },
-            }));
+            results.push(types::RefreshResultItem {
+                error: outcome.is_none().then(|| format!(
+                    "Phone number '{number}' is not registered for reputation monitoring on this enterprise."
+                )),
+                phone_number: number.clone(),
+                success: outcome.is_some(),
+            });
         }
-        let successful = results.iter().filter(|r| r["success"] == json!(true)).count();
-        Ok(Json(data(json!({
-            "results": results,
-            "total_requested": numbers.len(),
-            "total_successful": successful,
-            "total_failed": numbers.len() - successful,
-        })))
-        .into_response())
+        let successful = results.iter().filter(|r| r.success).count() as u64;
+        let requested = numbers.len() as u64;
+        let answer = types::RefreshResult {
+            results,
+            total_failed: requested - successful,
+            total_requested: requested,
+            total_successful: successful,
+        };
+        Ok(Json(data(contract_json("RefreshResult", &answer)?)).into_response())
     })
 }
 
@@ -470,8 +458,8 @@ pub async fn ownership(
         enterprise_ref(acct, &id)?
             .numbers
             .get(&number)
-            .map(|r| Json(data(r.ownership_json())))
-            .ok_or_else(|| not_registered(&number, Some(&id)))
+            .map(|r| r.ownership_json().map(|v| Json(data(v))))
+            .ok_or_else(|| not_registered(&number, Some(&id)))?
     })
 }
 
@@ -520,11 +508,9 @@ pub async fn confirm_ownership(
             record.flag_reason = None;
             record.reverify_at = reverification_due(ctx.config.seed, &number, ctx.now, false);
             record.updated_at = ctx.now;
-            record.history.push(HistoryEvent {
-                event_type: "confirm".into(),
-                occurred_at: ctx.now,
-                outcome: Some("confirmed".to_string()),
-            });
+            record
+                .history
+                .push(HistoryEvent::new("confirm", ctx.now, "confirmed"));
             let record = record.clone();
             enterprise.refresh_deadline();
             enterprise.refresh_reverification();

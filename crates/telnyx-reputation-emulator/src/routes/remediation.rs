@@ -1,6 +1,6 @@
 //! Remediation requests: submit (202, validated, 409 for numbers already in flight, 422 for
 //! numbers outside the enterprise), get by id (full shape) and list (slim shape, filters,
-//! paging, newest first). Progress over time is applied in `state.rs`.
+//! paging, newest first). Progress over time is applied in `lifecycle.rs`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -15,7 +15,8 @@ use crate::ledger::Billable;
 use crate::model::{Remediation, RemediationStatus};
 use crate::paging::Page;
 use crate::state::AppState;
-use crate::validate::{Checker, Rule, is_email, is_webhook_url, phone_list};
+use crate::validate::{Checker, Rule, is_email, is_webhook_url, phone_list, typed};
+use telnyx_reputation_api::types;
 
 /// POST /enterprises/{enterprise_id}/reputation/remediation
 pub async fn create(
@@ -44,30 +45,31 @@ pub async fn create(
         let numbers = phone_list(&body, "phone_numbers", 2000)
             .map_err(|e| e.items.into_iter().for_each(|item| c.push(item)))
             .unwrap_or_default();
-        let call_purpose = c.required(&body, "", "call_purpose", Rule::Length(1, 2000));
-        let contact_email = c
-            .optional(
-                &body,
-                "",
-                "contact_email",
-                Rule::Format(
-                    |s| is_email(s) && s.len() <= 255,
-                    "an e-mail address of at most 255 characters",
-                ),
-            )
-            .flatten();
-        let webhook_url = c
-            .optional(
-                &body,
-                "",
-                "webhook_url",
-                Rule::Format(
-                    |s| is_webhook_url(s) && s.len() <= 2048,
-                    "an https:// URL (or http:// to a loopback host) of at most 2048 characters",
-                ),
-            )
-            .flatten();
+        c.required(&body, "", "call_purpose", Rule::Length(1, 2000));
+        c.optional(
+            &body,
+            "",
+            "contact_email",
+            Rule::Format(
+                |s| is_email(s) && s.len() <= 255,
+                "an e-mail address of at most 255 characters",
+            ),
+        );
+        c.optional(
+            &body,
+            "",
+            "webhook_url",
+            Rule::Format(
+                |s| is_webhook_url(s) && s.len() <= 2048,
+                "an https:// URL (or http:// to a loopback host) of at most 2048 characters",
+            ),
+        );
         c.finish()?;
+        // The values as the contract's `CreateRemediationRequest` reads them.
+        let request: types::CreateRemediationRequest = typed(&body)?;
+        let call_purpose = String::from(request.call_purpose);
+        let contact_email = request.contact_email.map(String::from);
+        let webhook_url = request.webhook_url.map(String::from);
         let outside: Vec<ErrorItem> = numbers
             .iter()
             .enumerate()
@@ -100,22 +102,16 @@ pub async fn create(
                 busy.join(", ")
             )));
         }
-        let request = Remediation {
-            id: acct.next_id(ctx.config.seed),
-            phone_numbers: numbers,
-            call_purpose: call_purpose.unwrap_or_default(),
+        let request = Remediation::submitted(
+            acct.next_id(ctx.config.seed),
+            numbers,
+            call_purpose,
             contact_email,
             webhook_url,
-            status: RemediationStatus::Pending,
-            notified_status: RemediationStatus::Pending,
-            schedule: ctx.config.approval_delay.remediation_schedule(ctx.now),
-            tier1_completed_at: None,
-            tier2_completed_at: None,
-            results: None,
-            created_at: ctx.now,
-            updated_at: ctx.now,
-        };
-        let view = request.to_json();
+            ctx.config.approval_delay.remediation_schedule(ctx.now),
+            ctx.now,
+        );
+        let view = request.to_json()?;
         // Billed per number submitted ($1.00 a number on the pricing page).
         for number in &request.phone_numbers {
             acct.ledger
@@ -137,12 +133,12 @@ pub async fn get(
             .remediations
             .iter()
             .find(|r| r.id == remediation_id)
-            .map(|r| Json(data(r.to_json())))
+            .map(|r| r.to_json().map(|v| Json(data(v))))
             .ok_or_else(|| {
                 ApiError::not_found(format!(
                     "Remediation request '{remediation_id}' was not found on enterprise '{id}'."
                 ))
-            })
+            })?
     })
 }
 
@@ -174,6 +170,6 @@ pub async fn list(
             .filter(|r| gte.is_none_or(|t| r.created_at >= t))
             .filter(|r| lte.is_none_or(|t| r.created_at <= t))
             .collect();
-        Ok(Json(page.envelope(items, Remediation::slim_json)))
+        Ok(Json(page.try_envelope(items, Remediation::slim_json)?))
     })
 }

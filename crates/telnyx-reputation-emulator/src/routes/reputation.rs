@@ -4,7 +4,7 @@
 //!
 //! The approval outcome is decided at submission from the trigger conventions (legal name
 //! containing `REJECT` / `LOAREJECT`, document file names containing `REJECT`) and applied
-//! when the review comes due (see `state.rs`).
+//! when the review comes due (see `lifecycle.rs`).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::documents::decode_base64;
 use super::{data, enterprise_mut, enterprise_ref, not_enabled, reputation_ref};
+use crate::accounts::Account as AccountState;
 use crate::error::{ApiError, invalid_item, missing_item};
 use crate::extract::{Account, JsonObject};
 use crate::ledger::Billable;
@@ -23,9 +24,10 @@ use crate::model::{
 };
 use crate::pdf::{self, Agent, Image, LoaInput, Signature};
 use crate::schedule::next_check;
-use crate::state::{Account as AccountState, AppState, Ctx};
-use crate::validate::{Checker, Rule, contract_items, is_webhook_url, phone_list};
+use crate::state::{AppState, Ctx};
+use crate::validate::{Checker, Rule, contract_items, is_webhook_url, phone_list, typed};
 use telnyx_reputation_api::rules::LOA_AGENT;
+use telnyx_reputation_api::types;
 
 /// Accepted `check_frequency` values.
 pub const FREQUENCIES: [&str; 6] = [
@@ -37,8 +39,11 @@ pub const FREQUENCIES: [&str; 6] = [
     "never",
 ];
 
-fn settings_json(enterprise: &Enterprise, rep: &Reputation) -> Value {
-    data(rep.to_json(&enterprise.id, enterprise.external_verification.as_ref()))
+fn settings_json(enterprise: &Enterprise, rep: &Reputation) -> Result<Value, ApiError> {
+    Ok(data(rep.to_json(
+        &enterprise.id,
+        enterprise.external_verification.as_ref(),
+    )?))
 }
 
 /// The status-gate verdict for an enterprise: `REJECT` in the legal name rejects it, unless
@@ -88,7 +93,10 @@ pub async fn get(
 ) -> Result<Json<Value>, ApiError> {
     app.with_account(&key, |acct, _| {
         let enterprise = enterprise_ref(acct, &id)?;
-        Ok(Json(settings_json(enterprise, reputation_ref(enterprise)?)))
+        Ok(Json(settings_json(
+            enterprise,
+            reputation_ref(enterprise)?,
+        )?))
     })
 }
 
@@ -106,12 +114,13 @@ pub async fn enable(
         }
         let mut c = Checker::default();
         c.only(&body, "", &["loa_document_id", "check_frequency"]);
-        let loa_document_id = c.required(&body, "", "loa_document_id", Rule::TextMax(255));
-        let frequency = c
-            .optional(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES))
-            .flatten();
+        c.required(&body, "", "loa_document_id", Rule::TextMax(255));
+        c.optional(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES));
         c.finish()?;
-        let loa_document_id = loa_document_id.unwrap_or_default();
+        // The values (and `check_frequency`'s default) as the contract's type reads them.
+        let request: types::EnableReputationRequest = typed(&body)?;
+        let loa_document_id = String::from(request.loa_document_id);
+        let frequency = request.check_frequency.to_string();
         let document = known_document(acct, &loa_document_id, "/loa_document_id")?;
         if enterprise.reputation.is_some() {
             return Err(ApiError::bad_request(format!(
@@ -121,22 +130,17 @@ pub async fn enable(
         let loa_rejected =
             enterprise.legal_name().contains("LOAREJECT") || document.has_reject_trigger();
         let due = ctx.config.approval_delay.due(ctx.now);
-        let reputation = Reputation {
-            status: Review::pending(due, status_verdict(enterprise)),
-            loa: Review::pending(due, loa_verdict(loa_rejected)),
-            check_frequency: frequency.unwrap_or_else(|| "business_daily".to_string()),
+        let reputation = Reputation::enabled(
             loa_document_id,
-            webhook_url: None,
-            schedule_started: false,
-            next_check_at: None,
-            checks_done: 0,
-            created_at: ctx.now,
-            updated_at: ctx.now,
-        };
+            frequency,
+            Review::pending(due, status_verdict(enterprise)),
+            Review::pending(due, loa_verdict(loa_rejected)),
+            ctx.now,
+        );
         acct.ledger.charge(Billable::Enable, &id, None, ctx.now);
         let enterprise = enterprise_mut(acct, &id)?;
         enterprise.updated_at = ctx.now;
-        let view = settings_json(enterprise, &reputation);
+        let view = settings_json(enterprise, &reputation)?;
         enterprise.reputation = Some(reputation);
         Ok((StatusCode::CREATED, Json(view)))
     })
@@ -184,7 +188,7 @@ fn update_settings(
         .ok_or_else(|| not_enabled(id))?;
     f(rep)?;
     rep.updated_at = ctx.now;
-    let view = rep.to_json(id, enterprise.external_verification.as_ref());
+    let view = rep.to_json(id, enterprise.external_verification.as_ref())?;
     Ok(Json(data(view)))
 }
 
@@ -197,17 +201,18 @@ pub async fn update_frequency(
 ) -> Result<Json<Value>, ApiError> {
     let mut c = Checker::default();
     c.only(&body, "", &["check_frequency"]);
-    let frequency = c.required(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES));
+    c.required(&body, "", "check_frequency", Rule::OneOf(&FREQUENCIES));
     app.with_account(&key, |acct, ctx| {
         update_settings(acct, &id, ctx, |rep| {
             c.finish()?;
+            let request: types::UpdateFrequencyRequest = typed(&body)?;
             if rep.status.gate != Gate::Approved {
                 return Err(ApiError::bad_request(format!(
                     "The reputation status must be approved before the check frequency can change (it is '{}').",
                     rep.status.gate.as_str()
                 )));
             }
-            rep.check_frequency = frequency.unwrap_or_default();
+            rep.check_frequency = request.check_frequency.to_string();
             if rep.schedule_started {
                 rep.next_check_at = next_check(&rep.check_frequency, ctx.now);
             }
@@ -434,7 +439,7 @@ pub async fn submit_external_verification(
             review: Review::pending(ctx.config.approval_delay.due(ctx.now), verdict),
             submitted_at: ctx.now,
         };
-        let view = verification.to_json(&id);
+        let view = verification.to_json(&id)?;
         enterprise_mut(acct, &id)?.external_verification = Some(verification);
         Ok((StatusCode::CREATED, Json(data(view))).into_response())
     })
@@ -451,11 +456,11 @@ pub async fn get_external_verification(
         enterprise
             .external_verification
             .as_ref()
-            .map(|e| Json(data(e.to_json(&id))))
+            .map(|e| e.to_json(&id).map(|v| Json(data(v))))
             .ok_or_else(|| {
                 ApiError::not_found(format!(
                     "No external verification has been submitted for enterprise '{id}'."
                 ))
-            })
+            })?
     })
 }

@@ -14,6 +14,8 @@ use crate::extract::{Account, Query};
 use crate::model::TosAgreement;
 use crate::paging::Page;
 use crate::state::AppState;
+use crate::views::{contract_json, parse};
+use telnyx_reputation_api::types;
 
 /// The terms version the emulator publishes for both products.
 pub const TERMS_VERSION: &str = "2026-01-15";
@@ -70,14 +72,16 @@ pub async fn status(
     let product = product(&query, Some("branded_calling"))?.unwrap_or_default();
     app.with_account(&key, |acct, _| {
         let agreement = acct.agreements.iter().find(|a| a.product_type == product);
-        Ok(Json(data(json!({
-            "product_type": product,
-            "has_agreed": agreement.is_some(),
-            "agreement_required": agreement.is_none(),
-            "current_terms_version": TERMS_VERSION,
-            "agreed_at": agreement.map(|a| crate::state::timestamp(a.agreed_at)),
-            "agreed_version": agreement.map(|a| a.terms_version.clone()),
-        }))))
+        const SCHEMA: &str = "TosStatus";
+        let status = types::TosStatus {
+            agreed_at: agreement.map(|a| a.agreed_at),
+            agreed_version: agreement.map(|a| a.terms_version.clone()),
+            agreement_required: agreement.is_none(),
+            current_terms_version: TERMS_VERSION.to_string(),
+            has_agreed: agreement.is_some(),
+            product_type: parse(SCHEMA, "product_type", &product)?,
+        };
+        Ok(Json(data(contract_json(SCHEMA, &status)?)))
     })
 }
 
@@ -95,7 +99,7 @@ pub async fn list_agreements(
             .iter()
             .filter(|a| a.product_type == product)
             .collect();
-        Ok(Json(page.envelope(items, TosAgreement::to_json)))
+        Ok(Json(page.try_envelope(items, TosAgreement::to_json)?))
     })
 }
 
@@ -109,8 +113,8 @@ pub async fn get_agreement(
         acct.agreements
             .iter()
             .find(|a| a.id == id)
-            .map(|a| Json(data(a.to_json())))
-            .ok_or_else(|| ApiError::not_found(format!("Agreement '{id}' was not found.")))
+            .map(|a| a.to_json().map(|v| Json(data(v))))
+            .ok_or_else(|| ApiError::not_found(format!("Agreement '{id}' was not found.")))?
     })
 }
 
@@ -119,14 +123,14 @@ pub async fn get_agreement(
 pub async fn agree(
     State(app): State<AppState>,
     Account(key): Account,
-) -> (StatusCode, Json<Value>) {
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     app.with_account(&key, |acct, ctx| {
         if let Some(existing) = acct
             .agreements
             .iter()
             .find(|a| a.product_type == "number_reputation" && a.terms_version == TERMS_VERSION)
         {
-            return (StatusCode::CREATED, Json(data(existing.to_json())));
+            return Ok((StatusCode::CREATED, Json(data(existing.to_json()?))));
         }
         let agreement = TosAgreement {
             id: acct.next_id(ctx.config.seed),
@@ -134,8 +138,8 @@ pub async fn agree(
             terms_version: TERMS_VERSION.to_string(),
             agreed_at: ctx.now,
         };
-        let view = agreement.to_json();
+        let view = agreement.to_json()?;
         acct.agreements.push(agreement);
-        (StatusCode::CREATED, Json(data(view)))
+        Ok((StatusCode::CREATED, Json(data(view))))
     })
 }
