@@ -17,8 +17,8 @@ use std::time::Duration;
 use crate::data::Profile;
 use crate::error::{ApiError, invalid_item, missing_item};
 use crate::extract::{JsonObject, Query, bearer};
+use crate::lookup::{data, enterprise_mut, not_enabled};
 use crate::model::{Gate, HistoryEvent, RemediationStatus};
-use crate::routes::{data, enterprise_mut, not_enabled};
 use crate::state::{AppState, complete_remediation, timestamp};
 use crate::validate::{Checker, Rule};
 
@@ -881,7 +881,7 @@ async fn load_fixtures(
 ) -> Result<Json<Value>, ApiError> {
     use crate::error::{ErrorItem, codes};
     use crate::fixtures::Format;
-    let body = body.map_err(|_| ApiError::too_large(crate::routes::BODY_LIMIT))?;
+    let body = body.map_err(|_| ApiError::too_large(crate::gateway::BODY_LIMIT))?;
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());

@@ -95,7 +95,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|_| ApiError::too_large(crate::routes::BODY_LIMIT))?;
+            .map_err(|_| ApiError::too_large(crate::gateway::BODY_LIMIT))?;
         Self::parse(&bytes)
     }
 }

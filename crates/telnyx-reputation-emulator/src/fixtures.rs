@@ -458,7 +458,7 @@ async fn run(app: &AppState, key: &str, scenario: &Scenario) -> Result<Made, Api
             .await
             .unwrap_or_else(|never| match never {});
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), crate::routes::BODY_LIMIT)
+        let bytes = axum::body::to_bytes(response.into_body(), crate::gateway::BODY_LIMIT)
             .await
             .unwrap_or_default();
         let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);

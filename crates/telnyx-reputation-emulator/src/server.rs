@@ -21,7 +21,8 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::admin_guard::{AdminToken, Policy};
-use crate::routes::{DropConnection, router_with};
+use crate::gateway::DropConnection;
+use crate::routes::router_with;
 use crate::state::{AppState, ApprovalDelay, Config};
 use crate::webhooks::WebhookSettings;
 

@@ -10,11 +10,11 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{data, enterprise_mut, enterprise_ref, require_gates};
 use crate::data::Drift;
 use crate::error::{ApiError, ErrorItem, codes, invalid_item, missing_item};
 use crate::extract::{Account, JsonObject, Query};
 use crate::ledger::Billable;
+use crate::lookup::{data, enterprise_mut, enterprise_ref, require_gates};
 use crate::model::{Enterprise, HistoryEvent, NumberRecord};
 use crate::paging::Page;
 use crate::schedule::reverification_due;
