@@ -5,22 +5,31 @@
 //! leaves before the answer). Admin routes (`/_emulator`) pass straight through.
 
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use tower::{Layer, Service};
 
 use crate::admin_guard::Policy;
 use crate::error::{ApiError, ErrorItem, codes};
 use crate::extract::bearer_str;
-use crate::journal::{self, Entry};
-use crate::state::AppState;
+use crate::faults::FaultAction;
+use crate::journal::{Entry, Fingerprint};
+use crate::state::{AppState, World};
 
 /// Largest request body accepted (10 MiB); larger bodies get a Telnyx-shaped 413.
 pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// The answer header carrying the request id (a constant: no name parsed or copied per
+/// request).
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Response extension asking the server loop to close the connection without answering
 /// (the `drop_connection` and `drop_after_processing` faults). Routers used without the
@@ -28,38 +37,218 @@ pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct DropConnection;
 
-/// `router` behind the gateway: the body limit and the [`gateway`] middleware.
+/// `router` behind the gateway: every route (and the fallback) is wrapped in
+/// [`GatewayService`], which also applies the body limit to what the handlers extract.
 pub fn wrap<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     app: AppState,
     policy: Arc<Policy>,
 ) -> Router<S> {
-    router
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(
-            Gateway { app, policy },
-            gateway,
-        ))
+    router.layer(GatewayLayer(Arc::new(Gateway { app, policy })))
 }
 
-/// What the gateway middleware needs: the state and the policy's limits.
-#[derive(Clone)]
+/// What the gateway needs: the state and the policy's limits (one `Arc`, one count per
+/// request).
 struct Gateway {
     app: AppState,
     policy: Arc<Policy>,
+}
+
+/// The [`Layer`] of [`GatewayService`].
+#[derive(Clone)]
+struct GatewayLayer(Arc<Gateway>);
+
+impl<S> Layer<S> for GatewayLayer {
+    type Service = GatewayService<<DefaultBodyLimit as Layer<S>>::Service>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        GatewayService {
+            gw: Arc::clone(&self.0),
+            inner: DefaultBodyLimit::max(BODY_LIMIT).layer(inner),
+        }
+    }
+}
+
+/// The gateway in front of one route: a plain service rather than `middleware::from_fn`, so
+/// a request costs one boxed future and no boxed copy of the route. A bodiless API request
+/// (every GET) is checked without waiting, in one lock of the world (account cap, then the
+/// fault rules), and handed to the route directly.
+#[derive(Clone)]
+struct GatewayService<S> {
+    gw: Arc<Gateway>,
+    inner: S,
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+impl<S> GatewayService<S>
+where
+    S: Clone,
+{
+    /// The ready inner service, leaving a clone in its place (the inner service is called
+    /// later, from the future).
+    fn take_inner(&mut self) -> S {
+        let clone = self.inner.clone();
+        std::mem::replace(&mut self.inner, clone)
+    }
+}
+
+impl<S> Service<Request> for GatewayService<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    /// Refuse undecodable paths, over-long keys and new accounts past the cap; buffer the
+    /// body (413 past the limit, 400 when it cannot be decoded); apply a matching fault or run
+    /// the API; stamp an `x-request-id`, and journal the exchange (also when the client leaves
+    /// before the answer). Admin routes pass straight through and are not journaled.
+    fn call(&mut self, req: Request) -> BoxFuture {
+        let gw = Arc::clone(&self.gw);
+        if !req.uri().path().starts_with("/v2") {
+            let changes = req.method() != Method::GET;
+            let answer = self.inner.call(req);
+            return Box::pin(async move {
+                let response = answer.await;
+                if changes {
+                    gw.app.mark_dirty();
+                }
+                response
+            });
+        }
+        let (parts, body) = req.into_parts();
+        let account = bearer_str(&parts.headers);
+        let fingerprint = account.map(Fingerprint::of);
+        let entry = Entry::new(
+            // Version-4 shaped, from a fast thread-local generator rather than a getrandom
+            // call per request: request ids need to be unique, not unpredictable.
+            fastrand::u128(..),
+            gw.app.now(),
+            fingerprint,
+            &parts,
+        );
+        let mut pending = Pending {
+            gw: Arc::clone(&gw),
+            entry: Some(entry),
+        };
+        if let Err(error) = check_path(parts.uri.path()) {
+            let response = pending.finish(error.into_response());
+            return Box::pin(std::future::ready(Ok(response)));
+        }
+        if !body.is_end_stream() {
+            // A body to read first: the account is checked before, the faults after.
+            let refused = check_account(&gw.policy, &gw.app.world(), account).err();
+            let inner = self.take_inner();
+            return Box::pin(async move {
+                let response = match refused {
+                    Some(error) => error.into_response(),
+                    None => match axum::body::to_bytes(body, BODY_LIMIT).await {
+                        Err(e) => body_error(&e).into_response(),
+                        Ok(bytes) => {
+                            if let Some(entry) = pending.entry.as_mut() {
+                                entry.set_body(&bytes);
+                            }
+                            let fault = gw.app.world().faults.take(
+                                fingerprint.as_ref().map(Fingerprint::as_str),
+                                parts.method.as_str(),
+                                parts.uri.path(),
+                            );
+                            match fault {
+                                Some(fault) => {
+                                    return Ok(
+                                        apply_fault(pending, parts, bytes, fault, inner).await
+                                    );
+                                }
+                                None => {
+                                    let mut inner = inner;
+                                    let request = Request::from_parts(parts, Body::from(bytes));
+                                    inner.call(request).await?
+                                }
+                            }
+                        }
+                    },
+                };
+                Ok(pending.finish(response))
+            });
+        }
+        // Nothing to read (every GET): the account check and the fault rules share one lock.
+        let decided = {
+            let mut world = gw.app.world();
+            check_account(&gw.policy, &world, account).map(|()| {
+                world.faults.take(
+                    fingerprint.as_ref().map(Fingerprint::as_str),
+                    parts.method.as_str(),
+                    parts.uri.path(),
+                )
+            })
+        };
+        if let Some(entry) = pending.entry.as_mut() {
+            entry.set_body(&[]);
+        }
+        match decided {
+            Err(error) => {
+                let response = pending.finish(error.into_response());
+                Box::pin(std::future::ready(Ok(response)))
+            }
+            Ok(None) => {
+                let answer = self.inner.call(Request::from_parts(parts, Body::empty()));
+                Box::pin(async move {
+                    let response = answer.await?;
+                    Ok(pending.finish(response))
+                })
+            }
+            Ok(Some(fault)) => {
+                let inner = self.take_inner();
+                Box::pin(async move {
+                    Ok(apply_fault(pending, parts, Bytes::new(), fault, inner).await)
+                })
+            }
+        }
+    }
 }
 
 /// The journal entry of a request in progress. If the request future is dropped before the
 /// answer (the client hung up, e.g. during a fault's `delay_ms`), the entry is still recorded,
 /// marked `abandoned`, so a journal never hides a request that reached the emulator.
 struct Pending {
-    app: AppState,
+    gw: Arc<Gateway>,
     entry: Option<Entry>,
 }
 
 impl Pending {
-    fn entry(&mut self) -> Option<&mut Entry> {
-        self.entry.as_mut()
+    /// Journal the answer (status, request id) and stamp its `x-request-id`.
+    fn finish(mut self, mut response: Response) -> Response {
+        let Some(mut entry) = self.entry.take() else {
+            return response;
+        };
+        if response.extensions().get::<DropConnection>().is_none() {
+            entry.status = Some(response.status().as_u16());
+        }
+        // A fault may script its own request id; keep it so clients can be tested against it.
+        match response
+            .headers()
+            .get(&X_REQUEST_ID)
+            .map(HeaderValue::to_str)
+        {
+            Some(Ok(scripted)) => entry.set_request_id(scripted),
+            _ => {
+                if let Some(value) = entry.request_id_header() {
+                    response.headers_mut().insert(X_REQUEST_ID, value);
+                }
+            }
+        }
+        let app = &self.gw.app;
+        app.journal().record(entry);
+        // Any API call may change state (even a read bills a live lookup or settles a gate).
+        app.mark_dirty();
+        response
     }
 }
 
@@ -68,14 +257,51 @@ impl Drop for Pending {
         if let Some(mut entry) = self.entry.take() {
             entry.abandoned = true;
             entry.status = None;
-            self.app.journal().record(entry);
-            self.app.mark_dirty();
+            self.gw.app.journal().record(entry);
+            self.gw.app.mark_dirty();
         }
     }
 }
 
+/// Answer with a matching fault: its status, body and headers after its delay, or a dropped
+/// connection (`drop_connection`), or the API's answer processed then dropped
+/// (`drop_after_processing`).
+async fn apply_fault<S>(
+    mut pending: Pending,
+    parts: Parts,
+    bytes: Bytes,
+    fault: FaultAction,
+    mut inner: S,
+) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    if let Some(entry) = pending.entry.as_mut() {
+        entry.fault = Some(fault.rule_id);
+    }
+    if fault.drop_after_processing {
+        let request = Request::from_parts(parts, Body::from(bytes));
+        let processed = match inner.call(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        return match pending.entry.take() {
+            Some(entry) => process_then_drop(&pending.gw.app, entry, fault, processed).await,
+            None => dropped_connection(),
+        };
+    }
+    if !fault.delay.is_zero() {
+        tokio::time::sleep(fault.delay).await;
+    }
+    pending.finish(fault_response(fault))
+}
+
 /// 400 when a path segment's percent-escapes do not decode to UTF-8 (`/v2/enterprises/%FF`).
 fn check_path(path: &str) -> Result<(), ApiError> {
+    // Without an escape a segment decodes to itself, which is UTF-8 already (`path` is a str).
+    if !path.contains('%') {
+        return Ok(());
+    }
     for (index, segment) in path.split('/').enumerate().skip(1) {
         if percent_encoding::percent_decode_str(segment)
             .decode_utf8()
@@ -99,9 +325,8 @@ fn check_path(path: &str) -> Result<(), ApiError> {
 
 /// Refuse what would let one client grow memory without bound: over-long keys and new
 /// accounts past the cap.
-fn check_account(gw: &Gateway, key: Option<&str>) -> Result<(), ApiError> {
+fn check_account(policy: &Policy, world: &World, key: Option<&str>) -> Result<(), ApiError> {
     let Some(key) = key else { return Ok(()) };
-    let policy = &gw.policy;
     if key.len() > policy.max_key_len {
         return Err(ApiError::one(
             StatusCode::UNAUTHORIZED,
@@ -116,7 +341,6 @@ fn check_account(gw: &Gateway, key: Option<&str>) -> Result<(), ApiError> {
             ),
         ));
     }
-    let world = gw.app.world();
     if world.accounts.len() >= policy.max_accounts && !world.accounts.contains_key(key) {
         return Err(ApiError::one(
             StatusCode::FORBIDDEN,
@@ -132,105 +356,6 @@ fn check_account(gw: &Gateway, key: Option<&str>) -> Result<(), ApiError> {
         ));
     }
     Ok(())
-}
-
-/// Buffer the body (413 past the limit, 400 when it cannot be decoded), apply a matching
-/// fault, run the API, stamp an `x-request-id`, and journal the exchange (also when the
-/// client leaves before the answer). Admin routes pass straight through and are not journaled.
-async fn gateway(State(gw): State<Gateway>, req: Request, next: Next) -> Response {
-    let app = &gw.app;
-    let (parts, body) = req.into_parts();
-    if !parts.uri.path().starts_with("/v2") {
-        let changes = parts.method != Method::GET;
-        let response = next.run(Request::from_parts(parts, body)).await;
-        if changes {
-            app.mark_dirty();
-        }
-        return response;
-    }
-    let account = bearer_str(&parts.headers);
-    let fingerprint = account.map(journal::Fingerprint::of);
-    let mut pending = Pending {
-        app: app.clone(),
-        entry: Some(Entry::new(
-            // Version-4 shaped, from a fast thread-local generator rather than a getrandom
-            // call per request: request ids need to be unique, not unpredictable.
-            fastrand::u128(..),
-            app.now(),
-            fingerprint,
-            &parts,
-        )),
-    };
-    let refused = check_path(parts.uri.path())
-        .and_then(|()| check_account(&gw, account))
-        .err();
-    let response = match refused {
-        Some(error) => error.into_response(),
-        None => match axum::body::to_bytes(body, BODY_LIMIT).await {
-            Err(e) => body_error(&e).into_response(),
-            Ok(bytes) => {
-                if let Some(entry) = pending.entry() {
-                    entry.set_body(&bytes);
-                }
-                let method = parts.method.as_str();
-                let fault = app.world().faults.take(
-                    fingerprint.as_ref().map(journal::Fingerprint::as_str),
-                    method,
-                    parts.uri.path(),
-                );
-                match fault {
-                    Some(fault) if fault.drop_after_processing => {
-                        if let Some(entry) = pending.entry() {
-                            entry.fault = Some(fault.rule_id);
-                        }
-                        let request = Request::from_parts(parts, Body::from(bytes));
-                        let processed = next.run(request).await;
-                        return match pending.entry.take() {
-                            Some(entry) => process_then_drop(app, entry, fault, processed).await,
-                            None => dropped_connection(),
-                        };
-                    }
-                    Some(fault) => {
-                        if let Some(entry) = pending.entry() {
-                            entry.fault = Some(fault.rule_id);
-                        }
-                        if !fault.delay.is_zero() {
-                            tokio::time::sleep(fault.delay).await;
-                        }
-                        fault_response(fault)
-                    }
-                    None => {
-                        next.run(Request::from_parts(parts, Body::from(Bytes::clone(&bytes))))
-                            .await
-                    }
-                }
-            }
-        },
-    };
-    let Some(mut entry) = pending.entry.take() else {
-        return response;
-    };
-    let mut response = response;
-    if response.extensions().get::<DropConnection>().is_none() {
-        entry.status = Some(response.status().as_u16());
-    }
-    // A fault may script its own request id; keep it so clients can be tested against it.
-    match response
-        .headers()
-        .get("x-request-id")
-        .map(HeaderValue::to_str)
-    {
-        Some(Ok(scripted)) => entry.set_request_id(scripted),
-        _ => {
-            if let Some(value) = entry.request_id_header() {
-                response.headers_mut().insert("x-request-id", value);
-            }
-        }
-    }
-    app.journal().record(entry);
-    // Any API call may change state (even a read bills a live lookup or settles a gate).
-    app.mark_dirty();
-    response
 }
 
 /// 413 when the body passed the limit; 400 when hyper could not decode it (an invalid chunk
@@ -260,7 +385,7 @@ fn body_error(error: &axum::Error) -> ApiError {
 async fn process_then_drop(
     app: &AppState,
     mut entry: Entry,
-    fault: crate::faults::FaultAction,
+    fault: FaultAction,
     processed: Response,
 ) -> Response {
     entry.status = Some(processed.status().as_u16());
@@ -280,7 +405,7 @@ fn dropped_connection() -> Response {
     response
 }
 
-fn fault_response(fault: crate::faults::FaultAction) -> Response {
+fn fault_response(fault: FaultAction) -> Response {
     if fault.drop_connection {
         return dropped_connection();
     }

@@ -309,16 +309,14 @@ fn read_number(
             .ok_or_else(|| not_registered(number, Some(enterprise_id)))
     } else {
         // The cached read: the record's JSON is rendered once until it changes.
-        numbers
-            .data_json_of(number)
-            .map(|body| {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
-                    body,
-                )
-                    .into_response()
-            })
-            .ok_or_else(|| not_registered(number, Some(enterprise_id)))
+        Ok((
+            [(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            record.data_json(),
+        )
+            .into_response())
     }
 }
 
