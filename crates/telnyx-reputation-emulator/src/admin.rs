@@ -19,13 +19,15 @@ use crate::data::Profile;
 use crate::error::{ApiError, invalid_item, missing_item};
 use crate::extract::{JsonObject, Query, bearer};
 use crate::lifecycle::complete_remediation;
+use crate::lookup::{data, enterprise_mut, not_enabled};
 use crate::model::{Gate, HistoryEvent, RemediationStatus};
-use crate::routes::{data, enterprise_mut, not_enabled};
 use crate::state::AppState;
 use crate::validate::{Checker, Rule};
 
-/// The admin routes, to be nested under `/_emulator`.
-pub fn router() -> Router<AppState> {
+/// The admin routes, to be nested under `/_emulator`. `replay` builds the whole emulator's
+/// router, through which `POST /fixtures` replays a scenario's steps (passed in, so this
+/// module does not import the route table that nests it).
+pub fn router(replay: fn(AppState) -> Router) -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .route("/reset", post(reset))
@@ -37,7 +39,17 @@ pub fn router() -> Router<AppState> {
         .route("/remediation/advance", post(advance_remediation))
         .route("/clock/advance", post(advance_clock))
         .route("/trigger", post(trigger))
-        .route("/fixtures", post(load_fixtures))
+        .route(
+            "/fixtures",
+            post(
+                move |state: State<AppState>,
+                      query: Query,
+                      headers: HeaderMap,
+                      body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>| {
+                    load_fixtures(state, query, headers, body, replay)
+                },
+            ),
+        )
         .route(
             "/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
@@ -881,6 +893,7 @@ async fn load_fixtures(
     query: Query,
     headers: HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    replay: fn(AppState) -> Router,
 ) -> Result<Json<Value>, ApiError> {
     use crate::error::{ErrorItem, codes};
     use crate::fixtures::Format;
@@ -913,6 +926,6 @@ async fn load_fixtures(
         Some(key) => key,
         None => require_account(&query, &headers)?,
     };
-    let made = crate::fixtures::load(&app, &key, &scenario, crate::routes::router).await?;
+    let made = crate::fixtures::load(&app, &key, &scenario, replay).await?;
     Ok(Json(crate::fixtures::answer(made)))
 }

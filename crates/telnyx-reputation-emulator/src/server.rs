@@ -22,7 +22,8 @@ use tower::ServiceExt;
 
 use crate::admin_guard::{AdminToken, Policy};
 use crate::config::{ApprovalDelay, Config};
-use crate::routes::{DropConnection, router_with};
+use crate::gateway::DropConnection;
+use crate::routes::router_with;
 use crate::state::AppState;
 use crate::webhooks::WebhookSettings;
 
@@ -453,13 +454,14 @@ impl<T> ShapedErrors<T> {
 
 /// The Telnyx-shaped answer to stand in for hyper's automatic one, if `head` is one.
 fn shaped_parse_error(head: &[u8]) -> Option<Vec<u8>> {
-    let text = std::str::from_utf8(head).ok()?;
-    let rest = text.strip_prefix("HTTP/1.1 ")?;
-    let status = rest.get(..3)?;
-    // Every answer passes through here: look at the status before copying anything.
-    if !matches!(status, "400" | "414" | "431") || !text.ends_with("\r\n\r\n") {
+    // Every answer passes through here: look at the status and the end before reading (or
+    // copying) anything else.
+    let status = head.strip_prefix(b"HTTP/1.1 ")?.get(..3)?;
+    if !matches!(status, b"400" | b"414" | b"431") || !head.ends_with(b"\r\n\r\n") {
         return None;
     }
+    let text = std::str::from_utf8(head).ok()?;
+    let status = &text[9..12];
     let lower = text.to_ascii_lowercase();
     if !lower.contains("\r\nconnection: close\r\n") || !lower.contains("\r\ncontent-length: 0\r\n")
     {

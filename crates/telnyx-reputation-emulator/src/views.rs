@@ -89,6 +89,11 @@ impl Reputation {
 }
 
 impl NumberRecord {
+    /// `{"data":…}` of the record, shared with the rendered copy (no bytes copied).
+    pub fn data_json(&self) -> axum::body::Bytes {
+        self.rendered_data().clone()
+    }
+
     /// `{"data":…}` of the record, rendered once until [`Numbers`] hands the record out
     /// mutably.
     fn rendered_data(&self) -> &axum::body::Bytes {
@@ -271,11 +276,6 @@ impl Numbers {
     /// The JSON of `number`'s record, rendered once and reused until the record changes.
     pub fn json_of(&self, number: &str) -> Option<&[u8]> {
         self.get(number).map(NumberRecord::rendered)
-    }
-
-    /// `{"data":…}` of `number`'s record, shared with the rendered copy (no bytes copied).
-    pub fn data_json_of(&self, number: &str) -> Option<axum::body::Bytes> {
-        self.get(number).map(|r| r.rendered_data().clone())
     }
 
     /// The JSON of every record, in registration order (see [`Numbers::json_of`]).

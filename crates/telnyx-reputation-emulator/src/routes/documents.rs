@@ -14,9 +14,10 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{BODY_LIMIT, data};
 use crate::error::{ApiError, ErrorItem, codes, missing_item};
+use crate::extract::BODY_LIMIT;
 use crate::extract::{Account, JsonObject};
+use crate::lookup::data;
 use crate::model::Document;
 use crate::state::AppState;
 use crate::validate::{Checker, Rule};

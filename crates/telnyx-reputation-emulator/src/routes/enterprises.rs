@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use super::{data, enterprise_mut, enterprise_ref};
 use crate::error::{ApiError, ErrorItem, codes};
 use crate::extract::{Account, JsonObject, Query};
+use crate::lookup::{data, enterprise_mut, enterprise_ref};
 use crate::model::Enterprise;
 use crate::paging::Page;
 use crate::state::AppState;

@@ -10,13 +10,13 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{data, enterprise_mut, enterprise_ref, require_gates};
 use crate::accounts::Account as AccountState;
 use crate::config::RateLimit;
 use crate::data::Drift;
 use crate::error::{ApiError, ErrorItem, codes, invalid_item, missing_item};
 use crate::extract::{Account, JsonObject, Query};
 use crate::ledger::Billable;
+use crate::lookup::{data, enterprise_mut, enterprise_ref, require_gates};
 use crate::model::{Enterprise, HistoryEvent, NumberRecord, Registration};
 use crate::paging::Page;
 use crate::schedule::reverification_due;
@@ -298,16 +298,14 @@ fn read_number(
             .ok_or_else(|| not_registered(number, Some(enterprise_id)))
     } else {
         // The cached read: the record's JSON is rendered once until it changes.
-        numbers
-            .data_json_of(number)
-            .map(|body| {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
-                    body,
-                )
-                    .into_response()
-            })
-            .ok_or_else(|| not_registered(number, Some(enterprise_id)))
+        Ok((
+            [(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            record.data_json(),
+        )
+            .into_response())
     }
 }
 

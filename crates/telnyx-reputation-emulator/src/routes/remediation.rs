@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{data, enterprise_mut, enterprise_ref, require_gates};
 use crate::error::{ApiError, ErrorItem, codes};
 use crate::extract::{Account, JsonObject, Query};
 use crate::ledger::Billable;
+use crate::lookup::{data, enterprise_mut, enterprise_ref, require_gates};
 use crate::model::{Remediation, RemediationStatus};
 use crate::paging::Page;
 use crate::state::AppState;

@@ -14,11 +14,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::documents::decode_base64;
-use super::{data, enterprise_mut, enterprise_ref, not_enabled, reputation_ref};
 use crate::accounts::Account as AccountState;
 use crate::error::{ApiError, invalid_item, missing_item};
 use crate::extract::{Account, JsonObject};
 use crate::ledger::Billable;
+use crate::lookup::{data, enterprise_mut, enterprise_ref, not_enabled, reputation_ref};
 use crate::model::{
     Enterprise, ExternalVerification, Gate, RemediationStatus, Reputation, Review, Verdict,
 };

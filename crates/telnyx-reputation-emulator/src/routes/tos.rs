@@ -8,9 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::data;
 use crate::error::ApiError;
 use crate::extract::{Account, Query};
+use crate::lookup::data;
 use crate::model::TosAgreement;
 use crate::paging::Page;
 use crate::state::AppState;
