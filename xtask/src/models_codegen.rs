@@ -110,6 +110,10 @@ pub struct Model {
     pub fields: Vec<Field>,
     /// Derives `Clone`, `PartialEq` and `Deserialize`, so Python can wrap it as it is.
     pub plain: bool,
+    /// `#[non_exhaustive]` (a response model that may grow): no struct literal outside the
+    /// facade, so the bindings only convert it from the facade, and Python's constructor
+    /// builds it through its serde form.
+    pub non_exhaustive: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +289,7 @@ pub fn parse_facade(root: &Path) -> Result<Facade> {
             docs: docs(&s.attrs),
             fields,
             plain,
+            non_exhaustive: s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")),
         });
     }
     // A model holding a model that is not plain is not plain either.
@@ -483,6 +488,19 @@ fn model_refs(ty: &Ty, f: &mut dyn FnMut(&str)) {
 
 pub fn generate(facade: &Facade) -> Result<Generated> {
     let roles = roles(facade);
+    // The bindings build every input model with a struct literal.
+    if let Some(m) = facade
+        .models
+        .iter()
+        .find(|m| m.non_exhaustive && roles.input.contains(&m.name))
+    {
+        return Err(format!(
+            "{MODELS}: {} is #[non_exhaustive] but the bindings take it as input (from {}); \
+             keep input models exhaustive (give them a builder) or teach the generator",
+            m.name,
+            INPUT_ROOTS.join(", ")
+        ));
+    }
     let (node_rs, dts_blocks) = node(facade, &roles);
     let python_rs = python(facade, &roles);
     let pyi_region = pyi(facade, &roles);
@@ -997,7 +1015,7 @@ fn py_arg(ty: &Ty, v: &str) -> (String, String) {
             } else {
                 (
                     format!("Vec<{t}>"),
-                    format!("{v}.into_iter().map(|v| {conv}).collect()"),
+                    format!("{v}.into_iter().map(|v| {conv}).collect::<Vec<_>>()"),
                 )
             }
         }
@@ -1123,7 +1141,8 @@ fn python(facade: &Facade, roles: &Roles) -> String {
                 "    #[new]\n    #[pyo3(signature = ({}))]\n    #[allow(clippy::too_many_arguments)]\n    fn new(",
                 signature.join(", ")
             ));
-            let mut values = Vec::new();
+            // Each field's value, as an expression over the arguments.
+            let mut values: Vec<(&str, String)> = Vec::new();
             for f in required.iter().chain(optional.iter()) {
                 let vec_default = f.default && matches!(f.ty, Ty::Vec(_));
                 let (arg_ty, conv) = py_arg(&f.ty, &f.name);
@@ -1131,26 +1150,45 @@ fn python(facade: &Facade, roles: &Roles) -> String {
                     rs.push_str(&format!("{}: Option<{arg_ty}>, ", f.name));
                     let conv = conv.replacen(&f.name, "v", 1);
                     if conv == "v" {
-                        values.push(format!("{}: {}.unwrap_or_default()", f.name, f.name));
+                        values.push((&f.name, format!("{}.unwrap_or_default()", f.name)));
                     } else {
-                        values.push(format!(
-                            "{}: {}.map(|v| {conv}).unwrap_or_default()",
-                            f.name, f.name
+                        values.push((
+                            &f.name,
+                            format!("{}.map(|v| {conv}).unwrap_or_default()", f.name),
                         ));
                     }
                 } else {
                     rs.push_str(&format!("{}: {arg_ty}, ", f.name));
-                    if conv == f.name {
-                        values.push(conv);
-                    } else {
-                        values.push(format!("{}: {conv}", f.name));
-                    }
+                    values.push((&f.name, conv));
                 }
             }
-            rs.push_str(&format!(
-                ") -> Self {{\n        {name}(facade::{name} {{ {} }})\n    }}\n\n",
-                values.join(", ")
-            ));
+            if model.non_exhaustive {
+                // No struct literal of a `#[non_exhaustive]` type outside the facade: the
+                // fields go through its serde form (every facade model deserializes).
+                let fields: Vec<String> = values
+                    .iter()
+                    .map(|(field, value)| format!("({field:?}, serde_json::to_value({value}))"))
+                    .collect();
+                rs.push_str(&format!(
+                    ") -> PyResult<Self> {{\n        crate::model_support::from_fields({name:?}, [{}]).map({name})\n    }}\n\n",
+                    fields.join(", ")
+                ));
+            } else {
+                let fields: Vec<String> = values
+                    .iter()
+                    .map(|(field, value)| {
+                        if value == field {
+                            value.clone()
+                        } else {
+                            format!("{field}: {value}")
+                        }
+                    })
+                    .collect();
+                rs.push_str(&format!(
+                    ") -> Self {{\n        {name}(facade::{name} {{ {} }})\n    }}\n\n",
+                    fields.join(", ")
+                ));
+            }
         }
         for f in &fields {
             rust_docs(&mut rs, &f.docs, "    ");
@@ -1579,6 +1617,61 @@ mod tests {
                 "+  /** Carrier the number is ported to. */",
                 "+  portedToCarrier: string | null"
             ]
+        );
+    }
+
+    /// The facade's response models may grow (`#[non_exhaustive]`), its input models do
+    /// not; the generated bindings never build a non-exhaustive model with a struct literal
+    /// (which only compiles inside the facade), and marking an input model non-exhaustive
+    /// is refused by name.
+    #[test]
+    fn response_models_are_non_exhaustive_and_built_without_literals() {
+        let facade = parse_facade(&workspace()).unwrap();
+        let roles = roles(&facade);
+        let generated = generate(&facade).unwrap();
+        for m in &facade.models {
+            let input = roles.input.contains(&m.name);
+            assert_eq!(
+                m.non_exhaustive, !input,
+                "{}: response models are #[non_exhaustive], input models are not",
+                m.name
+            );
+            let literal = format!("facade::{} {{", m.name);
+            let built = [&generated.python_rs, &generated.node_rs]
+                .iter()
+                .any(|code| {
+                    code.lines()
+                        .any(|line| line.contains(&literal) && !line.contains("impl "))
+                });
+            assert_eq!(built, input, "{literal}");
+        }
+        // Python still constructs each of them (those it wraps as they are) from keywords.
+        let constructed = facade
+            .models
+            .iter()
+            .filter(|m| m.non_exhaustive && m.plain)
+            .count();
+        assert!(constructed > 10, "{constructed}");
+        assert_eq!(
+            generated
+                .python_rs
+                .matches("crate::model_support::from_fields(")
+                .count(),
+            constructed
+        );
+
+        let mut marked = parse_facade(&workspace()).unwrap();
+        marked
+            .models
+            .iter_mut()
+            .find(|m| m.name == "PhysicalAddress")
+            .unwrap()
+            .non_exhaustive = true;
+        let error = generate(&marked).err().expect("refused");
+        assert!(
+            error
+                .contains("PhysicalAddress is #[non_exhaustive] but the bindings take it as input"),
+            "{error}"
         );
     }
 

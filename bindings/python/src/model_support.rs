@@ -128,6 +128,22 @@ pub fn model_hash<T: Serialize>(value: &T) -> PyResult<u64> {
     Ok(hasher.finish())
 }
 
+/// A `#[non_exhaustive]` facade model (a response model that may grow, which no struct
+/// literal outside the facade can build) from its fields' serde forms: what a Python
+/// constructor of such a model does with its keyword arguments.
+pub fn from_fields<T: serde::de::DeserializeOwned>(
+    name: &str,
+    fields: impl IntoIterator<Item = (&'static str, serde_json::Result<serde_json::Value>)>,
+) -> PyResult<T> {
+    let invalid = |e: String| pyo3::exceptions::PyValueError::new_err(format!("{name}: {e}"));
+    let mut object = serde_json::Map::new();
+    for (field, value) in fields {
+        let value = value.map_err(|e| invalid(format!("{field}: {e}")))?;
+        object.insert(field.to_owned(), value);
+    }
+    serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| invalid(e.to_string()))
+}
+
 /// The value's serde form (the API's JSON shape) as Python dicts and lists.
 pub fn wire_dict<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
     Json::of(value)?.into_pyobject(py)

@@ -513,41 +513,98 @@ impl Enterprise {
         branded_calling_enabled: Option<bool>,
         bpo_verification_status: Option<String>,
         bpo_verification_rejection_reason: Option<String>,
-    ) -> Self {
-        Enterprise(facade::Enterprise {
-            id,
-            legal_name,
-            doing_business_as,
-            organization_type: facade::OrganizationType::from_wire(&organization_type),
-            organization_legal_type: facade::OrganizationLegalType::from_wire(
-                &organization_legal_type,
-            ),
-            country_code,
-            jurisdiction_of_incorporation,
-            website,
-            fein,
-            industry,
-            number_of_employees: facade::NumberOfEmployees::from_wire(
-                &number_of_employees,
-            ),
-            organization_contact: organization_contact.0.clone(),
-            billing_contact: billing_contact.0.clone(),
-            organization_physical_address: organization_physical_address.0.clone(),
-            billing_address: billing_address.0.clone(),
-            created_at,
-            updated_at,
-            corporate_registration_number,
-            customer_reference,
-            dun_bradstreet_number,
-            primary_business_domain_sic_code,
-            professional_license_number,
-            role_type: role_type.map(|v| facade::RoleType::from_wire(&v)),
-            number_reputation_enabled,
-            branded_calling_enabled,
-            bpo_verification_status: bpo_verification_status
-                .map(|v| facade::GateStatus::from_wire(&v)),
-            bpo_verification_rejection_reason,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "Enterprise",
+                [
+                    ("id", serde_json::to_value(id)),
+                    ("legal_name", serde_json::to_value(legal_name)),
+                    ("doing_business_as", serde_json::to_value(doing_business_as)),
+                    (
+                        "organization_type",
+                        serde_json::to_value(
+                            facade::OrganizationType::from_wire(&organization_type),
+                        ),
+                    ),
+                    (
+                        "organization_legal_type",
+                        serde_json::to_value(
+                            facade::OrganizationLegalType::from_wire(
+                                &organization_legal_type,
+                            ),
+                        ),
+                    ),
+                    ("country_code", serde_json::to_value(country_code)),
+                    (
+                        "jurisdiction_of_incorporation",
+                        serde_json::to_value(jurisdiction_of_incorporation),
+                    ),
+                    ("website", serde_json::to_value(website)),
+                    ("fein", serde_json::to_value(fein)),
+                    ("industry", serde_json::to_value(industry)),
+                    (
+                        "number_of_employees",
+                        serde_json::to_value(
+                            facade::NumberOfEmployees::from_wire(&number_of_employees),
+                        ),
+                    ),
+                    (
+                        "organization_contact",
+                        serde_json::to_value(organization_contact.0.clone()),
+                    ),
+                    ("billing_contact", serde_json::to_value(billing_contact.0.clone())),
+                    (
+                        "organization_physical_address",
+                        serde_json::to_value(organization_physical_address.0.clone()),
+                    ),
+                    ("billing_address", serde_json::to_value(billing_address.0.clone())),
+                    ("created_at", serde_json::to_value(created_at)),
+                    ("updated_at", serde_json::to_value(updated_at)),
+                    (
+                        "corporate_registration_number",
+                        serde_json::to_value(corporate_registration_number),
+                    ),
+                    ("customer_reference", serde_json::to_value(customer_reference)),
+                    (
+                        "dun_bradstreet_number",
+                        serde_json::to_value(dun_bradstreet_number),
+                    ),
+                    (
+                        "primary_business_domain_sic_code",
+                        serde_json::to_value(primary_business_domain_sic_code),
+                    ),
+                    (
+                        "professional_license_number",
+                        serde_json::to_value(professional_license_number),
+                    ),
+                    (
+                        "role_type",
+                        serde_json::to_value(
+                            role_type.map(|v| facade::RoleType::from_wire(&v)),
+                        ),
+                    ),
+                    (
+                        "number_reputation_enabled",
+                        serde_json::to_value(number_reputation_enabled),
+                    ),
+                    (
+                        "branded_calling_enabled",
+                        serde_json::to_value(branded_calling_enabled),
+                    ),
+                    (
+                        "bpo_verification_status",
+                        serde_json::to_value(
+                            bpo_verification_status
+                                .map(|v| facade::GateStatus::from_wire(&v)),
+                        ),
+                    ),
+                    (
+                        "bpo_verification_rejection_reason",
+                        serde_json::to_value(bpo_verification_rejection_reason),
+                    ),
+                ],
+            )
+            .map(Enterprise)
     }
     /// Enterprise id (a UUID); the `enterprise_id` of every reputation call.
     #[getter]
@@ -831,20 +888,45 @@ impl ReputationSettings {
         rejection_reasons: Option<Vec<String>>,
         external_verification_status: Option<String>,
         webhook_url: Option<String>,
-    ) -> Self {
-        ReputationSettings(facade::ReputationSettings {
-            enterprise_id,
-            status: facade::ReputationStatus::from_wire(&status),
-            loa_status: facade::GateStatus::from_wire(&loa_status),
-            check_frequency: facade::CheckFrequency::from_wire(&check_frequency),
-            created_at,
-            updated_at,
-            loa_document_id,
-            rejection_reasons: rejection_reasons.unwrap_or_default(),
-            external_verification_status: external_verification_status
-                .map(|v| facade::GateStatus::from_wire(&v)),
-            webhook_url,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "ReputationSettings",
+                [
+                    ("enterprise_id", serde_json::to_value(enterprise_id)),
+                    (
+                        "status",
+                        serde_json::to_value(
+                            facade::ReputationStatus::from_wire(&status),
+                        ),
+                    ),
+                    (
+                        "loa_status",
+                        serde_json::to_value(facade::GateStatus::from_wire(&loa_status)),
+                    ),
+                    (
+                        "check_frequency",
+                        serde_json::to_value(
+                            facade::CheckFrequency::from_wire(&check_frequency),
+                        ),
+                    ),
+                    ("created_at", serde_json::to_value(created_at)),
+                    ("updated_at", serde_json::to_value(updated_at)),
+                    ("loa_document_id", serde_json::to_value(loa_document_id)),
+                    (
+                        "rejection_reasons",
+                        serde_json::to_value(rejection_reasons.unwrap_or_default()),
+                    ),
+                    (
+                        "external_verification_status",
+                        serde_json::to_value(
+                            external_verification_status
+                                .map(|v| facade::GateStatus::from_wire(&v)),
+                        ),
+                    ),
+                    ("webhook_url", serde_json::to_value(webhook_url)),
+                ],
+            )
+            .map(ReputationSettings)
     }
     /// The enterprise.
     #[getter]
@@ -989,16 +1071,25 @@ impl ReputationData {
         engagement_score: Option<i64>,
         sentiment_score: Option<i64>,
         last_refreshed_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        ReputationData(facade::ReputationData {
-            spam_risk: spam_risk.map(|v| facade::SpamRisk::from_wire(&v)),
-            spam_category,
-            maturity_score,
-            connection_score,
-            engagement_score,
-            sentiment_score,
-            last_refreshed_at,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "ReputationData",
+                [
+                    (
+                        "spam_risk",
+                        serde_json::to_value(
+                            spam_risk.map(|v| facade::SpamRisk::from_wire(&v)),
+                        ),
+                    ),
+                    ("spam_category", serde_json::to_value(spam_category)),
+                    ("maturity_score", serde_json::to_value(maturity_score)),
+                    ("connection_score", serde_json::to_value(connection_score)),
+                    ("engagement_score", serde_json::to_value(engagement_score)),
+                    ("sentiment_score", serde_json::to_value(sentiment_score)),
+                    ("last_refreshed_at", serde_json::to_value(last_refreshed_at)),
+                ],
+            )
+            .map(ReputationData)
     }
     /// Overall spam likelihood.
     #[getter]
@@ -1132,22 +1223,44 @@ impl ReputationNumber {
         confirm_by: Option<chrono::DateTime<chrono::Utc>>,
         removal_reason: Option<String>,
         removed_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        ReputationNumber(facade::ReputationNumber {
-            id,
-            enterprise_id,
-            phone_number,
-            created_at,
-            updated_at,
-            reputation_data: reputation_data.map(|v| v.0.clone()),
-            source: source.map(|v| facade::NumberSource::from_wire(&v)),
-            ownership_status: ownership_status
-                .map(|v| facade::OwnershipStatus::from_wire(&v)),
-            flag_reason,
-            confirm_by,
-            removal_reason: removal_reason.map(|v| facade::RemovalReason::from_wire(&v)),
-            removed_at,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "ReputationNumber",
+                [
+                    ("id", serde_json::to_value(id)),
+                    ("enterprise_id", serde_json::to_value(enterprise_id)),
+                    ("phone_number", serde_json::to_value(phone_number)),
+                    ("created_at", serde_json::to_value(created_at)),
+                    ("updated_at", serde_json::to_value(updated_at)),
+                    (
+                        "reputation_data",
+                        serde_json::to_value(reputation_data.map(|v| v.0.clone())),
+                    ),
+                    (
+                        "source",
+                        serde_json::to_value(
+                            source.map(|v| facade::NumberSource::from_wire(&v)),
+                        ),
+                    ),
+                    (
+                        "ownership_status",
+                        serde_json::to_value(
+                            ownership_status
+                                .map(|v| facade::OwnershipStatus::from_wire(&v)),
+                        ),
+                    ),
+                    ("flag_reason", serde_json::to_value(flag_reason)),
+                    ("confirm_by", serde_json::to_value(confirm_by)),
+                    (
+                        "removal_reason",
+                        serde_json::to_value(
+                            removal_reason.map(|v| facade::RemovalReason::from_wire(&v)),
+                        ),
+                    ),
+                    ("removed_at", serde_json::to_value(removed_at)),
+                ],
+            )
+            .map(ReputationNumber)
     }
     /// Registration id.
     #[getter]
@@ -1273,12 +1386,20 @@ impl RefreshResult {
     #[new]
     #[pyo3(signature = (*, phone_number, success, error = None))]
     #[allow(clippy::too_many_arguments)]
-    fn new(phone_number: String, success: bool, error: Option<String>) -> Self {
-        RefreshResult(facade::RefreshResult {
-            phone_number,
-            success,
-            error,
-        })
+    fn new(
+        phone_number: String,
+        success: bool,
+        error: Option<String>,
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "RefreshResult",
+                [
+                    ("phone_number", serde_json::to_value(phone_number)),
+                    ("success", serde_json::to_value(success)),
+                    ("error", serde_json::to_value(error)),
+                ],
+            )
+            .map(RefreshResult)
     }
     /// The number.
     #[getter]
@@ -1348,13 +1469,22 @@ impl RefreshOutcome {
         total_requested: u64,
         total_successful: u64,
         total_failed: u64,
-    ) -> Self {
-        RefreshOutcome(facade::RefreshOutcome {
-            results: results.into_iter().map(|v| v.0.clone()).collect(),
-            total_requested,
-            total_successful,
-            total_failed,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "RefreshOutcome",
+                [
+                    (
+                        "results",
+                        serde_json::to_value(
+                            results.into_iter().map(|v| v.0.clone()).collect::<Vec<_>>(),
+                        ),
+                    ),
+                    ("total_requested", serde_json::to_value(total_requested)),
+                    ("total_successful", serde_json::to_value(total_successful)),
+                    ("total_failed", serde_json::to_value(total_failed)),
+                ],
+            )
+            .map(RefreshOutcome)
     }
     /// Per-number results.
     #[getter]
@@ -1711,12 +1841,16 @@ impl OwnershipEvent {
         event_type: Option<String>,
         occurred_at: Option<chrono::DateTime<chrono::Utc>>,
         outcome: Option<String>,
-    ) -> Self {
-        OwnershipEvent(facade::OwnershipEvent {
-            event_type,
-            occurred_at,
-            outcome,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "OwnershipEvent",
+                [
+                    ("event_type", serde_json::to_value(event_type)),
+                    ("occurred_at", serde_json::to_value(occurred_at)),
+                    ("outcome", serde_json::to_value(outcome)),
+                ],
+            )
+            .map(OwnershipEvent)
     }
     /// What happened, e.g. `added`, `check`, `flag`, `confirm`, `removed`.
     #[getter]
@@ -1816,21 +1950,42 @@ impl NumberOwnership {
         baseline_recorded_at: Option<chrono::DateTime<chrono::Utc>>,
         last_checked_at: Option<chrono::DateTime<chrono::Utc>>,
         history: Option<Vec<PyRef<'_, OwnershipEvent>>>,
-    ) -> Self {
-        NumberOwnership(facade::NumberOwnership {
-            phone_number,
-            source: source.map(|v| facade::NumberSource::from_wire(&v)),
-            ownership_status: ownership_status
-                .map(|v| facade::OwnershipStatus::from_wire(&v)),
-            flag_reason,
-            confirm_by,
-            baseline_carrier,
-            baseline_recorded_at,
-            last_checked_at,
-            history: history
-                .map(|v| v.into_iter().map(|v| v.0.clone()).collect())
-                .unwrap_or_default(),
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "NumberOwnership",
+                [
+                    ("phone_number", serde_json::to_value(phone_number)),
+                    (
+                        "source",
+                        serde_json::to_value(
+                            source.map(|v| facade::NumberSource::from_wire(&v)),
+                        ),
+                    ),
+                    (
+                        "ownership_status",
+                        serde_json::to_value(
+                            ownership_status
+                                .map(|v| facade::OwnershipStatus::from_wire(&v)),
+                        ),
+                    ),
+                    ("flag_reason", serde_json::to_value(flag_reason)),
+                    ("confirm_by", serde_json::to_value(confirm_by)),
+                    ("baseline_carrier", serde_json::to_value(baseline_carrier)),
+                    ("baseline_recorded_at", serde_json::to_value(baseline_recorded_at)),
+                    ("last_checked_at", serde_json::to_value(last_checked_at)),
+                    (
+                        "history",
+                        serde_json::to_value(
+                            history
+                                .map(|v| {
+                                    v.into_iter().map(|v| v.0.clone()).collect::<Vec<_>>()
+                                })
+                                .unwrap_or_default(),
+                        ),
+                    ),
+                ],
+            )
+            .map(NumberOwnership)
     }
     /// The number.
     #[getter]
@@ -1948,14 +2103,18 @@ impl RemediationResults {
         requires_review: Vec<String>,
         ineligible: Vec<String>,
         refused: Vec<String>,
-    ) -> Self {
-        RemediationResults(facade::RemediationResults {
-            remediated,
-            not_flagged,
-            requires_review,
-            ineligible,
-            refused,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "RemediationResults",
+                [
+                    ("remediated", serde_json::to_value(remediated)),
+                    ("not_flagged", serde_json::to_value(not_flagged)),
+                    ("requires_review", serde_json::to_value(requires_review)),
+                    ("ineligible", serde_json::to_value(ineligible)),
+                    ("refused", serde_json::to_value(refused)),
+                ],
+            )
+            .map(RemediationResults)
     }
     /// Re-evaluated and cleared.
     #[getter]
@@ -2080,22 +2239,37 @@ impl Remediation {
         tier1_completed_at: Option<chrono::DateTime<chrono::Utc>>,
         tier2_completed_at: Option<chrono::DateTime<chrono::Utc>>,
         results: Option<PyRef<'_, RemediationResults>>,
-    ) -> Self {
-        Remediation(facade::Remediation {
-            id,
-            status: facade::RemediationStatus::from_wire(&status),
-            phone_numbers_count,
-            phone_numbers_submitted,
-            phone_numbers_ineligible,
-            call_purpose,
-            created_at,
-            updated_at,
-            contact_email,
-            webhook_url,
-            tier1_completed_at,
-            tier2_completed_at,
-            results: results.map(|v| v.0.clone()),
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "Remediation",
+                [
+                    ("id", serde_json::to_value(id)),
+                    (
+                        "status",
+                        serde_json::to_value(
+                            facade::RemediationStatus::from_wire(&status),
+                        ),
+                    ),
+                    ("phone_numbers_count", serde_json::to_value(phone_numbers_count)),
+                    (
+                        "phone_numbers_submitted",
+                        serde_json::to_value(phone_numbers_submitted),
+                    ),
+                    (
+                        "phone_numbers_ineligible",
+                        serde_json::to_value(phone_numbers_ineligible),
+                    ),
+                    ("call_purpose", serde_json::to_value(call_purpose)),
+                    ("created_at", serde_json::to_value(created_at)),
+                    ("updated_at", serde_json::to_value(updated_at)),
+                    ("contact_email", serde_json::to_value(contact_email)),
+                    ("webhook_url", serde_json::to_value(webhook_url)),
+                    ("tier1_completed_at", serde_json::to_value(tier1_completed_at)),
+                    ("tier2_completed_at", serde_json::to_value(tier2_completed_at)),
+                    ("results", serde_json::to_value(results.map(|v| v.0.clone()))),
+                ],
+            )
+            .map(Remediation)
     }
     /// Request id.
     #[getter]
@@ -2259,17 +2433,26 @@ impl RemediationSummary {
         updated_at: chrono::DateTime<chrono::Utc>,
         tier1_completed_at: Option<chrono::DateTime<chrono::Utc>>,
         tier2_completed_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        RemediationSummary(facade::RemediationSummary {
-            id,
-            status: facade::RemediationStatus::from_wire(&status),
-            phone_numbers_count,
-            call_purpose,
-            created_at,
-            updated_at,
-            tier1_completed_at,
-            tier2_completed_at,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "RemediationSummary",
+                [
+                    ("id", serde_json::to_value(id)),
+                    (
+                        "status",
+                        serde_json::to_value(
+                            facade::RemediationStatus::from_wire(&status),
+                        ),
+                    ),
+                    ("phone_numbers_count", serde_json::to_value(phone_numbers_count)),
+                    ("call_purpose", serde_json::to_value(call_purpose)),
+                    ("created_at", serde_json::to_value(created_at)),
+                    ("updated_at", serde_json::to_value(updated_at)),
+                    ("tier1_completed_at", serde_json::to_value(tier1_completed_at)),
+                    ("tier2_completed_at", serde_json::to_value(tier2_completed_at)),
+                ],
+            )
+            .map(RemediationSummary)
     }
     /// Request id.
     #[getter]
@@ -2394,16 +2577,31 @@ impl ExternalVerification {
         rejection_reason: Option<String>,
         submitted_at: Option<chrono::DateTime<chrono::Utc>>,
         reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        ExternalVerification(facade::ExternalVerification {
-            enterprise_id,
-            status: status.map(|v| facade::GateStatus::from_wire(&v)),
-            document_ids: document_ids.unwrap_or_default(),
-            phone_numbers: phone_numbers.unwrap_or_default(),
-            rejection_reason,
-            submitted_at,
-            reviewed_at,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "ExternalVerification",
+                [
+                    ("enterprise_id", serde_json::to_value(enterprise_id)),
+                    (
+                        "status",
+                        serde_json::to_value(
+                            status.map(|v| facade::GateStatus::from_wire(&v)),
+                        ),
+                    ),
+                    (
+                        "document_ids",
+                        serde_json::to_value(document_ids.unwrap_or_default()),
+                    ),
+                    (
+                        "phone_numbers",
+                        serde_json::to_value(phone_numbers.unwrap_or_default()),
+                    ),
+                    ("rejection_reason", serde_json::to_value(rejection_reason)),
+                    ("submitted_at", serde_json::to_value(submitted_at)),
+                    ("reviewed_at", serde_json::to_value(reviewed_at)),
+                ],
+            )
+            .map(ExternalVerification)
     }
     /// The enterprise.
     #[getter]
@@ -2520,15 +2718,24 @@ impl TosAgreement {
         terms_version: String,
         agreed_at: chrono::DateTime<chrono::Utc>,
         created_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        TosAgreement(facade::TosAgreement {
-            id,
-            product_type: facade::ProductType::from_wire(&product_type),
-            version,
-            terms_version,
-            agreed_at,
-            created_at,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "TosAgreement",
+                [
+                    ("id", serde_json::to_value(id)),
+                    (
+                        "product_type",
+                        serde_json::to_value(
+                            facade::ProductType::from_wire(&product_type),
+                        ),
+                    ),
+                    ("version", serde_json::to_value(version)),
+                    ("terms_version", serde_json::to_value(terms_version)),
+                    ("agreed_at", serde_json::to_value(agreed_at)),
+                    ("created_at", serde_json::to_value(created_at)),
+                ],
+            )
+            .map(TosAgreement)
     }
     /// Agreement id.
     #[getter]
@@ -2641,15 +2848,27 @@ impl TosStatus {
         current_terms_version: String,
         agreed_version: Option<String>,
         agreed_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        TosStatus(facade::TosStatus {
-            product_type: facade::ProductType::from_wire(&product_type),
-            has_agreed,
-            agreement_required,
-            current_terms_version,
-            agreed_version,
-            agreed_at,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "TosStatus",
+                [
+                    (
+                        "product_type",
+                        serde_json::to_value(
+                            facade::ProductType::from_wire(&product_type),
+                        ),
+                    ),
+                    ("has_agreed", serde_json::to_value(has_agreed)),
+                    ("agreement_required", serde_json::to_value(agreement_required)),
+                    (
+                        "current_terms_version",
+                        serde_json::to_value(current_terms_version),
+                    ),
+                    ("agreed_version", serde_json::to_value(agreed_version)),
+                    ("agreed_at", serde_json::to_value(agreed_at)),
+                ],
+            )
+            .map(TosStatus)
     }
     /// The product.
     #[getter]
@@ -2759,14 +2978,23 @@ impl TermsInfo {
         description: Option<String>,
         effective_date: Option<chrono::NaiveDate>,
         terms_url: Option<String>,
-    ) -> Self {
-        TermsInfo(facade::TermsInfo {
-            product_type: product_type.map(|v| facade::ProductType::from_wire(&v)),
-            current_version,
-            description,
-            effective_date,
-            terms_url,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "TermsInfo",
+                [
+                    (
+                        "product_type",
+                        serde_json::to_value(
+                            product_type.map(|v| facade::ProductType::from_wire(&v)),
+                        ),
+                    ),
+                    ("current_version", serde_json::to_value(current_version)),
+                    ("description", serde_json::to_value(description)),
+                    ("effective_date", serde_json::to_value(effective_date)),
+                    ("terms_url", serde_json::to_value(terms_url)),
+                ],
+            )
+            .map(TermsInfo)
     }
     /// The product.
     #[getter]
@@ -2849,11 +3077,15 @@ impl DocumentSize {
     #[new]
     #[pyo3(signature = (*, amount = None, unit = None))]
     #[allow(clippy::too_many_arguments)]
-    fn new(amount: Option<u64>, unit: Option<String>) -> Self {
-        DocumentSize(facade::DocumentSize {
-            amount,
-            unit,
-        })
+    fn new(amount: Option<u64>, unit: Option<String>) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "DocumentSize",
+                [
+                    ("amount", serde_json::to_value(amount)),
+                    ("unit", serde_json::to_value(unit)),
+                ],
+            )
+            .map(DocumentSize)
     }
     /// Amount in `unit`.
     #[getter]
@@ -2944,19 +3176,23 @@ impl Document {
         customer_reference: Option<String>,
         created_at: Option<chrono::DateTime<chrono::Utc>>,
         updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        Document(facade::Document {
-            id,
-            filename,
-            content_type,
-            size: size.map(|v| v.0.clone()),
-            sha256,
-            status,
-            av_scan_status,
-            customer_reference,
-            created_at,
-            updated_at,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "Document",
+                [
+                    ("id", serde_json::to_value(id)),
+                    ("filename", serde_json::to_value(filename)),
+                    ("content_type", serde_json::to_value(content_type)),
+                    ("size", serde_json::to_value(size.map(|v| v.0.clone()))),
+                    ("sha256", serde_json::to_value(sha256)),
+                    ("status", serde_json::to_value(status)),
+                    ("av_scan_status", serde_json::to_value(av_scan_status)),
+                    ("customer_reference", serde_json::to_value(customer_reference)),
+                    ("created_at", serde_json::to_value(created_at)),
+                    ("updated_at", serde_json::to_value(updated_at)),
+                ],
+            )
+            .map(Document)
     }
     /// Document id (a UUID).
     #[getter]
@@ -3076,13 +3312,17 @@ impl PageMeta {
         page_size: u64,
         total_pages: u64,
         total_results: u64,
-    ) -> Self {
-        PageMeta(facade::PageMeta {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        })
+    ) -> PyResult<Self> {
+        crate::model_support::from_fields(
+                "PageMeta",
+                [
+                    ("page_number", serde_json::to_value(page_number)),
+                    ("page_size", serde_json::to_value(page_size)),
+                    ("total_pages", serde_json::to_value(total_pages)),
+                    ("total_results", serde_json::to_value(total_results)),
+                ],
+            )
+            .map(PageMeta)
     }
     /// 1-based page number.
     #[getter]

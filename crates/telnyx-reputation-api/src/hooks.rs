@@ -15,6 +15,10 @@
 //! - a 2xx answer whose body does not decode reaches the caller as the body and a serde error
 //!   only; `exec` records its status and `x-request-id` for a caller running the call inside
 //!   [`with_response_meta`], so that failure can name both.
+//! - a caller that decodes a success body into its own types (the facade's pages of numbers)
+//!   runs the call inside [`with_unread_body`]: `exec` keeps the answer of the expected status
+//!   unread for it and hands progenitor a stand-in with the same status and headers and a
+//!   minimal body, so the body is decoded once, and only by the caller.
 //!
 //! This impl for `Client` wins over the generated blanket `impl ClientHooks for &Client` by
 //! auto-ref method resolution.
@@ -63,7 +67,13 @@ impl ClientHooks<()> for Client {
                 request_id: response.headers().get("x-request-id").cloned(),
             }))
         });
-        Ok(response)
+        // Inside `with_unread_body`: keep the expected answer for the caller.
+        match UNREAD_BODY.try_with(|slot| (slot.status, slot.placeholder)) {
+            Ok((status, placeholder)) if response.status().as_u16() == status => {
+                Ok(keep_unread(response, placeholder))
+            }
+            _ => Ok(response),
+        }
     }
 }
 
@@ -97,6 +107,55 @@ pub async fn with_response_meta<F: Future>(call: F) -> (F::Output, Option<Respon
             (output, RESPONSE_META.with(Cell::take))
         })
         .await
+}
+
+struct UnreadBody {
+    /// The status whose answer is kept (the operation's declared success status).
+    status: u16,
+    /// What progenitor decodes instead: a valid, minimal JSON value of the operation's type.
+    placeholder: &'static str,
+    /// The last answer of that status, its body not read yet.
+    response: Cell<Option<reqwest::Response>>,
+}
+
+tokio::task_local! {
+    static UNREAD_BODY: UnreadBody;
+}
+
+/// Run `call` (a generated-client call) and return its output with its last answer of
+/// `status`, body unread, for the caller to decode into its own types. Progenitor decodes
+/// `placeholder` instead, with that answer's status and headers, so `placeholder` must be a
+/// valid, minimal JSON value of the operation's response type. Everything else is the
+/// generated call's own: the request and its hooks, the error statuses and their bodies, any
+/// other status (which reaches progenitor untouched).
+pub async fn with_unread_body<F: Future>(
+    status: u16,
+    placeholder: &'static str,
+    call: F,
+) -> (F::Output, Option<reqwest::Response>) {
+    let slot = UnreadBody {
+        status,
+        placeholder,
+        response: Cell::new(None),
+    };
+    UNREAD_BODY
+        .scope(slot, async move {
+            let output = call.await;
+            (output, UNREAD_BODY.with(|slot| slot.response.take()))
+        })
+        .await
+}
+
+/// Keep `response` in the [`with_unread_body`] slot; progenitor gets a stand-in with its
+/// status, version and headers (unchanged: what a caller records of the answer) and
+/// `placeholder` as its body.
+fn keep_unread(response: reqwest::Response, placeholder: &'static str) -> reqwest::Response {
+    let mut stand_in = http::Response::new(bytes::Bytes::from_static(placeholder.as_bytes()));
+    *stand_in.status_mut() = response.status();
+    *stand_in.version_mut() = response.version();
+    *stand_in.headers_mut() = response.headers().clone();
+    UNREAD_BODY.with(|slot| slot.response.set(Some(response)));
+    reqwest::Response::from(stand_in)
 }
 
 /// What one call adds to each of its requests: headers (replacing any of the same name),

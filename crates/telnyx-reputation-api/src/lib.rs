@@ -15,4 +15,5 @@ pub mod rules;
 pub use generated::*;
 pub use hooks::{
     RequestExtras, ResponseMeta, apply_request_extras, with_request_extras, with_response_meta,
+    with_unread_body,
 };

@@ -424,12 +424,15 @@ fn outcomes(remediation: &Remediation) -> Vec<(&str, &'static str)> {
     let Some(results) = &remediation.results else {
         return Vec::new();
     };
+    // `RemediationResults` may grow (`#[non_exhaustive]`): a bucket the monitor does not
+    // know yet records no outcome until it is named here.
     let RemediationResults {
         remediated,
         not_flagged,
         requires_review,
         ineligible,
         refused,
+        ..
     } = results;
     [
         ("remediated", remediated),

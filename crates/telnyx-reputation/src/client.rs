@@ -348,6 +348,54 @@ where
     }
 }
 
+/// [`send`] for a list operation whose 200 body is decoded straight into the facade's page
+/// `P` by `decode` (the hot path of a sweep: no generated intermediate to convert). The
+/// request, its hooks (extras, the error-body rewrite), retries and error statuses are the
+/// generated call's; the generated client decodes `placeholder` (an empty page of its own
+/// list type) with the answer's real status and headers, which is what `with_raw_response`
+/// records. A body that cannot be read or decoded fails exactly as it would in the
+/// generated client (the same `progenitor_client::Error`, with the answer's status and
+/// request id). Should the answer not have been kept (it always is for the declared 200),
+/// the generated value is converted with `convert`.
+pub(crate) async fn send_page<G, P, Fut>(
+    placeholder: &'static str,
+    call: Fut,
+    decode: fn(&[u8]) -> serde_json::Result<P>,
+    convert: fn(G) -> P,
+) -> Result<P, Error>
+where
+    Fut: Future<Output = Result<ResponseValue<G>, progenitor_client::Error<Errors>>>,
+{
+    let ((sent, meta), unread) = telnyx_reputation_api::with_unread_body(
+        200,
+        placeholder,
+        telnyx_reputation_api::with_response_meta(call),
+    )
+    .await;
+    let value = match sent {
+        Ok(value) => value,
+        Err(e) => return Err(from_generated_with(e, meta).await),
+    };
+    record_answer(value.status().as_u16(), value.headers());
+    let Some(response) = unread else {
+        return Ok(convert(value.into_inner()));
+    };
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(e) => {
+            let e = progenitor_client::Error::ResponseBodyError(e);
+            return Err(from_generated_with(e, meta).await);
+        }
+    };
+    match decode(&body) {
+        Ok(page) => Ok(page),
+        Err(e) => {
+            let e = progenitor_client::Error::InvalidResponsePayload(body, e);
+            Err(from_generated_with(e, meta).await)
+        }
+    }
+}
+
 /// [`send`] for the operations whose success status the product docs and the upstream
 /// spec disagree on (enable, add numbers, the terms agreement: 201 upstream; document
 /// upload: 200 upstream). The generated client accepts only the code the contract

@@ -269,6 +269,155 @@ pub(crate) fn meta(m: g::PaginationMeta) -> PageMeta {
     }
 }
 
+/// A generated page of numbers as the facade's page (the fallback of the direct decoding).
+pub(crate) fn number_page(list: g::ReputationNumberList) -> Page<ReputationNumber> {
+    let g::ReputationNumberList { data, meta: m } = list;
+    Page {
+        items: numbers(data),
+        meta: meta(m),
+    }
+}
+
+/// A page of numbers read straight from the list's JSON body into the facade's models (the
+/// hot path of a sweep: no generated value to build and convert). As strict as the generated
+/// `ReputationNumberList` it stands in for, and giving the same values as [`number_page`]
+/// over it: ids must be UUIDs and come out in the canonical lowercase form the generated
+/// `Uuid` prints, `reputation_data` must be present (it may be null), `page_number` must not
+/// be 0. The test `direct_pages_decode_like_the_generated_types` holds the two together.
+pub(crate) fn number_page_from_json(body: &[u8]) -> serde_json::Result<Page<ReputationNumber>> {
+    let wire::NumberPage { data, meta } = serde_json::from_slice(body)?;
+    Ok(Page {
+        items: data.0,
+        meta: meta.into(),
+    })
+}
+
+mod wire {
+    use std::fmt;
+    use std::num::NonZeroU64;
+
+    use chrono::{DateTime, Utc};
+    use serde::Deserialize;
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+
+    use crate::enums::*;
+    use crate::models::*;
+
+    #[derive(Deserialize)]
+    pub(super) struct NumberPage {
+        pub data: Numbers,
+        pub meta: Meta,
+    }
+
+    /// `PaginationMeta`: `page_number` is a `NonZeroU64` there.
+    #[derive(Deserialize)]
+    pub(super) struct Meta {
+        page_number: NonZeroU64,
+        page_size: u64,
+        total_pages: u64,
+        total_results: u64,
+    }
+
+    impl From<Meta> for PageMeta {
+        fn from(m: Meta) -> PageMeta {
+            let Meta {
+                page_number,
+                page_size,
+                total_pages,
+                total_results,
+            } = m;
+            PageMeta {
+                page_number: page_number.get(),
+                page_size,
+                total_pages,
+                total_results,
+            }
+        }
+    }
+
+    /// The page's items, each moved into the facade's model as it is read.
+    pub(super) struct Numbers(pub Vec<ReputationNumber>);
+
+    impl<'de> Deserialize<'de> for Numbers {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Items;
+            impl<'de> Visitor<'de> for Items {
+                type Value = Numbers;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a sequence of ReputationNumber")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Numbers, A::Error> {
+                    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                    while let Some(number) = seq.next_element::<Number>()? {
+                        items.push(number.into());
+                    }
+                    Ok(Numbers(items))
+                }
+            }
+            d.deserialize_seq(Items)
+        }
+    }
+
+    /// `ReputationNumber` as the generated type reads it, with the facade's field types.
+    #[derive(Deserialize)]
+    struct Number {
+        #[serde(deserialize_with = "uuid_text")]
+        id: String,
+        #[serde(deserialize_with = "uuid_text")]
+        enterprise_id: String,
+        phone_number: String,
+        /// Required, and may be null (as in the generated type).
+        #[serde(deserialize_with = "Option::deserialize")]
+        reputation_data: Option<ReputationData>,
+        source: Option<NumberSource>,
+        ownership_status: Option<OwnershipStatus>,
+        flag_reason: Option<String>,
+        confirm_by: Option<DateTime<Utc>>,
+        removal_reason: Option<RemovalReason>,
+        removed_at: Option<DateTime<Utc>>,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    }
+
+    impl From<Number> for ReputationNumber {
+        fn from(n: Number) -> ReputationNumber {
+            let Number {
+                id,
+                enterprise_id,
+                phone_number,
+                reputation_data,
+                source,
+                ownership_status,
+                flag_reason,
+                confirm_by,
+                removal_reason,
+                removed_at,
+                created_at,
+                updated_at,
+            } = n;
+            ReputationNumber {
+                id,
+                enterprise_id,
+                phone_number,
+                reputation_data,
+                source,
+                ownership_status,
+                flag_reason,
+                confirm_by,
+                removal_reason,
+                removed_at,
+                created_at,
+                updated_at,
+            }
+        }
+    }
+
+    /// A UUID (refused otherwise, as `uuid::Uuid` refuses it) in its canonical text.
+    fn uuid_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        uuid::Uuid::deserialize(d).map(|id| id.to_string())
+    }
+}
+
 pub(crate) fn refresh(r: g::RefreshResult) -> RefreshOutcome {
     let g::RefreshResult {
         results,
@@ -511,6 +660,139 @@ mod tests {
         let data = n.reputation_data.unwrap();
         assert_eq!(data.spam_risk, Some(SpamRisk::Unknown("critical".into())));
         assert_eq!(data.maturity_score, Some(82));
+    }
+
+    /// The direct decoding of a page of numbers gives what the generated type and
+    /// `number_page` give, and fails where the generated type fails.
+    #[test]
+    fn direct_pages_decode_like_the_generated_types() {
+        use serde_json::{Value, json};
+        let full = json!({
+            "id": "8a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62",
+            "enterprise_id": "4a6192a4-573d-446d-b3ce-aff9117272a6",
+            "phone_number": "+12025551234",
+            "reputation_data": {"spam_risk": "high", "spam_category": "robocall",
+                                "maturity_score": 82, "connection_score": 1,
+                                "engagement_score": 2, "sentiment_score": 3,
+                                "last_refreshed_at": "2026-04-26T18:09:24.785211Z"},
+            "source": "telnyx",
+            "ownership_status": "flagged",
+            "flag_reason": "carrier changed",
+            "confirm_by": "2026-05-01T00:00:00Z",
+            "removal_reason": "released",
+            "removed_at": "2026-05-02T00:00:00Z",
+            "created_at": "2026-04-26T18:06:51.940749Z",
+            "updated_at": "2026-04-26T18:09:24.785211+02:00",
+            "a_future_field": {"x": 1}
+        });
+        let meta = json!({"page_number": 2, "page_size": 1, "total_pages": 3, "total_results": 3});
+        let with = |edit: &dyn Fn(&mut Value)| {
+            let mut item = full.clone();
+            edit(&mut item);
+            json!({"data": [item], "meta": meta})
+        };
+        let cases: Vec<(&str, Value)> = vec![
+            ("every field", with(&|_| {})),
+            (
+                "unknown enum values",
+                with(&|n| {
+                    n["source"] = json!("satellite");
+                    n["reputation_data"]["spam_risk"] = json!("critical");
+                }),
+            ),
+            (
+                "upper-case ids",
+                with(&|n| {
+                    n["id"] = json!("8A4B1F5E-2F12-4C0C-9A98-9B3A7D8B8E62");
+                    n["enterprise_id"] = json!("4a6192a4573d446db3ceaff9117272a6");
+                }),
+            ),
+            (
+                "no optional field",
+                with(&|n| {
+                    let object = n.as_object_mut().unwrap();
+                    for key in [
+                        "source",
+                        "ownership_status",
+                        "flag_reason",
+                        "confirm_by",
+                        "removal_reason",
+                        "removed_at",
+                    ] {
+                        object.remove(key);
+                    }
+                    object.insert("reputation_data".into(), json!({}));
+                }),
+            ),
+            (
+                "null optionals",
+                with(&|n| {
+                    for key in ["reputation_data", "source", "confirm_by", "removed_at"] {
+                        n[key] = Value::Null;
+                    }
+                }),
+            ),
+            ("an id that is no UUID", with(&|n| n["id"] = json!("n1"))),
+            (
+                "no reputation_data",
+                with(&|n| {
+                    n.as_object_mut().unwrap().remove("reputation_data");
+                }),
+            ),
+            (
+                "no created_at",
+                with(&|n| {
+                    n.as_object_mut().unwrap().remove("created_at");
+                }),
+            ),
+            (
+                "a bad timestamp",
+                with(&|n| n["updated_at"] = json!("yesterday")),
+            ),
+            (
+                "a score as text",
+                with(&|n| n["reputation_data"]["maturity_score"] = json!("82")),
+            ),
+            (
+                "an enum as a number",
+                with(&|n| n["ownership_status"] = json!(3)),
+            ),
+            (
+                "page 0",
+                json!({"data": [], "meta": {"page_number": 0, "page_size": 0,
+                                                   "total_pages": 0, "total_results": 0}}),
+            ),
+            ("no meta", json!({"data": []})),
+            ("data not a list", json!({"data": {}, "meta": meta})),
+            ("an empty page", json!({"data": [], "meta": meta})),
+        ];
+        for (name, body) in cases {
+            let bytes = serde_json::to_vec(&body).unwrap();
+            let generated =
+                serde_json::from_slice::<g::ReputationNumberList>(&bytes).map(number_page);
+            let direct = number_page_from_json(&bytes);
+            match (generated, direct) {
+                (Ok(generated), Ok(direct)) => assert_eq!(direct, generated, "{name}"),
+                (Err(_), Err(_)) => {}
+                (generated, direct) => {
+                    panic!("{name}: generated {generated:?}, direct {direct:?}")
+                }
+            }
+        }
+        // The cases above do decode (or not) as named.
+        let page = number_page_from_json(&serde_json::to_vec(&with(&|_| {})).unwrap()).unwrap();
+        assert_eq!(page.meta.page_number, 2);
+        assert_eq!(
+            page.items[0].source,
+            Some(NumberSource::from_wire("telnyx"))
+        );
+        let upper = with(&|n| n["id"] = json!("8A4B1F5E-2F12-4C0C-9A98-9B3A7D8B8E62"));
+        let page = number_page_from_json(&serde_json::to_vec(&upper).unwrap()).unwrap();
+        assert_eq!(page.items[0].id, "8a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62");
+        let no_data = with(&|n| {
+            n.as_object_mut().unwrap().remove("reputation_data");
+        });
+        assert!(number_page_from_json(&serde_json::to_vec(&no_data).unwrap()).is_err());
     }
 
     #[test]

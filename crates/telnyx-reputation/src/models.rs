@@ -3,6 +3,11 @@
 //! Every returned type serializes with the API's field names so the Python and Node bindings
 //! convert through serde (the bulk-add report only serializes: it carries an [`Error`]). Conversions from the generated client's types live in
 //! `convert`; input validation lives in `validate`.
+//!
+//! The response models are `#[non_exhaustive]`: the API adds fields, and so will they. Read
+//! their fields (and match them with `..`); outside this crate they come from calls or from
+//! their serde form, not from struct literals. The input models (`NewEnterprise` and what it
+//! holds, `EnterpriseUpdate`, the LOA and remediation requests) stay exhaustive.
 
 use std::time::Duration;
 
@@ -74,6 +79,7 @@ pub struct OrganizationContact {
 
 /// An enterprise: the legal entity that represents a business on the Telnyx platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Enterprise {
     /// Enterprise id (a UUID); the `enterprise_id` of every reputation call.
     pub id: String,
@@ -359,6 +365,7 @@ pub struct EnterpriseUpdate {
 
 /// Number Reputation configuration and the two approval gates of one enterprise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReputationSettings {
     /// The enterprise.
     pub enterprise_id: String,
@@ -395,6 +402,7 @@ impl ReputationSettings {
 
 /// Latest reputation snapshot of a number; every field may be `None` for lack of data.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReputationData {
     /// Overall spam likelihood.
     #[serde(default)]
@@ -421,6 +429,7 @@ pub struct ReputationData {
 
 /// A number registered for reputation monitoring.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReputationNumber {
     /// Registration id.
     pub id: String,
@@ -457,6 +466,7 @@ pub struct ReputationNumber {
 
 /// The result of refreshing one number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefreshResult {
     /// The number.
     pub phone_number: String,
@@ -469,6 +479,7 @@ pub struct RefreshResult {
 
 /// The result of `numbers().refresh(..)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefreshOutcome {
     /// Per-number results.
     pub results: Vec<RefreshResult>,
@@ -498,6 +509,7 @@ impl Default for BulkAddOptions {
 /// whose [`BatchFailure::outcome_unknown`] is true may have been added (its answer was
 /// lost); the others were not.
 #[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
 pub struct BulkAddReport {
     /// The registered numbers, in input order (failed batches left out).
     pub added: Vec<ReputationNumber>,
@@ -525,6 +537,7 @@ impl BulkAddReport {
 /// The result of `numbers().refresh_all(..)`: every input number is either in `results` or
 /// in the `numbers` of one entry of `failed`.
 #[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
 pub struct BulkRefreshReport {
     /// Per-number results of the batches that were answered, in input order.
     pub results: Vec<RefreshResult>,
@@ -541,6 +554,7 @@ impl BulkRefreshReport {
 
 /// One finished batch of a bulk call, as its progress callback sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchProgress {
     /// 0-based position of the batch.
     pub batch_index: usize,
@@ -562,6 +576,7 @@ pub struct BatchProgress {
 /// `status`, `request_id`, `api_errors` and `outcome_unknown` beside `batch_index` and
 /// `numbers`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BatchFailure {
     /// 0-based position of the batch: it held input numbers `100 * batch_index` onwards.
     pub batch_index: usize,
@@ -595,6 +610,7 @@ impl BatchFailure {
 
 /// One event in a number's ownership tracking.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipEvent {
     /// What happened, e.g. `added`, `check`, `flag`, `confirm`, `removed`.
     #[serde(default)]
@@ -609,6 +625,7 @@ pub struct OwnershipEvent {
 
 /// Ownership tracking detail of a monitored number.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NumberOwnership {
     /// The number.
     #[serde(default)]
@@ -641,6 +658,7 @@ pub struct NumberOwnership {
 
 /// Per-number outcome buckets of a remediation request.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemediationResults {
     /// Re-evaluated and cleared.
     pub remediated: Vec<String>,
@@ -656,6 +674,7 @@ pub struct RemediationResults {
 
 /// A remediation request with full detail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Remediation {
     /// Request id.
     pub id: String,
@@ -692,6 +711,7 @@ pub struct Remediation {
 
 /// A remediation request as listed (slim shape, no results).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemediationSummary {
     /// Request id.
     pub id: String,
@@ -715,6 +735,7 @@ pub struct RemediationSummary {
 
 /// The enterprise's ownership proof for externally hosted numbers.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExternalVerification {
     /// The enterprise.
     #[serde(default)]
@@ -741,6 +762,7 @@ pub struct ExternalVerification {
 
 /// A recorded agreement to a product's terms of service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TosAgreement {
     /// Agreement id.
     pub id: String,
@@ -759,6 +781,7 @@ pub struct TosAgreement {
 
 /// Whether the account has agreed to a product's current terms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TosStatus {
     /// The product.
     pub product_type: ProductType,
@@ -778,6 +801,7 @@ pub struct TosStatus {
 
 /// The current terms of one product.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TermsInfo {
     /// The product.
     #[serde(default)]
@@ -798,6 +822,7 @@ pub struct TermsInfo {
 
 /// Size of a stored document.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DocumentSize {
     /// Amount in `unit`.
     #[serde(default)]
@@ -809,6 +834,7 @@ pub struct DocumentSize {
 
 /// A stored document (e.g. the signed LOA); its `id` is a `loa_document_id` or `document_ids` entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// Document id (a UUID).
     pub id: String,
@@ -843,6 +869,7 @@ pub struct Document {
 
 /// Pagination metadata of one page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PageMeta {
     /// 1-based page number.
     pub page_number: u64,
@@ -856,6 +883,7 @@ pub struct PageMeta {
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,

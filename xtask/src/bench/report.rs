@@ -136,14 +136,14 @@ const TARGETS: &[Target] = {
             (Node, "ours", Add),
             (Node, "official", Add),
             Time,
-            0.2,
+            0.3,
         ),
         target(
             "Rust facade sweep vs raw reqwest (minimal structs)",
             (Rust, "facade", Sweep),
             (Rust, "raw-typed", Sweep),
             Time,
-            1.0,
+            1.10,
         ),
         target(
             "Rust facade sweep vs raw reqwest (serde_json::Value)",
@@ -164,7 +164,7 @@ const TARGETS: &[Target] = {
             (Rust, "facade", AddPipelined),
             (Python, "official", Add),
             Time,
-            0.2,
+            0.1,
         ),
         target(
             "Rust facade bulk add (4 in flight) vs official Node loop",

@@ -6,7 +6,7 @@ use telnyx_reputation_api::types as g;
 use uuid::Uuid;
 
 use super::non_zero;
-use crate::client::{Client, send, send_any_2xx};
+use crate::client::{Client, send, send_any_2xx, send_page};
 use crate::convert;
 use crate::models::{
     BatchFailure, BatchProgress, BulkAddOptions, BulkAddReport, BulkRefreshReport, NumberOwnership,
@@ -450,21 +450,41 @@ async fn list_page(
         ));
     }
     let api = client.api();
-    let list = client
+    client
         .run(LIST, || {
             let mut call = api
                 .list_reputation_numbers()
                 .enterprise_id(id)
                 .page_number(non_zero(query.page_number));
             call = number_filter!(call, &query);
-            send(call.send())
+            send_number_page(call.send())
         })
-        .await?;
-    Ok(Page {
-        items: convert::numbers(list.data),
-        meta: convert::meta(list.meta),
-    })
+        .await
 }
+
+/// A page of numbers, decoded straight into the facade's models ([`send_page`],
+/// [`convert::number_page_from_json`]).
+async fn send_number_page(
+    call: impl Future<
+        Output = Result<
+            progenitor_client::ResponseValue<g::ReputationNumberList>,
+            progenitor_client::Error<g::Errors>,
+        >,
+    >,
+) -> Result<Page<ReputationNumber>, Error> {
+    send_page(
+        EMPTY_NUMBER_LIST,
+        call,
+        convert::number_page_from_json,
+        convert::number_page,
+    )
+    .await
+}
+
+/// What the generated client decodes while a page of numbers is read straight into the
+/// facade's models: an empty `ReputationNumberList`.
+const EMPTY_NUMBER_LIST: &str =
+    r#"{"data":[],"meta":{"page_number":1,"page_size":0,"total_pages":0,"total_results":0}}"#;
 
 /// Monitored numbers across every enterprise of the account (`client.numbers()`).
 #[derive(Debug, Clone)]
@@ -549,7 +569,7 @@ async fn account_list_page(
         .map(|id| validate::uuid("enterprise_id", id))
         .transpose()?;
     let api = client.api();
-    let list = client
+    client
         .run(ACCOUNT_LIST, || {
             let mut call = api
                 .list_account_reputation_numbers()
@@ -558,13 +578,9 @@ async fn account_list_page(
                 call = call.filter_enterprise_id(id);
             }
             call = number_filter!(call, &query);
-            send(call.send())
+            send_number_page(call.send())
         })
-        .await?;
-    Ok(Page {
-        items: convert::numbers(list.data),
-        meta: convert::meta(list.meta),
-    })
+        .await
 }
 
 impl Numbers {

@@ -552,3 +552,73 @@ async fn invalid_filter_values_fail_before_any_request() {
     assert!(e.to_string().contains("role_type: \"reseller\""), "{e}");
     assert!(h.journal().await.is_empty());
 }
+
+/// Pages of numbers are decoded straight into the facade's models; the answer still reaches
+/// `with_raw_response` as sent, and an undecodable or invalid page fails as the generated
+/// types would: a DECODE error naming the answer's status and request id, not retried.
+#[tokio::test]
+async fn a_page_of_numbers_keeps_its_answer_and_its_decode_errors() {
+    let h = start_with(ApprovalDelay::After(Duration::ZERO), |b| b.max_retries(2)).await;
+    let id = h.approved_enterprise("Acme Plumbing LLC").await;
+    let numbers_handle = h.client.reputation(&id).numbers();
+    numbers_handle.add(numbers(3)).await.unwrap();
+
+    let raw = with_raw_response(numbers_handle.list().first_page())
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 200);
+    assert_eq!(raw.parsed().items.len(), 3);
+    let sent = h
+        .api_get(&format!("/enterprises/{id}/reputation/numbers"))
+        .await;
+    let length = raw.headers()["content-length"].to_str().unwrap();
+    assert_eq!(
+        length.parse::<usize>().unwrap(),
+        serde_json::to_vec(&sent).unwrap().len(),
+        "the real answer's headers, not the generated client's stand-in"
+    );
+    assert!(raw.request_id().is_some());
+
+    let path = format!("/v2/enterprises/{id}/reputation/numbers");
+    let mut item = sent["data"][0].clone();
+    item["id"] = json!("not-a-uuid");
+    for (body, expected) in [
+        (json!({"data": "nope"}), "invalid type"),
+        (json!({"data": [item], "meta": sent["meta"]}), "UUID"),
+    ] {
+        h.clear_journal().await;
+        h.fault(json!({
+            "status": 200, "count": 1, "method": "get", "path_prefix": path,
+            "headers": { "x-request-id": "req-page-1" }, "body": body
+        }))
+        .await;
+        let e = numbers_handle.list().first_page().await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
+        assert_eq!(e.status(), Some(200));
+        assert_eq!(e.request_id(), Some("req-page-1"));
+        assert!(
+            e.to_string()
+                .starts_with("could not decode the 200 response: ")
+                && e.to_string().contains(expected),
+            "{e}"
+        );
+        assert_eq!(
+            h.journal().await.len(),
+            1,
+            "a 2xx is an answer: not retried"
+        );
+    }
+
+    // An error status still goes through the generated client's error mapping and retries.
+    h.clear_journal().await;
+    h.fault(json!({
+        "status": 503, "count": 1, "method": "get", "path_prefix": path,
+        "body": "<html>down</html>"
+    }))
+    .await;
+    let page = numbers_handle.list().first_page().await.unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert_eq!(h.journal().await.len(), 2);
+    let account = h.client.numbers().list().first_page().await.unwrap();
+    assert_eq!(account.items.len(), 3);
+}
