@@ -153,7 +153,10 @@ impl RetryConfig {
         let mut waited = Duration::ZERO;
         let mut retry = 0;
         loop {
-            let result = traced(op, retry + 1, attempt()).await;
+            // Boxed: an attempt's future (the generated call, its hooks and decoding) is
+            // large, and every async frame above would otherwise hold a copy of it (an
+            // unoptimised build overflowed a 2 MiB thread stack in the monitor's service).
+            let result = traced(op, retry + 1, Box::pin(attempt())).await;
             let error = match result {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
