@@ -3,6 +3,8 @@
 //! `meta.page_size` is the number of items actually returned.
 
 use serde_json::{Value, json};
+use std::num::NonZeroU64;
+use telnyx_reputation_api::types;
 
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -48,7 +50,6 @@ impl Page {
         render: impl Fn(T) -> Result<Value, E>,
     ) -> Result<Value, E> {
         let total = items.len();
-        let total_pages = total.div_ceil(self.size);
         let start = (self.number - 1).saturating_mul(self.size);
         let data: Vec<Value> = items
             .into_iter()
@@ -56,15 +57,19 @@ impl Page {
             .take(self.size)
             .map(render)
             .collect::<Result<_, E>>()?;
-        Ok(json!({
-            "data": data,
-            "meta": {
-                "page_number": self.number,
-                "page_size": data.len(),
-                "total_results": total,
-                "total_pages": total_pages,
-            },
-        }))
+        let meta = self.meta(data.len(), total);
+        Ok(json!({ "data": data, "meta": meta }))
+    }
+
+    /// The contract's `PaginationMeta` of this page: `returned` items of `total`.
+    fn meta(self, returned: usize, total: usize) -> types::PaginationMeta {
+        types::PaginationMeta {
+            // `from_query` admits only page numbers from 1.
+            page_number: NonZeroU64::new(self.number as u64).unwrap_or(NonZeroU64::MIN),
+            page_size: returned as u64,
+            total_pages: total.div_ceil(self.size) as u64,
+            total_results: total as u64,
+        }
     }
 }
 
@@ -72,15 +77,7 @@ impl Page {
 #[derive(serde::Serialize)]
 pub struct Envelope<T> {
     data: Vec<T>,
-    meta: Meta,
-}
-
-#[derive(serde::Serialize)]
-struct Meta {
-    page_number: usize,
-    page_size: usize,
-    total_results: usize,
-    total_pages: usize,
+    meta: types::PaginationMeta,
 }
 
 impl Page {
@@ -103,12 +100,7 @@ impl Page {
             .map(render)
             .collect();
         Envelope {
-            meta: Meta {
-                page_number: self.number,
-                page_size: data.len(),
-                total_results: total,
-                total_pages: total.div_ceil(self.size),
-            },
+            meta: self.meta(data.len(), total),
             data,
         }
     }
@@ -138,7 +130,7 @@ impl Page {
         // Writing to a Vec cannot fail.
         let _ = write!(
             out,
-            "],\"meta\":{{\"page_number\":{},\"page_size\":{},\"total_results\":{total},\"total_pages\":{}}}}}",
+            "],\"meta\":{{\"page_number\":{},\"page_size\":{},\"total_pages\":{},\"total_results\":{total}}}}}",
             self.number,
             page.len(),
             total.div_ceil(self.size),

@@ -5,6 +5,7 @@
 //! rendered once and kept in its [`Rendered`](crate::model::Rendered) slot until it changes.
 
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::fmt::Display;
@@ -184,9 +185,94 @@ impl NumberRecord {
     }
 }
 
+impl NumberRecord {
+    /// The payload of `number_reputation.number.flagged` (`NumberFlaggedPayload`): the record
+    /// must be awaiting confirmation, with its reason and deadline.
+    pub fn flagged_payload(&self) -> Result<Value, ApiError> {
+        const SCHEMA: &str = "NumberFlaggedPayload";
+        let missing = |field: &str| off_contract(SCHEMA, format!("{field} is not set"));
+        let typed = types::NumberFlaggedPayload {
+            confirm_by: self.confirm_by.ok_or_else(|| missing("confirm_by"))?,
+            enterprise_id: uuid(SCHEMA, "enterprise_id", &self.enterprise_id)?,
+            flag_reason: self
+                .flag_reason
+                .clone()
+                .ok_or_else(|| missing("flag_reason"))?,
+            ownership_status: "pending_confirmation".into(),
+            phone_number: self.phone_number.clone(),
+            record_type: "reputation_phone_number".into(),
+            source: parse(SCHEMA, "source", "telnyx")?,
+        };
+        contract_json(SCHEMA, &typed)
+    }
+
+    /// The payload of `number_reputation.number.removed` (`NumberRemovedPayload`), removed at
+    /// `at`.
+    pub fn removed_payload(&self, at: DateTime<Utc>) -> Result<Value, ApiError> {
+        const SCHEMA: &str = "NumberRemovedPayload";
+        let typed = types::NumberRemovedPayload {
+            enterprise_id: uuid(SCHEMA, "enterprise_id", &self.enterprise_id)?,
+            ownership_status: "removed".into(),
+            phone_number: self.phone_number.clone(),
+            record_type: "reputation_phone_number".into(),
+            removal_reason: self
+                .removal_reason
+                .clone()
+                .ok_or_else(|| off_contract(SCHEMA, "removal_reason is not set"))?,
+            removed_at: at,
+            source: parse(SCHEMA, "source", "telnyx")?,
+        };
+        contract_json(SCHEMA, &typed)
+    }
+}
+
 impl Remediation {
     /// The full `Remediation`, through the contract's type.
     pub fn to_json(&self) -> Result<Value, ApiError> {
+        contract_json("Remediation", &self.typed()?)
+    }
+
+    /// The payload of the remediation status notification
+    /// (`RemediationStatusChangedPayload`): the request as `GET` returns it, with
+    /// `record_type` and `enterprise_id`.
+    pub fn event_payload(&self, enterprise_id: &str) -> Result<Value, ApiError> {
+        const SCHEMA: &str = "RemediationStatusChangedPayload";
+        let types::Remediation {
+            call_purpose,
+            contact_email,
+            created_at,
+            id,
+            phone_numbers_count,
+            phone_numbers_ineligible,
+            phone_numbers_submitted,
+            results,
+            status,
+            tier1_completed_at,
+            tier2_completed_at,
+            updated_at,
+            webhook_url,
+        } = self.typed()?;
+        let typed = types::RemediationStatusChangedPayload {
+            call_purpose,
+            contact_email,
+            created_at,
+            enterprise_id: uuid(SCHEMA, "enterprise_id", enterprise_id)?,
+            id,
+            phone_numbers_count,
+            phone_numbers_ineligible: Some(phone_numbers_ineligible),
+            phone_numbers_submitted: Some(phone_numbers_submitted),
+            record_type: "remediation_request".into(),
+            results,
+            status,
+            tier1_completed_at,
+            tier2_completed_at,
+            updated_at,
+            webhook_url,
+        };
+        contract_json(SCHEMA, &typed)
+    }
+
+    fn typed(&self) -> Result<types::Remediation, ApiError> {
         const SCHEMA: &str = "Remediation";
         let results = self.results.as_ref().map(|r| types::RemediationResults {
             ineligible: r.ineligible.clone(),
@@ -211,7 +297,7 @@ impl Remediation {
             updated_at: self.updated_at,
             webhook_url: self.webhook_url.clone(),
         };
-        contract_json(SCHEMA, &typed)
+        Ok(typed)
     }
 
     /// The slim list item (`RemediationSummary`), through the contract's type.
@@ -232,6 +318,20 @@ impl Remediation {
 }
 
 impl ExternalVerification {
+    /// The payload of `number_reputation.external_verification.status_changed`
+    /// (`ExternalVerificationStatusChangedPayload`), decided at `at`.
+    pub fn event_payload(&self, enterprise_id: &str, at: DateTime<Utc>) -> Result<Value, ApiError> {
+        const SCHEMA: &str = "ExternalVerificationStatusChangedPayload";
+        let typed = types::ExternalVerificationStatusChangedPayload {
+            enterprise_id: uuid(SCHEMA, "enterprise_id", enterprise_id)?,
+            record_type: "reputation_external_verification".into(),
+            rejection_reason: self.review.rejection_reasons.as_ref().map(|r| r.join("; ")),
+            reviewed_at: at,
+            status: self.review.gate.as_str().to_string(),
+        };
+        contract_json(SCHEMA, &typed)
+    }
+
     /// `ExternalVerification`, through the contract's type.
     pub fn to_json(&self, enterprise_id: &str) -> Result<Value, ApiError> {
         const SCHEMA: &str = "ExternalVerification";

@@ -26,6 +26,7 @@ use std::time::Duration;
 use crate::clock::timestamp;
 use crate::data::seeded_uuid;
 use crate::model::{Enterprise, ExternalVerification, NumberRecord, Remediation};
+use telnyx_reputation_api::types;
 
 /// Waits between attempts; its length + 1 is the attempt limit.
 pub const RETRY_DELAYS: [Duration; 4] = [
@@ -40,6 +41,15 @@ pub const LOG_CAPACITY: usize = 10_000;
 
 /// Our own event type for remediation status notifications (not a Telnyx event type).
 pub const REMEDIATION_EVENT: &str = "number_reputation.remediation.status_changed";
+
+/// A number awaits its ownership confirmation.
+pub const FLAGGED_EVENT: &str = "number_reputation.number.flagged";
+
+/// Telnyx took a number out of monitoring.
+pub const REMOVED_EVENT: &str = "number_reputation.number.removed";
+
+/// The external verification was reviewed.
+pub const VERIFICATION_EVENT: &str = "number_reputation.external_verification.status_changed";
 
 /// One event bound for one URL.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,20 +69,83 @@ pub struct Event {
     pub account: String,
 }
 
-impl Event {
-    /// The documented envelope for attempt `attempt`.
-    pub fn envelope(&self, attempt: u32) -> Value {
-        json!({
-            "data": {
-                "id": self.id,
-                "event_type": self.event_type,
-                "occurred_at": timestamp(self.occurred_at),
-                "payload": self.payload,
-                "record_type": "event",
+/// The envelope of attempt `attempt` of `event` as the contract's generated event type
+/// `$event` (data `$data`): the payload is read into that event's payload type, so an event
+/// cannot go out with a field its schema lacks or without a required one.
+macro_rules! typed_envelope {
+    ($event:ident, $data:ident, $self:ident, $attempt:ident) => {{
+        const SCHEMA: &str = stringify!($event);
+        let typed = types::$event {
+            data: types::$data {
+                event_type: $self.event_type.clone(),
+                id: $self.id.clone(),
+                occurred_at: $self.occurred_at,
+                payload: serde_json::from_value($self.payload.clone())
+                    .map_err(|e| format!("{SCHEMA}: {e}"))?,
+                record_type: "event".into(),
             },
-            "meta": { "attempt": attempt, "delivered_to": self.url },
+            meta: types::WebhookMeta {
+                attempt: std::num::NonZeroU64::new(u64::from($attempt))
+                    .ok_or_else(|| format!("{SCHEMA}: attempt 0"))?,
+                delivered_to: $self.url.clone(),
+            },
+        };
+        crate::wire::to_value(&typed).map_err(|e| format!("{SCHEMA}: {e}"))
+    }};
+}
+
+impl Event {
+    /// The documented envelope for attempt `attempt` (1-based), built as the contract's
+    /// event type for `event_type`. Should the event not fit it (an emulator bug), the
+    /// envelope still goes out, with the problem as an error body in `data.payload`, so the
+    /// receiver's test sees it rather than a silently off-contract event.
+    pub fn envelope(&self, attempt: u32) -> Value {
+        self.typed_envelope(attempt).unwrap_or_else(|problem| {
+            json!({
+                "data": {
+                    "id": self.id,
+                    "event_type": self.event_type,
+                    "occurred_at": timestamp(self.occurred_at),
+                    "payload": off_contract_body(&problem),
+                    "record_type": "event",
+                },
+                "meta": { "attempt": attempt, "delivered_to": self.url },
+            })
         })
     }
+
+    fn typed_envelope(&self, attempt: u32) -> Result<Value, String> {
+        match self.event_type.as_str() {
+            FLAGGED_EVENT => {
+                typed_envelope!(NumberFlaggedEvent, NumberFlaggedEventData, self, attempt)
+            }
+            REMOVED_EVENT => {
+                typed_envelope!(NumberRemovedEvent, NumberRemovedEventData, self, attempt)
+            }
+            VERIFICATION_EVENT => typed_envelope!(
+                ExternalVerificationStatusChangedEvent,
+                ExternalVerificationStatusChangedEventData,
+                self,
+                attempt
+            ),
+            REMEDIATION_EVENT => typed_envelope!(
+                RemediationStatusChangedEvent,
+                RemediationStatusChangedEventData,
+                self,
+                attempt
+            ),
+            other => Err(format!("no event schema for the event type '{other}'")),
+        }
+    }
+}
+
+/// The error body an event carries when the emulator's state does not fit its schema.
+fn off_contract_body(problem: &str) -> Value {
+    json!({ "errors": [{
+        "code": crate::error::codes::UNEXPECTED,
+        "title": "Unexpected error",
+        "detail": format!("The emulator's webhook event does not fit the contract: {problem}."),
+    }] })
 }
 
 /// Events an account produced that still have to reach the delivery queue.
@@ -127,43 +200,20 @@ impl Outbox {
 
     /// `number_reputation.number.flagged` for a number awaiting confirmation.
     pub fn flagged(&mut self, url: Option<String>, record: &NumberRecord, seed: u64) {
-        let at = record.updated_at;
-        self.emit(
-            url,
-            seed,
-            "number_reputation.number.flagged",
-            at,
-            json!({
-                "record_type": "reputation_phone_number",
-                "phone_number": record.phone_number,
-                "enterprise_id": record.enterprise_id,
-                "ownership_status": "pending_confirmation",
-                "flag_reason": record.flag_reason,
-                "confirm_by": record.confirm_by.map(timestamp),
-                "source": "telnyx",
-            }),
-        );
+        let payload = record
+            .flagged_payload()
+            .unwrap_or_else(|refused| refused.body());
+        self.emit(url, seed, FLAGGED_EVENT, record.updated_at, payload);
     }
 
     /// `number_reputation.number.removed` for a number Telnyx (not the customer's DELETE)
     /// took out of monitoring.
     pub fn removed(&mut self, url: Option<String>, record: &NumberRecord, seed: u64) {
         let at = record.removed_at.unwrap_or(record.updated_at);
-        self.emit(
-            url,
-            seed,
-            "number_reputation.number.removed",
-            at,
-            json!({
-                "record_type": "reputation_phone_number",
-                "phone_number": record.phone_number,
-                "enterprise_id": record.enterprise_id,
-                "ownership_status": "removed",
-                "removal_reason": record.removal_reason,
-                "removed_at": timestamp(at),
-                "source": "telnyx",
-            }),
-        );
+        let payload = record
+            .removed_payload(at)
+            .unwrap_or_else(|refused| refused.body());
+        self.emit(url, seed, REMOVED_EVENT, at, payload);
     }
 
     /// `number_reputation.external_verification.status_changed` (approved or rejected).
@@ -175,31 +225,19 @@ impl Outbox {
         seed: u64,
     ) {
         let at = ext.review.decided_at.unwrap_or(ext.submitted_at);
-        let mut payload = json!({
-            "record_type": "reputation_external_verification",
-            "enterprise_id": enterprise_id,
-            "status": ext.review.gate.as_str(),
-            "reviewed_at": timestamp(at),
-        });
-        if let Some(reasons) = &ext.review.rejection_reasons {
-            payload["rejection_reason"] = json!(reasons.join("; "));
-        }
-        self.emit(
-            url,
-            seed,
-            "number_reputation.external_verification.status_changed",
-            at,
-            payload,
-        );
+        let payload = ext
+            .event_payload(enterprise_id, at)
+            .unwrap_or_else(|refused| refused.body());
+        self.emit(url, seed, VERIFICATION_EVENT, at, payload);
     }
 
     /// Our remediation status notification to the request's own `webhook_url`.
     pub fn remediation(&mut self, enterprise_id: &str, request: &Remediation, seed: u64) {
-        // The contract's `Remediation`; a request it refused (an emulator bug, answered as a
-        // 500 on the API) is still notified, with that error as its data.
-        let mut payload = request.to_json().unwrap_or_else(|refused| refused.body());
-        payload["record_type"] = json!("remediation_request");
-        payload["enterprise_id"] = json!(enterprise_id);
+        // The contract's `RemediationStatusChangedPayload`; a request it refused (an emulator
+        // bug, answered as a 500 on the API) is still notified, with that error as its data.
+        let payload = request
+            .event_payload(enterprise_id)
+            .unwrap_or_else(|refused| refused.body());
         self.emit(
             request.webhook_url.clone(),
             seed,
@@ -463,6 +501,69 @@ mod tests {
             .verifying_key()
             .verify_strict(b"1700000000|{}", &signature)
             .expect("verifies");
+    }
+
+    fn event(event_type: &str, payload: Value) -> Event {
+        Event {
+            id: "evt-1".into(),
+            event_type: event_type.into(),
+            occurred_at: chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+                .unwrap()
+                .into(),
+            payload,
+            url: "http://127.0.0.1:9/hook".into(),
+            account: "k".into(),
+        }
+    }
+
+    #[test]
+    fn envelopes_are_built_as_the_contracts_event_types() {
+        let payload = json!({
+            "record_type": "reputation_phone_number",
+            "enterprise_id": "6f1d2c3b-0000-4000-8000-000000000001",
+            "phone_number": "+12025550100",
+            "source": "telnyx",
+            "ownership_status": "removed",
+            "removal_reason": "ported_away",
+            "removed_at": "2026-01-02T03:04:05Z",
+        });
+        let sent = event(REMOVED_EVENT, payload).envelope(2);
+        let typed: types::NumberRemovedEvent =
+            serde_json::from_value(sent.clone()).expect("a NumberRemovedEvent");
+        assert_eq!(typed.meta.attempt.get(), 2);
+        assert_eq!(typed.data.payload.removal_reason, "ported_away");
+        // Timestamps in the API's format, the payload's included.
+        assert_eq!(sent["data"]["occurred_at"], "2026-01-02T03:04:05.000000Z");
+        assert_eq!(
+            sent["data"]["payload"]["removed_at"],
+            "2026-01-02T03:04:05.000000Z"
+        );
+    }
+
+    #[test]
+    fn an_event_that_does_not_fit_its_schema_carries_the_problem_instead() {
+        // A flagged payload without its deadline, and an event type the contract lacks.
+        let payload = json!({
+            "record_type": "reputation_phone_number",
+            "enterprise_id": "6f1d2c3b-0000-4000-8000-000000000001",
+            "phone_number": "+12025550100",
+            "source": "telnyx",
+            "ownership_status": "pending_confirmation",
+            "flag_reason": "carrier_changed",
+        });
+        let sent = event(FLAGGED_EVENT, payload).envelope(1);
+        let detail = sent["data"]["payload"]["errors"][0]["detail"]
+            .as_str()
+            .unwrap();
+        assert!(
+            detail.contains("NumberFlaggedEvent") && detail.contains("confirm_by"),
+            "{detail}"
+        );
+        let sent = event("number_reputation.unknown", json!({})).envelope(1);
+        let detail = sent["data"]["payload"]["errors"][0]["detail"]
+            .as_str()
+            .unwrap();
+        assert!(detail.contains("number_reputation.unknown"), "{detail}");
     }
 
     #[test]

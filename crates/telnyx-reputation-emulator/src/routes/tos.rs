@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::extract::{Account, Query};
@@ -34,10 +34,12 @@ fn product(query: &Query, default: Option<&'static str>) -> Result<Option<String
     }
 }
 
-/// GET /terms_of_service/info
+/// GET /terms_of_service/info, through the contract's `TosInfo`.
 pub async fn info(Account(_key): Account, query: Query) -> Result<Json<Value>, ApiError> {
+    const SCHEMA: &str = "TosInfo";
     let wanted = product(&query, None)?;
-    let agreements: Vec<Value> = PRODUCTS
+    let effective: chrono::NaiveDate = parse(SCHEMA, "effective_date", TERMS_VERSION)?;
+    let agreements = PRODUCTS
         .iter()
         .filter(|p| wanted.as_deref().is_none_or(|w| w == **p))
         .map(|p| {
@@ -51,16 +53,16 @@ pub async fn info(Account(_key): Account, query: Query) -> Result<Json<Value>, A
                     "https://telnyx.com/terms/branded-calling",
                 ),
             };
-            json!({
-                "product_type": p,
-                "current_version": TERMS_VERSION,
-                "effective_date": TERMS_VERSION,
-                "description": description,
-                "terms_url": url,
+            Ok(types::TosTermsInfo {
+                current_version: Some(TERMS_VERSION.to_string()),
+                description: Some(description.to_string()),
+                effective_date: Some(effective),
+                product_type: Some(parse(SCHEMA, "product_type", p)?),
+                terms_url: Some(url.to_string()),
             })
         })
-        .collect();
-    Ok(Json(json!({ "agreements": agreements })))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(Json(contract_json(SCHEMA, &types::TosInfo { agreements })?))
 }
 
 /// GET /terms_of_service/status

@@ -140,6 +140,9 @@ fn envelope_ok(event: &Value, event_type: &str, url: &str) {
     assert!(data["id"].is_string() && data["occurred_at"].is_string());
     assert!(event["meta"]["attempt"].is_u64());
     assert_eq!(event["meta"]["delivered_to"], url);
+    // Built as the contract's event type: a payload that did not fit would carry an error.
+    assert!(data["payload"].get("errors").is_none(), "{event}");
+    assert!(data["payload"]["record_type"].is_string(), "{event}");
 }
 
 #[tokio::test]
