@@ -137,9 +137,9 @@ async fn workload(
     }
     let dir = tempfile::tempdir()?;
 
-    // The bare facade sweep and `monitor sync`'s no-change sync, 5 of each.
-    let mut bare = Vec::new();
-    for _ in 0..5 {
+    // The bare facade sweep (5 runs now and 6 after the service, so the median spans the
+    // whole run's machine state) and `monitor sync`'s no-change sync (5 runs).
+    let sweep = || async {
         let cpu = cpu_seconds();
         let listed: Vec<_> = rep
             .numbers()
@@ -148,8 +148,12 @@ async fn workload(
             .stream()
             .try_collect()
             .await?;
-        bare.push(cpu_seconds() - cpu);
         assert_eq!(listed.len(), count);
+        Ok::<_, telnyx_reputation::Error>(cpu_seconds() - cpu)
+    };
+    let mut bare = Vec::new();
+    for _ in 0..5 {
+        bare.push(sweep().await?);
     }
     let store = Store::open(&format!("sqlite://{}/sync.sqlite", dir.path().display())).await?;
     Monitor::new(client.clone(), store.clone())
@@ -238,6 +242,9 @@ async fn workload(
     ran?;
     let service = measured?;
     store.close().await?;
+    for _ in 0..6 {
+        bare.push(sweep().await?);
+    }
     drop(child.stdin.take());
     child.wait()?;
     let bare_cpu = median(bare.clone());
