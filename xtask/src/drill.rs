@@ -116,6 +116,31 @@ const EDITS: &[Edit] = &[
         before: false,
         text: "        drill_score,\n",
     },
+    // Pages of numbers decode straight into the facade's model through `convert::wire`.
+    Edit {
+        case: Case::ResponseField,
+        file: CONVERT,
+        within: "    struct Number {",
+        anchor: "        updated_at: DateTime<Utc>,\n",
+        before: false,
+        text: "        drill_score: Option<i64>,\n",
+    },
+    Edit {
+        case: Case::ResponseField,
+        file: CONVERT,
+        within: "impl From<Number> for ReputationNumber {",
+        anchor: "            let Number {\n",
+        before: false,
+        text: "                drill_score,\n",
+    },
+    Edit {
+        case: Case::ResponseField,
+        file: CONVERT,
+        within: "impl From<Number> for ReputationNumber {",
+        anchor: "            ReputationNumber {\n",
+        before: false,
+        text: "                drill_score,\n",
+    },
 ];
 
 /// The test the drill runs in the copy (a file of the facade's test suite there).
