@@ -15,8 +15,11 @@
 //!    facade's contract check passes;
 //! 5. the Python stub, the Node typings and the binding models carry both fields.
 //!
-//! It prints the files edited by hand for each case. The copy builds in the workspace's
-//! target directory (the dependencies are shared, the workspace crates rebuilt once).
+//! It prints the files edited by hand for each case. The copy builds in its own target
+//! directory, `target/drill`: cargo hashes a workspace crate by its path relative to the
+//! workspace, so the copy's crates (with the drill's fields) built into the workspace's own
+//! target directory would be taken for the workspace's, and later builds there would link
+//! them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -228,7 +231,8 @@ pub fn run(root: &Path) -> Result {
     copy_tracked(root, &copy)?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+        .unwrap_or_else(|| root.join("target"))
+        .join("drill");
 
     // 1. The contract edit, and codegen.
     let spec = read(&copy, SPEC)?;
