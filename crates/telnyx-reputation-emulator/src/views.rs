@@ -21,7 +21,7 @@ use crate::model::{
 
 /// A view the contract's type refuses: a bug of the emulator, answered as a 500 that says so
 /// rather than as a body the contract does not describe.
-fn off_contract(schema: &str, problem: impl Display) -> ApiError {
+pub fn off_contract(schema: &str, problem: impl Display) -> ApiError {
     ApiError::one(
         StatusCode::INTERNAL_SERVER_ERROR,
         ErrorItem::new(

@@ -25,7 +25,9 @@ use std::time::Duration;
 
 use crate::clock::timestamp;
 use crate::data::seeded_uuid;
+use crate::error::ApiError;
 use crate::model::{Enterprise, ExternalVerification, NumberRecord, Remediation};
+use crate::views::{contract_json, off_contract};
 use telnyx_reputation_api::types;
 
 /// Waits between attempts; its length + 1 is the attempt limit.
@@ -81,16 +83,16 @@ macro_rules! typed_envelope {
                 id: $self.id.clone(),
                 occurred_at: $self.occurred_at,
                 payload: serde_json::from_value($self.payload.clone())
-                    .map_err(|e| format!("{SCHEMA}: {e}"))?,
+                    .map_err(|e| off_contract(SCHEMA, e))?,
                 record_type: "event".into(),
             },
             meta: types::WebhookMeta {
                 attempt: std::num::NonZeroU64::new(u64::from($attempt))
-                    .ok_or_else(|| format!("{SCHEMA}: attempt 0"))?,
+                    .ok_or_else(|| off_contract(SCHEMA, "attempt 0"))?,
                 delivered_to: $self.url.clone(),
             },
         };
-        crate::wire::to_value(&typed).map_err(|e| format!("{SCHEMA}: {e}"))
+        contract_json(SCHEMA, &typed)
     }};
 }
 
@@ -100,13 +102,13 @@ impl Event {
     /// envelope still goes out, with the problem as an error body in `data.payload`, so the
     /// receiver's test sees it rather than a silently off-contract event.
     pub fn envelope(&self, attempt: u32) -> Value {
-        self.typed_envelope(attempt).unwrap_or_else(|problem| {
+        self.typed_envelope(attempt).unwrap_or_else(|refused| {
             json!({
                 "data": {
                     "id": self.id,
                     "event_type": self.event_type,
                     "occurred_at": timestamp(self.occurred_at),
-                    "payload": off_contract_body(&problem),
+                    "payload": refused.body(),
                     "record_type": "event",
                 },
                 "meta": { "attempt": attempt, "delivered_to": self.url },
@@ -114,7 +116,7 @@ impl Event {
         })
     }
 
-    fn typed_envelope(&self, attempt: u32) -> Result<Value, String> {
+    fn typed_envelope(&self, attempt: u32) -> Result<Value, ApiError> {
         match self.event_type.as_str() {
             FLAGGED_EVENT => {
                 typed_envelope!(NumberFlaggedEvent, NumberFlaggedEventData, self, attempt)
@@ -134,18 +136,12 @@ impl Event {
                 self,
                 attempt
             ),
-            other => Err(format!("no event schema for the event type '{other}'")),
+            other => Err(off_contract(
+                "webhook event",
+                format!("no event schema for the event type '{other}'"),
+            )),
         }
     }
-}
-
-/// The error body an event carries when the emulator's state does not fit its schema.
-fn off_contract_body(problem: &str) -> Value {
-    json!({ "errors": [{
-        "code": crate::error::codes::UNEXPECTED,
-        "title": "Unexpected error",
-        "detail": format!("The emulator's webhook event does not fit the contract: {problem}."),
-    }] })
 }
 
 /// Events an account produced that still have to reach the delivery queue.

@@ -285,16 +285,15 @@ pub(crate) fn number_page(list: g::ReputationNumberList) -> Page<ReputationNumbe
 /// `Uuid` prints, `reputation_data` must be present (it may be null), `page_number` must not
 /// be 0. The test `direct_pages_decode_like_the_generated_types` holds the two together.
 pub(crate) fn number_page_from_json(body: &[u8]) -> serde_json::Result<Page<ReputationNumber>> {
-    let wire::NumberPage { data, meta } = serde_json::from_slice(body)?;
+    let wire::NumberPage { data, meta: m } = serde_json::from_slice(body)?;
     Ok(Page {
         items: data.0,
-        meta: meta.into(),
+        meta: meta(m),
     })
 }
 
 mod wire {
     use std::fmt;
-    use std::num::NonZeroU64;
 
     use chrono::{DateTime, Utc};
     use serde::Deserialize;
@@ -306,33 +305,8 @@ mod wire {
     #[derive(Deserialize)]
     pub(super) struct NumberPage {
         pub data: Numbers,
-        pub meta: Meta,
-    }
-
-    /// `PaginationMeta`: `page_number` is a `NonZeroU64` there.
-    #[derive(Deserialize)]
-    pub(super) struct Meta {
-        page_number: NonZeroU64,
-        page_size: u64,
-        total_pages: u64,
-        total_results: u64,
-    }
-
-    impl From<Meta> for PageMeta {
-        fn from(m: Meta) -> PageMeta {
-            let Meta {
-                page_number,
-                page_size,
-                total_pages,
-                total_results,
-            } = m;
-            PageMeta {
-                page_number: page_number.get(),
-                page_size,
-                total_pages,
-                total_results,
-            }
-        }
+        /// The generated type, as strict (`page_number` is a `NonZeroU64`).
+        pub meta: super::g::PaginationMeta,
     }
 
     /// The page's items, each moved into the facade's model as it is read.
