@@ -789,7 +789,8 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
     let mut rs = String::from(
         "//! The JavaScript shapes of the facade's models (`crates/telnyx-reputation/src/models.rs`):\n\
          //! plain objects with camelCase keys, typed in `index.d.ts`. Results convert from the facade\n\
-         //! types field by field (no JSON round trip), inputs convert into them. Enum fields are\n\
+         //! types field by field, inputs convert into them; results also serialize to the same\n\
+         //! object (for the calls that hand over many at once as JSON text). Enum fields are\n\
          //! strings typed as literal unions that still accept values this version does not know.\n\
          //! Every model is generated, also one no binding call returns (yet).\n\n\
          #![allow(dead_code)]\n\n\
@@ -817,7 +818,10 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
             let model_docs = js_docs(&model.docs);
             rust_docs(&mut rs, &model_docs, "");
             if nullable {
+                // Results also serialize to the same shape: lists of them cross as one JSON
+                // text (`promise::ViaJson`).
                 rs.push_str("#[napi_derive::napi(object, use_nullable = true)]\n");
+                rs.push_str("#[derive(serde::Serialize)]\n#[serde(rename_all = \"camelCase\")]\n");
             } else {
                 rs.push_str("#[napi_derive::napi(object)]\n");
             }

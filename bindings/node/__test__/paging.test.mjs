@@ -205,3 +205,44 @@ test('list options are the facade filter: every option reaches the wire', async 
     code: 'INVALID_INPUT',
   })
 })
+
+test('pages and bulk results handed over as JSON text equal the objects built field by field', async () => {
+  // Last in this file: its enterprise's numbers would count in the account-wide list.
+  // `firstPage`, `fetchPage`, `pages()`, `add` and `addAll` hand their models over as one
+  // JSON text; the item cursor and `get` set each property. Same keys, order, nulls, values.
+  const own = await approvedReputation(emulator.client, 'Hand-over LLC')
+  const mine = ['+13125550101', '+13125550102', '+13125550103']
+  const added = await own.rep.numbers.add(mine.slice(0, 1))
+  const report = await own.rep.numbers.addAll(mine.slice(1))
+  const text = (values) => values.map((v) => JSON.stringify(v))
+  const walk = async () => {
+    const items = []
+    for await (const n of own.rep.numbers.list({ pageSize: 2 })) items.push(n)
+    return items
+  }
+  const byNumber = (items) => [...items].sort((a, b) => a.phoneNumber.localeCompare(b.phoneNumber))
+  assert.deepEqual(text([...added, ...report.added]), text(byNumber(await walk())))
+
+  // Two of them with reputation data (a nested object), one still without.
+  await own.rep.numbers.refreshAll(mine.slice(0, 2))
+  const cursor = byNumber(await walk())
+  assert.equal(cursor.filter((n) => n.reputationData !== null).length, 2)
+  const pager = own.rep.numbers.list({ pageSize: 2 })
+  const first = await pager.firstPage()
+  const second = await pager.fetchPage(2)
+  const walked = []
+  for await (const page of pager.pages()) walked.push(...page.items)
+  for (const items of [[...first.items, ...second.items], walked]) {
+    assert.deepEqual(text(byNumber(items)), text(cursor))
+    assert.deepStrictEqual(byNumber(items), cursor)
+    assert.ok(items.every((n) => Object.getPrototypeOf(n) === Object.prototype))
+  }
+  // `get` (field by field) of the refreshed ones: their cached record, not billed again.
+  const gets = []
+  for (const n of mine.slice(0, 2)) gets.push(await own.rep.numbers.get(n))
+  assert.deepEqual(text(gets), text(first.items.filter((n) => n.reputationData !== null)))
+  assert.deepEqual(
+    JSON.stringify(second.meta),
+    JSON.stringify({ pageNumber: 2, pageSize: 1, totalPages: 2, totalResults: 3 }),
+  )
+})

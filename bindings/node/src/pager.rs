@@ -15,12 +15,13 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::{Env, Object, PromiseRaw, This, ToNapiValue};
 use napi_derive::napi;
+use serde::Serialize;
 use telnyx_reputation as facade;
 use tokio::sync::Mutex;
 
 use crate::convert::{convert, convert_all};
 use crate::models::{Enterprise, PageMeta, RemediationSummary, ReputationNumber, TosAgreement};
-use crate::promise;
+use crate::promise::{self, ViaJson};
 
 /// A facade pager, or the input problem found while building it (reported on first use).
 type Built<T> = Result<facade::Pager<T>, facade::Error>;
@@ -130,7 +131,7 @@ fn next_page<'env, T, P>(
 ) -> napi::Result<PromiseRaw<'env, Object<'env>>>
 where
     T: Send + 'static,
-    P: ToNapiValue + Send + 'static,
+    P: Serialize + Send + 'static,
 {
     let source = Arc::clone(source);
     env.spawn_future_with_callback(
@@ -140,7 +141,8 @@ where
         },
         |env, result| {
             let page = result.map_err(|e| crate::error::to_js(env, &e))?;
-            iterator_result(env, page)
+            // A page can hold a thousand items: handed over as JSON text, like `fetchPage`.
+            iterator_result(env, page.map(ViaJson))
         },
     )
 }
@@ -231,7 +233,7 @@ macro_rules! pager {
             ) -> napi::Result<PromiseRaw<'env, $page>> {
                 let pager = self.inner.clone();
                 let number = page_number(number);
-                promise::spawn(
+                promise::spawn_json(
                     env,
                     false,
                     async move { pager?.fetch_page(number).await },
@@ -260,6 +262,7 @@ macro_rules! pager {
 
         /// One page of a list.
         #[napi(object)]
+        #[derive(serde::Serialize)]
         pub struct $page {
             /// The items of this page.
             pub items: Vec<$item>,

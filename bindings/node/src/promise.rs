@@ -9,8 +9,12 @@
 use std::collections::HashMap;
 use std::future::Future;
 
-use napi::bindgen_prelude::{Env, JsValue, Object, PromiseRaw, ToNapiValue};
+use napi::bindgen_prelude::{
+    Env, Function, JsObjectValue, JsValue, Object, PromiseRaw, ToNapiValue, Unknown,
+};
+use napi::sys;
 use napi_derive::napi;
+use serde::Serialize;
 use telnyx_reputation as facade;
 
 use crate::error;
@@ -26,6 +30,23 @@ pub struct RawResponseInfo {
     pub request_id: Option<String>,
 }
 
+/// A result handed to JavaScript as one JSON text that `JSON.parse` turns into the same
+/// plain object (the models serialize with the keys and `null`s napi would set). For a
+/// list of thousands of numbers V8's parser builds the objects several times faster than
+/// setting each property through N-API, which was most of a bulk add's cost in Node.
+pub struct ViaJson<T>(pub T);
+
+impl<T: Serialize> ToNapiValue for ViaJson<T> {
+    unsafe fn to_napi_value(raw_env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
+        let text = serde_json::to_string(&value.0)
+            .map_err(|e| napi::Error::from_reason(format!("cannot hand over a result: {e}")))?;
+        let env = Env::from_raw(raw_env);
+        let json: Object = env.get_global()?.get_named_property("JSON")?;
+        let parse: Function<String, Unknown> = json.get_named_property("parse")?;
+        Ok(parse.call(text)?.raw())
+    }
+}
+
 /// Resolve with the future's value, converted to its JavaScript shape by `shape`; with
 /// `raw`, resolve with `{ data, response }`.
 pub fn spawn<'env, T, V, F>(
@@ -39,11 +60,51 @@ where
     V: ToNapiValue + 'static,
     F: Future<Output = Result<T, facade::Error>> + Send + 'static,
 {
+    spawn_as(env, raw, future, shape, |v| v)
+}
+
+/// [`spawn`] for a result that can hold thousands of models: handed over as JSON text
+/// ([`ViaJson`]), the same object at a fraction of the cost.
+pub fn spawn_json<'env, T, V, F>(
+    env: &'env Env,
+    raw: bool,
+    future: F,
+    shape: fn(T) -> Result<V, facade::Error>,
+) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: Serialize + 'static,
+    F: Future<Output = Result<T, facade::Error>> + Send + 'static,
+{
+    let promise = spawn_as(env, raw, future, shape, ViaJson)?;
+    // The same Promise, typed by what JavaScript gets.
+    Ok(PromiseRaw::new(env.raw(), promise.raw()))
+}
+
+/// The future's value shaped by `shape`, then wrapped by `wrap` for the hand-over.
+fn spawn_as<'env, T, V, W, F>(
+    env: &'env Env,
+    raw: bool,
+    future: F,
+    shape: fn(T) -> Result<V, facade::Error>,
+    wrap: fn(V) -> W,
+) -> napi::Result<PromiseRaw<'env, W>>
+where
+    T: Send + 'static,
+    V: 'static,
+    W: ToNapiValue + 'static,
+    F: Future<Output = Result<T, facade::Error>> + Send + 'static,
+{
     if !raw {
-        return env
-            .spawn_future_with_callback(async move { Ok(future.await) }, move |env, result| {
-                result.and_then(shape).map_err(|e| error::to_js(env, &e))
-            });
+        return env.spawn_future_with_callback(
+            async move { Ok(future.await) },
+            move |env, result| {
+                result
+                    .and_then(shape)
+                    .map(wrap)
+                    .map_err(|e| error::to_js(env, &e))
+            },
+        );
     }
     let future = async move { Ok(facade::with_raw_response(future).await) };
     let promise = env.spawn_future_with_callback(future, move |env, result| {
@@ -64,7 +125,9 @@ where
             request_id: answer.request_id().map(str::to_owned),
             headers,
         };
-        let data = shape(answer.into_inner()).map_err(|e| error::to_js(env, &e))?;
+        let data = shape(answer.into_inner())
+            .map(wrap)
+            .map_err(|e| error::to_js(env, &e))?;
         let mut envelope = Object::new(env)?;
         envelope.set("data", data)?;
         envelope.set("response", info)?;

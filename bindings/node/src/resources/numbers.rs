@@ -115,11 +115,11 @@ impl Numbers {
         request_options: Option<RequestOptions>,
     ) -> napi::Result<PromiseRaw<'env, Vec<ReputationNumber>>> {
         let inner = self.inner.with_extras(env, request_options)?;
-        promise::spawn(
+        promise::spawn_json(
             env,
             self.raw,
             async move { inner.add(phone_numbers).await },
-            convert_all,
+            convert_all::<_, ReputationNumber>,
         )
     }
 
@@ -137,11 +137,11 @@ impl Numbers {
     ) -> napi::Result<PromiseRaw<'env, BulkAddReport>> {
         let inner = self.inner.with_extras(env, request_options)?;
         let bulk = bulk_options(options);
-        promise::spawn(
+        promise::spawn_json(
             env,
             self.raw,
             async move { inner.add_all(phone_numbers, bulk).await },
-            convert,
+            convert::<_, BulkAddReport>,
         )
     }
 
