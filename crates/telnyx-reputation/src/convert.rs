@@ -269,6 +269,12 @@ pub(crate) fn meta(m: g::PaginationMeta) -> PageMeta {
     }
 }
 
+/// One JSON value read as the straight page decoding reads a timestamp (property tests).
+#[cfg(test)]
+pub(crate) fn wire_timestamp(json: &str) -> serde_json::Result<chrono::DateTime<chrono::Utc>> {
+    wire::timestamp(&mut serde_json::Deserializer::from_str(json))
+}
+
 /// A generated page of numbers as the facade's page (the fallback of the direct decoding).
 pub(crate) fn number_page(list: g::ReputationNumberList) -> Page<ReputationNumber> {
     let g::ReputationNumberList { data, meta: m } = list;
@@ -295,7 +301,7 @@ pub(crate) fn number_page_from_json(body: &[u8]) -> serde_json::Result<Page<Repu
 mod wire {
     use std::fmt;
 
-    use chrono::{DateTime, FixedOffset, Utc};
+    use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
     use serde::Deserialize;
     use serde::de::value::StrDeserializer;
     use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -463,10 +469,12 @@ mod wire {
     }
 
     /// A timestamp as `chrono`'s `Deserialize` reads it (its relaxed RFC 3339 `FromStr`),
-    /// through the strict `parse_from_rfc3339` first: what that accepts the relaxed parser
-    /// reads to the same instant, and it is several times faster. Anything it refuses goes
-    /// through `chrono`'s own `Deserialize`, for the same answer or the very same error.
-    fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    /// faster: the service's own form (`2026-04-26T18:06:51.940749Z`) straight into chrono's
+    /// date and time constructors, then the strict `parse_from_rfc3339` (several times
+    /// faster than the relaxed parser). What either accepts the relaxed parser reads to the
+    /// same instant (the property test `wire_timestamps_read_as_chrono_reads_them`); anything
+    /// they refuse goes through `chrono`'s own `Deserialize`, for its answer or its very error.
+    pub(super) fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         d.deserialize_str(Timestamp)
     }
 
@@ -503,11 +511,44 @@ mod wire {
             f.write_str("an RFC 3339 formatted date and time string")
         }
         fn visit_str<E: de::Error>(self, text: &str) -> Result<DateTime<Utc>, E> {
+            if let Some(at) = utc_form(text) {
+                return Ok(at);
+            }
             match DateTime::<FixedOffset>::parse_from_rfc3339(text) {
                 Ok(at) => Ok(at.with_timezone(&Utc)),
                 Err(_) => DateTime::<Utc>::deserialize(StrDeserializer::<E>::new(text)),
             }
         }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.F]Z` (1 to 9 digits of fraction, no leap second), what the
+    /// service writes, as chrono reads it; `None` for any other text, valid or not.
+    fn utc_form(text: &str) -> Option<DateTime<Utc>> {
+        let (b'Z', text) = text.as_bytes().split_last()? else {
+            return None;
+        };
+        if text.len() < 19 || [4, 7, 10, 13, 16].map(|i| text[i]) != *b"--T::" {
+            return None;
+        }
+        let (head, fraction) = text.split_at(19);
+        let number = |digits: &[u8]| {
+            digits.iter().try_fold(0u32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        let field = |at: usize| number(&head[at..at + 2]);
+        let nanos = match fraction {
+            [] => 0,
+            [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
+                number(digits)? * 10u32.pow(9 - digits.len() as u32)
+            }
+            _ => return None,
+        };
+        let second = field(17).filter(|&s| s < 60)?;
+        let year = i32::try_from(number(&head[..4])?).ok()?;
+        let date = NaiveDate::from_ymd_opt(year, field(5)?, field(8)?)?;
+        let time = NaiveTime::from_hms_nano_opt(field(11)?, field(14)?, second, nanos)?;
+        Some(date.and_time(time).and_utc())
     }
 
     /// The body as text checked once, so that `serde_json` does not check every string on
