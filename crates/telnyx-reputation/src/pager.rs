@@ -240,8 +240,10 @@ impl<T: Send + 'static> Pager<T> {
     /// an empty page; an error is yielded once and ends the cursor. Nothing is sent until
     /// the first `next()`; dropping the cursor aborts a request still in flight. Requests go
     /// out one after the other: a page's request is sent once the previous page's answer
-    /// is in (a page of numbers: before it is decoded), so a cursor dropped or ended there
-    /// may have sent one request it never yields (lists are not billed).
+    /// is in (a page of numbers: before it is decoded; while the caller waits in `next()`,
+    /// the page after the awaited one is queued for that moment), so a cursor dropped or
+    /// ended there may have sent one request it never yields (lists are not billed).
+    /// Nothing is sent after a failed request.
     pub fn pages(&self) -> Pages<T> {
         Pages::new(self.clone(), 1)
     }
@@ -275,11 +277,14 @@ pub struct Pages<T> {
     pager: Pager<T>,
     /// Requests started and not yet yielded, in page order.
     in_flight: VecDeque<Request<T>>,
-    /// Opened by the last request started once its answer's body is in (or it ended): the
-    /// next prefetched request waits for it, see [`body_arrived`].
+    /// Opened by the last request started once its answer's body is in (or it succeeded;
+    /// dropped unopened if it failed): the next prefetched request waits for it, see
+    /// [`body_arrived`].
     last_body_in: Option<oneshot::Receiver<()>>,
     /// The page number to request next.
     next_number: u64,
+    /// `total_pages` of the latest page (0 before the first): nothing past it is requested.
+    last_page: u64,
     /// Most pages fetched ahead (started, not yet yielded) while the caller holds a page.
     ahead: usize,
     /// Set after the last page or an error: nothing more is requested or yielded.
@@ -304,8 +309,21 @@ impl<T: Send + 'static> Pages<T> {
             in_flight: VecDeque::new(),
             last_body_in: None,
             next_number: 1,
+            last_page: 0,
             ahead: ahead.max(1),
             done: false,
+        }
+    }
+
+    /// Start requests up to `count` in flight, up to the last page known.
+    fn prefetch(&mut self, count: usize) {
+        while self.in_flight.len() < count && self.next_number <= self.last_page {
+            let after = self.last_body_in.take();
+            let (body_in, next_after) = oneshot::channel();
+            let request = Request::prefetch(&self.pager, self.next_number, after, body_in);
+            self.last_body_in = Some(next_after);
+            self.in_flight.push_back(request);
+            self.next_number += 1;
         }
     }
 
@@ -324,6 +342,10 @@ impl<T: Send + 'static> Pages<T> {
             self.in_flight.push_back(request);
             self.next_number += 1;
         }
+        // The caller waits for the front page: the page after those in flight is queued too,
+        // its request sent once the answer before it is in, so that it is already on its way
+        // (`ahead` past the page handed out) while the front page is decoded.
+        self.prefetch(self.ahead + 1);
         let front = self
             .in_flight
             .front_mut()
@@ -332,15 +354,8 @@ impl<T: Send + 'static> Pages<T> {
         self.in_flight.pop_front();
         match outcome {
             Ok(page) if page.has_next() => {
-                let last = page.meta.total_pages;
-                while self.in_flight.len() < self.ahead && self.next_number <= last {
-                    let after = self.last_body_in.take();
-                    let (body_in, next_after) = oneshot::channel();
-                    let request = Request::prefetch(&self.pager, self.next_number, after, body_in);
-                    self.last_body_in = Some(next_after);
-                    self.in_flight.push_back(request);
-                    self.next_number += 1;
-                }
+                self.last_page = page.meta.total_pages;
+                self.prefetch(self.ahead);
                 Poll::Ready(Some(Ok(page)))
             }
             outcome => {
@@ -376,8 +391,9 @@ impl<T: Send + 'static> Request<T> {
     }
 
     /// Fetch `number` on the current tokio runtime (or later, inline, without one): its
-    /// request is sent once the previous request's answer is in (`after` opens, or that
-    /// request ended), and `body_in` is opened once this one's is (see [`body_arrived`]).
+    /// request is sent once the previous request's answer is in (`after` opens; never if
+    /// that request failed), and `body_in` is opened once this one's is (see
+    /// [`body_arrived`]) or, at the latest, once it succeeded.
     fn prefetch(
         pager: &Pager<T>,
         number: u64,
@@ -388,13 +404,22 @@ impl<T: Send + 'static> Request<T> {
             Ok(runtime) => {
                 let pager = pager.clone();
                 let task = runtime.spawn(async move {
-                    if let Some(after) = after {
-                        // Opened, or its request ended (the sender dropped): either way, go.
-                        let _ = after.await;
+                    if let Some(after) = after
+                        && after.await.is_err()
+                    {
+                        // The request before failed: the cursor ends there and aborts this
+                        // task when it takes that error, so nothing is sent past it.
+                        std::future::pending::<()>().await;
                     }
-                    BODY_IN
-                        .scope(Cell::new(Some(body_in)), pager.fetch_page(number))
-                        .await
+                    let fetch = async {
+                        let page = pager.fetch_page(number).await;
+                        if page.is_ok() {
+                            // A list that did not call `body_arrived`: go on now.
+                            open_next();
+                        }
+                        page
+                    };
+                    BODY_IN.scope(Cell::new(Some(body_in)), fetch).await
                 });
                 Request::Spawned(number, AbortOnDrop(task))
             }
@@ -433,14 +458,17 @@ tokio::task_local! {
 /// turn of the runtime to be written, so the server answers it while this page is decoded
 /// (on a `current_thread` runtime it would otherwise only go out once the decoding is
 /// done). A no-op anywhere else. Lists whose pages are decoded by the generated client do
-/// not call it; their next request goes once the page's request has ended.
+/// not call it; their next request goes once the page's request has succeeded.
 pub(crate) async fn body_arrived() {
-    let next = BODY_IN.try_with(Cell::take).ok().flatten();
-    if let Some(next) = next
-        && next.send(()).is_ok()
-    {
+    if open_next() {
         tokio::task::yield_now().await;
     }
+}
+
+/// Let the next page's request go, once; whether one was waiting for it.
+fn open_next() -> bool {
+    let next = BODY_IN.try_with(Cell::take).ok().flatten();
+    next.is_some_and(|next| next.send(()).is_ok())
 }
 
 /// A request the caller stopped wanting (an early `break`, a dropped cursor) is cancelled,
