@@ -423,7 +423,11 @@ impl<T: Send + 'static> Request<T> {
                 });
                 Request::Spawned(number, AbortOnDrop(task))
             }
-            Err(_) => Request::inline(pager, number),
+            Err(_) => {
+                // Polled in turn by the cursor: nothing to hold back after it.
+                let _ = body_in.send(());
+                Request::inline(pager, number)
+            }
         }
     }
 }
