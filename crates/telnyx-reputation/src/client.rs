@@ -387,6 +387,7 @@ where
             return Err(from_generated_with(e, meta).await);
         }
     };
+    crate::pager::body_arrived().await;
     match decode(&body) {
         Ok(page) => Ok(page),
         Err(e) => {

@@ -269,6 +269,12 @@ pub(crate) fn meta(m: g::PaginationMeta) -> PageMeta {
     }
 }
 
+/// One JSON value read as the straight page decoding reads a timestamp (property tests).
+#[cfg(test)]
+pub(crate) fn wire_timestamp(json: &str) -> serde_json::Result<chrono::DateTime<chrono::Utc>> {
+    wire::timestamp(&mut serde_json::Deserializer::from_str(json))
+}
+
 /// A generated page of numbers as the facade's page (the fallback of the direct decoding).
 pub(crate) fn number_page(list: g::ReputationNumberList) -> Page<ReputationNumber> {
     let g::ReputationNumberList { data, meta: m } = list;
@@ -285,7 +291,7 @@ pub(crate) fn number_page(list: g::ReputationNumberList) -> Page<ReputationNumbe
 /// `Uuid` prints, `reputation_data` must be present (it may be null), `page_number` must not
 /// be 0. The test `direct_pages_decode_like_the_generated_types` holds the two together.
 pub(crate) fn number_page_from_json(body: &[u8]) -> serde_json::Result<Page<ReputationNumber>> {
-    let wire::NumberPage { data, meta: m } = serde_json::from_slice(body)?;
+    let wire::NumberPage { data, meta: m } = wire::page(body)?;
     Ok(Page {
         items: data.0,
         meta: meta(m),
@@ -295,9 +301,10 @@ pub(crate) fn number_page_from_json(body: &[u8]) -> serde_json::Result<Page<Repu
 mod wire {
     use std::fmt;
 
-    use chrono::{DateTime, Utc};
+    use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
     use serde::Deserialize;
-    use serde::de::{Deserializer, SeqAccess, Visitor};
+    use serde::de::value::StrDeserializer;
+    use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
     use crate::enums::*;
     use crate::models::*;
@@ -318,7 +325,8 @@ mod wire {
             impl<'de> Visitor<'de> for Items {
                 type Value = Numbers;
                 fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("a sequence of ReputationNumber")
+                    // `Vec`'s own words, as the generated list reads it.
+                    f.write_str("a sequence")
                 }
                 fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Numbers, A::Error> {
                     let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
@@ -342,14 +350,18 @@ mod wire {
         phone_number: String,
         /// Required, and may be null (as in the generated type).
         #[serde(deserialize_with = "Option::deserialize")]
-        reputation_data: Option<ReputationData>,
+        reputation_data: Option<Data>,
         source: Option<NumberSource>,
         ownership_status: Option<OwnershipStatus>,
         flag_reason: Option<String>,
+        #[serde(default, deserialize_with = "optional_timestamp")]
         confirm_by: Option<DateTime<Utc>>,
         removal_reason: Option<RemovalReason>,
+        #[serde(default, deserialize_with = "optional_timestamp")]
         removed_at: Option<DateTime<Utc>>,
+        #[serde(deserialize_with = "timestamp")]
         created_at: DateTime<Utc>,
+        #[serde(deserialize_with = "timestamp")]
         updated_at: DateTime<Utc>,
     }
 
@@ -373,7 +385,7 @@ mod wire {
                 id,
                 enterprise_id,
                 phone_number,
-                reputation_data,
+                reputation_data: reputation_data.map(ReputationData::from),
                 source,
                 ownership_status,
                 flag_reason,
@@ -386,9 +398,166 @@ mod wire {
         }
     }
 
-    /// A UUID (refused otherwise, as `uuid::Uuid` refuses it) in its canonical text.
+    /// `ReputationData` as the generated type reads it, with the facade's field types.
+    #[derive(Deserialize)]
+    struct Data {
+        spam_risk: Option<SpamRisk>,
+        spam_category: Option<String>,
+        maturity_score: Option<i64>,
+        connection_score: Option<i64>,
+        engagement_score: Option<i64>,
+        sentiment_score: Option<i64>,
+        #[serde(default, deserialize_with = "optional_timestamp")]
+        last_refreshed_at: Option<DateTime<Utc>>,
+    }
+
+    impl From<Data> for ReputationData {
+        fn from(d: Data) -> ReputationData {
+            let Data {
+                spam_risk,
+                spam_category,
+                maturity_score,
+                connection_score,
+                engagement_score,
+                sentiment_score,
+                last_refreshed_at,
+            } = d;
+            ReputationData {
+                spam_risk,
+                spam_category,
+                maturity_score,
+                connection_score,
+                engagement_score,
+                sentiment_score,
+                last_refreshed_at,
+            }
+        }
+    }
+
+    /// A UUID, refused otherwise exactly as `uuid::Uuid` refuses it, in the canonical text
+    /// the generated `Uuid` prints (lowercase, hyphenated). Text already in that form is
+    /// copied once it parsed; any other accepted form (upper case, no hyphens, braces, a
+    /// URN) is printed, and anything refused goes through `Uuid`'s own `Deserialize` for its
+    /// very error. (`serde_json` hands a string to nothing but `visit_str`.)
     fn uuid_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        uuid::Uuid::deserialize(d).map(|id| id.to_string())
+        struct Text;
+        impl Visitor<'_> for Text {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                // `uuid::Uuid`'s own words, for the same message on a wrong JSON type.
+                f.write_str("a formatted UUID string")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
+                match uuid::Uuid::try_parse(text) {
+                    Ok(_) if text.len() == 36 && !text.bytes().any(|b| b.is_ascii_uppercase()) => {
+                        Ok(text.to_owned())
+                    }
+                    Ok(id) => Ok(canonical(id)),
+                    Err(_) => {
+                        uuid::Uuid::deserialize(StrDeserializer::<E>::new(text)).map(canonical)
+                    }
+                }
+            }
+        }
+        d.deserialize_str(Text)
+    }
+
+    fn canonical(id: uuid::Uuid) -> String {
+        id.hyphenated()
+            .encode_lower(&mut uuid::Uuid::encode_buffer())
+            .to_owned()
+    }
+
+    /// A timestamp as `chrono`'s `Deserialize` reads it (its relaxed RFC 3339 `FromStr`),
+    /// faster: the service's own form (`2026-04-26T18:06:51.940749Z`) straight into chrono's
+    /// date and time constructors, then the strict `parse_from_rfc3339` (several times
+    /// faster than the relaxed parser). What either accepts the relaxed parser reads to the
+    /// same instant (the property test `wire_timestamps_read_as_chrono_reads_them`); anything
+    /// they refuse goes through `chrono`'s own `Deserialize`, for its answer or its very error.
+    pub(super) fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        d.deserialize_str(Timestamp)
+    }
+
+    /// [`timestamp`], absent or null as `None` (with `#[serde(default)]`, as chrono's
+    /// `Option<DateTime<Utc>>` reads it).
+    fn optional_timestamp<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        struct Optional;
+        impl<'de> Visitor<'de> for Optional {
+            type Value = Option<DateTime<Utc>>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("option")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                timestamp(d).map(Some)
+            }
+        }
+        d.deserialize_option(Optional)
+    }
+
+    struct Timestamp;
+
+    impl Visitor<'_> for Timestamp {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            // `chrono`'s own words, for the same message on a wrong JSON type.
+            f.write_str("an RFC 3339 formatted date and time string")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<DateTime<Utc>, E> {
+            if let Some(at) = utc_form(text) {
+                return Ok(at);
+            }
+            match DateTime::<FixedOffset>::parse_from_rfc3339(text) {
+                Ok(at) => Ok(at.with_timezone(&Utc)),
+                Err(_) => DateTime::<Utc>::deserialize(StrDeserializer::<E>::new(text)),
+            }
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.F]Z` (1 to 9 digits of fraction, no leap second), what the
+    /// service writes, as chrono reads it; `None` for any other text, valid or not.
+    fn utc_form(text: &str) -> Option<DateTime<Utc>> {
+        let (b'Z', text) = text.as_bytes().split_last()? else {
+            return None;
+        };
+        if text.len() < 19 || [4, 7, 10, 13, 16].map(|i| text[i]) != *b"--T::" {
+            return None;
+        }
+        let (head, fraction) = text.split_at(19);
+        let number = |digits: &[u8]| {
+            digits.iter().try_fold(0u32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        let field = |at: usize| number(&head[at..at + 2]);
+        let nanos = match fraction {
+            [] => 0,
+            [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
+                number(digits)? * 10u32.pow(9 - digits.len() as u32)
+            }
+            _ => return None,
+        };
+        let second = field(17).filter(|&s| s < 60)?;
+        let year = i32::try_from(number(&head[..4])?).ok()?;
+        let date = NaiveDate::from_ymd_opt(year, field(5)?, field(8)?)?;
+        let time = NaiveTime::from_hms_nano_opt(field(11)?, field(14)?, second, nanos)?;
+        Some(date.and_time(time).and_utc())
+    }
+
+    /// The body as text checked once, so that `serde_json` does not check every string on
+    /// its own; a body that is no UTF-8 is read as bytes, for `serde_json`'s own error.
+    pub(super) fn page(body: &[u8]) -> serde_json::Result<NumberPage> {
+        match std::str::from_utf8(body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(body),
+        }
     }
 }
 
@@ -708,6 +877,52 @@ mod tests {
             ),
             ("an id that is no UUID", with(&|n| n["id"] = json!("n1"))),
             (
+                "ids in every form a UUID reads",
+                with(&|n| {
+                    n["id"] = json!("{8a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62}");
+                    n["enterprise_id"] = json!("urn:uuid:4A6192A4-573D-446D-B3CE-AFF9117272A6");
+                }),
+            ),
+            (
+                "an id of 36 characters that is no UUID",
+                with(&|n| n["id"] = json!("8a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e6g")),
+            ),
+            (
+                "an id in hyphens out of place",
+                with(&|n| n["id"] = json!("8a4b1f5e2-f12-4c0c-9a98-9b3a7d8b8e62")),
+            ),
+            (
+                "an id as 16 bytes",
+                with(&|n| n["id"] = json!([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])),
+            ),
+            ("an id as a number", with(&|n| n["id"] = json!(7))),
+            (
+                "timestamps in every form RFC 3339 allows",
+                with(&|n| {
+                    n["created_at"] = json!("2026-04-26t18:06:51.9z");
+                    n["updated_at"] = json!("2026-04-26 18:06:51.123456789-05:30");
+                    n["confirm_by"] = json!("2026-12-31T23:59:60Z");
+                    n["removed_at"] = json!("2026-05-02T00:00:00-00:00");
+                    n["reputation_data"]["last_refreshed_at"] = json!("2026-04-26T18:09:24+14:00");
+                }),
+            ),
+            (
+                "timestamps only the relaxed parser reads",
+                with(&|n| {
+                    n["created_at"] = json!("2026-04-26T18:06:51 Z");
+                    n["updated_at"] = json!("2026-04-26T18:06:51.5+0200");
+                    n["reputation_data"]["last_refreshed_at"] = json!(" 2026-04-26T18:09:24Z");
+                }),
+            ),
+            (
+                "a timestamp out of range",
+                with(&|n| n["created_at"] = json!("2026-02-30T00:00:00Z")),
+            ),
+            (
+                "a timestamp as a number",
+                with(&|n| n["reputation_data"]["last_refreshed_at"] = json!(1_777_000_000)),
+            ),
+            (
                 "no reputation_data",
                 with(&|n| {
                     n.as_object_mut().unwrap().remove("reputation_data");
@@ -740,19 +955,76 @@ mod tests {
             ("data not a list", json!({"data": {}, "meta": meta})),
             ("an empty page", json!({"data": [], "meta": meta})),
         ];
-        for (name, body) in cases {
-            let bytes = serde_json::to_vec(&body).unwrap();
+        for (name, body) in &cases {
+            let bytes = serde_json::to_vec(body).unwrap();
             let generated =
                 serde_json::from_slice::<g::ReputationNumberList>(&bytes).map(number_page);
             let direct = number_page_from_json(&bytes);
             match (generated, direct) {
                 (Ok(generated), Ok(direct)) => assert_eq!(direct, generated, "{name}"),
-                (Err(_), Err(_)) => {}
+                // The same error at the same place; the same words too, but for the enums'
+                // (which name their type where the generated ones say "a string").
+                (Err(generated), Err(direct)) => {
+                    let place = |e: &serde_json::Error| (e.classify(), e.line(), e.column());
+                    assert_eq!(place(&direct), place(&generated), "{name}");
+                    if !name.starts_with("an enum") {
+                        assert_eq!(direct.to_string(), generated.to_string(), "{name}");
+                    }
+                }
                 (generated, direct) => {
                     panic!("{name}: generated {generated:?}, direct {direct:?}")
                 }
             }
         }
+        // Every accepted form of an id or a timestamp, through either path, is accepted.
+        for (name, body) in &cases {
+            let decodes = number_page_from_json(&serde_json::to_vec(body).unwrap()).is_ok();
+            let expected = name.starts_with("ids in") || name.starts_with("timestamps");
+            if expected {
+                assert!(decodes, "{name}");
+            }
+        }
+        let forms = |name: &str| {
+            let (_, body) = cases.iter().find(|(n, _)| *n == name).unwrap();
+            number_page_from_json(&serde_json::to_vec(body).unwrap())
+                .unwrap()
+                .items
+                .remove(0)
+        };
+        let n = forms("ids in every form a UUID reads");
+        assert_eq!(n.id, "8a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62");
+        assert_eq!(n.enterprise_id, "4a6192a4-573d-446d-b3ce-aff9117272a6");
+        let n = forms("timestamps in every form RFC 3339 allows");
+        assert_eq!(
+            n.updated_at.to_rfc3339(),
+            "2026-04-26T23:36:51.123456789+00:00"
+        );
+        assert_eq!(
+            n.confirm_by.unwrap().to_rfc3339(),
+            "2026-12-31T23:59:60+00:00"
+        );
+        let n = forms("timestamps only the relaxed parser reads");
+        assert_eq!(n.updated_at.to_rfc3339(), "2026-04-26T16:06:51.500+00:00");
+
+        // Bodies `json!` does not write: escaped text, and text that is no UTF-8.
+        let escaped = br#"{"data": [{"id": "\u0038a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62",
+            "enterprise_id": "4a6192a4-573d-446d-b3ce-aff9117272a6",
+            "phone_number": "+1202555\u00312\u00334", "reputation_data": null,
+            "created_at": "2026\u002d04-26T18:06:51Z", "updated_at": "2026-04-26T18:06:51Z"}],
+            "meta": {"page_number": 1, "page_size": 1, "total_pages": 1, "total_results": 1}}"#;
+        let not_utf8 = [&escaped[..60], b"\xff", &escaped[60..]].concat();
+        for (name, bytes) in [("escaped text", &escaped[..]), ("no UTF-8", &not_utf8[..])] {
+            let generated = serde_json::from_slice::<g::ReputationNumberList>(bytes)
+                .map(number_page)
+                .map_err(|e| e.to_string());
+            let direct = number_page_from_json(bytes).map_err(|e| e.to_string());
+            assert_eq!(direct, generated, "{name}");
+        }
+        assert!(number_page_from_json(&not_utf8).is_err());
+        let page = number_page_from_json(escaped).unwrap();
+        assert_eq!(page.items[0].id, "8a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62");
+        assert_eq!(page.items[0].phone_number, "+12025551234");
+
         // The cases above do decode (or not) as named.
         let page = number_page_from_json(&serde_json::to_vec(&with(&|_| {})).unwrap()).unwrap();
         assert_eq!(page.meta.page_number, 2);

@@ -1,9 +1,12 @@
 //! `Pager<T>`: lazily pages through a list endpoint. Set the page size and filters, then
 //! `stream()` every item, walk the pages with `pages()` (what the bindings build their
 //! iterators on), take `first_page()`, or `fetch_page(n)`. Both `stream()` and `pages()`
-//! keep the following page's request in flight while the caller handles the current one.
-//! Which endpoint a pager calls is decided by its creator in `resources`.
+//! fetch the following pages while the caller handles the current one, one request at a
+//! time: each goes out once the answer before it is in (for pages of numbers, before that
+//! answer is decoded, so the server answers it while the client decodes). Which endpoint a
+//! pager calls is decided by its creator in `resources`.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
@@ -15,6 +18,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::{Stream, TryStreamExt, stream};
 use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
 
 use crate::enums::{NumberSource, OwnershipStatus, ProductType, RemediationStatus, RoleType};
 use crate::models::{Enterprise, Page, RemediationSummary, ReputationNumber, TosAgreement};
@@ -231,17 +235,23 @@ impl<T: Send + 'static> Pager<T> {
     }
 
     /// Every page in order, as a cursor: [`Pages::next`] (or its [`Stream`] impl). While the
-    /// caller handles one page, the next page's request is already in flight (on the tokio
-    /// runtime driving the cursor). Stops after the last page (`page_number >= total_pages`)
-    /// or at an empty page; an error is yielded once and ends the cursor. Nothing is sent
-    /// until the first `next()`; dropping the cursor aborts a request still in flight.
+    /// caller handles one page, the next page is already being fetched (on the tokio runtime
+    /// driving the cursor). Stops after the last page (`page_number >= total_pages`) or at
+    /// an empty page; an error is yielded once and ends the cursor. Nothing is sent until
+    /// the first `next()`; dropping the cursor aborts a request still in flight. Requests go
+    /// out one after the other: a page's request is sent once the previous page's answer
+    /// is in (a page of numbers: before it is decoded; while the caller waits in `next()`,
+    /// the page after the awaited one is queued for that moment), so a cursor dropped or
+    /// ended there may have sent one request it never yields (lists are not billed).
+    /// Nothing is sent after a failed request.
     pub fn pages(&self) -> Pages<T> {
         Pages::new(self.clone(), 1)
     }
 
     /// Every item across all pages, in order. Stops like [`Pager::pages`]; while the caller
-    /// works through one page, up to two following pages' requests are already in flight
-    /// (on the tokio runtime driving the stream). An error is the last item.
+    /// works through one page, up to two following pages are fetched (on the tokio runtime
+    /// driving the stream), their requests one after the other as in [`Pager::pages`]. An
+    /// error is the last item.
     pub fn stream(&self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         Pages::new(self.clone(), 2)
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok::<T, Error>)))
@@ -262,14 +272,20 @@ impl<T: Send + 'static> Pager<T> {
 }
 
 /// A cursor over the pages of a [`Pager`], made by [`Pager::pages`]: each `next()` yields
-/// the following page, while the request for the page after it is already in flight.
+/// the following page, while the page after it is already being fetched.
 pub struct Pages<T> {
     pager: Pager<T>,
     /// Requests started and not yet yielded, in page order.
     in_flight: VecDeque<Request<T>>,
+    /// Opened by the last request started once its answer's body is in (or it succeeded;
+    /// dropped unopened if it failed): the next prefetched request waits for it, see
+    /// [`body_arrived`].
+    last_body_in: Option<oneshot::Receiver<()>>,
     /// The page number to request next.
     next_number: u64,
-    /// Most requests in flight while the caller holds a page.
+    /// `total_pages` of the latest page (0 before the first): nothing past it is requested.
+    last_page: u64,
+    /// Most pages fetched ahead (started, not yet yielded) while the caller holds a page.
     ahead: usize,
     /// Set after the last page or an error: nothing more is requested or yielded.
     done: bool,
@@ -291,9 +307,23 @@ impl<T: Send + 'static> Pages<T> {
         Pages {
             pager,
             in_flight: VecDeque::new(),
+            last_body_in: None,
             next_number: 1,
+            last_page: 0,
             ahead: ahead.max(1),
             done: false,
+        }
+    }
+
+    /// Start requests up to `count` in flight, up to the last page known.
+    fn prefetch(&mut self, count: usize) {
+        while self.in_flight.len() < count && self.next_number <= self.last_page {
+            let after = self.last_body_in.take();
+            let (body_in, next_after) = oneshot::channel();
+            let request = Request::prefetch(&self.pager, self.next_number, after, body_in);
+            self.last_body_in = Some(next_after);
+            self.in_flight.push_back(request);
+            self.next_number += 1;
         }
     }
 
@@ -312,6 +342,10 @@ impl<T: Send + 'static> Pages<T> {
             self.in_flight.push_back(request);
             self.next_number += 1;
         }
+        // The caller waits for the front page: the page after those in flight is queued too,
+        // its request sent once the answer before it is in, so that it is already on its way
+        // (`ahead` past the page handed out) while the front page is decoded.
+        self.prefetch(self.ahead + 1);
         let front = self
             .in_flight
             .front_mut()
@@ -320,18 +354,15 @@ impl<T: Send + 'static> Pages<T> {
         self.in_flight.pop_front();
         match outcome {
             Ok(page) if page.has_next() => {
-                let last = page.meta.total_pages;
-                while self.in_flight.len() < self.ahead && self.next_number <= last {
-                    let request = Request::prefetch(&self.pager, self.next_number);
-                    self.in_flight.push_back(request);
-                    self.next_number += 1;
-                }
+                self.last_page = page.meta.total_pages;
+                self.prefetch(self.ahead);
                 Poll::Ready(Some(Ok(page)))
             }
             outcome => {
                 // The last page or an error: whatever is still in flight is not wanted.
                 self.done = true;
                 self.in_flight.clear();
+                self.last_body_in = None;
                 Poll::Ready(Some(outcome))
             }
         }
@@ -359,15 +390,44 @@ impl<T: Send + 'static> Request<T> {
         Request::Inline(Box::pin(async move { pager.fetch_page(number).await }))
     }
 
-    /// Start fetching `number` now on the current tokio runtime, or later without one.
-    fn prefetch(pager: &Pager<T>, number: u64) -> Self {
+    /// Fetch `number` on the current tokio runtime (or later, inline, without one): its
+    /// request is sent once the previous request's answer is in (`after` opens; never if
+    /// that request failed), and `body_in` is opened once this one's is (see
+    /// [`body_arrived`]) or, at the latest, once it succeeded.
+    fn prefetch(
+        pager: &Pager<T>,
+        number: u64,
+        after: Option<oneshot::Receiver<()>>,
+        body_in: oneshot::Sender<()>,
+    ) -> Self {
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 let pager = pager.clone();
-                let task = runtime.spawn(async move { pager.fetch_page(number).await });
+                let task = runtime.spawn(async move {
+                    if let Some(after) = after
+                        && after.await.is_err()
+                    {
+                        // The request before failed: the cursor ends there and aborts this
+                        // task when it takes that error, so nothing is sent past it.
+                        std::future::pending::<()>().await;
+                    }
+                    let fetch = async {
+                        let page = pager.fetch_page(number).await;
+                        if page.is_ok() {
+                            // A list that did not call `body_arrived`: go on now.
+                            open_next();
+                        }
+                        page
+                    };
+                    BODY_IN.scope(Cell::new(Some(body_in)), fetch).await
+                });
                 Request::Spawned(number, AbortOnDrop(task))
             }
-            Err(_) => Request::inline(pager, number),
+            Err(_) => {
+                // Polled in turn by the cursor: nothing to hold back after it.
+                let _ = body_in.send(());
+                Request::inline(pager, number)
+            }
         }
     }
 }
@@ -390,6 +450,29 @@ impl<T> Future for Request<T> {
             },
         }
     }
+}
+
+tokio::task_local! {
+    /// In a prefetched page's task: what opens the next page's request, see [`body_arrived`].
+    static BODY_IN: Cell<Option<oneshot::Sender<()>>>;
+}
+
+/// Called by a page's request once its answer's body is read, before decoding it: in a
+/// prefetched page's task, the next page's request (waiting for this) is let go and given a
+/// turn of the runtime to be written, so the server answers it while this page is decoded
+/// (on a `current_thread` runtime it would otherwise only go out once the decoding is
+/// done). A no-op anywhere else. Lists whose pages are decoded by the generated client do
+/// not call it; their next request goes once the page's request has succeeded.
+pub(crate) async fn body_arrived() {
+    if open_next() {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Let the next page's request go, once; whether one was waiting for it.
+fn open_next() -> bool {
+    let next = BODY_IN.try_with(Cell::take).ok().flatten();
+    next.is_some_and(|next| next.send(()).is_ok())
 }
 
 /// A request the caller stopped wanting (an early `break`, a dropped cursor) is cancelled,

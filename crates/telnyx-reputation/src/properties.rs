@@ -211,3 +211,38 @@ proptest! {
         prop_assert!(hint <= Duration::from_secs(seconds) && hint + Duration::from_secs(3) >= Duration::from_secs(seconds), "{hint:?} for {seconds}");
     }
 }
+
+/// A timestamp's text: RFC 3339's forms and what chrono's relaxed parser also reads
+/// (separators, fraction lengths, offsets, leap seconds, days out of range).
+fn timestamp_text() -> impl Strategy<Value = String> {
+    (
+        (0u32..10_000, 0u32..14, 0u32..33),
+        (0u32..25, 0u32..61, 0u32..62),
+        prop_oneof![Just("T"), Just("t"), Just(" "), Just("x")],
+        "(\\.[0-9]{0,11})?",
+        prop_oneof![
+            Just("Z".to_owned()),
+            Just("z".to_owned()),
+            Just(String::new()),
+            "[+-][0-9]{2}:?[0-9]{2}"
+        ],
+    )
+        .prop_map(|((y, mo, d), (h, mi, s), t, fraction, offset)| {
+            format!("{y:04}-{mo:02}-{d:02}{t}{h:02}:{mi:02}:{s:02}{fraction}{offset}")
+        })
+}
+
+proptest! {
+    #![proptest_config(config(2_000))]
+
+    /// The straight page decoding's timestamps (a fast path for the service's own form,
+    /// then chrono's strict parser) read every text exactly as `chrono`'s `Deserialize`
+    /// does: the same instant, or an error with the same words.
+    #[test]
+    fn wire_timestamps_read_as_chrono_reads_them(text in timestamp_text()) {
+        let json = serde_json::to_string(&text).expect("text");
+        let chrono = serde_json::from_str::<chrono::DateTime<Utc>>(&json).map_err(|e| e.to_string());
+        let wire = crate::convert::wire_timestamp(&json).map_err(|e| e.to_string());
+        prop_assert_eq!(wire, chrono, "{}", text);
+    }
+}

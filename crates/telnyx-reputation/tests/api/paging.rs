@@ -264,7 +264,53 @@ async fn pages_keeps_the_next_request_in_flight_while_a_page_is_handled() {
 }
 
 #[tokio::test]
-async fn stream_keeps_two_pages_in_flight() {
+async fn a_prefetched_request_goes_out_once_the_page_before_it_is_answered() {
+    let h = start().await;
+    let id = h.approved_enterprise("Acme Plumbing LLC").await;
+    let numbers_handle = h.client.reputation(&id).numbers();
+    numbers_handle.add(numbers(40)).await.unwrap();
+    let path = format!("/enterprises/{id}/reputation/numbers");
+    let page_one = h
+        .api_get(&format!("{path}?page[number]=1&page[size]=10"))
+        .await;
+    let prefix = format!("/v2{path}");
+    // Page 1 answers at once; page 2 is held for half a second.
+    h.fault(json!({"method": "GET", "path_prefix": prefix, "status": 200, "body": page_one}))
+        .await;
+    h.fault(
+        json!({"method": "GET", "path_prefix": prefix, "status": 200, "body": page_one,
+        "delay_ms": 500}),
+    )
+    .await;
+    h.clear_journal().await;
+
+    let mut stream = std::pin::pin!(numbers_handle.list().page_size(10).stream());
+    stream.try_next().await.unwrap().unwrap();
+    for _ in 0..500 {
+        if h.faults().await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(h.faults().await.is_empty(), "page 2 was never requested");
+    // While page 2 is held, page 3 (already due: two pages ahead) waits for its answer.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        pages_requested(&h.journal().await),
+        [1],
+        "page 3 went out early"
+    );
+
+    let mut count = 1;
+    while stream.try_next().await.unwrap().is_some() {
+        count += 1;
+    }
+    assert_eq!(count, 40);
+    assert_eq!(pages_requested(&h.journal().await), [1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn stream_fetches_up_to_two_pages_ahead() {
     let h = start().await;
     let id = h.approved_enterprise("Acme Plumbing LLC").await;
     let numbers_handle = h.client.reputation(&id).numbers();
