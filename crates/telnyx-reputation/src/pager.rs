@@ -1,10 +1,11 @@
 //! `Pager<T>`: lazily pages through a list endpoint. Set the page size and filters, then
 //! `stream()` every item, walk the pages with `pages()` (what the bindings build their
 //! iterators on), take `first_page()`, or `fetch_page(n)`. Both `stream()` and `pages()`
-//! fetch the following pages while the caller handles the current one, one request at a
-//! time: each goes out once the answer before it is in (for pages of numbers, before that
-//! answer is decoded, so the server answers it while the client decodes). Which endpoint a
-//! pager calls is decided by its creator in `resources`.
+//! fetch the following pages while the caller handles the current one (`pages()` one
+//! request at a time, `stream()` two): a request goes out once the answer that many
+//! requests before it is in (for pages of numbers, before that answer is decoded, so the
+//! server answers while the client decodes). Which endpoint a pager calls is decided by its
+//! creator in `resources`.
 
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -250,8 +251,9 @@ impl<T: Send + 'static> Pager<T> {
 
     /// Every item across all pages, in order. Stops like [`Pager::pages`]; while the caller
     /// works through one page, up to two following pages are fetched (on the tokio runtime
-    /// driving the stream), their requests one after the other as in [`Pager::pages`]. An
-    /// error is the last item.
+    /// driving the stream), two requests at a time: a page's request goes out once the
+    /// answer two requests before it is in (otherwise as in [`Pager::pages`]). An error is
+    /// the last item.
     pub fn stream(&self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         Pages::new(self.clone(), 2)
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok::<T, Error>)))
@@ -277,10 +279,10 @@ pub struct Pages<T> {
     pager: Pager<T>,
     /// Requests started and not yet yielded, in page order.
     in_flight: VecDeque<Request<T>>,
-    /// Opened by the last request started once its answer's body is in (or it succeeded;
-    /// dropped unopened if it failed): the next prefetched request waits for it, see
-    /// [`body_arrived`].
-    last_body_in: Option<oneshot::Receiver<()>>,
+    /// Of the last `ahead` requests started, in order, what each opens once its answer's
+    /// body is in (or it succeeded; dropped unopened if it failed): a prefetched request
+    /// waits for the one `ahead` requests before it, see [`body_arrived`].
+    bodies_in: VecDeque<oneshot::Receiver<()>>,
     /// The page number to request next.
     next_number: u64,
     /// `total_pages` of the latest page (0 before the first): nothing past it is requested.
@@ -307,7 +309,7 @@ impl<T: Send + 'static> Pages<T> {
         Pages {
             pager,
             in_flight: VecDeque::new(),
-            last_body_in: None,
+            bodies_in: VecDeque::new(),
             next_number: 1,
             last_page: 0,
             ahead: ahead.max(1),
@@ -318,10 +320,16 @@ impl<T: Send + 'static> Pages<T> {
     /// Start requests up to `count` in flight, up to the last page known.
     fn prefetch(&mut self, count: usize) {
         while self.in_flight.len() < count && self.next_number <= self.last_page {
-            let after = self.last_body_in.take();
+            // At most `ahead` requests on the wire: this one waits for the answer `ahead`
+            // requests before it.
+            let after = if self.bodies_in.len() >= self.ahead {
+                self.bodies_in.pop_front()
+            } else {
+                None
+            };
             let (body_in, next_after) = oneshot::channel();
             let request = Request::prefetch(&self.pager, self.next_number, after, body_in);
-            self.last_body_in = Some(next_after);
+            self.bodies_in.push_back(next_after);
             self.in_flight.push_back(request);
             self.next_number += 1;
         }
@@ -362,7 +370,7 @@ impl<T: Send + 'static> Pages<T> {
                 // The last page or an error: whatever is still in flight is not wanted.
                 self.done = true;
                 self.in_flight.clear();
-                self.last_body_in = None;
+                self.bodies_in.clear();
                 Poll::Ready(Some(outcome))
             }
         }

@@ -7,7 +7,7 @@ use serde_json::json;
 use telnyx_reputation::*;
 use telnyx_reputation_emulator::ApprovalDelay;
 
-use crate::common::{numbers, start, start_with};
+use crate::common::{Harness, numbers, start, start_with};
 
 #[tokio::test]
 async fn streams_every_item_across_pages() {
@@ -263,50 +263,87 @@ async fn pages_keeps_the_next_request_in_flight_while_a_page_is_handled() {
     );
 }
 
-#[tokio::test]
-async fn a_prefetched_request_goes_out_once_the_page_before_it_is_answered() {
+/// 40 numbers listed 10 a page, the first `held` requests after page 1 answered only after
+/// a second, the one after them at once (its fault rule left over shows it was not sent).
+async fn held_pages(held: usize) -> (Harness, String) {
     let h = start().await;
     let id = h.approved_enterprise("Acme Plumbing LLC").await;
-    let numbers_handle = h.client.reputation(&id).numbers();
-    numbers_handle.add(numbers(40)).await.unwrap();
+    h.client
+        .reputation(&id)
+        .numbers()
+        .add(numbers(40))
+        .await
+        .unwrap();
     let path = format!("/enterprises/{id}/reputation/numbers");
     let page_one = h
         .api_get(&format!("{path}?page[number]=1&page[size]=10"))
         .await;
-    let prefix = format!("/v2{path}");
-    // Page 1 answers at once; page 2 is held for half a second.
-    h.fault(json!({"method": "GET", "path_prefix": prefix, "status": 200, "body": page_one}))
-        .await;
-    h.fault(
-        json!({"method": "GET", "path_prefix": prefix, "status": 200, "body": page_one,
-        "delay_ms": 500}),
-    )
-    .await;
-    h.clear_journal().await;
-
-    let mut stream = std::pin::pin!(numbers_handle.list().page_size(10).stream());
-    stream.try_next().await.unwrap().unwrap();
-    for _ in 0..500 {
-        if h.faults().await.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    let answer = |delay_ms: u64| {
+        json!({"method": "GET", "path_prefix": format!("/v2{path}"), "status": 200,
+        "body": page_one, "delay_ms": delay_ms})
+    };
+    h.fault(answer(0)).await;
+    for _ in 0..held {
+        h.fault(answer(1000)).await;
     }
-    assert!(h.faults().await.is_empty(), "page 2 was never requested");
-    // While page 2 is held, page 3 (already due: two pages ahead) waits for its answer.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(
-        pages_requested(&h.journal().await),
-        [1],
-        "page 3 went out early"
-    );
+    h.fault(answer(0)).await;
+    h.clear_journal().await;
+    (h, id)
+}
 
+#[tokio::test]
+async fn pages_sends_the_next_request_once_the_one_before_is_answered() {
+    let (h, id) = held_pages(1).await;
+    let mut pages = h
+        .client
+        .reputation(&id)
+        .numbers()
+        .list()
+        .page_size(10)
+        .pages();
+    pages.next().await.unwrap().unwrap();
+    // Waiting for page 2 (held): page 3 is queued, and waits for page 2's answer.
+    let waiting = tokio::time::timeout(Duration::from_millis(400), pages.next()).await;
+    assert!(waiting.is_err(), "page 2 was held");
+    assert_eq!(
+        h.faults().await.len(),
+        1,
+        "page 3 went out before page 2's answer"
+    );
     let mut count = 1;
+    while pages.next().await.transpose().unwrap().is_some() {
+        count += 1;
+    }
+    assert_eq!(count, 4);
+    assert_eq!(pages_requested(&h.journal().await), [1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn stream_keeps_two_requests_on_the_wire_the_third_waits_for_the_first_answer() {
+    let (h, id) = held_pages(2).await;
+    let numbers_handle = h.client.reputation(&id).numbers();
+    let mut stream = std::pin::pin!(numbers_handle.list().page_size(10).stream());
+    for _ in 0..10 {
+        stream.try_next().await.unwrap().unwrap();
+    }
+    // Waiting for page 2: pages 2 and 3 (both held) are on the wire together; page 4 is
+    // queued and waits for page 2's answer.
+    let waiting = tokio::time::timeout(Duration::from_millis(400), stream.try_next()).await;
+    assert!(waiting.is_err(), "page 2 was held");
+    assert_eq!(
+        h.faults().await.len(),
+        1,
+        "pages 2 and 3 both sent, page 4 not yet"
+    );
+    let mut count = 10;
     while stream.try_next().await.unwrap().is_some() {
         count += 1;
     }
     assert_eq!(count, 40);
-    assert_eq!(pages_requested(&h.journal().await), [1, 2, 3, 4]);
+    // Pages 1-4 answered from the rules (each says "page 1 of 4"), then page 5, empty.
+    let mut requested = pages_requested(&h.journal().await);
+    requested.sort_unstable();
+    assert_eq!(requested, [1, 2, 3, 4, 5]);
 }
 
 #[tokio::test]
