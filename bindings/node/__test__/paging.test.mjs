@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startEmulator } from 'telnyx-reputation/testing'
-import { approvedReputation, journal } from './fixtures.mjs'
+import { approvedReputation, journal, newEnterprise } from './fixtures.mjs'
 
 let emulator
 let rep
@@ -245,4 +245,20 @@ test('pages and bulk results handed over as JSON text equal the objects built fi
     JSON.stringify(second.meta),
     JSON.stringify({ pageNumber: 2, pageSize: 1, totalPages: 2, totalResults: 3 }),
   )
+})
+
+test('a page handed over as JSON text keeps text beyond ASCII', async () => {
+  // ASCII text crosses as Latin-1, anything else as UTF-8: both read back the same.
+  const client = emulator.client
+  const created = await client.enterprises.create(newEnterprise('Crème Brûlée 東京 LLC'))
+  const items = []
+  for (let n = 1; ; n++) {
+    const page = await client.enterprises.list({ pageSize: 50 }).fetchPage(n)
+    items.push(...page.items)
+    if (n >= page.meta.totalPages) break
+  }
+  const listed = items.find((e) => e.id === created.id)
+  assert.equal(listed.legalName, 'Crème Brûlée 東京 LLC')
+  assert.deepStrictEqual(listed, await client.enterprises.get(created.id))
+  assert.ok(items.some((e) => e.legalName === 'Paging LLC'))
 })

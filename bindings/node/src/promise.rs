@@ -12,7 +12,7 @@ use std::future::Future;
 use napi::bindgen_prelude::{
     Env, Function, JsObjectValue, JsValue, Object, PromiseRaw, ToNapiValue, Unknown,
 };
-use napi::sys;
+use napi::{JsString, sys};
 use napi_derive::napi;
 use serde::Serialize;
 use telnyx_reputation as facade;
@@ -42,7 +42,14 @@ impl<T: Serialize> ToNapiValue for ViaJson<T> {
             .map_err(|e| napi::Error::from_reason(format!("cannot hand over a result: {e}")))?;
         let env = Env::from_raw(raw_env);
         let json: Object = env.get_global()?.get_named_property("JSON")?;
-        let parse: Function<String, Unknown> = json.get_named_property("parse")?;
+        let parse: Function<JsString, Unknown> = json.get_named_property("parse")?;
+        // ASCII (as JSON text of ids, numbers and timestamps nearly always is) is Latin-1
+        // too, which V8 copies as it is instead of decoding it as UTF-8.
+        let text = if text.is_ascii() {
+            env.create_string_latin1(text.as_bytes())?
+        } else {
+            env.create_string_from_std(text)?
+        };
         Ok(parse.call(text)?.raw())
     }
 }
