@@ -5,6 +5,17 @@ import { startEmulator } from 'telnyx-reputation/testing'
 import { approvedReputation, journal, newEnterprise } from './fixtures.mjs'
 
 let emulator
+/** The keys of a failed batch, in the order every result lists them. */
+const FAILURE_KEYS = [
+  'batchIndex',
+  'numbers',
+  'errorKind',
+  'message',
+  'status',
+  'requestId',
+  'apiErrors',
+  'outcomeUnknown',
+]
 before(async () => {
   emulator = await startEmulator()
 })
@@ -184,6 +195,9 @@ test('numbers.addAll: validated up front, batches of 100, a failed batch reporte
   assert.equal(partial.failed.length, 1)
   assert.equal(partial.isComplete, false)
   const [failure] = partial.failed
+  // Handed over as JSON text: the same keys, in the same order, as a result built field by field.
+  assert.deepEqual(Object.keys(partial), ['added', 'failed', 'isComplete'])
+  assert.deepEqual(Object.keys(failure), FAILURE_KEYS)
   assert.equal(failure.batchIndex, 0)
   assert.deepEqual(failure.numbers, range(150, 100))
   assert.equal(failure.errorKind, 'UNPROCESSABLE')
@@ -232,6 +246,7 @@ test('numbers.refreshAll: validated up front, batches of 100, a failed batch rep
   const partial = await rep.numbers.refreshAll(range(0, 250), { concurrency: 1 })
   assert.equal(partial.failed.length, 1)
   const [failure] = partial.failed
+  assert.deepEqual(Object.keys(failure), FAILURE_KEYS)
   assert.equal(failure.batchIndex, 0)
   assert.deepEqual(failure.numbers, range(0, 100))
   assert.equal(failure.errorKind, 'UNPROCESSABLE')

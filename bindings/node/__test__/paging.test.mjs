@@ -214,6 +214,7 @@ test('pages and bulk results handed over as JSON text equal the objects built fi
   const mine = ['+13125550101', '+13125550102', '+13125550103']
   const added = await own.rep.numbers.add(mine.slice(0, 1))
   const report = await own.rep.numbers.addAll(mine.slice(1))
+  assert.deepEqual(Object.keys(report), ['added', 'failed', 'isComplete'])
   const text = (values) => values.map((v) => JSON.stringify(v))
   const walk = async () => {
     const items = []
