@@ -57,10 +57,10 @@ pub fn sample(command: &mut Command, scratch: &Path) -> Result<Sample> {
     }
     let shown = format!("{program:?} {args:?}");
     let started = Instant::now();
-    let mut child = timed
+    let child = timed
         .spawn()
         .map_err(|e| format!("cannot start {TIME_BIN} (apt-get install time): {e}"))?;
-    let output = wait_bounded(&mut child, &shown)?;
+    let output = wait_bounded(child, &shown, PROCESS_LIMIT)?;
     let wall = started.elapsed().as_secs_f64();
     if !output.status.success() {
         return Err(format!(
@@ -85,9 +85,19 @@ pub fn sample(command: &mut Command, scratch: &Path) -> Result<Sample> {
     })
 }
 
-/// Wait for the child, killing it past `PROCESS_LIMIT`; its pipes are drained on threads
+/// Wait for the child, killing it past `limit`; its pipes are drained on threads
 /// so a chatty child cannot block on a full pipe.
-fn wait_bounded(child: &mut std::process::Child, shown: &str) -> Result<std::process::Output> {
+///
+/// The wait blocks on a thread that owns the child and hands its status over a channel,
+/// so the exit is seen within microseconds without polling: a poll loop on this 2-core
+/// machine competes with the workload it times (a 200 µs poll inflated and spread every
+/// sample). The kill on timeout goes by pid: the waiter has not reaped the child yet, so
+/// the pid is still the child's.
+fn wait_bounded(
+    mut child: std::process::Child,
+    shown: &str,
+    limit: Duration,
+) -> Result<std::process::Output> {
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -109,22 +119,22 @@ fn wait_bounded(child: &mut std::process::Child, shown: &str) -> Result<std::pro
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
-    let deadline = Instant::now() + PROCESS_LIMIT;
-    let status = loop {
-        if let Some(status) = child
-            .try_wait()
-            .map_err(|e| format!("waiting for {shown}: {e}"))?
-        {
-            break status;
+    let pid = child.id();
+    let (exited, exit) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let _ = exited.send(child.wait());
+    });
+    let status = match exit.recv_timeout(limit) {
+        Ok(status) => status.map_err(|e| format!("waiting for {shown}: {e}"))?,
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            let _ = waiter.join();
+            return Err(format!("{shown} ran past {limit:?} and was killed"));
         }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("{shown} ran past {PROCESS_LIMIT:?} and was killed"));
-        }
-        // Fine-grained so cold-start wall times are not rounded up by the poll.
-        std::thread::sleep(Duration::from_micros(200));
     };
+    let _ = waiter.join();
     Ok(std::process::Output {
         status,
         stdout: stdout.join().unwrap_or_default(),
@@ -174,7 +184,39 @@ impl Stats {
 
 #[cfg(test)]
 mod tests {
-    use super::Stats;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    use super::{wait_bounded, Stats};
+
+    #[test]
+    fn a_child_past_its_limit_is_killed_and_reported() {
+        let child = Command::new("sleep")
+            .arg("600")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let err = wait_bounded(child, "sleep 600", Duration::from_millis(200)).unwrap_err();
+        assert!(err.contains("sleep 600 ran past 200ms and was killed"), "{err}");
+        // Reaped, not left running or as a zombie.
+        assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists());
+    }
+
+    #[test]
+    fn a_child_that_exits_hands_back_its_status_and_output() {
+        let child = Command::new("sh")
+            .args(["-c", "echo out; echo err >&2; exit 3"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let output = wait_bounded(child, "sh", Duration::from_secs(60)).unwrap();
+        assert_eq!(output.status.code(), Some(3));
+        assert_eq!(output.stdout, b"out\n");
+        assert_eq!(output.stderr, b"err\n");
+    }
 
     #[test]
     fn median_and_spread() {
