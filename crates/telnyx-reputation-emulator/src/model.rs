@@ -554,6 +554,17 @@ impl Enterprise {
             .min();
     }
 
+    /// Bring `next_reverification` forward for a newly registered `record` (adding numbers
+    /// can only move the earliest re-verification earlier; [`Enterprise::refresh_reverification`]
+    /// walks every number, which per batch made a bulk add quadratic).
+    pub fn note_reverification(&mut self, record: &NumberRecord) {
+        if record.ownership_status == "verified"
+            && let Some(at) = record.reverify_at
+        {
+            self.next_reverification = Some(self.next_reverification.map_or(at, |n| n.min(at)));
+        }
+    }
+
     /// Take a number out of monitoring, keeping it for `filter[ownership_status]=removed`.
     pub fn deregister(
         &mut self,
@@ -711,3 +722,49 @@ pub struct TosAgreement {
 }
 
 impl TosAgreement {}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+
+    fn registration(n: u64, reverify_at: Option<DateTime<Utc>>) -> Registration {
+        Registration {
+            id: format!("id-{n}"),
+            enterprise_id: "e".to_string(),
+            phone_number: format!("+1202555{n:04}"),
+            seq: n,
+            reverify_at,
+        }
+    }
+
+    /// Batches of adds keep `next_reverification` as a walk over every number would,
+    /// including numbers without a due date and ones not verified.
+    #[test]
+    fn adding_numbers_keeps_the_earliest_reverification_as_a_full_walk_would() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        let mut walked = Enterprise::created("e".into(), Map::new(), "enterprise".into(), now);
+        let mut noted = walked.clone();
+        let offsets = [40, 12, 77, 3, 12, 90, 1, 55];
+        for (n, days) in offsets.iter().enumerate() {
+            let due = (n % 3 != 2).then(|| now + Duration::days(*days));
+            let mut record = NumberRecord::registered(registration(n as u64, due), now);
+            if n == 6 {
+                // The earliest date, but not verified: not a re-verification.
+                record.ownership_status = "pending_confirmation".to_string();
+            }
+            noted.note_reverification(&record);
+            noted
+                .numbers
+                .insert(record.phone_number.clone(), record.clone());
+            walked.numbers.insert(record.phone_number.clone(), record);
+            walked.refresh_reverification();
+            assert_eq!(
+                noted.next_reverification, walked.next_reverification,
+                "after {n}"
+            );
+        }
+        assert_eq!(noted.next_reverification, Some(now + Duration::days(3)));
+    }
+}

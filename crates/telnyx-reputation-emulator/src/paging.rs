@@ -107,6 +107,14 @@ impl Page {
 }
 
 impl Page {
+    /// The one page holding all of `count` items (a batch's answer); `count` is at least 1.
+    pub fn first(count: usize) -> Page {
+        Page {
+            number: 1,
+            size: count.max(1),
+        }
+    }
+
     /// [`Page::envelope_of`] for items already rendered as JSON: `total` items, of which
     /// `items` yields the ones from the start; the page is copied into one buffer sized to
     /// fit, the same bytes the derived [`Envelope`] would serialise to.

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::accounts::Account as AccountState;
 use crate::config::RateLimit;
@@ -186,7 +186,7 @@ pub async fn add(
     Account(key): Account,
     Path(id): Path<String>,
     JsonObject(body): JsonObject,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Response), ApiError> {
     app.with_account(&key, |acct, ctx| {
         let enterprise = enterprise_ref(acct, &id)?;
         let mut c = Checker::default();
@@ -211,29 +211,25 @@ pub async fn add(
         if !taken.is_empty() {
             return Err(ApiError::unprocessable(taken));
         }
-        let mut added = Vec::with_capacity(numbers.len());
-        for number in numbers {
+        for number in &numbers {
             let registration = Registration {
                 id: acct.next_id(ctx.config.seed),
                 enterprise_id: id.clone(),
                 seq: acct.next_number_seq(),
-                reverify_at: reverification_due(ctx.config.seed, &number, ctx.now, true),
+                reverify_at: reverification_due(ctx.config.seed, number, ctx.now, true),
                 phone_number: number.clone(),
             };
             let record = NumberRecord::registered(registration, ctx.now);
-            acct.ledger.charge(Billable::NumbersAdded, &id, Some(&number), ctx.now);
-            added.push(record.to_json());
-            enterprise_mut(acct, &id)?.numbers.insert(number, record);
+            acct.ledger.charge(Billable::NumbersAdded, &id, Some(number), ctx.now);
+            let enterprise = enterprise_mut(acct, &id)?;
+            enterprise.note_reverification(&record);
+            enterprise.numbers.insert(number.clone(), record);
         }
-        enterprise_mut(acct, &id)?.refresh_reverification();
-        let count = added.len();
-        Ok((
-            StatusCode::CREATED,
-            Json(json!({
-                "data": added,
-                "meta": { "page_number": 1, "page_size": count, "total_results": count, "total_pages": 1 },
-            })),
-        ))
+        // The records' JSON, rendered once here, is what the list pages reuse later.
+        let numbers_of = &enterprise_ref(acct, &id)?.numbers;
+        let added = numbers.iter().filter_map(|n| numbers_of.json_of(n));
+        let body = Page::first(numbers.len()).envelope_bytes(numbers.len(), added);
+        Ok((StatusCode::CREATED, json_bytes(body)))
     })
 }
 
