@@ -366,14 +366,61 @@ pub(crate) async fn send_page<G, P, Fut>(
 where
     Fut: Future<Output = Result<ResponseValue<G>, progenitor_client::Error<Errors>>>,
 {
+    send_decoded(Success::Only(200), placeholder, call, decode, convert).await
+}
+
+/// [`send_page`] for an operation answering `status` (its declared success) with a list,
+/// whose answer the docs and the upstream spec disagree on, like [`send_any_2xx`]: any
+/// other 2xx is decoded by `decode` as well (the bulk add path: an added batch is read
+/// straight into the facade's models, as a page of a sweep is).
+pub(crate) async fn send_list_any_2xx<G, P, Fut>(
+    status: u16,
+    placeholder: &'static str,
+    call: Fut,
+    decode: fn(&[u8]) -> serde_json::Result<P>,
+    convert: fn(G) -> P,
+) -> Result<P, Error>
+where
+    Fut: Future<Output = Result<ResponseValue<G>, progenitor_client::Error<Errors>>>,
+{
+    send_decoded(Success::Any2xx(status), placeholder, call, decode, convert).await
+}
+
+/// Which answers [`send_decoded`] reads as success: the declared status, or any 2xx (the
+/// declared one kept unread for `decode`).
+#[derive(Clone, Copy)]
+enum Success {
+    Only(u16),
+    Any2xx(u16),
+}
+
+async fn send_decoded<G, P, Fut>(
+    success: Success,
+    placeholder: &'static str,
+    call: Fut,
+    decode: fn(&[u8]) -> serde_json::Result<P>,
+    convert: fn(G) -> P,
+) -> Result<P, Error>
+where
+    Fut: Future<Output = Result<ResponseValue<G>, progenitor_client::Error<Errors>>>,
+{
+    let (declared, any_2xx) = match success {
+        Success::Only(status) => (status, false),
+        Success::Any2xx(status) => (status, true),
+    };
     let ((sent, meta), unread) = telnyx_reputation_api::with_unread_body(
-        200,
+        declared,
         placeholder,
         telnyx_reputation_api::with_response_meta(call),
     )
     .await;
     let value = match sent {
         Ok(value) => value,
+        Err(progenitor_client::Error::UnexpectedResponse(response))
+            if any_2xx && response.status().is_success() =>
+        {
+            return decode_other_2xx(response, decode).await;
+        }
         Err(e) => return Err(from_generated_with(e, meta).await),
     };
     record_answer(value.status().as_u16(), value.headers());
@@ -397,6 +444,26 @@ where
     }
 }
 
+/// A 2xx other than the declared one, recorded and decoded by `decode` (see
+/// [`send_any_2xx`]).
+async fn decode_other_2xx<T>(
+    response: reqwest::Response,
+    decode: impl FnOnce(&[u8]) -> serde_json::Result<T>,
+) -> Result<T, Error> {
+    let status = response.status().as_u16();
+    record_answer(status, response.headers());
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| crate::error::from_transport(&e))?;
+    decode(&body).map_err(|e| decode_error(Some(status), request_id.as_deref(), e, &body))
+}
+
 /// [`send`] for the operations whose success status the product docs and the upstream
 /// spec disagree on (enable, add numbers, the terms agreement: 201 upstream; document
 /// upload: 200 upstream). The generated client accepts only the code the contract
@@ -414,19 +481,7 @@ where
         (Err(progenitor_client::Error::UnexpectedResponse(response)), _)
             if response.status().is_success() =>
         {
-            let status = response.status().as_u16();
-            record_answer(status, response.headers());
-            let request_id = response
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| crate::error::from_transport(&e))?;
-            serde_json::from_slice(&body)
-                .map_err(|e| decode_error(Some(status), request_id.as_deref(), e, &body))
+            decode_other_2xx(response, |body| serde_json::from_slice(body)).await
         }
         (Err(e), meta) => Err(from_generated_with(e, meta).await),
     }

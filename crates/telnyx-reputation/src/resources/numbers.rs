@@ -6,7 +6,7 @@ use telnyx_reputation_api::types as g;
 use uuid::Uuid;
 
 use super::non_zero;
-use crate::client::{Client, send, send_any_2xx, send_page};
+use crate::client::{Client, send, send_list_any_2xx, send_page};
 use crate::convert;
 use crate::models::{
     BatchFailure, BatchProgress, BulkAddOptions, BulkAddReport, BulkRefreshReport, NumberOwnership,
@@ -220,18 +220,22 @@ impl Numbers {
     ) -> Result<Vec<ReputationNumber>, Error> {
         let body = g::PhoneNumbersRequest { phone_numbers };
         let api = self.client.api();
-        let list = self
+        let added = self
             .client
             .run_units(ADD, body.phone_numbers.len() as u64, || {
-                send_any_2xx(
+                send_list_any_2xx(
+                    201,
+                    EMPTY_NUMBER_LIST,
                     api.add_reputation_numbers()
                         .enterprise_id(id)
                         .body(body.clone())
                         .send(),
+                    convert::number_page_from_json,
+                    convert::number_page,
                 )
             })
             .await?;
-        Ok(convert::numbers(list.data))
+        Ok(added.items)
     }
 
     /// Monitored numbers, paged; filter with [`Pager::phone_number_contains`],
@@ -481,8 +485,8 @@ async fn send_number_page(
     .await
 }
 
-/// What the generated client decodes while a page of numbers is read straight into the
-/// facade's models: an empty `ReputationNumberList`.
+/// What the generated client decodes while a page of numbers (or an added batch) is read
+/// straight into the facade's models: an empty `ReputationNumberList`.
 const EMPTY_NUMBER_LIST: &str =
     r#"{"data":[],"meta":{"page_number":1,"page_size":0,"total_pages":0,"total_results":0}}"#;
 

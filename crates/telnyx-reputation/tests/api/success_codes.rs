@@ -111,3 +111,37 @@ async fn an_undecodable_read_is_a_decode_error_too() {
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn adding_numbers_accepts_200_as_well_as_201_into_the_same_models() {
+    let h = start().await;
+    let id = h.approved_enterprise("Two Hundred LLC").await;
+    let numbers = h.client.reputation(&id).numbers();
+    // The emulator answers 201, as upstream; the answer is read straight into the models.
+    let added = numbers.add(["+12025550170"]).await.unwrap();
+    let listed = numbers.list().first_page().await.unwrap().items;
+    assert_eq!(added, listed);
+    // A server answering 200 with the same body is just as successful, read the same way.
+    let body = serde_json::to_value(&added).unwrap();
+    h.fault(json!({
+        "status": 200, "count": 1, "method": "post",
+        "path_prefix": format!("/v2/enterprises/{id}/reputation/numbers"),
+        "body": { "data": body,
+                  "meta": { "page_number": 1, "page_size": 1, "total_pages": 1, "total_results": 1 } }
+    }))
+    .await;
+    assert_eq!(numbers.add(["+12025550170"]).await.unwrap(), added);
+    // And a 200 it cannot decode is a decode error naming the field, not a success.
+    h.fault(json!({
+        "status": 200, "count": 1, "method": "post",
+        "path_prefix": format!("/v2/enterprises/{id}/reputation/numbers"),
+        "headers": { "x-request-id": "req-add-200" },
+        "body": { "data": [{ "id": "not-a-uuid" }], "meta": {} }
+    }))
+    .await;
+    let e = numbers.add(["+12025550171"]).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
+    assert_eq!(e.status(), Some(200));
+    assert_eq!(e.request_id(), Some("req-add-200"));
+    assert!(e.to_string().contains("not-a-uuid"), "{e}");
+}
