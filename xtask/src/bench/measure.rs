@@ -187,7 +187,7 @@ mod tests {
     use std::process::{Command, Stdio};
     use std::time::Duration;
 
-    use super::{wait_bounded, Stats};
+    use super::{Stats, wait_bounded};
 
     #[test]
     fn a_child_past_its_limit_is_killed_and_reported() {
@@ -199,7 +199,10 @@ mod tests {
             .unwrap();
         let pid = child.id();
         let err = wait_bounded(child, "sleep 600", Duration::from_millis(200)).unwrap_err();
-        assert!(err.contains("sleep 600 ran past 200ms and was killed"), "{err}");
+        assert!(
+            err.contains("sleep 600 ran past 200ms and was killed"),
+            "{err}"
+        );
         // Reaped, not left running or as a zombie.
         assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists());
     }
