@@ -659,6 +659,44 @@ fn to_node(ty: &Ty, v: &str) -> String {
     }
 }
 
+/// facade value `v` (a reference: `&v.field`, or a closure's `v`) → a borrowed view that
+/// serializes as its Node shape (`convert::Js`): the same JSON as the converted model,
+/// without converting it first.
+fn js_view(ty: &Ty, v: &str) -> String {
+    // The value itself (`v.field`, `*v`) and the place methods are called on.
+    let (value, place) = match v.strip_prefix('&') {
+        Some(field) => (field.to_owned(), field.to_owned()),
+        None => (format!("*{v}"), v.to_owned()),
+    };
+    match ty {
+        Ty::String | Ty::Enum(_) => format!("{place}.as_str()"),
+        Ty::Bool | Ty::Int("i64") => value,
+        Ty::Int("u64") => format!("{value} as i64"),
+        Ty::Int(_) => format!("{value} as u32"),
+        Ty::DateTime => format!("crate::convert::Stamp({value})"),
+        Ty::Date => format!("crate::convert::Shown({v})"),
+        Ty::Model(_) => format!("crate::convert::Js({v})"),
+        Ty::ApiError => format!("crate::error::ApiError::from({v})"),
+        Ty::Option(inner) => match &**inner {
+            Ty::String => format!("{place}.as_deref()"),
+            Ty::Model(_) => format!("{place}.as_ref().map(crate::convert::Js)"),
+            Ty::Date => format!("{place}.as_ref().map(crate::convert::Shown)"),
+            inner => format!("{place}.as_ref().map(|v| {})", js_view(inner, "v")),
+        },
+        Ty::Vec(inner) => match &**inner {
+            Ty::String => v.to_owned(),
+            Ty::Model(_) => {
+                format!("{place}.iter().map(crate::convert::Js).collect::<Vec<_>>()")
+            }
+            inner => format!(
+                "{place}.iter().map(|v| {}).collect::<Vec<_>>()",
+                js_view(inner, "v")
+            ),
+        },
+        Ty::Error => unreachable!("expanded"),
+    }
+}
+
 /// Node value `v` → the facade's (inputs hold strings, enums, options, lists and models).
 fn from_node(ty: &Ty, v: &str) -> String {
     match ty {
@@ -789,8 +827,9 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
     let mut rs = String::from(
         "//! The JavaScript shapes of the facade's models (`crates/telnyx-reputation/src/models.rs`):\n\
          //! plain objects with camelCase keys, typed in `index.d.ts`. Results convert from the facade\n\
-         //! types field by field, inputs convert into them; results also serialize to the same\n\
-         //! object (for the calls that hand over many at once as JSON text). Enum fields are\n\
+         //! types field by field, inputs convert into them; a borrowed facade result also\n\
+         //! serializes as the same object (`convert::Js`, for the calls that hand over many at\n\
+         //! once as JSON text). Enum fields are\n\
          //! strings typed as literal unions that still accept values this version does not know.\n\
          //! Every model is generated, also one no binding call returns (yet).\n\n\
          #![allow(dead_code)]\n\n\
@@ -818,10 +857,7 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
             let model_docs = js_docs(&model.docs);
             rust_docs(&mut rs, &model_docs, "");
             if nullable {
-                // Results also serialize to the same shape: lists of them cross as one JSON
-                // text (`promise::ViaJson`).
                 rs.push_str("#[napi_derive::napi(object, use_nullable = true)]\n");
-                rs.push_str("#[derive(serde::Serialize)]\n#[serde(rename_all = \"camelCase\")]\n");
             } else {
                 rs.push_str("#[napi_derive::napi(object)]\n");
             }
@@ -902,6 +938,7 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
                     rs.push_str(&format!("            {}: {value},\n", f.name));
                 }
                 rs.push_str("        }\n    }\n}\n\n");
+                node_view(&mut rs, model, &js_name, &fields, &extras, &with_input);
                 if is_input && !with_input.contains(&model.name) {
                     // Taken and returned with the same shape: the other direction too.
                     rs.push_str(&format!(
@@ -921,6 +958,55 @@ fn node(facade: &Facade, roles: &Roles) -> (String, Vec<(String, String)>) {
         }
     }
     (rs, blocks)
+}
+
+/// `Serialize` for a borrowed facade model as its Node shape (`convert::Js`): the keys and
+/// values, in order, that serializing the converted struct gives, so a result crosses as
+/// JSON text without being converted first (`promise::ViaJson`).
+fn node_view(
+    rs: &mut String,
+    model: &Model,
+    js_name: &str,
+    fields: &[Field],
+    extras: &[&(&str, &str, &str, &str)],
+    with_input: &BTreeSet<String>,
+) {
+    rs.push_str(&format!(
+        "impl serde::Serialize for crate::convert::Js<'_, facade::{0}> {{\n    \
+         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n        \
+         use serde::ser::SerializeStruct;\n        let v = self.0;\n",
+        model.name
+    ));
+    if let Some(error) = error_field(model) {
+        rs.push_str(&format!("        let error = &v.{error};\n"));
+    }
+    rs.push_str(&format!(
+        "        let mut out = serializer.serialize_struct({js_name:?}, {})?;\n",
+        fields.len() + extras.len()
+    ));
+    for f in fields {
+        let value = if model.fields.iter().any(|m| m.name == f.name) {
+            js_view(&f.ty, &format!("&v.{}", f.name))
+        } else {
+            // A part of the facade's `Error`, as the conversion computes it.
+            format!(
+                "{{\n            let part: {} = {};\n            part\n        }}",
+                node_ty(&f.ty, false, with_input),
+                to_node(&f.ty, &error_part(&f.name, "error"))
+            )
+        };
+        rs.push_str(&format!(
+            "        out.serialize_field({:?}, &({value}))?;\n",
+            camel(&f.name)
+        ));
+    }
+    for (_, field, _, expr) in extras {
+        rs.push_str(&format!(
+            "        out.serialize_field({:?}, &{expr})?;\n",
+            camel(field)
+        ));
+    }
+    rs.push_str("        out.end()\n    }\n}\n\n");
 }
 
 /// Replace each model's `export interface` block of index.d.ts (with its doc comment), or

@@ -19,7 +19,7 @@ use serde::Serialize;
 use telnyx_reputation as facade;
 use tokio::sync::Mutex;
 
-use crate::convert::{convert, convert_all};
+use crate::convert::{convert_all, fused};
 use crate::models::{Enterprise, PageMeta, RemediationSummary, ReputationNumber, TosAgreement};
 use crate::promise::{self, ViaJson};
 
@@ -204,15 +204,6 @@ macro_rules! pager {
             }
         }
 
-        impl $page {
-            fn from_facade(page: facade::Page<$facade_item>) -> Result<Self, facade::Error> {
-                Ok($page {
-                    items: convert_all(page.items)?,
-                    meta: convert(page.meta)?,
-                })
-            }
-        }
-
         #[napi]
         impl $pager {
             /// The first page with its `meta`.
@@ -237,7 +228,7 @@ macro_rules! pager {
                     env,
                     false,
                     async move { pager?.fetch_page(number).await },
-                    $page::from_facade,
+                    fused,
                 )
             }
 
@@ -260,9 +251,9 @@ macro_rules! pager {
             }
         }
 
+        // What `convert::Js` of the facade's page serializes as.
         /// One page of a list.
         #[napi(object)]
-        #[derive(serde::Serialize)]
         pub struct $page {
             /// The items of this page.
             pub items: Vec<$item>,
@@ -320,7 +311,7 @@ macro_rules! pager {
                 &self,
                 env: &'env Env,
             ) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
-                next_page(env, &self.source, $page::from_facade)
+                next_page(env, &self.source, fused)
             }
 
             /// End the iteration (what `break` calls); a request in flight is cancelled.

@@ -71,13 +71,15 @@ where
 }
 
 /// [`spawn`] for a result that can hold thousands of models: handed over as JSON text
-/// ([`ViaJson`]), the same object at a fraction of the cost.
-pub fn spawn_json<'env, T, V, F>(
+/// ([`ViaJson`]), the same object at a fraction of the cost. `shape` gives what serializes
+/// as the JavaScript value (`convert::fused`: the facade's value itself); the Promise is
+/// typed as the model `J` that JavaScript gets.
+pub fn spawn_json<'env, T, V, J, F>(
     env: &'env Env,
     raw: bool,
     future: F,
     shape: fn(T) -> Result<V, facade::Error>,
-) -> napi::Result<PromiseRaw<'env, V>>
+) -> napi::Result<PromiseRaw<'env, J>>
 where
     T: Send + 'static,
     V: Serialize + 'static,

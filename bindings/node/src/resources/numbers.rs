@@ -8,7 +8,7 @@ use telnyx_reputation as facade;
 
 use serde::Serialize;
 
-use crate::convert::{convert, convert_all, via_serde};
+use crate::convert::{convert, fused, via_serde};
 use crate::models::{
     BulkAddReport, BulkRefreshReport, NumberOwnership, RefreshOutcome, ReputationNumber,
 };
@@ -119,7 +119,7 @@ impl Numbers {
             env,
             self.raw,
             async move { inner.add(phone_numbers).await },
-            convert_all::<_, ReputationNumber>,
+            fused,
         )
     }
 
@@ -141,7 +141,7 @@ impl Numbers {
             env,
             self.raw,
             async move { inner.add_all(phone_numbers, bulk).await },
-            convert::<_, BulkAddReport>,
+            fused,
         )
     }
 
