@@ -366,7 +366,7 @@ pub(crate) async fn send_page<G, P, Fut>(
 where
     Fut: Future<Output = Result<ResponseValue<G>, progenitor_client::Error<Errors>>>,
 {
-    send_decoded(Success::Only(200), placeholder, call, decode, convert).await
+    send_decoded(200, false, placeholder, call, decode, convert).await
 }
 
 /// [`send_page`] for an operation answering `status` (its declared success) with a list,
@@ -383,19 +383,14 @@ pub(crate) async fn send_list_any_2xx<G, P, Fut>(
 where
     Fut: Future<Output = Result<ResponseValue<G>, progenitor_client::Error<Errors>>>,
 {
-    send_decoded(Success::Any2xx(status), placeholder, call, decode, convert).await
+    send_decoded(status, true, placeholder, call, decode, convert).await
 }
 
-/// Which answers [`send_decoded`] reads as success: the declared status, or any 2xx (the
-/// declared one kept unread for `decode`).
-#[derive(Clone, Copy)]
-enum Success {
-    Only(u16),
-    Any2xx(u16),
-}
-
+/// The body of an answer of the `declared` status decoded by `decode`; with `other_2xx`,
+/// any other 2xx as well.
 async fn send_decoded<G, P, Fut>(
-    success: Success,
+    declared: u16,
+    other_2xx: bool,
     placeholder: &'static str,
     call: Fut,
     decode: fn(&[u8]) -> serde_json::Result<P>,
@@ -404,10 +399,6 @@ async fn send_decoded<G, P, Fut>(
 where
     Fut: Future<Output = Result<ResponseValue<G>, progenitor_client::Error<Errors>>>,
 {
-    let (declared, any_2xx) = match success {
-        Success::Only(status) => (status, false),
-        Success::Any2xx(status) => (status, true),
-    };
     let ((sent, meta), unread) = telnyx_reputation_api::with_unread_body(
         declared,
         placeholder,
@@ -417,7 +408,7 @@ where
     let value = match sent {
         Ok(value) => value,
         Err(progenitor_client::Error::UnexpectedResponse(response))
-            if any_2xx && response.status().is_success() =>
+            if other_2xx && response.status().is_success() =>
         {
             return decode_other_2xx(response, decode).await;
         }
