@@ -87,6 +87,9 @@ where
 /// A timestamp as the models hold it: RFC 3339 in UTC, `Z`, with as many fraction digits
 /// as it needs (0, 3, 6 or 9: chrono's `SecondsFormat::AutoSi`), written without
 /// allocating. A leap second or a year outside 0-9999 goes through chrono itself.
+/// Hand-written because it is on the hot path of a bulk add (2-3 per number): about 90 ns
+/// a timestamp, against about 200 ns through chrono's `format_with_items` straight into
+/// the JSON; the test below holds it equal to chrono's text.
 #[derive(Clone, Copy)]
 pub struct Stamp(pub chrono::DateTime<chrono::Utc>);
 
