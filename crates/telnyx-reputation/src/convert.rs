@@ -449,7 +449,9 @@ mod wire {
             }
             fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
                 match uuid::Uuid::try_parse(text) {
-                    Ok(_) if text.len() == 36 && !text.bytes().any(|b| b.is_ascii_uppercase()) => {
+                    // Parsed at 36 characters, the text is hyphenated hex digits; of those
+                    // bytes only `A`-`F` lack 0x20, so one branch-free AND tells lower case.
+                    Ok(_) if text.len() == 36 && text.bytes().fold(0x20, |all, b| all & b) != 0 => {
                         Ok(text.to_owned())
                     }
                     Ok(id) => Ok(canonical(id)),
@@ -527,27 +529,50 @@ mod wire {
         let (b'Z', text) = text.as_bytes().split_last()? else {
             return None;
         };
-        if text.len() < 19 || [4, 7, 10, 13, 16].map(|i| text[i]) != *b"--T::" {
+        let (head, fraction) = text.split_at_checked(19)?;
+        let head: &[u8; 19] = head.try_into().ok()?;
+        if head[4] != b'-' || head[7] != b'-' || head[10] != b'T' {
             return None;
         }
-        let (head, fraction) = text.split_at(19);
-        let number = |digits: &[u8]| {
-            digits.iter().try_fold(0u32, |n, &d| {
-                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-            })
-        };
-        let field = |at: usize| number(&head[at..at + 2]);
+        if head[13] != b':' || head[16] != b':' {
+            return None;
+        }
+        // Each digit as its value: a byte that is no digit wraps past 9, and one comparison
+        // of the largest checks all fourteen (the fixed positions make this the hot path).
+        let digit = |i: usize| head[i].wrapping_sub(b'0');
+        let pair = |at: usize| (digit(at), digit(at + 1));
+        let (century, year, month, day) = (pair(0), pair(2), pair(5), pair(8));
+        let (hour, minute, second) = (pair(11), pair(14), pair(17));
+        let largest = [century, year, month, day, hour, minute, second]
+            .into_iter()
+            .fold(0, |largest, (tens, ones)| largest.max(tens).max(ones));
+        if largest > 9 {
+            return None;
+        }
+        let value = |(tens, ones): (u8, u8)| u32::from(tens) * 10 + u32::from(ones);
         let nanos = match fraction {
             [] => 0,
             [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
-                number(digits)? * 10u32.pow(9 - digits.len() as u32)
+                let mut n = 0u32;
+                for &d in digits {
+                    let d = d.wrapping_sub(b'0');
+                    if d > 9 {
+                        return None;
+                    }
+                    n = n * 10 + u32::from(d);
+                }
+                n * 10u32.pow(9 - digits.len() as u32)
             }
             _ => return None,
         };
-        let second = field(17).filter(|&s| s < 60)?;
-        let year = i32::try_from(number(&head[..4])?).ok()?;
-        let date = NaiveDate::from_ymd_opt(year, field(5)?, field(8)?)?;
-        let time = NaiveTime::from_hms_nano_opt(field(11)?, field(14)?, second, nanos)?;
+        let year = value(century) * 100 + value(year);
+        let (month, day) = (value(month), value(day));
+        let (hour, minute, second) = (value(hour), value(minute), value(second));
+        if second > 59 {
+            return None;
+        }
+        let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+        let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
         Some(date.and_time(time).and_utc())
     }
 

@@ -245,4 +245,22 @@ proptest! {
         let wire = crate::convert::wire_timestamp(&json).map_err(|e| e.to_string());
         prop_assert_eq!(wire, chrono, "{}", text);
     }
+
+    /// The same with one character replaced by any printable ASCII one: the fast path's
+    /// digit and separator checks refuse what chrono refuses, and read what it reads.
+    #[test]
+    fn timestamps_with_a_stray_character_read_as_chrono_reads_them(
+        text in timestamp_text(),
+        at in any::<prop::sample::Index>(),
+        stray in 0x20u8..0x7f,
+    ) {
+        let mut text = text.into_bytes();
+        let at = at.index(text.len());
+        text[at] = stray;
+        let text = String::from_utf8(text).expect("ASCII");
+        let json = serde_json::to_string(&text).expect("text");
+        let chrono = serde_json::from_str::<chrono::DateTime<Utc>>(&json).map_err(|e| e.to_string());
+        let wire = crate::convert::wire_timestamp(&json).map_err(|e| e.to_string());
+        prop_assert_eq!(wire, chrono, "{}", text);
+    }
 }
