@@ -5,6 +5,8 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{Harness, json_of};
@@ -365,12 +367,9 @@ fn a_notification_to_a_dead_endpoint_is_kept_listed_and_sent_by_the_next_sync() 
     let (enterprise, numbers) = fleet(&harness, 2);
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite://{}/m.sqlite", dir.path().display());
-    // A port with nothing listening, then a receiver on it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // An endpoint that answers 503, then comes up.
+    let sink = Sink::down("x-telnyx-reputation-delivery-id:");
+    let port = sink.port;
     let rules = dir.path().join("rules.toml");
     std::fs::write(
         &rules,
@@ -411,7 +410,7 @@ fn a_notification_to_a_dead_endpoint_is_kept_listed_and_sent_by_the_next_sync() 
     assert_eq!(listed[0]["state"], "pending");
     let id = listed[0]["id"].as_str().unwrap().to_owned();
     // The endpoint comes up; the retry is due once its backoff has passed.
-    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    let received = sink.up();
     // The first retry is due 1-2 s after the failure (1 s and up to 1 s of jitter).
     std::thread::sleep(Duration::from_millis(2500));
     let next = json_of(&mut sync());
@@ -432,12 +431,8 @@ fn a_channel_in_the_rules_file_carries_an_alert_that_monitor_alerts_lists() {
     let (enterprise, numbers) = fleet(&harness, 2);
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite://{}/m.sqlite", dir.path().display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    let sink = Sink::up_now("x-telnyx-reputation-delivery-id:");
+    let (port, received) = (sink.port, sink.received.clone());
     let rules = dir.path().join("rules.toml");
     std::fs::write(
         &rules,
@@ -490,39 +485,68 @@ fn a_channel_in_the_rules_file_carries_an_alert_that_monitor_alerts_lists() {
 
 /// A minimal HTTP server on 127.0.0.1:`port` answering 200 to every request and keeping
 /// the value of the header `header` (lower case, with its colon) of each.
-fn http_sink(port: u16, header: &'static str) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
-    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let log = received.clone();
-    let server = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
-    std::thread::spawn(move || {
-        for stream in server.incoming() {
-            let mut stream = stream.unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                let lower = line.to_ascii_lowercase();
-                if let Some(value) = lower.strip_prefix(header) {
-                    log.lock().unwrap().push(value.trim().to_owned());
+/// A loopback HTTP receiver on a port of its own, held from the start so that no other
+/// test can be given it. While down it answers every request 503 (a failed delivery, as a
+/// dead endpoint's); once up it answers 200 and records `header`'s value of each request.
+struct Sink {
+    port: u16,
+    received: Arc<Mutex<Vec<String>>>,
+    up: Arc<AtomicBool>,
+}
+
+impl Sink {
+    fn down(header: &'static str) -> Sink {
+        let received = Arc::new(Mutex::new(Vec::<String>::new()));
+        let up = Arc::new(AtomicBool::new(false));
+        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = server.local_addr().unwrap().port();
+        let (log, answering) = (received.clone(), up.clone());
+        std::thread::spawn(move || {
+            for stream in server.incoming() {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let (mut length, mut value) = (0, None);
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(found) = lower.strip_prefix(header) {
+                        value = Some(found.trim().to_owned());
+                    }
+                    if let Some(found) = lower.strip_prefix("content-length:") {
+                        length = found.trim().parse().unwrap();
+                    }
+                    if line == "\r\n" || line.is_empty() {
+                        break;
+                    }
                 }
-                if let Some(value) = lower.strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap();
-                }
-                if line == "\r\n" || line.is_empty() {
-                    break;
-                }
+                let mut body = vec![0; length];
+                std::io::Read::read_exact(&mut reader, &mut body).unwrap();
+                let status = if answering.load(Ordering::SeqCst) {
+                    log.lock().unwrap().extend(value);
+                    "200 OK"
+                } else {
+                    "503 Service Unavailable"
+                };
+                let answer =
+                    format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                std::io::Write::write_all(&mut stream, answer.as_bytes()).unwrap();
             }
-            let mut body = vec![0; length];
-            std::io::Read::read_exact(&mut reader, &mut body).unwrap();
-            std::io::Write::write_all(
-                &mut stream,
-                b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-            )
-            .unwrap();
-        }
-    });
-    received
+        });
+        Sink { port, received, up }
+    }
+
+    fn up_now(header: &'static str) -> Sink {
+        let sink = Sink::down(header);
+        sink.up();
+        sink
+    }
+
+    /// Answer 200 from now on; what was received since.
+    fn up(&self) -> Arc<Mutex<Vec<String>>> {
+        self.up.store(true, Ordering::SeqCst);
+        self.received.clone()
+    }
 }
 
 #[test]
@@ -531,11 +555,9 @@ fn listen_replay_sends_the_forwards_that_failed_again() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite://{}/m.sqlite", dir.path().display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // An endpoint that answers 503 to every attempt, then comes up.
+    let sink = Sink::down("x-telnyx-reputation-event-id:");
+    let port = sink.port;
     let opened = runtime
         .block_on(telnyx_reputation_monitor::Store::open(&store))
         .unwrap();
@@ -564,7 +586,7 @@ fn listen_replay_sends_the_forwards_that_failed_again() {
             .args(["monitor", "outbox", "--store", &store]),
     );
     assert_eq!(listed[0]["state"], "failed", "{listed}");
-    let received = http_sink(port, "x-telnyx-reputation-event-id:");
+    let received = sink.up();
     assert_cmd::Command::cargo_bin("telnyx-reputation")
         .unwrap()
         .args(["listen", "replay", "--store", &store])
@@ -587,11 +609,9 @@ fn a_notification_given_up_is_put_back_by_retry_failed_and_sent() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite://{}/m.sqlite", dir.path().display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // An endpoint that answers 503 to every attempt, then comes up.
+    let sink = Sink::down("x-telnyx-reputation-delivery-id:");
+    let port = sink.port;
     let opened = runtime
         .block_on(telnyx_reputation_monitor::Store::open(&store))
         .unwrap();
@@ -626,7 +646,7 @@ fn a_notification_given_up_is_put_back_by_retry_failed_and_sent() {
     let listed = outbox(&["--retry-failed"]);
     assert_eq!(listed[0]["state"], "pending", "{listed}");
     assert_eq!(listed[0]["attempts"], 0, "{listed}");
-    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    let received = sink.up();
     let report = runtime
         .block_on(outbox::deliver(&opened, None, &DeliverOptions::default()))
         .unwrap();
@@ -1326,12 +1346,8 @@ fn serve_syncs_on_schedule_notifies_once_receives_webhooks_and_stops_on_sigterm(
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.sqlite");
     let store = format!("sqlite://{}", db.display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let received = http_sink(port, "x-telnyx-reputation-delivery-id:");
+    let sink = Sink::up_now("x-telnyx-reputation-delivery-id:");
+    let (port, received) = (sink.port, sink.received.clone());
     let config = dir.path().join("monitor.toml");
     std::fs::write(
         &config,
