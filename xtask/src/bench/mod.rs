@@ -2,7 +2,8 @@
 //! against the release emulator on loopback (approval delay 0, no injected latency).
 //!
 //! Workloads (each a fresh process, run `--runs` times after one discarded warm-up, all
-//! cases interleaved per run so machine noise spreads evenly):
+//! cases interleaved per run so machine noise spreads evenly, in an order shuffled for each
+//! pass so that no case always runs right after the same one):
 //! 1. cold start: new process, import, client, one cached GET (Python, Node);
 //! 2. sweep: list 10,000 numbers with reputation data, page size 250, count by spam risk;
 //! 3. bulk add 10,000 numbers, 100 per request, into a fresh account each run;
@@ -29,6 +30,9 @@ mod tools;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use rand::seq::SliceRandom;
 use serde_json::Value;
 
 use crate::Result;
@@ -364,6 +368,17 @@ fn matrix(options: &Options, tools: &Tools) -> Vec<Case> {
     cases
 }
 
+/// The order in which pass `pass` runs `cases` cases: shuffled, seeded by the pass, so that
+/// every run of the bench uses the same orders. A process leaves the machine busy or its
+/// caches cold for the next one (in a fixed order the Rust facade's sweep always ran right
+/// after a Node sweep, the raw Rust loops after Rust processes), so no case should always
+/// follow the same one.
+fn pass_order(cases: usize, pass: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cases).collect();
+    order.shuffle(&mut SmallRng::seed_from_u64(pass as u64));
+    order
+}
+
 /// Runs cases against one emulator.
 struct Runner<'a> {
     tools: &'a Tools,
@@ -389,7 +404,8 @@ impl Runner<'_> {
                 "bench: pass {pass}/{runs}{}",
                 if pass == 0 { " (warm-up)" } else { "" }
             );
-            for outcome in &mut outcomes {
+            for index in pass_order(outcomes.len(), pass) {
+                let outcome = &mut outcomes[index];
                 account += 1;
                 let sample = self.one(outcome.case, &sweep, account)?;
                 check(outcome.case, &sample)?;
@@ -538,4 +554,33 @@ pub(crate) fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pass_order;
+
+    #[test]
+    fn each_pass_runs_every_case_once_and_no_case_always_follows_the_same_one() {
+        let cases = 25;
+        let passes: Vec<Vec<usize>> = (0..16).map(|pass| pass_order(cases, pass)).collect();
+        for order in &passes {
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (0..cases).collect::<Vec<_>>());
+        }
+        // The same orders on every run of the bench.
+        assert_eq!(pass_order(cases, 3), passes[3]);
+        // Whatever ran right before each case, over the 15 measured passes.
+        for case in 0..cases {
+            let before: std::collections::HashSet<Option<usize>> = passes[1..]
+                .iter()
+                .map(|order| {
+                    let at = order.iter().position(|&c| c == case).expect("every case");
+                    at.checked_sub(1).map(|i| order[i])
+                })
+                .collect();
+            assert!(before.len() >= 5, "case {case} follows only {before:?}");
+        }
+    }
 }

@@ -448,7 +448,7 @@ pub fn markdown(
          with raw HTTP loops written in the benchmark, against the same local emulator. Generated \
          by\n\n```sh\n{}\n```\n\n(`xtask/src/bench/`; workloads in `xtask/bench/`). Each \
          workload runs in a fresh process, once as a discarded warm-up and then in each of {} \
-         measured runs, all cases interleaved per run. Times are medians; ± is half the min–max range relative to \
+         measured runs, all cases interleaved per run in an order shuffled for each run. Times are medians; ± is half the min–max range relative to \
          the median. Ratios are ours / theirs: below 1 is faster or smaller.\n",
         command_line(context),
         context.options.runs,
