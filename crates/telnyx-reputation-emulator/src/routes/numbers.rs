@@ -211,19 +211,24 @@ pub async fn add(
         if !taken.is_empty() {
             return Err(ApiError::unprocessable(taken));
         }
-        for number in &numbers {
-            let registration = Registration {
-                id: acct.next_id(ctx.config.seed),
-                enterprise_id: id.clone(),
-                seq: acct.next_number_seq(),
-                reverify_at: reverification_due(ctx.config.seed, number, ctx.now, true),
-                phone_number: number.clone(),
-            };
-            let record = NumberRecord::registered(registration, ctx.now);
-            acct.ledger.charge(Billable::NumbersAdded, &id, Some(number), ctx.now);
-            let enterprise = enterprise_mut(acct, &id)?;
+        let records: Vec<NumberRecord> = numbers
+            .iter()
+            .map(|number| {
+                let registration = Registration {
+                    id: acct.next_id(ctx.config.seed),
+                    enterprise_id: id.clone(),
+                    seq: acct.next_number_seq(),
+                    reverify_at: reverification_due(ctx.config.seed, number, ctx.now, true),
+                    phone_number: number.clone(),
+                };
+                acct.ledger.charge(Billable::NumbersAdded, &id, Some(number), ctx.now);
+                NumberRecord::registered(registration, ctx.now)
+            })
+            .collect();
+        let enterprise = enterprise_mut(acct, &id)?;
+        for record in records {
             enterprise.note_reverification(&record);
-            enterprise.numbers.insert(number.clone(), record);
+            enterprise.numbers.insert(record.phone_number.clone(), record);
         }
         // The records' JSON, rendered once here, is what the list pages reuse later.
         let numbers_of = &enterprise_ref(acct, &id)?.numbers;
