@@ -232,6 +232,16 @@ fn timestamp_text() -> impl Strategy<Value = String> {
         })
 }
 
+/// `text` as a JSON string read by the straight page decoding and by `chrono`'s
+/// `Deserialize`: the instants, or the errors' words.
+type Reading = Result<chrono::DateTime<Utc>, String>;
+fn read_both(text: &str) -> (Reading, Reading) {
+    let json = serde_json::to_string(text).expect("text");
+    let wire = crate::convert::wire_timestamp(&json).map_err(|e| e.to_string());
+    let chrono = serde_json::from_str::<chrono::DateTime<Utc>>(&json).map_err(|e| e.to_string());
+    (wire, chrono)
+}
+
 proptest! {
     #![proptest_config(config(2_000))]
 
@@ -240,9 +250,7 @@ proptest! {
     /// does: the same instant, or an error with the same words.
     #[test]
     fn wire_timestamps_read_as_chrono_reads_them(text in timestamp_text()) {
-        let json = serde_json::to_string(&text).expect("text");
-        let chrono = serde_json::from_str::<chrono::DateTime<Utc>>(&json).map_err(|e| e.to_string());
-        let wire = crate::convert::wire_timestamp(&json).map_err(|e| e.to_string());
+        let (wire, chrono) = read_both(&text);
         prop_assert_eq!(wire, chrono, "{}", text);
     }
 
@@ -258,9 +266,7 @@ proptest! {
         let at = at.index(text.len());
         text[at] = stray;
         let text = String::from_utf8(text).expect("ASCII");
-        let json = serde_json::to_string(&text).expect("text");
-        let chrono = serde_json::from_str::<chrono::DateTime<Utc>>(&json).map_err(|e| e.to_string());
-        let wire = crate::convert::wire_timestamp(&json).map_err(|e| e.to_string());
+        let (wire, chrono) = read_both(&text);
         prop_assert_eq!(wire, chrono, "{}", text);
     }
 }
