@@ -87,11 +87,9 @@ async fn facade_sweep(numbers: &telnyx_reputation::Numbers) -> Result<Value, Str
     let mut counts = Counts::new();
     let mut all = numbers.list().page_size(PAGE_SIZE).stream();
     while let Some(number) = all.try_next().await.map_err(|e| e.to_string())? {
-        let risk = number
-            .reputation_data
-            .and_then(|d| d.spam_risk)
-            .map_or("none".to_string(), |r| r.as_str().to_string());
-        *counts.entry(risk).or_default() += 1;
+        let risk = number.reputation_data.and_then(|d| d.spam_risk);
+        let risk = risk.as_ref().map_or("none", |r| r.as_str());
+        *counts.entry(risk.to_string()).or_default() += 1;
     }
     Ok(sweep_result(counts))
 }
@@ -103,11 +101,9 @@ async fn facade_sweep_prefetch(numbers: &telnyx_reputation::Numbers) -> Result<V
     let mut counts = Counts::new();
     while let Some(page) = pages.next().await {
         for number in page.map_err(|e| e.to_string())?.items {
-            let risk = number
-                .reputation_data
-                .and_then(|d| d.spam_risk)
-                .map_or("none".to_string(), |r| r.as_str().to_string());
-            *counts.entry(risk).or_default() += 1;
+            let risk = number.reputation_data.and_then(|d| d.spam_risk);
+            let risk = risk.as_ref().map_or("none", |r| r.as_str());
+            *counts.entry(risk.to_string()).or_default() += 1;
         }
     }
     Ok(sweep_result(counts))
