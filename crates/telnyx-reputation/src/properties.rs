@@ -270,3 +270,47 @@ proptest! {
         prop_assert_eq!(wire, chrono, "{}", text);
     }
 }
+
+/// `text` as a JSON string read as an id by the straight page decoding and by the generated
+/// types (`uuid::Uuid`, printed in its canonical form): the texts, or the errors' words.
+fn read_id_both(text: &str) -> (Result<String, String>, Result<String, String>) {
+    let json = serde_json::to_string(text).expect("text");
+    let wire = crate::convert::wire_uuid(&json).map_err(|e| e.to_string());
+    let generated = serde_json::from_str::<uuid::Uuid>(&json)
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|e| e.to_string());
+    (wire, generated)
+}
+
+proptest! {
+    #![proptest_config(config(2_000))]
+
+    /// The straight page decoding's ids (a one-pass check of the canonical form, then
+    /// `uuid`'s parser) read every text as the generated `Uuid` does: a UUID in any of its
+    /// forms and cases with one character replaced by any printable ASCII one gives the
+    /// same canonical text, or an error with the same words.
+    #[test]
+    fn ids_read_as_the_generated_uuid_reads_them(
+        id in any::<u128>(),
+        form in 0usize..4,
+        upper in any::<bool>(),
+        at in any::<prop::sample::Index>(),
+        stray in prop::option::of(0x20u8..0x7f),
+    ) {
+        let id = uuid::Uuid::from_u128(id);
+        let text = match form {
+            0 => id.hyphenated().to_string(),
+            1 => id.simple().to_string(),
+            2 => id.braced().to_string(),
+            _ => id.urn().to_string(),
+        };
+        let mut text = if upper { text.to_uppercase() } else { text }.into_bytes();
+        if let Some(stray) = stray {
+            let at = at.index(text.len());
+            text[at] = stray;
+        }
+        let text = String::from_utf8(text).expect("ASCII");
+        let (wire, generated) = read_id_both(&text);
+        prop_assert_eq!(wire, generated, "{}", text);
+    }
+}
