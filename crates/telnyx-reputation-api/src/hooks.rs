@@ -27,6 +27,7 @@ use std::cell::Cell;
 use std::future::Future;
 use std::sync::Arc;
 
+use futures::FutureExt;
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
 
@@ -100,13 +101,17 @@ tokio::task_local! {
 /// Run `call` (a generated-client call) and return its output with the status and request
 /// id of the last 2xx answer it received, if any. Progenitor reports an undecodable 2xx body
 /// as the bytes and a serde error only; this is how the caller learns which answer it was.
-pub async fn with_response_meta<F: Future>(call: F) -> (F::Output, Option<ResponseMeta>) {
-    RESPONSE_META
-        .scope(Cell::new(None), async move {
-            let output = call.await;
-            (output, RESPONSE_META.with(Cell::take))
-        })
-        .await
+///
+/// Written with a combinator rather than as an `async fn`: the call's future is then held
+/// once, where an `async` wrapper holds it twice (about three times its size in all), and
+/// a page's request goes through two of these wrappers.
+pub fn with_response_meta<F: Future>(
+    call: F,
+) -> impl Future<Output = (F::Output, Option<ResponseMeta>)> {
+    RESPONSE_META.scope(
+        Cell::new(None),
+        call.map(|output| (output, RESPONSE_META.with(Cell::take))),
+    )
 }
 
 struct UnreadBody {
@@ -127,23 +132,22 @@ tokio::task_local! {
 /// `placeholder` instead, with that answer's status and headers, so `placeholder` must be a
 /// valid, minimal JSON value of the operation's response type. Everything else is the
 /// generated call's own: the request and its hooks, the error statuses and their bodies, any
-/// other status (which reaches progenitor untouched).
-pub async fn with_unread_body<F: Future>(
+/// other status (which reaches progenitor untouched). A combinator, like
+/// [`with_response_meta`], so that the call's future is held once.
+pub fn with_unread_body<F: Future>(
     status: u16,
     placeholder: &'static str,
     call: F,
-) -> (F::Output, Option<reqwest::Response>) {
+) -> impl Future<Output = (F::Output, Option<reqwest::Response>)> {
     let slot = UnreadBody {
         status,
         placeholder,
         response: Cell::new(None),
     };
-    UNREAD_BODY
-        .scope(slot, async move {
-            let output = call.await;
-            (output, UNREAD_BODY.with(|slot| slot.response.take()))
-        })
-        .await
+    UNREAD_BODY.scope(
+        slot,
+        call.map(|output| (output, UNREAD_BODY.with(|slot| slot.response.take()))),
+    )
 }
 
 /// Keep `response` in the [`with_unread_body`] slot; progenitor gets a stand-in with its
@@ -217,8 +221,11 @@ pub fn apply_request_extras(request: &mut reqwest::Request) -> Result<(), String
 
 /// Run `call` (generated-client calls, retries included) with `extras` added to each
 /// request it sends.
-pub async fn with_request_extras<F: Future>(extras: Arc<RequestExtras>, call: F) -> F::Output {
-    REQUEST_EXTRAS.scope(extras, call).await
+pub fn with_request_extras<F: Future>(
+    extras: Arc<RequestExtras>,
+    call: F,
+) -> impl Future<Output = F::Output> {
+    REQUEST_EXTRAS.scope(extras, call)
 }
 
 /// How much of a foreign error body is kept as the synthesized `detail`.

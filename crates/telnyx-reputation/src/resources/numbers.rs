@@ -468,21 +468,20 @@ async fn list_page(
 
 /// A page of numbers, decoded straight into the facade's models ([`send_page`],
 /// [`convert::number_page_from_json`]).
-async fn send_number_page(
+fn send_number_page(
     call: impl Future<
         Output = Result<
             progenitor_client::ResponseValue<g::ReputationNumberList>,
             progenitor_client::Error<g::Errors>,
         >,
     >,
-) -> Result<Page<ReputationNumber>, Error> {
+) -> impl Future<Output = Result<Page<ReputationNumber>, Error>> {
     send_page(
         EMPTY_NUMBER_LIST,
         call,
         convert::number_page_from_json,
         convert::number_page,
     )
-    .await
 }
 
 /// What the generated client decodes while a page of numbers (or an added batch) is read
