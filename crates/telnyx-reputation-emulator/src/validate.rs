@@ -360,9 +360,10 @@ pub fn phone_list(
     let mut errors = Vec::new();
     let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let at = format!("{pointer}/{i}");
+        // The item's pointer, written only for an error (this is the hot path of an add).
+        let at = || format!("{pointer}/{i}");
         let Some(s) = item.as_str() else {
-            errors.push(invalid_item(&at, format!("Item {i} must be a string.")));
+            errors.push(invalid_item(&at(), format!("Item {i} must be a string.")));
             continue;
         };
         if !is_us_e164(s) {
@@ -374,7 +375,7 @@ pub fn phone_list(
                         "'{s}' at index {i} is not a US number in E.164 format (+1NPANXXXXXX)."
                     ),
                 )
-                .at(at),
+                .at(at()),
             );
         } else if let Err(region) = nanp_region(s) {
             let detail = match region {
@@ -388,11 +389,12 @@ pub fn phone_list(
                 ),
             };
             errors.push(
-                ErrorItem::new(codes::E164_REQUIRED, "Phone number outside the US", detail).at(at),
+                ErrorItem::new(codes::E164_REQUIRED, "Phone number outside the US", detail)
+                    .at(at()),
             );
         } else if let Some(first) = first_seen.get(s) {
             errors.push(invalid_item(
-                &at,
+                &at(),
                 format!("'{s}' at index {i} duplicates index {first} in the same request."),
             ));
         } else {
