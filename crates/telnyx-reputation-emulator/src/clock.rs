@@ -46,6 +46,20 @@ impl Serialize for Stamp {
     }
 }
 
+impl Stamp {
+    /// The timestamp as a JSON string, the bytes its `Serialize` writes through
+    /// `serde_json` (its text never needs escaping), appended to `out` directly.
+    pub fn write_json(self, out: &mut Vec<u8>) {
+        let mut buf = [0u8; 27];
+        out.push(b'"');
+        match stamp_bytes(self.0, &mut buf) {
+            Some(text) => out.extend_from_slice(text.as_bytes()),
+            None => out.extend_from_slice(general(self.0).as_bytes()),
+        }
+        out.push(b'"');
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM:SS.ffffffZ` written digit by digit (the same text as `timestamp`,
 /// without `fmt` or an allocation); `None` outside years 0-9999.
 fn stamp_bytes(t: DateTime<Utc>, buf: &mut [u8; 27]) -> Option<&str> {
