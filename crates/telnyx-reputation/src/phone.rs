@@ -147,28 +147,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut parsed = Vec::new();
-    let mut problems = Vec::new();
-    let mut first_at: HashMap<String, usize> = HashMap::new();
-    for (index, number) in numbers.into_iter().enumerate() {
-        match PhoneNumber::parse(number.as_ref()) {
-            Ok(n) => match first_at.entry(n.0.clone()) {
-                Entry::Occupied(first) => problems.push(Error::invalid(format!(
-                    "{field}[{index}]: {} repeats {field}[{}] (the server refuses duplicates)",
-                    n.0,
-                    first.get()
-                ))),
-                Entry::Vacant(slot) => {
-                    slot.insert(index);
-                    parsed.push(n.0);
-                }
-            },
-            Err(e) => problems.push(Error::invalid(format!("{field}[{index}]: {}", bare(&e)))),
-        }
-    }
-    if let Some(all) = Error::invalid_all(problems, MAX_LISTED_PROBLEMS) {
-        return Err(all);
-    }
+    let parsed = parse_all(field, numbers, " (the server refuses duplicates)")?;
     if parsed.len() < min || parsed.len() > max {
         return Err(Error::invalid(format!(
             "{field}: expected {min} to {max} numbers, got {}",
@@ -189,34 +168,56 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut parsed = Vec::new();
-    let mut first_index: HashMap<String, usize> = HashMap::new();
-    let mut problems = Vec::new();
-    for (index, number) in numbers.into_iter().enumerate() {
-        match PhoneNumber::parse(number.as_ref()) {
-            Ok(n) => match first_index.entry(n.0) {
-                Entry::Occupied(first) => problems.push(Error::invalid(format!(
-                    "{field}[{index}]: {} repeats {field}[{}]",
-                    first.key(),
-                    first.get()
-                ))),
-                Entry::Vacant(slot) => {
-                    parsed.push(slot.key().clone());
-                    slot.insert(index);
-                }
-            },
-            Err(e) => problems.push(Error::invalid(format!("{field}[{index}]: {}", bare(&e)))),
-        }
-    }
-    if let Some(all) = Error::invalid_all(problems, MAX_LISTED_PROBLEMS) {
-        return Err(all);
-    }
+    let parsed = parse_all(field, numbers, "")?;
     if parsed.is_empty() {
         return Err(Error::invalid(format!(
             "{field}: expected at least 1 number"
         )));
     }
     Ok(parsed)
+}
+
+/// Every number parsed, in order, or one `InvalidInput` listing each problem in index
+/// order: a number that is not US E.164, or one repeating an earlier one (`repeat_note`
+/// ends that message). Repeats are found by borrowing the parsed numbers, not copying them.
+fn parse_all<I, S>(field: &str, numbers: I, repeat_note: &str) -> Result<Vec<String>, Error>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    for (index, number) in numbers.into_iter().enumerate() {
+        match PhoneNumber::parse(number.as_ref()) {
+            Ok(n) => parsed.push((index, n.0)),
+            Err(e) => problems.push((
+                index,
+                Error::invalid(format!("{field}[{index}]: {}", bare(&e))),
+            )),
+        }
+    }
+    let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(parsed.len());
+    for (index, number) in &parsed {
+        match first_at.entry(number.as_str()) {
+            Entry::Occupied(first) => problems.push((
+                *index,
+                Error::invalid(format!(
+                    "{field}[{index}]: {number} repeats {field}[{}]{repeat_note}",
+                    first.get()
+                )),
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(*index);
+            }
+        }
+    }
+    // Each index has at most one problem: it did not parse, or it repeats.
+    problems.sort_unstable_by_key(|(index, _)| *index);
+    let problems = problems.into_iter().map(|(_, problem)| problem).collect();
+    if let Some(all) = Error::invalid_all(problems, MAX_LISTED_PROBLEMS) {
+        return Err(all);
+    }
+    Ok(parsed.into_iter().map(|(_, number)| number).collect())
 }
 
 /// The message of an `InvalidInput` without its "invalid input: " prefix.
@@ -327,6 +328,20 @@ mod tests {
             e.to_string(),
             "invalid input: phone_numbers[1]: +4420 is not a US E.164 number: expected +1 followed by 10 digits; \
              phone_numbers[2]: +12025551234 repeats phone_numbers[0]"
+        );
+        // Listed in index order, a repeat before a bad number too.
+        let e = parse_batch(
+            "phone_numbers",
+            ["+12025551234", "+12025551234", "+4420"],
+            1,
+            100,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid input: phone_numbers[1]: +12025551234 repeats phone_numbers[0] (the server \
+             refuses duplicates); phone_numbers[2]: +4420 is not a US E.164 number: expected +1 \
+             followed by 10 digits"
         );
         let empty: [&str; 0] = [];
         assert!(parse_distinct("phone_numbers", empty).is_err());
