@@ -114,13 +114,6 @@ impl NumberRecord {
         &data[DATA_OPEN.len()..data.len() - DATA_CLOSE.len()]
     }
 
-    /// `ReputationPhoneNumber` as JSON bytes, rendered now.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(512);
-        self.view().write_json(&mut out);
-        out
-    }
-
     /// `ReputationPhoneNumber`, as a serialisable view.
     pub fn view(&self) -> NumberView<'_> {
         let reputation_data = match &self.cached {
