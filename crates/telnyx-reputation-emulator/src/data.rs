@@ -11,10 +11,15 @@ use serde_json::{Value, json};
 
 /// A stable 64-bit hash of a sequence of byte strings (length-prefixed, so parts never blur).
 pub fn stable_hash(parts: &[&[u8]]) -> u64 {
-    splitmix(parts.iter().fold(FNV_BASIS, |h, part| fnv(h, part)))
+    splitmix(fnv_parts(parts))
 }
 
-const FNV_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+/// The FNV-1a state after `parts`, each length-prefixed, before the finaliser.
+fn fnv_parts(parts: &[&[u8]]) -> u64 {
+    parts
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, part| fnv(h, part))
+}
 
 /// FNV-1a state `h` carried over one length-prefixed part.
 fn fnv(mut h: u64, part: &[u8]) -> u64 {
@@ -41,7 +46,7 @@ pub fn seeded_uuid(seed: u64, account: &str, counter: u64) -> String {
         account.as_bytes(),
         &counter.to_le_bytes(),
     ];
-    let prefix = parts.iter().fold(FNV_BASIS, |h, part| fnv(h, part));
+    let prefix = fnv_parts(&parts);
     let hi = splitmix(fnv(prefix, b"hi"));
     let lo = splitmix(fnv(prefix, b"lo"));
     let mut bytes = [0u8; 16];
