@@ -275,6 +275,13 @@ pub(crate) fn wire_timestamp(json: &str) -> serde_json::Result<chrono::DateTime<
     wire::timestamp(&mut serde_json::Deserializer::from_str(json))
 }
 
+/// A timestamp's text read by the straight page decoding's fast path alone (`None` where it
+/// leaves the text to chrono's parsers), for the property tests.
+#[cfg(test)]
+pub(crate) fn fast_timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    wire::utc_form(text)
+}
+
 /// One JSON value read as the straight page decoding reads an id (property tests).
 #[cfg(test)]
 pub(crate) fn wire_uuid(json: &str) -> serde_json::Result<String> {
@@ -310,7 +317,7 @@ mod wire {
     use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
     use serde::Deserialize;
     use serde::de::value::StrDeserializer;
-    use serde::de::{self, Deserializer, SeqAccess, Visitor};
+    use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
     use crate::enums::*;
     use crate::models::*;
@@ -336,9 +343,7 @@ mod wire {
                 }
                 fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Numbers, A::Error> {
                     let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-                    while let Some(number) = seq.next_element::<Number>()? {
-                        items.push(number.into());
-                    }
+                    while seq.next_element_seed(Push(&mut items))?.is_some() {}
                     Ok(Numbers(items))
                 }
             }
@@ -346,8 +351,21 @@ mod wire {
         }
     }
 
-    /// `ReputationNumber` as the generated type reads it, with the facade's field types.
+    /// Reads one item straight into the facade's model and pushes it.
+    struct Push<'a>(&'a mut Vec<ReputationNumber>);
+
+    impl<'de> DeserializeSeed<'de> for Push<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            self.0.push(Number::deserialize(d)?);
+            Ok(())
+        }
+    }
+
+    /// `ReputationNumber` as the generated type reads it, with the facade's field types,
+    /// built in place (serde's `remote`: no intermediate struct to move from).
     #[derive(Deserialize)]
+    #[serde(remote = "ReputationNumber")]
     struct Number {
         #[serde(deserialize_with = "uuid_text")]
         id: String,
@@ -355,8 +373,8 @@ mod wire {
         enterprise_id: String,
         phone_number: String,
         /// Required, and may be null (as in the generated type).
-        #[serde(deserialize_with = "Option::deserialize")]
-        reputation_data: Option<Data>,
+        #[serde(deserialize_with = "reputation_data")]
+        reputation_data: Option<ReputationData>,
         source: Option<NumberSource>,
         ownership_status: Option<OwnershipStatus>,
         flag_reason: Option<String>,
@@ -371,41 +389,9 @@ mod wire {
         updated_at: DateTime<Utc>,
     }
 
-    impl From<Number> for ReputationNumber {
-        fn from(n: Number) -> ReputationNumber {
-            let Number {
-                id,
-                enterprise_id,
-                phone_number,
-                reputation_data,
-                source,
-                ownership_status,
-                flag_reason,
-                confirm_by,
-                removal_reason,
-                removed_at,
-                created_at,
-                updated_at,
-            } = n;
-            ReputationNumber {
-                id,
-                enterprise_id,
-                phone_number,
-                reputation_data: reputation_data.map(ReputationData::from),
-                source,
-                ownership_status,
-                flag_reason,
-                confirm_by,
-                removal_reason,
-                removed_at,
-                created_at,
-                updated_at,
-            }
-        }
-    }
-
     /// `ReputationData` as the generated type reads it, with the facade's field types.
     #[derive(Deserialize)]
+    #[serde(remote = "ReputationData")]
     struct Data {
         spam_risk: Option<SpamRisk>,
         spam_category: Option<String>,
@@ -417,27 +403,13 @@ mod wire {
         last_refreshed_at: Option<DateTime<Utc>>,
     }
 
-    impl From<Data> for ReputationData {
-        fn from(d: Data) -> ReputationData {
-            let Data {
-                spam_risk,
-                spam_category,
-                maturity_score,
-                connection_score,
-                engagement_score,
-                sentiment_score,
-                last_refreshed_at,
-            } = d;
-            ReputationData {
-                spam_risk,
-                spam_category,
-                maturity_score,
-                connection_score,
-                engagement_score,
-                sentiment_score,
-                last_refreshed_at,
-            }
-        }
+    /// A number's `reputation_data`: [`Data`], or null.
+    fn reputation_data<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<ReputationData>, D::Error> {
+        #[derive(Deserialize)]
+        struct Present(#[serde(with = "Data")] ReputationData);
+        Ok(Option::<Present>::deserialize(d)?.map(|Present(data)| data))
     }
 
     /// A UUID, refused otherwise exactly as `uuid::Uuid` refuses it, in the canonical text
@@ -550,55 +522,77 @@ mod wire {
 
     /// `YYYY-MM-DDTHH:MM:SS[.F]Z` (1 to 9 digits of fraction, no leap second), what the
     /// service writes, as chrono reads it; `None` for any other text, valid or not.
-    fn utc_form(text: &str) -> Option<DateTime<Utc>> {
+    pub(super) fn utc_form(text: &str) -> Option<DateTime<Utc>> {
         let (b'Z', text) = text.as_bytes().split_last()? else {
             return None;
         };
         let (head, fraction) = text.split_at_checked(19)?;
-        let head: &[u8; 19] = head.try_into().ok()?;
-        if head[4] != b'-' || head[7] != b'-' || head[10] != b'T' {
+        // The head as three little-endian words (byte `i` in lane `i`), each XORed with its
+        // template: a digit's lane holds its value (a byte gives 0..=9 exactly when it is a
+        // digit) and a separator's lane 0 exactly when it is the one expected.
+        let word = |at: usize, template: &[u8; 8]| {
+            let bytes: [u8; 8] = head[at..at + 8].try_into().expect("8 of the 19 bytes");
+            u64::from_le_bytes(bytes) ^ u64::from_le_bytes(*template)
+        };
+        const ZEROS: u64 = u64::from_le_bytes(*b"00000000");
+        let date = word(0, b"0000-00-");
+        let day_time = word(8, b"00T00:00");
+        let time = word(11, b"00:00:00");
+        // Adding 0x76 to a digit's lane (0x7f to a separator's) sets its top bit exactly when
+        // the lane is past 9 (past 0); a lane with its top bit set already fails on its own,
+        // so a carry out of it into the next lane changes nothing.
+        const TOP: u64 = 0x8080_8080_8080_8080;
+        let fits = |lanes: u64, limits: u64| (lanes | lanes.wrapping_add(limits)) & TOP == 0;
+        if !(fits(date, 0x7f76_767f_7676_7676)
+            && fits(day_time, 0x7676_7f76_767f_7676)
+            && fits(time, 0x7676_7f76_767f_7676))
+        {
             return None;
         }
-        if head[13] != b':' || head[16] != b':' {
-            return None;
-        }
-        // Each digit as its value: a byte that is no digit wraps past 9, and one comparison
-        // of the largest checks all fourteen (the fixed positions make this the hot path).
-        let digit = |i: usize| head[i].wrapping_sub(b'0');
-        let pair = |at: usize| (digit(at), digit(at + 1));
-        let (century, year, month, day) = (pair(0), pair(2), pair(5), pair(8));
-        let (hour, minute, second) = (pair(11), pair(14), pair(17));
-        let largest = [century, year, month, day, hour, minute, second]
-            .into_iter()
-            .fold(0, |largest, (tens, ones)| largest.max(tens).max(ones));
-        if largest > 9 {
-            return None;
-        }
-        let value = |(tens, ones): (u8, u8)| u32::from(tens) * 10 + u32::from(ones);
+        // Each lane times ten plus the next one: a two-digit field's value in its first lane.
+        let pairs = |lanes: u64| lanes * 10 + (lanes >> 8);
+        let lane = |lanes: u64, at: u32| (lanes >> (8 * at)) as u8 as u32;
+        let (date, day_time, time) = (pairs(date), pairs(day_time), pairs(time));
+        let year = lane(date, 0) * 100 + lane(date, 2);
+        let (month, day) = (lane(date, 5), lane(day_time, 0));
+        let (hour, minute, second) = (lane(day_time, 3), lane(day_time, 6), lane(time, 6));
         let nanos = match fraction {
             [] => 0,
             [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
-                let mut n = 0u32;
-                for &d in digits {
-                    let d = d.wrapping_sub(b'0');
-                    if d > 9 {
-                        return None;
-                    }
-                    n = n * 10 + u32::from(d);
+                // The text's last eight bytes hold the fraction's last digits (up to eight) in
+                // their top lanes: shifted down to the first lanes, they read as eight digits,
+                // the fraction's then zeros, so the fraction times 10^(8 - its digits).
+                let tail: [u8; 8] = text[text.len() - 8..].try_into().expect("past the head");
+                let low = digits.len().min(8);
+                let lanes = (u64::from_le_bytes(tail) ^ ZEROS) >> (8 * (8 - low));
+                if !fits(lanes, 0x7676_7676_7676_7676) {
+                    return None;
                 }
-                n * 10u32.pow(9 - digits.len() as u32)
+                let eight = eight_digits(lanes);
+                match digits {
+                    [first, _, _, _, _, _, _, _, _] => match first.wrapping_sub(b'0') {
+                        d @ 0..=9 => u32::from(d) * 100_000_000 + eight,
+                        _ => return None,
+                    },
+                    _ => eight * 10,
+                }
             }
             _ => return None,
         };
-        let year = value(century) * 100 + value(year);
-        let (month, day) = (value(month), value(day));
-        let (hour, minute, second) = (value(hour), value(minute), value(second));
         if second > 59 {
             return None;
         }
         let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
         let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
         Some(date.and_time(time).and_utc())
+    }
+
+    /// Eight digit values, one per lane (the first in the lowest), as the number they write:
+    /// pairs, then quads, then the eight, each step a multiply and a shift.
+    fn eight_digits(lanes: u64) -> u32 {
+        let pairs = (lanes * 10 + (lanes >> 8)) & 0x00ff_00ff_00ff_00ff;
+        let quads = (pairs * 100 + (pairs >> 16)) & 0x0000_ffff_0000_ffff;
+        ((quads * 10_000 + (quads >> 32)) & 0xffff_ffff) as u32
     }
 
     /// The body as text checked once, so that `serde_json` does not check every string on
