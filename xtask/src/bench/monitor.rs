@@ -86,8 +86,12 @@ pub fn run(root: &Path, runs: Option<usize>) -> Result {
     )?;
     let figures = Figures::of(&ran.figures)?;
     let docs = root.join("docs");
-    let markdown = markdown(&figures, runs, &ran.load_before, &ran.load_after);
-    std::fs::write(docs.join("monitor-benchmarks.md"), markdown)
+    let detail = docs.join("monitor-benchmarks.md");
+    let markdown = with_later_sections(
+        &markdown(&figures, runs, &ran.load_before, &ran.load_after),
+        &std::fs::read_to_string(&detail).unwrap_or_default(),
+    );
+    std::fs::write(&detail, markdown)
         .map_err(|e| format!("cannot write docs/monitor-benchmarks.md: {e}"))?;
     keep_summary(&docs)?;
     example::keep(root, "monitor.json", &ran.stdout)?;
@@ -229,6 +233,25 @@ fn markdown(f: &Figures, runs: usize, load_before: &str, load_after: &str) -> St
     md
 }
 
+/// Our sections (up to the summary row) followed by every section the file has after its own
+/// summary row: the retention, failover, service and dashboard sections that other runs and
+/// measurements keep there.
+fn with_later_sections(ours: &str, existing: &str) -> String {
+    let later = existing
+        .find("\n## Summary row")
+        .and_then(|summary| {
+            let after = summary + 1;
+            existing[after..]
+                .find("\n## ")
+                .map(|next| &existing[after + next + 1..])
+        })
+        .unwrap_or("");
+    if later.is_empty() {
+        return ours.to_owned();
+    }
+    format!("{}\n\n{later}", ours.trim_end())
+}
+
 /// The line `docs/benchmarks.md` carries.
 fn summary_row(f: &Figures) -> String {
     let ratio = f.second / f.bare.max(f64::MIN_POSITIVE);
@@ -281,6 +304,21 @@ mod tests {
         assert_eq!(s.rest, ["--only", "rust"]);
         let s = split(&[]);
         assert!(!s.monitor && !s.others);
+    }
+
+    #[test]
+    fn a_rerun_keeps_the_sections_after_the_summary_row() {
+        let before = "# Monitor benchmarks\n\nold figures\n\n## Summary row\n\n| monitor (1) |\n\n\
+                      ## Retention\n\nkept\n\n## Dashboard\n\nkept too\n";
+        let ours = "# Monitor benchmarks\n\nnew figures\n\n## Summary row\n\n| monitor (2) |\n";
+        let after = with_later_sections(ours, before);
+        assert_eq!(
+            after,
+            "# Monitor benchmarks\n\nnew figures\n\n## Summary row\n\n| monitor (2) |\n\n\
+             ## Retention\n\nkept\n\n## Dashboard\n\nkept too\n"
+        );
+        assert_eq!(with_later_sections(ours, ""), ours);
+        assert_eq!(with_later_sections(ours, ours), ours);
     }
 
     #[test]
