@@ -997,6 +997,14 @@ mod tests {
             ),
             ("no meta", json!({"data": []})),
             ("data not a list", json!({"data": {}, "meta": meta})),
+            (
+                "an item that is no object",
+                json!({"data": [5], "meta": meta}),
+            ),
+            (
+                "reputation_data that is no object",
+                with(&|n| n["reputation_data"] = json!("high")),
+            ),
             ("an empty page", json!({"data": [], "meta": meta})),
         ];
         for (name, body) in &cases {
