@@ -347,7 +347,25 @@ pub(crate) fn sync_holding(
     events: &[StoredEvent],
     now: DateTime<Utc>,
 ) -> Holding {
-    let deadlines = crate::rules::deadlines(report, events);
+    let mut out = Holding::new();
+    let alert_rules: Vec<&Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| !r.channels().is_empty())
+        .collect();
+    if alert_rules.is_empty() {
+        return out;
+    }
+    // The deadlines only count for a rule that reads them: with none, a sync of a large
+    // fleet does not index every flagged number for nothing.
+    let deadlines = if alert_rules
+        .iter()
+        .any(|r| r.when.confirm_within_days.is_some())
+    {
+        crate::rules::deadlines(report, events)
+    } else {
+        BTreeMap::new()
+    };
     let mut changes: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
     for change in &report.changes {
         changes
@@ -355,8 +373,7 @@ pub(crate) fn sync_holding(
             .or_default()
             .push(change);
     }
-    let mut out = Holding::new();
-    for rule in rules.rules.iter().filter(|r| !r.channels().is_empty()) {
+    for rule in alert_rules {
         let holds = out.entry(rule.name.clone()).or_default();
         if rule.when.sync_failing.is_some() {
             continue;

@@ -429,7 +429,10 @@ pub async fn deliver(
     client: Option<&Client>,
     options: &DeliverOptions,
 ) -> Result<DeliveryReport> {
-    let http = reqwest::Client::new();
+    // Built for the first row that goes out over HTTP: building one loads the system's
+    // root certificates, which a service paid after every sync with nothing due.
+    let http = std::sync::OnceLock::new();
+    let http = || http.get_or_init(reqwest::Client::new);
     let timeout = options.timeout.unwrap_or(Duration::from_secs(10));
     let mut report = DeliveryReport::default();
     for item in store.due(options, Utc::now()).await? {
@@ -451,10 +454,10 @@ pub async fn deliver(
             )
             .await?;
         let outcome = match item.kind {
-            OutboxKind::Notify | OutboxKind::Forward => send_http(&http, &item, timeout)
+            OutboxKind::Notify | OutboxKind::Forward => send_http(http(), &item, timeout)
                 .await
                 .map(|status| (status, 0, None)),
-            OutboxKind::Channel => crate::channels::send(&http, &options.channels, &item, timeout)
+            OutboxKind::Channel => crate::channels::send(http(), &options.channels, &item, timeout)
                 .await
                 .map(|status| (status, 0, None))
                 .map_err(AttemptError::retry),

@@ -465,7 +465,24 @@ impl Rules {
         events: &[StoredEvent],
         now: DateTime<Utc>,
     ) -> Vec<Match> {
-        let deadlines = deadlines(report, events);
+        // State conditions are alerts' only ([`crate::alerts`]).
+        let considered: Vec<&Rule> = self.rules.iter().filter(|r| !r.when.is_state()).collect();
+        if considered.is_empty() {
+            return Vec::new();
+        }
+        // The deadlines only count for a rule that reads them, or that a number without any
+        // change can match (no change condition): with none, a sync of a large fleet does
+        // not index every flagged number for nothing.
+        let read_deadlines = considered.iter().any(|r| {
+            let w = &r.when;
+            w.confirm_within_days.is_some()
+                || !(w.became_high || w.score_dropped_by.is_some() || w.category_in.is_some())
+        });
+        let deadlines = if read_deadlines {
+            deadlines(report, events)
+        } else {
+            BTreeMap::new()
+        };
         let mut by_number: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
         for change in &report.changes {
             by_number
@@ -478,10 +495,8 @@ impl Rules {
             .copied()
             .chain(deadlines.keys().map(String::as_str))
             .collect();
-        self.rules
-            .iter()
-            // State conditions are alerts' only ([`crate::alerts`]).
-            .filter(|rule| !rule.when.is_state())
+        considered
+            .into_iter()
             .filter_map(|rule| {
                 let empty = Vec::new();
                 let numbers: Vec<String> = candidates
@@ -1077,6 +1092,48 @@ actions = [{ type = "print" }]
             .into_iter()
             .map(|m| (m.rule, m.numbers))
             .collect()
+    }
+
+    /// An alert rule on the ownership deadline holds for the numbers whose deadline (their
+    /// reading's, or a stored flag's) is within its days, and says by when; the other alert
+    /// rules, and a file with no alert rule, see no deadline at all.
+    #[test]
+    fn an_alert_on_the_ownership_deadline_holds_with_its_date() {
+        let rules = Rules::parse(
+            "[[channel]]\nname = \"ops\"\ntype = \"slack\"\nurl = \"http://127.0.0.1:9/slack\"\n\
+             [[rule]]\nname = \"confirm soon\"\nwhen = { confirm_within_days = 3 }\n\
+             actions = [{ type = \"notify\", channel = \"ops\" }]\n\
+             [[rule]]\nname = \"turned high\"\nwhen = { became_high = true }\n\
+             actions = [{ type = \"notify\", channel = \"ops\" }]\n",
+            "rules.toml",
+        )
+        .unwrap();
+        let flag = StoredEvent {
+            event_id: "ev1".into(),
+            event_type: "number_reputation.number.flagged".into(),
+            enterprise_id: Some("e".into()),
+            phone_number: Some("+12025550002".into()),
+            occurred_at: None,
+            received_at: at(9),
+            flag_reason: Some("carrier_changed".into()),
+            confirm_by: Some(at(11)),
+        };
+        let holding = crate::alerts::sync_holding(&rules, &report(), &[flag], at(10));
+        let soon = &holding["confirm soon"];
+        assert_eq!(
+            soon.keys().collect::<Vec<_>>(),
+            ["+12025550002", "+12025550004"]
+        );
+        assert_eq!(
+            soon["+12025550004"].detail,
+            "confirm ownership by 1970-01-13T00:00:00Z"
+        );
+        assert_eq!(
+            holding["turned high"].keys().collect::<Vec<_>>(),
+            ["+12025550001", "+12025550002"]
+        );
+        let no_alerts = Rules::parse(RULES, "rules.toml").unwrap();
+        assert!(crate::alerts::sync_holding(&no_alerts, &report(), &[], at(10)).is_empty());
     }
 
     #[test]
