@@ -119,7 +119,8 @@ const EDITS: &[Edit] = &[
         before: false,
         text: "        drill_score,\n",
     },
-    // Pages of numbers decode straight into the facade's model through `convert::wire`.
+    // Pages of numbers decode straight into the facade's model through `convert::wire`
+    // (serde's `remote` derive builds the model: one line there).
     Edit {
         case: Case::ResponseField,
         file: CONVERT,
@@ -127,22 +128,6 @@ const EDITS: &[Edit] = &[
         anchor: "        updated_at: DateTime<Utc>,\n",
         before: false,
         text: "        drill_score: Option<i64>,\n",
-    },
-    Edit {
-        case: Case::ResponseField,
-        file: CONVERT,
-        within: "impl From<Number> for ReputationNumber {",
-        anchor: "            let Number {\n",
-        before: false,
-        text: "                drill_score,\n",
-    },
-    Edit {
-        case: Case::ResponseField,
-        file: CONVERT,
-        within: "impl From<Number> for ReputationNumber {",
-        anchor: "            ReputationNumber {\n",
-        before: false,
-        text: "                drill_score,\n",
     },
 ];
 
