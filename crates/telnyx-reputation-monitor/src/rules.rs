@@ -1086,6 +1086,20 @@ actions = [{ type = "print" }]
         }
     }
 
+    /// A stored ownership flag of +12025550002, to be confirmed by day 11.
+    fn flag() -> StoredEvent {
+        StoredEvent {
+            event_id: "ev1".into(),
+            event_type: "number_reputation.number.flagged".into(),
+            enterprise_id: Some("e".into()),
+            phone_number: Some("+12025550002".into()),
+            occurred_at: None,
+            received_at: at(9),
+            flag_reason: Some("carrier_changed".into()),
+            confirm_by: Some(at(11)),
+        }
+    }
+
     fn matched(rules: &Rules, events: &[StoredEvent]) -> Vec<(String, Vec<String>)> {
         rules
             .evaluate(&report(), events, at(10))
@@ -1108,16 +1122,7 @@ actions = [{ type = "print" }]
             "rules.toml",
         )
         .unwrap();
-        let flag = StoredEvent {
-            event_id: "ev1".into(),
-            event_type: "number_reputation.number.flagged".into(),
-            enterprise_id: Some("e".into()),
-            phone_number: Some("+12025550002".into()),
-            occurred_at: None,
-            received_at: at(9),
-            flag_reason: Some("carrier_changed".into()),
-            confirm_by: Some(at(11)),
-        };
+        let flag = flag();
         let holding = crate::alerts::sync_holding(&rules, &report(), &[flag], at(10));
         let soon = &holding["confirm soon"];
         assert_eq!(
@@ -1156,16 +1161,7 @@ actions = [{ type = "print" }]
     #[test]
     fn a_stored_ownership_flag_counts_as_a_deadline() {
         let rules = Rules::parse(RULES, "rules.toml").unwrap();
-        let flag = StoredEvent {
-            event_id: "ev1".into(),
-            event_type: "number_reputation.number.flagged".into(),
-            enterprise_id: Some("e".into()),
-            phone_number: Some("+12025550002".into()),
-            occurred_at: None,
-            received_at: at(9),
-            flag_reason: Some("carrier_changed".into()),
-            confirm_by: Some(at(11)),
-        };
+        let flag = flag();
         let late = StoredEvent {
             phone_number: Some("+12025550003".into()),
             confirm_by: Some(at(30)),
