@@ -530,25 +530,17 @@ mod wire {
         // The head as three little-endian words (byte `i` in lane `i`), each XORed with its
         // template: a digit's lane holds its value (a byte gives 0..=9 exactly when it is a
         // digit) and a separator's lane 0 exactly when it is the one expected.
-        let word = |at: usize, template: &[u8; 8]| {
+        let field = |at: usize, template: &Template| {
             let bytes: [u8; 8] = head[at..at + 8].try_into().expect("8 of the 19 bytes");
-            u64::from_le_bytes(bytes) ^ u64::from_le_bytes(*template)
+            template.read(bytes)
         };
-        const ZEROS: u64 = u64::from_le_bytes(*b"00000000");
-        let date = word(0, b"0000-00-");
-        let day_time = word(8, b"00T00:00");
-        let time = word(11, b"00:00:00");
-        // Adding 0x76 to a digit's lane (0x7f to a separator's) sets its top bit exactly when
-        // the lane is past 9 (past 0); a lane with its top bit set already fails on its own,
-        // so a carry out of it into the next lane changes nothing.
-        const TOP: u64 = 0x8080_8080_8080_8080;
-        let fits = |lanes: u64, limits: u64| (lanes | lanes.wrapping_add(limits)) & TOP == 0;
-        if !(fits(date, 0x7f76_767f_7676_7676)
-            && fits(day_time, 0x7676_7f76_767f_7676)
-            && fits(time, 0x7676_7f76_767f_7676))
-        {
-            return None;
-        }
+        const DATE: Template = Template::of(b"0000-00-");
+        const DAY_TIME: Template = Template::of(b"00T00:00");
+        const TIME: Template = Template::of(b"00:00:00");
+        const DIGITS: Template = Template::of(b"00000000");
+        let date = field(0, &DATE)?;
+        let day_time = field(8, &DAY_TIME)?;
+        let time = field(11, &TIME)?;
         // Each lane times ten plus the next one: a two-digit field's value in its first lane.
         let pairs = |lanes: u64| lanes * 10 + (lanes >> 8);
         let lane = |lanes: u64, at: u32| (lanes >> (8 * at)) as u8 as u32;
@@ -564,8 +556,8 @@ mod wire {
                 // the fraction's then zeros, so the fraction times 10^(8 - its digits).
                 let tail: [u8; 8] = text[text.len() - 8..].try_into().expect("past the head");
                 let low = digits.len().min(8);
-                let lanes = (u64::from_le_bytes(tail) ^ ZEROS) >> (8 * (8 - low));
-                if !fits(lanes, 0x7676_7676_7676_7676) {
+                let lanes = (u64::from_le_bytes(tail) ^ DIGITS.form) >> (8 * (8 - low));
+                if !DIGITS.fits(lanes) {
                     return None;
                 }
                 let eight = eight_digits(lanes);
@@ -585,6 +577,46 @@ mod wire {
         let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
         let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
         Some(date.and_time(time).and_utc())
+    }
+
+    /// Eight bytes of a timestamp's form: `0` where a digit goes, else the very separator.
+    struct Template {
+        /// The form, as a little-endian word.
+        form: u64,
+        /// Added to a lane of the text XORed with `form`: 0x76 to a digit's, 0x7f to a
+        /// separator's, so that its top bit is set exactly when the lane is past 9 (past 0).
+        limits: u64,
+    }
+
+    impl Template {
+        const fn of(form: &[u8; 8]) -> Template {
+            let mut limits = 0u64;
+            let mut i = 0;
+            while i < 8 {
+                let limit: u64 = if form[i] == b'0' { 0x76 } else { 0x7f };
+                limits |= limit << (8 * i);
+                i += 1;
+            }
+            Template {
+                form: u64::from_le_bytes(*form),
+                limits,
+            }
+        }
+
+        /// Eight bytes of text in this form as one digit value per lane (0 in a separator's),
+        /// `None` when a digit is no digit or a separator not this one.
+        fn read(&self, bytes: [u8; 8]) -> Option<u64> {
+            let lanes = u64::from_le_bytes(bytes) ^ self.form;
+            self.fits(lanes).then_some(lanes)
+        }
+
+        /// Whether text XORed with `form` holds a digit value (0..=9) in each digit's lane and
+        /// 0 in each separator's. A lane whose top bit is set fails on its own, so a carry out
+        /// of it into the next lane changes nothing.
+        fn fits(&self, lanes: u64) -> bool {
+            const TOP: u64 = 0x8080_8080_8080_8080;
+            (lanes | lanes.wrapping_add(self.limits)) & TOP == 0
+        }
     }
 
     /// Eight digit values, one per lane (the first in the lowest), as the number they write:
